@@ -1,0 +1,41 @@
+// The commit message format (DESIGN §3): `<verb> <what>`, a blank line, a short body saying
+// what changed, a blank line, then git trailers. A public contract, pinned by golden tests.
+import type { Trailers } from '../domain/change.ts';
+
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ').trim();
+}
+
+/** Trailer values are single lines; keys are `Word-Word`. */
+export function formatCommitMessage(subject: string, body: string, trailers: Trailers): string {
+  const parts = [oneLine(subject) || '(no subject)'];
+  const text = body.trim();
+  if (text) parts.push(text);
+  const lines = trailers.filter(([, value]) => value.trim() !== '').map(([key, value]) => `${key}: ${oneLine(value)}`);
+  if (lines.length > 0) parts.push(lines.join('\n'));
+  return `${parts.join('\n\n')}\n`;
+}
+
+export interface ParsedMessage {
+  readonly subject: string;
+  readonly body: string;
+  /** Trailer values by key; a repeated key keeps the last value. */
+  readonly trailers: Record<string, string>;
+}
+
+const TRAILER = /^([A-Za-z][A-Za-z0-9-]*): (.*)$/;
+
+export function parseCommitMessage(message: string): ParsedMessage {
+  const paragraphs = message.replace(/\n+$/, '').split(/\n\n/);
+  const subject = paragraphs.shift() ?? '';
+  const last = paragraphs.at(-1);
+  const trailers: Record<string, string> = {};
+  if (last !== undefined && last.split('\n').every((line) => TRAILER.test(line))) {
+    paragraphs.pop();
+    for (const line of last.split('\n')) {
+      const match = TRAILER.exec(line) as RegExpExecArray;
+      trailers[match[1] as string] = match[2] as string;
+    }
+  }
+  return { subject, body: paragraphs.join('\n\n'), trailers };
+}

@@ -1,0 +1,26 @@
+// Runs the `git` command-line tool against the ledger's repository: for maintenance
+// (repack, commit-graph) and fast history reads. git ≥ 2.30 is a prerequisite.
+import { spawn } from 'node:child_process';
+import { LedgerError } from '../domain/errors.ts';
+
+export interface GitResult {
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+export function runGit(gitdir: string, args: readonly string[], options: { input?: string | Buffer } = {}): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['--git-dir', gitdir, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (cause) => reject(new LedgerError(`cannot run git ${args[0] ?? ''}: is git installed?`, { cause })));
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
+      else reject(new LedgerError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`));
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { ChangeRecord } from '../domain/change.ts';
+import { fsckStrict, git } from '../../test/helpers/git.ts';
+import { tempDir } from '../../test/helpers/tmp.ts';
+import { Ledger } from './ledger.ts';
+
+const alice = { name: 'alice@example.com', email: 'alice@example.com' };
+const bob = { name: 'bob', email: 'bob@kubernetes.invalid' };
+
+function record(over: Partial<ChangeRecord> & Pick<ChangeRecord, 'eventId' | 'path' | 'update'>): ChangeRecord {
+  return {
+    branch: 'main',
+    author: alice,
+    time: Date.parse('2024-06-01T12:00:00Z'),
+    subject: 'update configmaps default/app',
+    trailers: [['Source', 'test'], ['Event-ID', over.eventId], ['Attribution', 'exact']],
+    source: 'test',
+    ...over,
+  };
+}
+
+const configMap = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' }, data: { value } });
+const path = 'kubernetes/prod/namespaces/default/core/configmaps/app.yaml';
+
+test('commits one change per event with the actor as author, and git agrees', async (t) => {
+  const data = tempDir(t);
+  const ledger = await Ledger.open({ dataDir: data, now: () => Date.parse('2024-06-02T00:00:00Z') });
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'committed');
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e2', path, author: bob, time: Date.parse('2024-06-01T12:05:00Z'), update: { kind: 'put', doc: configMap('two') } }) })).outcome, 'committed');
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e3', path, time: Date.parse('2024-06-01T12:06:00Z'), update: { kind: 'put', doc: configMap('two') } }) })).outcome, 'unchanged');
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate');
+  await ledger.close();
+
+  const gitdir = join(data, 'repo.git');
+  fsckStrict(gitdir);
+  const log = git(gitdir, 'log', '--format=%an|%ae|%aI|%cn|%s', 'main').trim().split('\n');
+  assert.deepEqual(log, [
+    'bob|bob@kubernetes.invalid|2024-06-01T12:05:00+00:00|gitrail|update configmaps default/app',
+    'alice@example.com|alice@example.com|2024-06-01T12:00:00+00:00|gitrail|update configmaps default/app',
+  ]);
+  assert.equal(git(gitdir, 'show', `main:${path}`), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\ndata:\n  value: two\n');
+  assert.equal(git(gitdir, 'log', '-1', '--format=%b', 'main').trim(), 'data.value: one → two\n\nSource: test\nEvent-ID: e2\nAttribution: exact');
+});
+
+test('re-opening continues the history and still refuses duplicates', async (t) => {
+  const data = tempDir(t);
+  let ledger = await Ledger.open({ dataDir: data });
+  await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) });
+  await ledger.close();
+  ledger = await Ledger.open({ dataDir: data });
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate');
+  const other = 'kubernetes/prod/namespaces/other/core/configmaps/app.yaml';
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e2', path: other, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('x') } }) })).outcome, 'committed');
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e3', path, author: bob, time: Date.parse('2024-06-01T14:00:00Z'), update: { kind: 'delete' } }) })).outcome, 'committed');
+  await ledger.close();
+  const gitdir = join(data, 'repo.git');
+  fsckStrict(gitdir);
+  assert.equal(git(gitdir, 'rev-list', '--count', 'main').trim(), '3');
+  assert.equal(git(gitdir, 'ls-tree', '-r', '--name-only', 'main').trim(), other);
+  assert.equal(git(gitdir, 'log', '-1', '--format=%an', '--', path).trim(), 'bob');
+});
+
+test('an event older than the last change of its file goes to activity and never rolls it back', async (t) => {
+  const data = tempDir(t);
+  const ledger = await Ledger.open({ dataDir: data });
+  await ledger.apply({ record: record({ eventId: 'new', path, time: Date.parse('2024-06-01T12:00:00Z'), update: { kind: 'put', doc: configMap('new') } }) });
+  const late = await ledger.apply({ record: record({ eventId: 'old', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('old') } }) });
+  assert.equal(late.outcome, 'late');
+  await ledger.close();
+  const gitdir = join(data, 'repo.git');
+  assert.match(git(gitdir, 'show', `main:${path}`), /value: new/);
+  const activity = git(gitdir, 'log', '--format=%B', 'activity');
+  assert.match(activity, /^late: update configmaps default\/app/);
+  assert.match(activity, /Late: true\nLate-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/);
+});

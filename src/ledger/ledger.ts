@@ -1,0 +1,258 @@
+// The ledger: the single writer of `<data>/repo.git`. One commit per change, author = actor
+// at the event's time; objects kept in memory and flushed as one pack (+ idx) per batch, then
+// the refs moved atomically and the index updated (ledger-performance.md §8).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Actor, Branch, ChangeRecord, Doc } from '../domain/change.ts';
+import { eventKey, IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
+import { catchUpIndex } from '../index/reindex.ts';
+import { applyUpdate } from '../normalise/apply-update.ts';
+import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
+import { summariseChange } from '../normalise/summary.ts';
+import { formatCommitMessage } from './commit-message.ts';
+import { lateActivityRecord } from './late.ts';
+import { acquireWriterLock, type WriterLock } from './lock.ts';
+import { countPacks, maintainRepository } from './maintenance.ts';
+import { ObjectStore } from './object-store.ts';
+import { makeObject, serializeCommit, type GitObject } from './objects.ts';
+import { compressObject, writePack } from './pack-writer.ts';
+import { renderBlob, type RenderedBlob } from './render.ts';
+import { readRef, updateRef } from './refs.ts';
+import { initRepository } from './repository.ts';
+import { TreeState } from './tree-state.ts';
+
+export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'skipped';
+
+export interface ApplyResult {
+  readonly outcome: Outcome;
+  readonly sha?: string;
+}
+
+/** A change record with its `put` document already rendered (possibly by a worker thread). */
+export interface PreparedChange {
+  readonly record: ChangeRecord;
+  readonly rendered?: RenderedBlob;
+}
+
+export interface LedgerOptions {
+  readonly dataDir: string;
+  readonly committer?: Actor;
+  readonly now?: () => number;
+  /** Commits per pack flush. */
+  readonly flushEvery?: number;
+  /** Run maintenance once the repository holds this many packs. */
+  readonly maxPacks?: number;
+  readonly log?: Logger;
+}
+
+interface BranchState {
+  head: string | null;
+  flushed: string | null;
+  readonly tree: TreeState;
+}
+
+export const DEFAULT_COMMITTER: Actor = { name: 'gitrail', email: 'gitrail@localhost' };
+const BRANCHES: readonly Branch[] = ['main', 'activity'];
+
+export class Ledger {
+  readonly gitdir: string;
+  readonly index: IndexDb;
+  readonly #store: ObjectStore;
+  readonly #branches: Map<Branch, BranchState>;
+  readonly #lock: WriterLock;
+  readonly #options: LedgerOptions;
+  readonly #pendingCommits: IndexedCommit[] = [];
+  readonly #pendingKeys = new Set<string>();
+  readonly #pendingSeen: SeenEvent[] = [];
+  readonly #lastTimes = new Map<string, number>();
+  readonly #docCache = new Map<string, { oid: string; doc: Doc }>();
+  readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
+  #queue: Promise<unknown> = Promise.resolve();
+  #flushedSinceMaintenance = false;
+
+  private constructor(gitdir: string, index: IndexDb, store: ObjectStore, branches: Map<Branch, BranchState>, lock: WriterLock, options: LedgerOptions) {
+    this.gitdir = gitdir;
+    this.index = index;
+    this.#store = store;
+    this.#branches = branches;
+    this.#lock = lock;
+    this.#options = options;
+  }
+
+  static async open(options: LedgerOptions): Promise<Ledger> {
+    mkdirSync(options.dataDir, { recursive: true });
+    const lock = acquireWriterLock(join(options.dataDir, 'writer.lock'));
+    try {
+      const gitdir = join(options.dataDir, 'repo.git');
+      await initRepository(gitdir);
+      const index = new IndexDb(join(options.dataDir, 'index.db'));
+      const store = new ObjectStore(gitdir);
+      const heads = new Map(BRANCHES.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));
+      const added = await catchUpIndex(index, gitdir, heads);
+      if (added > 0) options.log?.info({ commits: added }, 'indexed commits missing from the index');
+      const branches = new Map<Branch, BranchState>();
+      for (const [branch, head] of heads) {
+        const root = head ? await store.commitTree(head) : null;
+        branches.set(branch, { head, flushed: head, tree: new TreeState(root, (oid) => store.readTree(oid)) });
+      }
+      return new Ledger(gitdir, index, store, branches, lock, options);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Called after each flush with the commits that became visible. */
+  onCommitted(listener: (commits: readonly IndexedCommit[]) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  head(branch: Branch): string | null {
+    return (this.#branches.get(branch) as BranchState).head;
+  }
+
+  get pendingCommits(): number {
+    return this.#pendingCommits.length;
+  }
+
+  apply(change: PreparedChange): Promise<ApplyResult> {
+    return this.#serialise(() => this.#apply(change));
+  }
+
+  flush(): Promise<number> {
+    return this.#serialise(() => this.#flush());
+  }
+
+  async close(): Promise<void> {
+    await this.#serialise(async () => {
+      await this.#flush();
+      if (this.#flushedSinceMaintenance) await this.#maintain();
+    });
+    this.index.close();
+    this.#lock.release();
+  }
+
+  #serialise<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #apply({ record, rendered }: PreparedChange): Promise<ApplyResult> {
+    const key = eventKey(record.source, record.eventId, record.path);
+    if (this.#pendingKeys.has(key) || this.index.hasEvent(key)) return { outcome: 'duplicate' };
+    if (record.branch === 'main') {
+      const last = this.#lastTime(record.path);
+      if (last !== null && record.time < last) {
+        this.#pendingKeys.add(key);
+        this.#pendingSeen.push({ key, outcome: 'late' });
+        const late = await this.#write(lateActivityRecord(record, last), undefined);
+        return { outcome: 'late', ...(late ? { sha: late } : {}) };
+      }
+    }
+    const sha = await this.#write(record, rendered);
+    this.#pendingKeys.add(key);
+    if (sha === null || sha === 'skip') {
+      this.#pendingSeen.push({ key, outcome: sha === null ? 'unchanged' : 'skipped' });
+      return { outcome: sha === null ? 'unchanged' : 'skipped' };
+    }
+    return { outcome: record.branch === 'main' ? 'committed' : 'activity', sha };
+  }
+
+  /** Writes one commit; null when the file would not change, 'skip' when the update does not apply. */
+  async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'skip'> {
+    const branch = this.#branches.get(record.branch) as BranchState;
+    const prevOid = await branch.tree.getFile(record.path);
+    const needsPrev = record.update.kind === 'set-fields' || record.update.kind === 'cloudtrail-call';
+    const prevDoc = prevOid && (needsPrev || record.branch === 'main') ? await this.#readDoc(record.path, prevOid) : null;
+    const next = rendered ? rendered.doc : applyUpdate(prevDoc, record.update);
+    if (next === 'skip') return 'skip';
+    const blob = next === null ? null : (rendered ?? renderBlob(next));
+    if ((blob?.oid ?? null) === prevOid) return null;
+    if (blob) {
+      this.#store.stage(blob.object);
+      this.#docCache.delete(record.path);
+      this.#docCache.set(record.path, { oid: blob.oid, doc: blob.doc });
+      if (this.#docCache.size > 20_000) this.#docCache.delete(this.#docCache.keys().next().value as string);
+    }
+    await branch.tree.setFile(record.path, blob?.oid ?? null);
+    const tree = await branch.tree.write();
+    for (const object of tree.objects) this.#store.stage(object);
+    const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
+    const message = formatCommitMessage(record.subject, body, record.trailers);
+    const committer = this.#options.committer ?? DEFAULT_COMMITTER;
+    const commit: GitObject = makeObject('commit', serializeCommit({
+      tree: tree.oid,
+      parent: branch.head,
+      author: { ...record.author, time: record.time },
+      committer: { ...committer, time: (this.#options.now ?? Date.now)() },
+      message,
+    }));
+    this.#store.stage(commit);
+    this.#pendingCommits.push({
+      sha: commit.oid,
+      branch: record.branch,
+      parent: branch.head,
+      time: record.time,
+      authorName: record.author.name,
+      authorEmail: record.author.email,
+      subject: record.subject,
+      body,
+      trailers: Object.fromEntries(record.trailers),
+      changes: [{ path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null }],
+    });
+    branch.head = commit.oid;
+    if (record.branch === 'main') this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
+    if (this.#pendingCommits.length >= (this.#options.flushEvery ?? 500)) await this.#flush();
+    return commit.oid;
+  }
+
+  #lastTime(path: string): number | null {
+    const known = this.#lastTimes.get(path);
+    if (known !== undefined) return known;
+    const stored = this.index.lastTime(path);
+    if (stored !== null) this.#lastTimes.set(path, stored);
+    return stored;
+  }
+
+  async #readDoc(path: string, oid: string): Promise<Doc> {
+    const cached = this.#docCache.get(path);
+    if (cached?.oid === oid) return cached.doc;
+    return parseCanonicalYaml(await this.#store.readText(oid));
+  }
+
+  async #flush(): Promise<number> {
+    if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
+    const commits = this.#pendingCommits.splice(0);
+    const objects = this.#store.drain();
+    if (objects.length > 0) writePack(join(this.gitdir, 'objects', 'pack'), objects.map(compressObject));
+    const heads = new Map<Branch, string>();
+    for (const [name, branch] of this.#branches) {
+      if (branch.head === branch.flushed || branch.head === null) continue;
+      updateRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);
+      branch.flushed = branch.head;
+      heads.set(name, branch.head);
+    }
+    this.index.record(commits, this.#pendingSeen.splice(0), heads);
+    this.#pendingKeys.clear();
+    if (commits.length > 0) {
+      this.#flushedSinceMaintenance = true;
+      for (const listener of this.#listeners) listener(commits);
+      if (countPacks(this.gitdir) >= (this.#options.maxPacks ?? 16)) await this.#maintain();
+    }
+    return commits.length;
+  }
+
+  async #maintain(): Promise<void> {
+    try {
+      const report = await maintainRepository(this.gitdir);
+      this.#store.resetCache();
+      this.#flushedSinceMaintenance = false;
+      this.#options.log?.info(report, 'repository maintained');
+    } catch (error) {
+      // A failed repack leaves the packs as they were: the repository stays valid, only slower.
+      this.#options.log?.warn({ err: error }, 'repository maintenance failed');
+    }
+  }
+}

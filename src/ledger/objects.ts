@@ -1,0 +1,103 @@
+// Git object encoding: hashing, tree and commit serialisation. Pure apart from hashing.
+import { createHash } from 'node:crypto';
+
+export type ObjectType = 'blob' | 'tree' | 'commit';
+
+/** An object ready to be packed: its id and its uncompressed content. */
+export interface GitObject {
+  readonly type: ObjectType;
+  readonly oid: string;
+  readonly content: Uint8Array;
+  /** The content already zlib-compressed (a worker may do it to spare the writer). */
+  readonly deflated?: Uint8Array;
+}
+
+export const EMPTY_TREE_OID = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export function hashObject(type: ObjectType, content: Uint8Array): string {
+  return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+}
+
+export function makeObject(type: ObjectType, content: Uint8Array): GitObject {
+  return { type, oid: hashObject(type, content), content };
+}
+
+export type TreeMode = '100644' | '40000';
+
+export interface TreeEntry {
+  readonly name: string;
+  readonly mode: TreeMode;
+  readonly oid: string;
+}
+
+/** git's tree order: byte order of names, where a tree's name compares as `name/`. */
+export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
+  const x = a.mode === '40000' ? `${a.name}/` : a.name;
+  const y = b.mode === '40000' ? `${b.name}/` : b.name;
+  return Buffer.compare(Buffer.from(x), Buffer.from(y));
+}
+
+/** Serialises entries that are already in tree order. */
+export function serializeTree(sorted: readonly TreeEntry[]): Uint8Array {
+  let size = 0;
+  const heads = sorted.map((entry) => {
+    const head = Buffer.from(`${entry.mode} ${entry.name}\0`);
+    size += head.length + 20;
+    return head;
+  });
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  sorted.forEach((entry, index) => {
+    const head = heads[index] as Buffer;
+    head.copy(out, at);
+    at += head.length;
+    at += out.write(entry.oid, at, 20, 'hex');
+  });
+  return out;
+}
+
+export function parseTree(content: Uint8Array): TreeEntry[] {
+  const buffer = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  const entries: TreeEntry[] = [];
+  let at = 0;
+  while (at < buffer.length) {
+    const space = buffer.indexOf(0x20, at);
+    const nul = buffer.indexOf(0, space);
+    const mode = buffer.toString('latin1', at, space);
+    entries.push({
+      mode: mode === '40000' ? '40000' : '100644',
+      name: buffer.toString('utf8', space + 1, nul),
+      oid: buffer.toString('hex', nul + 1, nul + 21),
+    });
+    at = nul + 21;
+  }
+  return entries;
+}
+
+export interface Signature {
+  readonly name: string;
+  readonly email: string;
+  /** Epoch milliseconds; git keeps seconds. */
+  readonly time: number;
+}
+
+function formatSignature(who: Signature): string {
+  const name = who.name.replace(/[<>\n\r\0]/g, '');
+  const email = who.email.replace(/[<>\n\r\0]/g, '');
+  return `${name} <${email}> ${Math.floor(who.time / 1000)} +0000`;
+}
+
+export interface CommitFields {
+  readonly tree: string;
+  readonly parent: string | null;
+  readonly author: Signature;
+  readonly committer: Signature;
+  readonly message: string;
+}
+
+export function serializeCommit(commit: CommitFields): Uint8Array {
+  const lines = [`tree ${commit.tree}`];
+  if (commit.parent) lines.push(`parent ${commit.parent}`);
+  lines.push(`author ${formatSignature(commit.author)}`, `committer ${formatSignature(commit.committer)}`, '', commit.message);
+  return Buffer.from(lines.join('\n'));
+}
