@@ -45,10 +45,17 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
+export function parseAuditTime(raw: string): number | undefined {
+  const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(raw.trim());
+  const text = spaced ? `${spaced[1]}T${spaced[2]}${(spaced[3] ?? '').slice(0, 4)}Z` : raw;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : time;
+}
+
 function eventTime(event: Record<string, unknown>): number | undefined {
   const raw = str(event['stageTimestamp']) ?? str(event['timestamp']) ?? str(event['requestReceivedTimestamp']);
-  const time = raw === undefined ? Number.NaN : Date.parse(raw);
-  return Number.isNaN(time) ? undefined : time;
+  return raw === undefined ? undefined : parseAuditTime(raw);
 }
 
 function statusCode(event: Record<string, unknown>): number | undefined {
@@ -120,7 +127,8 @@ function activityRecord(event: AuditEvent, time: number, reason: string, options
   return {
     eventId: event.auditID,
     branch: 'activity',
-    path: activityPath('kubernetes', time, event.auditID),
+    // Filed by when the request arrived, which every stage of it shares.
+    path: activityPath('kubernetes', parseAuditTime(str(event['requestReceivedTimestamp']) ?? '') ?? time, event.auditID),
     update: { kind: 'put', doc },
     author: kubernetesActor(event['user'] as never),
     time,
@@ -136,19 +144,25 @@ export function normaliseAuditEvent(input: unknown, options: KubernetesNormalise
   if (input['apiVersion'] !== undefined && !AUDIT_VERSIONS.has(String(input['apiVersion']))) {
     return { kind: 'rejected', reason: `apiVersion ${JSON.stringify(input['apiVersion'])} is not audit.k8s.io/v1 or v1beta1` };
   }
-  for (const key of ['auditID', 'stage', 'verb'] as const) {
+  for (const key of ['auditID', 'verb'] as const) {
     if (!str(input[key])) return { kind: 'rejected', reason: `audit event has no ${key}` };
   }
   if (input['objectRef'] !== undefined && !isObject(input['objectRef'])) return { kind: 'rejected', reason: 'objectRef is not an object' };
-  const event = input as AuditEvent;
+  // A write is never long-running: with a response status and no stage it can only be complete.
+  const stage = str(input['stage']) ?? (MUTATING.has(String(input['verb'])) && statusCode(input) !== undefined ? 'ResponseComplete' : undefined);
+  if (!stage) return { kind: 'rejected', reason: 'audit event has no stage' };
+  const event = { ...input, stage } as AuditEvent;
   const time = eventTime(event);
   if (time === undefined) return { kind: 'rejected', reason: 'audit event has no valid stageTimestamp' };
+  const ref = event.objectRef ?? {};
+  // A streaming session (exec, attach, …) is recorded once, at the first stage that shows it started.
+  if (ref.subresource && STREAMING_SUBRESOURCES.has(ref.subresource) && event.stage !== 'RequestReceived') {
+    return one(activityRecord(event, time, ref.subresource, options));
+  }
   if (event.stage !== 'ResponseComplete' && event.stage !== 'Panic') return { kind: 'ignored', reason: `stage ${event.stage}` };
 
-  const ref = event.objectRef ?? {};
   const code = statusCode(event) ?? (stateObject(event['responseObject']) ? 200 : undefined);
   const succeeded = code !== undefined && code >= 200 && code < 300 && event.stage === 'ResponseComplete';
-  if (ref.subresource && STREAMING_SUBRESOURCES.has(ref.subresource)) return one(activityRecord(event, time, ref.subresource, options));
   if (!MUTATING.has(event.verb)) {
     if (code === 401 || code === 403) return one(activityRecord(event, time, 'denied', options));
     const user = isObject(event['user']) ? str(event['user']['username']) ?? '' : '';
@@ -167,8 +181,10 @@ function one(record: ChangeRecord): NormaliseResult {
 
 function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: KubernetesNormaliseOptions): NormaliseResult {
   const author = kubernetesActor(event['user'] as never);
+  // The audit objectRef of a Namespace names itself as its namespace; Namespaces are cluster-scoped.
+  const clusterScoped = ref.resource === 'namespaces' && !ref.apiGroup;
   const base = (namespace: string | undefined, name: string) =>
-    kubernetesPath({ cluster: options.cluster, namespace, group: ref.apiGroup ?? '', resource: ref.resource as string, name });
+    kubernetesPath({ cluster: options.cluster, namespace: clusterScoped ? undefined : namespace, group: ref.apiGroup ?? '', resource: ref.resource as string, name });
   const record = (path: string, update: ChangeRecord['update'], subject: string, extra: Trailers): ChangeRecord => ({
     eventId: event.auditID,
     branch: 'main',

@@ -1,0 +1,73 @@
+// `gitrail ingest --data DIR [--cluster NAME] [--source NAME] [--json] PATH…`
+import { DEFAULT_SENSITIVE_KEYS } from '../../normalise/redact.ts';
+import { loadRedactionKey } from '../../config/redaction-key.ts';
+import { runIngest, type IngestSummary } from '../../ingest/run-ingest.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { CommandIo } from '../main.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const INGEST_HELP = `usage: gitrail ingest [--data DIR] [--cluster NAME] [--source NAME] [--json] PATH…
+  Reads audit logs, CloudTrail files, generic change events and Kubernetes object dumps
+  (files or folders, recursively, .gz too) and commits each change to DIR/repo.git.
+  --data DIR       data folder (default ./gitrail-data)
+  --cluster NAME   Kubernetes cluster named in paths (default 'default')
+  --source NAME    folder under custom/ for generic events (default 'events')
+  --json           print the summary as one JSON object`;
+
+export function formatSummary(summary: IngestSummary): string {
+  return Object.entries(summary).map(([key, value]) => `${key} ${value}`).join(', ');
+}
+
+export async function ingestCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    data: { type: 'string', default: './gitrail-data' },
+    cluster: { type: 'string', default: 'default' },
+    source: { type: 'string', default: 'events' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout.write(`${INGEST_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError(`no input given\n${INGEST_HELP}`);
+  const progress = io.stderr.isTTY ? createProgress(io.stderr) : undefined;
+  const { summary, unreadable } = await runIngest({
+    dataDir: values.data,
+    paths: positionals,
+    cluster: values.cluster,
+    genericSource: values.source,
+    redactionKey: loadRedactionKey(values.data, io.env),
+    sensitiveKeys: DEFAULT_SENSITIVE_KEYS,
+    onProblem: (file, line, reason) => {
+      progress?.clear();
+      io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);
+    },
+    ...(progress ? { onProgress: progress.update } : {}),
+  });
+  progress?.clear();
+  io.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `ingest: ${formatSummary(summary)}\n`);
+  return unreadable > 0 ? 2 : 0;
+}
+
+/** A single status line on a terminal, redrawn at most four times a second. */
+function createProgress(stream: NodeJS.WriteStream) {
+  const started = performance.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(summary: Readonly<IngestSummary>, file: string) {
+      const now = performance.now();
+      if (now - last < 250) return;
+      last = now;
+      const rate = Math.round(summary.read / ((now - started) / 1000));
+      const line = `ingest: ${summary.read} read, ${summary.committed} committed (${rate}/s) ${file}`;
+      stream.write(`\r\x1b[K${line.slice(0, (stream.columns || 100) - 1)}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Input files for `gitrail ingest`: named files and folders walked recursively (sorted, so
+// AWSLogs trees replay in delivery order), opened as text streams, gunzipped by magic bytes.
+import { createReadStream, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+const DATA_FILE = /\.(json|jsonl|ndjson|log|ya?ml)(\.gz)?$|\.gz$/i;
+
+export interface InputFile {
+  readonly path: string;
+  /** Named on the command line (always read) rather than found in a folder. */
+  readonly explicit: boolean;
+}
+
+export interface InputListing {
+  readonly files: InputFile[];
+  /** Named paths that do not exist or cannot be listed. */
+  readonly unreadable: Array<{ readonly path: string; readonly reason: string }>;
+}
+
+/** Expands folders; skips CloudTrail digest files and files that cannot hold records. */
+export function listInputFiles(paths: readonly string[]): InputListing {
+  const files: InputFile[] = [];
+  const unreadable: InputListing['unreadable'] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'CloudTrail-Digest' && !entry.name.startsWith('.')) walk(full);
+      } else if (entry.isFile() && DATA_FILE.test(entry.name)) files.push({ path: full, explicit: false });
+    }
+  };
+  for (const path of paths) {
+    try {
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push({ path, explicit: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw error;
+      unreadable.push({ path, reason: code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code})` });
+    }
+  }
+  return { files, unreadable };
+}
+
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's bytes as a stream, decompressed when it is gzip (by content, not by name). */
+export function openInput(path: string): Readable {
+  const raw = createReadStream(path);
+  return isGzip(path) ? raw.pipe(createGunzip()) : raw;
+}

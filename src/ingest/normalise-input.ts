@@ -1,0 +1,40 @@
+// Dispatches a classified input record to its source's normaliser.
+import type { NormaliseResult } from '../domain/change.ts';
+import type { NoiseRules } from '../normalise/noise.ts';
+import type { Redact } from '../normalise/redact.ts';
+import { normaliseCloudTrailRecord } from '../sources/cloudtrail/normalise.ts';
+import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
+import { normaliseAuditEvent } from '../sources/kubernetes-audit/normalise.ts';
+import { normaliseObjectSnapshot } from '../sources/kubernetes-objects/normalise.ts';
+import type { RecordFormat } from './records.ts';
+
+export interface NormaliseContext {
+  /** The Kubernetes cluster named in paths. */
+  readonly cluster: string;
+  /** The `custom/<source>/` folder for generic events. */
+  readonly genericSource: string;
+  readonly redact: Redact;
+  readonly sensitiveKeys: ReadonlySet<string>;
+  readonly noiseRules?: (groupResource: string) => NoiseRules;
+  readonly now: () => number;
+}
+
+export function normaliseInput(format: RecordFormat, value: unknown, context: NormaliseContext): NormaliseResult {
+  const common = { redact: context.redact, sensitiveKeys: context.sensitiveKeys };
+  switch (format) {
+    case 'kubernetes-audit':
+      return normaliseAuditEvent(value, { ...common, cluster: context.cluster, ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}) });
+    case 'cloudtrail':
+      return normaliseCloudTrailRecord(value, common);
+    case 'generic':
+      return normaliseGenericEvent(value, { ...common, source: context.genericSource });
+    case 'kubernetes-object':
+      return normaliseObjectSnapshot(value, {
+        ...common,
+        cluster: context.cluster,
+        source: 'kubernetes-snapshot',
+        observedAt: context.now(),
+        ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}),
+      });
+  }
+}

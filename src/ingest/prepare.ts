@@ -1,0 +1,30 @@
+// Normalises one input record and renders its documents: the CPU-heavy, stateless half of
+// ingest, run on a worker thread so the single writer only builds trees and commits.
+import { deflateSync } from 'node:zlib';
+import type { NormaliseResult } from '../domain/change.ts';
+import type { PreparedChange } from '../ledger/ledger.ts';
+import { renderBlob } from '../ledger/render.ts';
+import { normaliseInput, type NormaliseContext } from './normalise-input.ts';
+import type { RecordFormat } from './records.ts';
+
+export type PreparedResult =
+  | { readonly kind: 'changes'; readonly changes: readonly PreparedChange[] }
+  | { readonly kind: 'ignored'; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+export function prepareResult(result: NormaliseResult): PreparedResult {
+  if (result.kind !== 'changes') return result;
+  return {
+    kind: 'changes',
+    changes: result.changes.map((record) => {
+      if (record.update.kind !== 'put') return { record };
+      const rendered = renderBlob(record.update.doc);
+      const object = { ...rendered.object, deflated: deflateSync(rendered.object.content, { level: 1 }) };
+      return { record, rendered: { ...rendered, object } };
+    }),
+  };
+}
+
+export function prepareInput(format: RecordFormat, value: unknown, context: NormaliseContext): PreparedResult {
+  return prepareResult(normaliseInput(format, value, context));
+}

@@ -1,0 +1,126 @@
+// Turns an input file into records of a known kind, with their line numbers. NDJSON is
+// streamed line by line (audit logs are large); other files (a JSON document, pretty-printed
+// JSON, YAML) are read whole. Each value is classified on its own.
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import * as yaml from 'js-yaml';
+import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
+import { extractCloudTrailRecords, looksLikeCloudTrail } from '../sources/cloudtrail/parse.ts';
+
+export type RecordFormat = 'kubernetes-audit' | 'cloudtrail' | 'generic' | 'kubernetes-object';
+
+export type InputRecord =
+  | { readonly line: number; readonly format: RecordFormat; readonly value: unknown; readonly where?: string }
+  | { readonly line: number; readonly error: string };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const isAuditEvent = (value: unknown): boolean => isObject(value) && typeof value['auditID'] === 'string';
+const isKubernetesObject = (value: unknown): boolean =>
+  isObject(value) && typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string' && isObject(value['metadata']);
+
+function sortByEventTime<T extends { record: unknown } | { error: string }>(items: readonly T[]): Array<[number, T]> {
+  const time = (item: T): number => {
+    const record = 'record' in item ? item.record : undefined;
+    const value = isObject(record) && typeof record['eventTime'] === 'string' ? Date.parse(record['eventTime']) : Number.NaN;
+    return Number.isNaN(value) ? 0 : value;
+  };
+  return [...items.entries()].sort(([a, x], [b, y]) => time(x) - time(y) || a - b);
+}
+
+/** Classifies one parsed value into records (a container yields its items). */
+export function* classify(value: unknown, line: number, where = ''): Generator<InputRecord> {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) yield* classify(item, line, `${where}[${index}]`);
+    return;
+  }
+  if (isAuditEvent(value)) return yield { line, format: 'kubernetes-audit', value, where };
+  if (isObject(value) && Array.isArray(value['items']) && (value['kind'] === 'EventList' || value['items'].some(isAuditEvent))) {
+    for (const [index, item] of value['items'].entries()) yield { line, format: 'kubernetes-audit', value: item, where: `${where}items[${index}]` };
+    return;
+  }
+  if (looksLikeCloudTrail(value)) {
+    // A delivery file holds records in no particular order: replay them by event time.
+    for (const [index, item] of sortByEventTime(extractCloudTrailRecords(value))) {
+      const at = `${where}#${index}`;
+      if ('error' in item) yield { line, error: `${at}: ${item.error}` };
+      else yield { line, format: 'cloudtrail', value: item.record, where: at };
+    }
+    return;
+  }
+  if (looksLikeGenericEvent(value)) return yield { line, format: 'generic', value, where };
+  if (isObject(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
+    for (const [index, item] of value['items'].entries()) yield { line, format: 'kubernetes-object', value: item, where: `${where}items[${index}]` };
+    return;
+  }
+  if (isKubernetesObject(value)) return yield { line, format: 'kubernetes-object', value, where };
+  yield { line, error: `${where ? `${where}: ` : ''}not an audit event, CloudTrail record, generic event or Kubernetes object` };
+}
+
+function parseWhole(text: string): Generator<InputRecord> | InputRecord[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return classify(JSON.parse(text), 1);
+    } catch (error) {
+      return [{ line: 1, error: `invalid JSON: ${(error as Error).message}` }];
+    }
+  }
+  try {
+    const documents = yaml.loadAll(text).filter((doc) => doc !== null && doc !== undefined);
+    if (documents.length === 0) return [];
+    return (function* () {
+      for (const doc of documents) yield* classify(doc, 1);
+    })();
+  } catch (error) {
+    return [{ line: 1, error: `neither JSON nor YAML: ${(error as Error).message.split('\n')[0]}` }];
+  }
+}
+
+/** The value of a line holding one JSON value, or undefined (a pretty-printed document's first line, YAML). */
+function parseJsonLine(line: string): unknown {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/** Reads every record of an input stream, in file order. */
+export async function* readRecords(input: Readable): AsyncGenerator<InputRecord> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  let streaming = false;
+  const buffered: string[] = [];
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (streaming) {
+      if (line.trim() === '') continue;
+      try {
+        yield* classify(JSON.parse(line), lineNumber);
+      } catch (error) {
+        yield { line: lineNumber, error: `invalid JSON: ${(error as Error).message}` };
+      }
+      continue;
+    }
+    buffered.push(line);
+    if (buffered.length === 1 && line.trim() === '') {
+      buffered.pop();
+      continue;
+    }
+    if (buffered.length === 1) {
+      // NDJSON when the first line is a whole JSON object; otherwise read the file whole.
+      const first = parseJsonLine(line);
+      if (isObject(first)) {
+        streaming = true;
+        buffered.length = 0;
+        yield* classify(first, lineNumber);
+      }
+    }
+  }
+  if (!streaming && buffered.length > 0) yield* parseWhole(buffered.join('\n'));
+}

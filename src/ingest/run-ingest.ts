@@ -1,0 +1,96 @@
+// `gitrail ingest`: input files → worker (normalise + render) → ledger, in input order.
+// Counts every record; a malformed one is reported as `file:line: reason` and skipped.
+import { on } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { Ledger } from '../ledger/ledger.ts';
+import { listInputFiles, type InputFile } from './files.ts';
+import type { WorkerInput, WorkerMessage } from './worker.ts';
+
+export interface IngestSummary {
+  read: number;
+  committed: number;
+  unchanged: number;
+  duplicates: number;
+  ignored: number;
+  rejected: number;
+  activity: number;
+}
+
+export interface IngestOptions {
+  readonly dataDir: string;
+  readonly paths: readonly string[];
+  readonly cluster: string;
+  readonly genericSource: string;
+  readonly redactionKey: Uint8Array;
+  readonly sensitiveKeys: readonly string[];
+  readonly now?: () => number;
+  readonly log?: Logger;
+  /** A malformed record or an unreadable file. */
+  readonly onProblem: (file: string, line: number | null, reason: string) => void;
+  /** Called after each batch. */
+  readonly onProgress?: (summary: Readonly<IngestSummary>, file: string) => void;
+}
+
+export interface IngestResult {
+  readonly summary: IngestSummary;
+  /** Files that could not be read at all. */
+  readonly unreadable: number;
+}
+
+export function emptySummary(): IngestSummary {
+  return { read: 0, committed: 0, unchanged: 0, duplicates: 0, ignored: 0, rejected: 0, activity: 0 };
+}
+
+export async function runIngest(options: IngestOptions): Promise<IngestResult> {
+  const { files, unreadable: missing } = listInputFiles(options.paths);
+  for (const problem of missing) options.onProblem(problem.path, null, problem.reason);
+  const ledger = await Ledger.open({ dataDir: options.dataDir, ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
+  const summary = emptySummary();
+  let unreadable = missing.length;
+  const input: WorkerInput = {
+    files,
+    cluster: options.cluster,
+    genericSource: options.genericSource,
+    redactionKey: options.redactionKey,
+    sensitiveKeys: options.sensitiveKeys,
+    now: (options.now ?? Date.now)(),
+  };
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: input });
+  try {
+    for await (const [message] of on(worker, 'message') as AsyncIterable<[WorkerMessage]>) {
+      if (message.type === 'done') break;
+      const file = (files[message.file] as InputFile).path;
+      if (message.type === 'file-error') {
+        unreadable += 1;
+        options.onProblem(file, null, message.error);
+        continue;
+      }
+      if (message.type !== 'batch') continue;
+      for (const item of message.items) {
+        summary.read += 1;
+        const { result } = item;
+        if (result.kind === 'ignored') summary.ignored += 1;
+        else if (result.kind === 'rejected') {
+          summary.rejected += 1;
+          options.onProblem(file, item.line, item.where ? `${item.where}: ${result.reason}` : result.reason);
+        } else {
+          for (const change of result.changes) {
+            const { outcome } = await ledger.apply(change);
+            if (outcome === 'committed') summary.committed += 1;
+            else if (outcome === 'activity' || outcome === 'late') summary.activity += 1;
+            else if (outcome === 'unchanged') summary.unchanged += 1;
+            else if (outcome === 'duplicate') summary.duplicates += 1;
+            else summary.ignored += 1;
+          }
+        }
+      }
+      worker.postMessage('ack');
+      options.onProgress?.(summary, file);
+    }
+  } finally {
+    await worker.terminate();
+    await ledger.close();
+  }
+  return { summary, unreadable };
+}

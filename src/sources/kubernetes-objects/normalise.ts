@@ -1,0 +1,99 @@
+// A Kubernetes object as read from the API (a dump, a list item, a watch event) → the change
+// record of a snapshot. With no audit event naming the actor, the newest `managedFields`
+// manager is the author (`Attribution: field-manager`), else the change is unresolved. Pure.
+import { createHash } from 'node:crypto';
+import type { Actor, Attribution, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
+import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
+import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
+import { kubernetesPath } from '../../normalise/paths.ts';
+import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
+import { groupOf, pluralResource } from './resource-names.ts';
+
+export interface SnapshotOptions {
+  readonly cluster: string;
+  readonly redact: Redact;
+  /** The `Source:` trailer: `kubernetes-snapshot` for dumps, `kubernetes-watch` for watches. */
+  readonly source: string;
+  /** When the object was observed (the author date when nothing better is known). */
+  readonly observedAt: number;
+  readonly sensitiveKeys?: ReadonlySet<string>;
+  readonly noiseRules?: (groupResource: string) => NoiseRules;
+  /** The plural resource name when discovery knows it. */
+  readonly resource?: string;
+  /** An attribution already established (an audit fact for the same object), overriding the field manager. */
+  readonly attribution?: { readonly actor: Actor; readonly attribution: Attribution; readonly time: number; readonly trailers: Trailers };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The manager that wrote the object last, by managedFields time. */
+export function newestFieldManager(object: Doc): { manager: string; operation: string; time: number } | null {
+  const metadata = isObject(object['metadata']) ? object['metadata'] : {};
+  const entries = Array.isArray(metadata['managedFields']) ? metadata['managedFields'].filter(isObject) : [];
+  let best: { manager: string; operation: string; time: number } | null = null;
+  for (const entry of entries) {
+    const time = typeof entry['time'] === 'string' ? Date.parse(entry['time']) : Number.NaN;
+    if (typeof entry['manager'] !== 'string' || Number.isNaN(time)) continue;
+    if (!best || time >= best.time) best = { manager: entry['manager'], operation: String(entry['operation'] ?? ''), time };
+  }
+  return best;
+}
+
+export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions): NormaliseResult {
+  if (!isObject(input)) return { kind: 'rejected', reason: 'Kubernetes object is not a mapping' };
+  const metadata = isObject(input['metadata']) ? input['metadata'] : undefined;
+  if (typeof input['apiVersion'] !== 'string' || typeof input['kind'] !== 'string' || !metadata) {
+    return { kind: 'rejected', reason: 'Kubernetes object needs apiVersion, kind and metadata' };
+  }
+  const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+  if (!name) return { kind: 'rejected', reason: `${input['kind']} has no metadata.name` };
+  const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : undefined;
+  const group = groupOf(input['apiVersion']);
+  const resource = options.resource ?? pluralResource(input['kind']);
+  const groupResource = `${group || 'core'}/${resource}`;
+
+  const manager = newestFieldManager(input);
+  let author: Actor = UNRESOLVED_ACTOR;
+  let attribution: Attribution = 'unresolved';
+  let time = options.observedAt;
+  let extra: Trailers = [];
+  if (options.attribution) {
+    ({ actor: author, attribution, time } = options.attribution);
+    extra = options.attribution.trailers;
+  } else if (manager) {
+    author = actorFromName(manager.manager, 'field-manager.invalid');
+    attribution = 'field-manager';
+    time = manager.time;
+    extra = [['Field-Manager', `${manager.manager} (${manager.operation})`]];
+  }
+
+  let doc = removeNoise(input, options.noiseRules?.(groupResource) ?? {}).doc;
+  if (group === '' && resource === 'secrets') doc = redactSecret(doc, options.redact);
+  if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
+  const uid = typeof metadata['uid'] === 'string' ? metadata['uid'] : undefined;
+  const version = typeof metadata['resourceVersion'] === 'string' ? metadata['resourceVersion'] : undefined;
+  const eventId = uid && version ? `${uid}@${version}` : createHash('sha1').update(JSON.stringify(doc)).digest('hex');
+  const trailers: Trailers = [
+    ['Source', options.source],
+    ['Cluster', options.cluster],
+    ['Event-ID', eventId],
+    ['Verb', 'observe'],
+    ...extra,
+    ...(uid ? ([['UID', uid]] as Trailers) : []),
+    ['Attribution', attribution],
+  ];
+  const what = `${group ? `${group}/` : ''}${resource} ${namespace ? `${namespace}/` : ''}${name}`;
+  const record: ChangeRecord = {
+    eventId,
+    branch: 'main',
+    path: kubernetesPath({ cluster: options.cluster, namespace, group, resource, name }),
+    update: { kind: 'put', doc },
+    author,
+    time,
+    subject: `observe ${what}`,
+    trailers,
+    source: options.source,
+  };
+  return { kind: 'changes', changes: [record] };
+}
