@@ -2,7 +2,7 @@
 // seen, in SQLite (node:sqlite). The ledger writes it after each flush; readers use it for
 // history, blame and filtered lists. It can always be rebuilt from the repository.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Branch } from '../domain/change.ts';
+import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
 
 export type ChangeOp = 'A' | 'M' | 'D';
 
@@ -63,6 +63,22 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_seq ON changes(seq);
 CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, outcome TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS resources (path TEXT PRIMARY KEY, last_time INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS facts (
+  id INTEGER PRIMARY KEY,
+  cluster TEXT NOT NULL,
+  path TEXT NOT NULL,
+  uid TEXT,
+  resource_version TEXT,
+  time INTEGER NOT NULL,
+  actor_name TEXT NOT NULL,
+  actor_email TEXT NOT NULL,
+  verb TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  trailers TEXT NOT NULL,
+  UNIQUE (event_id, path)
+);
+CREATE INDEX IF NOT EXISTS facts_uid_rv ON facts(uid, resource_version);
+CREATE INDEX IF NOT EXISTS facts_path_time ON facts(path, time);
 `;
 
 export const SCHEMA_VERSION = '1';
@@ -148,6 +164,58 @@ export class IndexDb {
       const latePath = commit.trailers['Late-Path'];
       if (latePath && eventId) this.#insertEvent.run(eventKey(source, eventId, latePath), 'late');
     }
+  }
+
+  /** Stores who touched which object (from audit events without state, admission reviews). */
+  recordFacts(facts: readonly AttributionFact[]): void {
+    if (facts.length === 0) return;
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id, trailers)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const fact of facts) {
+        insert.run(fact.cluster, fact.path, fact.uid ?? null, fact.resourceVersion ?? null, fact.time, fact.actor.name, fact.actor.email, fact.verb, fact.eventId, JSON.stringify(fact.trailers));
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /**
+   * The fact that explains a change seen by a watch or scrape: the same object uid and
+   * resourceVersion, else the newest fact for the same path within `windowMs` before `time`.
+   */
+  findFact(query: { path: string; uid?: string; resourceVersion?: string; time: number; windowMs: number }): (AttributionFact & { match: 'uid' | 'window' }) | null {
+    type FactRow = { cluster: string; path: string; uid: string | null; resource_version: string | null; time: number; actor_name: string; actor_email: string; verb: string; event_id: string; trailers: string };
+    const toFact = (row: FactRow, match: 'uid' | 'window') => ({
+      cluster: row.cluster,
+      path: row.path,
+      ...(row.uid ? { uid: row.uid } : {}),
+      ...(row.resource_version ? { resourceVersion: row.resource_version } : {}),
+      time: row.time,
+      actor: { name: row.actor_name, email: row.actor_email },
+      verb: row.verb,
+      eventId: row.event_id,
+      trailers: JSON.parse(row.trailers) as Trailers,
+      match,
+    });
+    if (query.uid && query.resourceVersion) {
+      const exact = this.db.prepare('SELECT * FROM facts WHERE uid = ? AND resource_version = ? ORDER BY time DESC LIMIT 1').get(query.uid, query.resourceVersion) as FactRow | undefined;
+      if (exact) return toFact(exact, 'uid');
+    }
+    const near = this.db
+      .prepare('SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1')
+      .get(query.path, query.time, query.time - query.windowMs) as FactRow | undefined;
+    return near ? toFact(near, 'window') : null;
+  }
+
+  /** Forgets facts older than `before` (epoch ms); they can no longer explain a change. */
+  pruneFacts(before: number): number {
+    return Number(this.db.prepare('DELETE FROM facts WHERE time < ?').run(before).changes);
   }
 
   close(): void {

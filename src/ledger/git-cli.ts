@@ -6,9 +6,16 @@ import { LedgerError } from '../domain/errors.ts';
 export interface GitResult {
   readonly stdout: Buffer;
   readonly stderr: string;
+  readonly code: number;
 }
 
-export function runGit(gitdir: string, args: readonly string[], options: { input?: string | Buffer } = {}): Promise<GitResult> {
+export interface GitOptions {
+  readonly input?: string | Buffer;
+  /** Exit codes that are answers, not failures (`rev-parse --verify` exits 1 for "no such ref"). */
+  readonly okCodes?: readonly number[];
+}
+
+export function runGit(gitdir: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['--git-dir', gitdir, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
     const out: Buffer[] = [];
@@ -18,7 +25,7 @@ export function runGit(gitdir: string, args: readonly string[], options: { input
     child.on('error', (cause) => reject(new LedgerError(`cannot run git ${args[0] ?? ''}: is git installed?`, { cause })));
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
-      if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
+      if (code !== null && (options.okCodes ?? [0]).includes(code)) resolve({ stdout: Buffer.concat(out), stderr, code });
       else reject(new LedgerError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`));
     });
     child.stdin.end(options.input ?? '');

@@ -1,0 +1,82 @@
+// Reads what the ledger wrote, for the viewer, the API and the investigator CLI: file
+// contents at a commit, a commit's unified diff, and blame. Works on the ledger's bare
+// repository and on any clone (gitdir = `<clone>/.git`). Uses the git CLI, which reads
+// packs with deltas and the commit-graph fast; the ledger's pack writer keeps both current.
+import type { Branch } from '../domain/change.ts';
+import { runGit } from './git-cli.ts';
+
+export interface BlameLine {
+  /** 1-based line number. */
+  readonly n: number;
+  readonly text: string;
+  readonly sha: string;
+  readonly author: { readonly name: string; readonly email: string };
+  /** Author time, epoch ms. */
+  readonly time: number;
+  readonly subject: string;
+}
+
+export class RepositoryReader {
+  readonly gitdir: string;
+
+  constructor(gitdir: string) {
+    this.gitdir = gitdir;
+  }
+
+  /** The commit a ref names (`main`, `activity`, a sha), or null when it does not exist. */
+  async resolve(ref: string): Promise<string | null> {
+    if (!/^[\w./-]+$/.test(ref)) return null;
+    const { stdout, code } = await runGit(this.gitdir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { okCodes: [0, 1, 128] });
+    return code === 0 ? stdout.toString('utf8').trim() || null : null;
+  }
+
+  /** A file's text at a commit, or null when it does not exist there. */
+  async readFile(commit: string, path: string): Promise<string | null> {
+    const { stdout } = await runGit(this.gitdir, ['cat-file', '--batch'], { input: `${commit}:${path}\n` });
+    const text = stdout.toString('utf8');
+    const newline = text.indexOf('\n');
+    if (text.slice(0, newline).endsWith(' missing')) return null;
+    const size = Number(text.slice(0, newline).split(' ')[2]);
+    return stdout.subarray(newline + 1, newline + 1 + size).toString('utf8');
+  }
+
+  async readBlob(oid: string): Promise<string> {
+    const { stdout } = await runGit(this.gitdir, ['cat-file', 'blob', oid]);
+    return stdout.toString('utf8');
+  }
+
+  /** The unified diff a commit made (against its parent, or the empty tree for the first). */
+  async diff(commit: string, path?: string): Promise<string> {
+    const args = ['show', '--format=', '--patch', '--no-color', '--no-renames', '--root', commit];
+    const { stdout } = await runGit(this.gitdir, path ? [...args, '--', path] : args);
+    return stdout.toString('utf8');
+  }
+
+  /** `git blame` of a file at a commit (default the branch head). */
+  async blame(path: string, at: string | Branch = 'main'): Promise<BlameLine[]> {
+    const { stdout } = await runGit(this.gitdir, ['blame', '--porcelain', at, '--', path]);
+    const lines = stdout.toString('utf8').split('\n');
+    const commits = new Map<string, { name: string; email: string; time: number; subject: string }>();
+    const out: BlameLine[] = [];
+    let current: { sha: string; n: number } | null = null;
+    for (const line of lines) {
+      const head = /^([0-9a-f]{40}) \d+ (\d+)/.exec(line);
+      if (head) {
+        current = { sha: head[1] as string, n: Number(head[2]) };
+        if (!commits.has(current.sha)) commits.set(current.sha, { name: '', email: '', time: 0, subject: '' });
+        continue;
+      }
+      if (!current) continue;
+      const info = commits.get(current.sha) as { name: string; email: string; time: number; subject: string };
+      if (line.startsWith('author ')) info.name = line.slice(7);
+      else if (line.startsWith('author-mail ')) info.email = line.slice(12).replace(/^<|>$/g, '');
+      else if (line.startsWith('author-time ')) info.time = Number(line.slice(12)) * 1000;
+      else if (line.startsWith('summary ')) info.subject = line.slice(8);
+      else if (line.startsWith('\t')) {
+        out.push({ n: current.n, text: line.slice(1), sha: current.sha, author: { name: info.name, email: info.email }, time: info.time, subject: info.subject });
+        current = null;
+      }
+    }
+    return out;
+  }
+}
