@@ -1,7 +1,9 @@
 // Every `gitrail` command, by name.
 import type { Command } from './main.ts';
+import { demoCommand } from './commands/demo.ts';
 import { ingestCommand } from './commands/ingest.ts';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  demo: demoCommand,
   ingest: ingestCommand,
 };

@@ -1,0 +1,44 @@
+// `gitrail demo [--data DIR]`: ingests the bundled sample (examples/) and shows how to look at it.
+import { join } from 'node:path';
+import { DEFAULT_SENSITIVE_KEYS } from '../../normalise/redact.ts';
+import { loadRedactionKey } from '../../config/redaction-key.ts';
+import { runIngest } from '../../ingest/run-ingest.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { CommandIo } from '../main.ts';
+import { formatSummary } from './ingest.ts';
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
+
+export async function demoCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { data: { type: 'string', default: './gitrail-data' } }, false);
+  const key = loadRedactionKey(values.data, io.env);
+  let problems = 0;
+  const common = {
+    dataDir: values.data,
+    redactionKey: key,
+    sensitiveKeys: DEFAULT_SENSITIVE_KEYS,
+    onProblem: (file: string, line: number | null, reason: string) => {
+      problems += 1;
+      io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);
+    },
+  };
+  const kube = await runIngest({ ...common, paths: [join(EXAMPLES, 'kubernetes-audit.ndjson')], cluster: 'demo', genericSource: 'events' });
+  const rest = await runIngest({ ...common, paths: [join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')], cluster: 'demo', genericSource: 'flags' });
+  const repo = join(values.data, 'repo.git');
+  io.stdout.write(
+    [
+      `ingested the bundled sample into ${repo}`,
+      `  kubernetes: ${formatSummary(kube.summary)}`,
+      `  aws + generic: ${formatSummary(rest.summary)}`,
+      '',
+      'look at it with plain git:',
+      `  git --git-dir ${repo} log --stat main`,
+      `  git --git-dir ${repo} log --author=bob@example.com --format='%h %an %ad %s' main`,
+      `  git --git-dir ${repo} blame main -- kubernetes/demo/namespaces/shop/core/configmaps/nginx.yaml`,
+      `  git --git-dir ${repo} show main:aws/111122223333/global/iam/Role/deploy.yaml`,
+      `  git --git-dir ${repo} log --format='%h %an %s' activity`,
+      '',
+    ].join('\n'),
+  );
+  return problems > 0 || kube.unreadable + rest.unreadable > 0 ? 1 : 0;
+}
