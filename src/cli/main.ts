@@ -41,7 +41,3 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     throw error;
   }
 }
-
-if (import.meta.main) {
-  process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
-}
