@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import { zlibStored } from './zlib-stored.ts';
 import type { GitObject, ObjectType } from './objects.ts';
 
 const TYPE_CODES: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3 };
@@ -31,7 +32,7 @@ export interface PackedObject {
 }
 
 export function compressObject(object: GitObject): PackedObject {
-  return { type: object.type, oid: object.oid, size: object.content.length, deflated: object.deflated ?? deflateSync(object.content, { level: 1 }) };
+  return { type: object.type, oid: object.oid, size: object.content.length, deflated: object.deflated ?? zlibStored(object.content) };
 }
 
 function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
@@ -44,7 +45,8 @@ function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
 function writeDurably(path: string, chunks: readonly Uint8Array[]): void {
   const fd = openSync(path, 'wx', 0o444);
   try {
-    writeAll(fd, chunks);
+    // One write per few MiB instead of one per object: a pack holds thousands of entries.
+    writeAll(fd, [Buffer.concat(chunks)]);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
