@@ -28,6 +28,11 @@ export function runGit(gitdir: string, args: readonly string[], options: GitOpti
       if (code !== null && (options.okCodes ?? [0]).includes(code)) resolve({ stdout: Buffer.concat(out), stderr, code });
       else reject(new LedgerError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`));
     });
+    // git exits without reading stdin for commands that take no input; that EPIPE is harmless
+    // (the exit code decides), but unhandled it would crash the process.
+    child.stdin.on('error', (cause: NodeJS.ErrnoException) => {
+      if (cause.code !== 'EPIPE') reject(new LedgerError(`cannot write to git ${args[0] ?? ''}`, { cause }));
+    });
     child.stdin.end(options.input ?? '');
   });
 }
