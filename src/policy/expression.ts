@@ -26,11 +26,13 @@ export function findIamStatements(value: unknown, out: unknown[] = []): unknown[
 
 /**
  * Makes a value safe to hand to CEL: plain objects, lists, strings, numbers, booleans, null.
- * YAML timestamps become ISO strings; `undefined` keys are dropped.
+ * Integers become CEL ints (BigInt), YAML timestamps ISO strings; `undefined` keys are dropped.
  */
 export function toCelValue(value: unknown): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
+  // YAML and JSON integers are CEL ints, so `port + 1` and `size(items) - 1` type-check.
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   if (Array.isArray(value)) return value.map(toCelValue);
   if (isObject(value)) {
     const out: Record<string, unknown> = {};
