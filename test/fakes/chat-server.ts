@@ -86,7 +86,7 @@ export class FakeChatServer {
   readonly receipts: ChatReceipt[] = [];
   readonly #server: ServerType;
   readonly #failures = new Map<ChatKind, InjectedFailure[]>();
-  readonly #holds = new Map<ChatKind, Array<{ arrived: (receipt: ChatReceipt) => void; released: Promise<void> }>>();
+  readonly #holds = new Map<ChatKind, Array<{ skip: number; arrived: (receipt: ChatReceipt) => void; released: Promise<void> }>>();
   readonly #waiters = new Set<() => void>();
   readonly #seenKeys = new Set<string>();
   readonly webhookSecret: string;
@@ -119,13 +119,16 @@ export class FakeChatServer {
     this.#failures.set(kind, [...(this.#failures.get(kind) ?? []), ...failures]);
   }
 
-  /** Holds the next request of a kind open until `release()`; `arrived` resolves when it is in. */
-  holdNext(kind: ChatKind): { arrived: Promise<ChatReceipt>; release: () => void } {
+  /**
+   * Holds a request of a kind open until `release()` (the next one, or the one after `after`
+   * more); `arrived` resolves when it is in. The response is only decided after the release.
+   */
+  holdNext(kind: ChatKind, options: { after?: number } = {}): { arrived: Promise<ChatReceipt>; release: () => void } {
     let release!: () => void;
     let arrived!: (receipt: ChatReceipt) => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const arrival = new Promise<ChatReceipt>((resolve) => (arrived = resolve));
-    this.#holds.set(kind, [...(this.#holds.get(kind) ?? []), { arrived, released }]);
+    this.#holds.set(kind, [...(this.#holds.get(kind) ?? []), { skip: options.after ?? 0, arrived, released }]);
     return { arrived: arrival, release };
   }
 
@@ -166,7 +169,9 @@ export class FakeChatServer {
     const headers = Object.fromEntries([...c.req.raw.headers].map(([name, value]) => [name.toLowerCase(), value]));
     const receipt: ChatReceipt = { kind, channel: c.req.param('channel') as string, body, raw, headers, status: 0, problem: null, duplicate: false };
     this.receipts.push(receipt);
-    const hold = this.#holds.get(kind)?.shift();
+    const holds = this.#holds.get(kind) ?? [];
+    const hold = holds[0]?.skip === 0 ? holds.shift() : undefined;
+    if (holds[0] && !hold) holds[0].skip -= 1;
     if (hold) {
       hold.arrived(receipt);
       await hold.released;

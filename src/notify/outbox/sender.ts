@@ -37,7 +37,7 @@ export class Sender {
   readonly #busy = new Map<string, { controller: AbortController; done: Promise<void> }>();
   readonly health = new Map<string, ChannelHealth>();
   #timer: NodeJS.Timeout | undefined;
-  #scheduled = false;
+  #tickScheduled: Promise<void> | null = null;
   #stopped = false;
 
   constructor(options: SenderOptions) {
@@ -46,17 +46,23 @@ export class Sender {
   }
 
   wake(): void {
-    if (this.#stopped || this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      this.#tick();
-    });
+    if (this.#stopped || this.#tickScheduled) return;
+    this.#tickScheduled = new Promise((resolve) =>
+      setImmediate(() => {
+        this.#tickScheduled = null;
+        this.#tick();
+        resolve();
+      }),
+    );
   }
 
-  /** Resolves when no attempt is in flight. */
+  /** Resolves when nothing due now is left to start and no attempt is in flight. */
   async idle(): Promise<void> {
-    while (this.#busy.size > 0) await Promise.all([...this.#busy.values()].map((entry) => entry.done));
+    for (;;) {
+      if (this.#tickScheduled) await this.#tickScheduled;
+      else if (this.#busy.size > 0) await Promise.all([...this.#busy.values()].map((entry) => entry.done));
+      else return;
+    }
   }
 
   /** Stops starting attempts; waits up to `graceMs` for those in flight, then aborts them. */
