@@ -70,6 +70,8 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
       const template = context.templates.resolve('github', message.policy.template);
       if (!template) throw new TemplateError('no github template (templates/github.yaml)');
       const rendered = renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)));
+      // Issue titles are plain text: Markdown escapes would show as backslashes there.
+      const title = githubTitle(renderMessage(template, message, defuseMentions));
       const sha = message.items[0]?.sha as string;
       const request = { signal };
       try {
@@ -79,7 +81,7 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
         }
         const body = githubBody(rendered, message.id);
         if (config.as === 'commit-comment') await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body, request });
-        else await octokit.rest.issues.create({ owner, repo, title: githubTitle(rendered), body, labels: config.labels, request });
+        else await octokit.rest.issues.create({ owner, repo, title, body, labels: config.labels, request });
       } catch (error) {
         throw githubDeliveryError(context.id, error);
       }
