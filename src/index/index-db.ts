@@ -161,8 +161,8 @@ export class IndexDb {
       this.#insertChange.run(change.path, seq, change.op, change.blob);
       if (eventId) this.#insertEvent.run(eventKey(source, eventId, change.path), 'committed');
       if (commit.branch === 'main') this.#upsertResource.run(change.path, commit.time);
-      const latePath = commit.trailers['Late-Path'];
-      if (latePath && eventId) this.#insertEvent.run(eventKey(source, eventId, latePath), 'late');
+      const detoured = commit.trailers['Resource-Path'];
+      if (detoured && eventId) this.#insertEvent.run(eventKey(source, eventId, detoured), 'detoured');
     }
   }
 

@@ -78,10 +78,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
           for (const change of result.changes) {
             const { outcome } = await ledger.apply(change);
             if (outcome === 'committed') summary.committed += 1;
-            else if (outcome === 'activity' || outcome === 'late') summary.activity += 1;
             else if (outcome === 'unchanged') summary.unchanged += 1;
             else if (outcome === 'duplicate') summary.duplicates += 1;
-            else summary.ignored += 1;
+            else summary.activity += 1;
           }
         }
       }

@@ -73,5 +73,19 @@ test('an event older than the last change of its file goes to activity and never
   assert.match(git(gitdir, 'show', `main:${path}`), /value: new/);
   const activity = git(gitdir, 'log', '--format=%B', 'activity');
   assert.match(activity, /^late: update configmaps default\/app/);
-  assert.match(activity, /Late: true\nLate-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/);
+  assert.match(activity, /Late: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/);
+});
+
+test('deleting a resource that was never recorded is kept on activity, not lost', async (t) => {
+  const data = tempDir(t);
+  const ledger = await Ledger.open({ dataDir: data });
+  const result = await ledger.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' }, subject: 'delete configmaps default/app' }) });
+  assert.equal(result.outcome, 'untracked');
+  assert.equal((await ledger.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' } }) })).outcome, 'duplicate');
+  await ledger.close();
+  const gitdir = join(data, 'repo.git');
+  fsckStrict(gitdir);
+  assert.equal(git(gitdir, 'log', '--format=%an|%s', 'activity').trim(), 'bob|untracked: delete configmaps default/app');
+  assert.match(git(gitdir, 'log', '-1', '--format=%B', 'activity'), /Untracked: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml\nAttribution: exact/);
+  assert.equal(git(gitdir, 'for-each-ref', '--format=%(refname)').trim(), 'refs/heads/activity', 'main was not created');
 });
