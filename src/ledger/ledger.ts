@@ -11,6 +11,7 @@ import { applyUpdate } from '../normalise/apply-update.ts';
 import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { summariseChange } from '../normalise/summary.ts';
 import { formatCommitMessage } from './commit-message.ts';
+import { removeCrashLeftovers } from './crash-leftovers.ts';
 import { detourRecord } from './detour.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, maintainRepository } from './maintenance.ts';
@@ -86,6 +87,8 @@ export class Ledger {
     try {
       const gitdir = join(options.dataDir, 'repo.git');
       await initRepository(gitdir);
+      const leftovers = removeCrashLeftovers(gitdir, Date.now());
+      if (leftovers.length > 0) options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');
       const index = new IndexDb(join(options.dataDir, 'index.db'));
       const store = new ObjectStore(gitdir);
       const heads = new Map(BRANCHES.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));
