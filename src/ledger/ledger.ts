@@ -14,7 +14,7 @@ import { formatCommitMessage } from './commit-message.ts';
 import { removeCrashLeftovers } from './crash-leftovers.ts';
 import { detourRecord } from './detour.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
-import { countPacks, maintainRepository } from './maintenance.ts';
+import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
 import { makeObject, serializeCommit, type GitObject } from './objects.ts';
 import { compressObject, writePack } from './pack-writer.ts';
@@ -250,7 +250,10 @@ export class Ledger {
 
   async #maintain(): Promise<void> {
     try {
-      const report = await maintainRepository(this.gitdir);
+      const commits = this.index.commitCount();
+      const full = isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
+      const report = await maintainRepository(this.gitdir, full);
+      if (full) this.index.setMeta('commits_at_full_repack', String(commits));
       this.#store.resetCache();
       this.#flushedSinceMaintenance = false;
       this.#options.log?.info(report, 'repository maintained');
