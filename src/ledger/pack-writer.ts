@@ -8,6 +8,9 @@ import { crc32 } from 'node:zlib';
 import { zlibStored } from './zlib-stored.ts';
 import type { GitObject, ObjectType } from './objects.ts';
 
+/** Temporary names of packs being written; any left behind by a crash is removed at open. */
+export const TEMP_PREFIX = 'gitrail-tmp-';
+
 const TYPE_CODES: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3 };
 
 function entryHeader(type: ObjectType, size: number): Buffer {
@@ -110,7 +113,7 @@ export function writePack(packDir: string, objects: readonly PackedObject[]): st
   idxBody.push(idxHash.digest());
 
   const name = packSum.toString('hex');
-  const temp = join(packDir, `tmp_pack_${randomBytes(6).toString('hex')}`);
+  const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
   writeDurably(`${temp}.pack`, chunks);
   writeDurably(`${temp}.idx`, idxBody);
   renameSync(`${temp}.pack`, join(packDir, `pack-${name}.pack`));
