@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
+import { createPushFs } from './push-fs.ts';
 
 export type PushOutcome =
   | { readonly kind: 'pushed'; readonly sha: string; readonly remoteSha: string | null }
@@ -45,7 +46,7 @@ export async function pushBranch(request: PushRequest): Promise<PushOutcome> {
   let remoteSha: string | null = null;
   try {
     const result = await git.push({
-      fs, http, gitdir: request.gitdir, url: request.url, cache: request.cache,
+      fs: createPushFs(), http, gitdir: request.gitdir, url: request.url, cache: request.cache,
       ref: `refs/heads/${request.branch}`, remoteRef: `refs/heads/${request.branch}`, force: false,
       onAuth: () => (request.token === null ? { cancel: true } : { username: request.username, password: request.token }),
       onAuthFailure: () => ({ cancel: true }),
