@@ -25,6 +25,8 @@ export interface SenderOptions extends BackoffOptions {
   readonly onAttempt?: (channel: string, outcome: 'sent' | 'retry' | 'dead', error: string | null) => void;
 }
 
+const POLL_MS = 30_000;
+
 export interface ChannelHealth {
   lastSuccessAt: number | null;
   lastError: string | null;
@@ -100,9 +102,9 @@ export class Sender {
     clearTimeout(this.#timer);
     const blocked = [...this.health.values()].map((health) => health.blockedUntil).filter((at) => at > now);
     const due = this.#options.db.nextDueAt();
-    const next = Math.min(...blocked, due ?? Infinity);
-    if (next === Infinity) return;
-    this.#timer = setTimeout(() => this.wake(), Math.min(Math.max(0, next - now), 2 ** 31 - 1));
+    // Also look again every POLL_MS: `gitrail notifications retry` re-queues from another process.
+    const next = Math.min(...blocked, due ?? Infinity, now + POLL_MS);
+    this.#timer = setTimeout(() => this.wake(), Math.max(0, next - now));
   }
 
   #notification(delivery: DeliveryRow, attempt: number): Notification | null {
