@@ -4,7 +4,7 @@ import { SecretRef } from '../../config/secret-ref.ts';
 
 export const DiscordChannelConfig = z
   .object({
-    kind: z.literal('discord'),
+    kind: z.literal('discord').describe('channel kind'),
     url: SecretRef.describe('the webhook URL https://discord.com/api/webhooks/<id>/<token>, which is a secret'),
     username: z.string().min(1).max(80).optional().describe('display name of the webhook message'),
   })

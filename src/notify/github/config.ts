@@ -4,7 +4,7 @@ import { SecretRef } from '../../config/secret-ref.ts';
 
 export const GitHubChannelConfig = z
   .object({
-    kind: z.literal('github'),
+    kind: z.literal('github').describe('channel kind'),
     repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name').describe('the mirrored repository, owner/name'),
     token: SecretRef.describe('a token allowed to create issues and comments on the repository'),
     apiUrl: z.url().default('https://api.github.com').describe('REST API root; https://<host>/api/v3 for GitHub Enterprise Server'),

@@ -4,7 +4,7 @@ import { SecretRef } from '../../config/secret-ref.ts';
 
 export const MattermostChannelConfig = z
   .object({
-    kind: z.literal('mattermost'),
+    kind: z.literal('mattermost').describe('channel kind'),
     url: SecretRef.describe('the incoming webhook URL https://<host>/hooks/<key>, which is a secret'),
     channel: z.string().min(1).optional().describe("channel name to post to instead of the webhook's own"),
     username: z.string().min(1).optional().describe('display name (when the server allows overriding it)'),

@@ -5,6 +5,7 @@
 // in the index and the cursor has not moved past them.
 import type { Logger } from 'pino';
 import type { Branch } from '../../domain/change.ts';
+import { LedgerError } from '../../domain/errors.ts';
 import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
 import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
 import type { BuildItem } from '../items.ts';
@@ -90,25 +91,29 @@ export class Evaluator {
     } while (this.#again && !this.#stopped);
   }
 
-  /** Shas after the cursor, oldest first; null when the cursor is not in the branch's history. */
-  #pending(branch: Branch, head: string): string[] | null {
+  /**
+   * Shas after the cursor, oldest first; 'lost' when the walk reached the root without meeting
+   * the cursor (the repository was replaced); 'unindexed' when a commit is not in the index yet.
+   */
+  #pending(branch: Branch, head: string): string[] | 'lost' | 'unindexed' {
     const cursor = this.#options.db.cursor(branch);
     const shas: string[] = [];
     let sha: string | null = head;
     while (sha !== null && sha !== cursor) {
       const commit = this.#options.getCommit(sha);
-      if (!commit) break;
+      if (!commit) return 'unindexed';
       shas.push(sha);
       sha = commit.parent;
     }
-    return sha === cursor ? shas.reverse() : null;
+    return sha === cursor ? shas.reverse() : 'lost';
   }
 
   async #drain(): Promise<void> {
     const { db, log } = this.#options;
     for (const [branch, head] of this.#options.heads()) {
       const shas = this.#pending(branch, head);
-      if (shas === null) {
+      if (shas === 'unindexed') throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
+      if (shas === 'lost') {
         log.warn({ branch, head, cursor: db.cursor(branch) }, 'notification cursor is not in the history; restarting at the head');
         db.setCursor(branch, head);
         continue;

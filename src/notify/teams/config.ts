@@ -4,7 +4,7 @@ import { SecretRef } from '../../config/secret-ref.ts';
 
 export const TeamsChannelConfig = z
   .object({
-    kind: z.literal('teams'),
+    kind: z.literal('teams').describe('channel kind'),
     url: SecretRef.describe('the Workflows "post to a channel when a webhook request is received" URL, which is a secret'),
   })
   .strict()
