@@ -10,7 +10,10 @@ import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
 import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
 import type { BuildItem } from '../items.ts';
 import type { OutboxDb } from './outbox-db.ts';
-import { recordCommit, type EvaluatedMatch, type RecordResult } from './record.ts';
+import { recordCommits, type EvaluatedCommit, type EvaluatedMatch, type RecordResult } from './record.ts';
+
+/** Commits evaluated before their matches are recorded in one transaction. */
+const CHUNK = 200;
 
 export interface EvaluatorOptions {
   readonly db: OutboxDb;
@@ -118,21 +121,24 @@ export class Evaluator {
         db.setCursor(branch, head);
         continue;
       }
-      for (const sha of shas) {
+      for (let start = 0; start < shas.length; start += CHUNK) {
         if (this.#stopped) return;
-        await this.#evaluate(this.#options.getCommit(sha) as CommitInput);
+        const chunk: EvaluatedCommit[] = [];
+        for (const sha of shas.slice(start, start + CHUNK)) chunk.push(await this.#evaluate(this.#options.getCommit(sha) as CommitInput));
+        const result = recordCommits(db, chunk, this.#options.now());
+        const matches = chunk.flatMap((entry) => entry.matches);
+        if (matches.length > 0) this.#options.onRecorded({ ...result, matches });
       }
     }
   }
 
-  async #evaluate(commit: CommitInput): Promise<void> {
-    const { policies, loadDocuments, buildItem, db, now } = this.#options;
+  async #evaluate(commit: CommitInput): Promise<EvaluatedCommit> {
+    const { policies, loadDocuments, buildItem } = this.#options;
     const found = await evaluateCommit(policies, commit, loadDocuments);
     const byName = new Map(policies.map((policy) => [policy.name, policy]));
-    const evaluated: EvaluatedMatch[] = [];
-    for (const match of found) evaluated.push({ match, noise: (byName.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
-    const result = recordCommit(db, commit, evaluated, now());
-    if (evaluated.length > 0) this.#options.onRecorded({ ...result, matches: evaluated });
+    const matches: EvaluatedMatch[] = [];
+    for (const match of found) matches.push({ match, noise: (byName.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
+    return { commit, matches };
   }
 }
 
