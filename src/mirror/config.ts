@@ -22,6 +22,10 @@ export const MirrorConfig = z
     url: z.url({ protocol: /^https?$/ }).optional().describe('smart-HTTP(S) URL of the remote repository; default https://github.com/<repository>.git with github'),
     username: z.string().min(1).default('x-access-token').describe('user name sent with the token (GitHub accepts any non-empty name)'),
     token: SecretRef.optional().describe('token (the Basic auth password), from {env: NAME} or {file: PATH}'),
+    transport: z
+      .enum(['isomorphic-git', 'git'])
+      .default('isomorphic-git')
+      .describe('isomorphic-git (in process), or the git CLI (much faster for large first pushes; needs git ≥ 2.30)'),
     branches: z.array(z.enum(['main', 'activity'])).min(1).default(['main', 'activity']).describe('branches to push'),
     interval: Duration.default(10_000).describe('new commits are pushed at most this often'),
     batchCommits: z.number().int().positive().default(1000).describe('push without waiting for the interval once this many commits are new'),

@@ -20,6 +20,11 @@ import { startMirrors, type Mirrors } from './start-mirrors.ts';
 const TOKEN = 'mirror-token';
 const log = pino({ level: 'silent' });
 
+/** The same test for both push transports. */
+function transportTest(name: string, body: (t: TestContext, transport: 'isomorphic-git' | 'git') => Promise<void>): void {
+  for (const transport of ['isomorphic-git', 'git'] as const) test(`${transport}: ${name}`, (t) => body(t, transport));
+}
+
 async function setup(t: TestContext, mirror: Record<string, unknown> = {}) {
   const dir = tempDir(t);
   const server = await GitHttpServer.start(join(dir, 'server'), { username: 'x-access-token', password: TOKEN });
@@ -47,8 +52,8 @@ const metrics = async (mirrors: Mirrors) => {
   return registry.metrics();
 };
 
-test('pushes main and activity; the git CLI sees the same commits on the remote', async (t) => {
-  const { ledger, mirrors, remote, server } = await setup(t);
+transportTest('pushes main and activity; the git CLI sees the same commits on the remote', async (t, transport) => {
+  const { ledger, mirrors, remote, server } = await setup(t, { transport });
   await record(ledger, 3, 'a');
   await record(ledger, 2, 'e', 'activity');
   await mirrors.flush();
@@ -78,8 +83,8 @@ test('batches: waits for the interval unless batchCommits are new', async (t) =>
   assert.equal(mirrors.mirrors[0]?.unpushed, 0);
 });
 
-test('a push the server rejects is reported with its message and retried, never forced', async (t) => {
-  const { ledger, mirrors, remote, server } = await setup(t);
+transportTest('a push the server rejects is reported with its message and retried, never forced', async (t, transport) => {
+  const { ledger, mirrors, remote, server } = await setup(t, { transport });
   await record(ledger, 1, 'ok');
   await mirrors.flush();
   server.rejectPushes('audit', 'main is protected: pushes need approval');
@@ -97,8 +102,8 @@ test('a push the server rejects is reported with its message and retried, never 
   assert.equal(mirrors.status()[0]?.state, 'up');
 });
 
-test('a remote that moved on is not overwritten: non-fast-forward is reported', async (t) => {
-  const { ledger, mirrors, remote } = await setup(t);
+transportTest('a remote that moved on is not overwritten: non-fast-forward is reported', async (t, transport) => {
+  const { ledger, mirrors, remote } = await setup(t, { transport });
   await record(ledger, 1, 'x');
   await mirrors.flush();
   const work = join(tempDir(t), 'work');
@@ -112,7 +117,7 @@ test('a remote that moved on is not overwritten: non-fast-forward is reported', 
   assert.match(mirrors.status()[0]?.lastError ?? '', /not-fast-forward.*never forces/);
 });
 
-test('a wrong token is a failing mirror, not a silent one', async (t) => {
+transportTest('a wrong token is a failing mirror, not a silent one', async (t, transport) => {
   const dir = tempDir(t);
   const server = await GitHttpServer.start(join(dir, 'server'), { username: 'x-access-token', password: TOKEN });
   t.after(() => server.close());
@@ -120,7 +125,7 @@ test('a wrong token is a failing mirror, not a silent one', async (t) => {
   const ledger = await Ledger.open({ dataDir: join(dir, 'data') });
   t.after(() => ledger.close());
   await record(ledger, 1, 'z');
-  const mirrors = startMirrors({ dataDir: join(dir, 'data'), mirrors: [MirrorConfig.parse({ url: server.url('audit'), token: { env: 'T' } })], ledger, log, env: { T: 'wrong' } });
+  const mirrors = startMirrors({ dataDir: join(dir, 'data'), mirrors: [MirrorConfig.parse({ url: server.url('audit'), token: { env: 'T' }, transport })], ledger, log, env: { T: 'wrong' } });
   t.after(() => mirrors.stop());
   await mirrors.flush();
   assert.equal(mirrors.status()[0]?.state, 'failing');

@@ -150,7 +150,7 @@ export class Mirror {
     if (failed === null) {
       for (const branch of config.branches) {
         const started = now();
-        const result = await pushBranch({ gitdir: this.#options.gitdir, url: this.#options.url, branch, username: config.username, token: this.#options.token, cache: this.#cache });
+        const result = await pushBranch({ transport: config.transport, gitdir: this.#options.gitdir, url: this.#options.url, branch, username: config.username, token: this.#options.token, cache: this.#cache });
         const outcome: BranchOutcome = { outcome: result.kind, sha: 'sha' in result ? result.sha : null, message: 'message' in result ? result.message : null, at: started, durationMs: now() - started };
         this.branches.set(branch, outcome);
         this.#options.onPush?.(branch, outcome);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { createPushFs } from './push-fs.ts';
+import { pushWithGit } from './push-git.ts';
 
 export type PushOutcome =
   | { readonly kind: 'pushed'; readonly sha: string; readonly remoteSha: string | null }
@@ -39,7 +40,12 @@ async function localHead(gitdir: string, branch: string): Promise<string | null>
   }
 }
 
-export async function pushBranch(request: PushRequest): Promise<PushOutcome> {
+/** Pushes one branch with the configured transport. */
+export async function pushBranch(request: PushRequest & { transport?: 'isomorphic-git' | 'git' }): Promise<PushOutcome> {
+  return request.transport === 'git' ? pushWithGit(request) : pushWithIsomorphicGit(request);
+}
+
+export async function pushWithIsomorphicGit(request: PushRequest): Promise<PushOutcome> {
   const sha = await localHead(request.gitdir, request.branch);
   if (sha === null) return { kind: 'absent' };
   const remoteMessages: string[] = [];
