@@ -141,7 +141,7 @@ test('GitHub: creates the private repository when missing, then pushes; commits 
   assert.deepEqual(github.repos.get('acme/audit'), { owner: 'acme', name: 'audit', private: true, description: 'Infrastructure changes recorded by gitrail' });
   assert.ok(github.requests.some((request) => request.method === 'POST' && request.path === '/orgs/acme/repos'), 'acme is not the token user, so an org repository');
   assert.equal(head(remote, 'main'), ledger.head('main'));
-  assert.equal(mirrors.githubCommitUrl('abc'), 'https://github.example/acme/audit/commit/abc');
+  assert.equal(mirrors.githubCommitUrl('abc', 'main'), 'https://github.example/acme/audit/commit/abc');
   await mirrors.flush();
   assert.equal(github.requests.filter((request) => request.method === 'POST').length, 1, 'created once');
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { resolveSecret } from '../config/secret-ref.ts';
+import { ConfigError } from '../domain/errors.ts';
 import type { Branch } from '../domain/change.ts';
 import type { IndexedCommit } from '../index/index-db.ts';
 import type { SourceStatus } from '../sources/source.ts';
@@ -28,15 +29,35 @@ export interface Mirrors {
   flush(): Promise<void>;
   status(): SourceStatus[];
   metrics(registry: Registry): void;
-  /** The commit's page on the first GitHub mirror, for the viewer and messages. */
-  githubCommitUrl(sha: string): string | null;
+  /** The commit's page on a GitHub mirror pushing its branch, for the viewer and messages. */
+  githubCommitUrl(sha: string, branch?: Branch): string | null;
 }
 
-/** `https://github.com/<owner>/<repo>/commit/<sha>` for the first mirror on GitHub, else null. */
-export function githubCommitLink(mirrors: readonly MirrorConfig[]): ((sha: string) => string | null) {
-  const github = mirrors.find((mirror) => mirror.github)?.github;
-  if (!github) return () => null;
-  return (sha) => `${github.webUrl.replace(/\/+$/, '')}/${github.repository}/commit/${sha}`;
+/**
+ * `https://github.com/<owner>/<repo>/commit/<sha>` on the first GitHub mirror that pushes the
+ * commit's branch (any branch it pushes when the branch is not given), else null.
+ */
+export function githubCommitLink(mirrors: readonly MirrorConfig[]): (sha: string, branch?: Branch) => string | null {
+  return (sha, branch) => {
+    const mirror = mirrors.find((candidate) => candidate.github && (branch === undefined || candidate.branches.includes(branch)));
+    if (!mirror?.github) return null;
+    return `${mirror.github.webUrl.replace(/\/+$/, '')}/${mirror.github.repository}/commit/${sha}`;
+  };
+}
+
+/** Problems `gitrail check-config` reports for mirrors: tokens that do not resolve. */
+export function checkMirrors(mirrors: readonly MirrorConfig[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const problems: string[] = [];
+  mirrors.forEach((mirror, index) => {
+    if (!mirror.token) return;
+    try {
+      resolveSecret(mirror.token, `mirrors.${index}.token`, env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  });
+  return problems;
 }
 
 export function startMirrors(options: MirrorsOptions): Mirrors {

@@ -1,5 +1,6 @@
 // Builds the message item for a matched commit: who, what, when, a bounded diff excerpt of
 // the first matched file, and the links (viewer diff page, GitHub commit when mirrored).
+import type { Branch } from '../domain/change.ts';
 import type { RepositoryReader } from '../ledger/reader.ts';
 import type { CommitInput } from '../policy/compile.ts';
 import { changeFacts, describeResource } from '../policy/facts.ts';
@@ -12,7 +13,7 @@ export interface ItemLinks {
   /** The web viewer's base URL, when it is served. */
   readonly viewerUrl?: string | null;
   /** The commit's page on GitHub, when the repository is mirrored there. */
-  readonly githubCommitUrl?: (sha: string) => string | null;
+  readonly githubCommitUrl?: (sha: string, branch: Branch) => string | null;
 }
 
 export type BuildItem = (commit: CommitInput, match: PolicyMatch) => Promise<NotificationItem>;
@@ -46,7 +47,7 @@ export function createItemBuilder(reader: RepositoryReader, links: ItemLinks): B
       severity: match.severity,
       excerpt: diffExcerpt(await diff),
       viewerUrl: viewerCommitUrl(links.viewerUrl, commit.sha),
-      githubUrl: links.githubCommitUrl?.(commit.sha) ?? null,
+      githubUrl: links.githubCommitUrl?.(commit.sha, commit.branch) ?? null,
       trailers: commit.trailers,
     };
   };

@@ -41,7 +41,7 @@ export interface NotificationsOptions {
   readonly log: Logger;
   readonly viewerUrl?: string | null;
   /** The commit's GitHub page when the repository is mirrored there (mirror/start-mirrors.ts). */
-  readonly githubCommitUrl?: (sha: string) => string | null;
+  readonly githubCommitUrl?: (sha: string, branch: Branch) => string | null;
   readonly env?: NodeJS.ProcessEnv;
   readonly now?: () => number;
   readonly random?: () => number;
