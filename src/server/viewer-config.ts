@@ -31,7 +31,7 @@ export type TrustedProxy = z.infer<typeof TrustedProxy>;
 export const ViewerConfig = z
   .object({
     tokens: z.array(ViewerToken).default([]).describe('read tokens; the environment variable GITRAIL_VIEW_TOKEN adds one named "viewer"'),
-    trustedProxy: TrustedProxy.optional(),
+    trustedProxy: TrustedProxy.optional().describe('trust a reverse proxy that authenticates users and names them in a header (off by default)'),
     sessionHours: z.number().positive().max(24 * 30).default(12).describe('how long a login (the session cookie) lasts, in hours'),
     secureCookie: z.boolean().default(false).describe('mark the session cookie Secure (set when the viewer is reached over HTTPS)'),
     pageSize: z.number().int().min(1).max(1000).default(50).describe('commits per page in the timeline and history pages'),
