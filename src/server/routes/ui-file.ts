@@ -10,7 +10,7 @@ import type { Html } from '../views/layout.ts';
 import { describeAt } from './api-files.ts';
 import { AtParam, Cursor, parseParams, pathAfter, queryOf } from './api-params.ts';
 import { blameAt, branchOfPath } from './api-state.ts';
-import { renderAtForm, renderCrumbs } from './ui-tree.ts';
+import { describeState, renderAtForm, renderCrumbs } from './ui-tree.ts';
 import { page } from './ui-page.ts';
 import type { ViewerApp, ViewerContext } from './viewer.ts';
 
@@ -56,7 +56,7 @@ ${result.next ? html`<a href="${pathHref('history', path, { cursor: result.next 
     if (!blame) throw new NotFoundError(`${path} does not exist ${describeAt(at)}`);
     const body = html`${renderCrumbs(path, c.req.query('at'))}
 <h1>Blame of <span class="mono">${path}</span></h1>
-<p>As of ${at.kind === 'time' ? formatTime(at.time) : 'commit'} (last change: <a href="${commitHref(blame.sha)}" class="mono">${shortSha(blame.sha)}</a>) · <a href="${pathHref('history', path)}">history</a> · <a href="${pathHref('tree', path, { at: c.req.query('at') })}">file</a></p>
+<p>${describeState(at)} (blamed at <a href="${commitHref(blame.sha)}" class="mono">${shortSha(blame.sha)}</a>) · <a href="${pathHref('history', path)}">history</a> · <a href="${pathHref('tree', path, { at: c.req.query('at') })}">file</a></p>
 ${renderAtForm(pathHref('blame', path), c.req.query('at'))}
 ${renderBlame(blame.lines)}`;
     return page(c, ctx, { title: `Blame of ${path}`, section: branchOfPath(path) === 'activity' ? 'activity' : 'tree', body });

@@ -31,7 +31,7 @@ ${at ? html`<a href="${action}">now</a>` : ''}
 </form>`;
 }
 
-function describeState(at: At): string {
+export function describeState(at: At): string {
   if (at.kind === 'head') return 'As it is now';
   return at.kind === 'sha' ? `As of commit ${shortSha(at.sha)}` : `As it was at ${formatTime(at.time)}`;
 }
