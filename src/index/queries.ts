@@ -18,6 +18,17 @@ export interface CommitRow {
   readonly changes: ReadonlyArray<{ readonly path: string; readonly op: ChangeOp; readonly blob: string | null }>;
 }
 
+/** One change of one file, as blame replays it. */
+export interface FileChange {
+  readonly sha: string;
+  readonly time: number;
+  readonly author: { readonly name: string; readonly email: string };
+  readonly subject: string;
+  readonly op: ChangeOp;
+  /** The file's blob after the change; null when it deleted the file. */
+  readonly blob: string | null;
+}
+
 export interface CommitFilter {
   readonly branch?: Branch;
   /** A path prefix (a folder) or an exact file path. */
@@ -61,6 +72,9 @@ function prefixEnd(prefix: string): string {
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
+
+/** Up to this many changes under a path filter, listCommits starts from the path's changes. */
+const NARROW_PATH_CHANGES = 5000;
 
 export function encodeCursor(time: number, seq: number): string {
   return Buffer.from(`${time}:${seq}`).toString('base64url');
@@ -115,10 +129,19 @@ export class IndexQueries {
       where.push('c.branch = ?');
       params.push(filter.branch);
     }
+    let from = 'commits c';
+    const fromParams: SQLInputValue[] = [];
     if (filter.path) {
-      where.push('EXISTS (SELECT 1 FROM changes p WHERE p.seq = c.seq AND (p.path = ? OR (p.path >= ? AND p.path < ?)))');
       const folder = filter.path.endsWith('/') ? filter.path : `${filter.path}/`;
-      params.push(filter.path, folder, prefixEnd(folder));
+      const pathParams = [filter.path, folder, prefixEnd(folder)];
+      if (this.#isNarrowPath(pathParams)) {
+        // Few changes under the path: start from them instead of scanning every commit by time.
+        from = '(SELECT DISTINCT seq FROM changes WHERE path = ? OR (path >= ? AND path < ?)) s CROSS JOIN commits c ON c.seq = s.seq';
+        fromParams.push(...pathParams);
+      } else {
+        where.push('EXISTS (SELECT 1 FROM changes p WHERE p.seq = c.seq AND (p.path = ? OR (p.path >= ? AND p.path < ?)))');
+        params.push(...pathParams);
+      }
     }
     if (filter.author) {
       where.push(`(c.author_name LIKE ? ESCAPE '\\' OR c.author_email LIKE ? ESCAPE '\\')`);
@@ -153,11 +176,19 @@ export class IndexQueries {
       params.push(cursor.time, cursor.time, cursor.seq);
     }
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
-    const sql = `SELECT c.* FROM commits c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time DESC, c.seq DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...params, limit + 1) as unknown as Row[];
+    const sql = `SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time DESC, c.seq DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { commits: this.#toCommits(page), next: rows.length > limit && last ? encodeCursor(last.time, last.seq) : null };
+  }
+
+  /** True when at most NARROW_PATH_CHANGES changes touch the path (exact file or folder prefix). */
+  #isNarrowPath(pathParams: readonly SQLInputValue[]): boolean {
+    const row = this.#db
+      .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE path = ? OR (path >= ? AND path < ?) LIMIT ${NARROW_PATH_CHANGES + 1})`)
+      .get(...pathParams) as { n: number };
+    return row.n <= NARROW_PATH_CHANGES;
   }
 
   getCommit(sha: string): CommitRow | null {
@@ -195,6 +226,19 @@ export class IndexQueries {
          WHERE rn = 1 AND op != 'D' AND blob IS NOT NULL ORDER BY path`,
       )
       .all(prefix, prefixEnd(prefix), branch, at) as Array<{ path: string; blob: string; sha: string; time: number }>;
+  }
+
+  /**
+   * Every change of one file up to a commit (inclusive) or an instant, oldest first: what an
+   * index-driven blame replays. On a branch, a file's changes only move forward in time.
+   */
+  fileChanges(path: string, upTo: { readonly sha: string } | { readonly time: number } | null, branch: Branch = 'main'): FileChange[] {
+    const bound = upTo === null ? '' : 'sha' in upTo ? 'AND c.seq <= (SELECT seq FROM commits WHERE sha = ?)' : 'AND c.time <= ?';
+    const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? upTo.sha : upTo.time];
+    const rows = this.#db
+      .prepare(`SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`)
+      .all(path, branch, ...params) as Array<{ sha: string; time: number; author_name: string; author_email: string; subject: string; op: ChangeOp; blob: string | null }>;
+    return rows.map((row) => ({ sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email }, subject: row.subject, op: row.op, blob: row.op === 'D' ? null : row.blob }));
   }
 
   /** How many commits the index holds, per branch. */

@@ -67,6 +67,26 @@ export class RepositoryReader {
       });
   }
 
+  /**
+   * The zero-context patch each listed commit made to one file, by commit, in one `git log
+   * --no-walk` (no history walk: only those commits are diffed against their parents).
+   */
+  async filePatches(shas: readonly string[], path: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const valid = shas.filter((sha) => /^[0-9a-f]{40,64}$/.test(sha));
+    if (valid.length === 0 || /[\n\r\0]/.test(path)) return out;
+    const { stdout } = await runGit(
+      this.gitdir,
+      ['--literal-pathspecs', 'log', '--no-walk=unsorted', '--stdin', '--root', '--format=%x1e%H', '--patch', '--unified=0', '--no-color', '--no-renames', '--no-ext-diff', '--', path],
+      { input: `${valid.join('\n')}\n` },
+    );
+    for (const record of stdout.toString('utf8').split('\x1e').slice(1)) {
+      const newline = record.indexOf('\n');
+      out.set(record.slice(0, newline === -1 ? undefined : newline), newline === -1 ? '' : record.slice(newline + 1));
+    }
+    return out;
+  }
+
   async readBlob(oid: string): Promise<string> {
     const { stdout } = await runGit(this.gitdir, ['cat-file', 'blob', oid]);
     return stdout.toString('utf8');

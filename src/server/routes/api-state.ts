@@ -4,6 +4,7 @@
 import type { Branch } from '../../domain/change.ts';
 import type { IndexQueries } from '../../index/queries.ts';
 import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
+import { blameChanges } from './api-blame.ts';
 import type { At } from './api-params.ts';
 
 export interface FolderEntry {
@@ -46,19 +47,19 @@ export async function fileAt(deps: StateDeps, path: string, at: At): Promise<{ t
 }
 
 /**
- * Blame of a file as it was at `at`. For an instant, git blames at the last commit of that
- * file not after it: files only move forward on a branch, so that is the file as it was then.
+ * Blame of a file as it was at `at`, replayed from the index (api-blame.ts). For an instant,
+ * that is the file as of its last change not after it; for a commit, as of that commit.
  */
 export async function blameAt(deps: StateDeps, path: string, at: At): Promise<{ sha: string; lines: BlameLine[] } | null> {
-  let sha: string | null;
-  if (at.kind === 'time') {
-    const found = deps.queries.fileAt(path, at.time, branchOfPath(path));
-    sha = found?.blob ? found.sha : null;
-  } else {
-    sha = await commitOf(deps, at, branchOfPath(path));
-    if (sha && (await deps.reader.readFile(sha, path)) === null) sha = null;
+  const branch = branchOfPath(path);
+  let upTo: { sha: string } | { time: number } | null = null;
+  if (at.kind === 'time') upTo = { time: at.time };
+  else if (at.kind === 'sha') {
+    const commit = deps.queries.getCommit(at.sha);
+    if (!commit || commit.branch !== branch) return null;
+    upTo = { sha: commit.sha };
   }
-  return sha ? { sha, lines: await deps.reader.blame(path, sha) } : null;
+  return blameChanges(deps.reader, deps.queries.fileChanges(path, upTo, branch), path);
 }
 
 /** The entries of a folder at `at`, folders first; null when the folder does not exist then. */
