@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     ['history (file, first page)', () => `/api/history?path=${file()}`],
     ['history (hot file, ~1% of commits)', () => `/api/history?path=${resourcePath(Math.floor(rand() * HOT))}`],
     ['blame (file, now)', () => `/api/blame?path=${file()}`],
+    ['blame (hot file, ~1000 versions)', () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`],
     ['blame (file, at a time)', () => `/api/blame?path=${file()}&at=${instant()}`],
     ['timeline (no filter)', () => '/api/commits'],
     ['timeline ?author=', () => `/api/commits?author=user-${Math.floor(rand() * 200)}`],
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     ['timeline ?author=&path= (rare combination)', () => `/api/commits?author=user-${Math.floor(rand() * 200)}&path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}/`],
     ['file at a time', () => `/api/files?path=${resourcePath(HOT + Math.floor(rand() * (RESOURCES - HOT)))}&at=${instant()}`],
     ['tree of a namespace at a time', () => `/api/tree?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}&at=${instant()}`],
+    ['tree of the root at a time', () => `/api/tree?at=${instant()}`],
     ['tree of a namespace now (git)', () => `/api/tree?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}`],
   ];
   console.log(`\n${COMMITS} commits, ${RESOURCES} resources; ${SAMPLES} samples per call, in process (app.request)\n`);

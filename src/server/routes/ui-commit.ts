@@ -15,7 +15,6 @@ import type { ViewerApp, ViewerContext } from './viewer.ts';
 const CommitQuery = z.object({ sha: Sha, view: z.enum(['side-by-side', 'line-by-line']).default('side-by-side') });
 
 function renderFiles(commit: CommitRow): Html {
-  const branch = commit.branch === 'activity' ? 'activity' : undefined;
   return html`<table class="files" data-testid="files"><thead><tr><th></th><th>File</th><th>Links</th></tr></thead><tbody>
 ${commit.changes.map((change) => {
   // A deleted file is blamed and shown as it was just before the deletion.
@@ -23,7 +22,7 @@ ${commit.changes.map((change) => {
   return html`<tr>
 <td><span class="op op-${change.op}">${change.op}</span></td>
 <td class="mono">${change.path}</td>
-<td><a href="${pathHref('history', change.path, { branch })}">history</a>${at ? html` · <a href="${pathHref('blame', change.path, { at })}">blame</a> · <a href="${pathHref('tree', change.path, { at })}">file</a>` : ''}</td>
+<td><a href="${pathHref('history', change.path)}">history</a>${at ? html` · <a href="${pathHref('blame', change.path, { at })}">blame</a> · <a href="${pathHref('tree', change.path, { at })}">file</a>` : ''}</td>
 </tr>`;
 })}
 </tbody></table>`;

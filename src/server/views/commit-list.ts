@@ -10,9 +10,8 @@ const MAX_PATHS = 5;
 function renderPaths(commit: CommitRow): Html {
   const shown = commit.changes.slice(0, MAX_PATHS);
   const more = commit.changes.length - shown.length;
-  const branch = commit.branch === 'activity' ? 'activity' : undefined;
   return html`<ul class="paths">${shown.map(
-    (change) => html`<li><span class="op op-${change.op}" title="${change.op === 'A' ? 'added' : change.op === 'D' ? 'deleted' : 'modified'}">${change.op}</span> <a href="${pathHref('history', change.path, { branch })}">${change.path}</a></li>`,
+    (change) => html`<li><span class="op op-${change.op}" title="${change.op === 'A' ? 'added' : change.op === 'D' ? 'deleted' : 'modified'}">${change.op}</span> <a href="${pathHref('history', change.path)}">${change.path}</a></li>`,
   )}${more > 0 ? html`<li class="more">… and ${more} more</li>` : ''}</ul>`;
 }
 
