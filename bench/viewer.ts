@@ -95,22 +95,26 @@ async function main(): Promise<void> {
   const dataDir = values.data;
   await buildRepository(dataDir);
   const index = new IndexDb(join(dataDir, 'index.db'), { readOnly: true });
-  const app = createViewerRoutes({
+  const deps = {
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(join(dataDir, 'repo.git')),
     config: ViewerConfig.parse({}),
     status: () => [],
     env: { GITRAIL_VIEW_TOKEN: TOKEN },
-  });
+  };
+  let app = createViewerRoutes(deps);
   const headers = { Authorization: `Bearer ${TOKEN}` };
   const rand = random(7);
   const file = () => resourcePath(Math.floor(rand() * RESOURCES));
   const instant = () => new Date(START + Math.floor(rand() * COMMITS) * 1000).toISOString();
-  const calls: Array<[string, () => string]> = [
+  // `cold`: a new viewer (empty blame cache) for every sample.
+  const calls: Array<[string, () => string, 'cold'?]> = [
     ['history (file, first page)', () => `/api/history?path=${file()}`],
     ['history (hot file, ~1% of commits)', () => `/api/history?path=${resourcePath(Math.floor(rand() * HOT))}`],
     ['blame (file, now)', () => `/api/blame?path=${file()}`],
-    ['blame (hot file, ~1000 versions)', () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`],
+    ['blame (file, now, cold cache)', () => `/api/blame?path=${file()}`, 'cold'],
+    ['blame (hot file, ~1000 versions, cold cache)', () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`, 'cold'],
+    ['blame (hot file, ~1000 versions, warm cache)', () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`],
     ['blame (file, at a time)', () => `/api/blame?path=${file()}&at=${instant()}`],
     ['timeline (no filter)', () => '/api/commits'],
     ['timeline ?author=', () => `/api/commits?author=user-${Math.floor(rand() * 200)}`],
@@ -126,10 +130,11 @@ async function main(): Promise<void> {
   ];
   console.log(`\n${COMMITS} commits, ${RESOURCES} resources; ${SAMPLES} samples per call, in process (app.request)\n`);
   console.log('call'.padEnd(46), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8));
-  for (const [name, url] of calls) {
+  for (const [name, url, cache] of calls) {
     for (let i = 0; i < 5; i += 1) await app.request(url(), { headers });
     const times: number[] = [];
     for (let i = 0; i < SAMPLES; i += 1) {
+      if (cache === 'cold') app = createViewerRoutes(deps);
       const target = url();
       const started = performance.now();
       const res = await app.request(target, { headers });

@@ -18,6 +18,11 @@ export interface CommitRow {
   readonly changes: ReadonlyArray<{ readonly path: string; readonly op: ChangeOp; readonly blob: string | null }>;
 }
 
+/** A file or folder in a folder listing at an instant; a file names its last change then. */
+export type FolderEntryAt =
+  | { readonly name: string; readonly type: 'file'; readonly sha: string; readonly time: number }
+  | { readonly name: string; readonly type: 'folder' };
+
 /** One change of one file, as blame replays it. */
 export interface FileChange {
   readonly sha: string;
@@ -207,11 +212,11 @@ export class IndexQueries {
   }
 
   /** The file's last change at or before `at` (epoch ms): its blob, or null when it did not exist. */
-  fileAt(path: string, at: number, branch: Branch = 'main'): { blob: string | null; sha: string } | null {
+  fileAt(path: string, at: number, branch: Branch = 'main'): { blob: string | null; sha: string; time: number } | null {
     const row = this.#db
-      .prepare('SELECT p.blob, p.op, c.sha FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1')
-      .get(path, branch, at) as { blob: string | null; op: ChangeOp; sha: string } | undefined;
-    return row ? { blob: row.op === 'D' ? null : row.blob, sha: row.sha } : null;
+      .prepare('SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1')
+      .get(path, branch, at) as { blob: string | null; op: ChangeOp; sha: string; time: number } | undefined;
+    return row ? { blob: row.op === 'D' ? null : row.blob, sha: row.sha, time: row.time } : null;
   }
 
   /** The files under `prefix` as they were at `at`: each one's last change not after that instant. */
@@ -239,6 +244,43 @@ export class IndexQueries {
       .prepare(`SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`)
       .all(path, branch, ...params) as Array<{ sha: string; time: number; author_name: string; author_email: string; subject: string; op: ChangeOp; blob: string | null }>;
     return rows.map((row) => ({ sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email }, subject: row.subject, op: row.op, blob: row.op === 'D' ? null : row.blob }));
+  }
+
+  /**
+   * The entries of one folder as they were at `at` (epoch ms): its files that existed then and
+   * its sub-folders holding at least one such file. Skips from one child name to the next in
+   * the path index, so the cost follows the number of children, not the changes below them.
+   */
+  folderAt(folder: string, at: number, branch: Branch = 'main'): FolderEntryAt[] {
+    const prefix = folder === '' ? '' : `${folder}/`;
+    const end = prefixEnd(prefix);
+    const first = this.#db.prepare('SELECT path FROM changes WHERE path >= ? AND path < ? ORDER BY path LIMIT 1');
+    const after = this.#db.prepare('SELECT path FROM changes WHERE path > ? AND path < ? ORDER BY path LIMIT 1');
+    const live = this.#db.prepare(
+      `SELECT 1 AS found FROM changes p CROSS JOIN commits c ON c.seq = p.seq
+       WHERE p.path >= ? AND p.path < ? AND p.op != 'D' AND c.branch = ? AND c.time <= ?
+         AND NOT EXISTS (SELECT 1 FROM changes p2 CROSS JOIN commits c2 ON c2.seq = p2.seq
+                         WHERE p2.path = p.path AND c2.branch = c.branch AND c2.time <= ? AND (c2.time > c.time OR (c2.time = c.time AND c2.seq > c.seq)))
+       LIMIT 1`,
+    );
+    const entries: FolderEntryAt[] = [];
+    let row = first.get(prefix, end) as { path: string } | undefined;
+    while (row) {
+      const rest = row.path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const name = slash === -1 ? rest : rest.slice(0, slash);
+      if (slash === -1) {
+        const file = this.fileAt(row.path, at, branch);
+        if (file?.blob) entries.push({ name, type: 'file', sha: file.sha, time: file.time });
+        row = after.get(row.path, end) as { path: string } | undefined;
+      } else {
+        const sub = `${prefix}${name}/`;
+        if (live.get(sub, prefixEnd(sub), branch, at, at)) entries.push({ name, type: 'folder' });
+        // '0' is the character after '/': the first path past everything under `sub`.
+        row = first.get(`${prefix}${name}0`, end) as { path: string } | undefined;
+      }
+    }
+    return entries;
   }
 
   /** How many commits the index holds, per branch. */

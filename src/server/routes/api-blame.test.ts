@@ -8,7 +8,16 @@ import { Ledger } from '../../ledger/ledger.ts';
 import { RepositoryReader } from '../../ledger/reader.ts';
 import { git } from '../../../test/helpers/git.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
-import { blameChanges } from './api-blame.ts';
+import { BlameCache, blameChanges } from './api-blame.ts';
+
+/** Counts the commits git is asked to diff. */
+class CountingReader extends RepositoryReader {
+  diffed = 0;
+  override async filePatches(shas: readonly string[], path: string): Promise<Map<string, string>> {
+    this.diffed += shas.length;
+    return super.filePatches(shas, path);
+  }
+}
 
 const PATH = 'custom/bench/config.yaml';
 const OTHER = 'custom/bench/other.yaml';
@@ -92,4 +101,17 @@ test('blame replayed from the index matches git blame line by line, through dele
     assert.deepEqual(then.lines.map((line) => line.sha), gitBlame(sha), sha);
   }
   assert.equal(deletions, 1);
+
+  // With a cache, a later blame replays only the commits after one already blamed.
+  const counting = new CountingReader(gitdir);
+  const cache = new BlameCache();
+  const earlier = shas[5] as string;
+  await blameChanges(counting, queries.fileChanges(PATH, { sha: earlier }), PATH, cache);
+  counting.diffed = 0;
+  const cached = await blameChanges(counting, queries.fileChanges(PATH, null), PATH, cache);
+  assert.equal(counting.diffed, 5);
+  assert.deepEqual(cached, ours);
+  counting.diffed = 0;
+  assert.deepEqual(await blameChanges(counting, queries.fileChanges(PATH, null), PATH, cache), ours);
+  assert.equal(counting.diffed, 0);
 });

@@ -42,20 +42,65 @@ export function applyPatch(lines: readonly Line[], patch: string, origin: FileCh
   return out;
 }
 
+/**
+ * Blames already computed, by path and commit (a blame at a commit never changes), so the next
+ * blame of a busy file only replays its newer commits. One per viewer; least recently used go.
+ */
+export class BlameCache {
+  readonly #entries = new Map<string, readonly Line[]>();
+  readonly #maxLines: number;
+  #lines = 0;
+
+  constructor(maxLines = 500_000) {
+    this.#maxLines = maxLines;
+  }
+
+  get(path: string, sha: string): readonly Line[] | undefined {
+    const key = `${path}\0${sha}`;
+    const lines = this.#entries.get(key);
+    if (lines) {
+      this.#entries.delete(key);
+      this.#entries.set(key, lines);
+    }
+    return lines;
+  }
+
+  set(path: string, sha: string, lines: readonly Line[]): void {
+    const key = `${path}\0${sha}`;
+    if (this.#entries.has(key) || lines.length > this.#maxLines) return;
+    this.#entries.set(key, lines);
+    this.#lines += lines.length;
+    for (const [oldest, old] of this.#entries) {
+      if (this.#lines <= this.#maxLines) break;
+      this.#entries.delete(oldest);
+      this.#lines -= old.length;
+    }
+  }
+}
+
 /** Blame of the file as its changes leave it; null when the last change deleted it (or there is none). */
-export async function blameChanges(reader: RepositoryReader, changes: readonly FileChange[], path: string): Promise<{ sha: string; lines: BlameLine[] } | null> {
+export async function blameChanges(reader: RepositoryReader, changes: readonly FileChange[], path: string, cache?: BlameCache): Promise<{ sha: string; lines: BlameLine[] } | null> {
   const last = changes.at(-1);
   if (!last || last.blob === null) return null;
   let start = changes.length - 1;
   while (start > 0 && (changes[start - 1] as FileChange).blob !== null) start -= 1;
+  let lines: readonly Line[] = [];
+  for (let i = changes.length - 1; cache && i >= start; i -= 1) {
+    const known = cache.get(path, (changes[i] as FileChange).sha);
+    if (known) {
+      lines = known;
+      start = i + 1;
+      break;
+    }
+  }
   const live = changes.slice(start);
   const patches = await reader.filePatches(live.map((change) => change.sha), path);
-  let lines: Line[] = [];
   for (const change of live) {
     const patch = patches.get(change.sha);
     if (patch === undefined) throw new LedgerError(`commit ${change.sha} is in the index but git shows no change of ${path} in it`);
     lines = applyPatch(lines, patch, change);
   }
+  cache?.set(path, last.sha, lines);
   return {
     sha: last.sha,
     lines: lines.map((line, i) => ({ n: i + 1, text: line.text, sha: line.origin.sha, author: line.origin.author, time: line.origin.time, subject: line.origin.subject })),

@@ -28,7 +28,7 @@ export function registerFileApi(app: ViewerApp, ctx: ViewerContext): void {
 
   app.get('/api/blame', async (c) => {
     const query = parseParams(FileQuery, queryOf(c.req.query()));
-    const blame = await blameAt(deps, query.path, query.at);
+    const blame = await blameAt(deps, query.path, query.at, ctx.blameCache);
     if (!blame) throw new NotFoundError(`${query.path} does not exist ${describeAt(query.at)}`);
     return c.json({ path: query.path, sha: blame.sha, lines: blame.lines.map(blameLineJson) });
   });

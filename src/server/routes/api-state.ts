@@ -4,7 +4,7 @@
 import type { Branch } from '../../domain/change.ts';
 import type { IndexQueries } from '../../index/queries.ts';
 import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
-import { blameChanges } from './api-blame.ts';
+import { blameChanges, type BlameCache } from './api-blame.ts';
 import type { At } from './api-params.ts';
 
 export interface FolderEntry {
@@ -50,7 +50,7 @@ export async function fileAt(deps: StateDeps, path: string, at: At): Promise<{ t
  * Blame of a file as it was at `at`, replayed from the index (api-blame.ts). For an instant,
  * that is the file as of its last change not after it; for a commit, as of that commit.
  */
-export async function blameAt(deps: StateDeps, path: string, at: At): Promise<{ sha: string; lines: BlameLine[] } | null> {
+export async function blameAt(deps: StateDeps, path: string, at: At, cache?: BlameCache): Promise<{ sha: string; lines: BlameLine[] } | null> {
   const branch = branchOfPath(path);
   let upTo: { sha: string } | { time: number } | null = null;
   if (at.kind === 'time') upTo = { time: at.time };
@@ -59,7 +59,7 @@ export async function blameAt(deps: StateDeps, path: string, at: At): Promise<{ 
     if (!commit || commit.branch !== branch) return null;
     upTo = { sha: commit.sha };
   }
-  return blameChanges(deps.reader, deps.queries.fileChanges(path, upTo, branch), path);
+  return blameChanges(deps.reader, deps.queries.fileChanges(path, upTo, branch), path, cache);
 }
 
 /** The entries of a folder at `at`, folders first; null when the folder does not exist then. */
@@ -67,15 +67,7 @@ export async function folderAt(deps: StateDeps, folder: string, at: At): Promise
   const prefix = folder === '' ? '' : `${folder}/`;
   let entries: FolderEntry[];
   if (at.kind === 'time') {
-    const byName = new Map<string, FolderEntry>();
-    for (const file of deps.queries.stateAt(prefix, at.time, branchOfPath(folder))) {
-      const rest = file.path.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      const name = slash === -1 ? rest : rest.slice(0, slash);
-      if (slash !== -1) byName.set(name, { name, path: prefix + name, type: 'folder' });
-      else byName.set(name, { name, path: file.path, type: 'file', sha: file.sha, time: file.time });
-    }
-    entries = [...byName.values()];
+    entries = deps.queries.folderAt(folder, at.time, branchOfPath(folder)).map((entry) => ({ ...entry, path: prefix + entry.name }));
     if (entries.length === 0 && folder !== '') return null;
   } else {
     const sha = await commitOf(deps, at, branchOfPath(folder));

@@ -162,6 +162,25 @@ test('GET /api/tree lists a folder now, at a commit and at an instant', async ()
   assert.deepEqual(then.entries, [{ name: 'web.yaml', path: WEB_PATH, type: 'file', sha: sha('e2'), time: iso('00:10') }]);
   const atSha = await getJson(`/api/tree?path=${folder}&at=${sha('e2')}`);
   assert.deepEqual(atSha.entries, [{ name: 'web.yaml', path: WEB_PATH, type: 'file' }]);
+  const later = await getJson('/api/tree?at=2026-03-02T03:00Z');
+  assert.deepEqual(later.entries.map((e: any) => e.name), ['custom', 'kubernetes'], 'main only, no activity folder');
+  await getJson('/api/tree?path=kubernetes/prod/namespaces/shop/apps&at=2026-03-02T02:30Z', 404);
+  const shop = await getJson('/api/tree?path=kubernetes/prod/namespaces/shop&at=2026-03-02T02:30Z');
+  assert.deepEqual(shop.entries.map((e: any) => e.name), ['core'], 'a folder whose files were all deleted is gone');
+  const shopBefore = await getJson('/api/tree?path=kubernetes/prod/namespaces/shop&at=2026-03-02T01:59Z');
+  assert.deepEqual(shopBefore.entries.map((e: any) => e.name), ['apps', 'core']);
+  // The same answer as the state of every file at that instant, for every folder and instant.
+  for (const hhmm of ['00:00', '00:10', '01:00', '01:30', '02:00', '03:00']) {
+    const at = T(hhmm);
+    const files = fx.deps.queries.stateAt('', at);
+    const folders = new Set(files.flatMap((file) => file.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+    for (const folder of ['', ...folders]) {
+      const listed = await getJson(`/api/tree?path=${encodeURIComponent(folder)}&at=${iso(hhmm)}`);
+      const prefix = folder === '' ? '' : `${folder}/`;
+      const expected = [...new Set(files.filter((file) => file.path.startsWith(prefix)).map((file) => file.path.slice(prefix.length).split('/')[0]))].sort();
+      assert.deepEqual(listed.entries.map((e: any) => e.name).sort(), expected, `${folder} at ${hhmm}`);
+    }
+  }
   const activity = await getJson(`/api/tree?path=activity/kubernetes-audit/2026/03/02/02&at=2026-03-02T03:00Z`);
   assert.deepEqual(activity.entries.map((e: any) => e.name), ['e6.yaml']);
 });

@@ -52,7 +52,7 @@ ${result.next ? html`<a href="${pathHref('history', path, { cursor: result.next 
   app.get('/blame/*', async (c) => {
     const path = pathAfter(c.req.url, '/blame', false);
     const { at } = parseParams(BlameQuery, queryOf(c.req.query()));
-    const blame = await blameAt(ctx.deps, path, at);
+    const blame = await blameAt(ctx.deps, path, at, ctx.blameCache);
     if (!blame) throw new NotFoundError(`${path} does not exist ${describeAt(at)}`);
     const body = html`${renderCrumbs(path, c.req.query('at'))}
 <h1>Blame of <span class="mono">${path}</span></h1>

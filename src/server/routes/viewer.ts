@@ -9,6 +9,7 @@ import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import { ViewerAuth } from '../viewer-auth.ts';
 import type { ViewerConfig } from '../viewer-config.ts';
+import { BlameCache } from './api-blame.ts';
 import { registerCommitApi } from './api-commits.ts';
 import { registerFileApi } from './api-files.ts';
 import { errorJson } from './api-json.ts';
@@ -39,6 +40,7 @@ export interface ViewerContext {
   readonly deps: ViewerDeps;
   readonly auth: ViewerAuth;
   readonly now: () => number;
+  readonly blameCache: BlameCache;
 }
 
 export type ViewerEnv = { Variables: { user: string } };
@@ -48,7 +50,7 @@ const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree', '/tree/*', '
 
 /** Builds the viewer's routes; throws ConfigError when no way to authenticate is configured. */
 export function createViewerRoutes(deps: ViewerDeps): ViewerApp {
-  const ctx: ViewerContext = { deps, auth: ViewerAuth.fromConfig(deps.config, deps.env), now: deps.now ?? Date.now };
+  const ctx: ViewerContext = { deps, auth: ViewerAuth.fromConfig(deps.config, deps.env), now: deps.now ?? Date.now, blameCache: new BlameCache() };
   const app: ViewerApp = new Hono<ViewerEnv>();
   for (const path of [...PAGES, '/api/*', '/login', '/logout', '/assets/*']) app.use(path, securityHeaders);
   for (const path of PAGES) app.use(path, requireReader(ctx, 'page'));
