@@ -256,13 +256,14 @@ export class IndexQueries {
     const end = prefixEnd(prefix);
     const first = this.#db.prepare('SELECT path FROM changes WHERE path >= ? AND path < ? ORDER BY path LIMIT 1');
     const after = this.#db.prepare('SELECT path FROM changes WHERE path > ? AND path < ? ORDER BY path LIMIT 1');
-    const live = this.#db.prepare(
-      `SELECT 1 AS found FROM changes p CROSS JOIN commits c ON c.seq = p.seq
-       WHERE p.path >= ? AND p.path < ? AND p.op != 'D' AND c.branch = ? AND c.time <= ?
-         AND NOT EXISTS (SELECT 1 FROM changes p2 CROSS JOIN commits c2 ON c2.seq = p2.seq
-                         WHERE p2.path = p.path AND c2.branch = c.branch AND c2.time <= ? AND (c2.time > c.time OR (c2.time = c.time AND c2.seq > c.seq)))
-       LIMIT 1`,
-    );
+    /** Whether any file under `sub` existed at `at`: file by file, until one did. */
+    const isLive = (sub: string): boolean => {
+      const subEnd = prefixEnd(sub);
+      for (let file = first.get(sub, subEnd) as { path: string } | undefined; file; file = after.get(file.path, subEnd) as { path: string } | undefined) {
+        if (this.fileAt(file.path, at, branch)?.blob) return true;
+      }
+      return false;
+    };
     const entries: FolderEntryAt[] = [];
     let row = first.get(prefix, end) as { path: string } | undefined;
     while (row) {
@@ -275,7 +276,9 @@ export class IndexQueries {
         row = after.get(row.path, end) as { path: string } | undefined;
       } else {
         const sub = `${prefix}${name}/`;
-        if (live.get(sub, prefixEnd(sub), branch, at, at)) entries.push({ name, type: 'folder' });
+        // `activity/` holds the activity branch's files and nothing else (DESIGN §3).
+        const isOtherBranch = prefix === '' && (name === 'activity') !== (branch === 'activity');
+        if (!isOtherBranch && isLive(sub)) entries.push({ name, type: 'folder' });
         // '0' is the character after '/': the first path past everything under `sub`.
         row = first.get(`${prefix}${name}0`, end) as { path: string } | undefined;
       }
