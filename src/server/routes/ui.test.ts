@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { join } from 'node:path';
 import { Hono } from 'hono';
+import { GitrailError } from '../../domain/errors.ts';
+import { RepositoryReader } from '../../ledger/reader.ts';
 import { encodePath } from '../views/format.ts';
 import { createViewerRoutes } from './viewer.ts';
 import { APP_PATH, bearer, buildFixture, T, TOKEN, WEB_PATH, XSS_PATH, type Fixture } from './viewer-fixture.ts';
@@ -225,6 +228,14 @@ test('mounted in the daemon app, the viewer guards only its own routes', async (
   assert.equal(bad.status, 400);
   assert.equal((await bad.json()).error.parameter, 'limit');
   assert.equal((await root.request('/commit/0123456789abcdef', { headers: bearer })).status, 404);
+
+  // Failures the viewer cannot explain reach the daemon's own error handler (which logs them).
+  const broken = new Hono();
+  broken.onError((error, c) => c.json({ mapped: error instanceof GitrailError ? error.code : 'OTHER' }, 503));
+  broken.route('/', createViewerRoutes({ ...fx.deps, reader: new RepositoryReader(join(fx.dir, 'no-such-repo.git')) }));
+  const failed = await broken.request(`/api/blame?path=${APP_PATH}`, { headers: bearer });
+  assert.equal(failed.status, 503);
+  assert.deepEqual(await failed.json(), { mapped: 'LEDGER' });
 });
 
 test('assets are served from node_modules without credentials', async () => {
