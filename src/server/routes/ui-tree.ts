@@ -57,15 +57,17 @@ export function registerTreePage(app: ViewerApp, ctx: ViewerContext): void {
     const { at } = parseParams(TreeQuery, queryOf(c.req.query()));
     const atText = c.req.query('at') || undefined;
     const head = html`${renderCrumbs(path, atText)}${renderAtForm(pathHref('tree', path), atText)}`;
+    // Resources are `.yaml` files; a folder could still be named so, hence the second try.
     const looksLikeFile = path.endsWith('.yaml');
-    const folder = looksLikeFile ? null : await folderAt(ctx.deps, path, at);
+    const file = looksLikeFile ? await fileAt(ctx.deps, path, at) : null;
+    const folder = file ? null : await folderAt(ctx.deps, path, at);
     if (folder) {
       const body = html`${head}<h1>${path === '' ? 'Repository' : html`<span class="mono">${path}/</span>`}</h1><p data-testid="state">${describeState(at)}</p>${renderEntries(folder, atText)}`;
       return page(c, ctx, { title: path || 'Tree', section: 'tree', body });
     }
-    const file = path === '' ? null : await fileAt(ctx.deps, path, at);
-    if (!file) throw new NotFoundError(`${path === '' ? 'the repository' : path} does not exist ${describeAt(at)}`);
-    const body = html`${head}<h1 class="mono">${path}</h1><p data-testid="state">${describeState(at)}</p>${renderFile(path, file.text, file.sha, atText)}`;
+    const found = file ?? (path === '' || looksLikeFile ? null : await fileAt(ctx.deps, path, at));
+    if (!found) throw new NotFoundError(`${path === '' ? 'the repository' : path} does not exist ${describeAt(at)}`);
+    const body = html`${head}<h1 class="mono">${path}</h1><p data-testid="state">${describeState(at)}</p>${renderFile(path, found.text, found.sha, atText)}`;
     return page(c, ctx, { title: path, section: 'tree', body });
   };
   app.get('/tree', handler);
