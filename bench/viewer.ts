@@ -11,6 +11,7 @@ import { Ledger } from '../src/ledger/ledger.ts';
 import { RepositoryReader } from '../src/ledger/reader.ts';
 import { createViewerRoutes } from '../src/server/routes/viewer.ts';
 import { ViewerConfig } from '../src/server/viewer-config.ts';
+import { random } from './workload.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,18 +27,6 @@ const SAMPLES = Number(values.samples);
 const HOT = 10;
 const START = Date.parse('2026-01-01T00:00:00Z');
 const TOKEN = 'bench-token-0123456789abcdef';
-
-/** Deterministic pseudo-random numbers, so every run builds the same repository. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function resourcePath(n: number): string {
   if (n % 5 === 4) return `aws/111122223333/eu-west-1/ec2/SecurityGroup/sg-${n.toString(16).padStart(8, '0')}.yaml`;
