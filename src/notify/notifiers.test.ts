@@ -52,7 +52,7 @@ test('slack: Block Kit within limits with a text fallback; who, what, when, diff
   const payload = body(receipt);
   assert.match(payload['text'] as string, /Kubernetes RBAC changed: alice@example.com create rbac/);
   const blocks = JSON.stringify(payload['blocks']);
-  for (const expected of ['alice@example.com', 'clusterrolebindings ops-admin', '2026-05-04T09:01:00.000Z', 'kubernetes-audit', 'https://gitrail.example.com/commits/', 'https://github.com/acme/audit/commit/']) {
+  for (const expected of ['alice@example.com', 'clusterrolebindings ops-admin', '2026-05-04T09:01:00.000Z', 'kubernetes-audit', 'https://gitrail.example.com/commit/', 'https://github.com/acme/audit/commit/']) {
     assert.ok(blocks.includes(expected), `blocks mention ${expected}`);
   }
   assert.ok(blocks.includes('&lt;b&gt;&amp;&lt;/b&gt;'), 'mrkdwn control characters are escaped in the excerpt');
@@ -83,7 +83,7 @@ test('discord: content within 2000 characters, no mentions, answered 204; retry_
   const payload = body(receipt);
   assert.ok((payload['content'] as string).length <= 2000);
   assert.deepEqual(payload['allowed_mentions'], { parse: [] });
-  assert.match(payload['content'] as string, /https:\/\/gitrail.example.com\/commits\//, 'links survive the shortening');
+  assert.match(payload['content'] as string, /https:\/\/gitrail.example.com\/commit\//, 'links survive the shortening');
 
   chat.failNext('discord', { status: 429, retryAfter: 0.25 });
   await assert.rejects(discord().send(sampleNotification(), signal()), (error: unknown) => error instanceof DeliveryError && error.retryable && error.retryAfterMs === 250);

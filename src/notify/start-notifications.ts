@@ -119,7 +119,8 @@ export function startNotifications(options: NotificationsOptions): Notifications
       }];
       for (const [channel, health] of sender.health) {
         const letters = dead.get(channel) ?? 0;
-        const lastError = health.failing ? health.lastError : letters > 0 ? `${letters} dead letter${letters === 1 ? '' : 's'} (gitrail notifications --state dead)` : null;
+        const deadText = letters > 0 ? `${letters} dead letter${letters === 1 ? '' : 's'}: see /notifications or gitrail notifications --state dead` : null;
+        const lastError = [health.failing ? health.lastError : null, deadText].filter(Boolean).join('; ') || null;
         out.push({
           id: `notify/${channel}`,
           state: health.failing || letters > 0 ? 'failing' : 'up',

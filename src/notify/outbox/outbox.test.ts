@@ -47,6 +47,7 @@ test('a match is sent once, with who, what and the diff; unmatched commits are n
   assert.equal(received[0]?.status, 200);
   assert.match(text(received[0] as never), /alice@example.com/);
   assert.match(text(received[0] as never), /\+  value: v1/);
+  assert.match(text(received[0] as never), /"url":"https:\/\/gitrail.example.com\/commit\/[0-9a-f]{40}"/, 'a button to the viewer\'s diff page');
   assert.deepEqual(r.notifications.status().map((s) => [s.id, s.state]), [['notify/policies', 'up'], ['notify/security', 'up']]);
 });
 
