@@ -14,7 +14,7 @@ test('field summaries: scalars, images in keyed lists, added and removed fields'
   assert.deepEqual(summariseFields(deployment(2, 'nginx:1.26'), deployment(3, 'nginx:1.27', { tier: 'web' })), [
     '+metadata.labels.tier=web',
     'spec.replicas 2→3',
-    'containers[web].image nginx:1.26→nginx:1.27',
+    'containers[web].image nginx:1.26→1.27',
   ]);
   assert.deepEqual(summariseFields(deployment(2, 'nginx:1.26', { tier: 'web' }), deployment(2, 'nginx:1.26')), ['-metadata.labels.tier']);
   assert.deepEqual(summariseFields(null, deployment(1, 'x')), ['created']);
@@ -24,7 +24,7 @@ test('field summaries: scalars, images in keyed lists, added and removed fields'
 
 test('long values keep their informative end; multi-line text and redacted values are described', () => {
   const image = (tag: string) => deployment(1, `registry.example.com/team/payments/web:${tag}`);
-  assert.deepEqual(summariseFields(image('1.26'), image('1.27')), ['containers[web].image …mple.com/team/payments/web:1.26→…mple.com/team/payments/web:1.27']);
+  assert.deepEqual(summariseFields(image('1.26'), image('1.27')), ['containers[web].image …mple.com/team/payments/web:1.26→1.27']);
   const cm = (conf: string, password: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n' }, data: { 'nginx.conf': conf, password } });
   assert.deepEqual(summariseFields(cm('a\nb\n', 'hmac-sha256:aa'), cm('a\nb\nc\n', 'hmac-sha256:bb')), [
     'data["nginx.conf"] edited (+1 -0 lines)',

@@ -74,7 +74,21 @@ function describeChanged(label: string, before: unknown, after: unknown): string
   if (setLike(before) && setLike(after) && (isScalarList(before) || isScalarList(after))) {
     return describeSet(label, isScalarList(before) ? before : [before], isScalarList(after) ? after : [after]);
   }
+  if (typeof before === 'string' && typeof after === 'string') return `${label} ${before === '' ? '""' : showValue(before)}→${showValue(after.slice(sharedStem(before, after)))}`;
   return `${label} ${showValue(before)}→${showValue(after)}`;
+}
+
+/**
+ * How much of `after` repeats `before` up to a `:`, `/`, `@` or `=`: `nginx:1.26` → `nginx:1.27`
+ * shows as `nginx:1.26→1.27`, as people write it.
+ */
+function sharedStem(before: string, after: string): number {
+  let same = 0;
+  while (same < before.length && same < after.length && before[same] === after[same]) same += 1;
+  for (let at = same - 1; at >= 0; at -= 1) {
+    if (':/@='.includes(before[at] as string)) return at + 1 < after.length ? at + 1 : 0;
+  }
+  return 0;
 }
 
 /** The net additions and removals between two multisets of plain values. */

@@ -66,22 +66,33 @@ function tableRenderer(palette: Palette, width: number): PageRenderer {
 const LINE_COLUMNS: readonly Column[] = [
   { header: 'COMMIT' },
   { header: 'TIME' },
+  { header: 'KEY', min: 32, cut: 'middle', shrinkOrder: 2 },
   { header: 'AUTHOR', min: 16, cut: 'end', shrinkOrder: 0 },
   { header: 'OPERATION', min: 14, cut: 'end', shrinkOrder: 1 },
-  { header: 'SUMMARY', min: 24, cut: 'end', shrinkOrder: 2 },
+  { header: 'SUMMARY', min: 24, cut: 'end', shrinkOrder: 3 },
 ];
 
-function lineRenderer(palette: Palette, width: number): PageRenderer {
+/** One line per change; the key column only when the listing spans resources. */
+function lineRenderer(palette: Palette, width: number, withKey: boolean): PageRenderer {
+  const columns = withKey ? LINE_COLUMNS : LINE_COLUMNS.filter((column) => column.header !== 'KEY');
+  const keyOffset = withKey ? 1 : 0;
   let widths: number[] | null = null;
   return {
     page(entries) {
       const views = entries.map(viewChange);
-      const rows: Row[] = views.map((view) => [[view.entry.commit.sha.slice(0, 7)], [view.time], [view.entry.commit.author.name], [view.operation], [view.summary().join(', ')]]);
-      widths ??= fitColumns(LINE_COLUMNS, rows, width);
-      return renderTable(LINE_COLUMNS, widths, rows, (column, text, row) => {
+      const rows: Row[] = views.map((view) => [
+        [view.entry.commit.sha.slice(0, 7)],
+        [view.time],
+        ...(withKey ? [[view.key]] : []),
+        [view.entry.commit.author.name],
+        [view.operation],
+        [view.summary().join(', ')],
+      ]);
+      widths ??= fitColumns(columns, rows, width);
+      return renderTable(columns, widths, rows, (column, text, row) => {
         if (column === 0) return palette.yellow(text);
         if (column === 1) return palette.dim(text);
-        if (column === 3) return opColour(palette, views[row] as ChangeView)(text);
+        if (column === 3 + keyOffset) return opColour(palette, views[row] as ChangeView)(text);
         return text;
       });
     },
@@ -118,11 +129,27 @@ function hunkRange(start: number, count: number): string {
   return count === 1 ? `${start}` : `${start},${count}`;
 }
 
+/**
+ * git's hunk context: the last line above the hunk that starts with a letter, `_` or `$`
+ * (its default funcname rule; for canonical YAML, the top-level key), cut to 80 bytes.
+ */
+function hunkContext(oldLines: readonly string[], oldStart: number): string {
+  for (let at = oldStart - 2; at >= 0; at -= 1) {
+    const line = oldLines[at] as string;
+    if (/^[A-Za-z_$]/.test(line)) return ` ${Buffer.from(line).subarray(0, 80).toString('utf8').trimEnd()}`;
+  }
+  return '';
+}
+
 export function unifiedDiff(palette: Palette, path: string, before: string | null, after: string | null): string {
   const patch = structuredPatch(`a/${path}`, `b/${path}`, before ?? '', after ?? '', undefined, undefined, { context: 3 });
-  const lines = [palette.bold(`--- ${before === null ? '/dev/null' : `a/${path}`}`), palette.bold(`+++ ${after === null ? '/dev/null' : `b/${path}`}`)];
+  const oldLines = (before ?? '').split('\n');
+  // Like git (and GNU diff), a name with a space ends in a tab so the line stays parseable.
+  const name = (side: string) => (path.includes(' ') ? `${side}/${path}\t` : `${side}/${path}`);
+  const lines = [palette.bold(`--- ${before === null ? '/dev/null' : name('a')}`), palette.bold(`+++ ${after === null ? '/dev/null' : name('b')}`)];
   for (const hunk of patch.hunks) {
-    lines.push(palette.cyan(`@@ -${hunkRange(hunk.oldStart, hunk.oldLines)} +${hunkRange(hunk.newStart, hunk.newLines)} @@`));
+    const range = `@@ -${hunkRange(hunk.oldStart, hunk.oldLines)} +${hunkRange(hunk.newStart, hunk.newLines)} @@`;
+    lines.push(`${palette.cyan(range)}${hunkContext(oldLines, hunk.oldStart)}`);
     for (const line of hunk.lines) {
       lines.push(line.startsWith('+') ? palette.green(line) : line.startsWith('-') ? palette.red(line) : line);
     }
@@ -157,12 +184,19 @@ function jsonRenderer(): PageRenderer {
   return { page: (entries) => entries.map((entry) => `${JSON.stringify(changeRecord(viewChange(entry)))}\n`).join('') };
 }
 
-export function createRenderer(format: Format, palette: Palette, width: number): PageRenderer {
+export interface RenderOptions {
+  readonly palette: Palette;
+  readonly width: number;
+  /** Changes of many resources (`changes`) rather than one (`log`). */
+  readonly manyResources: boolean;
+}
+
+export function createRenderer(format: Format, { palette, width, manyResources }: RenderOptions): PageRenderer {
   switch (format) {
     case 'table':
       return tableRenderer(palette, width);
     case 'line':
-      return lineRenderer(palette, width);
+      return lineRenderer(palette, width, manyResources);
     case 'patch':
       return patchRenderer(palette);
     case 'diff':

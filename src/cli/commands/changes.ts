@@ -75,7 +75,7 @@ export function createChangesCommand(deps: { readonly now: () => number }): Comm
     const filter = createChangeFilter({ paths: values.path ?? [], author: values.author, ...scope });
     const limit = parseCount(values.limit, '--limit');
     return withSession(io, values, async (source, output) => {
-      const renderer = createRenderer(format, output.palette, output.width);
+      const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: true });
       const pages = readTimeline(source, { branch: values.activity ? undefined : 'main', ...span, source: values.source, filter, limit });
       let shown = 0;
       for await (const entries of pages) {

@@ -39,7 +39,7 @@ export const logCommand: Command = async (args, io) => {
   return withSession(io, values, async (source, output) => {
     const resource = findResource(source, positionals, scope);
     const history = source.queries.history(resource.path, resource.branch).slice(0, limit);
-    const renderer = createRenderer(format, output.palette, output.width);
+    const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: false });
     for (let at = 0; at < history.length; at += PAGE) {
       const changes = history.slice(at, at + PAGE).flatMap((commit) => commit.changes.filter((change) => change.path === resource.path).map((change) => ({ commit, ...change })));
       if (!(await output.write(renderer.page(await loadEntries(source, changes))))) break;
