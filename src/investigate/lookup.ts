@@ -7,7 +7,7 @@ import type { CommitRow } from '../index/queries.ts';
 import type { DataSource } from './data-source.ts';
 import { keyOfPath } from './resource-key.ts';
 import { parseRef, resolveRef, type RefScope } from './resource-ref.ts';
-import { formatInstant, parseInstant } from './time-spec.ts';
+import { endOfSecond, formatInstant, parseInstant } from './time-spec.ts';
 
 export interface Resource {
   readonly path: string;
@@ -62,7 +62,7 @@ export async function findVersion(source: DataSource, resource: Resource, at: st
     }
   }
   const time = at === undefined ? Number.POSITIVE_INFINITY : parseInstant(at, now, '--at');
-  const change = history.find((commit) => commit.time <= time);
+  const change = history.find((commit) => commit.time <= endOfSecond(time));
   const when = at === undefined ? 'now' : `at ${formatInstant(time)}`;
   if (!change) throw new NotFoundError(`${resource.key} did not exist ${when}${first ? `: first recorded ${describeChange(first)}` : ''}`);
   if (change.changes.find((item) => item.path === resource.path)?.op === 'D') {

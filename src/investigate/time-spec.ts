@@ -97,6 +97,19 @@ export function parseInstant(text: string, now: number, what = 'time'): number {
   return time;
 }
 
+/**
+ * Git records author dates to the second; the index keeps milliseconds when the ledger wrote
+ * it. Bounds are widened to whole seconds so that a change shown at 01:05:01Z is "at
+ * 01:05:01Z" for every query, as it is for `git log`.
+ */
+export function startOfSecond(time: number): number {
+  return Math.floor(time / 1000) * 1000;
+}
+
+export function endOfSecond(time: number): number {
+  return Number.isFinite(time) ? Math.floor(time / 1000) * 1000 + 999 : time;
+}
+
 /** How times are shown: ISO-8601 in UTC to the second, as in the repository's author dates. */
 export function formatInstant(time: number): string {
   return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');

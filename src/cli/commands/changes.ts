@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../domain/errors.ts';
 import { createChangeFilter } from '../../investigate/change-filter.ts';
 import { COMMON_HELP, parseCount, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
 import { createRenderer, isFormat } from '../../investigate/render-changes.ts';
-import { formatInstant, parseInstant, requireDuration } from '../../investigate/time-spec.ts';
+import { endOfSecond, formatInstant, parseInstant, requireDuration, startOfSecond } from '../../investigate/time-spec.ts';
 import { readTimeline } from '../../investigate/timeline.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../main.ts';
@@ -49,7 +49,7 @@ function timeSpan(values: { since?: string | undefined; until?: string | undefin
     if (values.since !== undefined || values.until !== undefined) throw new UsageError('--around cannot be combined with --since or --until');
     const centre = parseInstant(values.around, now, '--around');
     const window = requireDuration(values.window ?? '30m', '--window');
-    return { since: centre - window, until: centre + window };
+    return { since: startOfSecond(centre - window), until: endOfSecond(centre + window) };
   }
   if (values.window !== undefined) throw new UsageError('--window needs --around');
   const since = values.since === undefined ? undefined : parseInstant(values.since, now, '--since');
@@ -57,7 +57,7 @@ function timeSpan(values: { since?: string | undefined; until?: string | undefin
   if (since !== undefined && until !== undefined && since > until) {
     throw new InvalidInputError(`--since ${formatInstant(since)} is after --until ${formatInstant(until)}`);
   }
-  return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
+  return { ...(since !== undefined ? { since: startOfSecond(since) } : {}), ...(until !== undefined ? { until: endOfSecond(until) } : {}) };
 }
 
 export function createChangesCommand(deps: { readonly now: () => number }): Command {

@@ -7,7 +7,7 @@ import { findResource, findVersion } from '../../investigate/lookup.ts';
 import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
 import { keyOfPath } from '../../investigate/resource-key.ts';
 import type { RefScope } from '../../investigate/resource-ref.ts';
-import { formatInstant, parseInstant } from '../../investigate/time-spec.ts';
+import { endOfSecond, formatInstant, parseInstant } from '../../investigate/time-spec.ts';
 import { escapeSegment } from '../../normalise/paths.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../main.ts';
@@ -59,7 +59,7 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
       const dim = output.palette.dim;
       if (positionals.length === 0) {
         const at = values.at === undefined ? Number.POSITIVE_INFINITY : parseInstant(values.at, now, '--at');
-        const files = scopeFolders(source, scope).flatMap((folder) => source.queries.stateAt(folder, at));
+        const files = scopeFolders(source, scope).flatMap((folder) => source.queries.stateAt(folder, endOfSecond(at)));
         const when = values.at === undefined ? 'now' : `at ${formatInstant(at)}`;
         if (files.length === 0) throw new NotFoundError(`nothing was recorded in ${[scope.namespace && `namespace ${scope.namespace}`, scope.cluster && `cluster ${scope.cluster}`, scope.account && `account ${scope.account}`].filter(Boolean).join(', ')} ${when}`);
         const texts = await readTexts(source.gitdir, files.map((file) => file.blob));
