@@ -74,7 +74,8 @@ const LINE_COLUMNS: readonly Column[] = [
 
 /** One line per change; the key column only when the listing spans resources. */
 function lineRenderer(palette: Palette, width: number, withKey: boolean): PageRenderer {
-  const columns = withKey ? LINE_COLUMNS : LINE_COLUMNS.filter((column) => column.header !== 'KEY');
+  // No header line is printed, so header names must not widen the columns.
+  const columns = (withKey ? LINE_COLUMNS : LINE_COLUMNS.filter((column) => column.header !== 'KEY')).map((column) => ({ ...column, header: '' }));
   const keyOffset = withKey ? 1 : 0;
   let widths: number[] | null = null;
   return {
