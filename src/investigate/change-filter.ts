@@ -19,6 +19,8 @@ export interface ChangeFilterOptions {
 export interface ChangeFilter {
   /** A folder every kept change on `main` lies under, for the index to narrow by; '' when none. */
   readonly prefix: string;
+  /** A plain author text the index can match itself (a substring of name or email); '' when none. */
+  readonly author: string;
   accepts(commit: CommitRow, path: string): boolean;
 }
 
@@ -95,6 +97,7 @@ export function createChangeFilter(options: ChangeFilterOptions): ChangeFilter {
   const scope = scopeMatcher(options);
   return {
     prefix: narrowestPrefix(options),
+    author: options.author !== undefined && !GLOB_CHARS.test(options.author) ? options.author : '',
     accepts: (commit, path) => author(commit.author) && scope(commit, path) && paths(path),
   };
 }

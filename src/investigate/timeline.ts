@@ -56,6 +56,7 @@ export async function* readTimeline(source: DataSource, query: TimelineQuery, pa
     const page = source.queries.listCommits({
       ...(query.branch ? { branch: query.branch } : {}),
       ...(prefix ? { path: prefix } : {}),
+      ...(query.filter.author ? { author: query.filter.author } : {}),
       ...(query.source ? { source: query.source } : {}),
       ...(query.since !== undefined ? { since: query.since } : {}),
       ...(query.until !== undefined ? { until: query.until } : {}),
