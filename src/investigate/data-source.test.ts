@@ -49,7 +49,7 @@ test('--repo reads a plain clone like the data folder, and catches up after a fe
 test('reads work while a daemon holds the writer lock and writes (read-only index, WAL)', async (t) => {
   const data = tempDir(t);
   await buildInvestigateData(data, { corpus: false });
-  const writer = spawn(process.execPath, [join(import.meta.dirname, '../../test/helpers/hold-writer.ts'), data], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const writer = spawn(process.execPath, [join(import.meta.dirname, '__fixtures__/hold-writer.ts'), data], { stdio: ['pipe', 'pipe', 'inherit'] });
   t.after(() => writer.kill());
   const answers = createInterface({ input: writer.stdout })[Symbol.asyncIterator]();
   const commit = async (line: string) => {

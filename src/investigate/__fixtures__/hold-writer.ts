@@ -1,8 +1,8 @@
-// A stand-in daemon for tests: opens the ledger of the data folder in argv[2] (taking the
-// writer lock), commits one ConfigMap change per stdin line `<name> <value> <iso time>`,
-// flushes, answers `flushed <n>`, and keeps the lock and index open until stdin ends.
+// A stand-in daemon for data-source.test.ts (a script, not a test): opens the ledger of the
+// data folder in argv[2] (taking the writer lock), commits one ConfigMap change per stdin line
+// `<name> <value> <iso time>`, flushes, answers `flushed <n>`, and holds the lock until stdin ends.
 import { createInterface } from 'node:readline';
-import { Ledger } from '../../src/ledger/ledger.ts';
+import { Ledger } from '../../ledger/ledger.ts';
 
 const ledger = await Ledger.open({ dataDir: process.argv[2] as string });
 let count = 0;
