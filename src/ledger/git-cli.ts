@@ -23,11 +23,6 @@ export function runGit(gitdir: string, args: readonly string[], options: GitOpti
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (cause) => reject(new LedgerError(`cannot run git ${args[0] ?? ''}: is git installed?`, { cause })));
-    // git may exit before reading its input (a fast command, or a failure): EPIPE on stdin is
-    // not the answer, the exit code below is. Without a listener it would crash the process.
-    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') reject(new LedgerError(`cannot write to git ${args[0] ?? ''}`, { cause: error }));
-    });
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
       if (code !== null && (options.okCodes ?? [0]).includes(code)) resolve({ stdout: Buffer.concat(out), stderr, code });
