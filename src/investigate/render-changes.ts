@@ -2,7 +2,6 @@
 // `line` (one line per change), `patch` (JSON-patch operations), `diff` (coloured unified
 // diff) and `json` (one object per line). Renderers keep state across pages so a long,
 // streamed listing stays aligned. Pure.
-import { structuredPatch } from 'diff';
 import type { Palette } from './colour.ts';
 import { changeRecord, viewChange, type ChangeView } from './change-view.ts';
 import { fitColumns, headerRow, renderTable, type Column, type Row } from './table.ts';
@@ -124,38 +123,21 @@ function patchRenderer(palette: Palette): PageRenderer {
   };
 }
 
-/** git's hunk range: `start,count`, `start` alone for one line, the line before for none. */
-function hunkRange(start: number, count: number): string {
-  if (count === 0) return `${start - 1},0`;
-  return count === 1 ? `${start}` : `${start},${count}`;
-}
-
-/**
- * git's hunk context: the last line above the hunk that starts with a letter, `_` or `$`
- * (its default funcname rule; for canonical YAML, the top-level key), cut to 80 bytes.
- */
-function hunkContext(oldLines: readonly string[], oldStart: number): string {
-  for (let at = oldStart - 2; at >= 0; at -= 1) {
-    const line = oldLines[at] as string;
-    if (/^[A-Za-z_$]/.test(line)) return ` ${Buffer.from(line).subarray(0, 80).toString('utf8').trimEnd()}`;
-  }
-  return '';
-}
-
-export function unifiedDiff(palette: Palette, path: string, before: string | null, after: string | null): string {
-  const patch = structuredPatch(`a/${path}`, `b/${path}`, before ?? '', after ?? '', undefined, undefined, { context: 3 });
-  const oldLines = (before ?? '').split('\n');
-  // Like git (and GNU diff), a name with a space ends in a tab so the line stays parseable.
-  const name = (side: string) => (path.includes(' ') ? `${side}/${path}\t` : `${side}/${path}`);
-  const lines = [palette.bold(`--- ${before === null ? '/dev/null' : name('a')}`), palette.bold(`+++ ${after === null ? '/dev/null' : name('b')}`)];
-  for (const hunk of patch.hunks) {
-    const range = `@@ -${hunkRange(hunk.oldStart, hunk.oldLines)} +${hunkRange(hunk.newStart, hunk.newLines)} @@`;
-    lines.push(`${palette.cyan(range)}${hunkContext(oldLines, hunk.oldStart)}`);
-    for (const line of hunk.lines) {
-      lines.push(line.startsWith('+') ? palette.green(line) : line.startsWith('-') ? palette.red(line) : line);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+/** git's patch text, coloured as `git log -p` colours it. */
+export function colourPatch(palette: Palette, patch: string): string {
+  return patch
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => {
+      if (/^(diff --git|index |new file mode|deleted file mode|old mode|new mode|--- |\+\+\+ )/.test(line)) return palette.bold(line);
+      const hunk = /^(@@ [^@]* @@)(.*)$/.exec(line);
+      if (hunk) return `${palette.cyan(hunk[1] as string)}${hunk[2]}`;
+      if (line.startsWith('+')) return palette.green(line);
+      if (line.startsWith('-')) return palette.red(line);
+      return line;
+    })
+    .join('\n')
+    .concat('\n');
 }
 
 function diffRenderer(palette: Palette): PageRenderer {
@@ -174,7 +156,7 @@ function diffRenderer(palette: Palette): PageRenderer {
             `    ${commit.subject}`,
             '',
           ].join('\n');
-          return `${head}\n${unifiedDiff(palette, entry.path, entry.before, entry.after)}\n`;
+          return `${head}\n${colourPatch(palette, entry.patch ?? '')}\n`;
         })
         .join('');
     },

@@ -145,9 +145,9 @@ test('not a TTY (redirected): no colour, no pager, no width limit', { skip: !has
 
 test('long output goes through less -FRX: one screen, colours kept, waits for q; short output does not wait', { skip: !hasTmux && 'tmux is not installed' }, async () => {
   const args = ['changes', '--data', data, '-o', 'diff'];
-  const pane = await openPane(args, { width: 100, height: 20 });
+  const pane = await openPane(args, { width: 200, height: 20 });
   const screen = await until(pane, (text) => /^:\s*$/m.test(text.split('\n').slice(-2).join('\n')) || /\(END\)|lines \d+/.test(text));
-  const full = lines(stripColour(await expected(args, 100)));
+  const full = lines(stripColour(await expected(args, 200)));
   assert.ok(full.length > 40, 'the diff is longer than the screen');
   assert.deepEqual(lines(screen).slice(0, 19), full.slice(0, 19), 'the first screenful');
   assert.match(await pane.screen(true), /\x1b\[33mcommit [0-9a-f]{40}/, 'less -R passes colour through');

@@ -4,7 +4,7 @@
 import type { Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../index/index-db.ts';
 import type { CommitRow } from '../index/queries.ts';
-import { readTexts } from './blob-batch.ts';
+import { readPatches, readTexts } from './git-batch.ts';
 import type { ChangeFilter } from './change-filter.ts';
 import type { DataSource } from './data-source.ts';
 
@@ -15,6 +15,8 @@ export interface ChangeEntry {
   /** The file's text before the change (null when it did not exist) and after (null when deleted). */
   readonly before: string | null;
   readonly after: string | null;
+  /** git's patch for the change (from `diff --git` on), when it was asked for. */
+  readonly patch: string | null;
 }
 
 export interface TimelineQuery {
@@ -27,16 +29,21 @@ export interface TimelineQuery {
   readonly filter: ChangeFilter;
   /** At most this many changes in all. */
   readonly limit?: number | undefined;
+  /** Also read git's patch of each change (the `diff` format). */
+  readonly withPatches?: boolean | undefined;
 }
 
 /** Loads the texts around each (commit, path) change in one `git cat-file --batch`. */
-export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ commit: CommitRow; path: string; op: ChangeOp; blob: string | null }>): Promise<ChangeEntry[]> {
+export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ commit: CommitRow; path: string; op: ChangeOp; blob: string | null }>, withPatches = false): Promise<ChangeEntry[]> {
   const names: string[] = [];
   for (const { commit, path, blob } of changes) {
     names.push(commit.parent ? `${commit.parent}:${path}` : '', blob ?? '');
   }
   const wanted = names.map((name, index) => ({ name, index })).filter(({ name }) => name !== '');
-  const texts = await readTexts(source.gitdir, wanted.map(({ name }) => name));
+  const [texts, patches] = await Promise.all([
+    readTexts(source.gitdir, wanted.map(({ name }) => name)),
+    withPatches ? readPatches(source.gitdir, changes.map(({ commit }) => commit.sha)) : Promise.resolve(new Map<string, string>()),
+  ]);
   const byIndex = new Map(wanted.map(({ index }, at) => [index, texts[at] ?? null]));
   return changes.map(({ commit, path, op }, i) => ({
     commit,
@@ -44,6 +51,7 @@ export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ c
     op,
     before: byIndex.get(2 * i) ?? null,
     after: op === 'D' ? null : (byIndex.get(2 * i + 1) ?? null),
+    patch: patches.get(`${commit.sha}\0${path}`) ?? null,
   }));
 }
 
@@ -69,6 +77,6 @@ export async function* readTimeline(source: DataSource, query: TimelineQuery, pa
       .filter(({ commit, path }) => query.filter.accepts(commit, path))
       .slice(0, remaining);
     remaining -= kept.length;
-    if (kept.length > 0) yield await loadEntries(source, kept);
+    if (kept.length > 0) yield await loadEntries(source, kept, query.withPatches);
   } while (cursor !== null && remaining > 0);
 }

@@ -85,9 +85,9 @@ test('patch, diff and line formats (golden)', async () => {
   const diff = await run(['--path', 'kubernetes/prod/**', '-o', 'diff']);
   assertGolden(diff.stdout, join(GOLDEN, 'changes-prod.diff.txt'));
   assert.match(diff.stdout, /\n-data:\n|\n {2}LOG_LEVEL: info\n|-  LOG_LEVEL: info\n\+  LOG_LEVEL: debug\n/);
-  // Every change's diff, from its `---` line on, is what `git log -p` prints for that commit.
+  // Every change's diff, from its `diff --git` line on, is what `git log -p` prints for that commit.
   const everything = await run(['-o', 'diff']);
-  const byCommit = (text: string) => new Map(text.split(/^commit /m).slice(1).map((part) => [part.slice(0, 40), part.slice(part.indexOf('\n--- ') + 1).trimEnd()]));
+  const byCommit = (text: string) => new Map(text.split(/^commit /m).slice(1).map((part) => [part.slice(0, 40), part.slice(part.indexOf('\ndiff --git ') + 1).trimEnd()]));
   const mine = byCommit(everything.stdout);
   const fromGit = byCommit(git(gitdir, 'log', '-p', '--format=commit %H', '--no-color', 'main'));
   assert.equal(mine.size, fromGit.size);

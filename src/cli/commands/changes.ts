@@ -76,7 +76,7 @@ export function createChangesCommand(deps: { readonly now: () => number }): Comm
     const limit = parseCount(values.limit, '--limit');
     return withSession(io, values, async (source, output) => {
       const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: true });
-      const pages = readTimeline(source, { branch: values.activity ? undefined : 'main', ...span, source: values.source, filter, limit });
+      const pages = readTimeline(source, { branch: values.activity ? undefined : 'main', ...span, source: values.source, filter, limit, withPatches: format === 'diff' });
       let shown = 0;
       for await (const entries of pages) {
         shown += entries.length;

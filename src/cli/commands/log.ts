@@ -42,7 +42,7 @@ export const logCommand: Command = async (args, io) => {
     const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: false });
     for (let at = 0; at < history.length; at += PAGE) {
       const changes = history.slice(at, at + PAGE).flatMap((commit) => commit.changes.filter((change) => change.path === resource.path).map((change) => ({ commit, ...change })));
-      if (!(await output.write(renderer.page(await loadEntries(source, changes))))) break;
+      if (!(await output.write(renderer.page(await loadEntries(source, changes, format === 'diff'))))) break;
     }
     return 0;
   });
