@@ -26,13 +26,13 @@ export const SCOPE_OPTIONS = {
   region: { type: 'string' },
 } as const;
 
-export const COMMON_HELP = `  --data DIR         data folder (default ./gitrail-data); its index.db is opened read-only
-  --repo DIR         a clone of a gitrail repository instead (keeps .git/gitrail-index.db)
-  -n, --namespace NS Kubernetes namespace;  -A, --all-namespaces  all of them (the default)
-  --cluster C        Kubernetes cluster (--context C is the same, as in kubectl)
-  --account A        AWS account;  --region R  AWS region (global for IAM)
-  --no-pager         never page (the pager: GITRAIL_PAGER, else PAGER, else less -FRX)
-  --color WHEN       auto (on a terminal, not with NO_COLOR), always or never`;
+export const COMMON_HELP = `  --data DIR             data folder (default ./gitrail-data); its index.db is opened read-only
+  --repo DIR             a clone of a gitrail repository instead (keeps .git/gitrail-index.db)
+  -n, --namespace NS     Kubernetes namespace (-A, --all-namespaces: all of them, the default)
+  --cluster C            Kubernetes cluster (--context C is the same, as in kubectl)
+  --account A            AWS account (--region R: AWS region, global for IAM)
+  --no-pager             never page (the pager: GITRAIL_PAGER, else PAGER, else less -FRX)
+  --color WHEN           auto (on a terminal, not with NO_COLOR), always or never`;
 
 export interface ScopeValues {
   readonly namespace?: string | undefined;

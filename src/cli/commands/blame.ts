@@ -9,7 +9,7 @@ export const BLAME_HELP = `usage: gitrail blame <ref> [--at T|COMMIT] [options]
   The resource's canonical YAML with the commit, author and time that last changed each line.
   <ref> is TYPE/NAME or TYPE NAME (deploy/web -n shop), aws SERVICE TYPE ID (aws iam role app),
   custom SOURCE PATH, a resource key (prod:shop/deployment/web) or a repository path.
-  --at T|COMMIT      as it was at an instant (ISO-8601, 2h, yesterday, …) or a commit
+  --at T|COMMIT          as it was at an instant (ISO-8601, 2h, yesterday, …) or a commit
 ${COMMON_HELP}`;
 
 const OPTIONS = {

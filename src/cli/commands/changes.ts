@@ -19,7 +19,7 @@ export const CHANGES_HELP = `usage: gitrail changes [options]
   --source S             Source: trailer (kubernetes-audit, cloudtrail, generic/*)
   --activity             also list activity (denied requests, exec, sign-ins, …)
   --limit N              at most N changes
-  -o, --format F         table (default), line, patch (JSON patch), diff (unified) or json (one per line)
+  -o, --format F         table (default), line, patch (JSON patch), diff (git's patch) or json
 ${COMMON_HELP}`;
 
 const OPTIONS = {

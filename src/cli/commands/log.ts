@@ -11,8 +11,8 @@ export const LOG_HELP = `usage: gitrail log <ref> [options]
   The history of one resource: commit, time, author, operation and what changed.
   <ref> is TYPE/NAME or TYPE NAME (deploy/web -n shop), aws SERVICE TYPE ID (aws iam role app),
   custom SOURCE PATH, a resource key (prod:shop/deployment/web) or a repository path.
-  --limit N          at most N changes
-  -o, --format F     line (default), table, patch, diff or json
+  --limit N              at most N changes
+  -o, --format F         line (default), table, patch, diff or json
 ${COMMON_HELP}`;
 
 const OPTIONS = {

@@ -19,7 +19,7 @@ export const SHOW_HELP = `usage: gitrail show <ref> [--at T|COMMIT] [options]
   every resource in the namespace, cluster or account, as one multi-document YAML stream.
   <ref> is TYPE/NAME or TYPE NAME (deploy/web -n shop), aws SERVICE TYPE ID (aws iam role app),
   custom SOURCE PATH, a resource key (prod:shop/deployment/web) or a repository path.
-  --at T|COMMIT      an instant (ISO-8601, 2h, yesterday, HH:MM, …) or a commit
+  --at T|COMMIT          an instant (ISO-8601, 2h, yesterday, HH:MM, …) or a commit
 ${COMMON_HELP}`;
 
 const OPTIONS = {
