@@ -1,7 +1,7 @@
 // The formats of `changes` and `log`: `table` (key, operation, author, time, what changed),
-// `line` (one line per change), `patch` (JSON-patch operations), `diff` (coloured unified
-// diff) and `json` (one object per line). Renderers keep state across pages so a long,
-// streamed listing stays aligned. Pure.
+// `line` (one line per change), `patch` (JSON-patch operations), `diff` (git's own patch,
+// coloured like `git log -p`) and `json` (one object per line). Renderers keep state across
+// pages so a long, streamed listing stays aligned. Pure.
 import type { Palette } from './colour.ts';
 import { changeRecord, viewChange, type ChangeView } from './change-view.ts';
 import { fitColumns, headerRow, renderTable, type Column, type Row } from './table.ts';
