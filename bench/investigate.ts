@@ -139,8 +139,7 @@ function median(samples: readonly number[]): number {
 
 function measure(label: string, args: readonly string[]): void {
   const runs = Array.from({ length: RUNS }, () => time(args));
-  const lines = Buffer.from('').length;
-  console.log(`${label.padEnd(46)} median ${median(runs.map((run) => run.ms)).toFixed(0).padStart(5)} ms  [${runs.map((run) => run.ms.toFixed(0)).join(', ')}]  ${runs[0]?.bytes ?? lines} bytes out`);
+  console.log(`${label.padEnd(52)} median ${median(runs.map((run) => run.ms)).toFixed(0).padStart(5)} ms  [${runs.map((run) => run.ms.toFixed(0)).join(', ')}]  ${runs[0]?.bytes ?? 0} bytes out`);
 }
 
 function gitMs(args: readonly string[]): number {
@@ -164,7 +163,7 @@ console.log(`data: ${DATA}, ${COMMITS} commits, hot file ${hot.path} changed in 
 console.log(`node ${process.version}, git ${execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()}, median of ${RUNS} spawns of the real CLI`);
 
 const data = ['--data', DATA, '--no-pager'];
-measure('gitrail --version-less baseline (changes --limit 1)', ['changes', '--limit', '1', ...data]);
+measure('startup baseline: changes --limit 1', ['changes', '--limit', '1', ...data]);
 measure(`changes --since ${lastDay === '1d' ? '1d' : '<end-1d>'} (table)`, ['changes', '--since', lastDay, ...data]);
 measure('changes --since 1d -o json', ['changes', '--since', lastDay, '-o', 'json', ...data]);
 measure('changes --since 1d -o diff', ['changes', '--since', lastDay, '-o', 'diff', ...data]);
@@ -181,7 +180,7 @@ console.log(`for comparison, git blame main -- <hot file>: ${gitMs(['blame', 'ma
 rmSync(CLONE, { recursive: true, force: true });
 execFileSync('git', ['clone', '--quiet', '--no-local', join(DATA, 'repo.git'), CLONE]);
 const cold = time(['changes', '--since', lastDay, '--repo', CLONE, '--no-pager']);
-console.log(`${'--repo clone, first run (builds the index)'.padEnd(46)} ${cold.ms.toFixed(0).padStart(12)} ms`);
+console.log(`${'--repo clone, first run (builds the index)'.padEnd(52)} once  ${cold.ms.toFixed(0).padStart(5)} ms`);
 const repo = ['--repo', CLONE, '--no-pager'];
 measure('--repo clone: changes --since 1d', ['changes', '--since', lastDay, ...repo]);
 measure(`--repo clone: blame ${hotKey}`, ['blame', hotKey, ...repo]);

@@ -47,25 +47,29 @@ async function commitOf(source: DataSource, text: string): Promise<string | null
 
 /**
  * The version of a resource now (`at` undefined), at an instant, or at a commit. A resource
- * that did not exist then, or was deleted, is NOT_FOUND saying when it existed.
+ * that did not exist then, or was deleted, is NOT_FOUND saying when it existed. One indexed
+ * lookup of the last change before the instant, not the whole history.
  */
 export async function findVersion(source: DataSource, resource: Resource, at: string | undefined, now: number): Promise<Version> {
-  const history = source.queries.history(resource.path, resource.branch);
-  const first = history.at(-1);
+  const firstRecorded = (): string => {
+    const first = source.queries.history(resource.path, resource.branch).at(-1);
+    return first ? `first recorded ${describeChange(first)}` : 'never recorded';
+  };
   if (at !== undefined) {
     const commit = await commitOf(source, at);
     if (commit !== null) {
       if ((await source.reader.readFile(commit, resource.path)) === null) {
-        throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)}${first ? ` (first recorded ${describeChange(first)})` : ''}`);
+        throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)} (${firstRecorded()})`);
       }
       return { commit, change: null };
     }
   }
   const time = at === undefined ? Number.POSITIVE_INFINITY : parseInstant(at, now, '--at');
-  const change = history.find((commit) => commit.time <= endOfSecond(time));
   const when = at === undefined ? 'now' : `at ${formatInstant(time)}`;
-  if (!change) throw new NotFoundError(`${resource.key} did not exist ${when}${first ? `: first recorded ${describeChange(first)}` : ''}`);
-  if (change.changes.find((item) => item.path === resource.path)?.op === 'D') {
+  const last = source.queries.fileAt(resource.path, endOfSecond(time), resource.branch);
+  const change = last ? source.queries.getCommit(last.sha) : null;
+  if (!last || !change) throw new NotFoundError(`${resource.key} did not exist ${when}: ${firstRecorded()}`);
+  if (last.blob === null) {
     throw new NotFoundError(`${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time or commit`);
   }
   return { commit: change.sha, change };
