@@ -286,6 +286,16 @@ export class IndexQueries {
     return entries;
   }
 
+  /**
+   * Paths of recorded resources on `main`, deleted ones included, matching a SQLite GLOB
+   * (`*` matches any run of characters, `/` too; `[*]` a literal star). For the investigator's
+   * resource references (`deploy/web` → the one path it names).
+   */
+  findPaths(glob: string, limit = 1000): string[] {
+    const rows = this.#db.prepare('SELECT path FROM resources WHERE path GLOB ? ORDER BY path LIMIT ?').all(glob, limit) as Array<{ path: string }>;
+    return rows.map((row) => row.path);
+  }
+
   /** How many commits the index holds, per branch. */
   counts(): Record<string, number> {
     const rows = this.#db.prepare('SELECT branch, count(*) AS n FROM commits GROUP BY branch').all() as Array<{ branch: string; n: number }>;
