@@ -50,7 +50,7 @@ test('bad policies, unknown names and bad times are clear errors', (t) => {
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no policy named nope in .*policies \(audit-tampering, /);
   const when = gitrail(['policy', 'test', '--data', dir, '--policies', POLICIES, '--since', 'last week']);
-  assert.match(when.stderr, /--since "last week" is neither an ISO time/);
+  assert.match(when.stderr, /bad --since 'last week': expected an ISO-8601 time/);
   const empty = gitrail(['policy', 'test', '--data', join(dir, 'none'), '--policies', POLICIES]);
   assert.equal(empty.status, 1);
   assert.match(empty.stderr, /no recorded history in/);

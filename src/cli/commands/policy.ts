@@ -14,14 +14,14 @@ import type { CompiledPolicy } from '../../policy/compile.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseTimeArg } from './time-arg.ts';
+import { parseInstant } from '../../investigate/time-spec.ts';
 
 export const POLICY_HELP = `usage: gitrail policy test [--data DIR] [--policies DIR] [--since T] [--until T] [--policy NAME] [--branch main|activity] [--json]
   Replays the recorded commits (oldest first) through the policies and prints which would
   notify which channels, with severity and silences. Nothing is sent.
   --data DIR       data folder (default ./gitrail-data)
   --policies DIR   policy folder (default ./policies)
-  --since T        from this time: ISO 8601, or a duration ago such as 7d or 12h
+  --since T        from this time: ISO 8601, a duration ago (7d, 2h ago), yesterday, …
   --until T        up to this time (same forms)
   --policy NAME    only this policy (repeatable)
   --branch B       only commits on main or activity
@@ -61,8 +61,9 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (values.branch !== undefined && values.branch !== 'main' && values.branch !== 'activity') throw new UsageError(`--branch must be main or activity, not ${JSON.stringify(values.branch)}`);
   const now = Date.now();
-  const since = parseTimeArg('since', values.since, now);
-  const until = parseTimeArg('until', values.until, now);
+  // The same time forms as `gitrail changes`: ISO-8601, 7d, 2h ago, yesterday, …
+  const since = values.since === undefined ? undefined : parseInstant(values.since, now, '--since');
+  const until = values.until === undefined ? undefined : parseInstant(values.until, now, '--until');
 
   const loaded = loadPolicies(values.policies);
   if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
