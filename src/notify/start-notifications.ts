@@ -1,13 +1,5 @@
 // Wires notifications for the composition root: the outbox (<data>/outbox.db), the policy
 // evaluator woken by the ledger, and the sender loop with one notifier per channel.
-//
-// Exactly once: a match is recorded once per (commit, policy, channel) (a unique row, written
-// with the cursor in one transaction); a delivery is marked 'sending' before its request
-// leaves and 'sent' on the receiver's answer. A crash between the two leaves it 'sending';
-// at start it is retried with `resumed` set. Webhook receivers dedupe by Idempotency-Key and
-// the GitHub notifier looks for its marker first, so they see it once. Slack, Teams, Discord
-// and Mattermost have no idempotency key: such an interrupted message is sent again
-// (at least once, never lost) and says it may repeat; every other message is sent once.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -59,6 +51,15 @@ export interface Notifications {
   wake(): void;
 }
 
+/**
+ * Exactly once: a match is recorded once per (commit, policy, channel) (a unique row, written
+ * with the cursor in one transaction); a delivery is marked 'sending' before its request leaves
+ * and 'sent' on the receiver's answer. A crash between the two leaves it 'sending'; at start it
+ * is retried with `resumed` set. Webhook receivers dedupe by Idempotency-Key and the GitHub
+ * notifier looks for its marker first, so they see it once. Slack, Teams, Discord and
+ * Mattermost have no idempotency key: such an interrupted message is sent again (at least
+ * once, never lost) and says it may repeat; every other message is sent once.
+ */
 export function startNotifications(options: NotificationsOptions): Notifications {
   const { config, log } = options;
   const now = options.now ?? Date.now;

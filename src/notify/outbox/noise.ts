@@ -1,10 +1,5 @@
-// Noise controls, decided when a match is recorded (DESIGN: summarise, never drop):
-//   silenced      a silence covers it: recorded, not sent
-//   repeat        the same resource was announced within repeatInterval: recorded, not sent
-//   join          an open group (same actor, window not closed) or rate-limit summary takes it
-//   create        a new message: single (now), group (collects for the window), or summary
-//                 (past the rate limit: collects until the period allows a message again)
-// Pure: the outbox answers the questions through NoiseView.
+// Noise controls, decided when a match is recorded: silences, repeat intervals, groups by
+// actor and rate limits that summarise the overflow instead of dropping it. Pure.
 import { compilePathGlobs, compileTextGlobs } from '../../policy/glob.ts';
 import { formatDuration } from '../../policy/duration.ts';
 import type { Noise } from '../../policy/schema.ts';
@@ -43,6 +38,13 @@ function silencedBy(noise: Noise, match: MatchFacts, now: number): string | null
   return null;
 }
 
+/**
+ *   silenced  a silence covers it: recorded, not sent
+ *   repeat    the same resource was announced within repeatInterval: recorded, not sent
+ *   join      an open group (same actor, window not closed) or rate-limit summary takes it
+ *   create    a new message: single (now), group (collects for the window), or summary
+ *             (past the rate limit: collects until the period allows a message again)
+ */
 export function decideNoise(noise: Noise, match: MatchFacts, view: NoiseView, now: number): Decision {
   const silenced = silencedBy(noise, match, now);
   if (silenced) return { kind: 'suppress', disposition: 'silenced', reason: silenced };
