@@ -228,8 +228,11 @@ export class OutboxDb {
     this.db.prepare(`UPDATE deliveries SET state = 'sent', sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?`).run(now, now, id);
   }
 
-  markRetry(id: number, dueAt: number, error: string, now: number, interrupted = false): void {
-    this.db.prepare(`UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, updated_at = ?, resumed = resumed OR ? WHERE id = ?`).run(dueAt, error, now, interrupted ? 1 : 0, id);
+  /** Back to pending until `dueAt`; `refund` gives the attempt back (throttled, or stopped by shutdown). */
+  markRetry(id: number, dueAt: number, error: string, now: number, options: { interrupted?: boolean; refund?: boolean } = {}): void {
+    this.db
+      .prepare(`UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, updated_at = ?, resumed = resumed OR ?, attempts = max(0, attempts - ?) WHERE id = ?`)
+      .run(dueAt, error, now, options.interrupted ? 1 : 0, options.refund ? 1 : 0, id);
   }
 
   markDead(id: number, error: string, now: number): void {

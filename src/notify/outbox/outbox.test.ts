@@ -102,17 +102,28 @@ test('429 Retry-After and a 5xx burst are retried until delivered exactly once',
   assert.equal(receivedOn(env).length, 1, 'Retry-After is honoured');
   await r.advance(1);
   assert.equal(receivedOn(env).at(-1)?.status, 500);
-  await r.advance(1_999);
-  assert.equal(receivedOn(env).length, 2, 'exponential backoff: 2 s after the second attempt');
+  await r.advance(999);
+  assert.equal(receivedOn(env).length, 2, 'backoff: 1 s after the first failed attempt');
   await r.advance(1);
   assert.equal(receivedOn(env).at(-1)?.status, 502);
   assert.equal(r.notifications.status()[1]?.state, 'failing');
-  await r.advance(4_000);
+  await r.advance(1_999);
+  assert.equal(receivedOn(env).length, 3, 'then 2 s: exponential');
+  await r.advance(1);
   assert.deepEqual(receivedOn(env).map((receipt) => receipt.status), [429, 500, 502, 200]);
   const [delivery] = r.notifications.outbox.list();
   assert.equal(delivery?.state, 'sent');
-  assert.equal(delivery?.attempts, 4);
+  assert.equal(delivery?.attempts, 3, 'being throttled does not use up an attempt');
   assert.equal(r.notifications.status()[1]?.state, 'up');
+});
+
+test('a receiver that keeps throttling slows delivery down but never dead-letters it', async (t) => {
+  const { rig: r, env } = await rig(t, 'match: {branch: main}\nchannels: [security]\n', { maxAttempts: 2 });
+  chat.failNext('slack', ...Array.from({ length: 5 }, () => ({ status: 429, retryAfter: 30 })));
+  await r.commit(change({ path: `${CM}/throttled.yaml` }));
+  for (let i = 0; i < 5; i += 1) await r.advance(30_000);
+  assert.deepEqual(receivedOn(env).map((receipt) => receipt.status), [429, 429, 429, 429, 429, 200]);
+  assert.equal(r.notifications.outbox.list({ state: 'dead' }).length, 0);
 });
 
 test('a delivery that fails every attempt is a visible dead letter and can be retried', async (t) => {

@@ -159,7 +159,7 @@ export class Sender {
     const message = error instanceof Error ? error.message : String(error);
     if (isShutdown) {
       // Aborted by our own shutdown: the request may have arrived; retry it as resumed.
-      db.markRetry(delivery.id, now, message, now, true);
+      db.markRetry(delivery.id, now, message, now, { interrupted: true, refund: true });
       return;
     }
     // Our own errors say whether retrying helps (a template error does not); anything else
@@ -167,9 +167,12 @@ export class Sender {
     const retryable = error instanceof GitrailError ? error.retryable : true;
     const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : null;
     if (retryAfter !== null) (this.health.get(notifier.id) as ChannelHealth).blockedUntil = now + retryAfter;
-    if (retryable && attempt < maxAttempts) {
+    // Being throttled (429, Retry-After) is the receiver pacing us, not the delivery failing:
+    // it does not use up an attempt, so a flood is slowed down, never dead-lettered.
+    const throttled = error instanceof DeliveryError && error.retryable && (error.status === 429 || error.retryAfterMs !== null);
+    if (throttled || (retryable && attempt < maxAttempts)) {
       const delay = retryDelay(attempt, this.#options, retryAfter, this.#options.random);
-      db.markRetry(delivery.id, now + delay, message, now);
+      db.markRetry(delivery.id, now + delay, message, now, { refund: throttled });
       this.#record(notifier.id, 'retry', message);
       log.warn({ channel: notifier.id, delivery: delivery.key, attempt, retryInMs: delay, error: message }, 'notification attempt failed; will retry');
     } else {
