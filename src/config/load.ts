@@ -47,7 +47,9 @@ function readYaml(path: string): { value: unknown } | { problem: string } {
     return { problem: `${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`}` };
   }
   try {
-    return { value: yaml.load(text, { filename: path }) ?? {} };
+    const documents = yaml.loadAll(text, { filename: path });
+    if (documents.length > 1) return { problem: `${path}: holds ${documents.length} YAML documents; gitrail.yaml is one` };
+    return { value: documents[0] ?? {} };
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const mark = error.mark;
@@ -92,7 +94,7 @@ export function checkConfig(options: LoadOptions): CheckResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { file: located.path, problems: [`(root): the configuration must be a mapping of keys, not ${Array.isArray(raw) ? 'a list' : typeof raw}`], config: null };
   }
-  const parsed = Config.safeParse(applyOverrides(raw as Record<string, unknown>, options.env, options.overrides ?? {}));
+  const parsed = Config.safeParse(applyOverrides(raw as Record<string, unknown>, options.env, options.overrides ?? {}), { reportInput: true });
   if (!parsed.success) return { file: located.path, problems: formatIssues(parsed.error.issues), config: null };
   return { file: located.path, problems: checkRules(parsed.data, options.env), config: parsed.data };
 }
