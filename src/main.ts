@@ -156,7 +156,6 @@ async function run(parts: Parts): Promise<Daemon> {
       log.error({ err: error, source: source.id }, 'source stopped with an error');
     }),
   );
-  log.info({ url: server.url, data: config.data, sources: sources.length }, 'listening');
 
   let resolveStopped: (code: number) => void = () => undefined;
   const stopped = new Promise<number>((resolve) => {

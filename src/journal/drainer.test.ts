@@ -25,7 +25,7 @@ function batchOf(indexes: readonly number[], options: { metadataOnly?: boolean }
     if (options.metadataOnly) delete event['responseObject'];
     const result = normaliseAuditEvent(event, { cluster: 'prod', redact });
     if (result.kind === 'changes') changes.push(...result.changes);
-    facts.push(...(result.facts ?? []));
+    if (result.kind !== 'rejected') facts.push(...(result.facts ?? []));
   }
   return { source: 'kubernetes-audit/prod', receivedAt: Date.now(), changes, facts, ignored: 0, rejected: 0 };
 }

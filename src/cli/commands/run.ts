@@ -56,6 +56,7 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
   const log = pino({ level: config.log.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
   const daemon = await startDaemon({ config, env: io.env, log });
   io.stderr.write(banner(daemon, config.data, file, io.env));
+  log.info({ url: daemon.url, data: config.data, config: file }, 'listening');
   const onSignal = (signal: NodeJS.Signals) => {
     void daemon.stop(signal);
   };

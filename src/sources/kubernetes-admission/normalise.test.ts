@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { admissionReview } from '../../../test/helpers/intake-fixtures.ts';
+import type { NormaliseResult } from '../../domain/change.ts';
 import { admissionResponse, normaliseAdmissionReview, readAdmissionReview } from './normalise.ts';
+
+const factsOf = (result: NormaliseResult) => (result.kind === 'rejected' ? undefined : result.facts);
 
 const receivedAt = Date.parse('2026-03-02T10:00:00Z');
 
@@ -14,7 +17,7 @@ function review(body: unknown) {
 test('an UPDATE becomes an attribution fact for the object, with the requesting user', () => {
   const result = normaliseAdmissionReview(review(admissionReview('rev-1')), { cluster: 'prod', receivedAt });
   assert.equal(result.kind, 'ignored', 'never state: admission runs before the write is persisted');
-  assert.deepEqual(result.facts, [
+  assert.deepEqual(factsOf(result), [
     {
       cluster: 'prod',
       path: 'kubernetes/prod/namespaces/shop/apps/deployments/web.yaml',
@@ -29,14 +32,14 @@ test('an UPDATE becomes an attribution fact for the object, with the requesting 
 });
 
 test('dry runs, CONNECT and generated names give no fact; Namespaces are cluster-scoped', () => {
-  const none = (body: Record<string, unknown>) => normaliseAdmissionReview(review(body), { cluster: 'prod', receivedAt });
-  assert.equal(none(admissionReview('a', { dryRun: true })).facts, undefined);
-  assert.equal(none(admissionReview('b', { operation: 'CONNECT' })).facts, undefined);
+  const none = (body: Record<string, unknown>) => factsOf(normaliseAdmissionReview(review(body), { cluster: 'prod', receivedAt }));
+  assert.equal(none(admissionReview('a', { dryRun: true })), undefined);
+  assert.equal(none(admissionReview('b', { operation: 'CONNECT' })), undefined);
   const generated = admissionReview('c', { operation: 'CREATE', name: '' });
-  assert.equal(none(generated).facts, undefined);
+  assert.equal(none(generated), undefined);
   const namespace = admissionReview('d', { operation: 'DELETE', name: 'shop' });
   Object.assign(namespace['request'] as object, { resource: { group: '', version: 'v1', resource: 'namespaces' }, namespace: 'shop' });
-  assert.equal(none(namespace).facts?.[0]?.path, 'kubernetes/prod/cluster/core/namespaces/shop.yaml');
+  assert.equal(none(namespace)?.[0]?.path, 'kubernetes/prod/cluster/core/namespaces/shop.yaml');
 });
 
 test('the envelope must be an AdmissionReview with a request uid; the answer echoes apiVersion and uid', () => {
