@@ -2,6 +2,7 @@
 // change, records attribution facts, flushes the ledger (pack + refs + index), then advances
 // the journal checkpoint. A crash anywhere replays from the checkpoint; the ledger's dedupe on
 // (source, Event-ID, path) makes the replay commit nothing twice.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
@@ -20,7 +21,9 @@ export interface DrainerOptions {
 }
 
 const READ_ENTRIES = 256;
-const READ_BYTES = 16 * 1024 * 1024;
+const READ_BYTES = 4 * 1024 * 1024;
+/** Longest stretch of applying changes before the HTTP server gets a turn of the event loop. */
+const SLICE_MS = 8;
 
 function timer(ms: number): { promise: Promise<void>; cancel: () => void } {
   let handle: NodeJS.Timeout | undefined;
@@ -44,6 +47,7 @@ export class Drainer {
   #wakeStop: () => void = () => undefined;
   readonly #stopped: Promise<void>;
   #failure: unknown = null;
+  #sliceStart = performance.now();
 
   constructor(options: DrainerOptions) {
     this.#options = options;
@@ -115,6 +119,7 @@ export class Drainer {
     const { ledger, metrics } = this.#options;
     const source = batch.source;
     for (const record of batch.changes) {
+      await this.#yieldWhenBusy();
       const { outcome } = await ledger.apply({ record });
       switch (outcome) {
         case 'committed':
@@ -136,6 +141,13 @@ export class Drainer {
       ledger.index.recordFacts(batch.facts);
       metrics.facts.inc({ source }, batch.facts.length);
     }
+  }
+
+  /** Applying is CPU work chained by microtasks: without a real yield, intake requests would wait for a whole drain. */
+  async #yieldWhenBusy(): Promise<void> {
+    if (performance.now() - this.#sliceStart < SLICE_MS) return;
+    await nextTurn();
+    this.#sliceStart = performance.now();
   }
 
   async #flush(seq: number, received: readonly number[]): Promise<void> {

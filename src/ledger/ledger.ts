@@ -1,7 +1,7 @@
 // The ledger: the single writer of `<data>/repo.git`. One commit per change, author = actor
 // at the event's time; objects kept in memory and flushed as one pack (+ idx) per batch, then
 // the refs moved atomically and the index updated (ledger-performance.md §8).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Actor, Branch, ChangeRecord, Doc } from '../domain/change.ts';
@@ -86,6 +86,8 @@ export class Ledger {
     try {
       const gitdir = join(options.dataDir, 'repo.git');
       await initRepository(gitdir);
+      // A ref lock left by a writer killed mid-update would refuse every later flush; we hold the writer lock.
+      for (const branch of BRANCHES) rmSync(join(gitdir, 'refs', 'heads', `${branch}.lock`), { force: true });
       const index = new IndexDb(join(options.dataDir, 'index.db'));
       const store = new ObjectStore(gitdir);
       const heads = new Map(BRANCHES.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));

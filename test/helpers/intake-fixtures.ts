@@ -15,7 +15,7 @@ function micro(ms: number): string {
 /** A ConfigMap write (create of `cm-<index>`, at RequestResponse level, ResponseComplete). */
 export function auditEvent(index: number, options: { stage?: string; name?: string; value?: string; verb?: string } = {}): Record<string, unknown> {
   const name = options.name ?? `cm-${index}`;
-  const namespace = `ns-${index % 10}`;
+  const namespace = `ns-${index % 200}`;
   const time = BASE_TIME + index;
   const verb = options.verb ?? 'create';
   const event: Record<string, unknown> = {

@@ -54,18 +54,29 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
   }
   const { config, file } = loadConfig({ file: values.config, env: io.env, overrides: { data: values.data, listen: values.listen } });
   const log = pino({ level: config.log.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
-  const daemon = await startDaemon({ config, env: io.env, log });
-  io.stderr.write(banner(daemon, config.data, file, io.env));
-  log.info({ url: daemon.url, data: config.data, config: file }, 'listening');
+  // Signals are taken from the start: one that arrives while starting stops the daemon once it is up.
+  let daemon: Daemon | null = null;
+  let signalled: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    void daemon.stop(signal);
+    signalled ??= signal;
+    if (daemon) void daemon.stop(signal);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
-    return await daemon.stopped;
-  } finally {
+    daemon = await startDaemon({ config, env: io.env, log });
+  } catch (error) {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    throw error;
   }
+  io.stderr.write(banner(daemon, config.data, file, io.env));
+  log.info({ url: daemon.url, data: config.data, config: file }, 'listening');
+  if (signalled) void daemon.stop(signalled);
+  const code = await daemon.stopped;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  // A shutdown that timed out or failed leaves work running: end the process now, the journal keeps the rest.
+  if (code !== 0) process.exit(code);
+  return code;
 }
