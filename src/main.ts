@@ -8,6 +8,7 @@ import { loadRedactionKey } from './config/redaction-key.ts';
 import { parseListen } from './config/rules.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './domain/errors.ts';
+import type { IndexedCommit } from './index/index-db.ts';
 import { IndexQueries } from './index/queries.ts';
 import { Drainer } from './journal/drainer.ts';
 import { Journal } from './journal/journal.ts';
@@ -36,6 +37,8 @@ export interface DaemonOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
   readonly now?: () => number;
+  /** Also told of every flushed commit (benchmarks, embedding). */
+  readonly onCommitted?: (commits: readonly IndexedCommit[]) => void;
 }
 
 export interface Daemon {
@@ -79,6 +82,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const tokens = resolveIntakeTokens(config, env);
     const keyEnv = config.redaction.keyFile ? { ...env, GITRAIL_REDACTION_KEY_FILE: config.redaction.keyFile } : env;
     const redact = createRedactor(loadRedactionKey(config.data, keyEnv));
+    if (options.onCommitted) ledger.onCommitted(options.onCommitted);
     return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address });
   } catch (error) {
     await journal?.close();
