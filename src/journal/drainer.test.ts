@@ -56,7 +56,7 @@ test('journal batches become commits in order; whenCommitted resolves once they 
   const subjects = git(gitdir, 'log', '--reverse', '--format=%s', 'main').trim().split('\n');
   assert.equal(subjects.length, 300);
   assert.equal(subjects[0], 'create configmaps ns-0/cm-0');
-  assert.equal(subjects[299], 'create configmaps ns-9/cm-299');
+  assert.equal(subjects[299], 'create configmaps ns-99/cm-299');
   await close();
   fsckStrict(gitdir);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { admissionReview, auditEvent, cloudTrailRecord, genericEvent } from '../helpers/intake-fixtures.ts';
+import { admissionReview, auditEvent, cloudTrailRecord, genericEvent, namespaceOf } from '../helpers/intake-fixtures.ts';
 import { post, postAuditBatch, runGitrail, startDaemonProcess } from '../helpers/daemon-process.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -38,9 +38,8 @@ test('gitrail run records audit batches, admission reviews, CloudTrail and gener
   assert.equal(await postAuditBatch(audit, TOKEN, batches[0] as unknown[]), true, 'a duplicated batch is accepted');
   // Updates of ten objects by another user.
   const updates = Array.from({ length: 10 }, (_, n) => ({
-    ...auditEvent(5000 + n, { name: `cm-${n * 10}`, value: 'updated', verb: 'update' }),
+    ...auditEvent(5000 + n, { name: `cm-${n * 10}`, namespace: namespaceOf(n * 10), value: 'updated', verb: 'update' }),
     user: { username: 'carol@example.com' },
-    objectRef: { resource: 'configmaps', namespace: 'ns-0', name: `cm-${n * 10}`, apiVersion: 'v1' },
   }));
   assert.equal(await postAuditBatch(audit, TOKEN, updates), true);
 
@@ -72,8 +71,9 @@ test('gitrail run records audit batches, admission reviews, CloudTrail and gener
   for (let index = 0; index < 1000; index += 1) assert.equal(counts.get(`00000000-0000-4000-8000-${String(index).padStart(12, '0')}`), 1, `event ${index} committed once`);
   assert.equal(git(gitdir, 'rev-list', '--count', 'main').trim(), String(1000 + 10 + 3 + 4));
   assert.equal(git(gitdir, 'log', '--format=%an', '--author=^user-1@example.com', 'main').trim().split('\n').length, 200);
-  assert.match(git(gitdir, 'show', 'main:kubernetes/prod/namespaces/ns-0/core/configmaps/cm-10.yaml'), /value=updated/);
-  assert.equal(git(gitdir, 'log', '-1', '--format=%an %s', 'main', '--', 'kubernetes/prod/namespaces/ns-0/core/configmaps/cm-10.yaml').trim(), 'carol@example.com update configmaps ns-0/cm-10');
+  const updated = 'kubernetes/prod/namespaces/ns-10/core/configmaps/cm-10.yaml';
+  assert.match(git(gitdir, 'show', `main:${updated}`), /value=updated/);
+  assert.equal(git(gitdir, 'log', '--format=%an %s', 'main', '--', updated).trim(), 'carol@example.com update configmaps ns-10/cm-10\nuser-0@example.com create configmaps ns-10/cm-10');
   assert.equal(git(gitdir, 'log', '-1', '--format=%an|%aI', 'main', '--', 'kubernetes/prod/namespaces/ns-3/core/configmaps/cm-3.yaml').trim(), 'user-3@example.com|2026-03-02T10:00:00+00:00');
   assert.match(git(gitdir, 'show', 'main:aws/111122223333/global/iam/Role/role-3.yaml'), /roleName: role-3/);
   assert.match(git(gitdir, 'log', '--format=%an %s', 'main', '--', 'aws/'), /alice@example.com iam:CreateRole Role role-1/);

@@ -12,10 +12,15 @@ function micro(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '000Z');
 }
 
+/** 200 namespaces of 100 ConfigMaps each at 20,000 events: folders of a realistic size. */
+export function namespaceOf(index: number): string {
+  return `ns-${index % 200}`;
+}
+
 /** A ConfigMap write (create of `cm-<index>`, at RequestResponse level, ResponseComplete). */
-export function auditEvent(index: number, options: { stage?: string; name?: string; value?: string; verb?: string } = {}): Record<string, unknown> {
+export function auditEvent(index: number, options: { stage?: string; name?: string; namespace?: string; value?: string; verb?: string } = {}): Record<string, unknown> {
   const name = options.name ?? `cm-${index}`;
-  const namespace = `ns-${index % 200}`;
+  const namespace = options.namespace ?? namespaceOf(index);
   const time = BASE_TIME + index;
   const verb = options.verb ?? 'create';
   const event: Record<string, unknown> = {
