@@ -39,6 +39,8 @@ export interface DaemonOptions {
   readonly now?: () => number;
   /** Also told of every flushed commit (benchmarks, embedding). */
   readonly onCommitted?: (commits: readonly IndexedCommit[]) => void;
+  /** Live sources run besides the configured ones (tests, embedding). */
+  readonly sources?: readonly Source[];
 }
 
 export interface Daemon {
@@ -83,7 +85,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const keyEnv = config.redaction.keyFile ? { ...env, GITRAIL_REDACTION_KEY_FILE: config.redaction.keyFile } : env;
     const redact = createRedactor(loadRedactionKey(config.data, keyEnv));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
-    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address });
+    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [] });
   } catch (error) {
     await journal?.close();
     await ledger.close();
@@ -102,6 +104,7 @@ interface Parts {
   readonly tokens: IntakeTokens;
   readonly redact: ReturnType<typeof createRedactor>;
   readonly address: { host: string; port: number };
+  readonly extraSources: readonly Source[];
 }
 
 async function run(parts: Parts): Promise<Daemon> {
@@ -110,7 +113,7 @@ async function run(parts: Parts): Promise<Daemon> {
   subscribeToCommits(ledger, config, log);
   const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
   const drained = drainer.run();
-  const sources = buildSources(config, env);
+  const sources = [...buildSources(config, env), ...parts.extraSources];
   let stopping: string | null = null;
   const readiness = () => {
     const depth = journal.depth();
