@@ -1,9 +1,6 @@
-// Intake benchmark: audit EventLists (400 items, as kube-apiserver batches them) posted over
-// HTTP to the real daemon (in this process) by a load generator on a worker thread.
-//   saturation: post as fast as the daemon acknowledges → intake events/s, ack latency, and
-//               how fast the journal drains into commits;
-//   sustained:  post at a fixed rate below that → ack latency and ack-to-commit latency.
-// Run on its own: `node bench/intake.ts [--events N] [--rate EVENTS_PER_S] [--json]`.
+// Intake benchmark: audit EventLists of 400 posted over HTTP to the real daemon by a worker-thread
+// load generator, at saturation (intake and drain rates) and at a sustained rate below it
+// (ack and ack-to-commit latency). `node bench/intake.ts [--events N] [--rate R] [--json]`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
-// The drainer: the only caller of the Ledger. Reads journal batches in order, applies each
-// change, records attribution facts, flushes the ledger (pack + refs + index), then advances
-// the journal checkpoint. A crash anywhere replays from the checkpoint; the ledger's dedupe on
-// (source, Event-ID, path) makes the replay commit nothing twice.
+// The drainer, the only caller of the Ledger: applies journal batches in order, records facts,
+// flushes (pack + refs + index), then advances the journal checkpoint. A crash replays from the
+// checkpoint; the ledger's dedupe on (source, Event-ID, path) makes replay commit nothing twice.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Ledger } from '../ledger/ledger.ts';

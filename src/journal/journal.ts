@@ -1,7 +1,6 @@
-// The durable intake log (DESIGN §5): an accepted batch is appended and fsynced before the
-// sender gets its 2xx; concurrent appends share one write + fdatasync (group commit). The
-// drainer reads entries in order and checkpoints what the ledger has flushed; segments wholly
-// before the checkpoint are deleted. Only the journal's owner (writer.lock holder) opens it.
+// The durable intake log (DESIGN §5): a batch is appended and fdatasynced before its 2xx, with
+// concurrent appends sharing one write + sync (group commit); the drainer reads in order and
+// checkpoints what is committed, and segments wholly before the checkpoint are deleted.
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
-// Crash safety: while clients post 20,000 audit events, the real daemon is killed with SIGKILL
-// at random moments and restarted. Every event that got a 2xx must end up committed exactly
-// once (clients re-post what got no answer, as the apiserver does) and `git fsck --strict`
-// must stay clean. CRASH_SEED=<n> replays a schedule.
+// Crash safety: the real daemon is SIGKILLed at random moments while clients post 20,000 audit
+// events (re-posting what got no answer, as the apiserver does), and while it drains; every
+// acknowledged event must be committed exactly once, fsck clean. CRASH_SEED=<n> replays a run.
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
