@@ -1,7 +1,7 @@
 // Intake benchmark: audit EventLists of 400 posted over HTTP to the real daemon by a worker-thread
 // load generator, at saturation (intake and drain rates) and at a sustained rate below it
 // (ack and ack-to-commit latency). `node bench/intake.ts [--events N] [--rate R] [--json]`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -115,7 +115,9 @@ async function runPhase(url: string, first: number, events: number, rate: number
 }
 
 export async function runIntakeBench(options: { events?: number; rate?: number } = {}): Promise<IntakeBenchResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gitrail-bench-intake-'));
+  const parent = process.env['BENCH_DIR'] ?? tmpdir();
+  mkdirSync(parent, { recursive: true });
+  const dataDir = mkdtempSync(join(parent, 'gitrail-bench-intake-'));
   const commits = new Map<string, number>();
   let wake: (() => void) | null = null;
   const onCommitted = (flushed: readonly IndexedCommit[]) => {

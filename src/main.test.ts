@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
@@ -54,7 +55,12 @@ test('a live source submits through the journal, learns when it is committed, an
   const ready = (await (await fetch(`${daemon.url}/readyz`)).json()) as { ready: boolean; sources: SourceStatus[] };
   assert.equal(ready.ready, true);
   assert.equal(ready.sources[0]?.state, 'up');
-  assert.match(await (await fetch(`${daemon.url}/`)).text(), /update feature-flags\/flag-3/);
+  assert.equal(daemon.viewerTokenFile, join(dir, 'keys', 'view-token'), 'with no viewer auth configured, an installation token is made');
+  assert.equal((await fetch(`${daemon.url}/api/commits`)).status, 401, 'the viewer never serves anonymous readers');
+  const viewToken = readFileSync(daemon.viewerTokenFile as string, 'utf8').trim();
+  const page = await fetch(`${daemon.url}/api/commits`, { headers: { authorization: `Bearer ${viewToken}` } });
+  assert.match(await page.text(), /update feature-flags\/flag-3/);
+  assert.equal((await fetch(`${daemon.url}/ingest/events/x`, { method: 'POST', headers: { authorization: `Bearer ${viewToken}` }, body: '[]' })).status, 401, 'a read token does not write');
 
   assert.equal(await daemon.stop('test'), 0);
   assert.equal(source.status().state, 'stopped', 'sources are stopped on shutdown');

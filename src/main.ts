@@ -19,8 +19,8 @@ import type { NoiseRules } from './normalise/noise.ts';
 import { createRedactor } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
 import { listen, type Listening } from './server/listen.ts';
-// TODO(#3): switch to './server/routes/viewer.ts' once the viewer lands on main, and delete the placeholder.
-import { createViewerRoutes } from './server/routes/viewer-placeholder.ts';
+import { createViewerRoutes } from './server/routes/viewer.ts';
+import { viewerEnvironment } from './config/viewer-token.ts';
 import { createSourceContext } from './daemon/source-context.ts';
 import type { Source } from './sources/source.ts';
 
@@ -47,6 +47,8 @@ export interface Daemon {
   readonly url: string;
   readonly gitdir: string;
   readonly tokens: IntakeTokens;
+  /** The viewer's installation token file, when no other way to sign in is configured. */
+  readonly viewerTokenFile: string | null;
   readonly metrics: GitrailMetrics;
   /** Graceful stop: no new intake, sources stopped, journal drained, ledger closed. Resolves with the exit code. */
   stop(reason: string): Promise<number>;
@@ -129,6 +131,7 @@ async function run(parts: Parts): Promise<Daemon> {
       sources: sources.map((source) => source.status()),
     };
   };
+  const viewer = viewerEnvironment(config, env);
   const app = createApp({
     log,
     intake: {
@@ -145,7 +148,7 @@ async function run(parts: Parts): Promise<Daemon> {
       reader: new RepositoryReader(ledger.gitdir),
       config: config.viewer,
       status: () => sources.map((source) => source.status()),
-      env,
+      env: viewer.env,
     }),
   });
   let server: Listening;
@@ -200,5 +203,5 @@ async function run(parts: Parts): Promise<Daemon> {
     log.fatal({ err: error }, 'the journal drainer failed; stopping (acknowledged events stay in the journal)');
     void stop('drainer failure', 1);
   });
-  return { url: server.url, gitdir: ledger.gitdir, tokens: parts.tokens, metrics, stop, stopped };
+  return { url: server.url, gitdir: ledger.gitdir, tokens: parts.tokens, viewerTokenFile: viewer.installationTokenFile, metrics, stop, stopped };
 }

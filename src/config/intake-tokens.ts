@@ -21,7 +21,8 @@ export function installationTokenPath(dataDir: string): string {
   return join(dataDir, 'keys', 'ingest-token');
 }
 
-function readOrCreateInstallationToken(path: string): string {
+/** A random token kept in `path` (mode 0600), created on first use. */
+export function readOrCreateToken(path: string): string {
   if (!existsSync(path)) {
     mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
     writeFileSync(path, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
@@ -53,7 +54,7 @@ export function resolveIntakeTokens(config: Config, env: NodeJS.ProcessEnv): Int
   if (problems.length > 0) throw new ConfigError(problems);
   if (!needsInstallationToken) return { byRoute, installationTokenFile: null };
   const file = installationTokenPath(config.data);
-  const token = readOrCreateInstallationToken(file);
+  const token = readOrCreateToken(file);
   for (const route of INTAKE_ROUTES) if (byRoute[route].length === 0) byRoute[route] = [token];
   return { byRoute, installationTokenFile: file };
 }

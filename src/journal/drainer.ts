@@ -124,6 +124,7 @@ export class Drainer {
         case 'committed':
         case 'activity':
         case 'late':
+        case 'untracked':
           metrics.committed.inc({ source, branch: outcome === 'committed' ? 'main' : 'activity' });
           if (record.trailers.some(([key, value]) => key === 'Attribution' && value === 'unresolved')) metrics.unresolved.inc({ source });
           break;
@@ -131,7 +132,6 @@ export class Drainer {
           metrics.duplicate.inc({ source });
           break;
         case 'unchanged':
-        case 'skipped':
           metrics.unchanged.inc({ source });
           break;
       }

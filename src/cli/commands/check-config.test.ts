@@ -29,6 +29,9 @@ test('gitrail check-config prints each problem as path: message and exits 1', as
   const good = await cli(['check-config', '--config', file], { CT_TOKEN: 'cloudtrail-token-0123456789' });
   assert.equal(good.code, 0);
   assert.equal(good.out, `${file}: valid\n`);
+  writeFileSync(file, 'viewer:\n  tokens: [{ name: ops, secret: { env: VIEW } }]\n');
+  const viewer = await cli(['check-config', '--config', file], { VIEW: 'short' });
+  assert.equal(viewer.err, `viewer.tokens[0].secret: a viewer token must be at least 16 characters long\n${file}: 1 problem\n`);
 });
 
 test('gitrail run refuses an invalid configuration before touching the data folder', async (t) => {

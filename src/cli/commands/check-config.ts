@@ -2,6 +2,10 @@
 // loads it (schema, then cross-field rules, secrets resolved) and prints each problem as
 // `path: message`. Exit 0 when valid, 1 when not.
 import { checkConfig } from '../../config/load.ts';
+import type { Config } from '../../config/schema.ts';
+import { hasViewerAuth } from '../../config/viewer-token.ts';
+import { ConfigError } from '../../domain/errors.ts';
+import { ViewerAuth } from '../../server/viewer-auth.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../main.ts';
 
@@ -16,12 +20,25 @@ export async function checkConfigCommand(args: readonly string[], io: CommandIo)
     return 0;
   }
   const result = checkConfig({ file: values.config, env: io.env });
+  const problems = [...result.problems, ...(result.config && result.problems.length === 0 ? viewerProblems(result.config, io.env) : [])];
   const where = result.file ?? 'built-in defaults (no gitrail.yaml found)';
-  if (result.problems.length === 0) {
+  if (problems.length === 0) {
     io.stdout.write(`${where}: valid\n`);
     return 0;
   }
-  for (const problem of result.problems) io.stderr.write(`${problem}\n`);
-  io.stderr.write(`${where}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}\n`);
+  for (const problem of problems) io.stderr.write(`${problem}\n`);
+  io.stderr.write(`${where}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
   return 1;
+}
+
+/** The viewer's own rules (its tokens resolve and are long enough); with no viewer auth, `run` makes a token. */
+function viewerProblems(config: Config, env: NodeJS.ProcessEnv): readonly string[] {
+  if (!hasViewerAuth(config, env)) return [];
+  try {
+    ViewerAuth.fromConfig(config.viewer, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }

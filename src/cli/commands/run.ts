@@ -26,6 +26,7 @@ export function banner(daemon: Daemon, dataDir: string, configFile: string | nul
     `gitrail is running on ${daemon.url}`,
     `  data folder   ${dataDir}   (repository ${daemon.gitdir})`,
     `  config        ${configFile ?? 'built-in defaults (no gitrail.yaml)'}`,
+    `  viewer        ${daemon.url}/${daemon.viewerTokenFile ? `   (sign in with the token in ${daemon.viewerTokenFile})` : ''}`,
     `  operations    ${daemon.url}/healthz  ${daemon.url}/readyz  ${daemon.url}/metrics`,
     '',
     'send a change event:',
