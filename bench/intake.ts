@@ -114,7 +114,7 @@ async function runPhase(url: string, first: number, events: number, rate: number
   };
 }
 
-export async function runIntakeBench(options: { events?: number; rate?: number } = {}): Promise<IntakeBenchResult> {
+export async function runIntakeBench(options: { events?: number; rate?: number; flushIntervalMs?: number } = {}): Promise<IntakeBenchResult> {
   const parent = process.env['BENCH_DIR'] ?? tmpdir();
   mkdirSync(parent, { recursive: true });
   const dataDir = mkdtempSync(join(parent, 'gitrail-bench-intake-'));
@@ -131,13 +131,14 @@ export async function runIntakeBench(options: { events?: number; rate?: number }
   const waitCommitted = async (ids: readonly string[]) => {
     while (!ids.every((id) => commits.has(id))) await new Promise<void>((resolve) => (wake = resolve));
   };
-  const config = Config.parse({ data: dataDir, listen: '127.0.0.1:0', log: { level: 'warn' }, shutdownTimeoutMs: 600_000 });
+  const drain = options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs };
+  const config = Config.parse({ data: dataDir, listen: '127.0.0.1:0', log: { level: 'warn' }, shutdownTimeoutMs: 600_000, drain });
   const daemon = await startDaemon({ config, env: { GITRAIL_INGEST_TOKEN: TOKEN }, log: pino({ level: 'warn' }), onCommitted });
   try {
     const url = `${daemon.url}/ingest/kubernetes/bench/audit`;
     const events = options.events ?? 20_000;
     const saturation = await runPhase(url, 0, events, 0, commits, waitCommitted);
-    const rate = options.rate ?? Math.max(100, Math.round(saturation.committedPerSecond * 0.5));
+    const rate = options.rate ?? Math.max(100, Math.round(saturation.committedPerSecond * 0.25));
     const sustained = await runPhase(url, 1_000_000, Math.min(events, rate * 20), rate, commits, waitCommitted);
     return { saturation, sustained };
   } finally {
@@ -159,10 +160,11 @@ export function formatIntakeBench(result: IntakeBenchResult): string {
 
 if (!isMainThread) await runClient(workerData as ClientInput);
 else if (import.meta.main) {
-  const { values } = parseArgs({ options: { events: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { events: { type: 'string' }, rate: { type: 'string' }, 'flush-interval': { type: 'string' }, json: { type: 'boolean', default: false } } });
   const result = await runIntakeBench({
     ...(values.events ? { events: Number(values.events) } : {}),
     ...(values.rate ? { rate: Number(values.rate) } : {}),
+    ...(values['flush-interval'] ? { flushIntervalMs: Number(values['flush-interval']) } : {}),
   });
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatIntakeBench(result));
 }

@@ -114,7 +114,6 @@ async function run(parts: Parts): Promise<Daemon> {
   metrics.observeJournal(() => journal.depth());
   subscribeToCommits(ledger, config, log);
   const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
-  const drained = drainer.run();
   const sources = [...buildSources(config, env), ...parts.extraSources];
   let stopping: string | null = null;
   const readiness = () => {
@@ -151,6 +150,8 @@ async function run(parts: Parts): Promise<Daemon> {
       env: viewer.env,
     }),
   });
+  // Everything that can refuse the configuration is built above; from here on the drainer runs.
+  const drained = drainer.run();
   let server: Listening;
   try {
     server = await listen(app, { ...parts.address, tls: config.tls });
