@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MirrorConfig, mirrorName, mirrorUrl } from './config.ts';
-import { checkMirrors, githubCommitLink } from './start-mirrors.ts';
+import { checkMirrors, MirrorConfig, mirrorName, mirrorUrl } from './config.ts';
+import { githubCommitLink } from './start-mirrors.ts';
 
 test('a mirror needs a URL or a GitHub repository; GitHub gives both URL and commit links', () => {
   const missing = MirrorConfig.safeParse({ token: { env: 'T' } });
@@ -18,6 +18,6 @@ test('a mirror needs a URL or a GitHub repository; GitHub gives both URL and com
 
 test('check-config names mirror tokens that do not resolve', () => {
   const mirrors = [MirrorConfig.parse({ url: 'https://git.example/a.git', token: { env: 'MIRROR_TOKEN' } })];
-  assert.deepEqual(checkMirrors(mirrors, {}), ['mirrors.0.token: environment variable MIRROR_TOKEN is not set']);
+  assert.deepEqual(checkMirrors(mirrors, {}), ['mirrors[0].token: environment variable MIRROR_TOKEN is not set']);
   assert.deepEqual(checkMirrors(mirrors, { MIRROR_TOKEN: 'x' }), []);
 });

@@ -1,7 +1,8 @@
 // Configuration of one mirror remote (composed into gitrail.yaml's schema, e.g. as a list
 // under `mirrors:`). main and activity are pushed over smart HTTP(S), never forced.
 import { z } from 'zod';
-import { SecretRef } from '../config/secret-ref.ts';
+import { resolveSecret, SecretRef } from '../config/secret-ref.ts';
+import { ConfigError } from '../domain/errors.ts';
 import { Duration } from '../policy/duration.ts';
 
 export const GitHubMirrorConfig = z
@@ -52,4 +53,19 @@ export function mirrorName(config: MirrorConfig): string {
   if (config.name) return config.name;
   const last = new URL(mirrorUrl(config)).pathname.split('/').filter(Boolean).at(-1) ?? 'remote';
   return last.replace(/\.git$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'remote';
+}
+
+/** Problems `gitrail check-config` reports for mirrors: tokens that do not resolve. */
+export function checkMirrors(mirrors: readonly MirrorConfig[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const problems: string[] = [];
+  mirrors.forEach((mirror, index) => {
+    if (!mirror.token) return;
+    try {
+      resolveSecret(mirror.token, `mirrors[${index}].token`, env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  });
+  return problems;
 }

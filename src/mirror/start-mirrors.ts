@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { resolveSecret } from '../config/secret-ref.ts';
-import { ConfigError } from '../domain/errors.ts';
 import type { Branch } from '../domain/change.ts';
 import type { IndexedCommit } from '../index/index-db.ts';
 import type { SourceStatus } from '../sources/source.ts';
@@ -45,21 +44,6 @@ export function githubCommitLink(mirrors: readonly MirrorConfig[]): (sha: string
   };
 }
 
-/** Problems `gitrail check-config` reports for mirrors: tokens that do not resolve. */
-export function checkMirrors(mirrors: readonly MirrorConfig[], env: NodeJS.ProcessEnv = process.env): string[] {
-  const problems: string[] = [];
-  mirrors.forEach((mirror, index) => {
-    if (!mirror.token) return;
-    try {
-      resolveSecret(mirror.token, `mirrors.${index}.token`, env);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-    }
-  });
-  return problems;
-}
-
 export function startMirrors(options: MirrorsOptions): Mirrors {
   const now = options.now ?? Date.now;
   const env = options.env ?? process.env;
@@ -70,7 +54,7 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
     let name = mirrorName(config);
     if (names.has(name)) name = `${name}-${index + 1}`;
     names.add(name);
-    const where = `mirrors.${index}`;
+    const where = `mirrors[${index}]`;
     const token = config.token ? resolveSecret(config.token, `${where}.token`, env) : null;
     const log = options.log.child({ mirror: name });
     const github = config.github;

@@ -31,9 +31,9 @@ export function loadNotifySetup(config: NotifyConfig, options: { baseDir?: strin
   problems.push(...loaded.problems);
   problems.push(...checkPolicyChannels(policies, new Set(Object.keys(config.channels))));
   for (const [name, channel] of Object.entries(config.channels)) {
-    if (!loaded.templates.resolve(channel.kind, null)) problems.push(`notifications.channels.${name}: no template for kind ${channel.kind} (${config.templates}/${channel.kind}.yaml)`);
+    if (!loaded.templates.resolve(channel.kind, null)) problems.push(`notify.channels.${name}: no template for kind ${channel.kind} (${config.templates}/${channel.kind}.yaml)`);
     if (options.checkSecrets ?? true) {
-      for (const [where, ref] of secretRefs(channel, `notifications.channels.${name}`)) {
+      for (const [where, ref] of secretRefs(channel, `notify.channels.${name}`)) {
         try {
           resolveSecret(ref, where, options.env);
         } catch (error) {
@@ -49,4 +49,14 @@ export function loadNotifySetup(config: NotifyConfig, options: { baseDir?: strin
     }
   }
   return { policies, templates: loaded.templates, problems };
+}
+
+/** Notifications run when at least one channel is configured. */
+export function isNotifyEnabled(config: NotifyConfig): boolean {
+  return Object.keys(config.channels).length > 0;
+}
+
+/** What `gitrail check-config` reports for notifications (nothing when they are off). */
+export function checkNotifyConfig(config: NotifyConfig, env: NodeJS.ProcessEnv = process.env): string[] {
+  return isNotifyEnabled(config) ? loadNotifySetup(config, { env }).problems : [];
 }

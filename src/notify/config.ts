@@ -34,6 +34,10 @@ export const NotifyConfig = z
       .default({})
       .describe('channels by name; policies name them in `channels:`'),
     delivery: DeliveryConfig.default({ maxAttempts: 10, initialBackoff: 5_000, maxBackoff: 600_000, timeout: 15_000 }),
+    viewerUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("the web viewer's public base URL, for the diff links in messages (default: the address gitrail listens on)"),
     summaryItems: z.number().int().min(1).max(200).default(20).describe('matches listed by name in a summary or group message; the rest are counted'),
   })
   .strict()

@@ -10,8 +10,8 @@ import { viewerCommitUrl } from './links.ts';
 import type { NotificationItem } from './notification.ts';
 
 export interface ItemLinks {
-  /** The web viewer's base URL, when it is served. */
-  readonly viewerUrl?: string | null;
+  /** The web viewer's base URL (or where to read it once the server listens), when it is served. */
+  readonly viewerUrl?: string | null | (() => string | null);
   /** The commit's page on GitHub, when the repository is mirrored there. */
   readonly githubCommitUrl?: (sha: string, branch: Branch) => string | null;
 }
@@ -46,7 +46,7 @@ export function createItemBuilder(reader: RepositoryReader, links: ItemLinks): B
       paths: match.paths,
       severity: match.severity,
       excerpt: diffExcerpt(await diff),
-      viewerUrl: viewerCommitUrl(links.viewerUrl, commit.sha),
+      viewerUrl: viewerCommitUrl(typeof links.viewerUrl === 'function' ? links.viewerUrl() : links.viewerUrl, commit.sha),
       githubUrl: links.githubCommitUrl?.(commit.sha, commit.branch) ?? null,
       trailers: commit.trailers,
     };

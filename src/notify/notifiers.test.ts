@@ -114,5 +114,5 @@ test('webhook: a signed JSON body with the delivery id as Idempotency-Key', asyn
 });
 
 test('a channel whose secret is not set fails at start, naming the key', () => {
-  assert.throws(() => notifier({ kind: 'slack', url: { env: 'NOT_SET_ANYWHERE' } }), /notifications.channels.security.url: environment variable NOT_SET_ANYWHERE is not set/);
+  assert.throws(() => notifier({ kind: 'slack', url: { env: 'NOT_SET_ANYWHERE' } }), /notify.channels.security.url: environment variable NOT_SET_ANYWHERE is not set/);
 });

@@ -31,7 +31,8 @@ export interface NotificationsOptions {
   readonly reader: RepositoryReader;
   readonly queries: { getCommit(sha: string): CommitRow | null };
   readonly log: Logger;
-  readonly viewerUrl?: string | null;
+  /** The viewer's public base URL for links in messages; a function when known only once the server listens. */
+  readonly viewerUrl?: string | null | (() => string | null);
   /** The commit's GitHub page when the repository is mirrored there (mirror/start-mirrors.ts). */
   readonly githubCommitUrl?: (sha: string, branch: Branch) => string | null;
   readonly env?: NodeJS.ProcessEnv;

@@ -64,7 +64,7 @@ test('names policies whose channels are not configured', (t) => {
   const dir = folder(t, { 'p.yaml': 'match: {verbs: x}\nchannels: [security, pager]\n' });
   const { policies } = loadPolicies(dir);
   assert.deepEqual(checkPolicyChannels(policies, new Set(['security'])), [
-    `${join(dir, 'p.yaml')}: channels.1: policy p names channel "pager", which is not in notifications.channels (security)`,
+    `${join(dir, 'p.yaml')}: channels.1: policy p names channel "pager", which is not in notify.channels (security)`,
   ]);
 });
 

@@ -114,7 +114,7 @@ export function checkPolicyChannels(policies: readonly Policy[], channels: Reado
     policy.channels.forEach((channel, index) => {
       if (!channels.has(channel)) {
         const known = [...channels].sort().join(', ') || 'none configured';
-        problems.push(`${policy.file}: channels.${index}: policy ${policy.name} names channel ${JSON.stringify(channel)}, which is not in notifications.channels (${known})`);
+        problems.push(`${policy.file}: channels.${index}: policy ${policy.name} names channel ${JSON.stringify(channel)}, which is not in notify.channels (${known})`);
       }
     });
   }

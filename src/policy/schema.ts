@@ -102,7 +102,7 @@ export const PolicyDocument = z
       .describe('a changed file that meets any of these is not a match (e.g. controllers: actors system:*)'),
     severity: Severity.default('medium'),
     escalate: z.array(Escalation).default([]).describe('raise the severity when a matched change also meets these criteria'),
-    channels: z.array(z.string().min(1)).min(1).describe('names of channels (notifications.channels in gitrail.yaml) to notify'),
+    channels: z.array(z.string().min(1)).min(1).describe('names of channels (notify.channels in gitrail.yaml) to notify'),
     template: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower case letters, digits and dashes')

@@ -22,7 +22,7 @@ export function discordRetryAfter(text: string): number | null {
 }
 
 export function createDiscordNotifier(config: DiscordChannelConfig, context: NotifierContext): Notifier {
-  const url = resolveSecret(config.url, `notifications.channels.${context.id}.url`, context.env);
+  const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
   return {
     id: context.id,
     kind: 'discord',

@@ -47,7 +47,7 @@ export function githubDeliveryError(channel: string, error: unknown, now: number
 }
 
 export function createGitHubNotifier(config: GitHubChannelConfig, context: NotifierContext): Notifier {
-  const token = resolveSecret(config.token, `notifications.channels.${context.id}.token`, context.env);
+  const token = resolveSecret(config.token, `notify.channels.${context.id}.token`, context.env);
   const octokit = createOctokit(token, config.apiUrl, context.log);
   const [owner, repo] = config.repository.split('/') as [string, string];
 

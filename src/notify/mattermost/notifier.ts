@@ -21,7 +21,7 @@ export function mattermostText(message: RenderedMessage): string {
 }
 
 export function createMattermostNotifier(config: MattermostChannelConfig, context: NotifierContext): Notifier {
-  const url = resolveSecret(config.url, `notifications.channels.${context.id}.url`, context.env);
+  const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
   return {
     id: context.id,
     kind: 'mattermost',

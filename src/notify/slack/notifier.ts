@@ -9,7 +9,7 @@ import { slackPayload } from './blocks.ts';
 import type { SlackChannelConfig } from './config.ts';
 
 export function createSlackNotifier(config: SlackChannelConfig, context: NotifierContext): Notifier {
-  const url = resolveSecret(config.url, `notifications.channels.${context.id}.url`, context.env);
+  const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
   const extra = { ...(config.username ? { username: config.username } : {}), ...(config.iconEmoji ? { icon_emoji: config.iconEmoji } : {}) };
   return {
     id: context.id,

@@ -8,7 +8,7 @@ import { teamsPayload } from './card.ts';
 import type { TeamsChannelConfig } from './config.ts';
 
 export function createTeamsNotifier(config: TeamsChannelConfig, context: NotifierContext): Notifier {
-  const url = resolveSecret(config.url, `notifications.channels.${context.id}.url`, context.env);
+  const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
   return {
     id: context.id,
     kind: 'teams',

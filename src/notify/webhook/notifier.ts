@@ -22,7 +22,7 @@ export function webhookBody(message: Notification, rendered: ReturnType<typeof r
 }
 
 export function createWebhookNotifier(config: WebhookChannelConfig, context: NotifierContext): Notifier {
-  const where = `notifications.channels.${context.id}`;
+  const where = `notify.channels.${context.id}`;
   const secret = resolveSecret(config.secret, `${where}.secret`, context.env);
   const extra = Object.fromEntries(Object.entries(config.headers).map(([name, ref]) => [name.toLowerCase(), resolveSecret(ref, `${where}.headers.${name}`, context.env)]));
   return {
