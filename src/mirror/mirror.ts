@@ -17,6 +17,10 @@ export interface BranchOutcome {
   readonly durationMs: number;
 }
 
+function describeFailure(branch: Branch, result: BranchOutcome): string {
+  return `${branch}: ${result.outcome === 'rejected' ? 'push rejected' : 'push failed'}: ${result.message ?? 'no message'}`;
+}
+
 export interface MirrorOptions {
   readonly name: string;
   readonly url: string;
@@ -88,15 +92,16 @@ export class Mirror {
   }
 
   status(): SourceStatus {
-    const rejected = [...this.branches].filter(([, result]) => result.outcome === 'rejected' || result.outcome === 'failed');
+    // Each branch's last outcome speaks for itself, also while a push of the others runs.
+    const problems = [...this.branches].filter(([, result]) => result.outcome === 'rejected' || result.outcome === 'failed').map(([branch, result]) => describeFailure(branch, result));
+    if (!this.#prepared && this.lastError !== null) problems.unshift(this.lastError);
     const lag = this.#oldestUnpushedAt === null ? undefined : Math.max(0, Math.round((this.#options.now() - this.#oldestUnpushedAt) / 1000));
-    const failing = rejected.length > 0 || (!this.#prepared && this.lastError !== null);
     const lagging = lag !== undefined && lag * 1000 > 2 * this.#options.config.interval + 5_000;
     return {
       id: `mirror/${this.name}`,
-      state: failing ? 'failing' : this.lastSuccessAt === null && this.#running ? 'starting' : lagging ? 'lagging' : 'up',
+      state: problems.length > 0 ? 'failing' : this.lastSuccessAt === null && this.#running ? 'starting' : lagging ? 'lagging' : 'up',
       ...(this.lastSuccessAt !== null ? { lastSuccessAt: this.lastSuccessAt } : {}),
-      ...(failing && this.lastError ? { lastError: this.lastError } : {}),
+      ...(problems.length > 0 ? { lastError: problems.join('; ') } : {}),
       ...(lag !== undefined ? { lagSeconds: lag } : {}),
     };
   }
@@ -155,7 +160,7 @@ export class Mirror {
         this.branches.set(branch, outcome);
         this.#options.onPush?.(branch, outcome);
         if (result.kind === 'rejected' || result.kind === 'failed') {
-          failed = `${branch}: ${result.kind === 'rejected' ? 'push rejected' : 'push failed'}: ${result.message}`;
+          failed = describeFailure(branch, outcome);
           log.error({ mirror: this.name, branch, outcome: result.kind, message: result.message }, 'mirror push did not succeed');
         } else if (result.kind === 'pushed') {
           log.info({ mirror: this.name, branch, sha: result.sha, durationMs: outcome.durationMs }, 'mirrored');
