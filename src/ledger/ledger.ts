@@ -17,7 +17,7 @@ import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
 import { makeObject, serializeCommit, type GitObject } from './objects.ts';
-import { compressObject, writePack } from './pack-writer.ts';
+import { writePack } from './pack-writer.ts';
 import { renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
@@ -230,7 +230,7 @@ export class Ledger {
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
     const objects = this.#store.drain();
-    if (objects.length > 0) writePack(join(this.gitdir, 'objects', 'pack'), objects.map(compressObject));
+    if (objects.length > 0) writePack(join(this.gitdir, 'objects', 'pack'), objects);
     const heads = new Map<Branch, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;
