@@ -134,3 +134,18 @@ test('trees are stored as deltas of their previous version, and git reads them b
   await ledger.close();
   fsckStrict(gitdir);
 });
+
+test('repacking beside the writer loses nothing', async (t) => {
+  const data = tempDir(t);
+  const ledger = await Ledger.open({ dataDir: data, flushEvery: 25, maxPacks: 3 });
+  for (let i = 0; i < 1200; i += 1) {
+    const at = `kubernetes/prod/namespaces/ns-${i % 7}/core/configmaps/cm-${i % 150}.yaml`;
+    await ledger.apply({ record: record({ eventId: `r${i}`, path: at, time: Date.parse('2024-06-01T12:00:00Z') + i * 1000, update: { kind: 'put', doc: configMap(`v${i}`) } }) });
+  }
+  await ledger.close();
+  const gitdir = join(data, 'repo.git');
+  fsckStrict(gitdir);
+  assert.equal(git(gitdir, 'rev-list', '--count', 'main').trim(), '1200');
+  assert.match(git(gitdir, 'show', 'main:kubernetes/prod/namespaces/ns-3/core/configmaps/cm-49.yaml'), /value: v199\n/);
+  assert.ok(Number(git(gitdir, 'count-objects', '-v').match(/^packs: (\d+)$/m)?.[1]) <= 3);
+});
