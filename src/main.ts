@@ -21,6 +21,8 @@ import { createApp } from './server/app.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
+import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
+import { isNotifyEnabled } from './notify/check.ts';
 import { createSourceContext } from './daemon/source-context.ts';
 import type { Source } from './sources/source.ts';
 
@@ -28,9 +30,6 @@ import type { Source } from './sources/source.ts';
 export function buildSources(_config: Config, _env: NodeJS.ProcessEnv): Source[] {
   return [];
 }
-
-/** Subscribers to new commits (issue 5: policies, notifications, mirroring): one `ledger.onCommitted(…)` line each. */
-export function subscribeToCommits(_ledger: Ledger, _config: Config, _log: Logger): void {}
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -112,7 +111,11 @@ interface Parts {
 async function run(parts: Parts): Promise<Daemon> {
   const { config, env, log, now, metrics, ledger, journal } = parts;
   metrics.observeJournal(() => journal.depth());
-  subscribeToCommits(ledger, config, log);
+  // Issue 5: notifications and mirrors follow the ledger's commits (src/daemon/commit-subscribers.ts);
+  // started once the app is built, so a configuration the app refuses leaves nothing running.
+  let serverUrl: string | null = null;
+  let subscribers: CommitSubscribers | null = null;
+  const subscriberStatus = () => subscribers?.status() ?? [];
   const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
   const sources = [...buildSources(config, env), ...parts.extraSources];
   let stopping: string | null = null;
@@ -127,7 +130,7 @@ async function run(parts: Parts): Promise<Daemon> {
       ready: reasons.length === 0,
       reasons,
       journal: { entries: depth.entries, bytes: depth.bytes, oldestAgeSeconds: depth.oldestReceivedAt === null ? 0 : (now() - depth.oldestReceivedAt) / 1000, committedSeq: journal.checkpointed },
-      sources: sources.map((source) => source.status()),
+      sources: [...sources.map((source) => source.status()), ...subscriberStatus()],
     };
   };
   const viewer = viewerEnvironment(config, env);
@@ -146,10 +149,14 @@ async function run(parts: Parts): Promise<Daemon> {
       queries: new IndexQueries(ledger.index.db),
       reader: new RepositoryReader(ledger.gitdir),
       config: config.viewer,
-      status: () => sources.map((source) => source.status()),
+      status: () => [...sources.map((source) => source.status()), ...subscriberStatus()],
       env: viewer.env,
+      links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },
+      ...(isNotifyEnabled(config.notify) ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } } : {}),
     }),
   });
+  const started = startCommitSubscribers({ config, env, log, now, ledger, metrics, serverUrl: () => serverUrl });
+  subscribers = started;
   // Everything that can refuse the configuration is built above; from here on the drainer runs.
   const drained = drainer.run();
   let server: Listening;
@@ -159,8 +166,10 @@ async function run(parts: Parts): Promise<Daemon> {
     drainer.stop();
     await journal.close();
     await drained;
+    await started.stop();
     throw error;
   }
+  serverUrl = server.url;
   const abort = new AbortController();
   const running = sources.map((source) =>
     source.run(createSourceContext(source, { log, signal: abort.signal, journal, drainer, index: ledger.index, metrics, dataDir: config.data, now })).catch((error: unknown) => {
@@ -180,6 +189,9 @@ async function run(parts: Parts): Promise<Daemon> {
     await journal.close();
     drainer.stop();
     await drained.catch(() => undefined);
+    // Before the ledger closes: they read through its index. What it flushes on close is
+    // evaluated and pushed at the next start (the outbox cursor and the remote say where).
+    await started.stop();
     // After a drainer failure the ledger's unflushed state is unknown: leave it; the journal replays.
     if (!drainer.failure) await ledger.close();
     log.info({ committedSeq: journal.checkpointed }, 'stopped');

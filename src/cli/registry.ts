@@ -6,6 +6,8 @@ import { checkConfigCommand } from './commands/check-config.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { logCommand } from './commands/log.ts';
+import { notificationsCommand } from './commands/notifications.ts';
+import { policyCommand } from './commands/policy.ts';
 import { runCommand } from './commands/run.ts';
 import { showCommand } from './commands/show.ts';
 
@@ -16,6 +18,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   demo: demoCommand,
   ingest: ingestCommand,
   log: logCommand,
+  notifications: notificationsCommand,
+  policy: policyCommand,
   run: runCommand,
   show: showCommand,
 };

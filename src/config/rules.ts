@@ -5,6 +5,8 @@ import { INGEST_TOKEN_ENV, MIN_TOKEN_LENGTH } from './intake-tokens.ts';
 import { INTAKE_ROUTES, LISTEN_PATTERN, type Config } from './schema.ts';
 import { resolveSecret } from './secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
+import { checkMirrors } from '../mirror/config.ts';
+import { checkNotifyConfig } from '../notify/check.ts';
 
 export interface ListenAddress {
   readonly host: string;
@@ -62,5 +64,7 @@ export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
       }
     });
   }
+  // Issue 5: policies, templates and channel secrets; mirror tokens.
+  problems.push(...checkNotifyConfig(config.notify, env), ...checkMirrors(config.mirrors, env));
   return problems;
 }

@@ -19,6 +19,7 @@ import { registerLogin, requireReader, securityHeaders } from './ui-auth.ts';
 import { registerCommitPage } from './ui-commit.ts';
 import { registerFilePages } from './ui-file.ts';
 import { problemPage } from './ui-page.ts';
+import { registerNotificationsPage, type NotificationsView } from './ui-notifications.ts';
 import { registerSourcesPage } from './ui-sources.ts';
 import { registerTimeline } from './ui-timeline.ts';
 import { registerTreePage } from './ui-tree.ts';
@@ -31,6 +32,8 @@ export interface ViewerDeps {
   readonly status: () => readonly SourceStatus[];
   readonly env: NodeJS.ProcessEnv;
   readonly links?: { readonly commitUrl?: (sha: string) => string | null };
+  /** The notification outbox, for `/notifications` (dead letters). */
+  readonly notifications?: NotificationsView;
   /** Injected clock for session expiry (default Date.now). */
   readonly now?: () => number;
 }
@@ -46,7 +49,7 @@ export interface ViewerContext {
 export type ViewerEnv = { Variables: { user: string } };
 export type ViewerApp = Hono<ViewerEnv>;
 
-const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree', '/tree/*', '/sources'] as const;
+const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree', '/tree/*', '/sources', '/notifications'] as const;
 
 /** Builds the viewer's routes; throws ConfigError when no way to authenticate is configured. */
 export function createViewerRoutes(deps: ViewerDeps): ViewerApp {
@@ -64,6 +67,7 @@ export function createViewerRoutes(deps: ViewerDeps): ViewerApp {
   registerFilePages(app, ctx);
   registerTreePage(app, ctx);
   registerSourcesPage(app, ctx);
+  registerNotificationsPage(app, ctx);
   app.onError((error, c) => {
     const isApi = c.req.path.startsWith('/api/');
     if (error instanceof InvalidParameterError) {

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FakeChatServer } from '../../../test/fakes/chat-server.ts';
+import { gitrail } from '../../../test/helpers/cli.ts';
+import { change, startRig } from '../../../test/helpers/notify-rig.ts';
+import { tempDir } from '../../../test/helpers/tmp.ts';
+
+test('lists deliveries and dead letters, re-queues them, shows suppressed matches', async (t) => {
+  const chat = await FakeChatServer.start();
+  t.after(() => chat.close());
+  const data = join(tempDir(t), 'data');
+  const rig = await startRig({
+    dataDir: data,
+    policies: { 'p.yaml': 'match: {branch: main}\nchannels: [ops]\nnoise: {repeatInterval: 1h}\n' },
+    config: { channels: { ops: { kind: 'slack', url: { env: 'URL' } } }, delivery: { maxAttempts: 1 } },
+    env: { URL: chat.url('slack') },
+  });
+  t.after(() => rig.close());
+  chat.failNext('slack', { status: 404, body: 'no_service' });
+  const path = 'kubernetes/prod/namespaces/shop/core/configmaps/app.yaml';
+  await rig.commit(change({ path, value: '1' }));
+  await rig.commit(change({ path, value: '2' }));
+
+  const dead = gitrail(['notifications', '--data', data, '--state', 'dead']);
+  assert.equal(dead.status, 0, dead.stderr);
+  assert.match(dead.stdout, /^ +1 {2}dead {7}ops ← p \(single, 1 match, medium\)\n.*attempts 1.*\n {8}last error: ops: HTTP 404: no_service\n$/);
+  assert.equal(dead.stderr, '1 dead letter: gitrail notifications retry --dead\n');
+
+  const suppressed = gitrail(['notifications', 'suppressed', '--data', data]);
+  assert.match(suppressed.stdout, /p → ops: repeat \(announced within the last 1h\)\n$/);
+
+  const retry = gitrail(['notifications', 'retry', '--data', data, '1']);
+  assert.equal(retry.stdout, 'requeued 1 dead letter\n');
+  // The CLI re-queues on the wall clock; bring the rig's fake clock there.
+  await rig.advance(Math.max(0, Date.now() - rig.clock.now));
+  const list = gitrail(['notifications', '--data', data, '--json']);
+  assert.deepEqual(list.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { state: string }).state), ['sent']);
+
+  const wrong = gitrail(['notifications', 'retry', '--data', data, '1']);
+  assert.equal(wrong.status, 2);
+  assert.equal(wrong.stderr, 'gitrail notifications: delivery 1 is sent, not dead\n');
+});
+
+test('a data folder without an outbox is named in the error', (t) => {
+  const data = tempDir(t);
+  const run = gitrail(['notifications', '--data', data]);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /no outbox in .* notifications have not run there/);
+});

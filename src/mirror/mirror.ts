@@ -1,0 +1,185 @@
+// One mirror remote: pushes the configured branches in batches (at most every `interval`, or
+// at once when `batchCommits` are new), retries failures with backoff, never forces, and keeps
+// each branch's last outcome, so a rejected push (the remote's own message) shows in status,
+// metrics and the viewer instead of being hidden.
+import type { Logger } from 'pino';
+import type { Branch } from '../domain/change.ts';
+import type { SourceStatus } from '../sources/source.ts';
+import type { MirrorConfig } from './config.ts';
+import { pushBranch, type PushOutcome } from './push.ts';
+
+export interface BranchOutcome {
+  readonly outcome: PushOutcome['kind'];
+  readonly sha: string | null;
+  readonly message: string | null;
+  /** Epoch ms of the attempt. */
+  readonly at: number;
+  readonly durationMs: number;
+}
+
+function describeFailure(branch: Branch, result: BranchOutcome): string {
+  return `${branch}: ${result.outcome === 'rejected' ? 'push rejected' : 'push failed'}: ${result.message ?? 'no message'}`;
+}
+
+export interface MirrorOptions {
+  readonly name: string;
+  readonly url: string;
+  readonly config: MirrorConfig;
+  readonly gitdir: string;
+  readonly token: string | null;
+  readonly log: Logger;
+  readonly now: () => number;
+  /** Prepares the remote before the first push (creates the GitHub repository). */
+  readonly prepare?: () => Promise<void>;
+  readonly onPush?: (branch: Branch, outcome: BranchOutcome) => void;
+}
+
+export class Mirror {
+  readonly name: string;
+  readonly branches = new Map<Branch, BranchOutcome>();
+  readonly #options: MirrorOptions;
+  readonly #cache = {};
+  #unpushed = 0;
+  #oldestUnpushedAt: number | null = null;
+  #prepared = false;
+  #failures = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #stopped = false;
+  lastSuccessAt: number | null = null;
+  lastError: string | null = null;
+
+  constructor(options: MirrorOptions) {
+    this.name = options.name;
+    this.#options = options;
+  }
+
+  /** Pushes once at start, so a remote that fell behind catches up. */
+  start(): void {
+    this.#schedule(0);
+  }
+
+  /** Called with each flushed batch of commits. */
+  committed(commits: ReadonlyArray<{ readonly branch: Branch }>): void {
+    const relevant = commits.filter((commit) => this.#options.config.branches.includes(commit.branch)).length;
+    if (relevant === 0) return;
+    this.#unpushed += relevant;
+    this.#oldestUnpushedAt ??= this.#options.now();
+    if (this.#failures > 0) return; // the retry timer is already set
+    this.#schedule(this.#unpushed >= this.#options.config.batchCommits ? 0 : this.#options.config.interval);
+  }
+
+  /** Pushes now and resolves when the push (and any queued one) is done. */
+  async flush(): Promise<void> {
+    this.#schedule(0);
+    await this.idle();
+  }
+
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.idle();
+  }
+
+  get unpushed(): number {
+    return this.#unpushed;
+  }
+
+  status(): SourceStatus {
+    // Each branch's last outcome speaks for itself, also while a push of the others runs.
+    const problems = [...this.branches].filter(([, result]) => result.outcome === 'rejected' || result.outcome === 'failed').map(([branch, result]) => describeFailure(branch, result));
+    if (!this.#prepared && this.lastError !== null) problems.unshift(this.lastError);
+    const lag = this.#oldestUnpushedAt === null ? undefined : Math.max(0, Math.round((this.#options.now() - this.#oldestUnpushedAt) / 1000));
+    const lagging = lag !== undefined && lag * 1000 > 2 * this.#options.config.interval + 5_000;
+    return {
+      id: `mirror/${this.name}`,
+      state: problems.length > 0 ? 'failing' : this.lastSuccessAt === null && this.#running ? 'starting' : lagging ? 'lagging' : 'up',
+      ...(this.lastSuccessAt !== null ? { lastSuccessAt: this.lastSuccessAt } : {}),
+      ...(problems.length > 0 ? { lastError: problems.join('; ') } : {}),
+      ...(lag !== undefined ? { lagSeconds: lag } : {}),
+    };
+  }
+
+  #schedule(delay: number): void {
+    if (this.#stopped) return;
+    if (delay <= 0) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#kick();
+      return;
+    }
+    const at = this.#options.now() + delay;
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#kick();
+    }, delay);
+  }
+
+  #kick(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#run().finally(() => {
+      this.#running = null;
+      if (this.#again && !this.#stopped) {
+        this.#again = false;
+        this.#kick();
+      }
+    });
+  }
+
+  async #run(): Promise<void> {
+    const { config, log, now } = this.#options;
+    const counted = this.#unpushed;
+    let failed: string | null = null;
+    if (!this.#prepared && this.#options.prepare) {
+      try {
+        await this.#options.prepare();
+        this.#prepared = true;
+      } catch (error) {
+        failed = error instanceof Error ? error.message : String(error);
+      }
+    } else this.#prepared = true;
+    if (failed === null) {
+      for (const branch of config.branches) {
+        const started = now();
+        const result = await pushBranch({ transport: config.transport, gitdir: this.#options.gitdir, url: this.#options.url, branch, username: config.username, token: this.#options.token, cache: this.#cache });
+        const outcome: BranchOutcome = { outcome: result.kind, sha: 'sha' in result ? result.sha : null, message: 'message' in result ? result.message : null, at: started, durationMs: now() - started };
+        this.branches.set(branch, outcome);
+        this.#options.onPush?.(branch, outcome);
+        if (result.kind === 'rejected' || result.kind === 'failed') {
+          failed = describeFailure(branch, outcome);
+          log.error({ mirror: this.name, branch, outcome: result.kind, message: result.message }, 'mirror push did not succeed');
+        } else if (result.kind === 'pushed') {
+          log.info({ mirror: this.name, branch, sha: result.sha, durationMs: outcome.durationMs }, 'mirrored');
+        }
+      }
+    }
+    if (failed === null) {
+      this.#failures = 0;
+      this.lastError = null;
+      this.lastSuccessAt = now();
+      this.#unpushed = Math.max(0, this.#unpushed - counted);
+      this.#oldestUnpushedAt = this.#unpushed > 0 ? now() : null;
+      if (this.#unpushed > 0) this.#schedule(this.#unpushed >= config.batchCommits ? 0 : config.interval);
+      return;
+    }
+    this.lastError = failed;
+    this.#failures += 1;
+    const delay = Math.min(config.maxBackoff, config.initialBackoff * 2 ** (this.#failures - 1));
+    log.warn({ mirror: this.name, retryInMs: delay }, 'mirror will retry');
+    this.#schedule(delay);
+  }
+}

@@ -1,0 +1,144 @@
+// The evaluation loop: walks each branch from its flushed head back to the outbox cursor,
+// runs the policies over the commits not yet evaluated, oldest first, and records the matches
+// (outbox/record.ts), advancing the cursor in the same transaction. The ledger's listener only
+// wakes it, so the ledger never waits; a crash loses nothing because the commits are already
+// in the index and the cursor has not moved past them.
+import type { Logger } from 'pino';
+import type { Branch } from '../../domain/change.ts';
+import { LedgerError } from '../../domain/errors.ts';
+import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
+import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
+import type { BuildItem } from '../items.ts';
+import type { OutboxDb } from './outbox-db.ts';
+import { recordCommits, type EvaluatedCommit, type EvaluatedMatch, type RecordResult } from './record.ts';
+
+/** Commits evaluated before their matches are recorded in one transaction. */
+const CHUNK = 200;
+
+export interface EvaluatorOptions {
+  readonly db: OutboxDb;
+  readonly policies: readonly CompiledPolicy[];
+  readonly getCommit: (sha: string) => CommitInput | null;
+  /** The flushed branch heads (the index's, not unflushed ones). */
+  readonly heads: () => ReadonlyMap<Branch, string>;
+  readonly loadDocuments: LoadDocuments;
+  readonly buildItem: BuildItem;
+  readonly now: () => number;
+  readonly log: Logger;
+  readonly onRecorded: (result: RecordResult & { matches: readonly EvaluatedMatch[] }) => void;
+  /** Wait before evaluating again after a failure (ms). */
+  readonly retryMs?: number;
+}
+
+export class Evaluator {
+  readonly #options: EvaluatorOptions;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+  lastError: string | null = null;
+  lastSuccessAt: number | null = null;
+
+  constructor(options: EvaluatorOptions) {
+    this.#options = options;
+  }
+
+  /** On first use with existing history, notifications start at the current heads. */
+  start(): void {
+    const { db, heads, log } = this.#options;
+    for (const [branch, head] of heads()) {
+      if (db.cursor(branch) === null) {
+        db.setCursor(branch, head);
+        log.info({ branch, head }, 'notifications start after the current head');
+      }
+    }
+    this.wake();
+  }
+
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#loop().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  /** Resolves when everything flushed so far has been evaluated (or evaluation failed). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.idle();
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      try {
+        await this.#drain();
+        this.lastError = null;
+        this.lastSuccessAt = this.#options.now();
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.#options.log.error({ err: error }, 'policy evaluation failed; will retry');
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => this.wake(), this.#options.retryMs ?? 5_000);
+        return;
+      }
+    } while (this.#again && !this.#stopped);
+  }
+
+  /**
+   * Shas after the cursor, oldest first; 'lost' when the walk reached the root without meeting
+   * the cursor (the repository was replaced); 'unindexed' when a commit is not in the index yet.
+   */
+  #pending(branch: Branch, head: string): string[] | 'lost' | 'unindexed' {
+    const cursor = this.#options.db.cursor(branch);
+    const shas: string[] = [];
+    let sha: string | null = head;
+    while (sha !== null && sha !== cursor) {
+      const commit = this.#options.getCommit(sha);
+      if (!commit) return 'unindexed';
+      shas.push(sha);
+      sha = commit.parent;
+    }
+    return sha === cursor ? shas.reverse() : 'lost';
+  }
+
+  async #drain(): Promise<void> {
+    const { db, log } = this.#options;
+    for (const [branch, head] of this.#options.heads()) {
+      const shas = this.#pending(branch, head);
+      if (shas === 'unindexed') throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
+      if (shas === 'lost') {
+        log.warn({ branch, head, cursor: db.cursor(branch) }, 'notification cursor is not in the history; restarting at the head');
+        db.setCursor(branch, head);
+        continue;
+      }
+      for (let start = 0; start < shas.length; start += CHUNK) {
+        if (this.#stopped) return;
+        const chunk: EvaluatedCommit[] = [];
+        for (const sha of shas.slice(start, start + CHUNK)) chunk.push(await this.#evaluate(this.#options.getCommit(sha) as CommitInput));
+        const result = recordCommits(db, chunk, this.#options.now());
+        const matches = chunk.flatMap((entry) => entry.matches);
+        if (matches.length > 0) this.#options.onRecorded({ ...result, matches });
+      }
+    }
+  }
+
+  async #evaluate(commit: CommitInput): Promise<EvaluatedCommit> {
+    const { policies, loadDocuments, buildItem } = this.#options;
+    const found = await evaluateCommit(policies, commit, loadDocuments);
+    const byName = new Map(policies.map((policy) => [policy.name, policy]));
+    const matches: EvaluatedMatch[] = [];
+    for (const match of found) matches.push({ match, noise: (byName.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
+    return { commit, matches };
+  }
+}
+

@@ -1,0 +1,116 @@
+// What a changed file is, read from its repository path (DESIGN §3 layout) and, for activity
+// events, from the recorded event: Kubernetes cluster/namespace/group/resource/name, AWS
+// account/region/service/resource type/id. Pure.
+import type { Doc } from '../domain/change.ts';
+import { nameFromFileName, unescapeSegment } from '../normalise/paths.ts';
+
+export interface KubernetesFacts {
+  readonly cluster: string;
+  readonly namespace: string | null;
+  /** API group, `core` for the legacy group. */
+  readonly group: string;
+  readonly resource: string;
+  readonly name: string | null;
+  readonly subresource: string | null;
+}
+
+export interface AwsFacts {
+  readonly account: string | null;
+  readonly region: string | null;
+  readonly service: string;
+  readonly resourceType: string | null;
+  readonly id: string | null;
+}
+
+export interface ChangeFacts {
+  readonly path: string;
+  readonly op: 'A' | 'M' | 'D';
+  readonly kubernetes: KubernetesFacts | null;
+  readonly aws: AwsFacts | null;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+function kubernetesFromPath(parts: readonly string[]): KubernetesFacts | null {
+  const [, cluster, scope] = parts;
+  if (cluster === undefined) return null;
+  const rest = scope === 'namespaces' ? parts.slice(4) : scope === 'cluster' ? parts.slice(3) : null;
+  if (rest === null || rest.length !== 3) return null;
+  const [group, resource, file] = rest as [string, string, string];
+  const name = nameFromFileName(file).replace(/\.status$/, '');
+  return {
+    cluster: unescapeSegment(cluster),
+    namespace: scope === 'namespaces' ? unescapeSegment(parts[3] as string) : null,
+    group: unescapeSegment(group),
+    resource: unescapeSegment(resource),
+    name,
+    subresource: file.endsWith('.status.yaml') ? 'status' : null,
+  };
+}
+
+function awsFromPath(parts: readonly string[]): AwsFacts | null {
+  if (parts.length !== 6) return null;
+  const [, account, region, service, type, file] = parts as [string, string, string, string, string, string];
+  return { account: unescapeSegment(account), region: unescapeSegment(region), service: unescapeSegment(service), resourceType: unescapeSegment(type), id: nameFromFileName(file) };
+}
+
+/** A Kubernetes audit event on `activity`: what its objectRef names. */
+function kubernetesFromEvent(doc: Doc): KubernetesFacts | null {
+  const ref = doc['objectRef'];
+  if (!isObject(ref) || text(ref['resource']) === null) return null;
+  return {
+    cluster: text(doc['cluster']) ?? '',
+    namespace: text(ref['namespace']),
+    group: text(ref['apiGroup']) ?? 'core',
+    resource: text(ref['resource']) as string,
+    name: text(ref['name']),
+    subresource: text(ref['subresource']),
+  };
+}
+
+/** A CloudTrail record on `activity`: its service, account and region. */
+function awsFromEvent(doc: Doc): AwsFacts | null {
+  const source = text(doc['eventSource']);
+  if (source === null) return null;
+  const identity = isObject(doc['userIdentity']) ? doc['userIdentity'] : {};
+  return {
+    account: text(doc['recipientAccountId']) ?? text(identity['accountId']),
+    region: text(doc['awsRegion']),
+    service: source.replace(/\.amazonaws\.com$/, ''),
+    resourceType: null,
+    id: null,
+  };
+}
+
+/**
+ * Facts about one changed file. For `activity/…` paths the path says nothing about the
+ * resource, so the recorded event (`doc`) is read when it is given.
+ */
+export function changeFacts(path: string, op: ChangeFacts['op'], doc?: Doc | null): ChangeFacts {
+  const parts = path.split('/');
+  const root = parts[0];
+  if (root === 'kubernetes') return { path, op, kubernetes: kubernetesFromPath(parts), aws: null };
+  if (root === 'aws') return { path, op, kubernetes: null, aws: awsFromPath(parts) };
+  if (root === 'activity' && doc) {
+    if (parts[1] === 'kubernetes') return { path, op, kubernetes: kubernetesFromEvent(doc), aws: null };
+    if (parts[1] === 'aws') return { path, op, kubernetes: null, aws: awsFromEvent(doc) };
+  }
+  return { path, op, kubernetes: null, aws: null };
+}
+
+/** One line naming the resource, for messages: `rbac.authorization.k8s.io/clusterrolebindings admin-bob (prod)`. */
+export function describeResource(facts: ChangeFacts): string {
+  const k = facts.kubernetes;
+  if (k) {
+    const what = `${k.group === 'core' ? '' : `${k.group}/`}${k.resource}${k.subresource ? `/${k.subresource}` : ''}`;
+    const target = k.name ? (k.namespace ? `${k.namespace}/${k.name}` : k.name) : (k.namespace ?? '');
+    return `${what} ${target}${k.cluster ? ` (cluster ${k.cluster})` : ''}`.replace(/\s+/g, ' ').trim();
+  }
+  const a = facts.aws;
+  if (a) {
+    const what = a.resourceType ? `${a.service}/${a.resourceType}` : a.service;
+    return `${what}${a.id ? ` ${a.id}` : ''}${a.account ? ` (account ${a.account}${a.region ? `, ${a.region}` : ''})` : ''}`;
+  }
+  return facts.path;
+}
