@@ -1,31 +1,17 @@
 // Times on the command line: ISO-8601 instants, durations ago (`2h`, `1d12h`, `30m ago`),
 // `now`/`today`/`yesterday` (optionally with a time of day) and a bare time of day (`02:00`,
 // the last such instant). Calendar words and zone-less times are UTC. Pure: `now` is injected.
+import { parseDuration } from '../domain/duration.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
-
 const DAY = 86_400_000;
-const DURATION = /^(?:\d+(?:\.\d+)?[smhdw])+$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
 const FORMS = 'an ISO-8601 time (2026-03-02T01:00:00Z), a duration ago (2h, 1d, 30m ago), now, today, yesterday [HH:MM], HH:MM or @<epoch seconds>';
 
 /** A duration such as `30m`, `2h`, `1h30m`, `1.5d`, in milliseconds; null when it is not one. */
-export function parseDurationMs(text: string): number | null {
-  const compact = text.trim().toLowerCase();
-  if (!DURATION.test(compact)) return null;
-  let total = 0;
-  for (const [, amount, unit] of compact.matchAll(/(\d+(?:\.\d+)?)([smhdw])/g)) total += Number(amount) * (UNIT_MS[unit as string] as number);
-  return Math.round(total);
-}
+export const parseDurationMs = parseDuration;
 
 /** Like parseDurationMs, but a bad or zero duration is an error naming the option. */
 export function requireDuration(text: string, what: string): number {
