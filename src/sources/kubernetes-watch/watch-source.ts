@@ -1,0 +1,322 @@
+// The live Kubernetes source of one cluster: discovery, one reflector (list + watch) per
+// collection, a node-cron resync that re-discovers and re-lists (finding deletions), and a
+// delay queue that holds what was seen for `attributionDelay` before it is attributed,
+// normalised and submitted in batches.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ChangeRecord } from '../../domain/change.ts';
+import { eventKey } from '../../index/index-db.ts';
+import type { NoiseRules } from '../../normalise/noise.ts';
+import type { Redact } from '../../normalise/redact.ts';
+import { Backoff, sleep, type BackoffOptions } from '../runtime/backoff.ts';
+import { HealthBoard } from '../runtime/health.ts';
+import { startSchedule } from '../runtime/schedule.ts';
+import type { Source, SourceContext, SourceStatus } from '../source.ts';
+import { KubeApi } from './api-client.ts';
+import { planCollections, reconcileScope, type PlannedCollection } from './collections.ts';
+import type { KubernetesWatchConfig } from './config.ts';
+import { DelayQueue } from './delay-queue.ts';
+import { discoverResources } from './discovery.ts';
+import { normaliseKubernetesEvent, SOURCE, type EventRules } from './kube-events.ts';
+import { loadKubeConfig } from './kube-config.ts';
+import { identify, observeDeletion, observeObject, reconcileDeletions, type ObserveOptions } from './observe.ts';
+import { RecordedState } from './recorded-state.ts';
+import { collectionName, Reflector, type KubeObject } from './reflector.ts';
+import { namespacePlan } from './resource-filter.ts';
+
+export interface KubernetesWatchDeps {
+  readonly redact: Redact;
+  readonly sensitiveKeys?: ReadonlySet<string>;
+  readonly noiseRules?: (groupResource: string) => NoiseRules;
+  /** A ready KubeConfig (tests); default: loaded from the configuration. */
+  readonly kubeConfig?: KubeConfig;
+  readonly backoff?: BackoffOptions;
+}
+
+type Sighting =
+  | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly via: 'list' | 'watch'; readonly at: number }
+  | { readonly kind: 'deleted'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly at: number }
+  | { readonly kind: 'event'; readonly object: KubeObject; readonly at: number }
+  | { readonly kind: 'reconcile'; readonly collection: PlannedCollection; readonly present: ReadonlySet<string>; readonly version: string; readonly at: number };
+
+interface Running {
+  readonly reflector: Reflector;
+  readonly stop: AbortController;
+  readonly done: Promise<void>;
+  listed: boolean;
+  watching: boolean;
+}
+
+const LAGGING_AFTER_MS = 60_000;
+
+export class KubernetesWatchSource implements Source {
+  readonly id: string;
+  readonly #config: KubernetesWatchConfig;
+  readonly #deps: KubernetesWatchDeps;
+  readonly #health: HealthBoard;
+  readonly #running = new Map<string, Running>();
+  readonly #seen = new Map<string, string>();
+  readonly #eventRules: EventRules;
+  readonly #includesNamespace: (namespace: string) => boolean;
+  readonly #waiters = new Set<() => void>();
+  #now: () => number = Date.now;
+  #ctx: SourceContext | undefined;
+  #api: KubeApi | undefined;
+  #queue: DelayQueue<Sighting> | undefined;
+  #busy = false;
+  #pending = { ignored: 0, rejected: 0 };
+
+  constructor(config: KubernetesWatchConfig, deps: KubernetesWatchDeps) {
+    this.id = `kubernetes/${config.name}`;
+    this.#config = config;
+    this.#deps = deps;
+    this.#health = new HealthBoard(this.id, () => this.#now());
+    this.#includesNamespace = namespacePlan(config.namespaces).includes;
+    this.#eventRules = {
+      excludedReasons: new Set(config.events.exclusions.reasons),
+      errorKeywords: config.events.severityKeywords.error,
+      warnKeywords: config.events.severityKeywords.warn,
+    };
+  }
+
+  status(): SourceStatus {
+    const overdue = this.#queue?.overdueMs() ?? 0;
+    this.#health.setLag(Math.round(overdue / 1000), overdue > LAGGING_AFTER_MS);
+    return this.#health.status();
+  }
+
+  /** Resolves once every collection has listed since the last resync and watches, and nothing waits in the queue. */
+  async settled(): Promise<void> {
+    const isSettled = (): boolean =>
+      this.#running.size > 0 && [...this.#running.values()].every((r) => r.listed && r.watching) && (this.#queue?.size ?? 0) === 0 && !this.#busy;
+    while (!isSettled()) await new Promise<void>((resolve) => this.#waiters.add(resolve));
+  }
+
+  #changed(): void {
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+  }
+
+  async run(ctx: SourceContext): Promise<void> {
+    this.#ctx = ctx;
+    this.#now = () => ctx.now();
+    const { signal, log } = ctx;
+    this.#queue = new DelayQueue<Sighting>(this.#config.attributionDelay, this.#now);
+    const backoff = new Backoff(this.#deps.backoff);
+    while (!signal.aborted && !(await this.#start(ctx))) await sleep(backoff.next(), signal);
+    if (!signal.aborted) {
+      const schedule = startSchedule(this.#config.resync, () => this.resync(), { name: `${this.id} resync`, log, signal });
+      await this.#drain(ctx);
+      await schedule.idle();
+    }
+    await Promise.all([...this.#running.values()].map((running) => running.done));
+    this.#health.stop();
+    this.#changed();
+  }
+
+  /** Loads the kubeconfig and discovers; false (reported) when either failed. */
+  async #start(ctx: SourceContext): Promise<boolean> {
+    try {
+      this.#api ??= new KubeApi(this.#deps.kubeConfig ?? loadKubeConfig(this.#config));
+      this.#health.ok('kubeconfig');
+    } catch (error) {
+      this.#health.fail('kubeconfig', error);
+      ctx.log.error({ err: error, cluster: this.#config.name }, 'cannot build the Kubernetes client');
+      return false;
+    }
+    return this.#discover(ctx);
+  }
+
+  /** Discovers resources and starts or stops reflectors to match; false when discovery failed. */
+  async #discover(ctx: SourceContext): Promise<boolean> {
+    let planned: PlannedCollection[];
+    try {
+      const result = await discoverResources(this.#api as KubeApi, ctx.signal);
+      for (const { groupVersion, error } of result.failed) ctx.log.warn({ groupVersion, err: error }, 'API group discovery failed; its resources are skipped until the next resync');
+      planned = planCollections(result.types, this.#config);
+      this.#health.ok('discovery');
+    } catch (error) {
+      if (ctx.signal.aborted) return false;
+      this.#health.fail('discovery', error);
+      ctx.log.warn({ err: error }, 'API discovery failed');
+      return false;
+    }
+    const keys = new Set(planned.map((collection) => collection.key));
+    for (const [key, running] of this.#running) {
+      if (keys.has(key)) continue;
+      running.stop.abort();
+      this.#running.delete(key);
+      this.#health.remove(collectionName(running.reflector.collection));
+      ctx.log.info({ collection: collectionName(running.reflector.collection) }, 'resource no longer served; watch stopped');
+    }
+    for (const collection of planned) if (!this.#running.has(collection.key)) this.#startReflector(ctx, collection);
+    return true;
+  }
+
+  #startReflector(ctx: SourceContext, collection: PlannedCollection): void {
+    const name = collectionName(collection);
+    const stop = new AbortController();
+    const queue = this.#queue as DelayQueue<Sighting>;
+    this.#health.begin(name);
+    let running: Running;
+    const reflector = new Reflector(this.#api as KubeApi, collection, {
+      listed: (items, version) => {
+        const at = this.#now();
+        const present = new Set<string>();
+        for (const object of items) {
+          if (collection.role === 'events') {
+            if (this.#inNamespaces(collection, object)) queue.push({ kind: 'event', object, at }, at);
+            continue;
+          }
+          const id = identify(this.#config.name, collection.type, object);
+          if (!id || !this.#inNamespaces(collection, object)) continue;
+          present.add(id.path);
+          queue.push({ kind: 'object', collection, object, via: 'list', at }, at);
+        }
+        if (collection.role === 'state') queue.push({ kind: 'reconcile', collection, present, version, at }, at);
+        running.listed = true;
+        this.#changed();
+      },
+      event: (type, object) => {
+        const at = this.#now();
+        if (!this.#inNamespaces(collection, object)) return;
+        if (collection.role === 'events') {
+          if (type !== 'DELETED') queue.push({ kind: 'event', object, at }, at);
+        } else if (type === 'DELETED') queue.push({ kind: 'deleted', collection, object, at }, at);
+        else queue.push({ kind: 'object', collection, object, via: 'watch', at }, at);
+      },
+      healthy: () => this.#health.ok(name),
+      watching: () => {
+        running.watching = true;
+        this.#changed();
+      },
+      failed: (error) => {
+        running.watching = false;
+        this.#health.fail(name, error);
+      },
+    }, { pageSize: this.#config.listPageSize, log: ctx.log, now: this.#now, ...(this.#deps.backoff ? { backoff: this.#deps.backoff } : {}) });
+    const signal = AbortSignal.any([ctx.signal, stop.signal]);
+    running = { reflector, stop, done: reflector.run(signal), listed: false, watching: false };
+    this.#running.set(collection.key, running);
+  }
+
+  #inNamespaces(collection: PlannedCollection, object: KubeObject): boolean {
+    if (!collection.type.namespaced || collection.namespace !== undefined) return true;
+    const metadata = object['metadata'] as Record<string, unknown> | undefined;
+    return this.#includesNamespace(String(metadata?.['namespace'] ?? ''));
+  }
+
+  /** Re-discovers resources and lists every collection again (the node-cron schedule calls this). */
+  async resync(): Promise<void> {
+    const ctx = this.#ctx;
+    if (!ctx || ctx.signal.aborted || !this.#api) return;
+    ctx.log.info({ cluster: this.#config.name }, 'resync started');
+    await this.#discover(ctx);
+    for (const running of this.#running.values()) {
+      running.listed = false;
+      running.watching = false;
+      running.reflector.requestResync();
+    }
+    this.#changed();
+  }
+
+  #observeOptions(ctx: SourceContext): ObserveOptions {
+    return {
+      cluster: this.#config.name,
+      redact: this.#deps.redact,
+      attributionWindowMs: this.#config.attributionWindow,
+      index: ctx.index,
+      state: new RecordedState(ctx.index),
+      ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}),
+      ...(this.#deps.noiseRules ? { noiseRules: this.#deps.noiseRules } : {}),
+    };
+  }
+
+  async #drain(ctx: SourceContext): Promise<void> {
+    const queue = this.#queue as DelayQueue<Sighting>;
+    const options = this.#observeOptions(ctx);
+    while (!ctx.signal.aborted) {
+      const due = await queue.takeDue(500, ctx.signal);
+      if (due.length === 0) continue;
+      this.#busy = true;
+      try {
+        let changes: ChangeRecord[] = [];
+        for (const sighting of due) {
+          if (sighting.kind === 'reconcile') {
+            // Deletions are judged against a repository that holds everything seen before the list.
+            await this.#submit(ctx, changes);
+            changes = [];
+            await ctx.committed();
+          }
+          changes.push(...this.#observe(ctx, sighting, options));
+        }
+        await this.#submit(ctx, changes);
+      } finally {
+        this.#busy = false;
+        this.#changed();
+      }
+    }
+  }
+
+  #observe(ctx: SourceContext, sighting: Sighting, options: ObserveOptions): ChangeRecord[] {
+    try {
+      switch (sighting.kind) {
+        case 'object': {
+          const id = identify(this.#config.name, sighting.collection.type, sighting.object);
+          const version = id ? `${id.uid}@${id.resourceVersion}` : undefined;
+          if (id && version && this.#seen.get(id.path) === version) return this.#skip('ignored');
+          const result = observeObject(sighting.collection.type, sighting.object, sighting.via, sighting.at, options);
+          if (id && version) this.#seen.set(id.path, version);
+          if ('record' in result) return [result.record];
+          return this.#skip('rejected' in result ? 'rejected' : 'ignored', 'rejected' in result ? result.rejected : undefined);
+        }
+        case 'deleted': {
+          const result = observeDeletion(sighting.collection.type, sighting.object, sighting.at, options);
+          const id = identify(this.#config.name, sighting.collection.type, sighting.object);
+          if (id) this.#seen.delete(id.path);
+          if (Array.isArray(result)) return result;
+          return this.#skip('rejected' in result ? 'rejected' : 'ignored', 'rejected' in result ? result.rejected : undefined);
+        }
+        case 'event': {
+          const result = normaliseKubernetesEvent(sighting.object, { cluster: this.#config.name, rules: this.#eventRules, observedAt: sighting.at });
+          if (result.kind === 'rejected') return this.#skip('rejected', result.reason);
+          if (result.kind === 'ignored') return this.#skip('ignored');
+          return result.changes.filter((record) => !ctx.index.hasEvent(eventKey(record.source, record.eventId, record.path)));
+        }
+        case 'reconcile': {
+          const scope = reconcileScope(this.#config.name, sighting.collection, this.#includesNamespace);
+          const records = reconcileDeletions(scope, sighting.present, sighting.version, sighting.at, options);
+          for (const record of records) this.#seen.delete(record.path);
+          return records;
+        }
+      }
+    } catch (error) {
+      ctx.log.warn({ err: error, kind: sighting.kind }, 'a watched object could not be recorded');
+      return this.#skip('rejected');
+    }
+  }
+
+  #skip(outcome: 'ignored' | 'rejected', reason?: string): ChangeRecord[] {
+    this.#pending[outcome] += 1;
+    if (reason) this.#ctx?.log.warn({ reason }, 'watched object rejected');
+    return [];
+  }
+
+  /** Submits until the journal takes the batch (retrying with backoff); counts ride along. */
+  async #submit(ctx: SourceContext, changes: readonly ChangeRecord[]): Promise<void> {
+    if (changes.length === 0) return;
+    const backoff = new Backoff(this.#deps.backoff);
+    const counts = this.#pending;
+    this.#pending = { ignored: 0, rejected: 0 };
+    for (;;) {
+      try {
+        await ctx.submit({ source: `${SOURCE}/${this.#config.name}`, receivedAt: this.#now(), changes, facts: [], ...counts });
+        this.#health.ok('journal');
+        return;
+      } catch (error) {
+        this.#health.fail('journal', error);
+        ctx.log.error({ err: error }, 'submitting watched changes failed; retrying');
+        if (!(await sleep(backoff.next(), ctx.signal))) return;
+      }
+    }
+  }
+}
