@@ -28,7 +28,7 @@ export interface FakeKubeOptions {
 
 interface Failure {
   remaining: number;
-  readonly match: (request: { method: string; watch: boolean; path: string }) => boolean;
+  readonly match: (request: { method: string; watch: boolean; path: string; query: Readonly<Record<string, string>> }) => boolean;
 }
 
 interface OpenWatch {
@@ -66,6 +66,8 @@ export class FakeKubeApiServer {
   expiredMode: 'event' | 'http' = 'event';
   /** Ends every watch stream this many ms after it starts (0: never). */
   closeWatchesAfterMs = 0;
+  /** Runs before each request is served (tests use it to change state between list pages). */
+  beforeRequest: ((request: RecordedRequest) => void) | undefined;
   readonly #server: Server;
   readonly #options: FakeKubeOptions;
   readonly #watches = new Set<OpenWatch>();
@@ -112,6 +114,10 @@ export class FakeKubeApiServer {
   /** The next `count` requests matching `match` get HTTP 500. */
   failRequests(count: number, match: Failure['match'] = () => true): void {
     this.#failures.push({ remaining: count, match });
+  }
+
+  clearFailures(): void {
+    this.#failures.length = 0;
   }
 
   /** Ends every open watch stream, as an apiserver restart or a dropped connection would. */
@@ -172,12 +178,14 @@ export class FakeKubeApiServer {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    this.requests.push({ method: req.method ?? 'GET', path, query, authorization: req.headers.authorization });
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, query, authorization: req.headers.authorization };
+    this.requests.push(recorded);
+    this.beforeRequest?.(recorded);
     if (this.#options.token && req.headers.authorization !== `Bearer ${this.#options.token}`) {
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
     const watch = query['watch'] === 'true' || query['watch'] === '1';
-    const failure = this.#failures.find((f) => f.remaining > 0 && f.match({ method: req.method ?? 'GET', watch, path }));
+    const failure = this.#failures.find((f) => f.remaining > 0 && f.match({ method: req.method ?? 'GET', watch, path, query }));
     if (failure) {
       failure.remaining -= 1;
       return status(res, 500, 'InternalError', 'Internal error occurred: injected failure');

@@ -5,6 +5,7 @@ import type { TestContext } from 'node:test';
 import { createRedactor } from '../../src/normalise/redact.ts';
 import { KubernetesWatchConfig, type KubernetesWatchConfigInput } from '../../src/sources/kubernetes-watch/config.ts';
 import { KubernetesWatchSource } from '../../src/sources/kubernetes-watch/watch-source.ts';
+import type { SourceStatus } from '../../src/sources/source.ts';
 import { FakeKubeApiServer, type KubeObject } from '../fakes/kube-apiserver.ts';
 
 export const TEST_TOKEN = 'test-token-not-a-secret';
@@ -51,4 +52,22 @@ export function deployment(name: string, replicas: number, namespace = 'default'
 
 export function trailer(commit: { trailers: Readonly<Record<string, string>> }, key: string): string | undefined {
   return commit.trailers[key];
+}
+
+/** Resolves with the first status for which `predicate` holds (checked now and on every change). */
+export function waitForStatus(source: KubernetesWatchSource, predicate: (status: SourceStatus) => boolean, timeoutMs = 10_000): Promise<SourceStatus> {
+  const now = source.status();
+  if (predicate(now)) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`status never matched; last: ${JSON.stringify(source.status())}`));
+    }, timeoutMs);
+    const unsubscribe = source.onStatusChange((status) => {
+      if (!predicate(status)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(status);
+    });
+  });
 }

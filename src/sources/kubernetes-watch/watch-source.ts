@@ -84,6 +84,11 @@ export class KubernetesWatchSource implements Source {
     return this.#health.status();
   }
 
+  /** Calls `listener` after every change of state or error; returns the unsubscribe function. */
+  onStatusChange(listener: (status: SourceStatus) => void): () => void {
+    return this.#health.onChange(listener);
+  }
+
   /** Resolves once every collection has listed since the last resync and watches, and nothing waits in the queue. */
   async settled(): Promise<void> {
     const isSettled = (): boolean =>

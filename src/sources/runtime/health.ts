@@ -24,6 +24,7 @@ export class HealthBoard {
   #stopped = false;
   #lastSuccessAt: number | undefined;
   #lastError: string | undefined;
+  readonly #listeners = new Set<(status: SourceStatus) => void>();
 
   constructor(id: string, now: () => number) {
     this.#id = id;
@@ -33,22 +34,38 @@ export class HealthBoard {
   /** Registers a part that has not succeeded yet. */
   begin(part: string): void {
     if (!this.#parts.has(part)) this.#parts.set(part, {});
+    this.#notify();
   }
 
   ok(part: string): void {
     const at = this.#now();
     this.#parts.set(part, { succeededAt: at });
     this.#lastSuccessAt = at;
+    this.#notify();
   }
 
   fail(part: string, error: unknown): void {
     const message = `${part}: ${errorText(error)}`;
     this.#parts.set(part, { ...this.#parts.get(part), error: message });
     this.#lastError = message;
+    this.#notify();
   }
 
   remove(part: string): void {
     this.#parts.delete(part);
+    this.#notify();
+  }
+
+  /** Calls `listener` with the new status after every change; returns the unsubscribe function. */
+  onChange(listener: (status: SourceStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(): void {
+    if (this.#listeners.size === 0) return;
+    const status = this.status();
+    for (const listener of this.#listeners) listener(status);
   }
 
   /** How far behind the source is; `lagging` says whether that is too far. */
@@ -58,6 +75,7 @@ export class HealthBoard {
 
   stop(): void {
     this.#stopped = true;
+    this.#notify();
   }
 
   status(): SourceStatus {
