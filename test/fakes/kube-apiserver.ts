@@ -200,6 +200,7 @@ export class FakeKubeApiServer {
     const method = req.method ?? 'GET';
     if (method === 'GET' && target.name === undefined) return watch ? this.#watch(target, query, res) : this.#list(target, query, res);
     if (method === 'GET') return this.#get(target, res);
+    if (String(req.headers['content-type'] ?? '').includes('protobuf')) return status(res, 415, 'UnsupportedMediaType', 'the fake API server speaks JSON only');
     const body = method === 'DELETE' ? '' : await readBody(req);
     const manager = query['fieldManager'] ?? (req.headers['user-agent'] ?? 'unknown').split('/')[0] ?? 'unknown';
     if (method === 'POST') return this.#create(target, body, manager, res);
