@@ -129,6 +129,20 @@ export class IndexDb {
     return row ? row.last_time : null;
   }
 
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? row.value : null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  /** How many commits the index holds (both branches). */
+  commitCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM commits').get() as { n: number }).n;
+  }
+
   heads(): Map<Branch, string> {
     const rows = this.db.prepare('SELECT branch, sha FROM heads').all() as Array<{ branch: Branch; sha: string }>;
     return new Map(rows.map((row) => [row.branch, row.sha]));
@@ -161,8 +175,8 @@ export class IndexDb {
       this.#insertChange.run(change.path, seq, change.op, change.blob);
       if (eventId) this.#insertEvent.run(eventKey(source, eventId, change.path), 'committed');
       if (commit.branch === 'main') this.#upsertResource.run(change.path, commit.time);
-      const latePath = commit.trailers['Late-Path'];
-      if (latePath && eventId) this.#insertEvent.run(eventKey(source, eventId, latePath), 'late');
+      const detoured = commit.trailers['Resource-Path'];
+      if (detoured && eventId) this.#insertEvent.run(eventKey(source, eventId, detoured), 'detoured');
     }
   }
 

@@ -37,7 +37,7 @@ function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult
     return { kind: 'rejected', reason: error instanceof Error ? error.message : String(error) };
   }
 }
-const AHEAD = 4;
+const AHEAD = 16;
 
 async function main(): Promise<void> {
   const port = parentPort;

@@ -73,5 +73,38 @@ test('an event older than the last change of its file goes to activity and never
   assert.match(git(gitdir, 'show', `main:${path}`), /value: new/);
   const activity = git(gitdir, 'log', '--format=%B', 'activity');
   assert.match(activity, /^late: update configmaps default\/app/);
-  assert.match(activity, /Late: true\nLate-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/);
+  assert.match(activity, /Late: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/);
+});
+
+test('deleting a resource that was never recorded is kept on activity, not lost', async (t) => {
+  const data = tempDir(t);
+  const ledger = await Ledger.open({ dataDir: data });
+  const result = await ledger.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' }, subject: 'delete configmaps default/app' }) });
+  assert.equal(result.outcome, 'untracked');
+  assert.equal((await ledger.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' } }) })).outcome, 'duplicate');
+  await ledger.close();
+  const gitdir = join(data, 'repo.git');
+  fsckStrict(gitdir);
+  assert.equal(git(gitdir, 'log', '--format=%an|%s', 'activity').trim(), 'bob|untracked: delete configmaps default/app');
+  assert.match(git(gitdir, 'log', '-1', '--format=%B', 'activity'), /Untracked: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml\nAttribution: exact/);
+  assert.equal(git(gitdir, 'for-each-ref', '--format=%(refname)').trim(), 'refs/heads/activity', 'main was not created');
+});
+
+test('a writer killed mid-flush leaves nothing that blocks the next one', async (t) => {
+  const data = tempDir(t);
+  let ledger = await Ledger.open({ dataDir: data });
+  await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) });
+  await ledger.close();
+  const gitdir = join(data, 'repo.git');
+  const { writeFileSync, utimesSync, readdirSync } = await import('node:fs');
+  writeFileSync(join(gitdir, 'objects', 'pack', 'gitrail-tmp-abcdef.pack'), 'PACK half written');
+  const lock = join(gitdir, 'refs', 'heads', 'main.lock');
+  writeFileSync(lock, '0000000000000000000000000000000000000000\n');
+  utimesSync(lock, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+  ledger = await Ledger.open({ dataDir: data });
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e2', path, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('two') } }) })).outcome, 'committed');
+  await ledger.close();
+  fsckStrict(gitdir);
+  assert.deepEqual(readdirSync(join(gitdir, 'objects', 'pack')).filter((name) => name.startsWith('gitrail-tmp-')), []);
+  assert.equal(git(gitdir, 'rev-list', '--count', 'main').trim(), '2');
 });

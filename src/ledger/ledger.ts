@@ -11,9 +11,10 @@ import { applyUpdate } from '../normalise/apply-update.ts';
 import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { summariseChange } from '../normalise/summary.ts';
 import { formatCommitMessage } from './commit-message.ts';
-import { lateActivityRecord } from './late.ts';
+import { removeCrashLeftovers } from './crash-leftovers.ts';
+import { detourRecord } from './detour.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
-import { countPacks, maintainRepository } from './maintenance.ts';
+import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
 import { makeObject, serializeCommit, type GitObject } from './objects.ts';
 import { compressObject, writePack } from './pack-writer.ts';
@@ -22,7 +23,7 @@ import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
 
-export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'skipped';
+export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'untracked';
 
 export interface ApplyResult {
   readonly outcome: Outcome;
@@ -86,6 +87,8 @@ export class Ledger {
     try {
       const gitdir = join(options.dataDir, 'repo.git');
       await initRepository(gitdir);
+      const leftovers = removeCrashLeftovers(gitdir, Date.now());
+      if (leftovers.length > 0) options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');
       const index = new IndexDb(join(options.dataDir, 'index.db'));
       const store = new ObjectStore(gitdir);
       const heads = new Map(BRANCHES.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));
@@ -142,32 +145,33 @@ export class Ledger {
   async #apply({ record, rendered }: PreparedChange): Promise<ApplyResult> {
     const key = eventKey(record.source, record.eventId, record.path);
     if (this.#pendingKeys.has(key) || this.index.hasEvent(key)) return { outcome: 'duplicate' };
-    if (record.branch === 'main') {
-      const last = this.#lastTime(record.path);
-      if (last !== null && record.time < last) {
-        this.#pendingKeys.add(key);
-        this.#pendingSeen.push({ key, outcome: 'late' });
-        const late = await this.#write(lateActivityRecord(record, last), undefined);
-        return { outcome: 'late', ...(late ? { sha: late } : {}) };
-      }
-    }
-    const sha = await this.#write(record, rendered);
     this.#pendingKeys.add(key);
-    if (sha === null || sha === 'skip') {
-      this.#pendingSeen.push({ key, outcome: sha === null ? 'unchanged' : 'skipped' });
-      return { outcome: sha === null ? 'unchanged' : 'skipped' };
+    const last = record.branch === 'main' ? this.#lastTime(record.path) : null;
+    const late = last !== null && record.time < last;
+    const written = late ? 'late' : await this.#write(record, rendered);
+    if (written === 'late' || written === 'untracked') {
+      this.#pendingSeen.push({ key, outcome: written });
+      const detour = await this.#write(detourRecord(record, written, last), undefined);
+      return { outcome: written, ...(typeof detour === 'string' && detour !== 'untracked' ? { sha: detour } : {}) };
     }
-    return { outcome: record.branch === 'main' ? 'committed' : 'activity', sha };
+    if (written === null) {
+      this.#pendingSeen.push({ key, outcome: 'unchanged' });
+      return { outcome: 'unchanged' };
+    }
+    return { outcome: record.branch === 'main' ? 'committed' : 'activity', sha: written };
   }
 
-  /** Writes one commit; null when the file would not change, 'skip' when the update does not apply. */
-  async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'skip'> {
+  /**
+   * Writes one commit and returns its id; null when the file would not change, 'untracked'
+   * when the update needs a resource that was never recorded (a delete, a field update).
+   */
+  async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'untracked'> {
     const branch = this.#branches.get(record.branch) as BranchState;
     const prevOid = await branch.tree.getFile(record.path);
     const needsPrev = record.update.kind === 'set-fields' || record.update.kind === 'cloudtrail-call';
     const prevDoc = prevOid && (needsPrev || record.branch === 'main') ? await this.#readDoc(record.path, prevOid) : null;
     const next = rendered ? rendered.doc : applyUpdate(prevDoc, record.update);
-    if (next === 'skip') return 'skip';
+    if (next === 'skip' || (next === null && prevOid === null)) return record.branch === 'main' ? 'untracked' : null;
     const blob = next === null ? null : (rendered ?? renderBlob(next));
     if ((blob?.oid ?? null) === prevOid) return null;
     if (blob) {
@@ -246,7 +250,10 @@ export class Ledger {
 
   async #maintain(): Promise<void> {
     try {
-      const report = await maintainRepository(this.gitdir);
+      const commits = this.index.commitCount();
+      const full = isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
+      const report = await maintainRepository(this.gitdir, full);
+      if (full) this.index.setMeta('commits_at_full_repack', String(commits));
       this.#store.resetCache();
       this.#flushedSinceMaintenance = false;
       this.#options.log?.info(report, 'repository maintained');

@@ -11,15 +11,28 @@ export function countPacks(gitdir: string): number {
 }
 
 export interface MaintenanceReport {
+  readonly full: boolean;
   readonly packsBefore: number;
   readonly packsAfter: number;
   readonly millis: number;
 }
 
-export async function maintainRepository(gitdir: string): Promise<MaintenanceReport> {
+/**
+ * `full`: one pack, every object recompressed and deltified (the writer stores trees and commits
+ * uncompressed, so only this makes the repository small); its cost grows with the history, so
+ * the ledger runs it only when the history grew by half since the last one. Otherwise a
+ * geometric repack merely rolls small packs together. Both refresh the commit-graph.
+ */
+export async function maintainRepository(gitdir: string, full: boolean): Promise<MaintenanceReport> {
   const started = performance.now();
   const packsBefore = countPacks(gitdir);
-  if (packsBefore > 1) await runGit(gitdir, ['repack', '-d', '-q', '--geometric=2']);
-  await runGit(gitdir, ['commit-graph', 'write', '--reachable', '--changed-paths', '--split', '--no-progress']);
-  return { packsBefore, packsAfter: countPacks(gitdir), millis: performance.now() - started };
+  if (full) await runGit(gitdir, ['repack', '-a', '-d', '-q', '-F']);
+  else if (packsBefore > 1) await runGit(gitdir, ['repack', '-d', '-q', '--geometric=2']);
+  await runGit(gitdir, ['commit-graph', 'write', '--reachable', '--changed-paths', ...(full ? [] : ['--split']), '--no-progress']);
+  return { full, packsBefore, packsAfter: countPacks(gitdir), millis: performance.now() - started };
+}
+
+/** A full repack is due once the history grew by half (and at least 5,000 commits) since the last. */
+export function isFullRepackDue(commits: number, commitsAtLastFull: number): boolean {
+  return commits - commitsAtLastFull >= Math.max(5000, commitsAtLastFull / 2);
 }

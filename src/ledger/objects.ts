@@ -37,14 +37,16 @@ export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
   return Buffer.compare(Buffer.from(x), Buffer.from(y));
 }
 
-/** Serialises entries that are already in tree order. */
-export function serializeTree(sorted: readonly TreeEntry[]): Uint8Array {
+/** The `<mode> <name>\0` prefix of a tree entry; cached by callers that rewrite a tree often. */
+export function treeEntryHead(entry: TreeEntry): Buffer {
+  return Buffer.from(`${entry.mode} ${entry.name}\0`);
+}
+
+/** Serialises entries that are already in tree order (`heads[i]` is entry i's cached prefix). */
+export function serializeTree(sorted: readonly TreeEntry[], cachedHeads?: readonly Buffer[]): Uint8Array {
   let size = 0;
-  const heads = sorted.map((entry) => {
-    const head = Buffer.from(`${entry.mode} ${entry.name}\0`);
-    size += head.length + 20;
-    return head;
-  });
+  const heads = cachedHeads ?? sorted.map(treeEntryHead);
+  for (const head of heads) size += head.length + 20;
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   sorted.forEach((entry, index) => {

@@ -4,8 +4,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import { zlibStored } from './zlib-stored.ts';
 import type { GitObject, ObjectType } from './objects.ts';
+
+/** Temporary names of packs being written; any left behind by a crash is removed at open. */
+export const TEMP_PREFIX = 'gitrail-tmp-';
 
 const TYPE_CODES: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3 };
 
@@ -31,7 +35,7 @@ export interface PackedObject {
 }
 
 export function compressObject(object: GitObject): PackedObject {
-  return { type: object.type, oid: object.oid, size: object.content.length, deflated: object.deflated ?? deflateSync(object.content, { level: 1 }) };
+  return { type: object.type, oid: object.oid, size: object.content.length, deflated: object.deflated ?? zlibStored(object.content) };
 }
 
 function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
@@ -44,7 +48,8 @@ function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
 function writeDurably(path: string, chunks: readonly Uint8Array[]): void {
   const fd = openSync(path, 'wx', 0o444);
   try {
-    writeAll(fd, chunks);
+    // One write per few MiB instead of one per object: a pack holds thousands of entries.
+    writeAll(fd, [Buffer.concat(chunks)]);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -108,7 +113,7 @@ export function writePack(packDir: string, objects: readonly PackedObject[]): st
   idxBody.push(idxHash.digest());
 
   const name = packSum.toString('hex');
-  const temp = join(packDir, `tmp_pack_${randomBytes(6).toString('hex')}`);
+  const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
   writeDurably(`${temp}.pack`, chunks);
   writeDurably(`${temp}.idx`, idxBody);
   renameSync(`${temp}.pack`, join(packDir, `pack-${name}.pack`));

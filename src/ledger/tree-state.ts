@@ -1,6 +1,6 @@
 // The current tree of one branch, in memory and loaded lazily per directory. Setting a file
 // marks only the directories on its path dirty; writing serialises just those, bottom-up.
-import { compareTreeEntries, EMPTY_TREE_OID, makeObject, serializeTree, type GitObject, type TreeEntry } from './objects.ts';
+import { compareTreeEntries, EMPTY_TREE_OID, makeObject, serializeTree, treeEntryHead, type GitObject, type TreeEntry } from './objects.ts';
 
 export type ReadTree = (oid: string) => Promise<readonly TreeEntry[]>;
 
@@ -9,11 +9,13 @@ interface Directory {
   readonly entries: Map<string, TreeEntry>;
   readonly children: Map<string, Directory>;
   sorted: TreeEntry[] | null;
+  /** Serialised `<mode> <name>\0` of each sorted entry, rebuilt with `sorted`. */
+  heads: Buffer[] | null;
   dirty: boolean;
 }
 
 function emptyDirectory(): Directory {
-  return { entries: new Map(), children: new Map(), sorted: null, dirty: true };
+  return { entries: new Map(), children: new Map(), sorted: null, heads: null, dirty: true };
 }
 
 export class TreeState {
@@ -134,8 +136,11 @@ export class TreeState {
     }
     directory.dirty = false;
     if (directory.entries.size === 0) return null;
-    directory.sorted ??= [...directory.entries.values()].sort(compareTreeEntries);
-    const object = makeObject('tree', serializeTree(directory.sorted));
+    if (!directory.sorted || !directory.heads) {
+      directory.sorted = [...directory.entries.values()].sort(compareTreeEntries);
+      directory.heads = directory.sorted.map(treeEntryHead);
+    }
+    const object = makeObject('tree', serializeTree(directory.sorted, directory.heads));
     objects.push(object);
     return object.oid;
   }

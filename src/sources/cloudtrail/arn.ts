@@ -66,7 +66,8 @@ export function arnResourceType(arn: Arn): string | undefined {
 /** The name or id the service's APIs use for the resource an ARN names. */
 export function arnResourceId(arn: Arn): string {
   const { service, resource } = arn;
-  if (service === 's3') return resource.split('/')[0] as string;
+  // Bucket ARNs have neither region nor account; other S3 ARNs (jobs, access points) do.
+  if (service === 's3' && arn.region === '' && arn.account === '') return resource.split('/')[0] as string;
   if (service === 'autoscaling') {
     const named = /(?:autoScalingGroupName|launchConfigurationName)\/(.+)$/.exec(resource);
     if (named) return named[1] as string;

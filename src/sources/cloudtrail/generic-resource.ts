@@ -1,4 +1,4 @@
-// The last resort for services without per-event knowledge: the resource is named by a
+// The last resort for calls without per-event knowledge: the resource is named by a
 // `*Name`/`*Id`/`*Arn` key of requestParameters (`bucketName` → Bucket, `functionName` →
 // Function), preferring the key that matches the event's noun (`CreateLogStream` →
 // `logStreamName`); a Create call may name the new resource only in its response.
@@ -51,6 +51,12 @@ function stringsOf(value: unknown): string[] {
 
 interface Candidate extends GenericMatch {
   readonly score: number;
+  /** Among keys naming the same thing, an ARN or id is the API's handle; a name may not be. */
+  readonly handle: number;
+}
+
+function handleRank(key: string): number {
+  return /(?:Arn|ARN|Arns|ARNs)$/.test(key) || /^arn$/i.test(key) ? 2 : /(?:Id|ID|Ids|IDs|Identifier|Identifiers)$/.test(key) || /^id$/i.test(key) ? 1 : 0;
 }
 
 function score(type: string | undefined, noun: string | undefined): number {
@@ -61,40 +67,62 @@ function score(type: string | undefined, noun: string | undefined): number {
   return n.startsWith(t) || n.endsWith(t) || t.startsWith(n) ? 2 : 1;
 }
 
-function candidates(source: unknown, noun: string | undefined, isRequest: boolean, depth: number): Candidate[] {
+/** How far a source is trusted: the request's own keys, keys nested in it, or the response. */
+type Trust = 'request' | 'nested' | 'response';
+
+// Outside the request's own keys only a key naming the event's noun is trusted.
+const MINIMUM_SCORE: Readonly<Record<Trust, number>> = { request: 1, nested: 2, response: 3 };
+
+/** Candidates among a source's keys and, one level down, its objects' keys. */
+function candidates(source: unknown, noun: string | undefined, trust: Trust, depth = 1): Candidate[] {
   if (!isObject(source)) return [];
   const out: Candidate[] = [];
-  for (const [key, value] of Object.entries(source)) {
-    if (isObject(value) && depth > 0) {
-      out.push(...candidates(value, noun, isRequest, depth - 1));
+  for (const [pascalKey, value] of Object.entries(source)) {
+    const key = `${pascalKey.charAt(0).toLowerCase()}${pascalKey.slice(1)}`;
+    if (isObject(value)) {
+      if (depth > 0) out.push(...candidates(value, noun, trust === 'request' ? 'nested' : trust, depth - 1));
       continue;
     }
     const values = stringsOf(value);
     const type = typeFromKey(key, noun, source);
     if (values.length === 0 || (type === undefined && !values[0]?.startsWith('arn:'))) continue;
     const points = score(type, noun);
-    // Outside the request only a key naming the event's own noun is trusted.
-    if (!isRequest && points < 3) continue;
-    if (points === 1 && (RELATED_KEYS.has(key) || !isRequest)) continue;
-    out.push({ type, values, score: points });
+    if (points < MINIMUM_SCORE[trust] || (points === 1 && RELATED_KEYS.has(key))) continue;
+    out.push({ type, values, score: points, handle: handleRank(key) });
   }
   return out;
 }
 
+/**
+ * Some EC2 APIs log the query protocol's wrappers: `{"CreateTrafficMirrorTargetRequest": {…}}`
+ * and `{"CreateTrafficMirrorTargetResponse": {…}}`, with PascalCase keys inside.
+ */
+function unwrap(value: unknown, wrapper: string): unknown {
+  if (!isObject(value)) return value;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === wrapper ? value[wrapper] : value;
+}
+
 /** The best-named resource in a call's parameters, or undefined when none names one. */
-export function findGenericResource(eventName: string, request: unknown, response: unknown): GenericMatch | undefined {
+export function findGenericResource(eventName: string, wrappedRequest: unknown, wrappedResponse: unknown): GenericMatch | undefined {
   const noun = eventNoun(eventName);
-  const found = [...candidates(request, noun, true, 0), ...candidates(response, noun, false, 1)];
+  const request = unwrap(wrappedRequest, `${apiName(eventName)}Request`);
+  const response = unwrap(wrappedResponse, `${apiName(eventName)}Response`);
+  const found = [...candidates(request, noun, 'request'), ...candidates(response, noun, 'response')];
   let best: Candidate | undefined;
-  for (const candidate of found) if (best === undefined || candidate.score > best.score) best = candidate;
+  for (const candidate of found) {
+    const better = best === undefined || candidate.score > best.score || (candidate.score === best.score && candidate.type === best.type && candidate.handle > best.handle);
+    if (better) best = candidate;
+  }
   return best === undefined ? undefined : { type: best.type, values: best.values };
 }
 
 /**
- * `Enable…`/`Disable…` calls that name nothing toggle an account-wide setting
- * (`DisableEbsEncryptionByDefault`): its file is named by the account.
+ * A call that sets, enables or removes something yet names nothing changes an account-wide
+ * setting of its service (`UpdateMacieSession`, `PutUseCaseForModelAccess`): the setting
+ * is the event's noun and its file is named by the account.
  */
 export function accountSettingType(eventName: string): string | undefined {
-  const match = /^(?:Enable|Disable)([A-Z]\w+)$/.exec(apiName(eventName));
+  const match = /^(?:Enable|Disable|Put|Update|Delete)([A-Z]\w+)$/.exec(apiName(eventName));
   return match?.[1];
 }

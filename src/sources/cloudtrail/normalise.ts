@@ -92,7 +92,11 @@ function regionOf(record: CloudTrailRecord, resource: ResolvedResource): string 
 
 function stateChanges(record: CloudTrailRecord, options: CloudTrailNormaliseOptions): NormaliseResult {
   const resolution = resolveResources(record);
-  if (!resolution.ok) return { kind: 'ignored', reason: resolution.reason };
+  if (!resolution.ok) {
+    // What the root user does matters even when no resource file can hold it.
+    if (record.userIdentity['type'] === 'Root') return { kind: 'changes', changes: [activityChange(record, 'root', options)] };
+    return { kind: 'ignored', reason: resolution.reason };
+  }
   const account = record.account;
   if (account === undefined) return { kind: 'rejected', reason: 'CloudTrail record names no account (recipientAccountId or userIdentity.accountId)' };
   const keys = sensitiveKeys(options);

@@ -11,6 +11,7 @@ export interface CloudTrailRecord {
   readonly eventID: string;
   readonly eventName: string;
   readonly eventSource: string;
+  /** ISO 8601 (a zone-less time is taken as UTC and given a `Z`). */
   readonly eventTime: string;
   /** eventTime in epoch milliseconds. */
   readonly time: number;
@@ -23,9 +24,21 @@ export interface CloudTrailRecord {
   readonly errorCode: string | undefined;
 }
 
-// CloudTrail writes `2024-06-01T12:00:00Z`; anything without a zone would depend on the
-// machine's time zone, so it is refused rather than guessed.
+// CloudTrail writes `2024-06-01T12:00:00Z`. Some log pipelines (Panther) rewrite it as
+// `2024-06-01 12:00:00.000000000`, still UTC, since CloudTrail times always are. Both are
+// read as UTC explicitly: Date.parse would take a time without a zone as local time.
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/;
+const ZONELESS_UTC = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?$/;
+
+/** eventTime as an ISO 8601 UTC string, or undefined when it is not a time. */
+export function normaliseEventTime(value: string): string | undefined {
+  if (ISO_TIME.test(value)) return Number.isNaN(Date.parse(value)) ? undefined : value;
+  const match = ZONELESS_UTC.exec(value);
+  if (!match) return undefined;
+  const fraction = match[3] === undefined ? '' : `.${match[3].slice(0, 3).padEnd(3, '0')}`;
+  const iso = `${match[1]}T${match[2]}${fraction}Z`;
+  return Number.isNaN(Date.parse(iso)) ? undefined : iso;
+}
 
 export type ReadResult = { readonly ok: true; readonly record: CloudTrailRecord } | { readonly ok: false; readonly reason: string };
 
@@ -43,11 +56,12 @@ export function readRecord(input: unknown): ReadResult {
   for (const key of ['eventID', 'eventName', 'eventSource'] as const) {
     if (!str(input[key])) return { ok: false, reason: `CloudTrail record has no ${key}` };
   }
-  const eventTime = str(input['eventTime']);
-  const time = eventTime !== undefined && ISO_TIME.test(eventTime) ? Date.parse(eventTime) : Number.NaN;
-  if (eventTime === undefined || Number.isNaN(time)) {
-    return { ok: false, reason: `CloudTrail record has no valid eventTime${eventTime === undefined ? '' : ` (${JSON.stringify(eventTime)} is not an ISO 8601 time with a zone)`}` };
+  const rawTime = str(input['eventTime']);
+  const eventTime = rawTime === undefined ? undefined : normaliseEventTime(rawTime);
+  if (eventTime === undefined) {
+    return { ok: false, reason: `CloudTrail record has no valid eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}` };
   }
+  const time = Date.parse(eventTime);
   const userIdentity = isObject(input['userIdentity']) ? input['userIdentity'] : {};
   const eventSource = str(input['eventSource']) as string;
   return {

@@ -34,19 +34,11 @@ function reducerFor(call: CloudTrailCall): ConfigurationReducer | undefined {
 
 export function reduceCloudTrailCall(prev: Doc | null, call: CloudTrailCall): Doc | null {
   if (call.deletes) return null;
-  const decoded: DecodedCall = {
-    api: apiName(call.eventName),
-    request: record(decodeEmbeddedDocuments(call.requestParameters)),
-    response: record(decodeEmbeddedDocuments(call.responseElements)),
-    call,
-  };
+  const requestParameters = decodeEmbeddedDocuments(call.requestParameters ?? null);
+  const responseElements = decodeEmbeddedDocuments(call.responseElements ?? null);
+  const decoded: DecodedCall = { api: apiName(call.eventName), request: record(requestParameters), response: record(responseElements), call };
   const calls = { ...record(prev?.['calls']) };
-  calls[decoded.api] = {
-    eventID: call.eventId,
-    eventTime: call.eventTime,
-    requestParameters: decodeEmbeddedDocuments(call.requestParameters ?? null),
-    responseElements: decodeEmbeddedDocuments(call.responseElements ?? null),
-  };
+  calls[decoded.api] = { eventID: call.eventId, eventTime: call.eventTime, requestParameters, responseElements };
   const reducer = reducerFor(call);
   const previous: Configuration = record(prev?.['configuration']);
   const configuration = reducer ? reducer(previous, decoded) : previous;

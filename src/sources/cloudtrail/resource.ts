@@ -26,7 +26,7 @@ export type Resolution =
 const EVENT_SOURCE_OF_ARN_SERVICE: Readonly<Record<string, string>> = { cloudwatch: 'monitoring' };
 
 /** Resource types that are data, never a file of their own. */
-const DATA_TYPES = new Set(['AWS::S3::Object', 'AWS::Lambda::Function::Invoke']);
+const DATA_TYPES = new Set(['AWS::S3::Object']);
 
 type Draft = Omit<ResolvedResource, 'deletes'>;
 
@@ -79,6 +79,7 @@ function ruleContext(record: CloudTrailRecord): RuleContext {
     request: record.raw['requestParameters'],
     response: record.raw['responseElements'],
     additional: record.raw['additionalEventData'],
+    service: record.raw['serviceEventDetails'],
     caller: record.userIdentity['type'] === 'IAMUser' ? record.userIdentity : undefined,
     account: record.account,
   };
@@ -96,9 +97,14 @@ function fromRules(record: CloudTrailRecord, rules: readonly EventRule[]): Draft
 }
 
 function fromGeneric(record: CloudTrailRecord): Draft[] {
-  const match = findGenericResource(record.eventName, record.raw['requestParameters'], record.raw['responseElements']);
-  if (match) return match.values.flatMap((value) => draftFromValue(value, { type: match.type }, record.service) ?? []);
-  const setting = accountSettingType(record.eventName);
+  // Service events carry in serviceEventDetails what calls carry in requestParameters.
+  const request = isObject(record.raw['requestParameters']) ? record.raw['requestParameters'] : record.raw['serviceEventDetails'];
+  const match = findGenericResource(record.eventName, request, record.raw['responseElements']);
+  // A value that is an ARN says its own type; the key's type is the fallback.
+  if (match) return match.values.flatMap((value) => draftFromValue(value, { type: () => match.type }, record.service) ?? []);
+  // Only where the service has no per-event knowledge (which lists its account settings), and
+  // only when the record shows the parameters: without them nothing says no resource was named.
+  const setting = serviceRules(record.service) === undefined && 'requestParameters' in record.raw ? accountSettingType(record.eventName) : undefined;
   return setting && record.account ? [{ service: record.service, type: setting, id: record.account }] : [];
 }
 

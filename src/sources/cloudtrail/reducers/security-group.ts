@@ -76,9 +76,10 @@ function ruleKey(rule: SecurityGroupRule): string {
 }
 
 function compareRules(a: SecurityGroupRule, b: SecurityGroupRule): number {
-  const fields = (rule: SecurityGroupRule): Array<string | number> => [
-    rule.ipProtocol, rule.fromPort ?? -2, rule.toPort ?? -2, rule.cidrIpv4 ?? '', rule.cidrIpv6 ?? '', rule.referencedGroupId ?? '', rule.prefixListId ?? '',
-  ];
+  // IPv4 ranges, then IPv6 ranges, groups and prefix lists; ports as numbers.
+  const source = (rule: SecurityGroupRule): [number, string] =>
+    rule.cidrIpv4 !== undefined ? [0, rule.cidrIpv4] : rule.cidrIpv6 !== undefined ? [1, rule.cidrIpv6] : rule.referencedGroupId !== undefined ? [2, rule.referencedGroupId] : [3, rule.prefixListId ?? ''];
+  const fields = (rule: SecurityGroupRule): Array<string | number> => [rule.ipProtocol, rule.fromPort ?? -2, rule.toPort ?? -2, ...source(rule)];
   const left = fields(a);
   const right = fields(b);
   for (let index = 0; index < left.length; index += 1) {

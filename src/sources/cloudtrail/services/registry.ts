@@ -5,6 +5,8 @@ import { RDS_RULES } from './database.ts';
 import { EC2_RULES } from './ec2.ts';
 import { IAM_RULES } from './iam.ts';
 import { CLOUDTRAIL_RULES, SECRETS_MANAGER_RULES, SSM_RULES } from './management.ts';
+import { SNS_RULES, SQS_RULES } from './messaging.ts';
+import { ORGANIZATIONS_RULES } from './organizations.ts';
 import type { ServiceRules } from './rule.ts';
 import { KMS_RULES, S3_RULES } from './storage.ts';
 
@@ -20,6 +22,9 @@ export const SERVICE_RULES: Readonly<Record<string, ServiceRules>> = {
   secretsmanager: SECRETS_MANAGER_RULES,
   autoscaling: AUTOSCALING_RULES,
   elasticloadbalancing: ELB_RULES,
+  organizations: ORGANIZATIONS_RULES,
+  sqs: SQS_RULES,
+  sns: SNS_RULES,
 };
 
 /** The rules of a service, or undefined for a service without per-event knowledge. */

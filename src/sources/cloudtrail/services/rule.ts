@@ -1,8 +1,8 @@
 // Per-event knowledge: which resource an API call changes and where its id is. A rule names
 // the ResourceType and id locations tried in order; the first location that yields ids wins.
 // Locations are dotted paths rooted at `request` (requestParameters), `response`
-// (responseElements), `additional` (additionalEventData), `caller` (the calling IAM user) or
-// `account`; arrays met on the way fan out, so one call may change several resources.
+// (responseElements), `additional` (additionalEventData), `service` (serviceEventDetails),
+// `caller` (the calling IAM user) or `account`; arrays met on the way fan out, so one call may change several resources.
 
 export interface EventRule {
   /** The last part of the CloudFormation type (`Role`, `SecurityGroup`), or one per id. */
@@ -24,6 +24,7 @@ export interface RuleContext {
   readonly request: unknown;
   readonly response: unknown;
   readonly additional: unknown;
+  readonly service: unknown;
   /** The IAM user who called, for self-service calls (ChangePassword) that name no user. */
   readonly caller: unknown;
   readonly account: string | undefined;
@@ -51,7 +52,10 @@ function strings(values: readonly unknown[]): string[] {
 export function valuesAt(location: string, context: RuleContext): string[] {
   const [root, ...keys] = location.split('.');
   if (root === 'account') return context.account ? [context.account] : [];
-  const start = root === 'request' ? context.request : root === 'response' ? context.response : root === 'additional' ? context.additional : root === 'caller' ? context.caller : undefined;
+  const roots: Readonly<Record<string, unknown>> = {
+    request: context.request, response: context.response, additional: context.additional, service: context.service, caller: context.caller,
+  };
+  const start = root !== undefined && Object.hasOwn(roots, root) ? roots[root] : undefined;
   let current: unknown[] = [start];
   for (const key of keys) current = descend(current, key);
   return [...new Set(strings(current))];

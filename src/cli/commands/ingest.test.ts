@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { gitrail } from '../../../test/helpers/cli.ts';
+import { fsckStrict, git } from '../../../test/helpers/git.ts';
+import { tempDir } from '../../../test/helpers/tmp.ts';
+
+const event = (id: string, name: string) => JSON.stringify({
+  kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'RequestResponse', auditID: id, stage: 'ResponseComplete', verb: 'create',
+  user: { username: 'alice@example.com' }, objectRef: { resource: 'configmaps', namespace: 'default', name, apiVersion: 'v1' },
+  responseStatus: { code: 201 }, stageTimestamp: '2024-06-01T12:00:00.000000Z',
+  responseObject: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name, namespace: 'default' }, data: { a: id } },
+});
+
+test('files and folders, .gz by content, malformed lines reported as file:line and skipped', (t) => {
+  const dir = tempDir(t);
+  const input = join(dir, 'logs');
+  mkdirSync(join(input, 'nested'), { recursive: true });
+  writeFileSync(join(input, 'audit.log'), `${event('a', 'one')}\nnot json\n`);
+  writeFileSync(join(input, 'nested', 'audit-2.log.gz'), gzipSync(`${event('b', 'two')}\n`));
+  writeFileSync(join(input, 'rotated-without-extension.json'), gzipSync(`${event('c', 'three')}\n`));
+  writeFileSync(join(input, 'README.md'), '# not data');
+  const data = join(dir, 'data');
+  const run = gitrail(['ingest', '--data', data, '--json', input]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { read: 4, committed: 3, unchanged: 0, duplicates: 0, ignored: 0, rejected: 1, activity: 0 });
+  assert.equal(run.stderr, `${join(input, 'audit.log')}:2: invalid JSON: Unexpected token 'o', "not json" is not valid JSON\n`);
+  fsckStrict(join(data, 'repo.git'));
+  assert.equal(git(join(data, 'repo.git'), 'ls-tree', '-r', '--name-only', 'main').trim().split('\n').length, 3);
+});
+
+test('exit status 2 when an input cannot be read, after recording the others', (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'good.ndjson'), `${event('a', 'one')}\n`);
+  writeFileSync(join(dir, 'bad.json.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3]));
+  const data = join(dir, 'data');
+  const run = gitrail(['ingest', '--data', data, join(dir, 'missing.json'), join(dir, 'bad.json.gz'), join(dir, 'good.ndjson')]);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /missing\.json: no such file or folder/);
+  assert.match(run.stderr, /bad\.json\.gz: .*(unexpected end of file|incorrect header)/i);
+  assert.match(run.stdout, /^ingest: read 1, committed 1,/);
+});
+
+test('usage errors name the problem', () => {
+  const run = gitrail(['ingest', '--bogus']);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /gitrail ingest: Unknown option '--bogus'/);
+  assert.match(gitrail(['ingest']).stderr, /no input given/);
+});
