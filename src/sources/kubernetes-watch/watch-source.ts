@@ -79,8 +79,10 @@ export class KubernetesWatchSource implements Source {
   }
 
   status(): SourceStatus {
-    const overdue = this.#queue?.overdueMs() ?? 0;
-    this.#health.setLag(Math.round(overdue / 1000), overdue > LAGGING_AFTER_MS);
+    if (this.#queue) {
+      const overdue = this.#queue.overdueMs();
+      this.#health.setLag(Math.round(overdue / 1000), overdue > LAGGING_AFTER_MS);
+    }
     return this.#health.status();
   }
 

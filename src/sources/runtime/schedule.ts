@@ -42,7 +42,10 @@ export function startSchedule(expression: string, run: () => Promise<void>, opti
     },
   );
   task.on('execution:overlap', () => log.info({ schedule: options.name }, 'previous scheduled run still in progress; tick skipped'));
-  void task.start();
-  signal.addEventListener('abort', () => void task.destroy(), { once: true });
+  if (signal.aborted) void task.destroy();
+  else {
+    void task.start();
+    signal.addEventListener('abort', () => void task.destroy(), { once: true });
+  }
   return { idle: () => running };
 }

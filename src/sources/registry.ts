@@ -1,0 +1,96 @@
+// The registry of live sources: each kind's gitrail.yaml key, its folder, its config schema and
+// how it builds Source instances (one per cluster; one per account and region for CloudTrail).
+// Adding a live source is one folder and one entry here; registry.test.ts runs the contract on each.
+import { z } from 'zod';
+import type { NoiseRules } from '../normalise/noise.ts';
+import type { Redact } from '../normalise/redact.ts';
+import { CloudTrailPollConfig } from './cloudtrail-poll/config.ts';
+import { CloudTrailPollSource, type CloudTrailPollDeps } from './cloudtrail-poll/poll-source.ts';
+import { KubernetesWatchConfig } from './kubernetes-watch/config.ts';
+import { KubernetesWatchSource, type KubernetesWatchDeps } from './kubernetes-watch/watch-source.ts';
+import type { Source } from './source.ts';
+
+/** What every live source needs from the composition root. */
+export interface LiveSourceDeps {
+  readonly redact: Redact;
+  /** Key names hashed wherever they appear (lower case). */
+  readonly sensitiveKeys?: ReadonlySet<string>;
+  /** Noise rules per `<group>/<resource>` (Kubernetes). */
+  readonly noiseRules?: (groupResource: string) => NoiseRules;
+  /** Per-kind extras, for tests and special setups (a ready KubeConfig, SDK client settings). */
+  readonly kubernetes?: Partial<Omit<KubernetesWatchDeps, keyof LiveSourceDeps>>;
+  readonly cloudtrail?: Partial<Omit<CloudTrailPollDeps, keyof LiveSourceDeps>>;
+}
+
+/** The gitrail.yaml keys of the live sources, to be merged into the top-level schema. */
+export const liveSourcesShape = {
+  kubernetes: z.array(KubernetesWatchConfig).default([]).describe('Kubernetes clusters to list and watch (issue 4)'),
+  cloudtrail: z.array(CloudTrailPollConfig).default([]).describe('AWS accounts whose CloudTrail event history is polled (issue 4)'),
+};
+
+export const LiveSourcesConfig = z.object(liveSourcesShape).describe('live sources');
+export type LiveSourcesConfig = z.infer<typeof LiveSourcesConfig>;
+
+interface LiveSourceKind {
+  /** The gitrail.yaml key. */
+  readonly key: keyof LiveSourcesConfig;
+  /** The folder under src/sources. */
+  readonly folder: string;
+  build(config: LiveSourcesConfig, deps: LiveSourceDeps): Source[];
+}
+
+function commonDeps(deps: LiveSourceDeps): Pick<LiveSourceDeps, 'redact' | 'sensitiveKeys' | 'noiseRules'> {
+  return {
+    redact: deps.redact,
+    ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}),
+    ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
+  };
+}
+
+export const LIVE_SOURCES: readonly LiveSourceKind[] = [
+  {
+    key: 'kubernetes',
+    folder: 'kubernetes-watch',
+    build: (config, deps) => config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster, { ...commonDeps(deps), ...deps.kubernetes })),
+  },
+  {
+    key: 'cloudtrail',
+    folder: 'cloudtrail-poll',
+    build: (config, deps) =>
+      config.cloudtrail.flatMap((account) => {
+        const { noiseRules: _unused, ...common } = commonDeps(deps);
+        const sourceDeps: CloudTrailPollDeps = { ...common, ...deps.cloudtrail };
+        const regions = account.regions.map((region) => new CloudTrailPollSource(account, { region, globalOnly: false }, sourceDeps));
+        // IAM, STS and other global services log to us-east-1 only.
+        const needsGlobal = account.globalEvents && !account.regions.includes('us-east-1');
+        return needsGlobal ? [...regions, new CloudTrailPollSource(account, { region: 'us-east-1', globalOnly: true }, sourceDeps)] : regions;
+      }),
+  },
+];
+
+/** Cross-field rules: the problems (each naming its key), empty when the configuration is coherent. */
+export function checkLiveSources(config: LiveSourcesConfig): string[] {
+  const problems: string[] = [];
+  const clusters = new Map<string, number>();
+  config.kubernetes.forEach((cluster, index) => {
+    const first = clusters.get(cluster.name);
+    if (first !== undefined) problems.push(`kubernetes[${index}].name: cluster ${JSON.stringify(cluster.name)} is already configured at kubernetes[${first}]`);
+    else clusters.set(cluster.name, index);
+  });
+  const regions = new Map<string, number>();
+  config.cloudtrail.forEach((account, index) => {
+    for (const region of account.regions) {
+      const key = `${account.account}/${region}`;
+      const first = regions.get(key);
+      if (first !== undefined && first !== index) problems.push(`cloudtrail[${index}].regions: ${region} of account ${account.account} is already polled by cloudtrail[${first}]`);
+      else if (first === index) problems.push(`cloudtrail[${index}].regions: ${region} is listed twice`);
+      else regions.set(key, index);
+    }
+  });
+  return problems;
+}
+
+/** Every configured live source, ready to `run`. Call checkLiveSources first. */
+export function buildLiveSources(config: LiveSourcesConfig, deps: LiveSourceDeps): Source[] {
+  return LIVE_SOURCES.flatMap((kind) => kind.build(config, deps));
+}
