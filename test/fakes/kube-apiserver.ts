@@ -6,6 +6,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  createObject, deleteObject, discoveryDocument, discoveryGroups, getObject, json, parseTarget, patchObject, readBody, replaceObject, status,
+  type Target,
+} from './kube-routes.ts';
+import {
   DEFAULT_RESOURCES, groupVersion, KubeStore, mergePatch, resourceKey, verbsOf,
   type ChangeEntry, type FakeResource, type KubeObject,
 } from './kube-store.ts';
@@ -37,27 +41,6 @@ interface OpenWatch {
   readonly bookmarks: boolean;
 }
 
-interface Target {
-  readonly resource: FakeResource;
-  readonly namespace: string | undefined;
-  readonly name: string | undefined;
-}
-
-function status(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) }));
-}
-
-function json(res: ServerResponse, code: number, body: unknown): void {
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export class FakeKubeApiServer {
   readonly store: KubeStore;
@@ -142,7 +125,7 @@ export class FakeKubeApiServer {
     return resource;
   }
 
-  create(object: KubeObject, manager = 'test-client'): KubeObject {
+  create(object: KubeObject, manager: string | null = 'test-client'): KubeObject {
     const resource = this.#resource(String(object['apiVersion']), String(object['kind']));
     const created = this.store.create(resource, String(object.metadata['namespace'] ?? ''), object, manager);
     if (created === 'exists') throw new Error(`${object['kind']} ${String(object.metadata['name'])} exists`);
@@ -150,7 +133,7 @@ export class FakeKubeApiServer {
   }
 
   /** Merge-patches an object as `manager` would. */
-  patch(apiVersion: string, kind: string, namespace: string, name: string, patch: Record<string, unknown>, manager = 'test-client'): KubeObject {
+  patch(apiVersion: string, kind: string, namespace: string, name: string, patch: Record<string, unknown>, manager: string | null = 'test-client'): KubeObject {
     const resource = this.#resource(apiVersion, kind);
     const current = this.store.get(resource, namespace, name);
     if (!current) throw new Error(`${kind} ${namespace}/${name} does not exist`);
@@ -192,68 +175,22 @@ export class FakeKubeApiServer {
     }
     if (path === '/version') return json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' });
     if (path === '/api') return json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
-    if (path === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: this.#groups() });
-    const discovery = this.#discovery(path);
+    if (path === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: discoveryGroups(this.store) });
+    const discovery = discoveryDocument(this.store, path);
     if (discovery) return json(res, 200, discovery);
-    const target = this.#target(path);
+    const target = parseTarget(this.store, path);
     if (!target) return status(res, 404, 'NotFound', `the server could not find the requested resource (${path})`);
     const method = req.method ?? 'GET';
     if (method === 'GET' && target.name === undefined) return watch ? this.#watch(target, query, res) : this.#list(target, query, res);
-    if (method === 'GET') return this.#get(target, res);
+    if (method === 'GET') return getObject(this.store, target, res);
     if (String(req.headers['content-type'] ?? '').includes('protobuf')) return status(res, 415, 'UnsupportedMediaType', 'the fake API server speaks JSON only');
     const body = method === 'DELETE' ? '' : await readBody(req);
     const manager = query['fieldManager'] ?? (req.headers['user-agent'] ?? 'unknown').split('/')[0] ?? 'unknown';
-    if (method === 'POST') return this.#create(target, body, manager, res);
-    if (method === 'PUT') return this.#replace(target, body, manager, res);
-    if (method === 'PATCH') return this.#patch(target, body, String(req.headers['content-type'] ?? ''), manager, res);
-    if (method === 'DELETE') return this.#delete(target, res);
+    if (method === 'POST') return createObject(this.store, target, body, manager, res);
+    if (method === 'PUT') return replaceObject(this.store, target, body, manager, res);
+    if (method === 'PATCH') return patchObject(this.store, target, body, String(req.headers['content-type'] ?? ''), manager, res);
+    if (method === 'DELETE') return deleteObject(this.store, target, res);
     return status(res, 405, 'MethodNotAllowed', `${method} is not supported`);
-  }
-
-  #groups(): unknown[] {
-    const byGroup = new Map<string, string[]>();
-    for (const resource of this.store.resources) {
-      if (!resource.group) continue;
-      const versions = byGroup.get(resource.group) ?? [];
-      if (!versions.includes(resource.version)) versions.push(resource.version);
-      byGroup.set(resource.group, versions);
-    }
-    return [...byGroup].map(([name, versions]) => ({
-      name,
-      versions: versions.map((version) => ({ groupVersion: `${name}/${version}`, version })),
-      preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
-    }));
-  }
-
-  #discovery(path: string): unknown {
-    const match = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
-    if (!match) return undefined;
-    const [group, version] = match[1] ? ['', match[1]] : [match[2] as string, match[3] as string];
-    const resources = this.store.resources.filter((r) => r.group === group && r.version === version);
-    if (resources.length === 0) return undefined;
-    return {
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: group ? `${group}/${version}` : version,
-      resources: resources.map((r) => ({ name: r.resource, singularName: r.resource.includes('/') ? '' : r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: verbsOf(r), ...(r.shortNames ? { shortNames: r.shortNames } : {}) })),
-    };
-  }
-
-  #target(path: string): Target | undefined {
-    const match = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.+)$/.exec(path);
-    if (!match) return undefined;
-    const [group, version] = match[1] ? ['', match[1]] : [match[2] as string, match[3] as string];
-    const parts = (match[4] as string).split('/').map(decodeURIComponent);
-    let namespace: string | undefined;
-    if (parts[0] === 'namespaces' && parts.length >= 3) {
-      namespace = parts[1];
-      parts.splice(0, 2);
-    }
-    const [name, subresource] = [parts[1], parts[2]];
-    if (subresource !== undefined || parts.length > 3) return undefined;
-    const resource = this.store.find(group, version, parts[0] as string);
-    if (!resource || (namespace !== undefined && !resource.namespaced)) return undefined;
-    return { resource, namespace, name };
   }
 
   #matchesField(object: KubeObject, selector: string | undefined): boolean {
@@ -337,67 +274,4 @@ export class FakeKubeApiServer {
     }
   }
 
-  #notFound(target: Target, res: ServerResponse): void {
-    const kind = target.resource.group ? `${target.resource.resource}.${target.resource.group}` : target.resource.resource;
-    status(res, 404, 'NotFound', `${kind} "${target.name}" not found`, { name: target.name, group: target.resource.group, kind: target.resource.resource });
-  }
-
-  #get(target: Target, res: ServerResponse): void {
-    const object = this.store.get(target.resource, target.namespace ?? '', target.name as string);
-    if (!object) return this.#notFound(target, res);
-    json(res, 200, object);
-  }
-
-  #parse(body: string, res: ServerResponse, isPatch = false): KubeObject | undefined {
-    try {
-      const value = JSON.parse(body) as KubeObject;
-      if (value && typeof value === 'object' && (isPatch || (value.metadata && typeof value.metadata === 'object'))) return value;
-    } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error;
-    }
-    status(res, 400, 'BadRequest', 'the body is not a JSON object with metadata');
-    return undefined;
-  }
-
-  #create(target: Target, body: string, manager: string, res: ServerResponse): void {
-    const input = this.#parse(body, res);
-    if (!input) return;
-    const namespace = target.namespace ?? '';
-    const created = this.store.create(target.resource, namespace, input, manager);
-    if (created === 'exists') return status(res, 409, 'AlreadyExists', `${target.resource.resource} "${String(input.metadata['name'])}" already exists`, { name: input.metadata['name'], kind: target.resource.resource });
-    json(res, 201, created);
-  }
-
-  #replace(target: Target, body: string, manager: string, res: ServerResponse): void {
-    const input = this.#parse(body, res);
-    if (!input) return;
-    const current = this.store.get(target.resource, target.namespace ?? '', target.name as string);
-    if (!current) return this.#notFound(target, res);
-    const sent = input.metadata['resourceVersion'];
-    if (sent !== undefined && sent !== current.metadata['resourceVersion']) {
-      return status(res, 409, 'Conflict', `Operation cannot be fulfilled on ${target.resource.resource} "${target.name}": the object has been modified; please apply your changes to the latest version and try again`);
-    }
-    json(res, 200, this.store.update(target.resource, target.namespace ?? '', target.name as string, input, manager));
-  }
-
-  #patch(target: Target, body: string, contentType: string, manager: string, res: ServerResponse): void {
-    if (contentType.startsWith('application/json-patch+json')) return status(res, 415, 'UnsupportedMediaType', 'the fake API server does not apply JSON patches');
-    const patch = this.#parse(body, res, true);
-    if (!patch) return;
-    const namespace = target.namespace ?? '';
-    const name = target.name as string;
-    const current = this.store.get(target.resource, namespace, name);
-    const apply = contentType.startsWith('application/apply-patch');
-    if (!current && apply) return json(res, 201, this.store.create(target.resource, namespace, patch, manager));
-    if (!current) return this.#notFound(target, res);
-    const next = mergePatch(current, patch) as KubeObject;
-    if (JSON.stringify(next) === JSON.stringify(current)) return json(res, 200, current);
-    json(res, 200, this.store.update(target.resource, namespace, name, next, manager, apply ? 'Apply' : 'Update'));
-  }
-
-  #delete(target: Target, res: ServerResponse): void {
-    const deleted = this.store.delete(target.resource, target.namespace ?? '', target.name as string);
-    if (deleted === 'missing') return this.#notFound(target, res);
-    json(res, 200, deleted);
-  }
 }

@@ -166,13 +166,15 @@ export class KubeStore {
     for (const listener of this.#listeners) listener(entry);
   }
 
-  #touchManager(metadata: Record<string, unknown>, manager: string, operation: string, apiVersion: string): void {
+  /** `manager` null: a write that leaves no managedFields entry (an old client, or managedFields stripped). */
+  #touchManager(metadata: Record<string, unknown>, manager: string | null, operation: string, apiVersion: string): void {
+    if (manager === null) return;
     const entries = Array.isArray(metadata['managedFields']) ? (metadata['managedFields'] as Array<Record<string, unknown>>) : [];
     const others = entries.filter((entry) => !(entry['manager'] === manager && entry['operation'] === operation));
     metadata['managedFields'] = [...others, { manager, operation, apiVersion, time: kubeTime(this.#now()), fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
   }
 
-  create(resource: FakeResource, namespace: string, input: KubeObject, manager: string): KubeObject | 'exists' {
+  create(resource: FakeResource, namespace: string, input: KubeObject, manager: string | null): KubeObject | 'exists' {
     const name = String(input.metadata['name'] ?? '');
     if (this.get(resource, namespace, name)) return 'exists';
     this.#rv += 1;
@@ -188,7 +190,7 @@ export class KubeStore {
   }
 
   /** Replaces an object's content (PUT, or the result of a patch); keeps identity fields. */
-  update(resource: FakeResource, namespace: string, name: string, input: KubeObject, manager: string, operation = 'Update'): KubeObject | 'missing' {
+  update(resource: FakeResource, namespace: string, name: string, input: KubeObject, manager: string | null, operation = 'Update'): KubeObject | 'missing' {
     const current = this.get(resource, namespace, name);
     if (!current) return 'missing';
     this.#rv += 1;

@@ -136,6 +136,7 @@ export class CloudTrailPollSource implements Source {
     const start = Math.max(floor, checkpoint ? checkpoint.until - this.#config.overlap : now - this.#config.maxAge);
     const most = this.#deps.sliceEventLimit ?? DEFAULT_SLICE_EVENT_LIMIT;
     let slice = now - start;
+    let read = 0;
     for (let from = start; from < now; ) {
       const to = Math.min(now, from + slice);
       const limit = to - from > MIN_SLICE_MS ? most : Number.POSITIVE_INFINITY;
@@ -145,6 +146,7 @@ export class CloudTrailPollSource implements Source {
         slice = Math.max(MIN_SLICE_MS, Math.floor((to - from) / 4));
         continue;
       }
+      read += events.length;
       const seen = await this.#record(ctx, events, checkpoint);
       await ctx.committed();
       checkpoint = advanceCheckpoint(checkpoint, to, this.#config.overlap, seen);
@@ -154,6 +156,7 @@ export class CloudTrailPollSource implements Source {
       if (events.length < most / 4) slice *= 2;
     }
     this.#health.ok('poll');
+    ctx.log.info({ account: this.#config.account, region: this.#target.region, events: read, until: new Date(now).toISOString() }, 'CloudTrail poll complete');
   }
 
   /** Normalises and submits a window's events oldest first; returns the EventIds it read. */

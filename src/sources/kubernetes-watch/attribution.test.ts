@@ -104,6 +104,18 @@ test('a delete the audit source committed is not committed again by the watch', 
   ]);
 });
 
+test('without a fact or a field manager, a change is authored unknown (attribution unresolved)', async (t) => {
+  const fake = await startFake(t);
+  fake.create(configMap('legacy', { a: '1' }), null);
+  const harness = await openHarness(t);
+  harness.start(watchSource(fake));
+  await harness.waitForCommits((commits) => commits.length === 1);
+  const [commit] = harness.commits;
+  assert.equal(commit?.authorName, 'unknown (attribution unresolved)');
+  assert.equal(commit?.authorEmail, 'unknown@gitrail.invalid');
+  assert.equal(trailer(commit ?? { trailers: {} }, 'Attribution'), 'unresolved');
+});
+
 test('a fact for a different kind of change never names the author of a delete', async (t) => {
   const fake = await startFake(t);
   fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');

@@ -29,7 +29,9 @@ export interface ObserveOptions {
   readonly state: RecordedState;
 }
 
-export type Observed = { readonly record: ChangeRecord } | { readonly skipped: 'unchanged' | 'absent' } | { readonly rejected: string };
+/** Why nothing is recorded: the repository already holds it (or never held a deleted object), or it cannot be read. */
+export type Skipped = { readonly skipped: 'unchanged' | 'absent' } | { readonly rejected: string };
+export type Observed = { readonly record: ChangeRecord } | Skipped;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -140,7 +142,7 @@ function deletion(options: ObserveOptions, what: { type: Pick<ResourceType, 'gro
 }
 
 /** A watch DELETED event: removes the file (and a kept-status sibling) when the repository still has it. */
-export function observeDeletion(type: ResourceType, object: Record<string, unknown>, observedAt: number, options: ObserveOptions): ChangeRecord[] | Observed {
+export function observeDeletion(type: ResourceType, object: Record<string, unknown>, observedAt: number, options: ObserveOptions): ChangeRecord[] | Skipped {
   const id = identify(options.cluster, type, object);
   if (!id) return { rejected: `${type.kind} without metadata.name` };
   const records = deletion(options, { type, id, eventId: `${id.uid ?? id.path}@${id.resourceVersion ?? observedAt}`, time: observedAt });

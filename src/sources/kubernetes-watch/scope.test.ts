@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configMap, startFake, trailer, watchSource } from '../../../test/helpers/kube-fixtures.ts';
 import { git } from '../../../test/helpers/git.ts';
+import { assertNoSecrets } from '../../../test/helpers/secrets.ts';
 import { openHarness } from '../../../test/helpers/source-harness.ts';
 import type { KubeObject } from '../../../test/fakes/kube-apiserver.ts';
 
@@ -57,6 +58,22 @@ test('discovered kinds are recorded by their preferred version; churn, pods and 
   assert.equal(harness.commits.filter((commit) => commit.branch === 'activity').length, 3, 'a resync records no Event twice');
   const warnings = harness.commits.filter((commit) => commit.branch === 'activity').map((commit) => `${commit.subject}: ${trailer(commit, 'Severity')}`);
   assert.deepEqual(warnings.sort(), ['Warning BackOff Pod default/web-1: error', 'Warning BackOff Pod default/web-1: error', 'Warning Unhealthy Pod default/web-1: warning']);
+});
+
+test('watched Secrets are recorded with hashed values only; the plaintext reaches no git object or file', async (t) => {
+  const fake = await startFake(t);
+  const password = 'hunter2-correct-horse';
+  const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', stringData: { password } });
+  fake.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'default', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied } }, type: 'Opaque', data: { password: Buffer.from(password).toString('base64') } });
+  const harness = await openHarness(t);
+  const source = watchSource(fake, { events: { enabled: false } });
+  harness.start(source);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  fake.patch('v1', 'Secret', 'default', 'db', { data: { password: Buffer.from(`${password}-rotated`).toString('base64') } });
+  await harness.waitForCommits((commits) => commits.length === 2);
+  await harness.close();
+  assert.match(git(harness.gitdir, 'show', 'main:kubernetes/test/namespaces/default/core/secrets/db.yaml'), /password: hmac-sha256:[0-9a-f]{64}/);
+  assertNoSecrets(harness.dataDir, [password, `${password}-rotated`]);
 });
 
 test('namespaces named in the configuration are watched one by one', async (t) => {

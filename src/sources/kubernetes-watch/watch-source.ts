@@ -4,7 +4,6 @@
 // normalised and submitted in batches.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ChangeRecord } from '../../domain/change.ts';
-import { eventKey } from '../../index/index-db.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
 import { Backoff, sleep, type BackoffOptions } from '../runtime/backoff.ts';
@@ -12,16 +11,17 @@ import { HealthBoard } from '../runtime/health.ts';
 import { startSchedule } from '../runtime/schedule.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { KubeApi } from './api-client.ts';
-import { planCollections, reconcileScope, type PlannedCollection } from './collections.ts';
+import { planCollections, type PlannedCollection } from './collections.ts';
 import type { KubernetesWatchConfig } from './config.ts';
 import { DelayQueue } from './delay-queue.ts';
 import { discoverResources } from './discovery.ts';
-import { normaliseKubernetesEvent, SOURCE, type EventRules } from './kube-events.ts';
+import { SOURCE } from './kube-events.ts';
 import { loadKubeConfig } from './kube-config.ts';
-import { identify, observeDeletion, observeObject, reconcileDeletions, type ObserveOptions } from './observe.ts';
+import { identify, type ObserveOptions } from './observe.ts';
 import { RecordedState } from './recorded-state.ts';
 import { collectionName, Reflector, type KubeObject } from './reflector.ts';
 import { namespacePlan } from './resource-filter.ts';
+import { SightingRecorder, type Sighting, type SightingRules } from './sightings.ts';
 
 export interface KubernetesWatchDeps {
   readonly redact: Redact;
@@ -31,12 +31,6 @@ export interface KubernetesWatchDeps {
   readonly kubeConfig?: KubeConfig;
   readonly backoff?: BackoffOptions;
 }
-
-type Sighting =
-  | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly via: 'list' | 'watch'; readonly at: number }
-  | { readonly kind: 'deleted'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly at: number }
-  | { readonly kind: 'event'; readonly object: KubeObject; readonly at: number }
-  | { readonly kind: 'reconcile'; readonly collection: PlannedCollection; readonly present: ReadonlySet<string>; readonly version: string; readonly at: number };
 
 interface Running {
   readonly reflector: Reflector;
@@ -54,8 +48,7 @@ export class KubernetesWatchSource implements Source {
   readonly #deps: KubernetesWatchDeps;
   readonly #health: HealthBoard;
   readonly #running = new Map<string, Running>();
-  readonly #seen = new Map<string, string>();
-  readonly #eventRules: EventRules;
+  readonly #rules: SightingRules;
   readonly #includesNamespace: (namespace: string) => boolean;
   readonly #waiters = new Set<() => void>();
   #now: () => number = Date.now;
@@ -63,7 +56,6 @@ export class KubernetesWatchSource implements Source {
   #api: KubeApi | undefined;
   #queue: DelayQueue<Sighting> | undefined;
   #busy = false;
-  #pending = { ignored: 0, rejected: 0 };
 
   constructor(config: KubernetesWatchConfig, deps: KubernetesWatchDeps) {
     this.id = `kubernetes/${config.name}`;
@@ -71,10 +63,14 @@ export class KubernetesWatchSource implements Source {
     this.#deps = deps;
     this.#health = new HealthBoard(this.id, () => this.#now());
     this.#includesNamespace = namespacePlan(config.namespaces).includes;
-    this.#eventRules = {
-      excludedReasons: new Set(config.events.exclusions.reasons),
-      errorKeywords: config.events.severityKeywords.error,
-      warnKeywords: config.events.severityKeywords.warn,
+    this.#rules = {
+      cluster: config.name,
+      includesNamespace: this.#includesNamespace,
+      eventRules: {
+        excludedReasons: new Set(config.events.exclusions.reasons),
+        errorKeywords: config.events.severityKeywords.error,
+        warnKeywords: config.events.severityKeywords.warn,
+      },
     };
   }
 
@@ -194,6 +190,8 @@ export class KubernetesWatchSource implements Source {
       healthy: () => this.#health.ok(name),
       watching: () => {
         running.watching = true;
+        const all = [...this.#running.values()];
+        if (all.every((r) => r.listed && r.watching)) ctx.log.info({ cluster: this.#config.name, collections: all.length }, 'every collection listed and watched');
         this.#changed();
       },
       failed: (error) => {
@@ -240,7 +238,7 @@ export class KubernetesWatchSource implements Source {
 
   async #drain(ctx: SourceContext): Promise<void> {
     const queue = this.#queue as DelayQueue<Sighting>;
-    const options = this.#observeOptions(ctx);
+    const recorder = new SightingRecorder(this.#rules, this.#observeOptions(ctx), ctx.log);
     while (!ctx.signal.aborted) {
       const due = await queue.takeDue(500, ctx.signal);
       if (due.length === 0) continue;
@@ -250,13 +248,13 @@ export class KubernetesWatchSource implements Source {
         for (const sighting of due) {
           if (sighting.kind === 'reconcile') {
             // Deletions are judged against a repository that holds everything seen before the list.
-            await this.#submit(ctx, changes);
+            await this.#submit(ctx, changes, recorder);
             changes = [];
             await ctx.committed();
           }
-          changes.push(...this.#observe(ctx, sighting, options));
+          changes.push(...recorder.record(sighting));
         }
-        await this.#submit(ctx, changes);
+        await this.#submit(ctx, changes, recorder);
       } finally {
         this.#busy = false;
         this.#changed();
@@ -264,56 +262,11 @@ export class KubernetesWatchSource implements Source {
     }
   }
 
-  #observe(ctx: SourceContext, sighting: Sighting, options: ObserveOptions): ChangeRecord[] {
-    try {
-      switch (sighting.kind) {
-        case 'object': {
-          const id = identify(this.#config.name, sighting.collection.type, sighting.object);
-          const version = id ? `${id.uid}@${id.resourceVersion}` : undefined;
-          if (id && version && this.#seen.get(id.path) === version) return this.#skip('ignored');
-          const result = observeObject(sighting.collection.type, sighting.object, sighting.via, sighting.at, options);
-          if (id && version) this.#seen.set(id.path, version);
-          if ('record' in result) return [result.record];
-          return this.#skip('rejected' in result ? 'rejected' : 'ignored', 'rejected' in result ? result.rejected : undefined);
-        }
-        case 'deleted': {
-          const result = observeDeletion(sighting.collection.type, sighting.object, sighting.at, options);
-          const id = identify(this.#config.name, sighting.collection.type, sighting.object);
-          if (id) this.#seen.delete(id.path);
-          if (Array.isArray(result)) return result;
-          return this.#skip('rejected' in result ? 'rejected' : 'ignored', 'rejected' in result ? result.rejected : undefined);
-        }
-        case 'event': {
-          const result = normaliseKubernetesEvent(sighting.object, { cluster: this.#config.name, rules: this.#eventRules, observedAt: sighting.at });
-          if (result.kind === 'rejected') return this.#skip('rejected', result.reason);
-          if (result.kind === 'ignored') return this.#skip('ignored');
-          return result.changes.filter((record) => !ctx.index.hasEvent(eventKey(record.source, record.eventId, record.path)));
-        }
-        case 'reconcile': {
-          const scope = reconcileScope(this.#config.name, sighting.collection, this.#includesNamespace);
-          const records = reconcileDeletions(scope, sighting.present, sighting.version, sighting.at, options);
-          for (const record of records) this.#seen.delete(record.path);
-          return records;
-        }
-      }
-    } catch (error) {
-      ctx.log.warn({ err: error, kind: sighting.kind }, 'a watched object could not be recorded');
-      return this.#skip('rejected');
-    }
-  }
-
-  #skip(outcome: 'ignored' | 'rejected', reason?: string): ChangeRecord[] {
-    this.#pending[outcome] += 1;
-    if (reason) this.#ctx?.log.warn({ reason }, 'watched object rejected');
-    return [];
-  }
-
   /** Submits until the journal takes the batch (retrying with backoff); counts ride along. */
-  async #submit(ctx: SourceContext, changes: readonly ChangeRecord[]): Promise<void> {
+  async #submit(ctx: SourceContext, changes: readonly ChangeRecord[], recorder: SightingRecorder): Promise<void> {
     if (changes.length === 0) return;
     const backoff = new Backoff(this.#deps.backoff);
-    const counts = this.#pending;
-    this.#pending = { ignored: 0, rejected: 0 };
+    const counts = recorder.takeCounts();
     for (;;) {
       try {
         await ctx.submit({ source: `${SOURCE}/${this.#config.name}`, receivedAt: this.#now(), changes, facts: [], ...counts });
