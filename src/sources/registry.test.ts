@@ -40,6 +40,12 @@ cloudtrail:
     include: ["AWS::IAM::*", "AWS::EC2::SecurityGroup"]
   - account: "444455556666"
     profile: audit
+cloudtrailS3:
+  - bucket: org-trail-logs
+    prefix: trails/main
+    organizationId: o-abcdef1234
+    accounts: ["111122223333"]
+    regions: [eu-west-1, us-east-1]
 `;
 
 test('every folder with a live source is registered', () => {
@@ -59,8 +65,10 @@ test('gitrail.yaml sections build one source per cluster and per account and reg
     'cloudtrail/111122223333/eu-central-1',
     'cloudtrail/111122223333/us-east-1/global',
     'cloudtrail/444455556666/us-east-1',
+    'cloudtrail-s3/org-trail-logs/111122223333/eu-west-1',
+    'cloudtrail-s3/org-trail-logs/111122223333/us-east-1',
   ]);
-  assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [] });
+  assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [] });
 });
 
 test('bad sections get errors naming the key and the reason', () => {
@@ -86,19 +94,26 @@ test('bad sections get errors naming the key and the reason', () => {
     'cloudtrail[0].regions: eu-west-1 is listed twice',
     'cloudtrail[1].regions: eu-west-1 of account 111122223333 is already polled by cloudtrail[0]',
   ]);
+  const trails = LiveSourcesConfig.parse({ cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }, { bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }] });
+  assert.deepEqual(checkLiveSources(trails), ['cloudtrailS3[1]: 111122223333 eu-west-1 in logs is listed more than once (also cloudtrailS3[0])']);
 });
 
 test('the Source contract: starting before run, stopped after a run whose signal is aborted; metrics show it', async (t) => {
   const dir = tempDir(t);
   const index = new IndexDb(join(dir, 'index.db'));
   t.after(() => index.close());
-  const config = LiveSourcesConfig.parse({ kubernetes: [{ name: 'c', kubeconfig: join(dir, 'missing-kubeconfig') }], cloudtrail: [{ account: '111122223333' }] });
-  const sources = buildLiveSources(config, { redact, cloudtrail: { clientConfig: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } } } });
+  const config = LiveSourcesConfig.parse({
+    kubernetes: [{ name: 'c', kubeconfig: join(dir, 'missing-kubeconfig') }],
+    cloudtrail: [{ account: '111122223333' }],
+    cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }],
+  });
+  const aws = { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } };
+  const sources = buildLiveSources(config, { redact, cloudtrail: { clientConfig: aws }, cloudtrailS3: { clientConfig: aws } });
   assert.equal(new Set(sources.map((source) => source.id)).size, sources.length, 'ids are unique');
   const metrics = new Registry();
   registerSourceMetrics(metrics, () => sources);
   for (const source of sources) {
-    assert.equal(source.id.split('/')[0], LIVE_SOURCES.find((kind) => source.id.startsWith(kind.key))?.key);
+    assert.ok(LIVE_SOURCES.some((kind) => source.id.startsWith(`${kind.folder.replace(/-(watch|poll)$/, '')}/`)), source.id);
     assert.deepEqual(source.status(), { id: source.id, state: 'starting' });
   }
   assert.match(await metrics.metrics(), /gitrail_source_state\{source="kubernetes\/c",state="starting"\} 1/);

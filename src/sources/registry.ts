@@ -6,6 +6,8 @@ import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
 import { CloudTrailPollConfig } from './cloudtrail-poll/config.ts';
 import { CloudTrailPollSource, type CloudTrailPollDeps } from './cloudtrail-poll/poll-source.ts';
+import { CloudTrailS3Config } from './cloudtrail-s3/config.ts';
+import { CloudTrailS3Source, type CloudTrailS3Deps } from './cloudtrail-s3/s3-source.ts';
 import { KubernetesWatchConfig } from './kubernetes-watch/config.ts';
 import { KubernetesWatchSource, type KubernetesWatchDeps } from './kubernetes-watch/watch-source.ts';
 import type { Source } from './source.ts';
@@ -20,12 +22,14 @@ export interface LiveSourceDeps {
   /** Per-kind extras, for tests and special setups (a ready KubeConfig, SDK client settings). */
   readonly kubernetes?: Partial<Omit<KubernetesWatchDeps, keyof LiveSourceDeps>>;
   readonly cloudtrail?: Partial<Omit<CloudTrailPollDeps, keyof LiveSourceDeps>>;
+  readonly cloudtrailS3?: Partial<Omit<CloudTrailS3Deps, keyof LiveSourceDeps>>;
 }
 
 /** The gitrail.yaml keys of the live sources, to be merged into the top-level schema. */
 export const liveSourcesShape = {
   kubernetes: z.array(KubernetesWatchConfig).default([]).describe('Kubernetes clusters to list and watch (issue 4)'),
   cloudtrail: z.array(CloudTrailPollConfig).default([]).describe('AWS accounts whose CloudTrail event history is polled (issue 4)'),
+  cloudtrailS3: z.array(CloudTrailS3Config).default([]).describe('S3 buckets holding CloudTrail log files (AWSLogs layout) to read (issue 4)'),
 };
 
 export const LiveSourcesConfig = z.object(liveSourcesShape).describe('live sources');
@@ -66,6 +70,16 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
         return needsGlobal ? [...regions, new CloudTrailPollSource(account, { region: 'us-east-1', globalOnly: true }, sourceDeps)] : regions;
       }),
   },
+  {
+    key: 'cloudtrailS3',
+    folder: 'cloudtrail-s3',
+    build: (config, deps) =>
+      config.cloudtrailS3.flatMap((trail) => {
+        const { noiseRules: _unused, ...common } = commonDeps(deps);
+        const sourceDeps: CloudTrailS3Deps = { ...common, ...deps.cloudtrailS3 };
+        return trail.accounts.flatMap((account) => trail.regions.map((region) => new CloudTrailS3Source(trail, { account, region }, sourceDeps)));
+      }),
+  },
 ];
 
 /** Cross-field rules: the problems (each naming its key), empty when the configuration is coherent. */
@@ -85,6 +99,17 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
       if (first !== undefined && first !== index) problems.push(`cloudtrail[${index}].regions: ${region} of account ${account.account} is already polled by cloudtrail[${first}]`);
       else if (first === index) problems.push(`cloudtrail[${index}].regions: ${region} is listed twice`);
       else regions.set(key, index);
+    }
+  });
+  const trails = new Map<string, number>();
+  config.cloudtrailS3.forEach((trail, index) => {
+    for (const account of trail.accounts) {
+      for (const region of trail.regions) {
+        const key = `${trail.bucket}/${trail.prefix}/${account}/${region}`;
+        const first = trails.get(key);
+        if (first === undefined) trails.set(key, index);
+        else problems.push(`cloudtrailS3[${index}]: ${account} ${region} in ${trail.bucket} is listed more than once${first === index ? '' : ` (also cloudtrailS3[${first}])`}`);
+      }
     }
   });
   return problems;

@@ -1,10 +1,9 @@
 // The persisted position of one region's poll in `<stateDir>/<region>.json`: where the last
 // complete window ended and the EventIds seen in the overlap the next window re-reads.
-// Written atomically (temp file, fsync, rename) and only after the batch is committed.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// Saved only after the batch is committed.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../../domain/errors.ts';
+import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 
 const CheckpointFile = z.object({
   version: z.literal(1),
@@ -21,34 +20,11 @@ export function checkpointPath(stateDir: string, region: string): string {
 
 /** The checkpoint, or null before the first complete poll; a corrupt file is an error naming it. */
 export function loadCheckpoint(path: string): Checkpoint | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError([`${path}: the CloudTrail checkpoint is not JSON (${(cause as Error).message}); remove it to start again from maxAge`]);
-  }
-  const result = CheckpointFile.safeParse(parsed);
-  if (!result.success) throw new ConfigError([`${path}: the CloudTrail checkpoint is malformed (${result.error.issues[0]?.message}); remove it to start again from maxAge`]);
-  return result.data;
+  return loadJsonState(path, CheckpointFile, 'CloudTrail checkpoint');
 }
 
 export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
-  const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(checkpoint));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  saveJsonState(path, checkpoint);
 }
 
 /** The checkpoint after a window ending at `until`: ids seen before `until - overlap` can no longer come back. */
