@@ -87,7 +87,7 @@ export function kubeTime(ms: number): string {
 }
 
 export class KubeStore {
-  readonly resources: readonly FakeResource[];
+  readonly #resources: FakeResource[];
   readonly #objects = new Map<string, KubeObject>();
   readonly #log: ChangeEntry[] = [];
   readonly #snapshots = new Map<string, KubeObject[]>();
@@ -97,8 +97,17 @@ export class KubeStore {
   #floor = 0;
 
   constructor(resources: readonly FakeResource[], now: () => number) {
-    this.resources = resources;
+    this.#resources = [...resources];
     this.#now = now;
+  }
+
+  get resources(): readonly FakeResource[] {
+    return this.#resources;
+  }
+
+  /** Serves another resource from now on (a CRD being installed). */
+  addResource(resource: FakeResource): void {
+    this.#resources.push(resource);
   }
 
   get resourceVersion(): number {

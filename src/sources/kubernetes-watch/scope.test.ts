@@ -92,3 +92,22 @@ test('namespaces named in the configuration are watched one by one', async (t) =
   const collections = new Set(fake.requests.filter((request) => request.path.includes('configmaps')).map((request) => request.path));
   assert.deepEqual([...collections], ['/api/v1/namespaces/default/configmaps']);
 });
+
+test('a resource installed later is watched from the next resync; a group whose discovery fails is skipped, not fatal', async (t) => {
+  const fake = await startFake(t);
+  fake.store.addResource({ group: 'metrics.k8s.io', version: 'v1beta1', resource: 'podmetrics', kind: 'PodMetrics', namespaced: true });
+  fake.failRequests(1_000, (request) => request.path === '/apis/metrics.k8s.io/v1beta1');
+  fake.create(configMap('app', { a: '1' }));
+  const harness = await openHarness(t);
+  const source = watchSource(fake, { events: { enabled: false } });
+  harness.start(source);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  await source.settled();
+  assert.equal(source.status().state, 'up');
+
+  fake.store.addResource({ group: 'gitops.example.io', version: 'v1', resource: 'pipelines', kind: 'Pipeline', namespaced: true });
+  fake.create({ apiVersion: 'gitops.example.io/v1', kind: 'Pipeline', metadata: { name: 'deploy', namespace: 'default' }, spec: { stages: ['build', 'ship'] } });
+  await source.resync();
+  await harness.waitForCommits((commits) => commits.length === 2);
+  assert.equal(harness.commits[1]?.subject, 'observe gitops.example.io/pipelines default/deploy');
+});
