@@ -28,6 +28,7 @@ const CHANGES = Number(process.env['BENCH_LATENCY_CHANGES'] ?? 200);
 const CLOUDTRAIL_EVENTS = Number(process.env['BENCH_CLOUDTRAIL_EVENTS'] ?? 500);
 const redact = createRedactor(Buffer.alloc(32, 5));
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
+const progress = (step: string): void => void process.stderr.write(`[sources bench ${new Date().toISOString()}] ${step}\n`);
 
 function configMap(i: number): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: `ns-${i % 50}`, labels: { app: `app-${i % 300}` } }, data: { 'settings.yaml': `replicas: ${i % 7}\nfeature: ${i % 2 === 0}\n`, owner: `team-${i % 20}` } };
@@ -59,9 +60,14 @@ interface Bench {
   close(): Promise<void>;
 }
 
-/** A SourceContext over a real Ledger (what the daemon does, minus the journal). */
-async function openBench(dataDir: string): Promise<Bench> {
-  const ledger = await Ledger.open({ dataDir });
+/**
+ * A SourceContext over a real Ledger (what the daemon does, minus the journal): with
+ * `flushEvery`, changes are flushed like the daemon's drainer does (every 2000 changes or
+ * 200 ms); without, every submit is flushed at once (the source's own latency).
+ */
+async function openBench(dataDir: string, flushEvery?: number): Promise<Bench> {
+  const ledger = await Ledger.open({ dataDir, ...(flushEvery ? { flushEvery } : {}) });
+  let timer: NodeJS.Timeout | undefined;
   let commits = 0;
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   ledger.onCommitted((flushed) => {
@@ -79,7 +85,11 @@ async function openBench(dataDir: string): Promise<Bench> {
     async submit(batch) {
       ledger.index.recordFacts(batch.facts);
       for (const change of batch.changes) await ledger.apply({ record: change });
-      await ledger.flush();
+      if (!flushEvery) await ledger.flush();
+      else timer ??= setTimeout(() => {
+        timer = undefined;
+        void ledger.flush();
+      }, 200);
     },
     async committed() {
       await ledger.flush();
@@ -97,7 +107,10 @@ async function openBench(dataDir: string): Promise<Bench> {
         await running;
       };
     },
-    close: () => ledger.close(),
+    close: () => {
+      clearTimeout(timer);
+      return ledger.close();
+    },
   };
 }
 
@@ -122,6 +135,7 @@ async function latency(work: string): Promise<Record<string, number>> {
   const stop = bench.start(source);
   await bench.waitForCommits(100);
   await source.settled();
+  progress(`latency: ${CHANGES} changes`);
   const times: number[] = [];
   for (let i = 0; i < CHANGES; i += 1) {
     const target = bench.commits() + 1;
@@ -144,24 +158,28 @@ async function latency(work: string): Promise<Record<string, number>> {
 
 async function memory(work: string): Promise<Record<string, number>> {
   const fake = await startFakeChild(OBJECTS);
-  const bench = await openBench(join(work, 'memory'));
+  const bench = await openBench(join(work, 'memory'), 2000);
   const baseline = settleMemory();
   let source = watchSource(fake.url);
   let stop = bench.start(source);
+  progress(`memory: first list of ${OBJECTS} objects`);
   const listStarted = performance.now();
   await bench.waitForCommits(OBJECTS);
   await source.settled();
   const firstListSeconds = (performance.now() - listStarted) / 1000;
   const afterImport = settleMemory();
+  progress('memory: resync');
   const resyncStarted = performance.now();
   await source.resync();
   await source.settled();
   const resyncSeconds = (performance.now() - resyncStarted) / 1000;
   const afterResync = settleMemory();
   await stop();
+  const beforeRestart = settleMemory();
   // A restart: the repository already holds every object, so the first list commits nothing.
   source = watchSource(fake.url);
   stop = bench.start(source);
+  progress('memory: restart');
   const restartStarted = performance.now();
   await source.settled();
   const restartSeconds = (performance.now() - restartStarted) / 1000;
@@ -183,6 +201,8 @@ async function memory(work: string): Promise<Record<string, number>> {
     heapAfterResyncMb: mb(afterResync.heapUsed),
     rssAfterRestartMb: mb(afterRestart.rss),
     heapAfterRestartMb: mb(afterRestart.heapUsed),
+    heapBeforeRestartMb: mb(beforeRestart.heapUsed),
+    sourceHeapMb: mb(afterRestart.heapUsed - beforeRestart.heapUsed),
   };
 }
 
@@ -193,12 +213,13 @@ async function cloudtrail(work: string): Promise<Record<string, number>> {
   for (let i = 0; i < CLOUDTRAIL_EVENTS; i += 1) {
     fake.addRecord('us-east-1', record(`b${i}`, 'TagRole', 'iam.amazonaws.com', now - 3_600_000 + i * 5000, { roleName: `role-${i % 100}`, tags: [{ key: 'n', value: String(i) }] }));
   }
-  const bench = await openBench(join(work, 'cloudtrail'));
+  const bench = await openBench(join(work, 'cloudtrail'), 2000);
   const config = CloudTrailPollConfig.parse({ account: '111122223333', maxAge: '2h', requestsPerSecond: 2 });
   const source = new CloudTrailPollSource(config, { region: 'us-east-1', globalOnly: false }, {
     redact,
     clientConfig: { endpoint: fake.url, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'not-a-secret' } },
   });
+  progress(`cloudtrail: first poll of ${CLOUDTRAIL_EVENTS} events`);
   const started = performance.now();
   const stop = bench.start(source);
   await bench.waitForCommits(CLOUDTRAIL_EVENTS);
@@ -224,7 +245,7 @@ async function main(): Promise<void> {
   console.log(`watch latency (change on the API server → commit), ${watchLatency['changes']} changes: p50 ${watchLatency['p50Ms']?.toFixed(1)} ms, p95 ${watchLatency['p95Ms']?.toFixed(1)} ms, max ${watchLatency['maxMs']?.toFixed(1)} ms`);
   const watchMemory = await memory(work);
   console.log(`${watchMemory['objects']} watched objects: first list committed in ${watchMemory['firstListCommitSeconds']} s; resync of unchanged objects ${watchMemory['resyncUnchangedSeconds']} s; restart list ${watchMemory['restartListSeconds']} s (${watchMemory['committedAfterRestart']} commits)`);
-  console.log(`  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ${watchMemory['heapAfterRestartMb']})`);
+  console.log(`  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ${watchMemory['heapAfterRestartMb']}); the watching source itself holds ${watchMemory['sourceHeapMb']} MB of heap`);
   const poll = await cloudtrail(work);
   console.log(`CloudTrail first poll: ${poll['events']} events in ${poll['firstPollSeconds']} s (${poll['requests']} requests at 2/s, ${poll['throttled']} throttled, ${poll['eventsPerSecond']} events/s)`);
   console.log(JSON.stringify({ watchLatency, watchMemory, cloudtrail: poll }));

@@ -8,6 +8,8 @@ export class DelayQueue<T> {
   readonly #now: () => number;
   #items: Array<{ readonly item: T; readonly dueAt: number }> = [];
   #head = 0;
+  /** Items handed out by takeDue and not yet acknowledged (still being processed). */
+  #taken = 0;
   #wake: (() => void) | undefined;
 
   constructor(delayMs: number, now: () => number) {
@@ -15,8 +17,14 @@ export class DelayQueue<T> {
     this.#now = now;
   }
 
+  /** Items waiting or being processed (taken and not yet acknowledged). */
   get size(): number {
-    return this.#items.length - this.#head;
+    return this.#items.length - this.#head + this.#taken;
+  }
+
+  /** The items of the last takeDue have been processed. */
+  acknowledge(count: number): void {
+    this.#taken = Math.max(0, this.#taken - count);
   }
 
   push(item: T, observedAt: number = this.#now()): void {
@@ -30,7 +38,7 @@ export class DelayQueue<T> {
     return head ? Math.max(0, this.#now() - head.dueAt) : 0;
   }
 
-  /** Waits until at least one item is due and takes up to `max` due items; [] once `signal` aborts. */
+  /** Waits until at least one item is due and takes up to `max` due items (acknowledge them once processed); [] once `signal` aborts. */
   async takeDue(max: number, signal: AbortSignal): Promise<T[]> {
     while (!signal.aborted) {
       const head = this.#items[this.#head];
@@ -51,6 +59,7 @@ export class DelayQueue<T> {
         out.push(next.item);
         this.#head += 1;
       }
+      this.#taken += out.length;
       if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
         this.#items = this.#items.slice(this.#head);
         this.#head = 0;

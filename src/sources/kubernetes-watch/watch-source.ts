@@ -55,7 +55,6 @@ export class KubernetesWatchSource implements Source {
   #ctx: SourceContext | undefined;
   #api: KubeApi | undefined;
   #queue: DelayQueue<Sighting> | undefined;
-  #busy = false;
 
   constructor(config: KubernetesWatchConfig, deps: KubernetesWatchDeps) {
     this.id = `kubernetes/${config.name}`;
@@ -90,7 +89,7 @@ export class KubernetesWatchSource implements Source {
   /** Resolves once every collection has listed since the last resync and watches, and nothing waits in the queue. */
   async settled(): Promise<void> {
     const isSettled = (): boolean =>
-      this.#running.size > 0 && [...this.#running.values()].every((r) => r.listed && r.watching) && (this.#queue?.size ?? 0) === 0 && !this.#busy;
+      this.#running.size > 0 && [...this.#running.values()].every((r) => r.listed && r.watching) && (this.#queue?.size ?? 0) === 0;
     while (!isSettled()) await new Promise<void>((resolve) => this.#waiters.add(resolve));
   }
 
@@ -242,7 +241,6 @@ export class KubernetesWatchSource implements Source {
     while (!ctx.signal.aborted) {
       const due = await queue.takeDue(500, ctx.signal);
       if (due.length === 0) continue;
-      this.#busy = true;
       try {
         let changes: ChangeRecord[] = [];
         for (const sighting of due) {
@@ -256,7 +254,7 @@ export class KubernetesWatchSource implements Source {
         }
         await this.#submit(ctx, changes, recorder);
       } finally {
-        this.#busy = false;
+        queue.acknowledge(due.length);
         this.#changed();
       }
     }
