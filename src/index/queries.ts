@@ -18,6 +18,22 @@ export interface CommitRow {
   readonly changes: ReadonlyArray<{ readonly path: string; readonly op: ChangeOp; readonly blob: string | null }>;
 }
 
+/** A file or folder in a folder listing at an instant; a file names its last change then. */
+export type FolderEntryAt =
+  | { readonly name: string; readonly type: 'file'; readonly sha: string; readonly time: number }
+  | { readonly name: string; readonly type: 'folder' };
+
+/** One change of one file, as blame replays it. */
+export interface FileChange {
+  readonly sha: string;
+  readonly time: number;
+  readonly author: { readonly name: string; readonly email: string };
+  readonly subject: string;
+  readonly op: ChangeOp;
+  /** The file's blob after the change; null when it deleted the file. */
+  readonly blob: string | null;
+}
+
 export interface CommitFilter {
   readonly branch?: Branch;
   /** A path prefix (a folder) or an exact file path. */
@@ -61,6 +77,9 @@ function prefixEnd(prefix: string): string {
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
+
+/** Up to this many changes under a path filter, listCommits starts from the path's changes. */
+const NARROW_PATH_CHANGES = 5000;
 
 export function encodeCursor(time: number, seq: number): string {
   return Buffer.from(`${time}:${seq}`).toString('base64url');
@@ -115,10 +134,19 @@ export class IndexQueries {
       where.push('c.branch = ?');
       params.push(filter.branch);
     }
+    let from = 'commits c';
+    const fromParams: SQLInputValue[] = [];
     if (filter.path) {
-      where.push('EXISTS (SELECT 1 FROM changes p WHERE p.seq = c.seq AND (p.path = ? OR (p.path >= ? AND p.path < ?)))');
       const folder = filter.path.endsWith('/') ? filter.path : `${filter.path}/`;
-      params.push(filter.path, folder, prefixEnd(folder));
+      const pathParams = [filter.path, folder, prefixEnd(folder)];
+      if (this.#isNarrowPath(pathParams)) {
+        // Few changes under the path: start from them instead of scanning every commit by time.
+        from = '(SELECT DISTINCT seq FROM changes WHERE path = ? OR (path >= ? AND path < ?)) s CROSS JOIN commits c ON c.seq = s.seq';
+        fromParams.push(...pathParams);
+      } else {
+        where.push('EXISTS (SELECT 1 FROM changes p WHERE p.seq = c.seq AND (p.path = ? OR (p.path >= ? AND p.path < ?)))');
+        params.push(...pathParams);
+      }
     }
     if (filter.author) {
       where.push(`(c.author_name LIKE ? ESCAPE '\\' OR c.author_email LIKE ? ESCAPE '\\')`);
@@ -153,11 +181,19 @@ export class IndexQueries {
       params.push(cursor.time, cursor.time, cursor.seq);
     }
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
-    const sql = `SELECT c.* FROM commits c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time DESC, c.seq DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...params, limit + 1) as unknown as Row[];
+    const sql = `SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time DESC, c.seq DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { commits: this.#toCommits(page), next: rows.length > limit && last ? encodeCursor(last.time, last.seq) : null };
+  }
+
+  /** True when at most NARROW_PATH_CHANGES changes touch the path (exact file or folder prefix). */
+  #isNarrowPath(pathParams: readonly SQLInputValue[]): boolean {
+    const row = this.#db
+      .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE path = ? OR (path >= ? AND path < ?) LIMIT ${NARROW_PATH_CHANGES + 1})`)
+      .get(...pathParams) as { n: number };
+    return row.n <= NARROW_PATH_CHANGES;
   }
 
   getCommit(sha: string): CommitRow | null {
@@ -176,11 +212,11 @@ export class IndexQueries {
   }
 
   /** The file's last change at or before `at` (epoch ms): its blob, or null when it did not exist. */
-  fileAt(path: string, at: number, branch: Branch = 'main'): { blob: string | null; sha: string } | null {
+  fileAt(path: string, at: number, branch: Branch = 'main'): { blob: string | null; sha: string; time: number } | null {
     const row = this.#db
-      .prepare('SELECT p.blob, p.op, c.sha FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1')
-      .get(path, branch, at) as { blob: string | null; op: ChangeOp; sha: string } | undefined;
-    return row ? { blob: row.op === 'D' ? null : row.blob, sha: row.sha } : null;
+      .prepare('SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1')
+      .get(path, branch, at) as { blob: string | null; op: ChangeOp; sha: string; time: number } | undefined;
+    return row ? { blob: row.op === 'D' ? null : row.blob, sha: row.sha, time: row.time } : null;
   }
 
   /** The files under `prefix` as they were at `at`: each one's last change not after that instant. */
@@ -195,6 +231,69 @@ export class IndexQueries {
          WHERE rn = 1 AND op != 'D' AND blob IS NOT NULL ORDER BY path`,
       )
       .all(prefix, prefixEnd(prefix), branch, at) as Array<{ path: string; blob: string; sha: string; time: number }>;
+  }
+
+  /**
+   * Every change of one file up to a commit (inclusive) or an instant, oldest first: what an
+   * index-driven blame replays. On a branch, a file's changes only move forward in time.
+   */
+  fileChanges(path: string, upTo: { readonly sha: string } | { readonly time: number } | null, branch: Branch = 'main'): FileChange[] {
+    const bound = upTo === null ? '' : 'sha' in upTo ? 'AND c.seq <= (SELECT seq FROM commits WHERE sha = ?)' : 'AND c.time <= ?';
+    const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? upTo.sha : upTo.time];
+    const rows = this.#db
+      .prepare(`SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`)
+      .all(path, branch, ...params) as Array<{ sha: string; time: number; author_name: string; author_email: string; subject: string; op: ChangeOp; blob: string | null }>;
+    return rows.map((row) => ({ sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email }, subject: row.subject, op: row.op, blob: row.op === 'D' ? null : row.blob }));
+  }
+
+  /**
+   * The entries of one folder as they were at `at` (epoch ms): its files that existed then and
+   * its sub-folders holding at least one such file. Skips from one child name to the next in
+   * the path index, so the cost follows the number of children, not the changes below them.
+   */
+  folderAt(folder: string, at: number, branch: Branch = 'main'): FolderEntryAt[] {
+    const prefix = folder === '' ? '' : `${folder}/`;
+    const end = prefixEnd(prefix);
+    const first = this.#db.prepare('SELECT path FROM changes WHERE path >= ? AND path < ? ORDER BY path LIMIT 1');
+    const after = this.#db.prepare('SELECT path FROM changes WHERE path > ? AND path < ? ORDER BY path LIMIT 1');
+    /** Whether any file under `sub` existed at `at`: file by file, until one did. */
+    const isLive = (sub: string): boolean => {
+      const subEnd = prefixEnd(sub);
+      for (let file = first.get(sub, subEnd) as { path: string } | undefined; file; file = after.get(file.path, subEnd) as { path: string } | undefined) {
+        if (this.fileAt(file.path, at, branch)?.blob) return true;
+      }
+      return false;
+    };
+    const entries: FolderEntryAt[] = [];
+    let row = first.get(prefix, end) as { path: string } | undefined;
+    while (row) {
+      const rest = row.path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const name = slash === -1 ? rest : rest.slice(0, slash);
+      if (slash === -1) {
+        const file = this.fileAt(row.path, at, branch);
+        if (file?.blob) entries.push({ name, type: 'file', sha: file.sha, time: file.time });
+        row = after.get(row.path, end) as { path: string } | undefined;
+      } else {
+        const sub = `${prefix}${name}/`;
+        // `activity/` holds the activity branch's files and nothing else (DESIGN §3).
+        const isOtherBranch = prefix === '' && (name === 'activity') !== (branch === 'activity');
+        if (!isOtherBranch && isLive(sub)) entries.push({ name, type: 'folder' });
+        // '0' is the character after '/': the first path past everything under `sub`.
+        row = first.get(`${prefix}${name}0`, end) as { path: string } | undefined;
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * Paths of recorded resources on `main`, deleted ones included, matching a SQLite GLOB
+   * (`*` matches any run of characters, `/` too; `[*]` a literal star). For the investigator's
+   * resource references (`deploy/web` → the one path it names).
+   */
+  findPaths(glob: string, limit = 1000): string[] {
+    const rows = this.#db.prepare('SELECT path FROM resources WHERE path GLOB ? ORDER BY path LIMIT ?').all(glob, limit) as Array<{ path: string }>;
+    return rows.map((row) => row.path);
   }
 
   /** How many commits the index holds, per branch. */

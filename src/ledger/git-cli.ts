@@ -28,6 +28,10 @@ export function runGit(gitdir: string, args: readonly string[], options: GitOpti
       if (code !== null && (options.okCodes ?? [0]).includes(code)) resolve({ stdout: Buffer.concat(out), stderr, code });
       else reject(new LedgerError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`));
     });
+    // git may exit before reading its input (or when it reads none); its exit code reports that.
+    child.stdin.on('error', (cause: NodeJS.ErrnoException) => {
+      if (cause.code !== 'EPIPE') reject(new LedgerError(`cannot write to git ${args[0] ?? ''}`, { cause }));
+    });
     child.stdin.end(options.input ?? '');
   });
 }

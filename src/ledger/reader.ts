@@ -16,6 +16,13 @@ export interface BlameLine {
   readonly subject: string;
 }
 
+/** One entry of a folder: a file (blob) or a sub-folder (tree). */
+export interface TreeEntry {
+  readonly name: string;
+  readonly type: 'file' | 'folder';
+  readonly oid: string;
+}
+
 export class RepositoryReader {
   readonly gitdir: string;
 
@@ -32,12 +39,52 @@ export class RepositoryReader {
 
   /** A file's text at a commit, or null when it does not exist there. */
   async readFile(commit: string, path: string): Promise<string | null> {
+    if (/[\n\r\0]/.test(commit + path)) return null;
     const { stdout } = await runGit(this.gitdir, ['cat-file', '--batch'], { input: `${commit}:${path}\n` });
     const text = stdout.toString('utf8');
     const newline = text.indexOf('\n');
-    if (text.slice(0, newline).endsWith(' missing')) return null;
-    const size = Number(text.slice(0, newline).split(' ')[2]);
-    return stdout.subarray(newline + 1, newline + 1 + size).toString('utf8');
+    // `<oid> blob <size>`; anything else is `<name> missing` or a tree, which is not a file.
+    const header = /^[0-9a-f]{40,64} blob (\d+)$/.exec(text.slice(0, newline));
+    if (!header) return null;
+    return stdout.subarray(newline + 1, newline + 1 + Number(header[1])).toString('utf8');
+  }
+
+  /** The entries of a folder at a commit (`''` is the root), or null when no such folder exists there. */
+  async listTree(commit: string, folder: string): Promise<TreeEntry[] | null> {
+    if (/[\n\r\0]/.test(commit + folder)) return null;
+    const check = await runGit(this.gitdir, ['cat-file', '--batch-check'], { input: `${commit}:${folder}\n` });
+    const tree = /^([0-9a-f]{40,64}) tree \d+$/.exec(check.stdout.toString('utf8').trim());
+    if (!tree) return null;
+    const { stdout } = await runGit(this.gitdir, ['ls-tree', '-z', tree[1] as string]);
+    return stdout
+      .toString('utf8')
+      .split('\0')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const tab = line.indexOf('\t');
+        const [, kind, entryOid] = line.slice(0, tab).split(' ');
+        return { name: line.slice(tab + 1), type: kind === 'tree' ? 'folder' : 'file', oid: entryOid ?? '' } satisfies TreeEntry;
+      });
+  }
+
+  /**
+   * The zero-context patch each listed commit made to one file, by commit, in one `git log
+   * --no-walk` (no history walk: only those commits are diffed against their parents).
+   */
+  async filePatches(shas: readonly string[], path: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const valid = shas.filter((sha) => /^[0-9a-f]{40,64}$/.test(sha));
+    if (valid.length === 0 || /[\n\r\0]/.test(path)) return out;
+    const { stdout } = await runGit(
+      this.gitdir,
+      ['--literal-pathspecs', 'log', '--no-walk=unsorted', '--stdin', '--root', '--format=%x1e%H', '--patch', '--unified=0', '--no-color', '--no-renames', '--no-ext-diff', '--', path],
+      { input: `${valid.join('\n')}\n` },
+    );
+    for (const record of stdout.toString('utf8').split('\x1e').slice(1)) {
+      const newline = record.indexOf('\n');
+      out.set(record.slice(0, newline === -1 ? undefined : newline), newline === -1 ? '' : record.slice(newline + 1));
+    }
+    return out;
   }
 
   async readBlob(oid: string): Promise<string> {

@@ -3,12 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as yaml from 'js-yaml';
+import { CORPUS } from '../../test/helpers/corpus.ts';
 import { assertGolden } from '../../test/helpers/golden.ts';
 import { orderDocument, parseCanonicalYaml, toCanonicalYaml } from './canonical-yaml.ts';
 import { removeNoise } from './noise.ts';
 
 const fixtures = join(import.meta.dirname, '__fixtures__');
-const corpus = join(import.meta.dirname, '../../../shared/corpus/k8s-objects');
+const corpus = join(CORPUS, 'k8s-objects');
 
 test('a live Deployment renders to its golden canonical YAML, noise removed', () => {
   const live = JSON.parse(readFileSync(join(fixtures, 'deployment-live.json'), 'utf8'));

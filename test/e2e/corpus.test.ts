@@ -1,4 +1,4 @@
-// Acceptance on the shared corpus (issue 2): `gitrail ingest ../shared/corpus --cluster corpus`
+// Acceptance on the shared corpus (issue 2): `gitrail ingest <corpus> --cluster corpus`
 // exits 0, the repository is `git fsck --strict` clean, every file on main is a YAML mapping
 // under the documented layout, ≥ 90% of the write events become one commit each with the right
 // author, and no Secret value of the corpus appears in any git object or data file.
@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as yaml from 'js-yaml';
 import { awsActor } from '../../src/normalise/identity.ts';
+import { CORPUS } from '../helpers/corpus.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { gitrail } from '../helpers/cli.ts';
 import { assertNoSecrets } from '../helpers/secrets.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
+
 const LAYOUT = [
   /^kubernetes\/corpus\/cluster\/[^/]+\/[^/]+\/[^/]+\.yaml$/,
   /^kubernetes\/corpus\/namespaces\/[^/]+\/[^/]+\/[^/]+\/[^/]+\.yaml$/,

@@ -2,7 +2,7 @@
 // may throw, and at least 90% of the write events that should change a resource must land
 // on a resource's path. Set GITRAIL_CORPUS to the corpus folder when it is not in /work/shared.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCanonicalYaml, toCanonicalYaml } from '../../normalise/canonical-yaml.ts';
@@ -12,11 +12,12 @@ import { normaliseCloudTrailRecord } from './normalise.ts';
 import { parseCloudTrailText } from './parse.ts';
 import { readRecord } from './record.ts';
 import { reduceCloudTrailCall } from './reduce.ts';
+import { CORPUS } from '../../../test/helpers/corpus.ts';
 
-const folder = join(process.env['GITRAIL_CORPUS'] ?? '/work/shared/corpus', 'cloudtrail');
+const folder = join(CORPUS, 'cloudtrail');
 const options = { redact: createRedactor(Buffer.alloc(32, 7)) };
 
-test('corpus: every record is parsed, normalised and reduced; ≥ 90% of state writes land on a resource path', { skip: existsSync(folder) ? false : `no corpus at ${folder}` }, () => {
+test('corpus: every record is parsed, normalised and reduced; ≥ 90% of state writes land on a resource path', () => {
   const counts = { records: 0, parseErrors: 0, rejected: 0, writes: 0, activityByDesign: 0, stateWrites: 0, onResourcePath: 0, rootToActivity: 0, ignored: 0 };
   const missed: string[] = [];
   for (const file of readdirSync(folder).filter((name) => name.endsWith('.json')).sort()) {

@@ -1,0 +1,42 @@
+// `gitrail blame <ref>`: a resource's canonical YAML with who last changed each line, when.
+import { findResource, findVersion } from '../../investigate/lookup.ts';
+import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
+import { renderBlame } from '../../investigate/render-blame.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { Command } from '../main.ts';
+
+export const BLAME_HELP = `usage: gitrail blame <ref> [--at T|COMMIT] [options]
+  The resource's canonical YAML with the commit, author and time that last changed each line.
+  <ref> is TYPE/NAME or TYPE NAME (deploy/web -n shop), aws SERVICE TYPE ID (aws iam role app),
+  custom SOURCE PATH, a resource key (prod:shop/deployment/web) or a repository path.
+  --at T|COMMIT          as it was at an instant (ISO-8601, 2h, yesterday, …) or a commit
+${COMMON_HELP}`;
+
+const OPTIONS = {
+  at: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  ...SCOPE_OPTIONS,
+  ...SOURCE_OPTIONS,
+  ...TERMINAL_OPTIONS,
+} as const;
+
+export function createBlameCommand(deps: { readonly now: () => number }): Command {
+  return async (args, io) => {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (values.help) {
+      io.stdout.write(`${BLAME_HELP}\n`);
+      return 0;
+    }
+    const scope = scopeFrom(values);
+    return withSession(io, values, async (source, output) => {
+      const resource = findResource(source, positionals, scope);
+      const version = await findVersion(source, resource, values.at, deps.now());
+      const lines = await source.reader.blame(resource.path, version.commit);
+      const header = output.palette.dim(`# ${resource.key} (${resource.path}) at ${version.commit.slice(0, 7)}`);
+      await output.write(`${header}\n${renderBlame(lines, output.palette, output.width)}`);
+      return 0;
+    });
+  };
+}
+
+export const blameCommand = createBlameCommand({ now: Date.now });

@@ -1,0 +1,76 @@
+// Where the investigator reads: a data folder (`<data>/index.db` opened read-only, never the
+// writer's lock, so it works while the daemon writes) or a plain clone (`--repo`), for which a
+// derived index is kept in `<gitdir>/gitrail-index.db` and caught up on each run.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Branch } from '../domain/change.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { IndexDb } from '../index/index-db.ts';
+import { IndexQueries } from '../index/queries.ts';
+import { catchUpIndex } from '../index/reindex.ts';
+import { runGit } from '../ledger/git-cli.ts';
+import { RepositoryReader } from '../ledger/reader.ts';
+
+export interface DataSource {
+  readonly gitdir: string;
+  readonly queries: IndexQueries;
+  readonly reader: RepositoryReader;
+  /** Each branch's head as the index knows it; reads at "now" use these. */
+  readonly heads: ReadonlyMap<Branch, string>;
+  close(): void;
+}
+
+export interface SourceOptions {
+  /** Data folder (default ./gitrail-data). */
+  readonly data?: string | undefined;
+  /** A clone of a gitrail repository; wins over `data`. */
+  readonly repo?: string | undefined;
+}
+
+const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
+
+function openDataFolder(dir: string): DataSource {
+  const gitdir = join(dir, 'repo.git');
+  const indexPath = join(dir, 'index.db');
+  if (!isDir(gitdir) || !existsSync(indexPath)) {
+    throw new NotFoundError(`no gitrail data folder at ${dir} (it needs repo.git and index.db): pass --data DIR, or --repo DIR for a clone`);
+  }
+  const index = new IndexDb(indexPath, { readOnly: true });
+  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), heads: index.heads(), close: () => index.close() };
+}
+
+function cloneGitdir(dir: string): string {
+  if (isDir(join(dir, '.git'))) return join(dir, '.git');
+  if (existsSync(join(dir, 'HEAD')) && isDir(join(dir, 'objects'))) return dir;
+  throw new NotFoundError(`${dir} is not a git repository (no .git folder): pass the folder of a clone of a gitrail repository`);
+}
+
+/** A clone's branches: origin's (fresh after `git fetch`) when present, else the local ones. */
+async function cloneRefs(gitdir: string): Promise<Map<Branch, string | null>> {
+  const branches: Branch[] = ['main', 'activity'];
+  const names = branches.flatMap((branch) => [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]);
+  const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(refname) %(objectname)', ...names]);
+  const found = new Map(stdout.toString('utf8').trim().split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
+  return new Map(branches.map((branch) => [branch, found.get(`refs/remotes/origin/${branch}`) ?? found.get(`refs/heads/${branch}`) ?? null]));
+}
+
+async function openClone(dir: string): Promise<DataSource> {
+  const gitdir = cloneGitdir(dir);
+  const refs = await cloneRefs(gitdir);
+  if (!refs.get('main')) throw new NotFoundError(`${dir} holds no gitrail history: it has neither a main nor an origin/main branch`);
+  const index = new IndexDb(join(gitdir, 'gitrail-index.db'));
+  try {
+    const added = await catchUpIndex(index, gitdir, refs);
+    // A clone has no changed-path commit-graph; blame and `git log -- path` need one to stay fast.
+    if (added > 0) await runGit(gitdir, ['commit-graph', 'write', '--reachable', '--changed-paths', '--split', '--no-progress']);
+  } catch (error) {
+    index.close();
+    throw error;
+  }
+  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), heads: index.heads(), close: () => index.close() };
+}
+
+export function openDataSource(options: SourceOptions): Promise<DataSource> {
+  if (options.repo !== undefined) return openClone(resolve(options.repo));
+  return Promise.resolve(openDataFolder(resolve(options.data ?? './gitrail-data')));
+}

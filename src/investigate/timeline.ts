@@ -1,0 +1,82 @@
+// The investigator's timeline: pages of changes from the index (newest first), each with the
+// file's text before and after, read from git in one batch per page. The index narrows by
+// branch, time, source and folder; the change filter decides the rest.
+import type { Branch } from '../domain/change.ts';
+import type { ChangeOp } from '../index/index-db.ts';
+import type { CommitRow } from '../index/queries.ts';
+import { readPatches, readTexts } from './git-batch.ts';
+import type { ChangeFilter } from './change-filter.ts';
+import type { DataSource } from './data-source.ts';
+
+export interface ChangeEntry {
+  readonly commit: CommitRow;
+  readonly path: string;
+  readonly op: ChangeOp;
+  /** The file's text before the change (null when it did not exist) and after (null when deleted). */
+  readonly before: string | null;
+  readonly after: string | null;
+  /** git's patch for the change (from `diff --git` on), when it was asked for. */
+  readonly patch: string | null;
+}
+
+export interface TimelineQuery {
+  /** One branch, or both when undefined (`--activity`). */
+  readonly branch?: Branch | undefined;
+  readonly since?: number | undefined;
+  readonly until?: number | undefined;
+  /** `Source:` trailer, exact or `prefix*`. */
+  readonly source?: string | undefined;
+  readonly filter: ChangeFilter;
+  /** At most this many changes in all. */
+  readonly limit?: number | undefined;
+  /** Also read git's patch of each change (the `diff` format). */
+  readonly withPatches?: boolean | undefined;
+}
+
+/** Loads the texts around each (commit, path) change in one `git cat-file --batch`. */
+export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ commit: CommitRow; path: string; op: ChangeOp; blob: string | null }>, withPatches = false): Promise<ChangeEntry[]> {
+  const names: string[] = [];
+  for (const { commit, path, blob } of changes) {
+    names.push(commit.parent ? `${commit.parent}:${path}` : '', blob ?? '');
+  }
+  const wanted = names.map((name, index) => ({ name, index })).filter(({ name }) => name !== '');
+  const [texts, patches] = await Promise.all([
+    readTexts(source.gitdir, wanted.map(({ name }) => name)),
+    withPatches ? readPatches(source.gitdir, changes.map(({ commit }) => commit.sha)) : Promise.resolve(new Map<string, string>()),
+  ]);
+  const byIndex = new Map(wanted.map(({ index }, at) => [index, texts[at] ?? null]));
+  return changes.map(({ commit, path, op }, i) => ({
+    commit,
+    path,
+    op,
+    before: byIndex.get(2 * i) ?? null,
+    after: op === 'D' ? null : (byIndex.get(2 * i + 1) ?? null),
+    patch: patches.get(`${commit.sha}\0${path}`) ?? null,
+  }));
+}
+
+/** Pages of matching changes, newest first, until the index is exhausted or `limit` is reached. */
+export async function* readTimeline(source: DataSource, query: TimelineQuery, pageSize = 200): AsyncGenerator<ChangeEntry[]> {
+  let cursor: string | null = null;
+  let remaining = query.limit ?? Number.POSITIVE_INFINITY;
+  const prefix = query.branch === 'main' ? query.filter.prefix : '';
+  do {
+    const page = source.queries.listCommits({
+      ...(query.branch ? { branch: query.branch } : {}),
+      ...(prefix ? { path: prefix } : {}),
+      ...(query.filter.author ? { author: query.filter.author } : {}),
+      ...(query.source ? { source: query.source } : {}),
+      ...(query.since !== undefined ? { since: query.since } : {}),
+      ...(query.until !== undefined ? { until: query.until } : {}),
+      limit: pageSize,
+      cursor,
+    });
+    cursor = page.next;
+    const kept = page.commits
+      .flatMap((commit) => commit.changes.map((change) => ({ commit, ...change })))
+      .filter(({ commit, path }) => query.filter.accepts(commit, path))
+      .slice(0, remaining);
+    remaining -= kept.length;
+    if (kept.length > 0) yield await loadEntries(source, kept, query.withPatches);
+  } while (cursor !== null && remaining > 0);
+}

@@ -1,0 +1,89 @@
+// The repository as it was at `at=`: a file's text, its blame, a folder's entries. A commit id
+// reads the git tree of that commit; an instant reads the index (the last change of each file
+// not after it), so "what did prod look like at 02:00?" never walks history.
+import type { Branch } from '../../domain/change.ts';
+import type { IndexQueries } from '../../index/queries.ts';
+import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
+import { blameChanges, type BlameCache } from './api-blame.ts';
+import type { At } from './api-params.ts';
+
+export interface FolderEntry {
+  readonly name: string;
+  readonly path: string;
+  readonly type: 'file' | 'folder';
+  /** For an instant: the commit that last changed the file before it. */
+  readonly sha?: string;
+  readonly time?: number;
+}
+
+export interface StateDeps {
+  readonly queries: IndexQueries;
+  readonly reader: RepositoryReader;
+}
+
+/** `activity/…` files live on the activity branch; every other path on main. */
+export function branchOfPath(path: string): Branch {
+  return path === 'activity' || path.startsWith('activity/') ? 'activity' : 'main';
+}
+
+/** The full commit id `at` names (the branch head when omitted), or null when it names none. */
+export async function commitOf(deps: StateDeps, at: At, branch: Branch): Promise<string | null> {
+  if (at.kind === 'head') return deps.reader.resolve(branch);
+  if (at.kind === 'sha') return deps.queries.getCommit(at.sha)?.sha ?? null;
+  return null;
+}
+
+/** A file's text and the commit it is read at, or null when it does not exist there. */
+export async function fileAt(deps: StateDeps, path: string, at: At): Promise<{ text: string; sha: string } | null> {
+  if (at.kind === 'time') {
+    const found = deps.queries.fileAt(path, at.time, branchOfPath(path));
+    if (!found?.blob) return null;
+    return { text: await deps.reader.readBlob(found.blob), sha: found.sha };
+  }
+  const sha = await commitOf(deps, at, branchOfPath(path));
+  if (!sha) return null;
+  const text = await deps.reader.readFile(sha, path);
+  return text === null ? null : { text, sha };
+}
+
+/**
+ * Blame of a file as it was at `at`, replayed from the index (api-blame.ts). For an instant,
+ * that is the file as of its last change not after it; for a commit, as of that commit.
+ */
+export async function blameAt(deps: StateDeps, path: string, at: At, cache?: BlameCache): Promise<{ sha: string; lines: BlameLine[] } | null> {
+  const branch = branchOfPath(path);
+  let upTo: { sha: string } | { time: number } | null = null;
+  if (at.kind === 'time') upTo = { time: at.time };
+  else if (at.kind === 'sha') {
+    const commit = deps.queries.getCommit(at.sha);
+    if (!commit || commit.branch !== branch) return null;
+    upTo = { sha: commit.sha };
+  }
+  return blameChanges(deps.reader, deps.queries.fileChanges(path, upTo, branch), path, cache);
+}
+
+/** The entries of a folder at `at`, folders first; null when the folder does not exist then. */
+export async function folderAt(deps: StateDeps, folder: string, at: At): Promise<FolderEntry[] | null> {
+  const prefix = folder === '' ? '' : `${folder}/`;
+  let entries: FolderEntry[];
+  if (at.kind === 'time') {
+    entries = deps.queries.folderAt(folder, at.time, branchOfPath(folder)).map((entry) => ({ ...entry, path: prefix + entry.name }));
+    if (entries.length === 0 && folder !== '') return null;
+  } else {
+    const sha = await commitOf(deps, at, branchOfPath(folder));
+    if (!sha) return folder === '' && at.kind === 'head' ? [] : null;
+    const tree = await deps.reader.listTree(sha, folder);
+    if (!tree) return null;
+    entries = tree.map((entry) => ({ name: entry.name, path: prefix + entry.name, type: entry.type }));
+  }
+  return entries.sort((a, b) => (a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type === 'folder' ? -1 : 1));
+}
+
+export function parentFolder(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '' : path.slice(0, slash);
+}
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,21 @@
+// Responding with a full viewer page: the layout around a body, with the signed-in user and
+// the live sources' states in the header.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { renderPage, renderProblem, type Html, type Section } from '../views/layout.ts';
+import type { ViewerContext, ViewerEnv } from './viewer.ts';
+
+export interface PageContent {
+  readonly title: string;
+  readonly section: Section;
+  readonly body: Html;
+  readonly styles?: readonly string[];
+}
+
+export function page(c: Context<ViewerEnv>, ctx: ViewerContext, content: PageContent, status: ContentfulStatusCode = 200) {
+  return c.html(renderPage({ ...content, user: c.get('user') ?? null, sources: ctx.deps.status() }), status);
+}
+
+export function problemPage(c: Context<ViewerEnv>, ctx: ViewerContext, status: ContentfulStatusCode, title: string, message: string) {
+  return c.html(renderProblem({ title, message, user: c.get('user') ?? null, sources: ctx.deps.status() }), status);
+}

@@ -1,0 +1,33 @@
+// The commit table shared by the timeline and the history pages: time, author, subject and
+// the changed paths, each linking to its commit or its file history.
+import { html } from 'hono/html';
+import type { CommitRow } from '../../index/queries.ts';
+import { commitHref, formatTime, isoTime, pathHref, shortSha } from './format.ts';
+import type { Html } from './layout.ts';
+
+const MAX_PATHS = 5;
+
+function renderPaths(commit: CommitRow): Html {
+  const shown = commit.changes.slice(0, MAX_PATHS);
+  const more = commit.changes.length - shown.length;
+  return html`<ul class="paths">${shown.map(
+    (change) => html`<li><span class="op op-${change.op}" title="${change.op === 'A' ? 'added' : change.op === 'D' ? 'deleted' : 'modified'}">${change.op}</span> <a href="${pathHref('history', change.path)}">${change.path}</a></li>`,
+  )}${more > 0 ? html`<li class="more">… and ${more} more</li>` : ''}</ul>`;
+}
+
+export function renderCommitTable(commits: readonly CommitRow[]): Html {
+  if (commits.length === 0) return html`<p class="empty" data-testid="no-commits">No commits match.</p>`;
+  return html`<table class="commits" data-testid="commits">
+<thead><tr><th>Time (UTC)</th><th>Author</th><th>Change</th><th>Paths</th></tr></thead>
+<tbody>
+${commits.map(
+  (commit) => html`<tr data-sha="${commit.sha}">
+<td class="time"><time datetime="${isoTime(commit.time)}">${formatTime(commit.time)}</time></td>
+<td class="author" title="${commit.author.email}">${commit.author.name}</td>
+<td class="subject"><a href="${commitHref(commit.sha)}">${commit.subject}</a> <code class="sha">${shortSha(commit.sha)}</code></td>
+<td>${renderPaths(commit)}</td>
+</tr>`,
+)}
+</tbody>
+</table>`;
+}
