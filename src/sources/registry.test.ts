@@ -10,7 +10,8 @@ import { Registry } from 'prom-client';
 import { IndexDb } from '../index/index-db.ts';
 import { createRedactor } from '../normalise/redact.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { buildLiveSources, checkLiveSources, LIVE_SOURCES, LiveSourcesConfig } from './registry.ts';
+import { checkLiveSources, LiveSourcesConfig } from './live-config.ts';
+import { buildLiveSources, LIVE_SOURCES } from './registry.ts';
 import type { SourceContext } from './source.ts';
 import { registerSourceMetrics } from './status-metrics.ts';
 
