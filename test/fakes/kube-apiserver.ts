@@ -246,6 +246,8 @@ export class FakeKubeApiServer {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
     const send = (type: string, object: KubeObject): void => {
+      // A stream ended by closeWatches() stays subscribed until its 'close' event.
+      if (res.writableEnded) return;
       if (this.#matchesField(object, query['fieldSelector'])) res.write(`${JSON.stringify({ type, object })}\n`);
     };
     const initial: Array<Pick<ChangeEntry, 'type' | 'object'>> = from === null
