@@ -60,7 +60,11 @@ export class DelayQueue<T> {
         this.#head += 1;
       }
       this.#taken += out.length;
-      if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      if (this.#head === this.#items.length) {
+        // Drained: drop the references to what was taken (a 50k-object list is no small thing).
+        this.#items = [];
+        this.#head = 0;
+      } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
         this.#items = this.#items.slice(this.#head);
         this.#head = 0;
       }
