@@ -72,6 +72,13 @@ test('gitrail.yaml sections build one source per cluster and per account and reg
   assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [] });
 });
 
+test('the example configuration is valid and builds its sources', () => {
+  const text = readFileSync(join(here, '..', '..', 'examples', 'live-sources.gitrail.yaml'), 'utf8');
+  const config = LiveSourcesConfig.parse(loadYaml(text));
+  assert.deepEqual(checkLiveSources(config), []);
+  assert.equal(buildLiveSources(config, { redact }).length, 2 + 3 + 1 + 4);
+});
+
 test('bad sections get errors naming the key and the reason', () => {
   const result = LiveSourcesConfig.safeParse({
     kubernetes: [{ name: 'a', resync: 'every day' }, { name: 'b', inCluster: true, context: 'x' }],
