@@ -168,3 +168,25 @@ test('a change the audit source already committed is not committed again when th
   ]);
   assert.ok(!harness.outcomes.includes('late'), 'nothing was recorded as late either');
 });
+
+test('an object the audit source records while a resync list waits out the delay is not deleted by that resync', async (t) => {
+  const fake = await startFake(t);
+  fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
+  const harness = await openHarness(t);
+  const source = watchSource(fake, { attributionDelay: '500ms', events: { enabled: false } });
+  harness.start(source);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  await source.settled();
+
+  const watches = fake.watchesStarted;
+  await source.resync();
+  await fake.waitForWatchesStarted(watches + 1);
+  // Listed already; created now, and committed by the audit source before the list's reconcile runs.
+  const created = fake.create(configMap('fresh', { new: 'yes' }), 'kubectl-create');
+  await postAudit(harness, { ...auditEvent('create', 'dana', 'fresh', created), objectRef: { resource: 'configmaps', namespace: 'default', name: 'fresh', apiVersion: 'v1' } });
+  await source.settled();
+  assert.deepEqual(harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`), [
+    'observe configmaps default/app by kubectl-client-side-apply',
+    'create configmaps default/fresh by dana',
+  ]);
+});

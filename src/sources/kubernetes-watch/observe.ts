@@ -149,26 +149,36 @@ export function observeDeletion(type: ResourceType, object: Record<string, unkno
   return records.length > 0 ? records : { skipped: 'absent' };
 }
 
+/** What a complete list of one collection showed, and how far the repository was recorded when it completed. */
+export interface CompleteList {
+  /** The listed paths. */
+  readonly present: ReadonlySet<string>;
+  readonly resourceVersion: string;
+  readonly at: number;
+  /** RecordedState.lastSeq() when the list completed. */
+  readonly recordedUpTo: number;
+}
+
 /**
- * Files of one collection that a complete list no longer shows (`present` holds the listed
- * paths): each is deleted, authored by a delete fact when one exists.
+ * Files of one collection that a complete list no longer shows: each is deleted, authored by
+ * a delete fact when one exists. A file recorded after the list completed (by the audit
+ * source, while the list waited out the attribution delay) is left alone: the list could not
+ * have shown it; the next resync judges it.
  */
 export function reconcileDeletions(
   scope: { readonly prefix: string; readonly type: Pick<ResourceType, 'group' | 'resource'>; readonly includes: (path: string) => boolean },
-  present: ReadonlySet<string>,
-  listVersion: string,
-  observedAt: number,
+  list: CompleteList,
   options: ObserveOptions,
 ): ChangeRecord[] {
   const out: ChangeRecord[] = [];
-  for (const path of options.state.liveFilesUnder(scope.prefix)) {
+  for (const { path, seq } of options.state.liveFilesUnder(scope.prefix)) {
     if (!scope.includes(path) || path.endsWith('.status.yaml')) continue;
-    if (present.has(path)) continue;
+    if (list.present.has(path) || seq > list.recordedUpTo) continue;
     const parts = path.split('/');
     const file = parts.at(-1) as string;
     const namespace = parts[2] === 'namespaces' ? unescapeSegment(parts[3] as string) : undefined;
     const id: ObjectIdentity = { path, name: nameFromFileName(file), namespace, uid: undefined, resourceVersion: undefined };
-    out.push(...deletion(options, { type: scope.type, id, eventId: `resync@${listVersion}`, time: observedAt, foundBy: 'resync' }));
+    out.push(...deletion(options, { type: scope.type, id, eventId: `resync@${list.resourceVersion}`, time: list.at, foundBy: 'resync' }));
   }
   return out;
 }

@@ -8,12 +8,19 @@ export class RecordedState {
   readonly #index: IndexDb;
   readonly #latest: StatementSync;
   readonly #under: StatementSync;
+  readonly #lastSeq: StatementSync;
 
   constructor(index: IndexDb) {
     this.#index = index;
     // The changes table holds every version of a path; the highest seq is the current one.
     this.#latest = index.db.prepare('SELECT op, blob FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
     this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? GROUP BY path');
+    this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
+  }
+
+  /** How far the repository has been recorded: the sequence number of the newest commit in the index. */
+  lastSeq(): number {
+    return (this.#lastSeq.get() as { seq: number }).seq;
   }
 
   /** The blob the file has now, or null when it does not exist (never written, or deleted). */
@@ -27,9 +34,9 @@ export class RecordedState {
     return this.#index.lastTime(path);
   }
 
-  /** Every existing file whose path starts with `prefix`. */
-  liveFilesUnder(prefix: string): string[] {
-    const rows = this.#under.all(prefix, `${prefix}\uffff`) as Array<{ path: string; op: string }>;
-    return rows.filter((row) => row.op !== 'D').map((row) => row.path);
+  /** Every existing file whose path starts with `prefix`, with the sequence number of its last change. */
+  liveFilesUnder(prefix: string): Array<{ path: string; seq: number }> {
+    const rows = this.#under.all(prefix, `${prefix}\uffff`) as Array<{ path: string; op: string; seq: number }>;
+    return rows.filter((row) => row.op !== 'D').map(({ path, seq }) => ({ path, seq }));
   }
 }

@@ -7,15 +7,15 @@ import { eventKey } from '../../index/index-db.ts';
 import type { PlannedCollection } from './collections.ts';
 import { reconcileScope } from './collections.ts';
 import { normaliseKubernetesEvent, type EventRules } from './kube-events.ts';
-import { identify, observeDeletion, observeObject, reconcileDeletions, type ObserveOptions, type Skipped } from './observe.ts';
+import { identify, observeDeletion, observeObject, reconcileDeletions, type CompleteList, type ObserveOptions, type Skipped } from './observe.ts';
 import type { KubeObject } from './reflector.ts';
 
 export type Sighting =
   | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly via: 'list' | 'watch'; readonly at: number }
   | { readonly kind: 'deleted'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly at: number }
   | { readonly kind: 'event'; readonly object: KubeObject; readonly at: number }
-  /** A complete list of `collection` showed exactly `present`: what else the repository holds was deleted. */
-  | { readonly kind: 'reconcile'; readonly collection: PlannedCollection; readonly present: ReadonlySet<string>; readonly version: string; readonly at: number };
+  /** A complete list of `collection`: what else the repository holds (recorded before it) was deleted. */
+  | { readonly kind: 'reconcile'; readonly collection: PlannedCollection; readonly list: CompleteList; readonly at: number };
 
 export interface SightingRules {
   readonly cluster: string;
@@ -63,7 +63,7 @@ export class SightingRecorder {
         }
         case 'reconcile': {
           const scope = reconcileScope(this.#rules.cluster, sighting.collection, this.#rules.includesNamespace);
-          const records = reconcileDeletions(scope, sighting.present, sighting.version, sighting.at, this.#options);
+          const records = reconcileDeletions(scope, sighting.list, this.#options);
           for (const record of records) this.#seen.delete(record.path);
           return records;
         }

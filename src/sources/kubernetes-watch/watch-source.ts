@@ -48,6 +48,8 @@ export class KubernetesWatchSource implements Source {
   readonly #deps: KubernetesWatchDeps;
   readonly #health: HealthBoard;
   readonly #running = new Map<string, Running>();
+  /** Reflectors of resources no longer served, stopping. */
+  readonly #retired: Array<Promise<void>> = [];
   readonly #rules: SightingRules;
   readonly #includesNamespace: (namespace: string) => boolean;
   readonly #waiters = new Set<() => void>();
@@ -55,6 +57,7 @@ export class KubernetesWatchSource implements Source {
   #ctx: SourceContext | undefined;
   #api: KubeApi | undefined;
   #queue: DelayQueue<Sighting> | undefined;
+  #recorded: RecordedState | undefined;
 
   constructor(config: KubernetesWatchConfig, deps: KubernetesWatchDeps) {
     this.id = `kubernetes/${config.name}`;
@@ -110,7 +113,7 @@ export class KubernetesWatchSource implements Source {
       await this.#drain(ctx);
       await schedule.idle();
     }
-    await Promise.all([...this.#running.values()].map((running) => running.done));
+    await Promise.all([...this.#running.values()].map((running) => running.done).concat(this.#retired));
     this.#health.stop();
     this.#changed();
   }
@@ -146,6 +149,7 @@ export class KubernetesWatchSource implements Source {
     for (const [key, running] of this.#running) {
       if (keys.has(key)) continue;
       running.stop.abort();
+      this.#retired.push(running.done);
       this.#running.delete(key);
       this.#health.remove(collectionName(running.reflector.collection));
       ctx.log.info({ collection: collectionName(running.reflector.collection) }, 'resource no longer served; watch stopped');
@@ -174,7 +178,10 @@ export class KubernetesWatchSource implements Source {
           present.add(id.path);
           queue.push({ kind: 'object', collection, object, via: 'list', at }, at);
         }
-        if (collection.role === 'state') queue.push({ kind: 'reconcile', collection, present, version, at }, at);
+        if (collection.role === 'state') {
+          const list = { present, resourceVersion: version, at, recordedUpTo: this.#state(ctx).lastSeq() };
+          queue.push({ kind: 'reconcile', collection, list, at }, at);
+        }
         running.listed = true;
         this.#changed();
       },
@@ -223,13 +230,18 @@ export class KubernetesWatchSource implements Source {
     this.#changed();
   }
 
+  #state(ctx: SourceContext): RecordedState {
+    this.#recorded ??= new RecordedState(ctx.index);
+    return this.#recorded;
+  }
+
   #observeOptions(ctx: SourceContext): ObserveOptions {
     return {
       cluster: this.#config.name,
       redact: this.#deps.redact,
       attributionWindowMs: this.#config.attributionWindow,
       index: ctx.index,
-      state: new RecordedState(ctx.index),
+      state: this.#state(ctx),
       ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}),
       ...(this.#deps.noiseRules ? { noiseRules: this.#deps.noiseRules } : {}),
     };
