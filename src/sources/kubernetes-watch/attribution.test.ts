@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import type { AttributionFact } from '../../domain/change.ts';
 import { createRedactor } from '../../normalise/redact.ts';
 import { normaliseAuditEvent } from '../kubernetes-audit/normalise.ts';
-import { configMap, startFake, trailer, watchSource } from '../../../test/helpers/kube-fixtures.ts';
+import { configMap, startFake, trailer, waitForStatus, watchSource } from '../../../test/helpers/kube-fixtures.ts';
+import { git } from '../../../test/helpers/git.ts';
 import { openHarness, type Harness } from '../../../test/helpers/source-harness.ts';
 import type { KubeObject } from '../../../test/fakes/kube-apiserver.ts';
 
@@ -189,4 +190,32 @@ test('an object the audit source records while a resync list waits out the delay
     'observe configmaps default/app by kubectl-client-side-apply',
     'create configmaps default/fresh by dana',
   ]);
+});
+
+test('what a list showed never replaces a newer state the audit source recorded after the list', async (t) => {
+  const fake = await startFake(t);
+  fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
+  const harness = await openHarness(t);
+  const source = watchSource(fake, { attributionDelay: '500ms', events: { enabled: false }, resources: { include: ['core/configmaps'] } });
+  harness.start(source);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  await source.settled();
+
+  // The watch is down; a change only a list will see.
+  fake.failRequests(1_000, (request) => request.watch);
+  fake.closeWatches();
+  await waitForStatus(source, (status) => status.state === 'failing');
+  fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } }, 'kubectl-edit');
+  await source.resync();
+  await waitForStatus(source, (status) => status.state === 'up');
+  // Listed (green), waiting out the delay; meanwhile a newer change is audited and committed.
+  const red = fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'red' } }, 'kubectl-edit');
+  await postAudit(harness, auditEvent('patch', 'erin', 'app', red));
+  fake.clearFailures();
+  await source.settled();
+  assert.deepEqual(harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`), [
+    'observe configmaps default/app by kubectl-client-side-apply',
+    'patch configmaps default/app by erin',
+  ]);
+  assert.match(git(harness.gitdir, 'show', 'main:kubernetes/test/namespaces/default/core/configmaps/app.yaml'), /mode: red/);
 });

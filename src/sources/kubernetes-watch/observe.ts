@@ -83,14 +83,19 @@ function findFact(options: ObserveOptions, id: ObjectIdentity, observedAt: numbe
   return fact;
 }
 
+/** How an object was seen: a watch event, or an item of a list that completed when the repository was recorded up to `recordedUpTo`. */
+export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly recordedUpTo: number };
+
 /**
- * An object seen by a list (`via: 'list'`) or a watch event. A watch event happened when it
- * arrived; a listed object changed at its newest field manager's time, but never before the
- * last recorded change of its file (a list shows the current state).
+ * An object seen by a list or a watch event. A watch event happened when it arrived; a
+ * listed object changed at its newest field manager's time, but never before the last
+ * recorded change of its file (a list shows the current state). A list item never replaces
+ * a state recorded after the list completed (the watch brings anything newer).
  */
-export function observeObject(type: ResourceType, object: Record<string, unknown>, via: 'list' | 'watch', observedAt: number, options: ObserveOptions): Observed {
+export function observeObject(type: ResourceType, object: Record<string, unknown>, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
   const id = identify(options.cluster, type, object);
   if (!id) return { rejected: `${type.kind} without metadata.name` };
+  if (seen.via === 'list' && options.state.lastChangeSeq(id.path) > seen.recordedUpTo) return { skipped: 'unchanged' };
   const fact = findFact(options, id, observedAt, false);
   const result = normaliseObjectSnapshot(object, {
     cluster: options.cluster,
@@ -101,13 +106,13 @@ export function observeObject(type: ResourceType, object: Record<string, unknown
     ...(options.sensitiveKeys ? { sensitiveKeys: options.sensitiveKeys } : {}),
     ...(options.noiseRules ? { noiseRules: options.noiseRules } : {}),
     ...(fact ? { attribution: { actor: fact.actor, attribution: 'correlated' as const, time: fact.time, trailers: factTrailers(fact), verb: fact.verb } } : {}),
-    ...(via === 'watch' ? { time: observedAt } : {}),
+    ...(seen.via === 'watch' ? { time: observedAt } : {}),
   });
   if (result.kind !== 'changes') return { rejected: result.reason };
   const record = result.changes[0] as ChangeRecord;
   if (record.update.kind !== 'put') return { rejected: 'snapshot without a document' };
   if (renderBlob(record.update.doc).oid === options.state.currentBlob(record.path)) return { skipped: 'unchanged' };
-  if (via === 'watch' || fact) return { record };
+  if (seen.via === 'watch' || fact) return { record };
   return { record: { ...record, time: Math.max(record.time, options.state.lastTime(record.path) ?? record.time) } };
 }
 

@@ -13,7 +13,7 @@ export class RecordedState {
   constructor(index: IndexDb) {
     this.#index = index;
     // The changes table holds every version of a path; the highest seq is the current one.
-    this.#latest = index.db.prepare('SELECT op, blob FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
+    this.#latest = index.db.prepare('SELECT op, blob, seq FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
     this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? GROUP BY path');
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
   }
@@ -27,6 +27,11 @@ export class RecordedState {
   currentBlob(path: string): string | null {
     const row = this.#latest.get(path) as { op: string; blob: string | null } | undefined;
     return row && row.op !== 'D' ? row.blob : null;
+  }
+
+  /** The sequence number of the file's last recorded change (also a deletion), 0 when never recorded. */
+  lastChangeSeq(path: string): number {
+    return (this.#latest.get(path) as { seq: number } | undefined)?.seq ?? 0;
   }
 
   /** The author time of the last recorded change of the file. */

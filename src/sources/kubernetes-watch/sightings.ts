@@ -7,11 +7,11 @@ import { eventKey } from '../../index/index-db.ts';
 import type { PlannedCollection } from './collections.ts';
 import { reconcileScope } from './collections.ts';
 import { normaliseKubernetesEvent, type EventRules } from './kube-events.ts';
-import { identify, observeDeletion, observeObject, reconcileDeletions, type CompleteList, type ObserveOptions, type Skipped } from './observe.ts';
+import { identify, observeDeletion, observeObject, reconcileDeletions, type CompleteList, type ObserveOptions, type Seen, type Skipped } from './observe.ts';
 import type { KubeObject } from './reflector.ts';
 
 export type Sighting =
-  | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly via: 'list' | 'watch'; readonly at: number }
+  | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly seen: Seen; readonly at: number }
   | { readonly kind: 'deleted'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly at: number }
   | { readonly kind: 'event'; readonly object: KubeObject; readonly at: number }
   /** A complete list of `collection`: what else the repository holds (recorded before it) was deleted. */
@@ -78,7 +78,7 @@ export class SightingRecorder {
     const id = identify(this.#rules.cluster, sighting.collection.type, sighting.object);
     const version = id?.uid && id.resourceVersion ? `${id.uid}@${id.resourceVersion}` : undefined;
     if (id && version && this.#seen.get(id.path) === version) return this.#skip({ skipped: 'unchanged' });
-    const result = observeObject(sighting.collection.type, sighting.object, sighting.via, sighting.at, this.#options);
+    const result = observeObject(sighting.collection.type, sighting.object, sighting.seen, sighting.at, this.#options);
     if (id && version) this.#seen.set(id.path, version);
     return 'record' in result ? [result.record] : this.#skip(result);
   }

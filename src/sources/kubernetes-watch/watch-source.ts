@@ -167,6 +167,7 @@ export class KubernetesWatchSource implements Source {
     const reflector = new Reflector(this.#api as KubeApi, collection, {
       listed: (items, version) => {
         const at = this.#now();
+        const recordedUpTo = this.#state(ctx).lastSeq();
         const present = new Set<string>();
         for (const object of items) {
           if (collection.role === 'events') {
@@ -176,10 +177,10 @@ export class KubernetesWatchSource implements Source {
           const id = identify(this.#config.name, collection.type, object);
           if (!id || !this.#inNamespaces(collection, object)) continue;
           present.add(id.path);
-          queue.push({ kind: 'object', collection, object, via: 'list', at }, at);
+          queue.push({ kind: 'object', collection, object, seen: { via: 'list', recordedUpTo }, at }, at);
         }
         if (collection.role === 'state') {
-          const list = { present, resourceVersion: version, at, recordedUpTo: this.#state(ctx).lastSeq() };
+          const list = { present, resourceVersion: version, at, recordedUpTo };
           queue.push({ kind: 'reconcile', collection, list, at }, at);
         }
         running.listed = true;
@@ -191,7 +192,7 @@ export class KubernetesWatchSource implements Source {
         if (collection.role === 'events') {
           if (type !== 'DELETED') queue.push({ kind: 'event', object, at }, at);
         } else if (type === 'DELETED') queue.push({ kind: 'deleted', collection, object, at }, at);
-        else queue.push({ kind: 'object', collection, object, via: 'watch', at }, at);
+        else queue.push({ kind: 'object', collection, object, seen: { via: 'watch' }, at }, at);
       },
       healthy: () => this.#health.ok(name),
       watching: () => {
