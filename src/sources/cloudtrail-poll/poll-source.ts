@@ -83,6 +83,8 @@ export class CloudTrailPollSource implements Source {
     this.#health.begin('poll');
     this.#client = new CloudTrailClient({
       region: this.#target.region,
+      // A request that hangs must fail (and be retried) rather than stall the source.
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
       ...(this.#config.profile ? { profile: this.#config.profile } : {}),
       ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),
       ...this.#deps.clientConfig,

@@ -81,6 +81,8 @@ export class CloudTrailS3Source implements Source {
     this.#health.begin('read');
     this.#client = new S3Client({
       region: this.#config.bucketRegion,
+      // A request that hangs must fail (and be retried) rather than stall the source.
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
       forcePathStyle: this.#config.forcePathStyle,
       ...(this.#config.profile ? { profile: this.#config.profile } : {}),
       ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),

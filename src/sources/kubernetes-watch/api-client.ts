@@ -19,6 +19,9 @@ export class KubernetesApiError extends GitrailError {
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
+/** A GET (one list page, one discovery document) that takes longer has hung: it fails and is retried. */
+const GET_TIMEOUT_MS = 60_000;
+
 export type WatchEnd =
   | { readonly kind: 'closed' }
   | { readonly kind: 'timeout' }
@@ -71,7 +74,7 @@ export class KubeApi {
     const url = new URL(this.server + withQuery(path, query));
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = send(url, { ...options, method: 'GET', headers: { ...options.headers, Accept: 'application/json' }, signal }, (res) => {
+      const req = send(url, { ...options, method: 'GET', headers: { ...options.headers, Accept: 'application/json' }, signal: AbortSignal.any([signal, AbortSignal.timeout(GET_TIMEOUT_MS)]) }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
