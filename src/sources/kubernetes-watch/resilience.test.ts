@@ -127,3 +127,29 @@ test('a restart finds what changed while gitrail was down; resyncs and restarts 
   assert.equal(new Set(harness.commits.map((commit) => `${trailer(commit, 'Event-ID')} ${commit.changes[0]?.path}`)).size, 6);
   fsckStrict(harness.gitdir);
 });
+
+test('a watch resumes from the last bookmark, so a compaction of older history costs no re-list', async (t) => {
+  const fake = await startFake(t);
+  fake.create(configMap('app', { mode: 'blue' }));
+  const harness = await openHarness(t);
+  const source = watchSource(fake, { resources: { include: ['core/configmaps'] }, events: { enabled: false } });
+  harness.start(source);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  await source.settled();
+  const watch = fake.requests.findLast((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === 'true');
+  assert.equal(watch?.query['allowWatchBookmarks'], 'true');
+
+  // Other resources move the resourceVersion on; the bookmark tells the configmaps watch.
+  fake.create(deployment('web', 1));
+  fake.sendBookmarks();
+  const bookmarked = String(fake.store.resourceVersion);
+  const lists = () => fake.requests.filter((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === undefined).length;
+  const listsBefore = lists();
+  const started = fake.watchesStarted;
+  fake.store.compact();
+  fake.closeWatches();
+  await fake.waitForWatchesStarted(started + 1);
+  const resumed = fake.requests.findLast((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === 'true');
+  assert.equal(resumed?.query['resourceVersion'], bookmarked);
+  assert.equal(lists(), listsBefore, 'no re-list was needed');
+});
