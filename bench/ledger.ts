@@ -16,6 +16,7 @@ export interface LedgerFigures {
   readonly commitP99Ms: number;
   readonly peakRssMb: number;
   readonly repoMb: number;
+  readonly maintenanceSeconds: number;
   readonly fastImportRepoMb: number;
   readonly gitLogPathMs: number | null;
   readonly gitBlameMs: number | null;
@@ -70,6 +71,7 @@ function measure(name: string, work: string, inputs: readonly string[], events: 
     commitP99Ms: ours.commitP99Ms,
     peakRssMb: ours.peakRssMb,
     repoMb: ours.repoMb,
+    maintenanceSeconds: ours.maintenanceSeconds,
     fastImportRepoMb: reference.repoMb,
     gitLogPathMs: hotPath ? medianMs(() => git('log', '--format=%h', 'main', '--', hotPath)) : null,
     gitBlameMs: hotPath ? medianMs(() => git('blame', 'main', '--', hotPath)) : null,

@@ -38,6 +38,8 @@ export interface IngestResult {
   readonly summary: IngestSummary;
   /** Files that could not be read at all. */
   readonly unreadable: number;
+  /** Milliseconds until every change was committed, and then for closing (repository maintenance). */
+  readonly millis: { readonly committing: number; readonly closing: number };
 }
 
 export function emptySummary(): IngestSummary {
@@ -45,6 +47,7 @@ export function emptySummary(): IngestSummary {
 }
 
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
+  const started = performance.now();
   const { files, unreadable: missing } = listInputFiles(options.paths);
   for (const problem of missing) options.onProblem(problem.path, null, problem.reason);
   const ledger = await Ledger.open({ dataDir: options.dataDir, ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
@@ -91,9 +94,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       worker.postMessage('ack');
       options.onProgress?.(summary, file);
     }
-  } finally {
+    await ledger.flush();
+  } catch (error) {
     await worker.terminate();
     await ledger.close();
+    throw error;
   }
-  return { summary, unreadable };
+  await worker.terminate();
+  const committed = performance.now();
+  await ledger.close();
+  return { summary, unreadable, millis: { committing: committed - started, closing: performance.now() - committed } };
 }

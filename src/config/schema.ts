@@ -1,0 +1,161 @@
+// The whole of gitrail.yaml as one zod schema: types, defaults, descriptions and validation
+// come from here, and gitrail.schema.json is generated from it. Sections owned by plugins are
+// composed from their own schemas. Secrets are never values here, only {env} / {file} refs.
+import { z } from 'zod';
+import { SecretRef } from './secret-ref.ts';
+import { DEFAULT_SENSITIVE_KEYS } from '../normalise/redact.ts';
+import { ViewerConfig } from '../server/viewer-config.ts';
+import { KubernetesWatchConfig } from '../sources/kubernetes-watch/config.ts';
+import { CloudTrailPollConfig } from '../sources/cloudtrail-poll/config.ts';
+import { NotifyConfig } from '../notify/config.ts';
+import { MirrorConfig } from '../mirror/config.ts';
+
+const MiB = 1024 * 1024;
+
+/** A name used in a URL, a path segment and a metric label: cluster names, generic source names. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const Name = z.string().regex(NAME_PATTERN, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** `host:port`, `[ipv6]:port`; port 0 picks a free port. */
+export const LISTEN_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
+
+/** `group/resource` as in RBAC rules, `core` for the legacy group (`apps/deployments`, `core/configmaps`), or `*`. */
+const GroupResource = z.string().regex(/^(\*|[a-z0-9.-]+\/[a-z0-9.-]+)$/, 'must be <group>/<resource> (core for the legacy group) or *');
+
+function routeShape(maxBodyBytes: number) {
+  return {
+    enabled: z.boolean().default(true).describe('whether the route is served (404 when off)'),
+    tokens: z
+      .array(SecretRef)
+      .default([])
+      .describe('bearer tokens this route accepts besides GITRAIL_INGEST_TOKEN; with neither, the installation token in <data>/keys/ingest-token'),
+    maxBodyBytes: z.number().int().min(1024).default(maxBodyBytes).describe('largest request body accepted; larger bodies get 413'),
+  };
+}
+
+const names = (what: string) => z.array(Name).default([]).describe(`${what} accepted in the URL; empty accepts any`);
+
+export const IntakeConfig = z
+  .object({
+    kubernetesAudit: z
+      .object({ ...routeShape(32 * MiB), clusters: names('cluster names') })
+      .strict()
+      .prefault({})
+      .describe('POST /ingest/kubernetes/{cluster}/audit: the kube-apiserver audit webhook backend (EventList)'),
+    kubernetesAdmission: z
+      .object({ ...routeShape(8 * MiB), clusters: names('cluster names') })
+      .strict()
+      .prefault({})
+      .describe('POST /ingest/kubernetes/{cluster}/admission: a validating admission webhook (AdmissionReview v1), recorded as attribution only'),
+    cloudtrail: z
+      .object(routeShape(16 * MiB))
+      .strict()
+      .prefault({})
+      .describe('POST /ingest/cloudtrail: CloudTrail records ({"Records":[…]}, one record, or an EventBridge event)'),
+    events: z
+      .object({ ...routeShape(16 * MiB), sources: names('source names') })
+      .strict()
+      .prefault({})
+      .describe('POST /ingest/events/{source}: generic change events (JSON array or NDJSON), written under custom/{source}/'),
+  })
+  .strict()
+  .describe('the HTTP intake routes and their tokens');
+
+export const Config = z
+  .object({
+    data: z.string().min(1).default('./gitrail-data').describe('data folder: repo.git, index.db, journal/, keys/ (overridden by --data or GITRAIL_DATA)'),
+    listen: z
+      .string()
+      .regex(LISTEN_PATTERN, 'must be host:port')
+      .default('127.0.0.1:8080')
+      .describe('address the HTTP server listens on, host:port (overridden by --listen or GITRAIL_LISTEN)'),
+    tls: z
+      .object({
+        certFile: z.string().min(1).describe('PEM certificate chain file'),
+        keyFile: z.string().min(1).describe('PEM private key file'),
+      })
+      .strict()
+      .optional()
+      .describe('serve HTTPS instead of HTTP (admission webhooks require it)'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('lowest level logged (overridden by GITRAIL_LOG_LEVEL)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('logging (JSON lines on stdout)'),
+    committer: z
+      .object({
+        name: z.string().min(1).default('gitrail').describe('committer name'),
+        email: z.string().min(1).default('gitrail@localhost').describe('committer email'),
+      })
+      .strict()
+      .prefault({})
+      .describe('the git committer of every commit (the author is always the actor)'),
+    redaction: z
+      .object({
+        keyFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('file holding the secret-hashing key (≥ 16 bytes); default <data>/keys/redaction.key, created on first start'),
+        sensitiveKeys: z
+          .array(z.string().min(1))
+          .default([...DEFAULT_SENSITIVE_KEYS])
+          .describe('key names (case-insensitive) whose values are hashed wherever they appear'),
+      })
+      .strict()
+      .prefault({})
+      .describe('how secret values are kept out of the repository'),
+    noise: z
+      .object({
+        keepStatus: z.array(GroupResource).default([]).describe('Kubernetes resources whose status is kept, in a sibling <name>.status.yaml'),
+        dropFields: z
+          .record(GroupResource, z.array(z.string().min(1)))
+          .default({})
+          .describe('per resource (or * for all), dotted field paths removed before writing; \\. escapes a dot in a key'),
+      })
+      .strict()
+      .prefault({})
+      .describe('fields that change without anyone changing the configuration'),
+    intake: IntakeConfig.prefault({}),
+    journal: z
+      .object({
+        segmentBytes: z.number().int().min(64 * 1024).default(64 * MiB).describe('size at which the journal starts a new segment file'),
+        maxBytes: z
+          .number()
+          .int()
+          .min(MiB)
+          .default(1024 * MiB)
+          .describe('backlog not yet committed above which intake answers 503 (senders retry)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('the durable intake journal (<data>/journal/)'),
+    drain: z
+      .object({
+        maxChangesPerFlush: z.number().int().min(1).default(2000).describe('changes applied before the ledger writes a pack and moves the refs'),
+        flushIntervalMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(200)
+          .describe('least time between two flushes while events trickle in (bounds the number of packs written)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('how the journal is drained into the repository'),
+    shutdownTimeoutMs: z.number().int().min(0).default(30_000).describe('how long a graceful shutdown may take to drain the journal before exiting anyway'),
+    viewer: ViewerConfig.prefault({}),
+    kubernetes: z.array(KubernetesWatchConfig).default([]).describe('Kubernetes clusters to list and watch'),
+    cloudtrail: z.array(CloudTrailPollConfig).default([]).describe('AWS accounts whose CloudTrail event history is polled'),
+    notify: NotifyConfig.prefault({}),
+    mirrors: z.array(MirrorConfig).default([]).describe('git remotes the repository is pushed to'),
+  })
+  .strict()
+  .describe('gitrail.yaml: the configuration of a gitrail installation');
+
+export type Config = z.infer<typeof Config>;
+export type IntakeConfig = z.infer<typeof IntakeConfig>;
+export type IntakeRoute = keyof IntakeConfig;
+export const INTAKE_ROUTES: readonly IntakeRoute[] = ['kubernetesAudit', 'kubernetesAdmission', 'cloudtrail', 'events'];

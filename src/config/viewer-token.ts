@@ -1,0 +1,19 @@
+// Readers of the viewer always authenticate. When nothing is configured for them (no viewer
+// token, no trusted proxy, no GITRAIL_VIEW_TOKEN), the installation view token, created on
+// first start in <data>/keys/view-token, stands in for GITRAIL_VIEW_TOKEN.
+import { join } from 'node:path';
+import { readOrCreateToken } from './intake-tokens.ts';
+import type { Config } from './schema.ts';
+
+export const VIEW_TOKEN_ENV = 'GITRAIL_VIEW_TOKEN';
+
+export function hasViewerAuth(config: Config, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env[VIEW_TOKEN_ENV]) || config.viewer.tokens.length > 0 || config.viewer.trustedProxy !== undefined;
+}
+
+/** The environment the viewer is built with, and the installation token's file when it is used. */
+export function viewerEnvironment(config: Config, env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; installationTokenFile: string | null } {
+  if (hasViewerAuth(config, env)) return { env, installationTokenFile: null };
+  const file = join(config.data, 'keys', 'view-token');
+  return { env: { ...env, [VIEW_TOKEN_ENV]: readOrCreateToken(file) }, installationTokenFile: file };
+}

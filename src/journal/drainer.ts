@@ -1,0 +1,166 @@
+// The drainer, the only caller of the Ledger: applies journal batches in order, records facts,
+// flushes (pack + refs + index), then advances the journal checkpoint. A crash replays from the
+// checkpoint; the ledger's dedupe on (source, Event-ID, path) makes replay commit nothing twice.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { GitrailMetrics } from '../metrics/metrics.ts';
+import type { Journal, JournalEntry } from './journal.ts';
+
+export interface DrainerOptions {
+  readonly journal: Journal;
+  readonly ledger: Ledger;
+  readonly metrics: GitrailMetrics;
+  readonly log: Logger;
+  /** Flush once this many changes are applied and not yet flushed. */
+  readonly maxChangesPerFlush: number;
+  /** Least time between two flushes while events trickle in. */
+  readonly flushIntervalMs: number;
+  readonly now?: () => number;
+}
+
+const READ_ENTRIES = 256;
+const READ_BYTES = 4 * 1024 * 1024;
+/** Longest stretch of applying changes before the HTTP server gets a turn of the event loop. */
+const SLICE_MS = 8;
+
+function timer(ms: number): { promise: Promise<void>; cancel: () => void } {
+  let handle: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    handle = setTimeout(resolve, Math.max(0, ms));
+  });
+  return { promise, cancel: () => clearTimeout(handle) };
+}
+
+interface Waiter {
+  readonly seq: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class Drainer {
+  readonly #options: DrainerOptions;
+  readonly #now: () => number;
+  readonly #waiters: Waiter[] = [];
+  #stopping = false;
+  #wakeStop: () => void = () => undefined;
+  readonly #stopped: Promise<void>;
+  #failure: unknown = null;
+  #sliceStart = performance.now();
+
+  constructor(options: DrainerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#stopped = new Promise((resolve) => {
+      this.#wakeStop = resolve;
+    });
+  }
+
+  /** The error that stopped the drainer, or null. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  /** Resolves once every journal entry up to `seq` is committed. */
+  whenCommitted(seq: number): Promise<void> {
+    if (seq <= this.#options.journal.checkpointed) return Promise.resolve();
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
+  }
+
+  /** Asks run() to return once everything durable in the journal is committed. */
+  stop(): void {
+    this.#stopping = true;
+    this.#wakeStop();
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.#loop();
+    } catch (error) {
+      this.#failure = error;
+      for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+      throw error;
+    }
+  }
+
+  async #loop(): Promise<void> {
+    const { journal, maxChangesPerFlush, flushIntervalMs } = this.#options;
+    let applied: number | null = null;
+    let changes = 0;
+    let lastFlush = Number.NEGATIVE_INFINITY;
+    const received: number[] = [];
+    for (;;) {
+      const entries = journal.readNext(READ_ENTRIES, READ_BYTES);
+      for (const entry of entries) {
+        await this.#apply(entry);
+        applied = entry.seq;
+        changes += entry.batch.changes.length;
+        received.push(entry.receivedAt);
+      }
+      const idle = entries.length === 0;
+      if (applied !== null && (changes >= maxChangesPerFlush || this.#now() - lastFlush >= flushIntervalMs || (idle && this.#stopping))) {
+        await this.#flush(applied, received.splice(0));
+        applied = null;
+        changes = 0;
+        lastFlush = this.#now();
+        continue;
+      }
+      if (!idle) continue;
+      if (this.#stopping && applied === null) return;
+      const wait = applied === null ? null : timer(lastFlush + flushIntervalMs - this.#now());
+      await Promise.race([journal.whenReadable(), this.#stopped, ...(wait ? [wait.promise] : [])]);
+      wait?.cancel();
+    }
+  }
+
+  async #apply({ batch }: JournalEntry): Promise<void> {
+    const { ledger, metrics } = this.#options;
+    const source = batch.source;
+    for (const record of batch.changes) {
+      await this.#yieldWhenBusy();
+      const { outcome } = await ledger.apply({ record });
+      switch (outcome) {
+        case 'committed':
+        case 'activity':
+        case 'late':
+        case 'untracked':
+          metrics.committed.inc({ source, branch: outcome === 'committed' ? 'main' : 'activity' });
+          if (record.trailers.some(([key, value]) => key === 'Attribution' && value === 'unresolved')) metrics.unresolved.inc({ source });
+          break;
+        case 'duplicate':
+          metrics.duplicate.inc({ source });
+          break;
+        case 'unchanged':
+          metrics.unchanged.inc({ source });
+          break;
+      }
+    }
+    if (batch.facts.length > 0) {
+      ledger.index.recordFacts(batch.facts);
+      metrics.facts.inc({ source }, batch.facts.length);
+    }
+  }
+
+  /** Applying is CPU work chained by microtasks: without a real yield, intake requests would wait for a whole drain. */
+  async #yieldWhenBusy(): Promise<void> {
+    if (performance.now() - this.#sliceStart < SLICE_MS) return;
+    await nextTurn();
+    this.#sliceStart = performance.now();
+  }
+
+  async #flush(seq: number, received: readonly number[]): Promise<void> {
+    const { journal, ledger, metrics, log } = this.#options;
+    const commits = await ledger.flush();
+    await journal.checkpoint(seq);
+    const now = this.#now();
+    for (const at of received) metrics.commitLatency.observe(Math.max(0, now - at) / 1000);
+    log.debug({ seq, commits, batches: received.length }, 'journal drained into the repository');
+    for (let index = this.#waiters.length - 1; index >= 0; index -= 1) {
+      const waiter = this.#waiters[index] as Waiter;
+      if (waiter.seq > seq) continue;
+      this.#waiters.splice(index, 1);
+      waiter.resolve();
+    }
+  }
+}

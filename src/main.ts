@@ -1,0 +1,208 @@
+// The composition root: the only place that builds and wires components. Ledger (takes the
+// writer lock) → journal → drainer → HTTP server (intake, operations, viewer) → live sources;
+// shutdown runs the other way and drains the journal before the ledger closes.
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { resolveIntakeTokens, type IntakeTokens } from './config/intake-tokens.ts';
+import { loadRedactionKey } from './config/redaction-key.ts';
+import { parseListen } from './config/rules.ts';
+import type { Config } from './config/schema.ts';
+import { ConfigError } from './domain/errors.ts';
+import type { IndexedCommit } from './index/index-db.ts';
+import { IndexQueries } from './index/queries.ts';
+import { Drainer } from './journal/drainer.ts';
+import { Journal } from './journal/journal.ts';
+import { Ledger } from './ledger/ledger.ts';
+import { RepositoryReader } from './ledger/reader.ts';
+import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
+import type { NoiseRules } from './normalise/noise.ts';
+import { createRedactor } from './normalise/redact.ts';
+import { createApp } from './server/app.ts';
+import { listen, type Listening } from './server/listen.ts';
+import { createViewerRoutes } from './server/routes/viewer.ts';
+import { viewerEnvironment } from './config/viewer-token.ts';
+import { createSourceContext } from './daemon/source-context.ts';
+import type { Source } from './sources/source.ts';
+
+/** Live sources (issue 4): one line per kind, e.g. `...config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster))`. */
+export function buildSources(_config: Config, _env: NodeJS.ProcessEnv): Source[] {
+  return [];
+}
+
+/** Subscribers to new commits (issue 5: policies, notifications, mirroring): one `ledger.onCommitted(…)` line each. */
+export function subscribeToCommits(_ledger: Ledger, _config: Config, _log: Logger): void {}
+
+export interface DaemonOptions {
+  readonly config: Config;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: Logger;
+  readonly now?: () => number;
+  /** Also told of every flushed commit (benchmarks, embedding). */
+  readonly onCommitted?: (commits: readonly IndexedCommit[]) => void;
+  /** Live sources run besides the configured ones (tests, embedding). */
+  readonly sources?: readonly Source[];
+}
+
+export interface Daemon {
+  readonly url: string;
+  readonly gitdir: string;
+  readonly tokens: IntakeTokens;
+  /** The viewer's installation token file, when no other way to sign in is configured. */
+  readonly viewerTokenFile: string | null;
+  readonly metrics: GitrailMetrics;
+  /** Graceful stop: no new intake, sources stopped, journal drained, ledger closed. Resolves with the exit code. */
+  stop(reason: string): Promise<number>;
+  /** Resolves with the exit code once the daemon has stopped, by stop() or after a pipeline failure. */
+  readonly stopped: Promise<number>;
+}
+
+export function noiseRulesFrom(config: Config): (groupResource: string) => NoiseRules {
+  const keep = new Set(config.noise.keepStatus);
+  const drop = config.noise.dropFields;
+  return (groupResource) => ({
+    keepStatus: keep.has('*') || keep.has(groupResource),
+    dropFields: [...(drop['*'] ?? []), ...(drop[groupResource] ?? [])],
+  });
+}
+
+function withTimeout(work: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+  let handle: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    handle = setTimeout(() => resolve('timeout'), ms);
+  });
+  return Promise.race([work.then(() => 'done' as const), timeout]).finally(() => clearTimeout(handle));
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { config, env, log } = options;
+  const now = options.now ?? Date.now;
+  const address = parseListen(config.listen);
+  if (!address) throw new ConfigError([`listen: ${config.listen} is not host:port`]);
+  const metrics = createMetrics({ now });
+  const ledger = await Ledger.open({ dataDir: config.data, committer: config.committer, now, log: log.child({ component: 'ledger' }) });
+  let journal: Journal | null = null;
+  try {
+    journal = Journal.open({ dir: join(config.data, 'journal'), segmentBytes: config.journal.segmentBytes, maxBytes: config.journal.maxBytes, now, log: log.child({ component: 'journal' }) });
+    const tokens = resolveIntakeTokens(config, env);
+    const keyEnv = config.redaction.keyFile ? { ...env, GITRAIL_REDACTION_KEY_FILE: config.redaction.keyFile } : env;
+    const redact = createRedactor(loadRedactionKey(config.data, keyEnv));
+    if (options.onCommitted) ledger.onCommitted(options.onCommitted);
+    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [] });
+  } catch (error) {
+    await journal?.close();
+    await ledger.close();
+    throw error;
+  }
+}
+
+interface Parts {
+  readonly config: Config;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly metrics: GitrailMetrics;
+  readonly ledger: Ledger;
+  readonly journal: Journal;
+  readonly tokens: IntakeTokens;
+  readonly redact: ReturnType<typeof createRedactor>;
+  readonly address: { host: string; port: number };
+  readonly extraSources: readonly Source[];
+}
+
+async function run(parts: Parts): Promise<Daemon> {
+  const { config, env, log, now, metrics, ledger, journal } = parts;
+  metrics.observeJournal(() => journal.depth());
+  subscribeToCommits(ledger, config, log);
+  const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
+  const sources = [...buildSources(config, env), ...parts.extraSources];
+  let stopping: string | null = null;
+  const readiness = () => {
+    const depth = journal.depth();
+    const reasons = [
+      ...(stopping ? [`shutting down (${stopping})`] : []),
+      ...(drainer.failure ? ['the journal drainer failed; see the log'] : []),
+      ...(depth.bytes >= config.journal.maxBytes ? ['the journal backlog is over journal.maxBytes'] : []),
+    ];
+    return {
+      ready: reasons.length === 0,
+      reasons,
+      journal: { entries: depth.entries, bytes: depth.bytes, oldestAgeSeconds: depth.oldestReceivedAt === null ? 0 : (now() - depth.oldestReceivedAt) / 1000, committedSeq: journal.checkpointed },
+      sources: sources.map((source) => source.status()),
+    };
+  };
+  const viewer = viewerEnvironment(config, env);
+  const app = createApp({
+    log,
+    intake: {
+      config: config.intake,
+      tokens: parts.tokens.byRoute,
+      normalise: { redact: parts.redact, sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) },
+      record: (batch) => journal.append(batch),
+      metrics,
+      now,
+    },
+    health: { readiness, metrics },
+    viewer: createViewerRoutes({
+      queries: new IndexQueries(ledger.index.db),
+      reader: new RepositoryReader(ledger.gitdir),
+      config: config.viewer,
+      status: () => sources.map((source) => source.status()),
+      env: viewer.env,
+    }),
+  });
+  // Everything that can refuse the configuration is built above; from here on the drainer runs.
+  const drained = drainer.run();
+  let server: Listening;
+  try {
+    server = await listen(app, { ...parts.address, tls: config.tls });
+  } catch (error) {
+    drainer.stop();
+    await journal.close();
+    await drained;
+    throw error;
+  }
+  const abort = new AbortController();
+  const running = sources.map((source) =>
+    source.run(createSourceContext(source, { log, signal: abort.signal, journal, drainer, index: ledger.index, metrics, dataDir: config.data, now })).catch((error: unknown) => {
+      log.error({ err: error, source: source.id }, 'source stopped with an error');
+    }),
+  );
+
+  let resolveStopped: (code: number) => void = () => undefined;
+  const stopped = new Promise<number>((resolve) => {
+    resolveStopped = resolve;
+  });
+  const shutdown = async (reason: string, code: number): Promise<number> => {
+    log.info({ reason }, 'shutting down');
+    abort.abort();
+    await Promise.all(running);
+    await server.close();
+    await journal.close();
+    drainer.stop();
+    await drained.catch(() => undefined);
+    // After a drainer failure the ledger's unflushed state is unknown: leave it; the journal replays.
+    if (!drainer.failure) await ledger.close();
+    log.info({ committedSeq: journal.checkpointed }, 'stopped');
+    return drainer.failure ? 1 : code;
+  };
+  const stop = (reason: string, code = 0): Promise<number> => {
+    if (stopping === null) {
+      stopping = reason;
+      void withTimeout(shutdown(reason, code), config.shutdownTimeoutMs)
+        .then((outcome) => {
+          if (outcome === 'timeout') log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; the journal keeps what was not committed');
+          resolveStopped(outcome === 'timeout' ? 1 : drainer.failure ? 1 : code);
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          resolveStopped(1);
+        });
+    }
+    return stopped;
+  };
+  drained.catch((error: unknown) => {
+    log.fatal({ err: error }, 'the journal drainer failed; stopping (acknowledged events stay in the journal)');
+    void stop('drainer failure', 1);
+  });
+  return { url: server.url, gitdir: ledger.gitdir, tokens: parts.tokens, viewerTokenFile: viewer.installationTokenFile, metrics, stop, stopped };
+}

@@ -1,0 +1,149 @@
+// What every intake route shares: reading and parsing the body, normalising each record with
+// its source's pure normaliser, and recording the well-formed ones as one journal batch
+// (durable before the answer). A record that fails is listed in the answer, never half-kept.
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import type { ChangeBatch } from '../domain/batch.ts';
+import type { AttributionFact, ChangeRecord, NormaliseResult } from '../domain/change.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import type { GitrailMetrics } from '../metrics/metrics.ts';
+import type { NoiseRules } from '../normalise/noise.ts';
+import type { Redact } from '../normalise/redact.ts';
+import type { IntakeConfig, IntakeRoute } from '../config/schema.ts';
+import { NAME_PATTERN } from '../config/schema.ts';
+import { requireBearerToken } from './auth.ts';
+import { ForbiddenError, PayloadTooLargeError } from './errors.ts';
+
+export interface NormaliseSettings {
+  readonly redact: Redact;
+  /** Lower-case key names hashed wherever they appear. */
+  readonly sensitiveKeys: ReadonlySet<string>;
+  readonly noiseRules: (groupResource: string) => NoiseRules;
+}
+
+export interface IntakeDeps {
+  readonly config: IntakeConfig;
+  readonly tokens: Readonly<Record<IntakeRoute, readonly string[]>>;
+  readonly normalise: NormaliseSettings;
+  /** Appends a batch to the journal; resolves once it is durable. */
+  readonly record: (batch: ChangeBatch) => Promise<number>;
+  readonly metrics: GitrailMetrics;
+  readonly now: () => number;
+}
+
+export type AppEnv = { Variables: { requestId: string; log: Logger } };
+
+export interface Rejection {
+  readonly index: number;
+  readonly reason: string;
+}
+
+/** Normalised records of one body, before they are recorded. */
+export interface Draft {
+  readonly received: number;
+  readonly changes: ChangeRecord[];
+  readonly facts: AttributionFact[];
+  ignored: number;
+  readonly rejected: Rejection[];
+}
+
+export interface IntakeSummary {
+  readonly received: number;
+  readonly recorded: number;
+  readonly changes: number;
+  readonly facts: number;
+  readonly ignored: number;
+  readonly rejected: number;
+  /** Why each rejected record was rejected (the first 100). */
+  readonly problems: readonly Rejection[];
+}
+
+/** At most this many rejections are listed in an answer; the count is always complete. */
+const LISTED_REJECTIONS = 100;
+
+/** Auth first (no body is read for a stranger), then the size limit. */
+export function guard(route: IntakeRoute, label: string, deps: IntakeDeps): MiddlewareHandler<AppEnv> {
+  const maxSize = deps.config[route].maxBodyBytes;
+  const auth = requireBearerToken(deps.tokens[route], label);
+  const limit = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new PayloadTooLargeError(`the body is larger than ${maxSize} bytes (intake.${route}.maxBodyBytes)`);
+    },
+  });
+  return async (c, next) => {
+    await auth(c, async () => {
+      await limit(c, next);
+    });
+  };
+}
+
+/** A `{cluster}` / `{source}` URL segment: a valid name, and one the route accepts. */
+export function nameParam(c: Context, param: string, allowed: readonly string[], configKey: string): string {
+  const value = c.req.param(param) ?? '';
+  if (!NAME_PATTERN.test(value)) throw new InvalidInputError(`${param} ${JSON.stringify(value)} must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  if (allowed.length > 0 && !allowed.includes(value)) throw new ForbiddenError(`${param} ${value} is not listed in ${configKey}`);
+  return value;
+}
+
+export function parseJson(text: string, what: string): unknown {
+  if (text.trim() === '') throw new InvalidInputError(`the body is empty; expected ${what}`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new InvalidInputError(`the body is not valid JSON (${what} expected): ${error.message}`);
+    throw error;
+  }
+}
+
+export function emptyDraft(received: number): Draft {
+  return { received, changes: [], facts: [], ignored: 0, rejected: [] };
+}
+
+/** Adds one record's result to the draft. A normaliser that throws rejects only that record. */
+export function addResult(draft: Draft, index: number, normalise: () => NormaliseResult, log: Logger): void {
+  let result: NormaliseResult;
+  try {
+    result = normalise();
+  } catch (error) {
+    log.warn({ err: error, index }, 'normaliser failed on a record');
+    result = { kind: 'rejected', reason: `cannot be normalised: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (result.kind === 'rejected') {
+    draft.rejected.push({ index, reason: result.reason });
+    return;
+  }
+  if (result.facts) draft.facts.push(...result.facts);
+  if (result.kind === 'ignored') draft.ignored += 1;
+  else draft.changes.push(...result.changes);
+}
+
+/** Counts the draft and journals it when it holds anything; resolves once it is durable. */
+export async function recordDraft(c: Context<AppEnv>, deps: IntakeDeps, source: string, draft: Draft, receivedAt: number): Promise<IntakeSummary> {
+  const { metrics } = deps;
+  metrics.received.inc({ source }, draft.received);
+  if (draft.rejected.length > 0) metrics.rejected.inc({ source }, draft.rejected.length);
+  if (draft.ignored > 0) metrics.ignored.inc({ source }, draft.ignored);
+  if (draft.changes.length > 0 || draft.facts.length > 0) {
+    const batch: ChangeBatch = { source, receivedAt, changes: draft.changes, facts: draft.facts, ignored: draft.ignored, rejected: draft.rejected.length };
+    const seq = await deps.record(batch);
+    c.get('log').debug({ source, seq, changes: draft.changes.length, facts: draft.facts.length }, 'batch journaled');
+  }
+  return {
+    received: draft.received,
+    recorded: draft.received - draft.rejected.length - draft.ignored,
+    changes: draft.changes.length,
+    facts: draft.facts.length,
+    ignored: draft.ignored,
+    rejected: draft.rejected.length,
+    problems: draft.rejected.slice(0, LISTED_REJECTIONS),
+  };
+}
+
+/** 202 when anything was kept; 422 when every record was rejected (nothing was recorded). */
+export function answer(c: Context<AppEnv>, summary: IntakeSummary) {
+  const allRejected = summary.rejected > 0 && summary.rejected === summary.received;
+  if (allRejected) return c.json({ error: 'INVALID_INPUT', detail: 'no record in the body could be understood', ...summary }, 422);
+  return c.json(summary, 202);
+}

@@ -1,0 +1,45 @@
+// CloudTrail intake: an S3 delivery document `{"Records":[…]}`, a list of records, a single
+// record or an EventBridge event whose `detail` is the record. Records are replayed by event
+// time (a delivery file holds them in no particular order); a malformed one is listed back.
+import { Hono } from 'hono';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { extractCloudTrailRecords, type ExtractedRecord } from '../../sources/cloudtrail/parse.ts';
+import { normaliseCloudTrailRecord } from '../../sources/cloudtrail/normalise.ts';
+import { addResult, answer, emptyDraft, guard, parseJson, recordDraft, type AppEnv, type IntakeDeps } from '../intake.ts';
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The body's records, each with its error; a body that is no CloudTrail document at all throws. */
+export function cloudTrailRecords(body: unknown): ExtractedRecord[] {
+  const extracted = extractCloudTrailRecords(body);
+  const isContainer = Array.isArray(body) || (isObject(body) && (Array.isArray(body['Records']) || Array.isArray(body['Events'])));
+  if (!isContainer) {
+    const [only] = extracted;
+    if (extracted.length !== 1 || !only || 'error' in only) throw new InvalidInputError(only && 'error' in only ? only.error : 'the body holds no CloudTrail record');
+  }
+  return extracted;
+}
+
+function eventTime(entry: ExtractedRecord): number {
+  const time = 'record' in entry && typeof entry.record['eventTime'] === 'string' ? Date.parse(entry.record['eventTime']) : Number.NaN;
+  return Number.isNaN(time) ? 0 : time;
+}
+
+export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  if (!deps.config.cloudtrail.enabled) return app;
+  const options = { redact: deps.normalise.redact, sensitiveKeys: deps.normalise.sensitiveKeys };
+  app.post('/ingest/cloudtrail', guard('cloudtrail', 'POST /ingest/cloudtrail', deps), async (c) => {
+    const receivedAt = deps.now();
+    const records = cloudTrailRecords(parseJson(await c.req.text(), 'CloudTrail records'));
+    const draft = emptyDraft(records.length);
+    const ordered = [...records.entries()].sort(([a, x], [b, y]) => eventTime(x) - eventTime(y) || a - b);
+    for (const [index, entry] of ordered) {
+      addResult(draft, index, () => ('error' in entry ? { kind: 'rejected', reason: entry.error } : normaliseCloudTrailRecord(entry.record, options)), c.get('log'));
+    }
+    draft.rejected.sort((a, b) => a.index - b.index);
+    return answer(c, await recordDraft(c, deps, 'cloudtrail', draft, receivedAt));
+  });
+  return app;
+}
