@@ -5,6 +5,7 @@ import { INGEST_TOKEN_ENV, MIN_TOKEN_LENGTH } from './intake-tokens.ts';
 import { INTAKE_ROUTES, LISTEN_PATTERN, type Config } from './schema.ts';
 import { resolveSecret } from './secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
+import { checkLiveSources } from '../sources/live-config.ts';
 
 export interface ListenAddress {
   readonly host: string;
@@ -36,6 +37,7 @@ function checkToken(value: string, where: string): string[] {
 export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   if (!parseListen(config.listen)) problems.push(`listen: ${config.listen} is not host:port with a port up to 65535`);
+  problems.push(...checkLiveSources(config));
   if (config.tls) {
     for (const key of ['certFile', 'keyFile'] as const) {
       const code = readable(config.tls[key]);

@@ -55,10 +55,10 @@ test('every folder with a live source is registered', () => {
   assert.deepEqual(live.sort(), LIVE_SOURCES.map((kind) => kind.folder).sort());
 });
 
-test('gitrail.yaml sections build one source per cluster and per account and region, plus the global reader', () => {
+test('gitrail.yaml sections build one source per cluster and per account and region, plus the global reader', async () => {
   const config = LiveSourcesConfig.parse(loadYaml(SAMPLE));
   assert.deepEqual(checkLiveSources(config), []);
-  const ids = buildLiveSources(config, { redact }).map((source) => source.id);
+  const ids = (await buildLiveSources(config, { redact })).map((source) => source.id);
   assert.deepEqual(ids, [
     'kubernetes/production',
     'kubernetes/staging',
@@ -72,11 +72,11 @@ test('gitrail.yaml sections build one source per cluster and per account and reg
   assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [] });
 });
 
-test('the example configuration is valid and builds its sources', () => {
+test('the example configuration is valid and builds its sources', async () => {
   const text = readFileSync(join(here, '..', '..', 'examples', 'live-sources.gitrail.yaml'), 'utf8');
   const config = LiveSourcesConfig.parse(loadYaml(text));
   assert.deepEqual(checkLiveSources(config), []);
-  assert.equal(buildLiveSources(config, { redact }).length, 2 + 3 + 1 + 4);
+  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 4);
 });
 
 test('bad sections get errors naming the key and the reason', () => {
@@ -116,7 +116,7 @@ test('the Source contract: starting before run, stopped after a run whose signal
     cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }],
   });
   const aws = { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } };
-  const sources = buildLiveSources(config, { redact, cloudtrail: { clientConfig: aws }, cloudtrailS3: { clientConfig: aws } });
+  const sources = await buildLiveSources(config, { redact, cloudtrail: { clientConfig: aws }, cloudtrailS3: { clientConfig: aws } });
   assert.equal(new Set(sources.map((source) => source.id)).size, sources.length, 'ids are unique');
   const metrics = new Registry();
   registerSourceMetrics(metrics, () => sources);

@@ -1,11 +1,13 @@
 // The registry of live sources: each kind's gitrail.yaml key, its folder, its config schema and
 // how it builds Source instances (one per cluster; one per account and region for CloudTrail).
 // Adding a live source is one folder and one entry here; registry.test.ts runs the contract on each.
+// A kind's module (and its client library) is imported only when that kind is configured:
+// @kubernetes/client-node and the AWS SDKs would double the start-up time of every command.
 import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
-import { CloudTrailPollSource, type CloudTrailPollDeps } from './cloudtrail-poll/poll-source.ts';
-import { CloudTrailS3Source, type CloudTrailS3Deps } from './cloudtrail-s3/s3-source.ts';
-import { KubernetesWatchSource, type KubernetesWatchDeps } from './kubernetes-watch/watch-source.ts';
+import type { CloudTrailPollDeps } from './cloudtrail-poll/poll-source.ts';
+import type { CloudTrailS3Deps } from './cloudtrail-s3/s3-source.ts';
+import type { KubernetesWatchDeps } from './kubernetes-watch/watch-source.ts';
 import type { LiveSourcesConfig } from './live-config.ts';
 import type { Source } from './source.ts';
 
@@ -27,7 +29,7 @@ interface LiveSourceKind {
   readonly key: keyof LiveSourcesConfig;
   /** The folder under src/sources. */
   readonly folder: string;
-  build(config: LiveSourcesConfig, deps: LiveSourceDeps): Source[];
+  build(config: LiveSourcesConfig, deps: LiveSourceDeps): Promise<Source[]>;
 }
 
 function commonDeps(deps: LiveSourceDeps): Pick<LiveSourceDeps, 'redact' | 'sensitiveKeys' | 'noiseRules'> {
@@ -42,34 +44,44 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
   {
     key: 'kubernetes',
     folder: 'kubernetes-watch',
-    build: (config, deps) => config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster, { ...commonDeps(deps), ...deps.kubernetes })),
+    build: async (config, deps) => {
+      if (config.kubernetes.length === 0) return [];
+      const { KubernetesWatchSource } = await import('./kubernetes-watch/watch-source.ts');
+      return config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster, { ...commonDeps(deps), ...deps.kubernetes }));
+    },
   },
   {
     key: 'cloudtrail',
     folder: 'cloudtrail-poll',
-    build: (config, deps) =>
-      config.cloudtrail.flatMap((account) => {
+    build: async (config, deps) => {
+      if (config.cloudtrail.length === 0) return [];
+      const { CloudTrailPollSource } = await import('./cloudtrail-poll/poll-source.ts');
+      return config.cloudtrail.flatMap((account) => {
         const { noiseRules: _unused, ...common } = commonDeps(deps);
         const sourceDeps: CloudTrailPollDeps = { ...common, ...deps.cloudtrail };
         const regions = account.regions.map((region) => new CloudTrailPollSource(account, { region, globalOnly: false }, sourceDeps));
         // IAM, STS and other global services log to us-east-1 only.
         const needsGlobal = account.globalEvents && !account.regions.includes('us-east-1');
         return needsGlobal ? [...regions, new CloudTrailPollSource(account, { region: 'us-east-1', globalOnly: true }, sourceDeps)] : regions;
-      }),
+      });
+    },
   },
   {
     key: 'cloudtrailS3',
     folder: 'cloudtrail-s3',
-    build: (config, deps) =>
-      config.cloudtrailS3.flatMap((trail) => {
+    build: async (config, deps) => {
+      if (config.cloudtrailS3.length === 0) return [];
+      const { CloudTrailS3Source } = await import('./cloudtrail-s3/s3-source.ts');
+      return config.cloudtrailS3.flatMap((trail) => {
         const { noiseRules: _unused, ...common } = commonDeps(deps);
         const sourceDeps: CloudTrailS3Deps = { ...common, ...deps.cloudtrailS3 };
         return trail.accounts.flatMap((account) => trail.regions.map((region) => new CloudTrailS3Source(trail, { account, region }, sourceDeps)));
-      }),
+      });
+    },
   },
 ];
 
 /** Every configured live source, ready to `run`. Call checkLiveSources (live-config.ts) first. */
-export function buildLiveSources(config: LiveSourcesConfig, deps: LiveSourceDeps): Source[] {
-  return LIVE_SOURCES.flatMap((kind) => kind.build(config, deps));
+export async function buildLiveSources(config: LiveSourcesConfig, deps: LiveSourceDeps): Promise<Source[]> {
+  return (await Promise.all(LIVE_SOURCES.map((kind) => kind.build(config, deps)))).flat();
 }
