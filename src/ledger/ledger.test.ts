@@ -108,3 +108,44 @@ test('a writer killed mid-flush leaves nothing that blocks the next one', async 
   assert.deepEqual(readdirSync(join(gitdir, 'objects', 'pack')).filter((name) => name.startsWith('gitrail-tmp-')), []);
   assert.equal(git(gitdir, 'rev-list', '--count', 'main').trim(), '2');
 });
+
+test('trees are stored as deltas of their previous version, and git reads them back', async (t) => {
+  const data = tempDir(t);
+  const ledger = await Ledger.open({ dataDir: data, flushEvery: 10_000 });
+  const folder = 'kubernetes/prod/namespaces/big/core/configmaps';
+  for (let i = 0; i < 400; i += 1) {
+    await ledger.apply({ record: record({ eventId: `c${i}`, path: `${folder}/cm-${i}.yaml`, time: Date.parse('2024-06-01T12:00:00Z') + i, update: { kind: 'put', doc: configMap(`v${i}`) } }) });
+  }
+  for (let i = 0; i < 100; i += 1) {
+    await ledger.apply({ record: record({ eventId: `u${i}`, path: `${folder}/cm-${i * 3}.yaml`, time: Date.parse('2024-06-02T12:00:00Z') + i, update: { kind: i % 10 === 9 ? 'delete' : 'put', doc: configMap(`w${i}`) } as never }) });
+  }
+  await ledger.flush();
+  const gitdir = join(data, 'repo.git');
+  const { readdirSync, statSync } = await import('node:fs');
+  const pack = readdirSync(join(gitdir, 'objects', 'pack')).find((name) => name.endsWith('.pack')) as string;
+  const verify = git(gitdir, 'verify-pack', '-v', join(gitdir, 'objects', 'pack', pack));
+  const deltas = verify.split('\n').filter((line) => /^[0-9a-f]{40} tree .* [0-9a-f]{40}$/.test(line)).length;
+  assert.ok(deltas > 900, `only ${deltas} trees stored as deltas`);
+  // 500 versions of a 400-entry tree (~16 KB each) would take 8 MB whole.
+  assert.ok(statSync(join(gitdir, 'objects', 'pack', pack)).size < 1_000_000, 'trees are not stored whole');
+  fsckStrict(gitdir);
+  assert.equal(git(gitdir, 'ls-tree', '--name-only', 'main', `${folder}/`).trim().split('\n').length, 390);
+  assert.match(git(gitdir, 'show', `main:${folder}/cm-3.yaml`), /value: w1\n/);
+  await ledger.close();
+  fsckStrict(gitdir);
+});
+
+test('repacking beside the writer loses nothing', async (t) => {
+  const data = tempDir(t);
+  const ledger = await Ledger.open({ dataDir: data, flushEvery: 25, maxPacks: 3 });
+  for (let i = 0; i < 1200; i += 1) {
+    const at = `kubernetes/prod/namespaces/ns-${i % 7}/core/configmaps/cm-${i % 150}.yaml`;
+    await ledger.apply({ record: record({ eventId: `r${i}`, path: at, time: Date.parse('2024-06-01T12:00:00Z') + i * 1000, update: { kind: 'put', doc: configMap(`v${i}`) } }) });
+  }
+  await ledger.close();
+  const gitdir = join(data, 'repo.git');
+  fsckStrict(gitdir);
+  assert.equal(git(gitdir, 'rev-list', '--count', 'main').trim(), '1200');
+  assert.match(git(gitdir, 'show', 'main:kubernetes/prod/namespaces/ns-3/core/configmaps/cm-49.yaml'), /value: v199\n/);
+  assert.ok(Number(git(gitdir, 'count-objects', '-v').match(/^packs: (\d+)$/m)?.[1]) <= 3);
+});

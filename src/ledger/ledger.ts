@@ -17,7 +17,7 @@ import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
 import { makeObject, serializeCommit, type GitObject } from './objects.ts';
-import { compressObject, writePack } from './pack-writer.ts';
+import { writePack } from './pack-writer.ts';
 import { renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
@@ -70,7 +70,9 @@ export class Ledger {
   readonly #docCache = new Map<string, { oid: string; doc: Doc }>();
   readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
   #queue: Promise<unknown> = Promise.resolve();
-  #flushedSinceMaintenance = false;
+  /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
+  #flushesSinceMaintenance = 0;
+  #maintenance: Promise<void> | null = null;
 
   private constructor(gitdir: string, index: IndexDb, store: ObjectStore, branches: Map<Branch, BranchState>, lock: WriterLock, options: LedgerOptions) {
     this.gitdir = gitdir;
@@ -130,7 +132,8 @@ export class Ledger {
   async close(): Promise<void> {
     await this.#serialise(async () => {
       await this.#flush();
-      if (this.#flushedSinceMaintenance) await this.#maintain();
+      await this.#maintenance;
+      if (this.#flushesSinceMaintenance > 0) await this.#maintain();
     });
     this.index.close();
     this.#lock.release();
@@ -230,7 +233,7 @@ export class Ledger {
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
     const objects = this.#store.drain();
-    if (objects.length > 0) writePack(join(this.gitdir, 'objects', 'pack'), objects.map(compressObject));
+    if (objects.length > 0) writePack(join(this.gitdir, 'objects', 'pack'), objects);
     const heads = new Map<Branch, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;
@@ -241,21 +244,31 @@ export class Ledger {
     this.index.record(commits, this.#pendingSeen.splice(0), heads);
     this.#pendingKeys.clear();
     if (commits.length > 0) {
-      this.#flushedSinceMaintenance = true;
+      this.#flushesSinceMaintenance += 1;
       for (const listener of this.#listeners) listener(commits);
-      if (countPacks(this.gitdir) >= (this.#options.maxPacks ?? 16)) await this.#maintain();
+      if (!this.#maintenance && countPacks(this.gitdir) >= (this.#options.maxPacks ?? 16)) {
+        this.#maintenance = this.#maintain().finally(() => {
+          this.#maintenance = null;
+        });
+      }
     }
     return commits.length;
   }
 
+  /**
+   * Repacks while the writer goes on: `git repack -d` removes only packs that existed when it
+   * started, and every object reachable then is in its new pack (this writer's packs hold new
+   * objects only, and deltas never cross packs), so commits flushed meanwhile stay intact.
+   */
   async #maintain(): Promise<void> {
+    const flushes = this.#flushesSinceMaintenance;
     try {
       const commits = this.index.commitCount();
       const full = isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
       const report = await maintainRepository(this.gitdir, full);
       if (full) this.index.setMeta('commits_at_full_repack', String(commits));
       this.#store.resetCache();
-      this.#flushedSinceMaintenance = false;
+      this.#flushesSinceMaintenance -= flushes;
       this.#options.log?.info(report, 'repository maintained');
     } catch (error) {
       // A failed repack leaves the packs as they were: the repository stays valid, only slower.

@@ -50,11 +50,21 @@ export class ObjectStore {
     const pending = this.#pending.get(oid);
     if (pending) return pending;
     try {
-      const result = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'content', cache: this.#cache });
-      return { type: result.type as ObjectType, content: result.object as Uint8Array };
+      return await this.#readPacked(oid);
+    } catch {
+      // A repack beside the writer may have replaced the pack the cache points at: look again.
+      this.resetCache();
+    }
+    try {
+      return await this.#readPacked(oid);
     } catch (cause) {
       throw new LedgerError(`cannot read object ${oid} from ${this.gitdir}`, { cause });
     }
+  }
+
+  async #readPacked(oid: string): Promise<StoredObject> {
+    const result = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'content', cache: this.#cache });
+    return { type: result.type as ObjectType, content: result.object as Uint8Array };
   }
 
   async readTree(oid: string): Promise<TreeEntry[]> {

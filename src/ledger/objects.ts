@@ -10,6 +10,8 @@ export interface GitObject {
   readonly content: Uint8Array;
   /** The content already zlib-compressed (a worker may do it to spare the writer). */
   readonly deflated?: Uint8Array;
+  /** A git delta producing `content` from the object `base`, used when `base` is in the same pack. */
+  readonly delta?: { readonly base: string; readonly data: Uint8Array };
 }
 
 export const EMPTY_TREE_OID = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';

@@ -1,6 +1,8 @@
-// Writes objects as one packfile (v2, no deltas) with its `.idx` (v2), durably: temp names,
-// fsync, the `.pack` renamed before the `.idx` (git and isomorphic-git only see a pack once
-// its index exists), then the directory fsynced. `git repack` adds deltas later.
+// Writes objects as one packfile (v2) with its `.idx` (v2), durably: temp names, fsync, the
+// `.pack` renamed before the `.idx` (git and isomorphic-git only see a pack once its index
+// exists), then the directory fsynced. An object offering a delta against an object earlier in
+// the same pack is stored as OFS_DELTA (chains capped at git's default depth of 50); the rest
+// whole. `git repack` finds the deltas between blobs later.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +13,10 @@ import type { GitObject, ObjectType } from './objects.ts';
 /** Temporary names of packs being written; any left behind by a crash is removed at open. */
 export const TEMP_PREFIX = 'gitrail-tmp-';
 
-const TYPE_CODES: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3 };
+const TYPE_CODES: Record<ObjectType | 'ofs-delta', number> = { commit: 1, tree: 2, blob: 3, 'ofs-delta': 6 };
+const MAX_DELTA_DEPTH = 50;
 
-function entryHeader(type: ObjectType, size: number): Buffer {
+function entryHeader(type: ObjectType | 'ofs-delta', size: number): Buffer {
   const bytes: number[] = [];
   let byte = (TYPE_CODES[type] << 4) | (size & 0x0f);
   let rest = Math.floor(size / 16);
@@ -26,16 +29,25 @@ function entryHeader(type: ObjectType, size: number): Buffer {
   return Buffer.from(bytes);
 }
 
-/** An object compressed for a pack entry (zlib of the content, no loose header). */
-export interface PackedObject {
-  readonly type: ObjectType;
-  readonly oid: string;
-  readonly size: number;
-  readonly deflated: Uint8Array;
+/** The distance back to a delta's base, in git's OFS_DELTA encoding (big-endian, +1 per continuation). */
+function offsetEncoding(distance: number): Buffer {
+  let rest = distance;
+  const bytes = [rest & 0x7f];
+  while ((rest = Math.floor(rest / 128)) > 0) {
+    rest -= 1;
+    bytes.unshift(0x80 | (rest & 0x7f));
+  }
+  return Buffer.from(bytes);
 }
 
-export function compressObject(object: GitObject): PackedObject {
-  return { type: object.type, oid: object.oid, size: object.content.length, deflated: object.deflated ?? zlibStored(object.content) };
+/** The bytes of one pack entry (its header, and for a delta the base distance, then zlib data). */
+function packEntry(object: GitObject, offset: number, written: ReadonlyMap<string, { offset: number; depth: number }>): { bytes: Uint8Array[]; depth: number } {
+  const base = object.delta ? written.get(object.delta.base) : undefined;
+  if (object.delta && base && base.depth < MAX_DELTA_DEPTH) {
+    const data = object.delta.data;
+    return { bytes: [entryHeader('ofs-delta', data.length), offsetEncoding(offset - base.offset), zlibStored(data)], depth: base.depth + 1 };
+  }
+  return { bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibStored(object.content)], depth: 0 };
 }
 
 function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
@@ -66,7 +78,7 @@ export function fsyncDirectory(path: string): void {
 }
 
 /** Writes `objects` (unique oids) into `<packDir>/pack-<sha>.{pack,idx}`; returns the pack sha. */
-export function writePack(packDir: string, objects: readonly PackedObject[]): string {
+export function writePack(packDir: string, objects: readonly GitObject[]): string {
   const header = Buffer.alloc(12);
   header.write('PACK', 0, 'latin1');
   header.writeUInt32BE(2, 4);
@@ -74,13 +86,19 @@ export function writePack(packDir: string, objects: readonly PackedObject[]): st
   const chunks: Uint8Array[] = [header];
   const packHash = createHash('sha1').update(header);
   const entries: Array<{ oid: Buffer; offset: number; crc: number }> = [];
+  const written = new Map<string, { offset: number; depth: number }>();
   let offset = header.length;
   for (const object of objects) {
-    const head = entryHeader(object.type, object.size);
-    entries.push({ oid: Buffer.from(object.oid, 'hex'), offset, crc: crc32(object.deflated, crc32(head)) });
-    chunks.push(head, object.deflated);
-    packHash.update(head).update(object.deflated);
-    offset += head.length + object.deflated.length;
+    const entry = packEntry(object, offset, written);
+    let crc = 0;
+    for (const bytes of entry.bytes) {
+      crc = crc32(bytes, crc);
+      packHash.update(bytes);
+      chunks.push(bytes);
+    }
+    entries.push({ oid: Buffer.from(object.oid, 'hex'), offset, crc });
+    written.set(object.oid, { offset, depth: entry.depth });
+    for (const bytes of entry.bytes) offset += bytes.length;
   }
   const packSum = packHash.digest();
   chunks.push(packSum);
