@@ -24,11 +24,13 @@ import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
 import { isNotifyEnabled } from './notify/check.ts';
 import { createSourceContext } from './daemon/source-context.ts';
+import { buildLiveSources, type LiveSourceDeps } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
+import { registerSourceMetrics } from './sources/status-metrics.ts';
 
-/** Live sources (issue 4): one line per kind, e.g. `...config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster))`. */
-export function buildSources(_config: Config, _env: NodeJS.ProcessEnv): Source[] {
-  return [];
+/** Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3 (src/sources/registry.ts). */
+export function buildSources(config: Config, deps: LiveSourceDeps): Promise<Source[]> {
+  return buildLiveSources(config, deps);
 }
 
 export interface DaemonOptions {
@@ -117,7 +119,9 @@ async function run(parts: Parts): Promise<Daemon> {
   let subscribers: CommitSubscribers | null = null;
   const subscriberStatus = () => subscribers?.status() ?? [];
   const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
-  const sources = [...buildSources(config, env), ...parts.extraSources];
+  const normalise = { redact: parts.redact, sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) };
+  const sources = [...(await buildSources(config, normalise)), ...parts.extraSources];
+  registerSourceMetrics(metrics.registry, () => sources);
   let stopping: string | null = null;
   const readiness = () => {
     const depth = journal.depth();
@@ -139,7 +143,7 @@ async function run(parts: Parts): Promise<Daemon> {
     intake: {
       config: config.intake,
       tokens: parts.tokens.byRoute,
-      normalise: { redact: parts.redact, sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) },
+      normalise,
       record: (batch) => journal.append(batch),
       metrics,
       now,

@@ -7,6 +7,7 @@ import { resolveSecret } from './secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { checkMirrors } from '../mirror/config.ts';
 import { checkNotifyConfig } from '../notify/check.ts';
+import { checkLiveSources } from '../sources/live-config.ts';
 
 export interface ListenAddress {
   readonly host: string;
@@ -38,6 +39,7 @@ function checkToken(value: string, where: string): string[] {
 export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   if (!parseListen(config.listen)) problems.push(`listen: ${config.listen} is not host:port with a port up to 65535`);
+  problems.push(...checkLiveSources(config));
   if (config.tls) {
     for (const key of ['certFile', 'keyFile'] as const) {
       const code = readable(config.tls[key]);

@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { SecretRef } from './secret-ref.ts';
 import { DEFAULT_SENSITIVE_KEYS } from '../normalise/redact.ts';
 import { ViewerConfig } from '../server/viewer-config.ts';
-import { KubernetesWatchConfig } from '../sources/kubernetes-watch/config.ts';
-import { CloudTrailPollConfig } from '../sources/cloudtrail-poll/config.ts';
+import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';
 
@@ -147,8 +146,7 @@ export const Config = z
       .describe('how the journal is drained into the repository'),
     shutdownTimeoutMs: z.number().int().min(0).default(30_000).describe('how long a graceful shutdown may take to drain the journal before exiting anyway'),
     viewer: ViewerConfig.prefault({}),
-    kubernetes: z.array(KubernetesWatchConfig).default([]).describe('Kubernetes clusters to list and watch'),
-    cloudtrail: z.array(CloudTrailPollConfig).default([]).describe('AWS accounts whose CloudTrail event history is polled'),
+    ...liveSourcesShape,
     notify: NotifyConfig.prefault({}),
     mirrors: z.array(MirrorConfig).default([]).describe('git remotes the repository is pushed to'),
   })

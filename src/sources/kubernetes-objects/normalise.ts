@@ -21,7 +21,9 @@ export interface SnapshotOptions {
   /** The plural resource name when discovery knows it. */
   readonly resource?: string;
   /** An attribution already established (an audit fact for the same object), overriding the field manager. */
-  readonly attribution?: { readonly actor: Actor; readonly attribution: Attribution; readonly time: number; readonly trailers: Trailers };
+  readonly attribution?: { readonly actor: Actor; readonly attribution: Attribution; readonly time: number; readonly trailers: Trailers; readonly verb?: string };
+  /** The author date when no attribution sets it (when a watch saw the change); default the field manager's time. */
+  readonly time?: number;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -67,6 +69,8 @@ export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions
     time = manager.time;
     extra = [['Field-Manager', `${manager.manager} (${manager.operation})`]];
   }
+  if (!options.attribution && options.time !== undefined) time = options.time;
+  const verb = options.attribution?.verb ?? 'observe';
 
   let doc = removeNoise(input, options.noiseRules?.(groupResource) ?? {}).doc;
   if (group === '' && resource === 'secrets') doc = redactSecret(doc, options.redact);
@@ -78,7 +82,7 @@ export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions
     ['Source', options.source],
     ['Cluster', options.cluster],
     ['Event-ID', eventId],
-    ['Verb', 'observe'],
+    ['Verb', verb],
     ...extra,
     ...(uid ? ([['UID', uid]] as Trailers) : []),
     ['Attribution', attribution],
@@ -91,7 +95,7 @@ export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions
     update: { kind: 'put', doc },
     author,
     time,
-    subject: `observe ${what}`,
+    subject: `${verb} ${what}`,
     trailers,
     source: options.source,
   };

@@ -1,0 +1,200 @@
+// CloudTrail LookupEvents polling of one account and region on a node-cron schedule: from
+// the checkpoint (minus the overlap) or `maxAge` to now, in slices oldest first (as long as
+// memory allows), each normalised, submitted, committed and only then checkpointed, so a restart neither
+// loses nor repeats events (EventIds in the overlap are remembered; the ledger dedupes too).
+import { CloudTrailClient, type CloudTrailClientConfig, type Event } from '@aws-sdk/client-cloudtrail';
+import type { ChangeRecord } from '../../domain/change.ts';
+import type { Redact } from '../../normalise/redact.ts';
+import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
+import { extractCloudTrailRecords } from '../cloudtrail/parse.ts';
+import { HealthBoard } from '../runtime/health.ts';
+import { startSchedule } from '../runtime/schedule.ts';
+import { TokenBucket } from '../runtime/token-bucket.ts';
+import type { Source, SourceContext, SourceStatus } from '../source.ts';
+import { advanceCheckpoint, checkpointPath, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { LOOKUP_RETENTION_MS, type CloudTrailPollConfig } from './config.ts';
+import { eventFilter, type EventVerdict } from './event-filter.ts';
+import { lookupWindow } from './lookup.ts';
+
+export interface CloudTrailPollDeps {
+  readonly redact: Redact;
+  readonly sensitiveKeys?: ReadonlySet<string>;
+  /** Extra SDK client settings (tests: the fake's endpoint and explicit credentials). */
+  readonly clientConfig?: Partial<CloudTrailClientConfig>;
+  /** Most events held in memory for one slice (default 5000). */
+  readonly sliceEventLimit?: number;
+}
+
+export interface PollTarget {
+  readonly region: string;
+  /** Only global-service events (IAM, STS, …): the us-east-1 reader added when us-east-1 is not polled itself. */
+  readonly globalOnly: boolean;
+}
+
+/**
+ * A window is read in slices, oldest first, each checkpointed once committed. A slice is held
+ * in memory whole, so one that holds more than this many events is abandoned and read again
+ * as a quarter as long; a slice with few events lets the next one grow.
+ */
+const DEFAULT_SLICE_EVENT_LIMIT = 5000;
+const MIN_SLICE_MS = 60_000;
+/** A window never starts this close to the 90-day edge of the event history. */
+const RETENTION_MARGIN_MS = 10 * 60_000;
+const BATCH = 500;
+
+export class CloudTrailPollSource implements Source {
+  readonly id: string;
+  readonly #config: CloudTrailPollConfig;
+  readonly #target: PollTarget;
+  readonly #deps: CloudTrailPollDeps;
+  readonly #health: HealthBoard;
+  readonly #keep: (event: Event) => EventVerdict;
+  #now: () => number = Date.now;
+  #ctx: SourceContext | undefined;
+  #client: CloudTrailClient | undefined;
+  #bucket: TokenBucket | undefined;
+  #until: number | undefined;
+  #polling: Promise<void> | undefined;
+
+  constructor(config: CloudTrailPollConfig, target: PollTarget, deps: CloudTrailPollDeps) {
+    this.id = `cloudtrail/${config.account}/${target.region}${target.globalOnly ? '/global' : ''}`;
+    this.#config = config;
+    this.#target = target;
+    this.#deps = deps;
+    this.#health = new HealthBoard(this.id, () => this.#now());
+    this.#keep = eventFilter(config, target.globalOnly);
+  }
+
+  status(): SourceStatus {
+    if (this.#until !== undefined) {
+      const lag = Math.max(0, this.#now() - this.#until);
+      this.#health.setLag(Math.round(lag / 1000), lag > this.#config.maxLag);
+    }
+    return this.#health.status();
+  }
+
+  onStatusChange(listener: (status: SourceStatus) => void): () => void {
+    return this.#health.onChange(listener);
+  }
+
+  async run(ctx: SourceContext): Promise<void> {
+    this.#ctx = ctx;
+    this.#now = () => ctx.now();
+    this.#health.begin('poll');
+    this.#client = new CloudTrailClient({
+      region: this.#target.region,
+      // A request that hangs must fail (and be retried) rather than stall the source.
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+      ...(this.#config.profile ? { profile: this.#config.profile } : {}),
+      ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),
+      ...this.#deps.clientConfig,
+    });
+    this.#bucket = new TokenBucket(this.#config.requestsPerSecond);
+    try {
+      this.#until = this.#readCheckpoint(ctx)?.until;
+      const schedule = startSchedule(this.#config.schedule, () => this.poll(), { name: `${this.id} poll`, log: ctx.log, signal: ctx.signal });
+      // node-cron 4 has no run-on-start: the first poll runs now, the schedule does the rest.
+      await this.poll();
+      if (!ctx.signal.aborted) await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await schedule.idle();
+      await this.#polling;
+    } finally {
+      this.#client.destroy();
+      this.#health.stop();
+    }
+  }
+
+  #readCheckpoint(ctx: SourceContext): Checkpoint | null {
+    try {
+      return loadCheckpoint(checkpointPath(ctx.stateDir, this.#target.region));
+    } catch (error) {
+      // Every poll fails the same way (and says so) until the operator fixes or removes the file.
+      this.#health.fail('poll', error);
+      return null;
+    }
+  }
+
+  /** One complete poll (the schedule calls this); a poll already running is joined, not repeated. */
+  poll(): Promise<void> {
+    const ctx = this.#ctx;
+    if (!ctx || ctx.signal.aborted) return Promise.resolve();
+    this.#polling ??= this.#pollOnce(ctx)
+      .catch((error: unknown) => {
+        if (ctx.signal.aborted) return;
+        this.#health.fail('poll', error);
+        ctx.log.error({ err: error, region: this.#target.region }, 'CloudTrail poll failed; the next scheduled poll retries');
+      })
+      .finally(() => {
+        this.#polling = undefined;
+      });
+    return this.#polling;
+  }
+
+  async #pollOnce(ctx: SourceContext): Promise<void> {
+    const path = checkpointPath(ctx.stateDir, this.#target.region);
+    let checkpoint = loadCheckpoint(path);
+    const now = ctx.now();
+    const floor = now - LOOKUP_RETENTION_MS + RETENTION_MARGIN_MS;
+    const start = Math.max(floor, checkpoint ? checkpoint.until - this.#config.overlap : now - this.#config.maxAge);
+    const most = this.#deps.sliceEventLimit ?? DEFAULT_SLICE_EVENT_LIMIT;
+    let slice = now - start;
+    let read = 0;
+    for (let from = start; from < now; ) {
+      const to = Math.min(now, from + slice);
+      const limit = to - from > MIN_SLICE_MS ? most : Number.POSITIVE_INFINITY;
+      const events = await lookupWindow(this.#client as CloudTrailClient, this.#bucket as TokenBucket, { start: from, end: to, readOnly: this.#config.readOnly }, ctx.signal, ctx.log, limit);
+      if (ctx.signal.aborted) return;
+      if (events === null) {
+        slice = Math.max(MIN_SLICE_MS, Math.floor((to - from) / 4));
+        continue;
+      }
+      read += events.length;
+      const seen = await this.#record(ctx, events, checkpoint);
+      await ctx.committed();
+      checkpoint = advanceCheckpoint(checkpoint, to, this.#config.overlap, seen);
+      saveCheckpoint(path, checkpoint);
+      this.#until = to;
+      from = to;
+      if (events.length < most / 4) slice *= 2;
+    }
+    this.#health.ok('poll');
+    ctx.log.info({ account: this.#config.account, region: this.#target.region, events: read, until: new Date(now).toISOString() }, 'CloudTrail poll complete');
+  }
+
+  /** Normalises and submits a window's events oldest first; returns the EventIds it read. */
+  async #record(ctx: SourceContext, events: readonly Event[], checkpoint: Checkpoint | null): Promise<Map<string, number>> {
+    const sorted = [...events].sort((a, b) => (a.EventTime?.getTime() ?? 0) - (b.EventTime?.getTime() ?? 0) || (a.EventId ?? '').localeCompare(b.EventId ?? ''));
+    const seen = new Map<string, number>();
+    let changes: ChangeRecord[] = [];
+    let ignored = 0;
+    let rejected = 0;
+    const flush = async (): Promise<void> => {
+      if (changes.length > 0) await ctx.submit({ source: `cloudtrail/${this.#config.account}/${this.#target.region}`, receivedAt: ctx.now(), changes, facts: [], ignored, rejected });
+      changes = [];
+      ignored = 0;
+      rejected = 0;
+    };
+    for (const event of sorted) {
+      const id = event.EventId;
+      if (!id || seen.has(id) || checkpoint?.seen[id] !== undefined) continue;
+      seen.set(id, event.EventTime?.getTime() ?? ctx.now());
+      const verdict = this.#keep(event);
+      if (!verdict.keep) {
+        ignored += 1;
+        continue;
+      }
+      for (const extracted of extractCloudTrailRecords(event)) {
+        const result = 'error' in extracted ? { kind: 'rejected' as const, reason: extracted.error } : normaliseCloudTrailRecord(extracted.record, { redact: this.#deps.redact, ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}) });
+        if (result.kind === 'changes') changes.push(...result.changes);
+        else if (result.kind === 'ignored') ignored += 1;
+        else {
+          rejected += 1;
+          ctx.log.warn({ eventId: id, reason: result.reason }, 'CloudTrail event rejected');
+        }
+      }
+      if (changes.length >= BATCH) await flush();
+    }
+    await flush();
+    return seen;
+  }
+}

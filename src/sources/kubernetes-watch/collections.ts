@@ -1,0 +1,58 @@
+// Which collections a cluster source lists and watches: every recorded resource type (per
+// namespace when the namespaces are named, else across all), plus core/v1 Events for the
+// activity branch; and the repository folder a collection's complete list accounts for.
+import { kubernetesPath, unescapeSegment } from '../../normalise/paths.ts';
+import type { KubernetesWatchConfig } from './config.ts';
+import type { Collection } from './reflector.ts';
+import { groupResourceOf, namespacePlan, resourceFilter, type ResourceType } from './resource-filter.ts';
+
+export interface PlannedCollection extends Collection {
+  readonly key: string;
+  /** `state` objects go to main; `events` are Kubernetes Events for the activity branch. */
+  readonly role: 'state' | 'events';
+}
+
+export interface ReconcileScope {
+  readonly prefix: string;
+  readonly type: ResourceType;
+  readonly includes: (path: string) => boolean;
+}
+
+export function isCoreEvents(type: Pick<ResourceType, 'group' | 'version' | 'resource'>): boolean {
+  return type.group === '' && type.version === 'v1' && type.resource === 'events';
+}
+
+export function planCollections(types: readonly ResourceType[], config: Pick<KubernetesWatchConfig, 'resources' | 'namespaces' | 'events'>): PlannedCollection[] {
+  const wanted = resourceFilter(config.resources);
+  const { watchEach } = namespacePlan(config.namespaces);
+  const out: PlannedCollection[] = [];
+  const add = (type: ResourceType, role: PlannedCollection['role']): void => {
+    const namespaces: ReadonlyArray<string | undefined> = type.namespaced && watchEach ? watchEach : [undefined];
+    for (const namespace of namespaces) {
+      out.push({ key: `${role}|${groupResourceOf(type)}|${namespace ?? '*'}`, role, type, ...(namespace !== undefined ? { namespace } : {}) });
+    }
+  };
+  for (const type of types) {
+    if (wanted(type)) add(type, 'state');
+    if (config.events.enabled && isCoreEvents(type)) add(type, 'events');
+  }
+  return out;
+}
+
+/** The folder whose live files a complete list of `collection` must show, and how to tell its files apart. */
+export function reconcileScope(cluster: string, collection: Collection, includesNamespace: (namespace: string) => boolean): ReconcileScope {
+  const { type, namespace } = collection;
+  const sample = kubernetesPath({ cluster, namespace: type.namespaced ? (namespace ?? '_') : undefined, group: type.group, resource: type.resource, name: '_' });
+  const folder = sample.slice(0, -'_.yaml'.length);
+  if (!type.namespaced || namespace !== undefined) return { prefix: folder, type, includes: () => true };
+  // kubernetes/<cluster>/namespaces/<ns>/<group>/<resource>/<file>
+  const [, clusterSegment, , , group, resource] = folder.split('/');
+  return {
+    prefix: `kubernetes/${clusterSegment}/namespaces/`,
+    type,
+    includes: (path) => {
+      const parts = path.split('/');
+      return parts.length === 7 && parts[4] === group && parts[5] === resource && includesNamespace(unescapeSegment(parts[3] as string));
+    },
+  };
+}

@@ -1,0 +1,189 @@
+// What a list or watch saw → change records, attributed: an audit fact for the same object
+// (uid + resourceVersion, or the same path within the window) names the author
+// (`correlated`); else the newest field manager; else unresolved. Objects whose rendering
+// equals the recorded file are not submitted again (also when the audit source wrote it).
+import type { Actor, AttributionFact, ChangeRecord, Trailers } from '../../domain/change.ts';
+import type { IndexDb } from '../../index/index-db.ts';
+import { renderBlob } from '../../ledger/render.ts';
+import { UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
+import type { NoiseRules } from '../../normalise/noise.ts';
+import { kubernetesPath, nameFromFileName, statusSiblingPath, unescapeSegment } from '../../normalise/paths.ts';
+import type { Redact } from '../../normalise/redact.ts';
+import { normaliseObjectSnapshot } from '../kubernetes-objects/normalise.ts';
+import { SOURCE } from './kube-events.ts';
+import type { RecordedState } from './recorded-state.ts';
+import type { ResourceType } from './resource-filter.ts';
+
+/** Audit timestamps and watch arrival come from different clocks; a fact this far after the sighting still counts. */
+export const CLOCK_SKEW_MS = 2000;
+
+const DELETE_VERBS = new Set(['delete', 'deletecollection']);
+
+export interface ObserveOptions {
+  readonly cluster: string;
+  readonly redact: Redact;
+  readonly sensitiveKeys?: ReadonlySet<string>;
+  readonly noiseRules?: (groupResource: string) => NoiseRules;
+  readonly attributionWindowMs: number;
+  readonly index: IndexDb;
+  readonly state: RecordedState;
+}
+
+/** Why nothing is recorded: the repository already holds it (or never held a deleted object), or it cannot be read. */
+export type Skipped = { readonly skipped: 'unchanged' | 'absent' } | { readonly rejected: string };
+export type Observed = { readonly record: ChangeRecord } | Skipped;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+export interface ObjectIdentity {
+  readonly path: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly uid: string | undefined;
+  readonly resourceVersion: string | undefined;
+}
+
+/** Where an object lives in the repository; null when it has no name. */
+export function identify(cluster: string, type: ResourceType, object: Record<string, unknown>): ObjectIdentity | null {
+  const metadata = isObject(object['metadata']) ? object['metadata'] : {};
+  const name = str(metadata['name']);
+  if (!name) return null;
+  const namespace = type.namespaced ? str(metadata['namespace']) : undefined;
+  return {
+    path: kubernetesPath({ cluster, namespace, group: type.group, resource: type.resource, name }),
+    name,
+    namespace,
+    uid: str(metadata['uid']),
+    resourceVersion: str(metadata['resourceVersion']),
+  };
+}
+
+function describe(type: Pick<ResourceType, 'group' | 'resource'>, namespace: string | undefined, name: string): string {
+  return `${type.group ? `${type.group}/` : ''}${type.resource} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** The fact's own context, without the keys the change record sets itself. */
+function factTrailers(fact: AttributionFact): Trailers {
+  const own = new Set(['Source', 'Cluster', 'Event-ID', 'Verb', 'Attribution', 'UID']);
+  return [['Correlated-Event-ID', fact.eventId], ...fact.trailers.filter(([key]) => !own.has(key))];
+}
+
+function findFact(options: ObserveOptions, id: ObjectIdentity, observedAt: number, forDelete: boolean, windowMs = options.attributionWindowMs): AttributionFact | null {
+  const fact = options.index.findFact({
+    path: id.path,
+    ...(id.uid ? { uid: id.uid } : {}),
+    ...(id.resourceVersion ? { resourceVersion: id.resourceVersion } : {}),
+    time: observedAt + CLOCK_SKEW_MS,
+    windowMs: windowMs + CLOCK_SKEW_MS,
+  });
+  // A wrong author is worse than none: a delete is only explained by a delete, and vice versa.
+  if (!fact || DELETE_VERBS.has(fact.verb) !== forDelete) return null;
+  return fact;
+}
+
+/** How an object was seen: a watch event, or an item of a list that completed when the repository was recorded up to `recordedUpTo`. */
+export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly recordedUpTo: number };
+
+/**
+ * An object seen by a list or a watch event. A watch event happened when it arrived; a
+ * listed object changed at its newest field manager's time, but never before the last
+ * recorded change of its file (a list shows the current state). A list item never replaces
+ * a state recorded after the list completed (the watch brings anything newer).
+ */
+export function observeObject(type: ResourceType, object: Record<string, unknown>, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
+  const id = identify(options.cluster, type, object);
+  if (!id) return { rejected: `${type.kind} without metadata.name` };
+  if (seen.via === 'list' && options.state.lastChangeSeq(id.path) > seen.recordedUpTo) return { skipped: 'unchanged' };
+  const fact = findFact(options, id, observedAt, false);
+  const result = normaliseObjectSnapshot(object, {
+    cluster: options.cluster,
+    redact: options.redact,
+    source: SOURCE,
+    observedAt,
+    resource: type.resource,
+    ...(options.sensitiveKeys ? { sensitiveKeys: options.sensitiveKeys } : {}),
+    ...(options.noiseRules ? { noiseRules: options.noiseRules } : {}),
+    ...(fact ? { attribution: { actor: fact.actor, attribution: 'correlated' as const, time: fact.time, trailers: factTrailers(fact), verb: fact.verb } } : {}),
+    ...(seen.via === 'watch' ? { time: observedAt } : {}),
+  });
+  if (result.kind !== 'changes') return { rejected: result.reason };
+  const record = result.changes[0] as ChangeRecord;
+  if (record.update.kind !== 'put') return { rejected: 'snapshot without a document' };
+  if (renderBlob(record.update.doc).oid === options.state.currentBlob(record.path)) return { skipped: 'unchanged' };
+  if (seen.via === 'watch' || fact) return { record };
+  return { record: { ...record, time: Math.max(record.time, options.state.lastTime(record.path) ?? record.time) } };
+}
+
+function deletion(options: ObserveOptions, what: { type: Pick<ResourceType, 'group' | 'resource'>; id: ObjectIdentity; eventId: string; time: number; foundBy?: string }): ChangeRecord[] {
+  // A resync finds deletions late: any delete fact since the file's last recorded change explains it.
+  const since = what.foundBy ? options.state.lastTime(what.id.path) : null;
+  const window = since === null ? options.attributionWindowMs : Math.max(options.attributionWindowMs, what.time - since);
+  const fact = findFact(options, what.id, what.time, true, window);
+  const author: Actor = fact ? fact.actor : UNRESOLVED_ACTOR;
+  const trailers: Trailers = [
+    ['Source', SOURCE],
+    ['Cluster', options.cluster],
+    ['Event-ID', what.eventId],
+    ['Verb', fact?.verb ?? 'delete'],
+    ...(what.foundBy ? ([['Found-By', what.foundBy]] as Trailers) : []),
+    ...(fact ? factTrailers(fact) : []),
+    ...(what.id.uid ? ([['UID', what.id.uid]] as Trailers) : []),
+    ['Attribution', fact ? 'correlated' : 'unresolved'],
+  ];
+  const base: Omit<ChangeRecord, 'path'> = {
+    eventId: what.eventId,
+    branch: 'main',
+    update: { kind: 'delete' },
+    author,
+    time: fact?.time ?? what.time,
+    subject: `delete ${describe(what.type, what.id.namespace, what.id.name)}`,
+    trailers,
+    source: SOURCE,
+  };
+  const paths = [what.id.path, statusSiblingPath(what.id.path)].filter((path) => options.state.currentBlob(path) !== null);
+  return paths.map((path) => ({ ...base, path }));
+}
+
+/** A watch DELETED event: removes the file (and a kept-status sibling) when the repository still has it. */
+export function observeDeletion(type: ResourceType, object: Record<string, unknown>, observedAt: number, options: ObserveOptions): ChangeRecord[] | Skipped {
+  const id = identify(options.cluster, type, object);
+  if (!id) return { rejected: `${type.kind} without metadata.name` };
+  const records = deletion(options, { type, id, eventId: `${id.uid ?? id.path}@${id.resourceVersion ?? observedAt}`, time: observedAt });
+  return records.length > 0 ? records : { skipped: 'absent' };
+}
+
+/** What a complete list of one collection showed, and how far the repository was recorded when it completed. */
+export interface CompleteList {
+  /** The listed paths. */
+  readonly present: ReadonlySet<string>;
+  readonly resourceVersion: string;
+  readonly at: number;
+  /** RecordedState.lastSeq() when the list completed. */
+  readonly recordedUpTo: number;
+}
+
+/**
+ * Files of one collection that a complete list no longer shows: each is deleted, authored by
+ * a delete fact when one exists. A file recorded after the list completed (by the audit
+ * source, while the list waited out the attribution delay) is left alone: the list could not
+ * have shown it; the next resync judges it.
+ */
+export function reconcileDeletions(
+  scope: { readonly prefix: string; readonly type: Pick<ResourceType, 'group' | 'resource'>; readonly includes: (path: string) => boolean },
+  list: CompleteList,
+  options: ObserveOptions,
+): ChangeRecord[] {
+  const out: ChangeRecord[] = [];
+  for (const { path, seq } of options.state.liveFilesUnder(scope.prefix)) {
+    if (!scope.includes(path) || path.endsWith('.status.yaml')) continue;
+    if (list.present.has(path) || seq > list.recordedUpTo) continue;
+    const parts = path.split('/');
+    const file = parts.at(-1) as string;
+    const namespace = parts[2] === 'namespaces' ? unescapeSegment(parts[3] as string) : undefined;
+    const id: ObjectIdentity = { path, name: nameFromFileName(file), namespace, uid: undefined, resourceVersion: undefined };
+    out.push(...deletion(options, { type: scope.type, id, eventId: `resync@${list.resourceVersion}`, time: list.at, foundBy: 'resync' }));
+  }
+  return out;
+}

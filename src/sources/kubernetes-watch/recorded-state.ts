@@ -1,0 +1,47 @@
+// What the repository already holds, read from the index (the ledger's derived SQLite
+// database): the current blob of a file and the live files under a folder. A watched object
+// whose rendering equals the recorded blob is not submitted again, whoever recorded it.
+import type { StatementSync } from 'node:sqlite';
+import type { IndexDb } from '../../index/index-db.ts';
+
+export class RecordedState {
+  readonly #index: IndexDb;
+  readonly #latest: StatementSync;
+  readonly #under: StatementSync;
+  readonly #lastSeq: StatementSync;
+
+  constructor(index: IndexDb) {
+    this.#index = index;
+    // The changes table holds every version of a path; the highest seq is the current one.
+    this.#latest = index.db.prepare('SELECT op, blob, seq FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
+    this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? GROUP BY path');
+    this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
+  }
+
+  /** How far the repository has been recorded: the sequence number of the newest commit in the index. */
+  lastSeq(): number {
+    return (this.#lastSeq.get() as { seq: number }).seq;
+  }
+
+  /** The blob the file has now, or null when it does not exist (never written, or deleted). */
+  currentBlob(path: string): string | null {
+    const row = this.#latest.get(path) as { op: string; blob: string | null } | undefined;
+    return row && row.op !== 'D' ? row.blob : null;
+  }
+
+  /** The sequence number of the file's last recorded change (also a deletion), 0 when never recorded. */
+  lastChangeSeq(path: string): number {
+    return (this.#latest.get(path) as { seq: number } | undefined)?.seq ?? 0;
+  }
+
+  /** The author time of the last recorded change of the file. */
+  lastTime(path: string): number | null {
+    return this.#index.lastTime(path);
+  }
+
+  /** Every existing file whose path starts with `prefix`, with the sequence number of its last change. */
+  liveFilesUnder(prefix: string): Array<{ path: string; seq: number }> {
+    const rows = this.#under.all(prefix, `${prefix}\uffff`) as Array<{ path: string; op: string; seq: number }>;
+    return rows.filter((row) => row.op !== 'D').map(({ path, seq }) => ({ path, seq }));
+  }
+}

@@ -1,0 +1,38 @@
+// A source's small state file (a checkpoint) in its state folder: JSON validated by a zod
+// schema on read, written atomically (temp file, fsync, rename). A corrupt file is an error
+// naming it and the way out, never silently replaced.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import type { z } from 'zod';
+import { ConfigError } from '../../domain/errors.ts';
+
+/** The state, or null when the file does not exist yet. */
+export function loadJsonState<T>(path: string, schema: z.ZodType<T>, what: string): T | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError([`${path}: the ${what} is not JSON (${(cause as Error).message}); remove it to start again from maxAge`]);
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw new ConfigError([`${path}: the ${what} is malformed (${result.error.issues[0]?.message}); remove it to start again from maxAge`]);
+  return result.data;
+}
+
+export function saveJsonState(path: string, value: unknown): void {
+  const temp = `${path}.tmp`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(value));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path);
+}

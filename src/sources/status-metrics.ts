@@ -1,0 +1,49 @@
+// Prometheus metrics of live sources' states, read from `status()` at scrape time: the
+// daemon registers them once on its registry; /metrics then shows each source up, lagging or
+// failing, its lag and its last success.
+import { Gauge, type Registry } from 'prom-client';
+import type { Source, SourceState } from './source.ts';
+
+const STATES: readonly SourceState[] = ['starting', 'up', 'lagging', 'failing', 'stopped'];
+
+export function registerSourceMetrics(registry: Registry, sources: () => readonly Source[]): void {
+  new Gauge({
+    name: 'gitrail_source_state',
+    help: 'State of each live source: 1 for its current state, 0 for the others',
+    labelNames: ['source', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of sources()) {
+        const { state } = source.status();
+        for (const candidate of STATES) this.set({ source: source.id, state: candidate }, candidate === state ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'gitrail_source_lag_seconds',
+    help: 'How far behind each live source is, when it knows',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of sources()) {
+        const { lagSeconds } = source.status();
+        if (lagSeconds !== undefined) this.set({ source: source.id }, lagSeconds);
+      }
+    },
+  });
+  new Gauge({
+    name: 'gitrail_source_last_success_timestamp_seconds',
+    help: 'When each live source last listed, watched or polled successfully (Unix time)',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of sources()) {
+        const { lastSuccessAt } = source.status();
+        if (lastSuccessAt !== undefined) this.set({ source: source.id }, lastSuccessAt / 1000);
+      }
+    },
+  });
+}

@@ -1,0 +1,180 @@
+// A fake CloudTrail endpoint on 127.0.0.1 speaking the awsJson1_1 protocol to the real
+// @aws-sdk/client-cloudtrail (protocols.md §3.1–3.2): LookupEvents with paging (newest first,
+// NextToken bound to its parameters), one lookup attribute, the 90-day window, events that
+// become visible late, and throttling at 2 requests per second per region.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeLookupEvent {
+  readonly EventId: string;
+  readonly EventName: string;
+  readonly ReadOnly: 'true' | 'false';
+  readonly EventTime: number;
+  readonly EventSource: string;
+  readonly Username?: string;
+  readonly Resources: ReadonlyArray<{ ResourceType: string; ResourceName: string }>;
+  readonly CloudTrailEvent: string;
+}
+
+interface Stored {
+  readonly region: string;
+  readonly event: FakeLookupEvent;
+  /** Epoch ms from which LookupEvents returns it (CloudTrail delivers minutes late). */
+  visibleAt: number;
+}
+
+export interface LookupRequest {
+  readonly region: string;
+  readonly at: number;
+  readonly body: Record<string, unknown>;
+  readonly throttled: boolean;
+  readonly attempt: string | undefined;
+}
+
+const RETENTION_MS = 90 * 86_400_000;
+
+export class FakeCloudTrail {
+  readonly requests: LookupRequest[] = [];
+  /** Requests per second per region before ThrottlingException (AWS: 2). */
+  rateLimit = 2;
+  readonly #server: Server;
+  readonly #events: Stored[] = [];
+  readonly #now: () => number;
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  #failures = 0;
+
+  private constructor(server: Server, now: () => number) {
+    this.#server = server;
+    this.#now = now;
+  }
+
+  static async start(options: { now?: () => number } = {}): Promise<FakeCloudTrail> {
+    let fake: FakeCloudTrail | undefined;
+    const server = createServer((req, res) => {
+      (fake as FakeCloudTrail).#handle(req, res).catch((error: unknown) => reply(res, 500, { __type: 'InternalFailure', message: String(error) }));
+    });
+    fake = new FakeCloudTrail(server, options.now ?? Date.now);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  /** Adds a CloudTrail record to a region's event history, optionally visible only later. */
+  addRecord(region: string, record: Record<string, unknown>, options: { visibleAt?: number; resources?: FakeLookupEvent['Resources'] } = {}): FakeLookupEvent {
+    const identity = (record['userIdentity'] ?? {}) as Record<string, unknown>;
+    const resources = options.resources ?? ((record['resources'] ?? []) as Array<Record<string, string>>).map((r) => ({ ResourceType: r['type'] ?? '', ResourceName: r['ARN'] ?? '' }));
+    const event: FakeLookupEvent = {
+      EventId: String(record['eventID']),
+      EventName: String(record['eventName']),
+      ReadOnly: record['readOnly'] === true ? 'true' : 'false',
+      EventTime: Date.parse(String(record['eventTime'])) / 1000,
+      EventSource: String(record['eventSource']),
+      ...(typeof identity['userName'] === 'string' ? { Username: identity['userName'] } : {}),
+      Resources: resources,
+      CloudTrailEvent: JSON.stringify(record),
+    };
+    this.#events.push({ region, event, visibleAt: options.visibleAt ?? 0 });
+    return event;
+  }
+
+  /** Makes a late event visible now (CloudTrail finally delivered it). */
+  reveal(eventId: string): void {
+    for (const stored of this.#events) if (stored.event.EventId === eventId) stored.visibleAt = 0;
+  }
+
+  /** The next `count` requests fail with HTTP 500 InternalFailure. */
+  failRequests(count: number): void {
+    this.#failures = count;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    this.#server.close();
+    await once(this.#server, 'close');
+  }
+
+  #throttled(region: string, now: number): boolean {
+    const bucket = this.#buckets.get(region) ?? { tokens: this.rateLimit, at: now };
+    bucket.tokens = Math.min(this.rateLimit, bucket.tokens + ((now - bucket.at) / 1000) * this.rateLimit);
+    bucket.at = now;
+    this.#buckets.set(region, bucket);
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
+    return false;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const target = req.headers['x-amz-target'];
+    if (req.method !== 'POST' || target !== 'CloudTrail_20131101.LookupEvents') {
+      return reply(res, 400, { __type: 'UnknownOperationException', message: `unsupported target ${String(target)}` });
+    }
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1')) return reply(res, 400, { __type: 'SerializationException', message: 'expected application/x-amz-json-1.1' });
+    // `Credential=AKID/20261125/eu-west-1/cloudtrail/aws4_request` names the region that was signed for.
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/cloudtrail\/aws4_request/.exec(String(req.headers.authorization ?? ''));
+    if (!scope) return reply(res, 403, { __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    const region = scope[1] as string;
+    const now = this.#now();
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    const throttled = this.#throttled(region, now);
+    this.requests.push({ region, at: now, body, throttled, attempt: req.headers['amz-sdk-request'] as string | undefined });
+    if (throttled) return reply(res, 400, { __type: 'com.amazonaws.cloudtrail.v20131101#ThrottlingException', message: 'Rate exceeded' });
+    if (this.#failures > 0) {
+      this.#failures -= 1;
+      return reply(res, 500, { __type: 'InternalFailure', message: 'injected failure' });
+    }
+    return this.#lookup(region, body, now, res);
+  }
+
+  #lookup(region: string, body: Record<string, unknown>, now: number, res: ServerResponse): void {
+    const start = typeof body['StartTime'] === 'number' ? body['StartTime'] * 1000 : now - RETENTION_MS;
+    const end = typeof body['EndTime'] === 'number' ? body['EndTime'] * 1000 : now;
+    if (start > end) return reply(res, 400, { __type: 'InvalidTimeRangeException', message: 'Start time must not be after end time.' });
+    if (start < now - RETENTION_MS - 60_000) return reply(res, 400, { __type: 'InvalidTimeRangeException', message: 'Start time is outside the 90 days of event history.' });
+    const max = typeof body['MaxResults'] === 'number' ? body['MaxResults'] : 50;
+    if (max < 1 || max > 50) return reply(res, 400, { __type: 'InvalidMaxResultsException', message: 'MaxResults must be between 1 and 50.' });
+    const attributes = Array.isArray(body['LookupAttributes']) ? (body['LookupAttributes'] as Array<{ AttributeKey: string; AttributeValue: string }>) : [];
+    if (attributes.length > 1) return reply(res, 400, { __type: 'InvalidLookupAttributesException', message: 'Only one lookup attribute is allowed.' });
+    const params = JSON.stringify({ region, start, end, attributes });
+    let offset = 0;
+    if (typeof body['NextToken'] === 'string') {
+      const token = JSON.parse(Buffer.from(body['NextToken'], 'base64').toString('utf8')) as { params: string; offset: number };
+      if (token.params !== params) return reply(res, 400, { __type: 'InvalidNextTokenException', message: 'The token was issued for different parameters.' });
+      offset = token.offset;
+    }
+    const attribute = attributes[0];
+    const matches = this.#events
+      .filter((stored) => stored.region === region && stored.visibleAt <= now)
+      .map((stored) => stored.event)
+      .filter((event) => event.EventTime * 1000 >= start && event.EventTime * 1000 <= end && event.EventTime * 1000 >= now - RETENTION_MS)
+      .filter((event) => !attribute || matchesAttribute(event, attribute.AttributeKey, attribute.AttributeValue))
+      .sort((a, b) => b.EventTime - a.EventTime || b.EventId.localeCompare(a.EventId));
+    const page = matches.slice(offset, offset + max);
+    const next = offset + max < matches.length ? Buffer.from(JSON.stringify({ params, offset: offset + max })).toString('base64') : undefined;
+    reply(res, 200, { Events: page, ...(next ? { NextToken: next } : {}) });
+  }
+}
+
+function matchesAttribute(event: FakeLookupEvent, key: string, value: string): boolean {
+  switch (key) {
+    case 'ReadOnly': return event.ReadOnly === value;
+    case 'EventName': return event.EventName === value;
+    case 'EventSource': return event.EventSource === value;
+    case 'EventId': return event.EventId === value;
+    case 'Username': return event.Username === value;
+    case 'ResourceType': return event.Resources.some((r) => r.ResourceType === value);
+    case 'ResourceName': return event.Resources.some((r) => r.ResourceName === value);
+    default: return false;
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': `fake-${Date.now()}` });
+  res.end(JSON.stringify(body));
+}
