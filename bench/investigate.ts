@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { random } from '../test/helpers/random.ts';
 import type { ChangeRecord, Doc } from '../src/domain/change.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 
@@ -27,18 +28,6 @@ const YEAR = 365 * 86_400_000;
 const GITRAIL = join(import.meta.dirname, '..', 'bin', 'gitrail.js');
 const DATA = join(values.out, 'data');
 const CLONE = join(values.out, 'clone');
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Resource {
   readonly path: string;

@@ -4,18 +4,9 @@
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { random } from '../test/helpers/random.ts';
 
-/** Mulberry32: a small seeded PRNG, so every run generates the same workload. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 const ACTORS = Array.from({ length: 25 }, (_, i) => (i % 5 === 0 ? `system:serviceaccount:ci:deployer-${i}` : `user${i}@example.com`));
 const KINDS = ['deployments', 'configmaps', 'secrets', 'services'] as const;

@@ -16,22 +16,6 @@ export class MirrorSetupError extends GitrailError {
   }
 }
 
-export function createMirrorOctokit(token: string, apiUrl: string, log: Logger): Octokit {
-  return new Octokit({
-    auth: token,
-    baseUrl: apiUrl.replace(/\/+$/, ''),
-    userAgent: 'gitrail',
-    retry: { enabled: false },
-    throttle: { enabled: false },
-    log: {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: (message: string) => log.warn({ octokit: message }, 'octokit warning'),
-      error: (message: string) => log.error({ octokit: message }, 'octokit error'),
-    },
-  });
-}
-
 function setupError(what: string, error: unknown): MirrorSetupError {
   const status = error instanceof RequestError ? error.status : null;
   return new MirrorSetupError(`${what}: ${status ? `GitHub HTTP ${status}: ` : ''}${error instanceof Error ? error.message : String(error)}`, {

@@ -9,7 +9,8 @@ import type { Branch } from '../domain/change.ts';
 import type { IndexedCommit } from '../index/index-db.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import { mirrorName, mirrorUrl, type MirrorConfig } from './config.ts';
-import { createMirrorOctokit, ensureGitHubRepository } from './github-repo.ts';
+import { createOctokit } from '../github/octokit.ts';
+import { ensureGitHubRepository } from './github-repo.ts';
 import { Mirror, type BranchOutcome } from './mirror.ts';
 
 export interface MirrorsOptions {
@@ -60,7 +61,7 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
     const github = config.github;
     const prepare = github && token
       ? async () => {
-          await ensureGitHubRepository(createMirrorOctokit(token, github.apiUrl, log), github, log);
+          await ensureGitHubRepository(createOctokit(token, github.apiUrl, log), github, log);
         }
       : undefined;
     return new Mirror({

@@ -3,24 +3,14 @@
 // or 'needs-documents' when only the changed documents can decide. Pure.
 import type { Environment } from '@marcbachmann/cel-js';
 import type { Doc } from '../domain/change.ts';
+import type { CommitRow } from '../index/queries.ts';
 import { compileExpression, createExpressionEnvironment, evaluateCondition, toCelValue } from './expression.ts';
 import { changeFacts, type ChangeFacts } from './facts.ts';
 import { compilePathGlobs, compileTextGlobs, type TextMatcher } from './glob.ts';
 import type { Matcher, Policy, Severity } from './schema.ts';
 
 /** The commit as the index reports it (`IndexQueries.getCommit`). */
-export interface CommitInput {
-  readonly sha: string;
-  readonly branch: 'main' | 'activity';
-  readonly parent: string | null;
-  /** Author time, epoch ms. */
-  readonly time: number;
-  readonly author: { readonly name: string; readonly email: string };
-  readonly subject: string;
-  readonly body: string;
-  readonly trailers: Readonly<Record<string, string>>;
-  readonly changes: ReadonlyArray<{ readonly path: string; readonly op: 'A' | 'M' | 'D'; readonly blob: string | null }>;
-}
+export type CommitInput = CommitRow;
 
 /** A changed file's document before and after the commit; null where the file did not exist. */
 export interface DocumentPair {

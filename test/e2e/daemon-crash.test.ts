@@ -9,6 +9,7 @@ import { auditEvent, auditId } from '../helpers/intake-fixtures.ts';
 import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { random } from '../helpers/random.ts';
 
 const TOKEN = 'crash-test-token-0123456789';
 const EVENTS = 20_000;
@@ -17,18 +18,6 @@ const CLIENTS = 4;
 /** Kills while clients post, then while the daemon drains the backlog they left. */
 const KILLS_WHILE_POSTING = 4;
 const KILLS_WHILE_DRAINING = 2;
-
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('SIGKILL at random moments loses no acknowledged event and commits none twice', { timeout: 110_000 }, async (t) => {
   const seed = Number(process.env['CRASH_SEED'] ?? Date.now() % 1_000_000);

@@ -6,23 +6,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { admissionReview, auditEvent, cloudTrailRecord, eventList, genericEvent } from '../helpers/intake-fixtures.ts';
+import { random } from '../helpers/random.ts';
 import { startDaemonProcess } from '../helpers/daemon-process.ts';
 import { git } from '../helpers/git.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const TOKEN = 'fuzz-token-0123456789abcdef';
 const BODIES_PER_ROUTE = 200;
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Keys that lead parsers deeper, without the ones a record needs to be valid (path, auditID, eventID, eventTime, operation). */
 const KEYS = ['kind', 'apiVersion', 'items', 'Records', 'Events', 'detail', 'detail-type', 'request', 'uid', 'verb', 'stage', 'objectRef', 'id', 'time', 'actor', 'object', 'changes', 'eventName', 'eventSource', 'userIdentity', 'metadata', '__proto__', 'constructor', ''];

@@ -3,9 +3,10 @@
 // existing issues/comments are searched for the delivery marker first. Rate limits (403/429
 // with retry-after or x-ratelimit-reset) and a commit not pushed yet (404/422) are retried by
 // the outbox; octokit's own retry and throttling are off so there is one retry policy.
-import { Octokit, RequestError } from 'octokit';
+import { RequestError } from 'octokit';
 import type { Logger } from 'pino';
 import { resolveSecret } from '../../config/secret-ref.ts';
+import { createOctokit } from '../../github/octokit.ts';
 import { defuseMentions, escapeMarkdown } from '../markup.ts';
 import { DeliveryError, TemplateError, type Notifier, type NotifierContext } from '../notifier.ts';
 import type { Notification } from '../notification.ts';
@@ -14,22 +15,6 @@ import { deliveryMarker, githubBody, githubTitle } from './body.ts';
 import type { GitHubChannelConfig } from './config.ts';
 
 const LOOKBACK_MS = 30 * 86_400_000;
-
-export function createOctokit(token: string, apiUrl: string, log: Logger): Octokit {
-  return new Octokit({
-    auth: token,
-    baseUrl: apiUrl.replace(/\/+$/, ''),
-    userAgent: 'gitrail',
-    retry: { enabled: false },
-    throttle: { enabled: false },
-    log: {
-      debug: (message: string) => log.debug({ octokit: message }, 'octokit'),
-      info: (message: string) => log.debug({ octokit: message }, 'octokit'),
-      warn: (message: string) => log.warn({ octokit: message }, 'octokit warning'),
-      error: (message: string) => log.error({ octokit: message }, 'octokit error'),
-    },
-  });
-}
 
 /** An octokit failure as a DeliveryError: what to retry and when. */
 export function githubDeliveryError(channel: string, error: unknown, now: number = Date.now()): DeliveryError {
