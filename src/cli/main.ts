@@ -22,12 +22,13 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     io.stdout.write(`${usage()}\n`);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.stderr.write(`gitrail: unknown command '${name}'\n${usage()}\n`);
     return 2;
   }
   try {
+    const command = await load();
     return await command(args, io);
   } catch (error) {
     if (error instanceof UsageError) {

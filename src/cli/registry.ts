@@ -1,25 +1,18 @@
-// Every `gitrail` command, by name.
+// Every `gitrail` command, by name, loaded on demand: `gitrail changes` does not pay for
+// loading the daemon, the notifiers or the cloud clients.
 import type { Command } from './main.ts';
-import { blameCommand } from './commands/blame.ts';
-import { changesCommand } from './commands/changes.ts';
-import { checkConfigCommand } from './commands/check-config.ts';
-import { demoCommand } from './commands/demo.ts';
-import { ingestCommand } from './commands/ingest.ts';
-import { logCommand } from './commands/log.ts';
-import { notificationsCommand } from './commands/notifications.ts';
-import { policyCommand } from './commands/policy.ts';
-import { runCommand } from './commands/run.ts';
-import { showCommand } from './commands/show.ts';
 
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  blame: blameCommand,
-  changes: changesCommand,
-  'check-config': checkConfigCommand,
-  demo: demoCommand,
-  ingest: ingestCommand,
-  log: logCommand,
-  notifications: notificationsCommand,
-  policy: policyCommand,
-  run: runCommand,
-  show: showCommand,
+type LoadCommand = () => Promise<Command>;
+
+export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
+  blame: async () => (await import('./commands/blame.ts')).blameCommand,
+  changes: async () => (await import('./commands/changes.ts')).changesCommand,
+  'check-config': async () => (await import('./commands/check-config.ts')).checkConfigCommand,
+  demo: async () => (await import('./commands/demo.ts')).demoCommand,
+  ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,
+  log: async () => (await import('./commands/log.ts')).logCommand,
+  notifications: async () => (await import('./commands/notifications.ts')).notificationsCommand,
+  policy: async () => (await import('./commands/policy.ts')).policyCommand,
+  run: async () => (await import('./commands/run.ts')).runCommand,
+  show: async () => (await import('./commands/show.ts')).showCommand,
 };
