@@ -1,6 +1,7 @@
 // The derived index (DESIGN §1): commits, the paths they change and the source events already
 // seen, in SQLite (node:sqlite). The ledger writes it after each flush; readers use it for
 // history, blame and filtered lists. It can always be rebuilt from the repository.
+import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
 
@@ -52,7 +53,6 @@ CREATE TABLE IF NOT EXISTS commits (
   trailers TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS commits_branch_time ON commits(branch, time, seq);
-CREATE INDEX IF NOT EXISTS commits_author_time ON commits(author_name, time);
 CREATE TABLE IF NOT EXISTS changes (
   path TEXT NOT NULL,
   seq INTEGER NOT NULL,
@@ -81,11 +81,16 @@ CREATE INDEX IF NOT EXISTS facts_uid_rv ON facts(uid, resource_version);
 CREATE INDEX IF NOT EXISTS facts_path_time ON facts(path, time);
 `;
 
-export const SCHEMA_VERSION = '1';
+export const SCHEMA_VERSION = '2';
 
-/** The idempotency key of one change: the same event changing the same path. */
+const TABLES = ['meta', 'heads', 'commits', 'changes', 'events', 'resources', 'facts'] as const;
+
+/**
+ * The idempotency key of one change: the same event changing the same path, as 128 bits of its
+ * SHA-256 (the events table holds one per commit; short keys keep its B-tree small).
+ */
 export function eventKey(source: string, eventId: string, path: string): string {
-  return `${source}\u0000${eventId}\u0000${path}`;
+  return createHash('sha256').update(`${source}\u0000${eventId}\u0000${path}`).digest('base64url').slice(0, 22);
 }
 
 export class IndexDb {
@@ -101,6 +106,8 @@ export class IndexDb {
   constructor(path: string, options: { readOnly?: boolean } = {}) {
     this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false, timeout: 5000 });
     if (!options.readOnly) {
+      // The index is derived: one of another layout is dropped and rebuilt from the repository.
+      if (this.#schemaVersion() !== SCHEMA_VERSION) for (const table of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     }
@@ -117,6 +124,13 @@ export class IndexDb {
        ON CONFLICT(path) DO UPDATE SET last_time = max(last_time, excluded.last_time)`,
     );
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
+  }
+
+  #schemaVersion(): string | null {
+    const table = this.db.prepare(`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get();
+    if (!table) return null;
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined;
+    return row?.value ?? null;
   }
 
   hasEvent(key: string): boolean {

@@ -1,6 +1,5 @@
 // Normalises one input record and renders its documents: the CPU-heavy, stateless half of
 // ingest, run on a worker thread so the single writer only builds trees and commits.
-import { deflateSync } from 'node:zlib';
 import type { NormaliseResult } from '../domain/change.ts';
 import type { PreparedChange } from '../ledger/ledger.ts';
 import { renderBlob } from '../ledger/render.ts';
@@ -18,9 +17,7 @@ export function prepareResult(result: NormaliseResult): PreparedResult {
     kind: 'changes',
     changes: result.changes.map((record) => {
       if (record.update.kind !== 'put') return { record };
-      const rendered = renderBlob(record.update.doc);
-      const object = { ...rendered.object, deflated: deflateSync(rendered.object.content, { level: 1 }) };
-      return { record, rendered: { ...rendered, object } };
+      return { record, rendered: renderBlob(record.update.doc) };
     }),
   };
 }

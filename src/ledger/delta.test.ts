@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyDelta, encodeDelta } from './delta.ts';
+import { applyDelta, encodeDelta, encodePatchDelta } from './delta.ts';
 
 test('deltas reproduce the target, and stay small when one entry changes', () => {
   const base = Buffer.alloc(80_000);
@@ -20,4 +20,24 @@ test('deltas reproduce the target, and stay small when one entry changes', () =>
   const hugeTarget = Buffer.from(huge);
   hugeTarget[5] = 9;
   assert.deepEqual(Buffer.from(applyDelta(huge, encodeDelta(huge, hugeTarget))), hugeTarget);
+});
+
+test('patch deltas replace known ranges without scanning', () => {
+  const base = Buffer.alloc(1000, 1);
+  const target = Buffer.from(base);
+  target.fill(9, 100, 120);
+  target.fill(8, 980, 1000);
+  target.fill(7, 0, 20);
+  const delta = encodePatchDelta(base, target, [980, 100, 0], 20);
+  assert.deepEqual(Buffer.from(applyDelta(base, delta)), target);
+  assert.ok(delta.length < 90);
+});
+
+test('tree order is git\'s byte order, for ASCII and other names alike', async () => {
+  const { compareTreeEntries } = await import('./objects.ts');
+  const entry = (name: string, mode: '100644' | '40000' = '100644') => ({ name, mode, oid: '0'.repeat(40) });
+  const names = [entry('a.yaml'), entry('a', '40000'), entry('a-b.yaml'), entry('Z.yaml'), entry('é.yaml'), entry('\uff5e.yaml'), entry('\u{1f600}.yaml'), entry('a0.yaml')];
+  const sorted = [...names].sort(compareTreeEntries).map((e) => e.name);
+  const bytes = [...names].sort((p, q) => Buffer.compare(Buffer.from(p.mode === '40000' ? `${p.name}/` : p.name), Buffer.from(q.mode === '40000' ? `${q.name}/` : q.name))).map((e) => e.name);
+  assert.deepEqual(sorted, bytes);
 });

@@ -65,6 +65,24 @@ export function encodeDelta(base: Uint8Array, target: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/**
+ * The delta when `target` is `base` with `width` bytes replaced at each of `offsets` (a tree
+ * whose entries only changed ids): no scan, just copies around the replaced ranges.
+ */
+export function encodePatchDelta(base: Uint8Array, target: Uint8Array, offsets: readonly number[], width: number): Uint8Array {
+  const out: number[] = [];
+  varint(base.length, out);
+  varint(target.length, out);
+  let at = 0;
+  for (const offset of [...offsets].sort((a, b) => a - b)) {
+    if (offset > at) copy(at, offset - at, out);
+    insert(target, offset, offset + width, out);
+    at = offset + width;
+  }
+  if (at < base.length) copy(at, base.length - at, out);
+  return Uint8Array.from(out);
+}
+
 /** Applies a delta (used by tests and to verify what was written). */
 export function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
   let at = 0;

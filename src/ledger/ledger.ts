@@ -17,8 +17,9 @@ import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
 import { makeObject, serializeCommit, type GitObject } from './objects.ts';
-import { writePack } from './pack-writer.ts';
-import { renderBlob, type RenderedBlob } from './render.ts';
+import { buildPack, storePack } from './pack-writer.ts';
+import { DocCache } from './doc-cache.ts';
+import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
@@ -44,6 +45,13 @@ export interface LedgerOptions {
   readonly flushEvery?: number;
   /** Run maintenance once the repository holds this many packs. */
   readonly maxPacks?: number;
+  /**
+   * Only roll packs together while writing; the full repack (recompression, deltas, which takes
+   * the second core) waits for close(). For bulk ingest: the worker thread needs that core.
+   */
+  readonly deferFullRepack?: boolean;
+  /** Memory for remembering current documents (to describe what the next change changes). */
+  readonly docCacheBytes?: number;
   readonly log?: Logger;
 }
 
@@ -67,7 +75,7 @@ export class Ledger {
   readonly #pendingKeys = new Set<string>();
   readonly #pendingSeen: SeenEvent[] = [];
   readonly #lastTimes = new Map<string, number>();
-  readonly #docCache = new Map<string, { oid: string; doc: Doc }>();
+  readonly #docCache: DocCache;
   readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
   #queue: Promise<unknown> = Promise.resolve();
   /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
@@ -81,6 +89,7 @@ export class Ledger {
     this.#branches = branches;
     this.#lock = lock;
     this.#options = options;
+    this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -130,13 +139,16 @@ export class Ledger {
   }
 
   async close(): Promise<void> {
-    await this.#serialise(async () => {
-      await this.#flush();
-      await this.#maintenance;
-      if (this.#flushesSinceMaintenance > 0) await this.#maintain();
-    });
-    this.index.close();
-    this.#lock.release();
+    try {
+      await this.#serialise(async () => {
+        await this.#flush();
+        await this.#maintenance;
+        if (this.#flushesSinceMaintenance > 0) await this.#maintain(true);
+      });
+    } finally {
+      this.index.close();
+      this.#lock.release();
+    }
   }
 
   #serialise<T>(task: () => Promise<T>): Promise<T> {
@@ -179,9 +191,7 @@ export class Ledger {
     if ((blob?.oid ?? null) === prevOid) return null;
     if (blob) {
       this.#store.stage(blob.object);
-      this.#docCache.delete(record.path);
-      this.#docCache.set(record.path, { oid: blob.oid, doc: blob.doc });
-      if (this.#docCache.size > 20_000) this.#docCache.delete(this.#docCache.keys().next().value as string);
+      this.#docCache.set(record.path, blob.oid, blob.packedDoc);
     }
     await branch.tree.setFile(record.path, blob?.oid ?? null);
     const tree = await branch.tree.write();
@@ -224,16 +234,18 @@ export class Ledger {
   }
 
   async #readDoc(path: string, oid: string): Promise<Doc> {
-    const cached = this.#docCache.get(path);
-    if (cached?.oid === oid) return cached.doc;
-    return parseCanonicalYaml(await this.#store.readText(oid));
+    const cached = this.#docCache.get(path, oid);
+    if (cached) return cached;
+    const doc = parseCanonicalYaml(await this.#store.readText(oid));
+    this.#docCache.set(path, oid, packDoc(doc));
+    return doc;
   }
 
   async #flush(): Promise<number> {
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
     const objects = this.#store.drain();
-    if (objects.length > 0) writePack(join(this.gitdir, 'objects', 'pack'), objects);
+    if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
     const heads = new Map<Branch, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;
@@ -247,7 +259,7 @@ export class Ledger {
       this.#flushesSinceMaintenance += 1;
       for (const listener of this.#listeners) listener(commits);
       if (!this.#maintenance && countPacks(this.gitdir) >= (this.#options.maxPacks ?? 16)) {
-        this.#maintenance = this.#maintain().finally(() => {
+        this.#maintenance = this.#maintain(!this.#options.deferFullRepack).finally(() => {
           this.#maintenance = null;
         });
       }
@@ -260,11 +272,11 @@ export class Ledger {
    * started, and every object reachable then is in its new pack (this writer's packs hold new
    * objects only, and deltas never cross packs), so commits flushed meanwhile stay intact.
    */
-  async #maintain(): Promise<void> {
+  async #maintain(fullAllowed: boolean): Promise<void> {
     const flushes = this.#flushesSinceMaintenance;
     try {
       const commits = this.index.commitCount();
-      const full = isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
+      const full = fullAllowed && isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
       const report = await maintainRepository(this.gitdir, full);
       if (full) this.index.setMeta('commits_at_full_repack', String(commits));
       this.#store.resetCache();

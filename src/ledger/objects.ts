@@ -32,10 +32,14 @@ export interface TreeEntry {
   readonly oid: string;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** git's tree order: byte order of names, where a tree's name compares as `name/`. */
 export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
   const x = a.mode === '40000' ? `${a.name}/` : a.name;
   const y = b.mode === '40000' ? `${b.name}/` : b.name;
+  // For ASCII, string order is byte order; UTF-8 byte order differs from UTF-16 order beyond it.
+  if (ASCII.test(x) && ASCII.test(y)) return x < y ? -1 : x > y ? 1 : 0;
   return Buffer.compare(Buffer.from(x), Buffer.from(y));
 }
 

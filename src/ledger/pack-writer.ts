@@ -50,24 +50,6 @@ function packEntry(object: GitObject, offset: number, written: ReadonlyMap<strin
   return { bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibStored(object.content)], depth: 0 };
 }
 
-function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
-  for (const chunk of chunks) {
-    let at = 0;
-    while (at < chunk.length) at += writeSync(fd, chunk, at, chunk.length - at);
-  }
-}
-
-function writeDurably(path: string, chunks: readonly Uint8Array[]): void {
-  const fd = openSync(path, 'wx', 0o444);
-  try {
-    // One write per few MiB instead of one per object: a pack holds thousands of entries.
-    writeAll(fd, [Buffer.concat(chunks)]);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export function fsyncDirectory(path: string): void {
   const fd = openSync(path, 'r');
   try {
@@ -77,8 +59,16 @@ export function fsyncDirectory(path: string): void {
   }
 }
 
-/** Writes `objects` (unique oids) into `<packDir>/pack-<sha>.{pack,idx}`; returns the pack sha. */
-export function writePack(packDir: string, objects: readonly GitObject[]): string {
+/** A pack and its index, built in memory, not yet on disk. */
+export interface BuiltPack {
+  /** The pack's checksum, which names its files. */
+  readonly name: string;
+  readonly pack: Buffer;
+  readonly idx: Buffer;
+}
+
+/** Builds the pack and index of `objects` (unique oids) in memory. */
+export function buildPack(objects: readonly GitObject[]): BuiltPack {
   const header = Buffer.alloc(12);
   header.write('PACK', 0, 'latin1');
   header.writeUInt32BE(2, 4);
@@ -130,12 +120,26 @@ export function writePack(packDir: string, objects: readonly GitObject[]): strin
   for (const chunk of idxBody) idxHash.update(chunk);
   idxBody.push(idxHash.digest());
 
-  const name = packSum.toString('hex');
+  return { name: packSum.toString('hex'), pack: Buffer.concat(chunks), idx: Buffer.concat(idxBody) };
+}
+
+function writeDurably(path: string, data: Uint8Array): void {
+  const fd = openSync(path, 'wx', 0o444);
+  try {
+    let at = 0;
+    while (at < data.length) at += writeSync(fd, data, at, data.length - at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Puts a built pack in place durably: temp names, fsync, `.pack` renamed before `.idx`, directory fsynced. */
+export function storePack(packDir: string, built: { readonly name: string; readonly pack: Uint8Array; readonly idx: Uint8Array }): void {
   const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
-  writeDurably(`${temp}.pack`, chunks);
-  writeDurably(`${temp}.idx`, idxBody);
-  renameSync(`${temp}.pack`, join(packDir, `pack-${name}.pack`));
-  renameSync(`${temp}.idx`, join(packDir, `pack-${name}.idx`));
+  writeDurably(`${temp}.pack`, built.pack);
+  writeDurably(`${temp}.idx`, built.idx);
+  renameSync(`${temp}.pack`, join(packDir, `pack-${built.name}.pack`));
+  renameSync(`${temp}.idx`, join(packDir, `pack-${built.name}.idx`));
   fsyncDirectory(packDir);
-  return name;
 }

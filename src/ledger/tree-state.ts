@@ -2,7 +2,7 @@
 // marks only the directories on its path dirty; writing serialises just those, bottom-up, each
 // by patching its last serialised form when only entry ids changed, and offers a delta against
 // that last version (a 2,000-entry folder is an 80 KB tree; its delta is a few dozen bytes).
-import { encodeDelta } from './delta.ts';
+import { encodeDelta, encodePatchDelta } from './delta.ts';
 import { compareTreeEntries, EMPTY_TREE_OID, makeObject, serializeTree, treeEntryHead, type GitObject, type TreeEntry } from './objects.ts';
 
 export type ReadTree = (oid: string) => Promise<readonly TreeEntry[]>;
@@ -169,17 +169,23 @@ export class TreeState {
       return null;
     }
     let layout: { bytes: Buffer; oidAt: ReadonlyMap<string, number> };
+    let delta: Uint8Array | null = null;
     if (previous && !directory.reshaped) {
       // Same names: copy the last tree and overwrite the ids that changed.
       const bytes = Buffer.from(previous.bytes);
+      const offsets = [...directory.changed].map((name) => previous.oidAt.get(name) as number);
       for (const name of directory.changed) bytes.write((directory.entries.get(name) as TreeEntry).oid, previous.oidAt.get(name) as number, 20, 'hex');
       layout = { bytes, oidAt: previous.oidAt };
-    } else layout = serializeLayout(directory.entries.values());
+      delta = encodePatchDelta(previous.bytes, bytes, offsets, 20);
+    } else {
+      layout = serializeLayout(directory.entries.values());
+      if (previous) delta = encodeDelta(previous.bytes, layout.bytes);
+    }
     directory.changed.clear();
     directory.reshaped = false;
     const object = makeObject('tree', layout.bytes);
     directory.layout = { ...layout, oid: object.oid };
-    objects.push(previous && previous.oid !== object.oid ? { ...object, delta: { base: previous.oid, data: encodeDelta(previous.bytes, layout.bytes) } } : object);
+    objects.push(previous && delta && previous.oid !== object.oid ? { ...object, delta: { base: previous.oid, data: delta } } : object);
     return object.oid;
   }
 }
