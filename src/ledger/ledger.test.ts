@@ -149,3 +149,20 @@ test('repacking beside the writer loses nothing', async (t) => {
   assert.match(git(gitdir, 'show', 'main:kubernetes/prod/namespaces/ns-3/core/configmaps/cm-49.yaml'), /value: v199\n/);
   assert.ok(Number(git(gitdir, 'count-objects', '-v').match(/^packs: (\d+)$/m)?.[1]) <= 3);
 });
+
+test('an index of another layout (or a deleted one) is rebuilt from the repository', async (t) => {
+  const data = tempDir(t);
+  let ledger = await Ledger.open({ dataDir: data });
+  await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) });
+  await ledger.apply({ record: record({ eventId: 'e2', path, author: bob, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('two') } }) });
+  await ledger.close();
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(join(data, 'index.db'));
+  db.exec(`UPDATE meta SET value = '1' WHERE key = 'schema'`);
+  db.close();
+  ledger = await Ledger.open({ dataDir: data });
+  assert.equal(ledger.index.commitCount(), 2);
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate');
+  assert.equal((await ledger.apply({ record: record({ eventId: 'e0', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('zero') } }) })).outcome, 'late');
+  await ledger.close();
+});
