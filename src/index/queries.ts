@@ -4,6 +4,9 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { Branch } from '../domain/change.ts';
 import type { ChangeOp } from './index-db.ts';
+import { listFolderAt, prefixEnd, type FolderEntryAt } from './folder-at.ts';
+
+export type { FolderEntryAt } from './folder-at.ts';
 
 export interface CommitRow {
   readonly sha: string;
@@ -17,11 +20,6 @@ export interface CommitRow {
   readonly trailers: Readonly<Record<string, string>>;
   readonly changes: ReadonlyArray<{ readonly path: string; readonly op: ChangeOp; readonly blob: string | null }>;
 }
-
-/** A file or folder in a folder listing at an instant; a file names its last change then. */
-export type FolderEntryAt =
-  | { readonly name: string; readonly type: 'file'; readonly sha: string; readonly time: number }
-  | { readonly name: string; readonly type: 'folder' };
 
 /** One change of one file, as blame replays it. */
 export interface FileChange {
@@ -67,11 +65,6 @@ interface Row {
   subject: string;
   body: string;
   trailers: string;
-}
-
-/** The smallest string greater than every string starting with `prefix`. */
-function prefixEnd(prefix: string): string {
-  return `${prefix}\uffff`;
 }
 
 function escapeLike(text: string): string {
@@ -246,44 +239,9 @@ export class IndexQueries {
     return rows.map((row) => ({ sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email }, subject: row.subject, op: row.op, blob: row.op === 'D' ? null : row.blob }));
   }
 
-  /**
-   * The entries of one folder as they were at `at` (epoch ms): its files that existed then and
-   * its sub-folders holding at least one such file. Skips from one child name to the next in
-   * the path index, so the cost follows the number of children, not the changes below them.
-   */
+  /** The entries of one folder as they were at `at` (epoch ms); see folder-at.ts. */
   folderAt(folder: string, at: number, branch: Branch = 'main'): FolderEntryAt[] {
-    const prefix = folder === '' ? '' : `${folder}/`;
-    const end = prefixEnd(prefix);
-    const first = this.#db.prepare('SELECT path FROM changes WHERE path >= ? AND path < ? ORDER BY path LIMIT 1');
-    const after = this.#db.prepare('SELECT path FROM changes WHERE path > ? AND path < ? ORDER BY path LIMIT 1');
-    /** Whether any file under `sub` existed at `at`: file by file, until one did. */
-    const isLive = (sub: string): boolean => {
-      const subEnd = prefixEnd(sub);
-      for (let file = first.get(sub, subEnd) as { path: string } | undefined; file; file = after.get(file.path, subEnd) as { path: string } | undefined) {
-        if (this.fileAt(file.path, at, branch)?.blob) return true;
-      }
-      return false;
-    };
-    const entries: FolderEntryAt[] = [];
-    let row = first.get(prefix, end) as { path: string } | undefined;
-    while (row) {
-      const rest = row.path.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      const name = slash === -1 ? rest : rest.slice(0, slash);
-      if (slash === -1) {
-        const file = this.fileAt(row.path, at, branch);
-        if (file?.blob) entries.push({ name, type: 'file', sha: file.sha, time: file.time });
-        row = after.get(row.path, end) as { path: string } | undefined;
-      } else {
-        const sub = `${prefix}${name}/`;
-        // `activity/` holds the activity branch's files and nothing else (DESIGN §3).
-        const isOtherBranch = prefix === '' && (name === 'activity') !== (branch === 'activity');
-        if (!isOtherBranch && isLive(sub)) entries.push({ name, type: 'folder' });
-        // '0' is the character after '/': the first path past everything under `sub`.
-        row = first.get(`${prefix}${name}0`, end) as { path: string } | undefined;
-      }
-    }
-    return entries;
+    return listFolderAt(this.#db, (path) => this.fileAt(path, at, branch), folder, branch);
   }
 
   /**
