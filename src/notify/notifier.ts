@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { GitrailError } from '../domain/errors.ts';
 import type { ChannelKind } from './channel-kinds.ts';
 import type { Notification } from './notification.ts';
-import type { TemplateSet } from './template.ts';
+import type { CompiledTemplate, TemplateSet } from './template.ts';
 
 export interface Notifier {
   /** The channel's name in the configuration. */
@@ -43,4 +43,11 @@ export class TemplateError extends GitrailError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('TEMPLATE', message, options);
   }
+}
+
+/** The template a message renders with on a channel kind: the policy's own, else the kind's default. */
+export function templateFor(context: NotifierContext, kind: ChannelKind, message: Notification): CompiledTemplate {
+  const template = context.templates.resolve(kind, message.policy.template);
+  if (!template) throw new TemplateError(`no ${kind} template (templates/${kind}.yaml)`);
+  return template;
 }

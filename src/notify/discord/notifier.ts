@@ -4,7 +4,7 @@
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { postToReceiver } from '../http.ts';
 import { escapeMarkdown } from '../markup.ts';
-import { TemplateError, type Notifier, type NotifierContext } from '../notifier.ts';
+import { templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
 import { renderMessage } from '../template.ts';
 import type { DiscordChannelConfig } from './config.ts';
 import { discordPayload } from './content.ts';
@@ -28,8 +28,7 @@ export function createDiscordNotifier(config: DiscordChannelConfig, context: Not
     kind: 'discord',
     isIdempotent: false,
     async send(message, signal) {
-      const template = context.templates.resolve('discord', message.policy.template);
-      if (!template) throw new TemplateError('no discord template (templates/discord.yaml)');
+      const template = templateFor(context, 'discord', message);
       const body = JSON.stringify(discordPayload(renderMessage(template, message, escapeMarkdown), config.username));
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 204 || status === 200 }, discordRetryAfter);
     },

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { createOctokit } from '../../github/octokit.ts';
 import { defuseMentions, escapeMarkdown } from '../markup.ts';
-import { DeliveryError, TemplateError, type Notifier, type NotifierContext } from '../notifier.ts';
+import { DeliveryError, templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
 import type { Notification } from '../notification.ts';
 import { renderMessage } from '../template.ts';
 import { deliveryMarker, githubBody, githubTitle } from './body.ts';
@@ -52,8 +52,7 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
     kind: 'github',
     isIdempotent: true,
     async send(message, signal) {
-      const template = context.templates.resolve('github', message.policy.template);
-      if (!template) throw new TemplateError('no github template (templates/github.yaml)');
+      const template = templateFor(context, 'github', message);
       const rendered = renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)));
       // Issue titles are plain text: Markdown escapes would show as backslashes there.
       const title = githubTitle(renderMessage(template, message, defuseMentions));

@@ -3,7 +3,7 @@
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { postToReceiver } from '../http.ts';
 import { codeBlock, defuseMentions, escapeMarkdown, truncate } from '../markup.ts';
-import { TemplateError, type Notifier, type NotifierContext } from '../notifier.ts';
+import { templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
 import { renderMessage, type RenderedMessage } from '../template.ts';
 import type { MattermostChannelConfig } from './config.ts';
 
@@ -27,8 +27,7 @@ export function createMattermostNotifier(config: MattermostChannelConfig, contex
     kind: 'mattermost',
     isIdempotent: false,
     async send(message, signal) {
-      const template = context.templates.resolve('mattermost', message.policy.template);
-      if (!template) throw new TemplateError('no mattermost template (templates/mattermost.yaml)');
+      const template = templateFor(context, 'mattermost', message);
       const text = mattermostText(renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value))));
       const body = JSON.stringify({ text, ...(config.channel ? { channel: config.channel } : {}), ...(config.username ? { username: config.username } : {}) });
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 200 });

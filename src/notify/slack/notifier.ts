@@ -3,7 +3,7 @@
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { postToReceiver } from '../http.ts';
 import { escapeSlack } from '../markup.ts';
-import { TemplateError, type Notifier, type NotifierContext } from '../notifier.ts';
+import { templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
 import { renderMessage } from '../template.ts';
 import { slackPayload } from './blocks.ts';
 import type { SlackChannelConfig } from './config.ts';
@@ -16,8 +16,7 @@ export function createSlackNotifier(config: SlackChannelConfig, context: Notifie
     kind: 'slack',
     isIdempotent: false,
     async send(message, signal) {
-      const template = context.templates.resolve('slack', message.policy.template);
-      if (!template) throw new TemplateError('no slack template (templates/slack.yaml)');
+      const template = templateFor(context, 'slack', message);
       const body = JSON.stringify(slackPayload(renderMessage(template, message, escapeSlack), extra));
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 200 });
     },

@@ -2,7 +2,7 @@
 // a later flow failure is invisible to us). 429 carries Retry-After. No idempotency key.
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { postToReceiver } from '../http.ts';
-import { TemplateError, type Notifier, type NotifierContext } from '../notifier.ts';
+import { templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
 import { renderMessage } from '../template.ts';
 import { teamsPayload } from './card.ts';
 import type { TeamsChannelConfig } from './config.ts';
@@ -14,8 +14,7 @@ export function createTeamsNotifier(config: TeamsChannelConfig, context: Notifie
     kind: 'teams',
     isIdempotent: false,
     async send(message, signal) {
-      const template = context.templates.resolve('teams', message.policy.template);
-      if (!template) throw new TemplateError('no teams template (templates/teams.yaml)');
+      const template = templateFor(context, 'teams', message);
       const body = JSON.stringify(teamsPayload(renderMessage(template, message, (value) => value)));
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 202 || status === 200 });
     },

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { postToReceiver } from '../http.ts';
-import { TemplateError, type Notifier, type NotifierContext } from '../notifier.ts';
+import { templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
 import type { Notification } from '../notification.ts';
 import { renderMessage } from '../template.ts';
 import type { WebhookChannelConfig } from './config.ts';
@@ -30,8 +30,7 @@ export function createWebhookNotifier(config: WebhookChannelConfig, context: Not
     kind: 'webhook',
     isIdempotent: true,
     async send(message, signal) {
-      const template = context.templates.resolve('webhook', message.policy.template);
-      if (!template) throw new TemplateError('no webhook template (templates/webhook.yaml)');
+      const template = templateFor(context, 'webhook', message);
       const body = JSON.stringify(webhookBody(message, renderMessage(template, message, (value) => value)));
       const headers = { ...extra, 'idempotency-key': message.id, 'x-gitrail-delivery': message.id, 'x-gitrail-event': 'notification', [SIGNATURE_HEADER]: signBody(secret, body) };
       await postToReceiver({ channel: context.id, url: config.url, body, headers, timeoutMs: context.timeoutMs, signal, accept: (status) => status >= 200 && status < 300 });
