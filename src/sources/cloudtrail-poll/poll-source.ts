@@ -8,7 +8,7 @@ import type { Redact } from '../../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
 import { extractCloudTrailRecords } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
-import { startSchedule } from '../runtime/schedule.ts';
+import { runScheduled } from '../runtime/schedule.ts';
 import { TokenBucket } from '../runtime/token-bucket.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { advanceCheckpoint, checkpointPath, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
@@ -92,11 +92,7 @@ export class CloudTrailPollSource implements Source {
     this.#bucket = new TokenBucket(this.#config.requestsPerSecond);
     try {
       this.#until = this.#readCheckpoint(ctx)?.until;
-      const schedule = startSchedule(this.#config.schedule, () => this.poll(), { name: `${this.id} poll`, log: ctx.log, signal: ctx.signal });
-      // node-cron 4 has no run-on-start: the first poll runs now, the schedule does the rest.
-      await this.poll();
-      if (!ctx.signal.aborted) await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-      await schedule.idle();
+      await runScheduled(this.#config.schedule, () => this.poll(), { name: `${this.id} poll`, log: ctx.log, signal: ctx.signal });
       await this.#polling;
     } finally {
       this.#client.destroy();

@@ -12,7 +12,7 @@ import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
 import { parseCloudTrailText } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
-import { startSchedule } from '../runtime/schedule.ts';
+import { runScheduled } from '../runtime/schedule.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import type { CloudTrailS3Config } from './config.ts';
 import { deliveryTime, regionFolder, startAfterFor, type Trail } from './layout.ts';
@@ -89,10 +89,7 @@ export class CloudTrailS3Source implements Source {
       ...this.#deps.clientConfig,
     });
     try {
-      const schedule = startSchedule(this.#config.schedule, () => this.read(), { name: `${this.id} read`, log: ctx.log, signal: ctx.signal });
-      await this.read();
-      if (!ctx.signal.aborted) await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-      await schedule.idle();
+      await runScheduled(this.#config.schedule, () => this.read(), { name: `${this.id} read`, log: ctx.log, signal: ctx.signal });
       await this.#reading;
     } finally {
       this.#client.destroy();

@@ -49,3 +49,13 @@ export function startSchedule(expression: string, run: () => Promise<void>, opti
   }
   return { idle: () => running };
 }
+
+/** Runs `run` now and then on the schedule until `signal` aborts; resolves when no run is left in progress. */
+export async function runScheduled(expression: string, run: () => Promise<void>, options: { name: string; log: Logger; signal: AbortSignal }): Promise<void> {
+  const schedule = startSchedule(expression, run, options);
+  // node-cron 4 has no run-on-start: the first run happens here, the schedule does the rest.
+  await run();
+  const { signal } = options;
+  if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await schedule.idle();
+}
