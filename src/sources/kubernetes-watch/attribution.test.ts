@@ -105,6 +105,40 @@ test('a delete the audit source committed is not committed again by the watch', 
   ]);
 });
 
+test('an object the audit source deleted is not re-added while its finalizers run; without audit, terminating is recorded', async (t) => {
+  const fake = await startFake(t);
+  const held = (name: string) => ({ ...configMap(name, { mode: 'blue' }), metadata: { name, namespace: 'default', finalizers: ['example.com/hold'] } });
+  fake.create(held('app'), 'kubectl-client-side-apply');
+  fake.create(held('other'), 'kubectl-client-side-apply');
+  const harness = await openHarness(t);
+  const source = watchSource(fake, { attributionDelay: '200ms' });
+  harness.start(source);
+  await harness.waitForCommits((commits) => commits.length === 2);
+  await source.settled();
+
+  // What a real apiserver does on DELETE of an object with finalizers: the call answers with the
+  // object, now carrying deletionTimestamp; a controller removes its finalizer; then DELETED.
+  const terminating = fake.patch('v1', 'ConfigMap', 'default', 'app', { metadata: { deletionTimestamp: new Date().toISOString() } }, null);
+  await postAudit(harness, auditEvent('delete', 'carol', 'app', terminating));
+  await harness.waitForCommits((commits) => commits.length === 3);
+  fake.patch('v1', 'ConfigMap', 'default', 'app', { metadata: { finalizers: null } }, 'hold-controller');
+  fake.remove('v1', 'ConfigMap', 'default', 'app');
+
+  // Watch only (no audit event): the terminating state and the removal are both recorded.
+  fake.patch('v1', 'ConfigMap', 'default', 'other', { metadata: { deletionTimestamp: new Date().toISOString(), finalizers: null } }, 'hold-controller');
+  await harness.waitForCommits((commits) => commits.length === 4);
+  fake.remove('v1', 'ConfigMap', 'default', 'other');
+  await harness.waitForCommits((commits) => commits.length === 5);
+  await delay(300);
+  await source.settled();
+  assert.deepEqual(harness.commits.slice(2).map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Source')]), [
+    ['delete configmaps default/app', 'carol', 'kubernetes-audit'],
+    ['observe configmaps default/other', 'hold-controller', 'kubernetes-watch'],
+    ['delete configmaps default/other', 'unknown (attribution unresolved)', 'kubernetes-watch'],
+  ]);
+  assert.equal(harness.commits.length, 5);
+});
+
 test('without a fact or a field manager, a change is authored unknown (attribution unresolved)', async (t) => {
   const fake = await startFake(t);
   fake.create(configMap('legacy', { a: '1' }), null);

@@ -83,6 +83,21 @@ function findFact(options: ObserveOptions, id: ObjectIdentity, observedAt: numbe
   return fact;
 }
 
+/** An object with `metadata.deletionTimestamp`: deleted, waiting for its finalizers (or grace period). */
+function isTerminating(object: Record<string, unknown>): boolean {
+  return isObject(object['metadata']) && str(object['metadata']['deletionTimestamp']) !== undefined;
+}
+
+/**
+ * Whether the repository already records this object's deletion: the audit source commits a
+ * delete when the call is made, while the apiserver keeps the object (terminating) until its
+ * finalizers are done. Re-adding it for those last updates would be noise, not a change.
+ */
+function isRecordedDeleted(options: ObserveOptions, id: ObjectIdentity): boolean {
+  const deletion = options.state.lastDeletion(id.path);
+  return deletion !== null && (deletion.uid === null || deletion.uid === id.uid);
+}
+
 /** How an object was seen: a watch event, or an item of a list that completed when the repository was recorded up to `recordedUpTo`. */
 export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly recordedUpTo: number };
 
@@ -96,6 +111,7 @@ export function observeObject(type: ResourceType, object: Record<string, unknown
   const id = identify(options.cluster, type, object);
   if (!id) return { rejected: `${type.kind} without metadata.name` };
   if (seen.via === 'list' && options.state.lastChangeSeq(id.path) > seen.recordedUpTo) return { skipped: 'unchanged' };
+  if (isTerminating(object) && isRecordedDeleted(options, id)) return { skipped: 'absent' };
   const fact = findFact(options, id, observedAt, false);
   const result = normaliseObjectSnapshot(object, {
     cluster: options.cluster,

@@ -9,6 +9,7 @@ export class RecordedState {
   readonly #latest: StatementSync;
   readonly #under: StatementSync;
   readonly #lastSeq: StatementSync;
+  readonly #lastChange: StatementSync;
 
   constructor(index: IndexDb) {
     this.#index = index;
@@ -16,6 +17,7 @@ export class RecordedState {
     this.#latest = index.db.prepare('SELECT op, blob, seq FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
     this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? GROUP BY path');
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
+    this.#lastChange = index.db.prepare('SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq DESC LIMIT 1');
   }
 
   /** How far the repository has been recorded: the sequence number of the newest commit in the index. */
@@ -32,6 +34,14 @@ export class RecordedState {
   /** The sequence number of the file's last recorded change (also a deletion), 0 when never recorded. */
   lastChangeSeq(path: string): number {
     return (this.#latest.get(path) as { seq: number } | undefined)?.seq ?? 0;
+  }
+
+  /** When the file's last recorded change is a deletion: the deleted object's uid (its `UID:` trailer), if known. Null otherwise. */
+  lastDeletion(path: string): { readonly uid: string | null } | null {
+    const row = this.#lastChange.get(path) as { op: string; trailers: string } | undefined;
+    if (row?.op !== 'D') return null;
+    const uid = (JSON.parse(row.trailers) as Record<string, string>)['UID'];
+    return { uid: uid ?? null };
   }
 
   /** The author time of the last recorded change of the file. */
