@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDuration } from './duration.ts';
-import { Duration, formatDuration } from '../policy/duration.ts';
+import { Duration } from '../config/duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 
 test('parses and formats durations', () => {
   assert.equal(parseDuration('90s'), 90_000);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { resolveSecret, SecretRef } from '../config/secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
-import { Duration } from '../policy/duration.ts';
+import { Duration } from '../config/duration.ts';
 
 export const GitHubMirrorConfig = z
   .object({

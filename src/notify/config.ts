@@ -1,7 +1,7 @@
 // Configuration of notification channels, delivery and where policies and templates live
 // (composed into gitrail.yaml's schema as `notifications`). Secrets only through SecretRef.
 import { z } from 'zod';
-import { Duration } from '../policy/duration.ts';
+import { Duration } from '../config/duration.ts';
 import { CHANNEL_PLUGINS } from './registry.ts';
 
 export const ChannelConfig = z

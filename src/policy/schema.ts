@@ -2,7 +2,7 @@
 // match is, which channels hear about it, with which template, and the noise controls.
 // One zod schema gives the types, the defaults, the documentation and the validation.
 import { z } from 'zod';
-import { Duration } from './duration.ts';
+import { Duration } from '../config/duration.ts';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export const Severity = z.enum(SEVERITIES).describe('how urgent a match is: info, low, medium, high, critical');

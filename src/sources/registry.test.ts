@@ -91,7 +91,7 @@ test('bad sections get errors naming the key and the reason', () => {
     'kubernetes.1: inCluster cannot be combined with kubeconfig or context',
     'cloudtrail.0.account: an AWS account id has 12 digits',
     'cloudtrail.0.regions.0: not an AWS region name (e.g. eu-west-1)',
-    'cloudtrail.1.maxAge: "a week" is not a duration (use e.g. 500ms, 10s, 15m, 2h, 7d)',
+    'cloudtrail.1.maxAge: "a week" is not a duration (use e.g. 30s, 5m, 4h, 7d)',
   ]);
   const duplicated = LiveSourcesConfig.parse({
     kubernetes: [{ name: 'prod' }, { name: 'prod', context: 'other' }],

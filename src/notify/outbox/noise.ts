@@ -1,7 +1,7 @@
 // Noise controls, decided when a match is recorded: silences, repeat intervals, groups by
 // actor and rate limits that summarise the overflow instead of dropping it. Pure.
 import { compilePathGlobs, compileTextGlobs } from '../../policy/glob.ts';
-import { formatDuration } from '../../policy/duration.ts';
+import { formatDuration } from '../../domain/duration.ts';
 import type { Noise } from '../../policy/schema.ts';
 import type { MessageKind } from '../notification.ts';
 

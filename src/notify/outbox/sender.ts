@@ -4,7 +4,7 @@
 // the receiver's Retry-After, which also pauses the whole channel) or dead letter after.
 // After a crash, attempts left 'sending' are retried with `resumed` set (see start-notifications.ts).
 import type { Logger } from 'pino';
-import { formatDuration } from '../../policy/duration.ts';
+import { formatDuration } from '../../domain/duration.ts';
 import type { Policy } from '../../policy/schema.ts';
 import { GitrailError } from '../../domain/errors.ts';
 import { DeliveryError, type Notifier } from '../notifier.ts';

@@ -2,7 +2,7 @@
 // regions, schedule, how far back the first run reads, the overlap that catches late events,
 // include/exclude lists, credentials (the usual AWS chain or a profile) and the request rate.
 import { z } from 'zod';
-import { Duration } from '../runtime/duration.ts';
+import { Duration } from '../../config/duration.ts';
 import { isCronExpression } from '../runtime/schedule.ts';
 
 export const LOOKUP_RETENTION_MS = 90 * 86_400_000;

@@ -2,7 +2,7 @@
 // schema): where the trail delivers (bucket, prefix, organization), which accounts and regions
 // to read, the schedule, how far back the first run reads, and how to reach the bucket.
 import { z } from 'zod';
-import { Duration } from '../runtime/duration.ts';
+import { Duration } from '../../config/duration.ts';
 import { isCronExpression } from '../runtime/schedule.ts';
 
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name (e.g. eu-west-1)');

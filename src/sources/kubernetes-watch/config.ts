@@ -2,7 +2,7 @@
 // how to reach it, which resources and namespaces to record, the resync schedule, how long
 // to wait for audit facts, and which Kubernetes Events go to the `activity` branch.
 import { z } from 'zod';
-import { Duration } from '../runtime/duration.ts';
+import { Duration } from '../../config/duration.ts';
 import { isCronExpression } from '../runtime/schedule.ts';
 
 /** Resources that change without anyone changing configuration (issue 4). */

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Backoff, sleep } from './backoff.ts';
-import { Duration, parseDuration } from './duration.ts';
+import { Duration } from '../../config/duration.ts';
+import { parseDuration } from '../../domain/duration.ts';
 import { HealthBoard } from './health.ts';
 import { TokenBucket } from './token-bucket.ts';
 

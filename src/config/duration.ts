@@ -1,8 +1,6 @@
-// The zod schema of a duration in config and policies: text (`5m`, `1h30m`) or milliseconds.
+// The zod schema of every duration in gitrail.yaml and policies: text (`5m`, `1h30m`) or milliseconds.
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
-
-export { formatDuration } from '../domain/duration.ts';
 
 /** `5m` → 300000; a bare number is milliseconds. */
 export const Duration = z
