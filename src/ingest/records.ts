@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
+import { isObject } from '../domain/json.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
 import { extractCloudTrailRecords, looksLikeCloudTrail } from '../sources/cloudtrail/parse.ts';
 
@@ -12,9 +13,6 @@ export type RecordFormat = 'kubernetes-audit' | 'cloudtrail' | 'generic' | 'kube
 export type InputRecord =
   | { readonly line: number; readonly format: RecordFormat; readonly value: unknown; readonly where?: string }
   | { readonly line: number; readonly error: string };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const isAuditEvent = (value: unknown): boolean => isObject(value) && typeof value['auditID'] === 'string';
 const isKubernetesObject = (value: unknown): boolean =>

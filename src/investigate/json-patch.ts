@@ -2,6 +2,7 @@
 // document is `{}`. Lists are compared by position, extra items added or removed at the end,
 // so applying the operations in order gives exactly the new document. Pure.
 import type { Doc } from '../domain/change.ts';
+import { isObject } from '../domain/json.ts';
 
 export interface PatchOperation {
   readonly op: 'add' | 'remove' | 'replace';
@@ -9,9 +10,6 @@ export interface PatchOperation {
   readonly path: string;
   readonly value?: unknown;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export function pointerSegment(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');

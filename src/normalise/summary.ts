@@ -2,6 +2,7 @@
 // e.g. `spec.replicas: 2 → 3` or `spec.template.spec.containers[web].image: nginx:1.26 → nginx:1.27`.
 // Used for commit bodies and the investigator's `changes` table. Pure.
 import type { Doc } from '../domain/change.ts';
+import { isObject } from '../domain/json.ts';
 
 export type FieldChangeKind = 'added' | 'removed' | 'changed';
 
@@ -11,9 +12,6 @@ export interface FieldDelta {
   readonly before?: unknown;
   readonly after?: unknown;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A list item's label: its `name` (containers, env, ports) else its index. */
 function itemLabel(item: unknown, index: number): string {

@@ -2,13 +2,12 @@
 // policy conditions over a commit and its changed documents, and the `{{ … }}` parts of
 // message templates. Compiled once at load, so a typo is a load problem, not a silent miss.
 import { Environment, EvaluationError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
+import { isObject } from '../domain/json.ts';
 import { matchesText } from './glob.ts';
 
 export type CompiledExpression = (context: Readonly<Record<string, unknown>>) => unknown;
 
 export type CompileResult = { readonly ok: true; readonly evaluate: CompiledExpression } | { readonly ok: false; readonly error: string };
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Every IAM policy statement anywhere in a document (`Statement` as a list or one object). */
 export function findIamStatements(value: unknown, out: unknown[] = []): unknown[] {

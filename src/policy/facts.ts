@@ -2,6 +2,7 @@
 // events, from the recorded event: Kubernetes cluster/namespace/group/resource/name, AWS
 // account/region/service/resource type/id. Pure.
 import type { Doc } from '../domain/change.ts';
+import { isObject } from '../domain/json.ts';
 import { nameFromFileName, unescapeSegment } from '../normalise/paths.ts';
 
 export interface KubernetesFacts {
@@ -29,7 +30,6 @@ export interface ChangeFacts {
   readonly aws: AwsFacts | null;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 function kubernetesFromPath(parts: readonly string[]): KubernetesFacts | null {

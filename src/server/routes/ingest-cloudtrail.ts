@@ -3,12 +3,10 @@
 // time (a delivery file holds them in no particular order); a malformed one is listed back.
 import { Hono } from 'hono';
 import { InvalidInputError } from '../../domain/errors.ts';
+import { isObject } from '../../domain/json.ts';
 import { extractCloudTrailRecords, type ExtractedRecord } from '../../sources/cloudtrail/parse.ts';
 import { normaliseCloudTrailRecord } from '../../sources/cloudtrail/normalise.ts';
 import { addResult, answer, emptyDraft, guard, parseJson, recordDraft, type AppEnv, type IntakeDeps } from '../intake.ts';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The body's records, each with its error; a body that is no CloudTrail document at all throws. */
 export function cloudTrailRecords(body: unknown): ExtractedRecord[] {

@@ -3,12 +3,10 @@
 // a validating admission webhook (always allowed, recorded as attribution facts only).
 import { Hono } from 'hono';
 import { InvalidInputError } from '../../domain/errors.ts';
+import { isObject } from '../../domain/json.ts';
 import { admissionResponse, normaliseAdmissionReview, readAdmissionReview } from '../../sources/kubernetes-admission/normalise.ts';
 import { normaliseAuditEvent } from '../../sources/kubernetes-audit/normalise.ts';
 import { addResult, emptyDraft, guard, nameParam, parseJson, recordDraft, type AppEnv, type IntakeDeps } from '../intake.ts';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The items of an EventList (also a lone audit Event); anything else is not the route's document. */
 export function eventListItems(body: unknown): readonly unknown[] {

@@ -1,7 +1,8 @@
 // Where a CloudTrail record goes: a change of a resource on `main`, an `activity` event
 // (denied or failed calls, sign-ins, AssumeRole, secret reads, sessions, root reads), or
 // nowhere (other reads, data and Insights events, agent housekeeping). DESIGN §3, §4.
-import { isObject, str, type CloudTrailRecord } from './record.ts';
+import { isObject } from '../../domain/json.ts';
+import { str, type CloudTrailRecord } from './record.ts';
 
 export type Route =
   | { readonly kind: 'state' }

@@ -2,7 +2,8 @@
 // `*Name`/`*Id`/`*Arn` key of requestParameters (`bucketName` → Bucket, `functionName` →
 // Function), preferring the key that matches the event's noun (`CreateLogStream` →
 // `logStreamName`); a Create call may name the new resource only in its response.
-import { apiName, isObject } from './record.ts';
+import { isObject } from '../../domain/json.ts';
+import { apiName } from './record.ts';
 
 export interface GenericMatch {
   readonly type: string | undefined;

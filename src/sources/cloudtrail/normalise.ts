@@ -3,11 +3,12 @@
 // and failed calls, sign-ins, AssumeRole, secret reads, sessions and root reads go to
 // `activity` as the redacted record; other reads, data and Insights events are ignored.
 import type { ChangeRecord, CloudTrailCall, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
+import { isObject } from '../../domain/json.ts';
 import { awsActor, type AwsIdentity } from '../../normalise/identity.ts';
 import { activityPath, awsPath } from '../../normalise/paths.ts';
 import { DEFAULT_SENSITIVE_KEYS, redactKeys, type Redact } from '../../normalise/redact.ts';
 import { classifyRecord, type ActivityReason } from './classify.ts';
-import { isObject, readRecord, str, type CloudTrailRecord } from './record.ts';
+import { readRecord, str, type CloudTrailRecord } from './record.ts';
 import { describeResources, resolveResources, type ResolvedResource } from './resource.ts';
 
 export const SOURCE = 'cloudtrail';

@@ -2,7 +2,7 @@
 // (`{"Records":[…]}`), a record, an array, LookupEvents responses and items (the record is
 // the JSON string `CloudTrailEvent`) and EventBridge envelopes (`{"detail-type", "detail"}`).
 // Digest files are CloudTrail's but hold no records. Decompression and folders are the caller's.
-import { isObject } from './record.ts';
+import { isObject } from '../../domain/json.ts';
 
 export type ExtractedRecord = { readonly record: Record<string, unknown> } | { readonly error: string };
 

@@ -1,8 +1,6 @@
 // A CloudTrail record (docs: cloudtrail-event-reference-record-contents) checked for the
 // fields every later stage relies on, with the few derived values they share.
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+import { isObject } from '../../domain/json.ts';
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 

@@ -1,9 +1,10 @@
 // Which resources a CloudTrail call changes, in order of trust: the record's `resources`
 // (ARN + type), then per-event knowledge of the common services, then a generic look at
 // requestParameters' `*Name`/`*Id`/`*Arn` keys. One call may change several resources.
+import { isObject } from '../../domain/json.ts';
 import { arnResourceId, arnResourceType, parseArn, type Arn } from './arn.ts';
 import { accountSettingType, eventNoun, findGenericResource } from './generic-resource.ts';
-import { apiName, isObject, type CloudTrailRecord } from './record.ts';
+import { apiName, type CloudTrailRecord } from './record.ts';
 import { serviceRules } from './services/registry.ts';
 import { rulesFor, valuesAt, type EventRule, type RuleContext } from './services/rule.ts';
 

@@ -2,6 +2,7 @@
 // Shape: {id, time, actor: {name, email?}, path, object} (object null deletes) or
 // {id, time, actor, path, changes: {field: {oldValue, newValue}}} (Flir-style field patches).
 import type { ChangeRecord, NormaliseResult, Trailers, Update } from '../../domain/change.ts';
+import { isObject } from '../../domain/json.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { customPath } from '../../normalise/paths.ts';
 import { redactKeys, type Redact } from '../../normalise/redact.ts';
@@ -13,9 +14,6 @@ export interface GenericNormaliseOptions {
   readonly redact: Redact;
   readonly sensitiveKeys?: ReadonlySet<string>;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Accepts ISO-8601 strings and epoch numbers (seconds below 1e11, else milliseconds). */
 export function parseEventTime(value: unknown): number | undefined {

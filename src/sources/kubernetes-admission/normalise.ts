@@ -3,16 +3,13 @@
 // Note: `userInfo` is the effective user, i.e. the impersonated one when impersonation was used.
 import type { AttributionFact, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
+import { isObject, nonEmptyString as str } from '../../domain/json.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
 
 export const SOURCE = 'kubernetes-admission';
 const VERSIONS = new Set(['admission.k8s.io/v1', 'admission.k8s.io/v1beta1']);
 const OPERATIONS: Readonly<Record<string, string>> = { CREATE: 'create', UPDATE: 'update', DELETE: 'delete' };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 export interface AdmissionReview {
   readonly apiVersion: string;

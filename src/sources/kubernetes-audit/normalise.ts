@@ -3,6 +3,7 @@
 // else the requestObject of a create/update (never a patch body). Denied requests and
 // exec/attach/portforward go to `activity`; events without an object become attribution facts.
 import type { AttributionFact, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
+import { isObject, nonEmptyString as str } from '../../domain/json.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { activityPath, kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
@@ -40,10 +41,6 @@ type AuditEvent = Record<string, unknown> & {
   verb: string;
   objectRef?: ObjectRef;
 };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
 export function parseAuditTime(raw: string): number | undefined {

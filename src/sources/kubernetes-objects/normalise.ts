@@ -3,6 +3,7 @@
 // manager is the author (`Attribution: field-manager`), else the change is unresolved. Pure.
 import { createHash } from 'node:crypto';
 import type { Actor, Attribution, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
+import { isObject } from '../../domain/json.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
@@ -25,9 +26,6 @@ export interface SnapshotOptions {
   /** The author date when no attribution sets it (when a watch saw the change); default the field manager's time. */
   readonly time?: number;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The manager that wrote the object last, by managedFields time. */
 export function newestFieldManager(object: Doc): { manager: string; operation: string; time: number } | null {

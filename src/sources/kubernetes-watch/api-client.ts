@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { GitrailError } from '../../domain/errors.ts';
+import { isObject } from '../../domain/json.ts';
 
 /** A failed Kubernetes API call; `status` is the HTTP status when there was a response. */
 export class KubernetesApiError extends GitrailError {
@@ -30,9 +31,6 @@ export type WatchEnd =
   | { readonly kind: 'failed'; readonly error: Error };
 
 export type WatchHandler = (type: string, object: Record<string, unknown>) => void;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();

@@ -1,6 +1,7 @@
 // Discovery of every resource worth recording: the preferred version of each API group,
 // no subresources, only kinds that can be listed and watched (protocols.md §2.1). A group
 // whose discovery fails (an aggregated API that is down) is skipped and reported.
+import { isObject } from '../../domain/json.ts';
 import type { KubeApi } from './api-client.ts';
 import type { ResourceType } from './resource-filter.ts';
 
@@ -9,9 +10,6 @@ export interface DiscoveryResult {
   /** Group versions whose discovery failed, with the error. */
   readonly failed: ReadonlyArray<{ readonly groupVersion: string; readonly error: unknown }>;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function resourcesIn(list: unknown, group: string, version: string): ResourceType[] {
   const resources = isObject(list) && Array.isArray(list['resources']) ? list['resources'].filter(isObject) : [];

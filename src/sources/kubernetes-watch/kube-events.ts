@@ -2,6 +2,7 @@
 // component that reported it, with `Severity:` from the configured keywords (as Mission
 // Control's `severityKeywords`) and excluded reasons dropped. Pure.
 import type { ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
+import { isObject, nonEmptyString as str } from '../../domain/json.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise } from '../../normalise/noise.ts';
 import { activityPath } from '../../normalise/paths.ts';
@@ -15,10 +16,6 @@ export interface EventRules {
   readonly errorKeywords: readonly string[];
   readonly warnKeywords: readonly string[];
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** Keywords match case-insensitively anywhere in the reason or the message; errors win over warnings. */
 export function severityOf(event: { reason?: string; message?: string; type?: string }, rules: Pick<EventRules, 'errorKeywords' | 'warnKeywords'>): Severity {

@@ -3,6 +3,7 @@
 // (`correlated`); else the newest field manager; else unresolved. Objects whose rendering
 // equals the recorded file are not submitted again (also when the audit source wrote it).
 import type { Actor, AttributionFact, ChangeRecord, Trailers } from '../../domain/change.ts';
+import { isObject, nonEmptyString as str } from '../../domain/json.ts';
 import type { IndexDb } from '../../index/index-db.ts';
 import { renderBlob } from '../../ledger/render.ts';
 import { UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
@@ -32,10 +33,6 @@ export interface ObserveOptions {
 /** Why nothing is recorded: the repository already holds it (or never held a deleted object), or it cannot be read. */
 export type Skipped = { readonly skipped: 'unchanged' | 'absent' } | { readonly rejected: string };
 export type Observed = { readonly record: ChangeRecord } | Skipped;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 export interface ObjectIdentity {
   readonly path: string;

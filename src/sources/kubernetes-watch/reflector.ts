@@ -3,6 +3,7 @@
 // errors (protocols.md §2.4). A 410 re-lists; a resync request re-lists between watches, so
 // list results and watch events of one collection never interleave.
 import type { Logger } from 'pino';
+import { isObject } from '../../domain/json.ts';
 import { Backoff, sleep, type BackoffOptions } from '../runtime/backoff.ts';
 import { KubernetesApiError, type KubeApi } from './api-client.ts';
 import { apiVersionOf, groupResourceOf, type ResourceType } from './resource-filter.ts';
@@ -44,9 +45,6 @@ export function collectionPath(collection: Collection): string {
 export function collectionName(collection: Collection): string {
   return `${groupResourceOf(collection.type)}${collection.namespace !== undefined ? ` in ${collection.namespace}` : ''}`;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function resourceVersionOf(object: unknown): string | undefined {
   const metadata = isObject(object) ? object['metadata'] : undefined;

@@ -2,6 +2,7 @@
 // folds one call into a resource's `configuration:` section; lists are kept sorted and
 // empty sections removed, so undoing a change gives back the same text.
 import type { CloudTrailCall } from '../../../domain/change.ts';
+import { isObject, nonEmptyString } from '../../../domain/json.ts';
 
 export type Configuration = Readonly<Record<string, unknown>>;
 
@@ -16,10 +17,10 @@ export interface DecodedCall {
 
 export type ConfigurationReducer = (configuration: Configuration, call: DecodedCall) => Configuration;
 
-export const record = (value: unknown): Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+/** The value when it is a JSON object, else an empty one. */
+export const record = (value: unknown): Record<string, unknown> => (isObject(value) ? value : {});
 
-export const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+export const text = nonEmptyString;
 
 export function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) return true;
