@@ -1,7 +1,7 @@
 // A folder's listing at an instant, from the index alone: its files that existed then and its
 // sub-folders holding at least one such file. It skips from one child name to the next in the
 // path index, so the cost follows the number of children, not the changes below them.
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Branch } from '../domain/change.ts';
 
 /** A file or folder in a folder listing at an instant; a file names its last change then. */
@@ -14,17 +14,29 @@ export function prefixEnd(prefix: string): string {
   return `${prefix}\uffff`;
 }
 
+/** The two path-index steps a listing takes: the first path in a range, the next one after a path. */
+export interface FolderStatements {
+  readonly first: StatementSync;
+  readonly after: StatementSync;
+}
+
+/** Prepared once per database by its reader (IndexQueries), not per listing. */
+export function prepareFolderStatements(db: DatabaseSync): FolderStatements {
+  return {
+    first: db.prepare('SELECT path FROM changes WHERE path >= ? AND path < ? ORDER BY path LIMIT 1'),
+    after: db.prepare('SELECT path FROM changes WHERE path > ? AND path < ? ORDER BY path LIMIT 1'),
+  };
+}
+
 /** `fileAt(path)`: the file's last change at the instant, with its blob null when it did not exist. */
 export function listFolderAt(
-  db: DatabaseSync,
+  { first, after }: FolderStatements,
   fileAt: (path: string) => { readonly blob: string | null; readonly sha: string; readonly time: number } | null,
   folder: string,
   branch: Branch,
 ): FolderEntryAt[] {
   const prefix = folder === '' ? '' : `${folder}/`;
   const end = prefixEnd(prefix);
-  const first = db.prepare('SELECT path FROM changes WHERE path >= ? AND path < ? ORDER BY path LIMIT 1');
-  const after = db.prepare('SELECT path FROM changes WHERE path > ? AND path < ? ORDER BY path LIMIT 1');
   /** Whether any file under `sub` existed at the instant: file by file, until one did. */
   const isLive = (sub: string): boolean => {
     const subEnd = prefixEnd(sub);

@@ -102,6 +102,9 @@ export class IndexDb {
   readonly #insertEvent: StatementSync;
   readonly #upsertResource: StatementSync;
   readonly #setHead: StatementSync;
+  readonly #insertFact: StatementSync;
+  readonly #factByVersion: StatementSync;
+  readonly #factNear: StatementSync;
 
   constructor(path: string, options: { readOnly?: boolean } = {}) {
     this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false, timeout: 5000 });
@@ -124,6 +127,12 @@ export class IndexDb {
        ON CONFLICT(path) DO UPDATE SET last_time = max(last_time, excluded.last_time)`,
     );
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
+    this.#insertFact = this.db.prepare(
+      `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id, trailers)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#factByVersion = this.db.prepare('SELECT * FROM facts WHERE uid = ? AND resource_version = ? ORDER BY time DESC LIMIT 1');
+    this.#factNear = this.db.prepare('SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1');
   }
 
   #schemaVersion(): string | null {
@@ -197,14 +206,10 @@ export class IndexDb {
   /** Stores who touched which object (from audit events without state, admission reviews). */
   recordFacts(facts: readonly AttributionFact[]): void {
     if (facts.length === 0) return;
-    const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id, trailers)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     this.db.exec('BEGIN IMMEDIATE');
     try {
       for (const fact of facts) {
-        insert.run(fact.cluster, fact.path, fact.uid ?? null, fact.resourceVersion ?? null, fact.time, fact.actor.name, fact.actor.email, fact.verb, fact.eventId, JSON.stringify(fact.trailers));
+        this.#insertFact.run(fact.cluster, fact.path, fact.uid ?? null, fact.resourceVersion ?? null, fact.time, fact.actor.name, fact.actor.email, fact.verb, fact.eventId, JSON.stringify(fact.trailers));
       }
       this.db.exec('COMMIT');
     } catch (error) {
@@ -232,12 +237,10 @@ export class IndexDb {
       match,
     });
     if (query.uid && query.resourceVersion) {
-      const exact = this.db.prepare('SELECT * FROM facts WHERE uid = ? AND resource_version = ? ORDER BY time DESC LIMIT 1').get(query.uid, query.resourceVersion) as FactRow | undefined;
+      const exact = this.#factByVersion.get(query.uid, query.resourceVersion) as FactRow | undefined;
       if (exact) return toFact(exact, 'uid');
     }
-    const near = this.db
-      .prepare('SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1')
-      .get(query.path, query.time, query.time - query.windowMs) as FactRow | undefined;
+    const near = this.#factNear.get(query.path, query.time, query.time - query.windowMs) as FactRow | undefined;
     return near ? toFact(near, 'window') : null;
   }
 

@@ -1,10 +1,10 @@
 // Read queries over the index: the timeline with filters, one file's history, and the state
 // of a folder at any instant. Used by the web viewer, the JSON API and the investigator CLI;
 // none of them walks git history per request.
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Branch } from '../domain/change.ts';
 import type { ChangeOp } from './index-db.ts';
-import { listFolderAt, prefixEnd, type FolderEntryAt } from './folder-at.ts';
+import { listFolderAt, prefixEnd, prepareFolderStatements, type FolderEntryAt, type FolderStatements } from './folder-at.ts';
 
 export type { FolderEntryAt } from './folder-at.ts';
 
@@ -85,9 +85,16 @@ export function decodeCursor(cursor: string): { time: number; seq: number } | nu
 
 export class IndexQueries {
   readonly #db: DatabaseSync;
+  /** Run once per file of a folder listing: prepared once, like the listing's own steps. */
+  readonly #fileAt: StatementSync;
+  readonly #folder: FolderStatements;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#fileAt = db.prepare(
+      'SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
+    );
+    this.#folder = prepareFolderStatements(db);
   }
 
   #changes(seqs: readonly number[]): Map<number, CommitRow['changes']> {
@@ -206,9 +213,7 @@ export class IndexQueries {
 
   /** The file's last change at or before `at` (epoch ms): its blob, or null when it did not exist. */
   fileAt(path: string, at: number, branch: Branch = 'main'): { blob: string | null; sha: string; time: number } | null {
-    const row = this.#db
-      .prepare('SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1')
-      .get(path, branch, at) as { blob: string | null; op: ChangeOp; sha: string; time: number } | undefined;
+    const row = this.#fileAt.get(path, branch, at) as { blob: string | null; op: ChangeOp; sha: string; time: number } | undefined;
     return row ? { blob: row.op === 'D' ? null : row.blob, sha: row.sha, time: row.time } : null;
   }
 
@@ -241,7 +246,7 @@ export class IndexQueries {
 
   /** The entries of one folder as they were at `at` (epoch ms); see folder-at.ts. */
   folderAt(folder: string, at: number, branch: Branch = 'main'): FolderEntryAt[] {
-    return listFolderAt(this.#db, (path) => this.fileAt(path, at, branch), folder, branch);
+    return listFolderAt(this.#folder, (path) => this.fileAt(path, at, branch), folder, branch);
   }
 
   /**
