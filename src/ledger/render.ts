@@ -4,7 +4,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Doc } from '../domain/change.ts';
 import { toCanonicalYaml } from '../normalise/canonical-yaml.ts';
-import { makeObject, type GitObject } from './objects.ts';
+import { hashObject, makeObject, type GitObject } from './objects.ts';
 
 const ENCODER = new TextEncoder();
 
@@ -30,6 +30,11 @@ export function packDoc(doc: Doc): Uint8Array {
 
 export function unpackDoc(packed: Uint8Array): Doc {
   return JSON.parse(inflateSync(packed).toString('utf8')) as Doc;
+}
+
+/** The id of the blob renderBlob would make, without deflating or packing anything: for comparing with a recorded file. */
+export function blobOid(doc: Doc): string {
+  return hashObject('blob', ENCODER.encode(toCanonicalYaml(doc)));
 }
 
 /**

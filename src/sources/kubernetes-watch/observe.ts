@@ -5,7 +5,7 @@
 import type { Actor, AttributionFact, ChangeRecord, Trailers } from '../../domain/change.ts';
 import { isObject, nonEmptyString as str } from '../../domain/json.ts';
 import type { IndexDb } from '../../index/index-db.ts';
-import { renderBlob } from '../../ledger/render.ts';
+import { blobOid } from '../../ledger/render.ts';
 import { UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath, nameFromFileName, statusSiblingPath, unescapeSegment } from '../../normalise/paths.ts';
@@ -124,7 +124,7 @@ export function observeObject(type: ResourceType, object: Record<string, unknown
   if (result.kind !== 'changes') return { rejected: result.reason };
   const record = result.changes[0] as ChangeRecord;
   if (record.update.kind !== 'put') return { rejected: 'snapshot without a document' };
-  if (renderBlob(record.update.doc).oid === options.state.currentBlob(record.path)) return { skipped: 'unchanged' };
+  if (blobOid(record.update.doc) === options.state.currentBlob(record.path)) return { skipped: 'unchanged' };
   if (seen.via === 'watch' || fact) return { record };
   return { record: { ...record, time: Math.max(record.time, options.state.lastTime(record.path) ?? record.time) } };
 }
