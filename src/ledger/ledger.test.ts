@@ -74,6 +74,11 @@ test('an event older than the last change of its file goes to activity and never
   const activity = git(gitdir, 'log', '--format=%B', 'activity');
   assert.match(activity, /^late: update configmaps default\/app/);
   assert.match(activity, /Late: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/);
+  // The detour commit alone records the event as seen: replayed after a restart, it is a duplicate.
+  const reopened = await Ledger.open({ dataDir: data });
+  assert.equal((await reopened.apply({ record: record({ eventId: 'old', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('old') } }) })).outcome, 'duplicate');
+  await reopened.close();
+  assert.equal(git(gitdir, 'rev-list', '--count', 'activity').trim(), '1');
 });
 
 test('deleting a resource that was never recorded is kept on activity, not lost', async (t) => {
@@ -88,6 +93,9 @@ test('deleting a resource that was never recorded is kept on activity, not lost'
   assert.equal(git(gitdir, 'log', '--format=%an|%s', 'activity').trim(), 'bob|untracked: delete configmaps default/app');
   assert.match(git(gitdir, 'log', '-1', '--format=%B', 'activity'), /Untracked: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml\nAttribution: exact/);
   assert.equal(git(gitdir, 'for-each-ref', '--format=%(refname)').trim(), 'refs/heads/activity', 'main was not created');
+  const reopened = await Ledger.open({ dataDir: data });
+  assert.equal((await reopened.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' } }) })).outcome, 'duplicate', 'a replay after a restart is a duplicate too');
+  await reopened.close();
 });
 
 test('a writer killed mid-flush leaves nothing that blocks the next one', async (t) => {

@@ -165,9 +165,12 @@ export class Ledger {
     const late = last !== null && record.time < last;
     const written = late ? 'late' : await this.#write(record, rendered);
     if (written === 'late' || written === 'untracked') {
-      this.#pendingSeen.push({ key, outcome: written });
       const detour = await this.#write(detourRecord(record, written, last), undefined);
-      return { outcome: written, ...(typeof detour === 'string' && detour !== 'untracked' ? { sha: detour } : {}) };
+      // The detour commit's `Resource-Path:` trailer records this key in the index (index-db.ts);
+      // only a detour that changed nothing leaves it to be recorded here. (On activity, #write
+      // never answers 'untracked'.)
+      if (typeof detour !== 'string') this.#pendingSeen.push({ key, outcome: written });
+      return { outcome: written, ...(typeof detour === 'string' ? { sha: detour } : {}) };
     }
     if (written === null) {
       this.#pendingSeen.push({ key, outcome: 'unchanged' });
