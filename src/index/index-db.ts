@@ -93,6 +93,17 @@ export function eventKey(source: string, eventId: string, path: string): string 
   return createHash('sha256').update(`${source}\u0000${eventId}\u0000${path}`).digest('base64url').slice(0, 22);
 }
 
+/**
+ * The idempotency key of a change to `path` made by a commit with these trailers: its event is
+ * named by `Source:` and `Event-ID:` (null without one). The index keys the commits it records
+ * (also when rebuilt from the repository) and the writer keys the records it applies through
+ * this one function, so a replay is a duplicate whichever side saw the event first.
+ */
+export function commitEventKey(trailers: Readonly<Record<string, string>>, path: string): string | null {
+  const eventId = trailers['Event-ID'];
+  return eventId ? eventKey(trailers['Source'] ?? '', eventId, path) : null;
+}
+
 export class IndexDb {
   readonly db: DatabaseSync;
   readonly #hasEvent: StatementSync;
@@ -186,20 +197,22 @@ export class IndexDb {
   }
 
   #recordCommit(commit: IndexedCommit): void {
-    const source = commit.trailers['Source'] ?? '';
-    const eventId = commit.trailers['Event-ID'] ?? null;
+    const { trailers } = commit;
     const result = this.#insertCommit.run(
       commit.sha, commit.branch, commit.parent, commit.time, commit.authorName, commit.authorEmail,
-      commit.subject, commit.body, source, eventId, JSON.stringify(commit.trailers),
+      commit.subject, commit.body, trailers['Source'] ?? '', trailers['Event-ID'] ?? null, JSON.stringify(trailers),
     );
     if (result.changes === 0) return;
     const seq = Number(result.lastInsertRowid);
+    // A detour to activity (ledger/detour.ts) also stands for the change of the resource it names.
+    const detoured = trailers['Resource-Path'];
+    const detouredKey = detoured ? commitEventKey(trailers, detoured) : null;
     for (const change of commit.changes) {
       this.#insertChange.run(change.path, seq, change.op, change.blob);
-      if (eventId) this.#insertEvent.run(eventKey(source, eventId, change.path), 'committed');
+      const key = commitEventKey(trailers, change.path);
+      if (key) this.#insertEvent.run(key, 'committed');
       if (commit.branch === 'main') this.#upsertResource.run(change.path, commit.time);
-      const detoured = commit.trailers['Resource-Path'];
-      if (detoured && eventId) this.#insertEvent.run(eventKey(source, eventId, detoured), 'detoured');
+      if (detouredKey) this.#insertEvent.run(detouredKey, 'detoured');
     }
   }
 

@@ -6,14 +6,28 @@ function oneLine(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').trim();
 }
 
+/** The trailers as the message holds them: values on one line, empty ones left out. */
+function written(trailers: Trailers): Array<readonly [string, string]> {
+  return trailers.filter(([, value]) => value.trim() !== '').map(([key, value]) => [key, oneLine(value)] as const);
+}
+
 /** Trailer values are single lines; keys are `Word-Word`. */
 export function formatCommitMessage(subject: string, body: string, trailers: Trailers): string {
   const parts = [oneLine(subject) || '(no subject)'];
   const text = body.trim();
   if (text) parts.push(text);
-  const lines = trailers.filter(([, value]) => value.trim() !== '').map(([key, value]) => `${key}: ${oneLine(value)}`);
+  const lines = written(trailers).map(([key, value]) => `${key}: ${value}`);
   if (lines.length > 0) parts.push(lines.join('\n'));
   return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * The trailers by key exactly as parseCommitMessage reads them back from the message that
+ * formatCommitMessage writes (a repeated key keeps the last value): what the writer indexes, so
+ * an index rebuilt from the repository holds the same values, dedupe keys included.
+ */
+export function writtenTrailers(trailers: Trailers): Record<string, string> {
+  return Object.fromEntries(written(trailers));
 }
 
 export interface ParsedMessage {

@@ -5,12 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Actor, Branch, ChangeRecord, Doc } from '../domain/change.ts';
-import { eventKey, IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
+import { commitEventKey, eventKey, IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
 import { catchUpIndex } from '../index/reindex.ts';
 import { applyUpdate } from '../normalise/apply-update.ts';
 import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { summariseChange } from '../normalise/summary.ts';
-import { formatCommitMessage } from './commit-message.ts';
+import { formatCommitMessage, writtenTrailers } from './commit-message.ts';
 import { removeCrashLeftovers } from './crash-leftovers.ts';
 import { detourRecord } from './detour.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
@@ -59,6 +59,15 @@ interface BranchState {
   head: string | null;
   flushed: string | null;
   readonly tree: TreeState;
+}
+
+/**
+ * A record's idempotency key, from the trailers its commit will carry, as the index reads them
+ * (also after a rebuild). A record without `Event-ID:` has no key the index can keep: its own
+ * fields key it, which dedupes only until the next flush.
+ */
+function recordKey(record: ChangeRecord): string {
+  return commitEventKey(writtenTrailers(record.trailers), record.path) ?? eventKey(record.source, record.eventId, record.path);
 }
 
 export const DEFAULT_COMMITTER: Actor = { name: 'gitrail', email: 'gitrail@localhost' };
@@ -158,7 +167,7 @@ export class Ledger {
   }
 
   async #apply({ record, rendered }: PreparedChange): Promise<ApplyResult> {
-    const key = eventKey(record.source, record.eventId, record.path);
+    const key = recordKey(record);
     if (this.#pendingKeys.has(key) || this.index.hasEvent(key)) return { outcome: 'duplicate' };
     this.#pendingKeys.add(key);
     const last = record.branch === 'main' ? this.#lastTime(record.path) : null;
@@ -219,7 +228,7 @@ export class Ledger {
       authorEmail: record.author.email,
       subject: record.subject,
       body,
-      trailers: Object.fromEntries(record.trailers),
+      trailers: writtenTrailers(record.trailers),
       changes: [{ path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null }],
     });
     branch.head = commit.oid;
