@@ -1,29 +1,7 @@
-// Many git reads in one process each: file texts by blob id or `<commit>:<path>`
-// (`git cat-file --batch`), and the patches commits made (`git diff-tree --stdin -p`), so a
-// page of 200 changes costs two git runs, never one per change.
+// The patches many commits made, in one git process (`git diff-tree --stdin -p`); with the
+// texts from one `git cat-file --batch` (ledger/cat-file.ts), a page of 200 changes costs two
+// git runs, never one per change.
 import { runGit } from '../ledger/git-cli.ts';
-
-/** Texts of blobs or `<commit>:<path>` names; null where the name resolves to nothing. */
-export async function readTexts(gitdir: string, names: readonly string[]): Promise<Array<string | null>> {
-  if (names.length === 0) return [];
-  const { stdout } = await runGit(gitdir, ['cat-file', '--batch'], { input: `${names.join('\n')}\n` });
-  const out: Array<string | null> = [];
-  let at = 0;
-  for (let i = 0; i < names.length; i += 1) {
-    const newline = stdout.indexOf(0x0a, at);
-    const header = stdout.subarray(at, newline).toString('utf8');
-    at = newline + 1;
-    if (/ (missing|ambiguous)$/.test(header)) {
-      out.push(null);
-      continue;
-    }
-    const [, type, size] = header.split(' ');
-    const length = Number(size);
-    out.push(type === 'blob' ? stdout.subarray(at, at + length).toString('utf8') : null);
-    at += length + 1;
-  }
-  return out;
-}
 
 /** The path of `diff --git a/<p> b/<p>` (both sides equal without renames; quoted when odd). */
 function patchPath(line: string): string {

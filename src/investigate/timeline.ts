@@ -4,7 +4,8 @@
 import type { Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../index/index-db.ts';
 import type { CommitRow } from '../index/queries.ts';
-import { readPatches, readTexts } from './git-batch.ts';
+import { readTexts } from '../ledger/cat-file.ts';
+import { readPatches } from './git-batch.ts';
 import type { ChangeFilter } from './change-filter.ts';
 import type { DataSource } from './data-source.ts';
 

@@ -3,6 +3,8 @@
 // repository and on any clone (gitdir = `<clone>/.git`). Uses the git CLI, which reads
 // packs with deltas and the commit-graph fast; the ledger's pack writer keeps both current.
 import type { Branch } from '../domain/change.ts';
+import { LedgerError } from '../domain/errors.ts';
+import { readTexts } from './cat-file.ts';
 import { runGit } from './git-cli.ts';
 
 export interface BlameLine {
@@ -39,14 +41,8 @@ export class RepositoryReader {
 
   /** A file's text at a commit, or null when it does not exist there. */
   async readFile(commit: string, path: string): Promise<string | null> {
-    if (/[\n\r\0]/.test(commit + path)) return null;
-    const { stdout } = await runGit(this.gitdir, ['cat-file', '--batch'], { input: `${commit}:${path}\n` });
-    const text = stdout.toString('utf8');
-    const newline = text.indexOf('\n');
-    // `<oid> blob <size>`; anything else is `<name> missing` or a tree, which is not a file.
-    const header = /^[0-9a-f]{40,64} blob (\d+)$/.exec(text.slice(0, newline));
-    if (!header) return null;
-    return stdout.subarray(newline + 1, newline + 1 + Number(header[1])).toString('utf8');
+    const [text] = await readTexts(this.gitdir, [`${commit}:${path}`]);
+    return text ?? null;
   }
 
   /** The entries of a folder at a commit (`''` is the root), or null when no such folder exists there. */
@@ -87,9 +83,11 @@ export class RepositoryReader {
     return out;
   }
 
+  /** A blob's text; throws when `oid` names no blob. */
   async readBlob(oid: string): Promise<string> {
-    const { stdout } = await runGit(this.gitdir, ['cat-file', 'blob', oid]);
-    return stdout.toString('utf8');
+    const [text] = await readTexts(this.gitdir, [oid]);
+    if (text === null || text === undefined) throw new LedgerError(`${this.gitdir} holds no blob ${oid}`);
+    return text;
   }
 
   /** The unified diff a commit made (against its parent, or the empty tree for the first). */

@@ -3,7 +3,6 @@
 // under the documented layout, ≥ 90% of the write events become one commit each with the right
 // author, and no Secret value of the corpus appears in any git object or data file.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,6 +10,7 @@ import * as yaml from 'js-yaml';
 import { listInputFiles, openInput } from '../../src/ingest/files.ts';
 import { normaliseInput } from '../../src/ingest/normalise-input.ts';
 import { readRecords } from '../../src/ingest/records.ts';
+import { readTexts } from '../../src/ledger/cat-file.ts';
 import { writtenTrailers } from '../../src/ledger/commit-message.ts';
 import { awsActor } from '../../src/normalise/identity.ts';
 import { createRedactor } from '../../src/normalise/redact.ts';
@@ -79,20 +79,6 @@ function corpusSecretNeedles(): string[] {
   return needles;
 }
 
-/** The contents of many objects through one `git cat-file --batch`. */
-function readBlobs(gitdir: string, names: readonly string[]): string[] {
-  const out = execFileSync('git', ['--git-dir', gitdir, 'cat-file', '--batch'], { input: `${names.join('\n')}\n`, maxBuffer: 512 * 1024 * 1024 });
-  const texts: string[] = [];
-  let at = 0;
-  while (at < out.length) {
-    const newline = out.indexOf(0x0a, at);
-    const size = Number(out.toString('utf8', at, newline).split(' ')[2]);
-    texts.push(out.toString('utf8', newline + 1, newline + 1 + size));
-    at = newline + 1 + size + 1;
-  }
-  return texts;
-}
-
 /** Event-ID → authors of the commits on a branch that carry it. */
 function authorsByEvent(gitdir: string, branch: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -105,7 +91,7 @@ function authorsByEvent(gitdir: string, branch: string): Map<string, string[]> {
   return out;
 }
 
-test('the whole corpus ingests into a clean repository with the right authors and no secrets', (t) => {
+test('the whole corpus ingests into a clean repository with the right authors and no secrets', async (t) => {
   const data = tempDir(t);
   const run = gitrail(['ingest', '--data', data, '--cluster', 'corpus', '--json', CORPUS]);
   assert.equal(run.status, 0, run.stderr);
@@ -118,8 +104,8 @@ test('the whole corpus ingests into a clean repository with the right authors an
   const files = git(gitdir, 'ls-tree', '-r', '--name-only', 'main').trim().split('\n');
   assert.ok(files.length > 200, `only ${files.length} files`);
   for (const file of files) assert.ok(LAYOUT.some((pattern) => pattern.test(file)), `${file} is outside the documented layout`);
-  for (const [index, text] of readBlobs(gitdir, files.map((file) => `main:${file}`)).entries()) {
-    assert.ok(isObject(yaml.load(text)), `${files[index]} is not a YAML mapping`);
+  for (const [index, text] of (await readTexts(gitdir, files.map((file) => `main:${file}`))).entries()) {
+    assert.ok(text !== null && isObject(yaml.load(text)), `${files[index]} is not a YAML mapping`);
   }
 
   // Kubernetes write events that carry an object → one commit each, authored by user.username.

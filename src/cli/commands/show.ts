@@ -1,7 +1,7 @@
 // `gitrail show <ref> [--at T|COMMIT]`: a resource as it was at any instant or commit; without
 // a <ref>, every resource of a namespace, cluster or account (`show -n payments --at yesterday`).
 import { NotFoundError } from '../../domain/errors.ts';
-import { readTexts } from '../../investigate/git-batch.ts';
+import { readTexts } from '../../ledger/cat-file.ts';
 import type { DataSource } from '../../investigate/data-source.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
 import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
