@@ -2,11 +2,11 @@
 // concurrent appends sharing one write + sync (group commit); the drainer reads in order and
 // checkpoints what is committed, and segments wholly before the checkpoint are deleted.
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ChangeBatch } from '../domain/batch.ts';
-import { fsyncDirectory } from '../ledger/pack-writer.ts';
+import { fsyncDirectory, writeFileDurably } from '../ledger/durable-file.ts';
 import { decodeEntry, encodeEntry } from './codec.ts';
 import { JournalClosedError, JournalError, JournalFullError } from './errors.ts';
 import { readAt, recoverSegments, segmentPath, type PendingMeta, type Segment } from './segments.ts';
@@ -250,17 +250,7 @@ export class Journal {
   /** Records that every entry up to `seq` is committed, durably; deletes segments wholly before it. */
   async checkpoint(seq: number): Promise<void> {
     if (seq <= this.#checkpoint) return;
-    const path = join(this.dir, CHECKPOINT);
-    const temp = `${path}.tmp`;
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await writeFile(handle, `${JSON.stringify({ seq })}\n`);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-    fsyncDirectory(this.dir);
+    writeFileDurably(join(this.dir, CHECKPOINT), `${JSON.stringify({ seq })}\n`);
     this.#checkpoint = seq;
     while (this.#pending.length > 0 && (this.#pending[0] as PendingMeta).seq <= seq) this.#pendingBytes -= (this.#pending.shift() as PendingMeta).bytes;
     const reading = this.#cursor?.segment;

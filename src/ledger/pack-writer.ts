@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { fsyncDirectory } from './durable-file.ts';
 import { zlibStored } from './zlib-stored.ts';
 import type { GitObject, ObjectType } from './objects.ts';
 
@@ -48,15 +49,6 @@ function packEntry(object: GitObject, offset: number, written: ReadonlyMap<strin
     return { bytes: [entryHeader('ofs-delta', data.length), offsetEncoding(offset - base.offset), zlibStored(data)], depth: base.depth + 1 };
   }
   return { bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibStored(object.content)], depth: 0 };
-}
-
-export function fsyncDirectory(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** A pack and its index, built in memory, not yet on disk. */

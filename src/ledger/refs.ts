@@ -3,7 +3,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LedgerError } from '../domain/errors.ts';
-import { fsyncDirectory } from './pack-writer.ts';
+import { fsyncDirectory } from './durable-file.ts';
 
 export function readRef(gitdir: string, ref: string): string | null {
   const loose = join(gitdir, ref);

@@ -1,9 +1,10 @@
 // A source's small state file (a checkpoint) in its state folder: JSON validated by a zod
-// schema on read, written atomically (temp file, fsync, rename). A corrupt file is an error
-// naming it and the way out, never silently replaced.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// schema on read, written atomically and durably (temp file, fsync, rename, directory fsync).
+// A corrupt file is an error naming it and the way out, never silently replaced.
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError } from '../../domain/errors.ts';
+import { writeFileDurably } from '../../ledger/durable-file.ts';
 
 /** The state, or null when the file does not exist yet. */
 export function loadJsonState<T>(path: string, schema: z.ZodType<T>, what: string): T | null {
@@ -26,13 +27,5 @@ export function loadJsonState<T>(path: string, schema: z.ZodType<T>, what: strin
 }
 
 export function saveJsonState(path: string, value: unknown): void {
-  const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(value));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  writeFileDurably(path, JSON.stringify(value));
 }
