@@ -79,9 +79,16 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 CREATE INDEX IF NOT EXISTS facts_uid_rv ON facts(uid, resource_version);
 CREATE INDEX IF NOT EXISTS facts_path_time ON facts(path, time);
+CREATE INDEX IF NOT EXISTS facts_time ON facts(time);
 `;
 
 export const SCHEMA_VERSION = '2';
+
+/**
+ * Facts this much older than the newest one recorded are forgotten: a watch sees a change
+ * seconds after its audit event, a resync after an outage finds a deletion days later at most.
+ */
+export const FACT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 const TABLES = ['meta', 'heads', 'commits', 'changes', 'events', 'resources', 'facts'] as const;
 
@@ -116,6 +123,7 @@ export class IndexDb {
   readonly #insertFact: StatementSync;
   readonly #factByVersion: StatementSync;
   readonly #factNear: StatementSync;
+  readonly #pruneFacts: StatementSync;
 
   constructor(path: string, options: { readOnly?: boolean } = {}) {
     this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false, timeout: 5000 });
@@ -144,6 +152,7 @@ export class IndexDb {
     );
     this.#factByVersion = this.db.prepare('SELECT * FROM facts WHERE uid = ? AND resource_version = ? ORDER BY time DESC LIMIT 1');
     this.#factNear = this.db.prepare('SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1');
+    this.#pruneFacts = this.db.prepare('DELETE FROM facts WHERE time < ?');
   }
 
   #schemaVersion(): string | null {
@@ -216,14 +225,21 @@ export class IndexDb {
     }
   }
 
-  /** Stores who touched which object (from audit events without state, admission reviews). */
+  /**
+   * Stores who touched which object (from audit events without state, admission reviews), and
+   * forgets facts FACT_RETENTION_MS older than the newest of them (never counting from a time
+   * past the clock): they can no longer explain a change.
+   */
   recordFacts(facts: readonly AttributionFact[]): void {
     if (facts.length === 0) return;
+    let newest = Number.NEGATIVE_INFINITY;
     this.db.exec('BEGIN IMMEDIATE');
     try {
       for (const fact of facts) {
         this.#insertFact.run(fact.cluster, fact.path, fact.uid ?? null, fact.resourceVersion ?? null, fact.time, fact.actor.name, fact.actor.email, fact.verb, fact.eventId, JSON.stringify(fact.trailers));
+        newest = Math.max(newest, fact.time);
       }
+      if (Number.isFinite(newest)) this.#pruneFacts.run(Math.min(newest, Date.now()) - FACT_RETENTION_MS);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -255,11 +271,6 @@ export class IndexDb {
     }
     const near = this.#factNear.get(query.path, query.time, query.time - query.windowMs) as FactRow | undefined;
     return near ? toFact(near, 'window') : null;
-  }
-
-  /** Forgets facts older than `before` (epoch ms); they can no longer explain a change. */
-  pruneFacts(before: number): number {
-    return Number(this.db.prepare('DELETE FROM facts WHERE time < ?').run(before).changes);
   }
 
   close(): void {
