@@ -16,6 +16,7 @@ export interface JournalOptions {
   readonly segmentBytes: number;
   /** Backlog (appended, not checkpointed) above which appends are refused. */
   readonly maxBytes: number;
+  /** @deprecated Not read: the journal takes every time it keeps from the batches. */
   readonly now?: () => number;
   readonly log?: Logger;
 }
@@ -169,7 +170,7 @@ export class Journal {
         continue;
       }
       for (const item of group) item.resolve(item.meta.seq);
-      for (const wake of this.#waiters.splice(0)) wake();
+      this.#wakeReaders();
     }
   }
 
@@ -198,8 +199,8 @@ export class Journal {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Wakes whoever waits in whenReadable (used to stop the drainer). */
-  wake(): void {
+  /** Resolves every whenReadable: after a durable append, and at close. */
+  #wakeReaders(): void {
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
@@ -270,6 +271,6 @@ export class Journal {
     this.#handle = null;
     if (this.#cursor?.fd != null) closeSync(this.#cursor.fd);
     if (this.#cursor) this.#cursor.fd = null;
-    this.wake();
+    this.#wakeReaders();
   }
 }

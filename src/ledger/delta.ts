@@ -83,7 +83,7 @@ export function encodePatchDelta(base: Uint8Array, target: Uint8Array, offsets: 
   return Uint8Array.from(out);
 }
 
-/** Applies a delta (used by tests and to verify what was written). */
+/** Applies a delta as git does: the inverse of the encoders, which only the tests use to check them. */
 export function applyDelta(base: Uint8Array, delta: Uint8Array): Uint8Array {
   let at = 0;
   const readVarint = (): number => {

@@ -135,10 +135,6 @@ export class Ledger {
     return (this.#branches.get(branch) as BranchState).head;
   }
 
-  get pendingCommits(): number {
-    return this.#pendingCommits.length;
-  }
-
   apply(change: PreparedChange): Promise<ApplyResult> {
     return this.#serialise(() => this.#apply(change));
   }

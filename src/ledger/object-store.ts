@@ -26,19 +26,11 @@ export class ObjectStore {
     return true;
   }
 
-  hasPending(oid: string): boolean {
-    return this.#pending.has(oid);
-  }
-
   /** Takes the staged objects out, for writing into a pack. */
   drain(): GitObject[] {
     const objects = [...this.#pending.values()];
     this.#pending.clear();
     return objects;
-  }
-
-  get pendingCount(): number {
-    return this.#pending.size;
   }
 
   /** Forgets cached pack data, after packs were rewritten by maintenance. */
