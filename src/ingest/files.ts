@@ -9,8 +9,6 @@ const DATA_FILE = /\.(json|jsonl|ndjson|log|ya?ml)(\.gz)?$|\.gz$/i;
 
 export interface InputFile {
   readonly path: string;
-  /** Named on the command line (always read) rather than found in a folder. */
-  readonly explicit: boolean;
 }
 
 export interface InputListing {
@@ -19,7 +17,7 @@ export interface InputListing {
   readonly unreadable: Array<{ readonly path: string; readonly reason: string }>;
 }
 
-/** Expands folders; skips CloudTrail digest files and files that cannot hold records. */
+/** Expands folders, where it skips CloudTrail digest files and files that cannot hold records. */
 export function listInputFiles(paths: readonly string[]): InputListing {
   const files: InputFile[] = [];
   const unreadable: InputListing['unreadable'] = [];
@@ -28,13 +26,13 @@ export function listInputFiles(paths: readonly string[]): InputListing {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'CloudTrail-Digest' && !entry.name.startsWith('.')) walk(full);
-      } else if (entry.isFile() && DATA_FILE.test(entry.name)) files.push({ path: full, explicit: false });
+      } else if (entry.isFile() && DATA_FILE.test(entry.name)) files.push({ path: full });
     }
   };
   for (const path of paths) {
     try {
       if (statSync(path).isDirectory()) walk(path);
-      else files.push({ path, explicit: true });
+      else files.push({ path }); // named on the command line: read whatever its name
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw error;

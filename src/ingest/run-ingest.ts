@@ -71,7 +71,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
         options.onProblem(file, null, message.error);
         continue;
       }
-      if (message.type !== 'batch') continue;
       for (const item of message.items) {
         summary.read += 1;
         const { result } = item;

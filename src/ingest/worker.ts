@@ -22,7 +22,6 @@ export interface WorkItem {
 }
 
 export type WorkerMessage =
-  | { readonly type: 'file'; readonly file: number }
   | { readonly type: 'file-error'; readonly file: number; readonly error: string }
   | { readonly type: 'batch'; readonly file: number; readonly items: readonly WorkItem[] }
   | { readonly type: 'done' };
@@ -64,7 +63,6 @@ async function main(): Promise<void> {
     while (inFlight >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
   };
   for (const [index, file] of input.files.entries()) {
-    await send({ type: 'file', file: index });
     let items: WorkItem[] = [];
     try {
       for await (const record of readRecords(openInput(file.path))) {

@@ -9,7 +9,7 @@ import { activityPath } from '../normalise/paths.ts';
 export type DetourReason = 'late' | 'untracked';
 
 export function detourRecord(record: ChangeRecord, reason: DetourReason, lastTime: number | null): ChangeRecord {
-  const family = record.path.split('/')[0] ?? 'custom';
+  const family = record.path.split('/', 1)[0] as string;
   const suffix = createHash('sha1').update(record.path).digest('hex').slice(0, 8);
   const doc: Doc = {
     [reason]: true,
