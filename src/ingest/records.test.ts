@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
+import { sortByEventTime } from '../sources/cloudtrail/parse.ts';
 import { readRecords, type InputRecord } from './records.ts';
 
 async function read(text: string): Promise<InputRecord[]> {
@@ -42,4 +43,10 @@ test('generic events and YAML object dumps are recognised; unknown shapes are re
   assert.match((unknown[0] as { error: string }).error, /not an audit event, CloudTrail record, generic event or Kubernetes object/);
   const broken = await read('{\n  "Records": [\n');
   assert.match((broken[0] as { error: string }).error, /invalid JSON/);
+});
+
+test('sortByEventTime: oldest first with the original index; errors and unreadable times count as 0; ties keep their order', () => {
+  const at = (id: string, eventTime: unknown) => ({ record: { eventID: id, eventTime } });
+  const entries = [at('b', '2024-01-02T00:00:00Z'), { error: 'broken' }, at('a', '2024-01-01T00:00:00Z'), at('x', 'not a time'), at('c', '2024-01-02T00:00:00Z'), at('y', 7)];
+  assert.deepEqual(sortByEventTime(entries).map(([index, entry]) => `${index}:${'record' in entry ? entry.record['eventID'] : 'error'}`), ['1:error', '3:x', '5:y', '2:a', '0:b', '4:c']);
 });

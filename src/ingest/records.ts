@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
 import { isObject } from '../domain/json.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
-import { extractCloudTrailRecords, looksLikeCloudTrail } from '../sources/cloudtrail/parse.ts';
+import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../sources/cloudtrail/parse.ts';
 
 export type RecordFormat = 'kubernetes-audit' | 'cloudtrail' | 'generic' | 'kubernetes-object';
 
@@ -17,15 +17,6 @@ export type InputRecord =
 const isAuditEvent = (value: unknown): boolean => isObject(value) && typeof value['auditID'] === 'string';
 const isKubernetesObject = (value: unknown): boolean =>
   isObject(value) && typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string' && isObject(value['metadata']);
-
-function sortByEventTime<T extends { record: unknown } | { error: string }>(items: readonly T[]): Array<[number, T]> {
-  const time = (item: T): number => {
-    const record = 'record' in item ? item.record : undefined;
-    const value = isObject(record) && typeof record['eventTime'] === 'string' ? Date.parse(record['eventTime']) : Number.NaN;
-    return Number.isNaN(value) ? 0 : value;
-  };
-  return [...items.entries()].sort(([a, x], [b, y]) => time(x) - time(y) || a - b);
-}
 
 /** Classifies one parsed value into records (a container yields its items). */
 export function* classify(value: unknown, line: number, where = ''): Generator<InputRecord> {

@@ -74,6 +74,20 @@ export function extractCloudTrailRecords(value: unknown): ExtractedRecord[] {
   return fromItem(value, 'input');
 }
 
+function eventTime(entry: ExtractedRecord): number {
+  const time = 'record' in entry && typeof entry.record['eventTime'] === 'string' ? Date.parse(entry.record['eventTime']) : Number.NaN;
+  return Number.isNaN(time) ? 0 : time;
+}
+
+/**
+ * Extracted entries with their index, oldest `eventTime` first (a delivery file holds records
+ * in no particular order); entries without a readable time (errors too) count as 0, and equal
+ * times keep their order.
+ */
+export function sortByEventTime<T extends ExtractedRecord>(entries: readonly T[]): Array<[number, T]> {
+  return [...entries.entries()].sort(([a, x], [b, y]) => eventTime(x) - eventTime(y) || a - b);
+}
+
 /**
  * Records in a text: one JSON document, or one per line (NDJSON, as CloudTrail Lake and
  * Firehose deliveries write them), each line with its own error.
