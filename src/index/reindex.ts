@@ -10,7 +10,7 @@ const FORMAT = '%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%B%x00';
 /** Reads commits `from..to` (oldest first) with the paths each one changes. */
 export async function readCommits(gitdir: string, branch: Branch, from: string | null, to: string): Promise<IndexedCommit[]> {
   const range = from ? `${from}..${to}` : to;
-  const { stdout } = await runGit(gitdir, ['log', '--reverse', '--first-parent', '--no-renames', '--root', '-z', '--raw', `--format=${FORMAT}`, range]);
+  const { stdout } = await runGit(gitdir, ['log', '--reverse', '--first-parent', '--no-renames', '--root', '-z', '--raw', '--no-abbrev', `--format=${FORMAT}`, range]);
   const text = stdout.toString('utf8');
   const commits: IndexedCommit[] = [];
   for (const record of text.split('\x1e').slice(1)) {
