@@ -136,6 +136,7 @@ test('readNext honours its entry and byte limits', async (t) => {
   for (let n = 0; n < 10; n += 1) await journal.append(batch(n, 200_000));
   assert.equal(journal.readNext(3, 1 << 30).length, 3);
   assert.equal(journal.readNext(100, 300_000).length, 2, 'stops once the byte budget is used, reading at least one');
-  assert.deepEqual(journal.readNext(100, 1 << 30).map((entry) => entry.seq), [6, 7, 8, 9, 10]);
+  assert.deepEqual(journal.readNext(100, 1).map((entry) => entry.seq), [6], 'a budget smaller than one entry still reads exactly one');
+  assert.deepEqual(journal.readNext(100, 1 << 30).map((entry) => entry.seq), [7, 8, 9, 10]);
   await journal.close();
 });

@@ -159,18 +159,32 @@ test('repacking beside the writer loses nothing', async (t) => {
 });
 
 test('an index of another layout (or a deleted one) is rebuilt from the repository', async (t) => {
-  const data = tempDir(t);
-  let ledger = await Ledger.open({ dataDir: data });
-  await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) });
-  await ledger.apply({ record: record({ eventId: 'e2', path, author: bob, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('two') } }) });
-  await ledger.close();
   const { DatabaseSync } = await import('node:sqlite');
-  const db = new DatabaseSync(join(data, 'index.db'));
-  db.exec(`UPDATE meta SET value = '1' WHERE key = 'schema'`);
-  db.close();
-  ledger = await Ledger.open({ dataDir: data });
-  assert.equal(ledger.index.commitCount(), 2);
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate');
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e0', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('zero') } }) })).outcome, 'late');
-  await ledger.close();
+  const { existsSync, rmSync } = await import('node:fs');
+  const damage = {
+    'another layout': (file: string) => {
+      const db = new DatabaseSync(file);
+      db.exec(`UPDATE meta SET value = '1' WHERE key = 'schema'`);
+      db.close();
+    },
+    deleted: (file: string) => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    },
+  };
+  for (const [how, spoil] of Object.entries(damage)) {
+    const data = tempDir(t);
+    let ledger = await Ledger.open({ dataDir: data });
+    await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) });
+    await ledger.apply({ record: record({ eventId: 'e2', path, author: bob, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('two') } }) });
+    await ledger.close();
+    spoil(join(data, 'index.db'));
+    if (how === 'deleted') assert.equal(existsSync(join(data, 'index.db')), false);
+    ledger = await Ledger.open({ dataDir: data });
+    assert.equal(ledger.index.commitCount(), 2, how);
+    const rows = ledger.index.db.prepare('SELECT blob FROM changes ORDER BY seq').all() as Array<{ blob: string }>;
+    assert.deepEqual(rows.map((row) => row.blob), [git(join(data, 'repo.git'), 'rev-parse', `main~1:${path}`).trim(), git(join(data, 'repo.git'), 'rev-parse', `main:${path}`).trim()], `${how}: full blob ids`);
+    assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate', how);
+    assert.equal((await ledger.apply({ record: record({ eventId: 'e0', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('zero') } }) })).outcome, 'late', how);
+    await ledger.close();
+  }
 });
