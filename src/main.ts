@@ -80,7 +80,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const address = parseListen(config.listen);
   if (!address) throw new ConfigError([`listen: ${config.listen} is not host:port`]);
   const metrics = createMetrics({ now });
-  const ledger = await Ledger.open({ dataDir: config.data, committer: config.committer, now, log: log.child({ component: 'ledger' }) });
+  // The drainer flushes every drain.maxChangesPerFlush changes (or flushIntervalMs); a change makes
+  // at most one commit, so the ledger flushes on its own only when one journal read overshoots that.
+  const ledger = await Ledger.open({ dataDir: config.data, committer: config.committer, flushEvery: config.drain.maxChangesPerFlush, now, log: log.child({ component: 'ledger' }) });
   let journal: Journal | null = null;
   try {
     journal = Journal.open({ dir: join(config.data, 'journal'), segmentBytes: config.journal.segmentBytes, maxBytes: config.journal.maxBytes, now, log: log.child({ component: 'journal' }) });
