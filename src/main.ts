@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveIntakeTokens, type IntakeTokens } from './config/intake-tokens.ts';
-import { loadRedactionKey } from './config/redaction-key.ts';
+import { loadRedactionKey, namedKeyFile } from './config/redaction-key.ts';
 import { parseListen } from './config/rules.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './domain/errors.ts';
@@ -87,8 +87,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     journal = Journal.open({ dir: join(config.data, 'journal'), segmentBytes: config.journal.segmentBytes, maxBytes: config.journal.maxBytes, now, log: log.child({ component: 'journal' }) });
     const tokens = resolveIntakeTokens(config, env);
-    const keyEnv = config.redaction.keyFile ? { ...env, GITRAIL_REDACTION_KEY_FILE: config.redaction.keyFile } : env;
-    const redact = createRedactor(loadRedactionKey(config.data, keyEnv));
+    const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
     return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [] });
   } catch (error) {

@@ -1,7 +1,8 @@
 // Cross-field rules, run after the schema: what one key alone cannot say (a port in range,
 // a secret that resolves, a file that exists). Each problem is a `path: message` line.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { INGEST_TOKEN_ENV, MIN_TOKEN_LENGTH } from './intake-tokens.ts';
+import { namedKeyFile, readRedactionKey } from './redaction-key.ts';
 import { INTAKE_ROUTES, LISTEN_PATTERN, type Config } from './schema.ts';
 import { resolveSecret } from './secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
@@ -46,11 +47,13 @@ export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
       if (code) problems.push(`tls.${key}: cannot read ${config.tls[key]} (${code})`);
     }
   }
-  if (config.redaction.keyFile) {
+  const keyFile = namedKeyFile(config, env);
+  if (keyFile) {
     try {
-      if (readFileSync(config.redaction.keyFile).length < 16) problems.push(`redaction.keyFile: ${config.redaction.keyFile} holds fewer than 16 bytes`);
+      readRedactionKey(keyFile);
     } catch (error) {
-      problems.push(`redaction.keyFile: cannot read ${config.redaction.keyFile} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
     }
   }
   const shared = env[INGEST_TOKEN_ENV];
