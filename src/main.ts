@@ -18,6 +18,7 @@ import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
 import type { NoiseRules } from './normalise/noise.ts';
 import { createRedactor } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
+import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
@@ -124,20 +125,15 @@ async function run(parts: Parts): Promise<Daemon> {
   const sources = [...(await buildSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);
   let stopping: string | null = null;
-  const readiness = () => {
-    const depth = journal.depth();
-    const reasons = [
-      ...(stopping ? [`shutting down (${stopping})`] : []),
-      ...(drainer.failure ? ['the journal drainer failed; see the log'] : []),
-      ...(depth.bytes >= config.journal.maxBytes ? ['the journal backlog is over journal.maxBytes'] : []),
-    ];
-    return {
-      ready: reasons.length === 0,
-      reasons,
-      journal: { entries: depth.entries, bytes: depth.bytes, oldestAgeSeconds: depth.oldestReceivedAt === null ? 0 : (now() - depth.oldestReceivedAt) / 1000, committedSeq: journal.checkpointed },
+  const readiness = () =>
+    assessReadiness({
+      stopping,
+      drainerFailed: Boolean(drainer.failure),
+      journal: { ...journal.depth(), committedSeq: journal.checkpointed },
+      maxJournalBytes: config.journal.maxBytes,
+      now: now(),
       sources: [...sources.map((source) => source.status()), ...subscriberStatus()],
-    };
-  };
+    });
   const viewer = viewerEnvironment(config, env);
   const app = createApp({
     log,
