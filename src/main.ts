@@ -119,11 +119,12 @@ async function run(parts: Parts): Promise<Daemon> {
   // started once the app is built, so a configuration the app refuses leaves nothing running.
   let serverUrl: string | null = null;
   let subscribers: CommitSubscribers | null = null;
-  const subscriberStatus = () => subscribers?.status() ?? [];
   const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
   const normalise = { redact: parts.redact, sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) };
   const sources = [...(await buildSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);
+  /** Live sources, then mirrors and notification channels: for /readyz and the viewer. */
+  const statuses = () => [...sources.map((source) => source.status()), ...(subscribers?.status() ?? [])];
   let stopping: string | null = null;
   const readiness = () =>
     assessReadiness({
@@ -132,7 +133,7 @@ async function run(parts: Parts): Promise<Daemon> {
       journal: { ...journal.depth(), committedSeq: journal.checkpointed },
       maxJournalBytes: config.journal.maxBytes,
       now: now(),
-      sources: [...sources.map((source) => source.status()), ...subscriberStatus()],
+      sources: statuses(),
     });
   const viewer = viewerEnvironment(config, env);
   const app = createApp({
@@ -150,7 +151,7 @@ async function run(parts: Parts): Promise<Daemon> {
       queries: new IndexQueries(ledger.index.db),
       reader: new RepositoryReader(ledger.gitdir),
       config: config.viewer,
-      status: () => [...sources.map((source) => source.status()), ...subscriberStatus()],
+      status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },
       ...(isNotifyEnabled(config.notify) ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } } : {}),
