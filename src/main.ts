@@ -67,12 +67,13 @@ export function noiseRulesFrom(config: Config): (groupResource: string) => Noise
   });
 }
 
-function withTimeout(work: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+/** What `work` resolves with, or 'timeout' when it takes longer than `ms`. */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let handle: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     handle = setTimeout(() => resolve('timeout'), ms);
   });
-  return Promise.race([work.then(() => 'done' as const), timeout]).finally(() => clearTimeout(handle));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(handle));
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -183,6 +184,7 @@ async function run(parts: Parts): Promise<Daemon> {
   const stopped = new Promise<number>((resolve) => {
     resolveStopped = resolve;
   });
+  /** Resolves with the exit code: `code`, or 1 after a drainer failure. */
   const shutdown = async (reason: string, code: number): Promise<number> => {
     log.info({ reason }, 'shutting down');
     abort.abort();
@@ -205,7 +207,7 @@ async function run(parts: Parts): Promise<Daemon> {
       void withTimeout(shutdown(reason, code), config.shutdownTimeoutMs)
         .then((outcome) => {
           if (outcome === 'timeout') log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; the journal keeps what was not committed');
-          resolveStopped(outcome === 'timeout' ? 1 : drainer.failure ? 1 : code);
+          resolveStopped(outcome === 'timeout' ? 1 : outcome);
         })
         .catch((error: unknown) => {
           log.error({ err: error }, 'shutdown failed');
