@@ -1,11 +1,13 @@
 // The repository as it was at `at=`: a file's text, its blame, a folder's entries. A commit id
 // reads the git tree of that commit; an instant reads the index (the last change of each file
 // not after it), so "what did prod look like at 02:00?" never walks history.
+import { z } from 'zod';
 import type { Branch } from '../../domain/change.ts';
-import type { IndexQueries } from '../../index/queries.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { CommitPage, IndexQueries } from '../../index/queries.ts';
 import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
 import { blameChanges, type BlameCache } from './api-blame.ts';
-import type { At } from './api-params.ts';
+import { Cursor, Limit, RepoPath, type At } from './api-params.ts';
 
 export interface FolderEntry {
   readonly name: string;
@@ -24,6 +26,16 @@ export interface StateDeps {
 /** `activity/…` files live on the activity branch; every other path on main. */
 export function branchOfPath(path: string): Branch {
   return path === 'activity' || path.startsWith('activity/') ? 'activity' : 'main';
+}
+
+/** `/api/history?path=&limit=&cursor=`; the `/history/*path` page reads only the cursor. */
+export const HistoryQuery = z.object({ path: RepoPath, limit: Limit, cursor: Cursor });
+
+/** One page of the commits that touched a file, newest first; NotFoundError when none ever did. */
+export function historyPage(queries: IndexQueries, path: string, page: { limit: number; cursor: string | null }): CommitPage {
+  const found = queries.listCommits({ branch: branchOfPath(path), path, limit: page.limit, cursor: page.cursor });
+  if (found.commits.length === 0 && !page.cursor) throw new NotFoundError(`no commit ever touched ${path}`);
+  return found;
 }
 
 /** The full commit id `at` names (the branch head when omitted), or null when it names none. */
