@@ -3,14 +3,14 @@
 // Tokens are compared as HMAC digests in constant time; sessions are signed with a key derived
 // from the token, so rotating a token ends its sessions and a restart keeps them.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MIN_TOKEN_LENGTH } from '../config/intake-tokens.ts';
 import { resolveSecret } from '../config/secret-ref.ts';
+import { hasViewerAuth, VIEW_TOKEN_ENV } from '../config/viewer-token.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { matchDigest } from './auth.ts';
 import type { ViewerConfig } from './viewer-config.ts';
 
 export const SESSION_COOKIE = 'gitrail_session';
-export const VIEW_TOKEN_ENV = 'GITRAIL_VIEW_TOKEN';
-const MIN_TOKEN_LENGTH = 16;
 
 export interface ViewerIdentity {
   readonly user: string;
@@ -75,7 +75,7 @@ export class ViewerAuth {
     const fromEnv = env[VIEW_TOKEN_ENV];
     if (fromEnv) named.push({ name: 'viewer', value: fromEnv, where: VIEW_TOKEN_ENV });
     const problems = named.filter((token) => token.value.length < MIN_TOKEN_LENGTH).map((token) => `${token.where}: a viewer token must be at least ${MIN_TOKEN_LENGTH} characters long`);
-    if (named.length === 0 && !config.trustedProxy) problems.push(`viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous readers`);
+    if (!hasViewerAuth(config, env)) problems.push(`viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous readers`);
     if (problems.length > 0) throw new ConfigError(problems);
     const tokens = named.map((token) => ({
       name: token.name,
