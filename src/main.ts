@@ -25,14 +25,9 @@ import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
 import { isNotifyEnabled } from './notify/check.ts';
 import { createSourceContext } from './daemon/source-context.ts';
-import { buildLiveSources, type LiveSourceDeps } from './sources/registry.ts';
+import { buildLiveSources } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
 import { registerSourceMetrics } from './sources/status-metrics.ts';
-
-/** Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3 (src/sources/registry.ts). */
-export function buildSources(config: Config, deps: LiveSourceDeps): Promise<Source[]> {
-  return buildLiveSources(config, deps);
-}
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -122,7 +117,8 @@ async function run(parts: Parts): Promise<Daemon> {
   let subscribers: CommitSubscribers | null = null;
   const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
   const normalise = { redact: parts.redact, sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) };
-  const sources = [...(await buildSources(config, normalise)), ...parts.extraSources];
+  // Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3.
+  const sources = [...(await buildLiveSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);
   /** Live sources, then mirrors and notification channels: for /readyz and the viewer. */
   const statuses = () => [...sources.map((source) => source.status()), ...(subscribers?.status() ?? [])];

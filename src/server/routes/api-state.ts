@@ -38,11 +38,9 @@ export function historyPage(queries: IndexQueries, path: string, page: { limit: 
   return found;
 }
 
-/** The full commit id `at` names (the branch head when omitted), or null when it names none. */
-export async function commitOf(deps: StateDeps, at: At, branch: Branch): Promise<string | null> {
-  if (at.kind === 'head') return deps.reader.resolve(branch);
-  if (at.kind === 'sha') return deps.queries.getCommit(at.sha)?.sha ?? null;
-  return null;
+/** The full commit id a commit `at` names (the branch head when omitted), or null when it names none. An instant is read from the index instead. */
+async function commitOf(deps: StateDeps, at: Exclude<At, { kind: 'time' }>, branch: Branch): Promise<string | null> {
+  return at.kind === 'head' ? deps.reader.resolve(branch) : (deps.queries.getCommit(at.sha)?.sha ?? null);
 }
 
 /** A file's text and the commit it is read at, or null when it does not exist there. */
@@ -89,13 +87,4 @@ export async function folderAt(deps: StateDeps, folder: string, at: At): Promise
     entries = tree.map((entry) => ({ name: entry.name, path: prefix + entry.name, type: entry.type }));
   }
   return entries.sort((a, b) => (a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type === 'folder' ? -1 : 1));
-}
-
-export function parentFolder(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
-
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
 }

@@ -131,6 +131,8 @@ test('the tree browses folders and files now, at a commit and at an instant', as
   const root = await page('/tree/');
   assert.match(root, /href="\/tree\/custom"/);
   assert.match(root, /As it is now/);
+  assert.equal(await page('/tree'), root, '/tree is the root too');
+  assert.equal((await fx.app.request('/tree')).status, 302, 'and needs a reader');
   const folder = 'kubernetes/prod/namespaces/shop/apps/deployments';
   await page(`/tree/${folder}`, 404);
   const then = await page(`/tree/${folder}?at=2026-03-02T01:00Z`);
