@@ -23,7 +23,7 @@ import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
-import { isNotifyEnabled } from './notify/check.ts';
+import { isNotifyEnabled, type NotifySetup } from './notify/check.ts';
 import { createSourceContext } from './daemon/source-context.ts';
 import { buildLiveSources } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
@@ -38,6 +38,8 @@ export interface DaemonOptions {
   readonly onCommitted?: (commits: readonly IndexedCommit[]) => void;
   /** Live sources run besides the configured ones (tests, embedding). */
   readonly sources?: readonly Source[];
+  /** Notification policies and templates loadConfig already loaded and checked; loaded again when absent. */
+  readonly notify?: NotifySetup;
 }
 
 export interface Daemon {
@@ -86,7 +88,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const tokens = resolveIntakeTokens(config, env);
     const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
-    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [] });
+    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [], notify: options.notify });
   } catch (error) {
     await journal?.close();
     await ledger.close();
@@ -106,6 +108,7 @@ interface Parts {
   readonly redact: ReturnType<typeof createRedactor>;
   readonly address: { host: string; port: number };
   readonly extraSources: readonly Source[];
+  readonly notify: NotifySetup | undefined;
 }
 
 async function run(parts: Parts): Promise<Daemon> {
@@ -154,7 +157,7 @@ async function run(parts: Parts): Promise<Daemon> {
       ...(isNotifyEnabled(config.notify) ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } } : {}),
     }),
   });
-  const started = startCommitSubscribers({ config, env, log, now, ledger, metrics, serverUrl: () => serverUrl });
+  const started = startCommitSubscribers({ config, env, log, now, ledger, metrics, serverUrl: () => serverUrl, ...(parts.notify ? { notify: parts.notify } : {}) });
   subscribers = started;
   // Everything that can refuse the configuration is built above; from here on the drainer runs.
   const drained = drainer.run();

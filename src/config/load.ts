@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../domain/errors.ts';
+import type { NotifySetup } from '../notify/check.ts';
 import { formatIssues } from './issues.ts';
 import { checkRules } from './rules.ts';
 import { Config } from './schema.ts';
@@ -27,9 +28,11 @@ export interface LoadedConfig {
   readonly config: Config;
   /** The file read, or null when the embedded defaults apply. */
   readonly file: string | null;
+  /** The notification setup the rules loaded and checked (notifications on, all rules run). */
+  readonly notify?: NotifySetup;
 }
 
-export type CheckResult = { readonly file: string | null; readonly problems: readonly string[]; readonly config: Config | null };
+export type CheckResult = { readonly file: string | null; readonly problems: readonly string[]; readonly config: Config | null; readonly notify?: NotifySetup };
 
 /** --config, else GITRAIL_CONFIG, else ./gitrail.yaml when it exists, else none. */
 export function locateConfigFile(file: string | undefined, env: NodeJS.ProcessEnv): { path: string | null; explicit: boolean } {
@@ -102,7 +105,7 @@ function parseConfig(options: LoadOptions): CheckResult {
 /** Runs every stage and collects the problems instead of stopping at the first. */
 export function checkConfig(options: LoadOptions): CheckResult {
   const parsed = parseConfig(options);
-  return parsed.config === null ? parsed : { ...parsed, problems: checkRules(parsed.config, options.env) };
+  return parsed.config === null ? parsed : { ...parsed, ...checkRules(parsed.config, options.env) };
 }
 
 function orThrow(result: CheckResult): LoadedConfig {
@@ -110,7 +113,7 @@ function orThrow(result: CheckResult): LoadedConfig {
     const where = result.file ?? 'embedded defaults';
     throw new ConfigError(result.problems.map((problem) => (problem.startsWith(`${where}:`) ? problem : `${where}: ${problem}`)));
   }
-  return { config: result.config, file: result.file };
+  return { config: result.config, file: result.file, ...(result.notify ? { notify: result.notify } : {}) };
 }
 
 /** The validated configuration; throws ConfigError with every problem. */

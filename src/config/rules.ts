@@ -7,7 +7,7 @@ import { INTAKE_ROUTES, LISTEN_PATTERN, type Config } from './schema.ts';
 import { resolveSecret } from './secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { checkMirrors } from '../mirror/config.ts';
-import { checkNotifyConfig } from '../notify/check.ts';
+import { isNotifyEnabled, loadNotifySetup, type NotifySetup } from '../notify/check.ts';
 import { checkLiveSources } from '../sources/live-config.ts';
 
 export interface ListenAddress {
@@ -37,7 +37,13 @@ function checkToken(value: string, where: string): string[] {
   return value.length < MIN_TOKEN_LENGTH ? [`${where}: the token is shorter than ${MIN_TOKEN_LENGTH} characters`] : [];
 }
 
-export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
+export interface RulesResult {
+  readonly problems: string[];
+  /** Policies and templates, loaded and checked when notifications are on: start-up uses them as they are. */
+  readonly notify?: NotifySetup;
+}
+
+export function checkRules(config: Config, env: NodeJS.ProcessEnv): RulesResult {
   const problems: string[] = [];
   if (!parseListen(config.listen)) problems.push(`listen: ${config.listen} is not host:port with a port up to 65535`);
   problems.push(...checkLiveSources(config));
@@ -70,6 +76,7 @@ export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
     });
   }
   // Issue 5: policies, templates and channel secrets; mirror tokens.
-  problems.push(...checkNotifyConfig(config.notify, env), ...checkMirrors(config.mirrors, env));
-  return problems;
+  const notify = isNotifyEnabled(config.notify) ? loadNotifySetup(config.notify, { env }) : undefined;
+  problems.push(...(notify?.problems ?? []), ...checkMirrors(config.mirrors, env));
+  return notify ? { problems, notify } : { problems };
 }
