@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveIntakeTokens, type IntakeTokens } from './config/intake-tokens.ts';
-import { loadRedactionKey } from './config/redaction-key.ts';
+import { loadRedactionKey, namedKeyFile } from './config/redaction-key.ts';
 import { parseListen } from './config/rules.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './domain/errors.ts';
@@ -18,20 +18,16 @@ import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
 import type { NoiseRules } from './normalise/noise.ts';
 import { createRedactor } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
+import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
-import { isNotifyEnabled } from './notify/check.ts';
+import { isNotifyEnabled, type NotifySetup } from './notify/check.ts';
 import { createSourceContext } from './daemon/source-context.ts';
-import { buildLiveSources, type LiveSourceDeps } from './sources/registry.ts';
+import { buildLiveSources } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
 import { registerSourceMetrics } from './sources/status-metrics.ts';
-
-/** Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3 (src/sources/registry.ts). */
-export function buildSources(config: Config, deps: LiveSourceDeps): Promise<Source[]> {
-  return buildLiveSources(config, deps);
-}
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -42,6 +38,8 @@ export interface DaemonOptions {
   readonly onCommitted?: (commits: readonly IndexedCommit[]) => void;
   /** Live sources run besides the configured ones (tests, embedding). */
   readonly sources?: readonly Source[];
+  /** Notification policies and templates loadConfig already loaded and checked; loaded again when absent. */
+  readonly notify?: NotifySetup;
 }
 
 export interface Daemon {
@@ -66,12 +64,13 @@ export function noiseRulesFrom(config: Config): (groupResource: string) => Noise
   });
 }
 
-function withTimeout(work: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+/** What `work` resolves with, or 'timeout' when it takes longer than `ms`. */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let handle: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     handle = setTimeout(() => resolve('timeout'), ms);
   });
-  return Promise.race([work.then(() => 'done' as const), timeout]).finally(() => clearTimeout(handle));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(handle));
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -80,15 +79,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const address = parseListen(config.listen);
   if (!address) throw new ConfigError([`listen: ${config.listen} is not host:port`]);
   const metrics = createMetrics({ now });
-  const ledger = await Ledger.open({ dataDir: config.data, committer: config.committer, now, log: log.child({ component: 'ledger' }) });
+  // The drainer flushes every drain.maxChangesPerFlush changes (or flushIntervalMs); a change makes
+  // at most one commit, so the ledger flushes on its own only when one journal read overshoots that.
+  const ledger = await Ledger.open({ dataDir: config.data, committer: config.committer, flushEvery: config.drain.maxChangesPerFlush, now, log: log.child({ component: 'ledger' }) });
   let journal: Journal | null = null;
   try {
     journal = Journal.open({ dir: join(config.data, 'journal'), segmentBytes: config.journal.segmentBytes, maxBytes: config.journal.maxBytes, now, log: log.child({ component: 'journal' }) });
     const tokens = resolveIntakeTokens(config, env);
-    const keyEnv = config.redaction.keyFile ? { ...env, GITRAIL_REDACTION_KEY_FILE: config.redaction.keyFile } : env;
-    const redact = createRedactor(loadRedactionKey(config.data, keyEnv));
+    const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
-    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [] });
+    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [], notify: options.notify });
   } catch (error) {
     await journal?.close();
     await ledger.close();
@@ -108,6 +108,7 @@ interface Parts {
   readonly redact: ReturnType<typeof createRedactor>;
   readonly address: { host: string; port: number };
   readonly extraSources: readonly Source[];
+  readonly notify: NotifySetup | undefined;
 }
 
 async function run(parts: Parts): Promise<Daemon> {
@@ -117,26 +118,23 @@ async function run(parts: Parts): Promise<Daemon> {
   // started once the app is built, so a configuration the app refuses leaves nothing running.
   let serverUrl: string | null = null;
   let subscribers: CommitSubscribers | null = null;
-  const subscriberStatus = () => subscribers?.status() ?? [];
   const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
   const normalise = { redact: parts.redact, sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) };
-  const sources = [...(await buildSources(config, normalise)), ...parts.extraSources];
+  // Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3.
+  const sources = [...(await buildLiveSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);
+  /** Live sources, then mirrors and notification channels: for /readyz and the viewer. */
+  const statuses = () => [...sources.map((source) => source.status()), ...(subscribers?.status() ?? [])];
   let stopping: string | null = null;
-  const readiness = () => {
-    const depth = journal.depth();
-    const reasons = [
-      ...(stopping ? [`shutting down (${stopping})`] : []),
-      ...(drainer.failure ? ['the journal drainer failed; see the log'] : []),
-      ...(depth.bytes >= config.journal.maxBytes ? ['the journal backlog is over journal.maxBytes'] : []),
-    ];
-    return {
-      ready: reasons.length === 0,
-      reasons,
-      journal: { entries: depth.entries, bytes: depth.bytes, oldestAgeSeconds: depth.oldestReceivedAt === null ? 0 : (now() - depth.oldestReceivedAt) / 1000, committedSeq: journal.checkpointed },
-      sources: [...sources.map((source) => source.status()), ...subscriberStatus()],
-    };
-  };
+  const readiness = () =>
+    assessReadiness({
+      stopping,
+      drainerFailed: Boolean(drainer.failure),
+      journal: { ...journal.depth(), committedSeq: journal.checkpointed },
+      maxJournalBytes: config.journal.maxBytes,
+      now: now(),
+      sources: statuses(),
+    });
   const viewer = viewerEnvironment(config, env);
   const app = createApp({
     log,
@@ -153,13 +151,13 @@ async function run(parts: Parts): Promise<Daemon> {
       queries: new IndexQueries(ledger.index.db),
       reader: new RepositoryReader(ledger.gitdir),
       config: config.viewer,
-      status: () => [...sources.map((source) => source.status()), ...subscriberStatus()],
+      status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },
       ...(isNotifyEnabled(config.notify) ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } } : {}),
     }),
   });
-  const started = startCommitSubscribers({ config, env, log, now, ledger, metrics, serverUrl: () => serverUrl });
+  const started = startCommitSubscribers({ config, env, log, now, ledger, metrics, serverUrl: () => serverUrl, ...(parts.notify ? { notify: parts.notify } : {}) });
   subscribers = started;
   // Everything that can refuse the configuration is built above; from here on the drainer runs.
   const drained = drainer.run();
@@ -185,6 +183,7 @@ async function run(parts: Parts): Promise<Daemon> {
   const stopped = new Promise<number>((resolve) => {
     resolveStopped = resolve;
   });
+  /** Resolves with the exit code: `code`, or 1 after a drainer failure. */
   const shutdown = async (reason: string, code: number): Promise<number> => {
     log.info({ reason }, 'shutting down');
     abort.abort();
@@ -207,7 +206,7 @@ async function run(parts: Parts): Promise<Daemon> {
       void withTimeout(shutdown(reason, code), config.shutdownTimeoutMs)
         .then((outcome) => {
           if (outcome === 'timeout') log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; the journal keeps what was not committed');
-          resolveStopped(outcome === 'timeout' ? 1 : drainer.failure ? 1 : code);
+          resolveStopped(outcome === 'timeout' ? 1 : outcome);
         })
         .catch((error: unknown) => {
           log.error({ err: error }, 'shutdown failed');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../domain/errors.ts';
@@ -127,3 +127,16 @@ test('command-line values beat the environment, which beats the file', (t) => {
 function pick(config: { data: string; listen: string; log: { level: string } }): string[] {
   return [config.data, config.listen, config.log.level];
 }
+
+test('with notifications on, loadConfig hands over the policies and templates its rules loaded', (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, 'policies'));
+  writeFileSync(join(dir, 'policies', 'flags.yaml'), 'description: Flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nchannels: [hook]\n');
+  const templates = join(import.meta.dirname, '..', '..', 'templates');
+  const notify = `notify: { policies: ${join(dir, 'policies')}, templates: ${templates}, channels: { hook: { kind: webhook, url: "http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`;
+  const file = configFile(dir, `data: ${join(dir, 'data')}\n${notify}`);
+  const loaded = loadConfig({ file, env: { HOOK: 'hook-secret-0123456789' } });
+  assert.deepEqual(loaded.notify?.policies.map((policy) => policy.name), ['flags']);
+  assert.equal(loaded.notify?.templates.has('webhook', null), true);
+  assert.equal(loadConfig({ file: configFile(dir, `data: ${join(dir, 'data')}\n`), env: {} }).notify, undefined, 'nothing loaded when notifications are off');
+});

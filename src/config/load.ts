@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../domain/errors.ts';
+import type { NotifySetup } from '../notify/check.ts';
 import { formatIssues } from './issues.ts';
 import { checkRules } from './rules.ts';
 import { Config } from './schema.ts';
@@ -27,9 +28,11 @@ export interface LoadedConfig {
   readonly config: Config;
   /** The file read, or null when the embedded defaults apply. */
   readonly file: string | null;
+  /** The notification setup the rules loaded and checked (notifications on, all rules run). */
+  readonly notify?: NotifySetup;
 }
 
-export type CheckResult = { readonly file: string | null; readonly problems: readonly string[]; readonly config: Config | null };
+export type CheckResult = { readonly file: string | null; readonly problems: readonly string[]; readonly config: Config | null; readonly notify?: NotifySetup };
 
 /** --config, else GITRAIL_CONFIG, else ./gitrail.yaml when it exists, else none. */
 export function locateConfigFile(file: string | undefined, env: NodeJS.ProcessEnv): { path: string | null; explicit: boolean } {
@@ -82,8 +85,8 @@ function applyOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, ov
   return out;
 }
 
-/** Runs every stage and collects the problems instead of stopping at the first. */
-export function checkConfig(options: LoadOptions): CheckResult {
+/** Every stage up to the schema, without the cross-field rules. */
+function parseConfig(options: LoadOptions): CheckResult {
   const located = locateConfigFile(options.file, options.env);
   let raw: unknown = {};
   if (located.path !== null) {
@@ -96,15 +99,32 @@ export function checkConfig(options: LoadOptions): CheckResult {
   }
   const parsed = Config.safeParse(applyOverrides(raw as Record<string, unknown>, options.env, options.overrides ?? {}), { reportInput: true });
   if (!parsed.success) return { file: located.path, problems: formatIssues(parsed.error.issues), config: null };
-  return { file: located.path, problems: checkRules(parsed.data, options.env), config: parsed.data };
+  return { file: located.path, problems: [], config: parsed.data };
 }
 
-/** The validated configuration; throws ConfigError with every problem. */
-export function loadConfig(options: LoadOptions): LoadedConfig {
-  const result = checkConfig(options);
+/** Runs every stage and collects the problems instead of stopping at the first. */
+export function checkConfig(options: LoadOptions): CheckResult {
+  const parsed = parseConfig(options);
+  return parsed.config === null ? parsed : { ...parsed, ...checkRules(parsed.config, options.env) };
+}
+
+function orThrow(result: CheckResult): LoadedConfig {
   if (result.problems.length > 0 || result.config === null) {
     const where = result.file ?? 'embedded defaults';
     throw new ConfigError(result.problems.map((problem) => (problem.startsWith(`${where}:`) ? problem : `${where}: ${problem}`)));
   }
-  return { config: result.config, file: result.file };
+  return { config: result.config, file: result.file, ...(result.notify ? { notify: result.notify } : {}) };
+}
+
+/** The validated configuration; throws ConfigError with every problem. */
+export function loadConfig(options: LoadOptions): LoadedConfig {
+  return orThrow(checkConfig(options));
+}
+
+/**
+ * The configuration checked by the schema only, for commands that write the data folder without
+ * running the daemon (`gitrail ingest`, `demo`): they need none of its tokens, channels or mirrors.
+ */
+export function loadConfigValues(options: LoadOptions): LoadedConfig {
+  return orThrow(parseConfig(options));
 }

@@ -1,12 +1,13 @@
 // Cross-field rules, run after the schema: what one key alone cannot say (a port in range,
 // a secret that resolves, a file that exists). Each problem is a `path: message` line.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { INGEST_TOKEN_ENV, MIN_TOKEN_LENGTH } from './intake-tokens.ts';
+import { namedKeyFile, readRedactionKey } from './redaction-key.ts';
 import { INTAKE_ROUTES, LISTEN_PATTERN, type Config } from './schema.ts';
 import { resolveSecret } from './secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { checkMirrors } from '../mirror/config.ts';
-import { checkNotifyConfig } from '../notify/check.ts';
+import { isNotifyEnabled, loadNotifySetup, type NotifySetup } from '../notify/check.ts';
 import { checkLiveSources } from '../sources/live-config.ts';
 
 export interface ListenAddress {
@@ -36,7 +37,13 @@ function checkToken(value: string, where: string): string[] {
   return value.length < MIN_TOKEN_LENGTH ? [`${where}: the token is shorter than ${MIN_TOKEN_LENGTH} characters`] : [];
 }
 
-export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
+export interface RulesResult {
+  readonly problems: string[];
+  /** Policies and templates, loaded and checked when notifications are on: start-up uses them as they are. */
+  readonly notify?: NotifySetup;
+}
+
+export function checkRules(config: Config, env: NodeJS.ProcessEnv): RulesResult {
   const problems: string[] = [];
   if (!parseListen(config.listen)) problems.push(`listen: ${config.listen} is not host:port with a port up to 65535`);
   problems.push(...checkLiveSources(config));
@@ -46,11 +53,13 @@ export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
       if (code) problems.push(`tls.${key}: cannot read ${config.tls[key]} (${code})`);
     }
   }
-  if (config.redaction.keyFile) {
+  const keyFile = namedKeyFile(config, env);
+  if (keyFile) {
     try {
-      if (readFileSync(config.redaction.keyFile).length < 16) problems.push(`redaction.keyFile: ${config.redaction.keyFile} holds fewer than 16 bytes`);
+      readRedactionKey(keyFile);
     } catch (error) {
-      problems.push(`redaction.keyFile: cannot read ${config.redaction.keyFile} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
     }
   }
   const shared = env[INGEST_TOKEN_ENV];
@@ -67,6 +76,7 @@ export function checkRules(config: Config, env: NodeJS.ProcessEnv): string[] {
     });
   }
   // Issue 5: policies, templates and channel secrets; mirror tokens.
-  problems.push(...checkNotifyConfig(config.notify, env), ...checkMirrors(config.mirrors, env));
-  return problems;
+  const notify = isNotifyEnabled(config.notify) ? loadNotifySetup(config.notify, { env }) : undefined;
+  problems.push(...(notify?.problems ?? []), ...checkMirrors(config.mirrors, env));
+  return notify ? { problems, notify } : { problems };
 }

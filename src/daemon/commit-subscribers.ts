@@ -9,7 +9,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import { githubCommitLink, startMirrors, type Mirrors } from '../mirror/start-mirrors.ts';
-import { isNotifyEnabled, loadNotifySetup } from '../notify/check.ts';
+import { isNotifyEnabled, loadNotifySetup, type NotifySetup } from '../notify/check.ts';
 import { startNotifications, type Notifications } from '../notify/start-notifications.ts';
 import type { SourceStatus } from '../sources/source.ts';
 
@@ -32,12 +32,14 @@ export interface CommitSubscriberDeps {
   readonly metrics: GitrailMetrics;
   /** The daemon's own URL once it listens: the default base of the diff links in messages. */
   readonly serverUrl: () => string | null;
+  /** Policies and templates already loaded and checked with this config (by loadConfig); loaded here when absent. */
+  readonly notify?: NotifySetup;
 }
 
 /** Starts notifications (when a channel is configured) and mirroring; on a ConfigError nothing is left running. */
 export function startCommitSubscribers(deps: CommitSubscriberDeps): CommitSubscribers {
   const { config, env, log, now, ledger, metrics } = deps;
-  const setup = isNotifyEnabled(config.notify) ? loadNotifySetup(config.notify, { env }) : null;
+  const setup = isNotifyEnabled(config.notify) ? (deps.notify ?? loadNotifySetup(config.notify, { env })) : null;
   if (setup && setup.problems.length > 0) throw new ConfigError(setup.problems);
   const notifications = setup
     ? startNotifications({

@@ -37,10 +37,7 @@ export function createSourceContext(source: Source, deps: SourceContextDeps): So
     signal: deps.signal,
     async submit(batch: ChangeBatch): Promise<void> {
       await journal.append(batch);
-      const label = { source: batch.source };
-      metrics.received.inc(label, batch.changes.length + batch.ignored + batch.rejected);
-      if (batch.ignored > 0) metrics.ignored.inc(label, batch.ignored);
-      if (batch.rejected > 0) metrics.rejected.inc(label, batch.rejected);
+      metrics.countRecords(batch.source, { received: batch.changes.length + batch.ignored + batch.rejected, ignored: batch.ignored, rejected: batch.rejected });
     },
     committed: () => drainer.whenCommitted(journal.lastAssigned),
     index: deps.index,

@@ -8,6 +8,12 @@ export interface JournalGauges {
   readonly oldestReceivedAt: number | null;
 }
 
+export interface RecordCounts {
+  readonly received: number;
+  readonly ignored: number;
+  readonly rejected: number;
+}
+
 export type GitrailMetrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics(options: { now?: () => number; defaultMetrics?: boolean } = {}) {
@@ -17,14 +23,21 @@ export function createMetrics(options: { now?: () => number; defaultMetrics?: bo
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   let journal: () => JournalGauges = () => ({ entries: 0, bytes: 0, oldestReceivedAt: null });
   const bySource = (name: string, help: string) => new Counter({ name, help, labelNames: ['source'] as const, registers });
+  /** Records read from intake bodies and live sources. */
+  const received = bySource('gitrail_events_received_total', 'records received, per source');
+  /** Records that could not be understood (each one reported to its sender). */
+  const rejected = bySource('gitrail_events_rejected_total', 'records rejected as malformed, per source');
+  /** Records read and deliberately not recorded (read-only calls, RequestReceived stages, …). */
+  const ignored = bySource('gitrail_events_ignored_total', 'records that change nothing, per source');
   return {
     registry,
-    /** Records read from intake bodies (and live sources). */
-    received: bySource('gitrail_events_received_total', 'records received, per source'),
-    /** Records that could not be understood (each one reported to its sender). */
-    rejected: bySource('gitrail_events_rejected_total', 'records rejected as malformed, per source'),
-    /** Records read and deliberately not recorded (read-only calls, RequestReceived stages, …). */
-    ignored: bySource('gitrail_events_ignored_total', 'records that change nothing, per source'),
+    /** Counts the records of one intake body or source batch: all received, and of those the ignored and the rejected. */
+    countRecords(source: string, counts: RecordCounts): void {
+      const label = { source };
+      received.inc(label, counts.received);
+      if (counts.ignored > 0) ignored.inc(label, counts.ignored);
+      if (counts.rejected > 0) rejected.inc(label, counts.rejected);
+    },
     committed: new Counter({ name: 'gitrail_events_committed_total', help: 'changes committed, per source and branch', labelNames: ['source', 'branch'] as const, registers }),
     duplicate: bySource('gitrail_events_duplicate_total', 'changes already recorded (replays, retried batches), per source'),
     unchanged: bySource('gitrail_events_unchanged_total', 'changes that left the file as it was, per source'),

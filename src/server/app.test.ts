@@ -11,6 +11,7 @@ import { noiseRulesFrom } from '../main.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { admissionReview, auditEvent, cloudTrailRecord, eventList, genericEvent, secretAuditEvent } from '../../test/helpers/intake-fixtures.ts';
 import { createApp } from './app.ts';
+import { assessReadiness } from './routes/health.ts';
 
 const SHARED = 'shared-token-0123456789';
 const AUDIT_ONLY = 'audit-token-0123456789';
@@ -19,7 +20,8 @@ const NOW = Date.parse('2026-03-02T12:00:00Z');
 function setup(t: TestContext, options: { intake?: unknown; maxBytes?: number } = {}) {
   const dir = tempDir(t);
   const config = Config.parse({ data: dir, intake: options.intake ?? {} });
-  const journal = Journal.open({ dir: join(dir, 'journal'), segmentBytes: 1024 * 1024, maxBytes: options.maxBytes ?? 64 * 1024 * 1024 });
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const journal = Journal.open({ dir: join(dir, 'journal'), segmentBytes: 1024 * 1024, maxBytes });
   t.after(() => journal.close());
   const metrics = createMetrics({ defaultMetrics: false, now: () => NOW });
   metrics.observeJournal(() => journal.depth());
@@ -33,7 +35,10 @@ function setup(t: TestContext, options: { intake?: unknown; maxBytes?: number } 
       metrics,
       now: () => NOW,
     },
-    health: { readiness: () => ({ ready: true, reasons: [] }), metrics },
+    health: {
+      readiness: () => assessReadiness({ stopping: null, drainerFailed: false, journal: { ...journal.depth(), committedSeq: journal.checkpointed }, maxJournalBytes: maxBytes, now: NOW, sources: [] }),
+      metrics,
+    },
   });
   const post = (path: string, body: unknown, token: string | null = SHARED, headers: Record<string, string> = {}) =>
     app.request(path, {
@@ -210,8 +215,8 @@ test('secret values are hashed before anything reaches the journal', async (t) =
   assert.ok(!bytes.includes(Buffer.from(plaintext).toString('base64')));
 });
 
-test('a full journal answers 503 with Retry-After, and the admission route still allows', async (t) => {
-  const { post } = setup(t, { maxBytes: 1024 * 1024 });
+test('a full journal answers 503 with Retry-After, /readyz says why, and the admission route still allows', async (t) => {
+  const { app, post } = setup(t, { maxBytes: 1024 * 1024 });
   const padding = 'x'.repeat(300 * 1024);
   let status = 202;
   for (let index = 0; index < 10 && status === 202; index += 1) status = (await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(index, { value: padding })]))).status;
@@ -220,6 +225,9 @@ test('a full journal answers 503 with Retry-After, and the admission route still
   assert.equal(full.status, 503);
   assert.equal(full.headers.get('retry-after'), '5');
   assert.equal(((await full.json()) as { error: string }).error, 'JOURNAL_FULL');
+  const ready = await app.request('/readyz');
+  assert.equal(ready.status, 503);
+  assert.deepEqual(((await ready.json()) as { reasons: string[] }).reasons, ['the journal backlog is over journal.maxBytes']);
   const admission = await post('/ingest/kubernetes/prod/admission', admissionReview('rev-9'));
   assert.equal(admission.status, 200);
 });
@@ -229,7 +237,9 @@ test('/healthz, /readyz and /metrics', async (t) => {
   await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(1), 7]));
   await post('/ingest/events/flags', 'nope');
   assert.deepEqual(await (await app.request('/healthz')).json(), { status: 'ok' });
-  assert.equal((await app.request('/readyz')).status, 200);
+  const ready = await app.request('/readyz');
+  assert.equal(ready.status, 200);
+  assert.equal(((await ready.json()) as { journal: { entries: number } }).journal.entries, 1);
   const metrics = await (await app.request('/metrics')).text();
   assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/prod"\} 2/);
   assert.match(metrics, /gitrail_events_rejected_total\{source="kubernetes-audit\/prod"\} 1/);

@@ -25,7 +25,6 @@ export class PayloadTooLargeError extends GitrailError {
 
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   INVALID_INPUT: 400,
-  USAGE: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

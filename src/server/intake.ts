@@ -121,10 +121,7 @@ export function addResult(draft: Draft, index: number, normalise: () => Normalis
 
 /** Counts the draft and journals it when it holds anything; resolves once it is durable. */
 export async function recordDraft(c: Context<AppEnv>, deps: IntakeDeps, source: string, draft: Draft, receivedAt: number): Promise<IntakeSummary> {
-  const { metrics } = deps;
-  metrics.received.inc({ source }, draft.received);
-  if (draft.rejected.length > 0) metrics.rejected.inc({ source }, draft.rejected.length);
-  if (draft.ignored > 0) metrics.ignored.inc({ source }, draft.ignored);
+  deps.metrics.countRecords(source, { received: draft.received, ignored: draft.ignored, rejected: draft.rejected.length });
   if (draft.changes.length > 0 || draft.facts.length > 0) {
     const batch: ChangeBatch = { source, receivedAt, changes: draft.changes, facts: draft.facts, ignored: draft.ignored, rejected: draft.rejected.length };
     const seq = await deps.record(batch);

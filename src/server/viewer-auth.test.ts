@@ -26,6 +26,12 @@ test('tokens come from the config (env or file) and GITRAIL_VIEW_TOKEN, each nam
   assert.equal(auth.checkToken(''), null);
 });
 
+test('a token value held twice names its first holder, for a bearer token and for a login alike', () => {
+  const auth = authWith({ tokens: [{ name: 'first', secret: { env: 'T' } }, { name: 'second', secret: { env: 'T' } }] }, { T: OPS });
+  assert.equal(auth.checkToken(OPS), 'first');
+  assert.equal(auth.checkSession(auth.issueSession(OPS, NOW) as string, NOW), 'first');
+});
+
 test('a viewer without any way to authenticate, a short token or a missing secret is a config error', () => {
   assert.throws(() => authWith({}), (error: unknown) => error instanceof ConfigError && /GITRAIL_VIEW_TOKEN/.test(error.message));
   assert.throws(() => authWith({}, { GITRAIL_VIEW_TOKEN: 'short' }), /GITRAIL_VIEW_TOKEN: a viewer token must be at least 16 characters/);

@@ -3,13 +3,14 @@
 // Tokens are compared as HMAC digests in constant time; sessions are signed with a key derived
 // from the token, so rotating a token ends its sessions and a restart keeps them.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MIN_TOKEN_LENGTH } from '../config/intake-tokens.ts';
 import { resolveSecret } from '../config/secret-ref.ts';
+import { hasViewerAuth, VIEW_TOKEN_ENV } from '../config/viewer-token.ts';
 import { ConfigError } from '../domain/errors.ts';
+import { matchDigest } from './auth.ts';
 import type { ViewerConfig } from './viewer-config.ts';
 
 export const SESSION_COOKIE = 'gitrail_session';
-export const VIEW_TOKEN_ENV = 'GITRAIL_VIEW_TOKEN';
-const MIN_TOKEN_LENGTH = 16;
 
 export interface ViewerIdentity {
   readonly user: string;
@@ -53,11 +54,13 @@ function normaliseAddress(address: string): string {
 
 export class ViewerAuth {
   readonly #tokens: readonly KnownToken[];
+  readonly #digests: readonly Buffer[];
   readonly #proxy: ViewerConfig['trustedProxy'];
   readonly #sessionMs: number;
 
   private constructor(tokens: readonly KnownToken[], config: ViewerConfig) {
     this.#tokens = tokens;
+    this.#digests = tokens.map((token) => token.digest);
     this.#proxy = config.trustedProxy;
     this.#sessionMs = config.sessionHours * 3_600_000;
   }
@@ -72,7 +75,7 @@ export class ViewerAuth {
     const fromEnv = env[VIEW_TOKEN_ENV];
     if (fromEnv) named.push({ name: 'viewer', value: fromEnv, where: VIEW_TOKEN_ENV });
     const problems = named.filter((token) => token.value.length < MIN_TOKEN_LENGTH).map((token) => `${token.where}: a viewer token must be at least ${MIN_TOKEN_LENGTH} characters long`);
-    if (named.length === 0 && !config.trustedProxy) problems.push(`viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous readers`);
+    if (!hasViewerAuth(config, env)) problems.push(`viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous readers`);
     if (problems.length > 0) throw new ConfigError(problems);
     const tokens = named.map((token) => ({
       name: token.name,
@@ -86,18 +89,19 @@ export class ViewerAuth {
     return this.#sessionMs;
   }
 
-  /** The holder of a token, or null. Every known token is compared, in constant time. */
+  /** The known token `value` is, or null. Every known token is compared, in constant time. */
+  #match(value: string): KnownToken | null {
+    return this.#tokens[matchDigest(this.#digests, digest(value))] ?? null;
+  }
+
+  /** The holder of a token, or null. */
   checkToken(value: string): string | null {
-    const presented = digest(value);
-    let found: string | null = null;
-    for (const token of this.#tokens) if (timingSafeEqual(presented, token.digest) && found === null) found = token.name;
-    return found;
+    return this.#match(value)?.name ?? null;
   }
 
   /** A session cookie value for whoever logged in with `token` (checked first), valid until now + sessionHours. */
   issueSession(tokenValue: string, now: number): string | null {
-    const presented = digest(tokenValue);
-    const token = this.#tokens.find((known) => timingSafeEqual(presented, known.digest));
+    const token = this.#match(tokenValue);
     if (!token) return null;
     const payload = `${Buffer.from(token.name).toString('base64url')}.${now + this.#sessionMs}`;
     return `${payload}.${sign(token.sessionKey, payload)}`;

@@ -2,10 +2,12 @@
 // (kube-apiserver audit webhook batches, an admission webhook, CloudTrail, generic events),
 // then the repository checked with the git CLI after a graceful SIGTERM.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { admissionReview, auditEvent, cloudTrailRecord, genericEvent, namespaceOf } from '../helpers/intake-fixtures.ts';
+import { gitrail } from '../helpers/cli.ts';
 import { post, postAuditBatch, runGitrail, startDaemonProcess } from '../helpers/daemon-process.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -112,4 +114,27 @@ test('with no configuration at all, gitrail run creates an installation token an
   assert.equal((await post(`${daemon.url}/ingest/events/demo`, token, [genericEvent(1)])).status, 202);
   assert.equal(await daemon.stop(), 0);
   assert.equal(git(join(dataDir, 'repo.git'), 'rev-list', '--count', 'main').trim(), '1');
+});
+
+test('gitrail ingest given the daemon\'s config hashes a secret as gitrail run does in the same data folder', async (t) => {
+  const dir = tempDir(t);
+  const dataDir = join(dir, 'data');
+  const keyFile = join(dir, 'redaction.key');
+  writeFileSync(keyFile, randomBytes(32));
+  const config = join(dir, 'gitrail.yaml');
+  writeFileSync(config, ['redaction:', `  keyFile: ${keyFile}`, '  sensitiveKeys: [pin]', 'drain:', '  flushIntervalMs: 50', ''].join('\n'));
+  const withPin = (index: number) => ({ ...genericEvent(index), object: { pin: 'same-secret-0123456789' } });
+  const daemon = await startDaemonProcess({ dataDir, args: ['--config', config], env: { GITRAIL_INGEST_TOKEN: TOKEN } });
+  t.after(() => daemon.child.kill('SIGKILL'));
+  assert.equal((await post(`${daemon.url}/ingest/events/locks`, TOKEN, [withPin(1)])).status, 202);
+  assert.equal(await daemon.stop(), 0);
+  const input = join(dir, 'events.ndjson');
+  writeFileSync(input, `${JSON.stringify(withPin(2))}\n`);
+  const ingest = gitrail(['ingest', '--config', config, '--data', dataDir, '--source', 'locks', input]);
+  assert.equal(ingest.status, 0, ingest.stderr);
+  const gitdir = join(dataDir, 'repo.git');
+  const pinOf = (index: number) => /pin: (.+)/.exec(git(gitdir, 'show', `main:custom/locks/feature-flags/flag-${index}.yaml`))?.[1];
+  assert.match(pinOf(1) ?? '', /hmac-sha256:/);
+  assert.equal(pinOf(2), pinOf(1));
+  assert.equal(existsSync(join(dataDir, 'keys', 'redaction.key')), false, 'neither command made a key of its own');
 });

@@ -33,7 +33,7 @@ export async function checkConfigCommand(args: readonly string[], io: CommandIo)
 
 /** The viewer's own rules (its tokens resolve and are long enough); with no viewer auth, `run` makes a token. */
 function viewerProblems(config: Config, env: NodeJS.ProcessEnv): readonly string[] {
-  if (!hasViewerAuth(config, env)) return [];
+  if (!hasViewerAuth(config.viewer, env)) return [];
   try {
     ViewerAuth.fromConfig(config.viewer, env);
     return [];

@@ -1,7 +1,7 @@
-// `gitrail demo [--data DIR]`: ingests the bundled sample (examples/) and shows how to look at it.
+// `gitrail demo [--config FILE] [--data DIR]`: ingests the bundled sample (examples/) and shows
+// how to look at it. Secrets are hashed as `gitrail run` would hash them in that data folder.
 import { join } from 'node:path';
-import { DEFAULT_SENSITIVE_KEYS } from '../../normalise/redact.ts';
-import { loadRedactionKey } from '../../config/redaction-key.ts';
+import { writerSettings } from '../../config/writer-settings.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../main.ts';
@@ -10,13 +10,13 @@ import { formatSummary } from './ingest.ts';
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 
 export async function demoCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { data: { type: 'string', default: './gitrail-data' } }, false);
-  const key = loadRedactionKey(values.data, io.env);
+  const { values } = parseCommandArgs(args, { config: { type: 'string' }, data: { type: 'string' } }, false);
+  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({ file: values.config, data: values.data, env: io.env });
   let problems = 0;
   const common = {
-    dataDir: values.data,
-    redactionKey: key,
-    sensitiveKeys: DEFAULT_SENSITIVE_KEYS,
+    dataDir,
+    redactionKey,
+    sensitiveKeys,
     onProblem: (file: string, line: number | null, reason: string) => {
       problems += 1;
       io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);
@@ -24,7 +24,7 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
   };
   const kube = await runIngest({ ...common, paths: [join(EXAMPLES, 'kubernetes-audit.ndjson')], cluster: 'demo', genericSource: 'events' });
   const rest = await runIngest({ ...common, paths: [join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')], cluster: 'demo', genericSource: 'flags' });
-  const repo = join(values.data, 'repo.git');
+  const repo = join(dataDir, 'repo.git');
   io.stdout.write(
     [
       `ingested the bundled sample into ${repo}`,

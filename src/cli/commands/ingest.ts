@@ -1,15 +1,16 @@
-// `gitrail ingest --data DIR [--cluster NAME] [--source NAME] [--json] PATH…`
-import { DEFAULT_SENSITIVE_KEYS } from '../../normalise/redact.ts';
-import { loadRedactionKey } from '../../config/redaction-key.ts';
+// `gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json] PATH…`
+import { writerSettings } from '../../config/writer-settings.ts';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const INGEST_HELP = `usage: gitrail ingest [--data DIR] [--cluster NAME] [--source NAME] [--json] PATH…
+export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json] PATH…
   Reads audit logs, CloudTrail files, generic change events and Kubernetes object dumps
-  (files or folders, recursively, .gz too) and commits each change to DIR/repo.git.
-  --data DIR       data folder (default ./gitrail-data)
+  (files or folders, recursively, .gz too) and commits each change to DIR/repo.git, hashing
+  secrets with the redaction key and sensitive keys of the config, as gitrail run does.
+  --config FILE    gitrail.yaml to use (default: GITRAIL_CONFIG, else ./gitrail.yaml if present, else built-in defaults)
+  --data DIR       data folder, overriding the config's (default ./gitrail-data)
   --cluster NAME   Kubernetes cluster named in paths (default 'default')
   --source NAME    folder under custom/ for generic events (default 'events')
   --json           print the summary as one JSON object`;
@@ -20,7 +21,8 @@ export function formatSummary(summary: IngestSummary): string {
 
 export async function ingestCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
-    data: { type: 'string', default: './gitrail-data' },
+    config: { type: 'string' },
+    data: { type: 'string' },
     cluster: { type: 'string', default: 'default' },
     source: { type: 'string', default: 'events' },
     json: { type: 'boolean', default: false },
@@ -31,14 +33,15 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`no input given\n${INGEST_HELP}`);
+  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({ file: values.config, data: values.data, env: io.env });
   const progress = io.stderr.isTTY ? createProgress(io.stderr) : undefined;
   const { summary, unreadable } = await runIngest({
-    dataDir: values.data,
+    dataDir,
     paths: positionals,
     cluster: values.cluster,
     genericSource: values.source,
-    redactionKey: loadRedactionKey(values.data, io.env),
-    sensitiveKeys: DEFAULT_SENSITIVE_KEYS,
+    redactionKey,
+    sensitiveKeys,
     onProblem: (file, line, reason) => {
       progress?.clear();
       io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);

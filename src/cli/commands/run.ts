@@ -53,7 +53,7 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
     io.stdout.write(`${RUN_HELP}\n`);
     return 0;
   }
-  const { config, file } = loadConfig({ file: values.config, env: io.env, overrides: { data: values.data, listen: values.listen } });
+  const { config, file, notify } = loadConfig({ file: values.config, env: io.env, overrides: { data: values.data, listen: values.listen } });
   const log = pino({ level: config.log.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
   // Signals are taken from the start: one that arrives while starting stops the daemon once it is up.
   let daemon: Daemon | null = null;
@@ -65,7 +65,8 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
-    daemon = await startDaemon({ config, env: io.env, log });
+    // The notification setup loadConfig checked is the one that runs: policies, templates and secrets are read once.
+    daemon = await startDaemon({ config, env: io.env, log, ...(notify ? { notify } : {}) });
   } catch (error) {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

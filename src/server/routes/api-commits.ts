@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CommitFilter } from '../../index/queries.ts';
 import { commitJson } from './api-json.ts';
-import { Branch, Cursor, FolderPath, InvalidParameterError, Limit, parseParams, queryOf, RepoPath, Sha, Text, Time } from './api-params.ts';
-import { branchOfPath } from './api-state.ts';
+import { Branch, Cursor, FolderPath, InvalidParameterError, Limit, parseParams, queryOf, Sha, Text, Time } from './api-params.ts';
+import { historyPage, HistoryQuery } from './api-state.ts';
 import type { ViewerApp, ViewerContext } from './viewer.ts';
 
 export const CommitsQuery = z.object({
@@ -39,8 +39,6 @@ export function commitFilter(query: CommitsQuery, pageSize: number): CommitFilte
   };
 }
 
-export const HistoryQuery = z.object({ path: RepoPath, limit: Limit, cursor: Cursor });
-
 export function registerCommitApi(app: ViewerApp, ctx: ViewerContext): void {
   const { queries, reader, config } = ctx.deps;
 
@@ -59,8 +57,7 @@ export function registerCommitApi(app: ViewerApp, ctx: ViewerContext): void {
 
   app.get('/api/history', (c) => {
     const query = parseParams(HistoryQuery, queryOf(c.req.query()));
-    const page = queries.listCommits({ branch: branchOfPath(query.path), path: query.path, limit: query.limit ?? config.pageSize, cursor: query.cursor ?? null });
-    if (page.commits.length === 0 && !query.cursor) throw new NotFoundError(`no commit ever touched ${query.path}`);
+    const page = historyPage(queries, query.path, { limit: query.limit ?? config.pageSize, cursor: query.cursor ?? null });
     return c.json({ path: query.path, commits: page.commits.map(commitJson), next: page.next });
   });
 }

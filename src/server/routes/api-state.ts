@@ -1,11 +1,13 @@
 // The repository as it was at `at=`: a file's text, its blame, a folder's entries. A commit id
 // reads the git tree of that commit; an instant reads the index (the last change of each file
 // not after it), so "what did prod look like at 02:00?" never walks history.
+import { z } from 'zod';
 import type { Branch } from '../../domain/change.ts';
-import type { IndexQueries } from '../../index/queries.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { CommitPage, IndexQueries } from '../../index/queries.ts';
 import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
 import { blameChanges, type BlameCache } from './api-blame.ts';
-import type { At } from './api-params.ts';
+import { Cursor, Limit, RepoPath, type At } from './api-params.ts';
 
 export interface FolderEntry {
   readonly name: string;
@@ -26,11 +28,19 @@ export function branchOfPath(path: string): Branch {
   return path === 'activity' || path.startsWith('activity/') ? 'activity' : 'main';
 }
 
-/** The full commit id `at` names (the branch head when omitted), or null when it names none. */
-export async function commitOf(deps: StateDeps, at: At, branch: Branch): Promise<string | null> {
-  if (at.kind === 'head') return deps.reader.resolve(branch);
-  if (at.kind === 'sha') return deps.queries.getCommit(at.sha)?.sha ?? null;
-  return null;
+/** `/api/history?path=&limit=&cursor=`; the `/history/*path` page reads only the cursor. */
+export const HistoryQuery = z.object({ path: RepoPath, limit: Limit, cursor: Cursor });
+
+/** One page of the commits that touched a file, newest first; NotFoundError when none ever did. */
+export function historyPage(queries: IndexQueries, path: string, page: { limit: number; cursor: string | null }): CommitPage {
+  const found = queries.listCommits({ branch: branchOfPath(path), path, limit: page.limit, cursor: page.cursor });
+  if (found.commits.length === 0 && !page.cursor) throw new NotFoundError(`no commit ever touched ${path}`);
+  return found;
+}
+
+/** The full commit id a commit `at` names (the branch head when omitted), or null when it names none. An instant is read from the index instead. */
+async function commitOf(deps: StateDeps, at: Exclude<At, { kind: 'time' }>, branch: Branch): Promise<string | null> {
+  return at.kind === 'head' ? deps.reader.resolve(branch) : (deps.queries.getCommit(at.sha)?.sha ?? null);
 }
 
 /** A file's text and the commit it is read at, or null when it does not exist there. */
@@ -77,13 +87,4 @@ export async function folderAt(deps: StateDeps, folder: string, at: At): Promise
     entries = tree.map((entry) => ({ name: entry.name, path: prefix + entry.name, type: entry.type }));
   }
   return entries.sort((a, b) => (a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type === 'folder' ? -1 : 1));
-}
-
-export function parentFolder(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash === -1 ? '' : path.slice(0, slash);
-}
-
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
 }

@@ -1,7 +1,10 @@
 // Operations endpoints: /healthz (the process answers), /readyz (it can accept and commit
-// events; 503 while starting, shutting down or after a pipeline failure) and /metrics.
+// events; 503 while shutting down, after the journal drainer failed or while the journal
+// backlog is over journal.maxBytes) and /metrics. The server listens only once everything has
+// started, so there is no "starting" state to report.
 import { Hono } from 'hono';
-import type { GitrailMetrics } from '../../metrics/metrics.ts';
+import type { GitrailMetrics, JournalGauges } from '../../metrics/metrics.ts';
+import type { SourceStatus } from '../../sources/source.ts';
 import type { AppEnv } from '../intake.ts';
 
 export interface Readiness {
@@ -9,6 +12,39 @@ export interface Readiness {
   /** Why not ready; empty when ready. */
   readonly reasons: readonly string[];
   readonly [detail: string]: unknown;
+}
+
+/** What readiness is judged from, read at the time of the request. */
+export interface ReadinessState {
+  /** Why the daemon is stopping, or null while it runs. */
+  readonly stopping: string | null;
+  readonly drainerFailed: boolean;
+  readonly journal: JournalGauges & { readonly committedSeq: number };
+  /** journal.maxBytes: above this backlog intake answers 503. */
+  readonly maxJournalBytes: number;
+  readonly now: number;
+  /** Live sources, mirrors and notification channels. */
+  readonly sources: readonly SourceStatus[];
+}
+
+export function assessReadiness(state: ReadinessState): Readiness {
+  const { journal } = state;
+  const reasons = [
+    ...(state.stopping !== null ? [`shutting down (${state.stopping})`] : []),
+    ...(state.drainerFailed ? ['the journal drainer failed; see the log'] : []),
+    ...(journal.bytes >= state.maxJournalBytes ? ['the journal backlog is over journal.maxBytes'] : []),
+  ];
+  return {
+    ready: reasons.length === 0,
+    reasons,
+    journal: {
+      entries: journal.entries,
+      bytes: journal.bytes,
+      oldestAgeSeconds: journal.oldestReceivedAt === null ? 0 : (state.now - journal.oldestReceivedAt) / 1000,
+      committedSeq: journal.committedSeq,
+    },
+    sources: state.sources,
+  };
 }
 
 export interface HealthDeps {

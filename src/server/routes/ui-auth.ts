@@ -6,6 +6,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
+import { parseBearer } from '../auth.ts';
 import { SESSION_COOKIE, type Credentials } from '../viewer-auth.ts';
 import { renderPage } from '../views/layout.ts';
 import { queryString } from '../views/format.ts';
@@ -30,7 +31,8 @@ function credentialsOf(c: Context, ctx: ViewerContext): Credentials {
   const authorization = c.req.header('Authorization');
   const header = ctx.auth.proxyHeader;
   return {
-    bearer: authorization === undefined ? undefined : (/^Bearer +(\S+)\s*$/i.exec(authorization)?.[1] ?? ''),
+    // A bearer header decides alone (viewer-auth.ts): one that is not `Bearer <token>` is an invalid token.
+    bearer: authorization === undefined ? undefined : (parseBearer(authorization) ?? ''),
     session: getCookie(c, SESSION_COOKIE),
     proxyUser: header ? c.req.header(header) : undefined,
     peer: peerAddress(c),

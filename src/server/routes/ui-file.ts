@@ -8,13 +8,12 @@ import { renderCommitTable } from '../views/commit-list.ts';
 import { commitHref, formatTime, isoTime, pathHref, shortSha } from '../views/format.ts';
 import type { Html } from '../views/layout.ts';
 import { describeAt } from './api-files.ts';
-import { AtParam, Cursor, parseParams, pathAfter, queryOf } from './api-params.ts';
-import { blameAt, branchOfPath } from './api-state.ts';
+import { AtParam, parseParams, pathAfter, queryOf } from './api-params.ts';
+import { blameAt, branchOfPath, historyPage, HistoryQuery } from './api-state.ts';
 import { describeState, renderAtForm, renderCrumbs } from './ui-tree.ts';
 import { page } from './ui-page.ts';
 import type { ViewerApp, ViewerContext } from './viewer.ts';
 
-const HistoryQuery = z.object({ cursor: Cursor });
 const BlameQuery = z.object({ at: AtParam });
 
 function renderBlame(lines: readonly BlameLine[]): Html {
@@ -34,10 +33,8 @@ export function registerFilePages(app: ViewerApp, ctx: ViewerContext): void {
 
   app.get('/history/*', (c) => {
     const path = pathAfter(c.req.url, '/history', false);
-    const { cursor } = parseParams(HistoryQuery, queryOf(c.req.query()));
-    const branch = branchOfPath(path);
-    const result = queries.listCommits({ branch, path, limit: config.pageSize, cursor: cursor ?? null });
-    if (result.commits.length === 0 && !cursor) throw new NotFoundError(`no commit ever touched ${path}`);
+    const { cursor } = parseParams(HistoryQuery.pick({ cursor: true }), queryOf(c.req.query()));
+    const result = historyPage(queries, path, { limit: config.pageSize, cursor: cursor ?? null });
     const body = html`${renderCrumbs(path, undefined)}
 <h1>History of <span class="mono">${path}</span></h1>
 <p><a href="${pathHref('tree', path)}">current file</a> · <a href="${pathHref('blame', path)}">blame</a></p>
@@ -46,7 +43,7 @@ ${renderCommitTable(result.commits)}
 ${cursor ? html`<a href="${pathHref('history', path)}">« Newest</a>` : ''}
 ${result.next ? html`<a href="${pathHref('history', path, { cursor: result.next })}" data-testid="older">Older »</a>` : ''}
 </div>`;
-    return page(c, ctx, { title: `History of ${path}`, section: branch, body });
+    return page(c, ctx, { title: `History of ${path}`, section: branchOfPath(path), body });
   });
 
   app.get('/blame/*', async (c) => {

@@ -1,6 +1,5 @@
 // `/tree/*path?at=<sha|ISO time>`: browse a folder or read a file as it was at any commit or
 // instant ("what did prod look like at 02:00?"); without `at`, as it is now.
-import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -10,7 +9,7 @@ import { describeAt } from './api-files.ts';
 import { AtParam, parseParams, pathAfter, queryOf, type At } from './api-params.ts';
 import { fileAt, folderAt, type FolderEntry } from './api-state.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext, ViewerEnv } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer.ts';
 
 const TreeQuery = z.object({ at: AtParam });
 
@@ -52,7 +51,7 @@ function renderFile(path: string, text: string, sha: string, at: string | undefi
 }
 
 export function registerTreePage(app: ViewerApp, ctx: ViewerContext): void {
-  const handler = async (c: Context<ViewerEnv>) => {
+  app.get('/tree/*', async (c) => {
     const path = pathAfter(c.req.url, '/tree', true);
     const { at } = parseParams(TreeQuery, queryOf(c.req.query()));
     const atText = c.req.query('at') || undefined;
@@ -69,7 +68,5 @@ export function registerTreePage(app: ViewerApp, ctx: ViewerContext): void {
     if (!found) throw new NotFoundError(`${path === '' ? 'the repository' : path} does not exist ${describeAt(at)}`);
     const body = html`${head}<h1 class="mono">${path}</h1><p data-testid="state">${describeState(at)}</p>${renderFile(path, found.text, found.sha, atText)}`;
     return page(c, ctx, { title: path, section: 'tree', body });
-  };
-  app.get('/tree', handler);
-  app.get('/tree/*', handler);
+  });
 }

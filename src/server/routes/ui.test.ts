@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { Hono } from 'hono';
-import { GitrailError } from '../../domain/errors.ts';
+import { pino } from 'pino';
+import { genericEvent } from '../../../test/helpers/intake-fixtures.ts';
+import { Config } from '../../config/schema.ts';
+import type { ChangeBatch } from '../../domain/batch.ts';
 import { RepositoryReader } from '../../ledger/reader.ts';
+import { noiseRulesFrom } from '../../main.ts';
+import { createMetrics } from '../../metrics/metrics.ts';
+import { createRedactor } from '../../normalise/redact.ts';
+import { createApp } from '../app.ts';
 import { encodePath } from '../views/format.ts';
-import { createViewerRoutes } from './viewer.ts';
+import { createViewerRoutes, type ViewerApp } from './viewer.ts';
 import { APP_PATH, bearer, buildFixture, T, TOKEN, WEB_PATH, XSS_PATH, type Fixture } from './viewer-fixture.ts';
 
 let fx: Fixture;
@@ -15,6 +21,7 @@ before(async () => {
 after(() => fx.close());
 
 const sha = (id: string) => fx.shas.get(id) as string;
+const INTAKE_TOKEN = 'intake-token-0123456789';
 
 async function page(url: string, status = 200, headers: Record<string, string> = bearer): Promise<string> {
   const res = await fx.app.request(url, { headers });
@@ -124,6 +131,8 @@ test('the tree browses folders and files now, at a commit and at an instant', as
   const root = await page('/tree/');
   assert.match(root, /href="\/tree\/custom"/);
   assert.match(root, /As it is now/);
+  assert.equal(await page('/tree'), root, '/tree is the root too');
+  assert.equal((await fx.app.request('/tree')).status, 302, 'and needs a reader');
   const folder = 'kubernetes/prod/namespaces/shop/apps/deployments';
   await page(`/tree/${folder}`, 404);
   const then = await page(`/tree/${folder}?at=2026-03-02T01:00Z`);
@@ -216,26 +225,47 @@ test('a trusted proxy header names the user only when configured, and only from 
 });
 
 test('mounted in the daemon app, the viewer guards only its own routes', async () => {
-  const root = new Hono();
-  root.get('/healthz', (c) => c.text('ok'));
-  root.post('/ingest/events', (c) => c.json({ accepted: 1 }, 202));
-  root.route('/', fx.app);
+  const config = Config.parse({ data: fx.dir });
+  const metrics = createMetrics({ defaultMetrics: false });
+  const recorded: ChangeBatch[] = [];
+  const daemonApp = (viewer: ViewerApp) =>
+    createApp({
+      log: pino({ level: 'silent' }),
+      intake: {
+        config: config.intake,
+        tokens: { kubernetesAudit: [INTAKE_TOKEN], kubernetesAdmission: [INTAKE_TOKEN], cloudtrail: [INTAKE_TOKEN], events: [INTAKE_TOKEN] },
+        normalise: { redact: createRedactor(Buffer.alloc(32, 7)), sensitiveKeys: new Set(), noiseRules: noiseRulesFrom(config) },
+        record: async (batch) => recorded.push(batch),
+        metrics,
+        now: () => T('03:00'),
+      },
+      health: { readiness: () => ({ ready: true, reasons: [] }), metrics },
+      viewer,
+    });
+  const root = daemonApp(fx.app);
   assert.equal((await root.request('/healthz')).status, 200);
-  assert.equal((await root.request('/ingest/events', { method: 'POST' })).status, 202);
+  const ingest = (headers: Record<string, string>) => root.request('/ingest/events/flags', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify([genericEvent(1)]) });
+  assert.equal((await ingest({ Authorization: `Bearer ${INTAKE_TOKEN}` })).status, 202);
+  const stranger = await ingest({});
+  assert.equal(stranger.status, 401);
+  assert.equal(((await stranger.json()) as { error: string }).error, 'UNAUTHORIZED');
+  assert.equal((await ingest(bearer)).status, 401, 'a viewer token is not an intake token');
+  assert.equal(recorded.length, 1);
   assert.equal((await root.request('/api/commits')).status, 401);
   assert.equal((await root.request('/api/commits', { headers: bearer })).status, 200);
   const bad = await root.request('/api/commits?limit=x', { headers: bearer });
   assert.equal(bad.status, 400);
   assert.equal((await bad.json()).error.parameter, 'limit');
   assert.equal((await root.request('/commit/0123456789abcdef', { headers: bearer })).status, 404);
+  const unknown = await root.request('/no-such-route', { headers: bearer });
+  assert.equal(unknown.status, 404);
+  assert.deepEqual(await unknown.json(), { error: 'NOT_FOUND', detail: 'no route for GET /no-such-route' });
 
   // Failures the viewer cannot explain reach the daemon's own error handler (which logs them).
-  const broken = new Hono();
-  broken.onError((error, c) => c.json({ mapped: error instanceof GitrailError ? error.code : 'OTHER' }, 503));
-  broken.route('/', createViewerRoutes({ ...fx.deps, reader: new RepositoryReader(join(fx.dir, 'no-such-repo.git')) }));
+  const broken = daemonApp(createViewerRoutes({ ...fx.deps, reader: new RepositoryReader(join(fx.dir, 'no-such-repo.git')) }));
   const failed = await broken.request(`/api/blame?path=${APP_PATH}`, { headers: bearer });
-  assert.equal(failed.status, 503);
-  assert.deepEqual(await failed.json(), { mapped: 'LEDGER' });
+  assert.equal(failed.status, 500);
+  assert.equal(((await failed.json()) as { error: string }).error, 'LEDGER');
 });
 
 test('assets are served from node_modules without credentials', async () => {

@@ -49,7 +49,8 @@ export interface ViewerContext {
 export type ViewerEnv = { Variables: { user: string } };
 export type ViewerApp = Hono<ViewerEnv>;
 
-const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree', '/tree/*', '/sources', '/notifications'] as const;
+/** `/tree/*` matches `/tree` as well. */
+const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree/*', '/sources', '/notifications'] as const;
 
 /** Builds the viewer's routes; throws ConfigError when no way to authenticate is configured. */
 export function createViewerRoutes(deps: ViewerDeps): ViewerApp {
