@@ -22,8 +22,8 @@ export interface RecordResult {
 function viewFor(db: OutboxDb, policy: string, channel: string, now: number): NoiseView {
   return {
     announcedSince: (path, since) => db.announcedSince(policy, channel, path, since),
-    openGroup: (actor) => db.openDelivery(policy, channel, 'group', actor, now)?.id ?? null,
-    openSummary: () => db.openDelivery(policy, channel, 'summary', null, now)?.id ?? null,
+    openGroup: (actor) => db.openDelivery(policy, channel, 'group', actor, now),
+    openSummary: () => db.openDelivery(policy, channel, 'summary', null, now),
     messagesSince: (since) => db.messagesSince(policy, channel, since),
   };
 }
@@ -64,8 +64,8 @@ function recordOne(db: OutboxDb, { commit, matches }: EvaluatedCommit, now: numb
       let deliveryId: number;
       if (decision.kind === 'join') {
         deliveryId = decision.deliveryId;
-        const delivery = db.get(deliveryId);
-        if (delivery && severityRank(match.severity) > severityRank(delivery.severity)) db.setSeverity(deliveryId, match.severity);
+        const severity = db.severity(deliveryId);
+        if (severity !== null && severityRank(match.severity) > severityRank(severity)) db.setSeverity(deliveryId, match.severity);
       } else {
         deliveryId = db.createDelivery({
           policy: match.policy, channel, kind: decision.messageKind, groupKey: decision.groupKey, severity: match.severity,
