@@ -112,7 +112,7 @@ export function startNotifications(options: NotificationsOptions): Notifications
       metrics.register(registry, db);
     },
     status() {
-      const dead = new Map(db.counts().filter((row) => row.state === 'dead').map((row) => [row.channel, row.count]));
+      const dead = db.deadCounts();
       const out: SourceStatus[] = [{
         id: 'notify/policies',
         state: evaluator.lastError ? 'failing' : 'up',

@@ -235,6 +235,11 @@ export class OutboxDb {
     return (this.#q.counts.all() as Array<{ channel: string; state: DeliveryState; count: number }>).map((row) => ({ ...row }));
   }
 
+  /** Dead letters per channel (through the state index: for status, on every /readyz and viewer page). */
+  deadCounts(): Map<string, number> {
+    return new Map((this.#q.deadCounts.all() as Array<{ channel: string; count: number }>).map((row) => [row.channel, row.count]));
+  }
+
   close(): void {
     this.db.close();
   }

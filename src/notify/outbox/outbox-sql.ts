@@ -71,4 +71,5 @@ export const STATEMENTS = {
   items: 'SELECT item FROM matches WHERE delivery_id = ? ORDER BY id LIMIT ?',
   actors: 'SELECT actor AS name, count(*) AS count FROM matches WHERE delivery_id = ? GROUP BY actor ORDER BY count DESC, actor',
   counts: 'SELECT channel, state, count(*) AS count FROM deliveries GROUP BY channel, state',
+  deadCounts: `SELECT channel, count(*) AS count FROM deliveries WHERE state = 'dead' GROUP BY channel`,
 } as const;

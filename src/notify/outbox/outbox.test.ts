@@ -135,6 +135,7 @@ test('a delivery that fails every attempt is a visible dead letter and can be re
   assert.match(dead?.lastError ?? '', /HTTP 503/);
   const status = r.notifications.status()[1];
   assert.equal(status?.state, 'failing');
+  assert.match(status?.lastError ?? '', /1 dead letter: see \/notifications/);
   const registry = new Registry();
   r.notifications.metrics(registry);
   const metrics = await registry.metrics();
