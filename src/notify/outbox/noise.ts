@@ -42,7 +42,8 @@ function compileSilence(silence: Silence): CompiledSilence {
   return compiled;
 }
 
-function silencedBy(noise: Noise, match: MatchFacts, now: number): string | null {
+/** The reason a silence in force at `now` holds the match back, else null. */
+export function silencedBy(noise: Noise, match: MatchFacts, now: number): string | null {
   for (const silence of noise.silences) {
     const { until, actors, paths } = compileSilence(silence);
     if (until <= now) continue;
