@@ -75,14 +75,15 @@ export function startNotifications(options: NotificationsOptions): Notifications
   const recovered = db.recoverInterrupted(now());
   if (recovered > 0) log.warn({ deliveries: recovered }, 'retrying deliveries a crash interrupted; chat receivers may show them twice');
 
+  const policies = new Map(options.policies.map((policy) => [policy.name, policy]));
   const sender = new Sender({
-    db, notifiers, policies: new Map(options.policies.map((policy) => [policy.name, policy])), maxAttempts: config.delivery.maxAttempts,
+    db, notifiers, policies, maxAttempts: config.delivery.maxAttempts,
     initialBackoff: config.delivery.initialBackoff, maxBackoff: config.delivery.maxBackoff, summaryItems: config.summaryItems, now, log,
     ...(options.random ? { random: options.random } : {}),
     onAttempt: (channel, outcome) => metrics.attempts.inc({ channel, outcome }),
   });
   const evaluator = new Evaluator({
-    db, policies: options.policies, now, log,
+    db, policies, now, log,
     getCommit: (sha) => options.queries.getCommit(sha),
     heads: () => options.ledger.index.heads(),
     loadDocuments: createDocumentLoader(options.reader),

@@ -17,7 +17,8 @@ const CHUNK = 200;
 
 export interface EvaluatorOptions {
   readonly db: OutboxDb;
-  readonly policies: readonly CompiledPolicy[];
+  /** By name, in evaluation order. */
+  readonly policies: ReadonlyMap<string, CompiledPolicy>;
   readonly getCommit: (sha: string) => CommitInput | null;
   /** The flushed branch heads (the index's, not unflushed ones). */
   readonly heads: () => ReadonlyMap<Branch, string>;
@@ -32,6 +33,7 @@ export interface EvaluatorOptions {
 
 export class Evaluator {
   readonly #options: EvaluatorOptions;
+  readonly #policies: readonly CompiledPolicy[];
   #running: Promise<void> | null = null;
   #again = false;
   #stopped = false;
@@ -41,6 +43,7 @@ export class Evaluator {
 
   constructor(options: EvaluatorOptions) {
     this.#options = options;
+    this.#policies = [...options.policies.values()];
   }
 
   /** On first use with existing history, notifications start at the current heads. */
@@ -95,36 +98,39 @@ export class Evaluator {
   }
 
   /**
-   * Shas after the cursor, oldest first; 'lost' when the walk reached the root without meeting
-   * the cursor (the repository was replaced); 'unindexed' when a commit is not in the index yet.
+   * The commits after the cursor, oldest first; 'lost' when the walk reached the root without
+   * meeting the cursor (the repository was replaced); 'unindexed' when a commit is not in the
+   * index yet. The walk reads each commit; the oldest CHUNK are kept for the first chunk to
+   * evaluate, the others (a long backlog) are read again chunk by chunk, so memory stays bounded.
    */
-  #pending(branch: Branch, head: string): string[] | 'lost' | 'unindexed' {
+  #pending(branch: Branch, head: string): Array<{ sha: string; commit: CommitInput | null }> | 'lost' | 'unindexed' {
     const cursor = this.#options.db.cursor(branch);
-    const shas: string[] = [];
+    const pending: Array<{ sha: string; commit: CommitInput | null }> = [];
     let sha: string | null = head;
     while (sha !== null && sha !== cursor) {
       const commit = this.#options.getCommit(sha);
       if (!commit) return 'unindexed';
-      shas.push(sha);
+      pending.push({ sha, commit });
+      if (pending.length > CHUNK) (pending[pending.length - 1 - CHUNK] as { commit: CommitInput | null }).commit = null;
       sha = commit.parent;
     }
-    return sha === cursor ? shas.reverse() : 'lost';
+    return sha === cursor ? pending.reverse() : 'lost';
   }
 
   async #drain(): Promise<void> {
     const { db, log } = this.#options;
     for (const [branch, head] of this.#options.heads()) {
-      const shas = this.#pending(branch, head);
-      if (shas === 'unindexed') throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
-      if (shas === 'lost') {
+      const pending = this.#pending(branch, head);
+      if (pending === 'unindexed') throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
+      if (pending === 'lost') {
         log.warn({ branch, head, cursor: db.cursor(branch) }, 'notification cursor is not in the history; restarting at the head');
         db.setCursor(branch, head);
         continue;
       }
-      for (let start = 0; start < shas.length; start += CHUNK) {
+      for (let start = 0; start < pending.length; start += CHUNK) {
         if (this.#stopped) return;
         const chunk: EvaluatedCommit[] = [];
-        for (const sha of shas.slice(start, start + CHUNK)) chunk.push(await this.#evaluate(this.#options.getCommit(sha) as CommitInput));
+        for (const { sha, commit } of pending.slice(start, start + CHUNK)) chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput)));
         const result = recordCommits(db, chunk, this.#options.now());
         const matches = chunk.flatMap((entry) => entry.matches);
         if (matches.length > 0) this.#options.onRecorded({ ...result, matches });
@@ -134,10 +140,9 @@ export class Evaluator {
 
   async #evaluate(commit: CommitInput): Promise<EvaluatedCommit> {
     const { policies, loadDocuments, buildItem } = this.#options;
-    const found = await evaluateCommit(policies, commit, loadDocuments);
-    const byName = new Map(policies.map((policy) => [policy.name, policy]));
+    const found = await evaluateCommit(this.#policies, commit, loadDocuments);
     const matches: EvaluatedMatch[] = [];
-    for (const match of found) matches.push({ match, noise: (byName.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
+    for (const match of found) matches.push({ match, noise: (policies.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
     return { commit, matches };
   }
 }

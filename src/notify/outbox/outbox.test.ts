@@ -67,6 +67,16 @@ test('a flood past the rate limit is summarised into one message, nothing droppe
   assert.ok(deliveries.every((d) => d.state === 'sent'));
 });
 
+test('a backlog longer than one evaluation chunk is recorded oldest first, every commit once', async (t) => {
+  const { rig: r } = await rig(t, 'match: {branch: main}\nchannels: [security]\nnoise: {rateLimit: {max: 1, per: 1h}}\n');
+  const count = 450;
+  for (let i = 0; i < count; i += 1) await r.ledger.apply({ record: change({ path: `${CM}/backlog-${i}.yaml` }) });
+  await r.ledger.flush();
+  await r.notifications.idle();
+  const subjects = (r.notifications.outbox.db.prepare('SELECT item FROM matches ORDER BY id').all() as Array<{ item: string }>).map((row) => (JSON.parse(row.item) as { subject: string }).subject);
+  assert.deepEqual(subjects, Array.from({ length: count }, (_, i) => `update configmaps backlog-${i}`));
+});
+
 test('matches by one actor within the window become one message', async (t) => {
   const { rig: r, env } = await rig(t, 'match: {branch: main}\nchannels: [security]\nnoise: {group: {window: 2m}}\n');
   await r.commit(...[1, 2, 3, 4].map((i) => change({ path: `${CM}/g-${i}.yaml` })), change({ path: `${CM}/g-bob.yaml`, actor: 'bob@example.com' }));
