@@ -88,8 +88,9 @@ export function startNotifications(options: NotificationsOptions): Notifications
     heads: () => options.ledger.index.heads(),
     loadDocuments: createDocumentLoader(options.reader),
     buildItem: createItemBuilder(options.reader, { viewerUrl: options.viewerUrl ?? null, ...(options.githubCommitUrl ? { githubCommitUrl: options.githubCommitUrl } : {}) }),
-    onRecorded: ({ matches }) => {
+    onRecorded: ({ matches, suppressed }) => {
       for (const { match } of matches) metrics.matches.inc({ policy: match.policy, severity: match.severity });
+      for (const { policy, disposition } of suppressed) metrics.suppressed.inc({ policy, reason: disposition });
       sender.wake();
     },
   });

@@ -101,6 +101,12 @@ test('silences and repeats are recorded but not sent', async (t) => {
     ['silenced', `silenced until ${until}: bob migrates`],
     ['repeat', 'announced within the last 10m'],
   ]);
+  const registry = new Registry();
+  r.notifications.metrics(registry);
+  const metrics = await registry.metrics();
+  assert.match(metrics, /gitrail_notifications_suppressed_total\{policy="p",reason="silenced"\} 1\n/);
+  assert.match(metrics, /gitrail_notifications_suppressed_total\{policy="p",reason="repeat"\} 1\n/);
+  assert.match(metrics, /gitrail_policy_matches_total\{policy="p",severity="medium"\} 4\n/);
 });
 
 test('429 Retry-After and a 5xx burst are retried until delivered exactly once', async (t) => {
