@@ -4,6 +4,7 @@
 // metrics and the viewer instead of being hidden.
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
+import { Backoff } from '../sources/runtime/backoff.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';
 import { pushBranch, type PushOutcome } from './push.ts';
@@ -42,7 +43,7 @@ export class Mirror {
   #unpushed = 0;
   #oldestUnpushedAt: number | null = null;
   #prepared = false;
-  #failures = 0;
+  readonly #backoff: Backoff;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
   #running: Promise<void> | null = null;
@@ -54,6 +55,7 @@ export class Mirror {
   constructor(options: MirrorOptions) {
     this.name = options.name;
     this.#options = options;
+    this.#backoff = new Backoff({ initialMs: options.config.initialBackoff, maxMs: options.config.maxBackoff, jitter: 0 });
   }
 
   /** Pushes once at start, so a remote that fell behind catches up. */
@@ -67,7 +69,7 @@ export class Mirror {
     if (relevant === 0) return;
     this.#unpushed += relevant;
     this.#oldestUnpushedAt ??= this.#options.now();
-    if (this.#failures > 0) return; // the retry timer is already set
+    if (this.#backoff.attempts > 0) return; // the retry timer is already set
     this.#schedule(this.#unpushed >= this.#options.config.batchCommits ? 0 : this.#options.config.interval);
   }
 
@@ -168,7 +170,7 @@ export class Mirror {
       }
     }
     if (failed === null) {
-      this.#failures = 0;
+      this.#backoff.reset();
       this.lastError = null;
       this.lastSuccessAt = now();
       this.#unpushed = Math.max(0, this.#unpushed - counted);
@@ -177,8 +179,7 @@ export class Mirror {
       return;
     }
     this.lastError = failed;
-    this.#failures += 1;
-    const delay = Math.min(config.maxBackoff, config.initialBackoff * 2 ** (this.#failures - 1));
+    const delay = this.#backoff.next();
     log.warn({ mirror: this.name, retryInMs: delay }, 'mirror will retry');
     this.#schedule(delay);
   }
