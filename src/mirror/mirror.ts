@@ -1,9 +1,11 @@
 // One mirror remote: pushes the configured branches in batches (at most every `interval`, or
-// at once when `batchCommits` are new), retries failures with backoff, never forces, and keeps
+// at once when `batchCommits` are new), retries failures with backoff (not a setup error that
+// retrying cannot fix, such as a missing repository it may not create), never forces, and keeps
 // each branch's last outcome, so a rejected push (the remote's own message) shows in status,
 // metrics and the viewer instead of being hidden.
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
+import { GitrailError } from '../domain/errors.ts';
 import { Backoff } from '../sources/runtime/backoff.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';
@@ -43,6 +45,8 @@ export class Mirror {
   #unpushed = 0;
   #oldestUnpushedAt: number | null = null;
   #prepared = false;
+  /** Set when preparing the remote failed in a way retrying cannot fix (until restart). */
+  #gaveUp = false;
   readonly #backoff: Backoff;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
@@ -69,7 +73,7 @@ export class Mirror {
     if (relevant === 0) return;
     this.#unpushed += relevant;
     this.#oldestUnpushedAt ??= this.#options.now();
-    if (this.#backoff.attempts > 0) return; // the retry timer is already set
+    if (this.#backoff.attempts > 0 || this.#gaveUp) return; // the retry timer is already set, or there is none
     this.#schedule(this.#unpushed >= this.#options.config.batchCommits ? 0 : this.#options.config.interval);
   }
 
@@ -109,7 +113,7 @@ export class Mirror {
   }
 
   #schedule(delay: number): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#gaveUp) return;
     if (delay <= 0) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -129,6 +133,7 @@ export class Mirror {
   }
 
   #kick(): void {
+    if (this.#gaveUp) return;
     if (this.#running) {
       this.#again = true;
       return;
@@ -152,6 +157,14 @@ export class Mirror {
         this.#prepared = true;
       } catch (error) {
         failed = error instanceof Error ? error.message : String(error);
+        // Our own setup errors say whether retrying helps (a missing repository with
+        // github.create false does not); anything else is retried.
+        if (error instanceof GitrailError && !error.retryable) {
+          this.#gaveUp = true;
+          this.lastError = `${failed}; not retried until gitrail restarts`;
+          log.error({ mirror: this.name, error: failed }, 'mirror remote cannot be prepared; not retrying until gitrail restarts');
+          return;
+        }
       }
     } else this.#prepared = true;
     if (failed === null) {
