@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Branch } from '../domain/change.ts';
-import { ConfigError } from '../domain/errors.ts';
 import type { IndexedCommit } from '../index/index-db.ts';
 import type { CommitRow } from '../index/queries.ts';
 import type { RepositoryReader } from '../ledger/reader.ts';
 import type { CompiledPolicy } from '../policy/compile.ts';
-import { checkPolicyChannels } from '../policy/load.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { NotifyConfig } from './config.ts';
 import { createDocumentLoader } from './documents.ts';
@@ -25,6 +23,7 @@ import type { TemplateSet } from './template.ts';
 export interface NotificationsOptions {
   readonly dataDir: string;
   readonly config: NotifyConfig;
+  /** As loadNotifySetup (check.ts) returns them, with no problems: every channel they name exists. */
   readonly policies: readonly CompiledPolicy[];
   readonly templates: TemplateSet;
   readonly ledger: { onCommitted(listener: (commits: readonly IndexedCommit[]) => void): void; readonly index: { heads(): Map<Branch, string> } };
@@ -64,8 +63,6 @@ export interface Notifications {
 export function startNotifications(options: NotificationsOptions): Notifications {
   const { config, log } = options;
   const now = options.now ?? Date.now;
-  const problems = checkPolicyChannels(options.policies, new Set(Object.keys(config.channels)));
-  if (problems.length > 0) throw new ConfigError(problems);
   const notifiers = new Map<string, Notifier>();
   for (const [name, channel] of Object.entries(config.channels)) {
     notifiers.set(name, createNotifier(channel, { id: name, templates: options.templates, log: log.child({ channel: name }), env: options.env ?? process.env, timeoutMs: config.delivery.timeout }));
