@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
 import { GitrailError } from '../domain/errors.ts';
+import { SerialRun } from '../notify/serial-run.ts';
 import { Backoff } from '../sources/runtime/backoff.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';
@@ -50,8 +51,11 @@ export class Mirror {
   readonly #backoff: Backoff;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
-  #running: Promise<void> | null = null;
-  #again = false;
+  /** After each push, one more when a push was asked for meanwhile (not once stopped or given up). */
+  readonly #runs = new SerialRun(async () => {
+    await this.#run();
+    return !this.#stopped && !this.#gaveUp;
+  });
   #stopped = false;
   lastSuccessAt: number | null = null;
   lastError: string | null = null;
@@ -84,7 +88,7 @@ export class Mirror {
   }
 
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#runs.idle();
   }
 
   async stop(): Promise<void> {
@@ -105,7 +109,7 @@ export class Mirror {
     const lagging = lag !== undefined && lag * 1000 > 2 * this.#options.config.interval + 5_000;
     return {
       id: `mirror/${this.name}`,
-      state: problems.length > 0 ? 'failing' : this.lastSuccessAt === null && this.#running ? 'starting' : lagging ? 'lagging' : 'up',
+      state: problems.length > 0 ? 'failing' : this.lastSuccessAt === null && this.#runs.running ? 'starting' : lagging ? 'lagging' : 'up',
       ...(this.lastSuccessAt !== null ? { lastSuccessAt: this.lastSuccessAt } : {}),
       ...(problems.length > 0 ? { lastError: problems.join('; ') } : {}),
       ...(lag !== undefined ? { lagSeconds: lag } : {}),
@@ -133,18 +137,7 @@ export class Mirror {
   }
 
   #kick(): void {
-    if (this.#gaveUp) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#run().finally(() => {
-      this.#running = null;
-      if (this.#again && !this.#stopped) {
-        this.#again = false;
-        this.#kick();
-      }
-    });
+    if (!this.#gaveUp) this.#runs.request();
   }
 
   async #run(): Promise<void> {

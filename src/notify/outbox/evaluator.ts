@@ -9,6 +9,7 @@ import { LedgerError } from '../../domain/errors.ts';
 import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
 import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
 import type { BuildItem } from '../items.ts';
+import { SerialRun } from '../serial-run.ts';
 import type { OutboxDb } from './outbox-db.ts';
 import { recordCommits, type EvaluatedCommit, type EvaluatedMatch, type RecordResult } from './record.ts';
 
@@ -34,8 +35,7 @@ export interface EvaluatorOptions {
 export class Evaluator {
   readonly #options: EvaluatorOptions;
   readonly #policies: readonly CompiledPolicy[];
-  #running: Promise<void> | null = null;
-  #again = false;
+  readonly #runs = new SerialRun(() => this.#evaluatePending());
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   lastError: string | null = null;
@@ -59,19 +59,12 @@ export class Evaluator {
   }
 
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#loop().finally(() => {
-      this.#running = null;
-    });
+    if (!this.#stopped) this.#runs.request();
   }
 
   /** Resolves when everything flushed so far has been evaluated (or evaluation failed). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#runs.idle();
   }
 
   async stop(): Promise<void> {
@@ -80,21 +73,20 @@ export class Evaluator {
     await this.idle();
   }
 
-  async #loop(): Promise<void> {
-    do {
-      this.#again = false;
-      try {
-        await this.#drain();
-        this.lastError = null;
-        this.lastSuccessAt = this.#options.now();
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.#options.log.error({ err: error }, 'policy evaluation failed; will retry');
-        clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.wake(), this.#options.retryMs ?? 5_000);
-        return;
-      }
-    } while (this.#again && !this.#stopped);
+  /** One run: true when a wake meanwhile may run again; false after a failure, which has its own retry timer. */
+  async #evaluatePending(): Promise<boolean> {
+    try {
+      await this.#drain();
+      this.lastError = null;
+      this.lastSuccessAt = this.#options.now();
+      return !this.#stopped;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.#options.log.error({ err: error }, 'policy evaluation failed; will retry');
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.wake(), this.#options.retryMs ?? 5_000);
+      return false;
+    }
   }
 
   /**
