@@ -145,3 +145,22 @@ test('GitHub: creates the private repository when missing, then pushes; commits 
   await mirrors.flush();
   assert.equal(github.requests.filter((request) => request.method === 'POST').length, 1, 'created once');
 });
+
+test('GitHub: a missing repository with create false is reported and not retried until restart', async (t) => {
+  const github = await FakeGitHub.start({ token: TOKEN, login: 'gitrail-bot' });
+  t.after(() => github.close());
+  const { ledger, mirrors, remote } = await setup(t, { github: { repository: 'acme/absent', apiUrl: github.url, create: false }, initialBackoff: 10, maxBackoff: 10 });
+  const lookups = () => github.requests.filter((request) => request.path === '/repos/acme/absent').length;
+  assert.equal(lookups(), 1);
+  const status = mirrors.status()[0];
+  assert.equal(status?.state, 'failing');
+  assert.match(status?.lastError ?? '', /GitHub repository acme\/absent does not exist and github.create is false; not retried until gitrail restarts/);
+  await record(ledger, 5, 'n');
+  await mirrors.flush();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(lookups(), 1, 'neither new commits nor the backoff ask GitHub again');
+  assert.equal(mirrors.status()[0]?.state, 'failing');
+  assert.equal(mirrors.mirrors[0]?.unpushed, 5, 'the commits wait, counted, for a restart');
+  assert.equal(head(remote, 'main'), '');
+  assert.equal(github.requests.filter((request) => request.method === 'POST').length, 0);
+});

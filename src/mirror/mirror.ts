@@ -1,9 +1,13 @@
 // One mirror remote: pushes the configured branches in batches (at most every `interval`, or
-// at once when `batchCommits` are new), retries failures with backoff, never forces, and keeps
+// at once when `batchCommits` are new), retries failures with backoff (not a setup error that
+// retrying cannot fix, such as a missing repository it may not create), never forces, and keeps
 // each branch's last outcome, so a rejected push (the remote's own message) shows in status,
 // metrics and the viewer instead of being hidden.
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
+import { GitrailError } from '../domain/errors.ts';
+import { SerialRun } from '../notify/serial-run.ts';
+import { Backoff } from '../sources/runtime/backoff.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';
 import { pushBranch, type PushOutcome } from './push.ts';
@@ -42,11 +46,16 @@ export class Mirror {
   #unpushed = 0;
   #oldestUnpushedAt: number | null = null;
   #prepared = false;
-  #failures = 0;
+  /** Set when preparing the remote failed in a way retrying cannot fix (until restart). */
+  #gaveUp = false;
+  readonly #backoff: Backoff;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
-  #running: Promise<void> | null = null;
-  #again = false;
+  /** After each push, one more when a push was asked for meanwhile (not once stopped or given up). */
+  readonly #runs = new SerialRun(async () => {
+    await this.#run();
+    return !this.#stopped && !this.#gaveUp;
+  });
   #stopped = false;
   lastSuccessAt: number | null = null;
   lastError: string | null = null;
@@ -54,6 +63,7 @@ export class Mirror {
   constructor(options: MirrorOptions) {
     this.name = options.name;
     this.#options = options;
+    this.#backoff = new Backoff({ initialMs: options.config.initialBackoff, maxMs: options.config.maxBackoff, jitter: 0 });
   }
 
   /** Pushes once at start, so a remote that fell behind catches up. */
@@ -67,7 +77,7 @@ export class Mirror {
     if (relevant === 0) return;
     this.#unpushed += relevant;
     this.#oldestUnpushedAt ??= this.#options.now();
-    if (this.#failures > 0) return; // the retry timer is already set
+    if (this.#backoff.attempts > 0 || this.#gaveUp) return; // the retry timer is already set, or there is none
     this.#schedule(this.#unpushed >= this.#options.config.batchCommits ? 0 : this.#options.config.interval);
   }
 
@@ -78,7 +88,7 @@ export class Mirror {
   }
 
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#runs.idle();
   }
 
   async stop(): Promise<void> {
@@ -99,7 +109,7 @@ export class Mirror {
     const lagging = lag !== undefined && lag * 1000 > 2 * this.#options.config.interval + 5_000;
     return {
       id: `mirror/${this.name}`,
-      state: problems.length > 0 ? 'failing' : this.lastSuccessAt === null && this.#running ? 'starting' : lagging ? 'lagging' : 'up',
+      state: problems.length > 0 ? 'failing' : this.lastSuccessAt === null && this.#runs.running ? 'starting' : lagging ? 'lagging' : 'up',
       ...(this.lastSuccessAt !== null ? { lastSuccessAt: this.lastSuccessAt } : {}),
       ...(problems.length > 0 ? { lastError: problems.join('; ') } : {}),
       ...(lag !== undefined ? { lagSeconds: lag } : {}),
@@ -107,7 +117,7 @@ export class Mirror {
   }
 
   #schedule(delay: number): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#gaveUp) return;
     if (delay <= 0) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -127,17 +137,7 @@ export class Mirror {
   }
 
   #kick(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#run().finally(() => {
-      this.#running = null;
-      if (this.#again && !this.#stopped) {
-        this.#again = false;
-        this.#kick();
-      }
-    });
+    if (!this.#gaveUp) this.#runs.request();
   }
 
   async #run(): Promise<void> {
@@ -150,6 +150,14 @@ export class Mirror {
         this.#prepared = true;
       } catch (error) {
         failed = error instanceof Error ? error.message : String(error);
+        // Our own setup errors say whether retrying helps (a missing repository with
+        // github.create false does not); anything else is retried.
+        if (error instanceof GitrailError && !error.retryable) {
+          this.#gaveUp = true;
+          this.lastError = `${failed}; not retried until gitrail restarts`;
+          log.error({ mirror: this.name, error: failed }, 'mirror remote cannot be prepared; not retrying until gitrail restarts');
+          return;
+        }
       }
     } else this.#prepared = true;
     if (failed === null) {
@@ -168,7 +176,7 @@ export class Mirror {
       }
     }
     if (failed === null) {
-      this.#failures = 0;
+      this.#backoff.reset();
       this.lastError = null;
       this.lastSuccessAt = now();
       this.#unpushed = Math.max(0, this.#unpushed - counted);
@@ -177,8 +185,7 @@ export class Mirror {
       return;
     }
     this.lastError = failed;
-    this.#failures += 1;
-    const delay = Math.min(config.maxBackoff, config.initialBackoff * 2 ** (this.#failures - 1));
+    const delay = this.#backoff.next();
     log.warn({ mirror: this.name, retryInMs: delay }, 'mirror will retry');
     this.#schedule(delay);
   }

@@ -10,6 +10,7 @@ import type { IndexedCommit } from '../index/index-db.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import { mirrorName, mirrorUrl, type MirrorConfig } from './config.ts';
 import { createOctokit } from '../github/octokit.ts';
+import { githubCommitUrl } from '../notify/links.ts';
 import { ensureGitHubRepository } from './github-repo.ts';
 import { Mirror, type BranchOutcome } from './mirror.ts';
 
@@ -41,7 +42,7 @@ export function githubCommitLink(mirrors: readonly MirrorConfig[]): (sha: string
   return (sha, branch) => {
     const mirror = mirrors.find((candidate) => candidate.github && (branch === undefined || candidate.branches.includes(branch)));
     if (!mirror?.github) return null;
-    return `${mirror.github.webUrl.replace(/\/+$/, '')}/${mirror.github.repository}/commit/${sha}`;
+    return githubCommitUrl(mirror.github.webUrl, mirror.github.repository, sha);
   };
 }
 

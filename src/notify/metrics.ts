@@ -30,7 +30,7 @@ export class NotifyMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        for (const row of db.counts()) if (row.state === 'dead') this.set({ channel: row.channel }, row.count);
+        for (const [channel, count] of db.deadCounts()) this.set({ channel }, count);
       },
     });
   }

@@ -11,7 +11,10 @@ export interface Notifier {
   /** The channel's name in the configuration. */
   readonly id: string;
   readonly kind: ChannelKind;
-  /** Whether the receiver recognises a repeated delivery id, so a re-send after a crash is harmless. */
+  /**
+   * Whether the receiver recognises a repeated delivery id, so a re-send after a crash is
+   * harmless; otherwise a re-sent message's `resentNote` says it may repeat (template.ts).
+   */
   readonly isIdempotent: boolean;
   send(message: Notification, signal: AbortSignal): Promise<void>;
 }

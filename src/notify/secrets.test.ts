@@ -1,14 +1,14 @@
-// A secret value never reaches a message, the outbox or a log line: a Secret recorded through
+// A secret value never reaches a message, the data folder (outbox included) or a log line: a Secret recorded through
 // the real audit normaliser (values become keyed hashes) is announced to Slack and a webhook,
 // and neither its value nor the channels' own secrets (webhook URL, HMAC key) show anywhere.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
 import { FakeChatServer } from '../../test/fakes/chat-server.ts';
 import { startRig } from '../../test/helpers/notify-rig.ts';
+import { assertNoSecrets, secretNeedles } from '../../test/helpers/secrets.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { createRedactor } from '../normalise/redact.ts';
 import { normaliseAuditEvent } from '../sources/kubernetes-audit/normalise.ts';
@@ -46,17 +46,12 @@ test('secret values and channel secrets stay out of messages, the outbox and log
   const bodies = chat.receipts.map((receipt) => receipt.raw);
   assert.equal(bodies.length, 4, 'both changes reached both channels');
   assert.ok(bodies.some((body) => body.includes('hmac-sha256:')), 'the message shows that the value changed (as a short hash)');
-  const forbidden = [PLAINTEXT, Buffer.from(PLAINTEXT).toString('base64'), 'very-secret-webhook-token', chat.webhookSecret];
-  const outbox = readFileSync(join(data, 'outbox.db')).toString('latin1') + (() => {
-    try {
-      return readFileSync(join(data, 'outbox.db-wal')).toString('latin1');
-    } catch {
-      return ''; // no WAL file after a checkpoint
-    }
-  })();
-  for (const secret of forbidden) {
+  const values = ['first-value', PLAINTEXT];
+  const channelSecrets = ['very-secret-webhook-token', chat.webhookSecret];
+  for (const secret of [...values.flatMap(secretNeedles), ...channelSecrets]) {
     for (const body of bodies) assert.ok(!body.includes(secret), `a message contains ${secret}`);
-    assert.ok(!outbox.includes(secret), `outbox.db contains ${secret}`);
     assert.ok(!lines.join('').includes(secret), `a log line contains ${secret}`);
   }
+  // Every file of the data folder (the outbox and its WAL, the index, the journal) and every git object.
+  assertNoSecrets(data, values, channelSecrets);
 });

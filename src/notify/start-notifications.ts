@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Branch } from '../domain/change.ts';
-import { ConfigError } from '../domain/errors.ts';
 import type { IndexedCommit } from '../index/index-db.ts';
 import type { CommitRow } from '../index/queries.ts';
 import type { RepositoryReader } from '../ledger/reader.ts';
 import type { CompiledPolicy } from '../policy/compile.ts';
-import { checkPolicyChannels } from '../policy/load.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { NotifyConfig } from './config.ts';
 import { createDocumentLoader } from './documents.ts';
@@ -25,6 +23,7 @@ import type { TemplateSet } from './template.ts';
 export interface NotificationsOptions {
   readonly dataDir: string;
   readonly config: NotifyConfig;
+  /** As loadNotifySetup (check.ts) returns them, with no problems: every channel they name exists. */
   readonly policies: readonly CompiledPolicy[];
   readonly templates: TemplateSet;
   readonly ledger: { onCommitted(listener: (commits: readonly IndexedCommit[]) => void): void; readonly index: { heads(): Map<Branch, string> } };
@@ -64,8 +63,6 @@ export interface Notifications {
 export function startNotifications(options: NotificationsOptions): Notifications {
   const { config, log } = options;
   const now = options.now ?? Date.now;
-  const problems = checkPolicyChannels(options.policies, new Set(Object.keys(config.channels)));
-  if (problems.length > 0) throw new ConfigError(problems);
   const notifiers = new Map<string, Notifier>();
   for (const [name, channel] of Object.entries(config.channels)) {
     notifiers.set(name, createNotifier(channel, { id: name, templates: options.templates, log: log.child({ channel: name }), env: options.env ?? process.env, timeoutMs: config.delivery.timeout }));
@@ -75,20 +72,22 @@ export function startNotifications(options: NotificationsOptions): Notifications
   const recovered = db.recoverInterrupted(now());
   if (recovered > 0) log.warn({ deliveries: recovered }, 'retrying deliveries a crash interrupted; chat receivers may show them twice');
 
+  const policies = new Map(options.policies.map((policy) => [policy.name, policy]));
   const sender = new Sender({
-    db, notifiers, policies: new Map(options.policies.map((policy) => [policy.name, policy])), maxAttempts: config.delivery.maxAttempts,
+    db, notifiers, policies, maxAttempts: config.delivery.maxAttempts,
     initialBackoff: config.delivery.initialBackoff, maxBackoff: config.delivery.maxBackoff, summaryItems: config.summaryItems, now, log,
     ...(options.random ? { random: options.random } : {}),
     onAttempt: (channel, outcome) => metrics.attempts.inc({ channel, outcome }),
   });
   const evaluator = new Evaluator({
-    db, policies: options.policies, now, log,
+    db, policies, now, log,
     getCommit: (sha) => options.queries.getCommit(sha),
     heads: () => options.ledger.index.heads(),
     loadDocuments: createDocumentLoader(options.reader),
     buildItem: createItemBuilder(options.reader, { viewerUrl: options.viewerUrl ?? null, ...(options.githubCommitUrl ? { githubCommitUrl: options.githubCommitUrl } : {}) }),
-    onRecorded: ({ matches }) => {
+    onRecorded: ({ matches, suppressed }) => {
       for (const { match } of matches) metrics.matches.inc({ policy: match.policy, severity: match.severity });
+      for (const { policy, disposition } of suppressed) metrics.suppressed.inc({ policy, reason: disposition });
       sender.wake();
     },
   });
@@ -112,7 +111,7 @@ export function startNotifications(options: NotificationsOptions): Notifications
       metrics.register(registry, db);
     },
     status() {
-      const dead = new Map(db.counts().filter((row) => row.state === 'dead').map((row) => [row.channel, row.count]));
+      const dead = db.deadCounts();
       const out: SourceStatus[] = [{
         id: 'notify/policies',
         state: evaluator.lastError ? 'failing' : 'up',

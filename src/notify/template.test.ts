@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { sampleItem, sampleNotification } from '../../test/helpers/notification.ts';
+import { CHANNEL_KINDS } from './channel-kinds.ts';
 import { diffExcerpt } from './excerpt.ts';
 import { escapeSlack } from './markup.ts';
 import { loadTemplates, renderMessage, splitTemplate } from './template.ts';
+
+const chat = { isIdempotent: false };
+const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
 
 test('splits {{ }} expressions, keeping braces and quotes inside them', () => {
   assert.deepEqual(splitTemplate(`a {{ {'x': 'y}}'}['x'] }} b {{ total }}`), [
@@ -26,7 +30,7 @@ test('a policy template replaces the default for its kind only; problems name fi
     'DIR/broken.slack.yaml: single.title: {{ frist.subject }}: Unknown variable: frist',
     'DIR/pager.yaml: (file name): expected <kind>.yaml or <template>.<kind>.yaml with kind one of slack, teams, discord, mattermost, webhook, github',
   ]);
-  const render = (name: string | null) => renderMessage(templates.resolve('slack', name) as never, sampleNotification({ items: [sampleItem({ githubUrl: null })] }), escapeSlack);
+  const render = (name: string | null) => renderMessage(templates.resolve('slack', name) as never, sampleNotification({ items: [sampleItem({ githubUrl: null })] }), escapeSlack, chat);
   assert.equal(render(null).title, 'default create rbac.authorization.k8s.io/clusterrolebindings ops-admin');
   assert.equal(render('iam').title, 'IAM: alice@example.com');
   assert.deepEqual(render('iam').fields, [], 'empty values are left out');
@@ -38,8 +42,30 @@ test('interpolated values are escaped for the channel, the template text is not'
   const dir = tempDir(t);
   writeFileSync(join(dir, 'slack.yaml'), 'single: {title: "*{{ first.actor.name }}*"}\n');
   const { templates } = loadTemplates(dir);
-  const message = renderMessage(templates.resolve('slack', null) as never, sampleNotification({ items: [sampleItem({ actor: { name: '<!channel> & co', email: 'x' } })] }), escapeSlack);
+  const message = renderMessage(templates.resolve('slack', null) as never, sampleNotification({ items: [sampleItem({ actor: { name: '<!channel> & co', email: 'x' } })] }), escapeSlack, chat);
   assert.equal(message.title, '*&lt;!channel&gt; &amp; co*');
+});
+
+test('every part of every shipped template says when a message is re-sent after an interrupted attempt', () => {
+  const { templates, problems } = loadTemplates(TEMPLATES);
+  assert.deepEqual(problems, []);
+  const items = [sampleItem(), sampleItem({ shortSha: 'fedcba987654', subject: 'update configmaps app' })];
+  const messages = {
+    single: sampleNotification(),
+    group: sampleNotification({ kind: 'group', items }),
+    summary: sampleNotification({ kind: 'summary', items, total: 30, rateLimit: '5 per 1h' }),
+  };
+  for (const kind of CHANNEL_KINDS) {
+    const template = templates.resolve(kind, null);
+    assert.ok(template, kind);
+    for (const [part, message] of Object.entries(messages)) {
+      const where = `${kind} ${part}`;
+      const footer = (resumed: boolean, isIdempotent: boolean) => renderMessage(template, { ...message, resumed, attempt: resumed ? 2 : 1 }, (value) => value, { isIdempotent }).footer;
+      assert.doesNotMatch(footer(false, false), /re-sent/, where);
+      assert.match(footer(true, false), /re-sent after an interrupted attempt, may repeat$/, where);
+      assert.match(footer(true, true), /re-sent after an interrupted attempt$/, `${where}: a receiver that dedupes sees it once`);
+    }
+  }
 });
 
 test('diff excerpts keep hunks within bounds and shorten secret hashes', () => {

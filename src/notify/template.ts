@@ -53,7 +53,7 @@ interface CompiledPart {
 
 export type CompiledTemplate = Readonly<Record<MessageKind, CompiledPart>>;
 
-export const TEMPLATE_VARIABLES = ['id', 'kind', 'channel', 'policy', 'severity', 'items', 'total', 'actors', 'rateLimit', 'resumed', 'attempt', 'first', 'others', 'hidden', 'icon'] as const;
+export const TEMPLATE_VARIABLES = ['id', 'kind', 'channel', 'policy', 'severity', 'items', 'total', 'actors', 'rateLimit', 'resumed', 'attempt', 'first', 'others', 'hidden', 'icon', 'resentNote'] as const;
 
 const ICONS: Readonly<Record<string, string>> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵', info: '⚪' };
 
@@ -101,24 +101,37 @@ function renderString(segments: Compiled, context: Record<string, unknown>, esca
   return segments.map((segment) => (typeof segment === 'string' ? segment : escape(stringify(segment(context))))).join('');
 }
 
+/** Who receives the message: whether it recognises a repeated delivery id (Notifier.isIdempotent). */
+export interface Receiver {
+  readonly isIdempotent: boolean;
+}
+
+/** What a message re-sent after an interrupted attempt says about it; '' for any other message. */
+export function resentNote(notification: Notification, receiver: Receiver): string {
+  if (!notification.resumed) return '';
+  return receiver.isIdempotent ? 're-sent after an interrupted attempt' : 're-sent after an interrupted attempt, may repeat';
+}
+
 /**
  * The template context: the notification plus `first` (its first item), `others` (matches
- * besides the first), `hidden` (matches not in `items`) and `icon` (a coloured dot per severity).
+ * besides the first), `hidden` (matches not in `items`), `icon` (a coloured dot per severity)
+ * and `resentNote` (see resentNote).
  */
-export function templateContext(notification: Notification): Record<string, unknown> {
+export function templateContext(notification: Notification, receiver: Receiver): Record<string, unknown> {
   return toCelValue({
     ...notification,
     first: notification.items[0] ?? null,
     others: Math.max(0, notification.total - 1),
     hidden: Math.max(0, notification.total - notification.items.length),
     icon: ICONS[notification.severity] ?? '',
+    resentNote: resentNote(notification, receiver),
   }) as Record<string, unknown>;
 }
 
-export function renderMessage(template: CompiledTemplate, notification: Notification, escape: Escape): RenderedMessage {
+export function renderMessage(template: CompiledTemplate, notification: Notification, escape: Escape, receiver: Receiver): RenderedMessage {
   const kind: MessageKind = notification.kind === 'group' && notification.total === 1 ? 'single' : notification.kind;
   const part = template[kind];
-  const context = templateContext(notification);
+  const context = templateContext(notification, receiver);
   const raw: Escape = (value) => value;
   return {
     title: renderString(part.title, context, escape).replace(/\s*\n\s*/g, ' ').trim(),

@@ -29,8 +29,6 @@ export interface ChangeContext {
 }
 
 export interface CompiledMatcher {
-  /** Whether this matcher can ever need the changed documents. */
-  readonly readsDocuments: boolean;
   test(context: ChangeContext): Verdict;
 }
 
@@ -110,12 +108,7 @@ export function compileMatcher(matcher: Matcher, env: Environment, where: string
     if (compiled.ok) expression = (context, facts) => evaluateCondition(compiled.evaluate, expressionContext(context, facts));
     else problems.push(`${where}.expression: ${compiled.error}`);
   }
-  // Facts of an activity file come from the recorded event, so they need the document.
-  const factsNeedDocuments = fromFacts.length > 0 && matcher.branch !== 'main';
-  const readsDocuments = kinds !== null || expression !== null || factsNeedDocuments;
-
   return {
-    readsDocuments,
     test(context) {
       let facts: ChangeFacts | undefined;
       const lazyFacts = () => {
@@ -144,7 +137,6 @@ export function compileMatcher(matcher: Matcher, env: Environment, where: string
 function anyOf(matchers: readonly CompiledMatcher[]): CompiledMatcher {
   if (matchers.length === 1) return matchers[0] as CompiledMatcher;
   return {
-    readsDocuments: matchers.some((matcher) => matcher.readsDocuments),
     test(context) {
       let verdict: Verdict = false;
       for (const matcher of matchers) {

@@ -3,7 +3,7 @@
 // message templates. Compiled once at load, so a typo is a load problem, not a silent miss.
 import { Environment, EvaluationError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
 import { isObject } from '../domain/json.ts';
-import { matchesText } from './glob.ts';
+import { matchesTextGlob } from './glob.ts';
 
 export type CompiledExpression = (context: Readonly<Record<string, unknown>>) => unknown;
 
@@ -50,7 +50,7 @@ export function createExpressionEnvironment(variables: readonly string[]): Envir
     .registerFunction('asList(dyn): list<dyn>', (value: unknown) => (value === null || value === undefined ? [] : Array.isArray(value) ? value : [value]), {
       description: 'a list as is, null as [], anything else as a one-item list (IAM Action may be a string or a list)',
     })
-    .registerFunction('glob(string, string): bool', (value: string, pattern: string) => matchesText(value, [pattern]), {
+    .registerFunction('glob(string, string): bool', (value: string, pattern: string) => matchesTextGlob(value, pattern), {
       description: 'glob(value, pattern): picomatch glob match where * also crosses /',
     });
   for (const name of variables) env.registerVariable(name, 'dyn');

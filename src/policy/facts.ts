@@ -3,7 +3,8 @@
 // account/region/service/resource type/id. Pure.
 import type { Doc } from '../domain/change.ts';
 import { isObject } from '../domain/json.ts';
-import { nameFromFileName, unescapeSegment } from '../normalise/paths.ts';
+import { parsePath } from '../investigate/resource-key.ts';
+import { unescapeSegment } from '../normalise/paths.ts';
 
 export interface KubernetesFacts {
   readonly cluster: string;
@@ -31,29 +32,6 @@ export interface ChangeFacts {
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-
-function kubernetesFromPath(parts: readonly string[]): KubernetesFacts | null {
-  const [, cluster, scope] = parts;
-  if (cluster === undefined) return null;
-  const rest = scope === 'namespaces' ? parts.slice(4) : scope === 'cluster' ? parts.slice(3) : null;
-  if (rest === null || rest.length !== 3) return null;
-  const [group, resource, file] = rest as [string, string, string];
-  const name = nameFromFileName(file).replace(/\.status$/, '');
-  return {
-    cluster: unescapeSegment(cluster),
-    namespace: scope === 'namespaces' ? unescapeSegment(parts[3] as string) : null,
-    group: unescapeSegment(group),
-    resource: unescapeSegment(resource),
-    name,
-    subresource: file.endsWith('.status.yaml') ? 'status' : null,
-  };
-}
-
-function awsFromPath(parts: readonly string[]): AwsFacts | null {
-  if (parts.length !== 6) return null;
-  const [, account, region, service, type, file] = parts as [string, string, string, string, string, string];
-  return { account: unescapeSegment(account), region: unescapeSegment(region), service: unescapeSegment(service), resourceType: unescapeSegment(type), id: nameFromFileName(file) };
-}
 
 /** A Kubernetes audit event on `activity`: what its objectRef names. */
 function kubernetesFromEvent(doc: Doc): KubernetesFacts | null {
@@ -88,13 +66,27 @@ function awsFromEvent(doc: Doc): AwsFacts | null {
  * resource, so the recorded event (`doc`) is read when it is given.
  */
 export function changeFacts(path: string, op: ChangeFacts['op'], doc?: Doc | null): ChangeFacts {
-  const parts = path.split('/');
-  const root = parts[0];
-  if (root === 'kubernetes') return { path, op, kubernetes: kubernetesFromPath(parts), aws: null };
-  if (root === 'aws') return { path, op, kubernetes: null, aws: awsFromPath(parts) };
+  const parsed = parsePath(path);
+  if (parsed.family === 'kubernetes') {
+    // `<name>.status.yaml` is the kept status of `<name>.yaml` (normalise/paths.ts).
+    const kubernetes = {
+      cluster: unescapeSegment(parsed.cluster),
+      namespace: parsed.namespace === null ? null : unescapeSegment(parsed.namespace),
+      group: unescapeSegment(parsed.group),
+      resource: unescapeSegment(parsed.resource),
+      name: unescapeSegment(parsed.file).replace(/\.status$/, ''),
+      subresource: parsed.file.endsWith('.status') ? 'status' : null,
+    };
+    return { path, op, kubernetes, aws: null };
+  }
+  if (parsed.family === 'aws') {
+    const aws = { account: unescapeSegment(parsed.account), region: unescapeSegment(parsed.region), service: unescapeSegment(parsed.service), resourceType: unescapeSegment(parsed.type), id: unescapeSegment(parsed.file) };
+    return { path, op, kubernetes: null, aws };
+  }
+  const [root, family] = path.split('/');
   if (root === 'activity' && doc) {
-    if (parts[1] === 'kubernetes') return { path, op, kubernetes: kubernetesFromEvent(doc), aws: null };
-    if (parts[1] === 'aws') return { path, op, kubernetes: null, aws: awsFromEvent(doc) };
+    if (family === 'kubernetes') return { path, op, kubernetes: kubernetesFromEvent(doc), aws: null };
+    if (family === 'aws') return { path, op, kubernetes: null, aws: awsFromEvent(doc) };
   }
   return { path, op, kubernetes: null, aws: null };
 }

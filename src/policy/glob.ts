@@ -24,6 +24,17 @@ export function compilePathGlobs(patterns: readonly string[]): TextMatcher {
   return (value) => value !== null && value !== undefined && match(value);
 }
 
-export function matchesText(value: string, patterns: readonly string[]): boolean {
-  return textMatcher(patterns)(value);
+/** Matchers of `glob(value, pattern)` in CEL, by pattern; bounded, as a pattern may come from the data. */
+const textGlobCache = new Map<string, TextMatcher>();
+const TEXT_GLOB_CACHE_SIZE = 500;
+
+/** Whether a free-text value matches one glob; each pattern is compiled once. */
+export function matchesTextGlob(value: string, pattern: string): boolean {
+  let match = textGlobCache.get(pattern);
+  if (!match) {
+    if (textGlobCache.size >= TEXT_GLOB_CACHE_SIZE) textGlobCache.delete(textGlobCache.keys().next().value as string);
+    match = textMatcher([pattern]);
+    textGlobCache.set(pattern, match);
+  }
+  return match(value);
 }

@@ -57,6 +57,19 @@ channels: [sec]
   assert.equal(matchPolicy(byPrincipal, commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/admin/x' } })), null);
 });
 
+test('glob() in an expression matches like a text glob, across "/" in ARNs', () => {
+  const [policy] = policies(`
+name: deployer-expr
+match: {expression: "glob(commit.trailers.Principal, 'arn:aws:sts::*:assumed-role/deployer/*')"}
+channels: [sec]
+`);
+  assert.ok(policy);
+  for (let i = 0; i < 3; i += 1) {
+    assert.notEqual(matchPolicy(policy, commit({ trailers: { Principal: `arn:aws:sts::111122223333:assumed-role/deployer/run-${i}` } }), new Map()), null);
+    assert.equal(matchPolicy(policy, commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/admin/x' } }), new Map()), null);
+  }
+});
+
 test('an expression asks for the documents, only after the cheap criteria pass', () => {
   const [policy] = policies(`
 name: admin

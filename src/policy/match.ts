@@ -14,11 +14,6 @@ export interface PolicyMatch {
 
 export const NEEDS_DOCUMENTS = 'needs-documents';
 
-/** Whether evaluating this policy can require the changed documents. */
-export function policyReadsDocuments(policy: CompiledPolicy): boolean {
-  return policy.matcher.readsDocuments || policy.exceptions.some((m) => m.readsDocuments) || policy.escalations.some((e) => e.when.readsDocuments);
-}
-
 /**
  * The match, null, or NEEDS_DOCUMENTS when `documents` were not given and only they can
  * decide (call again with the documents of every changed file).

@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { FakeChatServer, type ChatReceipt } from '../fakes/chat-server.ts';
 import { GitHttpServer } from '../fakes/git-http-backend.ts';
-import { post, startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.ts';
+import { logLine, post, startDaemonProcess } from '../helpers/daemon-process.ts';
 import { genericEvent } from '../helpers/intake-fixtures.ts';
 import { git } from '../helpers/git.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -20,23 +19,6 @@ const TOKEN = 'notify-e2e-token-0123456789';
 const MIRROR_TOKEN = 'mirror-e2e-token-0123456789';
 const EVENTS = 6;
 const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
-
-/** Resolves with the first log line (JSON) of the daemon that satisfies `predicate`. */
-function logLine(daemon: DaemonProcess, predicate: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const seen = daemon.logs.find(predicate);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: daemon.child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (!predicate(entry)) return;
-      lines.close();
-      resolve(entry);
-    });
-    void daemon.exited.then(() => reject(new Error('the daemon exited before the expected log line')));
-  });
-}
 
 const flagOf = (receipt: ChatReceipt) => /flag-(\d+)/.exec(receipt.raw)?.[1];
 

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ACCOUNT, record } from '../helpers/cloudtrail-fixtures.ts';
-import { postAuditBatch, runGitrail, startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.ts';
+import { logLine, postAuditBatch, runGitrail, startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { configMap, TEST_TOKEN } from '../helpers/kube-fixtures.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -17,28 +17,6 @@ import { FakeKubeApiServer } from '../fakes/kube-apiserver.ts';
 
 const TOKEN = 'e2e-sources-token-0123456789';
 const CM = 'kubernetes/prod/namespaces/default/core/configmaps';
-
-/** Resolves with the first log line at or after index `from` that matches; rejects if the daemon exits first. */
-function logLine(daemon: DaemonProcess, match: (entry: Record<string, unknown>) => boolean, from = 0): Promise<Record<string, unknown>> {
-  const find = () => daemon.logs.slice(from).find(match);
-  const seen = find();
-  if (seen) return Promise.resolve(seen);
-  const stdout = daemon.child.stdout as NodeJS.ReadableStream;
-  return new Promise((resolve, reject) => {
-    // daemon-process parses each line into daemon.logs before this listener runs (it was added first).
-    const check = (): void => {
-      const hit = find();
-      if (!hit) return;
-      stdout.off('data', check);
-      resolve(hit);
-    };
-    stdout.on('data', check);
-    void daemon.exited.then(() => {
-      check();
-      reject(new Error('gitrail exited before the log line'));
-    });
-  });
-}
 
 const drained = (entry: Record<string, unknown>): boolean => entry['msg'] === 'journal drained into the repository';
 

@@ -1,6 +1,6 @@
 // The real `gitrail run` as a child process on 127.0.0.1:0: started, awaited until it listens
 // (its `listening` log line names the URL), stopped with SIGTERM or killed with SIGKILL.
-// Its stdout is always consumed, so a chatty log can never block it.
+// Its stdout is always consumed, so a chatty log can never block it; logLine waits for a line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -96,6 +96,28 @@ export function startDaemonProcess(options: StartOptions): Promise<DaemonProcess
     });
     void exited.then((code) => {
       if (!listening) reject(new Error(`gitrail run exited (${code}) before listening:\n${stderr}`));
+    });
+  });
+}
+
+/** Resolves with the first log line at or after index `from` that matches; rejects if the daemon exits first. */
+export function logLine(daemon: DaemonProcess, match: (entry: Record<string, unknown>) => boolean, from = 0): Promise<Record<string, unknown>> {
+  const find = () => daemon.logs.slice(from).find(match);
+  const seen = find();
+  if (seen) return Promise.resolve(seen);
+  const stdout = daemon.child.stdout as NodeJS.ReadableStream;
+  return new Promise((resolve, reject) => {
+    // startDaemonProcess's reader parses each line into daemon.logs before this listener runs (it listened first).
+    const check = (): void => {
+      const hit = find();
+      if (!hit) return;
+      stdout.off('data', check);
+      resolve(hit);
+    };
+    stdout.on('data', check);
+    void daemon.exited.then(() => {
+      check();
+      reject(new Error('gitrail exited before the log line'));
     });
   });
 }

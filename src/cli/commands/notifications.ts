@@ -58,8 +58,7 @@ export async function notificationsCommand(args: readonly string[], io: CommandI
         const rows = outbox.list({ limit, ...(values.state ? { state: values.state as DeliveryState } : {}), ...(values.channel ? { channel: values.channel } : {}), ...(values.policy ? { policy: values.policy } : {}) });
         if (values.json) for (const row of rows) io.stdout.write(`${JSON.stringify(row)}\n`);
         else io.stdout.write(rows.length === 0 ? 'no deliveries\n' : `${rows.map(formatRow).join('\n')}\n`);
-        const counts = outbox.counts();
-        const dead = counts.filter((row) => row.state === 'dead').reduce((sum, row) => sum + row.count, 0);
+        const dead = [...outbox.deadCounts().values()].reduce((sum, count) => sum + count, 0);
         if (!values.json && dead > 0) io.stderr.write(`${dead} dead letter${dead === 1 ? '' : 's'}: gitrail notifications retry --dead\n`);
       } finally {
         outbox.close();

@@ -7,7 +7,7 @@ import { IndexDb } from '../../index/index-db.ts';
 import { IndexQueries, type CommitRow } from '../../index/queries.ts';
 import { RepositoryReader } from '../../ledger/reader.ts';
 import { createDocumentLoader } from '../../notify/documents.ts';
-import { compilePathGlobs, compileTextGlobs } from '../../policy/glob.ts';
+import { silencedBy } from '../../notify/outbox/noise.ts';
 import { evaluateCommit } from '../../policy/evaluate.ts';
 import { loadPolicies } from '../../policy/load.ts';
 import type { CompiledPolicy } from '../../policy/compile.ts';
@@ -27,14 +27,9 @@ export const POLICY_HELP = `usage: gitrail policy test [--data DIR] [--policies 
   --branch B       only commits on main or activity
   --json           one JSON object per matching commit`;
 
+/** Whether a silence would have held the match back when the commit happened. */
 function silencedAt(policy: CompiledPolicy, commit: CommitRow, path: string): string | null {
-  for (const silence of policy.noise.silences) {
-    if (Date.parse(silence.until) <= commit.time) continue;
-    if (silence.actors && !compileTextGlobs(silence.actors)(commit.author.name) && !compileTextGlobs(silence.actors)(commit.author.email)) continue;
-    if (silence.paths && !compilePathGlobs(silence.paths)(path)) continue;
-    return `silenced until ${silence.until}: ${silence.reason}`;
-  }
-  return null;
+  return silencedBy(policy.noise, { actorName: commit.author.name, actorEmail: commit.author.email, path }, commit.time);
 }
 
 export async function policyCommand(args: readonly string[], io: CommandIo): Promise<number> {

@@ -23,14 +23,15 @@ export function discordRetryAfter(text: string): number | null {
 
 export function createDiscordNotifier(config: DiscordChannelConfig, context: NotifierContext): Notifier {
   const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
-  return {
+  const notifier: Notifier = {
     id: context.id,
     kind: 'discord',
     isIdempotent: false,
     async send(message, signal) {
       const template = templateFor(context, 'discord', message);
-      const body = JSON.stringify(discordPayload(renderMessage(template, message, escapeMarkdown), config.username));
+      const body = JSON.stringify(discordPayload(renderMessage(template, message, escapeMarkdown, notifier), config.username));
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 204 || status === 200 }, discordRetryAfter);
     },
   };
+  return notifier;
 }

@@ -47,15 +47,15 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
     return issues.some((issue) => (issue.body ?? '').includes(marker));
   }
 
-  return {
+  const notifier: Notifier = {
     id: context.id,
     kind: 'github',
     isIdempotent: true,
     async send(message, signal) {
       const template = templateFor(context, 'github', message);
-      const rendered = renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)));
+      const rendered = renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)), notifier);
       // Issue titles are plain text: Markdown escapes would show as backslashes there.
-      const title = githubTitle(renderMessage(template, message, defuseMentions));
+      const title = githubTitle(renderMessage(template, message, defuseMentions, notifier));
       const sha = message.items[0]?.sha as string;
       const request = { signal };
       try {
@@ -71,4 +71,5 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
       }
     },
   };
+  return notifier;
 }

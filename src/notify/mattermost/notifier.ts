@@ -22,15 +22,16 @@ export function mattermostText(message: RenderedMessage): string {
 
 export function createMattermostNotifier(config: MattermostChannelConfig, context: NotifierContext): Notifier {
   const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
-  return {
+  const notifier: Notifier = {
     id: context.id,
     kind: 'mattermost',
     isIdempotent: false,
     async send(message, signal) {
       const template = templateFor(context, 'mattermost', message);
-      const text = mattermostText(renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value))));
+      const text = mattermostText(renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)), notifier));
       const body = JSON.stringify({ text, ...(config.channel ? { channel: config.channel } : {}), ...(config.username ? { username: config.username } : {}) });
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 200 });
     },
   };
+  return notifier;
 }

@@ -9,6 +9,7 @@ import { LedgerError } from '../../domain/errors.ts';
 import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
 import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
 import type { BuildItem } from '../items.ts';
+import { SerialRun } from '../serial-run.ts';
 import type { OutboxDb } from './outbox-db.ts';
 import { recordCommits, type EvaluatedCommit, type EvaluatedMatch, type RecordResult } from './record.ts';
 
@@ -17,7 +18,8 @@ const CHUNK = 200;
 
 export interface EvaluatorOptions {
   readonly db: OutboxDb;
-  readonly policies: readonly CompiledPolicy[];
+  /** By name, in evaluation order. */
+  readonly policies: ReadonlyMap<string, CompiledPolicy>;
   readonly getCommit: (sha: string) => CommitInput | null;
   /** The flushed branch heads (the index's, not unflushed ones). */
   readonly heads: () => ReadonlyMap<Branch, string>;
@@ -32,8 +34,8 @@ export interface EvaluatorOptions {
 
 export class Evaluator {
   readonly #options: EvaluatorOptions;
-  #running: Promise<void> | null = null;
-  #again = false;
+  readonly #policies: readonly CompiledPolicy[];
+  readonly #runs = new SerialRun(() => this.#evaluatePending());
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   lastError: string | null = null;
@@ -41,6 +43,7 @@ export class Evaluator {
 
   constructor(options: EvaluatorOptions) {
     this.#options = options;
+    this.#policies = [...options.policies.values()];
   }
 
   /** On first use with existing history, notifications start at the current heads. */
@@ -56,19 +59,12 @@ export class Evaluator {
   }
 
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#loop().finally(() => {
-      this.#running = null;
-    });
+    if (!this.#stopped) this.#runs.request();
   }
 
   /** Resolves when everything flushed so far has been evaluated (or evaluation failed). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#runs.idle();
   }
 
   async stop(): Promise<void> {
@@ -77,54 +73,56 @@ export class Evaluator {
     await this.idle();
   }
 
-  async #loop(): Promise<void> {
-    do {
-      this.#again = false;
-      try {
-        await this.#drain();
-        this.lastError = null;
-        this.lastSuccessAt = this.#options.now();
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.#options.log.error({ err: error }, 'policy evaluation failed; will retry');
-        clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.wake(), this.#options.retryMs ?? 5_000);
-        return;
-      }
-    } while (this.#again && !this.#stopped);
+  /** One run: true when a wake meanwhile may run again; false after a failure, which has its own retry timer. */
+  async #evaluatePending(): Promise<boolean> {
+    try {
+      await this.#drain();
+      this.lastError = null;
+      this.lastSuccessAt = this.#options.now();
+      return !this.#stopped;
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.#options.log.error({ err: error }, 'policy evaluation failed; will retry');
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.wake(), this.#options.retryMs ?? 5_000);
+      return false;
+    }
   }
 
   /**
-   * Shas after the cursor, oldest first; 'lost' when the walk reached the root without meeting
-   * the cursor (the repository was replaced); 'unindexed' when a commit is not in the index yet.
+   * The commits after the cursor, oldest first; 'lost' when the walk reached the root without
+   * meeting the cursor (the repository was replaced); 'unindexed' when a commit is not in the
+   * index yet. The walk reads each commit; the oldest CHUNK are kept for the first chunk to
+   * evaluate, the others (a long backlog) are read again chunk by chunk, so memory stays bounded.
    */
-  #pending(branch: Branch, head: string): string[] | 'lost' | 'unindexed' {
+  #pending(branch: Branch, head: string): Array<{ sha: string; commit: CommitInput | null }> | 'lost' | 'unindexed' {
     const cursor = this.#options.db.cursor(branch);
-    const shas: string[] = [];
+    const pending: Array<{ sha: string; commit: CommitInput | null }> = [];
     let sha: string | null = head;
     while (sha !== null && sha !== cursor) {
       const commit = this.#options.getCommit(sha);
       if (!commit) return 'unindexed';
-      shas.push(sha);
+      pending.push({ sha, commit });
+      if (pending.length > CHUNK) (pending[pending.length - 1 - CHUNK] as { commit: CommitInput | null }).commit = null;
       sha = commit.parent;
     }
-    return sha === cursor ? shas.reverse() : 'lost';
+    return sha === cursor ? pending.reverse() : 'lost';
   }
 
   async #drain(): Promise<void> {
     const { db, log } = this.#options;
     for (const [branch, head] of this.#options.heads()) {
-      const shas = this.#pending(branch, head);
-      if (shas === 'unindexed') throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
-      if (shas === 'lost') {
+      const pending = this.#pending(branch, head);
+      if (pending === 'unindexed') throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
+      if (pending === 'lost') {
         log.warn({ branch, head, cursor: db.cursor(branch) }, 'notification cursor is not in the history; restarting at the head');
         db.setCursor(branch, head);
         continue;
       }
-      for (let start = 0; start < shas.length; start += CHUNK) {
+      for (let start = 0; start < pending.length; start += CHUNK) {
         if (this.#stopped) return;
         const chunk: EvaluatedCommit[] = [];
-        for (const sha of shas.slice(start, start + CHUNK)) chunk.push(await this.#evaluate(this.#options.getCommit(sha) as CommitInput));
+        for (const { sha, commit } of pending.slice(start, start + CHUNK)) chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput)));
         const result = recordCommits(db, chunk, this.#options.now());
         const matches = chunk.flatMap((entry) => entry.matches);
         if (matches.length > 0) this.#options.onRecorded({ ...result, matches });
@@ -134,10 +132,9 @@ export class Evaluator {
 
   async #evaluate(commit: CommitInput): Promise<EvaluatedCommit> {
     const { policies, loadDocuments, buildItem } = this.#options;
-    const found = await evaluateCommit(policies, commit, loadDocuments);
-    const byName = new Map(policies.map((policy) => [policy.name, policy]));
+    const found = await evaluateCommit(this.#policies, commit, loadDocuments);
     const matches: EvaluatedMatch[] = [];
-    for (const match of found) matches.push({ match, noise: (byName.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
+    for (const match of found) matches.push({ match, noise: (policies.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
     return { commit, matches };
   }
 }

@@ -1,8 +1,8 @@
 // Noise controls, decided when a match is recorded: silences, repeat intervals, groups by
 // actor and rate limits that summarise the overflow instead of dropping it. Pure.
-import { compilePathGlobs, compileTextGlobs } from '../../policy/glob.ts';
+import { compilePathGlobs, compileTextGlobs, type TextMatcher } from '../../policy/glob.ts';
 import { formatDuration } from '../../domain/duration.ts';
-import type { Noise } from '../../policy/schema.ts';
+import type { Noise, Silence } from '../../policy/schema.ts';
 import type { MessageKind } from '../notification.ts';
 
 export type Decision =
@@ -24,15 +24,31 @@ export interface MatchFacts {
   readonly path: string;
 }
 
-function silencedBy(noise: Noise, match: MatchFacts, now: number): string | null {
+interface CompiledSilence {
+  readonly until: number;
+  readonly actors: TextMatcher | null;
+  readonly paths: TextMatcher | null;
+}
+
+/** Silences compiled once per policy load (a loaded policy's silences are never changed). */
+const compiledSilences = new WeakMap<Silence, CompiledSilence>();
+
+function compileSilence(silence: Silence): CompiledSilence {
+  let compiled = compiledSilences.get(silence);
+  if (!compiled) {
+    compiled = { until: Date.parse(silence.until), actors: silence.actors ? compileTextGlobs(silence.actors) : null, paths: silence.paths ? compilePathGlobs(silence.paths) : null };
+    compiledSilences.set(silence, compiled);
+  }
+  return compiled;
+}
+
+/** The reason a silence in force at `now` holds the match back, else null. */
+export function silencedBy(noise: Noise, match: MatchFacts, now: number): string | null {
   for (const silence of noise.silences) {
-    const until = Date.parse(silence.until);
+    const { until, actors, paths } = compileSilence(silence);
     if (until <= now) continue;
-    if (silence.actors) {
-      const actors = compileTextGlobs(silence.actors);
-      if (!actors(match.actorName) && !actors(match.actorEmail)) continue;
-    }
-    if (silence.paths && !compilePathGlobs(silence.paths)(match.path)) continue;
+    if (actors && !actors(match.actorName) && !actors(match.actorEmail)) continue;
+    if (paths && !paths(match.path)) continue;
     return `silenced until ${silence.until}: ${silence.reason}`;
   }
   return null;

@@ -3,16 +3,18 @@
 // unique, so it is recorded once however often a commit is evaluated; each message is a
 // delivery with its idempotency key, state, attempts and schedule.
 import { randomUUID } from 'node:crypto';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Branch } from '../../domain/change.ts';
 import type { Severity } from '../../policy/schema.ts';
 import type { MessageKind, NotificationItem } from '../notification.ts';
+import { ROW_COLUMNS, SCHEMA, STATEMENTS } from './outbox-sql.ts';
 
 export type DeliveryState = 'collecting' | 'pending' | 'sending' | 'sent' | 'dead';
 export const DELIVERY_STATES: readonly DeliveryState[] = ['collecting', 'pending', 'sending', 'sent', 'dead'];
 export type Disposition = 'message' | 'silenced' | 'repeat';
 
-export interface DeliveryRow {
+/** A delivery as the sender reads it. */
+export interface Delivery {
   readonly id: number;
   readonly key: string;
   readonly policy: string;
@@ -29,6 +31,10 @@ export interface DeliveryRow {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly sentAt: number | null;
+}
+
+/** A delivery as listed (CLI, viewer), with how many matches it carries. */
+export interface DeliveryRow extends Delivery {
   readonly matches: number;
 }
 
@@ -46,63 +52,20 @@ export interface NewMatch {
   readonly createdAt: number;
 }
 
-const SCHEMA = `
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = FULL;
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cursor (branch TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY,
-  key TEXT NOT NULL UNIQUE,
-  policy TEXT NOT NULL,
-  channel TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  group_key TEXT,
-  severity TEXT NOT NULL,
-  state TEXT NOT NULL,
-  due_at INTEGER NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  resumed INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  sent_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, channel, due_at, id);
-CREATE INDEX IF NOT EXISTS deliveries_policy ON deliveries(policy, channel, kind, created_at);
-CREATE TABLE IF NOT EXISTS matches (
-  id INTEGER PRIMARY KEY,
-  commit_sha TEXT NOT NULL,
-  policy TEXT NOT NULL,
-  channel TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  path TEXT NOT NULL,
-  item TEXT NOT NULL,
-  disposition TEXT NOT NULL,
-  reason TEXT,
-  delivery_id INTEGER,
-  created_at INTEGER NOT NULL,
-  UNIQUE (commit_sha, policy, channel)
-);
-CREATE INDEX IF NOT EXISTS matches_delivery ON matches(delivery_id, id);
-CREATE INDEX IF NOT EXISTS matches_repeat ON matches(policy, channel, path, created_at);
-`;
-
 interface DeliveryRecord {
   id: number; key: string; policy: string; channel: string; kind: MessageKind; group_key: string | null; severity: Severity; state: DeliveryState;
-  due_at: number; attempts: number; resumed: number; last_error: string | null; created_at: number; updated_at: number; sent_at: number | null; matches: number;
+  due_at: number; attempts: number; resumed: number; last_error: string | null; created_at: number; updated_at: number; sent_at: number | null;
 }
 
-const DELIVERY_COLUMNS = `d.*, (SELECT count(*) FROM matches m WHERE m.delivery_id = d.id) AS matches`;
-
-function toDelivery(row: DeliveryRecord): DeliveryRow {
+function toDelivery(row: DeliveryRecord): Delivery {
   return {
     id: row.id, key: row.key, policy: row.policy, channel: row.channel, kind: row.kind, groupKey: row.group_key, severity: row.severity, state: row.state,
     dueAt: row.due_at, attempts: row.attempts, resumed: row.resumed === 1, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
-    sentAt: row.sent_at, matches: row.matches,
+    sentAt: row.sent_at,
   };
 }
+
+const toRow = (row: DeliveryRecord & { matches: number }): DeliveryRow => ({ ...toDelivery(row), matches: row.matches });
 
 export interface DeliveryFilter {
   readonly state?: DeliveryState;
@@ -113,6 +76,7 @@ export interface DeliveryFilter {
 
 export class OutboxDb {
   readonly db: DatabaseSync;
+  readonly #q: Readonly<Record<keyof typeof STATEMENTS, StatementSync>>;
 
   constructor(path: string, options: { readOnly?: boolean } = {}) {
     this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false, timeout: 5000 });
@@ -120,6 +84,7 @@ export class OutboxDb {
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '1')`).run();
     }
+    this.#q = Object.fromEntries(Object.entries(STATEMENTS).map(([name, sql]) => [name, this.db.prepare(sql)])) as Record<keyof typeof STATEMENTS, StatementSync>;
   }
 
   transaction<T>(work: () => T): T {
@@ -135,108 +100,98 @@ export class OutboxDb {
   }
 
   cursor(branch: Branch): string | null {
-    const row = this.db.prepare('SELECT sha FROM cursor WHERE branch = ?').get(branch) as { sha: string } | undefined;
+    const row = this.#q.cursor.get(branch) as { sha: string } | undefined;
     return row?.sha ?? null;
   }
 
   setCursor(branch: Branch, sha: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO cursor(branch, sha) VALUES (?, ?)').run(branch, sha);
+    this.#q.setCursor.run(branch, sha);
   }
 
   hasMatch(commitSha: string, policy: string, channel: string): boolean {
-    return this.db.prepare('SELECT 1 FROM matches WHERE commit_sha = ? AND policy = ? AND channel = ?').get(commitSha, policy, channel) !== undefined;
+    return this.#q.hasMatch.get(commitSha, policy, channel) !== undefined;
   }
 
   /** Records a match; false when this (commit, policy, channel) was already recorded. */
   insertMatch(match: NewMatch): boolean {
-    const result = this.db
-      .prepare(`INSERT OR IGNORE INTO matches(commit_sha, policy, channel, severity, actor, path, item, disposition, reason, delivery_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(match.commitSha, match.policy, match.channel, match.severity, match.actor, match.path, JSON.stringify(match.item), match.disposition, match.reason, match.deliveryId, match.createdAt);
+    const result = this.#q.insertMatch.run(match.commitSha, match.policy, match.channel, match.severity, match.actor, match.path, JSON.stringify(match.item), match.disposition, match.reason, match.deliveryId, match.createdAt);
     return result.changes > 0;
   }
 
   createDelivery(fields: { policy: string; channel: string; kind: MessageKind; groupKey: string | null; severity: Severity; state: 'collecting' | 'pending'; dueAt: number; now: number }): number {
-    const result = this.db
-      .prepare(`INSERT INTO deliveries(key, policy, channel, kind, group_key, severity, state, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(randomUUID(), fields.policy, fields.channel, fields.kind, fields.groupKey, fields.severity, fields.state, fields.dueAt, fields.now, fields.now);
+    const result = this.#q.createDelivery.run(randomUUID(), fields.policy, fields.channel, fields.kind, fields.groupKey, fields.severity, fields.state, fields.dueAt, fields.now, fields.now);
     return Number(result.lastInsertRowid);
   }
 
+  /** A delivery's severity, null when there is no such delivery. */
+  severity(id: number): Severity | null {
+    return (this.#q.severity.get(id) as { severity: Severity } | undefined)?.severity ?? null;
+  }
+
   setSeverity(id: number, severity: Severity): void {
-    this.db.prepare('UPDATE deliveries SET severity = ? WHERE id = ?').run(severity, id);
+    this.#q.setSeverity.run(severity, id);
   }
 
+  /** A delivery with its match count (`gitrail notifications retry`). */
   get(id: number): DeliveryRow | null {
-    const row = this.db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE id = ?`).get(id) as DeliveryRecord | undefined;
-    return row ? toDelivery(row) : null;
+    const row = this.#q.get.get(id) as (DeliveryRecord & { matches: number }) | undefined;
+    return row ? toRow(row) : null;
   }
 
-  /** A collecting group or summary of a policy on a channel that is still open at `now`. */
-  openDelivery(policy: string, channel: string, kind: 'group' | 'summary', groupKey: string | null, now: number): DeliveryRow | null {
-    const row = this.db
-      .prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE policy = ? AND channel = ? AND kind = ? AND group_key IS ? AND state = 'collecting' AND due_at > ? ORDER BY id DESC LIMIT 1`)
-      .get(policy, channel, kind, groupKey, now) as DeliveryRecord | undefined;
-    return row ? toDelivery(row) : null;
+  /** The id of a collecting group or summary of a policy on a channel that is still open at `now`. */
+  openDelivery(policy: string, channel: string, kind: 'group' | 'summary', groupKey: string | null, now: number): number | null {
+    return (this.#q.openDelivery.get(policy, channel, kind, groupKey, now) as { id: number } | undefined)?.id ?? null;
   }
 
   /** Messages (not summaries) of a policy on a channel created after `since`, and the oldest one's time. */
   messagesSince(policy: string, channel: string, since: number): { count: number; oldest: number | null } {
-    const row = this.db
-      .prepare(`SELECT count(*) AS n, min(created_at) AS oldest FROM deliveries WHERE policy = ? AND channel = ? AND kind != 'summary' AND created_at > ?`)
-      .get(policy, channel, since) as { n: number; oldest: number | null };
+    const row = this.#q.messagesSince.get(policy, channel, since) as { n: number; oldest: number | null };
     return { count: row.n, oldest: row.oldest };
   }
 
   /** Whether a resource was announced (not suppressed) by a policy on a channel after `since`. */
   announcedSince(policy: string, channel: string, path: string, since: number): boolean {
-    return this.db
-      .prepare(`SELECT 1 FROM matches WHERE policy = ? AND channel = ? AND path = ? AND disposition = 'message' AND created_at > ? LIMIT 1`)
-      .get(policy, channel, path, since) !== undefined;
+    return this.#q.announcedSince.get(policy, channel, path, since) !== undefined;
   }
 
   /** Collecting groups and summaries whose window has closed become pending. */
   promoteDue(now: number): number {
-    return Number(this.db.prepare(`UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'collecting' AND due_at <= ?`).run(now, now).changes);
+    return Number(this.#q.promoteDue.run(now, now).changes);
   }
 
   /** The oldest pending delivery of a channel that may be attempted at `now`. */
-  nextDue(channel: string, now: number): DeliveryRow | null {
-    const row = this.db
-      .prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE state = 'pending' AND channel = ? AND due_at <= ? ORDER BY due_at, id LIMIT 1`)
-      .get(channel, now) as DeliveryRecord | undefined;
+  nextDue(channel: string, now: number): Delivery | null {
+    const row = this.#q.nextDue.get(channel, now) as DeliveryRecord | undefined;
     return row ? toDelivery(row) : null;
   }
 
   /** Channels with pending or collecting deliveries. */
   activeChannels(): string[] {
-    return (this.db.prepare(`SELECT DISTINCT channel FROM deliveries WHERE state IN ('pending', 'collecting')`).all() as Array<{ channel: string }>).map((row) => row.channel);
+    return (this.#q.activeChannels.all() as Array<{ channel: string }>).map((row) => row.channel);
   }
 
   /** When the next collecting window closes or pending retry falls due. */
   nextDueAt(): number | null {
-    const row = this.db.prepare(`SELECT min(due_at) AS at FROM deliveries WHERE state IN ('pending', 'collecting')`).get() as { at: number | null };
-    return row.at;
+    return (this.#q.nextDueAt.get() as { at: number | null }).at;
   }
 
   /** Marks the attempt as started (durably, before anything is sent); the attempt number, or null when it is not pending. */
   claim(id: number, now: number): number | null {
-    const row = this.db.prepare(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'pending' RETURNING attempts`).get(now, id) as { attempts: number } | undefined;
+    const row = this.#q.claim.get(now, id) as { attempts: number } | undefined;
     return row ? row.attempts : null;
   }
 
   markSent(id: number, now: number): void {
-    this.db.prepare(`UPDATE deliveries SET state = 'sent', sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?`).run(now, now, id);
+    this.#q.markSent.run(now, now, id);
   }
 
   /** Back to pending until `dueAt`; `refund` gives the attempt back (throttled, or stopped by shutdown). */
   markRetry(id: number, dueAt: number, error: string, now: number, options: { interrupted?: boolean; refund?: boolean } = {}): void {
-    this.db
-      .prepare(`UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, updated_at = ?, resumed = resumed OR ?, attempts = max(0, attempts - ?) WHERE id = ?`)
-      .run(dueAt, error, now, options.interrupted ? 1 : 0, options.refund ? 1 : 0, id);
+    this.#q.markRetry.run(dueAt, error, now, options.interrupted ? 1 : 0, options.refund ? 1 : 0, id);
   }
 
   markDead(id: number, error: string, now: number): void {
-    this.db.prepare(`UPDATE deliveries SET state = 'dead', last_error = ?, updated_at = ? WHERE id = ?`).run(error, now, id);
+    this.#q.markDead.run(error, now, id);
   }
 
   /** Attempts that a crash interrupted: pending again, flagged as possibly delivered. */
@@ -252,8 +207,8 @@ export class OutboxDb {
 
   /** The items of a delivery (at most `limit`), how many it carries, and its actors by count. */
   contents(id: number, limit: number): { items: NotificationItem[]; total: number; actors: Array<{ name: string; count: number }> } {
-    const items = (this.db.prepare('SELECT item FROM matches WHERE delivery_id = ? ORDER BY id LIMIT ?').all(id, limit) as Array<{ item: string }>).map((row) => JSON.parse(row.item) as NotificationItem);
-    const actors = (this.db.prepare('SELECT actor AS name, count(*) AS count FROM matches WHERE delivery_id = ? GROUP BY actor ORDER BY count DESC, actor').all(id) as Array<{ name: string; count: number }>).map((row) => ({ name: row.name, count: row.count }));
+    const items = (this.#q.items.all(id, limit) as Array<{ item: string }>).map((row) => JSON.parse(row.item) as NotificationItem);
+    const actors = (this.#q.actors.all(id) as Array<{ name: string; count: number }>).map((row) => ({ name: row.name, count: row.count }));
     return { items, total: actors.reduce((sum, actor) => sum + actor.count, 0), actors };
   }
 
@@ -265,8 +220,8 @@ export class OutboxDb {
       where.push(`${column} = ?`);
       params.push(value);
     }
-    const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit ?? 100) as unknown as DeliveryRecord[]).map(toDelivery);
+    const sql = `SELECT ${ROW_COLUMNS} FROM deliveries d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filter.limit ?? 100) as unknown as Array<DeliveryRecord & { matches: number }>).map(toRow);
   }
 
   /** Matches recorded but not sent (silenced, repeats), newest first. */
@@ -275,9 +230,14 @@ export class OutboxDb {
     return rows.map((row) => ({ commitSha: row.commit_sha, policy: row.policy, channel: row.channel, disposition: row.disposition, reason: row.reason, createdAt: row.created_at }));
   }
 
-  /** Deliveries per channel and state. */
+  /** Deliveries per channel and state (a scan of every delivery: for metrics scrapes). */
   counts(): Array<{ channel: string; state: DeliveryState; count: number }> {
-    return (this.db.prepare('SELECT channel, state, count(*) AS count FROM deliveries GROUP BY channel, state').all() as Array<{ channel: string; state: DeliveryState; count: number }>).map((row) => ({ ...row }));
+    return (this.#q.counts.all() as Array<{ channel: string; state: DeliveryState; count: number }>).map((row) => ({ ...row }));
+  }
+
+  /** Dead letters per channel (through the state index: for status, on every /readyz and viewer page). */
+  deadCounts(): Map<string, number> {
+    return new Map((this.#q.deadCounts.all() as Array<{ channel: string; count: number }>).map((row) => [row.channel, row.count]));
   }
 
   close(): void {

@@ -67,6 +67,16 @@ test('a flood past the rate limit is summarised into one message, nothing droppe
   assert.ok(deliveries.every((d) => d.state === 'sent'));
 });
 
+test('a backlog longer than one evaluation chunk is recorded oldest first, every commit once', async (t) => {
+  const { rig: r } = await rig(t, 'match: {branch: main}\nchannels: [security]\nnoise: {rateLimit: {max: 1, per: 1h}}\n');
+  const count = 450;
+  for (let i = 0; i < count; i += 1) await r.ledger.apply({ record: change({ path: `${CM}/backlog-${i}.yaml` }) });
+  await r.ledger.flush();
+  await r.notifications.idle();
+  const subjects = (r.notifications.outbox.db.prepare('SELECT item FROM matches ORDER BY id').all() as Array<{ item: string }>).map((row) => (JSON.parse(row.item) as { subject: string }).subject);
+  assert.deepEqual(subjects, Array.from({ length: count }, (_, i) => `update configmaps backlog-${i}`));
+});
+
 test('matches by one actor within the window become one message', async (t) => {
   const { rig: r, env } = await rig(t, 'match: {branch: main}\nchannels: [security]\nnoise: {group: {window: 2m}}\n');
   await r.commit(...[1, 2, 3, 4].map((i) => change({ path: `${CM}/g-${i}.yaml` })), change({ path: `${CM}/g-bob.yaml`, actor: 'bob@example.com' }));
@@ -91,6 +101,12 @@ test('silences and repeats are recorded but not sent', async (t) => {
     ['silenced', `silenced until ${until}: bob migrates`],
     ['repeat', 'announced within the last 10m'],
   ]);
+  const registry = new Registry();
+  r.notifications.metrics(registry);
+  const metrics = await registry.metrics();
+  assert.match(metrics, /gitrail_notifications_suppressed_total\{policy="p",reason="silenced"\} 1\n/);
+  assert.match(metrics, /gitrail_notifications_suppressed_total\{policy="p",reason="repeat"\} 1\n/);
+  assert.match(metrics, /gitrail_policy_matches_total\{policy="p",severity="medium"\} 4\n/);
 });
 
 test('429 Retry-After and a 5xx burst are retried until delivered exactly once', async (t) => {
@@ -135,6 +151,7 @@ test('a delivery that fails every attempt is a visible dead letter and can be re
   assert.match(dead?.lastError ?? '', /HTTP 503/);
   const status = r.notifications.status()[1];
   assert.equal(status?.state, 'failing');
+  assert.match(status?.lastError ?? '', /1 dead letter: see \/notifications/);
   const registry = new Registry();
   r.notifications.metrics(registry);
   const metrics = await registry.metrics();

@@ -15,15 +15,23 @@ export interface EvaluatedMatch {
 }
 
 export interface RecordResult {
+  /** Matches that a message carries (or will). */
   readonly messages: number;
-  readonly suppressed: number;
+  /** One per match recorded but not sent, with why (the suppressed-matches metric's labels). */
+  readonly suppressed: readonly Suppressed[];
+}
+
+export interface Suppressed {
+  readonly policy: string;
+  readonly channel: string;
+  readonly disposition: 'silenced' | 'repeat';
 }
 
 function viewFor(db: OutboxDb, policy: string, channel: string, now: number): NoiseView {
   return {
     announcedSince: (path, since) => db.announcedSince(policy, channel, path, since),
-    openGroup: (actor) => db.openDelivery(policy, channel, 'group', actor, now)?.id ?? null,
-    openSummary: () => db.openDelivery(policy, channel, 'summary', null, now)?.id ?? null,
+    openGroup: (actor) => db.openDelivery(policy, channel, 'group', actor, now),
+    openSummary: () => db.openDelivery(policy, channel, 'summary', null, now),
     messagesSince: (since) => db.messagesSince(policy, channel, since),
   };
 }
@@ -36,20 +44,13 @@ export interface EvaluatedCommit {
 /** Records evaluated commits, oldest first, in one transaction (one fsync for a burst). */
 export function recordCommits(db: OutboxDb, evaluated: readonly EvaluatedCommit[], now: number): RecordResult {
   return db.transaction(() => {
-    let messages = 0;
-    let suppressed = 0;
-    for (const entry of evaluated) {
-      const result = recordOne(db, entry, now);
-      messages += result.messages;
-      suppressed += result.suppressed;
-    }
-    return { messages, suppressed };
+    const result: { messages: number; suppressed: Suppressed[] } = { messages: 0, suppressed: [] };
+    for (const entry of evaluated) recordOne(db, entry, now, result);
+    return result;
   });
 }
 
-function recordOne(db: OutboxDb, { commit, matches }: EvaluatedCommit, now: number): RecordResult {
-  let messages = 0;
-  let suppressed = 0;
+function recordOne(db: OutboxDb, { commit, matches }: EvaluatedCommit, now: number, result: { messages: number; suppressed: Suppressed[] }): void {
   for (const { match, noise, item } of matches) {
     for (const channel of match.channels) {
       if (db.hasMatch(commit.sha, match.policy, channel)) continue;
@@ -58,14 +59,14 @@ function recordOne(db: OutboxDb, { commit, matches }: EvaluatedCommit, now: numb
       const decision = decideNoise(noise, { actorName: item.actor.name, actorEmail: item.actor.email, path }, viewFor(db, match.policy, channel, now), now);
       if (decision.kind === 'suppress') {
         db.insertMatch({ ...base, disposition: decision.disposition, reason: decision.reason, deliveryId: null });
-        suppressed += 1;
+        result.suppressed.push({ policy: match.policy, channel, disposition: decision.disposition });
         continue;
       }
       let deliveryId: number;
       if (decision.kind === 'join') {
         deliveryId = decision.deliveryId;
-        const delivery = db.get(deliveryId);
-        if (delivery && severityRank(match.severity) > severityRank(delivery.severity)) db.setSeverity(deliveryId, match.severity);
+        const severity = db.severity(deliveryId);
+        if (severity !== null && severityRank(match.severity) > severityRank(severity)) db.setSeverity(deliveryId, match.severity);
       } else {
         deliveryId = db.createDelivery({
           policy: match.policy, channel, kind: decision.messageKind, groupKey: decision.groupKey, severity: match.severity,
@@ -73,9 +74,8 @@ function recordOne(db: OutboxDb, { commit, matches }: EvaluatedCommit, now: numb
         });
       }
       db.insertMatch({ ...base, disposition: 'message', reason: null, deliveryId });
-      messages += 1;
+      result.messages += 1;
     }
   }
   db.setCursor(commit.branch, commit.sha);
-  return { messages, suppressed };
 }

@@ -10,7 +10,7 @@ import { GitrailError } from '../../domain/errors.ts';
 import { DeliveryError, type Notifier } from '../notifier.ts';
 import type { Notification } from '../notification.ts';
 import { retryDelay, type BackoffOptions } from './backoff.ts';
-import type { DeliveryRow, OutboxDb } from './outbox-db.ts';
+import type { Delivery, OutboxDb } from './outbox-db.ts';
 
 export interface SenderOptions extends BackoffOptions {
   readonly db: OutboxDb;
@@ -107,7 +107,7 @@ export class Sender {
     this.#timer = setTimeout(() => this.wake(), Math.max(0, next - now));
   }
 
-  #notification(delivery: DeliveryRow, attempt: number): Notification | null {
+  #notification(delivery: Delivery, attempt: number): Notification | null {
     const policy = this.#options.policies.get(delivery.policy);
     const { items, total, actors } = this.#options.db.contents(delivery.id, delivery.kind === 'single' ? 1 : this.#options.summaryItems);
     if (items.length === 0) return null;
@@ -127,7 +127,7 @@ export class Sender {
     };
   }
 
-  #attempt(notifier: Notifier, delivery: DeliveryRow): void {
+  #attempt(notifier: Notifier, delivery: Delivery): void {
     const { db, now, log } = this.#options;
     const attempt = db.claim(delivery.id, now());
     if (attempt === null) return;
@@ -153,7 +153,7 @@ export class Sender {
     this.#busy.set(notifier.id, { controller, done });
   }
 
-  #failed(notifier: Notifier, delivery: DeliveryRow, attempt: number, error: unknown, isShutdown: boolean): void {
+  #failed(notifier: Notifier, delivery: Delivery, attempt: number, error: unknown, isShutdown: boolean): void {
     const { db, now: clock, log, maxAttempts } = this.#options;
     const now = clock();
     const message = error instanceof Error ? error.message : String(error);

@@ -11,14 +11,15 @@ import type { SlackChannelConfig } from './config.ts';
 export function createSlackNotifier(config: SlackChannelConfig, context: NotifierContext): Notifier {
   const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
   const extra = { ...(config.username ? { username: config.username } : {}), ...(config.iconEmoji ? { icon_emoji: config.iconEmoji } : {}) };
-  return {
+  const notifier: Notifier = {
     id: context.id,
     kind: 'slack',
     isIdempotent: false,
     async send(message, signal) {
       const template = templateFor(context, 'slack', message);
-      const body = JSON.stringify(slackPayload(renderMessage(template, message, escapeSlack), extra));
+      const body = JSON.stringify(slackPayload(renderMessage(template, message, escapeSlack, notifier), extra));
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 200 });
     },
   };
+  return notifier;
 }

@@ -9,14 +9,15 @@ import type { TeamsChannelConfig } from './config.ts';
 
 export function createTeamsNotifier(config: TeamsChannelConfig, context: NotifierContext): Notifier {
   const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
-  return {
+  const notifier: Notifier = {
     id: context.id,
     kind: 'teams',
     isIdempotent: false,
     async send(message, signal) {
       const template = templateFor(context, 'teams', message);
-      const body = JSON.stringify(teamsPayload(renderMessage(template, message, (value) => value)));
+      const body = JSON.stringify(teamsPayload(renderMessage(template, message, (value) => value, notifier)));
       await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 202 || status === 200 });
     },
   };
+  return notifier;
 }

@@ -25,15 +25,16 @@ export function createWebhookNotifier(config: WebhookChannelConfig, context: Not
   const where = `notify.channels.${context.id}`;
   const secret = resolveSecret(config.secret, `${where}.secret`, context.env);
   const extra = Object.fromEntries(Object.entries(config.headers).map(([name, ref]) => [name.toLowerCase(), resolveSecret(ref, `${where}.headers.${name}`, context.env)]));
-  return {
+  const notifier: Notifier = {
     id: context.id,
     kind: 'webhook',
     isIdempotent: true,
     async send(message, signal) {
       const template = templateFor(context, 'webhook', message);
-      const body = JSON.stringify(webhookBody(message, renderMessage(template, message, (value) => value)));
+      const body = JSON.stringify(webhookBody(message, renderMessage(template, message, (value) => value, notifier)));
       const headers = { ...extra, 'idempotency-key': message.id, 'x-gitrail-delivery': message.id, 'x-gitrail-event': 'notification', [SIGNATURE_HEADER]: signBody(secret, body) };
       await postToReceiver({ channel: context.id, url: config.url, body, headers, timeoutMs: context.timeoutMs, signal, accept: (status) => status >= 200 && status < 300 });
     },
   };
+  return notifier;
 }
