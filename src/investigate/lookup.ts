@@ -19,7 +19,7 @@ const literalGlob = (path: string): string => path.replace(/[[*?]/g, (char) => `
 
 export function findResource(source: DataSource, words: readonly string[], scope: RefScope): Resource {
   const exists = (path: string): boolean =>
-    path.startsWith('activity/') ? source.queries.history(path, 'activity').length > 0 : source.queries.findPaths(literalGlob(path), 1).length > 0;
+    path.startsWith('activity/') ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null : source.queries.findPaths(literalGlob(path), 1).length > 0;
   const path = resolveRef(parseRef(words, scope), (glob) => source.queries.findPaths(glob), exists);
   return { path, key: path.startsWith('activity/') ? path : keyOfPath(path), branch: path.startsWith('activity/') ? 'activity' : 'main' };
 }
@@ -31,7 +31,7 @@ export interface Version {
   readonly change: CommitRow | null;
 }
 
-function describeChange(commit: CommitRow): string {
+function describeChange(commit: Pick<CommitRow, 'sha' | 'time' | 'author'>): string {
   return `${formatInstant(commit.time)} by ${commit.author.name} (${commit.sha.slice(0, 7)})`;
 }
 
@@ -52,7 +52,9 @@ async function commitOf(source: DataSource, text: string): Promise<string | null
  */
 export async function findVersion(source: DataSource, resource: Resource, at: string | undefined, now: number): Promise<Version> {
   const firstRecorded = (): string => {
-    const first = source.queries.history(resource.path, resource.branch).at(-1);
+    // The oldest change: fileChanges reads the file's changes in one query, oldest first (no
+    // list of commit ids bound, which fails past SQLite's variable limit).
+    const first = source.queries.fileChanges(resource.path, null, resource.branch)[0];
     return first ? `first recorded ${describeChange(first)}` : 'never recorded';
   };
   if (at !== undefined) {
