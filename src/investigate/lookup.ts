@@ -6,7 +6,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { CommitRow } from '../index/queries.ts';
 import type { DataSource } from './data-source.ts';
 import { keyOfPath } from './resource-key.ts';
-import { parseRef, resolveRef, type RefScope } from './resource-ref.ts';
+import { globLiteral, parseRef, resolveRef, type RefScope } from './resource-ref.ts';
 import { endOfSecond, formatInstant, parseInstant } from './time-spec.ts';
 
 export interface Resource {
@@ -15,11 +15,9 @@ export interface Resource {
   readonly branch: Branch;
 }
 
-const literalGlob = (path: string): string => path.replace(/[[*?]/g, (char) => `[${char}]`);
-
 export function findResource(source: DataSource, words: readonly string[], scope: RefScope): Resource {
   const exists = (path: string): boolean =>
-    path.startsWith('activity/') ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null : source.queries.findPaths(literalGlob(path), 1).length > 0;
+    path.startsWith('activity/') ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null : source.queries.findPaths(globLiteral(path), 1).length > 0;
   const path = resolveRef(parseRef(words, scope), (glob) => source.queries.findPaths(glob), exists);
   return { path, key: path.startsWith('activity/') ? path : keyOfPath(path), branch: path.startsWith('activity/') ? 'activity' : 'main' };
 }

@@ -24,8 +24,8 @@ export type FindPaths = (glob: string) => readonly string[];
 
 const ROOTS = ['kubernetes/', 'aws/', 'custom/', 'activity/'];
 
-/** Escapes GLOB metacharacters so a segment matches only itself. */
-function globLiteral(text: string): string {
+/** Escapes SQLite GLOB metacharacters (`*`, `?`, `[`) so a text matches only itself. */
+export function globLiteral(text: string): string {
   return text.replace(/[[*?]/g, (char) => `[${char}]`);
 }
 

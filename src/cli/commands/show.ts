@@ -6,7 +6,7 @@ import type { DataSource } from '../../investigate/data-source.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
 import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
 import { keyOfPath } from '../../investigate/resource-key.ts';
-import type { RefScope } from '../../investigate/resource-ref.ts';
+import { globLiteral, type RefScope } from '../../investigate/resource-ref.ts';
 import { endOfSecond, formatInstant, parseInstant } from '../../investigate/time-spec.ts';
 import { escapeSegment } from '../../normalise/paths.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -35,7 +35,7 @@ function scopeFolders(source: DataSource, scope: RefScope): string[] {
   if (scope.namespace !== undefined) {
     const namespace = escapeSegment(scope.namespace, 'namespace');
     if (scope.cluster !== undefined) return [`kubernetes/${escapeSegment(scope.cluster, 'cluster')}/namespaces/${namespace}/`];
-    const clusters = new Set(source.queries.findPaths(`kubernetes/*/namespaces/${namespace.replace(/[[*?]/g, (char) => `[${char}]`)}/*`, 100_000).map((path) => path.split('/')[1] as string));
+    const clusters = new Set(source.queries.findPaths(`kubernetes/*/namespaces/${globLiteral(namespace)}/*`, 100_000).map((path) => path.split('/')[1] as string));
     return [...clusters].sort().map((cluster) => `kubernetes/${cluster}/namespaces/${namespace}/`);
   }
   if (scope.cluster !== undefined) return [`kubernetes/${escapeSegment(scope.cluster, 'cluster')}/`];
