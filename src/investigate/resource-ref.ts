@@ -4,15 +4,10 @@
 // Pure: candidate paths come from a lookup the caller provides (the index's resource list).
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import { customPath, escapeSegment, fileName } from '../normalise/paths.ts';
-import { keyOfPath, looksLikeKey, parsePath, pathOfKey } from './resource-key.ts';
+import { keyOfPath, looksLikeKey, parsePath, pathOfKey, type RefScope } from './resource-key.ts';
 import { lookupType } from './resource-kinds.ts';
 
-export interface RefScope {
-  readonly namespace?: string | undefined;
-  readonly cluster?: string | undefined;
-  readonly account?: string | undefined;
-  readonly region?: string | undefined;
-}
+export type { RefScope } from './resource-key.ts';
 
 /** A reference, parsed: one exact path, or a pattern to look up among the recorded resources. */
 export type ParsedRef =

@@ -136,6 +136,15 @@ test('filters: author, source, cluster and namespace, account; scopes of two sou
     '2026-03-09T01:45:00Z aws:111122223333:iam/Role/payments-authorize',
     '2026-03-09T01:44:59Z aws:111122223333:eu-west-1:lambda/Function/payments-authorize',
   ]);
+  assert.deepEqual(await keys(['--account', '111122223333', '--region', 'eu-west-1', '--since', '2026-03-09']), [
+    '2026-03-09T02:15:01Z aws:111122223333:eu-west-1:lambda/Function/payments-authorize',
+    '2026-03-09T01:44:59Z aws:111122223333:eu-west-1:lambda/Function/payments-authorize',
+  ]);
+  assert.deepEqual(await keys(['--account', '111122223333', '--region', 'global', '--since', '2026-03-09']), [
+    '2026-03-09T02:05:00Z aws:111122223333:iam/Role/payments-authorize',
+    '2026-03-09T02:01:30Z aws:111122223333:iam/Role/payments-authorize',
+    '2026-03-09T01:45:00Z aws:111122223333:iam/Role/payments-authorize',
+  ]);
   const cloudtrail = await records(['--source', 'cloudtrail', '--region', 'eu-west-1', '--since', '2026-03-09']);
   assert.deepEqual(cloudtrail.map((record) => record['summary']), [['timeout 10→30'], ['created']]);
   const paths = await records(['--path', 'aws/*/global/iam/Role/**', '--path', 'custom/events', '--since', '2026-03-02', '--until', '2026-03-03']);
