@@ -1,7 +1,7 @@
 // `gitrail log <ref>`: one resource's history, one line per change, newest first.
 import { findResource } from '../../investigate/lookup.ts';
 import { COMMON_HELP, parseCount, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
-import { createRenderer, isFormat } from '../../investigate/render-changes.ts';
+import { createRenderer, isFormat, readsFor } from '../../investigate/render-changes.ts';
 import { loadEntries } from '../../investigate/timeline.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../main.ts';
@@ -47,7 +47,7 @@ export const logCommand: Command = async (args, io) => {
       cursor = page.next;
       remaining -= page.commits.length;
       const changes = page.commits.flatMap((commit) => commit.changes.filter((change) => change.path === resource.path).map((change) => ({ commit, ...change })));
-      if (changes.length > 0 && !(await output.write(renderer.page(await loadEntries(source, changes, format === 'diff'))))) break;
+      if (changes.length > 0 && !(await output.write(renderer.page(await loadEntries(source, changes, readsFor(format)))))) break;
     } while (cursor !== null && remaining > 0);
     return 0;
   });
