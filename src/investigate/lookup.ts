@@ -27,6 +27,8 @@ export interface Version {
   readonly commit: string;
   /** The change that made this version, when known from the index (not for `--at <sha>`). */
   readonly change: CommitRow | null;
+  /** The file's text, when finding the version already read it (`--at <sha>`). */
+  readonly text: string | null;
 }
 
 function describeChange(commit: Pick<CommitRow, 'sha' | 'time' | 'author'>): string {
@@ -58,10 +60,9 @@ export async function findVersion(source: DataSource, resource: Resource, at: st
   if (at !== undefined) {
     const commit = await commitOf(source, at);
     if (commit !== null) {
-      if ((await source.reader.readFile(commit, resource.path)) === null) {
-        throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)} (${firstRecorded()})`);
-      }
-      return { commit, change: null };
+      const text = await source.reader.readFile(commit, resource.path);
+      if (text === null) throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)} (${firstRecorded()})`);
+      return { commit, change: null, text };
     }
   }
   const time = at === undefined ? Number.POSITIVE_INFINITY : parseInstant(at, now, '--at');
@@ -72,5 +73,5 @@ export async function findVersion(source: DataSource, resource: Resource, at: st
   if (last.blob === null) {
     throw new NotFoundError(`${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time or commit`);
   }
-  return { commit: change.sha, change };
+  return { commit: change.sha, change, text: null };
 }

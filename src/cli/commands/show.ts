@@ -66,7 +66,7 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
       }
       const resource = findResource(source, positionals, scope);
       const version = await findVersion(source, resource, values.at, now);
-      const text = await source.reader.readFile(version.commit, resource.path);
+      const text = version.text ?? (await source.reader.readFile(version.commit, resource.path));
       if (text === null) throw new NotFoundError(`${resource.key} is missing from commit ${version.commit.slice(0, 7)}`);
       const change = version.change;
       const about = change
