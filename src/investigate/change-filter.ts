@@ -5,7 +5,7 @@
 import picomatch from 'picomatch';
 import type { CommitRow } from '../index/queries.ts';
 import { escapeSegment } from '../normalise/paths.ts';
-import { parsePath } from './resource-key.ts';
+import { parsePath, scopeFolder } from './resource-key.ts';
 
 export interface ChangeFilterOptions {
   readonly paths?: readonly string[];
@@ -75,16 +75,9 @@ function scopeMatcher(options: ChangeFilterOptions): (commit: CommitRow, path: s
 }
 
 function narrowestPrefix(options: ChangeFilterOptions): string {
-  const wantsKubernetes = options.cluster !== undefined || options.namespace !== undefined;
-  const wantsAws = options.account !== undefined || options.region !== undefined;
-  if (wantsKubernetes && !wantsAws) {
-    if (options.cluster === undefined) return 'kubernetes/';
-    const cluster = `kubernetes/${escapeSegment(options.cluster, 'cluster')}/`;
-    return options.namespace === undefined ? cluster : `${cluster}namespaces/${escapeSegment(options.namespace, 'namespace')}/`;
-  }
-  if (wantsAws && !wantsKubernetes) return options.account === undefined ? 'aws/' : `aws/${escapeSegment(options.account, 'account')}/`;
+  if ([options.cluster, options.namespace, options.account, options.region].some((value) => value !== undefined)) return scopeFolder(options);
   const globs = options.paths ?? [];
-  if (!wantsAws && !wantsKubernetes && globs.length === 1) {
+  if (globs.length === 1) {
     const base = picomatch.scan(globs[0] as string).base;
     return GLOB_CHARS.test(globs[0] as string) ? (base === '' ? '' : `${base}/`) : (globs[0] as string);
   }

@@ -15,8 +15,6 @@ export interface DataSource {
   readonly gitdir: string;
   readonly queries: IndexQueries;
   readonly reader: RepositoryReader;
-  /** Each branch's head as the index knows it; reads at "now" use these. */
-  readonly heads: ReadonlyMap<Branch, string>;
   close(): void;
 }
 
@@ -36,7 +34,7 @@ function openDataFolder(dir: string): DataSource {
     throw new NotFoundError(`no gitrail data folder at ${dir} (it needs repo.git and index.db): pass --data DIR, or --repo DIR for a clone`);
   }
   const index = new IndexDb(indexPath, { readOnly: true });
-  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), heads: index.heads(), close: () => index.close() };
+  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), close: () => index.close() };
 }
 
 function cloneGitdir(dir: string): string {
@@ -67,7 +65,7 @@ async function openClone(dir: string): Promise<DataSource> {
     index.close();
     throw error;
   }
-  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), heads: index.heads(), close: () => index.close() };
+  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), close: () => index.close() };
 }
 
 export function openDataSource(options: SourceOptions): Promise<DataSource> {

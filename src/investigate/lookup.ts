@@ -6,7 +6,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { CommitRow } from '../index/queries.ts';
 import type { DataSource } from './data-source.ts';
 import { keyOfPath } from './resource-key.ts';
-import { parseRef, resolveRef, type RefScope } from './resource-ref.ts';
+import { globLiteral, parseRef, resolveRef, type RefScope } from './resource-ref.ts';
 import { endOfSecond, formatInstant, parseInstant } from './time-spec.ts';
 
 export interface Resource {
@@ -15,11 +15,9 @@ export interface Resource {
   readonly branch: Branch;
 }
 
-const literalGlob = (path: string): string => path.replace(/[[*?]/g, (char) => `[${char}]`);
-
 export function findResource(source: DataSource, words: readonly string[], scope: RefScope): Resource {
   const exists = (path: string): boolean =>
-    path.startsWith('activity/') ? source.queries.history(path, 'activity').length > 0 : source.queries.findPaths(literalGlob(path), 1).length > 0;
+    path.startsWith('activity/') ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null : source.queries.findPaths(globLiteral(path), 1).length > 0;
   const path = resolveRef(parseRef(words, scope), (glob) => source.queries.findPaths(glob), exists);
   return { path, key: path.startsWith('activity/') ? path : keyOfPath(path), branch: path.startsWith('activity/') ? 'activity' : 'main' };
 }
@@ -29,9 +27,11 @@ export interface Version {
   readonly commit: string;
   /** The change that made this version, when known from the index (not for `--at <sha>`). */
   readonly change: CommitRow | null;
+  /** The file's text, when finding the version already read it (`--at <sha>`). */
+  readonly text: string | null;
 }
 
-function describeChange(commit: CommitRow): string {
+function describeChange(commit: Pick<CommitRow, 'sha' | 'time' | 'author'>): string {
   return `${formatInstant(commit.time)} by ${commit.author.name} (${commit.sha.slice(0, 7)})`;
 }
 
@@ -52,16 +52,17 @@ async function commitOf(source: DataSource, text: string): Promise<string | null
  */
 export async function findVersion(source: DataSource, resource: Resource, at: string | undefined, now: number): Promise<Version> {
   const firstRecorded = (): string => {
-    const first = source.queries.history(resource.path, resource.branch).at(-1);
+    // The oldest change: fileChanges reads the file's changes in one query, oldest first (no
+    // list of commit ids bound, which fails past SQLite's variable limit).
+    const first = source.queries.fileChanges(resource.path, null, resource.branch)[0];
     return first ? `first recorded ${describeChange(first)}` : 'never recorded';
   };
   if (at !== undefined) {
     const commit = await commitOf(source, at);
     if (commit !== null) {
-      if ((await source.reader.readFile(commit, resource.path)) === null) {
-        throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)} (${firstRecorded()})`);
-      }
-      return { commit, change: null };
+      const text = await source.reader.readFile(commit, resource.path);
+      if (text === null) throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)} (${firstRecorded()})`);
+      return { commit, change: null, text };
     }
   }
   const time = at === undefined ? Number.POSITIVE_INFINITY : parseInstant(at, now, '--at');
@@ -72,5 +73,5 @@ export async function findVersion(source: DataSource, resource: Resource, at: st
   if (last.blob === null) {
     throw new NotFoundError(`${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time or commit`);
   }
-  return { commit: change.sha, change };
+  return { commit: change.sha, change, text: null };
 }

@@ -52,10 +52,32 @@ class StreamOutput implements Output {
 
   async write(text: string): Promise<boolean> {
     if (this.#gone) return false;
-    if (!this.#stream.write(text)) {
-      await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'close'), ...(this.#pager ? [once(this.#pager, 'close')] : [])]);
-    }
-    return !this.#gone;
+    if (!this.#stream.write(text)) await this.#drained();
+    return !this.#gone && !this.#stream.destroyed;
+  }
+
+  /**
+   * Resolves when the reader has taken the buffered text, or has gone (the stream closed or
+   * failed, the pager exited); never rejects (an EPIPE is the reader going, see #onError).
+   * Its listeners go with it, so a long listing does not pile them up.
+   */
+  #drained(): Promise<void> {
+    const stream = this.#stream;
+    const pager = this.#pager;
+    if (stream.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        stream.off('error', done);
+        pager?.off('close', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+      stream.on('error', done);
+      pager?.on('close', done);
+    });
   }
 
   async close(): Promise<void> {

@@ -5,13 +5,18 @@
 import type { Palette } from './colour.ts';
 import { changeRecord, viewChange, type ChangeView } from './change-view.ts';
 import { fitColumns, headerRow, renderTable, type Column, type Row } from './table.ts';
-import type { ChangeEntry } from './timeline.ts';
+import type { ChangeEntry, EntryReads } from './timeline.ts';
 
 export const FORMATS = ['table', 'line', 'patch', 'diff', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(text: string): text is Format {
   return (FORMATS as readonly string[]).includes(text);
+}
+
+/** What a format shows, so only that is read from git: `diff` prints git's patch and nothing else. */
+export function readsFor(format: Format): EntryReads {
+  return { texts: format !== 'diff', patches: format === 'diff' };
 }
 
 export interface PageRenderer {

@@ -2,6 +2,7 @@
 // repository paths. `prod:payments/deployment/web`, `prod:clusterrole/admin`,
 // `aws:111122223333:iam/Role/deploy`, `aws:111122223333:eu-west-1:s3/Bucket/assets`,
 // `custom:events/feature-flags/checkout`. Segments stay percent-escaped as in the path.
+import { escapeSegment } from '../normalise/paths.ts';
 import { typeFromWord, typeWord } from './resource-kinds.ts';
 
 const YAML = /\.yaml$/;
@@ -96,4 +97,31 @@ export function pathOfKey(key: string): string | null {
     return `kubernetes/${cluster}/${scope}/${type.group}/${type.resource}/${name}.yaml`;
   }
   return null;
+}
+
+/** Where to look: a Kubernetes cluster and namespace, an AWS account and region (as typed, unescaped). */
+export interface RefScope {
+  readonly namespace?: string | undefined;
+  readonly cluster?: string | undefined;
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
+}
+
+/**
+ * The narrowest folder holding everything in a scope: `kubernetes/<cluster>/` with
+ * `namespaces/<namespace>/`, `aws/<account>/` with `<region>/`; `kubernetes/` for a namespace
+ * of any cluster, `aws/` for a region of any account, '' for no scope or one of both families.
+ */
+export function scopeFolder(scope: RefScope): string {
+  const kubernetes = scope.cluster !== undefined || scope.namespace !== undefined;
+  const aws = scope.account !== undefined || scope.region !== undefined;
+  if (kubernetes === aws) return '';
+  if (kubernetes) {
+    if (scope.cluster === undefined) return 'kubernetes/';
+    const cluster = `kubernetes/${escapeSegment(scope.cluster, 'cluster')}/`;
+    return scope.namespace === undefined ? cluster : `${cluster}namespaces/${escapeSegment(scope.namespace, 'namespace')}/`;
+  }
+  if (scope.account === undefined) return 'aws/';
+  const account = `aws/${escapeSegment(scope.account, 'account')}/`;
+  return scope.region === undefined ? account : `${account}${escapeSegment(scope.region, 'region')}/`;
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { IndexDb } from '../index/index-db.ts';
+import { IndexQueries } from '../index/queries.ts';
 import { keyOfPath, pathOfKey } from './resource-key.ts';
-import { parseRef, resolveRef } from './resource-ref.ts';
+import { globLiteral, parseRef, resolveRef } from './resource-ref.ts';
 
 const RECORDED = [
   'kubernetes/prod/namespaces/payments/apps/deployments/web.yaml',
@@ -12,22 +14,25 @@ const RECORDED = [
   'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/admins.yaml',
   'kubernetes/prod/cluster/core/namespaces/payments.yaml',
   'kubernetes/prod/namespaces/payments/example.com/widgets/w1.yaml',
+  'kubernetes/prod/namespaces/payments/example.com/widgets/w[1].yaml',
   'aws/111122223333/global/iam/Role/app.yaml',
   'aws/111122223333/eu-west-1/lambda/Function/app.yaml',
   'aws/444455556666/global/iam/Role/app.yaml',
   'aws/111122223333/global/iam/Policy/ops.yaml',
+  'aws/111122223333/global/iam/Policy/a*b.yaml',
+  'aws/111122223333/global/iam/Policy/a-b.yaml',
   'custom/events/feature-flags/checkout.yaml',
 ];
 
-/** What the index's GLOB does: `*` matches any run of characters, `[x]` one literal. */
-function findPaths(glob: string): string[] {
-  const source = glob.replace(/\[(.)\]|\*|[.+^${}()|\\]/g, (match, literal: string | undefined) =>
-    literal !== undefined ? `\\${literal}` : match === '*' ? '.*' : `\\${match}`,
-  );
-  const re = new RegExp(`^${source}$`);
-  return RECORDED.filter((path) => re.test(path));
-}
-const exists = (path: string) => RECORDED.includes(path);
+/** The real index (in memory) holding RECORDED, and its real GLOB query; `exists` as lookup.ts asks it. */
+const index = new IndexDb(':memory:');
+index.record(RECORDED.map((path, i) => ({
+  sha: i.toString(16).padStart(40, '0'), branch: 'main', parent: null, time: i * 1000, authorName: 'a', authorEmail: 'a@example.com',
+  subject: 'create', body: '', trailers: {}, changes: [{ path, op: 'A', blob: null }],
+})), [], new Map());
+const queries = new IndexQueries(index.db);
+const findPaths = (glob: string) => queries.findPaths(glob);
+const exists = (path: string) => queries.findPaths(globLiteral(path), 1).length > 0;
 const resolve = (words: string[], scope = {}) => resolveRef(parseRef(words, scope), findPaths, exists);
 
 test('keys and paths convert both ways for every family', () => {
@@ -97,4 +102,17 @@ test('malformed references are INVALID_INPUT with the accepted forms', () => {
     assert.throws(() => parseRef(words), InvalidInputError, words.join(' '));
   }
   assert.throws(() => parseRef(['web']), /expected TYPE\/NAME or TYPE NAME/);
+});
+
+test('names holding GLOB characters (*, ?, [) match only themselves', () => {
+  assert.equal(resolve(['widget/w[1]']), 'kubernetes/prod/namespaces/payments/example.com/widgets/w[1].yaml');
+  assert.equal(resolve(['widget/w1']), 'kubernetes/prod/namespaces/payments/example.com/widgets/w1.yaml');
+  assert.equal(resolve(['aws', 'iam', 'policy', 'a*b']), 'aws/111122223333/global/iam/Policy/a*b.yaml');
+  assert.equal(resolve(['aws', 'iam', 'policy', 'a-b']), 'aws/111122223333/global/iam/Policy/a-b.yaml');
+  assert.throws(() => resolve(['aws', 'iam', 'policy', 'a?b']), /no recorded resource matches aws iam policy a\?b/);
+  assert.throws(() => resolve(['aws:111122223333:iam/Policy/a?b']), NotFoundError, 'a key is looked up literally too');
+  assert.throws(() => resolve(['aws:111122223333:iam/Policy/a*']), NotFoundError);
+  assert.equal(resolve(['aws:111122223333:iam/Policy/a*b']), 'aws/111122223333/global/iam/Policy/a*b.yaml');
+  assert.deepEqual(findPaths(`aws/*/${globLiteral('global/iam/Policy/a*b.yaml')}`), ['aws/111122223333/global/iam/Policy/a*b.yaml']);
+  assert.deepEqual(findPaths('aws/*/global/iam/Policy/a?b.yaml'), ['aws/111122223333/global/iam/Policy/a*b.yaml', 'aws/111122223333/global/iam/Policy/a-b.yaml'], 'unescaped, ? is any one character');
 });

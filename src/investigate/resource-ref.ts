@@ -4,15 +4,10 @@
 // Pure: candidate paths come from a lookup the caller provides (the index's resource list).
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import { customPath, escapeSegment, fileName } from '../normalise/paths.ts';
-import { keyOfPath, looksLikeKey, parsePath, pathOfKey } from './resource-key.ts';
+import { keyOfPath, looksLikeKey, parsePath, pathOfKey, type RefScope } from './resource-key.ts';
 import { lookupType } from './resource-kinds.ts';
 
-export interface RefScope {
-  readonly namespace?: string | undefined;
-  readonly cluster?: string | undefined;
-  readonly account?: string | undefined;
-  readonly region?: string | undefined;
-}
+export type { RefScope } from './resource-key.ts';
 
 /** A reference, parsed: one exact path, or a pattern to look up among the recorded resources. */
 export type ParsedRef =
@@ -24,8 +19,8 @@ export type FindPaths = (glob: string) => readonly string[];
 
 const ROOTS = ['kubernetes/', 'aws/', 'custom/', 'activity/'];
 
-/** Escapes GLOB metacharacters so a segment matches only itself. */
-function globLiteral(text: string): string {
+/** Escapes SQLite GLOB metacharacters (`*`, `?`, `[`) so a text matches only itself. */
+export function globLiteral(text: string): string {
   return text.replace(/[[*?]/g, (char) => `[${char}]`);
 }
 

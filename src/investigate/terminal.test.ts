@@ -34,7 +34,8 @@ let panes = 0;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gitrail-tty-'));
   data = join(dir, 'data');
-  await buildInvestigateData(data, { corpus: false });
+  // With the corpus: `changes -o diff` is several pages (writes) and far more than a pipe holds.
+  await buildInvestigateData(data);
   socket = join(dir, 'tmux.sock');
   if (!hasTmux) return;
   await run('tmux', ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'idle', '-x', '80', '-y', '10', 'sh']);
@@ -179,7 +180,11 @@ test('GITRAIL_PAGER wins over PAGER; PAGER is used otherwise; --no-pager and an 
 test('a pager that quits early ends the listing quietly, with status 0', { skip: !hasTmux && 'tmux is not installed' }, async () => {
   const marker = join(dir, 'head.txt');
   writeFileSync(marker, '');
-  const pane = await openPane(['changes', '--data', data, '-o', 'diff'], { width: 100, height: 10 }, { GITRAIL_PAGER: `head -n 3 > ${quote(marker)}` });
+  const args = ['changes', '--data', data, '-o', 'diff'];
+  const full = await expected(args, 100);
+  assert.ok((full.match(/^commit /gm) ?? []).length > 200, 'more than one page of 200 changes, so more than one write');
+  assert.ok(full.length > 4 * 65_536, 'far more than a pipe holds, so writes wait for the pager and it quits while they do');
+  const pane = await openPane(args, { width: 100, height: 10 }, { GITRAIL_PAGER: `head -n 3 > ${quote(marker)}` });
   assert.equal(await pane.done, 0);
   assert.equal(readFileSync(marker, 'utf8').split('\n').length, 4);
   assert.doesNotMatch(await pane.screen(), /EPIPE|Error/);

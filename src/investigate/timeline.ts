@@ -1,5 +1,6 @@
-// The investigator's timeline: pages of changes from the index (newest first), each with the
-// file's text before and after, read from git in one batch per page. The index narrows by
+// The investigator's timeline: pages of changes from the index (newest first), each with what
+// the format shows (the file's text before and after, or git's patch) read from git in one
+// batch per page. The index narrows by
 // branch, time, source and folder; the change filter decides the rest.
 import type { Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../index/index-db.ts';
@@ -13,12 +14,25 @@ export interface ChangeEntry {
   readonly commit: CommitRow;
   readonly path: string;
   readonly op: ChangeOp;
-  /** The file's text before the change (null when it did not exist) and after (null when deleted). */
+  /**
+   * The file's text before the change (null when it did not exist) and after (null when
+   * deleted); both null when not read (see EntryReads).
+   */
   readonly before: string | null;
   readonly after: string | null;
   /** git's patch for the change (from `diff --git` on), when it was asked for. */
   readonly patch: string | null;
 }
+
+/** What to read from git for each change: only what the format shows. */
+export interface EntryReads {
+  /** The texts before and after (summaries, JSON patches); never read for activity events. */
+  readonly texts: boolean;
+  /** git's patch (the `diff` format). */
+  readonly patches: boolean;
+}
+
+const TEXTS_ONLY: EntryReads = { texts: true, patches: false };
 
 export interface TimelineQuery {
   /** One branch, or both when undefined (`--activity`). */
@@ -30,20 +44,21 @@ export interface TimelineQuery {
   readonly filter: ChangeFilter;
   /** At most this many changes in all. */
   readonly limit?: number | undefined;
-  /** Also read git's patch of each change (the `diff` format). */
-  readonly withPatches?: boolean | undefined;
+  /** What to read from git for each change (default: the texts). */
+  readonly reads?: EntryReads | undefined;
 }
 
-/** Loads the texts around each (commit, path) change in one `git cat-file --batch`. */
-export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ commit: CommitRow; path: string; op: ChangeOp; blob: string | null }>, withPatches = false): Promise<ChangeEntry[]> {
+/** Loads what `reads` asks for around each (commit, path) change: one git run for each kind. */
+export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ commit: CommitRow; path: string; op: ChangeOp; blob: string | null }>, reads: EntryReads = TEXTS_ONLY): Promise<ChangeEntry[]> {
   const names: string[] = [];
   for (const { commit, path, blob } of changes) {
-    names.push(commit.parent ? `${commit.parent}:${path}` : '', blob ?? '');
+    const texts = reads.texts && commit.branch !== 'activity';
+    names.push(texts && commit.parent ? `${commit.parent}:${path}` : '', texts ? (blob ?? '') : '');
   }
   const wanted = names.map((name, index) => ({ name, index })).filter(({ name }) => name !== '');
   const [texts, patches] = await Promise.all([
     readTexts(source.gitdir, wanted.map(({ name }) => name)),
-    withPatches ? readPatches(source.gitdir, changes.map(({ commit }) => commit.sha)) : Promise.resolve(new Map<string, string>()),
+    reads.patches ? readPatches(source.gitdir, changes.map(({ commit }) => commit.sha)) : Promise.resolve(new Map<string, string>()),
   ]);
   const byIndex = new Map(wanted.map(({ index }, at) => [index, texts[at] ?? null]));
   return changes.map(({ commit, path, op }, i) => ({
@@ -78,6 +93,6 @@ export async function* readTimeline(source: DataSource, query: TimelineQuery, pa
       .filter(({ commit, path }) => query.filter.accepts(commit, path))
       .slice(0, remaining);
     remaining -= kept.length;
-    if (kept.length > 0) yield await loadEntries(source, kept, query.withPatches);
+    if (kept.length > 0) yield await loadEntries(source, kept, query.reads);
   } while (cursor !== null && remaining > 0);
 }

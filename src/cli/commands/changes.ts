@@ -2,7 +2,7 @@
 import { InvalidInputError } from '../../domain/errors.ts';
 import { createChangeFilter } from '../../investigate/change-filter.ts';
 import { COMMON_HELP, parseCount, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
-import { createRenderer, isFormat } from '../../investigate/render-changes.ts';
+import { createRenderer, isFormat, readsFor } from '../../investigate/render-changes.ts';
 import { endOfSecond, formatInstant, parseInstant, requireDuration, startOfSecond } from '../../investigate/time-spec.ts';
 import { readTimeline } from '../../investigate/timeline.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -76,7 +76,7 @@ export function createChangesCommand(deps: { readonly now: () => number }): Comm
     const limit = parseCount(values.limit, '--limit');
     return withSession(io, values, async (source, output) => {
       const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: true });
-      const pages = readTimeline(source, { branch: values.activity ? undefined : 'main', ...span, source: values.source, filter, limit, withPatches: format === 'diff' });
+      const pages = readTimeline(source, { branch: values.activity ? undefined : 'main', ...span, source: values.source, filter, limit, reads: readsFor(format) });
       let shown = 0;
       for await (const entries of pages) {
         shown += entries.length;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { captureIo } from '../../../test/helpers/capture-io.ts';
 import { git } from '../../../test/helpers/git.ts';
 import { assertGolden } from '../../../test/helpers/golden.ts';
 import { buildInvestigateData } from '../../../test/helpers/investigate-data.ts';
+import { tempDir } from '../../../test/helpers/tmp.ts';
+import { IndexDb, type IndexedCommit } from '../../index/index-db.ts';
 import { runCli } from '../main.ts';
 
 const GOLDEN = join(import.meta.dirname, '__golden__');
@@ -68,4 +71,35 @@ test('log of an unknown or ambiguous resource exits 1', async () => {
   const malformed = await run(['web']);
   assert.equal(malformed.code, 1);
   assert.match(malformed.stderr, /cannot read resource reference 'web': expected TYPE\/NAME/);
+});
+
+test('log and show of a resource changed 33,000 times: more than SQLite binds in one query', async (t) => {
+  // A data folder written directly: the index holds the history, git the one text it points to.
+  const many = tempDir(t);
+  const gitdir = join(many, 'repo.git');
+  execFileSync('git', ['init', '--quiet', '--bare', gitdir]);
+  const blob = execFileSync('git', ['--git-dir', gitdir, 'hash-object', '-w', '--stdin'], { input: 'spec:\n  replicas: 1\n', encoding: 'utf8' }).trim();
+  const path = 'kubernetes/prod/namespaces/payments/apps/deployments/busy.yaml';
+  const sha = (n: number) => n.toString(16).padStart(7, '0').padEnd(40, 'f');
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const commits: IndexedCommit[] = Array.from({ length: 33_000 }, (_, i) => ({
+    sha: sha(i + 1), branch: 'main', parent: i === 0 ? null : sha(i), time: start + i * 1000,
+    authorName: 'ci-bot', authorEmail: 'ci-bot@example.com', subject: `patch deployments busy ${i + 1}`, body: '',
+    trailers: { Source: 'kubernetes-audit' }, changes: [{ path, op: i === 0 ? 'A' : 'M', blob }],
+  }));
+  const index = new IndexDb(join(many, 'index.db'));
+  index.record(commits, [], new Map([['main', sha(33_000)]]));
+  index.close();
+  const cli = async (args: string[]) => {
+    const captured = captureIo();
+    const code = await runCli([...args, '--data', many], captured.io);
+    return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+  };
+
+  const log = await cli(['log', 'prod:payments/deployment/busy', '--limit', '450']);
+  assert.equal(log.code, 0, log.stderr);
+  const shown = log.stdout.trim().split('\n').map((line) => line.slice(0, 7));
+  assert.deepEqual(shown, Array.from({ length: 450 }, (_, i) => sha(33_000 - i).slice(0, 7)), 'the newest 450, newest first, over three pages');
+  const before = await cli(['show', 'prod:payments/deployment/busy', '--at', '2025-12-31T00:00:00Z']);
+  assert.deepEqual([before.code, before.stderr], [1, `gitrail show: prod:payments/deployment/busy did not exist at 2025-12-31T00:00:00Z: first recorded 2026-01-01T00:00:00Z by ci-bot (${sha(1).slice(0, 7)})\n`]);
 });

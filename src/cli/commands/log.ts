@@ -1,7 +1,7 @@
 // `gitrail log <ref>`: one resource's history, one line per change, newest first.
 import { findResource } from '../../investigate/lookup.ts';
 import { COMMON_HELP, parseCount, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
-import { createRenderer, isFormat } from '../../investigate/render-changes.ts';
+import { createRenderer, isFormat, readsFor } from '../../investigate/render-changes.ts';
 import { loadEntries } from '../../investigate/timeline.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../main.ts';
@@ -38,12 +38,17 @@ export const logCommand: Command = async (args, io) => {
   const limit = parseCount(values.limit, '--limit') ?? Number.POSITIVE_INFINITY;
   return withSession(io, values, async (source, output) => {
     const resource = findResource(source, positionals, scope);
-    const history = source.queries.history(resource.path, resource.branch).slice(0, limit);
     const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: false });
-    for (let at = 0; at < history.length; at += PAGE) {
-      const changes = history.slice(at, at + PAGE).flatMap((commit) => commit.changes.filter((change) => change.path === resource.path).map((change) => ({ commit, ...change })));
-      if (!(await output.write(renderer.page(await loadEntries(source, changes, format === 'diff'))))) break;
-    }
+    // A page of the file's commits at a time: a resource may have changed tens of thousands of times.
+    let cursor: string | null = null;
+    let remaining = limit;
+    do {
+      const page = source.queries.listCommits({ branch: resource.branch, path: resource.path, limit: Math.min(PAGE, remaining), cursor });
+      cursor = page.next;
+      remaining -= page.commits.length;
+      const changes = page.commits.flatMap((commit) => commit.changes.filter((change) => change.path === resource.path).map((change) => ({ commit, ...change })));
+      if (changes.length > 0 && !(await output.write(renderer.page(await loadEntries(source, changes, readsFor(format)))))) break;
+    } while (cursor !== null && remaining > 0);
     return 0;
   });
 };

@@ -86,19 +86,26 @@ test('show --at agrees with git show of the version git log names for that insta
 
 test('show --at a commit is git show <commit>:<path>, also at commits that did not touch the file', async () => {
   const path = 'kubernetes/prod/namespaces/payments/apps/deployments/api.yaml';
-  const commits = git(gitdir, 'log', '--format=%H', 'main', '--since=1970-01-01').trim().split('\n').slice(0, 12);
+  // The newest commits, and the oldest ones: from before the file was created.
+  const all = git(gitdir, 'log', '--format=%H', 'main', '--since=1970-01-01').trim().split('\n');
+  const commits = [...all.slice(0, 12), ...all.slice(-3)];
+  const [createdIn, createdAt, creator] = git(gitdir, 'log', '--format=%H%x00%aI%x00%an', '--diff-filter=A', 'main', '--', path).trim().split('\0') as [string, string, string];
+  const missing: string[] = [];
   for (const sha of commits) {
     const exists = git(gitdir, 'ls-tree', '--name-only', sha, '--', path).trim() !== '';
     const { code, stdout, stderr } = await run(['deploy/api', '--cluster', 'prod', '--at', sha.slice(0, 8)]);
     if (!exists) {
       assert.equal(code, 1);
-      assert.match(stderr, new RegExp(`did not exist at commit ${sha.slice(0, 7)}`));
+      const first = `${createdAt.replace('+00:00', 'Z')} by ${creator} (${createdIn.slice(0, 7)})`;
+      assert.equal(stderr, `gitrail show: prod:payments/deployment/api did not exist at commit ${sha.slice(0, 7)} (first recorded ${first})\n`);
+      missing.push(sha);
       continue;
     }
     assert.equal(code, 0, stderr);
     assert.equal(stdout.split('\n')[1], `# at commit ${sha.slice(0, 7)}`);
     assert.equal(body(stdout), git(gitdir, 'show', `${sha}:${path}`));
   }
+  assert.deepEqual(missing, all.slice(-3), 'the oldest commits are from before the file existed; the newest all hold it');
 });
 
 test('show now: the header names the resource and its last change (golden)', async () => {

@@ -5,10 +5,10 @@ import { readTexts } from '../../ledger/cat-file.ts';
 import type { DataSource } from '../../investigate/data-source.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
 import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
-import { keyOfPath } from '../../investigate/resource-key.ts';
-import type { RefScope } from '../../investigate/resource-ref.ts';
+import { keyOfPath, scopeFolder } from '../../investigate/resource-key.ts';
+import { globLiteral, type RefScope } from '../../investigate/resource-ref.ts';
 import { endOfSecond, formatInstant, parseInstant } from '../../investigate/time-spec.ts';
-import { escapeSegment } from '../../normalise/paths.ts';
+import { escapeSegment, unescapeSegment } from '../../normalise/paths.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
@@ -32,17 +32,14 @@ const OPTIONS = {
 
 /** The folders a scope covers; a namespace without a cluster is looked for in every cluster. */
 function scopeFolders(source: DataSource, scope: RefScope): string[] {
-  if (scope.namespace !== undefined) {
-    const namespace = escapeSegment(scope.namespace, 'namespace');
-    if (scope.cluster !== undefined) return [`kubernetes/${escapeSegment(scope.cluster, 'cluster')}/namespaces/${namespace}/`];
-    const clusters = new Set(source.queries.findPaths(`kubernetes/*/namespaces/${namespace.replace(/[[*?]/g, (char) => `[${char}]`)}/*`, 100_000).map((path) => path.split('/')[1] as string));
-    return [...clusters].sort().map((cluster) => `kubernetes/${cluster}/namespaces/${namespace}/`);
+  const { namespace, cluster, account, region } = scope;
+  if (namespace !== undefined && cluster === undefined) {
+    const pattern = `kubernetes/*/namespaces/${globLiteral(escapeSegment(namespace, 'namespace'))}/*`;
+    const clusters = new Set(source.queries.findPaths(pattern, 100_000).map((path) => path.split('/')[1] as string));
+    return [...clusters].sort().map((escaped) => scopeFolder({ cluster: unescapeSegment(escaped), namespace }));
   }
-  if (scope.cluster !== undefined) return [`kubernetes/${escapeSegment(scope.cluster, 'cluster')}/`];
-  if (scope.account !== undefined) {
-    const account = `aws/${escapeSegment(scope.account, 'account')}/`;
-    return [scope.region === undefined ? account : `${account}${escapeSegment(scope.region, 'region')}/`];
-  }
+  if (namespace !== undefined || cluster !== undefined) return [scopeFolder({ cluster, namespace })];
+  if (account !== undefined) return [scopeFolder({ account, region })];
   throw new UsageError('name a resource, or a namespace (-n), cluster (--cluster) or account (--account) to show');
 }
 
@@ -69,7 +66,7 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
       }
       const resource = findResource(source, positionals, scope);
       const version = await findVersion(source, resource, values.at, now);
-      const text = await source.reader.readFile(version.commit, resource.path);
+      const text = version.text ?? (await source.reader.readFile(version.commit, resource.path));
       if (text === null) throw new NotFoundError(`${resource.key} is missing from commit ${version.commit.slice(0, 7)}`);
       const change = version.change;
       const about = change
