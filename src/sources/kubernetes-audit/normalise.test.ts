@@ -54,7 +54,14 @@ test('malformed events are rejected with the reason', () => {
   assert.match(JSON.stringify(normaliseAuditEvent({ ...load('deployment-create'), apiVersion: 'audit.k8s.io/v9' }, options)), /apiVersion/);
 });
 
-test('audit timestamps: RFC 3339 micro-time and the shipper form without T', () => {
+test('audit timestamps: RFC 3339 micro-time and the shipper form without T', (t) => {
+  // Read far from UTC: under TZ=UTC a local-time parse would pass too.
+  const zone = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+  t.after(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
   assert.equal(parseAuditTime('2024-06-01T12:00:00.123456Z'), Date.parse('2024-06-01T12:00:00.123Z'));
   assert.equal(parseAuditTime('2024-11-13 18:34:10.595141000'), Date.parse('2024-11-13T18:34:10.595Z'));
   assert.equal(parseAuditTime('soon'), undefined);
