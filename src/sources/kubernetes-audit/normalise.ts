@@ -4,6 +4,7 @@
 // exec/attach/portforward go to `activity`; events without an object become attribution facts.
 import type { AttributionFact, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { isObject, nonEmptyString as str } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { activityPath, kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
@@ -42,17 +43,10 @@ type AuditEvent = Record<string, unknown> & {
   objectRef?: ObjectRef;
 };
 
-/** RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
-export function parseAuditTime(raw: string): number | undefined {
-  const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(raw.trim());
-  const text = spaced ? `${spaced[1]}T${spaced[2]}${(spaced[3] ?? '').slice(0, 4)}Z` : raw;
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? undefined : time;
-}
-
+/** The event's time: RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
 function eventTime(event: Record<string, unknown>): number | undefined {
   const raw = str(event['stageTimestamp']) ?? str(event['timestamp']) ?? str(event['requestReceivedTimestamp']);
-  return raw === undefined ? undefined : parseAuditTime(raw);
+  return raw === undefined ? undefined : parseUtcTimestamp(raw);
 }
 
 function statusCode(event: Record<string, unknown>): number | undefined {
@@ -125,7 +119,7 @@ function activityRecord(event: AuditEvent, time: number, reason: string, options
     eventId: event.auditID,
     branch: 'activity',
     // Filed by when the request arrived, which every stage of it shares.
-    path: activityPath('kubernetes', parseAuditTime(str(event['requestReceivedTimestamp']) ?? '') ?? time, event.auditID),
+    path: activityPath('kubernetes', parseUtcTimestamp(str(event['requestReceivedTimestamp']) ?? '') ?? time, event.auditID),
     update: { kind: 'put', doc },
     author: kubernetesActor(event['user'] as never),
     time,
