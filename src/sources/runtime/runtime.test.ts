@@ -1,6 +1,7 @@
 // The small runtime pieces live sources share: durations, backoff, the token bucket, health.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Backoff, sleep } from './backoff.ts';
 import { Duration } from '../../config/duration.ts';
 import { parseDuration } from '../../domain/duration.ts';
@@ -40,6 +41,11 @@ test('the token bucket spaces takes by the rate, in order', async () => {
   const third = bucket.take(signal).then(() => order.push(3));
   now = 500;
   await second;
+  // Half a token later, and after the bucket's own wait, the third still waits: a bucket refilling
+  // too fast would have served it.
+  now = 750;
+  await delay(600);
+  assert.deepEqual(order, [2]);
   now = 1000;
   await third;
   assert.deepEqual(order, [2, 3]);
