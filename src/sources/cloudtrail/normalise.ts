@@ -9,7 +9,7 @@ import { activityPath, awsPath } from '../../normalise/paths.ts';
 import { DEFAULT_SENSITIVE_KEYS, redactKeys, type Redact } from '../../normalise/redact.ts';
 import { classifyRecord, type ActivityReason } from './classify.ts';
 import { readRecord, str, type CloudTrailRecord } from './record.ts';
-import { describeResources, resolveResources, type ResolvedResource } from './resource.ts';
+import { describeResources, resolveResources, type Resolution, type ResolvedResource } from './resource.ts';
 
 export const SOURCE = 'cloudtrail';
 
@@ -69,9 +69,9 @@ function outcomeOf(record: CloudTrailRecord): string | undefined {
   return isObject(response) ? str(response[record.eventName]) : undefined;
 }
 
-function activityChange(record: CloudTrailRecord, reason: ActivityReason, options: CloudTrailNormaliseOptions): ChangeRecord {
+/** `resolution`: the record's resources when the caller resolved them already. */
+function activityChange(record: CloudTrailRecord, reason: ActivityReason, options: CloudTrailNormaliseOptions, resolution: Resolution = resolveResources(record)): ChangeRecord {
   const identity = awsActor(record.userIdentity, record.account);
-  const resolution = resolveResources(record);
   const what = resolution.ok ? ` ${describeResources(resolution.resources)}` : '';
   const outcome = outcomeOf(record);
   return {
@@ -95,7 +95,7 @@ function stateChanges(record: CloudTrailRecord, options: CloudTrailNormaliseOpti
   const resolution = resolveResources(record);
   if (!resolution.ok) {
     // What the root user does matters even when no resource file can hold it.
-    if (record.userIdentity['type'] === 'Root') return { kind: 'changes', changes: [activityChange(record, 'root', options)] };
+    if (record.userIdentity['type'] === 'Root') return { kind: 'changes', changes: [activityChange(record, 'root', options, resolution)] };
     return { kind: 'ignored', reason: resolution.reason };
   }
   const account = record.account;
