@@ -91,22 +91,11 @@ export class CloudTrailPollSource implements Source {
     });
     this.#bucket = new TokenBucket(this.#config.requestsPerSecond);
     try {
-      this.#until = this.#readCheckpoint(ctx)?.until;
       await runScheduled(this.#config.schedule, () => this.poll(), { name: `${this.id} poll`, log: ctx.log, signal: ctx.signal });
       await this.#polling;
     } finally {
       this.#client.destroy();
       this.#health.stop();
-    }
-  }
-
-  #readCheckpoint(ctx: SourceContext): Checkpoint | null {
-    try {
-      return loadCheckpoint(checkpointPath(ctx.stateDir, this.#target.region));
-    } catch (error) {
-      // Every poll fails the same way (and says so) until the operator fixes or removes the file.
-      this.#health.fail('poll', error);
-      return null;
     }
   }
 
@@ -128,7 +117,9 @@ export class CloudTrailPollSource implements Source {
 
   async #pollOnce(ctx: SourceContext): Promise<void> {
     const path = checkpointPath(ctx.stateDir, this.#target.region);
+    // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
     let checkpoint = loadCheckpoint(path);
+    this.#until = checkpoint?.until;
     const now = ctx.now();
     const floor = now - LOOKUP_RETENTION_MS + RETENTION_MARGIN_MS;
     const start = Math.max(floor, checkpoint ? checkpoint.until - this.#config.overlap : now - this.#config.maxAge);
