@@ -13,6 +13,7 @@ import { parseCloudTrailText } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 import { runScheduled } from '../runtime/schedule.ts';
+import { pruneSeen } from '../runtime/seen.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import type { CloudTrailS3Config } from './config.ts';
 import { deliveryTime, regionFolder, startAfterFor, type Trail } from './layout.ts';
@@ -176,11 +177,7 @@ export class CloudTrailS3Source implements Source {
     }
     await ctx.committed();
     const newest = Math.max(previous?.newest ?? 0, ...batch.map((file) => file.delivered));
-    const keepFrom = newest - this.#config.overlap;
-    const seen: Record<string, number> = {};
-    for (const [key, delivered] of [...Object.entries(previous?.seen ?? {}), ...batch.map((file) => [file.key, file.delivered] as const)]) {
-      if (delivered >= keepFrom) seen[key] = delivered;
-    }
+    const seen = pruneSeen(previous?.seen, batch.map((file) => [file.key, file.delivered] as const), newest - this.#config.overlap);
     const next: Checkpoint = { version: 1, newest, seen };
     saveJsonState(path, next);
     this.#newest = newest;
