@@ -8,6 +8,7 @@ import type { Redact } from '../../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
 import { extractCloudTrailRecords } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
+import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { runScheduled } from '../runtime/schedule.ts';
 import { TokenBucket } from '../runtime/token-bucket.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
@@ -50,11 +51,10 @@ export class CloudTrailPollSource implements Source {
   readonly #health: HealthBoard;
   readonly #keep: (event: Event) => EventVerdict;
   #now: () => number = Date.now;
-  #ctx: SourceContext | undefined;
   #client: CloudTrailClient | undefined;
   #bucket: TokenBucket | undefined;
   #until: number | undefined;
-  #polling: Promise<void> | undefined;
+  #polls: JoinedRun | undefined;
 
   constructor(config: CloudTrailPollConfig, target: PollTarget, deps: CloudTrailPollDeps) {
     this.id = `cloudtrail/${config.account}/${target.region}${target.globalOnly ? '/global' : ''}`;
@@ -78,7 +78,6 @@ export class CloudTrailPollSource implements Source {
   }
 
   async run(ctx: SourceContext): Promise<void> {
-    this.#ctx = ctx;
     this.#now = () => ctx.now();
     this.#health.begin('poll');
     this.#client = new CloudTrailClient({
@@ -90,9 +89,17 @@ export class CloudTrailPollSource implements Source {
       ...this.#deps.clientConfig,
     });
     this.#bucket = new TokenBucket(this.#config.requestsPerSecond);
+    const polls = joinedRun(() => this.#pollOnce(ctx), {
+      signal: ctx.signal,
+      failed: (error) => {
+        this.#health.fail('poll', error);
+        ctx.log.error({ err: error, region: this.#target.region }, 'CloudTrail poll failed; the next scheduled poll retries');
+      },
+    });
+    this.#polls = polls;
     try {
       await runScheduled(this.#config.schedule, () => this.poll(), { name: `${this.id} poll`, log: ctx.log, signal: ctx.signal });
-      await this.#polling;
+      await polls.idle();
     } finally {
       this.#client.destroy();
       this.#health.stop();
@@ -101,18 +108,7 @@ export class CloudTrailPollSource implements Source {
 
   /** One complete poll (the schedule calls this); a poll already running is joined, not repeated. */
   poll(): Promise<void> {
-    const ctx = this.#ctx;
-    if (!ctx || ctx.signal.aborted) return Promise.resolve();
-    this.#polling ??= this.#pollOnce(ctx)
-      .catch((error: unknown) => {
-        if (ctx.signal.aborted) return;
-        this.#health.fail('poll', error);
-        ctx.log.error({ err: error, region: this.#target.region }, 'CloudTrail poll failed; the next scheduled poll retries');
-      })
-      .finally(() => {
-        this.#polling = undefined;
-      });
-    return this.#polling;
+    return this.#polls?.() ?? Promise.resolve();
   }
 
   async #pollOnce(ctx: SourceContext): Promise<void> {

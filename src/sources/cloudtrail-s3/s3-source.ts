@@ -11,6 +11,7 @@ import type { Redact } from '../../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
 import { parseCloudTrailText } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
+import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 import { runScheduled } from '../runtime/schedule.ts';
 import { pruneSeen } from '../runtime/seen.ts';
@@ -51,10 +52,9 @@ export class CloudTrailS3Source implements Source {
   readonly #deps: CloudTrailS3Deps;
   readonly #health: HealthBoard;
   #now: () => number = Date.now;
-  #ctx: SourceContext | undefined;
   #client: S3Client | undefined;
   #newest: number | undefined;
-  #reading: Promise<void> | undefined;
+  #reads: JoinedRun | undefined;
 
   constructor(config: CloudTrailS3Config, target: { account: string; region: string }, deps: CloudTrailS3Deps) {
     this.id = `cloudtrail-s3/${config.bucket}/${target.account}/${target.region}`;
@@ -77,7 +77,6 @@ export class CloudTrailS3Source implements Source {
   }
 
   async run(ctx: SourceContext): Promise<void> {
-    this.#ctx = ctx;
     this.#now = () => ctx.now();
     this.#health.begin('read');
     this.#client = new S3Client({
@@ -89,9 +88,17 @@ export class CloudTrailS3Source implements Source {
       ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),
       ...this.#deps.clientConfig,
     });
+    const reads = joinedRun(() => this.#readOnce(ctx), {
+      signal: ctx.signal,
+      failed: (error) => {
+        this.#health.fail('read', error);
+        ctx.log.error({ err: error, bucket: this.#config.bucket }, 'reading CloudTrail log files failed; the next scheduled read retries');
+      },
+    });
+    this.#reads = reads;
     try {
       await runScheduled(this.#config.schedule, () => this.read(), { name: `${this.id} read`, log: ctx.log, signal: ctx.signal });
-      await this.#reading;
+      await reads.idle();
     } finally {
       this.#client.destroy();
       this.#health.stop();
@@ -100,18 +107,7 @@ export class CloudTrailS3Source implements Source {
 
   /** Reads every file delivered since the checkpoint (the schedule calls this); a read in progress is joined. */
   read(): Promise<void> {
-    const ctx = this.#ctx;
-    if (!ctx || ctx.signal.aborted) return Promise.resolve();
-    this.#reading ??= this.#readOnce(ctx)
-      .catch((error: unknown) => {
-        if (ctx.signal.aborted) return;
-        this.#health.fail('read', error);
-        ctx.log.error({ err: error, bucket: this.#config.bucket }, 'reading CloudTrail log files failed; the next scheduled read retries');
-      })
-      .finally(() => {
-        this.#reading = undefined;
-      });
-    return this.#reading;
+    return this.#reads?.() ?? Promise.resolve();
   }
 
   async #readOnce(ctx: SourceContext): Promise<void> {
