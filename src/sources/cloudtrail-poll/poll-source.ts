@@ -5,7 +5,7 @@
 import { CloudTrailClient, type CloudTrailClientConfig, type Event } from '@aws-sdk/client-cloudtrail';
 import type { ChangeRecord } from '../../domain/change.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
+import { normaliseExtracted, type CloudTrailNormaliseOptions } from '../cloudtrail/normalise.ts';
 import { extractCloudTrailRecords } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
 import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
@@ -50,6 +50,7 @@ export class CloudTrailPollSource implements Source {
   readonly #deps: CloudTrailPollDeps;
   readonly #health: HealthBoard;
   readonly #keep: (event: Event) => EventVerdict;
+  readonly #normalise: CloudTrailNormaliseOptions;
   #now: () => number = Date.now;
   #client: CloudTrailClient | undefined;
   #bucket: TokenBucket | undefined;
@@ -63,6 +64,7 @@ export class CloudTrailPollSource implements Source {
     this.#deps = deps;
     this.#health = new HealthBoard(this.id, () => this.#now());
     this.#keep = eventFilter(config, target.globalOnly);
+    this.#normalise = { redact: deps.redact, ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}) };
   }
 
   status(): SourceStatus {
@@ -167,7 +169,7 @@ export class CloudTrailPollSource implements Source {
         continue;
       }
       for (const extracted of extractCloudTrailRecords(event)) {
-        const result = 'error' in extracted ? { kind: 'rejected' as const, reason: extracted.error } : normaliseCloudTrailRecord(extracted.record, { redact: this.#deps.redact, ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}) });
+        const result = normaliseExtracted(extracted, this.#normalise);
         if (result.kind === 'changes') changes.push(...result.changes);
         else if (result.kind === 'ignored') ignored += 1;
         else {

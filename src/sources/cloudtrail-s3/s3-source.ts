@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ChangeRecord } from '../../domain/change.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
+import { normaliseExtracted, type CloudTrailNormaliseOptions } from '../cloudtrail/normalise.ts';
 import { parseCloudTrailText } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
 import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
@@ -51,6 +51,7 @@ export class CloudTrailS3Source implements Source {
   readonly #trail: Trail;
   readonly #deps: CloudTrailS3Deps;
   readonly #health: HealthBoard;
+  readonly #normalise: CloudTrailNormaliseOptions;
   #now: () => number = Date.now;
   #client: S3Client | undefined;
   #newest: number | undefined;
@@ -62,6 +63,7 @@ export class CloudTrailS3Source implements Source {
     this.#trail = { prefix: config.prefix, organizationId: config.organizationId, ...target };
     this.#deps = deps;
     this.#health = new HealthBoard(this.id, () => this.#now());
+    this.#normalise = { redact: deps.redact, ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}) };
   }
 
   status(): SourceStatus {
@@ -155,7 +157,7 @@ export class CloudTrailS3Source implements Source {
       const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
       const text = Buffer.from(isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
       for (const extracted of parseCloudTrailText(text)) {
-        const result = 'error' in extracted ? { kind: 'rejected' as const, reason: extracted.error } : normaliseCloudTrailRecord(extracted.record, { redact: this.#deps.redact, ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}) });
+        const result = normaliseExtracted(extracted, this.#normalise);
         if (result.kind === 'changes') changes.push(...result.changes);
         else if (result.kind === 'ignored') ignored += 1;
         else {

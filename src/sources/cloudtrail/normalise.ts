@@ -8,6 +8,7 @@ import { awsActor, type AwsIdentity } from '../../normalise/identity.ts';
 import { activityPath, awsPath } from '../../normalise/paths.ts';
 import { DEFAULT_SENSITIVE_KEYS, redactKeys, type Redact } from '../../normalise/redact.ts';
 import { classifyRecord, type ActivityReason } from './classify.ts';
+import type { ExtractedRecord } from './parse.ts';
 import { readRecord, str, type CloudTrailRecord } from './record.ts';
 import { describeResources, resolveResources, type Resolution, type ResolvedResource } from './resource.ts';
 
@@ -147,4 +148,9 @@ export function normaliseCloudTrailRecord(input: unknown, options: CloudTrailNor
     case 'state':
       return stateChanges(record, options);
   }
+}
+
+/** An entry parse.ts extracted: its record normalised, or its error as the rejection. */
+export function normaliseExtracted(entry: ExtractedRecord, options: CloudTrailNormaliseOptions): NormaliseResult {
+  return 'error' in entry ? { kind: 'rejected', reason: entry.error } : normaliseCloudTrailRecord(entry.record, options);
 }
