@@ -9,6 +9,7 @@ import { kubernetesActor } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { activityPath, kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
 import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
+import { groupResourceOf, isClusterScopedRef, isCoreSecret, type GroupResource } from '../kubernetes-objects/resource-names.ts';
 
 export const SOURCE = 'kubernetes-audit';
 const AUDIT_VERSIONS = new Set(['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1']);
@@ -62,8 +63,9 @@ function stateObject(value: unknown): Doc | undefined {
   return isObject(value['metadata']) ? value : undefined;
 }
 
-function groupResource(ref: ObjectRef): string {
-  return `${ref.apiGroup ? ref.apiGroup : 'core'}/${ref.resource}`;
+/** The ref's group and resource, in the shape resource-names.ts asks them. */
+function named(ref: ObjectRef): GroupResource {
+  return { group: ref.apiGroup, resource: ref.resource };
 }
 
 function trailersFor(event: AuditEvent, cluster: string, extra: Trailers): Trailers {
@@ -107,6 +109,7 @@ function cleanCarriedObject(value: unknown, isSecret: boolean, options: Kubernet
 
 function activityRecord(event: AuditEvent, time: number, reason: string, options: KubernetesNormaliseOptions): ChangeRecord {
   const ref = event.objectRef ?? {};
+  // Any group's `secrets` (not only core/v1): over-redacting an activity record is safe.
   const isSecret = ref.resource === 'secrets';
   const doc: Doc = { ...event };
   for (const key of ['requestObject', 'responseObject'] as const) {
@@ -157,7 +160,7 @@ export function normaliseAuditEvent(input: unknown, options: KubernetesNormalise
   if (!MUTATING.has(event.verb)) {
     if (code === 401 || code === 403) return one(activityRecord(event, time, 'denied', options));
     const user = isObject(event['user']) ? str(event['user']['username']) ?? '' : '';
-    if (ref.resource === 'secrets' && !ref.apiGroup && !user.startsWith('system:')) return one(activityRecord(event, time, 'secret-read', options));
+    if (isCoreSecret(named(ref)) && !user.startsWith('system:')) return one(activityRecord(event, time, 'secret-read', options));
     return { kind: 'ignored', reason: `read-only verb ${event.verb}` };
   }
   if (!succeeded) return one(activityRecord(event, time, code === 401 || code === 403 ? 'denied' : 'failed', options));
@@ -172,8 +175,7 @@ function one(record: ChangeRecord): NormaliseResult {
 
 function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: KubernetesNormaliseOptions): NormaliseResult {
   const author = kubernetesActor(event['user'] as never);
-  // The audit objectRef of a Namespace names itself as its namespace; Namespaces are cluster-scoped.
-  const clusterScoped = ref.resource === 'namespaces' && !ref.apiGroup;
+  const clusterScoped = isClusterScopedRef(named(ref));
   const base = (namespace: string | undefined, name: string) =>
     kubernetesPath({ cluster: options.cluster, namespace: clusterScoped ? undefined : namespace, group: ref.apiGroup ?? '', resource: ref.resource as string, name });
   const record = (path: string, update: ChangeRecord['update'], subject: string, extra: Trailers): ChangeRecord => ({
@@ -217,7 +219,8 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
   }
   if (ref.subresource && ref.subresource !== 'status') return { kind: 'ignored', reason: `subresource ${ref.subresource} is not the object's state`, facts: fact(ref.name, ref.namespace) };
 
-  const keepStatus = options.noiseRules?.(groupResource(ref)).keepStatus ?? false;
+  const groupResource = groupResourceOf({ group: ref.apiGroup, resource: ref.resource as string });
+  const keepStatus = options.noiseRules?.(groupResource).keepStatus ?? false;
   if (event.verb === 'delete') {
     if (!ref.name) return { kind: 'ignored', reason: 'delete without a name' };
     const path = base(ref.namespace, ref.name);
@@ -247,10 +250,10 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
   const namespace = ref.namespace ?? str(meta['namespace']);
   if (!object || !name) return { kind: 'ignored', reason: object ? 'object without a name' : `no object in a ${String(event['level'] ?? 'unknown')}-level ${event.verb}`, facts: fact(name, namespace) };
 
-  const denoised = removeNoise(object, options.noiseRules?.(groupResource(ref)) ?? {});
+  const denoised = removeNoise(object, options.noiseRules?.(groupResource) ?? {});
   let doc: Doc = denoised.doc;
   if (doc['apiVersion'] === undefined && ref.apiVersion) doc = { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion, ...doc };
-  if (ref.resource === 'secrets' && !ref.apiGroup) doc = redactSecret(doc, options.redact);
+  if (isCoreSecret(named(ref))) doc = redactSecret(doc, options.redact);
   if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
   const uid = str(meta['uid']) ?? ref.uid;
   const extra: Array<readonly [string, string]> = uid ? [['UID', uid]] : [];

@@ -8,7 +8,7 @@ import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
 import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
-import { groupOf, pluralResource } from './resource-names.ts';
+import { groupOf, groupResourceOf, isCoreSecret, pluralResource } from './resource-names.ts';
 
 export interface SnapshotOptions {
   readonly cluster: string;
@@ -51,7 +51,6 @@ export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : undefined;
   const group = groupOf(input['apiVersion']);
   const resource = options.resource ?? pluralResource(input['kind']);
-  const groupResource = `${group || 'core'}/${resource}`;
 
   const manager = newestFieldManager(input);
   let author: Actor = UNRESOLVED_ACTOR;
@@ -70,8 +69,8 @@ export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions
   if (!options.attribution && options.time !== undefined) time = options.time;
   const verb = options.attribution?.verb ?? 'observe';
 
-  let doc = removeNoise(input, options.noiseRules?.(groupResource) ?? {}).doc;
-  if (group === '' && resource === 'secrets') doc = redactSecret(doc, options.redact);
+  let doc = removeNoise(input, options.noiseRules?.(groupResourceOf({ group, resource })) ?? {}).doc;
+  if (isCoreSecret({ group, resource })) doc = redactSecret(doc, options.redact);
   if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
   const uid = typeof metadata['uid'] === 'string' ? metadata['uid'] : undefined;
   const version = typeof metadata['resourceVersion'] === 'string' ? metadata['resourceVersion'] : undefined;

@@ -4,7 +4,8 @@
 import { kubernetesPath, unescapeSegment } from '../../normalise/paths.ts';
 import type { KubernetesWatchConfig } from './config.ts';
 import type { Collection } from './reflector.ts';
-import { groupResourceOf, namespacePlan, resourceFilter, type ResourceType } from './resource-filter.ts';
+import { groupResourceOf } from '../kubernetes-objects/resource-names.ts';
+import { namespacePlan, resourceFilter, type ResourceType } from './resource-filter.ts';
 
 export interface PlannedCollection extends Collection {
   readonly key: string;
