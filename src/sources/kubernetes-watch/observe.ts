@@ -8,9 +8,10 @@ import type { IndexDb } from '../../index/index-db.ts';
 import { renderBlob } from '../../ledger/render.ts';
 import { UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
-import { kubernetesPath, nameFromFileName, statusSiblingPath, unescapeSegment } from '../../normalise/paths.ts';
+import { kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
 import type { Redact } from '../../normalise/redact.ts';
 import { normaliseObjectSnapshot } from '../kubernetes-objects/normalise.ts';
+import { parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
 import { SOURCE } from './kube-events.ts';
 import type { RecordedState } from './recorded-state.ts';
 import type { ResourceType } from './resource-filter.ts';
@@ -190,12 +191,10 @@ export function reconcileDeletions(
 ): ChangeRecord[] {
   const out: ChangeRecord[] = [];
   for (const { path, seq } of options.state.liveFilesUnder(scope.prefix)) {
-    if (!scope.includes(path) || path.endsWith('.status.yaml')) continue;
+    const parsed = parseKubernetesPath(path);
+    if (!parsed || parsed.status || !scope.includes(path)) continue;
     if (list.present.has(path) || seq > list.recordedUpTo) continue;
-    const parts = path.split('/');
-    const file = parts.at(-1) as string;
-    const namespace = parts[2] === 'namespaces' ? unescapeSegment(parts[3] as string) : undefined;
-    const id: ObjectIdentity = { path, name: nameFromFileName(file), namespace, uid: undefined, resourceVersion: undefined };
+    const id: ObjectIdentity = { path, name: parsed.name, namespace: parsed.namespace, uid: undefined, resourceVersion: undefined };
     out.push(...deletion(options, { type: scope.type, id, eventId: `resync@${list.resourceVersion}`, time: list.at, foundBy: 'resync' }));
   }
   return out;

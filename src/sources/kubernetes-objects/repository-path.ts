@@ -1,0 +1,35 @@
+// Kubernetes repository paths read back: the inverse of kubernetesPath (src/normalise/paths.ts),
+// `kubernetes/<cluster>/namespaces/<ns>/<group>/<resource>/<name>.yaml` or
+// `kubernetes/<cluster>/cluster/<group>/<resource>/<name>.yaml`, and the folder of a resource type.
+import { kubernetesPath, nameFromFileName, unescapeSegment, type KubernetesResourcePath } from '../../normalise/paths.ts';
+
+export interface ParsedKubernetesPath extends KubernetesResourcePath {
+  /** API group, '' for the legacy core group (the `core` folder). */
+  readonly group: string;
+  /** The `<name>.status.yaml` sibling that kept status goes to, not the object's own file. */
+  readonly status: boolean;
+}
+
+/** What a Kubernetes repository path names; null when it is not one. */
+export function parseKubernetesPath(path: string): ParsedKubernetesPath | null {
+  const parts = path.split('/');
+  if (parts[0] !== 'kubernetes') return null;
+  const namespaced = parts[2] === 'namespaces';
+  if (parts.length !== (namespaced ? 7 : 6) || (!namespaced && parts[2] !== 'cluster')) return null;
+  const [group, resource, file] = parts.slice(-3) as [string, string, string];
+  if (!file.endsWith('.yaml')) return null;
+  const status = file.endsWith('.status.yaml');
+  return {
+    cluster: unescapeSegment(parts[1] as string),
+    ...(namespaced ? { namespace: unescapeSegment(parts[3] as string) } : {}),
+    group: group === 'core' ? '' : unescapeSegment(group),
+    resource: unescapeSegment(resource),
+    name: nameFromFileName(status ? file.replace(/\.status\.yaml$/, '.yaml') : file),
+    status,
+  };
+}
+
+/** The folder holding a resource type's files (in one namespace when it names one), ending in `/`. */
+export function kubernetesFolder(ref: Omit<KubernetesResourcePath, 'name'>): string {
+  return kubernetesPath({ ...ref, name: '_' }).slice(0, -'_.yaml'.length);
+}
