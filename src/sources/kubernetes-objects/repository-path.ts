@@ -1,7 +1,7 @@
 // Kubernetes repository paths read back: the inverse of kubernetesPath (src/normalise/paths.ts),
 // `kubernetes/<cluster>/namespaces/<ns>/<group>/<resource>/<name>.yaml` or
-// `kubernetes/<cluster>/cluster/<group>/<resource>/<name>.yaml`, and the folder of a resource type.
-import { kubernetesPath, nameFromFileName, unescapeSegment, type KubernetesResourcePath } from '../../normalise/paths.ts';
+// `kubernetes/<cluster>/cluster/<group>/<resource>/<name>.yaml`, and where a resource type's files are.
+import { escapeSegment, kubernetesPath, nameFromFileName, unescapeSegment, type KubernetesResourcePath } from '../../normalise/paths.ts';
 
 export interface ParsedKubernetesPath extends KubernetesResourcePath {
   /** API group, '' for the legacy core group (the `core` folder). */
@@ -32,4 +32,19 @@ export function parseKubernetesPath(path: string): ParsedKubernetesPath | null {
 /** The folder holding a resource type's files (in one namespace when it names one), ending in `/`. */
 export function kubernetesFolder(ref: Omit<KubernetesResourcePath, 'name'>): string {
   return kubernetesPath({ ...ref, name: '_' }).slice(0, -'_.yaml'.length);
+}
+
+/** Text an SQLite GLOB matches literally: `*`, `?` and `[` each in brackets. */
+function globLiteral(text: string): string {
+  return text.replace(/[*?[]/g, (char) => `[${char}]`);
+}
+
+/**
+ * A resource type's files in every namespace of a cluster: the folder of all namespaces, and
+ * an SQLite GLOB (for RecordedState.liveFilesUnder) matching the type's files in it.
+ */
+export function acrossNamespaces(cluster: string, type: { readonly group: string; readonly resource: string }): { readonly prefix: string; readonly glob: string } {
+  const prefix = `kubernetes/${escapeSegment(cluster, 'cluster')}/namespaces/`;
+  const segment = (text: string, what: string): string => globLiteral(escapeSegment(text, what));
+  return { prefix, glob: `${globLiteral(prefix)}*/${segment(type.group || 'core', 'API group')}/${segment(type.resource, 'resource')}/*` };
 }

@@ -1,8 +1,7 @@
 // Which collections a cluster source lists and watches: every recorded resource type (per
 // namespace when the namespaces are named, else across all), plus core/v1 Events for the
 // activity branch; and the repository folder a collection's complete list accounts for.
-import { escapeSegment } from '../../normalise/paths.ts';
-import { kubernetesFolder, parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
+import { acrossNamespaces, kubernetesFolder, parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
 import type { KubernetesWatchConfig } from './config.ts';
 import type { Collection } from './reflector.ts';
 import { groupResourceOf } from '../kubernetes-objects/resource-names.ts';
@@ -16,6 +15,8 @@ export interface PlannedCollection extends Collection {
 
 export interface ReconcileScope {
   readonly prefix: string;
+  /** An SQLite GLOB the files under `prefix` must also match (the type's files across namespaces). */
+  readonly glob?: string;
   readonly type: ResourceType;
   readonly includes: (path: string) => boolean;
 }
@@ -47,9 +48,9 @@ export function reconcileScope(cluster: string, collection: Collection, includes
   if (!type.namespaced || namespace !== undefined) {
     return { prefix: kubernetesFolder({ cluster, namespace, group: type.group, resource: type.resource }), type, includes: () => true };
   }
-  // Across all namespaces: the files of this type in every included namespace.
+  // Across all namespaces: the files of this type (found by the glob) in every included namespace.
   return {
-    prefix: `kubernetes/${escapeSegment(cluster, 'cluster')}/namespaces/`,
+    ...acrossNamespaces(cluster, type),
     type,
     includes: (path) => {
       const parsed = parseKubernetesPath(path);

@@ -185,12 +185,12 @@ export interface CompleteList {
  * have shown it; the next resync judges it.
  */
 export function reconcileDeletions(
-  scope: { readonly prefix: string; readonly type: Pick<ResourceType, 'group' | 'resource'>; readonly includes: (path: string) => boolean },
+  scope: { readonly prefix: string; readonly glob?: string; readonly type: Pick<ResourceType, 'group' | 'resource'>; readonly includes: (path: string) => boolean },
   list: CompleteList,
   options: ObserveOptions,
 ): ChangeRecord[] {
   const out: ChangeRecord[] = [];
-  for (const { path, seq } of options.state.liveFilesUnder(scope.prefix)) {
+  for (const { path, seq } of options.state.liveFilesUnder(scope.prefix, scope.glob)) {
     const parsed = parseKubernetesPath(path);
     if (!parsed || parsed.status || !scope.includes(path)) continue;
     if (list.present.has(path) || seq > list.recordedUpTo) continue;

@@ -15,7 +15,7 @@ export class RecordedState {
     this.#index = index;
     // The changes table holds every version of a path; the highest seq is the current one.
     this.#latest = index.db.prepare('SELECT op, blob, seq FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
-    this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? GROUP BY path');
+    this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? AND path GLOB ? GROUP BY path');
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
     this.#lastChange = index.db.prepare('SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq DESC LIMIT 1');
   }
@@ -49,9 +49,12 @@ export class RecordedState {
     return this.#index.lastTime(path);
   }
 
-  /** Every existing file whose path starts with `prefix`, with the sequence number of its last change. */
-  liveFilesUnder(prefix: string): Array<{ path: string; seq: number }> {
-    const rows = this.#under.all(prefix, `${prefix}\uffff`) as Array<{ path: string; op: string; seq: number }>;
+  /**
+   * Every existing file whose path starts with `prefix` (and matches the SQLite GLOB `glob`,
+   * when given), with the sequence number of its last change.
+   */
+  liveFilesUnder(prefix: string, glob = '*'): Array<{ path: string; seq: number }> {
+    const rows = this.#under.all(prefix, `${prefix}\uffff`, glob) as Array<{ path: string; op: string; seq: number }>;
     return rows.filter((row) => row.op !== 'D').map(({ path, seq }) => ({ path, seq }));
   }
 }
