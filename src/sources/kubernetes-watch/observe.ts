@@ -10,7 +10,7 @@ import { UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { normaliseObjectSnapshot } from '../kubernetes-objects/normalise.ts';
+import { readObjectSnapshot, snapshotRecord } from '../kubernetes-objects/normalise.ts';
 import { parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
 import { SOURCE } from './kube-events.ts';
 import type { RecordedState } from './recorded-state.ts';
@@ -110,22 +110,23 @@ export function observeObject(type: ResourceType, object: Record<string, unknown
   if (!id) return { rejected: `${type.kind} without metadata.name` };
   if (seen.via === 'list' && options.state.lastChangeSeq(id.path) > seen.recordedUpTo) return { skipped: 'unchanged' };
   if (isTerminating(object) && isRecordedDeleted(options, id)) return { skipped: 'absent' };
-  const fact = findFact(options, id, observedAt, false);
-  const result = normaliseObjectSnapshot(object, {
+  // The document depends on no attribution: an unchanged object costs no fact lookup.
+  const snapshot = readObjectSnapshot(object, {
     cluster: options.cluster,
     redact: options.redact,
-    source: SOURCE,
-    observedAt,
     resource: type.resource,
     ...(options.sensitiveKeys ? { sensitiveKeys: options.sensitiveKeys } : {}),
     ...(options.noiseRules ? { noiseRules: options.noiseRules } : {}),
+  });
+  if ('rejected' in snapshot) return snapshot;
+  if (renderBlob(snapshot.doc).oid === options.state.currentBlob(snapshot.path)) return { skipped: 'unchanged' };
+  const fact = findFact(options, id, observedAt, false);
+  const record = snapshotRecord(snapshot, {
+    source: SOURCE,
+    observedAt,
     ...(fact ? { attribution: { actor: fact.actor, attribution: 'correlated' as const, time: fact.time, trailers: factTrailers(fact), verb: fact.verb } } : {}),
     ...(seen.via === 'watch' ? { time: observedAt } : {}),
   });
-  if (result.kind !== 'changes') return { rejected: result.reason };
-  const record = result.changes[0] as ChangeRecord;
-  if (record.update.kind !== 'put') return { rejected: 'snapshot without a document' };
-  if (renderBlob(record.update.doc).oid === options.state.currentBlob(record.path)) return { skipped: 'unchanged' };
   if (seen.via === 'watch' || fact) return { record };
   return { record: { ...record, time: Math.max(record.time, options.state.lastTime(record.path) ?? record.time) } };
 }
