@@ -13,7 +13,7 @@ import type { Redact } from '../../normalise/redact.ts';
 import { readObjectSnapshot, snapshotRecord } from '../kubernetes-objects/normalise.ts';
 import { parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
 import { SOURCE } from './kube-events.ts';
-import type { RecordedState } from './recorded-state.ts';
+import { liveBlob, type RecordedState } from './recorded-state.ts';
 import type { ResourceType } from './resource-filter.ts';
 
 /** Audit timestamps and watch arrival come from different clocks; a fact this far after the sighting still counts. */
@@ -108,7 +108,8 @@ export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly 
 export function observeObject(type: ResourceType, object: Record<string, unknown>, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
   const id = identify(options.cluster, type, object);
   if (!id) return { rejected: `${type.kind} without metadata.name` };
-  if (seen.via === 'list' && options.state.lastChangeSeq(id.path) > seen.recordedUpTo) return { skipped: 'unchanged' };
+  const recorded = options.state.latest(id.path);
+  if (seen.via === 'list' && (recorded?.seq ?? 0) > seen.recordedUpTo) return { skipped: 'unchanged' };
   if (isTerminating(object) && isRecordedDeleted(options, id)) return { skipped: 'absent' };
   // The document depends on no attribution: an unchanged object costs no fact lookup.
   const snapshot = readObjectSnapshot(object, {
@@ -119,7 +120,8 @@ export function observeObject(type: ResourceType, object: Record<string, unknown
     ...(options.noiseRules ? { noiseRules: options.noiseRules } : {}),
   });
   if ('rejected' in snapshot) return snapshot;
-  if (renderBlob(snapshot.doc).oid === options.state.currentBlob(snapshot.path)) return { skipped: 'unchanged' };
+  const current = snapshot.path === id.path ? recorded : options.state.latest(snapshot.path);
+  if (renderBlob(snapshot.doc).oid === liveBlob(current)) return { skipped: 'unchanged' };
   const fact = findFact(options, id, observedAt, false);
   const record = snapshotRecord(snapshot, {
     source: SOURCE,

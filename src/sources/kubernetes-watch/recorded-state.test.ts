@@ -1,5 +1,5 @@
 // What the watch reads of the repository from the index: live files under a folder (filtered
-// in SQL by a glob), the current blob of a file and the sequence number of its last change.
+// in SQL by a glob), the last change of a file and the blob it has now.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IndexDb } from '../../index/index-db.ts';
@@ -38,7 +38,8 @@ test('live files of one type across namespaces are found by a glob, deleted ones
   assert.equal(state.liveFilesUnder(scope.prefix).length, 4, 'without a glob: every live file under the prefix');
   assert.equal(state.currentBlob(path('team-a', 'apps', 'deployments', 'api')), 'b3');
   assert.equal(state.currentBlob(path('team-a', 'apps', 'deployments', 'old')), null);
-  assert.equal(state.lastChangeSeq(path('team-a', 'apps', 'deployments', 'old')), 5);
-  assert.equal(state.lastChangeSeq('kubernetes/never/written.yaml'), 0);
+  assert.deepEqual({ ...state.latest(path('team-a', 'apps', 'deployments', 'api')) }, { op: 'M', blob: 'b3', seq: 3 });
+  assert.deepEqual({ ...state.latest(path('team-a', 'apps', 'deployments', 'old')) }, { op: 'D', blob: null, seq: 5 });
+  assert.equal(state.latest('kubernetes/never/written.yaml'), null);
   index.db.close();
 });

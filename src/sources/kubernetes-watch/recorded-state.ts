@@ -2,7 +2,19 @@
 // database): the current blob of a file and the live files under a folder. A watched object
 // whose rendering equals the recorded blob is not submitted again, whoever recorded it.
 import type { StatementSync } from 'node:sqlite';
-import type { IndexDb } from '../../index/index-db.ts';
+import type { ChangeOp, IndexDb } from '../../index/index-db.ts';
+
+/** The last recorded change of a file. */
+export interface RecordedChange {
+  readonly op: ChangeOp;
+  readonly blob: string | null;
+  readonly seq: number;
+}
+
+/** The blob a file whose last change is `change` has now; null when it does not exist (never written, or deleted). */
+export function liveBlob(change: RecordedChange | null): string | null {
+  return change && change.op !== 'D' ? change.blob : null;
+}
 
 export class RecordedState {
   readonly #index: IndexDb;
@@ -25,15 +37,14 @@ export class RecordedState {
     return (this.#lastSeq.get() as { seq: number }).seq;
   }
 
-  /** The blob the file has now, or null when it does not exist (never written, or deleted). */
-  currentBlob(path: string): string | null {
-    const row = this.#latest.get(path) as { op: string; blob: string | null } | undefined;
-    return row && row.op !== 'D' ? row.blob : null;
+  /** The file's last recorded change (also a deletion), null when it was never recorded. */
+  latest(path: string): RecordedChange | null {
+    return (this.#latest.get(path) as RecordedChange | undefined) ?? null;
   }
 
-  /** The sequence number of the file's last recorded change (also a deletion), 0 when never recorded. */
-  lastChangeSeq(path: string): number {
-    return (this.#latest.get(path) as { seq: number } | undefined)?.seq ?? 0;
+  /** The blob the file has now, or null when it does not exist (never written, or deleted). */
+  currentBlob(path: string): string | null {
+    return liveBlob(this.latest(path));
   }
 
   /** When the file's last recorded change is a deletion: the deleted object's uid (its `UID:` trailer), if known. Null otherwise. */
