@@ -105,8 +105,7 @@ export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly 
  * recorded change of its file (a list shows the current state). A list item never replaces
  * a state recorded after the list completed (the watch brings anything newer).
  */
-export function observeObject(type: ResourceType, object: Record<string, unknown>, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
-  const id = identify(options.cluster, type, object);
+export function observeObject(type: ResourceType, object: Record<string, unknown>, id: ObjectIdentity | null, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
   if (!id) return { rejected: `${type.kind} without metadata.name` };
   const recorded = options.state.latest(id.path);
   if (seen.via === 'list' && (recorded?.seq ?? 0) > seen.recordedUpTo) return { skipped: 'unchanged' };
@@ -164,8 +163,7 @@ function deletion(options: ObserveOptions, what: { type: Pick<ResourceType, 'gro
 }
 
 /** A watch DELETED event: removes the file (and a kept-status sibling) when the repository still has it. */
-export function observeDeletion(type: ResourceType, object: Record<string, unknown>, observedAt: number, options: ObserveOptions): ChangeRecord[] | Skipped {
-  const id = identify(options.cluster, type, object);
+export function observeDeletion(type: ResourceType, id: ObjectIdentity | null, observedAt: number, options: ObserveOptions): ChangeRecord[] | Skipped {
   if (!id) return { rejected: `${type.kind} without metadata.name` };
   const records = deletion(options, { type, id, eventId: `${id.uid ?? id.path}@${id.resourceVersion ?? observedAt}`, time: observedAt });
   return records.length > 0 ? records : { skipped: 'absent' };
