@@ -32,12 +32,9 @@ interface LiveSourceKind {
   build(config: LiveSourcesConfig, deps: LiveSourceDeps): Promise<Source[]>;
 }
 
-function commonDeps(deps: LiveSourceDeps): Pick<LiveSourceDeps, 'redact' | 'sensitiveKeys' | 'noiseRules'> {
-  return {
-    redact: deps.redact,
-    ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}),
-    ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
-  };
+/** What every kind takes; noise rules are the Kubernetes source's alone. */
+function commonDeps(deps: LiveSourceDeps): Pick<LiveSourceDeps, 'redact' | 'sensitiveKeys'> {
+  return { redact: deps.redact, ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}) };
 }
 
 export const LIVE_SOURCES: readonly LiveSourceKind[] = [
@@ -47,7 +44,8 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
     build: async (config, deps) => {
       if (config.kubernetes.length === 0) return [];
       const { KubernetesWatchSource } = await import('./kubernetes-watch/watch-source.ts');
-      return config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster, { ...commonDeps(deps), ...deps.kubernetes }));
+      const sourceDeps: KubernetesWatchDeps = { ...commonDeps(deps), ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}), ...deps.kubernetes };
+      return config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster, sourceDeps));
     },
   },
   {
@@ -56,9 +54,8 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
     build: async (config, deps) => {
       if (config.cloudtrail.length === 0) return [];
       const { CloudTrailPollSource } = await import('./cloudtrail-poll/poll-source.ts');
+      const sourceDeps: CloudTrailPollDeps = { ...commonDeps(deps), ...deps.cloudtrail };
       return config.cloudtrail.flatMap((account) => {
-        const { noiseRules: _unused, ...common } = commonDeps(deps);
-        const sourceDeps: CloudTrailPollDeps = { ...common, ...deps.cloudtrail };
         const regions = account.regions.map((region) => new CloudTrailPollSource(account, { region, globalOnly: false }, sourceDeps));
         // IAM, STS and other global services log to us-east-1 only.
         const needsGlobal = account.globalEvents && !account.regions.includes('us-east-1');
@@ -72,11 +69,8 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
     build: async (config, deps) => {
       if (config.cloudtrailS3.length === 0) return [];
       const { CloudTrailS3Source } = await import('./cloudtrail-s3/s3-source.ts');
-      return config.cloudtrailS3.flatMap((trail) => {
-        const { noiseRules: _unused, ...common } = commonDeps(deps);
-        const sourceDeps: CloudTrailS3Deps = { ...common, ...deps.cloudtrailS3 };
-        return trail.accounts.flatMap((account) => trail.regions.map((region) => new CloudTrailS3Source(trail, { account, region }, sourceDeps)));
-      });
+      const sourceDeps: CloudTrailS3Deps = { ...commonDeps(deps), ...deps.cloudtrailS3 };
+      return config.cloudtrailS3.flatMap((trail) => trail.accounts.flatMap((account) => trail.regions.map((region) => new CloudTrailS3Source(trail, { account, region }, sourceDeps))));
     },
   },
 ];

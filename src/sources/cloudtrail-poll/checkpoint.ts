@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
+import { pruneSeen } from '../runtime/seen.ts';
 
 const CheckpointFile = z.object({
   version: z.literal(1),
@@ -29,9 +30,5 @@ export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
 
 /** The checkpoint after a window ending at `until`: ids seen before `until - overlap` can no longer come back. */
 export function advanceCheckpoint(previous: Checkpoint | null, until: number, overlapMs: number, seen: ReadonlyMap<string, number>): Checkpoint {
-  const keepFrom = until - overlapMs;
-  const kept: Record<string, number> = {};
-  for (const [id, time] of Object.entries(previous?.seen ?? {})) if (time >= keepFrom) kept[id] = time;
-  for (const [id, time] of seen) if (time >= keepFrom) kept[id] = time;
-  return { version: 1, until, seen: kept };
+  return { version: 1, until, seen: pruneSeen(previous?.seen, seen, until - overlapMs) };
 }

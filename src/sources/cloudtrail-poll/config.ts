@@ -2,8 +2,7 @@
 // regions, schedule, how far back the first run reads, the overlap that catches late events,
 // include/exclude lists, credentials (the usual AWS chain or a profile) and the request rate.
 import { z } from 'zod';
-import { Duration } from '../../config/duration.ts';
-import { isCronExpression } from '../runtime/schedule.ts';
+import { AwsAccountId, AwsEndpoint, AwsProfile, AwsRegion, CronSchedule, MaxAge, MaxLag, Overlap } from '../config-schemas.ts';
 
 export const LOOKUP_RETENTION_MS = 90 * 86_400_000;
 
@@ -11,19 +10,19 @@ const Patterns = (what: string) => z.array(z.string().min(1)).default([]).descri
 
 export const CloudTrailPollConfig = z
   .object({
-    account: z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits').describe('AWS account id (used in paths and the `Account:` trailer)'),
-    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name (e.g. eu-west-1)')).min(1).default(['us-east-1']).describe('regions whose event history is polled'),
+    account: AwsAccountId.describe('AWS account id (used in paths and the `Account:` trailer)'),
+    regions: z.array(AwsRegion).min(1).default(['us-east-1']).describe('regions whose event history is polled'),
     globalEvents: z.boolean().default(true).describe('also read IAM, STS and other global-service events from us-east-1 when it is not among the regions'),
-    schedule: z.string().refine(isCronExpression, { message: 'not a node-cron expression (5 or 6 fields, e.g. "*/5 * * * *")' }).default('*/5 * * * *').describe('node-cron schedule of the polls (default every 5 minutes)'),
-    maxAge: Duration.refine((ms) => ms > 0, { message: 'maxAge must be positive' }).default(7 * 86_400_000).describe('how far back the first poll reads (LookupEvents keeps 90 days; longer is cut to that)'),
-    overlap: Duration.default(15 * 60_000).describe('each poll re-reads this much before the last one ended, because CloudTrail delivers events minutes late (dedupe by EventId)'),
+    schedule: CronSchedule('*/5 * * * *').describe('node-cron schedule of the polls (default every 5 minutes)'),
+    maxAge: MaxAge.describe('how far back the first poll reads (LookupEvents keeps 90 days; longer is cut to that)'),
+    overlap: Overlap.describe('each poll re-reads this much before the last one ended, because CloudTrail delivers events minutes late (dedupe by EventId)'),
     include: Patterns('resource types to record (CloudFormation names, globs allowed: `AWS::IAM::*`, `AWS::EC2::SecurityGroup`); empty: all'),
     exclude: Patterns('event names never recorded (globs allowed: `Describe*`, `GetObject`)'),
     readOnly: z.boolean().default(false).describe('also read read-only events (off: LookupEvents is asked for ReadOnly=false only, which halves the requests)'),
-    profile: z.string().min(1).optional().describe('AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default the usual credential chain'),
-    endpoint: z.string().url().optional().describe('CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint)'),
+    profile: AwsProfile.describe('AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default the usual credential chain'),
+    endpoint: AwsEndpoint.describe('CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint)'),
     requestsPerSecond: z.number().positive().max(2).default(1).describe('LookupEvents requests per second per region (AWS allows 2 per account and region, shared with every other caller)'),
-    maxLag: Duration.default(30 * 60_000).describe('the source reports `lagging` when its last complete poll ended longer ago than this'),
+    maxLag: MaxLag.describe('the source reports `lagging` when its last complete poll ended longer ago than this'),
   })
   .strict()
   .describe('an AWS account whose CloudTrail event history is polled with LookupEvents');

@@ -5,9 +5,10 @@
 import { CloudTrailClient, type CloudTrailClientConfig, type Event } from '@aws-sdk/client-cloudtrail';
 import type { ChangeRecord } from '../../domain/change.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
+import { normaliseExtracted, type CloudTrailNormaliseOptions } from '../cloudtrail/normalise.ts';
 import { extractCloudTrailRecords } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
+import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { runScheduled } from '../runtime/schedule.ts';
 import { TokenBucket } from '../runtime/token-bucket.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
@@ -49,12 +50,12 @@ export class CloudTrailPollSource implements Source {
   readonly #deps: CloudTrailPollDeps;
   readonly #health: HealthBoard;
   readonly #keep: (event: Event) => EventVerdict;
+  readonly #normalise: CloudTrailNormaliseOptions;
   #now: () => number = Date.now;
-  #ctx: SourceContext | undefined;
   #client: CloudTrailClient | undefined;
   #bucket: TokenBucket | undefined;
   #until: number | undefined;
-  #polling: Promise<void> | undefined;
+  #polls: JoinedRun | undefined;
 
   constructor(config: CloudTrailPollConfig, target: PollTarget, deps: CloudTrailPollDeps) {
     this.id = `cloudtrail/${config.account}/${target.region}${target.globalOnly ? '/global' : ''}`;
@@ -63,6 +64,7 @@ export class CloudTrailPollSource implements Source {
     this.#deps = deps;
     this.#health = new HealthBoard(this.id, () => this.#now());
     this.#keep = eventFilter(config, target.globalOnly);
+    this.#normalise = { redact: deps.redact, ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}) };
   }
 
   status(): SourceStatus {
@@ -78,7 +80,6 @@ export class CloudTrailPollSource implements Source {
   }
 
   async run(ctx: SourceContext): Promise<void> {
-    this.#ctx = ctx;
     this.#now = () => ctx.now();
     this.#health.begin('poll');
     this.#client = new CloudTrailClient({
@@ -90,45 +91,33 @@ export class CloudTrailPollSource implements Source {
       ...this.#deps.clientConfig,
     });
     this.#bucket = new TokenBucket(this.#config.requestsPerSecond);
+    const polls = joinedRun(() => this.#pollOnce(ctx), {
+      signal: ctx.signal,
+      failed: (error) => {
+        this.#health.fail('poll', error);
+        ctx.log.error({ err: error, region: this.#target.region }, 'CloudTrail poll failed; the next scheduled poll retries');
+      },
+    });
+    this.#polls = polls;
     try {
-      this.#until = this.#readCheckpoint(ctx)?.until;
       await runScheduled(this.#config.schedule, () => this.poll(), { name: `${this.id} poll`, log: ctx.log, signal: ctx.signal });
-      await this.#polling;
+      await polls.idle();
     } finally {
       this.#client.destroy();
       this.#health.stop();
     }
   }
 
-  #readCheckpoint(ctx: SourceContext): Checkpoint | null {
-    try {
-      return loadCheckpoint(checkpointPath(ctx.stateDir, this.#target.region));
-    } catch (error) {
-      // Every poll fails the same way (and says so) until the operator fixes or removes the file.
-      this.#health.fail('poll', error);
-      return null;
-    }
-  }
-
   /** One complete poll (the schedule calls this); a poll already running is joined, not repeated. */
   poll(): Promise<void> {
-    const ctx = this.#ctx;
-    if (!ctx || ctx.signal.aborted) return Promise.resolve();
-    this.#polling ??= this.#pollOnce(ctx)
-      .catch((error: unknown) => {
-        if (ctx.signal.aborted) return;
-        this.#health.fail('poll', error);
-        ctx.log.error({ err: error, region: this.#target.region }, 'CloudTrail poll failed; the next scheduled poll retries');
-      })
-      .finally(() => {
-        this.#polling = undefined;
-      });
-    return this.#polling;
+    return this.#polls?.() ?? Promise.resolve();
   }
 
   async #pollOnce(ctx: SourceContext): Promise<void> {
     const path = checkpointPath(ctx.stateDir, this.#target.region);
+    // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
     let checkpoint = loadCheckpoint(path);
+    this.#until = checkpoint?.until;
     const now = ctx.now();
     const floor = now - LOOKUP_RETENTION_MS + RETENTION_MARGIN_MS;
     const start = Math.max(floor, checkpoint ? checkpoint.until - this.#config.overlap : now - this.#config.maxAge);
@@ -180,7 +169,7 @@ export class CloudTrailPollSource implements Source {
         continue;
       }
       for (const extracted of extractCloudTrailRecords(event)) {
-        const result = 'error' in extracted ? { kind: 'rejected' as const, reason: extracted.error } : normaliseCloudTrailRecord(extracted.record, { redact: this.#deps.redact, ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}) });
+        const result = normaliseExtracted(extracted, this.#normalise);
         if (result.kind === 'changes') changes.push(...result.changes);
         else if (result.kind === 'ignored') ignored += 1;
         else {

@@ -2,26 +2,23 @@
 // schema): where the trail delivers (bucket, prefix, organization), which accounts and regions
 // to read, the schedule, how far back the first run reads, and how to reach the bucket.
 import { z } from 'zod';
-import { Duration } from '../../config/duration.ts';
-import { isCronExpression } from '../runtime/schedule.ts';
-
-const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name (e.g. eu-west-1)');
+import { AwsAccountId, AwsEndpoint, AwsProfile, AwsRegion, CronSchedule, MaxAge, MaxLag, Overlap } from '../config-schemas.ts';
 
 export const CloudTrailS3Config = z
   .object({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not an S3 bucket name').describe('the bucket the trail delivers to'),
     prefix: z.string().regex(/^[^/].*[^/]$|^$/, 'no leading or trailing slash').default('').describe('key prefix of the trail, before `AWSLogs/` (empty when the trail has none)'),
     organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization id looks like o-abcdef1234').optional().describe('the organization id of an organization trail (`AWSLogs/<o-id>/<account>/…`)'),
-    accounts: z.array(z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits')).min(1).describe('accounts whose log files are read'),
-    regions: z.array(Region).min(1).describe('regions whose log files are read (global-service events are in us-east-1 files)'),
-    schedule: z.string().refine(isCronExpression, { message: 'not a node-cron expression (5 or 6 fields, e.g. "*/5 * * * *")' }).default('*/5 * * * *').describe('node-cron schedule of the reads (CloudTrail delivers a file about every 5 minutes)'),
-    maxAge: Duration.refine((ms) => ms > 0, { message: 'maxAge must be positive' }).default(7 * 86_400_000).describe('how far back (by delivery time) the first read goes'),
-    overlap: Duration.default(15 * 60_000).describe('each read lists again the files delivered this long before the newest one read (files of one minute may appear out of order)'),
-    bucketRegion: Region.default('us-east-1').describe('the region of the bucket'),
-    profile: z.string().min(1).optional().describe('AWS shared-config profile; default the usual credential chain'),
-    endpoint: z.string().url().optional().describe('S3 endpoint URL to use instead of the regional one (a VPC endpoint, an S3-compatible store)'),
+    accounts: z.array(AwsAccountId).min(1).describe('accounts whose log files are read'),
+    regions: z.array(AwsRegion).min(1).describe('regions whose log files are read (global-service events are in us-east-1 files)'),
+    schedule: CronSchedule('*/5 * * * *').describe('node-cron schedule of the reads (CloudTrail delivers a file about every 5 minutes)'),
+    maxAge: MaxAge.describe('how far back (by delivery time) the first read goes'),
+    overlap: Overlap.describe('each read lists again the files delivered this long before the newest one read (files of one minute may appear out of order)'),
+    bucketRegion: AwsRegion.default('us-east-1').describe('the region of the bucket'),
+    profile: AwsProfile.describe('AWS shared-config profile; default the usual credential chain'),
+    endpoint: AwsEndpoint.describe('S3 endpoint URL to use instead of the regional one (a VPC endpoint, an S3-compatible store)'),
     forcePathStyle: z.boolean().default(false).describe('address the bucket in the path instead of the host name (S3-compatible stores)'),
-    maxLag: Duration.default(30 * 60_000).describe('the source reports `lagging` when the newest file read was delivered longer ago than this'),
+    maxLag: MaxLag.describe('the source reports `lagging` when the newest file read was delivered longer ago than this'),
   })
   .strict()
   .describe('CloudTrail log files delivered to an S3 bucket (AWSLogs layout)');

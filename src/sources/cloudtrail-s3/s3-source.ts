@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ChangeRecord } from '../../domain/change.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { normaliseCloudTrailRecord } from '../cloudtrail/normalise.ts';
+import { normaliseExtracted, type CloudTrailNormaliseOptions } from '../cloudtrail/normalise.ts';
 import { parseCloudTrailText } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
+import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 import { runScheduled } from '../runtime/schedule.ts';
+import { pruneSeen } from '../runtime/seen.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import type { CloudTrailS3Config } from './config.ts';
 import { deliveryTime, regionFolder, startAfterFor, type Trail } from './layout.ts';
@@ -49,11 +51,11 @@ export class CloudTrailS3Source implements Source {
   readonly #trail: Trail;
   readonly #deps: CloudTrailS3Deps;
   readonly #health: HealthBoard;
+  readonly #normalise: CloudTrailNormaliseOptions;
   #now: () => number = Date.now;
-  #ctx: SourceContext | undefined;
   #client: S3Client | undefined;
   #newest: number | undefined;
-  #reading: Promise<void> | undefined;
+  #reads: JoinedRun | undefined;
 
   constructor(config: CloudTrailS3Config, target: { account: string; region: string }, deps: CloudTrailS3Deps) {
     this.id = `cloudtrail-s3/${config.bucket}/${target.account}/${target.region}`;
@@ -61,6 +63,7 @@ export class CloudTrailS3Source implements Source {
     this.#trail = { prefix: config.prefix, organizationId: config.organizationId, ...target };
     this.#deps = deps;
     this.#health = new HealthBoard(this.id, () => this.#now());
+    this.#normalise = { redact: deps.redact, ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}) };
   }
 
   status(): SourceStatus {
@@ -76,7 +79,6 @@ export class CloudTrailS3Source implements Source {
   }
 
   async run(ctx: SourceContext): Promise<void> {
-    this.#ctx = ctx;
     this.#now = () => ctx.now();
     this.#health.begin('read');
     this.#client = new S3Client({
@@ -88,9 +90,17 @@ export class CloudTrailS3Source implements Source {
       ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),
       ...this.#deps.clientConfig,
     });
+    const reads = joinedRun(() => this.#readOnce(ctx), {
+      signal: ctx.signal,
+      failed: (error) => {
+        this.#health.fail('read', error);
+        ctx.log.error({ err: error, bucket: this.#config.bucket }, 'reading CloudTrail log files failed; the next scheduled read retries');
+      },
+    });
+    this.#reads = reads;
     try {
       await runScheduled(this.#config.schedule, () => this.read(), { name: `${this.id} read`, log: ctx.log, signal: ctx.signal });
-      await this.#reading;
+      await reads.idle();
     } finally {
       this.#client.destroy();
       this.#health.stop();
@@ -99,18 +109,7 @@ export class CloudTrailS3Source implements Source {
 
   /** Reads every file delivered since the checkpoint (the schedule calls this); a read in progress is joined. */
   read(): Promise<void> {
-    const ctx = this.#ctx;
-    if (!ctx || ctx.signal.aborted) return Promise.resolve();
-    this.#reading ??= this.#readOnce(ctx)
-      .catch((error: unknown) => {
-        if (ctx.signal.aborted) return;
-        this.#health.fail('read', error);
-        ctx.log.error({ err: error, bucket: this.#config.bucket }, 'reading CloudTrail log files failed; the next scheduled read retries');
-      })
-      .finally(() => {
-        this.#reading = undefined;
-      });
-    return this.#reading;
+    return this.#reads?.() ?? Promise.resolve();
   }
 
   async #readOnce(ctx: SourceContext): Promise<void> {
@@ -158,7 +157,7 @@ export class CloudTrailS3Source implements Source {
       const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
       const text = Buffer.from(isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
       for (const extracted of parseCloudTrailText(text)) {
-        const result = 'error' in extracted ? { kind: 'rejected' as const, reason: extracted.error } : normaliseCloudTrailRecord(extracted.record, { redact: this.#deps.redact, ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}) });
+        const result = normaliseExtracted(extracted, this.#normalise);
         if (result.kind === 'changes') changes.push(...result.changes);
         else if (result.kind === 'ignored') ignored += 1;
         else {
@@ -176,11 +175,7 @@ export class CloudTrailS3Source implements Source {
     }
     await ctx.committed();
     const newest = Math.max(previous?.newest ?? 0, ...batch.map((file) => file.delivered));
-    const keepFrom = newest - this.#config.overlap;
-    const seen: Record<string, number> = {};
-    for (const [key, delivered] of [...Object.entries(previous?.seen ?? {}), ...batch.map((file) => [file.key, file.delivered] as const)]) {
-      if (delivered >= keepFrom) seen[key] = delivered;
-    }
+    const seen = pruneSeen(previous?.seen, batch.map((file) => [file.key, file.delivered] as const), newest - this.#config.overlap);
     const next: Checkpoint = { version: 1, newest, seen };
     saveJsonState(path, next);
     this.#newest = newest;

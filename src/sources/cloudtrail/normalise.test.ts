@@ -169,7 +169,14 @@ test('records without the fields every stage needs are rejected, naming the fiel
   assert.match(JSON.stringify(normaliseCloudTrailRecord(noAccount, options)), /names no account/);
 });
 
-test('a zone-less eventTime (as log pipelines rewrite it) is UTC, not local time', () => {
+test('a zone-less eventTime (as log pipelines rewrite it) is UTC, not local time', (t) => {
+  // Read far from UTC: under TZ=UTC a local-time parse would pass too.
+  const zone = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+  t.after(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
   const change = only(normaliseCloudTrailRecord({ ...base, eventTime: '2024-06-01 12:00:00.000000000', userIdentity: { type: 'IAMUser', userName: 'carol' } }, options));
   assert.equal(change.time, Date.parse('2024-06-01T12:00:00Z'));
   assert.equal(change.update.kind === 'cloudtrail-call' && change.update.call.eventTime, '2024-06-01T12:00:00.000Z');

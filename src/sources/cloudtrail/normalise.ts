@@ -8,8 +8,9 @@ import { awsActor, type AwsIdentity } from '../../normalise/identity.ts';
 import { activityPath, awsPath } from '../../normalise/paths.ts';
 import { DEFAULT_SENSITIVE_KEYS, redactKeys, type Redact } from '../../normalise/redact.ts';
 import { classifyRecord, type ActivityReason } from './classify.ts';
+import type { ExtractedRecord } from './parse.ts';
 import { readRecord, str, type CloudTrailRecord } from './record.ts';
-import { describeResources, resolveResources, type ResolvedResource } from './resource.ts';
+import { describeResources, resolveResources, type Resolution, type ResolvedResource } from './resource.ts';
 
 export const SOURCE = 'cloudtrail';
 
@@ -69,9 +70,9 @@ function outcomeOf(record: CloudTrailRecord): string | undefined {
   return isObject(response) ? str(response[record.eventName]) : undefined;
 }
 
-function activityChange(record: CloudTrailRecord, reason: ActivityReason, options: CloudTrailNormaliseOptions): ChangeRecord {
+/** `resolution`: the record's resources when the caller resolved them already. */
+function activityChange(record: CloudTrailRecord, reason: ActivityReason, options: CloudTrailNormaliseOptions, resolution: Resolution = resolveResources(record)): ChangeRecord {
   const identity = awsActor(record.userIdentity, record.account);
-  const resolution = resolveResources(record);
   const what = resolution.ok ? ` ${describeResources(resolution.resources)}` : '';
   const outcome = outcomeOf(record);
   return {
@@ -95,7 +96,7 @@ function stateChanges(record: CloudTrailRecord, options: CloudTrailNormaliseOpti
   const resolution = resolveResources(record);
   if (!resolution.ok) {
     // What the root user does matters even when no resource file can hold it.
-    if (record.userIdentity['type'] === 'Root') return { kind: 'changes', changes: [activityChange(record, 'root', options)] };
+    if (record.userIdentity['type'] === 'Root') return { kind: 'changes', changes: [activityChange(record, 'root', options, resolution)] };
     return { kind: 'ignored', reason: resolution.reason };
   }
   const account = record.account;
@@ -147,4 +148,9 @@ export function normaliseCloudTrailRecord(input: unknown, options: CloudTrailNor
     case 'state':
       return stateChanges(record, options);
   }
+}
+
+/** An entry parse.ts extracted: its record normalised, or its error as the rejection. */
+export function normaliseExtracted(entry: ExtractedRecord, options: CloudTrailNormaliseOptions): NormaliseResult {
+  return 'error' in entry ? { kind: 'rejected', reason: entry.error } : normaliseCloudTrailRecord(entry.record, options);
 }

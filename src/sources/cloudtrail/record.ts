@@ -1,6 +1,7 @@
 // A CloudTrail record (docs: cloudtrail-event-reference-record-contents) checked for the
 // fields every later stage relies on, with the few derived values they share.
 import { isObject } from '../../domain/json.ts';
+import { utcTimestampText } from '../../domain/timestamp.ts';
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
@@ -22,22 +23,6 @@ export interface CloudTrailRecord {
   readonly errorCode: string | undefined;
 }
 
-// CloudTrail writes `2024-06-01T12:00:00Z`. Some log pipelines (Panther) rewrite it as
-// `2024-06-01 12:00:00.000000000`, still UTC, since CloudTrail times always are. Both are
-// read as UTC explicitly: Date.parse would take a time without a zone as local time.
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/;
-const ZONELESS_UTC = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?$/;
-
-/** eventTime as an ISO 8601 UTC string, or undefined when it is not a time. */
-export function normaliseEventTime(value: string): string | undefined {
-  if (ISO_TIME.test(value)) return Number.isNaN(Date.parse(value)) ? undefined : value;
-  const match = ZONELESS_UTC.exec(value);
-  if (!match) return undefined;
-  const fraction = match[3] === undefined ? '' : `.${match[3].slice(0, 3).padEnd(3, '0')}`;
-  const iso = `${match[1]}T${match[2]}${fraction}Z`;
-  return Number.isNaN(Date.parse(iso)) ? undefined : iso;
-}
-
 export type ReadResult = { readonly ok: true; readonly record: CloudTrailRecord } | { readonly ok: false; readonly reason: string };
 
 export function serviceOf(eventSource: string): string {
@@ -54,8 +39,10 @@ export function readRecord(input: unknown): ReadResult {
   for (const key of ['eventID', 'eventName', 'eventSource'] as const) {
     if (!str(input[key])) return { ok: false, reason: `CloudTrail record has no ${key}` };
   }
+  // CloudTrail writes `2024-06-01T12:00:00Z`. Some log pipelines (Panther) rewrite it as
+  // `2024-06-01 12:00:00.000000000`, still UTC, since CloudTrail times always are.
   const rawTime = str(input['eventTime']);
-  const eventTime = rawTime === undefined ? undefined : normaliseEventTime(rawTime);
+  const eventTime = rawTime === undefined ? undefined : utcTimestampText(rawTime);
   if (eventTime === undefined) {
     return { ok: false, reason: `CloudTrail record has no valid eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}` };
   }

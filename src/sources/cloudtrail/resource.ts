@@ -20,7 +20,7 @@ export interface ResolvedResource {
 }
 
 export type Resolution =
-  | { readonly ok: true; readonly resources: readonly ResolvedResource[]; readonly via: 'resources' | 'rules' | 'generic' }
+  | { readonly ok: true; readonly resources: readonly ResolvedResource[] }
   | { readonly ok: false; readonly reason: string };
 
 /** ARN services whose APIs log under another event source. */
@@ -149,17 +149,10 @@ function unique(drafts: readonly Draft[]): Draft[] {
 
 export function resolveResources(record: CloudTrailRecord): Resolution {
   const rules = rulesFor(serviceRules(record.service), apiName(record.eventName));
-  let via: 'resources' | 'rules' | 'generic' = 'resources';
   let drafts = fromResourcesArray(record);
-  if (drafts.length === 0 && rules.length > 0) {
-    via = 'rules';
-    drafts = fromRules(record, rules);
-  }
+  if (drafts.length === 0 && rules.length > 0) drafts = fromRules(record, rules);
   // Per-event knowledge is authoritative: a known call whose id is missing names nothing.
-  if (drafts.length === 0 && rules.length === 0) {
-    via = 'generic';
-    drafts = fromGeneric(record);
-  }
+  if (drafts.length === 0 && rules.length === 0) drafts = fromGeneric(record);
   if (drafts.length === 0) {
     const where = rules.length > 0 ? `where ${apiName(record.eventName)} names it (${rules.flatMap((rule) => rule.ids).join(', ')})` : 'in resources or requestParameters';
     return { ok: false, reason: `no resource named by ${record.service}:${record.eventName}: nothing ${where}` };
@@ -169,7 +162,7 @@ export function resolveResources(record: CloudTrailRecord): Resolution {
     const arn = draft.arn ?? findArn(near, draft, 2);
     return { ...draft, ...(arn ? { arn } : {}), deletes: isDeleting(record, rules, draft) };
   });
-  return { ok: true, resources, via };
+  return { ok: true, resources };
 }
 
 /** `Type id` of the first resource (and how many more), for subjects of activity events. */

@@ -3,6 +3,7 @@
 // {id, time, actor, path, changes: {field: {oldValue, newValue}}} (Flir-style field patches).
 import type { ChangeRecord, NormaliseResult, Trailers, Update } from '../../domain/change.ts';
 import { isObject } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { customPath } from '../../normalise/paths.ts';
 import { redactKeys, type Redact } from '../../normalise/redact.ts';
@@ -15,12 +16,10 @@ export interface GenericNormaliseOptions {
   readonly sensitiveKeys?: ReadonlySet<string>;
 }
 
-/** Accepts ISO-8601 strings and epoch numbers (seconds below 1e11, else milliseconds). */
+/** Accepts ISO-8601 strings (UTC when they name no zone) and epoch numbers (seconds below 1e11, else milliseconds). */
 export function parseEventTime(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
-  if (typeof value !== 'string') return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : time;
+  return typeof value === 'string' ? parseUtcTimestamp(value) : undefined;
 }
 
 /** True when a value has the generic event shape (used for format detection). */

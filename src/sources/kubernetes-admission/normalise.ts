@@ -6,6 +6,7 @@ import { InvalidInputError } from '../../domain/errors.ts';
 import { isObject, nonEmptyString as str } from '../../domain/json.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
+import { isClusterScopedRef } from '../kubernetes-objects/resource-names.ts';
 
 export const SOURCE = 'kubernetes-admission';
 const VERSIONS = new Set(['admission.k8s.io/v1', 'admission.k8s.io/v1beta1']);
@@ -59,8 +60,7 @@ export function normaliseAdmissionReview(review: AdmissionReview, options: Admis
   const oldObject = metadataOf(request['oldObject']);
   const name = str(request['name']) ?? str(object['name']) ?? str(oldObject['name']);
   if (!name) return { kind: 'ignored', reason: 'no name yet (generateName): nothing to attribute to' };
-  // A Namespace names itself as its namespace; Namespaces are cluster-scoped.
-  const namespace = group === '' && plural === 'namespaces' ? undefined : str(request['namespace']);
+  const namespace = isClusterScopedRef({ group, resource: plural }) ? undefined : str(request['namespace']);
   let path: string;
   try {
     path = kubernetesPath({ cluster: options.cluster, namespace, group, resource: plural, name });

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { describeResult } from '../../../test/helpers/describe-result.ts';
 import { assertGolden } from '../../../test/helpers/golden.ts';
 import { createRedactor } from '../../normalise/redact.ts';
-import { normaliseAuditEvent, parseAuditTime } from './normalise.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
+import { normaliseAuditEvent } from './normalise.ts';
 
 const fixtures = join(import.meta.dirname, '__fixtures__');
 const options = { cluster: 'prod', redact: createRedactor(Buffer.alloc(32, 7)) };
@@ -54,8 +55,20 @@ test('malformed events are rejected with the reason', () => {
   assert.match(JSON.stringify(normaliseAuditEvent({ ...load('deployment-create'), apiVersion: 'audit.k8s.io/v9' }, options)), /apiVersion/);
 });
 
-test('audit timestamps: RFC 3339 micro-time and the shipper form without T', () => {
-  assert.equal(parseAuditTime('2024-06-01T12:00:00.123456Z'), Date.parse('2024-06-01T12:00:00.123Z'));
-  assert.equal(parseAuditTime('2024-11-13 18:34:10.595141000'), Date.parse('2024-11-13T18:34:10.595Z'));
-  assert.equal(parseAuditTime('soon'), undefined);
+test('audit timestamps: RFC 3339 micro-time and the shipper form without T', (t) => {
+  // Read far from UTC: under TZ=UTC a local-time parse would pass too.
+  const zone = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+  t.after(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+  assert.equal(parseUtcTimestamp('2024-06-01T12:00:00.123456Z'), Date.parse('2024-06-01T12:00:00.123Z'));
+  assert.equal(parseUtcTimestamp('2024-11-13 18:34:10.595141000'), Date.parse('2024-11-13T18:34:10.595Z'));
+  assert.equal(parseUtcTimestamp('soon'), undefined);
+  // The event's time is read so: also a zone-less time with `T` is UTC.
+  for (const stageTimestamp of ['2024-11-13 18:34:10.595141000', '2024-11-13T18:34:10.595141']) {
+    const result = normaliseAuditEvent({ ...load('deployment-create'), stageTimestamp }, options);
+    assert.equal(result.kind === 'changes' && result.changes[0]?.time, Date.parse('2024-11-13T18:34:10.595Z'), stageTimestamp);
+  }
 });

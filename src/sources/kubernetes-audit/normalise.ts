@@ -4,10 +4,12 @@
 // exec/attach/portforward go to `activity`; events without an object become attribution facts.
 import type { AttributionFact, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { isObject, nonEmptyString as str } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { activityPath, kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
 import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
+import { groupResourceOf, isClusterScopedRef, isCoreSecret, type GroupResource } from '../kubernetes-objects/resource-names.ts';
 
 export const SOURCE = 'kubernetes-audit';
 const AUDIT_VERSIONS = new Set(['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1']);
@@ -42,17 +44,10 @@ type AuditEvent = Record<string, unknown> & {
   objectRef?: ObjectRef;
 };
 
-/** RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
-export function parseAuditTime(raw: string): number | undefined {
-  const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(raw.trim());
-  const text = spaced ? `${spaced[1]}T${spaced[2]}${(spaced[3] ?? '').slice(0, 4)}Z` : raw;
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? undefined : time;
-}
-
+/** The event's time: RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
 function eventTime(event: Record<string, unknown>): number | undefined {
   const raw = str(event['stageTimestamp']) ?? str(event['timestamp']) ?? str(event['requestReceivedTimestamp']);
-  return raw === undefined ? undefined : parseAuditTime(raw);
+  return raw === undefined ? undefined : parseUtcTimestamp(raw);
 }
 
 function statusCode(event: Record<string, unknown>): number | undefined {
@@ -68,8 +63,9 @@ function stateObject(value: unknown): Doc | undefined {
   return isObject(value['metadata']) ? value : undefined;
 }
 
-function groupResource(ref: ObjectRef): string {
-  return `${ref.apiGroup ? ref.apiGroup : 'core'}/${ref.resource}`;
+/** The ref's group and resource, in the shape resource-names.ts asks them. */
+function named(ref: ObjectRef): GroupResource {
+  return { group: ref.apiGroup, resource: ref.resource };
 }
 
 function trailersFor(event: AuditEvent, cluster: string, extra: Trailers): Trailers {
@@ -113,6 +109,7 @@ function cleanCarriedObject(value: unknown, isSecret: boolean, options: Kubernet
 
 function activityRecord(event: AuditEvent, time: number, reason: string, options: KubernetesNormaliseOptions): ChangeRecord {
   const ref = event.objectRef ?? {};
+  // Any group's `secrets` (not only core/v1): over-redacting an activity record is safe.
   const isSecret = ref.resource === 'secrets';
   const doc: Doc = { ...event };
   for (const key of ['requestObject', 'responseObject'] as const) {
@@ -125,7 +122,7 @@ function activityRecord(event: AuditEvent, time: number, reason: string, options
     eventId: event.auditID,
     branch: 'activity',
     // Filed by when the request arrived, which every stage of it shares.
-    path: activityPath('kubernetes', parseAuditTime(str(event['requestReceivedTimestamp']) ?? '') ?? time, event.auditID),
+    path: activityPath('kubernetes', parseUtcTimestamp(str(event['requestReceivedTimestamp']) ?? '') ?? time, event.auditID),
     update: { kind: 'put', doc },
     author: kubernetesActor(event['user'] as never),
     time,
@@ -163,7 +160,7 @@ export function normaliseAuditEvent(input: unknown, options: KubernetesNormalise
   if (!MUTATING.has(event.verb)) {
     if (code === 401 || code === 403) return one(activityRecord(event, time, 'denied', options));
     const user = isObject(event['user']) ? str(event['user']['username']) ?? '' : '';
-    if (ref.resource === 'secrets' && !ref.apiGroup && !user.startsWith('system:')) return one(activityRecord(event, time, 'secret-read', options));
+    if (isCoreSecret(named(ref)) && !user.startsWith('system:')) return one(activityRecord(event, time, 'secret-read', options));
     return { kind: 'ignored', reason: `read-only verb ${event.verb}` };
   }
   if (!succeeded) return one(activityRecord(event, time, code === 401 || code === 403 ? 'denied' : 'failed', options));
@@ -178,8 +175,7 @@ function one(record: ChangeRecord): NormaliseResult {
 
 function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: KubernetesNormaliseOptions): NormaliseResult {
   const author = kubernetesActor(event['user'] as never);
-  // The audit objectRef of a Namespace names itself as its namespace; Namespaces are cluster-scoped.
-  const clusterScoped = ref.resource === 'namespaces' && !ref.apiGroup;
+  const clusterScoped = isClusterScopedRef(named(ref));
   const base = (namespace: string | undefined, name: string) =>
     kubernetesPath({ cluster: options.cluster, namespace: clusterScoped ? undefined : namespace, group: ref.apiGroup ?? '', resource: ref.resource as string, name });
   const record = (path: string, update: ChangeRecord['update'], subject: string, extra: Trailers): ChangeRecord => ({
@@ -223,7 +219,8 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
   }
   if (ref.subresource && ref.subresource !== 'status') return { kind: 'ignored', reason: `subresource ${ref.subresource} is not the object's state`, facts: fact(ref.name, ref.namespace) };
 
-  const keepStatus = options.noiseRules?.(groupResource(ref)).keepStatus ?? false;
+  const groupResource = groupResourceOf({ group: ref.apiGroup, resource: ref.resource as string });
+  const keepStatus = options.noiseRules?.(groupResource).keepStatus ?? false;
   if (event.verb === 'delete') {
     if (!ref.name) return { kind: 'ignored', reason: 'delete without a name' };
     const path = base(ref.namespace, ref.name);
@@ -253,10 +250,10 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
   const namespace = ref.namespace ?? str(meta['namespace']);
   if (!object || !name) return { kind: 'ignored', reason: object ? 'object without a name' : `no object in a ${String(event['level'] ?? 'unknown')}-level ${event.verb}`, facts: fact(name, namespace) };
 
-  const denoised = removeNoise(object, options.noiseRules?.(groupResource(ref)) ?? {});
+  const denoised = removeNoise(object, options.noiseRules?.(groupResource) ?? {});
   let doc: Doc = denoised.doc;
   if (doc['apiVersion'] === undefined && ref.apiVersion) doc = { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion, ...doc };
-  if (ref.resource === 'secrets' && !ref.apiGroup) doc = redactSecret(doc, options.redact);
+  if (isCoreSecret(named(ref))) doc = redactSecret(doc, options.redact);
   if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
   const uid = str(meta['uid']) ?? ref.uid;
   const extra: Array<readonly [string, string]> = uid ? [['UID', uid]] : [];

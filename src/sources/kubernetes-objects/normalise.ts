@@ -8,7 +8,7 @@ import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
 import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
-import { groupOf, pluralResource } from './resource-names.ts';
+import { groupOf, groupResourceOf, isCoreSecret, pluralResource } from './resource-names.ts';
 
 export interface SnapshotOptions {
   readonly cluster: string;
@@ -40,20 +40,55 @@ export function newestFieldManager(object: Doc): { manager: string; operation: s
   return best;
 }
 
-export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions): NormaliseResult {
-  if (!isObject(input)) return { kind: 'rejected', reason: 'Kubernetes object is not a mapping' };
+/** An object read and cleaned for the repository (noise removed, secrets redacted), before anyone is named its author. */
+export interface ObjectSnapshot {
+  /** The object as read (its managedFields name the field manager). */
+  readonly object: Doc;
+  readonly cluster: string;
+  readonly path: string;
+  /** What the repository holds. */
+  readonly doc: Doc;
+  /** `[<group>/]<resource> [<namespace>/]<name>`, for the subject. */
+  readonly what: string;
+  readonly uid: string | undefined;
+  readonly eventId: string;
+}
+
+/** The object's path and document; they depend on no attribution. */
+export function readObjectSnapshot(
+  input: unknown,
+  options: Pick<SnapshotOptions, 'cluster' | 'redact' | 'sensitiveKeys' | 'noiseRules' | 'resource'>,
+): ObjectSnapshot | { readonly rejected: string } {
+  if (!isObject(input)) return { rejected: 'Kubernetes object is not a mapping' };
   const metadata = isObject(input['metadata']) ? input['metadata'] : undefined;
   if (typeof input['apiVersion'] !== 'string' || typeof input['kind'] !== 'string' || !metadata) {
-    return { kind: 'rejected', reason: 'Kubernetes object needs apiVersion, kind and metadata' };
+    return { rejected: 'Kubernetes object needs apiVersion, kind and metadata' };
   }
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
-  if (!name) return { kind: 'rejected', reason: `${input['kind']} has no metadata.name` };
+  if (!name) return { rejected: `${input['kind']} has no metadata.name` };
   const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : undefined;
   const group = groupOf(input['apiVersion']);
   const resource = options.resource ?? pluralResource(input['kind']);
-  const groupResource = `${group || 'core'}/${resource}`;
 
-  const manager = newestFieldManager(input);
+  let doc = removeNoise(input, options.noiseRules?.(groupResourceOf({ group, resource })) ?? {}).doc;
+  if (isCoreSecret({ group, resource })) doc = redactSecret(doc, options.redact);
+  if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
+  const uid = typeof metadata['uid'] === 'string' ? metadata['uid'] : undefined;
+  const version = typeof metadata['resourceVersion'] === 'string' ? metadata['resourceVersion'] : undefined;
+  return {
+    object: input,
+    cluster: options.cluster,
+    path: kubernetesPath({ cluster: options.cluster, namespace, group, resource, name }),
+    doc,
+    what: `${group ? `${group}/` : ''}${resource} ${namespace ? `${namespace}/` : ''}${name}`,
+    uid,
+    eventId: uid && version ? `${uid}@${version}` : createHash('sha1').update(JSON.stringify(doc)).digest('hex'),
+  };
+}
+
+/** The change record of a snapshot, authored by the attribution given, else the newest field manager, else unresolved. */
+export function snapshotRecord(snapshot: ObjectSnapshot, options: Pick<SnapshotOptions, 'source' | 'observedAt' | 'attribution' | 'time'>): ChangeRecord {
+  const manager = newestFieldManager(snapshot.object);
   let author: Actor = UNRESOLVED_ACTOR;
   let attribution: Attribution = 'unresolved';
   let time = options.observedAt;
@@ -69,33 +104,30 @@ export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions
   }
   if (!options.attribution && options.time !== undefined) time = options.time;
   const verb = options.attribution?.verb ?? 'observe';
-
-  let doc = removeNoise(input, options.noiseRules?.(groupResource) ?? {}).doc;
-  if (group === '' && resource === 'secrets') doc = redactSecret(doc, options.redact);
-  if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
-  const uid = typeof metadata['uid'] === 'string' ? metadata['uid'] : undefined;
-  const version = typeof metadata['resourceVersion'] === 'string' ? metadata['resourceVersion'] : undefined;
-  const eventId = uid && version ? `${uid}@${version}` : createHash('sha1').update(JSON.stringify(doc)).digest('hex');
   const trailers: Trailers = [
     ['Source', options.source],
-    ['Cluster', options.cluster],
-    ['Event-ID', eventId],
+    ['Cluster', snapshot.cluster],
+    ['Event-ID', snapshot.eventId],
     ['Verb', verb],
     ...extra,
-    ...(uid ? ([['UID', uid]] as Trailers) : []),
+    ...(snapshot.uid ? ([['UID', snapshot.uid]] as Trailers) : []),
     ['Attribution', attribution],
   ];
-  const what = `${group ? `${group}/` : ''}${resource} ${namespace ? `${namespace}/` : ''}${name}`;
-  const record: ChangeRecord = {
-    eventId,
+  return {
+    eventId: snapshot.eventId,
     branch: 'main',
-    path: kubernetesPath({ cluster: options.cluster, namespace, group, resource, name }),
-    update: { kind: 'put', doc },
+    path: snapshot.path,
+    update: { kind: 'put', doc: snapshot.doc },
     author,
     time,
-    subject: `${verb} ${what}`,
+    subject: `${verb} ${snapshot.what}`,
     trailers,
     source: options.source,
   };
-  return { kind: 'changes', changes: [record] };
+}
+
+export function normaliseObjectSnapshot(input: unknown, options: SnapshotOptions): NormaliseResult {
+  const snapshot = readObjectSnapshot(input, options);
+  if ('rejected' in snapshot) return { kind: 'rejected', reason: snapshot.rejected };
+  return { kind: 'changes', changes: [snapshotRecord(snapshot, options)] };
 }

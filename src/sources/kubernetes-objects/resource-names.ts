@@ -1,5 +1,7 @@
 // Kind → plural resource name for objects read without discovery (dumps, `kubectl get -o yaml`).
 // Discovery is authoritative (issue 4); this table and the English rules cover the rest.
+// Also what every Kubernetes source asks of a group and resource: its `<group>/<resource>`
+// key, whether it is a core Secret, whether a reference to it names a cluster-scoped object.
 
 const KNOWN: Readonly<Record<string, string>> = {
   Endpoints: 'endpoints',
@@ -30,4 +32,25 @@ export function pluralResource(kind: string): string {
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** An API group ('' or absent: the legacy core group) and a plural resource name. */
+export interface GroupResource {
+  readonly group?: string | undefined;
+  readonly resource?: string | undefined;
+}
+
+/** `<group>/<resource>`, group `core` for the legacy group: the key of noise rules and resource globs. */
+export function groupResourceOf({ group, resource }: GroupResource & { readonly resource: string }): string {
+  return `${group || 'core'}/${resource}`;
+}
+
+/** core/v1 Secrets, whose values are never recorded in clear. */
+export function isCoreSecret({ group, resource }: GroupResource): boolean {
+  return !group && resource === 'secrets';
+}
+
+/** A Namespace names itself as its namespace (audit objectRef, admission request), yet Namespaces are cluster-scoped. */
+export function isClusterScopedRef({ group, resource }: GroupResource): boolean {
+  return !group && resource === 'namespaces';
 }

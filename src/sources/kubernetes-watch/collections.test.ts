@@ -38,6 +38,8 @@ test('namespaces named literally are watched one by one; cluster-scoped resource
 test('the folder a complete list accounts for', () => {
   const all = reconcileScope('prod', { type: type('apps', 'deployments') }, (ns) => ns !== 'kube-system');
   assert.equal(all.prefix, 'kubernetes/prod/namespaces/');
+  assert.equal(all.glob, 'kubernetes/prod/namespaces/*/apps/deployments/*');
+  assert.equal(reconcileScope('a*[b]?', { type: type('', 'configmaps') }, () => true).glob, 'kubernetes/a[*][[]b][?]/namespaces/*/core/configmaps/*');
   assert.equal(all.includes('kubernetes/prod/namespaces/default/apps/deployments/web.yaml'), true);
   assert.equal(all.includes('kubernetes/prod/namespaces/kube-system/apps/deployments/dns.yaml'), false);
   assert.equal(all.includes('kubernetes/prod/namespaces/default/apps/statefulsets/web.yaml'), false);

@@ -1,10 +1,11 @@
 // Which collections a cluster source lists and watches: every recorded resource type (per
 // namespace when the namespaces are named, else across all), plus core/v1 Events for the
 // activity branch; and the repository folder a collection's complete list accounts for.
-import { kubernetesPath, unescapeSegment } from '../../normalise/paths.ts';
+import { acrossNamespaces, kubernetesFolder, parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
 import type { KubernetesWatchConfig } from './config.ts';
 import type { Collection } from './reflector.ts';
-import { groupResourceOf, namespacePlan, resourceFilter, type ResourceType } from './resource-filter.ts';
+import { groupResourceOf } from '../kubernetes-objects/resource-names.ts';
+import { namespacePlan, resourceFilter, type ResourceType } from './resource-filter.ts';
 
 export interface PlannedCollection extends Collection {
   readonly key: string;
@@ -14,6 +15,8 @@ export interface PlannedCollection extends Collection {
 
 export interface ReconcileScope {
   readonly prefix: string;
+  /** An SQLite GLOB the files under `prefix` must also match (the type's files across namespaces). */
+  readonly glob?: string;
   readonly type: ResourceType;
   readonly includes: (path: string) => boolean;
 }
@@ -42,17 +45,16 @@ export function planCollections(types: readonly ResourceType[], config: Pick<Kub
 /** The folder whose live files a complete list of `collection` must show, and how to tell its files apart. */
 export function reconcileScope(cluster: string, collection: Collection, includesNamespace: (namespace: string) => boolean): ReconcileScope {
   const { type, namespace } = collection;
-  const sample = kubernetesPath({ cluster, namespace: type.namespaced ? (namespace ?? '_') : undefined, group: type.group, resource: type.resource, name: '_' });
-  const folder = sample.slice(0, -'_.yaml'.length);
-  if (!type.namespaced || namespace !== undefined) return { prefix: folder, type, includes: () => true };
-  // kubernetes/<cluster>/namespaces/<ns>/<group>/<resource>/<file>
-  const [, clusterSegment, , , group, resource] = folder.split('/');
+  if (!type.namespaced || namespace !== undefined) {
+    return { prefix: kubernetesFolder({ cluster, namespace, group: type.group, resource: type.resource }), type, includes: () => true };
+  }
+  // Across all namespaces: the files of this type (found by the glob) in every included namespace.
   return {
-    prefix: `kubernetes/${clusterSegment}/namespaces/`,
+    ...acrossNamespaces(cluster, type),
     type,
     includes: (path) => {
-      const parts = path.split('/');
-      return parts.length === 7 && parts[4] === group && parts[5] === resource && includesNamespace(unescapeSegment(parts[3] as string));
+      const parsed = parseKubernetesPath(path);
+      return parsed?.namespace !== undefined && parsed.group === type.group && parsed.resource === type.resource && includesNamespace(parsed.namespace);
     },
   };
 }

@@ -3,7 +3,7 @@
 // to wait for audit facts, and which Kubernetes Events go to the `activity` branch.
 import { z } from 'zod';
 import { Duration } from '../../config/duration.ts';
-import { isCronExpression } from '../runtime/schedule.ts';
+import { CronSchedule } from '../config-schemas.ts';
 
 /** Resources that change without anyone changing configuration (issue 4). */
 export const CHURN_RESOURCES: readonly string[] = [
@@ -22,10 +22,6 @@ export const DEFAULT_SEVERITY_KEYWORDS = { error: ['failed', 'error'], warn: ['b
 
 const Patterns = (what: string, fallback: readonly string[]) =>
   z.array(z.string().min(1)).default([...fallback]).describe(what);
-
-const CronExpression = z
-  .string()
-  .refine(isCronExpression, { message: 'not a node-cron expression (5 or 6 fields, e.g. "*/15 * * * *")' });
 
 export const KubernetesResourcesConfig = z
   .object({
@@ -74,7 +70,7 @@ export const KubernetesWatchConfig = z
     inCluster: z.boolean().default(false).describe('use the service account of the pod gitrail runs in instead of a kubeconfig'),
     resources: KubernetesResourcesConfig.prefault({}),
     namespaces: KubernetesNamespacesConfig.prefault({}),
-    resync: CronExpression.default('*/15 * * * *').describe('node-cron schedule of the full re-list that also finds deletions (default every 15 minutes)'),
+    resync: CronSchedule('*/15 * * * *').describe('node-cron schedule of the full re-list that also finds deletions (default every 15 minutes)'),
     attributionDelay: Duration.default(10_000).describe('how long a watched change waits for audit facts (audit webhooks batch for up to ~30s) before it is committed'),
     attributionWindow: Duration.default(60_000).describe('an audit fact for the same object at most this long before the change names its author (`Attribution: correlated`)'),
     listPageSize: z.number().int().min(1).max(10_000).default(500).describe('items per list request (`limit`)'),

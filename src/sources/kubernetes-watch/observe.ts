@@ -8,11 +8,12 @@ import type { IndexDb } from '../../index/index-db.ts';
 import { blobOid } from '../../ledger/render.ts';
 import { UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
-import { kubernetesPath, nameFromFileName, statusSiblingPath, unescapeSegment } from '../../normalise/paths.ts';
+import { kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { normaliseObjectSnapshot } from '../kubernetes-objects/normalise.ts';
+import { readObjectSnapshot, snapshotRecord } from '../kubernetes-objects/normalise.ts';
+import { parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
 import { SOURCE } from './kube-events.ts';
-import type { RecordedState } from './recorded-state.ts';
+import { liveBlob, type RecordedState } from './recorded-state.ts';
 import type { ResourceType } from './resource-filter.ts';
 
 /** Audit timestamps and watch arrival come from different clocks; a fact this far after the sighting still counts. */
@@ -104,27 +105,29 @@ export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly 
  * recorded change of its file (a list shows the current state). A list item never replaces
  * a state recorded after the list completed (the watch brings anything newer).
  */
-export function observeObject(type: ResourceType, object: Record<string, unknown>, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
-  const id = identify(options.cluster, type, object);
+export function observeObject(type: ResourceType, object: Record<string, unknown>, id: ObjectIdentity | null, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
   if (!id) return { rejected: `${type.kind} without metadata.name` };
-  if (seen.via === 'list' && options.state.lastChangeSeq(id.path) > seen.recordedUpTo) return { skipped: 'unchanged' };
+  const recorded = options.state.latest(id.path);
+  if (seen.via === 'list' && (recorded?.seq ?? 0) > seen.recordedUpTo) return { skipped: 'unchanged' };
   if (isTerminating(object) && isRecordedDeleted(options, id)) return { skipped: 'absent' };
-  const fact = findFact(options, id, observedAt, false);
-  const result = normaliseObjectSnapshot(object, {
+  // The document depends on no attribution: an unchanged object costs no fact lookup.
+  const snapshot = readObjectSnapshot(object, {
     cluster: options.cluster,
     redact: options.redact,
-    source: SOURCE,
-    observedAt,
     resource: type.resource,
     ...(options.sensitiveKeys ? { sensitiveKeys: options.sensitiveKeys } : {}),
     ...(options.noiseRules ? { noiseRules: options.noiseRules } : {}),
+  });
+  if ('rejected' in snapshot) return snapshot;
+  const current = snapshot.path === id.path ? recorded : options.state.latest(snapshot.path);
+  if (blobOid(snapshot.doc) === liveBlob(current)) return { skipped: 'unchanged' };
+  const fact = findFact(options, id, observedAt, false);
+  const record = snapshotRecord(snapshot, {
+    source: SOURCE,
+    observedAt,
     ...(fact ? { attribution: { actor: fact.actor, attribution: 'correlated' as const, time: fact.time, trailers: factTrailers(fact), verb: fact.verb } } : {}),
     ...(seen.via === 'watch' ? { time: observedAt } : {}),
   });
-  if (result.kind !== 'changes') return { rejected: result.reason };
-  const record = result.changes[0] as ChangeRecord;
-  if (record.update.kind !== 'put') return { rejected: 'snapshot without a document' };
-  if (blobOid(record.update.doc) === options.state.currentBlob(record.path)) return { skipped: 'unchanged' };
   if (seen.via === 'watch' || fact) return { record };
   return { record: { ...record, time: Math.max(record.time, options.state.lastTime(record.path) ?? record.time) } };
 }
@@ -160,8 +163,7 @@ function deletion(options: ObserveOptions, what: { type: Pick<ResourceType, 'gro
 }
 
 /** A watch DELETED event: removes the file (and a kept-status sibling) when the repository still has it. */
-export function observeDeletion(type: ResourceType, object: Record<string, unknown>, observedAt: number, options: ObserveOptions): ChangeRecord[] | Skipped {
-  const id = identify(options.cluster, type, object);
+export function observeDeletion(type: ResourceType, id: ObjectIdentity | null, observedAt: number, options: ObserveOptions): ChangeRecord[] | Skipped {
   if (!id) return { rejected: `${type.kind} without metadata.name` };
   const records = deletion(options, { type, id, eventId: `${id.uid ?? id.path}@${id.resourceVersion ?? observedAt}`, time: observedAt });
   return records.length > 0 ? records : { skipped: 'absent' };
@@ -184,18 +186,16 @@ export interface CompleteList {
  * have shown it; the next resync judges it.
  */
 export function reconcileDeletions(
-  scope: { readonly prefix: string; readonly type: Pick<ResourceType, 'group' | 'resource'>; readonly includes: (path: string) => boolean },
+  scope: { readonly prefix: string; readonly glob?: string; readonly type: Pick<ResourceType, 'group' | 'resource'>; readonly includes: (path: string) => boolean },
   list: CompleteList,
   options: ObserveOptions,
 ): ChangeRecord[] {
   const out: ChangeRecord[] = [];
-  for (const { path, seq } of options.state.liveFilesUnder(scope.prefix)) {
-    if (!scope.includes(path) || path.endsWith('.status.yaml')) continue;
+  for (const { path, seq } of options.state.liveFilesUnder(scope.prefix, scope.glob)) {
+    const parsed = parseKubernetesPath(path);
+    if (!parsed || parsed.status || !scope.includes(path)) continue;
     if (list.present.has(path) || seq > list.recordedUpTo) continue;
-    const parts = path.split('/');
-    const file = parts.at(-1) as string;
-    const namespace = parts[2] === 'namespaces' ? unescapeSegment(parts[3] as string) : undefined;
-    const id: ObjectIdentity = { path, name: nameFromFileName(file), namespace, uid: undefined, resourceVersion: undefined };
+    const id: ObjectIdentity = { path, name: parsed.name, namespace: parsed.namespace, uid: undefined, resourceVersion: undefined };
     out.push(...deletion(options, { type: scope.type, id, eventId: `resync@${list.resourceVersion}`, time: list.at, foundBy: 'resync' }));
   }
   return out;

@@ -2,7 +2,19 @@
 // database): the current blob of a file and the live files under a folder. A watched object
 // whose rendering equals the recorded blob is not submitted again, whoever recorded it.
 import type { StatementSync } from 'node:sqlite';
-import type { IndexDb } from '../../index/index-db.ts';
+import type { ChangeOp, IndexDb } from '../../index/index-db.ts';
+
+/** The last recorded change of a file. */
+export interface RecordedChange {
+  readonly op: ChangeOp;
+  readonly blob: string | null;
+  readonly seq: number;
+}
+
+/** The blob a file whose last change is `change` has now; null when it does not exist (never written, or deleted). */
+export function liveBlob(change: RecordedChange | null): string | null {
+  return change && change.op !== 'D' ? change.blob : null;
+}
 
 export class RecordedState {
   readonly #index: IndexDb;
@@ -15,7 +27,7 @@ export class RecordedState {
     this.#index = index;
     // The changes table holds every version of a path; the highest seq is the current one.
     this.#latest = index.db.prepare('SELECT op, blob, seq FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
-    this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? GROUP BY path');
+    this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? AND path GLOB ? GROUP BY path');
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
     this.#lastChange = index.db.prepare('SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq DESC LIMIT 1');
   }
@@ -25,15 +37,14 @@ export class RecordedState {
     return (this.#lastSeq.get() as { seq: number }).seq;
   }
 
-  /** The blob the file has now, or null when it does not exist (never written, or deleted). */
-  currentBlob(path: string): string | null {
-    const row = this.#latest.get(path) as { op: string; blob: string | null } | undefined;
-    return row && row.op !== 'D' ? row.blob : null;
+  /** The file's last recorded change (also a deletion), null when it was never recorded. */
+  latest(path: string): RecordedChange | null {
+    return (this.#latest.get(path) as RecordedChange | undefined) ?? null;
   }
 
-  /** The sequence number of the file's last recorded change (also a deletion), 0 when never recorded. */
-  lastChangeSeq(path: string): number {
-    return (this.#latest.get(path) as { seq: number } | undefined)?.seq ?? 0;
+  /** The blob the file has now, or null when it does not exist (never written, or deleted). */
+  currentBlob(path: string): string | null {
+    return liveBlob(this.latest(path));
   }
 
   /** When the file's last recorded change is a deletion: the deleted object's uid (its `UID:` trailer), if known. Null otherwise. */
@@ -49,9 +60,12 @@ export class RecordedState {
     return this.#index.lastTime(path);
   }
 
-  /** Every existing file whose path starts with `prefix`, with the sequence number of its last change. */
-  liveFilesUnder(prefix: string): Array<{ path: string; seq: number }> {
-    const rows = this.#under.all(prefix, `${prefix}\uffff`) as Array<{ path: string; op: string; seq: number }>;
+  /**
+   * Every existing file whose path starts with `prefix` (and matches the SQLite GLOB `glob`,
+   * when given), with the sequence number of its last change.
+   */
+  liveFilesUnder(prefix: string, glob = '*'): Array<{ path: string; seq: number }> {
+    const rows = this.#under.all(prefix, `${prefix}\uffff`, glob) as Array<{ path: string; op: string; seq: number }>;
     return rows.filter((row) => row.op !== 'D').map(({ path, seq }) => ({ path, seq }));
   }
 }

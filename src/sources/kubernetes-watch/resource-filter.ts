@@ -1,6 +1,7 @@
 // Which discovered resources and which namespaces are recorded: `<group>/<resource>` globs
 // (group `core` for the legacy group) and namespace globs, with the churn defaults.
 import picomatch from 'picomatch';
+import { groupResourceOf } from '../kubernetes-objects/resource-names.ts';
 import { CHURN_RESOURCES, type KubernetesWatchConfig } from './config.ts';
 
 export interface ResourceType {
@@ -11,10 +12,6 @@ export interface ResourceType {
   readonly resource: string;
   readonly kind: string;
   readonly namespaced: boolean;
-}
-
-export function groupResourceOf(type: Pick<ResourceType, 'group' | 'resource'>): string {
-  return `${type.group || 'core'}/${type.resource}`;
 }
 
 export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {

@@ -7,12 +7,13 @@ import { eventKey } from '../../index/index-db.ts';
 import type { PlannedCollection } from './collections.ts';
 import { reconcileScope } from './collections.ts';
 import { normaliseKubernetesEvent, type EventRules } from './kube-events.ts';
-import { identify, observeDeletion, observeObject, reconcileDeletions, type CompleteList, type ObserveOptions, type Seen, type Skipped } from './observe.ts';
+import { observeDeletion, observeObject, reconcileDeletions, type CompleteList, type ObjectIdentity, type ObserveOptions, type Seen, type Skipped } from './observe.ts';
 import type { KubeObject } from './reflector.ts';
 
 export type Sighting =
-  | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly seen: Seen; readonly at: number }
-  | { readonly kind: 'deleted'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly at: number }
+  /** `id`: where the object lives (identify()), null when it has no name. */
+  | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly id: ObjectIdentity | null; readonly seen: Seen; readonly at: number }
+  | { readonly kind: 'deleted'; readonly collection: PlannedCollection; readonly id: ObjectIdentity | null; readonly at: number }
   | { readonly kind: 'event'; readonly object: KubeObject; readonly at: number }
   /** A complete list of `collection`: what else the repository holds (recorded before it) was deleted. */
   | { readonly kind: 'reconcile'; readonly collection: PlannedCollection; readonly list: CompleteList; readonly at: number };
@@ -50,9 +51,8 @@ export class SightingRecorder {
         case 'object':
           return this.#object(sighting);
         case 'deleted': {
-          const id = identify(this.#rules.cluster, sighting.collection.type, sighting.object);
-          if (id) this.#seen.delete(id.path);
-          const result = observeDeletion(sighting.collection.type, sighting.object, sighting.at, this.#options);
+          if (sighting.id) this.#seen.delete(sighting.id.path);
+          const result = observeDeletion(sighting.collection.type, sighting.id, sighting.at, this.#options);
           return Array.isArray(result) ? result : this.#skip(result);
         }
         case 'event': {
@@ -75,10 +75,10 @@ export class SightingRecorder {
   }
 
   #object(sighting: Extract<Sighting, { kind: 'object' }>): ChangeRecord[] {
-    const id = identify(this.#rules.cluster, sighting.collection.type, sighting.object);
+    const { id } = sighting;
     const version = id?.uid && id.resourceVersion ? `${id.uid}@${id.resourceVersion}` : undefined;
     if (id && version && this.#seen.get(id.path) === version) return this.#skip({ skipped: 'unchanged' });
-    const result = observeObject(sighting.collection.type, sighting.object, sighting.seen, sighting.at, this.#options);
+    const result = observeObject(sighting.collection.type, sighting.object, id, sighting.seen, sighting.at, this.#options);
     if (id && version) this.#seen.set(id.path, version);
     return 'record' in result ? [result.record] : this.#skip(result);
   }

@@ -177,7 +177,7 @@ export class KubernetesWatchSource implements Source {
           const id = identify(this.#config.name, collection.type, object);
           if (!id || !this.#inNamespaces(collection, object)) continue;
           present.add(id.path);
-          queue.push({ kind: 'object', collection, object, seen: { via: 'list', recordedUpTo }, at }, at);
+          queue.push({ kind: 'object', collection, object, id, seen: { via: 'list', recordedUpTo }, at }, at);
         }
         if (collection.role === 'state') {
           const list = { present, resourceVersion: version, at, recordedUpTo };
@@ -191,8 +191,11 @@ export class KubernetesWatchSource implements Source {
         if (!this.#inNamespaces(collection, object)) return;
         if (collection.role === 'events') {
           if (type !== 'DELETED') queue.push({ kind: 'event', object, at }, at);
-        } else if (type === 'DELETED') queue.push({ kind: 'deleted', collection, object, at }, at);
-        else queue.push({ kind: 'object', collection, object, seen: { via: 'watch' }, at }, at);
+          return;
+        }
+        const id = identify(this.#config.name, collection.type, object);
+        if (type === 'DELETED') queue.push({ kind: 'deleted', collection, id, at }, at);
+        else queue.push({ kind: 'object', collection, object, id, seen: { via: 'watch' }, at }, at);
       },
       healthy: () => this.#health.ok(name),
       watching: () => {

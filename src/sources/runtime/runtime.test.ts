@@ -1,10 +1,12 @@
-// The small runtime pieces live sources share: durations, backoff, the token bucket, health.
+// The small runtime pieces live sources share: durations, backoff, the token bucket, health, the seen ids of checkpoints.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Backoff, sleep } from './backoff.ts';
 import { Duration } from '../../config/duration.ts';
 import { parseDuration } from '../../domain/duration.ts';
 import { HealthBoard } from './health.ts';
+import { pruneSeen } from './seen.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 test('durations are read in ms, s, m, h and d', () => {
@@ -40,6 +42,11 @@ test('the token bucket spaces takes by the rate, in order', async () => {
   const third = bucket.take(signal).then(() => order.push(3));
   now = 500;
   await second;
+  // Half a token later, and after the bucket's own wait, the third still waits: a bucket refilling
+  // too fast would have served it.
+  now = 750;
+  await delay(600);
+  assert.deepEqual(order, [2]);
   now = 1000;
   await third;
   assert.deepEqual(order, [2, 3]);
@@ -65,4 +72,10 @@ test('health: starting until every part succeeded, failing while one fails, lagg
   assert.equal(board.status().lastError, 'a: ECONNREFUSED: connection refused');
   board.stop();
   assert.equal(board.status().state, 'stopped');
+});
+
+test('a checkpoint keeps the seen ids of the overlap only, previous ones first', () => {
+  const seen = pruneSeen({ old: 10, kept: 20 }, [['new', 30], ['late', 5]], 20);
+  assert.deepEqual(seen, { kept: 20, new: 30 });
+  assert.deepEqual(Object.keys(pruneSeen(undefined, new Map([['b', 2], ['a', 1]]), 0)), ['b', 'a']);
 });

@@ -3,18 +3,11 @@
 // destroyed when the source stops; `stop()` in node-cron does not wait, so runs are tracked.
 import cron from 'node-cron';
 import type { Logger } from 'pino';
-import { ConfigError } from '../../domain/errors.ts';
 import { errorText } from './health.ts';
 
 export interface Schedule {
   /** Resolves when the run in progress (if any) has finished. */
   idle(): Promise<void>;
-}
-
-/** Throws ConfigError naming `where` when `expression` is not a node-cron expression. */
-export function assertCronExpression(expression: string, where: string): void {
-  const check = cron.validateDetailed(expression);
-  if (!check.valid) throw new ConfigError([`${where}: ${JSON.stringify(expression)} is not a cron expression (${check.errors.map((e) => e.message).join('; ')})`]);
 }
 
 export function isCronExpression(expression: string): boolean {

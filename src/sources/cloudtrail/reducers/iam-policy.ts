@@ -1,7 +1,6 @@
 // IAM managed policies: the default version's `document`, every version known from the
 // trail (`versions`), description, path and tags. A default set to a version the trail
 // never showed leaves `document` out rather than showing a stale one.
-import { decodePolicyDocument } from '../policy-document.ts';
 import { record, stringList, tagMap, text, updateTags, withEntry, withKey, withKeys, type ConfigurationReducer } from './reducer.ts';
 
 export const reducePolicy: ConfigurationReducer = (configuration, { api, request, response }) => {
@@ -9,7 +8,7 @@ export const reducePolicy: ConfigurationReducer = (configuration, { api, request
     case 'CreatePolicy': {
       const policy = record(response['policy']);
       const version = text(policy['defaultVersionId']) ?? 'v1';
-      const document = decodePolicyDocument(request['policyDocument']);
+      const document = request['policyDocument'];
       return withKeys(configuration, {
         description: text(request['description']),
         path: text(request['path']) ?? text(policy['path']),
@@ -22,7 +21,7 @@ export const reducePolicy: ConfigurationReducer = (configuration, { api, request
     }
     case 'CreatePolicyVersion': {
       const version = text(record(response['policyVersion'])['versionId']);
-      const document = decodePolicyDocument(request['policyDocument']);
+      const document = request['policyDocument'];
       const withVersion = version === undefined ? configuration : withKey(configuration, 'versions', withEntry(configuration['versions'], version, document));
       if (request['setAsDefault'] !== true && request['setAsDefault'] !== 'true') return withVersion;
       return withKey(withKey(withVersion, 'document', document), 'defaultVersionId', version);

@@ -1,7 +1,6 @@
 // IAM roles, users and groups: trust policy, inline and attached policies, permissions
 // boundary, tags, group membership, login profile (its existence, never the password),
 // access keys (id and status) and MFA devices.
-import { decodePolicyDocument } from '../policy-document.ts';
 import {
   record, sortedSet, stringList, tagMap, text, updateTags, withEntry, withKey, withKeys,
   type Configuration, type ConfigurationReducer, type DecodedCall,
@@ -35,7 +34,7 @@ function reduceCommon(kind: Kind, configuration: Configuration, { api, request }
       });
     case `Put${kind}Policy`:
       if (policyName === undefined) return configuration;
-      return withKey(configuration, 'inlinePolicies', withEntry(configuration['inlinePolicies'], policyName, decodePolicyDocument(request['policyDocument']) ?? null));
+      return withKey(configuration, 'inlinePolicies', withEntry(configuration['inlinePolicies'], policyName, request['policyDocument'] ?? null));
     case `Delete${kind}Policy`:
       if (policyName === undefined) return configuration;
       return withKey(configuration, 'inlinePolicies', withEntry(configuration['inlinePolicies'], policyName, undefined));
@@ -67,7 +66,7 @@ export const reduceRole: ConfigurationReducer = (previous, call) => {
         path: text(request['path']) ?? text(role['path']),
         description: text(request['description']) ?? text(role['description']),
         maxSessionDuration: number(request['maxSessionDuration']) ?? number(role['maxSessionDuration']),
-        assumeRolePolicy: decodePolicyDocument(request['assumeRolePolicyDocument'] ?? role['assumeRolePolicyDocument']),
+        assumeRolePolicy: request['assumeRolePolicyDocument'] ?? role['assumeRolePolicyDocument'],
         roleId: text(role['roleId']),
         serviceName: text(request['aWSServiceName']),
       });
@@ -77,7 +76,7 @@ export const reduceRole: ConfigurationReducer = (previous, call) => {
       return withKeys(updated, { maxSessionDuration: number(request['maxSessionDuration']) });
     }
     case 'UpdateAssumeRolePolicy':
-      return withKeys(configuration, { assumeRolePolicy: decodePolicyDocument(request['policyDocument']) });
+      return withKeys(configuration, { assumeRolePolicy: request['policyDocument'] });
     default:
       return configuration;
   }

@@ -1,7 +1,6 @@
 // KMS keys: key policy (decoded), key state (Enabled, Disabled, PendingDeletion with its
 // deletion date, PendingImport), rotation, description, usage and spec, tags and grants.
 // ScheduleKeyDeletion keeps the file: the key exists until KMS logs DeleteKey.
-import { decodePolicyDocument } from '../policy-document.ts';
 import { record, stringList, tagMap, text, updateTags, withEntry, withKey, withKeys, type ConfigurationReducer } from './reducer.ts';
 
 export const reduceKey: ConfigurationReducer = (configuration, { api, request, response }) => {
@@ -16,12 +15,12 @@ export const reduceKey: ConfigurationReducer = (configuration, { api, request, r
         multiRegion: typeof request['multiRegion'] === 'boolean' ? request['multiRegion'] : metadata['multiRegion'],
         customKeyStoreId: text(request['customKeyStoreId']),
         keyState: text(metadata['keyState']) ?? 'Enabled',
-        policy: decodePolicyDocument(request['policy']),
+        policy: request['policy'],
         tags: Array.isArray(request['tags']) ? tagMap(request['tags']) : undefined,
       });
     }
     case 'PutKeyPolicy':
-      return withKeys(configuration, { policy: decodePolicyDocument(request['policy']) });
+      return withKeys(configuration, { policy: request['policy'] });
     case 'EnableKey':
       return withKey(configuration, 'keyState', 'Enabled');
     case 'DisableKey':

@@ -1,7 +1,6 @@
 // S3 buckets: bucket policy (decoded, also when sent as a URL-encoded string), public access
 // block, ACL (grants or canned), versioning, encryption, logging, replication, lifecycle,
 // ownership controls and tags. Each Put sets its section, each Delete removes it.
-import { decodePolicyDocument } from '../policy-document.ts';
 import { record, tagMap, text, withKey, withoutXmlns, type ConfigurationReducer } from './reducer.ts';
 
 /** `Put…` event → [configuration key, requestParameters key holding the new value]. */
@@ -47,7 +46,7 @@ export const reduceBucket: ConfigurationReducer = (configuration, { api, request
   switch (api) {
     case 'PutBucketPolicy': {
       // `policy` beside it is the query-string flag (`[""]`), not the document.
-      const policy = decodePolicyDocument(request['bucketPolicy']);
+      const policy = request['bucketPolicy'];
       return policy === undefined ? configuration : withKey(configuration, 'policy', policy);
     }
     case 'PutBucketAcl': {
