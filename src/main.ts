@@ -84,7 +84,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const ledger = await Ledger.open({ dataDir: config.data, committer: config.committer, flushEvery: config.drain.maxChangesPerFlush, now, log: log.child({ component: 'ledger' }) });
   let journal: Journal | null = null;
   try {
-    journal = Journal.open({ dir: join(config.data, 'journal'), segmentBytes: config.journal.segmentBytes, maxBytes: config.journal.maxBytes, now, log: log.child({ component: 'journal' }) });
+    journal = Journal.open({ dir: join(config.data, 'journal'), segmentBytes: config.journal.segmentBytes, maxBytes: config.journal.maxBytes, log: log.child({ component: 'journal' }) });
     const tokens = resolveIntakeTokens(config, env);
     const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);

@@ -16,8 +16,6 @@ export interface JournalOptions {
   readonly segmentBytes: number;
   /** Backlog (appended, not checkpointed) above which appends are refused. */
   readonly maxBytes: number;
-  /** @deprecated Not read: the journal takes every time it keeps from the batches. */
-  readonly now?: () => number;
   readonly log?: Logger;
 }
 

@@ -4,8 +4,8 @@
 import { Hono } from 'hono';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { isObject } from '../../domain/json.ts';
-import { extractCloudTrailRecords, type ExtractedRecord } from '../../sources/cloudtrail/parse.ts';
-import { normaliseCloudTrailRecord } from '../../sources/cloudtrail/normalise.ts';
+import { normaliseExtracted } from '../../sources/cloudtrail/normalise.ts';
+import { extractCloudTrailRecords, sortByEventTime, type ExtractedRecord } from '../../sources/cloudtrail/parse.ts';
 import { addResult, answer, emptyDraft, guard, parseJson, recordDraft, type AppEnv, type IntakeDeps } from '../intake.ts';
 
 /** The body's records, each with its error; a body that is no CloudTrail document at all throws. */
@@ -19,11 +19,6 @@ export function cloudTrailRecords(body: unknown): ExtractedRecord[] {
   return extracted;
 }
 
-function eventTime(entry: ExtractedRecord): number {
-  const time = 'record' in entry && typeof entry.record['eventTime'] === 'string' ? Date.parse(entry.record['eventTime']) : Number.NaN;
-  return Number.isNaN(time) ? 0 : time;
-}
-
 export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (!deps.config.cloudtrail.enabled) return app;
@@ -32,10 +27,7 @@ export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     const receivedAt = deps.now();
     const records = cloudTrailRecords(parseJson(await c.req.text(), 'CloudTrail records'));
     const draft = emptyDraft(records.length);
-    const ordered = [...records.entries()].sort(([a, x], [b, y]) => eventTime(x) - eventTime(y) || a - b);
-    for (const [index, entry] of ordered) {
-      addResult(draft, index, () => ('error' in entry ? { kind: 'rejected', reason: entry.error } : normaliseCloudTrailRecord(entry.record, options)), c.get('log'));
-    }
+    for (const [index, entry] of sortByEventTime(records)) addResult(draft, index, () => normaliseExtracted(entry, options), c.get('log'));
     draft.rejected.sort((a, b) => a.index - b.index);
     return answer(c, await recordDraft(c, deps, 'cloudtrail', draft, receivedAt));
   });
