@@ -203,12 +203,12 @@ export class IndexQueries {
     return rows.length === 1 ? (this.#toCommits(rows)[0] as CommitRow) : null;
   }
 
-  /** Every commit that changed one file, newest first. */
-  history(path: string, branch: Branch = 'main'): CommitRow[] {
-    const rows = this.#db
-      .prepare('SELECT c.* FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ORDER BY c.time DESC, c.seq DESC')
-      .all(path, branch) as unknown as Row[];
-    return this.#toCommits(rows);
+  /** The file's first recorded change on a branch, or null when it was never recorded. */
+  firstChange(path: string, branch: Branch = 'main'): { sha: string; time: number; author: { name: string; email: string } } | null {
+    const row = this.#db
+      .prepare('SELECT c.sha, c.time, c.author_name, c.author_email FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ORDER BY c.seq LIMIT 1')
+      .get(path, branch) as { sha: string; time: number; author_name: string; author_email: string } | undefined;
+    return row ? { sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email } } : null;
   }
 
   /** The file's last change at or before `at` (epoch ms): its blob, or null when it did not exist. */

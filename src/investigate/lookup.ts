@@ -52,9 +52,7 @@ async function commitOf(source: DataSource, text: string): Promise<string | null
  */
 export async function findVersion(source: DataSource, resource: Resource, at: string | undefined, now: number): Promise<Version> {
   const firstRecorded = (): string => {
-    // The oldest change: fileChanges reads the file's changes in one query, oldest first (no
-    // list of commit ids bound, which fails past SQLite's variable limit).
-    const first = source.queries.fileChanges(resource.path, null, resource.branch)[0];
+    const first = source.queries.firstChange(resource.path, resource.branch);
     return first ? `first recorded ${describeChange(first)}` : 'never recorded';
   };
   if (at !== undefined) {
