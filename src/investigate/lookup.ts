@@ -4,6 +4,7 @@
 import type { Branch } from '../domain/change.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { CommitRow } from '../index/queries.ts';
+import { branchOfPath } from '../normalise/paths.ts';
 import type { DataSource } from './data-source.ts';
 import { keyOfPath } from './resource-key.ts';
 import { globLiteral, parseRef, resolveRef, type RefScope } from './resource-ref.ts';
@@ -17,9 +18,10 @@ export interface Resource {
 
 export function findResource(source: DataSource, words: readonly string[], scope: RefScope): Resource {
   const exists = (path: string): boolean =>
-    path.startsWith('activity/') ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null : source.queries.findPaths(globLiteral(path), 1).length > 0;
+    branchOfPath(path) === 'activity' ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null : source.queries.findPaths(globLiteral(path), 1).length > 0;
   const path = resolveRef(parseRef(words, scope), (glob) => source.queries.findPaths(glob), exists);
-  return { path, key: path.startsWith('activity/') ? path : keyOfPath(path), branch: path.startsWith('activity/') ? 'activity' : 'main' };
+  const branch = branchOfPath(path);
+  return { path, key: branch === 'activity' ? path : keyOfPath(path), branch };
 }
 
 export interface Version {

@@ -1,6 +1,7 @@
 // Repository paths (DESIGN §3). Every segment is escaped reversibly: `%`, `/`, control
 // characters and a leading `.` are percent-encoded, so no input can leave its folder,
 // collide with another resource or create `..` or `.git`.
+import type { Branch } from '../domain/change.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 
 const MUST_ESCAPE = /[%/\x00-\x1F\x7F\\]/g;
@@ -92,6 +93,11 @@ export function customPath(source: string, path: string): string {
   }
   const last = parts.pop() as string;
   return ['custom', escapeSegment(source, 'source'), ...parts.map((part) => escapeSegment(part)), fileName(last)].join('/');
+}
+
+/** `activity/…` files live on the activity branch; every other path on main. */
+export function branchOfPath(path: string): Branch {
+  return path === 'activity' || path.startsWith('activity/') ? 'activity' : 'main';
 }
 
 /** `activity/<source>/<YYYY>/<MM>/<DD>/<HH>/<event-id>.yaml`, in UTC. */

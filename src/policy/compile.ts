@@ -4,6 +4,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import type { Doc } from '../domain/change.ts';
 import type { CommitRow } from '../index/queries.ts';
+import { branchOfPath } from '../normalise/paths.ts';
 import { compileExpression, createExpressionEnvironment, evaluateCondition, toCelValue } from './expression.ts';
 import { changeFacts, type ChangeFacts } from './facts.ts';
 import { compilePathGlobs, compileTextGlobs, type TextMatcher } from './glob.ts';
@@ -117,7 +118,7 @@ export function compileMatcher(matcher: Matcher, env: Environment, where: string
         return facts;
       };
       for (const check of cheap) if (!check(context, lazyFacts)) return false;
-      const isActivity = context.change.path.startsWith('activity/');
+      const isActivity = branchOfPath(context.change.path) === 'activity';
       if (context.documents === undefined && ((isActivity && fromFacts.length > 0) || kinds !== null || expression !== null)) {
         // Rule out what the path alone can before asking for the documents.
         if (!isActivity) for (const check of fromFacts) if (!check(context, lazyFacts)) return false;

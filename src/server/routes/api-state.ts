@@ -4,9 +4,10 @@
 import { z } from 'zod';
 import type { Branch } from '../../domain/change.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import { blameChanges, type BlameCache } from '../../index/blame.ts';
 import type { CommitPage, IndexQueries } from '../../index/queries.ts';
 import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
-import { blameChanges, type BlameCache } from './api-blame.ts';
+import { branchOfPath } from '../../normalise/paths.ts';
 import { Cursor, Limit, RepoPath, type At } from './api-params.ts';
 
 export interface FolderEntry {
@@ -21,11 +22,6 @@ export interface FolderEntry {
 export interface StateDeps {
   readonly queries: IndexQueries;
   readonly reader: RepositoryReader;
-}
-
-/** `activity/…` files live on the activity branch; every other path on main. */
-export function branchOfPath(path: string): Branch {
-  return path === 'activity' || path.startsWith('activity/') ? 'activity' : 'main';
 }
 
 /** `/api/history?path=&limit=&cursor=`; the `/history/*path` page reads only the cursor. */

@@ -9,7 +9,7 @@ import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import { ViewerAuth } from '../viewer-auth.ts';
 import type { ViewerConfig } from '../viewer-config.ts';
-import { BlameCache } from './api-blame.ts';
+import { BlameCache } from '../../index/blame.ts';
 import { registerCommitApi } from './api-commits.ts';
 import { registerFileApi } from './api-files.ts';
 import { errorJson } from './api-json.ts';

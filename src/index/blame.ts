@@ -3,9 +3,9 @@
 // context) and the hunks are replayed oldest first, each line keeping the commit that added it.
 // Each step uses the same pairwise diff `git blame` uses, so on a branch, where a file only
 // moves forward, the answer is git's, in time proportional to the file's own history.
-import { LedgerError } from '../../domain/errors.ts';
-import type { FileChange } from '../../index/queries.ts';
-import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
+import { LedgerError } from '../domain/errors.ts';
+import type { FileChange } from './queries.ts';
+import type { BlameLine, RepositoryReader } from '../ledger/reader.ts';
 
 interface Line {
   readonly text: string;

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { ChangeRecord } from '../../domain/change.ts';
-import { IndexDb } from '../../index/index-db.ts';
-import { IndexQueries } from '../../index/queries.ts';
-import { Ledger } from '../../ledger/ledger.ts';
-import { RepositoryReader } from '../../ledger/reader.ts';
-import { git } from '../../../test/helpers/git.ts';
-import { tempDir } from '../../../test/helpers/tmp.ts';
-import { BlameCache, blameChanges } from './api-blame.ts';
+import type { ChangeRecord } from '../domain/change.ts';
+import { IndexDb } from './index-db.ts';
+import { IndexQueries } from './queries.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { RepositoryReader } from '../ledger/reader.ts';
+import { git } from '../../test/helpers/git.ts';
+import { tempDir } from '../../test/helpers/tmp.ts';
+import { BlameCache, blameChanges } from './blame.ts';
 
 /** Counts the commits git is asked to diff. */
 class CountingReader extends RepositoryReader {
