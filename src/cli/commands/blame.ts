@@ -1,4 +1,5 @@
 // `gitrail blame <ref>`: a resource's canonical YAML with who last changed each line, when.
+import { blameChanges } from '../../index/blame.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
 import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
 import { renderBlame } from '../../investigate/render-blame.ts';
@@ -31,7 +32,11 @@ export function createBlameCommand(deps: { readonly now: () => number }): Comman
     return withSession(io, values, async (source, output) => {
       const resource = findResource(source, positionals, scope);
       const version = await findVersion(source, resource, values.at, deps.now());
-      const lines = await source.reader.blame(resource.path, version.commit);
+      // The index names the few commits that changed the file; git blame (which walks history)
+      // only answers for a commit the index does not know.
+      const changes = source.queries.fileChanges(resource.path, { sha: version.commit }, resource.branch);
+      const replayed = await blameChanges(source.reader, changes, resource.path);
+      const lines = replayed?.lines ?? (await source.reader.blame(resource.path, version.commit));
       const header = output.palette.dim(`# ${resource.key} (${resource.path}) at ${version.commit.slice(0, 7)}`);
       await output.write(`${header}\n${renderBlame(lines, output.palette, output.width)}`);
       return 0;
