@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
 import { GitrailError } from '../domain/errors.ts';
-import { SerialRun } from '../notify/serial-run.ts';
+import { SerialRun } from '../sources/runtime/serial-run.ts';
 import { Backoff } from '../sources/runtime/backoff.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';

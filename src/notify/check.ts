@@ -55,8 +55,3 @@ export function loadNotifySetup(config: NotifyConfig, options: { baseDir?: strin
 export function isNotifyEnabled(config: NotifyConfig): boolean {
   return Object.keys(config.channels).length > 0;
 }
-
-/** What `gitrail check-config` reports for notifications (nothing when they are off). */
-export function checkNotifyConfig(config: NotifyConfig, env: NodeJS.ProcessEnv = process.env): string[] {
-  return isNotifyEnabled(config) ? loadNotifySetup(config, { env }).problems : [];
-}

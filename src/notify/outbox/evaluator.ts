@@ -9,7 +9,7 @@ import { LedgerError } from '../../domain/errors.ts';
 import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
 import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
 import type { BuildItem } from '../items.ts';
-import { SerialRun } from '../serial-run.ts';
+import { SerialRun } from '../../sources/runtime/serial-run.ts';
 import type { OutboxDb } from './outbox-db.ts';
 import { recordCommits, type EvaluatedCommit, type EvaluatedMatch, type RecordResult } from './record.ts';
 
