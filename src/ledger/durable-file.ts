@@ -13,18 +13,22 @@ export function fsyncDirectory(path: string): void {
   }
 }
 
-/** Replaces `path` with `data` (mode 0600): after a crash the file holds the old or the new content, whole. */
-export function writeFileDurably(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp`;
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  const fd = openSync(temp, 'w', 0o600);
+/** Creates `path` with `data` and fsyncs it; `flag` 'wx' refuses an existing file. */
+export function writeSynced(path: string, data: Uint8Array, options: { flag: 'w' | 'wx'; mode: number }): void {
+  const fd = openSync(path, options.flag, options.mode);
   try {
     let at = 0;
-    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    while (at < data.length) at += writeSync(fd, data, at, data.length - at);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Replaces `path` with `data` (mode 0600): after a crash the file holds the old or the new content, whole. */
+export function writeFileDurably(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.tmp`;
+  writeSynced(temp, typeof data === 'string' ? Buffer.from(data) : data, { flag: 'w', mode: 0o600 });
   renameSync(temp, path);
   fsyncDirectory(dirname(path));
 }

@@ -4,10 +4,10 @@
 // the same pack is stored as OFS_DELTA (chains capped at git's default depth of 50); the rest
 // whole. `git repack` finds the deltas between blobs later.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { fsyncDirectory } from './durable-file.ts';
+import { fsyncDirectory, writeSynced } from './durable-file.ts';
 import { zlibStored } from './zlib-stored.ts';
 import type { GitObject, ObjectType } from './objects.ts';
 
@@ -115,22 +115,11 @@ export function buildPack(objects: readonly GitObject[]): BuiltPack {
   return { name: packSum.toString('hex'), pack: Buffer.concat(chunks), idx: Buffer.concat(idxBody) };
 }
 
-function writeDurably(path: string, data: Uint8Array): void {
-  const fd = openSync(path, 'wx', 0o444);
-  try {
-    let at = 0;
-    while (at < data.length) at += writeSync(fd, data, at, data.length - at);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Puts a built pack in place durably: temp names, fsync, `.pack` renamed before `.idx`, directory fsynced. */
 export function storePack(packDir: string, built: { readonly name: string; readonly pack: Uint8Array; readonly idx: Uint8Array }): void {
   const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
-  writeDurably(`${temp}.pack`, built.pack);
-  writeDurably(`${temp}.idx`, built.idx);
+  writeSynced(`${temp}.pack`, built.pack, { flag: 'wx', mode: 0o444 });
+  writeSynced(`${temp}.idx`, built.idx, { flag: 'wx', mode: 0o444 });
   renameSync(`${temp}.pack`, join(packDir, `pack-${built.name}.pack`));
   renameSync(`${temp}.idx`, join(packDir, `pack-${built.name}.idx`));
   fsyncDirectory(packDir);
