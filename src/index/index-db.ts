@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
+import { inTransaction } from './transaction.ts';
 
 export type ChangeOp = 'A' | 'M' | 'D';
 
@@ -193,16 +194,11 @@ export class IndexDb {
 
   /** Records a flushed batch atomically: commits, their changes, seen events and the new heads. */
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<Branch, string>): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    inTransaction(this.db, () => {
       for (const commit of commits) this.#recordCommit(commit);
       for (const event of seen) this.#insertEvent.run(event.key, event.outcome);
       for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    });
   }
 
   #recordCommit(commit: IndexedCommit): void {
@@ -233,18 +229,13 @@ export class IndexDb {
   recordFacts(facts: readonly AttributionFact[]): void {
     if (facts.length === 0) return;
     let newest = Number.NEGATIVE_INFINITY;
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    inTransaction(this.db, () => {
       for (const fact of facts) {
         this.#insertFact.run(fact.cluster, fact.path, fact.uid ?? null, fact.resourceVersion ?? null, fact.time, fact.actor.name, fact.actor.email, fact.verb, fact.eventId, JSON.stringify(fact.trailers));
         newest = Math.max(newest, fact.time);
       }
       if (Number.isFinite(newest)) this.#pruneFacts.run(Math.min(newest, Date.now()) - FACT_RETENTION_MS);
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    });
   }
 
   /**

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Branch } from '../../domain/change.ts';
+import { inTransaction } from '../../index/transaction.ts';
 import type { Severity } from '../../policy/schema.ts';
 import type { MessageKind, NotificationItem } from '../notification.ts';
 import { ROW_COLUMNS, SCHEMA, STATEMENTS } from './outbox-sql.ts';
@@ -88,15 +89,7 @@ export class OutboxDb {
   }
 
   transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
   cursor(branch: Branch): string | null {
