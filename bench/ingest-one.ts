@@ -20,13 +20,15 @@ const seconds = millis.committing / 1000;
 latencies.sort((a, b) => a - b);
 const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
 const repoBytes = Number(execFileSync('du', ['-sb', `${data}/repo.git`], { encoding: 'utf8' }).split('\t')[0]);
-process.stdout.write(`${JSON.stringify({
-  summary,
-  seconds,
-  eventsPerSecond: summary.read / seconds,
-  commitP50Ms: quantile(0.5),
-  commitP99Ms: quantile(0.99),
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
-  repoMb: repoBytes / 1e6,
-  maintenanceSeconds: millis.closing / 1000,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    summary,
+    seconds,
+    eventsPerSecond: summary.read / seconds,
+    commitP50Ms: quantile(0.5),
+    commitP99Ms: quantile(0.99),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    repoMb: repoBytes / 1e6,
+    maintenanceSeconds: millis.closing / 1000,
+  })}\n`,
+);

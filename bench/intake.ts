@@ -71,10 +71,16 @@ async function runClient(input: ClientInput): Promise<void> {
         const due = started + ((batch * BATCH) / input.rate) * 1000;
         if (due > now()) await new Promise((resolve) => setTimeout(resolve, due - now()));
       }
-      const items = Array.from({ length: Math.min(BATCH, input.events - batch * BATCH) }, (_, n) => auditEvent(input.first + batch * BATCH + n));
+      const items = Array.from({ length: Math.min(BATCH, input.events - batch * BATCH) }, (_, n) =>
+        auditEvent(input.first + batch * BATCH + n),
+      );
       const body = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items });
       const sentAt = now();
-      const response = await fetch(input.url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+      const response = await fetch(input.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body,
+      });
       await response.arrayBuffer();
       port.postMessage({ type: 'ack', batch, sentAt, ackedAt: now(), status: response.status } satisfies ClientMessage);
     }
@@ -83,12 +89,21 @@ async function runClient(input: ClientInput): Promise<void> {
   port.postMessage({ type: 'done' } satisfies ClientMessage);
 }
 
-async function runPhase(url: string, first: number, events: number, rate: number, commits: Map<string, number>, waitCommitted: (ids: readonly string[]) => Promise<void>): Promise<PhaseResult> {
+async function runPhase(
+  url: string,
+  first: number,
+  events: number,
+  rate: number,
+  commits: Map<string, number>,
+  waitCommitted: (ids: readonly string[]) => Promise<void>,
+): Promise<PhaseResult> {
   const ackedAt = new Map<number, number>();
   const ackMs: number[] = [];
   const started = now();
   let lastAck = started;
-  const worker = new Worker(new URL(import.meta.url), { workerData: { url, first, events, clients: rate > 0 ? 8 : 4, rate } satisfies ClientInput });
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { url, first, events, clients: rate > 0 ? 8 : 4, rate } satisfies ClientInput,
+  });
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (message: ClientMessage) => {
       if (message.type === 'done') return resolve();
@@ -114,7 +129,9 @@ async function runPhase(url: string, first: number, events: number, rate: number
   };
 }
 
-export async function runIntakeBench(options: { events?: number; rate?: number; flushIntervalMs?: number } = {}): Promise<IntakeBenchResult> {
+export async function runIntakeBench(
+  options: { events?: number; rate?: number; flushIntervalMs?: number } = {},
+): Promise<IntakeBenchResult> {
   const parent = process.env['BENCH_DIR'] ?? tmpdir();
   mkdirSync(parent, { recursive: true });
   const dataDir = mkdtempSync(join(parent, 'gitrail-bench-intake-'));
@@ -132,8 +149,19 @@ export async function runIntakeBench(options: { events?: number; rate?: number; 
     while (!ids.every((id) => commits.has(id))) await new Promise<void>((resolve) => (wake = resolve));
   };
   const drain = options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs };
-  const config = Config.parse({ data: dataDir, listen: '127.0.0.1:0', log: { level: 'warn' }, shutdownTimeoutMs: 600_000, drain });
-  const daemon = await startDaemon({ config, env: { GITRAIL_INGEST_TOKEN: TOKEN }, log: pino({ level: 'warn' }), onCommitted });
+  const config = Config.parse({
+    data: dataDir,
+    listen: '127.0.0.1:0',
+    log: { level: 'warn' },
+    shutdownTimeoutMs: 600_000,
+    drain,
+  });
+  const daemon = await startDaemon({
+    config,
+    env: { GITRAIL_INGEST_TOKEN: TOKEN },
+    log: pino({ level: 'warn' }),
+    onCommitted,
+  });
   try {
     const url = `${daemon.url}/ingest/kubernetes/bench/audit`;
     const events = options.events ?? 20_000;
@@ -160,7 +188,14 @@ export function formatIntakeBench(result: IntakeBenchResult): string {
 
 if (!isMainThread) await runClient(workerData as ClientInput);
 else if (import.meta.main) {
-  const { values } = parseArgs({ options: { events: { type: 'string' }, rate: { type: 'string' }, 'flush-interval': { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string' },
+      rate: { type: 'string' },
+      'flush-interval': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   const result = await runIntakeBench({
     ...(values.events ? { events: Number(values.events) } : {}),
     ...(values.rate ? { rate: Number(values.rate) } : {}),

@@ -39,26 +39,53 @@ interface Resource {
 function resource(n: number): Resource {
   const cluster = n % 2 === 0 ? 'prod' : 'staging';
   const namespace = `team-${n % 50}`;
-  if (n % 5 === 4) return { path: `aws/111122223333/global/iam/Role/role-${n}.yaml`, kind: 'role', name: `role-${n}`, namespace };
-  if (n % 5 === 3) return { path: `kubernetes/${cluster}/namespaces/${namespace}/core/configmaps/config-${n}.yaml`, kind: 'configmap', name: `config-${n}`, namespace };
-  return { path: `kubernetes/${cluster}/namespaces/${namespace}/apps/deployments/app-${n}.yaml`, kind: 'deployment', name: `app-${n}`, namespace };
+  if (n % 5 === 4)
+    return { path: `aws/111122223333/global/iam/Role/role-${n}.yaml`, kind: 'role', name: `role-${n}`, namespace };
+  if (n % 5 === 3)
+    return {
+      path: `kubernetes/${cluster}/namespaces/${namespace}/core/configmaps/config-${n}.yaml`,
+      kind: 'configmap',
+      name: `config-${n}`,
+      namespace,
+    };
+  return {
+    path: `kubernetes/${cluster}/namespaces/${namespace}/apps/deployments/app-${n}.yaml`,
+    kind: 'deployment',
+    name: `app-${n}`,
+    namespace,
+  };
 }
 
 /** A realistic document whose fields move with the version: replicas, image, env, policy actions. */
 function documentOf(target: Resource, version: number): Doc {
   if (target.kind === 'role') {
-    const actions = ['s3:GetObject', 's3:PutObject', 'dynamodb:GetItem', 'dynamodb:Query', 'sqs:SendMessage'].slice(0, 1 + (version % 5));
+    const actions = ['s3:GetObject', 's3:PutObject', 'dynamodb:GetItem', 'dynamodb:Query', 'sqs:SendMessage'].slice(
+      0,
+      1 + (version % 5),
+    );
     return {
       arn: `arn:aws:iam::111122223333:role/${target.name}`,
-      calls: { PutRolePolicy: { eventID: `e-${version}`, requestParameters: { policyName: 'app', roleName: target.name } } },
-      configuration: { inlinePolicies: { app: { Statement: [{ Action: actions, Effect: 'Allow', Resource: '*' }], Version: '2012-10-17' } }, path: '/' },
+      calls: {
+        PutRolePolicy: { eventID: `e-${version}`, requestParameters: { policyName: 'app', roleName: target.name } },
+      },
+      configuration: {
+        inlinePolicies: {
+          app: { Statement: [{ Action: actions, Effect: 'Allow', Resource: '*' }], Version: '2012-10-17' },
+        },
+        path: '/',
+      },
       id: target.name,
       resourceType: 'Role',
     };
   }
   if (target.kind === 'configmap') {
     const lines = Array.from({ length: 20 }, (_, i) => `key${i} = ${i % 4 === version % 4 ? version : i}`);
-    return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: target.name, namespace: target.namespace }, data: { 'app.properties': `${lines.join('\n')}\n`, LOG_LEVEL: version % 2 ? 'info' : 'debug' } };
+    return {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: target.name, namespace: target.namespace },
+      data: { 'app.properties': `${lines.join('\n')}\n`, LOG_LEVEL: version % 2 ? 'info' : 'debug' },
+    };
   }
   return {
     apiVersion: 'apps/v1',
@@ -71,7 +98,13 @@ function documentOf(target: Resource, version: number): Doc {
         metadata: { labels: { app: target.name } },
         spec: {
           containers: [
-            { name: 'app', image: `registry.example.com/${target.name}:1.${Math.floor(version / 3)}.${version % 3}`, env: [{ name: 'MODE', value: version % 7 === 0 ? 'safe' : 'normal' }], ports: [{ containerPort: 8080 }], resources: { limits: { memory: `${256 + (version % 3) * 128}Mi` } } },
+            {
+              name: 'app',
+              image: `registry.example.com/${target.name}:1.${Math.floor(version / 3)}.${version % 3}`,
+              env: [{ name: 'MODE', value: version % 7 === 0 ? 'safe' : 'normal' }],
+              ports: [{ containerPort: 8080 }],
+              resources: { limits: { memory: `${256 + (version % 3) * 128}Mi` } },
+            },
             { name: 'proxy', image: 'envoyproxy/envoy:v1.30.1' },
           ],
         },
@@ -101,12 +134,19 @@ async function build(end: number): Promise<void> {
       update: { kind: 'put', doc: documentOf(target, versions[n] as number) },
       author: { name: user, email: user },
       time: end - YEAR + Math.floor(((i + 1) * YEAR) / COMMITS),
-      subject: isAws ? `iam:PutRolePolicy Role ${target.name}` : `patch ${target.kind === 'deployment' ? 'apps/deployments' : 'configmaps'} ${target.namespace}/${target.name}`,
-      trailers: [['Source', isAws ? 'cloudtrail' : 'kubernetes-audit'], ['Event-ID', `bench-${i}`], ['Attribution', 'exact']],
+      subject: isAws
+        ? `iam:PutRolePolicy Role ${target.name}`
+        : `patch ${target.kind === 'deployment' ? 'apps/deployments' : 'configmaps'} ${target.namespace}/${target.name}`,
+      trailers: [
+        ['Source', isAws ? 'cloudtrail' : 'kubernetes-audit'],
+        ['Event-ID', `bench-${i}`],
+        ['Attribution', 'exact'],
+      ],
       source: isAws ? 'cloudtrail' : 'kubernetes-audit',
     };
     await ledger.apply({ record });
-    if ((i + 1) % 10_000 === 0) console.log(`  ${i + 1} commits, ${Math.round(((i + 1) / (performance.now() - started)) * 1000)}/s`);
+    if ((i + 1) % 10_000 === 0)
+      console.log(`  ${i + 1} commits, ${Math.round(((i + 1) / (performance.now() - started)) * 1000)}/s`);
   }
   await ledger.close();
   writeFileSync(join(values.out, 'bench.json'), JSON.stringify({ commits: COMMITS, resources: RESOURCES, end }));
@@ -115,9 +155,13 @@ async function build(end: number): Promise<void> {
 
 function time(args: readonly string[]): { ms: number; bytes: number } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [GITRAIL, ...args], { maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [GITRAIL, ...args], {
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`gitrail ${args.join(' ')} failed (${result.status}): ${result.stderr.toString()}`);
+  if (result.status !== 0)
+    throw new Error(`gitrail ${args.join(' ')} failed (${result.status}): ${result.stderr.toString()}`);
   return { ms, bytes: result.stdout.length };
 }
 
@@ -128,42 +172,95 @@ function median(samples: readonly number[]): number {
 
 function measure(label: string, args: readonly string[]): void {
   const runs = Array.from({ length: RUNS }, () => time(args));
-  console.log(`${label.padEnd(52)} median ${median(runs.map((run) => run.ms)).toFixed(0).padStart(5)} ms  [${runs.map((run) => run.ms.toFixed(0)).join(', ')}]  ${runs[0]?.bytes ?? 0} bytes out`);
+  console.log(
+    `${label.padEnd(52)} median ${median(runs.map((run) => run.ms))
+      .toFixed(0)
+      .padStart(5)} ms  [${runs.map((run) => run.ms.toFixed(0)).join(', ')}]  ${runs[0]?.bytes ?? 0} bytes out`,
+  );
 }
 
 function gitMs(args: readonly string[]): number {
-  return median(Array.from({ length: RUNS }, () => {
-    const started = performance.now();
-    execFileSync('git', ['--git-dir', join(DATA, 'repo.git'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
-    return performance.now() - started;
-  }));
+  return median(
+    Array.from({ length: RUNS }, () => {
+      const started = performance.now();
+      execFileSync('git', ['--git-dir', join(DATA, 'repo.git'), ...args], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        maxBuffer: 1 << 30,
+      });
+      return performance.now() - started;
+    }),
+  );
 }
 
 const marker = join(values.out, 'bench.json');
-const stored = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { commits: number; resources: number; end: number }) : null;
+const stored = existsSync(marker)
+  ? (JSON.parse(readFileSync(marker, 'utf8')) as { commits: number; resources: number; end: number })
+  : null;
 if (values.fresh || !stored || stored.commits !== COMMITS || stored.resources !== RESOURCES) await build(Date.now());
 const { end } = JSON.parse(readFileSync(marker, 'utf8')) as { end: number };
 // `--since 1d` counts from the real clock; on an older build, the same instant is given absolutely.
 const lastDay = Date.now() - end < 3_600_000 ? '1d' : new Date(end - 86_400_000).toISOString();
 const hot = resource(0);
 const hotKey = `prod:${hot.namespace}/deployment/${hot.name}`;
-const hotCommits = execFileSync('git', ['--git-dir', join(DATA, 'repo.git'), 'rev-list', '--count', 'main', '--', hot.path], { encoding: 'utf8' }).trim();
+const hotCommits = execFileSync(
+  'git',
+  ['--git-dir', join(DATA, 'repo.git'), 'rev-list', '--count', 'main', '--', hot.path],
+  { encoding: 'utf8' },
+).trim();
 console.log(`data: ${DATA}, ${COMMITS} commits, hot file ${hot.path} changed in ${hotCommits} commits`);
-console.log(`node ${process.version}, git ${execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()}, median of ${RUNS} spawns of the real CLI`);
+console.log(
+  `node ${process.version}, git ${execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()}, median of ${RUNS} spawns of the real CLI`,
+);
 
 const data = ['--data', DATA, '--no-pager'];
 measure('startup baseline: changes --limit 1', ['changes', '--limit', '1', ...data]);
 measure(`changes --since ${lastDay === '1d' ? '1d' : '<end-1d>'} (table)`, ['changes', '--since', lastDay, ...data]);
 measure('changes --since 1d -o json', ['changes', '--since', lastDay, '-o', 'json', ...data]);
 measure('changes --since 1d -o diff', ['changes', '--since', lastDay, '-o', 'diff', ...data]);
-measure('changes --since 1d --cluster prod -n team-0', ['changes', '--since', lastDay, '--cluster', 'prod', '-n', 'team-0', ...data]);
-measure('changes --around <end-6h> --window 30m', ['changes', '--around', new Date(end - 6 * 3_600_000).toISOString(), '--window', '30m', ...data]);
+measure('changes --since 1d --cluster prod -n team-0', [
+  'changes',
+  '--since',
+  lastDay,
+  '--cluster',
+  'prod',
+  '-n',
+  'team-0',
+  ...data,
+]);
+measure('changes --around <end-6h> --window 30m', [
+  'changes',
+  '--around',
+  new Date(end - 6 * 3_600_000).toISOString(),
+  '--window',
+  '30m',
+  ...data,
+]);
 measure(`blame ${hotKey} (hot file)`, ['blame', hotKey, ...data]);
-measure(`blame ${hotKey} --at <end-180d>`, ['blame', hotKey, '--at', new Date(end - 180 * 86_400_000).toISOString(), ...data]);
-measure('blame deploy/app-10 --cluster prod (resolved by kubectl name)', ['blame', 'deploy/app-10', '--cluster', 'prod', ...data]);
+measure(`blame ${hotKey} --at <end-180d>`, [
+  'blame',
+  hotKey,
+  '--at',
+  new Date(end - 180 * 86_400_000).toISOString(),
+  ...data,
+]);
+measure('blame deploy/app-10 --cluster prod (resolved by kubectl name)', [
+  'blame',
+  'deploy/app-10',
+  '--cluster',
+  'prod',
+  ...data,
+]);
 measure(`log ${hotKey} (hot file, all changes)`, ['log', hotKey, ...data]);
-measure(`show ${hotKey} --at <end-30d>`, ['show', hotKey, '--at', new Date(end - 30 * 86_400_000).toISOString(), ...data]);
-console.log(`for comparison, git blame main -- <hot file>: ${gitMs(['blame', 'main', '--', hot.path]).toFixed(0)} ms; git log -- <hot file>: ${gitMs(['log', '--format=%h', 'main', '--', hot.path]).toFixed(0)} ms`);
+measure(`show ${hotKey} --at <end-30d>`, [
+  'show',
+  hotKey,
+  '--at',
+  new Date(end - 30 * 86_400_000).toISOString(),
+  ...data,
+]);
+console.log(
+  `for comparison, git blame main -- <hot file>: ${gitMs(['blame', 'main', '--', hot.path]).toFixed(0)} ms; git log -- <hot file>: ${gitMs(['log', '--format=%h', 'main', '--', hot.path]).toFixed(0)} ms`,
+);
 
 // A plain clone: the first run indexes the whole history into .git/gitrail-index.db.
 rmSync(CLONE, { recursive: true, force: true });

@@ -51,16 +51,28 @@ function fastImport(gitdir: string, work: string): { seconds: number; repoMb: nu
   return { seconds, repoMb: duMb(target) };
 }
 
-function measure(name: string, work: string, inputs: readonly string[], events: number, hotPath: string | null): LedgerFigures {
+function measure(
+  name: string,
+  work: string,
+  inputs: readonly string[],
+  events: number,
+  hotPath: string | null,
+): LedgerFigures {
   const data = join(work, `data-${name}`);
   rmSync(data, { recursive: true, force: true });
-  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'ingest-one.ts'), data, ...inputs], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'ingest-one.ts'), data, ...inputs], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (child.status !== 0) throw new Error(`ingest of ${name} failed: ${child.stderr}`);
   const ours = JSON.parse(child.stdout.trim().split('\n').at(-1) as string);
   const gitdir = join(data, 'repo.git');
   const reference = fastImport(gitdir, work);
-  const commits = Number(execFileSync('git', ['--git-dir', gitdir, 'rev-list', '--count', '--all'], { encoding: 'utf8' }));
-  const git = (...args: string[]) => execFileSync('git', ['--git-dir', gitdir, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const commits = Number(
+    execFileSync('git', ['--git-dir', gitdir, 'rev-list', '--count', '--all'], { encoding: 'utf8' }),
+  );
+  const git = (...args: string[]) =>
+    execFileSync('git', ['--git-dir', gitdir, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
   return {
     name,
     events,

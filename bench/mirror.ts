@@ -24,16 +24,24 @@ function record(index: number): ChangeRecord {
   version += 1;
   const name = `app-${index}`;
   const namespace = `team-${index % 100}`;
-  const data = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`SETTING_${i}`, `value-${Math.floor(rand() * 1e9)}`]));
+  const data = Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [`SETTING_${i}`, `value-${Math.floor(rand() * 1e9)}`]),
+  );
   return {
     eventId: `bench-${version}`,
     branch: 'main',
     path: kubernetesPath({ cluster: 'bench', namespace, group: 'core', resource: 'configmaps', name }),
-    update: { kind: 'put', doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { app: name } }, data } },
+    update: {
+      kind: 'put',
+      doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { app: name } }, data },
+    },
     author: { name: `user${index % 25}@example.com`, email: `user${index % 25}@example.com` },
     time: Date.parse('2026-01-01T00:00:00Z') + version * 1000,
     subject: `update configmaps ${namespace}/${name}`,
-    trailers: [['Source', 'bench'], ['Event-ID', `bench-${version}`]],
+    trailers: [
+      ['Source', 'bench'],
+      ['Event-ID', `bench-${version}`],
+    ],
     source: 'bench',
   };
 }
@@ -54,10 +62,26 @@ await ledger.flush();
 const server = await GitHttpServer.start(join(work, 'server'), credentials);
 server.createRepository('iso');
 server.createRepository('cli');
-const push = (cache: object) => pushBranch({ gitdir: ledger.gitdir, url: server.url('iso'), branch: 'main', ...credentials, token: credentials.password, cache });
+const push = (cache: object) =>
+  pushBranch({
+    gitdir: ledger.gitdir,
+    url: server.url('iso'),
+    branch: 'main',
+    ...credentials,
+    token: credentials.password,
+    cache,
+  });
 // transport: git (the git CLI through src/mirror/push-git.ts).
 const cliPush = async () => {
-  const result = await pushBranch({ transport: 'git', gitdir: ledger.gitdir, url: server.url('cli'), branch: 'main', ...credentials, token: credentials.password, cache: {} });
+  const result = await pushBranch({
+    transport: 'git',
+    gitdir: ledger.gitdir,
+    url: server.url('cli'),
+    branch: 'main',
+    ...credentials,
+    token: credentials.password,
+    cache: {},
+  });
   if (result.kind !== 'pushed') throw new Error(`git push: ${JSON.stringify(result)}`);
 };
 
@@ -99,9 +123,15 @@ const figures = {
   tenCommitsWarmCacheMs: Math.round(median(warmed)),
   tenCommitsGitCliMs: Math.round(median(cli)),
 };
-console.log(`mirror push, ${files}-file repository, isomorphic-git to git http-backend on 127.0.0.1 (median of ${rounds}):`);
-console.log(`  initial push of main          ${String(figures.initialPushMs).padStart(6)} ms   (transport git: ${figures.initialCliPushMs} ms)`);
+console.log(
+  `mirror push, ${files}-file repository, isomorphic-git to git http-backend on 127.0.0.1 (median of ${rounds}):`,
+);
+console.log(
+  `  initial push of main          ${String(figures.initialPushMs).padStart(6)} ms   (transport git: ${figures.initialCliPushMs} ms)`,
+);
 console.log(`  10 new commits, cold cache    ${String(figures.tenCommitsColdCacheMs).padStart(6)} ms`);
-console.log(`  10 new commits, warm cache    ${String(figures.tenCommitsWarmCacheMs).padStart(6)} ms   (what the running mirror does)`);
+console.log(
+  `  10 new commits, warm cache    ${String(figures.tenCommitsWarmCacheMs).padStart(6)} ms   (what the running mirror does)`,
+);
 console.log(`  10 new commits, transport git ${String(figures.tenCommitsGitCliMs).padStart(6)} ms`);
 console.log(JSON.stringify(figures));

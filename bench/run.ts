@@ -11,10 +11,16 @@ mkdirSync(work, { recursive: true });
 
 const fmt = (value: number | null, digits = 0) => (value === null ? '-' : value.toFixed(digits));
 const ledger = await runLedgerBench(join(work, 'ledger'), sizes);
-console.log('\ningest (input file → commit: normalise + YAML + ledger), one commit per event; repo size after the closing repack');
-console.log('workload        events   events/s  fast-import/s  ratio  p50 ms  p99 ms  peak RSS MB  repo MB  repack s  fast-import MB  git log -- path ms  git blame ms');
+console.log(
+  '\ningest (input file → commit: normalise + YAML + ledger), one commit per event; repo size after the closing repack',
+);
+console.log(
+  'workload        events   events/s  fast-import/s  ratio  p50 ms  p99 ms  peak RSS MB  repo MB  repack s  fast-import MB  git log -- path ms  git blame ms',
+);
 for (const row of ledger) {
-  console.log(`${row.name.padEnd(14)} ${String(row.events).padStart(7)} ${fmt(row.eventsPerSecond).padStart(10)} ${fmt(row.fastImportPerSecond).padStart(14)} ${fmt(row.ratio, 2).padStart(6)} ${fmt(row.commitP50Ms, 3).padStart(7)} ${fmt(row.commitP99Ms, 2).padStart(7)} ${fmt(row.peakRssMb).padStart(12)} ${fmt(row.repoMb, 1).padStart(8)} ${fmt(row.maintenanceSeconds, 1).padStart(9)} ${fmt(row.fastImportRepoMb, 1).padStart(15)} ${fmt(row.gitLogPathMs, 1).padStart(19)} ${fmt(row.gitBlameMs, 1).padStart(13)}`);
+  console.log(
+    `${row.name.padEnd(14)} ${String(row.events).padStart(7)} ${fmt(row.eventsPerSecond).padStart(10)} ${fmt(row.fastImportPerSecond).padStart(14)} ${fmt(row.ratio, 2).padStart(6)} ${fmt(row.commitP50Ms, 3).padStart(7)} ${fmt(row.commitP99Ms, 2).padStart(7)} ${fmt(row.peakRssMb).padStart(12)} ${fmt(row.repoMb, 1).padStart(8)} ${fmt(row.maintenanceSeconds, 1).padStart(9)} ${fmt(row.fastImportRepoMb, 1).padStart(15)} ${fmt(row.gitLogPathMs, 1).padStart(19)} ${fmt(row.gitBlameMs, 1).padStart(13)}`,
+  );
 }
 const results: Record<string, unknown> = { ledger };
 
@@ -23,7 +29,11 @@ for (const name of ['intake', 'viewer', 'investigate', 'mirror', 'sources']) {
   const script = join(import.meta.dirname, `${name}.ts`);
   if (!existsSync(script)) continue;
   console.log(`\n${name}:`);
-  const run = spawnSync(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, BENCH_DIR: join(work, name) } });
+  const run = spawnSync(process.execPath, [script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_DIR: join(work, name) },
+  });
   process.stdout.write(run.stdout);
   results[name] = run.status === 0 ? run.stdout : { failed: run.status };
 }

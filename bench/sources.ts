@@ -28,10 +28,16 @@ const CHANGES = Number(process.env['BENCH_LATENCY_CHANGES'] ?? 200);
 const CLOUDTRAIL_EVENTS = Number(process.env['BENCH_CLOUDTRAIL_EVENTS'] ?? 500);
 const redact = createRedactor(Buffer.alloc(32, 5));
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
-const progress = (step: string): void => void process.stderr.write(`[sources bench ${new Date().toISOString()}] ${step}\n`);
+const progress = (step: string): void =>
+  void process.stderr.write(`[sources bench ${new Date().toISOString()}] ${step}\n`);
 
 function configMap(i: number): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: `ns-${i % 50}`, labels: { app: `app-${i % 300}` } }, data: { 'settings.yaml': `replicas: ${i % 7}\nfeature: ${i % 2 === 0}\n`, owner: `team-${i % 20}` } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `cm-${i}`, namespace: `ns-${i % 50}`, labels: { app: `app-${i % 300}` } },
+    data: { 'settings.yaml': `replicas: ${i % 7}\nfeature: ${i % 2 === 0}\n`, owner: `team-${i % 20}` },
+  };
 }
 
 /** Child mode: a fake API server holding `count` ConfigMaps; prints its URL and serves until killed. */
@@ -42,7 +48,9 @@ async function serveFake(count: number): Promise<void> {
 }
 
 async function startFakeChild(count: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [import.meta.filename, '--fake-kube', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [import.meta.filename, '--fake-kube', String(count)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -72,7 +80,7 @@ async function openBench(dataDir: string, flushEvery?: number): Promise<Bench> {
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   ledger.onCommitted((flushed) => {
     commits += flushed.length;
-    for (const waiter of waiters.splice(0)) (commits >= waiter.count ? waiter.resolve() : waiters.push(waiter));
+    for (const waiter of waiters.splice(0)) commits >= waiter.count ? waiter.resolve() : waiters.push(waiter);
   });
   const stateDir = join(dataDir, 'sources');
   mkdirSync(stateDir, { recursive: true });
@@ -86,10 +94,11 @@ async function openBench(dataDir: string, flushEvery?: number): Promise<Bench> {
       ledger.index.recordFacts(batch.facts);
       for (const change of batch.changes) await ledger.apply({ record: change });
       if (!flushEvery) await ledger.flush();
-      else timer ??= setTimeout(() => {
-        timer = undefined;
-        void ledger.flush();
-      }, 200);
+      else
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          void ledger.flush();
+        }, 200);
     },
     async committed() {
       await ledger.flush();
@@ -98,7 +107,8 @@ async function openBench(dataDir: string, flushEvery?: number): Promise<Bench> {
   return {
     ledger,
     commits: () => commits,
-    waitForCommits: (count) => (commits >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+    waitForCommits: (count) =>
+      commits >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
     start(source) {
       const controller = new AbortController();
       const running = source.run(base(controller.signal));
@@ -124,7 +134,13 @@ function settleMemory(): NodeJS.MemoryUsage {
 }
 
 function watchSource(url: string, namespaces?: readonly string[]): KubernetesWatchSource {
-  const config = KubernetesWatchConfig.parse({ name: 'bench', attributionDelay: 0, resources: { include: ['core/configmaps'] }, events: { enabled: false }, ...(namespaces ? { namespaces: { include: namespaces } } : {}) });
+  const config = KubernetesWatchConfig.parse({
+    name: 'bench',
+    attributionDelay: 0,
+    resources: { include: ['core/configmaps'] },
+    events: { enabled: false },
+    ...(namespaces ? { namespaces: { include: namespaces } } : {}),
+  });
   return new KubernetesWatchSource(config, { redact, kubeConfig: fakeKubeConfig({ url } as FakeKubeApiServer) });
 }
 
@@ -153,7 +169,12 @@ async function latency(work: string): Promise<Record<string, number>> {
   await bench.close();
   fake.stop();
   times.sort((a, b) => a - b);
-  return { changes: CHANGES, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: times.at(-1) ?? Number.NaN };
+  return {
+    changes: CHANGES,
+    p50Ms: percentile(times, 50),
+    p95Ms: percentile(times, 95),
+    maxMs: times.at(-1) ?? Number.NaN,
+  };
 }
 
 async function memory(work: string): Promise<Record<string, number>> {
@@ -211,14 +232,24 @@ async function cloudtrail(work: string): Promise<Record<string, number>> {
   const fake = await FakeCloudTrail.start();
   const now = Date.now();
   for (let i = 0; i < CLOUDTRAIL_EVENTS; i += 1) {
-    fake.addRecord('us-east-1', record(`b${i}`, 'TagRole', 'iam.amazonaws.com', now - 3_600_000 + i * 5000, { roleName: `role-${i % 100}`, tags: [{ key: 'n', value: String(i) }] }));
+    fake.addRecord(
+      'us-east-1',
+      record(`b${i}`, 'TagRole', 'iam.amazonaws.com', now - 3_600_000 + i * 5000, {
+        roleName: `role-${i % 100}`,
+        tags: [{ key: 'n', value: String(i) }],
+      }),
+    );
   }
   const bench = await openBench(join(work, 'cloudtrail'), 2000);
   const config = CloudTrailPollConfig.parse({ account: '111122223333', maxAge: '2h', requestsPerSecond: 2 });
-  const source = new CloudTrailPollSource(config, { region: 'us-east-1', globalOnly: false }, {
-    redact,
-    clientConfig: { endpoint: fake.url, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'not-a-secret' } },
-  });
+  const source = new CloudTrailPollSource(
+    config,
+    { region: 'us-east-1', globalOnly: false },
+    {
+      redact,
+      clientConfig: { endpoint: fake.url, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'not-a-secret' } },
+    },
+  );
   progress(`cloudtrail: first poll of ${CLOUDTRAIL_EVENTS} events`);
   const started = performance.now();
   const stop = bench.start(source);
@@ -227,14 +258,22 @@ async function cloudtrail(work: string): Promise<Record<string, number>> {
   await stop();
   await bench.close();
   await fake.close();
-  return { events: CLOUDTRAIL_EVENTS, requests: fake.requests.length, throttled: fake.requests.filter((r) => r.throttled).length, firstPollSeconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(CLOUDTRAIL_EVENTS / seconds) };
+  return {
+    events: CLOUDTRAIL_EVENTS,
+    requests: fake.requests.length,
+    throttled: fake.requests.filter((r) => r.throttled).length,
+    firstPollSeconds: Math.round(seconds * 10) / 10,
+    eventsPerSecond: Math.round(CLOUDTRAIL_EVENTS / seconds),
+  };
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--fake-kube') return serveFake(Number(process.argv[3]));
   if (!(globalThis as { gc?: unknown }).gc) {
     // Memory figures need a GC before each reading.
-    const child = spawn(process.execPath, ['--expose-gc', import.meta.filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--expose-gc', import.meta.filename, ...process.argv.slice(2)], {
+      stdio: 'inherit',
+    });
     child.on('exit', (code) => process.exit(code ?? 1));
     return;
   }
@@ -242,12 +281,20 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const watchLatency = await latency(work);
-  console.log(`watch latency (change on the API server → commit), ${watchLatency['changes']} changes: p50 ${watchLatency['p50Ms']?.toFixed(1)} ms, p95 ${watchLatency['p95Ms']?.toFixed(1)} ms, max ${watchLatency['maxMs']?.toFixed(1)} ms`);
+  console.log(
+    `watch latency (change on the API server → commit), ${watchLatency['changes']} changes: p50 ${watchLatency['p50Ms']?.toFixed(1)} ms, p95 ${watchLatency['p95Ms']?.toFixed(1)} ms, max ${watchLatency['maxMs']?.toFixed(1)} ms`,
+  );
   const watchMemory = await memory(work);
-  console.log(`${watchMemory['objects']} watched objects: first list committed in ${watchMemory['firstListCommitSeconds']} s; resync of unchanged objects ${watchMemory['resyncUnchangedSeconds']} s; restart list ${watchMemory['restartListSeconds']} s (${watchMemory['committedAfterRestart']} commits)`);
-  console.log(`  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ${watchMemory['heapAfterRestartMb']}); the watching source itself holds ${watchMemory['sourceHeapMb']} MB of heap`);
+  console.log(
+    `${watchMemory['objects']} watched objects: first list committed in ${watchMemory['firstListCommitSeconds']} s; resync of unchanged objects ${watchMemory['resyncUnchangedSeconds']} s; restart list ${watchMemory['restartListSeconds']} s (${watchMemory['committedAfterRestart']} commits)`,
+  );
+  console.log(
+    `  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ${watchMemory['heapAfterRestartMb']}); the watching source itself holds ${watchMemory['sourceHeapMb']} MB of heap`,
+  );
   const poll = await cloudtrail(work);
-  console.log(`CloudTrail first poll: ${poll['events']} events in ${poll['firstPollSeconds']} s (${poll['requests']} requests at 2/s, ${poll['throttled']} throttled, ${poll['eventsPerSecond']} events/s)`);
+  console.log(
+    `CloudTrail first poll: ${poll['events']} events in ${poll['firstPollSeconds']} s (${poll['requests']} requests at 2/s, ${poll['throttled']} throttled, ${poll['eventsPerSecond']} events/s)`,
+  );
   console.log(JSON.stringify({ watchLatency, watchMemory, cloudtrail: poll }));
   if (!process.env['BENCH_DIR']) rmSync(work, { recursive: true, force: true });
 }

@@ -41,16 +41,29 @@ function changeRecord(i: number, rand: () => number, versions: Int32Array): Chan
   const isAws = path.startsWith('aws/');
   const fields: Record<string, string> = {};
   // Twelve fields; each change rewrites a few of them, so blame mixes many commits.
-  for (let f = 0; f < 12; f += 1) fields[`field-${f}`] = `v${f % 3 === version % 3 || version === 1 ? version : Math.max(1, version - (f % 3))}`;
+  for (let f = 0; f < 12; f += 1)
+    fields[`field-${f}`] = `v${f % 3 === version % 3 || version === 1 ? version : Math.max(1, version - (f % 3))}`;
   return {
     eventId: `bench-${i}`,
     branch: 'main',
     path,
-    update: { kind: 'put', doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${n}`, namespace: `ns-${n % 100}` }, data: fields } },
+    update: {
+      kind: 'put',
+      doc: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cm-${n}`, namespace: `ns-${n % 100}` },
+        data: fields,
+      },
+    },
     author: { name: user, email: `${user}@example.com` },
     time: START + i * 1000,
     subject: `${isAws ? 'ec2:ModifySecurityGroupRules SecurityGroup' : 'update configmaps'} ${n}`,
-    trailers: [['Source', isAws ? 'cloudtrail' : 'kubernetes-audit'], ['Event-ID', `bench-${i}`], ['Attribution', 'exact']],
+    trailers: [
+      ['Source', isAws ? 'cloudtrail' : 'kubernetes-audit'],
+      ['Event-ID', `bench-${i}`],
+      ['Attribution', 'exact'],
+    ],
     source: isAws ? 'cloudtrail' : 'kubernetes-audit',
   };
 }
@@ -69,7 +82,8 @@ async function buildRepository(dataDir: string): Promise<void> {
   const versions = new Int32Array(RESOURCES);
   for (let i = 0; i < COMMITS; i += 1) {
     await ledger.apply({ record: changeRecord(i, rand, versions) });
-    if ((i + 1) % 10_000 === 0) console.log(`  ${i + 1} commits, ${Math.round((i + 1) / ((performance.now() - started) / 1000))}/s`);
+    if ((i + 1) % 10_000 === 0)
+      console.log(`  ${i + 1} commits, ${Math.round((i + 1) / ((performance.now() - started) / 1000))}/s`);
   }
   await ledger.close();
   writeFileSync(marker, wanted);
@@ -102,20 +116,46 @@ async function main(): Promise<void> {
     ['history (hot file, ~1% of commits)', () => `/api/history?path=${resourcePath(Math.floor(rand() * HOT))}`],
     ['blame (file, now)', () => `/api/blame?path=${file()}`],
     ['blame (file, now, cold cache)', () => `/api/blame?path=${file()}`, 'cold'],
-    ['blame (hot file, ~1000 versions, cold cache)', () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`, 'cold'],
+    [
+      'blame (hot file, ~1000 versions, cold cache)',
+      () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`,
+      'cold',
+    ],
     ['blame (hot file, ~1000 versions, warm cache)', () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`],
     ['blame (file, at a time)', () => `/api/blame?path=${file()}&at=${instant()}`],
     ['timeline (no filter)', () => '/api/commits'],
     ['timeline ?author=', () => `/api/commits?author=user-${Math.floor(rand() * 200)}`],
-    ['timeline ?path= (namespace)', () => `/api/commits?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}/`],
+    [
+      'timeline ?path= (namespace)',
+      () => `/api/commits?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}/`,
+    ],
     ['timeline ?source=cloudtrail', () => '/api/commits?source=cloudtrail'],
     ['timeline ?q= (rare text)', () => `/api/commits?q=configmaps%20${Math.floor(rand() * RESOURCES)}`],
-    ['timeline ?since=&until= (1 h)', () => { const at = START + Math.floor(rand() * (COMMITS - 3600)) * 1000; return `/api/commits?since=${new Date(at).toISOString()}&until=${new Date(at + 3_600_000).toISOString()}`; }],
-    ['timeline ?author=&path= (rare combination)', () => `/api/commits?author=user-${Math.floor(rand() * 200)}&path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}/`],
-    ['file at a time', () => `/api/files?path=${resourcePath(HOT + Math.floor(rand() * (RESOURCES - HOT)))}&at=${instant()}`],
-    ['tree of a namespace at a time', () => `/api/tree?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}&at=${instant()}`],
+    [
+      'timeline ?since=&until= (1 h)',
+      () => {
+        const at = START + Math.floor(rand() * (COMMITS - 3600)) * 1000;
+        return `/api/commits?since=${new Date(at).toISOString()}&until=${new Date(at + 3_600_000).toISOString()}`;
+      },
+    ],
+    [
+      'timeline ?author=&path= (rare combination)',
+      () =>
+        `/api/commits?author=user-${Math.floor(rand() * 200)}&path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}/`,
+    ],
+    [
+      'file at a time',
+      () => `/api/files?path=${resourcePath(HOT + Math.floor(rand() * (RESOURCES - HOT)))}&at=${instant()}`,
+    ],
+    [
+      'tree of a namespace at a time',
+      () => `/api/tree?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}&at=${instant()}`,
+    ],
     ['tree of the root at a time', () => `/api/tree?at=${instant()}`],
-    ['tree of a namespace now (git)', () => `/api/tree?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}`],
+    [
+      'tree of a namespace now (git)',
+      () => `/api/tree?path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}`,
+    ],
   ];
   console.log(`\n${COMMITS} commits, ${RESOURCES} resources; ${SAMPLES} samples per call, in process (app.request)\n`);
   console.log('call'.padEnd(46), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8));
@@ -132,7 +172,12 @@ async function main(): Promise<void> {
       if (res.status !== 200 && res.status !== 404) throw new Error(`${target}: HTTP ${res.status}`);
     }
     times.sort((a, b) => a - b);
-    console.log(name.padEnd(46), percentile(times, 50).toFixed(1).padStart(8), percentile(times, 99).toFixed(1).padStart(8), (times.at(-1) as number).toFixed(1).padStart(8));
+    console.log(
+      name.padEnd(46),
+      percentile(times, 50).toFixed(1).padStart(8),
+      percentile(times, 99).toFixed(1).padStart(8),
+      (times.at(-1) as number).toFixed(1).padStart(8),
+    );
   }
   index.close();
 }

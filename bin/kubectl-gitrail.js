@@ -2,4 +2,8 @@
 // The kubectl plugin: `kubectl gitrail changes -n payments` runs `gitrail changes -n payments`.
 import { runCli } from '../src/cli/main.ts';
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

@@ -81,14 +81,38 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const metrics = createMetrics({ now });
   // The drainer flushes every drain.maxChangesPerFlush changes (or flushIntervalMs); a change makes
   // at most one commit, so the ledger flushes on its own only when one journal read overshoots that.
-  const ledger = await Ledger.open({ dataDir: config.data, committer: config.committer, flushEvery: config.drain.maxChangesPerFlush, now, log: log.child({ component: 'ledger' }) });
+  const ledger = await Ledger.open({
+    dataDir: config.data,
+    committer: config.committer,
+    flushEvery: config.drain.maxChangesPerFlush,
+    now,
+    log: log.child({ component: 'ledger' }),
+  });
   let journal: Journal | null = null;
   try {
-    journal = Journal.open({ dir: join(config.data, 'journal'), segmentBytes: config.journal.segmentBytes, maxBytes: config.journal.maxBytes, log: log.child({ component: 'journal' }) });
+    journal = Journal.open({
+      dir: join(config.data, 'journal'),
+      segmentBytes: config.journal.segmentBytes,
+      maxBytes: config.journal.maxBytes,
+      log: log.child({ component: 'journal' }),
+    });
     const tokens = resolveIntakeTokens(config, env);
     const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
-    return await run({ config, env, log, now, metrics, ledger, journal, tokens, redact, address, extraSources: options.sources ?? [], notify: options.notify });
+    return await run({
+      config,
+      env,
+      log,
+      now,
+      metrics,
+      ledger,
+      journal,
+      tokens,
+      redact,
+      address,
+      extraSources: options.sources ?? [],
+      notify: options.notify,
+    });
   } catch (error) {
     await journal?.close();
     await ledger.close();
@@ -118,8 +142,19 @@ async function run(parts: Parts): Promise<Daemon> {
   // started once the app is built, so a configuration the app refuses leaves nothing running.
   let serverUrl: string | null = null;
   let subscribers: CommitSubscribers | null = null;
-  const drainer = new Drainer({ journal, ledger, metrics, log: log.child({ component: 'drainer' }), ...config.drain, now });
-  const normalise = { redact: parts.redact, sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) };
+  const drainer = new Drainer({
+    journal,
+    ledger,
+    metrics,
+    log: log.child({ component: 'drainer' }),
+    ...config.drain,
+    now,
+  });
+  const normalise = {
+    redact: parts.redact,
+    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+    noiseRules: noiseRulesFrom(config),
+  };
   // Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3.
   const sources = [...(await buildLiveSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);
@@ -154,10 +189,21 @@ async function run(parts: Parts): Promise<Daemon> {
       status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },
-      ...(isNotifyEnabled(config.notify) ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } } : {}),
+      ...(isNotifyEnabled(config.notify)
+        ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } }
+        : {}),
     }),
   });
-  const started = startCommitSubscribers({ config, env, log, now, ledger, metrics, serverUrl: () => serverUrl, ...(parts.notify ? { notify: parts.notify } : {}) });
+  const started = startCommitSubscribers({
+    config,
+    env,
+    log,
+    now,
+    ledger,
+    metrics,
+    serverUrl: () => serverUrl,
+    ...(parts.notify ? { notify: parts.notify } : {}),
+  });
   subscribers = started;
   // Everything that can refuse the configuration is built above; from here on the drainer runs.
   const drained = drainer.run();
@@ -174,9 +220,22 @@ async function run(parts: Parts): Promise<Daemon> {
   serverUrl = server.url;
   const abort = new AbortController();
   const running = sources.map((source) =>
-    source.run(createSourceContext(source, { log, signal: abort.signal, journal, drainer, index: ledger.index, metrics, dataDir: config.data, now })).catch((error: unknown) => {
-      log.error({ err: error, source: source.id }, 'source stopped with an error');
-    }),
+    source
+      .run(
+        createSourceContext(source, {
+          log,
+          signal: abort.signal,
+          journal,
+          drainer,
+          index: ledger.index,
+          metrics,
+          dataDir: config.data,
+          now,
+        }),
+      )
+      .catch((error: unknown) => {
+        log.error({ err: error, source: source.id }, 'source stopped with an error');
+      }),
   );
 
   let resolveStopped: (code: number) => void = () => undefined;
@@ -205,7 +264,11 @@ async function run(parts: Parts): Promise<Daemon> {
       stopping = reason;
       void withTimeout(shutdown(reason, code), config.shutdownTimeoutMs)
         .then((outcome) => {
-          if (outcome === 'timeout') log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; the journal keeps what was not committed');
+          if (outcome === 'timeout')
+            log.warn(
+              { timeoutMs: config.shutdownTimeoutMs },
+              'shutdown timed out; the journal keeps what was not committed',
+            );
           resolveStopped(outcome === 'timeout' ? 1 : outcome);
         })
         .catch((error: unknown) => {
@@ -219,5 +282,13 @@ async function run(parts: Parts): Promise<Daemon> {
     log.fatal({ err: error }, 'the journal drainer failed; stopping (acknowledged events stay in the journal)');
     void stop('drainer failure', 1);
   });
-  return { url: server.url, gitdir: ledger.gitdir, tokens: parts.tokens, viewerTokenFile: viewer.installationTokenFile, metrics, stop, stopped };
+  return {
+    url: server.url,
+    gitdir: ledger.gitdir,
+    tokens: parts.tokens,
+    viewerTokenFile: viewer.installationTokenFile,
+    metrics,
+    stop,
+    stopped,
+  };
 }

@@ -9,7 +9,10 @@ export const Duration = z
     if (typeof value === 'number') return value;
     const ms = parseDuration(value);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a duration (use e.g. 30s, 5m, 4h, 7d)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(value)} is not a duration (use e.g. 30s, 5m, 4h, 7d)`,
+      });
       return z.NEVER;
     }
     return ms;

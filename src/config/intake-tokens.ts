@@ -28,7 +28,8 @@ export function readOrCreateToken(path: string): string {
     writeFileSync(path, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
   }
   const token = readFileSync(path, 'utf8').trim();
-  if (token.length < MIN_TOKEN_LENGTH) throw new ConfigError([`${path}: the installation token must hold at least ${MIN_TOKEN_LENGTH} characters`]);
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new ConfigError([`${path}: the installation token must hold at least ${MIN_TOKEN_LENGTH} characters`]);
   return token;
 }
 

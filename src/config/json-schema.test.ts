@@ -19,10 +19,16 @@ test('every key of the configuration is described', () => {
       if (Array.isArray(schema[key])) (schema[key] as unknown[]).forEach((branch) => visit(branch, path));
     }
     if (schema['items']) visit(schema['items'], `${path}[]`);
-    if (schema['additionalProperties'] && typeof schema['additionalProperties'] === 'object') visit(schema['additionalProperties'], `${path}.*`);
+    if (schema['additionalProperties'] && typeof schema['additionalProperties'] === 'object')
+      visit(schema['additionalProperties'], `${path}.*`);
     const properties = schema['properties'] as Record<string, Record<string, unknown>> | undefined;
     for (const [key, child] of Object.entries(properties ?? {})) {
-      const described = typeof child['description'] === 'string' || (Array.isArray(child['anyOf']) && (child['anyOf'] as Array<Record<string, unknown>>).every((branch) => typeof branch['description'] === 'string'));
+      const described =
+        typeof child['description'] === 'string' ||
+        (Array.isArray(child['anyOf']) &&
+          (child['anyOf'] as Array<Record<string, unknown>>).every(
+            (branch) => typeof branch['description'] === 'string',
+          ));
       if (!described) undescribed.push(`${path}.${key}`.replace(/^\./, ''));
       visit(child, `${path}.${key}`);
     }

@@ -57,16 +57,26 @@ test('unknown keys, wrong types and bad values are reported with their paths, al
     'intake.event: unknown key',
     'lisen: unknown key',
   ]);
-  assert.throws(() => loadConfig({ file, env: {} }), (error: unknown) => error instanceof ConfigError && error.problems.includes(`${file}: lisen: unknown key`));
+  assert.throws(
+    () => loadConfig({ file, env: {} }),
+    (error: unknown) => error instanceof ConfigError && error.problems.includes(`${file}: lisen: unknown key`),
+  );
 });
 
 test('YAML syntax errors name the file, line and column; a list is not a configuration', (t) => {
   const dir = tempDir(t);
-  assert.deepEqual(checkConfig({ file: configFile(dir, 'data: [\n'), env: {} }).problems.map((problem) => problem.replace(dir, '<dir>')), [
-    '<dir>/gitrail.yaml: line 2, column 1: deficient indentation',
+  assert.deepEqual(
+    checkConfig({ file: configFile(dir, 'data: [\n'), env: {} }).problems.map((problem) =>
+      problem.replace(dir, '<dir>'),
+    ),
+    ['<dir>/gitrail.yaml: line 2, column 1: deficient indentation'],
+  );
+  assert.deepEqual(checkConfig({ file: configFile(dir, '- a\n- b\n'), env: {} }).problems, [
+    '(root): the configuration must be a mapping of keys, not a list',
   ]);
-  assert.deepEqual(checkConfig({ file: configFile(dir, '- a\n- b\n'), env: {} }).problems, ['(root): the configuration must be a mapping of keys, not a list']);
-  assert.deepEqual(checkConfig({ file: join(dir, 'missing.yaml'), env: {} }).problems, [`${join(dir, 'missing.yaml')}: no such file`]);
+  assert.deepEqual(checkConfig({ file: join(dir, 'missing.yaml'), env: {} }).problems, [
+    `${join(dir, 'missing.yaml')}: no such file`,
+  ]);
 });
 
 test('secrets come from the environment or files; one that cannot be read is a problem at its path', (t) => {
@@ -88,7 +98,9 @@ test('secrets come from the environment or files; one that cannot be read is a p
     `intake.events.tokens[0]: cannot read ${join(dir, 'nope')}: ENOENT`,
     'intake.events.tokens[1]: the token is shorter than 16 characters',
   ]);
-  assert.deepEqual(checkConfig({ file, env: { SHORT: 'long-enough-0123456789' } }).problems.slice(0, 1), ['intake.kubernetesAudit.tokens[0]: environment variable AUDIT_TOKEN is not set']);
+  assert.deepEqual(checkConfig({ file, env: { SHORT: 'long-enough-0123456789' } }).problems.slice(0, 1), [
+    'intake.kubernetesAudit.tokens[0]: environment variable AUDIT_TOKEN is not set',
+  ]);
 
   writeFileSync(file, readFileSync(file, 'utf8').replace(/  events:.*\n?$/, ''));
   const { config } = loadConfig({ file, env });
@@ -119,8 +131,14 @@ test('command-line values beat the environment, which beats the file', (t) => {
   const env = { GITRAIL_DATA: '/from/env', GITRAIL_LISTEN: '127.0.0.1:2000', GITRAIL_LOG_LEVEL: 'warn' };
   assert.deepEqual(pick(loadConfig({ file, env: {} }).config), ['/from/file', '127.0.0.1:1000', 'debug']);
   assert.deepEqual(pick(loadConfig({ file, env }).config), ['/from/env', '127.0.0.1:2000', 'warn']);
-  assert.deepEqual(pick(loadConfig({ file, env, overrides: { data: '/from/flag', listen: '0.0.0.0:3000' } }).config), ['/from/flag', '0.0.0.0:3000', 'warn']);
-  assert.deepEqual(checkConfig({ file, env: {}, overrides: { listen: '127.0.0.1:99999' } }).problems, ['listen: 127.0.0.1:99999 is not host:port with a port up to 65535']);
+  assert.deepEqual(pick(loadConfig({ file, env, overrides: { data: '/from/flag', listen: '0.0.0.0:3000' } }).config), [
+    '/from/flag',
+    '0.0.0.0:3000',
+    'warn',
+  ]);
+  assert.deepEqual(checkConfig({ file, env: {}, overrides: { listen: '127.0.0.1:99999' } }).problems, [
+    'listen: 127.0.0.1:99999 is not host:port with a port up to 65535',
+  ]);
   assert.deepEqual(loadConfig({ file: undefined, env: { GITRAIL_CONFIG: file } }).file, file);
 });
 
@@ -131,12 +149,22 @@ function pick(config: { data: string; listen: string; log: { level: string } }):
 test('with notifications on, loadConfig hands over the policies and templates its rules loaded', (t) => {
   const dir = tempDir(t);
   mkdirSync(join(dir, 'policies'));
-  writeFileSync(join(dir, 'policies', 'flags.yaml'), 'description: Flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nchannels: [hook]\n');
+  writeFileSync(
+    join(dir, 'policies', 'flags.yaml'),
+    'description: Flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nchannels: [hook]\n',
+  );
   const templates = join(import.meta.dirname, '..', '..', 'templates');
   const notify = `notify: { policies: ${join(dir, 'policies')}, templates: ${templates}, channels: { hook: { kind: webhook, url: "http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`;
   const file = configFile(dir, `data: ${join(dir, 'data')}\n${notify}`);
   const loaded = loadConfig({ file, env: { HOOK: 'hook-secret-0123456789' } });
-  assert.deepEqual(loaded.notify?.policies.map((policy) => policy.name), ['flags']);
+  assert.deepEqual(
+    loaded.notify?.policies.map((policy) => policy.name),
+    ['flags'],
+  );
   assert.equal(loaded.notify?.templates.has('webhook', null), true);
-  assert.equal(loadConfig({ file: configFile(dir, `data: ${join(dir, 'data')}\n`), env: {} }).notify, undefined, 'nothing loaded when notifications are off');
+  assert.equal(
+    loadConfig({ file: configFile(dir, `data: ${join(dir, 'data')}\n`), env: {} }).notify,
+    undefined,
+    'nothing loaded when notifications are off',
+  );
 });

@@ -32,13 +32,23 @@ export interface LoadedConfig {
   readonly notify?: NotifySetup;
 }
 
-export type CheckResult = { readonly file: string | null; readonly problems: readonly string[]; readonly config: Config | null; readonly notify?: NotifySetup };
+export type CheckResult = {
+  readonly file: string | null;
+  readonly problems: readonly string[];
+  readonly config: Config | null;
+  readonly notify?: NotifySetup;
+};
 
 /** --config, else GITRAIL_CONFIG, else ./gitrail.yaml when it exists, else none. */
-export function locateConfigFile(file: string | undefined, env: NodeJS.ProcessEnv): { path: string | null; explicit: boolean } {
+export function locateConfigFile(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { path: string | null; explicit: boolean } {
   if (file) return { path: file, explicit: true };
   if (env['GITRAIL_CONFIG']) return { path: env['GITRAIL_CONFIG'], explicit: true };
-  return existsSync(DEFAULT_CONFIG_FILE) ? { path: DEFAULT_CONFIG_FILE, explicit: false } : { path: null, explicit: false };
+  return existsSync(DEFAULT_CONFIG_FILE)
+    ? { path: DEFAULT_CONFIG_FILE, explicit: false }
+    : { path: null, explicit: false };
 }
 
 function readYaml(path: string): { value: unknown } | { problem: string } {
@@ -51,7 +61,8 @@ function readYaml(path: string): { value: unknown } | { problem: string } {
   }
   try {
     const documents = yaml.loadAll(text, { filename: path });
-    if (documents.length > 1) return { problem: `${path}: holds ${documents.length} YAML documents; gitrail.yaml is one` };
+    if (documents.length > 1)
+      return { problem: `${path}: holds ${documents.length} YAML documents; gitrail.yaml is one` };
     return { value: documents[0] ?? {} };
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
@@ -67,12 +78,17 @@ function setIn(target: Record<string, unknown>, path: readonly string[], value: 
   const [head, ...rest] = path as [string, ...string[]];
   if (rest.length === 0) return { ...target, [head]: value };
   const child = target[head];
-  const inner = child !== null && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {};
+  const inner =
+    child !== null && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {};
   return { ...target, [head]: setIn(inner, rest, value) };
 }
 
 /** Environment, then command line, over the file's values. */
-function applyOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, overrides: ConfigOverrides): Record<string, unknown> {
+function applyOverrides(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  overrides: ConfigOverrides,
+): Record<string, unknown> {
   let out = raw;
   const layers: Array<[readonly string[], string | undefined]> = [
     [['data'], env['GITRAIL_DATA']],
@@ -95,9 +111,18 @@ function parseConfig(options: LoadOptions): CheckResult {
     raw = read.value;
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { file: located.path, problems: [`(root): the configuration must be a mapping of keys, not ${Array.isArray(raw) ? 'a list' : typeof raw}`], config: null };
+    return {
+      file: located.path,
+      problems: [
+        `(root): the configuration must be a mapping of keys, not ${Array.isArray(raw) ? 'a list' : typeof raw}`,
+      ],
+      config: null,
+    };
   }
-  const parsed = Config.safeParse(applyOverrides(raw as Record<string, unknown>, options.env, options.overrides ?? {}), { reportInput: true });
+  const parsed = Config.safeParse(
+    applyOverrides(raw as Record<string, unknown>, options.env, options.overrides ?? {}),
+    { reportInput: true },
+  );
   if (!parsed.success) return { file: located.path, problems: formatIssues(parsed.error.issues), config: null };
   return { file: located.path, problems: [], config: parsed.data };
 }
@@ -111,7 +136,9 @@ export function checkConfig(options: LoadOptions): CheckResult {
 function orThrow(result: CheckResult): LoadedConfig {
   if (result.problems.length > 0 || result.config === null) {
     const where = result.file ?? 'embedded defaults';
-    throw new ConfigError(result.problems.map((problem) => (problem.startsWith(`${where}:`) ? problem : `${where}: ${problem}`)));
+    throw new ConfigError(
+      result.problems.map((problem) => (problem.startsWith(`${where}:`) ? problem : `${where}: ${problem}`)),
+    );
   }
   return { config: result.config, file: result.file, ...(result.notify ? { notify: result.notify } : {}) };
 }

@@ -13,13 +13,17 @@ const MiB = 1024 * 1024;
 
 /** A name used in a URL, a path segment and a metric label: cluster names, generic source names. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const Name = z.string().regex(NAME_PATTERN, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const Name = z
+  .string()
+  .regex(NAME_PATTERN, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 /** `host:port`, `[ipv6]:port`; port 0 picks a free port. */
 export const LISTEN_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 
 /** `group/resource` as in RBAC rules, `core` for the legacy group (`apps/deployments`, `core/configmaps`), or `*`. */
-const GroupResource = z.string().regex(/^(\*|[a-z0-9.-]+\/[a-z0-9.-]+)$/, 'must be <group>/<resource> (core for the legacy group) or *');
+const GroupResource = z
+  .string()
+  .regex(/^(\*|[a-z0-9.-]+\/[a-z0-9.-]+)$/, 'must be <group>/<resource> (core for the legacy group) or *');
 
 function routeShape(maxBodyBytes: number) {
   return {
@@ -27,8 +31,15 @@ function routeShape(maxBodyBytes: number) {
     tokens: z
       .array(SecretRef)
       .default([])
-      .describe('bearer tokens this route accepts besides GITRAIL_INGEST_TOKEN; with neither, the installation token in <data>/keys/ingest-token'),
-    maxBodyBytes: z.number().int().min(1024).default(maxBodyBytes).describe('largest request body accepted; larger bodies get 413'),
+      .describe(
+        'bearer tokens this route accepts besides GITRAIL_INGEST_TOKEN; with neither, the installation token in <data>/keys/ingest-token',
+      ),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(maxBodyBytes)
+      .describe('largest request body accepted; larger bodies get 413'),
   };
 }
 
@@ -45,7 +56,9 @@ export const IntakeConfig = z
       .object({ ...routeShape(8 * MiB), clusters: names('cluster names') })
       .strict()
       .prefault({})
-      .describe('POST /ingest/kubernetes/{cluster}/admission: a validating admission webhook (AdmissionReview v1), recorded as attribution only'),
+      .describe(
+        'POST /ingest/kubernetes/{cluster}/admission: a validating admission webhook (AdmissionReview v1), recorded as attribution only',
+      ),
     cloudtrail: z
       .object(routeShape(16 * MiB))
       .strict()
@@ -55,14 +68,20 @@ export const IntakeConfig = z
       .object({ ...routeShape(16 * MiB), sources: names('source names') })
       .strict()
       .prefault({})
-      .describe('POST /ingest/events/{source}: generic change events (JSON array or NDJSON), written under custom/{source}/'),
+      .describe(
+        'POST /ingest/events/{source}: generic change events (JSON array or NDJSON), written under custom/{source}/',
+      ),
   })
   .strict()
   .describe('the HTTP intake routes and their tokens');
 
 export const Config = z
   .object({
-    data: z.string().min(1).default('./gitrail-data').describe('data folder: repo.git, index.db, journal/, keys/ (overridden by --data or GITRAIL_DATA)'),
+    data: z
+      .string()
+      .min(1)
+      .default('./gitrail-data')
+      .describe('data folder: repo.git, index.db, journal/, keys/ (overridden by --data or GITRAIL_DATA)'),
     listen: z
       .string()
       .regex(LISTEN_PATTERN, 'must be host:port')
@@ -78,7 +97,10 @@ export const Config = z
       .describe('serve HTTPS instead of HTTP (admission webhooks require it)'),
     log: z
       .object({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('lowest level logged (overridden by GITRAIL_LOG_LEVEL)'),
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info')
+          .describe('lowest level logged (overridden by GITRAIL_LOG_LEVEL)'),
       })
       .strict()
       .prefault({})
@@ -97,7 +119,9 @@ export const Config = z
           .string()
           .min(1)
           .optional()
-          .describe('file holding the secret-hashing key (≥ 16 bytes); default <data>/keys/redaction.key, created on first start'),
+          .describe(
+            'file holding the secret-hashing key (≥ 16 bytes); default <data>/keys/redaction.key, created on first start',
+          ),
         sensitiveKeys: z
           .array(z.string().min(1))
           .default([...DEFAULT_SENSITIVE_KEYS])
@@ -108,11 +132,16 @@ export const Config = z
       .describe('how secret values are kept out of the repository'),
     noise: z
       .object({
-        keepStatus: z.array(GroupResource).default([]).describe('Kubernetes resources whose status is kept, in a sibling <name>.status.yaml'),
+        keepStatus: z
+          .array(GroupResource)
+          .default([])
+          .describe('Kubernetes resources whose status is kept, in a sibling <name>.status.yaml'),
         dropFields: z
           .record(GroupResource, z.array(z.string().min(1)))
           .default({})
-          .describe('per resource (or * for all), dotted field paths removed before writing; \\. escapes a dot in a key'),
+          .describe(
+            'per resource (or * for all), dotted field paths removed before writing; \\. escapes a dot in a key',
+          ),
       })
       .strict()
       .prefault({})
@@ -120,7 +149,12 @@ export const Config = z
     intake: IntakeConfig.prefault({}),
     journal: z
       .object({
-        segmentBytes: z.number().int().min(64 * 1024).default(64 * MiB).describe('size at which the journal starts a new segment file'),
+        segmentBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(64 * MiB)
+          .describe('size at which the journal starts a new segment file'),
         maxBytes: z
           .number()
           .int()
@@ -133,7 +167,12 @@ export const Config = z
       .describe('the durable intake journal (<data>/journal/)'),
     drain: z
       .object({
-        maxChangesPerFlush: z.number().int().min(1).default(2000).describe('changes applied before the ledger writes a pack and moves the refs'),
+        maxChangesPerFlush: z
+          .number()
+          .int()
+          .min(1)
+          .default(2000)
+          .describe('changes applied before the ledger writes a pack and moves the refs'),
         flushIntervalMs: z
           .number()
           .int()
@@ -144,7 +183,12 @@ export const Config = z
       .strict()
       .prefault({})
       .describe('how the journal is drained into the repository'),
-    shutdownTimeoutMs: z.number().int().min(0).default(30_000).describe('how long a graceful shutdown may take to drain the journal before exiting anyway'),
+    shutdownTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe('how long a graceful shutdown may take to drain the journal before exiting anyway'),
     viewer: ViewerConfig.prefault({}),
     ...liveSourcesShape,
     notify: NotifyConfig.prefault({}),

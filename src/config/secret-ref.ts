@@ -7,7 +7,9 @@ import { ConfigError } from '../domain/errors.ts';
 export const SecretRef = z
   .union([
     z.object({ env: z.string().min(1).describe('name of the environment variable holding the secret') }).strict(),
-    z.object({ file: z.string().min(1).describe('path of a file holding the secret (trailing newline ignored)') }).strict(),
+    z
+      .object({ file: z.string().min(1).describe('path of a file holding the secret (trailing newline ignored)') })
+      .strict(),
   ])
   .describe('where a secret comes from: {env: NAME} or {file: PATH}; never the value itself');
 export type SecretRef = z.infer<typeof SecretRef>;
@@ -22,6 +24,8 @@ export function resolveSecret(ref: SecretRef, where: string, env: NodeJS.Process
   try {
     return readFileSync(ref.file, 'utf8').replace(/\r?\n$/, '');
   } catch (cause) {
-    throw new ConfigError([`${where}: cannot read ${ref.file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`]);
+    throw new ConfigError([
+      `${where}: cannot read ${ref.file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+    ]);
   }
 }

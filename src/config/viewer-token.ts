@@ -14,7 +14,10 @@ export function hasViewerAuth(viewer: ViewerConfig, env: NodeJS.ProcessEnv): boo
 }
 
 /** The environment the viewer is built with, and the installation token's file when it is used. */
-export function viewerEnvironment(config: Config, env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; installationTokenFile: string | null } {
+export function viewerEnvironment(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): { env: NodeJS.ProcessEnv; installationTokenFile: string | null } {
   if (hasViewerAuth(config.viewer, env)) return { env, installationTokenFile: null };
   const file = join(config.data, 'keys', 'view-token');
   return { env: { ...env, [VIEW_TOKEN_ENV]: readOrCreateToken(file) }, installationTokenFile: file };

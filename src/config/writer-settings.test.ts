@@ -19,11 +19,14 @@ test('ingest and demo read the data folder, key file and sensitive keys from the
   assert.equal(settings.dataDir, join(dir, 'from-file'));
   assert.deepEqual(Buffer.from(settings.redactionKey), KEY, 'redaction.keyFile beats GITRAIL_REDACTION_KEY_FILE');
   assert.deepEqual(settings.sensitiveKeys, ['pin']);
-  assert.equal(writerSettings({ file, data: join(dir, 'flag'), env: { GITRAIL_DATA: join(dir, 'env') } }).dataDir, join(dir, 'flag'));
+  assert.equal(
+    writerSettings({ file, data: join(dir, 'flag'), env: { GITRAIL_DATA: join(dir, 'env') } }).dataDir,
+    join(dir, 'flag'),
+  );
   assert.equal(writerSettings({ file: undefined, env: { GITRAIL_CONFIG: file } }).sensitiveKeys[0], 'pin');
 });
 
-test('without a named key file the data folder\'s own key is created once (0600); a named one must exist', (t) => {
+test("without a named key file the data folder's own key is created once (0600); a named one must exist", (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'gitrail.yaml');
   writeFileSync(file, `data: ${join(dir, 'data')}\n`);
@@ -34,9 +37,17 @@ test('without a named key file the data folder\'s own key is created once (0600)
   assert.deepEqual(Buffer.from(first.redactionKey), readFileSync(keyPath));
 
   const missing = join(dir, 'missing.key');
-  assert.throws(() => writerSettings({ file, env: { GITRAIL_REDACTION_KEY_FILE: missing } }), (error: unknown) => error instanceof ConfigError && error.message === `GITRAIL_REDACTION_KEY_FILE: cannot read ${missing} (ENOENT)`);
+  assert.throws(
+    () => writerSettings({ file, env: { GITRAIL_REDACTION_KEY_FILE: missing } }),
+    (error: unknown) =>
+      error instanceof ConfigError && error.message === `GITRAIL_REDACTION_KEY_FILE: cannot read ${missing} (ENOENT)`,
+  );
   writeFileSync(file, `data: ${join(dir, 'data')}\nredaction: { keyFile: ${missing} }\n`);
-  assert.throws(() => writerSettings({ file, env: {} }), (error: unknown) => error instanceof ConfigError && error.message === `redaction.keyFile: cannot read ${missing} (ENOENT)`);
+  assert.throws(
+    () => writerSettings({ file, env: {} }),
+    (error: unknown) =>
+      error instanceof ConfigError && error.message === `redaction.keyFile: cannot read ${missing} (ENOENT)`,
+  );
   assert.equal(existsSync(missing), false, 'a named key file is never created');
 });
 
@@ -46,7 +57,11 @@ test('check-config names the setting of a key file that cannot be used, from the
   writeFileSync(short, 'too short');
   const file = join(dir, 'gitrail.yaml');
   writeFileSync(file, `data: ${join(dir, 'data')}\n`);
-  assert.deepEqual(checkConfig({ file, env: { GITRAIL_REDACTION_KEY_FILE: short } }).problems, [`GITRAIL_REDACTION_KEY_FILE: ${short} holds fewer than 16 bytes`]);
+  assert.deepEqual(checkConfig({ file, env: { GITRAIL_REDACTION_KEY_FILE: short } }).problems, [
+    `GITRAIL_REDACTION_KEY_FILE: ${short} holds fewer than 16 bytes`,
+  ]);
   writeFileSync(file, `data: ${join(dir, 'data')}\nredaction: { keyFile: ${join(dir, 'nope.key')} }\n`);
-  assert.deepEqual(checkConfig({ file, env: {} }).problems, [`redaction.keyFile: cannot read ${join(dir, 'nope.key')} (ENOENT)`]);
+  assert.deepEqual(checkConfig({ file, env: {} }).problems, [
+    `redaction.keyFile: cannot read ${join(dir, 'nope.key')} (ENOENT)`,
+  ]);
 });

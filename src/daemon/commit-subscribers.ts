@@ -43,21 +43,38 @@ export function startCommitSubscribers(deps: CommitSubscriberDeps): CommitSubscr
   if (setup && setup.problems.length > 0) throw new ConfigError(setup.problems);
   const notifications = setup
     ? startNotifications({
-        dataDir: config.data, config: config.notify, policies: setup.policies, templates: setup.templates, ledger,
-        reader: new RepositoryReader(ledger.gitdir), queries: new IndexQueries(ledger.index.db), log: log.child({ component: 'notify' }),
-        viewerUrl: config.notify.viewerUrl ?? deps.serverUrl, githubCommitUrl: githubCommitLink(config.mirrors), env, now,
+        dataDir: config.data,
+        config: config.notify,
+        policies: setup.policies,
+        templates: setup.templates,
+        ledger,
+        reader: new RepositoryReader(ledger.gitdir),
+        queries: new IndexQueries(ledger.index.db),
+        log: log.child({ component: 'notify' }),
+        viewerUrl: config.notify.viewerUrl ?? deps.serverUrl,
+        githubCommitUrl: githubCommitLink(config.mirrors),
+        env,
+        now,
       })
     : null;
   let mirrors: Mirrors;
   try {
-    mirrors = startMirrors({ dataDir: config.data, mirrors: config.mirrors, ledger, log: log.child({ component: 'mirror' }), env, now });
+    mirrors = startMirrors({
+      dataDir: config.data,
+      mirrors: config.mirrors,
+      ledger,
+      log: log.child({ component: 'mirror' }),
+      env,
+      now,
+    });
   } catch (error) {
     void notifications?.stop();
     throw error;
   }
   notifications?.metrics(metrics.registry);
   mirrors.metrics(metrics.registry);
-  if (setup) log.info({ policies: setup.policies.length, channels: Object.keys(config.notify.channels) }, 'notifications on');
+  if (setup)
+    log.info({ policies: setup.policies.length, channels: Object.keys(config.notify.channels) }, 'notifications on');
   return {
     notifications,
     status: () => [...mirrors.status(), ...(notifications?.status() ?? [])],

@@ -37,7 +37,11 @@ export function createSourceContext(source: Source, deps: SourceContextDeps): So
     signal: deps.signal,
     async submit(batch: ChangeBatch): Promise<void> {
       await journal.append(batch);
-      metrics.countRecords(batch.source, { received: batch.changes.length + batch.ignored + batch.rejected, ignored: batch.ignored, rejected: batch.rejected });
+      metrics.countRecords(batch.source, {
+        received: batch.changes.length + batch.ignored + batch.rejected,
+        ignored: batch.ignored,
+        rejected: batch.rejected,
+      });
     },
     committed: () => drainer.whenCommitted(journal.lastAssigned),
     index: deps.index,

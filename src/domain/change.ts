@@ -32,7 +32,11 @@ export type Update =
   | { readonly kind: 'put'; readonly doc: Doc }
   | { readonly kind: 'delete' }
   /** Set fields (dotted paths) of the existing document; ignored when the file is absent. */
-  | { readonly kind: 'set-fields'; readonly fields: Readonly<Record<string, unknown>>; readonly createIfMissing: boolean }
+  | {
+      readonly kind: 'set-fields';
+      readonly fields: Readonly<Record<string, unknown>>;
+      readonly createIfMissing: boolean;
+    }
   /** One CloudTrail API call on a resource, folded into its `calls:` and `configuration:`. */
   | { readonly kind: 'cloudtrail-call'; readonly call: CloudTrailCall };
 

@@ -36,7 +36,14 @@ test('RFC 3339 text is kept as written; other forms are rebuilt with T, millisec
 });
 
 test('what is not an ISO 8601 time is no time', () => {
-  for (const text of ['yesterday', '', '2024-13-01T00:00:00Z', '2024-06-01T12:00:00 EST', 'Sat, 01 Jun 2024 12:00:00 GMT', '1717243200']) {
+  for (const text of [
+    'yesterday',
+    '',
+    '2024-13-01T00:00:00Z',
+    '2024-06-01T12:00:00 EST',
+    'Sat, 01 Jun 2024 12:00:00 GMT',
+    '1717243200',
+  ]) {
     assert.equal(parseUtcTimestamp(text), undefined, text);
   }
 });

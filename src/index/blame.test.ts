@@ -25,7 +25,7 @@ const OTHER = 'custom/bench/other.yaml';
 /** A deterministic sequence of edits: inserts, deletes, rewrites and repeated lines. */
 function versions(count: number): Array<string[] | null> {
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   let lines = ['first', 'second', 'third'];
   const out: Array<string[] | null> = [];
   for (let v = 0; v < count; v += 1) {
@@ -84,7 +84,10 @@ test('blame replayed from the index matches git blame line by line, through dele
       .map((line) => line.slice(0, 40));
   const ours = await blameChanges(reader, queries.fileChanges(PATH, null), PATH);
   assert.ok(ours);
-  assert.deepEqual(ours.lines.map((line) => line.sha), gitBlame('main'));
+  assert.deepEqual(
+    ours.lines.map((line) => line.sha),
+    gitBlame('main'),
+  );
   assert.deepEqual(ours.lines.map((line) => line.text).join('\n') + '\n', git(gitdir, 'show', `main:${PATH}`));
   assert.ok(new Set(ours.lines.map((line) => line.sha)).size > 5, 'many commits share the file');
 
@@ -98,7 +101,11 @@ test('blame replayed from the index matches git blame line by line, through dele
       deletions += 1;
       continue;
     }
-    assert.deepEqual(then.lines.map((line) => line.sha), gitBlame(sha), sha);
+    assert.deepEqual(
+      then.lines.map((line) => line.sha),
+      gitBlame(sha),
+      sha,
+    );
   }
   assert.equal(deletions, 1);
 

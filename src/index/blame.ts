@@ -31,7 +31,8 @@ export function applyPatch(lines: readonly Line[], patch: string, origin: FileCh
       const oldCount = hunk[2] === undefined ? 1 : Number(hunk[2]);
       // With zero context, a pure insertion names the line it follows; a change its first line.
       const keep = oldCount === 0 ? oldStart : oldStart - 1;
-      if (keep < copied || keep > lines.length) throw new LedgerError(`patch of ${origin.sha} does not apply to the file's previous version`);
+      if (keep < copied || keep > lines.length)
+        throw new LedgerError(`patch of ${origin.sha} does not apply to the file's previous version`);
       out.push(...lines.slice(copied, keep));
       copied = keep + oldCount;
       added = [];
@@ -79,7 +80,12 @@ export class BlameCache {
 }
 
 /** Blame of the file as its changes leave it; null when the last change deleted it (or there is none). */
-export async function blameChanges(reader: RepositoryReader, changes: readonly FileChange[], path: string, cache?: BlameCache): Promise<{ sha: string; lines: BlameLine[] } | null> {
+export async function blameChanges(
+  reader: RepositoryReader,
+  changes: readonly FileChange[],
+  path: string,
+  cache?: BlameCache,
+): Promise<{ sha: string; lines: BlameLine[] } | null> {
   const last = changes.at(-1);
   if (!last || last.blob === null) return null;
   let start = changes.length - 1;
@@ -94,15 +100,26 @@ export async function blameChanges(reader: RepositoryReader, changes: readonly F
     }
   }
   const live = changes.slice(start);
-  const patches = await reader.filePatches(live.map((change) => change.sha), path);
+  const patches = await reader.filePatches(
+    live.map((change) => change.sha),
+    path,
+  );
   for (const change of live) {
     const patch = patches.get(change.sha);
-    if (patch === undefined) throw new LedgerError(`commit ${change.sha} is in the index but git shows no change of ${path} in it`);
+    if (patch === undefined)
+      throw new LedgerError(`commit ${change.sha} is in the index but git shows no change of ${path} in it`);
     lines = applyPatch(lines, patch, change);
   }
   cache?.set(path, last.sha, lines);
   return {
     sha: last.sha,
-    lines: lines.map((line, i) => ({ n: i + 1, text: line.text, sha: line.origin.sha, author: line.origin.author, time: line.origin.time, subject: line.origin.subject })),
+    lines: lines.map((line, i) => ({
+      n: i + 1,
+      text: line.text,
+      sha: line.origin.sha,
+      author: line.origin.author,
+      time: line.origin.time,
+      subject: line.origin.subject,
+    })),
   };
 }

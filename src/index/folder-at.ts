@@ -40,7 +40,11 @@ export function listFolderAt(
   /** Whether any file under `sub` existed at the instant: file by file, until one did. */
   const isLive = (sub: string): boolean => {
     const subEnd = prefixEnd(sub);
-    for (let file = first.get(sub, subEnd) as { path: string } | undefined; file; file = after.get(file.path, subEnd) as { path: string } | undefined) {
+    for (
+      let file = first.get(sub, subEnd) as { path: string } | undefined;
+      file;
+      file = after.get(file.path, subEnd) as { path: string } | undefined
+    ) {
       if (fileAt(file.path)?.blob) return true;
     }
     return false;

@@ -8,7 +8,15 @@ import { FACT_RETENTION_MS, IndexDb } from './index-db.ts';
 const DAY = 24 * 60 * 60 * 1000;
 
 function fact(name: string, time: number): AttributionFact {
-  return { cluster: 'prod', path: `kubernetes/prod/namespaces/default/core/configmaps/${name}.yaml`, actor: { name, email: `${name}@example.com` }, verb: 'update', time, eventId: `e-${name}`, trailers: [['Source', 'test']] };
+  return {
+    cluster: 'prod',
+    path: `kubernetes/prod/namespaces/default/core/configmaps/${name}.yaml`,
+    actor: { name, email: `${name}@example.com` },
+    verb: 'update',
+    time,
+    eventId: `e-${name}`,
+    trailers: [['Source', 'test']],
+  };
 }
 
 test('recording facts forgets those a retention period older than the newest, but never counts from a future time', (t) => {

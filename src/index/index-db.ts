@@ -130,7 +130,8 @@ export class IndexDb {
     this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false, timeout: 5000 });
     if (!options.readOnly) {
       // The index is derived: one of another layout is dropped and rebuilt from the repository.
-      if (this.#schemaVersion() !== SCHEMA_VERSION) for (const table of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+      if (this.#schemaVersion() !== SCHEMA_VERSION)
+        for (const table of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     }
@@ -151,8 +152,12 @@ export class IndexDb {
       `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id, trailers)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#factByVersion = this.db.prepare('SELECT * FROM facts WHERE uid = ? AND resource_version = ? ORDER BY time DESC LIMIT 1');
-    this.#factNear = this.db.prepare('SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1');
+    this.#factByVersion = this.db.prepare(
+      'SELECT * FROM facts WHERE uid = ? AND resource_version = ? ORDER BY time DESC LIMIT 1',
+    );
+    this.#factNear = this.db.prepare(
+      'SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1',
+    );
     this.#pruneFacts = this.db.prepare('DELETE FROM facts WHERE time < ?');
   }
 
@@ -204,8 +209,17 @@ export class IndexDb {
   #recordCommit(commit: IndexedCommit): void {
     const { trailers } = commit;
     const result = this.#insertCommit.run(
-      commit.sha, commit.branch, commit.parent, commit.time, commit.authorName, commit.authorEmail,
-      commit.subject, commit.body, trailers['Source'] ?? '', trailers['Event-ID'] ?? null, JSON.stringify(trailers),
+      commit.sha,
+      commit.branch,
+      commit.parent,
+      commit.time,
+      commit.authorName,
+      commit.authorEmail,
+      commit.subject,
+      commit.body,
+      trailers['Source'] ?? '',
+      trailers['Event-ID'] ?? null,
+      JSON.stringify(trailers),
     );
     if (result.changes === 0) return;
     const seq = Number(result.lastInsertRowid);
@@ -231,7 +245,18 @@ export class IndexDb {
     let newest = Number.NEGATIVE_INFINITY;
     inTransaction(this.db, () => {
       for (const fact of facts) {
-        this.#insertFact.run(fact.cluster, fact.path, fact.uid ?? null, fact.resourceVersion ?? null, fact.time, fact.actor.name, fact.actor.email, fact.verb, fact.eventId, JSON.stringify(fact.trailers));
+        this.#insertFact.run(
+          fact.cluster,
+          fact.path,
+          fact.uid ?? null,
+          fact.resourceVersion ?? null,
+          fact.time,
+          fact.actor.name,
+          fact.actor.email,
+          fact.verb,
+          fact.eventId,
+          JSON.stringify(fact.trailers),
+        );
         newest = Math.max(newest, fact.time);
       }
       if (Number.isFinite(newest)) this.#pruneFacts.run(Math.min(newest, Date.now()) - FACT_RETENTION_MS);
@@ -242,8 +267,25 @@ export class IndexDb {
    * The fact that explains a change seen by a watch or scrape: the same object uid and
    * resourceVersion, else the newest fact for the same path within `windowMs` before `time`.
    */
-  findFact(query: { path: string; uid?: string; resourceVersion?: string; time: number; windowMs: number }): (AttributionFact & { match: 'uid' | 'window' }) | null {
-    type FactRow = { cluster: string; path: string; uid: string | null; resource_version: string | null; time: number; actor_name: string; actor_email: string; verb: string; event_id: string; trailers: string };
+  findFact(query: {
+    path: string;
+    uid?: string;
+    resourceVersion?: string;
+    time: number;
+    windowMs: number;
+  }): (AttributionFact & { match: 'uid' | 'window' }) | null {
+    type FactRow = {
+      cluster: string;
+      path: string;
+      uid: string | null;
+      resource_version: string | null;
+      time: number;
+      actor_name: string;
+      actor_email: string;
+      verb: string;
+      event_id: string;
+      trailers: string;
+    };
     const toFact = (row: FactRow, match: 'uid' | 'window') => ({
       cluster: row.cluster,
       path: row.path,

@@ -4,7 +4,13 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Branch } from '../domain/change.ts';
 import type { ChangeOp } from './index-db.ts';
-import { listFolderAt, prefixEnd, prepareFolderStatements, type FolderEntryAt, type FolderStatements } from './folder-at.ts';
+import {
+  listFolderAt,
+  prefixEnd,
+  prepareFolderStatements,
+  type FolderEntryAt,
+  type FolderStatements,
+} from './folder-at.ts';
 
 export type { FolderEntryAt } from './folder-at.ts';
 
@@ -141,10 +147,13 @@ export class IndexQueries {
       const pathParams = [filter.path, folder, prefixEnd(folder)];
       if (this.#isNarrowPath(pathParams)) {
         // Few changes under the path: start from them instead of scanning every commit by time.
-        from = '(SELECT DISTINCT seq FROM changes WHERE path = ? OR (path >= ? AND path < ?)) s CROSS JOIN commits c ON c.seq = s.seq';
+        from =
+          '(SELECT DISTINCT seq FROM changes WHERE path = ? OR (path >= ? AND path < ?)) s CROSS JOIN commits c ON c.seq = s.seq';
         fromParams.push(...pathParams);
       } else {
-        where.push('EXISTS (SELECT 1 FROM changes p WHERE p.seq = c.seq AND (p.path = ? OR (p.path >= ? AND p.path < ?)))');
+        where.push(
+          'EXISTS (SELECT 1 FROM changes p WHERE p.seq = c.seq AND (p.path = ? OR (p.path >= ? AND p.path < ?)))',
+        );
         params.push(...pathParams);
       }
     }
@@ -185,13 +194,18 @@ export class IndexQueries {
     const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { commits: this.#toCommits(page), next: rows.length > limit && last ? encodeCursor(last.time, last.seq) : null };
+    return {
+      commits: this.#toCommits(page),
+      next: rows.length > limit && last ? encodeCursor(last.time, last.seq) : null,
+    };
   }
 
   /** True when at most NARROW_PATH_CHANGES changes touch the path (exact file or folder prefix). */
   #isNarrowPath(pathParams: readonly SQLInputValue[]): boolean {
     const row = this.#db
-      .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE path = ? OR (path >= ? AND path < ?) LIMIT ${NARROW_PATH_CHANGES + 1})`)
+      .prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE path = ? OR (path >= ? AND path < ?) LIMIT ${NARROW_PATH_CHANGES + 1})`,
+      )
       .get(...pathParams) as { n: number };
     return row.n <= NARROW_PATH_CHANGES;
   }
@@ -199,26 +213,39 @@ export class IndexQueries {
   getCommit(sha: string): CommitRow | null {
     const rows = (sha.length === 40
       ? this.#db.prepare('SELECT * FROM commits WHERE sha = ?').all(sha)
-      : this.#db.prepare(`SELECT * FROM commits WHERE sha >= ? AND sha < ? LIMIT 2`).all(sha, prefixEnd(sha))) as unknown as Row[];
+      : this.#db
+          .prepare(`SELECT * FROM commits WHERE sha >= ? AND sha < ? LIMIT 2`)
+          .all(sha, prefixEnd(sha))) as unknown as Row[];
     return rows.length === 1 ? (this.#toCommits(rows)[0] as CommitRow) : null;
   }
 
   /** The file's first recorded change on a branch, or null when it was never recorded. */
-  firstChange(path: string, branch: Branch = 'main'): { sha: string; time: number; author: { name: string; email: string } } | null {
+  firstChange(
+    path: string,
+    branch: Branch = 'main',
+  ): { sha: string; time: number; author: { name: string; email: string } } | null {
     const row = this.#db
-      .prepare('SELECT c.sha, c.time, c.author_name, c.author_email FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ORDER BY c.seq LIMIT 1')
+      .prepare(
+        'SELECT c.sha, c.time, c.author_name, c.author_email FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ORDER BY c.seq LIMIT 1',
+      )
       .get(path, branch) as { sha: string; time: number; author_name: string; author_email: string } | undefined;
     return row ? { sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email } } : null;
   }
 
   /** The file's last change at or before `at` (epoch ms): its blob, or null when it did not exist. */
   fileAt(path: string, at: number, branch: Branch = 'main'): { blob: string | null; sha: string; time: number } | null {
-    const row = this.#fileAt.get(path, branch, at) as { blob: string | null; op: ChangeOp; sha: string; time: number } | undefined;
+    const row = this.#fileAt.get(path, branch, at) as
+      | { blob: string | null; op: ChangeOp; sha: string; time: number }
+      | undefined;
     return row ? { blob: row.op === 'D' ? null : row.blob, sha: row.sha, time: row.time } : null;
   }
 
   /** The files under `prefix` as they were at `at`: each one's last change not after that instant. */
-  stateAt(prefix: string, at: number, branch: Branch = 'main'): Array<{ path: string; blob: string; sha: string; time: number }> {
+  stateAt(
+    prefix: string,
+    at: number,
+    branch: Branch = 'main',
+  ): Array<{ path: string; blob: string; sha: string; time: number }> {
     return this.#db
       .prepare(
         `SELECT path, blob, sha, time FROM (
@@ -235,13 +262,35 @@ export class IndexQueries {
    * Every change of one file up to a commit (inclusive) or an instant, oldest first: what an
    * index-driven blame replays. On a branch, a file's changes only move forward in time.
    */
-  fileChanges(path: string, upTo: { readonly sha: string } | { readonly time: number } | null, branch: Branch = 'main'): FileChange[] {
-    const bound = upTo === null ? '' : 'sha' in upTo ? 'AND c.seq <= (SELECT seq FROM commits WHERE sha = ?)' : 'AND c.time <= ?';
+  fileChanges(
+    path: string,
+    upTo: { readonly sha: string } | { readonly time: number } | null,
+    branch: Branch = 'main',
+  ): FileChange[] {
+    const bound =
+      upTo === null ? '' : 'sha' in upTo ? 'AND c.seq <= (SELECT seq FROM commits WHERE sha = ?)' : 'AND c.time <= ?';
     const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? upTo.sha : upTo.time];
     const rows = this.#db
-      .prepare(`SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`)
-      .all(path, branch, ...params) as Array<{ sha: string; time: number; author_name: string; author_email: string; subject: string; op: ChangeOp; blob: string | null }>;
-    return rows.map((row) => ({ sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email }, subject: row.subject, op: row.op, blob: row.op === 'D' ? null : row.blob }));
+      .prepare(
+        `SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`,
+      )
+      .all(path, branch, ...params) as Array<{
+      sha: string;
+      time: number;
+      author_name: string;
+      author_email: string;
+      subject: string;
+      op: ChangeOp;
+      blob: string | null;
+    }>;
+    return rows.map((row) => ({
+      sha: row.sha,
+      time: row.time,
+      author: { name: row.author_name, email: row.author_email },
+      subject: row.subject,
+      op: row.op,
+      blob: row.op === 'D' ? null : row.blob,
+    }));
   }
 
   /** The entries of one folder as they were at `at` (epoch ms); see folder-at.ts. */
@@ -255,13 +304,18 @@ export class IndexQueries {
    * resource references (`deploy/web` → the one path it names).
    */
   findPaths(glob: string, limit = 1000): string[] {
-    const rows = this.#db.prepare('SELECT path FROM resources WHERE path GLOB ? ORDER BY path LIMIT ?').all(glob, limit) as Array<{ path: string }>;
+    const rows = this.#db
+      .prepare('SELECT path FROM resources WHERE path GLOB ? ORDER BY path LIMIT ?')
+      .all(glob, limit) as Array<{ path: string }>;
     return rows.map((row) => row.path);
   }
 
   /** How many commits the index holds, per branch. */
   counts(): Record<string, number> {
-    const rows = this.#db.prepare('SELECT branch, count(*) AS n FROM commits GROUP BY branch').all() as Array<{ branch: string; n: number }>;
+    const rows = this.#db.prepare('SELECT branch, count(*) AS n FROM commits GROUP BY branch').all() as Array<{
+      branch: string;
+      n: number;
+    }>;
     return Object.fromEntries(rows.map((row) => [row.branch, row.n]));
   }
 }

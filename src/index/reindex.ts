@@ -8,15 +8,34 @@ import type { ChangeOp, IndexDb, IndexedChange, IndexedCommit } from './index-db
 const FORMAT = '%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%B%x00';
 
 /** Reads commits `from..to` (oldest first) with the paths each one changes. */
-export async function readCommits(gitdir: string, branch: Branch, from: string | null, to: string): Promise<IndexedCommit[]> {
+export async function readCommits(
+  gitdir: string,
+  branch: Branch,
+  from: string | null,
+  to: string,
+): Promise<IndexedCommit[]> {
   const range = from ? `${from}..${to}` : to;
-  const { stdout } = await runGit(gitdir, ['log', '--reverse', '--first-parent', '--no-renames', '--root', '-z', '--raw', '--no-abbrev', `--format=${FORMAT}`, range]);
+  const { stdout } = await runGit(gitdir, [
+    'log',
+    '--reverse',
+    '--first-parent',
+    '--no-renames',
+    '--root',
+    '-z',
+    '--raw',
+    '--no-abbrev',
+    `--format=${FORMAT}`,
+    range,
+  ]);
   const text = stdout.toString('utf8');
   const commits: IndexedCommit[] = [];
   for (const record of text.split('\x1e').slice(1)) {
     const fields = record.split('\0');
     const [sha, parents, name, email, seconds, message] = fields;
-    const rest = fields.slice(6).map((field) => field.replace(/^\n/, '')).filter((field) => field !== '');
+    const rest = fields
+      .slice(6)
+      .map((field) => field.replace(/^\n/, ''))
+      .filter((field) => field !== '');
     const changes: IndexedChange[] = [];
     for (let at = 0; at + 1 < rest.length; at += 2) {
       // `:100644 100644 <old> <new> M` then the path
@@ -42,7 +61,11 @@ export async function readCommits(gitdir: string, branch: Branch, from: string |
 }
 
 /** Indexes what the refs hold beyond what the index has seen; returns the number of commits added. */
-export async function catchUpIndex(index: IndexDb, gitdir: string, refs: ReadonlyMap<Branch, string | null>): Promise<number> {
+export async function catchUpIndex(
+  index: IndexDb,
+  gitdir: string,
+  refs: ReadonlyMap<Branch, string | null>,
+): Promise<number> {
   const known = index.heads();
   let added = 0;
   for (const [branch, head] of refs) {

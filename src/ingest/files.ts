@@ -22,7 +22,9 @@ export function listInputFiles(paths: readonly string[]): InputListing {
   const files: InputFile[] = [];
   const unreadable: InputListing['unreadable'] = [];
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'CloudTrail-Digest' && !entry.name.startsWith('.')) walk(full);

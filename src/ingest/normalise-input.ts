@@ -23,7 +23,11 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
   const common = { redact: context.redact, sensitiveKeys: context.sensitiveKeys };
   switch (format) {
     case 'kubernetes-audit':
-      return normaliseAuditEvent(value, { ...common, cluster: context.cluster, ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}) });
+      return normaliseAuditEvent(value, {
+        ...common,
+        cluster: context.cluster,
+        ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}),
+      });
     case 'cloudtrail':
       return normaliseCloudTrailRecord(value, common);
     case 'generic':

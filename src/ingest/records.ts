@@ -16,7 +16,10 @@ export type InputRecord =
 
 const isAuditEvent = (value: unknown): boolean => isObject(value) && typeof value['auditID'] === 'string';
 const isKubernetesObject = (value: unknown): boolean =>
-  isObject(value) && typeof value['apiVersion'] === 'string' && typeof value['kind'] === 'string' && isObject(value['metadata']);
+  isObject(value) &&
+  typeof value['apiVersion'] === 'string' &&
+  typeof value['kind'] === 'string' &&
+  isObject(value['metadata']);
 
 /** Classifies one parsed value into records (a container yields its items). */
 export function* classify(value: unknown, line: number, where = ''): Generator<InputRecord> {
@@ -25,8 +28,13 @@ export function* classify(value: unknown, line: number, where = ''): Generator<I
     return;
   }
   if (isAuditEvent(value)) return yield { line, format: 'kubernetes-audit', value, where };
-  if (isObject(value) && Array.isArray(value['items']) && (value['kind'] === 'EventList' || value['items'].some(isAuditEvent))) {
-    for (const [index, item] of value['items'].entries()) yield { line, format: 'kubernetes-audit', value: item, where: `${where}items[${index}]` };
+  if (
+    isObject(value) &&
+    Array.isArray(value['items']) &&
+    (value['kind'] === 'EventList' || value['items'].some(isAuditEvent))
+  ) {
+    for (const [index, item] of value['items'].entries())
+      yield { line, format: 'kubernetes-audit', value: item, where: `${where}items[${index}]` };
     return;
   }
   if (looksLikeCloudTrail(value)) {
@@ -39,12 +47,21 @@ export function* classify(value: unknown, line: number, where = ''): Generator<I
     return;
   }
   if (looksLikeGenericEvent(value)) return yield { line, format: 'generic', value, where };
-  if (isObject(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
-    for (const [index, item] of value['items'].entries()) yield { line, format: 'kubernetes-object', value: item, where: `${where}items[${index}]` };
+  if (
+    isObject(value) &&
+    typeof value['kind'] === 'string' &&
+    value['kind'].endsWith('List') &&
+    Array.isArray(value['items'])
+  ) {
+    for (const [index, item] of value['items'].entries())
+      yield { line, format: 'kubernetes-object', value: item, where: `${where}items[${index}]` };
     return;
   }
   if (isKubernetesObject(value)) return yield { line, format: 'kubernetes-object', value, where };
-  yield { line, error: `${where ? `${where}: ` : ''}not an audit event, CloudTrail record, generic event or Kubernetes object` };
+  yield {
+    line,
+    error: `${where ? `${where}: ` : ''}not an audit event, CloudTrail record, generic event or Kubernetes object`,
+  };
 }
 
 function parseWhole(text: string): Generator<InputRecord> | InputRecord[] {

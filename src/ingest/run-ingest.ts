@@ -50,7 +50,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
   const { files, unreadable: missing } = listInputFiles(options.paths);
   for (const problem of missing) options.onProblem(problem.path, null, problem.reason);
-  const ledger = await Ledger.open({ dataDir: options.dataDir, deferFullRepack: true, flushEvery: 2000, ...(options.log ? { log: options.log } : {}), ...(options.now ? { now: options.now } : {}) });
+  const ledger = await Ledger.open({
+    dataDir: options.dataDir,
+    deferFullRepack: true,
+    flushEvery: 2000,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const summary = emptySummary();
   let unreadable = missing.length;
   const input: WorkerInput = {

@@ -66,8 +66,15 @@ async function main(): Promise<void> {
     let items: WorkItem[] = [];
     try {
       for await (const record of readRecords(openInput(file.path))) {
-        const result: PreparedResult = 'error' in record ? { kind: 'rejected', reason: record.error } : prepareSafely(record.format, record.value, context);
-        items.push({ line: record.line, ...('where' in record && record.where ? { where: record.where } : {}), result });
+        const result: PreparedResult =
+          'error' in record
+            ? { kind: 'rejected', reason: record.error }
+            : prepareSafely(record.format, record.value, context);
+        items.push({
+          line: record.line,
+          ...('where' in record && record.where ? { where: record.where } : {}),
+          result,
+        });
         if (items.length >= BATCH) {
           await send({ type: 'batch', file: index, items });
           items = [];

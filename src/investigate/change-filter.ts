@@ -63,19 +63,34 @@ function scopeMatcher(options: ChangeFilterOptions): (commit: CommitRow, path: s
     if (commit.branch === 'activity') {
       const trailers = commit.trailers;
       if (wantsKubernetes && trailers['Cluster'] !== undefined) {
-        return same(options.cluster, trailers['Cluster'], false) && same(options.namespace, activityNamespace(commit.subject), false);
+        return (
+          same(options.cluster, trailers['Cluster'], false) &&
+          same(options.namespace, activityNamespace(commit.subject), false)
+        );
       }
-      return wantsAws && trailers['Account'] !== undefined && same(options.account, trailers['Account'], false) && same(options.region, trailers['Region'], false);
+      return (
+        wantsAws &&
+        trailers['Account'] !== undefined &&
+        same(options.account, trailers['Account'], false) &&
+        same(options.region, trailers['Region'], false)
+      );
     }
     const parsed = parsePath(path);
-    if (parsed.family === 'kubernetes') return wantsKubernetes && same(options.cluster, parsed.cluster, true) && same(options.namespace, parsed.namespace, true);
-    if (parsed.family === 'aws') return wantsAws && same(options.account, parsed.account, true) && same(options.region, parsed.region, true);
+    if (parsed.family === 'kubernetes')
+      return (
+        wantsKubernetes &&
+        same(options.cluster, parsed.cluster, true) &&
+        same(options.namespace, parsed.namespace, true)
+      );
+    if (parsed.family === 'aws')
+      return wantsAws && same(options.account, parsed.account, true) && same(options.region, parsed.region, true);
     return false;
   };
 }
 
 function narrowestPrefix(options: ChangeFilterOptions): string {
-  if ([options.cluster, options.namespace, options.account, options.region].some((value) => value !== undefined)) return scopeFolder(options);
+  if ([options.cluster, options.namespace, options.account, options.region].some((value) => value !== undefined))
+    return scopeFolder(options);
   const globs = options.paths ?? [];
   if (globs.length === 1) {
     const base = picomatch.scan(globs[0] as string).base;

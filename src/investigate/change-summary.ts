@@ -74,7 +74,8 @@ function describeChanged(label: string, before: unknown, after: unknown): string
   if (setLike(before) && setLike(after) && (isScalarList(before) || isScalarList(after))) {
     return describeSet(label, isScalarList(before) ? before : [before], isScalarList(after) ? after : [after]);
   }
-  if (typeof before === 'string' && typeof after === 'string') return `${label} ${before === '' ? '""' : showValue(before)}→${showValue(after.slice(sharedStem(before, after)))}`;
+  if (typeof before === 'string' && typeof after === 'string')
+    return `${label} ${before === '' ? '""' : showValue(before)}→${showValue(after.slice(sharedStem(before, after)))}`;
   return `${label} ${showValue(before)}→${showValue(after)}`;
 }
 
@@ -106,12 +107,15 @@ function describeSet(label: string, before: readonly unknown[], after: readonly 
 }
 
 /** Items of plain-valued lists (`Action[1]`) become one set change on the list. */
-function groupListItems(deltas: readonly FieldDelta[]): Array<FieldDelta | { path: string; before: unknown[]; after: unknown[] }> {
+function groupListItems(
+  deltas: readonly FieldDelta[],
+): Array<FieldDelta | { path: string; before: unknown[]; after: unknown[] }> {
   const out: Array<FieldDelta | { path: string; before: unknown[]; after: unknown[] }> = [];
   const groups = new Map<string, { path: string; before: unknown[]; after: unknown[] }>();
   for (const delta of deltas) {
     const item = /^(.*)\[(\d+)\]$/.exec(delta.path);
-    const plain = (delta.kind === 'added' || isScalar(delta.before)) && (delta.kind === 'removed' || isScalar(delta.after));
+    const plain =
+      (delta.kind === 'added' || isScalar(delta.before)) && (delta.kind === 'removed' || isScalar(delta.after));
     if (!item || !plain) {
       out.push(delta);
       continue;
@@ -136,11 +140,15 @@ function groupListItems(deltas: readonly FieldDelta[]): Array<FieldDelta | { pat
  */
 function focusCloudTrail(deltas: readonly FieldDelta[], doc: Doc): FieldDelta[] {
   if (!('calls' in doc)) return [...deltas];
-  const configuration = deltas.filter((delta) => delta.path.startsWith('configuration.') || delta.path.startsWith('configuration['));
-  if (configuration.length > 0) return configuration.map((delta) => ({ ...delta, path: delta.path.replace(/^configuration\.?/, '') }));
+  const configuration = deltas.filter(
+    (delta) => delta.path.startsWith('configuration.') || delta.path.startsWith('configuration['),
+  );
+  if (configuration.length > 0)
+    return configuration.map((delta) => ({ ...delta, path: delta.path.replace(/^configuration\.?/, '') }));
   const request = /^calls\.[^.]+\.requestParameters\.?/;
   const requests = deltas.filter((delta) => request.test(delta.path));
-  if (requests.length > 0) return requests.map((delta) => ({ ...delta, path: delta.path.replace(request, '') || 'requestParameters' }));
+  if (requests.length > 0)
+    return requests.map((delta) => ({ ...delta, path: delta.path.replace(request, '') || 'requestParameters' }));
   const calls = deltas.filter((delta) => !/^calls\.[^.]+\.(eventID|eventTime)$/.test(delta.path));
   return calls.length > 0 ? calls : [...deltas];
 }

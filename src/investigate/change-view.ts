@@ -19,8 +19,17 @@ function subjectStatus(subject: string): string | null {
 function activityKey(entry: ChangeEntry): string {
   const { trailers, subject } = entry.commit;
   if (trailers['Late-Path'] !== undefined) return keyOfPath(trailers['Late-Path']);
-  const scope = trailers['Cluster'] !== undefined ? `${trailers['Cluster']}:` : trailers['Account'] !== undefined ? `aws:${trailers['Account']}:` : '';
-  const object = subject.replace(/\s*\([^()]*\)$/, '').split(' ').slice(1).join(' ');
+  const scope =
+    trailers['Cluster'] !== undefined
+      ? `${trailers['Cluster']}:`
+      : trailers['Account'] !== undefined
+        ? `aws:${trailers['Account']}:`
+        : '';
+  const object = subject
+    .replace(/\s*\([^()]*\)$/, '')
+    .split(' ')
+    .slice(1)
+    .join(' ');
   return `${scope}${object || (trailers['Source'] ?? 'activity')}`;
 }
 

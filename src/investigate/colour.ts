@@ -11,8 +11,10 @@ export interface Palette {
   magenta(text: string): string;
 }
 
-const sgr = (enabled: boolean, open: number, close: number) => (text: string): string =>
-  enabled && text !== '' ? `\x1b[${open}m${text}\x1b[${close}m` : text;
+const sgr =
+  (enabled: boolean, open: number, close: number) =>
+  (text: string): string =>
+    enabled && text !== '' ? `\x1b[${open}m${text}\x1b[${close}m` : text;
 
 export function createPalette(enabled: boolean): Palette {
   return {

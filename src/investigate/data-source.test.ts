@@ -22,24 +22,44 @@ test('--repo reads a plain clone like the data folder, and catches up after a fe
   const gitdir = await buildInvestigateData(data, { corpus: false });
   const clone = join(tempDir(t), 'clone');
   execFileSync('git', ['clone', '--quiet', gitdir, clone]);
-  for (const args of [['changes', '-o', 'json'], ['changes', '--activity'], ['blame', 'aws', 'iam', 'role', 'payments-authorize'], ['show', 'deploy/api', '--cluster', 'prod', '--at', '2026-03-09T02:00Z'], ['log', 'deploy/web', '--cluster', 'default']]) {
+  for (const args of [
+    ['changes', '-o', 'json'],
+    ['changes', '--activity'],
+    ['blame', 'aws', 'iam', 'role', 'payments-authorize'],
+    ['show', 'deploy/api', '--cluster', 'prod', '--at', '2026-03-09T02:00Z'],
+    ['log', 'deploy/web', '--cluster', 'default'],
+  ]) {
     const fromData = await cli([...args, '--data', data]);
     const fromClone = await cli([...args, '--repo', clone]);
     assert.equal(fromClone.code, 0, fromClone.stderr);
     assert.equal(fromClone.stdout, fromData.stdout, args.join(' '));
   }
   assert.ok(existsSync(join(clone, '.git', 'gitrail-index.db')), 'the derived index lives in .git');
-  assert.ok(readdirSync(join(clone, '.git', 'objects', 'info')).some((name) => name.startsWith('commit-graph')), 'a commit-graph was written');
+  assert.ok(
+    readdirSync(join(clone, '.git', 'objects', 'info')).some((name) => name.startsWith('commit-graph')),
+    'a commit-graph was written',
+  );
 
   // New history upstream: a fetch moves origin/main only; the next run indexes just the new commits.
   await runIngest({
-    dataDir: data, paths: [join(INCIDENT, 'late-change.ndjson')], cluster: 'prod', genericSource: 'events',
-    redactionKey: new Uint8Array(32).fill(7), sensitiveKeys: [], onProblem: (file, line, reason) => assert.fail(`${file}:${line} ${reason}`),
+    dataDir: data,
+    paths: [join(INCIDENT, 'late-change.ndjson')],
+    cluster: 'prod',
+    genericSource: 'events',
+    redactionKey: new Uint8Array(32).fill(7),
+    sensitiveKeys: [],
+    onProblem: (file, line, reason) => assert.fail(`${file}:${line} ${reason}`),
   });
   execFileSync('git', ['-C', clone, 'fetch', '--quiet']);
   const after = await cli(['changes', '--repo', clone, '--since', '2026-03-09T02:30Z', '-o', 'line']);
-  assert.match(after.stdout, /2026-03-09T02:40:00Z {2}prod:payments\/deployment\/api {2}dave@example.com {2}patch {2}containers\[api\].image ….example.com\/payments\/api:2.4.0→2.3.0\n$/);
-  assert.equal((await cli(['changes', '--repo', clone, '-o', 'json'])).stdout, (await cli(['changes', '--data', data, '-o', 'json'])).stdout);
+  assert.match(
+    after.stdout,
+    /2026-03-09T02:40:00Z {2}prod:payments\/deployment\/api {2}dave@example.com {2}patch {2}containers\[api\].image ….example.com\/payments\/api:2.4.0→2.3.0\n$/,
+  );
+  assert.equal(
+    (await cli(['changes', '--repo', clone, '-o', 'json'])).stdout,
+    (await cli(['changes', '--data', data, '-o', 'json'])).stdout,
+  );
 
   const notRepo = await cli(['changes', '--repo', tempDir(t)]);
   assert.equal(notRepo.code, 1);
@@ -49,7 +69,9 @@ test('--repo reads a plain clone like the data folder, and catches up after a fe
 test('reads work while a daemon holds the writer lock and writes (read-only index, WAL)', async (t) => {
   const data = tempDir(t);
   await buildInvestigateData(data, { corpus: false });
-  const writer = spawn(process.execPath, [join(import.meta.dirname, '__fixtures__/hold-writer.ts'), data], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const writer = spawn(process.execPath, [join(import.meta.dirname, '__fixtures__/hold-writer.ts'), data], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   t.after(() => writer.kill());
   const answers = createInterface({ input: writer.stdout })[Symbol.asyncIterator]();
   const commit = async (line: string) => {

@@ -31,16 +31,25 @@ function openDataFolder(dir: string): DataSource {
   const gitdir = join(dir, 'repo.git');
   const indexPath = join(dir, 'index.db');
   if (!isDir(gitdir) || !existsSync(indexPath)) {
-    throw new NotFoundError(`no gitrail data folder at ${dir} (it needs repo.git and index.db): pass --data DIR, or --repo DIR for a clone`);
+    throw new NotFoundError(
+      `no gitrail data folder at ${dir} (it needs repo.git and index.db): pass --data DIR, or --repo DIR for a clone`,
+    );
   }
   const index = new IndexDb(indexPath, { readOnly: true });
-  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), close: () => index.close() };
+  return {
+    gitdir,
+    queries: new IndexQueries(index.db),
+    reader: new RepositoryReader(gitdir),
+    close: () => index.close(),
+  };
 }
 
 function cloneGitdir(dir: string): string {
   if (isDir(join(dir, '.git'))) return join(dir, '.git');
   if (existsSync(join(dir, 'HEAD')) && isDir(join(dir, 'objects'))) return dir;
-  throw new NotFoundError(`${dir} is not a git repository (no .git folder): pass the folder of a clone of a gitrail repository`);
+  throw new NotFoundError(
+    `${dir} is not a git repository (no .git folder): pass the folder of a clone of a gitrail repository`,
+  );
 }
 
 /** A clone's branches: origin's (fresh after `git fetch`) when present, else the local ones. */
@@ -48,24 +57,43 @@ async function cloneRefs(gitdir: string): Promise<Map<Branch, string | null>> {
   const branches: Branch[] = ['main', 'activity'];
   const names = branches.flatMap((branch) => [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]);
   const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(refname) %(objectname)', ...names]);
-  const found = new Map(stdout.toString('utf8').trim().split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
-  return new Map(branches.map((branch) => [branch, found.get(`refs/remotes/origin/${branch}`) ?? found.get(`refs/heads/${branch}`) ?? null]));
+  const found = new Map(
+    stdout
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ') as [string, string]),
+  );
+  return new Map(
+    branches.map((branch) => [
+      branch,
+      found.get(`refs/remotes/origin/${branch}`) ?? found.get(`refs/heads/${branch}`) ?? null,
+    ]),
+  );
 }
 
 async function openClone(dir: string): Promise<DataSource> {
   const gitdir = cloneGitdir(dir);
   const refs = await cloneRefs(gitdir);
-  if (!refs.get('main')) throw new NotFoundError(`${dir} holds no gitrail history: it has neither a main nor an origin/main branch`);
+  if (!refs.get('main'))
+    throw new NotFoundError(`${dir} holds no gitrail history: it has neither a main nor an origin/main branch`);
   const index = new IndexDb(join(gitdir, 'gitrail-index.db'));
   try {
     const added = await catchUpIndex(index, gitdir, refs);
     // A clone has no changed-path commit-graph; blame and `git log -- path` need one to stay fast.
-    if (added > 0) await runGit(gitdir, ['commit-graph', 'write', '--reachable', '--changed-paths', '--split', '--no-progress']);
+    if (added > 0)
+      await runGit(gitdir, ['commit-graph', 'write', '--reachable', '--changed-paths', '--split', '--no-progress']);
   } catch (error) {
     index.close();
     throw error;
   }
-  return { gitdir, queries: new IndexQueries(index.db), reader: new RepositoryReader(gitdir), close: () => index.close() };
+  return {
+    gitdir,
+    queries: new IndexQueries(index.db),
+    reader: new RepositoryReader(gitdir),
+    close: () => index.close(),
+  };
 }
 
 export function openDataSource(options: SourceOptions): Promise<DataSource> {

@@ -43,7 +43,10 @@ async function gitrail(args: string[]): Promise<{ code: number; stdout: string; 
 test('gitrail exits 0 on success, 1 for an unknown resource or a bad time, 2 for a bad command line', async () => {
   assert.equal((await gitrail(['log', 'deploy/api', '--cluster', 'prod', '--data', data])).code, 0);
   const unknown = await gitrail(['blame', 'deploy/nope', '--data', data]);
-  assert.deepEqual([unknown.code, unknown.stdout, unknown.stderr], [1, '', 'gitrail blame: no recorded resource matches deploy/nope\n']);
+  assert.deepEqual(
+    [unknown.code, unknown.stdout, unknown.stderr],
+    [1, '', 'gitrail blame: no recorded resource matches deploy/nope\n'],
+  );
   const badTime = await gitrail(['show', 'deploy/api', '--cluster', 'prod', '--at', 'the day before', '--data', data]);
   assert.equal(badTime.code, 1);
   assert.match(badTime.stderr, /^gitrail show: bad --at 'the day before': expected an ISO-8601 time/);
@@ -55,17 +58,40 @@ test('gitrail exits 0 on success, 1 for an unknown resource or a bad time, 2 for
   assert.match(help.stdout, /^usage: gitrail changes \[options\]\n/);
 });
 
-test('kubectl finds the plugin and passes its arguments: kubectl gitrail changes -n payments', { skip: !hasKubectl && 'kubectl is not installed' }, async (t) => {
+test('kubectl finds the plugin and passes its arguments: kubectl gitrail changes -n payments', {
+  skip: !hasKubectl && 'kubectl is not installed',
+}, async (t) => {
   const plugins = tempDir(t);
   symlinkSync(join(BIN, 'kubectl-gitrail.js'), join(plugins, 'kubectl-gitrail'));
-  const env = { ...process.env, PATH: `${plugins}:${join(process.execPath, '..')}:${process.env['PATH'] ?? ''}`, KUBECONFIG: join(plugins, 'no-kubeconfig') };
-  const { stdout } = await run('kubectl', ['gitrail', 'changes', '-n', 'payments', '--context', 'staging', '--data', data, '-o', 'json'], { env });
-  assert.deepEqual(stdout.trim().split('\n').map((line) => (JSON.parse(line) as { time: string; key: string }).time), ['2026-03-09T02:14:59Z', '2026-03-09T01:50:00Z']);
-  const blame = await run('kubectl', ['gitrail', 'blame', 'deploy', 'api', '-n', 'payments', '--cluster', 'prod', '--data', data], { env });
+  const env = {
+    ...process.env,
+    PATH: `${plugins}:${join(process.execPath, '..')}:${process.env['PATH'] ?? ''}`,
+    KUBECONFIG: join(plugins, 'no-kubeconfig'),
+  };
+  const { stdout } = await run(
+    'kubectl',
+    ['gitrail', 'changes', '-n', 'payments', '--context', 'staging', '--data', data, '-o', 'json'],
+    { env },
+  );
+  assert.deepEqual(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { time: string; key: string }).time),
+    ['2026-03-09T02:14:59Z', '2026-03-09T01:50:00Z'],
+  );
+  const blame = await run(
+    'kubectl',
+    ['gitrail', 'blame', 'deploy', 'api', '-n', 'payments', '--cluster', 'prod', '--data', data],
+    { env },
+  );
   assert.match(blame.stdout, /^# prod:payments\/deployment\/api /);
-  await assert.rejects(run('kubectl', ['gitrail', 'log', 'deploy/api', '-n', 'payments', '--data', data], { env }), (error: { code: number; stderr: string }) => {
-    assert.equal(error.code, 1);
-    assert.match(error.stderr, /deploy\/api is ambiguous, 2 resources match/);
-    return true;
-  });
+  await assert.rejects(
+    run('kubectl', ['gitrail', 'log', 'deploy/api', '-n', 'payments', '--data', data], { env }),
+    (error: { code: number; stderr: string }) => {
+      assert.equal(error.code, 1);
+      assert.match(error.stderr, /deploy\/api is ambiguous, 2 resources match/);
+      return true;
+    },
+  );
 });

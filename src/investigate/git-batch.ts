@@ -17,7 +17,17 @@ function patchPath(line: string): string {
 export async function readPatches(gitdir: string, commits: readonly string[]): Promise<Map<string, string>> {
   const patches = new Map<string, string>();
   if (commits.length === 0) return patches;
-  const args = ['-c', 'core.quotePath=false', 'diff-tree', '--stdin', '-p', '--root', '--no-renames', '--no-color', '--no-ext-diff'];
+  const args = [
+    '-c',
+    'core.quotePath=false',
+    'diff-tree',
+    '--stdin',
+    '-p',
+    '--root',
+    '--no-renames',
+    '--no-color',
+    '--no-ext-diff',
+  ];
   const { stdout } = await runGit(gitdir, args, { input: `${[...new Set(commits)].join('\n')}\n` });
   let sha = '';
   let path = '';

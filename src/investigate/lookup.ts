@@ -18,7 +18,9 @@ export interface Resource {
 
 export function findResource(source: DataSource, words: readonly string[], scope: RefScope): Resource {
   const exists = (path: string): boolean =>
-    branchOfPath(path) === 'activity' ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null : source.queries.findPaths(globLiteral(path), 1).length > 0;
+    branchOfPath(path) === 'activity'
+      ? source.queries.fileAt(path, Number.POSITIVE_INFINITY, 'activity') !== null
+      : source.queries.findPaths(globLiteral(path), 1).length > 0;
   const path = resolveRef(parseRef(words, scope), (glob) => source.queries.findPaths(glob), exists);
   const branch = branchOfPath(path);
   return { path, key: branch === 'activity' ? path : keyOfPath(path), branch };
@@ -52,7 +54,12 @@ async function commitOf(source: DataSource, text: string): Promise<string | null
  * that did not exist then, or was deleted, is NOT_FOUND saying when it existed. One indexed
  * lookup of the last change before the instant, not the whole history.
  */
-export async function findVersion(source: DataSource, resource: Resource, at: string | undefined, now: number): Promise<Version> {
+export async function findVersion(
+  source: DataSource,
+  resource: Resource,
+  at: string | undefined,
+  now: number,
+): Promise<Version> {
   const firstRecorded = (): string => {
     const first = source.queries.firstChange(resource.path, resource.branch);
     return first ? `first recorded ${describeChange(first)}` : 'never recorded';
@@ -61,7 +68,8 @@ export async function findVersion(source: DataSource, resource: Resource, at: st
     const commit = await commitOf(source, at);
     if (commit !== null) {
       const text = await source.reader.readFile(commit, resource.path);
-      if (text === null) throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)} (${firstRecorded()})`);
+      if (text === null)
+        throw new NotFoundError(`${resource.key} did not exist at commit ${commit.slice(0, 7)} (${firstRecorded()})`);
       return { commit, change: null, text };
     }
   }
@@ -71,7 +79,9 @@ export async function findVersion(source: DataSource, resource: Resource, at: st
   const change = last ? source.queries.getCommit(last.sha) : null;
   if (!last || !change) throw new NotFoundError(`${resource.key} did not exist ${when}: ${firstRecorded()}`);
   if (last.blob === null) {
-    throw new NotFoundError(`${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time or commit`);
+    throw new NotFoundError(
+      `${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time or commit`,
+    );
   }
   return { commit: change.sha, change, text: null };
 }

@@ -69,7 +69,11 @@ export interface SessionValues {
  * Opens the data source, then the output (so an unknown data folder fails before a pager
  * starts), runs `body`, and closes both whatever happens.
  */
-export async function withSession<T>(io: OutputStreams, values: SessionValues, body: (source: DataSource, output: Output) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  io: OutputStreams,
+  values: SessionValues,
+  body: (source: DataSource, output: Output) => Promise<T>,
+): Promise<T> {
   const colour = parseColourMode(values.color ?? 'auto');
   if (colour === null) throw new InvalidInputError(`bad --color '${values.color}': expected auto, always or never`);
   const source = await openDataSource({ data: values.data, repo: values.repo });
@@ -89,6 +93,7 @@ export async function withSession<T>(io: OutputStreams, values: SessionValues, b
 export function parseCount(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;
   const count = Number(text);
-  if (!Number.isInteger(count) || count <= 0) throw new InvalidInputError(`bad ${what} '${text}': expected a positive whole number`);
+  if (!Number.isInteger(count) || count <= 0)
+    throw new InvalidInputError(`bad ${what} '${text}': expected a positive whole number`);
   return count;
 }

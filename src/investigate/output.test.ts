@@ -8,10 +8,17 @@ import { openOutput, type Output } from './output.ts';
 const CHUNK = 'x'.repeat(100);
 
 function outputTo(stream: Writable): Output {
-  return openOutput({ stdout: stream as unknown as NodeJS.WriteStream, stderr: process.stderr, env: {} }, { pager: false, colour: 'never' });
+  return openOutput(
+    { stdout: stream as unknown as NodeJS.WriteStream, stderr: process.stderr, env: {} },
+    { pager: false, colour: 'never' },
+  );
 }
 
-const listeners = (stream: Writable) => ({ drain: stream.listenerCount('drain'), close: stream.listenerCount('close'), error: stream.listenerCount('error') });
+const listeners = (stream: Writable) => ({
+  drain: stream.listenerCount('drain'),
+  close: stream.listenerCount('close'),
+  error: stream.listenerCount('error'),
+});
 
 test('every write waits for a slow reader, and the waits leave no listeners behind', async (t) => {
   const warnings: Error[] = [];
@@ -19,10 +26,13 @@ test('every write waits for a slow reader, and the waits leave no listeners behi
   process.on('warning', onWarning);
   t.after(() => process.off('warning', onWarning));
   let taken = 0;
-  const slow = new Writable({ highWaterMark: 16, write(chunk: Buffer, _encoding, callback) {
-    taken += chunk.length;
-    setTimeout(callback, 1);
-  } });
+  const slow = new Writable({
+    highWaterMark: 16,
+    write(chunk: Buffer, _encoding, callback) {
+      taken += chunk.length;
+      setTimeout(callback, 1);
+    },
+  });
   const before = listeners(slow);
   const output = outputTo(slow);
   for (let i = 0; i < 30; i += 1) assert.equal(await output.write(CHUNK), true);
@@ -30,16 +40,22 @@ test('every write waits for a slow reader, and the waits leave no listeners behi
   assert.equal(taken, 30 * CHUNK.length);
   assert.deepEqual(listeners(slow), before);
   await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(warnings.map((warning) => warning.name), []);
+  assert.deepEqual(
+    warnings.map((warning) => warning.name),
+    [],
+  );
 });
 
 test('a reader that fails with EPIPE while a write waits: the write resolves false, nothing throws', async () => {
   let writes = 0;
-  const broken = new Writable({ highWaterMark: 16, write(_chunk, _encoding, callback) {
-    writes += 1;
-    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
-    setTimeout(() => callback(writes > 3 ? epipe : null), 2);
-  } });
+  const broken = new Writable({
+    highWaterMark: 16,
+    write(_chunk, _encoding, callback) {
+      writes += 1;
+      const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+      setTimeout(() => callback(writes > 3 ? epipe : null), 2);
+    },
+  });
   const before = listeners(broken);
   const output = outputTo(broken);
   const results: boolean[] = [];
@@ -55,9 +71,12 @@ test('a reader that fails with EPIPE while a write waits: the write resolves fal
 });
 
 test('a reader that closes while a write waits: the write resolves false', async () => {
-  const stuck = new Writable({ highWaterMark: 16, write() {
-    // Never takes the text: the write waits until the stream is closed under it.
-  } });
+  const stuck = new Writable({
+    highWaterMark: 16,
+    write() {
+      // Never takes the text: the write waits until the stream is closed under it.
+    },
+  });
   const output = outputTo(stuck);
   const waiting = output.write(CHUNK);
   setTimeout(() => stuck.destroy(), 5);
@@ -67,9 +86,12 @@ test('a reader that closes while a write waits: the write resolves false', async
 });
 
 test('a reader that fails otherwise while a write waits: the write resolves false and close reports the error', async () => {
-  const failing = new Writable({ highWaterMark: 16, write(_chunk, _encoding, callback) {
-    setTimeout(() => callback(Object.assign(new Error('disk full'), { code: 'ENOSPC' })), 2);
-  } });
+  const failing = new Writable({
+    highWaterMark: 16,
+    write(_chunk, _encoding, callback) {
+      setTimeout(() => callback(Object.assign(new Error('disk full'), { code: 'ENOSPC' })), 2);
+    },
+  });
   const output = outputTo(failing);
   assert.equal(await output.write(CHUNK), false);
   await assert.rejects(output.close(), /disk full/);

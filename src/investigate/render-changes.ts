@@ -50,19 +50,28 @@ function tableRenderer(palette: Palette, width: number): PageRenderer {
   return {
     page(entries) {
       const views = entries.map(viewChange);
-      const rows: Row[] = views.map((view) => [[view.key], [view.operation], [view.entry.commit.author.name], [view.time], view.summary(SUMMARY_LINES)]);
+      const rows: Row[] = views.map((view) => [
+        [view.key],
+        [view.operation],
+        [view.entry.commit.author.name],
+        [view.time],
+        view.summary(SUMMARY_LINES),
+      ]);
       let header = '';
       if (widths === null) {
         widths = fitColumns(TABLE_COLUMNS, [headerRow(TABLE_COLUMNS), ...rows], width);
         header = renderTable(TABLE_COLUMNS, widths, [headerRow(TABLE_COLUMNS)], (_, text) => palette.bold(text));
       }
-      return header + renderTable(TABLE_COLUMNS, widths, rows, (column, text, row) => {
-        const view = views[row] as ChangeView;
-        if (column === 1) return opColour(palette, view)(text);
-        if (column === 3) return palette.dim(text);
-        if (column === 4) return summaryColour(palette, text);
-        return text;
-      });
+      return (
+        header +
+        renderTable(TABLE_COLUMNS, widths, rows, (column, text, row) => {
+          const view = views[row] as ChangeView;
+          if (column === 1) return opColour(palette, view)(text);
+          if (column === 3) return palette.dim(text);
+          if (column === 4) return summaryColour(palette, text);
+          return text;
+        })
+      );
     },
   };
 }
@@ -79,7 +88,10 @@ const LINE_COLUMNS: readonly Column[] = [
 /** One line per change; the key column only when the listing spans resources. */
 function lineRenderer(palette: Palette, width: number, withKey: boolean): PageRenderer {
   // No header line is printed, so header names must not widen the columns.
-  const columns = (withKey ? LINE_COLUMNS : LINE_COLUMNS.filter((column) => column.header !== 'KEY')).map((column) => ({ ...column, header: '' }));
+  const columns = (withKey ? LINE_COLUMNS : LINE_COLUMNS.filter((column) => column.header !== 'KEY')).map((column) => ({
+    ...column,
+    header: '',
+  }));
   const keyOffset = withKey ? 1 : 0;
   let widths: number[] | null = null;
   return {
@@ -118,7 +130,8 @@ function patchRenderer(palette: Palette): PageRenderer {
           if (entry.commit.branch === 'activity') return `${heading(palette, view)}  ${view.summary().join(', ')}\n\n`;
           const ops = view.patch().map((operation) => {
             const value = operation.op === 'remove' ? '' : ` ${JSON.stringify(operation.value)}`;
-            const colour = operation.op === 'add' ? palette.green : operation.op === 'remove' ? palette.red : palette.yellow;
+            const colour =
+              operation.op === 'add' ? palette.green : operation.op === 'remove' ? palette.red : palette.yellow;
             return `  ${colour(operation.op)} ${operation.path || '""'}${value}\n`;
           });
           return `${heading(palette, view)}${ops.join('')}\n`;
@@ -134,7 +147,8 @@ export function colourPatch(palette: Palette, patch: string): string {
     .replace(/\n$/, '')
     .split('\n')
     .map((line) => {
-      if (/^(diff --git|index |new file mode|deleted file mode|old mode|new mode|--- |\+\+\+ )/.test(line)) return palette.bold(line);
+      if (/^(diff --git|index |new file mode|deleted file mode|old mode|new mode|--- |\+\+\+ )/.test(line))
+        return palette.bold(line);
       const hunk = /^(@@ [^@]* @@)(.*)$/.exec(line);
       if (hunk) return `${palette.cyan(hunk[1] as string)}${hunk[2]}`;
       if (line.startsWith('+')) return palette.green(line);

@@ -8,8 +8,22 @@ import { typeFromWord, typeWord } from './resource-kinds.ts';
 const YAML = /\.yaml$/;
 
 export type ParsedPath =
-  | { readonly family: 'kubernetes'; readonly cluster: string; readonly namespace: string | null; readonly group: string; readonly resource: string; readonly file: string }
-  | { readonly family: 'aws'; readonly account: string; readonly region: string; readonly service: string; readonly type: string; readonly file: string }
+  | {
+      readonly family: 'kubernetes';
+      readonly cluster: string;
+      readonly namespace: string | null;
+      readonly group: string;
+      readonly resource: string;
+      readonly file: string;
+    }
+  | {
+      readonly family: 'aws';
+      readonly account: string;
+      readonly region: string;
+      readonly service: string;
+      readonly type: string;
+      readonly file: string;
+    }
   | { readonly family: 'custom'; readonly source: string; readonly rest: readonly string[] }
   | { readonly family: 'other'; readonly path: string };
 
@@ -22,7 +36,15 @@ export function parsePath(path: string): ParsedPath {
       return { family: 'kubernetes', cluster, namespace: null, group, resource, file: file.replace(YAML, '') };
     }
     if (parts.length === 7 && parts[2] === 'namespaces') {
-      const [, cluster, , namespace, group, resource, file] = parts as [string, string, string, string, string, string, string];
+      const [, cluster, , namespace, group, resource, file] = parts as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
       return { family: 'kubernetes', cluster, namespace, group, resource, file: file.replace(YAML, '') };
     }
   }
@@ -31,7 +53,11 @@ export function parsePath(path: string): ParsedPath {
     return { family: 'aws', account, region, service, type, file: file.replace(YAML, '') };
   }
   if (parts[0] === 'custom' && parts.length >= 3 && YAML.test(path)) {
-    return { family: 'custom', source: parts[1] as string, rest: [...parts.slice(2, -1), (parts.at(-1) as string).replace(YAML, '')] };
+    return {
+      family: 'custom',
+      source: parts[1] as string,
+      rest: [...parts.slice(2, -1), (parts.at(-1) as string).replace(YAML, '')],
+    };
   }
   return { family: 'other', path };
 }
@@ -119,7 +145,9 @@ export function scopeFolder(scope: RefScope): string {
   if (kubernetes) {
     if (scope.cluster === undefined) return 'kubernetes/';
     const cluster = `kubernetes/${escapeSegment(scope.cluster, 'cluster')}/`;
-    return scope.namespace === undefined ? cluster : `${cluster}namespaces/${escapeSegment(scope.namespace, 'namespace')}/`;
+    return scope.namespace === undefined
+      ? cluster
+      : `${cluster}namespaces/${escapeSegment(scope.namespace, 'namespace')}/`;
   }
   if (scope.account === undefined) return 'aws/';
   const account = `aws/${escapeSegment(scope.account, 'account')}/`;

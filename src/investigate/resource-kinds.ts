@@ -13,8 +13,13 @@ export interface ResourceType {
   readonly shortNames: readonly string[];
 }
 
-const T = (group: string, resource: string, singular: string, namespaced: boolean, ...shortNames: string[]): ResourceType =>
-  ({ group, resource, singular, namespaced, shortNames });
+const T = (
+  group: string,
+  resource: string,
+  singular: string,
+  namespaced: boolean,
+  ...shortNames: string[]
+): ResourceType => ({ group, resource, singular, namespaced, shortNames });
 
 /** The built-in types (kubectl api-resources), plus `crb`/`rb`, which people type anyway. */
 export const KNOWN_TYPES: readonly ResourceType[] = [
@@ -73,7 +78,13 @@ function buildAliases(): Map<string, ResourceType> {
   const aliases = new Map<string, ResourceType>();
   // core and events.k8s.io both serve `events`; the bare word means core, as in kubectl.
   for (const type of [...KNOWN_TYPES].reverse()) {
-    for (const name of [type.resource, type.singular, ...type.shortNames, `${type.resource}.${type.group}`, `${type.singular}.${type.group}`]) {
+    for (const name of [
+      type.resource,
+      type.singular,
+      ...type.shortNames,
+      `${type.resource}.${type.group}`,
+      `${type.singular}.${type.group}`,
+    ]) {
       aliases.set(name, type);
     }
   }

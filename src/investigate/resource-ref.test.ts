@@ -26,10 +26,22 @@ const RECORDED = [
 
 /** The real index (in memory) holding RECORDED, and its real GLOB query; `exists` as lookup.ts asks it. */
 const index = new IndexDb(':memory:');
-index.record(RECORDED.map((path, i) => ({
-  sha: i.toString(16).padStart(40, '0'), branch: 'main', parent: null, time: i * 1000, authorName: 'a', authorEmail: 'a@example.com',
-  subject: 'create', body: '', trailers: {}, changes: [{ path, op: 'A', blob: null }],
-})), [], new Map());
+index.record(
+  RECORDED.map((path, i) => ({
+    sha: i.toString(16).padStart(40, '0'),
+    branch: 'main',
+    parent: null,
+    time: i * 1000,
+    authorName: 'a',
+    authorEmail: 'a@example.com',
+    subject: 'create',
+    body: '',
+    trailers: {},
+    changes: [{ path, op: 'A', blob: null }],
+  })),
+  [],
+  new Map(),
+);
 const queries = new IndexQueries(index.db);
 const findPaths = (glob: string) => queries.findPaths(glob);
 const exists = (path: string) => queries.findPaths(globLiteral(path), 1).length > 0;
@@ -38,7 +50,10 @@ const resolve = (words: string[], scope = {}) => resolveRef(parseRef(words, scop
 test('keys and paths convert both ways for every family', () => {
   const pairs: Array<[string, string]> = [
     ['kubernetes/prod/namespaces/payments/apps/deployments/web.yaml', 'prod:payments/deployment/web'],
-    ['kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/admins.yaml', 'prod:clusterrolebinding/admins'],
+    [
+      'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/admins.yaml',
+      'prod:clusterrolebinding/admins',
+    ],
     ['kubernetes/prod/namespaces/payments/example.com/widgets/w1.yaml', 'prod:payments/widgets.example.com/w1'],
     ['kubernetes/prod/namespaces/x/extensions/deployments/old.yaml', 'prod:x/deployments.extensions/old'],
     ['kubernetes/c/namespaces/n/core/foos/a%2Fb.yaml', 'c:n/foos/a%2Fb'],
@@ -56,45 +71,84 @@ test('keys and paths convert both ways for every family', () => {
 
 test('kubectl forms: TYPE/NAME and TYPE NAME with kind, plural, singular or short names', () => {
   const web = 'kubernetes/prod/namespaces/payments/apps/deployments/web.yaml';
-  for (const words of [['deploy/web'], ['deployment', 'web'], ['deployments/web'], ['Deployment/web'], ['deployments.apps/web']]) {
+  for (const words of [
+    ['deploy/web'],
+    ['deployment', 'web'],
+    ['deployments/web'],
+    ['Deployment/web'],
+    ['deployments.apps/web'],
+  ]) {
     assert.equal(resolve(words, { cluster: 'prod', namespace: 'payments' }), web, words.join(' '));
   }
-  assert.equal(resolve(['cm/web'], { namespace: 'payments' }), 'kubernetes/prod/namespaces/payments/core/configmaps/web.yaml');
+  assert.equal(
+    resolve(['cm/web'], { namespace: 'payments' }),
+    'kubernetes/prod/namespaces/payments/core/configmaps/web.yaml',
+  );
   assert.equal(resolve(['svc', 'api']), 'kubernetes/prod/namespaces/payments/core/services/api.yaml');
-  assert.equal(resolve(['crb/admins'], { namespace: 'ignored' }), 'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/admins.yaml');
+  assert.equal(
+    resolve(['crb/admins'], { namespace: 'ignored' }),
+    'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/admins.yaml',
+  );
   assert.equal(resolve(['ns/payments']), 'kubernetes/prod/cluster/core/namespaces/payments.yaml');
   assert.equal(resolve(['widget/w1']), 'kubernetes/prod/namespaces/payments/example.com/widgets/w1.yaml');
-  assert.equal(resolve(['widgets.example.com', 'w1']), 'kubernetes/prod/namespaces/payments/example.com/widgets/w1.yaml');
+  assert.equal(
+    resolve(['widgets.example.com', 'w1']),
+    'kubernetes/prod/namespaces/payments/example.com/widgets/w1.yaml',
+  );
 });
 
 test('the same name in two clusters is an error listing both candidates by key', () => {
-  assert.throws(() => resolve(['deploy/web'], { namespace: 'payments' }), (error: unknown) => {
-    assert.ok(error instanceof InvalidInputError);
-    assert.equal(error.message, [
-      'deploy/web is ambiguous, 2 resources match:',
-      '  prod:payments/deployment/web',
-      '  staging:payments/deployment/web',
-      'name one with --cluster, -n/--namespace, --account or --region, or by its key',
-    ].join('\n'));
-    return true;
-  });
-  assert.equal(resolve(['deploy/web'], { cluster: 'staging' }), 'kubernetes/staging/namespaces/payments/apps/deployments/web.yaml');
+  assert.throws(
+    () => resolve(['deploy/web'], { namespace: 'payments' }),
+    (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.equal(
+        error.message,
+        [
+          'deploy/web is ambiguous, 2 resources match:',
+          '  prod:payments/deployment/web',
+          '  staging:payments/deployment/web',
+          'name one with --cluster, -n/--namespace, --account or --region, or by its key',
+        ].join('\n'),
+      );
+      return true;
+    },
+  );
+  assert.equal(
+    resolve(['deploy/web'], { cluster: 'staging' }),
+    'kubernetes/staging/namespaces/payments/apps/deployments/web.yaml',
+  );
 });
 
 test('AWS references: aws SERVICE TYPE ID, type in any case or plural, scoped by account and region', () => {
   assert.equal(resolve(['aws', 'lambda', 'function', 'app']), 'aws/111122223333/eu-west-1/lambda/Function/app.yaml');
   assert.equal(resolve(['aws', 'iam', 'policies', 'ops']), 'aws/111122223333/global/iam/Policy/ops.yaml');
-  assert.equal(resolve(['aws', 'iam', 'role', 'app'], { account: '444455556666' }), 'aws/444455556666/global/iam/Role/app.yaml');
-  assert.throws(() => resolve(['aws', 'iam', 'role', 'app']), /aws iam role app is ambiguous, 2 resources match:\n  aws:111122223333:iam\/Role\/app\n  aws:444455556666:iam\/Role\/app/);
+  assert.equal(
+    resolve(['aws', 'iam', 'role', 'app'], { account: '444455556666' }),
+    'aws/444455556666/global/iam/Role/app.yaml',
+  );
+  assert.throws(
+    () => resolve(['aws', 'iam', 'role', 'app']),
+    /aws iam role app is ambiguous, 2 resources match:\n  aws:111122223333:iam\/Role\/app\n  aws:444455556666:iam\/Role\/app/,
+  );
   assert.throws(() => resolve(['aws', 'iam', 'role', 'app'], { region: 'eu-west-1' }), NotFoundError);
 });
 
 test('paths, keys and custom references resolve exactly; unknown ones are NOT_FOUND naming the reference', () => {
   assert.equal(resolve(['custom', 'events', 'feature-flags/checkout']), 'custom/events/feature-flags/checkout.yaml');
   assert.equal(resolve(['custom/events/feature-flags/checkout']), 'custom/events/feature-flags/checkout.yaml');
-  assert.equal(resolve(['staging:payments/deployment/web']), 'kubernetes/staging/namespaces/payments/apps/deployments/web.yaml');
-  assert.throws(() => resolve(['deploy/nope']), (error: unknown) => error instanceof NotFoundError && error.message === 'no recorded resource matches deploy/nope');
-  assert.throws(() => resolve(['prod:payments/deployment/nope']), /no recorded resource prod:payments\/deployment\/nope \(kubernetes\/prod\/namespaces\/payments\/apps\/deployments\/nope.yaml\)/);
+  assert.equal(
+    resolve(['staging:payments/deployment/web']),
+    'kubernetes/staging/namespaces/payments/apps/deployments/web.yaml',
+  );
+  assert.throws(
+    () => resolve(['deploy/nope']),
+    (error: unknown) => error instanceof NotFoundError && error.message === 'no recorded resource matches deploy/nope',
+  );
+  assert.throws(
+    () => resolve(['prod:payments/deployment/nope']),
+    /no recorded resource prod:payments\/deployment\/nope \(kubernetes\/prod\/namespaces\/payments\/apps\/deployments\/nope.yaml\)/,
+  );
 });
 
 test('malformed references are INVALID_INPUT with the accepted forms', () => {
@@ -113,6 +167,12 @@ test('names holding GLOB characters (*, ?, [) match only themselves', () => {
   assert.throws(() => resolve(['aws:111122223333:iam/Policy/a?b']), NotFoundError, 'a key is looked up literally too');
   assert.throws(() => resolve(['aws:111122223333:iam/Policy/a*']), NotFoundError);
   assert.equal(resolve(['aws:111122223333:iam/Policy/a*b']), 'aws/111122223333/global/iam/Policy/a*b.yaml');
-  assert.deepEqual(findPaths(`aws/*/${globLiteral('global/iam/Policy/a*b.yaml')}`), ['aws/111122223333/global/iam/Policy/a*b.yaml']);
-  assert.deepEqual(findPaths('aws/*/global/iam/Policy/a?b.yaml'), ['aws/111122223333/global/iam/Policy/a*b.yaml', 'aws/111122223333/global/iam/Policy/a-b.yaml'], 'unescaped, ? is any one character');
+  assert.deepEqual(findPaths(`aws/*/${globLiteral('global/iam/Policy/a*b.yaml')}`), [
+    'aws/111122223333/global/iam/Policy/a*b.yaml',
+  ]);
+  assert.deepEqual(
+    findPaths('aws/*/global/iam/Policy/a?b.yaml'),
+    ['aws/111122223333/global/iam/Policy/a*b.yaml', 'aws/111122223333/global/iam/Policy/a-b.yaml'],
+    'unescaped, ? is any one character',
+  );
 });

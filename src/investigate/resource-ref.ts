@@ -12,7 +12,12 @@ export type { RefScope } from './resource-key.ts';
 /** A reference, parsed: one exact path, or a pattern to look up among the recorded resources. */
 export type ParsedRef =
   | { readonly kind: 'path'; readonly path: string; readonly text: string }
-  | { readonly kind: 'pattern'; readonly patterns: readonly string[]; readonly test: (path: string) => boolean; readonly text: string };
+  | {
+      readonly kind: 'pattern';
+      readonly patterns: readonly string[];
+      readonly test: (path: string) => boolean;
+      readonly text: string;
+    };
 
 /** Recorded resource paths matching a SQLite GLOB pattern (`*` may cross `/`; callers re-check). */
 export type FindPaths = (glob: string) => readonly string[];
@@ -45,14 +50,22 @@ function kubernetesRef(typed: string, name: string, scope: RefScope, text: strin
   const namespaced = `kubernetes/${cluster}/namespaces/${segment(scope.namespace, 'namespace')}/${group}/${resource}/${file}`;
   const clusterScoped = `kubernetes/${cluster}/cluster/${group}/${resource}/${file}`;
   // Like kubectl, -n is ignored for cluster-scoped types; unknown types may be either.
-  const patterns = !lookup.known ? (scope.namespace === undefined ? [namespaced, clusterScoped] : [namespaced]) : lookup.type.namespaced ? [namespaced] : [clusterScoped];
+  const patterns = !lookup.known
+    ? scope.namespace === undefined
+      ? [namespaced, clusterScoped]
+      : [namespaced]
+    : lookup.type.namespaced
+      ? [namespaced]
+      : [clusterScoped];
   const test = (path: string): boolean => {
     const parsed = parsePath(path);
     if (parsed.family !== 'kubernetes' || parsed.file !== fileName(name).replace(/\.yaml$/, '')) return false;
     if (scope.cluster !== undefined && parsed.cluster !== escapeSegment(scope.cluster)) return false;
     if (lookup.known) {
       if (parsed.group !== lookup.type.group || parsed.resource !== lookup.type.resource) return false;
-      return lookup.type.namespaced ? scope.namespace === undefined || parsed.namespace === escapeSegment(scope.namespace) : parsed.namespace === null;
+      return lookup.type.namespaced
+        ? scope.namespace === undefined || parsed.namespace === escapeSegment(scope.namespace)
+        : parsed.namespace === null;
     }
     if (parsed.resource !== lookup.resource || (lookup.group !== null && parsed.group !== lookup.group)) return false;
     return scope.namespace === undefined || parsed.namespace === escapeSegment(scope.namespace);
@@ -83,7 +96,10 @@ function awsRef(service: string, type: string, id: string, scope: RefScope, text
 /** Parses the positional words of a reference with the scope options. */
 export function parseRef(words: readonly string[], scope: RefScope = {}): ParsedRef {
   const text = words.join(' ');
-  if (words.length === 0) throw new InvalidInputError('no resource named: give TYPE/NAME, aws SERVICE TYPE ID, a resource key or a repository path');
+  if (words.length === 0)
+    throw new InvalidInputError(
+      'no resource named: give TYPE/NAME, aws SERVICE TYPE ID, a resource key or a repository path',
+    );
   const [first, ...rest] = words as [string, ...string[]];
   if (rest.length === 0 && ROOTS.some((root) => first.startsWith(root))) {
     return { kind: 'path', path: first.endsWith('.yaml') ? first : `${first}.yaml`, text };
@@ -117,14 +133,17 @@ export function parseRef(words: readonly string[], scope: RefScope = {}): Parsed
  */
 export function resolveRef(ref: ParsedRef, findPaths: FindPaths, exists: (path: string) => boolean): string {
   if (ref.kind === 'path') {
-    if (!exists(ref.path)) throw new NotFoundError(`no recorded resource ${ref.text}${ref.text === ref.path ? '' : ` (${ref.path})`}`);
+    if (!exists(ref.path))
+      throw new NotFoundError(`no recorded resource ${ref.text}${ref.text === ref.path ? '' : ` (${ref.path})`}`);
     return ref.path;
   }
   const candidates = [...new Set(ref.patterns.flatMap((pattern) => findPaths(pattern)))].filter(ref.test).sort();
   if (candidates.length === 0) throw new NotFoundError(`no recorded resource matches ${ref.text}`);
   if (candidates.length > 1) {
     const list = candidates.map((path) => `  ${keyOfPath(path)}`).join('\n');
-    throw new InvalidInputError(`${ref.text} is ambiguous, ${candidates.length} resources match:\n${list}\nname one with --cluster, -n/--namespace, --account or --region, or by its key`);
+    throw new InvalidInputError(
+      `${ref.text} is ambiguous, ${candidates.length} resources match:\n${list}\nname one with --cluster, -n/--namespace, --account or --region, or by its key`,
+    );
   }
   return candidates[0] as string;
 }

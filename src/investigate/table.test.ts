@@ -10,7 +10,11 @@ const COLUMNS: Column[] = [
   { header: 'SUMMARY', min: 8, cut: 'end', shrinkOrder: 0 },
 ];
 const ROWS = [
-  [['prod:payments/deployment/api'], ['2026-03-09T02:20:00Z'], ['spec.replicas 3→6', 'containers[api].image 2.3.0→2.4.0']],
+  [
+    ['prod:payments/deployment/api'],
+    ['2026-03-09T02:20:00Z'],
+    ['spec.replicas 3→6', 'containers[api].image 2.3.0→2.4.0'],
+  ],
   [['aws:111122223333:iam/Role/payments-authorize'], ['2026-03-09T02:05:00Z'], ['Statement[0].Action +dynamodb:Query']],
 ];
 
@@ -26,7 +30,9 @@ test('rendered rows: multi-line cells, cut with …, padded, colour not counted 
   const widths = fitColumns(COLUMNS, [headerRow(COLUMNS), ...ROWS], 90);
   assert.deepEqual(widths, [44, 20, 22]);
   const palette = createPalette(true);
-  const text = renderTable(COLUMNS, widths, [headerRow(COLUMNS), ...ROWS], (column, cell) => (column === 2 ? palette.green(cell) : cell));
+  const text = renderTable(COLUMNS, widths, [headerRow(COLUMNS), ...ROWS], (column, cell) =>
+    column === 2 ? palette.green(cell) : cell,
+  );
   const plain = stripColour(text).split('\n').filter(Boolean);
   assert.deepEqual(plain, [
     'KEY                                           TIME                  SUMMARY',
@@ -36,7 +42,11 @@ test('rendered rows: multi-line cells, cut with …, padded, colour not counted 
   ]);
   for (const line of plain) assert.ok(textWidth(line) <= 90, line);
   const key = fitColumns(COLUMNS, ROWS, 60);
-  assert.equal(stripColour(renderTable(COLUMNS, key, [ROWS[1] as never])).split('  ')[0], 'aws:1111222233…nts-authorize', 'a 28-column key cut in the middle');
+  assert.equal(
+    stripColour(renderTable(COLUMNS, key, [ROWS[1] as never])).split('  ')[0],
+    'aws:1111222233…nts-authorize',
+    'a 28-column key cut in the middle',
+  );
   assert.match(text, /\x1b\[32mspec.replicas 3→6\x1b\[39m/);
 });
 

@@ -50,7 +50,10 @@ export function fitColumns(columns: readonly Column[], rows: readonly Row[], tot
     .map((column, index) => ({ column, index }))
     .filter(({ column }) => column.min !== undefined)
     .sort((a, b) => (a.column.shrinkOrder ?? 0) - (b.column.shrinkOrder ?? 0));
-  for (const floor of [(column: Column) => column.min as number, (column: Column) => Math.min(column.min as number, FLOOR)]) {
+  for (const floor of [
+    (column: Column) => column.min as number,
+    (column: Column) => Math.min(column.min as number, FLOOR),
+  ]) {
     for (const { column, index } of order) {
       const excess = used() - total;
       if (excess <= 0) return widths;

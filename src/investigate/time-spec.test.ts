@@ -36,13 +36,30 @@ test('calendar words and times of day are UTC; a bare time of day is the last su
 });
 
 test('a bad time is an INVALID_INPUT error naming the option, the text and the accepted forms', () => {
-  for (const bad of ['', 'soon', '2026-02-30', '2026-13-01', '25:00', 'yesterday 25:00', '2h later', '3x', '2026/03/02']) {
-    assert.throws(() => parseInstant(bad, now, '--since'), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError);
-      assert.equal(error.code, 'INVALID_INPUT');
-      assert.match(error.message, new RegExp(`^bad --since '${bad.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&')}': expected .*ISO-8601.*2h`));
-      return true;
-    }, bad);
+  for (const bad of [
+    '',
+    'soon',
+    '2026-02-30',
+    '2026-13-01',
+    '25:00',
+    'yesterday 25:00',
+    '2h later',
+    '3x',
+    '2026/03/02',
+  ]) {
+    assert.throws(
+      () => parseInstant(bad, now, '--since'),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError);
+        assert.equal(error.code, 'INVALID_INPUT');
+        assert.match(
+          error.message,
+          new RegExp(`^bad --since '${bad.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&')}': expected .*ISO-8601.*2h`),
+        );
+        return true;
+      },
+      bad,
+    );
   }
 });
 

@@ -8,7 +8,8 @@ const DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
-const FORMS = 'an ISO-8601 time (2026-03-02T01:00:00Z), a duration ago (2h, 1d, 30m ago), now, today, yesterday [HH:MM], HH:MM or @<epoch seconds>';
+const FORMS =
+  'an ISO-8601 time (2026-03-02T01:00:00Z), a duration ago (2h, 1d, 30m ago), now, today, yesterday [HH:MM], HH:MM or @<epoch seconds>';
 
 /** A duration such as `30m`, `2h`, `1h30m`, `1.5d`, in milliseconds; null when it is not one. */
 export const parseDurationMs = parseDuration;
@@ -16,7 +17,8 @@ export const parseDurationMs = parseDuration;
 /** Like parseDurationMs, but a bad or zero duration is an error naming the option. */
 export function requireDuration(text: string, what: string): number {
   const ms = parseDurationMs(text);
-  if (ms === null || ms <= 0) throw new InvalidInputError(`bad ${what} '${text}': expected a duration such as 30m, 2h or 1d`);
+  if (ms === null || ms <= 0)
+    throw new InvalidInputError(`bad ${what} '${text}': expected a duration such as 30m, 2h or 1d`);
   return ms;
 }
 

@@ -7,13 +7,15 @@ import { openDataSource } from './data-source.ts';
 import { readsFor } from './render-changes.ts';
 import { loadEntries } from './timeline.ts';
 
-test('texts for summaries and JSON patches, git\'s patch alone for diff, no texts for activity events', async (t) => {
+test("texts for summaries and JSON patches, git's patch alone for diff, no texts for activity events", async (t) => {
   const data = tempDir(t);
   await buildInvestigateData(data, { corpus: false });
   const source = await openDataSource({ data });
   t.after(() => source.close());
   const changesOf = (branch: 'main' | 'activity') =>
-    source.queries.listCommits({ branch, limit: 20 }).commits.flatMap((commit) => commit.changes.map((change) => ({ commit, ...change })));
+    source.queries
+      .listCommits({ branch, limit: 20 })
+      .commits.flatMap((commit) => commit.changes.map((change) => ({ commit, ...change })));
   const main = changesOf('main');
   const updates = main.filter((change) => change.op === 'M');
   assert.ok(updates.length > 0);
@@ -23,7 +25,10 @@ test('texts for summaries and JSON patches, git\'s patch alone for diff, no text
     assert.equal(entry.after === null, entry.op === 'D', `${entry.path}: the text after, unless deleted`);
     assert.equal(entry.patch, null);
   }
-  assert.ok(withTexts.filter((entry) => entry.op === 'M').every((entry) => entry.before !== null), 'an update has a text before');
+  assert.ok(
+    withTexts.filter((entry) => entry.op === 'M').every((entry) => entry.before !== null),
+    'an update has a text before',
+  );
 
   const diff = await loadEntries(source, main, readsFor('diff'));
   for (const entry of diff) {
@@ -33,5 +38,6 @@ test('texts for summaries and JSON patches, git\'s patch alone for diff, no text
 
   const activity = await loadEntries(source, changesOf('activity'), readsFor('json'));
   assert.ok(activity.length > 0);
-  for (const entry of activity) assert.deepEqual([entry.before, entry.after], [null, null], `${entry.path}: activity shows no texts`);
+  for (const entry of activity)
+    assert.deepEqual([entry.before, entry.after], [null, null], `${entry.path}: activity shows no texts`);
 });

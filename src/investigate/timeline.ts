@@ -49,7 +49,11 @@ export interface TimelineQuery {
 }
 
 /** Loads what `reads` asks for around each (commit, path) change: one git run for each kind. */
-export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ commit: CommitRow; path: string; op: ChangeOp; blob: string | null }>, reads: EntryReads = TEXTS_ONLY): Promise<ChangeEntry[]> {
+export async function loadEntries(
+  source: DataSource,
+  changes: ReadonlyArray<{ commit: CommitRow; path: string; op: ChangeOp; blob: string | null }>,
+  reads: EntryReads = TEXTS_ONLY,
+): Promise<ChangeEntry[]> {
   const names: string[] = [];
   for (const { commit, path, blob } of changes) {
     const texts = reads.texts && commit.branch !== 'activity';
@@ -57,8 +61,16 @@ export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ c
   }
   const wanted = names.map((name, index) => ({ name, index })).filter(({ name }) => name !== '');
   const [texts, patches] = await Promise.all([
-    readTexts(source.gitdir, wanted.map(({ name }) => name)),
-    reads.patches ? readPatches(source.gitdir, changes.map(({ commit }) => commit.sha)) : Promise.resolve(new Map<string, string>()),
+    readTexts(
+      source.gitdir,
+      wanted.map(({ name }) => name),
+    ),
+    reads.patches
+      ? readPatches(
+          source.gitdir,
+          changes.map(({ commit }) => commit.sha),
+        )
+      : Promise.resolve(new Map<string, string>()),
   ]);
   const byIndex = new Map(wanted.map(({ index }, at) => [index, texts[at] ?? null]));
   return changes.map(({ commit, path, op }, i) => ({
@@ -72,7 +84,11 @@ export async function loadEntries(source: DataSource, changes: ReadonlyArray<{ c
 }
 
 /** Pages of matching changes, newest first, until the index is exhausted or `limit` is reached. */
-export async function* readTimeline(source: DataSource, query: TimelineQuery, pageSize = 200): AsyncGenerator<ChangeEntry[]> {
+export async function* readTimeline(
+  source: DataSource,
+  query: TimelineQuery,
+  pageSize = 200,
+): AsyncGenerator<ChangeEntry[]> {
   let cursor: string | null = null;
   let remaining = query.limit ?? Number.POSITIVE_INFINITY;
   const prefix = query.branch === 'main' ? query.filter.prefix : '';

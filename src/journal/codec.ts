@@ -23,7 +23,13 @@ export function encodeEntry(meta: EncodedMeta, payload: Buffer): Buffer {
 }
 
 export type Decoded =
-  | { readonly kind: 'entry'; readonly seq: number; readonly receivedAt: number; readonly payload: Buffer; readonly size: number }
+  | {
+      readonly kind: 'entry';
+      readonly seq: number;
+      readonly receivedAt: number;
+      readonly payload: Buffer;
+      readonly size: number;
+    }
   /** The buffer ends inside the entry; `size` is the whole entry's size when the header is complete. */
   | { readonly kind: 'incomplete'; readonly size: number | null }
   | { readonly kind: 'corrupt'; readonly reason: string };

@@ -49,7 +49,8 @@ test('journal batches become commits in order; whenCommitted resolves once they 
   const dataDir = tempDir(t);
   const { journal, drainer, ledger, close } = await openPipeline(dataDir);
   const seqs = [];
-  for (let start = 0; start < 300; start += 30) seqs.push(await journal.append(batchOf(Array.from({ length: 30 }, (_, n) => start + n))));
+  for (let start = 0; start < 300; start += 30)
+    seqs.push(await journal.append(batchOf(Array.from({ length: 30 }, (_, n) => start + n))));
   await drainer.whenCommitted(seqs.at(-1) as number);
   assert.equal(journal.checkpointed, seqs.at(-1));
   const gitdir = ledger.gitdir;
@@ -65,7 +66,8 @@ test('replaying batches that were already committed (crash before the checkpoint
   const dataDir = tempDir(t);
   const first = await openPipeline(dataDir, 1 << 20);
   let last = 0;
-  for (let start = 0; start < 100; start += 10) last = await first.journal.append(batchOf(Array.from({ length: 10 }, (_, n) => start + n)));
+  for (let start = 0; start < 100; start += 10)
+    last = await first.journal.append(batchOf(Array.from({ length: 10 }, (_, n) => start + n)));
   await first.drainer.whenCommitted(last);
   await first.close();
   const gitdir = join(dataDir, 'repo.git');
@@ -91,7 +93,11 @@ test('facts from events without objects reach the index; batches appended while 
   const { journal, drainer, ledger, close } = await openPipeline(dataDir);
   const seq = await journal.append(batchOf([7], { metadataOnly: true }));
   await drainer.whenCommitted(seq);
-  const fact = ledger.index.findFact({ path: 'kubernetes/prod/namespaces/ns-7/core/configmaps/cm-7.yaml', time: Date.parse('2026-03-02T10:00:01Z'), windowMs: 60_000 });
+  const fact = ledger.index.findFact({
+    path: 'kubernetes/prod/namespaces/ns-7/core/configmaps/cm-7.yaml',
+    time: Date.parse('2026-03-02T10:00:01Z'),
+    windowMs: 60_000,
+  });
   assert.equal(fact?.actor.name, 'user-2@example.com');
   assert.equal(ledger.head('main'), null, 'a fact is no commit');
   await close();
@@ -101,7 +107,15 @@ test('stop() commits what is durable before run() returns', async (t) => {
   const dataDir = tempDir(t);
   const ledger = await Ledger.open({ dataDir, log });
   const journal = Journal.open({ dir: join(dataDir, 'journal'), segmentBytes: 1 << 20, maxBytes: 1 << 30 });
-  const drainer = new Drainer({ journal, ledger, metrics: createMetrics({ defaultMetrics: false }), log, maxChangesPerFlush: 1_000_000, flushIntervalMs: 3_600_000, now: () => 0 });
+  const drainer = new Drainer({
+    journal,
+    ledger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    log,
+    maxChangesPerFlush: 1_000_000,
+    flushIntervalMs: 3_600_000,
+    now: () => 0,
+  });
   const running = drainer.run();
   const first = await journal.append(batchOf([1]));
   await drainer.whenCommitted(first);

@@ -99,7 +99,10 @@ export class Drainer {
         received.push(entry.receivedAt);
       }
       const idle = entries.length === 0;
-      if (applied !== null && (changes >= maxChangesPerFlush || this.#now() - lastFlush >= flushIntervalMs || (idle && this.#stopping))) {
+      if (
+        applied !== null &&
+        (changes >= maxChangesPerFlush || this.#now() - lastFlush >= flushIntervalMs || (idle && this.#stopping))
+      ) {
         await this.#flush(applied, received.splice(0));
         applied = null;
         changes = 0;
@@ -126,7 +129,8 @@ export class Drainer {
         case 'late':
         case 'untracked':
           metrics.committed.inc({ source, branch: outcome === 'committed' ? 'main' : 'activity' });
-          if (record.trailers.some(([key, value]) => key === 'Attribution' && value === 'unresolved')) metrics.unresolved.inc({ source });
+          if (record.trailers.some(([key, value]) => key === 'Attribution' && value === 'unresolved'))
+            metrics.unresolved.inc({ source });
           break;
         case 'duplicate':
           metrics.duplicate.inc({ source });

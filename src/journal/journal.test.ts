@@ -8,19 +8,37 @@ import { JournalClosedError, JournalError, JournalFullError } from './errors.ts'
 import { Journal } from './journal.ts';
 
 function batch(n: number, padding = 0): ChangeBatch {
-  return { source: `test/${n}`, receivedAt: 1_700_000_000_000 + n, changes: [], facts: [], ignored: n, rejected: 0, ...(padding ? { pad: 'x'.repeat(padding) } : {}) } as ChangeBatch;
+  return {
+    source: `test/${n}`,
+    receivedAt: 1_700_000_000_000 + n,
+    changes: [],
+    facts: [],
+    ignored: n,
+    rejected: 0,
+    ...(padding ? { pad: 'x'.repeat(padding) } : {}),
+  } as ChangeBatch;
 }
 
-const open = (dir: string, segmentBytes = 1024 * 1024, maxBytes = 64 * 1024 * 1024) => Journal.open({ dir, segmentBytes, maxBytes });
-const segments = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.log')).sort();
+const open = (dir: string, segmentBytes = 1024 * 1024, maxBytes = 64 * 1024 * 1024) =>
+  Journal.open({ dir, segmentBytes, maxBytes });
+const segments = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.log'))
+    .sort();
 
 test('concurrent appends get consecutive seqs and are read back in order', async (t) => {
   const dir = tempDir(t);
   const journal = open(dir);
   const seqs = await Promise.all(Array.from({ length: 50 }, (_, n) => journal.append(batch(n))));
-  assert.deepEqual(seqs, Array.from({ length: 50 }, (_, n) => n + 1));
+  assert.deepEqual(
+    seqs,
+    Array.from({ length: 50 }, (_, n) => n + 1),
+  );
   const read = journal.readNext(1000, 1 << 30);
-  assert.deepEqual(read.map((entry) => entry.batch.source), Array.from({ length: 50 }, (_, n) => `test/${n}`));
+  assert.deepEqual(
+    read.map((entry) => entry.batch.source),
+    Array.from({ length: 50 }, (_, n) => `test/${n}`),
+  );
   assert.equal(read[0]?.receivedAt, 1_700_000_000_000);
   assert.deepEqual(journal.readNext(10, 1 << 30), []);
   assert.equal(journal.depth().entries, 50);
@@ -37,9 +55,15 @@ test('what is not checkpointed is replayed after a restart, what is checkpointed
 
   const second = open(dir);
   assert.equal(second.checkpointed, 4);
-  assert.deepEqual(second.readNext(100, 1 << 30).map((entry) => entry.seq), [5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(
+    second.readNext(100, 1 << 30).map((entry) => entry.seq),
+    [5, 6, 7, 8, 9, 10],
+  );
   assert.equal(await second.append(batch(10)), 11);
-  assert.deepEqual(second.readNext(100, 1 << 30).map((entry) => entry.seq), [11]);
+  assert.deepEqual(
+    second.readNext(100, 1 << 30).map((entry) => entry.seq),
+    [11],
+  );
   await second.checkpoint(11);
   assert.deepEqual(second.depth(), { entries: 0, bytes: 0, oldestReceivedAt: null });
   await second.close();
@@ -61,7 +85,10 @@ test('segments roll over and are deleted once checkpointed', async (t) => {
   const left = segments(dir);
   assert.ok(left.length < 4);
   assert.ok(Number(left[0]?.slice(0, 20)) <= 26, 'the segment holding entry 26 is kept');
-  assert.deepEqual(journal.readNext(100, 1 << 30).map((entry) => entry.seq), Array.from({ length: 15 }, (_, n) => n + 26));
+  assert.deepEqual(
+    journal.readNext(100, 1 << 30).map((entry) => entry.seq),
+    Array.from({ length: 15 }, (_, n) => n + 26),
+  );
   await journal.checkpoint(40);
   assert.equal(segments(dir).length, 1, 'the segment being appended to stays');
   await journal.close();
@@ -83,14 +110,24 @@ test('a torn tail from a crash mid-write is cut off and appending goes on after 
 
   const reopened = open(dir);
   assert.equal(statSync(file).size, whole);
-  assert.deepEqual(reopened.readNext(100, 1 << 30).map((entry) => entry.seq), [1, 2, 3]);
+  assert.deepEqual(
+    reopened.readNext(100, 1 << 30).map((entry) => entry.seq),
+    [1, 2, 3],
+  );
   assert.equal(await reopened.append(batch(3)), 4);
-  assert.deepEqual(reopened.readNext(100, 1 << 30).map((entry) => entry.batch.source), ['test/3']);
+  assert.deepEqual(
+    reopened.readNext(100, 1 << 30).map((entry) => entry.batch.source),
+    ['test/3'],
+  );
   await reopened.close();
 
   truncateSync(file, whole - 3);
   const again = open(dir);
-  assert.deepEqual(again.readNext(100, 1 << 30).map((entry) => entry.seq), [1, 2], 'a cut entry is dropped, the ones before it kept');
+  assert.deepEqual(
+    again.readNext(100, 1 << 30).map((entry) => entry.seq),
+    [1, 2],
+    'a cut entry is dropped, the ones before it kept',
+  );
   await again.close();
 });
 
@@ -103,7 +140,10 @@ test('damage inside an older segment stops the journal with the file named', asy
   const bytes = readFileSync(file);
   bytes[200] = (bytes[200] as number) ^ 0xff;
   writeFileSync(file, bytes);
-  assert.throws(() => open(dir, 64 * 1024), (error: unknown) => error instanceof JournalError && error.message.includes(file) && /checksum/.test(error.message));
+  assert.throws(
+    () => open(dir, 64 * 1024),
+    (error: unknown) => error instanceof JournalError && error.message.includes(file) && /checksum/.test(error.message),
+  );
 });
 
 test('a backlog over maxBytes refuses appends until it is checkpointed', async (t) => {
@@ -136,7 +176,14 @@ test('readNext honours its entry and byte limits', async (t) => {
   for (let n = 0; n < 10; n += 1) await journal.append(batch(n, 200_000));
   assert.equal(journal.readNext(3, 1 << 30).length, 3);
   assert.equal(journal.readNext(100, 300_000).length, 2, 'stops once the byte budget is used, reading at least one');
-  assert.deepEqual(journal.readNext(100, 1).map((entry) => entry.seq), [6], 'a budget smaller than one entry still reads exactly one');
-  assert.deepEqual(journal.readNext(100, 1 << 30).map((entry) => entry.seq), [7, 8, 9, 10]);
+  assert.deepEqual(
+    journal.readNext(100, 1).map((entry) => entry.seq),
+    [6],
+    'a budget smaller than one entry still reads exactly one',
+  );
+  assert.deepEqual(
+    journal.readNext(100, 1 << 30).map((entry) => entry.seq),
+    [7, 8, 9, 10],
+  );
   await journal.close();
 });

@@ -88,16 +88,22 @@ export class Journal {
     this.#nextSeq = recovered.lastSeq + 1;
     const last = recovered.segments.at(-1);
     // With nothing to replay the reader starts where the next append will go.
-    this.#cursor = recovered.cursor ? { ...recovered.cursor, fd: null } : last ? { segment: last, offset: last.size, fd: null } : null;
+    this.#cursor = recovered.cursor
+      ? { ...recovered.cursor, fd: null }
+      : last
+        ? { segment: last, offset: last.size, fd: null }
+        : null;
   }
 
   static open(options: JournalOptions): Journal {
     mkdirSync(options.dir, { recursive: true });
     const checkpoint = readCheckpoint(options.dir);
     const recovered = recoverSegments(options.dir, checkpoint);
-    if (recovered.truncatedBytes > 0) options.log?.warn({ bytes: recovered.truncatedBytes }, 'journal tail from an interrupted write cut off');
+    if (recovered.truncatedBytes > 0)
+      options.log?.warn({ bytes: recovered.truncatedBytes }, 'journal tail from an interrupted write cut off');
     const journal = new Journal(options, checkpoint, recovered);
-    if (recovered.pending.length > 0) options.log?.info({ entries: recovered.pending.length, after: checkpoint }, 'journal entries to replay');
+    if (recovered.pending.length > 0)
+      options.log?.info({ entries: recovered.pending.length, after: checkpoint }, 'journal entries to replay');
     return journal;
   }
 
@@ -114,16 +120,29 @@ export class Journal {
   depth(): JournalDepth {
     const queuedBytes = this.#queue.reduce((sum, item) => sum + item.entry.length, 0);
     const oldest = this.#pending[0] ?? this.#queue[0]?.meta;
-    return { entries: this.#pending.length + this.#queue.length, bytes: this.#pendingBytes + queuedBytes, oldestReceivedAt: oldest ? oldest.receivedAt : null };
+    return {
+      entries: this.#pending.length + this.#queue.length,
+      bytes: this.#pendingBytes + queuedBytes,
+      oldestReceivedAt: oldest ? oldest.receivedAt : null,
+    };
   }
 
   /** Appends a batch; resolves with its seq once it is on disk (fdatasync). */
   append(batch: ChangeBatch): Promise<number> {
     if (this.#closed) return Promise.reject(new JournalClosedError());
-    if (this.#failed) return Promise.reject(new JournalError(`${this.dir}: the journal cannot be written since an earlier failure; restart gitrail`, { cause: this.#failed }));
+    if (this.#failed)
+      return Promise.reject(
+        new JournalError(`${this.dir}: the journal cannot be written since an earlier failure; restart gitrail`, {
+          cause: this.#failed,
+        }),
+      );
     const depth = this.depth();
     if (depth.bytes >= this.#options.maxBytes) {
-      return Promise.reject(new JournalFullError(`the backlog of ${depth.bytes} bytes not yet committed is over journal.maxBytes (${this.#options.maxBytes}); retry later`));
+      return Promise.reject(
+        new JournalFullError(
+          `the backlog of ${depth.bytes} bytes not yet committed is over journal.maxBytes (${this.#options.maxBytes}); retry later`,
+        ),
+      );
     }
     const meta = { seq: this.#nextSeq, receivedAt: batch.receivedAt, bytes: 0 };
     this.#nextSeq += 1;
@@ -152,7 +171,8 @@ export class Journal {
         const handle = this.#handle as FileHandle;
         const data = group.length === 1 ? (group[0] as Queued).entry : Buffer.concat(group.map((item) => item.entry));
         let written = 0;
-        while (written < data.length) written += (await handle.write(data, written, data.length - written, segment.size + written)).bytesWritten;
+        while (written < data.length)
+          written += (await handle.write(data, written, data.length - written, segment.size + written)).bytesWritten;
         await handle.datasync();
         segment.size += data.length;
         segment.lastSeq = (group.at(-1) as Queued).meta.seq;
@@ -164,7 +184,8 @@ export class Journal {
         // What reached the file is unknown: fail this group and every later append.
         this.#failed ??= error instanceof Error ? error : new Error(String(error));
         this.#options.log?.error({ err: error }, 'journal write failed');
-        for (const item of group) item.reject(new JournalError(`${this.dir}: cannot append to the journal`, { cause: error }));
+        for (const item of group)
+          item.reject(new JournalError(`${this.dir}: cannot append to the journal`, { cause: error }));
         continue;
       }
       for (const item of group) item.resolve(item.meta.seq);
@@ -228,7 +249,12 @@ export class Journal {
       let at = 0;
       while (out.length < maxEntries && bytes < maxBytes && at < buffer.length) {
         const decoded = decodeEntry(buffer, at);
-        if (decoded.kind === 'incomplete' && at === 0 && decoded.size !== null && decoded.size <= cursor.segment.size - cursor.offset) {
+        if (
+          decoded.kind === 'incomplete' &&
+          at === 0 &&
+          decoded.size !== null &&
+          decoded.size <= cursor.segment.size - cursor.offset
+        ) {
           buffer = readAt(cursor.fd, cursor.offset, decoded.size);
           continue;
         }
@@ -237,7 +263,12 @@ export class Journal {
           const reason = decoded.kind === 'corrupt' ? decoded.reason : 'entry cut short';
           throw new JournalError(`${cursor.segment.path}: ${reason} at byte ${cursor.offset + at}`);
         }
-        out.push({ seq: decoded.seq, receivedAt: decoded.receivedAt, bytes: decoded.size, batch: parseBatch(decoded.payload, cursor.segment.path) });
+        out.push({
+          seq: decoded.seq,
+          receivedAt: decoded.receivedAt,
+          bytes: decoded.size,
+          batch: parseBatch(decoded.payload, cursor.segment.path),
+        });
         at += decoded.size;
         bytes += decoded.size;
       }
@@ -251,7 +282,8 @@ export class Journal {
     if (seq <= this.#checkpoint) return;
     writeFileDurably(join(this.dir, CHECKPOINT), `${JSON.stringify({ seq })}\n`);
     this.#checkpoint = seq;
-    while (this.#pending.length > 0 && (this.#pending[0] as PendingMeta).seq <= seq) this.#pendingBytes -= (this.#pending.shift() as PendingMeta).bytes;
+    while (this.#pending.length > 0 && (this.#pending[0] as PendingMeta).seq <= seq)
+      this.#pendingBytes -= (this.#pending.shift() as PendingMeta).bytes;
     const reading = this.#cursor?.segment;
     while (this.#segments.length > 1) {
       const first = this.#segments[0] as Segment;

@@ -62,7 +62,10 @@ export function readAt(fd: number, position: number, length: number): Buffer {
 }
 
 /** Walks a segment's entries; stops at the first that is incomplete or damaged. */
-function scanSegment(segment: Segment, onEntry: (seq: number, receivedAt: number, offset: number, size: number) => void): { end: number; fileSize: number; problem: string | null } {
+function scanSegment(
+  segment: Segment,
+  onEntry: (seq: number, receivedAt: number, offset: number, size: number) => void,
+): { end: number; fileSize: number; problem: string | null } {
   const fd = openSync(segment.path, 'r');
   try {
     const fileSize = statSync(segment.path).size;
@@ -75,8 +78,18 @@ function scanSegment(segment: Segment, onEntry: (seq: number, receivedAt: number
       if (peek.kind === 'corrupt') return { end: offset, fileSize, problem: `${peek.reason} at byte ${offset}` };
       if (size === null) return { end: offset, fileSize, problem: `truncated header at byte ${offset}` };
       const decoded = decodeEntry(readAt(fd, offset, size), 0);
-      if (decoded.kind !== 'entry') return { end: offset, fileSize, problem: `${decoded.kind === 'corrupt' ? decoded.reason : 'truncated entry'} at byte ${offset}` };
-      if (decoded.seq !== expected) return { end: offset, fileSize, problem: `entry ${decoded.seq} where ${expected} was expected at byte ${offset}` };
+      if (decoded.kind !== 'entry')
+        return {
+          end: offset,
+          fileSize,
+          problem: `${decoded.kind === 'corrupt' ? decoded.reason : 'truncated entry'} at byte ${offset}`,
+        };
+      if (decoded.seq !== expected)
+        return {
+          end: offset,
+          fileSize,
+          problem: `entry ${decoded.seq} where ${expected} was expected at byte ${offset}`,
+        };
       onEntry(decoded.seq, decoded.receivedAt, offset, decoded.size);
       offset += decoded.size;
       expected += 1;
@@ -114,7 +127,9 @@ export function recoverSegments(dir: string, checkpoint: number): Recovered {
     }
     const previous = segments.at(-1);
     if (previous && previous.lastSeq + 1 !== segment.firstSeq) {
-      throw new JournalError(`${segment.path}: starts at entry ${segment.firstSeq} but the previous segment ends at ${previous.lastSeq}; move the journal folder away to start without it`);
+      throw new JournalError(
+        `${segment.path}: starts at entry ${segment.firstSeq} but the previous segment ends at ${previous.lastSeq}; move the journal folder away to start without it`,
+      );
     }
     const scan = scanSegment(segment, (seq, receivedAt, offset, size) => {
       segment.lastSeq = seq;
@@ -123,7 +138,10 @@ export function recoverSegments(dir: string, checkpoint: number): Recovered {
       pending.push({ seq, receivedAt, bytes: size });
     });
     if (scan.problem !== null) {
-      if (!isLast) throw new JournalError(`${segment.path}: ${scan.problem}; entries after it cannot be read. Move the segment away to start without it`);
+      if (!isLast)
+        throw new JournalError(
+          `${segment.path}: ${scan.problem}; entries after it cannot be read. Move the segment away to start without it`,
+        );
       truncateDurably(segment.path, scan.end);
       truncatedBytes = scan.fileSize - scan.end;
     }

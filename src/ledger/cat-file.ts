@@ -23,7 +23,8 @@ export async function readTexts(gitdir: string, names: readonly string[]): Promi
       continue;
     }
     const newline = stdout.indexOf(0x0a, at);
-    if (newline === -1) throw new LedgerError(`git cat-file --batch in ${gitdir} answered fewer names than it was asked`);
+    if (newline === -1)
+      throw new LedgerError(`git cat-file --batch in ${gitdir} answered fewer names than it was asked`);
     // `<oid> <type> <size>` then the content and a newline; `<name> missing` (or `ambiguous`) alone.
     const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(stdout.toString('utf8', at, newline));
     at = newline + 1;

@@ -12,12 +12,25 @@ test('subject, body, then trailers: the pinned commit message format', () => {
     ['Attribution', 'exact'],
   ] as const;
   const message = formatCommitMessage('patch apps/deployments default/nginx', 'spec.replicas: 2 → 3', trailers);
-  assert.equal(message, 'patch apps/deployments default/nginx\n\nspec.replicas: 2 → 3\n\nSource: kubernetes-audit\nCluster: prod\nEvent-ID: 7f3c\nUser-Agent: kubectl with newline\nAttribution: exact\n');
+  assert.equal(
+    message,
+    'patch apps/deployments default/nginx\n\nspec.replicas: 2 → 3\n\nSource: kubernetes-audit\nCluster: prod\nEvent-ID: 7f3c\nUser-Agent: kubectl with newline\nAttribution: exact\n',
+  );
   assert.deepEqual(parseCommitMessage(message), {
     subject: 'patch apps/deployments default/nginx',
     body: 'spec.replicas: 2 → 3',
-    trailers: { Source: 'kubernetes-audit', Cluster: 'prod', 'Event-ID': '7f3c', 'User-Agent': 'kubectl with newline', Attribution: 'exact' },
+    trailers: {
+      Source: 'kubernetes-audit',
+      Cluster: 'prod',
+      'Event-ID': '7f3c',
+      'User-Agent': 'kubectl with newline',
+      Attribution: 'exact',
+    },
   });
-  assert.deepEqual(writtenTrailers(trailers), parseCommitMessage(message).trailers, 'the writer indexes the trailers as a rebuild reads them');
+  assert.deepEqual(
+    writtenTrailers(trailers),
+    parseCommitMessage(message).trailers,
+    'the writer indexes the trailers as a rebuild reads them',
+  );
   assert.equal(formatCommitMessage('create x', '', [['Source', 's']]), 'create x\n\nSource: s\n');
 });

@@ -7,7 +7,12 @@ test('deltas reproduce the target, and stay small when one entry changes', () =>
   for (let i = 0; i < base.length; i += 1) base[i] = (i * 7) & 0xff;
   const changed = Buffer.from(base);
   changed.fill(0xab, 40_000, 40_020);
-  const added = Buffer.concat([base.subarray(0, 1000), Buffer.from('100644 new.yaml\0'), Buffer.alloc(20, 1), base.subarray(1000)]);
+  const added = Buffer.concat([
+    base.subarray(0, 1000),
+    Buffer.from('100644 new.yaml\0'),
+    Buffer.alloc(20, 1),
+    base.subarray(1000),
+  ]);
   const removed = Buffer.concat([base.subarray(0, 500), base.subarray(540)]);
   for (const target of [changed, added, removed, Buffer.alloc(0), base]) {
     const delta = encodeDelta(base, target);
@@ -33,11 +38,27 @@ test('patch deltas replace known ranges without scanning', () => {
   assert.ok(delta.length < 90);
 });
 
-test('tree order is git\'s byte order, for ASCII and other names alike', async () => {
+test("tree order is git's byte order, for ASCII and other names alike", async () => {
   const { compareTreeEntries } = await import('./objects.ts');
   const entry = (name: string, mode: '100644' | '40000' = '100644') => ({ name, mode, oid: '0'.repeat(40) });
-  const names = [entry('a.yaml'), entry('a', '40000'), entry('a-b.yaml'), entry('Z.yaml'), entry('é.yaml'), entry('\uff5e.yaml'), entry('\u{1f600}.yaml'), entry('a0.yaml')];
+  const names = [
+    entry('a.yaml'),
+    entry('a', '40000'),
+    entry('a-b.yaml'),
+    entry('Z.yaml'),
+    entry('é.yaml'),
+    entry('\uff5e.yaml'),
+    entry('\u{1f600}.yaml'),
+    entry('a0.yaml'),
+  ];
   const sorted = [...names].sort(compareTreeEntries).map((e) => e.name);
-  const bytes = [...names].sort((p, q) => Buffer.compare(Buffer.from(p.mode === '40000' ? `${p.name}/` : p.name), Buffer.from(q.mode === '40000' ? `${q.name}/` : q.name))).map((e) => e.name);
+  const bytes = [...names]
+    .sort((p, q) =>
+      Buffer.compare(
+        Buffer.from(p.mode === '40000' ? `${p.name}/` : p.name),
+        Buffer.from(q.mode === '40000' ? `${q.name}/` : q.name),
+      ),
+    )
+    .map((e) => e.name);
   assert.deepEqual(sorted, bytes);
 });

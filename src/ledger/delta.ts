@@ -69,7 +69,12 @@ export function encodeDelta(base: Uint8Array, target: Uint8Array): Uint8Array {
  * The delta when `target` is `base` with `width` bytes replaced at each of `offsets` (a tree
  * whose entries only changed ids): no scan, just copies around the replaced ranges.
  */
-export function encodePatchDelta(base: Uint8Array, target: Uint8Array, offsets: readonly number[], width: number): Uint8Array {
+export function encodePatchDelta(
+  base: Uint8Array,
+  target: Uint8Array,
+  offsets: readonly number[],
+  width: number,
+): Uint8Array {
   const out: number[] = [];
   varint(base.length, out);
   varint(target.length, out);

@@ -26,6 +26,11 @@ export function detourRecord(record: ChangeRecord, reason: DetourReason, lastTim
     path: activityPath(family, record.time, `${record.eventId}-${reason}-${suffix}`),
     update: { kind: 'put', doc },
     subject: `${reason}: ${record.subject}`,
-    trailers: [...trailers, [reason === 'late' ? 'Late' : 'Untracked', 'true'], ['Resource-Path', record.path], ...(attribution ? [attribution] : [])],
+    trailers: [
+      ...trailers,
+      [reason === 'late' ? 'Late' : 'Untracked', 'true'],
+      ['Resource-Path', record.path],
+      ...(attribution ? [attribution] : []),
+    ],
   };
 }

@@ -17,15 +17,21 @@ export interface GitOptions {
 
 export function runGit(gitdir: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitdir, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+    const child = spawn('git', ['--git-dir', gitdir, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (cause) => reject(new LedgerError(`cannot run git ${args[0] ?? ''}: is git installed?`, { cause })));
+    child.on('error', (cause) =>
+      reject(new LedgerError(`cannot run git ${args[0] ?? ''}: is git installed?`, { cause })),
+    );
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
-      if (code !== null && (options.okCodes ?? [0]).includes(code)) resolve({ stdout: Buffer.concat(out), stderr, code });
+      if (code !== null && (options.okCodes ?? [0]).includes(code))
+        resolve({ stdout: Buffer.concat(out), stderr, code });
       else reject(new LedgerError(`git ${args.join(' ')} failed (exit ${code}): ${stderr.trim()}`));
     });
     // git may exit before reading its input (or when it reads none); its exit code reports that.

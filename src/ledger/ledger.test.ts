@@ -15,22 +15,64 @@ function record(over: Partial<ChangeRecord> & Pick<ChangeRecord, 'eventId' | 'pa
     author: alice,
     time: Date.parse('2024-06-01T12:00:00Z'),
     subject: 'update configmaps default/app',
-    trailers: [['Source', 'test'], ['Event-ID', over.eventId], ['Attribution', 'exact']],
+    trailers: [
+      ['Source', 'test'],
+      ['Event-ID', over.eventId],
+      ['Attribution', 'exact'],
+    ],
     source: 'test',
     ...over,
   };
 }
 
-const configMap = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' }, data: { value } });
+const configMap = (value: string) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'app', namespace: 'default' },
+  data: { value },
+});
 const path = 'kubernetes/prod/namespaces/default/core/configmaps/app.yaml';
 
 test('commits one change per event with the actor as author, and git agrees', async (t) => {
   const data = tempDir(t);
   const ledger = await Ledger.open({ dataDir: data, now: () => Date.parse('2024-06-02T00:00:00Z') });
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'committed');
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e2', path, author: bob, time: Date.parse('2024-06-01T12:05:00Z'), update: { kind: 'put', doc: configMap('two') } }) })).outcome, 'committed');
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e3', path, time: Date.parse('2024-06-01T12:06:00Z'), update: { kind: 'put', doc: configMap('two') } }) })).outcome, 'unchanged');
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate');
+  assert.equal(
+    (await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) }))
+      .outcome,
+    'committed',
+  );
+  assert.equal(
+    (
+      await ledger.apply({
+        record: record({
+          eventId: 'e2',
+          path,
+          author: bob,
+          time: Date.parse('2024-06-01T12:05:00Z'),
+          update: { kind: 'put', doc: configMap('two') },
+        }),
+      })
+    ).outcome,
+    'committed',
+  );
+  assert.equal(
+    (
+      await ledger.apply({
+        record: record({
+          eventId: 'e3',
+          path,
+          time: Date.parse('2024-06-01T12:06:00Z'),
+          update: { kind: 'put', doc: configMap('two') },
+        }),
+      })
+    ).outcome,
+    'unchanged',
+  );
+  assert.equal(
+    (await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) }))
+      .outcome,
+    'duplicate',
+  );
   await ledger.close();
 
   const gitdir = join(data, 'repo.git');
@@ -40,8 +82,14 @@ test('commits one change per event with the actor as author, and git agrees', as
     'bob|bob@kubernetes.invalid|2024-06-01T12:05:00+00:00|gitrail|update configmaps default/app',
     'alice@example.com|alice@example.com|2024-06-01T12:00:00+00:00|gitrail|update configmaps default/app',
   ]);
-  assert.equal(git(gitdir, 'show', `main:${path}`), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\ndata:\n  value: two\n');
-  assert.equal(git(gitdir, 'log', '-1', '--format=%b', 'main').trim(), 'data.value: one → two\n\nSource: test\nEvent-ID: e2\nAttribution: exact');
+  assert.equal(
+    git(gitdir, 'show', `main:${path}`),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\ndata:\n  value: two\n',
+  );
+  assert.equal(
+    git(gitdir, 'log', '-1', '--format=%b', 'main').trim(),
+    'data.value: one → two\n\nSource: test\nEvent-ID: e2\nAttribution: exact',
+  );
 });
 
 test('re-opening continues the history and still refuses duplicates', async (t) => {
@@ -50,10 +98,39 @@ test('re-opening continues the history and still refuses duplicates', async (t) 
   await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) });
   await ledger.close();
   ledger = await Ledger.open({ dataDir: data });
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate');
+  assert.equal(
+    (await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) }))
+      .outcome,
+    'duplicate',
+  );
   const other = 'kubernetes/prod/namespaces/other/core/configmaps/app.yaml';
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e2', path: other, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('x') } }) })).outcome, 'committed');
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e3', path, author: bob, time: Date.parse('2024-06-01T14:00:00Z'), update: { kind: 'delete' } }) })).outcome, 'committed');
+  assert.equal(
+    (
+      await ledger.apply({
+        record: record({
+          eventId: 'e2',
+          path: other,
+          time: Date.parse('2024-06-01T13:00:00Z'),
+          update: { kind: 'put', doc: configMap('x') },
+        }),
+      })
+    ).outcome,
+    'committed',
+  );
+  assert.equal(
+    (
+      await ledger.apply({
+        record: record({
+          eventId: 'e3',
+          path,
+          author: bob,
+          time: Date.parse('2024-06-01T14:00:00Z'),
+          update: { kind: 'delete' },
+        }),
+      })
+    ).outcome,
+    'committed',
+  );
   await ledger.close();
   const gitdir = join(data, 'repo.git');
   fsckStrict(gitdir);
@@ -65,18 +142,47 @@ test('re-opening continues the history and still refuses duplicates', async (t) 
 test('an event older than the last change of its file goes to activity and never rolls it back', async (t) => {
   const data = tempDir(t);
   const ledger = await Ledger.open({ dataDir: data });
-  await ledger.apply({ record: record({ eventId: 'new', path, time: Date.parse('2024-06-01T12:00:00Z'), update: { kind: 'put', doc: configMap('new') } }) });
-  const late = await ledger.apply({ record: record({ eventId: 'old', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('old') } }) });
+  await ledger.apply({
+    record: record({
+      eventId: 'new',
+      path,
+      time: Date.parse('2024-06-01T12:00:00Z'),
+      update: { kind: 'put', doc: configMap('new') },
+    }),
+  });
+  const late = await ledger.apply({
+    record: record({
+      eventId: 'old',
+      path,
+      time: Date.parse('2024-06-01T11:00:00Z'),
+      update: { kind: 'put', doc: configMap('old') },
+    }),
+  });
   assert.equal(late.outcome, 'late');
   await ledger.close();
   const gitdir = join(data, 'repo.git');
   assert.match(git(gitdir, 'show', `main:${path}`), /value: new/);
   const activity = git(gitdir, 'log', '--format=%B', 'activity');
   assert.match(activity, /^late: update configmaps default\/app/);
-  assert.match(activity, /Late: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/);
+  assert.match(
+    activity,
+    /Late: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml/,
+  );
   // The detour commit alone records the event as seen: replayed after a restart, it is a duplicate.
   const reopened = await Ledger.open({ dataDir: data });
-  assert.equal((await reopened.apply({ record: record({ eventId: 'old', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('old') } }) })).outcome, 'duplicate');
+  assert.equal(
+    (
+      await reopened.apply({
+        record: record({
+          eventId: 'old',
+          path,
+          time: Date.parse('2024-06-01T11:00:00Z'),
+          update: { kind: 'put', doc: configMap('old') },
+        }),
+      })
+    ).outcome,
+    'duplicate',
+  );
   await reopened.close();
   assert.equal(git(gitdir, 'rev-list', '--count', 'activity').trim(), '1');
 });
@@ -84,17 +190,44 @@ test('an event older than the last change of its file goes to activity and never
 test('deleting a resource that was never recorded is kept on activity, not lost', async (t) => {
   const data = tempDir(t);
   const ledger = await Ledger.open({ dataDir: data });
-  const result = await ledger.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' }, subject: 'delete configmaps default/app' }) });
+  const result = await ledger.apply({
+    record: record({
+      eventId: 'gone',
+      path,
+      author: bob,
+      update: { kind: 'delete' },
+      subject: 'delete configmaps default/app',
+    }),
+  });
   assert.equal(result.outcome, 'untracked');
-  assert.equal((await ledger.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' } }) })).outcome, 'duplicate');
+  assert.equal(
+    (await ledger.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' } }) }))
+      .outcome,
+    'duplicate',
+  );
   await ledger.close();
   const gitdir = join(data, 'repo.git');
   fsckStrict(gitdir);
-  assert.equal(git(gitdir, 'log', '--format=%an|%s', 'activity').trim(), 'bob|untracked: delete configmaps default/app');
-  assert.match(git(gitdir, 'log', '-1', '--format=%B', 'activity'), /Untracked: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml\nAttribution: exact/);
-  assert.equal(git(gitdir, 'for-each-ref', '--format=%(refname)').trim(), 'refs/heads/activity', 'main was not created');
+  assert.equal(
+    git(gitdir, 'log', '--format=%an|%s', 'activity').trim(),
+    'bob|untracked: delete configmaps default/app',
+  );
+  assert.match(
+    git(gitdir, 'log', '-1', '--format=%B', 'activity'),
+    /Untracked: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml\nAttribution: exact/,
+  );
+  assert.equal(
+    git(gitdir, 'for-each-ref', '--format=%(refname)').trim(),
+    'refs/heads/activity',
+    'main was not created',
+  );
   const reopened = await Ledger.open({ dataDir: data });
-  assert.equal((await reopened.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' } }) })).outcome, 'duplicate', 'a replay after a restart is a duplicate too');
+  assert.equal(
+    (await reopened.apply({ record: record({ eventId: 'gone', path, author: bob, update: { kind: 'delete' } }) }))
+      .outcome,
+    'duplicate',
+    'a replay after a restart is a duplicate too',
+  );
   await reopened.close();
 });
 
@@ -110,10 +243,25 @@ test('a writer killed mid-flush leaves nothing that blocks the next one', async 
   writeFileSync(lock, '0000000000000000000000000000000000000000\n');
   utimesSync(lock, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
   ledger = await Ledger.open({ dataDir: data });
-  assert.equal((await ledger.apply({ record: record({ eventId: 'e2', path, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('two') } }) })).outcome, 'committed');
+  assert.equal(
+    (
+      await ledger.apply({
+        record: record({
+          eventId: 'e2',
+          path,
+          time: Date.parse('2024-06-01T13:00:00Z'),
+          update: { kind: 'put', doc: configMap('two') },
+        }),
+      })
+    ).outcome,
+    'committed',
+  );
   await ledger.close();
   fsckStrict(gitdir);
-  assert.deepEqual(readdirSync(join(gitdir, 'objects', 'pack')).filter((name) => name.startsWith('gitrail-tmp-')), []);
+  assert.deepEqual(
+    readdirSync(join(gitdir, 'objects', 'pack')).filter((name) => name.startsWith('gitrail-tmp-')),
+    [],
+  );
   assert.equal(git(gitdir, 'rev-list', '--count', 'main').trim(), '2');
 });
 
@@ -122,10 +270,24 @@ test('trees are stored as deltas of their previous version, and git reads them b
   const ledger = await Ledger.open({ dataDir: data, flushEvery: 10_000 });
   const folder = 'kubernetes/prod/namespaces/big/core/configmaps';
   for (let i = 0; i < 400; i += 1) {
-    await ledger.apply({ record: record({ eventId: `c${i}`, path: `${folder}/cm-${i}.yaml`, time: Date.parse('2024-06-01T12:00:00Z') + i, update: { kind: 'put', doc: configMap(`v${i}`) } }) });
+    await ledger.apply({
+      record: record({
+        eventId: `c${i}`,
+        path: `${folder}/cm-${i}.yaml`,
+        time: Date.parse('2024-06-01T12:00:00Z') + i,
+        update: { kind: 'put', doc: configMap(`v${i}`) },
+      }),
+    });
   }
   for (let i = 0; i < 100; i += 1) {
-    await ledger.apply({ record: record({ eventId: `u${i}`, path: `${folder}/cm-${i * 3}.yaml`, time: Date.parse('2024-06-02T12:00:00Z') + i, update: { kind: i % 10 === 9 ? 'delete' : 'put', doc: configMap(`w${i}`) } as never }) });
+    await ledger.apply({
+      record: record({
+        eventId: `u${i}`,
+        path: `${folder}/cm-${i * 3}.yaml`,
+        time: Date.parse('2024-06-02T12:00:00Z') + i,
+        update: { kind: i % 10 === 9 ? 'delete' : 'put', doc: configMap(`w${i}`) } as never,
+      }),
+    });
   }
   await ledger.flush();
   const gitdir = join(data, 'repo.git');
@@ -148,7 +310,14 @@ test('repacking beside the writer loses nothing', async (t) => {
   const ledger = await Ledger.open({ dataDir: data, flushEvery: 25, maxPacks: 3 });
   for (let i = 0; i < 1200; i += 1) {
     const at = `kubernetes/prod/namespaces/ns-${i % 7}/core/configmaps/cm-${i % 150}.yaml`;
-    await ledger.apply({ record: record({ eventId: `r${i}`, path: at, time: Date.parse('2024-06-01T12:00:00Z') + i * 1000, update: { kind: 'put', doc: configMap(`v${i}`) } }) });
+    await ledger.apply({
+      record: record({
+        eventId: `r${i}`,
+        path: at,
+        time: Date.parse('2024-06-01T12:00:00Z') + i * 1000,
+        update: { kind: 'put', doc: configMap(`v${i}`) },
+      }),
+    });
   }
   await ledger.close();
   const gitdir = join(data, 'repo.git');
@@ -175,16 +344,49 @@ test('an index of another layout (or a deleted one) is rebuilt from the reposito
     const data = tempDir(t);
     let ledger = await Ledger.open({ dataDir: data });
     await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) });
-    await ledger.apply({ record: record({ eventId: 'e2', path, author: bob, time: Date.parse('2024-06-01T13:00:00Z'), update: { kind: 'put', doc: configMap('two') } }) });
+    await ledger.apply({
+      record: record({
+        eventId: 'e2',
+        path,
+        author: bob,
+        time: Date.parse('2024-06-01T13:00:00Z'),
+        update: { kind: 'put', doc: configMap('two') },
+      }),
+    });
     await ledger.close();
     spoil(join(data, 'index.db'));
     if (how === 'deleted') assert.equal(existsSync(join(data, 'index.db')), false);
     ledger = await Ledger.open({ dataDir: data });
     assert.equal(ledger.index.commitCount(), 2, how);
     const rows = ledger.index.db.prepare('SELECT blob FROM changes ORDER BY seq').all() as Array<{ blob: string }>;
-    assert.deepEqual(rows.map((row) => row.blob), [git(join(data, 'repo.git'), 'rev-parse', `main~1:${path}`).trim(), git(join(data, 'repo.git'), 'rev-parse', `main:${path}`).trim()], `${how}: full blob ids`);
-    assert.equal((await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) })).outcome, 'duplicate', how);
-    assert.equal((await ledger.apply({ record: record({ eventId: 'e0', path, time: Date.parse('2024-06-01T11:00:00Z'), update: { kind: 'put', doc: configMap('zero') } }) })).outcome, 'late', how);
+    assert.deepEqual(
+      rows.map((row) => row.blob),
+      [
+        git(join(data, 'repo.git'), 'rev-parse', `main~1:${path}`).trim(),
+        git(join(data, 'repo.git'), 'rev-parse', `main:${path}`).trim(),
+      ],
+      `${how}: full blob ids`,
+    );
+    assert.equal(
+      (await ledger.apply({ record: record({ eventId: 'e1', path, update: { kind: 'put', doc: configMap('one') } }) }))
+        .outcome,
+      'duplicate',
+      how,
+    );
+    assert.equal(
+      (
+        await ledger.apply({
+          record: record({
+            eventId: 'e0',
+            path,
+            time: Date.parse('2024-06-01T11:00:00Z'),
+            update: { kind: 'put', doc: configMap('zero') },
+          }),
+        })
+      ).outcome,
+      'late',
+      how,
+    );
     await ledger.close();
   }
 });

@@ -67,7 +67,10 @@ interface BranchState {
  * fields key it, which dedupes only until the next flush.
  */
 function recordKey(record: ChangeRecord): string {
-  return commitEventKey(writtenTrailers(record.trailers), record.path) ?? eventKey(record.source, record.eventId, record.path);
+  return (
+    commitEventKey(writtenTrailers(record.trailers), record.path) ??
+    eventKey(record.source, record.eventId, record.path)
+  );
 }
 
 export const DEFAULT_COMMITTER: Actor = { name: 'gitrail', email: 'gitrail@localhost' };
@@ -91,7 +94,14 @@ export class Ledger {
   #flushesSinceMaintenance = 0;
   #maintenance: Promise<void> | null = null;
 
-  private constructor(gitdir: string, index: IndexDb, store: ObjectStore, branches: Map<Branch, BranchState>, lock: WriterLock, options: LedgerOptions) {
+  private constructor(
+    gitdir: string,
+    index: IndexDb,
+    store: ObjectStore,
+    branches: Map<Branch, BranchState>,
+    lock: WriterLock,
+    options: LedgerOptions,
+  ) {
     this.gitdir = gitdir;
     this.index = index;
     this.#store = store;
@@ -108,7 +118,8 @@ export class Ledger {
       const gitdir = join(options.dataDir, 'repo.git');
       await initRepository(gitdir);
       const leftovers = removeCrashLeftovers(gitdir, Date.now());
-      if (leftovers.length > 0) options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');
+      if (leftovers.length > 0)
+        options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');
       const index = new IndexDb(join(options.dataDir, 'index.db'));
       const store = new ObjectStore(gitdir);
       const heads = new Map(BRANCHES.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));
@@ -192,7 +203,8 @@ export class Ledger {
     const branch = this.#branches.get(record.branch) as BranchState;
     const prevOid = await branch.tree.getFile(record.path);
     const needsPrev = record.update.kind === 'set-fields' || record.update.kind === 'cloudtrail-call';
-    const prevDoc = prevOid && (needsPrev || record.branch === 'main') ? await this.#readDoc(record.path, prevOid) : null;
+    const prevDoc =
+      prevOid && (needsPrev || record.branch === 'main') ? await this.#readDoc(record.path, prevOid) : null;
     const next = rendered ? rendered.doc : applyUpdate(prevDoc, record.update);
     if (next === 'skip' || (next === null && prevOid === null)) return record.branch === 'main' ? 'untracked' : null;
     const blob = next === null ? null : (rendered ?? renderBlob(next));
@@ -207,13 +219,16 @@ export class Ledger {
     const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
     const message = formatCommitMessage(record.subject, body, record.trailers);
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
-    const commit: GitObject = makeObject('commit', serializeCommit({
-      tree: tree.oid,
-      parent: branch.head,
-      author: { ...record.author, time: record.time },
-      committer: { ...committer, time: (this.#options.now ?? Date.now)() },
-      message,
-    }));
+    const commit: GitObject = makeObject(
+      'commit',
+      serializeCommit({
+        tree: tree.oid,
+        parent: branch.head,
+        author: { ...record.author, time: record.time },
+        committer: { ...committer, time: (this.#options.now ?? Date.now)() },
+        message,
+      }),
+    );
     this.#store.stage(commit);
     this.#pendingCommits.push({
       sha: commit.oid,
@@ -228,7 +243,8 @@ export class Ledger {
       changes: [{ path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null }],
     });
     branch.head = commit.oid;
-    if (record.branch === 'main') this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
+    if (record.branch === 'main')
+      this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
     if (this.#pendingCommits.length >= (this.#options.flushEvery ?? 500)) await this.#flush();
     return commit.oid;
   }

@@ -28,7 +28,14 @@ export async function maintainRepository(gitdir: string, full: boolean): Promise
   const packsBefore = countPacks(gitdir);
   if (full) await runGit(gitdir, ['repack', '-a', '-d', '-q', '-F']);
   else if (packsBefore > 1) await runGit(gitdir, ['repack', '-d', '-q', '--geometric=2']);
-  await runGit(gitdir, ['commit-graph', 'write', '--reachable', '--changed-paths', ...(full ? [] : ['--split']), '--no-progress']);
+  await runGit(gitdir, [
+    'commit-graph',
+    'write',
+    '--reachable',
+    '--changed-paths',
+    ...(full ? [] : ['--split']),
+    '--no-progress',
+  ]);
   return { full, packsBefore, packsAfter: countPacks(gitdir), millis: performance.now() - started };
 }
 

@@ -106,6 +106,11 @@ export interface CommitFields {
 export function serializeCommit(commit: CommitFields): Uint8Array {
   const lines = [`tree ${commit.tree}`];
   if (commit.parent) lines.push(`parent ${commit.parent}`);
-  lines.push(`author ${formatSignature(commit.author)}`, `committer ${formatSignature(commit.committer)}`, '', commit.message);
+  lines.push(
+    `author ${formatSignature(commit.author)}`,
+    `committer ${formatSignature(commit.committer)}`,
+    '',
+    commit.message,
+  );
   return Buffer.from(lines.join('\n'));
 }

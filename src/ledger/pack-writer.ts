@@ -42,13 +42,23 @@ function offsetEncoding(distance: number): Buffer {
 }
 
 /** The bytes of one pack entry (its header, and for a delta the base distance, then zlib data). */
-function packEntry(object: GitObject, offset: number, written: ReadonlyMap<string, { offset: number; depth: number }>): { bytes: Uint8Array[]; depth: number } {
+function packEntry(
+  object: GitObject,
+  offset: number,
+  written: ReadonlyMap<string, { offset: number; depth: number }>,
+): { bytes: Uint8Array[]; depth: number } {
   const base = object.delta ? written.get(object.delta.base) : undefined;
   if (object.delta && base && base.depth < MAX_DELTA_DEPTH) {
     const data = object.delta.data;
-    return { bytes: [entryHeader('ofs-delta', data.length), offsetEncoding(offset - base.offset), zlibStored(data)], depth: base.depth + 1 };
+    return {
+      bytes: [entryHeader('ofs-delta', data.length), offsetEncoding(offset - base.offset), zlibStored(data)],
+      depth: base.depth + 1,
+    };
   }
-  return { bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibStored(object.content)], depth: 0 };
+  return {
+    bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibStored(object.content)],
+    depth: 0,
+  };
 }
 
 /** A pack and its index, built in memory, not yet on disk. */
@@ -116,7 +126,10 @@ export function buildPack(objects: readonly GitObject[]): BuiltPack {
 }
 
 /** Puts a built pack in place durably: temp names, fsync, `.pack` renamed before `.idx`, directory fsynced. */
-export function storePack(packDir: string, built: { readonly name: string; readonly pack: Uint8Array; readonly idx: Uint8Array }): void {
+export function storePack(
+  packDir: string,
+  built: { readonly name: string; readonly pack: Uint8Array; readonly idx: Uint8Array },
+): void {
   const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
   writeSynced(`${temp}.pack`, built.pack, { flag: 'wx', mode: 0o444 });
   writeSynced(`${temp}.idx`, built.idx, { flag: 'wx', mode: 0o444 });

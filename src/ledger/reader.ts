@@ -35,7 +35,9 @@ export class RepositoryReader {
   /** The commit a ref names (`main`, `activity`, a sha), or null when it does not exist. */
   async resolve(ref: string): Promise<string | null> {
     if (!/^[\w./-]+$/.test(ref)) return null;
-    const { stdout, code } = await runGit(this.gitdir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { okCodes: [0, 1, 128] });
+    const { stdout, code } = await runGit(this.gitdir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      okCodes: [0, 1, 128],
+    });
     return code === 0 ? stdout.toString('utf8').trim() || null : null;
   }
 
@@ -59,7 +61,11 @@ export class RepositoryReader {
       .map((line) => {
         const tab = line.indexOf('\t');
         const [, kind, entryOid] = line.slice(0, tab).split(' ');
-        return { name: line.slice(tab + 1), type: kind === 'tree' ? 'folder' : 'file', oid: entryOid ?? '' } satisfies TreeEntry;
+        return {
+          name: line.slice(tab + 1),
+          type: kind === 'tree' ? 'folder' : 'file',
+          oid: entryOid ?? '',
+        } satisfies TreeEntry;
       });
   }
 
@@ -73,7 +79,21 @@ export class RepositoryReader {
     if (valid.length === 0 || /[\n\r\0]/.test(path)) return out;
     const { stdout } = await runGit(
       this.gitdir,
-      ['--literal-pathspecs', 'log', '--no-walk=unsorted', '--stdin', '--root', '--format=%x1e%H', '--patch', '--unified=0', '--no-color', '--no-renames', '--no-ext-diff', '--', path],
+      [
+        '--literal-pathspecs',
+        'log',
+        '--no-walk=unsorted',
+        '--stdin',
+        '--root',
+        '--format=%x1e%H',
+        '--patch',
+        '--unified=0',
+        '--no-color',
+        '--no-renames',
+        '--no-ext-diff',
+        '--',
+        path,
+      ],
       { input: `${valid.join('\n')}\n` },
     );
     for (const record of stdout.toString('utf8').split('\x1e').slice(1)) {
@@ -118,7 +138,14 @@ export class RepositoryReader {
       else if (line.startsWith('author-time ')) info.time = Number(line.slice(12)) * 1000;
       else if (line.startsWith('summary ')) info.subject = line.slice(8);
       else if (line.startsWith('\t')) {
-        out.push({ n: current.n, text: line.slice(1), sha: current.sha, author: { name: info.name, email: info.email }, time: info.time, subject: info.subject });
+        out.push({
+          n: current.n,
+          text: line.slice(1),
+          sha: current.sha,
+          author: { name: info.name, email: info.email },
+          time: info.time,
+          subject: info.subject,
+        });
         current = null;
       }
     }

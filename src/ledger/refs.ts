@@ -32,12 +32,17 @@ export function updateRef(gitdir: string, ref: string, value: string, expected: 
   try {
     fd = openSync(lock, 'wx', 0o644);
   } catch (cause) {
-    throw new LedgerError(`cannot lock ${ref}: ${lock} exists (another git process is writing)`, { cause, retryable: true });
+    throw new LedgerError(`cannot lock ${ref}: ${lock} exists (another git process is writing)`, {
+      cause,
+      retryable: true,
+    });
   }
   try {
     const current = readRef(gitdir, ref);
     if (current !== expected) {
-      throw new LedgerError(`${ref} moved under the ledger: expected ${expected ?? 'none'}, found ${current ?? 'none'}`);
+      throw new LedgerError(
+        `${ref} moved under the ledger: expected ${expected ?? 'none'}, found ${current ?? 'none'}`,
+      );
     }
     const line = Buffer.from(`${value}\n`);
     writeSync(fd, line, 0, line.length);

@@ -14,7 +14,10 @@ test('blobOid is the id renderBlob gives the same document, and the id git gives
   for (const doc of docs) {
     const rendered = renderBlob(doc);
     assert.equal(blobOid(doc), rendered.oid);
-    assert.equal(blobOid(doc), execFileSync('git', ['hash-object', '--stdin'], { input: toCanonicalYaml(doc), encoding: 'utf8' }).trim());
+    assert.equal(
+      blobOid(doc),
+      execFileSync('git', ['hash-object', '--stdin'], { input: toCanonicalYaml(doc), encoding: 'utf8' }).trim(),
+    );
     assert.deepEqual(unpackDoc(rendered.packedDoc), doc);
   }
 });

@@ -44,5 +44,10 @@ export function blobOid(doc: Doc): string {
 export function renderBlob(doc: Doc): RenderedBlob {
   const content = ENCODER.encode(toCanonicalYaml(doc));
   const object = makeObject('blob', content);
-  return { doc, oid: object.oid, object: { ...object, deflated: exact(deflateSync(content, { level: 1 })) }, packedDoc: packDoc(doc) };
+  return {
+    doc,
+    oid: object.oid,
+    object: { ...object, deflated: exact(deflateSync(content, { level: 1 })) },
+    packedDoc: packDoc(doc),
+  };
 }

@@ -3,7 +3,15 @@
 // by patching its last serialised form when only entry ids changed, and offers a delta against
 // that last version (a 2,000-entry folder is an 80 KB tree; its delta is a few dozen bytes).
 import { encodeDelta, encodePatchDelta } from './delta.ts';
-import { compareTreeEntries, EMPTY_TREE_OID, makeObject, serializeTree, treeEntryHead, type GitObject, type TreeEntry } from './objects.ts';
+import {
+  compareTreeEntries,
+  EMPTY_TREE_OID,
+  makeObject,
+  serializeTree,
+  treeEntryHead,
+  type GitObject,
+  type TreeEntry,
+} from './objects.ts';
 
 export type ReadTree = (oid: string) => Promise<readonly TreeEntry[]>;
 
@@ -29,7 +37,15 @@ interface Directory {
 }
 
 function emptyDirectory(): Directory {
-  return { entries: new Map(), children: new Map(), dirtyChildren: new Set(), changed: new Set(), reshaped: true, layout: null, dirty: true };
+  return {
+    entries: new Map(),
+    children: new Map(),
+    dirtyChildren: new Set(),
+    changed: new Set(),
+    reshaped: true,
+    layout: null,
+    dirty: true,
+  };
 }
 
 function serializeLayout(entries: Iterable<TreeEntry>): { bytes: Buffer; oidAt: Map<string, number> } {
@@ -174,7 +190,8 @@ export class TreeState {
       // Same names: copy the last tree and overwrite the ids that changed.
       const bytes = Buffer.from(previous.bytes);
       const offsets = [...directory.changed].map((name) => previous.oidAt.get(name) as number);
-      for (const name of directory.changed) bytes.write((directory.entries.get(name) as TreeEntry).oid, previous.oidAt.get(name) as number, 20, 'hex');
+      for (const name of directory.changed)
+        bytes.write((directory.entries.get(name) as TreeEntry).oid, previous.oidAt.get(name) as number, 20, 'hex');
       layout = { bytes, oidAt: previous.oidAt };
       delta = encodePatchDelta(previous.bytes, bytes, offsets, 20);
     } else {
@@ -185,7 +202,11 @@ export class TreeState {
     directory.reshaped = false;
     const object = makeObject('tree', layout.bytes);
     directory.layout = { ...layout, oid: object.oid };
-    objects.push(previous && delta && previous.oid !== object.oid ? { ...object, delta: { base: previous.oid, data: delta } } : object);
+    objects.push(
+      previous && delta && previous.oid !== object.oid
+        ? { ...object, delta: { base: previous.oid, data: delta } }
+        : object,
+    );
     return object.oid;
   }
 }

@@ -12,5 +12,9 @@ test('countRecords counts every record received, and of those the ignored and th
   assert.match(text, /gitrail_events_ignored_total\{source="kubernetes-audit\/prod"\} 1/);
   assert.match(text, /gitrail_events_rejected_total\{source="kubernetes-audit\/prod"\} 2/);
   assert.match(text, /gitrail_events_received_total\{source="kubernetes-watch\/prod"\} 4/);
-  assert.doesNotMatch(text, /gitrail_events_(ignored|rejected)_total\{source="kubernetes-watch\/prod"\}/, 'no series for a count that never happened');
+  assert.doesNotMatch(
+    text,
+    /gitrail_events_(ignored|rejected)_total\{source="kubernetes-watch\/prod"\}/,
+    'no series for a count that never happened',
+  );
 });

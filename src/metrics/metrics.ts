@@ -22,7 +22,8 @@ export function createMetrics(options: { now?: () => number; defaultMetrics?: bo
   const now = options.now ?? Date.now;
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   let journal: () => JournalGauges = () => ({ entries: 0, bytes: 0, oldestReceivedAt: null });
-  const bySource = (name: string, help: string) => new Counter({ name, help, labelNames: ['source'] as const, registers });
+  const bySource = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['source'] as const, registers });
   /** Records read from intake bodies and live sources. */
   const received = bySource('gitrail_events_received_total', 'records received, per source');
   /** Records that could not be understood (each one reported to its sender). */
@@ -38,20 +39,50 @@ export function createMetrics(options: { now?: () => number; defaultMetrics?: bo
       if (counts.ignored > 0) ignored.inc(label, counts.ignored);
       if (counts.rejected > 0) rejected.inc(label, counts.rejected);
     },
-    committed: new Counter({ name: 'gitrail_events_committed_total', help: 'changes committed, per source and branch', labelNames: ['source', 'branch'] as const, registers }),
-    duplicate: bySource('gitrail_events_duplicate_total', 'changes already recorded (replays, retried batches), per source'),
+    committed: new Counter({
+      name: 'gitrail_events_committed_total',
+      help: 'changes committed, per source and branch',
+      labelNames: ['source', 'branch'] as const,
+      registers,
+    }),
+    duplicate: bySource(
+      'gitrail_events_duplicate_total',
+      'changes already recorded (replays, retried batches), per source',
+    ),
     unchanged: bySource('gitrail_events_unchanged_total', 'changes that left the file as it was, per source'),
     facts: bySource('gitrail_attribution_facts_total', 'attribution facts recorded, per source'),
-    unresolved: bySource('gitrail_attribution_unresolved_total', 'commits whose author could not be resolved, per source'),
-    requests: new Counter({ name: 'gitrail_intake_requests_total', help: 'intake requests, per route and HTTP status', labelNames: ['route', 'status'] as const, registers }),
+    unresolved: bySource(
+      'gitrail_attribution_unresolved_total',
+      'commits whose author could not be resolved, per source',
+    ),
+    requests: new Counter({
+      name: 'gitrail_intake_requests_total',
+      help: 'intake requests, per route and HTTP status',
+      labelNames: ['route', 'status'] as const,
+      registers,
+    }),
     commitLatency: new Histogram({
       name: 'gitrail_commit_latency_seconds',
       help: 'from receiving a batch to its commits being visible on the branch refs',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     }),
-    journalEntries: new Gauge({ name: 'gitrail_journal_depth_entries', help: 'journal entries not yet committed', registers, collect() { this.set(journal().entries); } }),
-    journalBytes: new Gauge({ name: 'gitrail_journal_depth_bytes', help: 'journal bytes not yet committed', registers, collect() { this.set(journal().bytes); } }),
+    journalEntries: new Gauge({
+      name: 'gitrail_journal_depth_entries',
+      help: 'journal entries not yet committed',
+      registers,
+      collect() {
+        this.set(journal().entries);
+      },
+    }),
+    journalBytes: new Gauge({
+      name: 'gitrail_journal_depth_bytes',
+      help: 'journal bytes not yet committed',
+      registers,
+      collect() {
+        this.set(journal().bytes);
+      },
+    }),
     journalAge: new Gauge({
       name: 'gitrail_journal_oldest_age_seconds',
       help: 'age of the oldest journal entry not yet committed (0 when empty)',

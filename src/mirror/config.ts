@@ -7,36 +7,66 @@ import { Duration } from '../config/duration.ts';
 
 export const GitHubMirrorConfig = z
   .object({
-    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name').describe('owner/name of the repository on GitHub'),
-    apiUrl: z.url().default('https://api.github.com').describe('REST API root; https://<host>/api/v3 for GitHub Enterprise Server'),
+    repository: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name')
+      .describe('owner/name of the repository on GitHub'),
+    apiUrl: z
+      .url()
+      .default('https://api.github.com')
+      .describe('REST API root; https://<host>/api/v3 for GitHub Enterprise Server'),
     webUrl: z.url().default('https://github.com').describe('web root, for commit links in the viewer and in messages'),
     create: z.boolean().default(true).describe('create the repository (private) when it does not exist'),
     private: z.boolean().default(true).describe('visibility of a repository gitrail creates'),
-    description: z.string().default('Infrastructure changes recorded by gitrail').describe('description of a repository gitrail creates'),
+    description: z
+      .string()
+      .default('Infrastructure changes recorded by gitrail')
+      .describe('description of a repository gitrail creates'),
   })
   .strict()
   .describe('the remote is a GitHub repository: created when missing, commits linked from the viewer');
 
 export const MirrorConfig = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower case letters, digits and dashes').optional().describe('name in status, metrics and logs (default: derived from the URL)'),
-    url: z.url({ protocol: /^https?$/ }).optional().describe('smart-HTTP(S) URL of the remote repository; default https://github.com/<repository>.git with github'),
-    username: z.string().min(1).default('x-access-token').describe('user name sent with the token (GitHub accepts any non-empty name)'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower case letters, digits and dashes')
+      .optional()
+      .describe('name in status, metrics and logs (default: derived from the URL)'),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('smart-HTTP(S) URL of the remote repository; default https://github.com/<repository>.git with github'),
+    username: z
+      .string()
+      .min(1)
+      .default('x-access-token')
+      .describe('user name sent with the token (GitHub accepts any non-empty name)'),
     token: SecretRef.optional().describe('token (the Basic auth password), from {env: NAME} or {file: PATH}'),
     transport: z
       .enum(['isomorphic-git', 'git'])
       .default('isomorphic-git')
       .describe('isomorphic-git (in process), or the git CLI (much faster for large first pushes; needs git ≥ 2.30)'),
-    branches: z.array(z.enum(['main', 'activity'])).min(1).default(['main', 'activity']).describe('branches to push'),
+    branches: z
+      .array(z.enum(['main', 'activity']))
+      .min(1)
+      .default(['main', 'activity'])
+      .describe('branches to push'),
     interval: Duration.default(10_000).describe('new commits are pushed at most this often'),
-    batchCommits: z.number().int().positive().default(1000).describe('push without waiting for the interval once this many commits are new'),
+    batchCommits: z
+      .number()
+      .int()
+      .positive()
+      .default(1000)
+      .describe('push without waiting for the interval once this many commits are new'),
     initialBackoff: Duration.default(5_000).describe('wait after a failed push; doubles up to maxBackoff'),
     maxBackoff: Duration.default(300_000).describe('longest wait between failed pushes'),
     github: GitHubMirrorConfig.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
-    if (!value.url && !value.github) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a mirror needs url, or github.repository' });
+    if (!value.url && !value.github)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'a mirror needs url, or github.repository' });
   })
   .describe('a git remote that main and activity are pushed to (never forced)');
 export type MirrorConfig = z.infer<typeof MirrorConfig>;
@@ -52,7 +82,12 @@ export function mirrorUrl(config: MirrorConfig): string {
 export function mirrorName(config: MirrorConfig): string {
   if (config.name) return config.name;
   const last = new URL(mirrorUrl(config)).pathname.split('/').filter(Boolean).at(-1) ?? 'remote';
-  return last.replace(/\.git$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'remote';
+  return (
+    last
+      .replace(/\.git$/, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-') || 'remote'
+  );
 }
 
 /** Problems `gitrail check-config` reports for mirrors: tokens that do not resolve. */

@@ -18,24 +18,39 @@ export class MirrorSetupError extends GitrailError {
 
 function setupError(what: string, error: unknown): MirrorSetupError {
   const status = error instanceof RequestError ? error.status : null;
-  return new MirrorSetupError(`${what}: ${status ? `GitHub HTTP ${status}: ` : ''}${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-    retryable: status === null || status >= 500 || status === 429 || status === 403,
-  });
+  return new MirrorSetupError(
+    `${what}: ${status ? `GitHub HTTP ${status}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+    {
+      cause: error,
+      retryable: status === null || status >= 500 || status === 429 || status === 403,
+    },
+  );
 }
 
-export async function ensureGitHubRepository(octokit: Octokit, github: GitHubConfig, log: Logger): Promise<'exists' | 'created'> {
+export async function ensureGitHubRepository(
+  octokit: Octokit,
+  github: GitHubConfig,
+  log: Logger,
+): Promise<'exists' | 'created'> {
   const [owner, repo] = github.repository.split('/') as [string, string];
   try {
     await octokit.rest.repos.get({ owner, repo });
     return 'exists';
   } catch (error) {
-    if (!(error instanceof RequestError && error.status === 404)) throw setupError(`cannot look up ${github.repository}`, error);
+    if (!(error instanceof RequestError && error.status === 404))
+      throw setupError(`cannot look up ${github.repository}`, error);
   }
-  if (!github.create) throw new MirrorSetupError(`GitHub repository ${github.repository} does not exist and github.create is false`);
+  if (!github.create)
+    throw new MirrorSetupError(`GitHub repository ${github.repository} does not exist and github.create is false`);
   try {
     const { data: user } = await octokit.rest.users.getAuthenticated();
-    const fields = { name: repo, private: github.private, description: github.description, auto_init: false, has_wiki: false };
+    const fields = {
+      name: repo,
+      private: github.private,
+      description: github.description,
+      auto_init: false,
+      has_wiki: false,
+    };
     if (user.login.toLowerCase() === owner.toLowerCase()) await octokit.rest.repos.createForAuthenticatedUser(fields);
     else await octokit.rest.repos.createInOrg({ org: owner, ...fields });
   } catch (error) {

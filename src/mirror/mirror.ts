@@ -63,7 +63,11 @@ export class Mirror {
   constructor(options: MirrorOptions) {
     this.name = options.name;
     this.#options = options;
-    this.#backoff = new Backoff({ initialMs: options.config.initialBackoff, maxMs: options.config.maxBackoff, jitter: 0 });
+    this.#backoff = new Backoff({
+      initialMs: options.config.initialBackoff,
+      maxMs: options.config.maxBackoff,
+      jitter: 0,
+    });
   }
 
   /** Pushes once at start, so a remote that fell behind catches up. */
@@ -103,13 +107,25 @@ export class Mirror {
 
   status(): SourceStatus {
     // Each branch's last outcome speaks for itself, also while a push of the others runs.
-    const problems = [...this.branches].filter(([, result]) => result.outcome === 'rejected' || result.outcome === 'failed').map(([branch, result]) => describeFailure(branch, result));
+    const problems = [...this.branches]
+      .filter(([, result]) => result.outcome === 'rejected' || result.outcome === 'failed')
+      .map(([branch, result]) => describeFailure(branch, result));
     if (!this.#prepared && this.lastError !== null) problems.unshift(this.lastError);
-    const lag = this.#oldestUnpushedAt === null ? undefined : Math.max(0, Math.round((this.#options.now() - this.#oldestUnpushedAt) / 1000));
+    const lag =
+      this.#oldestUnpushedAt === null
+        ? undefined
+        : Math.max(0, Math.round((this.#options.now() - this.#oldestUnpushedAt) / 1000));
     const lagging = lag !== undefined && lag * 1000 > 2 * this.#options.config.interval + 5_000;
     return {
       id: `mirror/${this.name}`,
-      state: problems.length > 0 ? 'failing' : this.lastSuccessAt === null && this.#runs.running ? 'starting' : lagging ? 'lagging' : 'up',
+      state:
+        problems.length > 0
+          ? 'failing'
+          : this.lastSuccessAt === null && this.#runs.running
+            ? 'starting'
+            : lagging
+              ? 'lagging'
+              : 'up',
       ...(this.lastSuccessAt !== null ? { lastSuccessAt: this.lastSuccessAt } : {}),
       ...(problems.length > 0 ? { lastError: problems.join('; ') } : {}),
       ...(lag !== undefined ? { lagSeconds: lag } : {}),
@@ -155,7 +171,10 @@ export class Mirror {
         if (error instanceof GitrailError && !error.retryable) {
           this.#gaveUp = true;
           this.lastError = `${failed}; not retried until gitrail restarts`;
-          log.error({ mirror: this.name, error: failed }, 'mirror remote cannot be prepared; not retrying until gitrail restarts');
+          log.error(
+            { mirror: this.name, error: failed },
+            'mirror remote cannot be prepared; not retrying until gitrail restarts',
+          );
           return;
         }
       }
@@ -163,13 +182,30 @@ export class Mirror {
     if (failed === null) {
       for (const branch of config.branches) {
         const started = now();
-        const result = await pushBranch({ transport: config.transport, gitdir: this.#options.gitdir, url: this.#options.url, branch, username: config.username, token: this.#options.token, cache: this.#cache });
-        const outcome: BranchOutcome = { outcome: result.kind, sha: 'sha' in result ? result.sha : null, message: 'message' in result ? result.message : null, at: started, durationMs: now() - started };
+        const result = await pushBranch({
+          transport: config.transport,
+          gitdir: this.#options.gitdir,
+          url: this.#options.url,
+          branch,
+          username: config.username,
+          token: this.#options.token,
+          cache: this.#cache,
+        });
+        const outcome: BranchOutcome = {
+          outcome: result.kind,
+          sha: 'sha' in result ? result.sha : null,
+          message: 'message' in result ? result.message : null,
+          at: started,
+          durationMs: now() - started,
+        };
         this.branches.set(branch, outcome);
         this.#options.onPush?.(branch, outcome);
         if (result.kind === 'rejected' || result.kind === 'failed') {
           failed = describeFailure(branch, outcome);
-          log.error({ mirror: this.name, branch, outcome: result.kind, message: result.message }, 'mirror push did not succeed');
+          log.error(
+            { mirror: this.name, branch, outcome: result.kind, message: result.message },
+            'mirror push did not succeed',
+          );
         } else if (result.kind === 'pushed') {
           log.info({ mirror: this.name, branch, sha: result.sha, durationMs: outcome.durationMs }, 'mirrored');
         }

@@ -12,7 +12,9 @@ const LOOSE_OBJECT = /[\\/]objects[\\/]([0-9a-f]{2})[\\/]([0-9a-f]{38})$/;
 const PACK_DIR = /[\\/]objects[\\/]pack[\\/]?$/;
 
 // isomorphic-git only checks that the read failed; one shared error saves a stack trace per object.
-const NOT_FOUND: NodeJS.ErrnoException = Object.freeze(Object.assign(new Error('ENOENT: no such loose object'), { code: 'ENOENT', errno: -2, syscall: 'open' }));
+const NOT_FOUND: NodeJS.ErrnoException = Object.freeze(
+  Object.assign(new Error('ENOENT: no such loose object'), { code: 'ENOENT', errno: -2, syscall: 'open' }),
+);
 
 async function listing(path: string): Promise<Set<string>> {
   try {
@@ -35,7 +37,8 @@ export function createPushFs(): { promises: typeof fs.promises } {
     return entries;
   };
   const readFile = (async (path: fs.PathLike | fs.promises.FileHandle, options?: unknown) => {
-    if (typeof path === 'string' && LOOSE_OBJECT.test(path) && !(await list(dirname(path))).has(basename(path))) throw NOT_FOUND;
+    if (typeof path === 'string' && LOOSE_OBJECT.test(path) && !(await list(dirname(path))).has(basename(path)))
+      throw NOT_FOUND;
     return fs.promises.readFile(path, options as never);
   }) as typeof fs.promises.readFile;
   const readdir = (async (path: fs.PathLike, options?: unknown) => {

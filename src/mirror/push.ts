@@ -41,7 +41,9 @@ async function localHead(gitdir: string, branch: string): Promise<string | null>
 }
 
 /** Pushes one branch with the configured transport. */
-export async function pushBranch(request: PushRequest & { transport?: 'isomorphic-git' | 'git' }): Promise<PushOutcome> {
+export async function pushBranch(
+  request: PushRequest & { transport?: 'isomorphic-git' | 'git' },
+): Promise<PushOutcome> {
   return request.transport === 'git' ? pushWithGit(request) : pushWithIsomorphicGit(request);
 }
 
@@ -52,9 +54,16 @@ export async function pushWithIsomorphicGit(request: PushRequest): Promise<PushO
   let remoteSha: string | null = null;
   try {
     const result = await git.push({
-      fs: createPushFs(), http, gitdir: request.gitdir, url: request.url, cache: request.cache,
-      ref: `refs/heads/${request.branch}`, remoteRef: `refs/heads/${request.branch}`, force: false,
-      onAuth: () => (request.token === null ? { cancel: true } : { username: request.username, password: request.token }),
+      fs: createPushFs(),
+      http,
+      gitdir: request.gitdir,
+      url: request.url,
+      cache: request.cache,
+      ref: `refs/heads/${request.branch}`,
+      remoteRef: `refs/heads/${request.branch}`,
+      force: false,
+      onAuth: () =>
+        request.token === null ? { cancel: true } : { username: request.username, password: request.token },
       onAuthFailure: () => ({ cancel: true }),
       onMessage: (line) => {
         if (line.trim()) remoteMessages.push(line.trim());
@@ -66,20 +75,29 @@ export async function pushWithIsomorphicGit(request: PushRequest): Promise<PushO
       ...(request.signal ? { signal: request.signal } : {}),
     });
     const ref = result.refs[`refs/heads/${request.branch}`];
-    if (!result.ok || (ref && !ref.ok)) return { kind: 'rejected', sha, message: [ref?.error ?? result.error ?? 'rejected', ...remoteMessages].join('; ') };
+    if (!result.ok || (ref && !ref.ok))
+      return {
+        kind: 'rejected',
+        sha,
+        message: [ref?.error ?? result.error ?? 'rejected', ...remoteMessages].join('; '),
+      };
     return remoteSha === sha ? { kind: 'up-to-date', sha } : { kind: 'pushed', sha, remoteSha };
   } catch (error) {
     const failure = error as IsoGitError;
     if (failure.code === 'PushRejectedError') {
       const reason = failure.data?.reason ?? 'rejected';
-      const explained = reason === 'not-fast-forward' ? 'not-fast-forward: the remote branch has commits gitrail does not have; gitrail never forces' : reason;
+      const explained =
+        reason === 'not-fast-forward'
+          ? 'not-fast-forward: the remote branch has commits gitrail does not have; gitrail never forces'
+          : reason;
       return { kind: 'rejected', sha, message: explained };
     }
     if (failure.code === 'GitPushError') {
       const refError = failure.data?.result?.refs?.[`refs/heads/${request.branch}`]?.error;
       return { kind: 'rejected', sha, message: [refError ?? failure.message, ...remoteMessages].join('; ') };
     }
-    if (failure.code === 'UserCanceledError') return { kind: 'failed', message: 'authentication failed (401): check the token', status: 401 };
+    if (failure.code === 'UserCanceledError')
+      return { kind: 'failed', message: 'authentication failed (401): check the token', status: 401 };
     const status = failure.code === 'HttpError' ? (failure.data?.statusCode ?? null) : null;
     return { kind: 'failed', message: failure.message.replaceAll(request.url, '<url>'), status };
   }

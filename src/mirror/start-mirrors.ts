@@ -40,7 +40,9 @@ export interface Mirrors {
  */
 export function githubCommitLink(mirrors: readonly MirrorConfig[]): (sha: string, branch?: Branch) => string | null {
   return (sha, branch) => {
-    const mirror = mirrors.find((candidate) => candidate.github && (branch === undefined || candidate.branches.includes(branch)));
+    const mirror = mirrors.find(
+      (candidate) => candidate.github && (branch === undefined || candidate.branches.includes(branch)),
+    );
     if (!mirror?.github) return null;
     return githubCommitUrl(mirror.github.webUrl, mirror.github.repository, sha);
   };
@@ -49,8 +51,19 @@ export function githubCommitLink(mirrors: readonly MirrorConfig[]): (sha: string
 export function startMirrors(options: MirrorsOptions): Mirrors {
   const now = options.now ?? Date.now;
   const env = options.env ?? process.env;
-  const pushes = new Counter({ name: 'gitrail_mirror_pushes_total', help: 'Pushes per mirror, branch and outcome (pushed, up-to-date, rejected, failed)', labelNames: ['mirror', 'branch', 'outcome'], registers: [] });
-  const duration = new Histogram({ name: 'gitrail_mirror_push_duration_seconds', help: 'Time of one branch push', labelNames: ['mirror'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [] });
+  const pushes = new Counter({
+    name: 'gitrail_mirror_pushes_total',
+    help: 'Pushes per mirror, branch and outcome (pushed, up-to-date, rejected, failed)',
+    labelNames: ['mirror', 'branch', 'outcome'],
+    registers: [],
+  });
+  const duration = new Histogram({
+    name: 'gitrail_mirror_push_duration_seconds',
+    help: 'Time of one branch push',
+    labelNames: ['mirror'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [],
+  });
   const names = new Set<string>();
   const mirrors = options.mirrors.map((config, index) => {
     let name = mirrorName(config);
@@ -60,17 +73,25 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
     const token = config.token ? resolveSecret(config.token, `${where}.token`, env) : null;
     const log = options.log.child({ mirror: name });
     const github = config.github;
-    const prepare = github && token
-      ? async () => {
-          await ensureGitHubRepository(createOctokit(token, github.apiUrl, log), github, log);
-        }
-      : undefined;
+    const prepare =
+      github && token
+        ? async () => {
+            await ensureGitHubRepository(createOctokit(token, github.apiUrl, log), github, log);
+          }
+        : undefined;
     return new Mirror({
-      name, url: mirrorUrl(config), config, gitdir: join(options.dataDir, 'repo.git'), token, log, now,
+      name,
+      url: mirrorUrl(config),
+      config,
+      gitdir: join(options.dataDir, 'repo.git'),
+      token,
+      log,
+      now,
       ...(prepare ? { prepare } : {}),
       onPush: (branch: Branch, outcome: BranchOutcome) => {
         pushes.inc({ mirror: name, branch, outcome: outcome.outcome });
-        if (outcome.outcome === 'pushed' || outcome.outcome === 'up-to-date') duration.observe({ mirror: name }, outcome.durationMs / 1000);
+        if (outcome.outcome === 'pushed' || outcome.outcome === 'up-to-date')
+          duration.observe({ mirror: name }, outcome.durationMs / 1000);
       },
     });
   });
@@ -93,24 +114,39 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
       registry.registerMetric(pushes);
       registry.registerMetric(duration);
       new Gauge({
-        name: 'gitrail_mirror_rejected', help: 'Whether the last push of a branch was rejected or failed (1) or not (0)', labelNames: ['mirror', 'branch'], registers: [registry],
+        name: 'gitrail_mirror_rejected',
+        help: 'Whether the last push of a branch was rejected or failed (1) or not (0)',
+        labelNames: ['mirror', 'branch'],
+        registers: [registry],
         collect() {
           this.reset();
-          for (const mirror of mirrors) for (const [branch, result] of mirror.branches) this.set({ mirror: mirror.name, branch }, result.outcome === 'rejected' || result.outcome === 'failed' ? 1 : 0);
+          for (const mirror of mirrors)
+            for (const [branch, result] of mirror.branches)
+              this.set(
+                { mirror: mirror.name, branch },
+                result.outcome === 'rejected' || result.outcome === 'failed' ? 1 : 0,
+              );
         },
       });
       new Gauge({
-        name: 'gitrail_mirror_unpushed_commits', help: 'Commits recorded but not yet pushed to the mirror', labelNames: ['mirror'], registers: [registry],
+        name: 'gitrail_mirror_unpushed_commits',
+        help: 'Commits recorded but not yet pushed to the mirror',
+        labelNames: ['mirror'],
+        registers: [registry],
         collect() {
           this.reset();
           for (const mirror of mirrors) this.set({ mirror: mirror.name }, mirror.unpushed);
         },
       });
       new Gauge({
-        name: 'gitrail_mirror_last_success_timestamp_seconds', help: 'When the mirror last pushed successfully', labelNames: ['mirror'], registers: [registry],
+        name: 'gitrail_mirror_last_success_timestamp_seconds',
+        help: 'When the mirror last pushed successfully',
+        labelNames: ['mirror'],
+        registers: [registry],
         collect() {
           this.reset();
-          for (const mirror of mirrors) if (mirror.lastSuccessAt !== null) this.set({ mirror: mirror.name }, mirror.lastSuccessAt / 1000);
+          for (const mirror of mirrors)
+            if (mirror.lastSuccessAt !== null) this.set({ mirror: mirror.name }, mirror.lastSuccessAt / 1000);
         },
       });
     },

@@ -17,7 +17,11 @@ function setField(target: Record<string, unknown>, parts: readonly string[], val
     return out;
   }
   const child = target[head];
-  out[head] = setField(child && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {}, rest, value);
+  out[head] = setField(
+    child && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {},
+    rest,
+    value,
+  );
   return out;
 }
 

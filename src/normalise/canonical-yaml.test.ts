@@ -29,14 +29,52 @@ test('embedded files become literal blocks, one line per line, tabs included', (
 });
 
 test('the same document always gives the same bytes, whatever its key order', () => {
-  const a = { kind: 'X', spec: { b: 1, a: [{ z: 1, y: 2 }] }, apiVersion: 'v1', status: { ok: true }, metadata: { name: 'n' }, zeta: 1, alpha: 2 };
-  const b = { status: { ok: true }, alpha: 2, zeta: 1, metadata: { name: 'n' }, apiVersion: 'v1', spec: { a: [{ y: 2, z: 1 }], b: 1 }, kind: 'X' };
+  const a = {
+    kind: 'X',
+    spec: { b: 1, a: [{ z: 1, y: 2 }] },
+    apiVersion: 'v1',
+    status: { ok: true },
+    metadata: { name: 'n' },
+    zeta: 1,
+    alpha: 2,
+  };
+  const b = {
+    status: { ok: true },
+    alpha: 2,
+    zeta: 1,
+    metadata: { name: 'n' },
+    apiVersion: 'v1',
+    spec: { a: [{ y: 2, z: 1 }], b: 1 },
+    kind: 'X',
+  };
   assert.equal(toCanonicalYaml(a), toCanonicalYaml(b));
-  assert.deepEqual(Object.keys(yaml.load(toCanonicalYaml(a)) as object), ['apiVersion', 'kind', 'metadata', 'alpha', 'spec', 'zeta', 'status']);
+  assert.deepEqual(Object.keys(yaml.load(toCanonicalYaml(a)) as object), [
+    'apiVersion',
+    'kind',
+    'metadata',
+    'alpha',
+    'spec',
+    'zeta',
+    'status',
+  ]);
 });
 
 test('strings that look like other YAML types stay strings', () => {
-  const doc = { data: { yes: 'yes', no: 'no', on: 'on', number: '0123', float: '1e3', nul: 'null', tilde: '~', date: '2024-01-01', colon: 'a: b', hash: '# x', empty: '' } };
+  const doc = {
+    data: {
+      yes: 'yes',
+      no: 'no',
+      on: 'on',
+      number: '0123',
+      float: '1e3',
+      nul: 'null',
+      tilde: '~',
+      date: '2024-01-01',
+      colon: 'a: b',
+      hash: '# x',
+      empty: '',
+    },
+  };
   assert.deepEqual(parseCanonicalYaml(toCanonicalYaml(doc)), doc);
 });
 

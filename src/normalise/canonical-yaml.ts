@@ -38,7 +38,9 @@ export function orderDocument(value: unknown, isTop = true): unknown {
   if (isTop) {
     const first = FIRST_KEYS.filter((key) => keys.includes(key));
     const last = LAST_KEYS.filter((key) => keys.includes(key));
-    const middle = keys.filter((key) => !first.includes(key as never) && !last.includes(key as never)).sort(compareCodePoints);
+    const middle = keys
+      .filter((key) => !first.includes(key as never) && !last.includes(key as never))
+      .sort(compareCodePoints);
     for (const key of [...first, ...middle, ...last]) ordered[key] = orderDocument(source[key], false);
   } else {
     for (const key of keys.sort(compareCodePoints)) ordered[key] = orderDocument(source[key], false);

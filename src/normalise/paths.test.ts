@@ -1,15 +1,44 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { activityPath, awsPath, customPath, escapeSegment, fileName, kubernetesPath, nameFromFileName, unescapeSegment } from './paths.ts';
+import {
+  activityPath,
+  awsPath,
+  customPath,
+  escapeSegment,
+  fileName,
+  kubernetesPath,
+  nameFromFileName,
+  unescapeSegment,
+} from './paths.ts';
 
 test('the documented path layout', () => {
-  assert.equal(kubernetesPath({ cluster: 'prod', namespace: 'default', group: 'apps', resource: 'deployments', name: 'nginx' }), 'kubernetes/prod/namespaces/default/apps/deployments/nginx.yaml');
-  assert.equal(kubernetesPath({ cluster: 'prod', namespace: 'default', group: '', resource: 'configmaps', name: 'app' }), 'kubernetes/prod/namespaces/default/core/configmaps/app.yaml');
-  assert.equal(kubernetesPath({ cluster: 'prod', group: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: 'system:aggregate-to-admin' }), 'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterroles/system:aggregate-to-admin.yaml');
-  assert.equal(awsPath({ account: '123456789012', region: 'global', service: 'iam', resourceType: 'Role', id: 'deploy' }), 'aws/123456789012/global/iam/Role/deploy.yaml');
+  assert.equal(
+    kubernetesPath({ cluster: 'prod', namespace: 'default', group: 'apps', resource: 'deployments', name: 'nginx' }),
+    'kubernetes/prod/namespaces/default/apps/deployments/nginx.yaml',
+  );
+  assert.equal(
+    kubernetesPath({ cluster: 'prod', namespace: 'default', group: '', resource: 'configmaps', name: 'app' }),
+    'kubernetes/prod/namespaces/default/core/configmaps/app.yaml',
+  );
+  assert.equal(
+    kubernetesPath({
+      cluster: 'prod',
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      name: 'system:aggregate-to-admin',
+    }),
+    'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterroles/system:aggregate-to-admin.yaml',
+  );
+  assert.equal(
+    awsPath({ account: '123456789012', region: 'global', service: 'iam', resourceType: 'Role', id: 'deploy' }),
+    'aws/123456789012/global/iam/Role/deploy.yaml',
+  );
   assert.equal(customPath('flags', 'checkout/new'), 'custom/flags/checkout/new.yaml');
   assert.equal(customPath('flags', '/checkout/new.yaml'), 'custom/flags/checkout/new.yaml');
-  assert.equal(activityPath('kubernetes', Date.parse('2024-06-01T02:03:04Z'), 'a1b2'), 'activity/kubernetes/2024/06/01/02/a1b2.yaml');
+  assert.equal(
+    activityPath('kubernetes', Date.parse('2024-06-01T02:03:04Z'), 'a1b2'),
+    'activity/kubernetes/2024/06/01/02/a1b2.yaml',
+  );
 });
 
 test('no input can leave its folder, hide as a dot file or create ..', () => {
@@ -21,8 +50,14 @@ test('no input can leave its folder, hide as a dot file or create ..', () => {
   assert.equal(customPath('s', 'a/../../etc/passwd'), 'custom/s/a/%2E./%2E./etc/passwd.yaml');
   assert.throws(() => customPath('s', 'a//b'), /empty segment/);
   assert.throws(() => escapeSegment(''), /empty/);
-  for (const path of [customPath('s', 'a/../../etc/passwd'), kubernetesPath({ cluster: '..', namespace: '.', group: '', resource: 'x', name: '../../y' })]) {
-    assert.ok(path.split('/').every((part) => part !== '..' && part !== '.' && !part.startsWith('.')), path);
+  for (const path of [
+    customPath('s', 'a/../../etc/passwd'),
+    kubernetesPath({ cluster: '..', namespace: '.', group: '', resource: 'x', name: '../../y' }),
+  ]) {
+    assert.ok(
+      path.split('/').every((part) => part !== '..' && part !== '.' && !part.startsWith('.')),
+      path,
+    );
   }
 });
 

@@ -92,7 +92,9 @@ export function customPath(source: string, path: string): string {
     throw new InvalidInputError(`path ${JSON.stringify(path)} has an empty segment`);
   }
   const last = parts.pop() as string;
-  return ['custom', escapeSegment(source, 'source'), ...parts.map((part) => escapeSegment(part)), fileName(last)].join('/');
+  return ['custom', escapeSegment(source, 'source'), ...parts.map((part) => escapeSegment(part)), fileName(last)].join(
+    '/',
+  );
 }
 
 /** `activity/…` files live on the activity branch; every other path on main. */

@@ -20,7 +20,7 @@ export function isRedacted(value: unknown): boolean {
 
 function redactValue(value: unknown, redact: Redact): string {
   if (isRedacted(value)) return value as string;
-  return redact(typeof value === 'string' ? value : JSON.stringify(value) ?? 'null');
+  return redact(typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'));
 }
 
 /**
@@ -35,7 +35,9 @@ export function redactSecret(secret: Record<string, unknown>, redact: Redact): R
     out['data'] = Object.fromEntries(
       Object.entries(data).map(([key, value]) => [
         key,
-        typeof value === 'string' && !isRedacted(value) ? redact(Buffer.from(value, 'base64')) : redactValue(value, redact),
+        typeof value === 'string' && !isRedacted(value)
+          ? redact(Buffer.from(value, 'base64'))
+          : redactValue(value, redact),
       ]),
     );
   } else if (data !== undefined && data !== null) {
@@ -43,7 +45,9 @@ export function redactSecret(secret: Record<string, unknown>, redact: Redact): R
   }
   const stringData = secret['stringData'];
   if (stringData && typeof stringData === 'object' && !Array.isArray(stringData)) {
-    out['stringData'] = Object.fromEntries(Object.entries(stringData).map(([key, value]) => [key, redactValue(value, redact)]));
+    out['stringData'] = Object.fromEntries(
+      Object.entries(stringData).map(([key, value]) => [key, redactValue(value, redact)]),
+    );
   } else if (stringData !== undefined && stringData !== null) {
     out['stringData'] = redactValue(stringData, redact);
   }
@@ -73,7 +77,10 @@ export function redactKeys(value: unknown, keys: ReadonlySet<string>, redact: Re
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = keys.has(key.toLowerCase()) && item !== null && item !== '' ? redactValue(item, redact) : redactKeys(item, keys, redact);
+    out[key] =
+      keys.has(key.toLowerCase()) && item !== null && item !== ''
+        ? redactValue(item, redact)
+        : redactKeys(item, keys, redact);
   }
   return out;
 }

@@ -15,7 +15,8 @@ export interface FieldDelta {
 
 /** A list item's label: its `name` (containers, env, ports) else its index. */
 function itemLabel(item: unknown, index: number): string {
-  if (isObject(item) && (typeof item['name'] === 'string' || typeof item['name'] === 'number')) return String(item['name']);
+  if (isObject(item) && (typeof item['name'] === 'string' || typeof item['name'] === 'number'))
+    return String(item['name']);
   return String(index);
 }
 
@@ -50,7 +51,8 @@ function collect(before: unknown, after: unknown, path: string, out: FieldDelta[
       if (!a.has(label)) out.push({ path: next, kind: 'added', after: item });
       else collect(a.get(label), item, next, out);
     }
-    for (const [label, item] of a) if (!b.has(label)) out.push({ path: `${path}[${label}]`, kind: 'removed', before: item });
+    for (const [label, item] of a)
+      if (!b.has(label)) out.push({ path: `${path}[${label}]`, kind: 'removed', before: item });
     return;
   }
   if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ path, kind: 'changed', before, after });
@@ -81,7 +83,9 @@ export function describeDelta(delta: FieldDelta): string {
     case 'removed':
       return `-${delta.path}`;
     case 'changed':
-      return typeof delta.before === 'string' && typeof delta.after === 'string' && (delta.before.includes('\n') || delta.after.includes('\n'))
+      return typeof delta.before === 'string' &&
+        typeof delta.after === 'string' &&
+        (delta.before.includes('\n') || delta.after.includes('\n'))
         ? `${delta.path}: edited`
         : `${delta.path}: ${shortValue(delta.before)} → ${shortValue(delta.after)}`;
   }

@@ -24,14 +24,20 @@ function secretRefs(value: unknown, where: string): Array<[string, SecretRef]> {
 }
 
 /** Loads policies and templates (paths relative to `baseDir`) and cross-checks them with the channels. */
-export function loadNotifySetup(config: NotifyConfig, options: { baseDir?: string; env?: NodeJS.ProcessEnv; checkSecrets?: boolean } = {}): NotifySetup {
+export function loadNotifySetup(
+  config: NotifyConfig,
+  options: { baseDir?: string; env?: NodeJS.ProcessEnv; checkSecrets?: boolean } = {},
+): NotifySetup {
   const base = options.baseDir ?? process.cwd();
   const { policies, problems } = loadPolicies(resolve(base, config.policies));
   const loaded = loadTemplates(resolve(base, config.templates));
   problems.push(...loaded.problems);
   problems.push(...checkPolicyChannels(policies, new Set(Object.keys(config.channels))));
   for (const [name, channel] of Object.entries(config.channels)) {
-    if (!loaded.templates.resolve(channel.kind, null)) problems.push(`notify.channels.${name}: no template for kind ${channel.kind} (${config.templates}/${channel.kind}.yaml)`);
+    if (!loaded.templates.resolve(channel.kind, null))
+      problems.push(
+        `notify.channels.${name}: no template for kind ${channel.kind} (${config.templates}/${channel.kind}.yaml)`,
+      );
     if (options.checkSecrets ?? true) {
       for (const [where, ref] of secretRefs(channel, `notify.channels.${name}`)) {
         try {

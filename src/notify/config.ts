@@ -17,9 +17,19 @@ export const ChannelConfig = z
 
 export const DeliveryConfig = z
   .object({
-    maxAttempts: z.number().int().min(1).max(100).default(10).describe('attempts before a delivery becomes a dead letter'),
-    initialBackoff: Duration.default(5_000).describe('wait after the first failed attempt; doubles each time, with jitter'),
-    maxBackoff: Duration.default(600_000).describe('longest wait between attempts (a receiver\'s Retry-After may ask for longer)'),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe('attempts before a delivery becomes a dead letter'),
+    initialBackoff: Duration.default(5_000).describe(
+      'wait after the first failed attempt; doubles each time, with jitter',
+    ),
+    maxBackoff: Duration.default(600_000).describe(
+      "longest wait between attempts (a receiver's Retry-After may ask for longer)",
+    ),
     timeout: Duration.default(15_000).describe('per-request timeout'),
   })
   .strict()
@@ -27,8 +37,16 @@ export const DeliveryConfig = z
 
 export const NotifyConfig = z
   .object({
-    policies: z.string().min(1).default('policies').describe('folder of policy files (*.yaml), relative to the working directory'),
-    templates: z.string().min(1).default('templates').describe('folder of message templates (<kind>.yaml, <template>.<kind>.yaml)'),
+    policies: z
+      .string()
+      .min(1)
+      .default('policies')
+      .describe('folder of policy files (*.yaml), relative to the working directory'),
+    templates: z
+      .string()
+      .min(1)
+      .default('templates')
+      .describe('folder of message templates (<kind>.yaml, <template>.<kind>.yaml)'),
     channels: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower case letters, digits and dashes'), ChannelConfig)
       .default({})
@@ -37,8 +55,16 @@ export const NotifyConfig = z
     viewerUrl: z
       .url({ protocol: /^https?$/ })
       .optional()
-      .describe("the web viewer's public base URL, for the diff links in messages (default: the address gitrail listens on)"),
-    summaryItems: z.number().int().min(1).max(200).default(20).describe('matches listed by name in a summary or group message; the rest are counted'),
+      .describe(
+        "the web viewer's public base URL, for the diff links in messages (default: the address gitrail listens on)",
+      ),
+    summaryItems: z
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .default(20)
+      .describe('matches listed by name in a summary or group message; the rest are counted'),
   })
   .strict()
   .describe('chat channels and the policies that post to them');

@@ -13,11 +13,21 @@ import { tempDir } from '../../test/helpers/tmp.ts';
 const CHILD = join(import.meta.dirname, '__fixtures__', 'crash-child.ts');
 const RECORDS = 6;
 
-interface Report { open: number; sent: number }
+interface Report {
+  open: number;
+  sent: number;
+}
 
 function startChild(dir: string, chat: FakeChatServer): ChildProcess {
   return fork(CHILD, [], {
-    env: { ...process.env, GITRAIL_DATA: dir, GITRAIL_RECORDS: String(RECORDS), SLACK_URL: chat.url('slack'), HOOK_URL: chat.url('webhook'), HOOK_SECRET: chat.webhookSecret },
+    env: {
+      ...process.env,
+      GITRAIL_DATA: dir,
+      GITRAIL_RECORDS: String(RECORDS),
+      SLACK_URL: chat.url('slack'),
+      HOOK_URL: chat.url('webhook'),
+      HOOK_SECRET: chat.webhookSecret,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -57,7 +67,11 @@ test('SIGKILL while a delivery is in flight: every match arrives, exactly once w
   const hook = chat.delivered('webhook').map(configMapOf).sort();
   assert.deepEqual(hook, expected, 'the webhook receiver handles each match exactly once');
   const repeats = chat.receipts.filter((receipt) => receipt.kind === 'webhook' && receipt.duplicate);
-  assert.equal(repeats.length, 1, 'the interrupted webhook delivery was re-sent with the same key and dropped by the receiver');
+  assert.equal(
+    repeats.length,
+    1,
+    'the interrupted webhook delivery was re-sent with the same key and dropped by the receiver',
+  );
 
   const slack = chat.delivered('slack');
   assert.deepEqual([...new Set(slack.map(configMapOf))].sort(), expected, 'no match is lost on Slack');

@@ -24,6 +24,8 @@ export function createDocumentLoader(reader: RepositoryReader): (commit: CommitI
       const text = slot === null ? null : (texts[slot] ?? null);
       return text === null ? null : parseCanonicalYaml(text);
     };
-    return new Map(slots.map((slot): [string, DocumentPair] => [slot.path, { before: doc(slot.before), after: doc(slot.after) }]));
+    return new Map(
+      slots.map((slot): [string, DocumentPair] => [slot.path, { before: doc(slot.before), after: doc(slot.after) }]),
+    );
   };
 }

@@ -11,12 +11,15 @@ export interface ExcerptLimits {
 
 export const DEFAULT_EXCERPT_LIMITS: ExcerptLimits = { lines: 24, chars: 1500, lineChars: 160 };
 
-const HEADER = /^(diff --git |index |--- |\+\+\+ |new file mode |deleted file mode |similarity |rename |old mode |new mode )/;
+const HEADER =
+  /^(diff --git |index |--- |\+\+\+ |new file mode |deleted file mode |similarity |rename |old mode |new mode )/;
 const HASH = /hmac-sha256:([0-9a-f]{8})[0-9a-f]{56}/g;
 
 /** The excerpt of a unified diff (as `git show --patch` prints it). */
 export function diffExcerpt(diff: string, limits: ExcerptLimits = DEFAULT_EXCERPT_LIMITS): string {
-  const lines = diff.split('\n').filter((line) => line !== '' && !HEADER.test(line) && line !== '\\ No newline at end of file');
+  const lines = diff
+    .split('\n')
+    .filter((line) => line !== '' && !HEADER.test(line) && line !== '\\ No newline at end of file');
   const kept: string[] = [];
   let chars = 0;
   for (const raw of lines) {

@@ -37,7 +37,10 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-export async function postToReceiver(options: PostOptions, retryAfterFromBody?: (text: string) => number | null): Promise<PostResult> {
+export async function postToReceiver(
+  options: PostOptions,
+  retryAfterFromBody?: (text: string) => number | null,
+): Promise<PostResult> {
   let response: Response;
   try {
     response = await fetch(options.url, {
@@ -48,13 +51,17 @@ export async function postToReceiver(options: PostOptions, retryAfterFromBody?: 
       signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
     });
   } catch (cause) {
-    const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+    const reason =
+      cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
     // Webhook URLs are secrets; some fetch errors quote the URL.
-    throw new DeliveryError(`${options.channel}: request failed: ${reason.replaceAll(options.url, '<url>')}`, { retryable: !options.signal.aborted });
+    throw new DeliveryError(`${options.channel}: request failed: ${reason.replaceAll(options.url, '<url>')}`, {
+      retryable: !options.signal.aborted,
+    });
   }
   const text = await response.text().catch(() => '');
   if (options.accept(response.status)) return { status: response.status, text };
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')) ?? (retryAfterFromBody ? retryAfterFromBody(text) : null);
+  const retryAfterMs =
+    parseRetryAfter(response.headers.get('retry-after')) ?? (retryAfterFromBody ? retryAfterFromBody(text) : null);
   throw new DeliveryError(`${options.channel}: HTTP ${response.status}${text ? `: ${snippet(text)}` : ''}`, {
     retryable: isRetryableStatus(response.status),
     status: response.status,

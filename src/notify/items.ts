@@ -46,7 +46,10 @@ export function createItemBuilder(reader: RepositoryReader, links: ItemLinks): B
       paths: match.paths,
       severity: match.severity,
       excerpt: diffExcerpt(await diff),
-      viewerUrl: viewerCommitUrl(typeof links.viewerUrl === 'function' ? links.viewerUrl() : links.viewerUrl, commit.sha),
+      viewerUrl: viewerCommitUrl(
+        typeof links.viewerUrl === 'function' ? links.viewerUrl() : links.viewerUrl,
+        commit.sha,
+      ),
       githubUrl: links.githubCommitUrl?.(commit.sha, commit.branch) ?? null,
       trailers: commit.trailers,
     };

@@ -4,9 +4,24 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { OutboxDb } from './outbox/outbox-db.ts';
 
 export class NotifyMetrics {
-  readonly matches = new Counter({ name: 'gitrail_policy_matches_total', help: 'Policy matches recorded, per policy and severity', labelNames: ['policy', 'severity'], registers: [] });
-  readonly suppressed = new Counter({ name: 'gitrail_notifications_suppressed_total', help: 'Matches recorded but not sent (silenced, repeat)', labelNames: ['policy', 'reason'], registers: [] });
-  readonly attempts = new Counter({ name: 'gitrail_notification_attempts_total', help: 'Delivery attempts per channel and outcome (sent, retry, dead)', labelNames: ['channel', 'outcome'], registers: [] });
+  readonly matches = new Counter({
+    name: 'gitrail_policy_matches_total',
+    help: 'Policy matches recorded, per policy and severity',
+    labelNames: ['policy', 'severity'],
+    registers: [],
+  });
+  readonly suppressed = new Counter({
+    name: 'gitrail_notifications_suppressed_total',
+    help: 'Matches recorded but not sent (silenced, repeat)',
+    labelNames: ['policy', 'reason'],
+    registers: [],
+  });
+  readonly attempts = new Counter({
+    name: 'gitrail_notification_attempts_total',
+    help: 'Delivery attempts per channel and outcome (sent, retry, dead)',
+    labelNames: ['channel', 'outcome'],
+    registers: [],
+  });
 
   /** Registers the metrics, with gauges that read the outbox when scraped. */
   register(registry: Registry, db: OutboxDb): void {

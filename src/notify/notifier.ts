@@ -34,7 +34,10 @@ export class DeliveryError extends GitrailError {
   readonly status: number | null;
   /** The receiver's requested wait (Retry-After, Discord `retry_after`), ms. */
   readonly retryAfterMs: number | null;
-  constructor(message: string, options: { retryable: boolean; status?: number | null; retryAfterMs?: number | null; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { retryable: boolean; status?: number | null; retryAfterMs?: number | null; cause?: unknown },
+  ) {
     super('DELIVERY', message, { retryable: options.retryable, cause: options.cause });
     this.status = options.status ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;

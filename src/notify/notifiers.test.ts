@@ -29,7 +29,13 @@ after(() => chat.close());
 function notifier(config: unknown): Notifier {
   const { templates, problems } = loadTemplates(TEMPLATES);
   assert.deepEqual(problems, []);
-  return createNotifier(ChannelConfig.parse(config), { id: 'security', templates, log: pino({ level: 'silent' }), env, timeoutMs: 5_000 });
+  return createNotifier(ChannelConfig.parse(config), {
+    id: 'security',
+    templates,
+    log: pino({ level: 'silent' }),
+    env,
+    timeoutMs: 5_000,
+  });
 }
 
 const slack = () => notifier({ kind: 'slack', url: { env: 'SLACK_URL' } });
@@ -52,7 +58,14 @@ test('slack: Block Kit within limits with a text fallback; who, what, when, diff
   const payload = body(receipt);
   assert.match(payload['text'] as string, /Kubernetes RBAC changed: alice@example.com create rbac/);
   const blocks = JSON.stringify(payload['blocks']);
-  for (const expected of ['alice@example.com', 'clusterrolebindings ops-admin', '2026-05-04T09:01:00.000Z', 'kubernetes-audit', 'https://gitrail.example.com/commit/', 'https://github.com/acme/audit/commit/']) {
+  for (const expected of [
+    'alice@example.com',
+    'clusterrolebindings ops-admin',
+    '2026-05-04T09:01:00.000Z',
+    'kubernetes-audit',
+    'https://gitrail.example.com/commit/',
+    'https://github.com/acme/audit/commit/',
+  ]) {
     assert.ok(blocks.includes(expected), `blocks mention ${expected}`);
   }
   assert.ok(blocks.includes('&lt;b&gt;&amp;&lt;/b&gt;'), 'mrkdwn control characters are escaped in the excerpt');
@@ -61,9 +74,23 @@ test('slack: Block Kit within limits with a text fallback; who, what, when, diff
 test('slack: 429 with Retry-After and 5xx are retryable DeliveryErrors; 410 is not', async () => {
   chat.failNext('slack', { status: 429, retryAfter: 1 }, { status: 503 }, { status: 410 });
   const attempt = () => slack().send(sampleNotification(), signal());
-  await assert.rejects(attempt, (error: unknown) => error instanceof DeliveryError && error.retryable && error.status === 429 && error.retryAfterMs === 1000);
-  await assert.rejects(attempt, (error: unknown) => error instanceof DeliveryError && error.retryable && error.status === 503);
-  await assert.rejects(attempt, (error: unknown) => error instanceof DeliveryError && !error.retryable && error.status === 410 && /channel_is_archived/.test(error.message));
+  await assert.rejects(
+    attempt,
+    (error: unknown) =>
+      error instanceof DeliveryError && error.retryable && error.status === 429 && error.retryAfterMs === 1000,
+  );
+  await assert.rejects(
+    attempt,
+    (error: unknown) => error instanceof DeliveryError && error.retryable && error.status === 503,
+  );
+  await assert.rejects(
+    attempt,
+    (error: unknown) =>
+      error instanceof DeliveryError &&
+      !error.retryable &&
+      error.status === 410 &&
+      /channel_is_archived/.test(error.message),
+  );
 });
 
 test('teams: a Workflows message with one Adaptive Card attachment, answered 202', async () => {
@@ -86,7 +113,10 @@ test('discord: content within 2000 characters, no mentions, answered 204; retry_
   assert.match(payload['content'] as string, /https:\/\/gitrail.example.com\/commit\//, 'links survive the shortening');
 
   chat.failNext('discord', { status: 429, retryAfter: 0.25 });
-  await assert.rejects(discord().send(sampleNotification(), signal()), (error: unknown) => error instanceof DeliveryError && error.retryable && error.retryAfterMs === 250);
+  await assert.rejects(
+    discord().send(sampleNotification(), signal()),
+    (error: unknown) => error instanceof DeliveryError && error.retryable && error.retryAfterMs === 250,
+  );
 });
 
 test('mattermost: Slack-compatible text with mentions defused, answered ok', async () => {
@@ -104,15 +134,21 @@ test('webhook: a signed JSON body with the delivery id as Idempotency-Key', asyn
   await hook.send(sampleNotification(), signal());
   await hook.send(sampleNotification({ attempt: 2, resumed: true }), signal());
   const receipts = chat.receipts.filter((receipt) => receipt.kind === 'webhook');
-  assert.deepEqual(receipts.map((receipt) => [receipt.status, receipt.duplicate, receipt.headers['idempotency-key']]), [
-    [200, false, 'b6f1c2de-0000-4000-8000-000000000001'],
-    [200, true, 'b6f1c2de-0000-4000-8000-000000000001'],
-  ]);
+  assert.deepEqual(
+    receipts.map((receipt) => [receipt.status, receipt.duplicate, receipt.headers['idempotency-key']]),
+    [
+      [200, false, 'b6f1c2de-0000-4000-8000-000000000001'],
+      [200, true, 'b6f1c2de-0000-4000-8000-000000000001'],
+    ],
+  );
   const payload = body(receipts[0]);
   assert.equal((payload['items'] as unknown[]).length, 1);
   assert.equal((payload['policy'] as Record<string, unknown>)['name'], 'kubernetes-rbac');
 });
 
 test('a channel whose secret is not set fails at start, naming the key', () => {
-  assert.throws(() => notifier({ kind: 'slack', url: { env: 'NOT_SET_ANYWHERE' } }), /notify.channels.security.url: environment variable NOT_SET_ANYWHERE is not set/);
+  assert.throws(
+    () => notifier({ kind: 'slack', url: { env: 'NOT_SET_ANYWHERE' } }),
+    /notify.channels.security.url: environment variable NOT_SET_ANYWHERE is not set/,
+  );
 });

@@ -37,16 +37,34 @@ const HTTP_KINDS: ReadonlyArray<ChatKind> = ['slack', 'teams', 'discord', 'matte
 for (const kind of HTTP_KINDS) {
   test(`${kind}: the notifier contract`, async () => {
     const { templates } = loadTemplates(TEMPLATES);
-    const raw = kind === 'webhook' ? { kind, url: chat.url(kind, 'contract'), secret: { env: 'SECRET' } } : { kind, url: { env: 'URL' } };
-    const notifier = createNotifier(ChannelConfig.parse(raw), { id: 'contract', templates, log: pino({ level: 'silent' }), env: { URL: chat.url(kind, 'contract'), SECRET: chat.webhookSecret }, timeoutMs: 5_000 });
+    const raw =
+      kind === 'webhook'
+        ? { kind, url: chat.url(kind, 'contract'), secret: { env: 'SECRET' } }
+        : { kind, url: { env: 'URL' } };
+    const notifier = createNotifier(ChannelConfig.parse(raw), {
+      id: 'contract',
+      templates,
+      log: pino({ level: 'silent' }),
+      env: { URL: chat.url(kind, 'contract'), SECRET: chat.webhookSecret },
+      timeoutMs: 5_000,
+    });
     assert.equal(notifier.kind, kind);
     assert.equal(notifier.isIdempotent, kind === 'webhook');
     const signal = new AbortController().signal;
     await notifier.send(sampleNotification({ id: `${kind}-ok` }), signal);
     chat.failNext(kind, { status: 503 }, { status: 429, retryAfter: 2 }, { status: 404 });
-    await assert.rejects(notifier.send(sampleNotification({ id: `${kind}-1` }), signal), (e: unknown) => e instanceof DeliveryError && e.retryable && e.status === 503);
-    await assert.rejects(notifier.send(sampleNotification({ id: `${kind}-2` }), signal), (e: unknown) => e instanceof DeliveryError && e.retryable && e.retryAfterMs === 2000);
-    await assert.rejects(notifier.send(sampleNotification({ id: `${kind}-3` }), signal), (e: unknown) => e instanceof DeliveryError && !e.retryable && e.status === 404);
+    await assert.rejects(
+      notifier.send(sampleNotification({ id: `${kind}-1` }), signal),
+      (e: unknown) => e instanceof DeliveryError && e.retryable && e.status === 503,
+    );
+    await assert.rejects(
+      notifier.send(sampleNotification({ id: `${kind}-2` }), signal),
+      (e: unknown) => e instanceof DeliveryError && e.retryable && e.retryAfterMs === 2000,
+    );
+    await assert.rejects(
+      notifier.send(sampleNotification({ id: `${kind}-3` }), signal),
+      (e: unknown) => e instanceof DeliveryError && !e.retryable && e.status === 404,
+    );
     const accepted = chat.delivered(kind).filter((receipt) => receipt.channel === 'contract');
     assert.equal(accepted.length, 1);
     assert.equal(accepted[0]?.problem, null);

@@ -21,7 +21,10 @@ interface ChannelPlugin<S extends z.ZodType> {
   readonly create: (config: z.infer<S>, context: NotifierContext) => Notifier;
 }
 
-function plugin<S extends z.ZodType>(schema: S, create: (config: z.infer<S>, context: NotifierContext) => Notifier): ChannelPlugin<S> {
+function plugin<S extends z.ZodType>(
+  schema: S,
+  create: (config: z.infer<S>, context: NotifierContext) => Notifier,
+): ChannelPlugin<S> {
   return { schema, create };
 }
 

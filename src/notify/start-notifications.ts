@@ -26,7 +26,10 @@ export interface NotificationsOptions {
   /** As loadNotifySetup (check.ts) returns them, with no problems: every channel they name exists. */
   readonly policies: readonly CompiledPolicy[];
   readonly templates: TemplateSet;
-  readonly ledger: { onCommitted(listener: (commits: readonly IndexedCommit[]) => void): void; readonly index: { heads(): Map<Branch, string> } };
+  readonly ledger: {
+    onCommitted(listener: (commits: readonly IndexedCommit[]) => void): void;
+    readonly index: { heads(): Map<Branch, string> };
+  };
   readonly reader: RepositoryReader;
   readonly queries: { getCommit(sha: string): CommitRow | null };
   readonly log: Logger;
@@ -65,26 +68,49 @@ export function startNotifications(options: NotificationsOptions): Notifications
   const now = options.now ?? Date.now;
   const notifiers = new Map<string, Notifier>();
   for (const [name, channel] of Object.entries(config.channels)) {
-    notifiers.set(name, createNotifier(channel, { id: name, templates: options.templates, log: log.child({ channel: name }), env: options.env ?? process.env, timeoutMs: config.delivery.timeout }));
+    notifiers.set(
+      name,
+      createNotifier(channel, {
+        id: name,
+        templates: options.templates,
+        log: log.child({ channel: name }),
+        env: options.env ?? process.env,
+        timeoutMs: config.delivery.timeout,
+      }),
+    );
   }
   const db = new OutboxDb(join(options.dataDir, 'outbox.db'));
   const metrics = new NotifyMetrics();
   const recovered = db.recoverInterrupted(now());
-  if (recovered > 0) log.warn({ deliveries: recovered }, 'retrying deliveries a crash interrupted; chat receivers may show them twice');
+  if (recovered > 0)
+    log.warn({ deliveries: recovered }, 'retrying deliveries a crash interrupted; chat receivers may show them twice');
 
   const policies = new Map(options.policies.map((policy) => [policy.name, policy]));
   const sender = new Sender({
-    db, notifiers, policies, maxAttempts: config.delivery.maxAttempts,
-    initialBackoff: config.delivery.initialBackoff, maxBackoff: config.delivery.maxBackoff, summaryItems: config.summaryItems, now, log,
+    db,
+    notifiers,
+    policies,
+    maxAttempts: config.delivery.maxAttempts,
+    initialBackoff: config.delivery.initialBackoff,
+    maxBackoff: config.delivery.maxBackoff,
+    summaryItems: config.summaryItems,
+    now,
+    log,
     ...(options.random ? { random: options.random } : {}),
     onAttempt: (channel, outcome) => metrics.attempts.inc({ channel, outcome }),
   });
   const evaluator = new Evaluator({
-    db, policies, now, log,
+    db,
+    policies,
+    now,
+    log,
     getCommit: (sha) => options.queries.getCommit(sha),
     heads: () => options.ledger.index.heads(),
     loadDocuments: createDocumentLoader(options.reader),
-    buildItem: createItemBuilder(options.reader, { viewerUrl: options.viewerUrl ?? null, ...(options.githubCommitUrl ? { githubCommitUrl: options.githubCommitUrl } : {}) }),
+    buildItem: createItemBuilder(options.reader, {
+      viewerUrl: options.viewerUrl ?? null,
+      ...(options.githubCommitUrl ? { githubCommitUrl: options.githubCommitUrl } : {}),
+    }),
     onRecorded: ({ matches, suppressed }) => {
       for (const { match } of matches) metrics.matches.inc({ policy: match.policy, severity: match.severity });
       for (const { policy, disposition } of suppressed) metrics.suppressed.inc({ policy, reason: disposition });
@@ -112,15 +138,20 @@ export function startNotifications(options: NotificationsOptions): Notifications
     },
     status() {
       const dead = db.deadCounts();
-      const out: SourceStatus[] = [{
-        id: 'notify/policies',
-        state: evaluator.lastError ? 'failing' : 'up',
-        ...(evaluator.lastSuccessAt !== null ? { lastSuccessAt: evaluator.lastSuccessAt } : {}),
-        ...(evaluator.lastError ? { lastError: evaluator.lastError } : {}),
-      }];
+      const out: SourceStatus[] = [
+        {
+          id: 'notify/policies',
+          state: evaluator.lastError ? 'failing' : 'up',
+          ...(evaluator.lastSuccessAt !== null ? { lastSuccessAt: evaluator.lastSuccessAt } : {}),
+          ...(evaluator.lastError ? { lastError: evaluator.lastError } : {}),
+        },
+      ];
       for (const [channel, health] of sender.health) {
         const letters = dead.get(channel) ?? 0;
-        const deadText = letters > 0 ? `${letters} dead letter${letters === 1 ? '' : 's'}: see /notifications or gitrail notifications --state dead` : null;
+        const deadText =
+          letters > 0
+            ? `${letters} dead letter${letters === 1 ? '' : 's'}: see /notifications or gitrail notifications --state dead`
+            : null;
         const lastError = [health.failing ? health.lastError : null, deadText].filter(Boolean).join('; ') || null;
         out.push({
           id: `notify/${channel}`,

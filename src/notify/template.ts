@@ -6,7 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
-import { compileExpression, createExpressionEnvironment, toCelValue, type CompiledExpression } from '../policy/expression.ts';
+import {
+  compileExpression,
+  createExpressionEnvironment,
+  toCelValue,
+  type CompiledExpression,
+} from '../policy/expression.ts';
 import { formatZodProblems } from '../policy/load.ts';
 import { CHANNEL_KINDS, type ChannelKind } from './channel-kinds.ts';
 import type { MessageKind, Notification } from './notification.ts';
@@ -15,9 +20,15 @@ const Part = z
   .object({
     title: z.string().describe('one line: the headline'),
     text: z.string().optional().describe('the body'),
-    fields: z.array(z.object({ label: z.string(), value: z.string() }).strict()).optional().describe('label/value pairs; empty values are left out'),
+    fields: z
+      .array(z.object({ label: z.string(), value: z.string() }).strict())
+      .optional()
+      .describe('label/value pairs; empty values are left out'),
     excerpt: z.string().optional().describe('shown as a code block'),
-    links: z.array(z.object({ label: z.string(), url: z.string() }).strict()).optional().describe('links; empty URLs are left out'),
+    links: z
+      .array(z.object({ label: z.string(), url: z.string() }).strict())
+      .optional()
+      .describe('links; empty URLs are left out'),
     footer: z.string().optional().describe('small print'),
   })
   .strict();
@@ -53,7 +64,24 @@ interface CompiledPart {
 
 export type CompiledTemplate = Readonly<Record<MessageKind, CompiledPart>>;
 
-export const TEMPLATE_VARIABLES = ['id', 'kind', 'channel', 'policy', 'severity', 'items', 'total', 'actors', 'rateLimit', 'resumed', 'attempt', 'first', 'others', 'hidden', 'icon', 'resentNote'] as const;
+export const TEMPLATE_VARIABLES = [
+  'id',
+  'kind',
+  'channel',
+  'policy',
+  'severity',
+  'items',
+  'total',
+  'actors',
+  'rateLimit',
+  'resumed',
+  'attempt',
+  'first',
+  'others',
+  'hidden',
+  'icon',
+  'resentNote',
+] as const;
 
 const ICONS: Readonly<Record<string, string>> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵', info: '⚪' };
 
@@ -98,7 +126,9 @@ function stringify(value: unknown): string {
 }
 
 function renderString(segments: Compiled, context: Record<string, unknown>, escape: Escape): string {
-  return segments.map((segment) => (typeof segment === 'string' ? segment : escape(stringify(segment(context))))).join('');
+  return segments
+    .map((segment) => (typeof segment === 'string' ? segment : escape(stringify(segment(context)))))
+    .join('');
 }
 
 /** Who receives the message: whether it recognises a repeated delivery id (Notifier.isIdempotent). */
@@ -109,7 +139,9 @@ export interface Receiver {
 /** What a message re-sent after an interrupted attempt says about it; '' for any other message. */
 export function resentNote(notification: Notification, receiver: Receiver): string {
   if (!notification.resumed) return '';
-  return receiver.isIdempotent ? 're-sent after an interrupted attempt' : 're-sent after an interrupted attempt, may repeat';
+  return receiver.isIdempotent
+    ? 're-sent after an interrupted attempt'
+    : 're-sent after an interrupted attempt, may repeat';
 }
 
 /**
@@ -128,17 +160,34 @@ export function templateContext(notification: Notification, receiver: Receiver):
   }) as Record<string, unknown>;
 }
 
-export function renderMessage(template: CompiledTemplate, notification: Notification, escape: Escape, receiver: Receiver): RenderedMessage {
+export function renderMessage(
+  template: CompiledTemplate,
+  notification: Notification,
+  escape: Escape,
+  receiver: Receiver,
+): RenderedMessage {
   const kind: MessageKind = notification.kind === 'group' && notification.total === 1 ? 'single' : notification.kind;
   const part = template[kind];
   const context = templateContext(notification, receiver);
   const raw: Escape = (value) => value;
   return {
-    title: renderString(part.title, context, escape).replace(/\s*\n\s*/g, ' ').trim(),
+    title: renderString(part.title, context, escape)
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
     text: renderString(part.text, context, escape).trim(),
-    fields: part.fields.map((field) => ({ label: renderString(field.label, context, escape), value: renderString(field.value, context, escape).trim() })).filter((field) => field.value !== ''),
+    fields: part.fields
+      .map((field) => ({
+        label: renderString(field.label, context, escape),
+        value: renderString(field.value, context, escape).trim(),
+      }))
+      .filter((field) => field.value !== ''),
     excerpt: renderString(part.excerpt, context, raw).replace(/\s+$/, ''),
-    links: part.links.map((link) => ({ label: renderString(link.label, context, escape), url: renderString(link.url, context, raw).trim() })).filter((link) => /^https?:\/\//.test(link.url)),
+    links: part.links
+      .map((link) => ({
+        label: renderString(link.label, context, escape),
+        url: renderString(link.url, context, raw).trim(),
+      }))
+      .filter((link) => /^https?:\/\//.test(link.url)),
     footer: renderString(part.footer, context, escape).trim(),
   };
 }
@@ -169,9 +218,15 @@ function compileTemplate(file: string, document: unknown, problems: string[]): C
   const compilePart = (part: z.infer<typeof Part>, name: string): CompiledPart => ({
     title: compile(part.title, `${name}.title`),
     text: compile(part.text, `${name}.text`),
-    fields: (part.fields ?? []).map((field, index) => ({ label: compile(field.label, `${name}.fields.${index}.label`), value: compile(field.value, `${name}.fields.${index}.value`) })),
+    fields: (part.fields ?? []).map((field, index) => ({
+      label: compile(field.label, `${name}.fields.${index}.label`),
+      value: compile(field.value, `${name}.fields.${index}.value`),
+    })),
     excerpt: compile(part.excerpt, `${name}.excerpt`),
-    links: (part.links ?? []).map((link, index) => ({ label: compile(link.label, `${name}.links.${index}.label`), url: compile(link.url, `${name}.links.${index}.url`) })),
+    links: (part.links ?? []).map((link, index) => ({
+      label: compile(link.label, `${name}.links.${index}.label`),
+      url: compile(link.url, `${name}.links.${index}.url`),
+    })),
     footer: compile(part.footer, `${name}.footer`),
   });
   const single = compilePart(parsed.data.single, 'single');
@@ -196,7 +251,9 @@ export function loadTemplates(dir: string): { templates: TemplateSet; problems: 
   const compiled = new Map<string, CompiledTemplate>();
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort();
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.yaml'))
+      .sort();
   } catch (error) {
     problems.push(`${dir}: cannot read the template folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
@@ -205,14 +262,18 @@ export function loadTemplates(dir: string): { templates: TemplateSet; problems: 
     const parts = name.slice(0, -'.yaml'.length).split('.');
     const kind = parts.at(-1) as string;
     if (parts.length > 2 || !(CHANNEL_KINDS as readonly string[]).includes(kind)) {
-      problems.push(`${file}: (file name): expected <kind>.yaml or <template>.<kind>.yaml with kind one of ${CHANNEL_KINDS.join(', ')}`);
+      problems.push(
+        `${file}: (file name): expected <kind>.yaml or <template>.<kind>.yaml with kind one of ${CHANNEL_KINDS.join(', ')}`,
+      );
       continue;
     }
     let document: unknown;
     try {
       document = yaml.load(readFileSync(file, 'utf8'));
     } catch (error) {
-      problems.push(`${file}: (yaml): ${error instanceof yaml.YAMLException ? error.message.split('\n')[0] : String(error)}`);
+      problems.push(
+        `${file}: (yaml): ${error instanceof yaml.YAMLException ? error.message.split('\n')[0] : String(error)}`,
+      );
       continue;
     }
     const template = compileTemplate(file, document, problems);

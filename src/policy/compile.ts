@@ -47,7 +47,10 @@ export function createPolicyEnvironment(): Environment {
 
 type Check = (context: ChangeContext, facts: () => ChangeFacts) => boolean;
 
-function textCheck(globs: readonly string[] | undefined, read: (context: ChangeContext, facts: () => ChangeFacts) => string | null | undefined): Check | null {
+function textCheck(
+  globs: readonly string[] | undefined,
+  read: (context: ChangeContext, facts: () => ChangeFacts) => string | null | undefined,
+): Check | null {
   if (!globs) return null;
   const match: TextMatcher = compileTextGlobs(globs);
   return (context, facts) => match(read(context, facts));
@@ -82,31 +85,51 @@ export function compileMatcher(matcher: Matcher, env: Environment, where: string
   const fromFacts: Check[] = [];
   if (matcher.branch) cheap.push(({ commit }) => commit.branch === matcher.branch);
   const add = (list: Check[], check: Check | null) => check && list.push(check);
-  add(cheap, textCheck(matcher.sources, ({ commit }) => commit.trailers['Source']));
-  add(cheap, textCheck(matcher.verbs, ({ commit }) => commit.trailers['Verb']));
+  add(
+    cheap,
+    textCheck(matcher.sources, ({ commit }) => commit.trailers['Source']),
+  );
+  add(
+    cheap,
+    textCheck(matcher.verbs, ({ commit }) => commit.trailers['Verb']),
+  );
   if (matcher.actors) {
     const match = compileTextGlobs(matcher.actors);
     cheap.push(({ commit }) => match(commit.author.name) || match(commit.author.email));
   }
-  for (const [name, globs] of Object.entries(matcher.trailers ?? {})) add(cheap, textCheck(globs, ({ commit }) => commit.trailers[name]));
+  for (const [name, globs] of Object.entries(matcher.trailers ?? {}))
+    add(
+      cheap,
+      textCheck(globs, ({ commit }) => commit.trailers[name]),
+    );
   if (matcher.paths) {
     const match = compilePathGlobs(matcher.paths);
     cheap.push(({ change }) => match(change.path));
   }
-  add(fromFacts, textCheck(matcher.resources, (_, facts) => {
-    const k = facts().kubernetes;
-    return k ? `${k.group}/${k.resource}` : null;
-  }));
-  add(fromFacts, textCheck(matcher.namespaces, (_, facts) => facts().kubernetes?.namespace));
-  add(fromFacts, textCheck(matcher.awsResourceTypes, (_, facts) => {
-    const a = facts().aws;
-    return a?.resourceType ? `${a.service}/${a.resourceType}` : null;
-  }));
+  add(
+    fromFacts,
+    textCheck(matcher.resources, (_, facts) => {
+      const k = facts().kubernetes;
+      return k ? `${k.group}/${k.resource}` : null;
+    }),
+  );
+  add(
+    fromFacts,
+    textCheck(matcher.namespaces, (_, facts) => facts().kubernetes?.namespace),
+  );
+  add(
+    fromFacts,
+    textCheck(matcher.awsResourceTypes, (_, facts) => {
+      const a = facts().aws;
+      return a?.resourceType ? `${a.service}/${a.resourceType}` : null;
+    }),
+  );
   const kinds = matcher.kinds ? compileTextGlobs(matcher.kinds) : null;
   let expression: ((context: ChangeContext, facts: ChangeFacts) => boolean) | null = null;
   if (matcher.expression !== undefined) {
     const compiled = compileExpression(env, matcher.expression);
-    if (compiled.ok) expression = (context, facts) => evaluateCondition(compiled.evaluate, expressionContext(context, facts));
+    if (compiled.ok)
+      expression = (context, facts) => evaluateCondition(compiled.evaluate, expressionContext(context, facts));
     else problems.push(`${where}.expression: ${compiled.error}`);
   }
   return {
@@ -119,7 +142,10 @@ export function compileMatcher(matcher: Matcher, env: Environment, where: string
       };
       for (const check of cheap) if (!check(context, lazyFacts)) return false;
       const isActivity = branchOfPath(context.change.path) === 'activity';
-      if (context.documents === undefined && ((isActivity && fromFacts.length > 0) || kinds !== null || expression !== null)) {
+      if (
+        context.documents === undefined &&
+        ((isActivity && fromFacts.length > 0) || kinds !== null || expression !== null)
+      ) {
         // Rule out what the path alone can before asking for the documents.
         if (!isActivity) for (const check of fromFacts) if (!check(context, lazyFacts)) return false;
         return 'needs-documents';
@@ -157,6 +183,9 @@ export function compilePolicy(policy: Policy, env: Environment, problems: string
     ...policy,
     matcher: anyOf(policy.match.map((matcher, index) => compileMatcher(matcher, env, where(index), problems))),
     exceptions: policy.unless.map((matcher, index) => compileMatcher(matcher, env, `unless.${index}`, problems)),
-    escalations: policy.escalate.map((rule, index) => ({ when: compileMatcher(rule.when, env, `escalate.${index}.when`, problems), severity: rule.severity })),
+    escalations: policy.escalate.map((rule, index) => ({
+      when: compileMatcher(rule.when, env, `escalate.${index}.when`, problems),
+      severity: rule.severity,
+    })),
   };
 }

@@ -25,8 +25,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gitrail-policies-'));
   const problems: string[] = [];
   await runIngest({
-    dataDir: join(dir, 'data'), paths: writeScenario(dir), cluster: 'prod', genericSource: 'events',
-    redactionKey: Buffer.alloc(32, 7), sensitiveKeys: DEFAULT_SENSITIVE_KEYS, onProblem: (file, line, reason) => problems.push(`${file}:${line}: ${reason}`),
+    dataDir: join(dir, 'data'),
+    paths: writeScenario(dir),
+    cluster: 'prod',
+    genericSource: 'events',
+    redactionKey: Buffer.alloc(32, 7),
+    sensitiveKeys: DEFAULT_SENSITIVE_KEYS,
+    onProblem: (file, line, reason) => problems.push(`${file}:${line}: ${reason}`),
   });
   assert.deepEqual(problems, []);
   const { policies, problems: policyProblems } = loadPolicies(POLICIES);
@@ -58,25 +63,42 @@ function expectPolicy(policy: string, must: Record<string, string>, mustNot: rea
 }
 
 test('iam-changes: IAM changes, critical for a new Action "*" statement; not denied attempts', () => {
-  expectPolicy('iam-changes', { 'c-iam-create-role': 'high', 'c-iam-star-policy': 'critical' }, ['c-iam-denied', 'c-user-bucket', 'k-rbac-view']);
+  expectPolicy('iam-changes', { 'c-iam-create-role': 'high', 'c-iam-star-policy': 'critical' }, [
+    'c-iam-denied',
+    'c-user-bucket',
+    'k-rbac-view',
+  ]);
 });
 
 test('kubernetes-rbac: RBAC changes, critical for a cluster-admin binding; not the aggregation controller', () => {
-  expectPolicy('kubernetes-rbac', { 'k-rbac-cluster-admin': 'critical', 'k-rbac-view': 'high' }, ['k-rbac-aggregation', 'k-app-config']);
+  expectPolicy('kubernetes-rbac', { 'k-rbac-cluster-admin': 'critical', 'k-rbac-view': 'high' }, [
+    'k-rbac-aggregation',
+    'k-app-config',
+  ]);
 });
 
 test('security-group-open-to-world: a new world-open ingress rule, critical for SSH; not internal ranges', () => {
-  expectPolicy('security-group-open-to-world', { 'c-sg-world-ssh': 'critical', 'c-sg-world-https': 'high' }, ['c-sg-internal']);
+  expectPolicy('security-group-open-to-world', { 'c-sg-world-ssh': 'critical', 'c-sg-world-https': 'high' }, [
+    'c-sg-internal',
+  ]);
 });
 
 test('secret-changes: Secrets changed by people and Secrets Manager values; not token controllers', () => {
-  expectPolicy('secret-changes', { 'k-secret-by-person': 'medium', 'c-secretsmanager-put': 'medium' }, ['k-secret-by-controller', 'k-app-config']);
+  expectPolicy('secret-changes', { 'k-secret-by-person': 'medium', 'c-secretsmanager-put': 'medium' }, [
+    'k-secret-by-controller',
+    'k-app-config',
+  ]);
 });
 
 test('audit-tampering: StopLogging (also denied), admission webhooks, audit policy; not StartLogging', () => {
   expectPolicy(
     'audit-tampering',
-    { 'c-trail-stop': 'critical', 'c-trail-stop-denied': 'critical', 'k-admission-webhook': 'critical', 'k-audit-policy': 'critical' },
+    {
+      'c-trail-stop': 'critical',
+      'c-trail-stop-denied': 'critical',
+      'k-admission-webhook': 'critical',
+      'k-audit-policy': 'critical',
+    },
     ['c-trail-start', 'k-app-config', 'k-kube-system-person'],
   );
 });
@@ -86,11 +108,18 @@ test('root-account-activity: anything the root user does; not IAM users', () => 
 });
 
 test('console-signin-without-mfa: successful IAM user sign-in without MFA; not with MFA, SSO or failed', () => {
-  expectPolicy('console-signin-without-mfa', { 'c-login-no-mfa': 'high' }, ['c-login-mfa', 'c-login-sso', 'c-login-failed']);
+  expectPolicy('console-signin-without-mfa', { 'c-login-no-mfa': 'high' }, [
+    'c-login-mfa',
+    'c-login-sso',
+    'c-login-failed',
+  ]);
 });
 
 test('kube-system-by-people: people changing kube-system; not controllers', () => {
-  expectPolicy('kube-system-by-people', { 'k-kube-system-person': 'high', 'k-audit-policy': 'high' }, ['k-kube-system-controller', 'k-app-config']);
+  expectPolicy('kube-system-by-people', { 'k-kube-system-person': 'high', 'k-audit-policy': 'high' }, [
+    'k-kube-system-controller',
+    'k-app-config',
+  ]);
 });
 
 test('pod-exec: exec into a pod; not port-forward', () => {
@@ -98,9 +127,13 @@ test('pod-exec: exec into a pod; not port-forward', () => {
 });
 
 test('the whole scenario matches as recorded in the golden file', () => {
-  const lines = [...outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([id, byPolicy]) => {
-    const list = [...byPolicy].sort(([a], [b]) => a.localeCompare(b)).map(([policy, severity]) => `${policy}:${severity}`);
-    return `${id}: ${list.join(' ') || '-'}`;
-  });
+  const lines = [...outcomes]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, byPolicy]) => {
+      const list = [...byPolicy]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([policy, severity]) => `${policy}:${severity}`);
+      return `${id}: ${list.join(' ') || '-'}`;
+    });
   assertGolden(`${lines.join('\n')}\n`, join(import.meta.dirname, '__fixtures__', 'default-policies.golden.txt'));
 });

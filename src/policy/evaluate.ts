@@ -6,7 +6,11 @@ import { matchPolicy, NEEDS_DOCUMENTS, type PolicyMatch } from './match.ts';
 
 export type LoadDocuments = (commit: CommitInput) => Promise<Documents>;
 
-export async function evaluateCommit(policies: readonly CompiledPolicy[], commit: CommitInput, loadDocuments: LoadDocuments): Promise<PolicyMatch[]> {
+export async function evaluateCommit(
+  policies: readonly CompiledPolicy[],
+  commit: CommitInput,
+  loadDocuments: LoadDocuments,
+): Promise<PolicyMatch[]> {
   const matches: PolicyMatch[] = [];
   let documents: Documents | undefined;
   for (const policy of policies) {

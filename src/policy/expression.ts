@@ -7,7 +7,9 @@ import { matchesTextGlob } from './glob.ts';
 
 export type CompiledExpression = (context: Readonly<Record<string, unknown>>) => unknown;
 
-export type CompileResult = { readonly ok: true; readonly evaluate: CompiledExpression } | { readonly ok: false; readonly error: string };
+export type CompileResult =
+  | { readonly ok: true; readonly evaluate: CompiledExpression }
+  | { readonly ok: false; readonly error: string };
 
 /** Every IAM policy statement anywhere in a document (`Statement` as a list or one object). */
 export function findIamStatements(value: unknown, out: unknown[] = []): unknown[] {
@@ -43,16 +45,30 @@ export function toCelValue(value: unknown): unknown {
 
 /** An environment declaring `variables` (all dynamically typed) and gitrail's helper functions. */
 export function createExpressionEnvironment(variables: readonly string[]): Environment {
-  const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, enableOptionalTypes: true, limits: { maxAstNodes: 5000 } })
+  const env = new Environment({
+    unlistedVariablesAreDyn: false,
+    homogeneousAggregateLiterals: false,
+    enableOptionalTypes: true,
+    limits: { maxAstNodes: 5000 },
+  })
     .registerFunction('iamStatements(dyn): list<dyn>', (value: unknown) => findIamStatements(value), {
       description: 'every IAM policy statement anywhere in a document',
     })
-    .registerFunction('asList(dyn): list<dyn>', (value: unknown) => (value === null || value === undefined ? [] : Array.isArray(value) ? value : [value]), {
-      description: 'a list as is, null as [], anything else as a one-item list (IAM Action may be a string or a list)',
-    })
-    .registerFunction('glob(string, string): bool', (value: string, pattern: string) => matchesTextGlob(value, pattern), {
-      description: 'glob(value, pattern): picomatch glob match where * also crosses /',
-    });
+    .registerFunction(
+      'asList(dyn): list<dyn>',
+      (value: unknown) => (value === null || value === undefined ? [] : Array.isArray(value) ? value : [value]),
+      {
+        description:
+          'a list as is, null as [], anything else as a one-item list (IAM Action may be a string or a list)',
+      },
+    )
+    .registerFunction(
+      'glob(string, string): bool',
+      (value: string, pattern: string) => matchesTextGlob(value, pattern),
+      {
+        description: 'glob(value, pattern): picomatch glob match where * also crosses /',
+      },
+    );
   for (const name of variables) env.registerVariable(name, 'dyn');
   return env;
 }

@@ -4,13 +4,59 @@ import { awsPath, kubernetesPath, statusSiblingPath } from '../normalise/paths.t
 import { changeFacts, describeResource } from './facts.ts';
 
 test('facts of the paths the ledger writes: segments unescaped, kept status as a subresource', () => {
-  const binding = kubernetesPath({ cluster: 'prod', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'ops/admin' });
-  assert.deepEqual(changeFacts(binding, 'A').kubernetes, { cluster: 'prod', namespace: null, group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', name: 'ops/admin', subresource: null });
-  const deployment = kubernetesPath({ cluster: 'eu', namespace: '.shop', group: 'apps', resource: 'deployments', name: 'web' });
-  assert.deepEqual(changeFacts(statusSiblingPath(deployment), 'M').kubernetes, { cluster: 'eu', namespace: '.shop', group: 'apps', resource: 'deployments', name: 'web', subresource: 'status' });
-  const role = awsPath({ account: '111122223333', region: 'global', service: 'iam', resourceType: 'Role', id: 'deploy' });
-  assert.deepEqual(changeFacts(role, 'D').aws, { account: '111122223333', region: 'global', service: 'iam', resourceType: 'Role', id: 'deploy' });
+  const binding = kubernetesPath({
+    cluster: 'prod',
+    group: 'rbac.authorization.k8s.io',
+    resource: 'clusterrolebindings',
+    name: 'ops/admin',
+  });
+  assert.deepEqual(changeFacts(binding, 'A').kubernetes, {
+    cluster: 'prod',
+    namespace: null,
+    group: 'rbac.authorization.k8s.io',
+    resource: 'clusterrolebindings',
+    name: 'ops/admin',
+    subresource: null,
+  });
+  const deployment = kubernetesPath({
+    cluster: 'eu',
+    namespace: '.shop',
+    group: 'apps',
+    resource: 'deployments',
+    name: 'web',
+  });
+  assert.deepEqual(changeFacts(statusSiblingPath(deployment), 'M').kubernetes, {
+    cluster: 'eu',
+    namespace: '.shop',
+    group: 'apps',
+    resource: 'deployments',
+    name: 'web',
+    subresource: 'status',
+  });
+  const role = awsPath({
+    account: '111122223333',
+    region: 'global',
+    service: 'iam',
+    resourceType: 'Role',
+    id: 'deploy',
+  });
+  assert.deepEqual(changeFacts(role, 'D').aws, {
+    account: '111122223333',
+    region: 'global',
+    service: 'iam',
+    resourceType: 'Role',
+    id: 'deploy',
+  });
   assert.equal(describeResource(changeFacts(role, 'D')), 'iam/Role deploy (account 111122223333, global)');
-  assert.deepEqual(changeFacts('custom/flags/checkout.yaml', 'M'), { path: 'custom/flags/checkout.yaml', op: 'M', kubernetes: null, aws: null });
-  assert.equal(changeFacts('activity/kubernetes/2026/05/04/09/e1.yaml', 'A').kubernetes, null, 'an activity path says nothing without its event');
+  assert.deepEqual(changeFacts('custom/flags/checkout.yaml', 'M'), {
+    path: 'custom/flags/checkout.yaml',
+    op: 'M',
+    kubernetes: null,
+    aws: null,
+  });
+  assert.equal(
+    changeFacts('activity/kubernetes/2026/05/04/09/e1.yaml', 'A').kubernetes,
+    null,
+    'an activity path says nothing without its event',
+  );
 });

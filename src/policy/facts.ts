@@ -80,7 +80,13 @@ export function changeFacts(path: string, op: ChangeFacts['op'], doc?: Doc | nul
     return { path, op, kubernetes, aws: null };
   }
   if (parsed.family === 'aws') {
-    const aws = { account: unescapeSegment(parsed.account), region: unescapeSegment(parsed.region), service: unescapeSegment(parsed.service), resourceType: unescapeSegment(parsed.type), id: unescapeSegment(parsed.file) };
+    const aws = {
+      account: unescapeSegment(parsed.account),
+      region: unescapeSegment(parsed.region),
+      service: unescapeSegment(parsed.service),
+      resourceType: unescapeSegment(parsed.type),
+      id: unescapeSegment(parsed.file),
+    };
     return { path, op, kubernetes: null, aws };
   }
   const [root, family] = path.split('/');

@@ -9,7 +9,10 @@ export type TextMatcher = (value: string | null | undefined) => boolean;
 const SLASH = '\u2215';
 
 function textMatcher(patterns: readonly string[]): TextMatcher {
-  const match = picomatch(patterns.map((pattern) => pattern.replaceAll('/', SLASH)), { dot: true });
+  const match = picomatch(
+    patterns.map((pattern) => pattern.replaceAll('/', SLASH)),
+    { dot: true },
+  );
   return (value) => value !== null && value !== undefined && match(value.replaceAll('/', SLASH));
 }
 

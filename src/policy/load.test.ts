@@ -13,12 +13,18 @@ function folder(t: import('node:test').TestContext, files: Record<string, string
 }
 
 test('loads a policy, naming it after its file, with defaults filled in', (t) => {
-  const dir = folder(t, { 'iam.yaml': 'match: {paths: "aws/*/global/iam/**", window: 1}\nchannels: [sec]\n', 'notes.txt': 'ignored' });
+  const dir = folder(t, {
+    'iam.yaml': 'match: {paths: "aws/*/global/iam/**", window: 1}\nchannels: [sec]\n',
+    'notes.txt': 'ignored',
+  });
   const { policies, problems } = loadPolicies(dir);
   assert.deepEqual(policies, []);
   assert.deepEqual(problems, [`${join(dir, 'iam.yaml')}: match: Unrecognized key: "window"`]);
 
-  writeFileSync(join(dir, 'iam.yaml'), 'match: {paths: "aws/*/global/iam/**"}\nchannels: [sec]\nnoise: {rateLimit: {max: 5, per: 1h}}\n');
+  writeFileSync(
+    join(dir, 'iam.yaml'),
+    'match: {paths: "aws/*/global/iam/**"}\nchannels: [sec]\nnoise: {rateLimit: {max: 5, per: 1h}}\n',
+  );
   const loaded = loadPolicies(dir);
   assert.deepEqual(loaded.problems, []);
   const [policy] = loaded.policies;
@@ -34,13 +40,17 @@ test('reports every problem as file: path: message, and keeps the good policies'
     'a-bad-yaml.yaml': 'match: [\n',
     'b-bad-expression.yaml': 'match: {expression: "after.kind =="}\nchannels: [sec]\n',
     'c-bad-values.yaml': 'match: {branch: trunk}\nseverity: urgent\nchannels: []\nnoise: {group: {window: soon}}\n',
-    'd-multi.yaml': 'name: one\nmatch: {verbs: StopLogging}\nchannels: [sec]\n---\nmatch: {verbs: DeleteTrail}\nchannels: [sec]\n',
+    'd-multi.yaml':
+      'name: one\nmatch: {verbs: StopLogging}\nchannels: [sec]\n---\nmatch: {verbs: DeleteTrail}\nchannels: [sec]\n',
     'e-duplicate.yaml': 'name: one\nmatch: {verbs: x}\nchannels: [sec]\n',
     'f-unknown-variable.yaml': 'match: {expression: "commmit.sha == \'x\'"}\nchannels: [sec]\n',
   });
   const { policies, problems } = loadPolicies(dir);
   const file = (name: string) => join(dir, name);
-  assert.deepEqual(policies.map((p) => p.name), ['one']);
+  assert.deepEqual(
+    policies.map((p) => p.name),
+    ['one'],
+  );
   assert.equal(problems.length, 9, problems.join('\n'));
   assert.match(problems[0] as string, new RegExp(`^${file('a-bad-yaml.yaml')}: line \\d+: `));
   assert.match(problems[1] as string, new RegExp(`^${file('b-bad-expression.yaml')}: match.expression: `));
@@ -51,7 +61,10 @@ test('reports every problem as file: path: message, and keeps the good policies'
     `${file('c-bad-values.yaml')}: noise.group.window: "soon" is not a duration (use e.g. 30s, 5m, 4h, 7d)`,
   ]);
   assert.equal(problems[6], `${file('d-multi.yaml')}: documents.1.name: required when a file holds several policies`);
-  assert.equal(problems[7], `${file('e-duplicate.yaml')}: name: policy "one" is already defined in ${file('d-multi.yaml')}`);
+  assert.equal(
+    problems[7],
+    `${file('e-duplicate.yaml')}: name: policy "one" is already defined in ${file('d-multi.yaml')}`,
+  );
   assert.match(problems[8] as string, /f-unknown-variable.yaml: match.expression: Unknown variable: commmit$/);
 });
 

@@ -24,13 +24,16 @@ export function formatZodProblems(file: string, prefix: string, error: z.ZodErro
     let path = issue.path;
     // `match` and `unless` may be one matcher or a list; name the matcher as the author wrote it.
     const key = path[0];
-    if ((key === 'match' || key === 'unless') && path[1] === 0 && isSingle(document, key)) path = [key, ...path.slice(2)];
+    if ((key === 'match' || key === 'unless') && path[1] === 0 && isSingle(document, key))
+      path = [key, ...path.slice(2)];
     return `${file}: ${prefix}${formatIssuePath(path)}: ${issue.message}`;
   });
 }
 
 function isSingle(document: unknown, key: string): boolean {
-  return typeof document === 'object' && document !== null && !Array.isArray((document as Record<string, unknown>)[key]);
+  return (
+    typeof document === 'object' && document !== null && !Array.isArray((document as Record<string, unknown>)[key])
+  );
 }
 
 function readDocuments(file: string, text: string, problems: string[]): unknown[] | null {
@@ -92,9 +95,14 @@ export function loadPolicies(dir: string): LoadedPolicies {
   const problems: string[] = [];
   let files: string[];
   try {
-    files = readdirSync(dir).filter((name) => POLICY_FILE.test(name)).sort();
+    files = readdirSync(dir)
+      .filter((name) => POLICY_FILE.test(name))
+      .sort();
   } catch (error) {
-    return { policies: [], problems: [`${dir}: cannot read the policy folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`] };
+    return {
+      policies: [],
+      problems: [`${dir}: cannot read the policy folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`],
+    };
   }
   const parsed: Policy[] = [];
   for (const name of files) {
@@ -104,7 +112,13 @@ export function loadPolicies(dir: string): LoadedPolicies {
   const policies = compilePolicies(parsed, problems);
   // Compile problems come after all parse problems; list each file's together, in file order.
   const fileOf = (problem: string) => problem.slice(0, problem.indexOf(': '));
-  return { policies, problems: problems.map((problem, index) => ({ problem, index })).sort((a, b) => fileOf(a.problem).localeCompare(fileOf(b.problem)) || a.index - b.index).map((entry) => entry.problem) };
+  return {
+    policies,
+    problems: problems
+      .map((problem, index) => ({ problem, index }))
+      .sort((a, b) => fileOf(a.problem).localeCompare(fileOf(b.problem)) || a.index - b.index)
+      .map((entry) => entry.problem),
+  };
 }
 
 /** Cross-check with the configuration: every channel a policy names must exist. */
@@ -114,7 +128,9 @@ export function checkPolicyChannels(policies: readonly Policy[], channels: Reado
     policy.channels.forEach((channel, index) => {
       if (!channels.has(channel)) {
         const known = [...channels].sort().join(', ') || 'none configured';
-        problems.push(`${policy.file}: channels.${index}: policy ${policy.name} names channel ${JSON.stringify(channel)}, which is not in notify.channels (${known})`);
+        problems.push(
+          `${policy.file}: channels.${index}: policy ${policy.name} names channel ${JSON.stringify(channel)}, which is not in notify.channels (${known})`,
+        );
       }
     });
   }

@@ -14,10 +14,17 @@ function policies(text: string) {
 
 function commit(over: Partial<CommitInput> = {}): CommitInput {
   return {
-    sha: 'a'.repeat(40), branch: 'main', parent: 'b'.repeat(40), time: Date.parse('2026-05-04T09:00:00Z'),
-    author: { name: 'alice', email: 'alice@example.com' }, subject: 'update', body: '',
+    sha: 'a'.repeat(40),
+    branch: 'main',
+    parent: 'b'.repeat(40),
+    time: Date.parse('2026-05-04T09:00:00Z'),
+    author: { name: 'alice', email: 'alice@example.com' },
+    subject: 'update',
+    body: '',
     trailers: { Source: 'kubernetes-audit', Verb: 'update', 'Event-ID': 'e1' },
-    changes: [{ path: 'kubernetes/prod/namespaces/kube-system/core/configmaps/coredns.yaml', op: 'M', blob: 'c'.repeat(40) }],
+    changes: [
+      { path: 'kubernetes/prod/namespaces/kube-system/core/configmaps/coredns.yaml', op: 'M', blob: 'c'.repeat(40) },
+    ],
     ...over,
   };
 }
@@ -30,12 +37,19 @@ unless: {paths: "**/kube-root-ca.crt.yaml"}
 channels: [sec]
 `);
   assert.ok(policy);
-  const both = commit({ changes: [
-    { path: 'kubernetes/prod/namespaces/kube-system/core/configmaps/kube-root-ca.crt.yaml', op: 'M', blob: null },
-    { path: 'kubernetes/prod/namespaces/shop/core/configmaps/app.yaml', op: 'M', blob: null },
-  ] });
+  const both = commit({
+    changes: [
+      { path: 'kubernetes/prod/namespaces/kube-system/core/configmaps/kube-root-ca.crt.yaml', op: 'M', blob: null },
+      { path: 'kubernetes/prod/namespaces/shop/core/configmaps/app.yaml', op: 'M', blob: null },
+    ],
+  });
   assert.equal(matchPolicy(policy, both), null);
-  assert.deepEqual(matchPolicy(policy, commit()), { policy: 'ks', severity: 'medium', channels: ['sec'], paths: ['kubernetes/prod/namespaces/kube-system/core/configmaps/coredns.yaml'] });
+  assert.deepEqual(matchPolicy(policy, commit()), {
+    policy: 'ks',
+    severity: 'medium',
+    channels: ['sec'],
+    paths: ['kubernetes/prod/namespaces/kube-system/core/configmaps/coredns.yaml'],
+  });
   assert.equal(matchPolicy(policy, commit({ branch: 'activity' })), null);
   assert.equal(matchPolicy(policy, commit({ trailers: { Verb: 'delete' } })), null);
 });
@@ -52,9 +66,24 @@ channels: [sec]
 `);
   assert.ok(byActor && byPrincipal);
   assert.notEqual(matchPolicy(byActor, commit()), null);
-  assert.equal(matchPolicy(byActor, commit({ author: { name: 'system:kube-scheduler', email: 'system:kube-scheduler@kubernetes.invalid' } })), null);
-  assert.notEqual(matchPolicy(byPrincipal, commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/deployer/gh-actions-4711' } })), null);
-  assert.equal(matchPolicy(byPrincipal, commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/admin/x' } })), null);
+  assert.equal(
+    matchPolicy(
+      byActor,
+      commit({ author: { name: 'system:kube-scheduler', email: 'system:kube-scheduler@kubernetes.invalid' } }),
+    ),
+    null,
+  );
+  assert.notEqual(
+    matchPolicy(
+      byPrincipal,
+      commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/deployer/gh-actions-4711' } }),
+    ),
+    null,
+  );
+  assert.equal(
+    matchPolicy(byPrincipal, commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/admin/x' } })),
+    null,
+  );
 });
 
 test('glob() in an expression matches like a text glob, across "/" in ARNs', () => {
@@ -65,8 +94,22 @@ channels: [sec]
 `);
   assert.ok(policy);
   for (let i = 0; i < 3; i += 1) {
-    assert.notEqual(matchPolicy(policy, commit({ trailers: { Principal: `arn:aws:sts::111122223333:assumed-role/deployer/run-${i}` } }), new Map()), null);
-    assert.equal(matchPolicy(policy, commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/admin/x' } }), new Map()), null);
+    assert.notEqual(
+      matchPolicy(
+        policy,
+        commit({ trailers: { Principal: `arn:aws:sts::111122223333:assumed-role/deployer/run-${i}` } }),
+        new Map(),
+      ),
+      null,
+    );
+    assert.equal(
+      matchPolicy(
+        policy,
+        commit({ trailers: { Principal: 'arn:aws:sts::111122223333:assumed-role/admin/x' } }),
+        new Map(),
+      ),
+      null,
+    );
   }
 });
 
@@ -81,10 +124,21 @@ escalate:
 channels: [sec]
 `);
   assert.ok(policy);
-  const binding = commit({ changes: [{ path: 'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/ops.yaml', op: 'A', blob: 'd'.repeat(40) }] });
+  const binding = commit({
+    changes: [
+      {
+        path: 'kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/ops.yaml',
+        op: 'A',
+        blob: 'd'.repeat(40),
+      },
+    ],
+  });
   assert.equal(matchPolicy(policy, commit()), null, 'a ConfigMap is ruled out by its path');
   assert.equal(matchPolicy(policy, binding), NEEDS_DOCUMENTS);
-  const docs = (name: string) => new Map<string, DocumentPair>([[binding.changes[0]!.path, { before: null, after: { kind: 'ClusterRoleBinding', roleRef: { name } } }]]);
+  const docs = (name: string) =>
+    new Map<string, DocumentPair>([
+      [binding.changes[0]!.path, { before: null, after: { kind: 'ClusterRoleBinding', roleRef: { name } } }],
+    ]);
   assert.equal(matchPolicy(policy, binding, docs('view')), null);
   const severity = (input: CommitInput) => {
     const result = matchPolicy(policy, input, docs('cluster-admin'));
@@ -104,11 +158,19 @@ test('a missing key in an expression is no match, not an error', () => {
 test('on activity, Kubernetes facts come from the recorded event', async () => {
   const [policy] = policies(`match: {branch: activity, resources: core/pods, namespaces: shop}\nchannels: [sec]\n`);
   assert.ok(policy);
-  const exec = commit({ branch: 'activity', changes: [{ path: 'activity/kubernetes/2026/05/04/09/e1.yaml', op: 'A', blob: 'e'.repeat(40) }] });
+  const exec = commit({
+    branch: 'activity',
+    changes: [{ path: 'activity/kubernetes/2026/05/04/09/e1.yaml', op: 'A', blob: 'e'.repeat(40) }],
+  });
   let loads = 0;
   const load = async () => {
     loads += 1;
-    return new Map<string, DocumentPair>([[exec.changes[0]!.path, { before: null, after: { objectRef: { resource: 'pods', namespace: 'shop', subresource: 'exec' } } }]]);
+    return new Map<string, DocumentPair>([
+      [
+        exec.changes[0]!.path,
+        { before: null, after: { objectRef: { resource: 'pods', namespace: 'shop', subresource: 'exec' } } },
+      ],
+    ]);
   };
   assert.equal((await evaluateCommit([policy, policy], exec, load)).length, 2);
   assert.equal(loads, 1, 'documents are read once per commit');

@@ -18,12 +18,20 @@ export const NEEDS_DOCUMENTS = 'needs-documents';
  * The match, null, or NEEDS_DOCUMENTS when `documents` were not given and only they can
  * decide (call again with the documents of every changed file).
  */
-export function matchPolicy(policy: CompiledPolicy, commit: CommitInput, documents?: Documents): PolicyMatch | null | typeof NEEDS_DOCUMENTS {
+export function matchPolicy(
+  policy: CompiledPolicy,
+  commit: CommitInput,
+  documents?: Documents,
+): PolicyMatch | null | typeof NEEDS_DOCUMENTS {
   if (!policy.enabled) return null;
   const paths: string[] = [];
   let severity = policy.severity;
   for (const change of commit.changes) {
-    const context = { commit, change, documents: documents?.get(change.path) ?? (documents ? { before: null, after: null } : undefined) };
+    const context = {
+      commit,
+      change,
+      documents: documents?.get(change.path) ?? (documents ? { before: null, after: null } : undefined),
+    };
     const matched = policy.matcher.test(context);
     if (matched === false) continue;
     if (matched === NEEDS_DOCUMENTS) return NEEDS_DOCUMENTS;

@@ -23,24 +23,48 @@ const Globs = z.union([Glob, z.array(Glob).min(1)]).transform((value) => (typeof
 
 export const Matcher = z
   .object({
-    paths: Globs.optional().describe('repository path globs (picomatch), e.g. aws/*/global/iam/** or kubernetes/*/namespaces/kube-system/**'),
-    branch: z.enum(['main', 'activity']).optional().describe('main (state changes) or activity (events); both when absent'),
+    paths: Globs.optional().describe(
+      'repository path globs (picomatch), e.g. aws/*/global/iam/** or kubernetes/*/namespaces/kube-system/**',
+    ),
+    branch: z
+      .enum(['main', 'activity'])
+      .optional()
+      .describe('main (state changes) or activity (events); both when absent'),
     sources: Globs.optional().describe('globs over the Source: trailer, e.g. cloudtrail, kubernetes-audit, generic/*'),
-    actors: Globs.optional().describe("globs over the author's name or email, e.g. system:serviceaccount:* or *@example.com"),
-    verbs: Globs.optional().describe('globs over the Verb: trailer: the Kubernetes verb (create, patch, …) or the CloudTrail event name (StopLogging)'),
-    resources: Globs.optional().describe('Kubernetes <group>/<resource> globs, e.g. rbac.authorization.k8s.io/* or core/secrets (from the path; from the event on activity)'),
-    kinds: Globs.optional().describe('Kubernetes kind of the changed document, e.g. ClusterRoleBinding (reads the document)'),
-    namespaces: Globs.optional().describe('Kubernetes namespace globs; cluster-scoped resources have none and never match'),
-    awsResourceTypes: Globs.optional().describe('AWS <service>/<ResourceType> globs from the path, e.g. iam/Role, ec2/SecurityGroup, iam/*'),
-    trailers: z.record(z.string().min(1), Globs).optional().describe('trailer name → value globs, all must match, e.g. {MFA: "false"}'),
+    actors: Globs.optional().describe(
+      "globs over the author's name or email, e.g. system:serviceaccount:* or *@example.com",
+    ),
+    verbs: Globs.optional().describe(
+      'globs over the Verb: trailer: the Kubernetes verb (create, patch, …) or the CloudTrail event name (StopLogging)',
+    ),
+    resources: Globs.optional().describe(
+      'Kubernetes <group>/<resource> globs, e.g. rbac.authorization.k8s.io/* or core/secrets (from the path; from the event on activity)',
+    ),
+    kinds: Globs.optional().describe(
+      'Kubernetes kind of the changed document, e.g. ClusterRoleBinding (reads the document)',
+    ),
+    namespaces: Globs.optional().describe(
+      'Kubernetes namespace globs; cluster-scoped resources have none and never match',
+    ),
+    awsResourceTypes: Globs.optional().describe(
+      'AWS <service>/<ResourceType> globs from the path, e.g. iam/Role, ec2/SecurityGroup, iam/*',
+    ),
+    trailers: z
+      .record(z.string().min(1), Globs)
+      .optional()
+      .describe('trailer name → value globs, all must match, e.g. {MFA: "false"}'),
     expression: z
       .string()
       .min(1)
       .optional()
-      .describe('a CEL expression over commit, change, before, after and doc (the changed document after, else before); true to match'),
+      .describe(
+        'a CEL expression over commit, change, before, after and doc (the changed document after, else before); true to match',
+      ),
   })
   .strict()
-  .describe('criteria that must all hold for one changed file of a commit; a list criterion holds when any of its globs matches');
+  .describe(
+    'criteria that must all hold for one changed file of a commit; a list criterion holds when any of its globs matches',
+  );
 export type Matcher = z.infer<typeof Matcher>;
 
 export const Silence = z
@@ -63,8 +87,10 @@ export const Noise = z
       })
       .strict()
       .optional()
-      .describe("matches by the same actor within the window become one message"),
-    repeatInterval: Duration.optional().describe('a resource that matched is not announced again before this interval has passed'),
+      .describe('matches by the same actor within the window become one message'),
+    repeatInterval: Duration.optional().describe(
+      'a resource that matched is not announced again before this interval has passed',
+    ),
     silences: z.array(Silence).default([]).describe('time-boxed silences'),
     rateLimit: z
       .object({
@@ -73,7 +99,9 @@ export const Noise = z
       })
       .strict()
       .optional()
-      .describe('past the limit, matches are collected into one summary message sent when the period allows; never dropped'),
+      .describe(
+        'past the limit, matches are collected into one summary message sent when the period allows; never dropped',
+      ),
   })
   .strict()
   .describe('noise controls; all are off unless set');
@@ -95,14 +123,22 @@ export const PolicyDocument = z
       .describe('unique policy name; defaults to the file name without .yaml'),
     description: z.string().optional().describe('what the policy guards, shown in messages'),
     enabled: z.boolean().default(true).describe('false keeps the policy loaded and checked but never matching'),
-    match: z.preprocess(asList, z.array(Matcher).min(1)).describe('criteria for a changed file; a list means any of them'),
+    match: z
+      .preprocess(asList, z.array(Matcher).min(1))
+      .describe('criteria for a changed file; a list means any of them'),
     unless: z
       .preprocess(asList, z.array(Matcher))
       .default([])
       .describe('a changed file that meets any of these is not a match (e.g. controllers: actors system:*)'),
     severity: Severity.default('medium'),
-    escalate: z.array(Escalation).default([]).describe('raise the severity when a matched change also meets these criteria'),
-    channels: z.array(z.string().min(1)).min(1).describe('names of channels (notify.channels in gitrail.yaml) to notify'),
+    escalate: z
+      .array(Escalation)
+      .default([])
+      .describe('raise the severity when a matched change also meets these criteria'),
+    channels: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('names of channels (notify.channels in gitrail.yaml) to notify'),
     template: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower case letters, digits and dashes')

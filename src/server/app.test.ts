@@ -9,7 +9,14 @@ import { createMetrics } from '../metrics/metrics.ts';
 import { createRedactor } from '../normalise/redact.ts';
 import { noiseRulesFrom } from '../main.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { admissionReview, auditEvent, cloudTrailRecord, eventList, genericEvent, secretAuditEvent } from '../../test/helpers/intake-fixtures.ts';
+import {
+  admissionReview,
+  auditEvent,
+  cloudTrailRecord,
+  eventList,
+  genericEvent,
+  secretAuditEvent,
+} from '../../test/helpers/intake-fixtures.ts';
 import { createApp } from './app.ts';
 import { assessReadiness } from './routes/health.ts';
 
@@ -29,14 +36,31 @@ function setup(t: TestContext, options: { intake?: unknown; maxBytes?: number } 
     log: pino({ level: 'silent' }),
     intake: {
       config: config.intake,
-      tokens: { kubernetesAudit: [AUDIT_ONLY, SHARED], kubernetesAdmission: [SHARED], cloudtrail: [SHARED], events: [SHARED] },
-      normalise: { redact: createRedactor(Buffer.alloc(32, 7)), sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())), noiseRules: noiseRulesFrom(config) },
+      tokens: {
+        kubernetesAudit: [AUDIT_ONLY, SHARED],
+        kubernetesAdmission: [SHARED],
+        cloudtrail: [SHARED],
+        events: [SHARED],
+      },
+      normalise: {
+        redact: createRedactor(Buffer.alloc(32, 7)),
+        sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+        noiseRules: noiseRulesFrom(config),
+      },
       record: (batch) => journal.append(batch),
       metrics,
       now: () => NOW,
     },
     health: {
-      readiness: () => assessReadiness({ stopping: null, drainerFailed: false, journal: { ...journal.depth(), committedSeq: journal.checkpointed }, maxJournalBytes: maxBytes, now: NOW, sources: [] }),
+      readiness: () =>
+        assessReadiness({
+          stopping: null,
+          drainerFailed: false,
+          journal: { ...journal.depth(), committedSeq: journal.checkpointed },
+          maxJournalBytes: maxBytes,
+          now: NOW,
+          sources: [],
+        }),
       metrics,
     },
   });
@@ -44,48 +68,85 @@ function setup(t: TestContext, options: { intake?: unknown; maxBytes?: number } 
     app.request(path, {
       method: 'POST',
       body: typeof body === 'string' ? body : JSON.stringify(body),
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
     });
   const journaled = () => journal.readNext(10_000, 1 << 30).map((entry) => entry.batch);
-  const journalBytes = () => readdirSync(join(dir, 'journal')).filter((name) => name.endsWith('.log')).map((name) => readFileSync(join(dir, 'journal', name))).reduce((all, bytes) => Buffer.concat([all, bytes]), Buffer.alloc(0));
+  const journalBytes = () =>
+    readdirSync(join(dir, 'journal'))
+      .filter((name) => name.endsWith('.log'))
+      .map((name) => readFileSync(join(dir, 'journal', name)))
+      .reduce((all, bytes) => Buffer.concat([all, bytes]), Buffer.alloc(0));
   return { app, post, journaled, journalBytes, metrics };
 }
 
 test('an audit EventList with kind-less items is journaled as one batch and answered 202', async (t) => {
   const { post, journaled } = setup(t);
-  const response = await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(1), auditEvent(2), auditEvent(3, { stage: 'RequestReceived' })]));
+  const response = await post(
+    '/ingest/kubernetes/prod/audit',
+    eventList([auditEvent(1), auditEvent(2), auditEvent(3, { stage: 'RequestReceived' })]),
+  );
   assert.equal(response.status, 202);
-  assert.deepEqual(await response.json(), { received: 3, recorded: 2, changes: 2, facts: 2, ignored: 1, rejected: 0, problems: [] });
+  assert.deepEqual(await response.json(), {
+    received: 3,
+    recorded: 2,
+    changes: 2,
+    facts: 2,
+    ignored: 1,
+    rejected: 0,
+    problems: [],
+  });
   const [batch, ...rest] = journaled();
   assert.equal(rest.length, 0);
   assert.equal(batch?.source, 'kubernetes-audit/prod');
   assert.equal(batch?.receivedAt, NOW);
-  assert.deepEqual(batch?.changes.map((change) => change.path), ['kubernetes/prod/namespaces/ns-1/core/configmaps/cm-1.yaml', 'kubernetes/prod/namespaces/ns-2/core/configmaps/cm-2.yaml']);
+  assert.deepEqual(
+    batch?.changes.map((change) => change.path),
+    [
+      'kubernetes/prod/namespaces/ns-1/core/configmaps/cm-1.yaml',
+      'kubernetes/prod/namespaces/ns-2/core/configmaps/cm-2.yaml',
+    ],
+  );
 });
 
 test('a well-formed EventList always gets a 2xx, even when nothing in it is recorded or an item is malformed', async (t) => {
   const { post, journaled } = setup(t);
   const ignored = await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(1, { stage: 'RequestReceived' })]));
   assert.equal(ignored.status, 202);
-  const empty = await post('/ingest/kubernetes/prod/audit', { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: null });
+  const empty = await post('/ingest/kubernetes/prod/audit', {
+    kind: 'EventList',
+    apiVersion: 'audit.k8s.io/v1',
+    metadata: {},
+    items: null,
+  });
   assert.equal(empty.status, 202);
   const bad = await post('/ingest/kubernetes/prod/audit', eventList([42, { auditID: 'x' }]));
   assert.equal(bad.status, 202);
   const body = (await bad.json()) as { rejected: number; problems: Array<{ index: number; reason: string }> };
   assert.equal(body.rejected, 2);
-  assert.deepEqual(body.problems.map((problem) => problem.index), [0, 1]);
+  assert.deepEqual(
+    body.problems.map((problem) => problem.index),
+    [0, 1],
+  );
   assert.match(body.problems[1]?.reason ?? '', /verb/);
   assert.deepEqual(journaled(), []);
 });
 
-test('bodies that are not the route\'s document get a 400 naming the problem and record nothing', async (t) => {
+test("bodies that are not the route's document get a 400 naming the problem and record nothing", async (t) => {
   const { post, journaled } = setup(t);
   const cases: Array<[string, unknown, RegExp]> = [
     ['/ingest/kubernetes/prod/audit', '{"kind":"EventList","items":[', /not valid JSON/],
     ['/ingest/kubernetes/prod/audit', { kind: 'PodList', items: [] }, /kind "PodList" is not EventList/],
     ['/ingest/kubernetes/prod/audit', { kind: 'EventList', items: {} }, /items is not a list/],
     ['/ingest/kubernetes/prod/audit', '', /body is empty/],
-    ['/ingest/kubernetes/prod/admission', { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: {} }, /request.uid/],
+    [
+      '/ingest/kubernetes/prod/admission',
+      { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: {} },
+      /request.uid/,
+    ],
     ['/ingest/cloudtrail', { hello: 'world' }, /not a CloudTrail record/],
     ['/ingest/cloudtrail', { Records: 'nope' }, /Records is not an array/],
     ['/ingest/events/flags', '{"id":1}\n{"id":', /line 2 is not valid JSON/],
@@ -108,10 +169,20 @@ test('tokens: none or a wrong one is 401; each route accepts its own tokens and 
   const missing = await post('/ingest/events/flags', [genericEvent(1)], null);
   assert.equal(missing.status, 401);
   assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/);
-  assert.deepEqual(await missing.json(), { error: 'UNAUTHORIZED', detail: 'POST /ingest/events/{source} needs a bearer token (Authorization: Bearer <token>)' });
+  assert.deepEqual(await missing.json(), {
+    error: 'UNAUTHORIZED',
+    detail: 'POST /ingest/events/{source} needs a bearer token (Authorization: Bearer <token>)',
+  });
   assert.equal((await post('/ingest/events/flags', [genericEvent(1)], 'wrong-token-0123456789')).status, 401);
-  assert.equal((await post('/ingest/events/flags', [genericEvent(1)], null, { authorization: `Basic ${SHARED}` })).status, 401);
-  assert.equal((await post('/ingest/events/flags', [genericEvent(1)], AUDIT_ONLY)).status, 401, 'the audit route token is not valid elsewhere');
+  assert.equal(
+    (await post('/ingest/events/flags', [genericEvent(1)], null, { authorization: `Basic ${SHARED}` })).status,
+    401,
+  );
+  assert.equal(
+    (await post('/ingest/events/flags', [genericEvent(1)], AUDIT_ONLY)).status,
+    401,
+    'the audit route token is not valid elsewhere',
+  );
   assert.equal((await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(1)]), AUDIT_ONLY)).status, 202);
   assert.equal((await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(2)]), SHARED)).status, 202);
   assert.equal(journaled().length, 2);
@@ -125,11 +196,17 @@ test('bodies over the route limit get 413, declared or streamed', async (t) => {
   assert.equal(((await declared.json()) as { error: string }).error, 'PAYLOAD_TOO_LARGE');
   const stream = new ReadableStream({
     start(controller) {
-      for (let at = 0; at < big.length; at += 1000) controller.enqueue(new TextEncoder().encode(big.slice(at, at + 1000)));
+      for (let at = 0; at < big.length; at += 1000)
+        controller.enqueue(new TextEncoder().encode(big.slice(at, at + 1000)));
       controller.close();
     },
   });
-  const streamed = await app.request('/ingest/events/flags', { method: 'POST', body: stream, duplex: 'half', headers: { authorization: `Bearer ${SHARED}`, 'transfer-encoding': 'chunked' } } as RequestInit);
+  const streamed = await app.request('/ingest/events/flags', {
+    method: 'POST',
+    body: stream,
+    duplex: 'half',
+    headers: { authorization: `Bearer ${SHARED}`, 'transfer-encoding': 'chunked' },
+  } as RequestInit);
   assert.equal(streamed.status, 413);
   assert.equal((await post('/ingest/events/flags', [genericEvent(1)])).status, 202, 'a small body still passes');
   assert.equal(journaled().length, 1);
@@ -150,7 +227,11 @@ test('an admission review is always allowed with its uid and recorded as an attr
   const { post, journaled } = setup(t);
   const response = await post('/ingest/kubernetes/prod/admission', admissionReview('rev-1'));
   assert.equal(response.status, 200);
-  assert.deepEqual(await response.json(), { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'rev-1', allowed: true } });
+  assert.deepEqual(await response.json(), {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid: 'rev-1', allowed: true },
+  });
   const dry = await post('/ingest/kubernetes/prod/admission', admissionReview('rev-2', { dryRun: true }));
   assert.equal(((await dry.json()) as { response: { allowed: boolean } }).response.allowed, true);
   const [batch, ...rest] = journaled();
@@ -165,31 +246,63 @@ test('CloudTrail: a delivery document, a single record and an EventBridge event;
   const { post, journaled } = setup(t);
   const document = await post('/ingest/cloudtrail', { Records: [cloudTrailRecord(2), 'junk', cloudTrailRecord(1)] });
   assert.equal(document.status, 202);
-  const summary = (await document.json()) as { recorded: number; rejected: number; problems: Array<{ index: number; reason: string }> };
+  const summary = (await document.json()) as {
+    recorded: number;
+    rejected: number;
+    problems: Array<{ index: number; reason: string }>;
+  };
   assert.equal(summary.recorded, 2);
-  assert.deepEqual(summary.problems.map((problem) => problem.index), [1]);
+  assert.deepEqual(
+    summary.problems.map((problem) => problem.index),
+    [1],
+  );
   assert.match(summary.problems[0]?.reason ?? '', /Records\[1\] is not a JSON object/);
   assert.equal((await post('/ingest/cloudtrail', cloudTrailRecord(3))).status, 202);
-  assert.equal((await post('/ingest/cloudtrail', { version: '0', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.iam', detail: cloudTrailRecord(4) })).status, 202);
+  assert.equal(
+    (
+      await post('/ingest/cloudtrail', {
+        version: '0',
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: 'aws.iam',
+        detail: cloudTrailRecord(4),
+      })
+    ).status,
+    202,
+  );
   const allBad = await post('/ingest/cloudtrail', { Records: [1, 2] });
   assert.equal(allBad.status, 422);
   const batches = journaled();
-  assert.deepEqual(batches.map((batch) => batch.changes.map((change) => change.path.split('/').at(-1))), [['role-1.yaml', 'role-2.yaml'], ['role-3.yaml'], ['role-4.yaml']], 'replayed by event time');
+  assert.deepEqual(
+    batches.map((batch) => batch.changes.map((change) => change.path.split('/').at(-1))),
+    [['role-1.yaml', 'role-2.yaml'], ['role-3.yaml'], ['role-4.yaml']],
+    'replayed by event time',
+  );
 });
 
 test('generic events as a JSON array or NDJSON land under custom/{source}/', async (t) => {
   const { post, journaled } = setup(t);
   assert.equal((await post('/ingest/events/flags', [genericEvent(1), genericEvent(2)])).status, 202);
   const ndjson = `${JSON.stringify(genericEvent(3))}\n\n${JSON.stringify(genericEvent(4))}\n`;
-  assert.equal((await post('/ingest/events/flags', ndjson, SHARED, { 'content-type': 'application/x-ndjson' })).status, 202);
+  assert.equal(
+    (await post('/ingest/events/flags', ndjson, SHARED, { 'content-type': 'application/x-ndjson' })).status,
+    202,
+  );
   const mixed = await post('/ingest/events/flags', [genericEvent(5), { id: 'no-time', path: 'x', object: {} }]);
   assert.equal(mixed.status, 202);
-  assert.match(((await mixed.json()) as { problems: Array<{ reason: string }> }).problems[0]?.reason ?? '', /no valid time/);
-  assert.deepEqual(journaled().flatMap((batch) => batch.changes.map((change) => change.path)), [1, 2, 3, 4, 5].map((n) => `custom/flags/feature-flags/flag-${n}.yaml`));
+  assert.match(
+    ((await mixed.json()) as { problems: Array<{ reason: string }> }).problems[0]?.reason ?? '',
+    /no valid time/,
+  );
+  assert.deepEqual(
+    journaled().flatMap((batch) => batch.changes.map((change) => change.path)),
+    [1, 2, 3, 4, 5].map((n) => `custom/flags/feature-flags/flag-${n}.yaml`),
+  );
 });
 
 test('source and cluster allow-lists answer 403 for names not listed', async (t) => {
-  const { post, journaled } = setup(t, { intake: { events: { sources: ['flags'] }, kubernetesAudit: { clusters: ['prod'] } } });
+  const { post, journaled } = setup(t, {
+    intake: { events: { sources: ['flags'] }, kubernetesAudit: { clusters: ['prod'] } },
+  });
   assert.equal((await post('/ingest/events/other', [genericEvent(1)])).status, 403);
   assert.equal((await post('/ingest/kubernetes/dev/audit', eventList([auditEvent(1)]))).status, 403);
   assert.equal((await post('/ingest/events/flags', [genericEvent(1)])).status, 202);
@@ -219,7 +332,8 @@ test('a full journal answers 503 with Retry-After, /readyz says why, and the adm
   const { app, post } = setup(t, { maxBytes: 1024 * 1024 });
   const padding = 'x'.repeat(300 * 1024);
   let status = 202;
-  for (let index = 0; index < 10 && status === 202; index += 1) status = (await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(index, { value: padding })]))).status;
+  for (let index = 0; index < 10 && status === 202; index += 1)
+    status = (await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(index, { value: padding })]))).status;
   assert.equal(status, 503);
   const full = await post('/ingest/events/flags', [genericEvent(1)]);
   assert.equal(full.status, 503);
@@ -227,7 +341,9 @@ test('a full journal answers 503 with Retry-After, /readyz says why, and the adm
   assert.equal(((await full.json()) as { error: string }).error, 'JOURNAL_FULL');
   const ready = await app.request('/readyz');
   assert.equal(ready.status, 503);
-  assert.deepEqual(((await ready.json()) as { reasons: string[] }).reasons, ['the journal backlog is over journal.maxBytes']);
+  assert.deepEqual(((await ready.json()) as { reasons: string[] }).reasons, [
+    'the journal backlog is over journal.maxBytes',
+  ]);
   const admission = await post('/ingest/kubernetes/prod/admission', admissionReview('rev-9'));
   assert.equal(admission.status, 200);
 });

@@ -42,7 +42,13 @@ function errorResponse(c: Context<AppEnv>, error: Error, log: Logger): Response 
   }
   if (error instanceof HTTPException) return error.getResponse();
   log.error({ err: error }, 'request failed');
-  return c.json({ error: 'INTERNAL', detail: `internal error; the server log has the details under request id ${c.get('requestId')}` }, 500);
+  return c.json(
+    {
+      error: 'INTERNAL',
+      detail: `internal error; the server log has the details under request id ${c.get('requestId')}`,
+    },
+    500,
+  );
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -56,7 +62,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const status = c.res.status;
     const route = intakeRouteLabel(c.req.path);
     if (route) metrics.requests.inc({ route, status: String(status) });
-    const entry = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10 };
+    const entry = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    };
     if (QUIET.has(c.req.path) && status < 400) log.debug(entry, 'request completed');
     else log.info(entry, 'request completed');
   });

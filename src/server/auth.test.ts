@@ -7,7 +7,8 @@ test('parseBearer reads `Bearer <token>` (any case, spaces or tabs) and nothing 
   assert.equal(parseBearer('Bearer abc.def'), 'abc.def');
   assert.equal(parseBearer('bearer \tabc  '), 'abc');
   assert.equal(parseBearer(undefined), null);
-  for (const header of ['', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', 'Bearerabc']) assert.equal(parseBearer(header), null, JSON.stringify(header));
+  for (const header of ['', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', 'Bearerabc'])
+    assert.equal(parseBearer(header), null, JSON.stringify(header));
 });
 
 test('matchDigest finds the first equal digest among all, or -1', () => {

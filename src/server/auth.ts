@@ -27,7 +27,8 @@ export function requireBearerToken(tokens: readonly string[], route: string): Mi
   return async (c, next) => {
     const token = parseBearer(c.req.header('authorization'));
     if (token === null) throw new UnauthorizedError(`${route} needs a bearer token (Authorization: Bearer <token>)`);
-    if (matchDigest(accepted, digest(token)) === -1) throw new UnauthorizedError(`the bearer token is not accepted by ${route}`);
+    if (matchDigest(accepted, digest(token)) === -1)
+      throw new UnauthorizedError(`the bearer token is not accepted by ${route}`);
     await next();
   };
 }

@@ -82,8 +82,12 @@ export function guard(route: IntakeRoute, label: string, deps: IntakeDeps): Midd
 /** A `{cluster}` / `{source}` URL segment: a valid name, and one the route accepts. */
 export function nameParam(c: Context, param: string, allowed: readonly string[], configKey: string): string {
   const value = c.req.param(param) ?? '';
-  if (!NAME_PATTERN.test(value)) throw new InvalidInputError(`${param} ${JSON.stringify(value)} must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit`);
-  if (allowed.length > 0 && !allowed.includes(value)) throw new ForbiddenError(`${param} ${value} is not listed in ${configKey}`);
+  if (!NAME_PATTERN.test(value))
+    throw new InvalidInputError(
+      `${param} ${JSON.stringify(value)} must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
+  if (allowed.length > 0 && !allowed.includes(value))
+    throw new ForbiddenError(`${param} ${value} is not listed in ${configKey}`);
   return value;
 }
 
@@ -92,7 +96,8 @@ export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new InvalidInputError(`the body is not valid JSON (${what} expected): ${error.message}`);
+    if (error instanceof SyntaxError)
+      throw new InvalidInputError(`the body is not valid JSON (${what} expected): ${error.message}`);
     throw error;
   }
 }
@@ -108,7 +113,10 @@ export function addResult(draft: Draft, index: number, normalise: () => Normalis
     result = normalise();
   } catch (error) {
     log.warn({ err: error, index }, 'normaliser failed on a record');
-    result = { kind: 'rejected', reason: `cannot be normalised: ${error instanceof Error ? error.message : String(error)}` };
+    result = {
+      kind: 'rejected',
+      reason: `cannot be normalised: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (result.kind === 'rejected') {
     draft.rejected.push({ index, reason: result.reason });
@@ -120,10 +128,27 @@ export function addResult(draft: Draft, index: number, normalise: () => Normalis
 }
 
 /** Counts the draft and journals it when it holds anything; resolves once it is durable. */
-export async function recordDraft(c: Context<AppEnv>, deps: IntakeDeps, source: string, draft: Draft, receivedAt: number): Promise<IntakeSummary> {
-  deps.metrics.countRecords(source, { received: draft.received, ignored: draft.ignored, rejected: draft.rejected.length });
+export async function recordDraft(
+  c: Context<AppEnv>,
+  deps: IntakeDeps,
+  source: string,
+  draft: Draft,
+  receivedAt: number,
+): Promise<IntakeSummary> {
+  deps.metrics.countRecords(source, {
+    received: draft.received,
+    ignored: draft.ignored,
+    rejected: draft.rejected.length,
+  });
   if (draft.changes.length > 0 || draft.facts.length > 0) {
-    const batch: ChangeBatch = { source, receivedAt, changes: draft.changes, facts: draft.facts, ignored: draft.ignored, rejected: draft.rejected.length };
+    const batch: ChangeBatch = {
+      source,
+      receivedAt,
+      changes: draft.changes,
+      facts: draft.facts,
+      ignored: draft.ignored,
+      rejected: draft.rejected.length,
+    };
     const seq = await deps.record(batch);
     c.get('log').debug({ source, seq, changes: draft.changes.length, facts: draft.facts.length }, 'batch journaled');
   }
@@ -141,6 +166,7 @@ export async function recordDraft(c: Context<AppEnv>, deps: IntakeDeps, source: 
 /** 202 when anything was kept; 422 when every record was rejected (nothing was recorded). */
 export function answer(c: Context<AppEnv>, summary: IntakeSummary) {
   const allRejected = summary.rejected > 0 && summary.rejected === summary.received;
-  if (allRejected) return c.json({ error: 'INVALID_INPUT', detail: 'no record in the body could be understood', ...summary }, 422);
+  if (allRejected)
+    return c.json({ error: 'INVALID_INPUT', detail: 'no record in the body could be understood', ...summary }, 422);
   return c.json(summary, 202);
 }

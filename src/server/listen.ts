@@ -25,17 +25,24 @@ export function formatUrl(scheme: 'http' | 'https', host: string, port: number):
 }
 
 export function listen(app: Hono<any>, options: ListenOptions): Promise<Listening> {
-  const server = (options.tls
-    ? createAdaptorServer({
-        fetch: app.fetch,
-        createServer: createHttpsServer,
-        serverOptions: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
-      })
-    : createAdaptorServer({ fetch: app.fetch })) as Server;
+  const server = (
+    options.tls
+      ? createAdaptorServer({
+          fetch: app.fetch,
+          createServer: createHttpsServer,
+          serverOptions: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+        })
+      : createAdaptorServer({ fetch: app.fetch })
+  ) as Server;
   const where = formatUrl(options.tls ? 'https' : 'http', options.host, options.port);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'EADDRINUSE' ? 'the address is in use (another instance? pick another with --listen)' : error.code === 'EACCES' ? 'not permitted' : error.message;
+      const why =
+        error.code === 'EADDRINUSE'
+          ? 'the address is in use (another instance? pick another with --listen)'
+          : error.code === 'EACCES'
+            ? 'not permitted'
+            : error.message;
       reject(new ListenError(`cannot listen on ${where}: ${why}`, { cause: error }));
     };
     server.once('error', onError);

@@ -18,7 +18,15 @@ function authWith(config: unknown, env: NodeJS.ProcessEnv = {}): ViewerAuth {
 test('tokens come from the config (env or file) and GITRAIL_VIEW_TOKEN, each naming its holder', (t) => {
   const file = join(tempDir(t), 'audit.token');
   writeFileSync(file, `${AUDIT}\n`);
-  const auth = authWith({ tokens: [{ name: 'ops', secret: { env: 'OPS_TOKEN' } }, { name: 'audit', secret: { file } }] }, { OPS_TOKEN: OPS, GITRAIL_VIEW_TOKEN: 'env-token-0123456789abcdef' });
+  const auth = authWith(
+    {
+      tokens: [
+        { name: 'ops', secret: { env: 'OPS_TOKEN' } },
+        { name: 'audit', secret: { file } },
+      ],
+    },
+    { OPS_TOKEN: OPS, GITRAIL_VIEW_TOKEN: 'env-token-0123456789abcdef' },
+  );
   assert.equal(auth.checkToken(OPS), 'ops');
   assert.equal(auth.checkToken(AUDIT), 'audit');
   assert.equal(auth.checkToken('env-token-0123456789abcdef'), 'viewer');
@@ -27,15 +35,32 @@ test('tokens come from the config (env or file) and GITRAIL_VIEW_TOKEN, each nam
 });
 
 test('a token value held twice names its first holder, for a bearer token and for a login alike', () => {
-  const auth = authWith({ tokens: [{ name: 'first', secret: { env: 'T' } }, { name: 'second', secret: { env: 'T' } }] }, { T: OPS });
+  const auth = authWith(
+    {
+      tokens: [
+        { name: 'first', secret: { env: 'T' } },
+        { name: 'second', secret: { env: 'T' } },
+      ],
+    },
+    { T: OPS },
+  );
   assert.equal(auth.checkToken(OPS), 'first');
   assert.equal(auth.checkSession(auth.issueSession(OPS, NOW) as string, NOW), 'first');
 });
 
 test('a viewer without any way to authenticate, a short token or a missing secret is a config error', () => {
-  assert.throws(() => authWith({}), (error: unknown) => error instanceof ConfigError && /GITRAIL_VIEW_TOKEN/.test(error.message));
-  assert.throws(() => authWith({}, { GITRAIL_VIEW_TOKEN: 'short' }), /GITRAIL_VIEW_TOKEN: a viewer token must be at least 16 characters/);
-  assert.throws(() => authWith({ tokens: [{ name: 'ops', secret: { env: 'UNSET_VAR' } }] }), /viewer\.tokens\[0\]\.secret: environment variable UNSET_VAR is not set/);
+  assert.throws(
+    () => authWith({}),
+    (error: unknown) => error instanceof ConfigError && /GITRAIL_VIEW_TOKEN/.test(error.message),
+  );
+  assert.throws(
+    () => authWith({}, { GITRAIL_VIEW_TOKEN: 'short' }),
+    /GITRAIL_VIEW_TOKEN: a viewer token must be at least 16 characters/,
+  );
+  assert.throws(
+    () => authWith({ tokens: [{ name: 'ops', secret: { env: 'UNSET_VAR' } }] }),
+    /viewer\.tokens\[0\]\.secret: environment variable UNSET_VAR is not set/,
+  );
   assert.doesNotThrow(() => authWith({ trustedProxy: { header: 'X-Forwarded-User' } }));
 });
 
@@ -43,8 +68,15 @@ test('the config schema rejects unknown keys and token values written inline', (
   assert.throws(() => ViewerConfig.parse({ token: OPS }));
   assert.throws(() => ViewerConfig.parse({ tokens: [{ name: 'ops', secret: OPS }] }));
   assert.throws(() => ViewerConfig.parse({ trustedProxy: { header: 'X Forwarded: User' } }));
-  assert.deepEqual(ViewerConfig.parse({}), { tokens: [], sessionHours: 12, secureCookie: false, pageSize: 50, maxDiffBytes: 2 * 1024 * 1024 });
-  for (const [key, schema] of Object.entries(ViewerConfig.shape)) assert.ok(schema.description, `viewer.${key} is described`);
+  assert.deepEqual(ViewerConfig.parse({}), {
+    tokens: [],
+    sessionHours: 12,
+    secureCookie: false,
+    pageSize: 50,
+    maxDiffBytes: 2 * 1024 * 1024,
+  });
+  for (const [key, schema] of Object.entries(ViewerConfig.shape))
+    assert.ok(schema.description, `viewer.${key} is described`);
 });
 
 test('sessions are signed, expire, and end when their token is rotated', () => {
@@ -55,7 +87,11 @@ test('sessions are signed, expire, and end when their token is rotated', () => {
   assert.equal(auth.checkSession(session, NOW + 3_600_000), 'ops');
   assert.equal(auth.checkSession(session, NOW + 2 * 3_600_000), null, 'expired');
   const [name, expires, mac] = session.split('.');
-  assert.equal(auth.checkSession(`${Buffer.from('admin').toString('base64url')}.${expires}.${mac}`, NOW), null, 'another name');
+  assert.equal(
+    auth.checkSession(`${Buffer.from('admin').toString('base64url')}.${expires}.${mac}`, NOW),
+    null,
+    'another name',
+  );
   assert.equal(auth.checkSession(`${name}.${Number(expires) + 1}.${mac}`, NOW), null, 'a longer life');
   assert.equal(auth.checkSession('garbage', NOW), null);
   const rotated = authWith({ tokens: [{ name: 'ops', secret: { env: 'T' } }] }, { T: `${OPS}-new` });
@@ -68,10 +104,19 @@ test('authenticate: a bearer token decides alone, then the session, then a trust
   assert.deepEqual(auth.authenticate({ bearer: OPS }, NOW), { ok: true, identity: { user: 'viewer', via: 'token' } });
   assert.deepEqual(auth.authenticate({ bearer: 'nope', session }, NOW), { ok: false, reason: 'invalid' });
   assert.deepEqual(auth.authenticate({ session }, NOW), { ok: true, identity: { user: 'viewer', via: 'session' } });
-  assert.deepEqual(auth.authenticate({ proxyUser: 'dana', peer: '::ffff:127.0.0.1' }, NOW), { ok: true, identity: { user: 'dana', via: 'proxy' } });
+  assert.deepEqual(auth.authenticate({ proxyUser: 'dana', peer: '::ffff:127.0.0.1' }, NOW), {
+    ok: true,
+    identity: { user: 'dana', via: 'proxy' },
+  });
   assert.deepEqual(auth.authenticate({ proxyUser: 'dana', peer: '192.0.2.1' }, NOW), { ok: false, reason: 'missing' });
-  assert.deepEqual(auth.authenticate({ proxyUser: 'da\nna', peer: '127.0.0.1' }, NOW), { ok: false, reason: 'missing' });
+  assert.deepEqual(auth.authenticate({ proxyUser: 'da\nna', peer: '127.0.0.1' }, NOW), {
+    ok: false,
+    reason: 'missing',
+  });
   assert.deepEqual(auth.authenticate({}, NOW), { ok: false, reason: 'missing' });
   const noProxy = authWith({}, { GITRAIL_VIEW_TOKEN: OPS });
-  assert.deepEqual(noProxy.authenticate({ proxyUser: 'dana', peer: '127.0.0.1' }, NOW), { ok: false, reason: 'missing' });
+  assert.deepEqual(noProxy.authenticate({ proxyUser: 'dana', peer: '127.0.0.1' }, NOW), {
+    ok: false,
+    reason: 'missing',
+  });
 });

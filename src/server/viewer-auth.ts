@@ -32,7 +32,9 @@ export interface Credentials {
   readonly peer?: string | undefined;
 }
 
-export type AuthResult = { readonly ok: true; readonly identity: ViewerIdentity } | { readonly ok: false; readonly reason: 'missing' | 'invalid' };
+export type AuthResult =
+  | { readonly ok: true; readonly identity: ViewerIdentity }
+  | { readonly ok: false; readonly reason: 'missing' | 'invalid' };
 
 function digest(value: string): Buffer {
   return createHmac('sha256', 'gitrail viewer token').update(value).digest();
@@ -74,8 +76,13 @@ export class ViewerAuth {
     }));
     const fromEnv = env[VIEW_TOKEN_ENV];
     if (fromEnv) named.push({ name: 'viewer', value: fromEnv, where: VIEW_TOKEN_ENV });
-    const problems = named.filter((token) => token.value.length < MIN_TOKEN_LENGTH).map((token) => `${token.where}: a viewer token must be at least ${MIN_TOKEN_LENGTH} characters long`);
-    if (!hasViewerAuth(config, env)) problems.push(`viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous readers`);
+    const problems = named
+      .filter((token) => token.value.length < MIN_TOKEN_LENGTH)
+      .map((token) => `${token.where}: a viewer token must be at least ${MIN_TOKEN_LENGTH} characters long`);
+    if (!hasViewerAuth(config, env))
+      problems.push(
+        `viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous readers`,
+      );
     if (problems.length > 0) throw new ConfigError(problems);
     const tokens = named.map((token) => ({
       name: token.name,
@@ -113,7 +120,9 @@ export class ViewerAuth {
     if (!name64 || !expires || !mac || !/^\d+$/.test(expires) || Number(expires) <= now) return null;
     const name = Buffer.from(name64, 'base64url').toString('utf8');
     const payload = `${name64}.${expires}`;
-    return this.#tokens.some((token) => token.name === name && safeEqual(sign(token.sessionKey, payload), mac)) ? name : null;
+    return this.#tokens.some((token) => token.name === name && safeEqual(sign(token.sessionKey, payload), mac))
+      ? name
+      : null;
   }
 
   /** The header a trusted proxy names the user in, when one is configured. */
@@ -138,7 +147,8 @@ export class ViewerAuth {
     if (this.#proxy && proxyUser && proxyUser.length <= 200 && !/[\x00-\x1f\x7f]/.test(proxyUser)) {
       const addresses = this.#proxy.addresses;
       const peer = credentials.peer ? normaliseAddress(credentials.peer) : null;
-      if (!addresses || (peer !== null && addresses.map(normaliseAddress).includes(peer))) return { ok: true, identity: { user: proxyUser, via: 'proxy' } };
+      if (!addresses || (peer !== null && addresses.map(normaliseAddress).includes(peer)))
+        return { ok: true, identity: { user: proxyUser, via: 'proxy' } };
     }
     return { ok: false, reason: credentials.session ? 'invalid' : 'missing' };
   }

@@ -22,7 +22,9 @@ export const TrustedProxy = z
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe('peer addresses the proxy connects from; the header is ignored on requests from any other address (default: trust every peer, so only expose the viewer through the proxy)'),
+      .describe(
+        'peer addresses the proxy connects from; the header is ignored on requests from any other address (default: trust every peer, so only expose the viewer through the proxy)',
+      ),
   })
   .strict()
   .describe('trust a reverse proxy that authenticates users and names them in a header');
@@ -30,12 +32,36 @@ export type TrustedProxy = z.infer<typeof TrustedProxy>;
 
 export const ViewerConfig = z
   .object({
-    tokens: z.array(ViewerToken).default([]).describe('read tokens; the environment variable GITRAIL_VIEW_TOKEN adds one named "viewer"'),
-    trustedProxy: TrustedProxy.optional().describe('trust a reverse proxy that authenticates users and names them in a header (off by default)'),
-    sessionHours: z.number().positive().max(24 * 30).default(12).describe('how long a login (the session cookie) lasts, in hours'),
-    secureCookie: z.boolean().default(false).describe('mark the session cookie Secure (set when the viewer is reached over HTTPS)'),
-    pageSize: z.number().int().min(1).max(1000).default(50).describe('commits per page in the timeline and history pages'),
-    maxDiffBytes: z.number().int().min(1024).default(2 * 1024 * 1024).describe('a diff larger than this is not rendered in the commit page (the API still returns it)'),
+    tokens: z
+      .array(ViewerToken)
+      .default([])
+      .describe('read tokens; the environment variable GITRAIL_VIEW_TOKEN adds one named "viewer"'),
+    trustedProxy: TrustedProxy.optional().describe(
+      'trust a reverse proxy that authenticates users and names them in a header (off by default)',
+    ),
+    sessionHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12)
+      .describe('how long a login (the session cookie) lasts, in hours'),
+    secureCookie: z
+      .boolean()
+      .default(false)
+      .describe('mark the session cookie Secure (set when the viewer is reached over HTTPS)'),
+    pageSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(50)
+      .describe('commits per page in the timeline and history pages'),
+    maxDiffBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(2 * 1024 * 1024)
+      .describe('a diff larger than this is not rendered in the commit page (the API still returns it)'),
   })
   .strict()
   .describe('web viewer and JSON API');

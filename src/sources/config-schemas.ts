@@ -10,7 +10,10 @@ export const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS
 
 /** A node-cron expression, `fallback` when absent (the error shows it as the example). */
 export const CronSchedule = (fallback: string) =>
-  z.string().refine(isCronExpression, { message: `not a node-cron expression (5 or 6 fields, e.g. "${fallback}")` }).default(fallback);
+  z
+    .string()
+    .refine(isCronExpression, { message: `not a node-cron expression (5 or 6 fields, e.g. "${fallback}")` })
+    .default(fallback);
 
 /** How far back the first run of a CloudTrail source reads. */
 export const MaxAge = Duration.refine((ms) => ms > 0, { message: 'maxAge must be positive' }).default(7 * 86_400_000);

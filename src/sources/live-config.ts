@@ -8,8 +8,14 @@ import { KubernetesWatchConfig } from './kubernetes-watch/config.ts';
 /** The gitrail.yaml keys of the live sources, to be merged into the top-level schema. */
 export const liveSourcesShape = {
   kubernetes: z.array(KubernetesWatchConfig).default([]).describe('Kubernetes clusters to list and watch (issue 4)'),
-  cloudtrail: z.array(CloudTrailPollConfig).default([]).describe('AWS accounts whose CloudTrail event history is polled (issue 4)'),
-  cloudtrailS3: z.array(CloudTrailS3Config).default([]).describe('S3 buckets holding CloudTrail log files (AWSLogs layout) to read (issue 4)'),
+  cloudtrail: z
+    .array(CloudTrailPollConfig)
+    .default([])
+    .describe('AWS accounts whose CloudTrail event history is polled (issue 4)'),
+  cloudtrailS3: z
+    .array(CloudTrailS3Config)
+    .default([])
+    .describe('S3 buckets holding CloudTrail log files (AWSLogs layout) to read (issue 4)'),
 };
 
 export const LiveSourcesConfig = z.object(liveSourcesShape).describe('live sources');
@@ -21,7 +27,10 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
   const clusters = new Map<string, number>();
   config.kubernetes.forEach((cluster, index) => {
     const first = clusters.get(cluster.name);
-    if (first !== undefined) problems.push(`kubernetes[${index}].name: cluster ${JSON.stringify(cluster.name)} is already configured at kubernetes[${first}]`);
+    if (first !== undefined)
+      problems.push(
+        `kubernetes[${index}].name: cluster ${JSON.stringify(cluster.name)} is already configured at kubernetes[${first}]`,
+      );
     else clusters.set(cluster.name, index);
   });
   const regions = new Map<string, number>();
@@ -29,7 +38,10 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
     for (const region of account.regions) {
       const key = `${account.account}/${region}`;
       const first = regions.get(key);
-      if (first !== undefined && first !== index) problems.push(`cloudtrail[${index}].regions: ${region} of account ${account.account} is already polled by cloudtrail[${first}]`);
+      if (first !== undefined && first !== index)
+        problems.push(
+          `cloudtrail[${index}].regions: ${region} of account ${account.account} is already polled by cloudtrail[${first}]`,
+        );
       else if (first === index) problems.push(`cloudtrail[${index}].regions: ${region} is listed twice`);
       else regions.set(key, index);
     }
@@ -41,7 +53,10 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
         const key = `${trail.bucket}/${trail.prefix}/${account}/${region}`;
         const first = trails.get(key);
         if (first === undefined) trails.set(key, index);
-        else problems.push(`cloudtrailS3[${index}]: ${account} ${region} in ${trail.bucket} is listed more than once${first === index ? '' : ` (also cloudtrailS3[${first}])`}`);
+        else
+          problems.push(
+            `cloudtrailS3[${index}]: ${account} ${region} in ${trail.bucket} is listed more than once${first === index ? '' : ` (also cloudtrailS3[${first}])`}`,
+          );
       }
     }
   });

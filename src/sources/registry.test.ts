@@ -50,8 +50,14 @@ cloudtrailS3:
 `;
 
 test('every folder with a live source is registered', () => {
-  const folders = readdirSync(here, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  const live = folders.filter((folder) => readdirSync(join(here, folder)).some((file) => file.endsWith('.ts') && /\bimplements Source\b/.test(readFileSync(join(here, folder, file), 'utf8'))));
+  const folders = readdirSync(here, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const live = folders.filter((folder) =>
+    readdirSync(join(here, folder)).some(
+      (file) => file.endsWith('.ts') && /\bimplements Source\b/.test(readFileSync(join(here, folder, file), 'utf8')),
+    ),
+  );
   assert.deepEqual(live.sort(), LIVE_SOURCES.map((kind) => kind.folder).sort());
 });
 
@@ -81,11 +87,19 @@ test('the example configuration is valid and builds its sources', async () => {
 
 test('bad sections get errors naming the key and the reason', () => {
   const result = LiveSourcesConfig.safeParse({
-    kubernetes: [{ name: 'a', resync: 'every day' }, { name: 'b', inCluster: true, context: 'x' }],
-    cloudtrail: [{ account: '12', regions: ['mars-1'] }, { account: '111122223333', maxAge: 'a week' }],
+    kubernetes: [
+      { name: 'a', resync: 'every day' },
+      { name: 'b', inCluster: true, context: 'x' },
+    ],
+    cloudtrail: [
+      { account: '12', regions: ['mars-1'] },
+      { account: '111122223333', maxAge: 'a week' },
+    ],
   });
   assert.equal(result.success, false);
-  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   assert.deepEqual(problems, [
     'kubernetes.0.resync: not a node-cron expression (5 or 6 fields, e.g. "*/15 * * * *")',
     'kubernetes.1: inCluster cannot be combined with kubeconfig or context',
@@ -95,15 +109,25 @@ test('bad sections get errors naming the key and the reason', () => {
   ]);
   const duplicated = LiveSourcesConfig.parse({
     kubernetes: [{ name: 'prod' }, { name: 'prod', context: 'other' }],
-    cloudtrail: [{ account: '111122223333', regions: ['eu-west-1', 'eu-west-1'] }, { account: '111122223333', regions: ['eu-west-1'] }],
+    cloudtrail: [
+      { account: '111122223333', regions: ['eu-west-1', 'eu-west-1'] },
+      { account: '111122223333', regions: ['eu-west-1'] },
+    ],
   });
   assert.deepEqual(checkLiveSources(duplicated), [
     'kubernetes[1].name: cluster "prod" is already configured at kubernetes[0]',
     'cloudtrail[0].regions: eu-west-1 is listed twice',
     'cloudtrail[1].regions: eu-west-1 of account 111122223333 is already polled by cloudtrail[0]',
   ]);
-  const trails = LiveSourcesConfig.parse({ cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }, { bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }] });
-  assert.deepEqual(checkLiveSources(trails), ['cloudtrailS3[1]: 111122223333 eu-west-1 in logs is listed more than once (also cloudtrailS3[0])']);
+  const trails = LiveSourcesConfig.parse({
+    cloudtrailS3: [
+      { bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] },
+      { bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] },
+    ],
+  });
+  assert.deepEqual(checkLiveSources(trails), [
+    'cloudtrailS3[1]: 111122223333 eu-west-1 in logs is listed more than once (also cloudtrailS3[0])',
+  ]);
 });
 
 test('the Source contract: starting before run, stopped after a run whose signal is aborted; metrics show it', async (t) => {
@@ -116,20 +140,38 @@ test('the Source contract: starting before run, stopped after a run whose signal
     cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }],
   });
   const aws = { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } };
-  const sources = await buildLiveSources(config, { redact, cloudtrail: { clientConfig: aws }, cloudtrailS3: { clientConfig: aws } });
+  const sources = await buildLiveSources(config, {
+    redact,
+    cloudtrail: { clientConfig: aws },
+    cloudtrailS3: { clientConfig: aws },
+  });
   assert.equal(new Set(sources.map((source) => source.id)).size, sources.length, 'ids are unique');
   const metrics = new Registry();
   registerSourceMetrics(metrics, () => sources);
   for (const source of sources) {
-    assert.ok(LIVE_SOURCES.some((kind) => source.id.startsWith(`${kind.folder.replace(/-(watch|poll)$/, '')}/`)), source.id);
+    assert.ok(
+      LIVE_SOURCES.some((kind) => source.id.startsWith(`${kind.folder.replace(/-(watch|poll)$/, '')}/`)),
+      source.id,
+    );
     assert.deepEqual(source.status(), { id: source.id, state: 'starting' });
   }
   assert.match(await metrics.metrics(), /gitrail_source_state\{source="kubernetes\/c",state="starting"\} 1/);
   const stopped = AbortSignal.abort();
   for (const source of sources) {
-    const ctx: SourceContext = { log: pino({ level: 'silent' }), signal: stopped, submit: async () => undefined, committed: async () => undefined, index, stateDir: dir, now: Date.now };
+    const ctx: SourceContext = {
+      log: pino({ level: 'silent' }),
+      signal: stopped,
+      submit: async () => undefined,
+      committed: async () => undefined,
+      index,
+      stateDir: dir,
+      now: Date.now,
+    };
     await source.run(ctx);
     assert.equal(source.status().state, 'stopped');
   }
-  assert.match(await metrics.metrics(), /gitrail_source_state\{source="cloudtrail\/111122223333\/us-east-1",state="stopped"\} 1/);
+  assert.match(
+    await metrics.metrics(),
+    /gitrail_source_state\{source="cloudtrail\/111122223333\/us-east-1",state="stopped"\} 1/,
+  );
 });

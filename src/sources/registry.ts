@@ -44,7 +44,11 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
     build: async (config, deps) => {
       if (config.kubernetes.length === 0) return [];
       const { KubernetesWatchSource } = await import('./kubernetes-watch/watch-source.ts');
-      const sourceDeps: KubernetesWatchDeps = { ...commonDeps(deps), ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}), ...deps.kubernetes };
+      const sourceDeps: KubernetesWatchDeps = {
+        ...commonDeps(deps),
+        ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
+        ...deps.kubernetes,
+      };
       return config.kubernetes.map((cluster) => new KubernetesWatchSource(cluster, sourceDeps));
     },
   },
@@ -56,10 +60,14 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
       const { CloudTrailPollSource } = await import('./cloudtrail-poll/poll-source.ts');
       const sourceDeps: CloudTrailPollDeps = { ...commonDeps(deps), ...deps.cloudtrail };
       return config.cloudtrail.flatMap((account) => {
-        const regions = account.regions.map((region) => new CloudTrailPollSource(account, { region, globalOnly: false }, sourceDeps));
+        const regions = account.regions.map(
+          (region) => new CloudTrailPollSource(account, { region, globalOnly: false }, sourceDeps),
+        );
         // IAM, STS and other global services log to us-east-1 only.
         const needsGlobal = account.globalEvents && !account.regions.includes('us-east-1');
-        return needsGlobal ? [...regions, new CloudTrailPollSource(account, { region: 'us-east-1', globalOnly: true }, sourceDeps)] : regions;
+        return needsGlobal
+          ? [...regions, new CloudTrailPollSource(account, { region: 'us-east-1', globalOnly: true }, sourceDeps)]
+          : regions;
       });
     },
   },
@@ -70,7 +78,11 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
       if (config.cloudtrailS3.length === 0) return [];
       const { CloudTrailS3Source } = await import('./cloudtrail-s3/s3-source.ts');
       const sourceDeps: CloudTrailS3Deps = { ...commonDeps(deps), ...deps.cloudtrailS3 };
-      return config.cloudtrailS3.flatMap((trail) => trail.accounts.flatMap((account) => trail.regions.map((region) => new CloudTrailS3Source(trail, { account, region }, sourceDeps))));
+      return config.cloudtrailS3.flatMap((trail) =>
+        trail.accounts.flatMap((account) =>
+          trail.regions.map((region) => new CloudTrailS3Source(trail, { account, region }, sourceDeps)),
+        ),
+      );
     },
   },
 ];

@@ -28,11 +28,15 @@ const LAYOUT = [
   /^aws\/[0-9A-Za-z-]+\/(global|[a-z0-9-]+)\/[^/]+\/[A-Za-z0-9]+\/[^/]+\.yaml$/,
 ];
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function jsonLines(dir: string): unknown[] {
   return readdirSync(dir).flatMap((name) =>
-    readFileSync(join(dir, name), 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown),
+    readFileSync(join(dir, name), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as unknown),
   );
 }
 
@@ -54,7 +58,8 @@ function corpusSecretNeedles(): string[] {
         encoded.push(data);
         plain.push(Buffer.from(data, 'base64').toString('utf8'));
       }
-      for (const data of Object.values(isObject(value['stringData']) ? value['stringData'] : {})) if (typeof data === 'string') plain.push(data);
+      for (const data of Object.values(isObject(value['stringData']) ? value['stringData'] : {}))
+        if (typeof data === 'string') plain.push(data);
     }
     Object.values(value).forEach(visit);
   };
@@ -73,8 +78,13 @@ function corpusSecretNeedles(): string[] {
   }
   jsonLines(join(CORPUS, 'k8s-audit')).forEach(visit);
   const corpusText = raw.join('\n');
-  const cloudTrailText = readdirSync(join(CORPUS, 'cloudtrail')).map((name) => readFileSync(join(CORPUS, 'cloudtrail', name), 'utf8')).join('\n');
-  const needles = [...encoded.filter((value) => value.length >= 8 && !cloudTrailText.includes(value)), ...plain.map((value) => value.trim()).filter((value) => value.length >= 6 && !corpusText.includes(value))];
+  const cloudTrailText = readdirSync(join(CORPUS, 'cloudtrail'))
+    .map((name) => readFileSync(join(CORPUS, 'cloudtrail', name), 'utf8'))
+    .join('\n');
+  const needles = [
+    ...encoded.filter((value) => value.length >= 8 && !cloudTrailText.includes(value)),
+    ...plain.map((value) => value.trim()).filter((value) => value.length >= 6 && !corpusText.includes(value)),
+  ];
   assert.ok(needles.length >= 10, `only ${needles.length} secret needles`);
   return needles;
 }
@@ -82,7 +92,12 @@ function corpusSecretNeedles(): string[] {
 /** Event-ID → authors of the commits on a branch that carry it. */
 function authorsByEvent(gitdir: string, branch: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const log = git(gitdir, 'log', '--format=%an%x00%(trailers:key=Event-ID,valueonly,separator=)%x00', ...branch.split(' '));
+  const log = git(
+    gitdir,
+    'log',
+    '--format=%an%x00%(trailers:key=Event-ID,valueonly,separator=)%x00',
+    ...branch.split(' '),
+  );
   for (const entry of log.split('\0\n')) {
     const [author, id] = entry.split('\0');
     if (!author || !id) continue;
@@ -96,15 +111,29 @@ test('the whole corpus ingests into a clean repository with the right authors an
   const run = gitrail(['ingest', '--data', data, '--cluster', 'corpus', '--json', CORPUS]);
   assert.equal(run.status, 0, run.stderr);
   const summary = JSON.parse(run.stdout) as Record<string, number>;
-  for (const key of ['read', 'committed', 'unchanged', 'duplicates', 'ignored', 'rejected', 'activity']) assert.ok(Number.isInteger(summary[key]), key);
-  assert.match(run.stderr, /\.json:1: .*CloudTrail record has no eventID/, 'malformed records are reported as file:line: reason');
+  for (const key of ['read', 'committed', 'unchanged', 'duplicates', 'ignored', 'rejected', 'activity'])
+    assert.ok(Number.isInteger(summary[key]), key);
+  assert.match(
+    run.stderr,
+    /\.json:1: .*CloudTrail record has no eventID/,
+    'malformed records are reported as file:line: reason',
+  );
 
   const gitdir = join(data, 'repo.git');
   fsckStrict(gitdir);
   const files = git(gitdir, 'ls-tree', '-r', '--name-only', 'main').trim().split('\n');
   assert.ok(files.length > 200, `only ${files.length} files`);
-  for (const file of files) assert.ok(LAYOUT.some((pattern) => pattern.test(file)), `${file} is outside the documented layout`);
-  for (const [index, text] of (await readTexts(gitdir, files.map((file) => `main:${file}`))).entries()) {
+  for (const file of files)
+    assert.ok(
+      LAYOUT.some((pattern) => pattern.test(file)),
+      `${file} is outside the documented layout`,
+    );
+  for (const [index, text] of (
+    await readTexts(
+      gitdir,
+      files.map((file) => `main:${file}`),
+    )
+  ).entries()) {
     assert.ok(text !== null && isObject(yaml.load(text)), `${files[index]} is not a YAML mapping`);
   }
 
@@ -112,29 +141,49 @@ test('the whole corpus ingests into a clean repository with the right authors an
   // Events with no timestamp at all (rule-test stubs) cannot be dated and are rejected: not counted.
   const commits = authorsByEvent(gitdir, 'main activity');
   const kubeWrites = (jsonLines(join(CORPUS, 'k8s-audit')) as Array<Record<string, any>>).filter(
-    (event) => ['create', 'update', 'patch', 'delete'].includes(event['verb']) && (event['requestObject'] || event['responseObject']) &&
-      (event['responseStatus']?.code ?? 0) < 300 && event['stage'] !== 'RequestReceived' && !event['objectRef']?.subresource &&
+    (event) =>
+      ['create', 'update', 'patch', 'delete'].includes(event['verb']) &&
+      (event['requestObject'] || event['responseObject']) &&
+      (event['responseStatus']?.code ?? 0) < 300 &&
+      event['stage'] !== 'RequestReceived' &&
+      !event['objectRef']?.subresource &&
       (event['stageTimestamp'] || event['timestamp'] || event['requestReceivedTimestamp']),
   );
   const kubeCommitted = kubeWrites.filter((event) => commits.get(event['auditID'])?.includes(event['user']?.username));
   // CloudTrail write events (management, no error, not read-only, not sign-in/AssumeRole) with an
   // id and a time. The corpus's rule-test files reuse event ids for different records; the id is
   // the dedupe key (DESIGN §3), so each distinct id counts once.
-  const records = readdirSync(join(CORPUS, 'cloudtrail')).flatMap((name) => (JSON.parse(readFileSync(join(CORPUS, 'cloudtrail', name), 'utf8')).Records ?? []) as Array<Record<string, any>>);
+  const records = readdirSync(join(CORPUS, 'cloudtrail')).flatMap(
+    (name) =>
+      (JSON.parse(readFileSync(join(CORPUS, 'cloudtrail', name), 'utf8')).Records ?? []) as Array<Record<string, any>>,
+  );
   const awsWrites = new Map<string, Array<Record<string, any>>>();
   for (const record of records) {
-    const isWrite = record['eventID'] && !Number.isNaN(Date.parse(String(record['eventTime']).replace(' ', 'T'))) && record['readOnly'] === false && !record['errorCode'] &&
-      record['managementEvent'] !== false && !['signin.amazonaws.com', 'sts.amazonaws.com', 'sso.amazonaws.com'].includes(record['eventSource']);
+    const isWrite =
+      record['eventID'] &&
+      !Number.isNaN(Date.parse(String(record['eventTime']).replace(' ', 'T'))) &&
+      record['readOnly'] === false &&
+      !record['errorCode'] &&
+      record['managementEvent'] !== false &&
+      !['signin.amazonaws.com', 'sts.amazonaws.com', 'sso.amazonaws.com'].includes(record['eventSource']);
     if (isWrite) awsWrites.set(record['eventID'], [...(awsWrites.get(record['eventID']) ?? []), record]);
   }
-  const awsCommitted = [...awsWrites].filter(([id, same]) => same.some((record) => commits.get(id)?.includes(awsActor(record['userIdentity'], record['recipientAccountId']).actor.name)));
+  const awsCommitted = [...awsWrites].filter(([id, same]) =>
+    same.some((record) =>
+      commits.get(id)?.includes(awsActor(record['userIdentity'], record['recipientAccountId']).actor.name),
+    ),
+  );
   const kubeShare = kubeCommitted.length / kubeWrites.length;
   const awsShare = awsCommitted.length / awsWrites.size;
-  console.log(`corpus: Kubernetes writes with an object ${kubeCommitted.length}/${kubeWrites.length} (${(100 * kubeShare).toFixed(1)}%), CloudTrail writes ${awsCommitted.length}/${awsWrites.size} (${(100 * awsShare).toFixed(1)}%)`);
+  console.log(
+    `corpus: Kubernetes writes with an object ${kubeCommitted.length}/${kubeWrites.length} (${(100 * kubeShare).toFixed(1)}%), CloudTrail writes ${awsCommitted.length}/${awsWrites.size} (${(100 * awsShare).toFixed(1)}%)`,
+  );
   assert.ok(kubeShare >= 0.9, `Kubernetes: ${kubeCommitted.length}/${kubeWrites.length}`);
   assert.ok(awsShare >= 0.9, `CloudTrail: ${awsCommitted.length}/${awsWrites.size}`);
   const pairs = git(gitdir, 'log', '--format=%x01%(trailers:key=Event-ID,valueonly,separator=)', '--name-only', 'main')
-    .split('\x01').filter(Boolean).map((entry) => entry.trim().split('\n').filter(Boolean).join(' '));
+    .split('\x01')
+    .filter(Boolean)
+    .map((entry) => entry.trim().split('\n').filter(Boolean).join(' '));
   assert.equal(new Set(pairs).size, pairs.length, 'an event changes a file in one commit, never twice');
 
   assertNoSecrets(data, [], corpusSecretNeedles());
@@ -148,8 +197,19 @@ test('the whole corpus ingests into a clean repository with the right authors an
 test('every record normalised from the corpus, the examples and the normaliser fixtures names its event in its trailers', async () => {
   // The ledger keys a record by the Source and Event-ID trailers its commit carries (what an
   // index rebuilt from the repository reads); the record's own fields must say the same.
-  const context = { cluster: 'corpus', genericSource: 'corpus', redact: createRedactor(Buffer.alloc(32, 7)), sensitiveKeys: new Set<string>(), now: () => Date.parse('2026-01-01T00:00:00Z') };
-  const inputs = [CORPUS, join(ROOT, 'examples'), join(ROOT, 'src', 'sources', 'kubernetes-audit', '__fixtures__'), join(ROOT, 'src', 'sources', 'cloudtrail', '__fixtures__')];
+  const context = {
+    cluster: 'corpus',
+    genericSource: 'corpus',
+    redact: createRedactor(Buffer.alloc(32, 7)),
+    sensitiveKeys: new Set<string>(),
+    now: () => Date.parse('2026-01-01T00:00:00Z'),
+  };
+  const inputs = [
+    CORPUS,
+    join(ROOT, 'examples'),
+    join(ROOT, 'src', 'sources', 'kubernetes-audit', '__fixtures__'),
+    join(ROOT, 'src', 'sources', 'cloudtrail', '__fixtures__'),
+  ];
   const sources = new Set<string>();
   let checked = 0;
   for (const file of listInputFiles(inputs).files) {
@@ -173,5 +233,8 @@ test('every record normalised from the corpus, the examples and the normaliser f
     }
   }
   assert.ok(checked > 500, `only ${checked} records`);
-  assert.deepEqual([...sources].sort(), ['cloudtrail', 'generic/corpus', 'kubernetes-audit', 'kubernetes-snapshot'].sort());
+  assert.deepEqual(
+    [...sources].sort(),
+    ['cloudtrail', 'generic/corpus', 'kubernetes-audit', 'kubernetes-snapshot'].sort(),
+  );
 });

@@ -19,7 +19,9 @@ const CLIENTS = 4;
 const KILLS_WHILE_POSTING = 4;
 const KILLS_WHILE_DRAINING = 2;
 
-test('SIGKILL at random moments loses no acknowledged event and commits none twice', { timeout: 110_000 }, async (t) => {
+test('SIGKILL at random moments loses no acknowledged event and commits none twice', {
+  timeout: 110_000,
+}, async (t) => {
   const seed = Number(process.env['CRASH_SEED'] ?? Date.now() % 1_000_000);
   t.diagnostic(`CRASH_SEED=${seed}`);
   const rand = random(seed);
@@ -27,7 +29,12 @@ test('SIGKILL at random moments loses no acknowledged event and commits none twi
   const dataDir = join(dir, 'data');
   // The backlog left when the posting ends is drained before a graceful exit.
   writeFileSync(join(dir, 'gitrail.yaml'), 'shutdownTimeoutMs: 100000\n');
-  const listening = () => startDaemonProcess({ dataDir, args: ['--config', join(dir, 'gitrail.yaml')], env: { GITRAIL_INGEST_TOKEN: TOKEN } });
+  const listening = () =>
+    startDaemonProcess({
+      dataDir,
+      args: ['--config', join(dir, 'gitrail.yaml')],
+      env: { GITRAIL_INGEST_TOKEN: TOKEN },
+    });
 
   let daemon: DaemonProcess = await listening();
   t.after(() => daemon.child.kill('SIGKILL'));
@@ -66,7 +73,12 @@ test('SIGKILL at random moments loses no acknowledged event and commits none twi
   const pending = Array.from({ length: EVENTS / BATCH }, (_, batch) => batch);
   const acked = new Set<number>();
   const bodyOf = (batch: number) =>
-    JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: Array.from({ length: BATCH }, (_, n) => auditEvent(batch * BATCH + n)) });
+    JSON.stringify({
+      kind: 'EventList',
+      apiVersion: 'audit.k8s.io/v1',
+      metadata: {},
+      items: Array.from({ length: BATCH }, (_, n) => auditEvent(batch * BATCH + n)),
+    });
   const worker = async () => {
     for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
       const body = bodyOf(batch);
@@ -74,7 +86,11 @@ test('SIGKILL at random moments loses no acknowledged event and commits none twi
         const seen = generation;
         const waitForRestart = restarted;
         try {
-          const response = await fetch(`${daemon.url}/ingest/kubernetes/prod/audit`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+          const response = await fetch(`${daemon.url}/ingest/kubernetes/prod/audit`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+            body,
+          });
           await response.arrayBuffer();
           if (response.status >= 200 && response.status <= 206) {
             acked.add(batch);
@@ -105,7 +121,10 @@ test('SIGKILL at random moments loses no acknowledged event and commits none twi
 
   const gitdir = join(dataDir, 'repo.git');
   fsckStrict(gitdir);
-  const ids = git(gitdir, 'log', '--format=%(trailers:key=Event-ID,valueonly)', 'main').split('\n').map((line) => line.trim()).filter(Boolean);
+  const ids = git(gitdir, 'log', '--format=%(trailers:key=Event-ID,valueonly)', 'main')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   const missing: number[] = [];
@@ -118,5 +137,9 @@ test('SIGKILL at random moments loses no acknowledged event and commits none twi
   assert.deepEqual({ missing: missing.slice(0, 10), twice: twice.slice(0, 10) }, { missing: [], twice: [] });
   assert.equal(ids.length, EVENTS);
   assert.equal(git(gitdir, 'for-each-ref', 'refs/heads/activity').trim(), '', 'nothing went to activity');
-  assert.deepEqual(readdirSync(join(dataDir, 'journal')).filter((name) => name.endsWith('.log')).length, 1, 'drained segments were deleted');
+  assert.deepEqual(
+    readdirSync(join(dataDir, 'journal')).filter((name) => name.endsWith('.log')).length,
+    1,
+    'drained segments were deleted',
+  );
 });

@@ -15,15 +15,58 @@ const TOKEN = 'fuzz-token-0123456789abcdef';
 const BODIES_PER_ROUTE = 200;
 
 /** Keys that lead parsers deeper, without the ones a record needs to be valid (path, auditID, eventID, eventTime, operation). */
-const KEYS = ['kind', 'apiVersion', 'items', 'Records', 'Events', 'detail', 'detail-type', 'request', 'uid', 'verb', 'stage', 'objectRef', 'id', 'time', 'actor', 'object', 'changes', 'eventName', 'eventSource', 'userIdentity', 'metadata', '__proto__', 'constructor', ''];
-const STRINGS = ['EventList', 'Event', 'AdmissionReview', 'admission.k8s.io/v1', 'audit.k8s.io/v1', 'ResponseComplete', 'create', '', '\u0000', '../..', '%2e%2e', 'x'.repeat(300), '😀', '2026-03-02T10:00:00Z'];
+const KEYS = [
+  'kind',
+  'apiVersion',
+  'items',
+  'Records',
+  'Events',
+  'detail',
+  'detail-type',
+  'request',
+  'uid',
+  'verb',
+  'stage',
+  'objectRef',
+  'id',
+  'time',
+  'actor',
+  'object',
+  'changes',
+  'eventName',
+  'eventSource',
+  'userIdentity',
+  'metadata',
+  '__proto__',
+  'constructor',
+  '',
+];
+const STRINGS = [
+  'EventList',
+  'Event',
+  'AdmissionReview',
+  'admission.k8s.io/v1',
+  'audit.k8s.io/v1',
+  'ResponseComplete',
+  'create',
+  '',
+  '\u0000',
+  '../..',
+  '%2e%2e',
+  'x'.repeat(300),
+  '😀',
+  '2026-03-02T10:00:00Z',
+];
 
 function randomJson(rand: () => number, depth = 0): unknown {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const roll = rand();
-  if (depth > 4 || roll < 0.3) return pick<unknown>([null, true, false, 0, -1, 1e308, 3.5, Number.MAX_SAFE_INTEGER, pick(STRINGS)]);
+  if (depth > 4 || roll < 0.3)
+    return pick<unknown>([null, true, false, 0, -1, 1e308, 3.5, Number.MAX_SAFE_INTEGER, pick(STRINGS)]);
   if (roll < 0.6) return Array.from({ length: Math.floor(rand() * 5) }, () => randomJson(rand, depth + 1));
-  return Object.fromEntries(Array.from({ length: Math.floor(rand() * 6) }, () => [pick(KEYS), randomJson(rand, depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: Math.floor(rand() * 6) }, () => [pick(KEYS), randomJson(rand, depth + 1)]),
+  );
 }
 
 /** A strict prefix of a valid body, never ending at a line boundary (so it is never a valid NDJSON prefix). */
@@ -54,22 +97,41 @@ function bodies(rand: () => number, valid: readonly string[]): Array<string | Ui
   });
 }
 
-test('random and truncated bodies on every intake route: no 5xx, no crash, nothing written', { timeout: 60_000 }, async (t) => {
+test('random and truncated bodies on every intake route: no 5xx, no crash, nothing written', {
+  timeout: 60_000,
+}, async (t) => {
   const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000);
   t.diagnostic(`FUZZ_SEED=${seed}`);
   const rand = random(seed);
   const dir = tempDir(t);
   const config = join(dir, 'gitrail.yaml');
   writeFileSync(config, 'intake:\n  kubernetesAudit: { maxBodyBytes: 65536 }\n  events: { maxBodyBytes: 65536 }\n');
-  const daemon = await startDaemonProcess({ dataDir: join(dir, 'data'), args: ['--config', config], env: { GITRAIL_INGEST_TOKEN: TOKEN } });
+  const daemon = await startDaemonProcess({
+    dataDir: join(dir, 'data'),
+    args: ['--config', config],
+    env: { GITRAIL_INGEST_TOKEN: TOKEN },
+  });
   t.after(() => daemon.child.kill('SIGKILL'));
 
   const audit = JSON.stringify(eventList(Array.from({ length: 50 }, (_, index) => auditEvent(index))));
   const routes: Array<[string, string[]]> = [
     ['/ingest/kubernetes/prod/audit', [audit, JSON.stringify(eventList([auditEvent(1)]))]],
     ['/ingest/kubernetes/prod/admission', [JSON.stringify(admissionReview('fuzz-1'))]],
-    ['/ingest/cloudtrail', [JSON.stringify({ Records: [cloudTrailRecord(1), cloudTrailRecord(2)] }), JSON.stringify(cloudTrailRecord(3)), JSON.stringify({ 'detail-type': 'AWS API Call via CloudTrail', detail: cloudTrailRecord(4) })]],
-    ['/ingest/events/fuzz', [JSON.stringify([genericEvent(1), genericEvent(2)]), `${JSON.stringify(genericEvent(3))}\n${JSON.stringify(genericEvent(4))}\n${JSON.stringify(genericEvent(5))}`]],
+    [
+      '/ingest/cloudtrail',
+      [
+        JSON.stringify({ Records: [cloudTrailRecord(1), cloudTrailRecord(2)] }),
+        JSON.stringify(cloudTrailRecord(3)),
+        JSON.stringify({ 'detail-type': 'AWS API Call via CloudTrail', detail: cloudTrailRecord(4) }),
+      ],
+    ],
+    [
+      '/ingest/events/fuzz',
+      [
+        JSON.stringify([genericEvent(1), genericEvent(2)]),
+        `${JSON.stringify(genericEvent(3))}\n${JSON.stringify(genericEvent(4))}\n${JSON.stringify(genericEvent(5))}`,
+      ],
+    ],
   ];
   const statuses = new Map<number, number>();
   const unexpected: string[] = [];
@@ -77,13 +139,21 @@ test('random and truncated bodies on every intake route: no 5xx, no crash, nothi
     const queue = bodies(rand, valid);
     const worker = async () => {
       for (let body = queue.shift(); body !== undefined; body = queue.shift()) {
-        const response = await fetch(`${daemon.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+        const response = await fetch(`${daemon.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body,
+        });
         const text = await response.text();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         const json = JSON.parse(text) as Record<string, unknown>;
         const recordedNothing = json['changes'] === 0 && json['facts'] === 0;
-        const admissionAllowed = path.endsWith('/admission') && (json['response'] as { allowed?: boolean } | undefined)?.allowed === true;
-        const fine = (response.status >= 400 && response.status < 500 && typeof json['detail'] === 'string') || (response.status === 202 && recordedNothing) || (response.status === 200 && admissionAllowed);
+        const admissionAllowed =
+          path.endsWith('/admission') && (json['response'] as { allowed?: boolean } | undefined)?.allowed === true;
+        const fine =
+          (response.status >= 400 && response.status < 500 && typeof json['detail'] === 'string') ||
+          (response.status === 202 && recordedNothing) ||
+          (response.status === 200 && admissionAllowed);
         if (!fine) unexpected.push(`${path} → ${response.status} ${text.slice(0, 200)}`);
       }
     };
@@ -96,9 +166,15 @@ test('random and truncated bodies on every intake route: no 5xx, no crash, nothi
   assert.ok((statuses.get(413) ?? 0) > 0, 'oversized bodies get 413');
 
   assert.equal((await fetch(`${daemon.url}/healthz`)).status, 200);
-  const ready = (await (await fetch(`${daemon.url}/readyz`)).json()) as { journal: { entries: number; committedSeq: number } };
+  const ready = (await (await fetch(`${daemon.url}/readyz`)).json()) as {
+    journal: { entries: number; committedSeq: number };
+  };
   assert.deepEqual(ready.journal, { ...ready.journal, entries: 0, committedSeq: 0 }, 'nothing was ever journaled');
   assert.equal(await daemon.stop(), 0);
-  assert.deepEqual(daemon.logs.filter((entry) => Number(entry['level']) >= 50), [], 'no error was logged');
+  assert.deepEqual(
+    daemon.logs.filter((entry) => Number(entry['level']) >= 50),
+    [],
+    'no error was logged',
+  );
   assert.equal(git(join(dir, 'data', 'repo.git'), 'for-each-ref').trim(), '', 'no branch was written');
 });

@@ -27,13 +27,31 @@ test('the scenario, as git sees it', (t) => {
   const data = tempDir(t);
   const gitdir = join(data, 'repo.git');
   assert.deepEqual(ingest(data, '--cluster', 'prod', join(EXAMPLES, 'kubernetes-audit.ndjson')), {
-    read: 14, committed: 9, unchanged: 0, duplicates: 1, ignored: 1, rejected: 0, activity: 3,
+    read: 14,
+    committed: 9,
+    unchanged: 0,
+    duplicates: 1,
+    ignored: 1,
+    rejected: 0,
+    activity: 3,
   });
-  assert.deepEqual(ingest(data, '--source', 'flags', join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')), {
-    read: 12, committed: 9, unchanged: 0, duplicates: 0, ignored: 1, rejected: 0, activity: 2,
-  });
+  assert.deepEqual(
+    ingest(data, '--source', 'flags', join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')),
+    {
+      read: 12,
+      committed: 9,
+      unchanged: 0,
+      duplicates: 0,
+      ignored: 1,
+      rejected: 0,
+      activity: 2,
+    },
+  );
   fsckStrict(gitdir);
-  const log = (...args: string[]) => git(gitdir, 'log', ...args).trim().split('\n');
+  const log = (...args: string[]) =>
+    git(gitdir, 'log', ...args)
+      .trim()
+      .split('\n');
 
   // The Deployment: created by alice, patched by bob, scaled by ci-bot, deleted by carol.
   assert.deepEqual(log('--format=%an|%s', 'main', '--', DEPLOYMENT), [
@@ -49,7 +67,10 @@ test('the scenario, as git sees it', (t) => {
   assert.match(afterScale, /image: registry\.example\.com\/web:1\.27/);
   assert.doesNotMatch(afterScale, /managedFields|resourceVersion|last-applied|^status:/m);
   assert.match(git(gitdir, 'show', '--format=%b', '--no-patch', scaled as string), /^spec\.replicas: 2 → 5$/m);
-  assert.match(git(gitdir, 'show', '--format=%b', '--no-patch', patched as string), /containers\[web\]\.image: registry\.example\.com\/web:1\.26 → registry\.example\.com\/web:1\.27/);
+  assert.match(
+    git(gitdir, 'show', '--format=%b', '--no-patch', patched as string),
+    /containers\[web\]\.image: registry\.example\.com\/web:1\.26 → registry\.example\.com\/web:1\.27/,
+  );
   assert.equal(git(gitdir, 'ls-tree', '--name-only', 'main', '--', DEPLOYMENT).trim(), '', 'deleted at HEAD');
   assert.match(git(gitdir, 'show', '--format=%an%n%B', '--no-patch', deleted as string), /^carol@example\.com\n/);
 
@@ -62,7 +83,10 @@ test('the scenario, as git sees it', (t) => {
     if (line.startsWith('author ')) author = line.slice(7);
     if (line.startsWith('\t')) lines.push([author, line.slice(1)]);
   }
-  assert.deepEqual(lines.filter(([who]) => who === 'dave@example.com').map(([, text]) => text), ['    worker_processes 4;']);
+  assert.deepEqual(
+    lines.filter(([who]) => who === 'dave@example.com').map(([, text]) => text),
+    ['    worker_processes 4;'],
+  );
   assert.ok(lines.filter(([who]) => who !== 'dave@example.com').every(([who]) => who === 'alice@example.com'));
   assert.ok(lines.length > 15);
   const late = git(gitdir, 'log', '-1', '--format=%an%n%B', '--grep=^late:', 'activity');
@@ -77,7 +101,15 @@ test('the scenario, as git sees it', (t) => {
   assertNoSecrets(data, ['hunter2-Plaintext!', 'Rotated-S3cret#2026']);
 
   // Impersonation: the author is who authenticated; the impersonated identity is a trailer.
-  const binding = git(gitdir, 'log', '-1', '--format=%an%n%B', 'main', '--', 'kubernetes/prod/namespaces/shop/rbac.authorization.k8s.io/rolebindings/deployers.yaml');
+  const binding = git(
+    gitdir,
+    'log',
+    '-1',
+    '--format=%an%n%B',
+    'main',
+    '--',
+    'kubernetes/prod/namespaces/shop/rbac.authorization.k8s.io/rolebindings/deployers.yaml',
+  );
   assert.match(binding, /^frank@example\.com\n/);
   assert.match(binding, /^Impersonated-User: system:serviceaccount:ci:deployer$/m);
 
@@ -90,21 +122,54 @@ test('the scenario, as git sees it', (t) => {
     'mallory@example.com|delete secrets kube-system/bootstrap-token-abcdef (403)',
   ]);
   // The Metadata-level update carried no object: nothing was committed for it.
-  assert.equal(git(gitdir, 'log', '--all', '--format=%H', '--', 'kubernetes/prod/namespaces/shop/core/configmaps/feature-flags.yaml').trim(), '');
+  assert.equal(
+    git(
+      gitdir,
+      'log',
+      '--all',
+      '--format=%H',
+      '--',
+      'kubernetes/prod/namespaces/shop/core/configmaps/feature-flags.yaml',
+    ).trim(),
+    '',
+  );
 
   // CloudTrail: the person behind each call, never the role.
-  const aws = (path: string) => git(gitdir, 'log', '--format=%an|%s|%(trailers:key=Role,valueonly,separator=)', 'main', '--', path).trim();
-  assert.equal(aws('aws/111122223333/global/iam/Role/deploy.yaml'),
-    'bob@example.com|iam:PutRolePolicy Role deploy|deployer\nalice@example.com|iam:CreateRole Role deploy|AWSReservedSSO_AdministratorAccess_0123456789abcdef');
-  assert.equal(aws('aws/111122223333/eu-west-1/ec2/SecurityGroup/sg-0123456789abcdef0.yaml'), 'ci-user|ec2:AuthorizeSecurityGroupIngress SecurityGroup sg-0123456789abcdef0|');
-  assert.equal(aws('aws/111122223333/eu-west-1/s3/Bucket/shop-assets.yaml'), 'root|s3:PutBucketPolicy Bucket shop-assets|');
-  assert.equal(aws('aws/111122223333/eu-west-1/ec2/Instance/i-0fedcba9876543210.yaml'), 'autoscaling.amazonaws.com|ec2:CreateTags Instance i-0fedcba9876543210|');
+  const aws = (path: string) =>
+    git(gitdir, 'log', '--format=%an|%s|%(trailers:key=Role,valueonly,separator=)', 'main', '--', path).trim();
+  assert.equal(
+    aws('aws/111122223333/global/iam/Role/deploy.yaml'),
+    'bob@example.com|iam:PutRolePolicy Role deploy|deployer\nalice@example.com|iam:CreateRole Role deploy|AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+  );
+  assert.equal(
+    aws('aws/111122223333/eu-west-1/ec2/SecurityGroup/sg-0123456789abcdef0.yaml'),
+    'ci-user|ec2:AuthorizeSecurityGroupIngress SecurityGroup sg-0123456789abcdef0|',
+  );
+  assert.equal(
+    aws('aws/111122223333/eu-west-1/s3/Bucket/shop-assets.yaml'),
+    'root|s3:PutBucketPolicy Bucket shop-assets|',
+  );
+  assert.equal(
+    aws('aws/111122223333/eu-west-1/ec2/Instance/i-0fedcba9876543210.yaml'),
+    'autoscaling.amazonaws.com|ec2:CreateTags Instance i-0fedcba9876543210|',
+  );
   const role = git(gitdir, 'show', 'main:aws/111122223333/global/iam/Role/deploy.yaml');
-  assert.match(role, /inlinePolicies:\n    everything:\n      Statement:\n        - Action: '\*'/, 'policy documents are decoded into YAML');
-  assert.doesNotMatch(git(gitdir, 'log', '--all', '--format=%s'), /DescribeInstances/, 'read-only calls are not recorded');
+  assert.match(
+    role,
+    /inlinePolicies:\n    everything:\n      Statement:\n        - Action: '\*'/,
+    'policy documents are decoded into YAML',
+  );
+  assert.doesNotMatch(
+    git(gitdir, 'log', '--all', '--format=%s'),
+    /DescribeInstances/,
+    'read-only calls are not recorded',
+  );
 
   // Generic events: a full object, then field changes patching it.
-  assert.equal(git(gitdir, 'show', 'main:custom/flags/feature-flags/checkout.yaml'), 'maxCartItems: 80\nnewCheckout: true\nregions:\n  - eu\n  - us\n');
+  assert.equal(
+    git(gitdir, 'show', 'main:custom/flags/feature-flags/checkout.yaml'),
+    'maxCartItems: 80\nnewCheckout: true\nregions:\n  - eu\n  - us\n',
+  );
 
   // Idempotent: the same input again writes nothing.
   const before = git(gitdir, 'rev-parse', 'main', 'activity');

@@ -8,7 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ACCOUNT, record } from '../helpers/cloudtrail-fixtures.ts';
-import { logLine, postAuditBatch, runGitrail, startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.ts';
+import {
+  logLine,
+  postAuditBatch,
+  runGitrail,
+  startDaemonProcess,
+  type DaemonProcess,
+} from '../helpers/daemon-process.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { configMap, TEST_TOKEN } from '../helpers/kube-fixtures.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -21,11 +27,26 @@ const CM = 'kubernetes/prod/namespaces/default/core/configmaps';
 const drained = (entry: Record<string, unknown>): boolean => entry['msg'] === 'journal drained into the repository';
 
 /** Resolves once `predicate` holds for `git log` of main, checked now and after each drain of the journal. */
-async function repository(daemon: DaemonProcess, gitdir: string, predicate: (log: string[]) => boolean): Promise<string[]> {
+async function repository(
+  daemon: DaemonProcess,
+  gitdir: string,
+  predicate: (log: string[]) => boolean,
+): Promise<string[]> {
   for (;;) {
     const from = daemon.logs.length;
     const head = git(gitdir, 'for-each-ref', '--format=%(objectname)', 'refs/heads/main').trim();
-    const log = head === '' ? [] : git(gitdir, 'log', '--reverse', '--format=%an|%s|%(trailers:key=Attribution,valueonly,separator=)|%(trailers:key=Source,valueonly,separator=)', 'main').split('\n').filter(Boolean);
+    const log =
+      head === ''
+        ? []
+        : git(
+            gitdir,
+            'log',
+            '--reverse',
+            '--format=%an|%s|%(trailers:key=Attribution,valueonly,separator=)|%(trailers:key=Source,valueonly,separator=)',
+            'main',
+          )
+            .split('\n')
+            .filter(Boolean);
     if (predicate(log)) return log;
     await logLine(daemon, drained, from);
   }
@@ -34,15 +55,32 @@ async function repository(daemon: DaemonProcess, gitdir: string, predicate: (log
 function auditEvent(verb: string, user: string, name: string): Record<string, unknown> {
   const now = new Date().toISOString();
   return {
-    level: 'Metadata', auditID: randomUUID(), stage: 'ResponseComplete', requestURI: `/api/v1/namespaces/default/configmaps/${name}`, verb,
-    user: { username: user, groups: ['system:authenticated'] }, sourceIPs: ['10.1.2.3'], userAgent: 'kubectl/v1.32.0',
-    objectRef: { resource: 'configmaps', namespace: 'default', name, apiVersion: 'v1' }, responseStatus: { metadata: {}, code: 200 },
-    requestReceivedTimestamp: now, stageTimestamp: now,
+    level: 'Metadata',
+    auditID: randomUUID(),
+    stage: 'ResponseComplete',
+    requestURI: `/api/v1/namespaces/default/configmaps/${name}`,
+    verb,
+    user: { username: user, groups: ['system:authenticated'] },
+    sourceIPs: ['10.1.2.3'],
+    userAgent: 'kubectl/v1.32.0',
+    objectRef: { resource: 'configmaps', namespace: 'default', name, apiVersion: 'v1' },
+    responseStatus: { metadata: {}, code: 200 },
+    requestReceivedTimestamp: now,
+    stageTimestamp: now,
   };
 }
 
-async function start(t: TestContext, dataDir: string, config: string, env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
-  const daemon = await startDaemonProcess({ dataDir, args: ['--config', config], env: { GITRAIL_INGEST_TOKEN: TOKEN, GITRAIL_LOG_LEVEL: 'debug', ...env } });
+async function start(
+  t: TestContext,
+  dataDir: string,
+  config: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<DaemonProcess> {
+  const daemon = await startDaemonProcess({
+    dataDir,
+    args: ['--config', config],
+    env: { GITRAIL_INGEST_TOKEN: TOKEN, GITRAIL_LOG_LEVEL: 'debug', ...env },
+  });
   t.after(() => daemon.child.kill('SIGKILL'));
   return daemon;
 }
@@ -55,18 +93,32 @@ test('gitrail run watches a cluster: attributed commits from audit events, heali
   const dir = tempDir(t);
   const dataDir = join(dir, 'data');
   const gitdir = join(dataDir, 'repo.git');
-  writeFileSync(join(dir, 'kubeconfig'), [
-    'apiVersion: v1', 'kind: Config',
-    `clusters: [{name: fake, cluster: {server: "${fake.url}", insecure-skip-tls-verify: true}}]`,
-    `users: [{name: gitrail, user: {token: ${TEST_TOKEN}}}]`,
-    'contexts: [{name: fake, context: {cluster: fake, user: gitrail}}]',
-    'current-context: fake', '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'kubeconfig'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `clusters: [{name: fake, cluster: {server: "${fake.url}", insecure-skip-tls-verify: true}}]`,
+      `users: [{name: gitrail, user: {token: ${TEST_TOKEN}}}]`,
+      'contexts: [{name: fake, context: {cluster: fake, user: gitrail}}]',
+      'current-context: fake',
+      '',
+    ].join('\n'),
+  );
   const config = join(dir, 'gitrail.yaml');
-  writeFileSync(config, [
-    'drain:', '  flushIntervalMs: 50',
-    'kubernetes:', '  - name: prod', `    kubeconfig: ${join(dir, 'kubeconfig')}`, '    attributionDelay: 2s', '    events: {enabled: false}', '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'drain:',
+      '  flushIntervalMs: 50',
+      'kubernetes:',
+      '  - name: prod',
+      `    kubeconfig: ${join(dir, 'kubeconfig')}`,
+      '    attributionDelay: 2s',
+      '    events: {enabled: false}',
+      '',
+    ].join('\n'),
+  );
   const audit = (daemon: DaemonProcess) => `${daemon.url}/ingest/kubernetes/prod/audit`;
 
   let daemon = await start(t, dataDir, config);
@@ -91,7 +143,9 @@ test('gitrail run watches a cluster: attributed commits from audit events, heali
   fake.closeWatches();
   fake.create(configMap('after-outage', { ok: 'yes' }), 'helm');
   await repository(daemon, gitdir, (log) => log.length === 6);
-  const ready = (await (await fetch(`${daemon.url}/readyz`)).json()) as { sources: Array<{ id: string; state: string; lastError?: string }> };
+  const ready = (await (await fetch(`${daemon.url}/readyz`)).json()) as {
+    sources: Array<{ id: string; state: string; lastError?: string }>;
+  };
   assert.equal(ready.sources[0]?.id, 'kubernetes/prod');
   assert.match(ready.sources[0]?.lastError ?? '', /HTTP 500/);
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
@@ -121,7 +175,9 @@ test('gitrail run watches a cluster: attributed commits from audit events, heali
     'unknown (attribution unresolved)|delete configmaps default/app|unresolved|kubernetes-watch',
   ]);
   assert.match(git(gitdir, 'show', `main:${CM}/after-outage.yaml`), /ok: still/);
-  const ids = git(gitdir, 'log', '--format=%(trailers:key=Event-ID,valueonly,separator=)', 'main').split('\n').filter(Boolean);
+  const ids = git(gitdir, 'log', '--format=%(trailers:key=Event-ID,valueonly,separator=)', 'main')
+    .split('\n')
+    .filter(Boolean);
   assert.equal(new Set(ids).size, ids.length, 'no event committed twice');
   fsckStrict(gitdir);
 });
@@ -133,16 +189,34 @@ test('gitrail run polls CloudTrail; a restart neither loses nor repeats events',
   const IAM = 'iam.amazonaws.com';
   fake.addRecord('us-east-1', record('a', 'CreateRole', IAM, now - 40 * 60_000, { roleName: 'a' }));
   fake.addRecord('us-east-1', record('b', 'CreateRole', IAM, now - 5 * 60_000, { roleName: 'b' }, { user: 'bob' }));
-  fake.addRecord('us-east-1', record('late', 'CreateRole', IAM, now - 2 * 60_000, { roleName: 'late' }), { visibleAt: Number.POSITIVE_INFINITY });
+  fake.addRecord('us-east-1', record('late', 'CreateRole', IAM, now - 2 * 60_000, { roleName: 'late' }), {
+    visibleAt: Number.POSITIVE_INFINITY,
+  });
   const dir = tempDir(t);
   const dataDir = join(dir, 'data');
   const gitdir = join(dataDir, 'repo.git');
   const config = join(dir, 'gitrail.yaml');
-  writeFileSync(config, [
-    'drain:', '  flushIntervalMs: 50',
-    'cloudtrail:', `  - account: "${ACCOUNT}"`, '    regions: [us-east-1]', `    endpoint: ${fake.url}`, '    maxAge: 2h', '    requestsPerSecond: 2', '',
-  ].join('\n'));
-  const aws = { AWS_ACCESS_KEY_ID: 'AKIDE2E', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
+  writeFileSync(
+    config,
+    [
+      'drain:',
+      '  flushIntervalMs: 50',
+      'cloudtrail:',
+      `  - account: "${ACCOUNT}"`,
+      '    regions: [us-east-1]',
+      `    endpoint: ${fake.url}`,
+      '    maxAge: 2h',
+      '    requestsPerSecond: 2',
+      '',
+    ].join('\n'),
+  );
+  const aws = {
+    AWS_ACCESS_KEY_ID: 'AKIDE2E',
+    AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+  };
   const polled = (entry: Record<string, unknown>) => entry['msg'] === 'CloudTrail poll complete';
 
   let daemon = await start(t, dataDir, config, aws);
@@ -173,19 +247,43 @@ test('gitrail run polls CloudTrail; a restart neither loses nor repeats events',
 test('gitrail check-config reports live-source problems by key', async (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'gitrail.yaml');
-  writeFileSync(file, [
-    'kubernetes:', '  - name: prod', '  - name: prod', '    resync: "every hour"',
-    'cloudtrail:', `  - account: "${ACCOUNT}"`, '    regions: [eu-west-1, eu-west-1]', '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'kubernetes:',
+      '  - name: prod',
+      '  - name: prod',
+      '    resync: "every hour"',
+      'cloudtrail:',
+      `  - account: "${ACCOUNT}"`,
+      '    regions: [eu-west-1, eu-west-1]',
+      '',
+    ].join('\n'),
+  );
   const invalid = runGitrail(['check-config', '--config', file]);
   assert.equal(await invalid.exited, 1);
   assert.match(invalid.output().stderr, /kubernetes\[1\]\.resync: not a node-cron expression/);
-  writeFileSync(file, ['kubernetes:', '  - name: prod', '  - name: prod', 'cloudtrail:', `  - account: "${ACCOUNT}"`, '    regions: [eu-west-1, eu-west-1]', ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'kubernetes:',
+      '  - name: prod',
+      '  - name: prod',
+      'cloudtrail:',
+      `  - account: "${ACCOUNT}"`,
+      '    regions: [eu-west-1, eu-west-1]',
+      '',
+    ].join('\n'),
+  );
   const incoherent = runGitrail(['check-config', '--config', file]);
   assert.equal(await incoherent.exited, 1);
-  assert.equal(incoherent.output().stderr, [
-    'kubernetes[1].name: cluster "prod" is already configured at kubernetes[0]',
-    'cloudtrail[0].regions: eu-west-1 is listed twice',
-    `${file}: 2 problems`, '',
-  ].join('\n'));
+  assert.equal(
+    incoherent.output().stderr,
+    [
+      'kubernetes[1].name: cluster "prod" is already configured at kubernetes[0]',
+      'cloudtrail[0].regions: eu-west-1 is listed twice',
+      `${file}: 2 problems`,
+      '',
+    ].join('\n'),
+  );
 });

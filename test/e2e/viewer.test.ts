@@ -39,8 +39,18 @@ async function ingestExamples(dataDir: string): Promise<void> {
     sensitiveKeys: DEFAULT_SENSITIVE_KEYS,
     onProblem: (file: string, line: number | null, reason: string) => assert.fail(`${file}:${line}: ${reason}`),
   };
-  await runIngest({ ...common, paths: [join(EXAMPLES, 'kubernetes-audit.ndjson')], cluster: 'demo', genericSource: 'events' });
-  await runIngest({ ...common, paths: [join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')], cluster: 'demo', genericSource: 'flags' });
+  await runIngest({
+    ...common,
+    paths: [join(EXAMPLES, 'kubernetes-audit.ndjson')],
+    cluster: 'demo',
+    genericSource: 'events',
+  });
+  await runIngest({
+    ...common,
+    paths: [join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')],
+    cluster: 'demo',
+    genericSource: 'flags',
+  });
 }
 
 async function shot(name: string): Promise<void> {
@@ -69,7 +79,16 @@ before(async () => {
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 900 },
   });
   page = context.pages()[0] ?? (await context.newPage());
@@ -104,7 +123,10 @@ test('log in, filter by author, read a commit diff, blame, history and the tree 
   await page.waitForURL(/author=bob/);
   const authors = await page.locator('[data-testid=commits] td.author').allTextContents();
   assert.ok(authors.length >= 2, 'bob made several changes');
-  assert.ok(authors.every((author) => author.includes('bob')), authors.join(', '));
+  assert.ok(
+    authors.every((author) => author.includes('bob')),
+    authors.join(', '),
+  );
   await shot('02-filtered-by-author');
 
   // Open bob's deployment patch: metadata, trailers and the diff2html diff.
@@ -134,14 +156,19 @@ test('log in, filter by author, read a commit diff, blame, history and the tree 
   const blameRows = page.locator('[data-testid=blame] tr.first');
   assert.ok((await blameRows.count()) >= 2, 'alice created it, bob changed one line');
   assert.match((await page.getByTestId('blame').textContent()) ?? '', /bob@example\.com/);
-  assert.match((await page.getByTestId('blame').innerHTML()), new RegExp(`/commit/${bobSha}`));
+  assert.match(await page.getByTestId('blame').innerHTML(), new RegExp(`/commit/${bobSha}`));
   await shot('05-blame');
 
   // The file's history: every commit that touched it, the deletion included.
   await page.getByRole('link', { name: 'history' }).first().click();
   await page.waitForURL(new RegExp(`/history/${DEPLOYMENT}$`));
   const subjects = await page.locator('[data-testid=commits] td.subject a').allTextContents();
-  assert.deepEqual(subjects, ['delete apps/deployments shop/web', 'patch apps/deployments/scale shop/web', 'patch apps/deployments shop/web', 'create apps/deployments shop/web']);
+  assert.deepEqual(subjects, [
+    'delete apps/deployments shop/web',
+    'patch apps/deployments/scale shop/web',
+    'patch apps/deployments shop/web',
+    'create apps/deployments shop/web',
+  ]);
   await shot('06-history');
 
   // The tree at an earlier time: the deployment, deleted at 01:30, as it was at 01:07.
@@ -167,6 +194,9 @@ test('log in, filter by author, read a commit diff, blame, history and the tree 
 
   // The sources page lists both live sources.
   await page.goto(`${base}/sources`);
-  assert.match((await page.getByTestId('sources').textContent()) ?? '', /cloudtrail\/111122223333\/eu-west-1\s*lagging/);
+  assert.match(
+    (await page.getByTestId('sources').textContent()) ?? '',
+    /cloudtrail\/111122223333\/eu-west-1\s*lagging/,
+  );
   await shot('09-sources');
 });

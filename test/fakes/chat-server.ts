@@ -34,7 +34,8 @@ export interface InjectedFailure {
 
 const SLACK = { blocks: 50, header: 150, text: 3000, fields: 10, field: 2000, blockId: 255, button: 75 };
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 const textOf = (value: unknown): string => (isObject(value) && typeof value['text'] === 'string' ? value['text'] : '');
 
 export function slackProblem(body: unknown): string | null {
@@ -45,26 +46,53 @@ export function slackProblem(body: unknown): string | null {
   if (!Array.isArray(blocks) || blocks.length > SLACK.blocks) return 'invalid_blocks: more than 50 blocks';
   for (const block of blocks) {
     if (!isObject(block)) return 'invalid_blocks';
-    if (typeof block['block_id'] === 'string' && block['block_id'].length > SLACK.blockId) return 'invalid_blocks: block_id';
-    if (block['type'] === 'header' && (!isObject(block['text']) || block['text']['type'] !== 'plain_text' || textOf(block['text']).length > SLACK.header)) return 'invalid_blocks: header';
+    if (typeof block['block_id'] === 'string' && block['block_id'].length > SLACK.blockId)
+      return 'invalid_blocks: block_id';
+    if (
+      block['type'] === 'header' &&
+      (!isObject(block['text']) ||
+        block['text']['type'] !== 'plain_text' ||
+        textOf(block['text']).length > SLACK.header)
+    )
+      return 'invalid_blocks: header';
     if (block['type'] === 'section') {
-      if (block['text'] !== undefined && textOf(block['text']).length > SLACK.text) return 'invalid_blocks: section text over 3000';
+      if (block['text'] !== undefined && textOf(block['text']).length > SLACK.text)
+        return 'invalid_blocks: section text over 3000';
       const fields = block['fields'];
-      if (fields !== undefined && (!Array.isArray(fields) || fields.length > SLACK.fields || fields.some((field) => textOf(field).length > SLACK.field))) return 'invalid_blocks: fields';
+      if (
+        fields !== undefined &&
+        (!Array.isArray(fields) ||
+          fields.length > SLACK.fields ||
+          fields.some((field) => textOf(field).length > SLACK.field))
+      )
+        return 'invalid_blocks: fields';
       if (block['text'] === undefined && fields === undefined) return 'invalid_blocks: empty section';
     }
-    if (block['type'] === 'actions' && Array.isArray(block['elements']) && block['elements'].some((element) => textOf(isObject(element) ? element['text'] : null).length > SLACK.button)) return 'invalid_blocks: button text';
+    if (
+      block['type'] === 'actions' &&
+      Array.isArray(block['elements']) &&
+      block['elements'].some((element) => textOf(isObject(element) ? element['text'] : null).length > SLACK.button)
+    )
+      return 'invalid_blocks: button text';
   }
   return null;
 }
 
 export function teamsProblem(body: unknown): string | null {
   if (!isObject(body) || body['@type'] === 'MessageCard') return 'MessageCard payloads are not accepted by Workflows';
-  if (body['type'] !== 'message' || !Array.isArray(body['attachments']) || body['attachments'].length === 0) return 'expected {type: "message", attachments: [...]}';
+  if (body['type'] !== 'message' || !Array.isArray(body['attachments']) || body['attachments'].length === 0)
+    return 'expected {type: "message", attachments: [...]}';
   for (const attachment of body['attachments']) {
-    if (!isObject(attachment) || attachment['contentType'] !== 'application/vnd.microsoft.card.adaptive') return 'attachment contentType must be application/vnd.microsoft.card.adaptive';
+    if (!isObject(attachment) || attachment['contentType'] !== 'application/vnd.microsoft.card.adaptive')
+      return 'attachment contentType must be application/vnd.microsoft.card.adaptive';
     const card = attachment['content'];
-    if (!isObject(card) || card['type'] !== 'AdaptiveCard' || typeof card['version'] !== 'string' || !Array.isArray(card['body'])) return 'invalid Adaptive Card';
+    if (
+      !isObject(card) ||
+      card['type'] !== 'AdaptiveCard' ||
+      typeof card['version'] !== 'string' ||
+      !Array.isArray(card['body'])
+    )
+      return 'invalid Adaptive Card';
   }
   return null;
 }
@@ -79,14 +107,19 @@ export function discordProblem(body: unknown): string | null {
 
 export function mattermostProblem(body: unknown): string | null {
   if (!isObject(body)) return 'invalid JSON';
-  return typeof body['text'] === 'string' && body['text'] !== '' ? null : 'No text specified (Mattermost ignores Slack blocks)';
+  return typeof body['text'] === 'string' && body['text'] !== ''
+    ? null
+    : 'No text specified (Mattermost ignores Slack blocks)';
 }
 
 export class FakeChatServer {
   readonly receipts: ChatReceipt[] = [];
   readonly #server: ServerType;
   readonly #failures = new Map<ChatKind, InjectedFailure[]>();
-  readonly #holds = new Map<ChatKind, Array<{ skip: number; arrived: (receipt: ChatReceipt) => void; released: Promise<void> }>>();
+  readonly #holds = new Map<
+    ChatKind,
+    Array<{ skip: number; arrived: (receipt: ChatReceipt) => void; released: Promise<void> }>
+  >();
   readonly #waiters = new Set<() => void>();
   readonly #seenKeys = new Set<string>();
   readonly webhookSecret: string;
@@ -134,7 +167,9 @@ export class FakeChatServer {
 
   /** Accepted messages of a kind (2xx, not a deduplicated repeat). */
   delivered(kind: ChatKind): ChatReceipt[] {
-    return this.receipts.filter((receipt) => receipt.kind === kind && receipt.status >= 200 && receipt.status < 300 && !receipt.duplicate);
+    return this.receipts.filter(
+      (receipt) => receipt.kind === kind && receipt.status >= 200 && receipt.status < 300 && !receipt.duplicate,
+    );
   }
 
   /** Resolves once `predicate` holds for the receipts (checked after every request). */
@@ -167,7 +202,16 @@ export class FakeChatServer {
       body = null; // recorded as is; the provider check below refuses it
     }
     const headers = Object.fromEntries([...c.req.raw.headers].map(([name, value]) => [name.toLowerCase(), value]));
-    const receipt: ChatReceipt = { kind, channel: c.req.param('channel') as string, body, raw, headers, status: 0, problem: null, duplicate: false };
+    const receipt: ChatReceipt = {
+      kind,
+      channel: c.req.param('channel') as string,
+      body,
+      raw,
+      headers,
+      status: 0,
+      problem: null,
+      duplicate: false,
+    };
     this.receipts.push(receipt);
     const holds = this.#holds.get(kind) ?? [];
     const hold = holds[0]?.skip === 0 ? holds.shift() : undefined;
@@ -188,16 +232,27 @@ export class FakeChatServer {
     switch (kind) {
       case 'slack':
         receipt.problem = slackProblem(receipt.body);
-        return receipt.problem ? new Response(receipt.problem.split(':')[0], { status: 400 }) : new Response('ok', { status: 200 });
+        return receipt.problem
+          ? new Response(receipt.problem.split(':')[0], { status: 400 })
+          : new Response('ok', { status: 200 });
       case 'teams':
         receipt.problem = teamsProblem(receipt.body);
-        return receipt.problem ? Response.json({ error: { code: 'BadRequest', message: receipt.problem } }, { status: 400 }) : new Response(null, { status: 202 });
+        return receipt.problem
+          ? Response.json({ error: { code: 'BadRequest', message: receipt.problem } }, { status: 400 })
+          : new Response(null, { status: 202 });
       case 'discord':
         receipt.problem = discordProblem(receipt.body);
-        return receipt.problem ? Response.json({ code: 50035, message: 'Invalid Form Body', errors: { content: receipt.problem } }, { status: 400 }) : new Response(null, { status: 204 });
+        return receipt.problem
+          ? Response.json(
+              { code: 50035, message: 'Invalid Form Body', errors: { content: receipt.problem } },
+              { status: 400 },
+            )
+          : new Response(null, { status: 204 });
       case 'mattermost':
         receipt.problem = mattermostProblem(receipt.body);
-        return receipt.problem ? Response.json({ id: 'web.incoming_webhook.text.app_error', message: receipt.problem }, { status: 400 }) : new Response('ok', { status: 200 });
+        return receipt.problem
+          ? Response.json({ id: 'web.incoming_webhook.text.app_error', message: receipt.problem }, { status: 400 })
+          : new Response('ok', { status: 200 });
       case 'webhook':
         return this.#webhook(receipt);
       default:
@@ -206,7 +261,9 @@ export class FakeChatServer {
   }
 
   #webhook(receipt: ChatReceipt): Response {
-    const expected = Buffer.from(`sha256=${createHmac('sha256', this.webhookSecret).update(receipt.raw).digest('hex')}`);
+    const expected = Buffer.from(
+      `sha256=${createHmac('sha256', this.webhookSecret).update(receipt.raw).digest('hex')}`,
+    );
     const given = Buffer.from(receipt.headers['x-gitrail-signature-256'] ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       receipt.problem = 'bad signature';
@@ -230,11 +287,16 @@ export class FakeChatServer {
         headers.set('x-ratelimit-remaining', '0');
         headers.set('x-ratelimit-reset-after', String(failure.retryAfter));
         headers.set('x-ratelimit-bucket', 'fake-bucket');
-        return Response.json({ message: 'You are being rate limited.', retry_after: failure.retryAfter, global: false }, { status: 429, headers });
+        return Response.json(
+          { message: 'You are being rate limited.', retry_after: failure.retryAfter, global: false },
+          { status: 429, headers },
+        );
       }
       headers.set('retry-after', String(failure.retryAfter));
     }
-    const body = failure.body ?? (failure.status === 429 ? 'rate_limited' : failure.status === 410 ? 'channel_is_archived' : 'rollup_error');
+    const body =
+      failure.body ??
+      (failure.status === 429 ? 'rate_limited' : failure.status === 410 ? 'channel_is_archived' : 'rollup_error');
     return new Response(body, { status: failure.status, headers });
   }
 }

@@ -52,7 +52,9 @@ export class FakeCloudTrail {
   static async start(options: { now?: () => number } = {}): Promise<FakeCloudTrail> {
     let fake: FakeCloudTrail | undefined;
     const server = createServer((req, res) => {
-      (fake as FakeCloudTrail).#handle(req, res).catch((error: unknown) => reply(res, 500, { __type: 'InternalFailure', message: String(error) }));
+      (fake as FakeCloudTrail)
+        .#handle(req, res)
+        .catch((error: unknown) => reply(res, 500, { __type: 'InternalFailure', message: String(error) }));
     });
     fake = new FakeCloudTrail(server, options.now ?? Date.now);
     server.listen(0, '127.0.0.1');
@@ -65,9 +67,18 @@ export class FakeCloudTrail {
   }
 
   /** Adds a CloudTrail record to a region's event history, optionally visible only later. */
-  addRecord(region: string, record: Record<string, unknown>, options: { visibleAt?: number; resources?: FakeLookupEvent['Resources'] } = {}): FakeLookupEvent {
+  addRecord(
+    region: string,
+    record: Record<string, unknown>,
+    options: { visibleAt?: number; resources?: FakeLookupEvent['Resources'] } = {},
+  ): FakeLookupEvent {
     const identity = (record['userIdentity'] ?? {}) as Record<string, unknown>;
-    const resources = options.resources ?? ((record['resources'] ?? []) as Array<Record<string, string>>).map((r) => ({ ResourceType: r['type'] ?? '', ResourceName: r['ARN'] ?? '' }));
+    const resources =
+      options.resources ??
+      ((record['resources'] ?? []) as Array<Record<string, string>>).map((r) => ({
+        ResourceType: r['type'] ?? '',
+        ResourceName: r['ARN'] ?? '',
+      }));
     const event: FakeLookupEvent = {
       EventId: String(record['eventID']),
       EventName: String(record['eventName']),
@@ -115,16 +126,33 @@ export class FakeCloudTrail {
     if (req.method !== 'POST' || target !== 'CloudTrail_20131101.LookupEvents') {
       return reply(res, 400, { __type: 'UnknownOperationException', message: `unsupported target ${String(target)}` });
     }
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1')) return reply(res, 400, { __type: 'SerializationException', message: 'expected application/x-amz-json-1.1' });
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1'))
+      return reply(res, 400, { __type: 'SerializationException', message: 'expected application/x-amz-json-1.1' });
     // `Credential=AKID/20261125/eu-west-1/cloudtrail/aws4_request` names the region that was signed for.
-    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/cloudtrail\/aws4_request/.exec(String(req.headers.authorization ?? ''));
-    if (!scope) return reply(res, 403, { __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/cloudtrail\/aws4_request/.exec(
+      String(req.headers.authorization ?? ''),
+    );
+    if (!scope)
+      return reply(res, 403, {
+        __type: 'MissingAuthenticationTokenException',
+        message: 'Missing Authentication Token',
+      });
     const region = scope[1] as string;
     const now = this.#now();
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     const throttled = this.#throttled(region, now);
-    this.requests.push({ region, at: now, body, throttled, attempt: req.headers['amz-sdk-request'] as string | undefined });
-    if (throttled) return reply(res, 400, { __type: 'com.amazonaws.cloudtrail.v20131101#ThrottlingException', message: 'Rate exceeded' });
+    this.requests.push({
+      region,
+      at: now,
+      body,
+      throttled,
+      attempt: req.headers['amz-sdk-request'] as string | undefined,
+    });
+    if (throttled)
+      return reply(res, 400, {
+        __type: 'com.amazonaws.cloudtrail.v20131101#ThrottlingException',
+        message: 'Rate exceeded',
+      });
     if (this.#failures > 0) {
       this.#failures -= 1;
       return reply(res, 500, { __type: 'InternalFailure', message: 'injected failure' });
@@ -135,42 +163,80 @@ export class FakeCloudTrail {
   #lookup(region: string, body: Record<string, unknown>, now: number, res: ServerResponse): void {
     const start = typeof body['StartTime'] === 'number' ? body['StartTime'] * 1000 : now - RETENTION_MS;
     const end = typeof body['EndTime'] === 'number' ? body['EndTime'] * 1000 : now;
-    if (start > end) return reply(res, 400, { __type: 'InvalidTimeRangeException', message: 'Start time must not be after end time.' });
-    if (start < now - RETENTION_MS - 60_000) return reply(res, 400, { __type: 'InvalidTimeRangeException', message: 'Start time is outside the 90 days of event history.' });
+    if (start > end)
+      return reply(res, 400, {
+        __type: 'InvalidTimeRangeException',
+        message: 'Start time must not be after end time.',
+      });
+    if (start < now - RETENTION_MS - 60_000)
+      return reply(res, 400, {
+        __type: 'InvalidTimeRangeException',
+        message: 'Start time is outside the 90 days of event history.',
+      });
     const max = typeof body['MaxResults'] === 'number' ? body['MaxResults'] : 50;
-    if (max < 1 || max > 50) return reply(res, 400, { __type: 'InvalidMaxResultsException', message: 'MaxResults must be between 1 and 50.' });
-    const attributes = Array.isArray(body['LookupAttributes']) ? (body['LookupAttributes'] as Array<{ AttributeKey: string; AttributeValue: string }>) : [];
-    if (attributes.length > 1) return reply(res, 400, { __type: 'InvalidLookupAttributesException', message: 'Only one lookup attribute is allowed.' });
+    if (max < 1 || max > 50)
+      return reply(res, 400, { __type: 'InvalidMaxResultsException', message: 'MaxResults must be between 1 and 50.' });
+    const attributes = Array.isArray(body['LookupAttributes'])
+      ? (body['LookupAttributes'] as Array<{ AttributeKey: string; AttributeValue: string }>)
+      : [];
+    if (attributes.length > 1)
+      return reply(res, 400, {
+        __type: 'InvalidLookupAttributesException',
+        message: 'Only one lookup attribute is allowed.',
+      });
     const params = JSON.stringify({ region, start, end, attributes });
     let offset = 0;
     if (typeof body['NextToken'] === 'string') {
-      const token = JSON.parse(Buffer.from(body['NextToken'], 'base64').toString('utf8')) as { params: string; offset: number };
-      if (token.params !== params) return reply(res, 400, { __type: 'InvalidNextTokenException', message: 'The token was issued for different parameters.' });
+      const token = JSON.parse(Buffer.from(body['NextToken'], 'base64').toString('utf8')) as {
+        params: string;
+        offset: number;
+      };
+      if (token.params !== params)
+        return reply(res, 400, {
+          __type: 'InvalidNextTokenException',
+          message: 'The token was issued for different parameters.',
+        });
       offset = token.offset;
     }
     const attribute = attributes[0];
     const matches = this.#events
       .filter((stored) => stored.region === region && stored.visibleAt <= now)
       .map((stored) => stored.event)
-      .filter((event) => event.EventTime * 1000 >= start && event.EventTime * 1000 <= end && event.EventTime * 1000 >= now - RETENTION_MS)
+      .filter(
+        (event) =>
+          event.EventTime * 1000 >= start &&
+          event.EventTime * 1000 <= end &&
+          event.EventTime * 1000 >= now - RETENTION_MS,
+      )
       .filter((event) => !attribute || matchesAttribute(event, attribute.AttributeKey, attribute.AttributeValue))
       .sort((a, b) => b.EventTime - a.EventTime || b.EventId.localeCompare(a.EventId));
     const page = matches.slice(offset, offset + max);
-    const next = offset + max < matches.length ? Buffer.from(JSON.stringify({ params, offset: offset + max })).toString('base64') : undefined;
+    const next =
+      offset + max < matches.length
+        ? Buffer.from(JSON.stringify({ params, offset: offset + max })).toString('base64')
+        : undefined;
     reply(res, 200, { Events: page, ...(next ? { NextToken: next } : {}) });
   }
 }
 
 function matchesAttribute(event: FakeLookupEvent, key: string, value: string): boolean {
   switch (key) {
-    case 'ReadOnly': return event.ReadOnly === value;
-    case 'EventName': return event.EventName === value;
-    case 'EventSource': return event.EventSource === value;
-    case 'EventId': return event.EventId === value;
-    case 'Username': return event.Username === value;
-    case 'ResourceType': return event.Resources.some((r) => r.ResourceType === value);
-    case 'ResourceName': return event.Resources.some((r) => r.ResourceName === value);
-    default: return false;
+    case 'ReadOnly':
+      return event.ReadOnly === value;
+    case 'EventName':
+      return event.EventName === value;
+    case 'EventSource':
+      return event.EventSource === value;
+    case 'EventId':
+      return event.EventId === value;
+    case 'Username':
+      return event.Username === value;
+    case 'ResourceType':
+      return event.Resources.some((r) => r.ResourceType === value);
+    case 'ResourceName':
+      return event.Resources.some((r) => r.ResourceName === value);
+    default:
+      return false;
   }
 }
 

@@ -71,7 +71,9 @@ export class GitHttpServer {
     this.requests.push(`${req.method} ${url.pathname}${url.search}`);
     const user = this.#authorised(req);
     if (!user) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' }).end('authentication required\n');
+      res
+        .writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"', 'Content-Type': 'text/plain' })
+        .end('authentication required\n');
       return;
     }
     const env: NodeJS.ProcessEnv = {

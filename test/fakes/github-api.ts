@@ -6,9 +6,26 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 
-interface Repo { owner: string; name: string; private: boolean; description: string | null }
-interface Issue { number: number; title: string; body: string; labels: string[]; created_at: string; updated_at: string }
-interface Comment { id: number; body: string; commit_id: string; created_at: string }
+interface Repo {
+  owner: string;
+  name: string;
+  private: boolean;
+  description: string | null;
+}
+interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  created_at: string;
+  updated_at: string;
+}
+interface Comment {
+  id: number;
+  body: string;
+  commit_id: string;
+  created_at: string;
+}
 
 export interface FakeGitHubOptions {
   readonly token: string;
@@ -33,7 +50,8 @@ export class FakeGitHub {
     app.use('*', async (c, next) => {
       this.requests.push({ method: c.req.method, path: new URL(c.req.url).pathname });
       const auth = c.req.header('authorization') ?? '';
-      if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`) return c.json({ message: 'Bad credentials' }, 401);
+      if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}`)
+        return c.json({ message: 'Bad credentials' }, 401);
       const key = `${c.req.method} ${new URL(c.req.url).pathname}`;
       const index = this.#failures.findIndex((failure) => failure.match.test(key));
       if (index >= 0) {
@@ -54,29 +72,53 @@ export class FakeGitHub {
       const repo = this.#key(c);
       if (!this.repos.has(repo)) return c.json({ message: 'Not Found' }, 404);
       const body = (await c.req.json()) as { title?: string; body?: string; labels?: string[] };
-      if (!body.title) return c.json({ message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] }, 422);
+      if (!body.title)
+        return c.json({ message: 'Validation Failed', errors: [{ field: 'title', code: 'missing_field' }] }, 422);
       const now = new Date().toISOString();
-      const issue: Issue = { number: this.#ids++, title: body.title, body: body.body ?? '', labels: body.labels ?? [], created_at: now, updated_at: now };
+      const issue: Issue = {
+        number: this.#ids++,
+        title: body.title,
+        body: body.body ?? '',
+        labels: body.labels ?? [],
+        created_at: now,
+        updated_at: now,
+      };
       this.issues.set(repo, [...(this.issues.get(repo) ?? []), issue]);
       return c.json(this.#issueJson(c, issue), 201);
     });
     app.get('/repos/:owner/:repo/issues', (c) => {
       const label = c.req.query('labels');
       const since = c.req.query('since');
-      const all = (this.issues.get(this.#key(c)) ?? []).filter((issue) => (!label || issue.labels.includes(label)) && (!since || issue.updated_at >= since));
-      return this.#page(c, all.map((issue) => this.#issueJson(c, issue)));
+      const all = (this.issues.get(this.#key(c)) ?? []).filter(
+        (issue) => (!label || issue.labels.includes(label)) && (!since || issue.updated_at >= since),
+      );
+      return this.#page(
+        c,
+        all.map((issue) => this.#issueJson(c, issue)),
+      );
     });
     app.post('/repos/:owner/:repo/commits/:sha/comments', async (c) => {
       const { owner, repo, sha } = c.req.param() as { owner: string; repo: string; sha: string };
       if (!this.repos.has(this.#key(c))) return c.json({ message: 'Not Found' }, 404);
-      if (options.hasCommit && !options.hasCommit(owner, repo, sha)) return c.json({ message: 'No commit found for SHA: ' + sha }, 422);
+      if (options.hasCommit && !options.hasCommit(owner, repo, sha))
+        return c.json({ message: 'No commit found for SHA: ' + sha }, 422);
       const body = (await c.req.json()) as { body?: string };
-      const comment: Comment = { id: this.#ids++, body: body.body ?? '', commit_id: sha, created_at: new Date().toISOString() };
+      const comment: Comment = {
+        id: this.#ids++,
+        body: body.body ?? '',
+        commit_id: sha,
+        created_at: new Date().toISOString(),
+      };
       const key = `${this.#key(c)}@${sha}`;
       this.comments.set(key, [...(this.comments.get(key) ?? []), comment]);
-      return c.json({ ...comment, html_url: `https://github.example/${this.#key(c)}/commit/${sha}#commitcomment-${comment.id}` }, 201);
+      return c.json(
+        { ...comment, html_url: `https://github.example/${this.#key(c)}/commit/${sha}#commitcomment-${comment.id}` },
+        201,
+      );
     });
-    app.get('/repos/:owner/:repo/commits/:sha/comments', (c) => this.#page(c, this.comments.get(`${this.#key(c)}@${c.req.param('sha')}`) ?? []));
+    app.get('/repos/:owner/:repo/commits/:sha/comments', (c) =>
+      this.#page(c, this.comments.get(`${this.#key(c)}@${c.req.param('sha')}`) ?? []),
+    );
   }
 
   static async start(options: FakeGitHubOptions): Promise<FakeGitHub> {
@@ -111,7 +153,16 @@ export class FakeGitHub {
     const body = (await c.req.json()) as { name?: string; private?: boolean; description?: string };
     if (!body.name) return c.json({ message: 'Validation Failed' }, 422);
     const key = `${owner}/${body.name}`;
-    if (this.repos.has(key)) return c.json({ message: 'Repository creation failed.', errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }] }, 422);
+    if (this.repos.has(key))
+      return c.json(
+        {
+          message: 'Repository creation failed.',
+          errors: [
+            { resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' },
+          ],
+        },
+        422,
+      );
     const repo = { owner, name: body.name, private: body.private ?? false, description: body.description ?? null };
     this.repos.set(key, repo);
     return c.json(this.#repoJson(c, repo), 201);
@@ -119,11 +170,24 @@ export class FakeGitHub {
 
   #repoJson(c: Context, repo: Repo): Record<string, unknown> {
     const origin = new URL(c.req.url).origin;
-    return { full_name: `${repo.owner}/${repo.name}`, name: repo.name, owner: { login: repo.owner }, private: repo.private, default_branch: 'main', clone_url: `${origin}/${repo.owner}/${repo.name}.git`, html_url: `https://github.example/${repo.owner}/${repo.name}` };
+    return {
+      full_name: `${repo.owner}/${repo.name}`,
+      name: repo.name,
+      owner: { login: repo.owner },
+      private: repo.private,
+      default_branch: 'main',
+      clone_url: `${origin}/${repo.owner}/${repo.name}.git`,
+      html_url: `https://github.example/${repo.owner}/${repo.name}`,
+    };
   }
 
   #issueJson(c: Context, issue: Issue): Record<string, unknown> {
-    return { ...issue, labels: issue.labels.map((name) => ({ name })), html_url: `https://github.example/${this.#key(c)}/issues/${issue.number}`, state: 'open' };
+    return {
+      ...issue,
+      labels: issue.labels.map((name) => ({ name })),
+      html_url: `https://github.example/${this.#key(c)}/issues/${issue.number}`,
+      state: 'open',
+    };
   }
 
   /** One page (`page`, `per_page`) with an absolute `Link` header, as GitHub sends it. */

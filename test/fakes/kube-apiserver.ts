@@ -6,12 +6,29 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  createObject, deleteObject, discoveryDocument, discoveryGroups, getObject, json, parseTarget, patchObject, readBody, replaceObject, status,
+  createObject,
+  deleteObject,
+  discoveryDocument,
+  discoveryGroups,
+  getObject,
+  json,
+  parseTarget,
+  patchObject,
+  readBody,
+  replaceObject,
+  status,
   type Target,
 } from './kube-routes.ts';
 import {
-  DEFAULT_RESOURCES, groupVersion, KubeStore, mergePatch, resourceKey, verbsOf,
-  type ChangeEntry, type FakeResource, type KubeObject,
+  DEFAULT_RESOURCES,
+  groupVersion,
+  KubeStore,
+  mergePatch,
+  resourceKey,
+  verbsOf,
+  type ChangeEntry,
+  type FakeResource,
+  type KubeObject,
 } from './kube-store.ts';
 
 export { DEFAULT_RESOURCES, type FakeResource, type KubeObject } from './kube-store.ts';
@@ -32,7 +49,12 @@ export interface FakeKubeOptions {
 
 interface Failure {
   remaining: number;
-  readonly match: (request: { method: string; watch: boolean; path: string; query: Readonly<Record<string, string>> }) => boolean;
+  readonly match: (request: {
+    method: string;
+    watch: boolean;
+    path: string;
+    query: Readonly<Record<string, string>>;
+  }) => boolean;
 }
 
 interface OpenWatch {
@@ -40,7 +62,6 @@ interface OpenWatch {
   readonly resource: FakeResource;
   readonly bookmarks: boolean;
 }
-
 
 export class FakeKubeApiServer {
   readonly store: KubeStore;
@@ -67,7 +88,9 @@ export class FakeKubeApiServer {
   static async start(options: FakeKubeOptions = {}): Promise<FakeKubeApiServer> {
     let fake: FakeKubeApiServer | undefined;
     const server = createServer((req, res) => {
-      (fake as FakeKubeApiServer).#handle(req, res).catch((error: unknown) => status(res, 500, 'InternalError', String(error)));
+      (fake as FakeKubeApiServer)
+        .#handle(req, res)
+        .catch((error: unknown) => status(res, 500, 'InternalError', String(error)));
     });
     fake = new FakeKubeApiServer(server, options);
     server.listen(0, '127.0.0.1');
@@ -114,7 +137,11 @@ export class FakeKubeApiServer {
   sendBookmarks(): void {
     for (const watch of this.#watches) {
       if (!watch.bookmarks) continue;
-      const object = { kind: watch.resource.kind, apiVersion: groupVersion(watch.resource), metadata: { resourceVersion: String(this.store.resourceVersion) } };
+      const object = {
+        kind: watch.resource.kind,
+        apiVersion: groupVersion(watch.resource),
+        metadata: { resourceVersion: String(this.store.resourceVersion) },
+      };
       watch.res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
     }
   }
@@ -133,11 +160,24 @@ export class FakeKubeApiServer {
   }
 
   /** Merge-patches an object as `manager` would. */
-  patch(apiVersion: string, kind: string, namespace: string, name: string, patch: Record<string, unknown>, manager: string | null = 'test-client'): KubeObject {
+  patch(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+    patch: Record<string, unknown>,
+    manager: string | null = 'test-client',
+  ): KubeObject {
     const resource = this.#resource(apiVersion, kind);
     const current = this.store.get(resource, namespace, name);
     if (!current) throw new Error(`${kind} ${namespace}/${name} does not exist`);
-    return this.store.update(resource, namespace, name, mergePatch(current, patch) as KubeObject, manager) as KubeObject;
+    return this.store.update(
+      resource,
+      namespace,
+      name,
+      mergePatch(current, patch) as KubeObject,
+      manager,
+    ) as KubeObject;
   }
 
   remove(apiVersion: string, kind: string, namespace: string, name: string): KubeObject {
@@ -161,34 +201,51 @@ export class FakeKubeApiServer {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, query, authorization: req.headers.authorization };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      authorization: req.headers.authorization,
+    };
     this.requests.push(recorded);
     this.beforeRequest?.(recorded);
     if (this.#options.token && req.headers.authorization !== `Bearer ${this.#options.token}`) {
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
     const watch = query['watch'] === 'true' || query['watch'] === '1';
-    const failure = this.#failures.find((f) => f.remaining > 0 && f.match({ method: req.method ?? 'GET', watch, path, query }));
+    const failure = this.#failures.find(
+      (f) => f.remaining > 0 && f.match({ method: req.method ?? 'GET', watch, path, query }),
+    );
     if (failure) {
       failure.remaining -= 1;
       return status(res, 500, 'InternalError', 'Internal error occurred: injected failure');
     }
-    if (path === '/version') return json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' });
-    if (path === '/api') return json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
-    if (path === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: discoveryGroups(this.store) });
+    if (path === '/version')
+      return json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' });
+    if (path === '/api')
+      return json(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+      });
+    if (path === '/apis')
+      return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: discoveryGroups(this.store) });
     const discovery = discoveryDocument(this.store, path);
     if (discovery) return json(res, 200, discovery);
     const target = parseTarget(this.store, path);
     if (!target) return status(res, 404, 'NotFound', `the server could not find the requested resource (${path})`);
     const method = req.method ?? 'GET';
-    if (method === 'GET' && target.name === undefined) return watch ? this.#watch(target, query, res) : this.#list(target, query, res);
+    if (method === 'GET' && target.name === undefined)
+      return watch ? this.#watch(target, query, res) : this.#list(target, query, res);
     if (method === 'GET') return getObject(this.store, target, res);
-    if (String(req.headers['content-type'] ?? '').includes('protobuf')) return status(res, 415, 'UnsupportedMediaType', 'the fake API server speaks JSON only');
+    if (String(req.headers['content-type'] ?? '').includes('protobuf'))
+      return status(res, 415, 'UnsupportedMediaType', 'the fake API server speaks JSON only');
     const body = method === 'DELETE' ? '' : await readBody(req);
     const manager = query['fieldManager'] ?? (req.headers['user-agent'] ?? 'unknown').split('/')[0] ?? 'unknown';
     if (method === 'POST') return createObject(this.store, target, body, manager, res);
     if (method === 'PUT') return replaceObject(this.store, target, body, manager, res);
-    if (method === 'PATCH') return patchObject(this.store, target, body, String(req.headers['content-type'] ?? ''), manager, res);
+    if (method === 'PATCH')
+      return patchObject(this.store, target, body, String(req.headers['content-type'] ?? ''), manager, res);
     if (method === 'DELETE') return deleteObject(this.store, target, res);
     return status(res, 405, 'MethodNotAllowed', `${method} is not supported`);
   }
@@ -200,20 +257,33 @@ export class FakeKubeApiServer {
 
   #list(target: Target, query: Record<string, string>, res: ServerResponse): void {
     const { resource } = target;
-    if (!verbsOf(resource).includes('list')) return status(res, 405, 'MethodNotAllowed', `${resource.resource} cannot be listed`);
+    if (!verbsOf(resource).includes('list'))
+      return status(res, 405, 'MethodNotAllowed', `${resource.resource} cannot be listed`);
     const limit = Number(query['limit'] ?? 0);
     let items: KubeObject[];
     let rv: number;
     let start = 0;
     if (query['continue']) {
-      const token = JSON.parse(Buffer.from(query['continue'], 'base64url').toString('utf8')) as { id: string; rv: number; start: number };
+      const token = JSON.parse(Buffer.from(query['continue'], 'base64url').toString('utf8')) as {
+        id: string;
+        rv: number;
+        start: number;
+      };
       const snapshot = token.rv < this.store.compactedBelow ? undefined : this.store.snapshot(token.id);
-      if (!snapshot) return status(res, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      if (!snapshot)
+        return status(
+          res,
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
       ({ rv, start } = token);
       items = snapshot;
     } else {
       rv = this.store.resourceVersion;
-      items = this.store.list(resource, target.namespace).filter((object) => this.#matchesField(object, query['fieldSelector']));
+      items = this.store
+        .list(resource, target.namespace)
+        .filter((object) => this.#matchesField(object, query['fieldSelector']));
     }
     const end = limit > 0 ? Math.min(items.length, start + limit) : items.length;
     let token: string | undefined;
@@ -226,21 +296,27 @@ export class FakeKubeApiServer {
     json(res, 200, {
       kind: `${resource.kind}List`,
       apiVersion: groupVersion(resource),
-      metadata: { resourceVersion: String(rv), ...(token ? { continue: token, remainingItemCount: items.length - end } : {}) },
+      metadata: {
+        resourceVersion: String(rv),
+        ...(token ? { continue: token, remainingItemCount: items.length - end } : {}),
+      },
       items: page,
     });
   }
 
   #watch(target: Target, query: Record<string, string>, res: ServerResponse): void {
     const { resource, namespace } = target;
-    if (!verbsOf(resource).includes('watch')) return status(res, 405, 'MethodNotAllowed', `${resource.resource} cannot be watched`);
+    if (!verbsOf(resource).includes('watch'))
+      return status(res, 405, 'MethodNotAllowed', `${resource.resource} cannot be watched`);
     const requested = query['resourceVersion'];
     const from = requested === undefined || requested === '' || requested === '0' ? null : Number(requested);
     if (from !== null && from < this.store.compactedBelow) {
       const message = `too old resource version: ${from} (${this.store.compactedBelow})`;
       if (this.expiredMode === 'http') return status(res, 410, 'Expired', message);
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 } })}\n`);
+      res.end(
+        `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 } })}\n`,
+      );
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
@@ -250,13 +326,15 @@ export class FakeKubeApiServer {
       if (res.writableEnded) return;
       if (this.#matchesField(object, query['fieldSelector'])) res.write(`${JSON.stringify({ type, object })}\n`);
     };
-    const initial: Array<Pick<ChangeEntry, 'type' | 'object'>> = from === null
-      ? this.store.list(resource, namespace).map((object) => ({ type: 'ADDED', object }))
-      : this.store.changesAfter(resource, from, namespace);
+    const initial: Array<Pick<ChangeEntry, 'type' | 'object'>> =
+      from === null
+        ? this.store.list(resource, namespace).map((object) => ({ type: 'ADDED', object }))
+        : this.store.changesAfter(resource, from, namespace);
     for (const entry of initial) send(entry.type, entry.object);
     const key = resourceKey(resource);
     const unsubscribe = this.store.onChange((entry) => {
-      if (entry.resourceKey === key && (namespace === undefined || entry.namespace === namespace)) send(entry.type, entry.object);
+      if (entry.resourceKey === key && (namespace === undefined || entry.namespace === namespace))
+        send(entry.type, entry.object);
     });
     const open: OpenWatch = { res, resource, bookmarks: query['allowWatchBookmarks'] === 'true' };
     this.#watches.add(open);
@@ -275,5 +353,4 @@ export class FakeKubeApiServer {
       else this.#waiters.push(waiter);
     }
   }
-
 }

@@ -10,9 +10,26 @@ export interface Target {
   readonly name: string | undefined;
 }
 
-export function status(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
+export function status(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): void {
   res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) }));
+  res.end(
+    JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      code,
+      ...(details ? { details } : {}),
+    }),
+  );
 }
 
 export function json(res: ServerResponse, code: number, body: unknown): void {
@@ -51,7 +68,14 @@ export function discoveryDocument(store: KubeStore, path: string): unknown {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: group ? `${group}/${version}` : version,
-    resources: resources.map((r) => ({ name: r.resource, singularName: r.resource.includes('/') ? '' : r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: verbsOf(r), ...(r.shortNames ? { shortNames: r.shortNames } : {}) })),
+    resources: resources.map((r) => ({
+      name: r.resource,
+      singularName: r.resource.includes('/') ? '' : r.kind.toLowerCase(),
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: verbsOf(r),
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+    })),
   };
 }
 
@@ -73,8 +97,14 @@ export function parseTarget(store: KubeStore, path: string): Target | undefined 
 }
 
 function notFound(target: Target, res: ServerResponse): void {
-  const kind = target.resource.group ? `${target.resource.resource}.${target.resource.group}` : target.resource.resource;
-  status(res, 404, 'NotFound', `${kind} "${target.name}" not found`, { name: target.name, group: target.resource.group, kind: target.resource.resource });
+  const kind = target.resource.group
+    ? `${target.resource.resource}.${target.resource.group}`
+    : target.resource.resource;
+  status(res, 404, 'NotFound', `${kind} "${target.name}" not found`, {
+    name: target.name,
+    group: target.resource.group,
+    kind: target.resource.resource,
+  });
 }
 
 export function getObject(store: KubeStore, target: Target, res: ServerResponse): void {
@@ -86,7 +116,8 @@ export function getObject(store: KubeStore, target: Target, res: ServerResponse)
 function parseBody(body: string, res: ServerResponse, isPatch = false): KubeObject | undefined {
   try {
     const value = JSON.parse(body) as KubeObject;
-    if (value && typeof value === 'object' && (isPatch || (value.metadata && typeof value.metadata === 'object'))) return value;
+    if (value && typeof value === 'object' && (isPatch || (value.metadata && typeof value.metadata === 'object')))
+      return value;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
   }
@@ -94,29 +125,61 @@ function parseBody(body: string, res: ServerResponse, isPatch = false): KubeObje
   return undefined;
 }
 
-export function createObject(store: KubeStore, target: Target, body: string, manager: string, res: ServerResponse): void {
+export function createObject(
+  store: KubeStore,
+  target: Target,
+  body: string,
+  manager: string,
+  res: ServerResponse,
+): void {
   const input = parseBody(body, res);
   if (!input) return;
   const namespace = target.namespace ?? '';
   const created = store.create(target.resource, namespace, input, manager);
-  if (created === 'exists') return status(res, 409, 'AlreadyExists', `${target.resource.resource} "${String(input.metadata['name'])}" already exists`, { name: input.metadata['name'], kind: target.resource.resource });
+  if (created === 'exists')
+    return status(
+      res,
+      409,
+      'AlreadyExists',
+      `${target.resource.resource} "${String(input.metadata['name'])}" already exists`,
+      { name: input.metadata['name'], kind: target.resource.resource },
+    );
   json(res, 201, created);
 }
 
-export function replaceObject(store: KubeStore, target: Target, body: string, manager: string, res: ServerResponse): void {
+export function replaceObject(
+  store: KubeStore,
+  target: Target,
+  body: string,
+  manager: string,
+  res: ServerResponse,
+): void {
   const input = parseBody(body, res);
   if (!input) return;
   const current = store.get(target.resource, target.namespace ?? '', target.name as string);
   if (!current) return notFound(target, res);
   const sent = input.metadata['resourceVersion'];
   if (sent !== undefined && sent !== current.metadata['resourceVersion']) {
-    return status(res, 409, 'Conflict', `Operation cannot be fulfilled on ${target.resource.resource} "${target.name}": the object has been modified; please apply your changes to the latest version and try again`);
+    return status(
+      res,
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${target.resource.resource} "${target.name}": the object has been modified; please apply your changes to the latest version and try again`,
+    );
   }
   json(res, 200, store.update(target.resource, target.namespace ?? '', target.name as string, input, manager));
 }
 
-export function patchObject(store: KubeStore, target: Target, body: string, contentType: string, manager: string, res: ServerResponse): void {
-  if (contentType.startsWith('application/json-patch+json')) return status(res, 415, 'UnsupportedMediaType', 'the fake API server does not apply JSON patches');
+export function patchObject(
+  store: KubeStore,
+  target: Target,
+  body: string,
+  contentType: string,
+  manager: string,
+  res: ServerResponse,
+): void {
+  if (contentType.startsWith('application/json-patch+json'))
+    return status(res, 415, 'UnsupportedMediaType', 'the fake API server does not apply JSON patches');
   const patch = parseBody(body, res, true);
   if (!patch) return;
   const namespace = target.namespace ?? '';

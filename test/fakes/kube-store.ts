@@ -37,20 +37,73 @@ export const DEFAULT_RESOURCES: readonly FakeResource[] = [
   { group: '', version: 'v1', resource: 'pods/log', kind: 'Pod', namespaced: true, verbs: ['get'] },
   { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
   { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true },
-  { group: '', version: 'v1', resource: 'componentstatuses', kind: 'ComponentStatus', namespaced: false, verbs: ['get', 'list'] },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'componentstatuses',
+    kind: 'ComponentStatus',
+    namespaced: false,
+    verbs: ['get', 'list'],
+  },
   { group: '', version: 'v1', resource: 'bindings', kind: 'Binding', namespaced: true, verbs: ['create'] },
-  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] },
-  { group: 'apps', version: 'v1', resource: 'deployments/status', kind: 'Deployment', namespaced: true, verbs: ['get', 'patch', 'update'] },
-  { group: 'apps', version: 'v1', resource: 'deployments/scale', kind: 'Scale', namespaced: true, verbs: ['get', 'patch', 'update'] },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    kind: 'Deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments/status',
+    kind: 'Deployment',
+    namespaced: true,
+    verbs: ['get', 'patch', 'update'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments/scale',
+    kind: 'Scale',
+    namespaced: true,
+    verbs: ['get', 'patch', 'update'],
+  },
   { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    resource: 'clusterroles',
+    kind: 'ClusterRole',
+    namespaced: false,
+  },
   { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role', namespaced: true },
   { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true },
   { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
   { group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
-  { group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] },
-  { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true },
-  { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    resource: 'subjectaccessreviews',
+    kind: 'SubjectAccessReview',
+    namespaced: false,
+    verbs: ['create'],
+  },
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+  },
+  {
+    group: 'autoscaling',
+    version: 'v1',
+    resource: 'horizontalpodautoscalers',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+  },
   { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true },
 ];
 
@@ -151,7 +204,11 @@ export class KubeStore {
     const prefix = `${resourceKey(resource)}|${namespace === undefined ? '' : `${namespace}|`}`;
     const out: KubeObject[] = [];
     for (const [key, object] of this.#objects) if (key.startsWith(prefix)) out.push(object);
-    return out.sort((a, b) => `${a.metadata['namespace'] ?? ''}/${a.metadata['name']}`.localeCompare(`${b.metadata['namespace'] ?? ''}/${b.metadata['name']}`));
+    return out.sort((a, b) =>
+      `${a.metadata['namespace'] ?? ''}/${a.metadata['name']}`.localeCompare(
+        `${b.metadata['namespace'] ?? ''}/${b.metadata['name']}`,
+      ),
+    );
   }
 
   /** The list a `continue` token refers to (kept until compaction). */
@@ -166,28 +223,60 @@ export class KubeStore {
   /** Changes with a resourceVersion strictly after `after`, for one resource. */
   changesAfter(resource: FakeResource, after: number, namespace?: string): ChangeEntry[] {
     const key = resourceKey(resource);
-    return this.#log.filter((entry) => entry.rv > after && entry.resourceKey === key && (namespace === undefined || entry.namespace === namespace));
+    return this.#log.filter(
+      (entry) =>
+        entry.rv > after && entry.resourceKey === key && (namespace === undefined || entry.namespace === namespace),
+    );
   }
 
   #record(type: WatchType, resource: FakeResource, object: KubeObject): void {
-    const entry: ChangeEntry = { rv: Number(object.metadata['resourceVersion']), type, resourceKey: resourceKey(resource), namespace: String(object.metadata['namespace'] ?? ''), object };
+    const entry: ChangeEntry = {
+      rv: Number(object.metadata['resourceVersion']),
+      type,
+      resourceKey: resourceKey(resource),
+      namespace: String(object.metadata['namespace'] ?? ''),
+      object,
+    };
     this.#log.push(entry);
     for (const listener of this.#listeners) listener(entry);
   }
 
   /** `manager` null: a write that leaves no managedFields entry (an old client, or managedFields stripped). */
-  #touchManager(metadata: Record<string, unknown>, manager: string | null, operation: string, apiVersion: string): void {
+  #touchManager(
+    metadata: Record<string, unknown>,
+    manager: string | null,
+    operation: string,
+    apiVersion: string,
+  ): void {
     if (manager === null) return;
-    const entries = Array.isArray(metadata['managedFields']) ? (metadata['managedFields'] as Array<Record<string, unknown>>) : [];
+    const entries = Array.isArray(metadata['managedFields'])
+      ? (metadata['managedFields'] as Array<Record<string, unknown>>)
+      : [];
     const others = entries.filter((entry) => !(entry['manager'] === manager && entry['operation'] === operation));
-    metadata['managedFields'] = [...others, { manager, operation, apiVersion, time: kubeTime(this.#now()), fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
+    metadata['managedFields'] = [
+      ...others,
+      {
+        manager,
+        operation,
+        apiVersion,
+        time: kubeTime(this.#now()),
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:metadata': {} },
+      },
+    ];
   }
 
   create(resource: FakeResource, namespace: string, input: KubeObject, manager: string | null): KubeObject | 'exists' {
     const name = String(input.metadata['name'] ?? '');
     if (this.get(resource, namespace, name)) return 'exists';
     this.#rv += 1;
-    const metadata: Record<string, unknown> = { ...input.metadata, name, uid: randomUUID(), resourceVersion: String(this.#rv), creationTimestamp: kubeTime(this.#now()) };
+    const metadata: Record<string, unknown> = {
+      ...input.metadata,
+      name,
+      uid: randomUUID(),
+      resourceVersion: String(this.#rv),
+      creationTimestamp: kubeTime(this.#now()),
+    };
     if (resource.namespaced) metadata['namespace'] = namespace;
     else delete metadata['namespace'];
     if ('spec' in input) metadata['generation'] = 1;
@@ -199,7 +288,14 @@ export class KubeStore {
   }
 
   /** Replaces an object's content (PUT, or the result of a patch); keeps identity fields. */
-  update(resource: FakeResource, namespace: string, name: string, input: KubeObject, manager: string | null, operation = 'Update'): KubeObject | 'missing' {
+  update(
+    resource: FakeResource,
+    namespace: string,
+    name: string,
+    input: KubeObject,
+    manager: string | null,
+    operation = 'Update',
+  ): KubeObject | 'missing' {
     const current = this.get(resource, namespace, name);
     if (!current) return 'missing';
     this.#rv += 1;
@@ -207,7 +303,8 @@ export class KubeStore {
     const metadata: Record<string, unknown> = { ...input.metadata, resourceVersion: String(this.#rv) };
     for (const key of keep) if (current.metadata[key] !== undefined) metadata[key] = current.metadata[key];
     const specChanged = JSON.stringify(input['spec']) !== JSON.stringify(current['spec']);
-    if (current.metadata['generation'] !== undefined) metadata['generation'] = Number(current.metadata['generation']) + (specChanged ? 1 : 0);
+    if (current.metadata['generation'] !== undefined)
+      metadata['generation'] = Number(current.metadata['generation']) + (specChanged ? 1 : 0);
     this.#touchManager(metadata, manager, operation, groupVersion(resource));
     const object: KubeObject = { ...input, apiVersion: groupVersion(resource), kind: resource.kind, metadata };
     this.#objects.set(this.#key(resource, namespace, name), object);

@@ -48,10 +48,26 @@ export class FakeS3 {
   }
 
   /** Delivers a CloudTrail log file the way a trail does; returns its key. */
-  deliverTrailFile(bucket: string, trail: { prefix?: string; account: string; region: string }, deliveredAt: number, records: readonly unknown[]): string {
+  deliverTrailFile(
+    bucket: string,
+    trail: { prefix?: string; account: string; region: string },
+    deliveredAt: number,
+    records: readonly unknown[],
+  ): string {
     const iso = new Date(deliveredAt).toISOString();
     const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
-    const folder = [trail.prefix, 'AWSLogs', trail.account, 'CloudTrail', trail.region, iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)].filter(Boolean).join('/');
+    const folder = [
+      trail.prefix,
+      'AWSLogs',
+      trail.account,
+      'CloudTrail',
+      trail.region,
+      iso.slice(0, 4),
+      iso.slice(5, 7),
+      iso.slice(8, 10),
+    ]
+      .filter(Boolean)
+      .join('/');
     const key = `${folder}/${trail.account}_CloudTrail_${trail.region}_${stamp}_${randomBytes(8).toString('hex').toUpperCase()}.json.gz`;
     this.putObject(bucket, key, gzipSync(JSON.stringify({ Records: records })));
     return key;
@@ -69,7 +85,9 @@ export class FakeS3 {
     const key = rest.map(decodeURIComponent).join('/');
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? 'GET', bucket, key, query });
-    if (!/AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/s3\/aws4_request/.test(String(req.headers.authorization ?? ''))) {
+    if (
+      !/AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/s3\/aws4_request/.test(String(req.headers.authorization ?? ''))
+    ) {
       return this.#error(res, 403, 'AccessDenied', 'Access Denied');
     }
     const objects = this.#buckets.get(bucket);
@@ -78,16 +96,28 @@ export class FakeS3 {
     if (req.method === 'GET' && key) {
       const object = objects.get(key);
       if (!object) return this.#error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': object.body.length, ETag: '"fake"', 'Last-Modified': new Date(object.modified).toUTCString() });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': object.body.length,
+        ETag: '"fake"',
+        'Last-Modified': new Date(object.modified).toUTCString(),
+      });
       res.end(object.body);
       return;
     }
     this.#error(res, 405, 'MethodNotAllowed', `${req.method} is not supported`);
   }
 
-  #list(bucket: string, objects: Map<string, { body: Buffer; modified: number }>, query: Record<string, string>, res: ServerResponse): void {
+  #list(
+    bucket: string,
+    objects: Map<string, { body: Buffer; modified: number }>,
+    query: Record<string, string>,
+    res: ServerResponse,
+  ): void {
     const prefix = query['prefix'] ?? '';
-    const after = query['continuation-token'] ? Buffer.from(query['continuation-token'], 'base64url').toString('utf8') : (query['start-after'] ?? '');
+    const after = query['continuation-token']
+      ? Buffer.from(query['continuation-token'], 'base64url').toString('utf8')
+      : (query['start-after'] ?? '');
     const max = Math.min(this.pageSize, Number(query['max-keys'] ?? 1000));
     const keys = [...objects.keys()].filter((key) => key.startsWith(prefix) && key > after).sort();
     const page = keys.slice(0, max);
@@ -96,13 +126,19 @@ export class FakeS3 {
       const object = objects.get(key) as { body: Buffer; modified: number };
       return `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${new Date(object.modified).toISOString()}</LastModified><ETag>"fake"</ETag><Size>${object.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
     });
-    const next = truncated ? `<NextContinuationToken>${Buffer.from(page.at(-1) as string).toString('base64url')}</NextContinuationToken>` : '';
+    const next = truncated
+      ? `<NextContinuationToken>${Buffer.from(page.at(-1) as string).toString('base64url')}</NextContinuationToken>`
+      : '';
     res.writeHead(200, { 'Content-Type': 'application/xml' });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents.join('')}${next}</ListBucketResult>`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents.join('')}${next}</ListBucketResult>`,
+    );
   }
 
   #error(res: ServerResponse, status: number, code: string, message: string): void {
     res.writeHead(status, { 'Content-Type': 'application/xml' });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>fake</RequestId></Error>`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>fake</RequestId></Error>`,
+    );
   }
 }

@@ -17,7 +17,12 @@ export async function startFakeCloudTrail(t: TestContext): Promise<FakeCloudTrai
   return fake;
 }
 
-export function pollSource(fake: FakeCloudTrail, config: Partial<CloudTrailPollConfigInput> = {}, target: PollTarget = { region: 'us-east-1', globalOnly: false }, sliceEventLimit?: number): CloudTrailPollSource {
+export function pollSource(
+  fake: FakeCloudTrail,
+  config: Partial<CloudTrailPollConfigInput> = {},
+  target: PollTarget = { region: 'us-east-1', globalOnly: false },
+  sliceEventLimit?: number,
+): CloudTrailPollSource {
   const parsed = CloudTrailPollConfig.parse({ account: ACCOUNT, maxAge: '2h', requestsPerSecond: 2, ...config });
   return new CloudTrailPollSource(parsed, target, {
     redact: createRedactor(Buffer.alloc(32, 9)),
@@ -26,7 +31,14 @@ export function pollSource(fake: FakeCloudTrail, config: Partial<CloudTrailPollC
   });
 }
 
-export function record(id: string, name: string, source: string, time: number, params: unknown, options: { region?: string; user?: string; readOnly?: boolean } = {}): Record<string, unknown> {
+export function record(
+  id: string,
+  name: string,
+  source: string,
+  time: number,
+  params: unknown,
+  options: { region?: string; user?: string; readOnly?: boolean } = {},
+): Record<string, unknown> {
   return {
     eventVersion: '1.09',
     eventID: id,

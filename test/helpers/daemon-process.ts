@@ -29,8 +29,14 @@ export interface StartOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function runGitrail(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; exited: Promise<number | null>; output: () => { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, GITRAIL_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runGitrail(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; exited: Promise<number | null>; output: () => { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, GITRAIL_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -101,7 +107,11 @@ export function startDaemonProcess(options: StartOptions): Promise<DaemonProcess
 }
 
 /** Resolves with the first log line at or after index `from` that matches; rejects if the daemon exits first. */
-export function logLine(daemon: DaemonProcess, match: (entry: Record<string, unknown>) => boolean, from = 0): Promise<Record<string, unknown>> {
+export function logLine(
+  daemon: DaemonProcess,
+  match: (entry: Record<string, unknown>) => boolean,
+  from = 0,
+): Promise<Record<string, unknown>> {
   const find = () => daemon.logs.slice(from).find(match);
   const seen = find();
   if (seen) return Promise.resolve(seen);
@@ -147,7 +157,11 @@ export async function postAuditBatch(url: string, token: string, items: readonly
   const body = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items });
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
       await response.arrayBuffer();
       if (response.status >= 200 && response.status <= 206) return true;
     } catch (error) {

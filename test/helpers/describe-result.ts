@@ -15,7 +15,8 @@ export function describeResult(result: NormaliseResult): string {
         `subject: ${change.subject}`,
         ...change.trailers.map(([key, value]) => `trailer ${key}: ${value}`),
       ].join('\n');
-      const body = change.update.kind === 'put' ? toCanonicalYaml(change.update.doc) : `${JSON.stringify(change.update)}\n`;
+      const body =
+        change.update.kind === 'put' ? toCanonicalYaml(change.update.doc) : `${JSON.stringify(change.update)}\n`;
       return `${head}\n---\n${body}`;
     })
     .join('\n===\n');

@@ -5,7 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export function assertGolden(actual: string, path: string): void {
   if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(path)) {
-    if (process.env['UPDATE_GOLDEN'] !== '1') assert.fail(`golden file ${path} is missing: run with UPDATE_GOLDEN=1 and review it`);
+    if (process.env['UPDATE_GOLDEN'] !== '1')
+      assert.fail(`golden file ${path} is missing: run with UPDATE_GOLDEN=1 and review it`);
     writeFileSync(path, actual);
     return;
   }

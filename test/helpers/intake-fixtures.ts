@@ -18,7 +18,10 @@ export function namespaceOf(index: number): string {
 }
 
 /** A ConfigMap write (create of `cm-<index>`, at RequestResponse level, ResponseComplete). */
-export function auditEvent(index: number, options: { stage?: string; name?: string; namespace?: string; value?: string; verb?: string } = {}): Record<string, unknown> {
+export function auditEvent(
+  index: number,
+  options: { stage?: string; name?: string; namespace?: string; value?: string; verb?: string } = {},
+): Record<string, unknown> {
   const name = options.name ?? `cm-${index}`;
   const namespace = options.namespace ?? namespaceOf(index);
   const time = BASE_TIME + index;
@@ -42,7 +45,13 @@ export function auditEvent(index: number, options: { stage?: string; name?: stri
     event['responseObject'] = {
       kind: 'ConfigMap',
       apiVersion: 'v1',
-      metadata: { name, namespace, uid: `uid-${index}`, resourceVersion: String(1000 + index), creationTimestamp: '2026-03-02T10:00:00Z' },
+      metadata: {
+        name,
+        namespace,
+        uid: `uid-${index}`,
+        resourceVersion: String(1000 + index),
+        creationTimestamp: '2026-03-02T10:00:00Z',
+      },
       data: { 'app.properties': `value=${options.value ?? index}\nmode=test\n` },
     };
   }
@@ -63,7 +72,13 @@ export function secretAuditEvent(index: number, plaintext: string): Record<strin
     responseStatus: { metadata: {}, code: 200 },
     requestReceivedTimestamp: micro(time - 5),
     stageTimestamp: micro(time),
-    responseObject: { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'db', namespace: 'shop', uid: 'secret-uid' }, type: 'Opaque', data: { password: Buffer.from(plaintext).toString('base64') } },
+    responseObject: {
+      kind: 'Secret',
+      apiVersion: 'v1',
+      metadata: { name: 'db', namespace: 'shop', uid: 'secret-uid' },
+      type: 'Opaque',
+      data: { password: Buffer.from(plaintext).toString('base64') },
+    },
   };
 }
 
@@ -71,7 +86,10 @@ export function eventList(items: readonly unknown[]): Record<string, unknown> {
   return { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items };
 }
 
-export function admissionReview(uid: string, options: { operation?: string; name?: string; dryRun?: boolean } = {}): Record<string, unknown> {
+export function admissionReview(
+  uid: string,
+  options: { operation?: string; name?: string; dryRun?: boolean } = {},
+): Record<string, unknown> {
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
@@ -83,8 +101,16 @@ export function admissionReview(uid: string, options: { operation?: string; name
       namespace: 'shop',
       operation: options.operation ?? 'UPDATE',
       userInfo: { username: 'bob@example.com', groups: ['devs', 'system:authenticated'] },
-      object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: options.name ?? 'web', namespace: 'shop', uid: 'deploy-uid' } },
-      oldObject: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: options.name ?? 'web', namespace: 'shop', uid: 'deploy-uid' } },
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: options.name ?? 'web', namespace: 'shop', uid: 'deploy-uid' },
+      },
+      oldObject: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: options.name ?? 'web', namespace: 'shop', uid: 'deploy-uid' },
+      },
       dryRun: options.dryRun ?? false,
     },
   };
@@ -100,7 +126,14 @@ export function cloudTrailRecord(index: number, options: { roleName?: string } =
       principalId: 'AROAEXAMPLESSO:alice@example.com',
       arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123/alice@example.com',
       accountId: '111122223333',
-      sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123', userName: 'AWSReservedSSO_Admin_0123' }, attributes: { mfaAuthenticated: 'true' } },
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          arn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123',
+          userName: 'AWSReservedSSO_Admin_0123',
+        },
+        attributes: { mfaAuthenticated: 'true' },
+      },
     },
     eventTime: new Date(BASE_TIME + index * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
     eventSource: 'iam.amazonaws.com',
@@ -108,7 +141,11 @@ export function cloudTrailRecord(index: number, options: { roleName?: string } =
     awsRegion: 'us-east-1',
     sourceIPAddress: '198.51.100.23',
     userAgent: 'aws-cli/2.15.0',
-    requestParameters: { roleName, assumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}' },
+    requestParameters: {
+      roleName,
+      assumeRolePolicyDocument:
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+    },
     responseElements: { role: { roleName, arn: `arn:aws:iam::111122223333:role/${roleName}`, path: '/' } },
     requestID: `req-${index}`,
     eventID: `0f1e2d3c-0000-4000-9000-${String(index).padStart(12, '0')}`,

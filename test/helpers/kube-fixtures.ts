@@ -27,7 +27,10 @@ export async function startFake(t: TestContext): Promise<FakeKubeApiServer> {
   return fake;
 }
 
-export function watchSource(fake: FakeKubeApiServer, config: Partial<KubernetesWatchConfigInput> = {}): KubernetesWatchSource {
+export function watchSource(
+  fake: FakeKubeApiServer,
+  config: Partial<KubernetesWatchConfigInput> = {},
+): KubernetesWatchSource {
   const parsed = KubernetesWatchConfig.parse({ name: 'test', attributionDelay: 0, ...config });
   return new KubernetesWatchSource(parsed, {
     redact: createRedactor(Buffer.alloc(32, 7)),
@@ -45,7 +48,11 @@ export function deployment(name: string, replicas: number, namespace = 'default'
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace, labels: { app: name } },
-    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:1` }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:1` }] } },
+    },
     status: { replicas, readyReplicas: replicas },
   };
 }
@@ -55,7 +62,11 @@ export function trailer(commit: { trailers: Readonly<Record<string, string>> }, 
 }
 
 /** Resolves with the first status for which `predicate` holds (checked now and on every change). */
-export function waitForStatus(source: KubernetesWatchSource, predicate: (status: SourceStatus) => boolean, timeoutMs = 10_000): Promise<SourceStatus> {
+export function waitForStatus(
+  source: KubernetesWatchSource,
+  predicate: (status: SourceStatus) => boolean,
+  timeoutMs = 10_000,
+): Promise<SourceStatus> {
   const now = source.status();
   if (predicate(now)) return Promise.resolve(now);
   return new Promise((resolve, reject) => {

@@ -48,12 +48,23 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const now = options.realTime ? Date.now : () => clock.now;
   const ledger = await Ledger.open({ dataDir: options.dataDir, now });
   const notifications = startNotifications({
-    dataDir: options.dataDir, config, policies: setup.policies, templates: setup.templates, ledger,
-    reader: new RepositoryReader(ledger.gitdir), queries: new IndexQueries(ledger.index.db), log: options.log ?? pino({ level: 'silent' }),
-    viewerUrl: 'https://gitrail.example.com', env: options.env ?? {}, now, random: () => 1,
+    dataDir: options.dataDir,
+    config,
+    policies: setup.policies,
+    templates: setup.templates,
+    ledger,
+    reader: new RepositoryReader(ledger.gitdir),
+    queries: new IndexQueries(ledger.index.db),
+    log: options.log ?? pino({ level: 'silent' }),
+    viewerUrl: 'https://gitrail.example.com',
+    env: options.env ?? {},
+    now,
+    random: () => 1,
   });
   return {
-    ledger, notifications, clock,
+    ledger,
+    notifications,
+    clock,
     async advance(ms) {
       clock.now += ms;
       notifications.wake();
@@ -74,20 +85,39 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 let sequence = 0;
 
 /** A Kubernetes change record: `path` under kubernetes/prod, by `actor`. */
-export function change(over: { path: string; actor?: string; value?: string; eventId?: string; time?: number; branch?: 'main' | 'activity' }): ChangeRecord {
+export function change(over: {
+  path: string;
+  actor?: string;
+  value?: string;
+  eventId?: string;
+  time?: number;
+  branch?: 'main' | 'activity';
+}): ChangeRecord {
   sequence += 1;
   const actor = over.actor ?? 'alice@example.com';
   const eventId = over.eventId ?? `event-${sequence}`;
-  const name = over.path.split('/').at(-1)?.replace(/\.yaml$/, '') ?? 'x';
+  const name =
+    over.path
+      .split('/')
+      .at(-1)
+      ?.replace(/\.yaml$/, '') ?? 'x';
   return {
     eventId,
     branch: over.branch ?? 'main',
     path: over.path,
-    update: { kind: 'put', doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { value: over.value ?? eventId } } },
+    update: {
+      kind: 'put',
+      doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { value: over.value ?? eventId } },
+    },
     author: { name: actor, email: actor.includes('@') ? actor : `${actor}@example.com` },
     time: over.time ?? T0 + sequence * 1000,
     subject: `update configmaps ${name}`,
-    trailers: [['Source', 'kubernetes-audit'], ['Event-ID', eventId], ['Verb', 'update'], ['Attribution', 'exact']],
+    trailers: [
+      ['Source', 'kubernetes-audit'],
+      ['Event-ID', eventId],
+      ['Verb', 'update'],
+      ['Attribution', 'exact'],
+    ],
     source: 'kubernetes-audit',
   };
 }

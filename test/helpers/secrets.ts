@@ -18,17 +18,27 @@ export function secretNeedles(plaintext: string): string[] {
 }
 
 /** `secrets` are plaintext values (searched as such and as base64); `needles` are searched as given. */
-export function assertNoSecrets(dataDir: string, secrets: readonly string[], extraNeedles: readonly string[] = []): void {
-  const needles = [...new Set([...secrets.filter((value) => value.length >= 4).flatMap(secretNeedles), ...extraNeedles])];
+export function assertNoSecrets(
+  dataDir: string,
+  secrets: readonly string[],
+  extraNeedles: readonly string[] = [],
+): void {
+  const needles = [
+    ...new Set([...secrets.filter((value) => value.length >= 4).flatMap(secretNeedles), ...extraNeedles]),
+  ];
   assert.ok(needles.length > 0, 'no secrets to look for');
-  const haystacks: Array<[string, string]> = [[`git objects of ${dataDir}/repo.git`, allObjectsText(join(dataDir, 'repo.git'))]];
+  const haystacks: Array<[string, string]> = [
+    [`git objects of ${dataDir}/repo.git`, allObjectsText(join(dataDir, 'repo.git'))],
+  ];
   for (const file of filesUnder(dataDir)) {
     if (file.includes(`${join(dataDir, 'repo.git')}/`)) continue;
     haystacks.push([file, readFileSync(file).toString('latin1')]);
   }
   // Pack files are compressed: the object scan above covers their content.
-  for (const file of filesUnder(join(dataDir, 'repo.git')).filter((path) => !/\/objects\//.test(path))) haystacks.push([file, readFileSync(file).toString('latin1')]);
+  for (const file of filesUnder(join(dataDir, 'repo.git')).filter((path) => !/\/objects\//.test(path)))
+    haystacks.push([file, readFileSync(file).toString('latin1')]);
   for (const needle of needles) {
-    for (const [where, text] of haystacks) assert.ok(!text.includes(needle), `secret ${JSON.stringify(needle.slice(0, 6))}… found in ${where}`);
+    for (const [where, text] of haystacks)
+      assert.ok(!text.includes(needle), `secret ${JSON.stringify(needle.slice(0, 6))}… found in ${where}`);
   }
 }

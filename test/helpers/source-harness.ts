@@ -88,7 +88,11 @@ export async function openHarness(t: TestContext, options: HarnessOptions = {}):
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`commits did not arrive in ${timeoutMs} ms; have ${commits.length}: ${commits.map((c) => c.subject).join(' | ')}`));
+          reject(
+            new Error(
+              `commits did not arrive in ${timeoutMs} ms; have ${commits.length}: ${commits.map((c) => c.subject).join(' | ')}`,
+            ),
+          );
         }, timeoutMs);
         const check = (): void => {
           if (!predicate(commits)) return;

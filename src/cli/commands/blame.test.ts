@@ -43,7 +43,12 @@ async function gitrailBlame(args: string[]): Promise<{ header: string; lines: Li
   const lines = rest.map((line) => {
     const match = /^([0-9a-f]{7}) \((.*) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) +(\d+)\) (.*)$/.exec(line);
     assert.ok(match, `unparsable blame line: ${line}`);
-    return { sha: match[1] as string, author: (match[2] as string).trimEnd(), time: match[3] as string, text: match[5] as string };
+    return {
+      sha: match[1] as string,
+      author: (match[2] as string).trimEnd(),
+      time: match[3] as string,
+      text: match[5] as string,
+    };
   });
   return { header: header as string, lines };
 }
@@ -60,10 +65,18 @@ function gitBlame(path: string, rev: string): Line[] {
       sha = head[1] as string;
       if (!info.has(sha)) info.set(sha, { author: '', time: '' });
     } else if (line.startsWith('author ')) (info.get(sha) as { author: string }).author = line.slice(7);
-    else if (line.startsWith('author-time ')) (info.get(sha) as { time: string }).time = new Date(Number(line.slice(12)) * 1000).toISOString().replace('.000Z', 'Z');
+    else if (line.startsWith('author-time '))
+      (info.get(sha) as { time: string }).time = new Date(Number(line.slice(12)) * 1000)
+        .toISOString()
+        .replace('.000Z', 'Z');
     else if (line.startsWith('\t')) {
       const known = info.get(sha) as { author: string; time: string };
-      lines.push({ sha: sha.slice(0, 7), author: known.author.length > 24 ? `${known.author.slice(0, 23)}…` : known.author, time: known.time, text: line.slice(1) });
+      lines.push({
+        sha: sha.slice(0, 7),
+        author: known.author.length > 24 ? `${known.author.slice(0, 23)}…` : known.author,
+        time: known.time,
+        text: line.slice(1),
+      });
     }
   }
   return lines;
@@ -72,20 +85,42 @@ function gitBlame(path: string, rev: string): Line[] {
 /** The last commit on main that changed `path` with an author date at or before `at`. */
 function gitVersionAt(path: string, at: string): string {
   const limit = Date.parse(at) / 1000;
-  const row = git(gitdir, 'log', '--format=%H %at', 'main', '--', path).trim().split('\n').map((line) => line.split(' ')).find(([, time]) => Number(time) <= limit);
+  const row = git(gitdir, 'log', '--format=%H %at', 'main', '--', path)
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '))
+    .find(([, time]) => Number(time) <= limit);
   return (row as string[])[0] as string;
 }
 
 const CASES: Array<{ ref: string[]; path: string }> = [
   { ref: ['deploy/api', '--cluster', 'prod'], path: 'kubernetes/prod/namespaces/payments/apps/deployments/api.yaml' },
-  { ref: ['staging:payments/deployment/api'], path: 'kubernetes/staging/namespaces/payments/apps/deployments/api.yaml' },
-  { ref: ['cm', 'api-config', '-n', 'payments'], path: 'kubernetes/prod/namespaces/payments/core/configmaps/api-config.yaml' },
-  { ref: ['aws', 'iam', 'role', 'payments-authorize'], path: 'aws/111122223333/global/iam/Role/payments-authorize.yaml' },
-  { ref: ['aws', 'lambda', 'function', 'payments-authorize', '--region', 'eu-west-1'], path: 'aws/111122223333/eu-west-1/lambda/Function/payments-authorize.yaml' },
-  { ref: ['sts/nginx-sts', '--cluster', 'corpus'], path: 'kubernetes/corpus/namespaces/default/apps/statefulsets/nginx-sts.yaml' },
+  {
+    ref: ['staging:payments/deployment/api'],
+    path: 'kubernetes/staging/namespaces/payments/apps/deployments/api.yaml',
+  },
+  {
+    ref: ['cm', 'api-config', '-n', 'payments'],
+    path: 'kubernetes/prod/namespaces/payments/core/configmaps/api-config.yaml',
+  },
+  {
+    ref: ['aws', 'iam', 'role', 'payments-authorize'],
+    path: 'aws/111122223333/global/iam/Role/payments-authorize.yaml',
+  },
+  {
+    ref: ['aws', 'lambda', 'function', 'payments-authorize', '--region', 'eu-west-1'],
+    path: 'aws/111122223333/eu-west-1/lambda/Function/payments-authorize.yaml',
+  },
+  {
+    ref: ['sts/nginx-sts', '--cluster', 'corpus'],
+    path: 'kubernetes/corpus/namespaces/default/apps/statefulsets/nginx-sts.yaml',
+  },
   { ref: ['node/minikube', '--context', 'corpus'], path: 'kubernetes/corpus/cluster/core/nodes/minikube.yaml' },
   { ref: ['custom', 'events', 'feature-flags/checkout'], path: 'custom/events/feature-flags/checkout.yaml' },
-  { ref: ['aws/123456789012/us-east-1/rds/DBInstance/production-db.yaml'], path: 'aws/123456789012/us-east-1/rds/DBInstance/production-db.yaml' },
+  {
+    ref: ['aws/123456789012/us-east-1/rds/DBInstance/production-db.yaml'],
+    path: 'aws/123456789012/us-east-1/rds/DBInstance/production-db.yaml',
+  },
 ];
 
 test('blame agrees with git blame line by line: commit, author, author time and text', async () => {
@@ -107,7 +142,10 @@ test('blame --at an instant or a commit agrees with git blame at the version the
   assert.equal(header.slice(-7), middle.slice(0, 7));
   assert.deepEqual(lines, gitBlame(path, middle));
   // Relative to the injected now (03:00): 1h ago is 02:00, before the 02:20 scale.
-  assert.deepEqual((await gitrailBlame(['deploy/api', '--cluster', 'prod', '--at', '1h'])).lines, gitBlame(path, middle));
+  assert.deepEqual(
+    (await gitrailBlame(['deploy/api', '--cluster', 'prod', '--at', '1h'])).lines,
+    gitBlame(path, middle),
+  );
 });
 
 test('blame output pins the IAM role with who changed which statement (golden)', async () => {
@@ -120,20 +158,29 @@ test('blame output pins the IAM role with who changed which statement (golden)',
 test('unknown, ambiguous, deleted and not-yet-created resources exit 1 with a clear message', async () => {
   const ambiguous = await run(['deploy/api', '-n', 'payments']);
   assert.equal(ambiguous.code, 1);
-  assert.equal(ambiguous.stderr, [
-    'gitrail blame: deploy/api is ambiguous, 2 resources match:',
-    '  prod:payments/deployment/api',
-    '  staging:payments/deployment/api',
-    'name one with --cluster, -n/--namespace, --account or --region, or by its key',
-    '',
-  ].join('\n'));
+  assert.equal(
+    ambiguous.stderr,
+    [
+      'gitrail blame: deploy/api is ambiguous, 2 resources match:',
+      '  prod:payments/deployment/api',
+      '  staging:payments/deployment/api',
+      'name one with --cluster, -n/--namespace, --account or --region, or by its key',
+      '',
+    ].join('\n'),
+  );
   const unknown = await run(['deploy/nope', '--cluster', 'prod']);
   assert.deepEqual([unknown.code, unknown.stderr], [1, 'gitrail blame: no recorded resource matches deploy/nope\n']);
   const deleted = await run(['deploy/web', '--cluster', 'default']);
   assert.equal(deleted.code, 1);
-  assert.match(deleted.stderr, /^gitrail blame: default:shop\/deployment\/web did not exist now: deleted 2026-03-02T01:30:01Z by carol@example.com \([0-9a-f]{7}\); use --at with an earlier time or commit\n$/);
+  assert.match(
+    deleted.stderr,
+    /^gitrail blame: default:shop\/deployment\/web did not exist now: deleted 2026-03-02T01:30:01Z by carol@example.com \([0-9a-f]{7}\); use --at with an earlier time or commit\n$/,
+  );
   const early = await run(['deploy/api', '--cluster', 'prod', '--at', '2026-03-09T01:00Z']);
-  assert.match(early.stderr, /did not exist at 2026-03-09T01:00:00Z: first recorded 2026-03-09T01:40:05Z by alice@example.com/);
+  assert.match(
+    early.stderr,
+    /did not exist at 2026-03-09T01:00:00Z: first recorded 2026-03-09T01:40:05Z by alice@example.com/,
+  );
   const badTime = await run(['deploy/api', '--cluster', 'prod', '--at', 'teatime']);
   assert.deepEqual([badTime.code, badTime.stderr.split(':')[0]], [1, 'gitrail blame']);
   assert.match(badTime.stderr, /bad --at 'teatime'/);

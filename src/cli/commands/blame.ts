@@ -1,7 +1,14 @@
 // `gitrail blame <ref>`: a resource's canonical YAML with who last changed each line, when.
 import { blameChanges } from '../../index/blame.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
-import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
+import {
+  COMMON_HELP,
+  SCOPE_OPTIONS,
+  scopeFrom,
+  SOURCE_OPTIONS,
+  TERMINAL_OPTIONS,
+  withSession,
+} from '../../investigate/options.ts';
 import { renderBlame } from '../../investigate/render-blame.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../main.ts';

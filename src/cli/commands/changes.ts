@@ -1,9 +1,23 @@
 // `gitrail changes`: one timeline across every source, newest first, from the index.
 import { InvalidInputError } from '../../domain/errors.ts';
 import { createChangeFilter } from '../../investigate/change-filter.ts';
-import { COMMON_HELP, parseCount, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
+import {
+  COMMON_HELP,
+  parseCount,
+  SCOPE_OPTIONS,
+  scopeFrom,
+  SOURCE_OPTIONS,
+  TERMINAL_OPTIONS,
+  withSession,
+} from '../../investigate/options.ts';
 import { createRenderer, isFormat, readsFor } from '../../investigate/render-changes.ts';
-import { endOfSecond, formatInstant, parseInstant, requireDuration, startOfSecond } from '../../investigate/time-spec.ts';
+import {
+  endOfSecond,
+  formatInstant,
+  parseInstant,
+  requireDuration,
+  startOfSecond,
+} from '../../investigate/time-spec.ts';
 import { readTimeline } from '../../investigate/timeline.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../main.ts';
@@ -44,9 +58,18 @@ interface Span {
   readonly until?: number;
 }
 
-function timeSpan(values: { since?: string | undefined; until?: string | undefined; around?: string | undefined; window?: string | undefined }, now: number): Span {
+function timeSpan(
+  values: {
+    since?: string | undefined;
+    until?: string | undefined;
+    around?: string | undefined;
+    window?: string | undefined;
+  },
+  now: number,
+): Span {
   if (values.around !== undefined) {
-    if (values.since !== undefined || values.until !== undefined) throw new UsageError('--around cannot be combined with --since or --until');
+    if (values.since !== undefined || values.until !== undefined)
+      throw new UsageError('--around cannot be combined with --since or --until');
     const centre = parseInstant(values.around, now, '--around');
     const window = requireDuration(values.window ?? '30m', '--window');
     return { since: startOfSecond(centre - window), until: endOfSecond(centre + window) };
@@ -57,7 +80,10 @@ function timeSpan(values: { since?: string | undefined; until?: string | undefin
   if (since !== undefined && until !== undefined && since > until) {
     throw new InvalidInputError(`--since ${formatInstant(since)} is after --until ${formatInstant(until)}`);
   }
-  return { ...(since !== undefined ? { since: startOfSecond(since) } : {}), ...(until !== undefined ? { until: endOfSecond(until) } : {}) };
+  return {
+    ...(since !== undefined ? { since: startOfSecond(since) } : {}),
+    ...(until !== undefined ? { until: endOfSecond(until) } : {}),
+  };
 }
 
 export function createChangesCommand(deps: { readonly now: () => number }): Command {
@@ -69,14 +95,22 @@ export function createChangesCommand(deps: { readonly now: () => number }): Comm
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const format = values.format;
-    if (!isFormat(format)) throw new UsageError(`unknown format '${format}': expected table, line, patch, diff or json`);
+    if (!isFormat(format))
+      throw new UsageError(`unknown format '${format}': expected table, line, patch, diff or json`);
     const span = timeSpan(values, deps.now());
     const scope = scopeFrom(values);
     const filter = createChangeFilter({ paths: values.path ?? [], author: values.author, ...scope });
     const limit = parseCount(values.limit, '--limit');
     return withSession(io, values, async (source, output) => {
       const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: true });
-      const pages = readTimeline(source, { branch: values.activity ? undefined : 'main', ...span, source: values.source, filter, limit, reads: readsFor(format) });
+      const pages = readTimeline(source, {
+        branch: values.activity ? undefined : 'main',
+        ...span,
+        source: values.source,
+        filter,
+        limit,
+        reads: readsFor(format),
+      });
       let shown = 0;
       for await (const entries of pages) {
         shown += entries.length;

@@ -12,7 +12,11 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const chunks = { out: '', err: '' };
   stdout.on('data', (chunk: Buffer) => (chunks.out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (chunks.err += chunk.toString()));
-  const code = await runCli(args, { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream, env });
+  const code = await runCli(args, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    env,
+  });
   return { code, ...chunks };
 }
 
@@ -25,13 +29,19 @@ test('gitrail check-config prints each problem as path: message and exits 1', as
   assert.equal(bad.err, `listen: must be host:port\nintake.cloudtrail.colour: unknown key\n${file}: 2 problems\n`);
   writeFileSync(file, 'intake:\n  cloudtrail:\n    tokens: [{ env: CT_TOKEN }]\n');
   const missing = await cli(['check-config', '--config', file]);
-  assert.equal(missing.err, `intake.cloudtrail.tokens[0]: environment variable CT_TOKEN is not set\n${file}: 1 problem\n`);
+  assert.equal(
+    missing.err,
+    `intake.cloudtrail.tokens[0]: environment variable CT_TOKEN is not set\n${file}: 1 problem\n`,
+  );
   const good = await cli(['check-config', '--config', file], { CT_TOKEN: 'cloudtrail-token-0123456789' });
   assert.equal(good.code, 0);
   assert.equal(good.out, `${file}: valid\n`);
   writeFileSync(file, 'viewer:\n  tokens: [{ name: ops, secret: { env: VIEW } }]\n');
   const viewer = await cli(['check-config', '--config', file], { VIEW: 'short' });
-  assert.equal(viewer.err, `viewer.tokens[0].secret: a viewer token must be at least 16 characters long\n${file}: 1 problem\n`);
+  assert.equal(
+    viewer.err,
+    `viewer.tokens[0].secret: a viewer token must be at least 16 characters long\n${file}: 1 problem\n`,
+  );
 });
 
 test('gitrail run refuses an invalid configuration before touching the data folder', async (t) => {

@@ -14,13 +14,20 @@ export const CHECK_CONFIG_HELP = `usage: gitrail check-config [--config FILE]
   it would run in; prints each problem as 'path: message' and exits 1 when there is any.`;
 
 export async function checkConfigCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } }, false);
+  const { values } = parseCommandArgs(
+    args,
+    { config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    false,
+  );
   if (values.help) {
     io.stdout.write(`${CHECK_CONFIG_HELP}\n`);
     return 0;
   }
   const result = checkConfig({ file: values.config, env: io.env });
-  const problems = [...result.problems, ...(result.config && result.problems.length === 0 ? viewerProblems(result.config, io.env) : [])];
+  const problems = [
+    ...result.problems,
+    ...(result.config && result.problems.length === 0 ? viewerProblems(result.config, io.env) : []),
+  ];
   const where = result.file ?? 'built-in defaults (no gitrail.yaml found)';
   if (problems.length === 0) {
     io.stdout.write(`${where}: valid\n`);

@@ -11,7 +11,11 @@ const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 
 export async function demoCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' }, data: { type: 'string' } }, false);
-  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({ file: values.config, data: values.data, env: io.env });
+  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({
+    file: values.config,
+    data: values.data,
+    env: io.env,
+  });
   let problems = 0;
   const common = {
     dataDir,
@@ -22,8 +26,18 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
       io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);
     },
   };
-  const kube = await runIngest({ ...common, paths: [join(EXAMPLES, 'kubernetes-audit.ndjson')], cluster: 'demo', genericSource: 'events' });
-  const rest = await runIngest({ ...common, paths: [join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')], cluster: 'demo', genericSource: 'flags' });
+  const kube = await runIngest({
+    ...common,
+    paths: [join(EXAMPLES, 'kubernetes-audit.ndjson')],
+    cluster: 'demo',
+    genericSource: 'events',
+  });
+  const rest = await runIngest({
+    ...common,
+    paths: [join(EXAMPLES, 'cloudtrail'), join(EXAMPLES, 'generic-events.ndjson')],
+    cluster: 'demo',
+    genericSource: 'flags',
+  });
   const repo = join(dataDir, 'repo.git');
   io.stdout.write(
     [

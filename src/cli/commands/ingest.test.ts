@@ -7,12 +7,20 @@ import { gitrail } from '../../../test/helpers/cli.ts';
 import { fsckStrict, git } from '../../../test/helpers/git.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
 
-const event = (id: string, name: string) => JSON.stringify({
-  kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'RequestResponse', auditID: id, stage: 'ResponseComplete', verb: 'create',
-  user: { username: 'alice@example.com' }, objectRef: { resource: 'configmaps', namespace: 'default', name, apiVersion: 'v1' },
-  responseStatus: { code: 201 }, stageTimestamp: '2024-06-01T12:00:00.000000Z',
-  responseObject: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name, namespace: 'default' }, data: { a: id } },
-});
+const event = (id: string, name: string) =>
+  JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'RequestResponse',
+    auditID: id,
+    stage: 'ResponseComplete',
+    verb: 'create',
+    user: { username: 'alice@example.com' },
+    objectRef: { resource: 'configmaps', namespace: 'default', name, apiVersion: 'v1' },
+    responseStatus: { code: 201 },
+    stageTimestamp: '2024-06-01T12:00:00.000000Z',
+    responseObject: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name, namespace: 'default' }, data: { a: id } },
+  });
 
 test('files and folders, .gz by content, malformed lines reported as file:line and skipped', (t) => {
   const dir = tempDir(t);
@@ -25,8 +33,19 @@ test('files and folders, .gz by content, malformed lines reported as file:line a
   const data = join(dir, 'data');
   const run = gitrail(['ingest', '--data', data, '--json', input]);
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), { read: 4, committed: 3, unchanged: 0, duplicates: 0, ignored: 0, rejected: 1, activity: 0 });
-  assert.equal(run.stderr, `${join(input, 'audit.log')}:2: invalid JSON: Unexpected token 'o', "not json" is not valid JSON\n`);
+  assert.deepEqual(JSON.parse(run.stdout), {
+    read: 4,
+    committed: 3,
+    unchanged: 0,
+    duplicates: 0,
+    ignored: 0,
+    rejected: 1,
+    activity: 0,
+  });
+  assert.equal(
+    run.stderr,
+    `${join(input, 'audit.log')}:2: invalid JSON: Unexpected token 'o', "not json" is not valid JSON\n`,
+  );
   fsckStrict(join(data, 'repo.git'));
   assert.equal(git(join(data, 'repo.git'), 'ls-tree', '-r', '--name-only', 'main').trim().split('\n').length, 3);
 });
@@ -36,7 +55,14 @@ test('exit status 2 when an input cannot be read, after recording the others', (
   writeFileSync(join(dir, 'good.ndjson'), `${event('a', 'one')}\n`);
   writeFileSync(join(dir, 'bad.json.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3]));
   const data = join(dir, 'data');
-  const run = gitrail(['ingest', '--data', data, join(dir, 'missing.json'), join(dir, 'bad.json.gz'), join(dir, 'good.ndjson')]);
+  const run = gitrail([
+    'ingest',
+    '--data',
+    data,
+    join(dir, 'missing.json'),
+    join(dir, 'bad.json.gz'),
+    join(dir, 'good.ndjson'),
+  ]);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /missing\.json: no such file or folder/);
   assert.match(run.stderr, /bad\.json\.gz: .*(unexpected end of file|incorrect header)/i);

@@ -16,7 +16,9 @@ export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [
   --json           print the summary as one JSON object`;
 
 export function formatSummary(summary: IngestSummary): string {
-  return Object.entries(summary).map(([key, value]) => `${key} ${value}`).join(', ');
+  return Object.entries(summary)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
 }
 
 export async function ingestCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -33,7 +35,11 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`no input given\n${INGEST_HELP}`);
-  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({ file: values.config, data: values.data, env: io.env });
+  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({
+    file: values.config,
+    data: values.data,
+    env: io.env,
+  });
   const progress = io.stderr.isTTY ? createProgress(io.stderr) : undefined;
   const { summary, unreadable } = await runIngest({
     dataDir,

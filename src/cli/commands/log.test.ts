@@ -22,7 +22,10 @@ before(async () => {
   gitdir = await buildInvestigateData(data, { corpus: false });
 });
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const captured = captureIo(env);
   const code = await runCli(['log', ...args, '--data', data], captured.io);
   return { code, stdout: captured.stdout(), stderr: captured.stderr() };
@@ -34,13 +37,22 @@ test('log: one line per change of one resource, newest first, with author, time 
   assertGolden(deploy.stdout, join(GOLDEN, 'log-deployment-web.txt'));
   const lines = deploy.stdout.trim().split('\n');
   const path = 'kubernetes/default/namespaces/shop/apps/deployments/web.yaml';
-  assert.deepEqual(lines.map((line) => line.slice(0, 7)), git(gitdir, 'log', '--format=%h', '--abbrev=7', 'main', '--', path).trim().split('\n'));
+  assert.deepEqual(
+    lines.map((line) => line.slice(0, 7)),
+    git(gitdir, 'log', '--format=%h', '--abbrev=7', 'main', '--', path).trim().split('\n'),
+  );
   assert.match(lines[0] as string, /^[0-9a-f]{7} {2}2026-03-02T01:30:01Z {2}carol@example.com {2}delete {2}deleted$/);
   assert.match(lines[1] as string, /ci-bot {13}patch {3}spec.replicas 2→5$/);
-  assert.match(lines[2] as string, /bob@example.com {4}patch {3}containers\[web\].image registry.example.com\/web:1.26→1.27$/);
+  assert.match(
+    lines[2] as string,
+    /bob@example.com {4}patch {3}containers\[web\].image registry.example.com\/web:1.26→1.27$/,
+  );
   const role = await run(['aws', 'iam', 'roles', 'payments-authorize', '-o', 'table']);
   assertGolden(role.stdout, join(GOLDEN, 'log-iam-role.table.txt'));
-  assert.match(role.stdout, /iam:PutRolePolicy +bob@example.com +2026-03-09T02:05:00Z +Statement\[0\].Action \+dynamodb:Query -dynamodb:GetItem/);
+  assert.match(
+    role.stdout,
+    /iam:PutRolePolicy +bob@example.com +2026-03-09T02:05:00Z +Statement\[0\].Action \+dynamodb:Query -dynamodb:GetItem/,
+  );
 });
 
 test('log by key and by path gives the same history; --limit keeps the newest', async () => {
@@ -65,9 +77,15 @@ test('log fits the summary to the terminal width', async () => {
 test('log of an unknown or ambiguous resource exits 1', async () => {
   const ambiguous = await run(['deployment', 'api']);
   assert.equal(ambiguous.code, 1);
-  assert.match(ambiguous.stderr, /^gitrail log: deployment api is ambiguous, 2 resources match:\n {2}prod:payments\/deployment\/api\n {2}staging:payments\/deployment\/api\n/);
+  assert.match(
+    ambiguous.stderr,
+    /^gitrail log: deployment api is ambiguous, 2 resources match:\n {2}prod:payments\/deployment\/api\n {2}staging:payments\/deployment\/api\n/,
+  );
   const unknown = await run(['aws', 'iam', 'role', 'nobody']);
-  assert.deepEqual([unknown.code, unknown.stderr], [1, 'gitrail log: no recorded resource matches aws iam role nobody\n']);
+  assert.deepEqual(
+    [unknown.code, unknown.stderr],
+    [1, 'gitrail log: no recorded resource matches aws iam role nobody\n'],
+  );
   const malformed = await run(['web']);
   assert.equal(malformed.code, 1);
   assert.match(malformed.stderr, /cannot read resource reference 'web': expected TYPE\/NAME/);
@@ -78,14 +96,24 @@ test('log and show of a resource changed 33,000 times: more than SQLite binds in
   const many = tempDir(t);
   const gitdir = join(many, 'repo.git');
   execFileSync('git', ['init', '--quiet', '--bare', gitdir]);
-  const blob = execFileSync('git', ['--git-dir', gitdir, 'hash-object', '-w', '--stdin'], { input: 'spec:\n  replicas: 1\n', encoding: 'utf8' }).trim();
+  const blob = execFileSync('git', ['--git-dir', gitdir, 'hash-object', '-w', '--stdin'], {
+    input: 'spec:\n  replicas: 1\n',
+    encoding: 'utf8',
+  }).trim();
   const path = 'kubernetes/prod/namespaces/payments/apps/deployments/busy.yaml';
   const sha = (n: number) => n.toString(16).padStart(7, '0').padEnd(40, 'f');
   const start = Date.parse('2026-01-01T00:00:00Z');
   const commits: IndexedCommit[] = Array.from({ length: 33_000 }, (_, i) => ({
-    sha: sha(i + 1), branch: 'main', parent: i === 0 ? null : sha(i), time: start + i * 1000,
-    authorName: 'ci-bot', authorEmail: 'ci-bot@example.com', subject: `patch deployments busy ${i + 1}`, body: '',
-    trailers: { Source: 'kubernetes-audit' }, changes: [{ path, op: i === 0 ? 'A' : 'M', blob }],
+    sha: sha(i + 1),
+    branch: 'main',
+    parent: i === 0 ? null : sha(i),
+    time: start + i * 1000,
+    authorName: 'ci-bot',
+    authorEmail: 'ci-bot@example.com',
+    subject: `patch deployments busy ${i + 1}`,
+    body: '',
+    trailers: { Source: 'kubernetes-audit' },
+    changes: [{ path, op: i === 0 ? 'A' : 'M', blob }],
   }));
   const index = new IndexDb(join(many, 'index.db'));
   index.record(commits, [], new Map([['main', sha(33_000)]]));
@@ -98,8 +126,21 @@ test('log and show of a resource changed 33,000 times: more than SQLite binds in
 
   const log = await cli(['log', 'prod:payments/deployment/busy', '--limit', '450']);
   assert.equal(log.code, 0, log.stderr);
-  const shown = log.stdout.trim().split('\n').map((line) => line.slice(0, 7));
-  assert.deepEqual(shown, Array.from({ length: 450 }, (_, i) => sha(33_000 - i).slice(0, 7)), 'the newest 450, newest first, over three pages');
+  const shown = log.stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.slice(0, 7));
+  assert.deepEqual(
+    shown,
+    Array.from({ length: 450 }, (_, i) => sha(33_000 - i).slice(0, 7)),
+    'the newest 450, newest first, over three pages',
+  );
   const before = await cli(['show', 'prod:payments/deployment/busy', '--at', '2025-12-31T00:00:00Z']);
-  assert.deepEqual([before.code, before.stderr], [1, `gitrail show: prod:payments/deployment/busy did not exist at 2025-12-31T00:00:00Z: first recorded 2026-01-01T00:00:00Z by ci-bot (${sha(1).slice(0, 7)})\n`]);
+  assert.deepEqual(
+    [before.code, before.stderr],
+    [
+      1,
+      `gitrail show: prod:payments/deployment/busy did not exist at 2025-12-31T00:00:00Z: first recorded 2026-01-01T00:00:00Z by ci-bot (${sha(1).slice(0, 7)})\n`,
+    ],
+  );
 });

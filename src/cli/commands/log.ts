@@ -1,6 +1,14 @@
 // `gitrail log <ref>`: one resource's history, one line per change, newest first.
 import { findResource } from '../../investigate/lookup.ts';
-import { COMMON_HELP, parseCount, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
+import {
+  COMMON_HELP,
+  parseCount,
+  SCOPE_OPTIONS,
+  scopeFrom,
+  SOURCE_OPTIONS,
+  TERMINAL_OPTIONS,
+  withSession,
+} from '../../investigate/options.ts';
 import { createRenderer, isFormat, readsFor } from '../../investigate/render-changes.ts';
 import { loadEntries } from '../../investigate/timeline.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -43,11 +51,22 @@ export const logCommand: Command = async (args, io) => {
     let cursor: string | null = null;
     let remaining = limit;
     do {
-      const page = source.queries.listCommits({ branch: resource.branch, path: resource.path, limit: Math.min(PAGE, remaining), cursor });
+      const page = source.queries.listCommits({
+        branch: resource.branch,
+        path: resource.path,
+        limit: Math.min(PAGE, remaining),
+        cursor,
+      });
       cursor = page.next;
       remaining -= page.commits.length;
-      const changes = page.commits.flatMap((commit) => commit.changes.filter((change) => change.path === resource.path).map((change) => ({ commit, ...change })));
-      if (changes.length > 0 && !(await output.write(renderer.page(await loadEntries(source, changes, readsFor(format)))))) break;
+      const changes = page.commits.flatMap((commit) =>
+        commit.changes.filter((change) => change.path === resource.path).map((change) => ({ commit, ...change })),
+      );
+      if (
+        changes.length > 0 &&
+        !(await output.write(renderer.page(await loadEntries(source, changes, readsFor(format)))))
+      )
+        break;
     } while (cursor !== null && remaining > 0);
     return 0;
   });

@@ -24,7 +24,10 @@ test('lists deliveries and dead letters, re-queues them, shows suppressed matche
 
   const dead = gitrail(['notifications', '--data', data, '--state', 'dead']);
   assert.equal(dead.status, 0, dead.stderr);
-  assert.match(dead.stdout, /^ +1 {2}dead {7}ops ← p \(single, 1 match, medium\)\n.*attempts 1.*\n {8}last error: ops: HTTP 404: no_service\n$/);
+  assert.match(
+    dead.stdout,
+    /^ +1 {2}dead {7}ops ← p \(single, 1 match, medium\)\n.*attempts 1.*\n {8}last error: ops: HTTP 404: no_service\n$/,
+  );
   assert.equal(dead.stderr, '1 dead letter: gitrail notifications retry --dead\n');
 
   const suppressed = gitrail(['notifications', 'suppressed', '--data', data]);
@@ -35,7 +38,13 @@ test('lists deliveries and dead letters, re-queues them, shows suppressed matche
   // The CLI re-queues on the wall clock; bring the rig's fake clock there.
   await rig.advance(Math.max(0, Date.now() - rig.clock.now));
   const list = gitrail(['notifications', '--data', data, '--json']);
-  assert.deepEqual(list.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { state: string }).state), ['sent']);
+  assert.deepEqual(
+    list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { state: string }).state),
+    ['sent'],
+  );
 
   const wrong = gitrail(['notifications', 'retry', '--data', data, '1']);
   assert.equal(wrong.status, 2);

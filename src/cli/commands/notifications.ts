@@ -21,7 +21,8 @@ const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOStrin
 
 function openOutbox(dataDir: string, readOnly: boolean): OutboxDb {
   const path = join(dataDir, 'outbox.db');
-  if (!existsSync(path)) throw new NotFoundError(`no outbox in ${dataDir} (${path} does not exist: notifications have not run there)`);
+  if (!existsSync(path))
+    throw new NotFoundError(`no outbox in ${dataDir} (${path} does not exist: notifications have not run there)`);
   return new OutboxDb(path, { readOnly });
 }
 
@@ -49,17 +50,25 @@ export async function notificationsCommand(args: readonly string[], io: CommandI
     return 0;
   }
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, not ${JSON.stringify(values.limit)}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit must be a positive whole number, not ${JSON.stringify(values.limit)}`);
   switch (sub) {
     case 'list': {
-      if (values.state !== undefined && !DELIVERY_STATES.includes(values.state as DeliveryState)) throw new UsageError(`--state must be one of ${DELIVERY_STATES.join(', ')}`);
+      if (values.state !== undefined && !DELIVERY_STATES.includes(values.state as DeliveryState))
+        throw new UsageError(`--state must be one of ${DELIVERY_STATES.join(', ')}`);
       const outbox = openOutbox(values.data, true);
       try {
-        const rows = outbox.list({ limit, ...(values.state ? { state: values.state as DeliveryState } : {}), ...(values.channel ? { channel: values.channel } : {}), ...(values.policy ? { policy: values.policy } : {}) });
+        const rows = outbox.list({
+          limit,
+          ...(values.state ? { state: values.state as DeliveryState } : {}),
+          ...(values.channel ? { channel: values.channel } : {}),
+          ...(values.policy ? { policy: values.policy } : {}),
+        });
         if (values.json) for (const row of rows) io.stdout.write(`${JSON.stringify(row)}\n`);
         else io.stdout.write(rows.length === 0 ? 'no deliveries\n' : `${rows.map(formatRow).join('\n')}\n`);
         const dead = [...outbox.deadCounts().values()].reduce((sum, count) => sum + count, 0);
-        if (!values.json && dead > 0) io.stderr.write(`${dead} dead letter${dead === 1 ? '' : 's'}: gitrail notifications retry --dead\n`);
+        if (!values.json && dead > 0)
+          io.stderr.write(`${dead} dead letter${dead === 1 ? '' : 's'}: gitrail notifications retry --dead\n`);
       } finally {
         outbox.close();
       }
@@ -91,7 +100,11 @@ export async function notificationsCommand(args: readonly string[], io: CommandI
       const outbox = openOutbox(values.data, true);
       try {
         for (const row of outbox.suppressed(limit)) {
-          io.stdout.write(values.json ? `${JSON.stringify(row)}\n` : `${time(row.createdAt)}  ${row.commitSha.slice(0, 12)}  ${row.policy} → ${row.channel}: ${row.disposition}${row.reason ? ` (${row.reason})` : ''}\n`);
+          io.stdout.write(
+            values.json
+              ? `${JSON.stringify(row)}\n`
+              : `${time(row.createdAt)}  ${row.commitSha.slice(0, 12)}  ${row.policy} → ${row.channel}: ${row.disposition}${row.reason ? ` (${row.reason})` : ''}\n`,
+          );
         }
       } finally {
         outbox.close();

@@ -12,18 +12,51 @@ test('policy test replays history through the shipped policies, oldest first, se
   const dir = tempDir(t);
   const data = join(dir, 'data');
   assert.equal(gitrail(['ingest', '--data', data, '--cluster', 'prod', ...writeScenario(dir)]).status, 0);
-  const run = gitrail(['policy', 'test', '--data', data, '--policies', POLICIES, '--policy', 'kubernetes-rbac', '--policy', 'pod-exec']);
-  assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(run.stdout.split('\n').filter((line) => line.startsWith('    ')), [
-    '    kubernetes-rbac [critical] → security',
-    '    kubernetes-rbac [high] → security',
-    '    pod-exec [medium] → security',
+  const run = gitrail([
+    'policy',
+    'test',
+    '--data',
+    data,
+    '--policies',
+    POLICIES,
+    '--policy',
+    'kubernetes-rbac',
+    '--policy',
+    'pod-exec',
   ]);
-  assert.match(run.stdout, /alice@example.com: create rbac.authorization.k8s.io\/clusterrolebindings ops-admin\n    kubernetes-rbac \[critical\]/);
-  assert.match(run.stderr, /^policy test: 28 commits replayed, 3 would notify \(kubernetes-rbac 2, pod-exec 1\); nothing was sent\n$/);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(
+    run.stdout.split('\n').filter((line) => line.startsWith('    ')),
+    [
+      '    kubernetes-rbac [critical] → security',
+      '    kubernetes-rbac [high] → security',
+      '    pod-exec [medium] → security',
+    ],
+  );
+  assert.match(
+    run.stdout,
+    /alice@example.com: create rbac.authorization.k8s.io\/clusterrolebindings ops-admin\n    kubernetes-rbac \[critical\]/,
+  );
+  assert.match(
+    run.stderr,
+    /^policy test: 28 commits replayed, 3 would notify \(kubernetes-rbac 2, pod-exec 1\); nothing was sent\n$/,
+  );
 
-  const json = gitrail(['policy', 'test', '--data', data, '--policies', POLICIES, '--since', '2026-05-04T09:27:00Z', '--json']);
-  const lines = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { time: string; matches: Array<{ policy: string }> });
+  const json = gitrail([
+    'policy',
+    'test',
+    '--data',
+    data,
+    '--policies',
+    POLICIES,
+    '--since',
+    '2026-05-04T09:27:00Z',
+    '--json',
+  ]);
+  const lines = json.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { time: string; matches: Array<{ policy: string }> });
   assert.ok(lines.length > 0 && lines.every((line) => line.time >= '2026-05-04T09:27:00Z'));
 });
 
@@ -33,7 +66,10 @@ test('policy test shows when a silence would have held a match back', (t) => {
   gitrail(['ingest', '--data', data, '--cluster', 'prod', ...writeScenario(dir)]);
   const policies = join(dir, 'policies');
   mkdirSync(policies);
-  writeFileSync(join(policies, 'exec.yaml'), 'match: {trailers: {Subresource: exec}}\nchannels: [pager]\nnoise: {silences: [{until: "2030-01-01T00:00:00Z", reason: "game day", actors: "bob@*"}]}\n');
+  writeFileSync(
+    join(policies, 'exec.yaml'),
+    'match: {trailers: {Subresource: exec}}\nchannels: [pager]\nnoise: {silences: [{until: "2030-01-01T00:00:00Z", reason: "game day", actors: "bob@*"}]}\n',
+  );
   const run = gitrail(['policy', 'test', '--data', data, '--policies', policies]);
   assert.match(run.stdout, /    exec \[medium\] → pager \(silenced until 2030-01-01T00:00:00Z: game day\)\n/);
 });
@@ -45,7 +81,10 @@ test('bad policies, unknown names and bad times are clear errors', (t) => {
   writeFileSync(join(policies, 'broken.yaml'), 'match: {verbs: x}\n');
   const broken = gitrail(['policy', 'test', '--data', dir, '--policies', policies]);
   assert.equal(broken.status, 2);
-  assert.equal(broken.stderr, `gitrail policy: ${join(policies, 'broken.yaml')}: channels: Invalid input: expected array, received undefined\n`);
+  assert.equal(
+    broken.stderr,
+    `gitrail policy: ${join(policies, 'broken.yaml')}: channels: Invalid input: expected array, received undefined\n`,
+  );
   const unknown = gitrail(['policy', 'test', '--data', dir, '--policies', POLICIES, '--policy', 'nope']);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no policy named nope in .*policies \(audit-tampering, /);

@@ -29,7 +29,11 @@ export const POLICY_HELP = `usage: gitrail policy test [--data DIR] [--policies 
 
 /** Whether a silence would have held the match back when the commit happened. */
 function silencedAt(policy: CompiledPolicy, commit: CommitRow, path: string): string | null {
-  return silencedBy(policy.noise, { actorName: commit.author.name, actorEmail: commit.author.email, path }, commit.time);
+  return silencedBy(
+    policy.noise,
+    { actorName: commit.author.name, actorEmail: commit.author.email, path },
+    commit.time,
+  );
 }
 
 export async function policyCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -39,22 +43,27 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
     return sub === undefined ? 2 : 0;
   }
   if (sub !== 'test') throw new UsageError(`unknown subcommand '${sub}'\n${POLICY_HELP}`);
-  const { values, positionals } = parseCommandArgs(rest, {
-    data: { type: 'string', default: './gitrail-data' },
-    policies: { type: 'string', default: './policies' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    policy: { type: 'string', multiple: true },
-    branch: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  }, false);
+  const { values, positionals } = parseCommandArgs(
+    rest,
+    {
+      data: { type: 'string', default: './gitrail-data' },
+      policies: { type: 'string', default: './policies' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      policy: { type: 'string', multiple: true },
+      branch: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+  );
   if (values.help) {
     io.stdout.write(`${POLICY_HELP}\n`);
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  if (values.branch !== undefined && values.branch !== 'main' && values.branch !== 'activity') throw new UsageError(`--branch must be main or activity, not ${JSON.stringify(values.branch)}`);
+  if (values.branch !== undefined && values.branch !== 'main' && values.branch !== 'activity')
+    throw new UsageError(`--branch must be main or activity, not ${JSON.stringify(values.branch)}`);
   const now = Date.now();
   // The same time forms as `gitrail changes`: ISO-8601, 7d, 2h ago, yesterday, …
   const since = values.since === undefined ? undefined : parseInstant(values.since, now, '--since');
@@ -64,11 +73,16 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
   if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
   const wanted = values.policy ?? [];
   const unknown = wanted.filter((name) => !loaded.policies.some((policy) => policy.name === name));
-  if (unknown.length > 0) throw new UsageError(`no policy named ${unknown.join(', ')} in ${values.policies} (${loaded.policies.map((p) => p.name).join(', ') || 'none'})`);
-  const policies = wanted.length > 0 ? loaded.policies.filter((policy) => wanted.includes(policy.name)) : loaded.policies;
+  if (unknown.length > 0)
+    throw new UsageError(
+      `no policy named ${unknown.join(', ')} in ${values.policies} (${loaded.policies.map((p) => p.name).join(', ') || 'none'})`,
+    );
+  const policies =
+    wanted.length > 0 ? loaded.policies.filter((policy) => wanted.includes(policy.name)) : loaded.policies;
 
   const indexPath = join(values.data, 'index.db');
-  if (!existsSync(indexPath)) throw new NotFoundError(`no recorded history in ${values.data} (${indexPath} does not exist)`);
+  if (!existsSync(indexPath))
+    throw new NotFoundError(`no recorded history in ${values.data} (${indexPath} does not exist)`);
   const index = new IndexDb(indexPath, { readOnly: true });
   try {
     const queries = new IndexQueries(index.db);
@@ -76,7 +90,13 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
     const commits: CommitRow[] = [];
     let cursor: string | null = null;
     do {
-      const page = queries.listCommits({ limit: 1000, cursor, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), ...(values.branch ? { branch: values.branch as 'main' | 'activity' } : {}) });
+      const page = queries.listCommits({
+        limit: 1000,
+        cursor,
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(values.branch ? { branch: values.branch as 'main' | 'activity' } : {}),
+      });
       commits.push(...page.commits);
       cursor = page.next;
     } while (cursor);
@@ -89,18 +109,34 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
       matched += 1;
       const rows = matches.map((match) => {
         byPolicy.set(match.policy, (byPolicy.get(match.policy) ?? 0) + 1);
-        const silenced = silencedAt(policies.find((policy) => policy.name === match.policy) as CompiledPolicy, commit, match.paths[0] as string);
+        const silenced = silencedAt(
+          policies.find((policy) => policy.name === match.policy) as CompiledPolicy,
+          commit,
+          match.paths[0] as string,
+        );
         return { ...match, silenced };
       });
       if (values.json) {
-        io.stdout.write(`${JSON.stringify({ sha: commit.sha, branch: commit.branch, time: new Date(commit.time).toISOString(), author: commit.author.name, subject: commit.subject, matches: rows })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ sha: commit.sha, branch: commit.branch, time: new Date(commit.time).toISOString(), author: commit.author.name, subject: commit.subject, matches: rows })}\n`,
+        );
         continue;
       }
-      io.stdout.write(`${new Date(commit.time).toISOString()} ${commit.sha.slice(0, 12)} ${commit.author.name}: ${commit.subject}\n`);
-      for (const row of rows) io.stdout.write(`    ${row.policy} [${row.severity}] → ${row.channels.join(', ')}${row.silenced ? ` (${row.silenced})` : ''}\n`);
+      io.stdout.write(
+        `${new Date(commit.time).toISOString()} ${commit.sha.slice(0, 12)} ${commit.author.name}: ${commit.subject}\n`,
+      );
+      for (const row of rows)
+        io.stdout.write(
+          `    ${row.policy} [${row.severity}] → ${row.channels.join(', ')}${row.silenced ? ` (${row.silenced})` : ''}\n`,
+        );
     }
-    const counts = [...byPolicy].sort(([a], [b]) => a.localeCompare(b)).map(([name, count]) => `${name} ${count}`).join(', ');
-    io.stderr.write(`policy test: ${commits.length} commits replayed, ${matched} would notify${counts ? ` (${counts})` : ''}; nothing was sent\n`);
+    const counts = [...byPolicy]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, count]) => `${name} ${count}`)
+      .join(', ');
+    io.stderr.write(
+      `policy test: ${commits.length} commits replayed, ${matched} would notify${counts ? ` (${counts})` : ''}; nothing was sent\n`,
+    );
     return 0;
   } finally {
     index.close();

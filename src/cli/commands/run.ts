@@ -16,12 +16,21 @@ export const RUN_HELP = `usage: gitrail run [--config FILE] [--data DIR] [--list
 
 function tokenHeader(daemon: Daemon, env: NodeJS.ProcessEnv): string {
   if (env[INGEST_TOKEN_ENV]) return `"Authorization: Bearer $${INGEST_TOKEN_ENV}"`;
-  if (daemon.tokens.installationTokenFile) return `"Authorization: Bearer $(cat ${daemon.tokens.installationTokenFile})"`;
+  if (daemon.tokens.installationTokenFile)
+    return `"Authorization: Bearer $(cat ${daemon.tokens.installationTokenFile})"`;
   return '"Authorization: Bearer <a token from intake.events.tokens>"';
 }
 
 export function banner(daemon: Daemon, dataDir: string, configFile: string | null, env: NodeJS.ProcessEnv): string {
-  const sample = JSON.stringify([{ id: 'hello-1', time: new Date().toISOString(), actor: { name: 'you@example.com' }, path: 'hello/world', object: { greeting: 'hello' } }]);
+  const sample = JSON.stringify([
+    {
+      id: 'hello-1',
+      time: new Date().toISOString(),
+      actor: { name: 'you@example.com' },
+      path: 'hello/world',
+      object: { greeting: 'hello' },
+    },
+  ]);
   return [
     `gitrail is running on ${daemon.url}`,
     `  data folder   ${dataDir}   (repository ${daemon.gitdir})`,
@@ -46,15 +55,27 @@ export function banner(daemon: Daemon, dataDir: string, configFile: string | nul
 export async function runCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { config: { type: 'string' }, data: { type: 'string' }, listen: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    {
+      config: { type: 'string' },
+      data: { type: 'string' },
+      listen: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
     false,
   );
   if (values.help) {
     io.stdout.write(`${RUN_HELP}\n`);
     return 0;
   }
-  const { config, file, notify } = loadConfig({ file: values.config, env: io.env, overrides: { data: values.data, listen: values.listen } });
-  const log = pino({ level: config.log.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
+  const { config, file, notify } = loadConfig({
+    file: values.config,
+    env: io.env,
+    overrides: { data: values.data, listen: values.listen },
+  });
+  const log = pino(
+    { level: config.log.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: true }),
+  );
   // Signals are taken from the start: one that arrives while starting stops the daemon once it is up.
   let daemon: Daemon | null = null;
   let signalled: NodeJS.Signals | null = null;

@@ -53,16 +53,37 @@ function gitShowAt(path: string, at: string): string | null {
 
 const RESOURCES: Array<{ ref: string[]; path: string }> = [
   { ref: ['deploy/api', '--cluster', 'prod'], path: 'kubernetes/prod/namespaces/payments/apps/deployments/api.yaml' },
-  { ref: ['cm/api-config', '-n', 'payments'], path: 'kubernetes/prod/namespaces/payments/core/configmaps/api-config.yaml' },
-  { ref: ['aws', 'iam', 'role', 'payments-authorize'], path: 'aws/111122223333/global/iam/Role/payments-authorize.yaml' },
-  { ref: ['deployment', 'web', '--cluster', 'default'], path: 'kubernetes/default/namespaces/shop/apps/deployments/web.yaml' },
+  {
+    ref: ['cm/api-config', '-n', 'payments'],
+    path: 'kubernetes/prod/namespaces/payments/core/configmaps/api-config.yaml',
+  },
+  {
+    ref: ['aws', 'iam', 'role', 'payments-authorize'],
+    path: 'aws/111122223333/global/iam/Role/payments-authorize.yaml',
+  },
+  {
+    ref: ['deployment', 'web', '--cluster', 'default'],
+    path: 'kubernetes/default/namespaces/shop/apps/deployments/web.yaml',
+  },
   { ref: ['secret/db-credentials'], path: 'kubernetes/default/namespaces/shop/core/secrets/db-credentials.yaml' },
-  { ref: ['sts/nginx-sts', '--cluster', 'corpus'], path: 'kubernetes/corpus/namespaces/default/apps/statefulsets/nginx-sts.yaml' },
+  {
+    ref: ['sts/nginx-sts', '--cluster', 'corpus'],
+    path: 'kubernetes/corpus/namespaces/default/apps/statefulsets/nginx-sts.yaml',
+  },
 ];
 
 const INSTANTS = [
-  '2026-03-02T00:59:59Z', '2026-03-02T01:05:01Z', '2026-03-02T01:12:00Z', '2026-03-02T01:30:00Z', '2026-03-02T01:30:01Z',
-  '2026-03-09T01:40:04Z', '2026-03-09T01:45:00Z', '2026-03-09T01:58:30Z', '2026-03-09T02:03:00Z', '2026-03-09T02:30:00Z', '2026-03-09T03:00:00Z',
+  '2026-03-02T00:59:59Z',
+  '2026-03-02T01:05:01Z',
+  '2026-03-02T01:12:00Z',
+  '2026-03-02T01:30:00Z',
+  '2026-03-02T01:30:01Z',
+  '2026-03-09T01:40:04Z',
+  '2026-03-09T01:45:00Z',
+  '2026-03-09T01:58:30Z',
+  '2026-03-09T02:03:00Z',
+  '2026-03-09T02:30:00Z',
+  '2026-03-09T03:00:00Z',
 ];
 
 test('show --at agrees with git show of the version git log names for that instant, or says it did not exist', async () => {
@@ -89,7 +110,17 @@ test('show --at a commit is git show <commit>:<path>, also at commits that did n
   // The newest commits, and the oldest ones: from before the file was created.
   const all = git(gitdir, 'log', '--format=%H', 'main', '--since=1970-01-01').trim().split('\n');
   const commits = [...all.slice(0, 12), ...all.slice(-3)];
-  const [createdIn, createdAt, creator] = git(gitdir, 'log', '--format=%H%x00%aI%x00%an', '--diff-filter=A', 'main', '--', path).trim().split('\0') as [string, string, string];
+  const [createdIn, createdAt, creator] = git(
+    gitdir,
+    'log',
+    '--format=%H%x00%aI%x00%an',
+    '--diff-filter=A',
+    'main',
+    '--',
+    path,
+  )
+    .trim()
+    .split('\0') as [string, string, string];
   const missing: string[] = [];
   for (const sha of commits) {
     const exists = git(gitdir, 'ls-tree', '--name-only', sha, '--', path).trim() !== '';
@@ -97,7 +128,10 @@ test('show --at a commit is git show <commit>:<path>, also at commits that did n
     if (!exists) {
       assert.equal(code, 1);
       const first = `${createdAt.replace('+00:00', 'Z')} by ${creator} (${createdIn.slice(0, 7)})`;
-      assert.equal(stderr, `gitrail show: prod:payments/deployment/api did not exist at commit ${sha.slice(0, 7)} (first recorded ${first})\n`);
+      assert.equal(
+        stderr,
+        `gitrail show: prod:payments/deployment/api did not exist at commit ${sha.slice(0, 7)} (first recorded ${first})\n`,
+      );
       missing.push(sha);
       continue;
     }
@@ -105,28 +139,43 @@ test('show --at a commit is git show <commit>:<path>, also at commits that did n
     assert.equal(stdout.split('\n')[1], `# at commit ${sha.slice(0, 7)}`);
     assert.equal(body(stdout), git(gitdir, 'show', `${sha}:${path}`));
   }
-  assert.deepEqual(missing, all.slice(-3), 'the oldest commits are from before the file existed; the newest all hold it');
+  assert.deepEqual(
+    missing,
+    all.slice(-3),
+    'the oldest commits are from before the file existed; the newest all hold it',
+  );
 });
 
 test('show now: the header names the resource and its last change (golden)', async () => {
   const stdout = await showAtScenarioTime(['aws', 'lambda', 'function', 'payments-authorize']);
   assertGolden(stdout, join(GOLDEN, 'show-lambda.yaml'));
-  assert.match(stdout, /^# aws:111122223333:eu-west-1:lambda\/Function\/payments-authorize \(aws\/111122223333\/eu-west-1\/lambda\/Function\/payments-authorize.yaml\)\n# last changed 2026-03-09T02:15:01Z by carol@example.com in [0-9a-f]{7}: /);
+  assert.match(
+    stdout,
+    /^# aws:111122223333:eu-west-1:lambda\/Function\/payments-authorize \(aws\/111122223333\/eu-west-1\/lambda\/Function\/payments-authorize.yaml\)\n# last changed 2026-03-09T02:15:01Z by carol@example.com in [0-9a-f]{7}: /,
+  );
 });
 
 test('show a namespace at an instant: every resource in it then, across clusters (golden)', async () => {
   const prod = await showAtScenarioTime(['-n', 'payments', '--cluster', 'prod', '--at', '02:00']);
   assertGolden(prod, join(GOLDEN, 'show-namespace-prod.yaml'));
   const docs = prod.split('---\n');
-  assert.deepEqual(docs.map((doc) => doc.split('\n')[0]?.split(' ')[1]), ['prod:payments/deployment/api', 'prod:payments/configmap/api-config']);
-  assert.equal(body(docs[0] as string), gitShowAt('kubernetes/prod/namespaces/payments/apps/deployments/api.yaml', '2026-03-09T02:00:00Z'));
-  assert.equal(body(docs[1] as string), gitShowAt('kubernetes/prod/namespaces/payments/core/configmaps/api-config.yaml', '2026-03-09T02:00:00Z'));
+  assert.deepEqual(
+    docs.map((doc) => doc.split('\n')[0]?.split(' ')[1]),
+    ['prod:payments/deployment/api', 'prod:payments/configmap/api-config'],
+  );
+  assert.equal(
+    body(docs[0] as string),
+    gitShowAt('kubernetes/prod/namespaces/payments/apps/deployments/api.yaml', '2026-03-09T02:00:00Z'),
+  );
+  assert.equal(
+    body(docs[1] as string),
+    gitShowAt('kubernetes/prod/namespaces/payments/core/configmaps/api-config.yaml', '2026-03-09T02:00:00Z'),
+  );
   const both = await run(['-n', 'payments', '--at', '2026-03-09T01:55Z']);
-  assert.deepEqual(both.stdout.split('---\n').map((doc) => doc.split(' ')[1]), [
-    'prod:payments/deployment/api',
-    'prod:payments/configmap/api-config',
-    'staging:payments/deployment/api',
-  ]);
+  assert.deepEqual(
+    both.stdout.split('---\n').map((doc) => doc.split(' ')[1]),
+    ['prod:payments/deployment/api', 'prod:payments/configmap/api-config', 'staging:payments/deployment/api'],
+  );
   const empty = captureIo();
   assert.equal(await runCli(['show', '-n', 'payments', '--at', '2026-01-01', '--data', data], empty.io), 1);
   assert.equal(empty.stderr(), 'gitrail show: nothing was recorded in namespace payments at 2026-01-01T00:00:00Z\n');

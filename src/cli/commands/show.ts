@@ -4,7 +4,14 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { readTexts } from '../../ledger/cat-file.ts';
 import type { DataSource } from '../../investigate/data-source.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
-import { COMMON_HELP, SCOPE_OPTIONS, scopeFrom, SOURCE_OPTIONS, TERMINAL_OPTIONS, withSession } from '../../investigate/options.ts';
+import {
+  COMMON_HELP,
+  SCOPE_OPTIONS,
+  scopeFrom,
+  SOURCE_OPTIONS,
+  TERMINAL_OPTIONS,
+  withSession,
+} from '../../investigate/options.ts';
 import { keyOfPath, scopeFolder } from '../../investigate/resource-key.ts';
 import { globLiteral, type RefScope } from '../../investigate/resource-ref.ts';
 import { endOfSecond, formatInstant, parseInstant } from '../../investigate/time-spec.ts';
@@ -58,16 +65,26 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
         const at = values.at === undefined ? Number.POSITIVE_INFINITY : parseInstant(values.at, now, '--at');
         const files = scopeFolders(source, scope).flatMap((folder) => source.queries.stateAt(folder, endOfSecond(at)));
         const when = values.at === undefined ? 'now' : `at ${formatInstant(at)}`;
-        if (files.length === 0) throw new NotFoundError(`nothing was recorded in ${[scope.namespace && `namespace ${scope.namespace}`, scope.cluster && `cluster ${scope.cluster}`, scope.account && `account ${scope.account}`].filter(Boolean).join(', ')} ${when}`);
-        const texts = await readTexts(source.gitdir, files.map((file) => file.blob));
-        const docs = files.map((file, index) => `${dim(`# ${keyOfPath(file.path)} changed ${formatInstant(file.time)} in ${file.sha.slice(0, 7)}`)}\n${texts[index] ?? ''}`);
+        if (files.length === 0)
+          throw new NotFoundError(
+            `nothing was recorded in ${[scope.namespace && `namespace ${scope.namespace}`, scope.cluster && `cluster ${scope.cluster}`, scope.account && `account ${scope.account}`].filter(Boolean).join(', ')} ${when}`,
+          );
+        const texts = await readTexts(
+          source.gitdir,
+          files.map((file) => file.blob),
+        );
+        const docs = files.map(
+          (file, index) =>
+            `${dim(`# ${keyOfPath(file.path)} changed ${formatInstant(file.time)} in ${file.sha.slice(0, 7)}`)}\n${texts[index] ?? ''}`,
+        );
         await output.write(docs.join('---\n'));
         return 0;
       }
       const resource = findResource(source, positionals, scope);
       const version = await findVersion(source, resource, values.at, now);
       const text = version.text ?? (await source.reader.readFile(version.commit, resource.path));
-      if (text === null) throw new NotFoundError(`${resource.key} is missing from commit ${version.commit.slice(0, 7)}`);
+      if (text === null)
+        throw new NotFoundError(`${resource.key} is missing from commit ${version.commit.slice(0, 7)}`);
       const change = version.change;
       const about = change
         ? `# last changed ${formatInstant(change.time)} by ${change.author.name} in ${change.sha.slice(0, 7)}: ${change.subject}`

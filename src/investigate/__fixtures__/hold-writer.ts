@@ -14,11 +14,17 @@ for await (const line of createInterface({ input: process.stdin })) {
       eventId: `hold-writer-${count}`,
       branch: 'main',
       path: `kubernetes/live/namespaces/ops/core/configmaps/${name}.yaml`,
-      update: { kind: 'put', doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ops' }, data: { value } } },
+      update: {
+        kind: 'put',
+        doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ops' }, data: { value } },
+      },
       author: { name: 'daemon-test', email: 'daemon-test@example.com' },
       time: Date.parse(time),
       subject: `update configmaps ops/${name}`,
-      trailers: [['Source', 'test'], ['Event-ID', `hold-writer-${count}`]],
+      trailers: [
+        ['Source', 'test'],
+        ['Event-ID', `hold-writer-${count}`],
+      ],
       source: 'test',
     },
   });

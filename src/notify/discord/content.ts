@@ -9,7 +9,8 @@ export const DISCORD_CONTENT_LIMIT = 2000;
 function compose(message: RenderedMessage, text: string, excerpt: string): string {
   const parts = [message.title];
   if (text) parts.push(text);
-  if (message.fields.length > 0) parts.push(message.fields.map((field) => `**${field.label}:** ${field.value}`).join('\n'));
+  if (message.fields.length > 0)
+    parts.push(message.fields.map((field) => `**${field.label}:** ${field.value}`).join('\n'));
   if (excerpt) parts.push(codeBlock(excerpt, 'diff'));
   // <url> suppresses Discord's link previews.
   if (message.links.length > 0) parts.push(message.links.map((link) => `[${link.label}](<${link.url}>)`).join(' · '));

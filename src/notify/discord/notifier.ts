@@ -29,8 +29,20 @@ export function createDiscordNotifier(config: DiscordChannelConfig, context: Not
     isIdempotent: false,
     async send(message, signal) {
       const template = templateFor(context, 'discord', message);
-      const body = JSON.stringify(discordPayload(renderMessage(template, message, escapeMarkdown, notifier), config.username));
-      await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 204 || status === 200 }, discordRetryAfter);
+      const body = JSON.stringify(
+        discordPayload(renderMessage(template, message, escapeMarkdown, notifier), config.username),
+      );
+      await postToReceiver(
+        {
+          channel: context.id,
+          url,
+          body,
+          timeoutMs: context.timeoutMs,
+          signal,
+          accept: (status) => status === 204 || status === 200,
+        },
+        discordRetryAfter,
+      );
     },
   };
   return notifier;

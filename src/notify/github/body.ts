@@ -14,7 +14,8 @@ export function deliveryMarker(id: string): string {
 export function githubBody(message: RenderedMessage, id: string): string {
   const parts: string[] = [];
   if (message.text) parts.push(message.text);
-  if (message.fields.length > 0) parts.push(message.fields.map((field) => `- **${field.label}:** ${field.value}`).join('\n'));
+  if (message.fields.length > 0)
+    parts.push(message.fields.map((field) => `- **${field.label}:** ${field.value}`).join('\n'));
   if (message.excerpt) parts.push(codeBlock(message.excerpt, 'diff'));
   if (message.links.length > 0) parts.push(message.links.map((link) => `[${link.label}](${link.url})`).join(' · '));
   if (message.footer) parts.push(`<sub>${message.footer}</sub>`);

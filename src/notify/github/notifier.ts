@@ -19,16 +19,29 @@ const LOOKBACK_MS = 30 * 86_400_000;
 /** An octokit failure as a DeliveryError: what to retry and when. */
 export function githubDeliveryError(channel: string, error: unknown, now: number = Date.now()): DeliveryError {
   if (!(error instanceof RequestError)) {
-    return new DeliveryError(`${channel}: GitHub request failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
+    return new DeliveryError(
+      `${channel}: GitHub request failed: ${error instanceof Error ? error.message : String(error)}`,
+      { retryable: true },
+    );
   }
   const headers = error.response?.headers ?? {};
   const retryAfter = Number(headers['retry-after']);
   const reset = Number(headers['x-ratelimit-reset']);
-  const limited = error.status === 429 || (error.status === 403 && (Number.isFinite(retryAfter) || headers['x-ratelimit-remaining'] === '0'));
-  const retryAfterMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : limited && Number.isFinite(reset) ? Math.max(0, reset * 1000 - now) : null;
+  const limited =
+    error.status === 429 ||
+    (error.status === 403 && (Number.isFinite(retryAfter) || headers['x-ratelimit-remaining'] === '0'));
+  const retryAfterMs = Number.isFinite(retryAfter)
+    ? retryAfter * 1000
+    : limited && Number.isFinite(reset)
+      ? Math.max(0, reset * 1000 - now)
+      : null;
   // 404/422 on a commit: the mirror has not pushed it yet.
   const retryable = limited || error.status >= 500 || error.status === 404 || error.status === 422;
-  return new DeliveryError(`${channel}: GitHub HTTP ${error.status}: ${error.message}`, { retryable, status: error.status, retryAfterMs });
+  return new DeliveryError(`${channel}: GitHub HTTP ${error.status}: ${error.message}`, {
+    retryable,
+    status: error.status,
+    retryAfterMs,
+  });
 }
 
 export function createGitHubNotifier(config: GitHubChannelConfig, context: NotifierContext): Notifier {
@@ -39,11 +52,23 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
   async function alreadyPosted(message: Notification, sha: string): Promise<boolean> {
     const marker = deliveryMarker(message.id);
     if (config.as === 'commit-comment') {
-      const comments = await octokit.paginate(octokit.rest.repos.listCommentsForCommit, { owner, repo, commit_sha: sha, per_page: 100 });
+      const comments = await octokit.paginate(octokit.rest.repos.listCommentsForCommit, {
+        owner,
+        repo,
+        commit_sha: sha,
+        per_page: 100,
+      });
       return comments.some((comment) => comment.body.includes(marker));
     }
     const since = new Date(Date.now() - LOOKBACK_MS).toISOString();
-    const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: 'all', since, per_page: 100, ...(config.labels[0] ? { labels: config.labels[0] } : {}) });
+    const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+      owner,
+      repo,
+      state: 'all',
+      since,
+      per_page: 100,
+      ...(config.labels[0] ? { labels: config.labels[0] } : {}),
+    });
     return issues.some((issue) => (issue.body ?? '').includes(marker));
   }
 
@@ -64,7 +89,8 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
           return;
         }
         const body = githubBody(rendered, message.id);
-        if (config.as === 'commit-comment') await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body, request });
+        if (config.as === 'commit-comment')
+          await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body, request });
         else await octokit.rest.issues.create({ owner, repo, title, body, labels: config.labels, request });
       } catch (error) {
         throw githubDeliveryError(context.id, error);

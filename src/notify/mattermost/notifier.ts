@@ -13,7 +13,8 @@ export const MATTERMOST_TEXT_LIMIT = 16_000;
 export function mattermostText(message: RenderedMessage): string {
   const parts = [`#### ${message.title}`];
   if (message.text) parts.push(message.text);
-  if (message.fields.length > 0) parts.push(message.fields.map((field) => `**${field.label}:** ${field.value}`).join('  \n'));
+  if (message.fields.length > 0)
+    parts.push(message.fields.map((field) => `**${field.label}:** ${field.value}`).join('  \n'));
   if (message.excerpt) parts.push(codeBlock(truncate(message.excerpt, 4000), 'diff'));
   if (message.links.length > 0) parts.push(message.links.map((link) => `[${link.label}](${link.url})`).join(' · '));
   if (message.footer) parts.push(`_${message.footer}_`);
@@ -28,9 +29,22 @@ export function createMattermostNotifier(config: MattermostChannelConfig, contex
     isIdempotent: false,
     async send(message, signal) {
       const template = templateFor(context, 'mattermost', message);
-      const text = mattermostText(renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)), notifier));
-      const body = JSON.stringify({ text, ...(config.channel ? { channel: config.channel } : {}), ...(config.username ? { username: config.username } : {}) });
-      await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 200 });
+      const text = mattermostText(
+        renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)), notifier),
+      );
+      const body = JSON.stringify({
+        text,
+        ...(config.channel ? { channel: config.channel } : {}),
+        ...(config.username ? { username: config.username } : {}),
+      });
+      await postToReceiver({
+        channel: context.id,
+        url,
+        body,
+        timeoutMs: context.timeoutMs,
+        signal,
+        accept: (status) => status === 200,
+      });
     },
   };
   return notifier;

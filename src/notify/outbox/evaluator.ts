@@ -113,16 +113,21 @@ export class Evaluator {
     const { db, log } = this.#options;
     for (const [branch, head] of this.#options.heads()) {
       const pending = this.#pending(branch, head);
-      if (pending === 'unindexed') throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
+      if (pending === 'unindexed')
+        throw new LedgerError(`commit history of ${branch} is not fully in the index yet`, { retryable: true });
       if (pending === 'lost') {
-        log.warn({ branch, head, cursor: db.cursor(branch) }, 'notification cursor is not in the history; restarting at the head');
+        log.warn(
+          { branch, head, cursor: db.cursor(branch) },
+          'notification cursor is not in the history; restarting at the head',
+        );
         db.setCursor(branch, head);
         continue;
       }
       for (let start = 0; start < pending.length; start += CHUNK) {
         if (this.#stopped) return;
         const chunk: EvaluatedCommit[] = [];
-        for (const { sha, commit } of pending.slice(start, start + CHUNK)) chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput)));
+        for (const { sha, commit } of pending.slice(start, start + CHUNK))
+          chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput)));
         const result = recordCommits(db, chunk, this.#options.now());
         const matches = chunk.flatMap((entry) => entry.matches);
         if (matches.length > 0) this.#options.onRecorded({ ...result, matches });
@@ -134,8 +139,12 @@ export class Evaluator {
     const { policies, loadDocuments, buildItem } = this.#options;
     const found = await evaluateCommit(this.#policies, commit, loadDocuments);
     const matches: EvaluatedMatch[] = [];
-    for (const match of found) matches.push({ match, noise: (policies.get(match.policy) as CompiledPolicy).noise, item: await buildItem(commit, match) });
+    for (const match of found)
+      matches.push({
+        match,
+        noise: (policies.get(match.policy) as CompiledPolicy).noise,
+        item: await buildItem(commit, match),
+      });
     return { commit, matches };
   }
 }
-

@@ -8,7 +8,12 @@ import type { MessageKind } from '../notification.ts';
 export type Decision =
   | { readonly kind: 'suppress'; readonly disposition: 'silenced' | 'repeat'; readonly reason: string }
   | { readonly kind: 'join'; readonly deliveryId: number }
-  | { readonly kind: 'create'; readonly messageKind: MessageKind; readonly groupKey: string | null; readonly dueAt: number };
+  | {
+      readonly kind: 'create';
+      readonly messageKind: MessageKind;
+      readonly groupKey: string | null;
+      readonly dueAt: number;
+    };
 
 /** What the outbox knows about one policy on one channel. */
 export interface NoiseView {
@@ -36,7 +41,11 @@ const compiledSilences = new WeakMap<Silence, CompiledSilence>();
 function compileSilence(silence: Silence): CompiledSilence {
   let compiled = compiledSilences.get(silence);
   if (!compiled) {
-    compiled = { until: Date.parse(silence.until), actors: silence.actors ? compileTextGlobs(silence.actors) : null, paths: silence.paths ? compilePathGlobs(silence.paths) : null };
+    compiled = {
+      until: Date.parse(silence.until),
+      actors: silence.actors ? compileTextGlobs(silence.actors) : null,
+      paths: silence.paths ? compilePathGlobs(silence.paths) : null,
+    };
     compiledSilences.set(silence, compiled);
   }
   return compiled;
@@ -64,8 +73,16 @@ export function silencedBy(noise: Noise, match: MatchFacts, now: number): string
 export function decideNoise(noise: Noise, match: MatchFacts, view: NoiseView, now: number): Decision {
   const silenced = silencedBy(noise, match, now);
   if (silenced) return { kind: 'suppress', disposition: 'silenced', reason: silenced };
-  if (noise.repeatInterval !== undefined && noise.repeatInterval > 0 && view.announcedSince(match.path, now - noise.repeatInterval)) {
-    return { kind: 'suppress', disposition: 'repeat', reason: `announced within the last ${formatDuration(noise.repeatInterval)}` };
+  if (
+    noise.repeatInterval !== undefined &&
+    noise.repeatInterval > 0 &&
+    view.announcedSince(match.path, now - noise.repeatInterval)
+  ) {
+    return {
+      kind: 'suppress',
+      disposition: 'repeat',
+      reason: `announced within the last ${formatDuration(noise.repeatInterval)}`,
+    };
   }
   if (noise.group) {
     const group = view.openGroup(match.actorName);
@@ -79,6 +96,7 @@ export function decideNoise(noise: Noise, match: MatchFacts, view: NoiseView, no
       return { kind: 'create', messageKind: 'summary', groupKey: null, dueAt: (oldest ?? now) + noise.rateLimit.per };
     }
   }
-  if (noise.group) return { kind: 'create', messageKind: 'group', groupKey: match.actorName, dueAt: now + noise.group.window };
+  if (noise.group)
+    return { kind: 'create', messageKind: 'group', groupKey: match.actorName, dueAt: now + noise.group.window };
   return { kind: 'create', messageKind: 'single', groupKey: null, dueAt: now };
 }

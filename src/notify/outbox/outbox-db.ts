@@ -54,19 +54,47 @@ export interface NewMatch {
 }
 
 interface DeliveryRecord {
-  id: number; key: string; policy: string; channel: string; kind: MessageKind; group_key: string | null; severity: Severity; state: DeliveryState;
-  due_at: number; attempts: number; resumed: number; last_error: string | null; created_at: number; updated_at: number; sent_at: number | null;
+  id: number;
+  key: string;
+  policy: string;
+  channel: string;
+  kind: MessageKind;
+  group_key: string | null;
+  severity: Severity;
+  state: DeliveryState;
+  due_at: number;
+  attempts: number;
+  resumed: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
 }
 
 function toDelivery(row: DeliveryRecord): Delivery {
   return {
-    id: row.id, key: row.key, policy: row.policy, channel: row.channel, kind: row.kind, groupKey: row.group_key, severity: row.severity, state: row.state,
-    dueAt: row.due_at, attempts: row.attempts, resumed: row.resumed === 1, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    key: row.key,
+    policy: row.policy,
+    channel: row.channel,
+    kind: row.kind,
+    groupKey: row.group_key,
+    severity: row.severity,
+    state: row.state,
+    dueAt: row.due_at,
+    attempts: row.attempts,
+    resumed: row.resumed === 1,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
     sentAt: row.sent_at,
   };
 }
 
-const toRow = (row: DeliveryRecord & { matches: number }): DeliveryRow => ({ ...toDelivery(row), matches: row.matches });
+const toRow = (row: DeliveryRecord & { matches: number }): DeliveryRow => ({
+  ...toDelivery(row),
+  matches: row.matches,
+});
 
 export interface DeliveryFilter {
   readonly state?: DeliveryState;
@@ -85,7 +113,9 @@ export class OutboxDb {
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '1')`).run();
     }
-    this.#q = Object.fromEntries(Object.entries(STATEMENTS).map(([name, sql]) => [name, this.db.prepare(sql)])) as Record<keyof typeof STATEMENTS, StatementSync>;
+    this.#q = Object.fromEntries(
+      Object.entries(STATEMENTS).map(([name, sql]) => [name, this.db.prepare(sql)]),
+    ) as Record<keyof typeof STATEMENTS, StatementSync>;
   }
 
   transaction<T>(work: () => T): T {
@@ -107,12 +137,44 @@ export class OutboxDb {
 
   /** Records a match; false when this (commit, policy, channel) was already recorded. */
   insertMatch(match: NewMatch): boolean {
-    const result = this.#q.insertMatch.run(match.commitSha, match.policy, match.channel, match.severity, match.actor, match.path, JSON.stringify(match.item), match.disposition, match.reason, match.deliveryId, match.createdAt);
+    const result = this.#q.insertMatch.run(
+      match.commitSha,
+      match.policy,
+      match.channel,
+      match.severity,
+      match.actor,
+      match.path,
+      JSON.stringify(match.item),
+      match.disposition,
+      match.reason,
+      match.deliveryId,
+      match.createdAt,
+    );
     return result.changes > 0;
   }
 
-  createDelivery(fields: { policy: string; channel: string; kind: MessageKind; groupKey: string | null; severity: Severity; state: 'collecting' | 'pending'; dueAt: number; now: number }): number {
-    const result = this.#q.createDelivery.run(randomUUID(), fields.policy, fields.channel, fields.kind, fields.groupKey, fields.severity, fields.state, fields.dueAt, fields.now, fields.now);
+  createDelivery(fields: {
+    policy: string;
+    channel: string;
+    kind: MessageKind;
+    groupKey: string | null;
+    severity: Severity;
+    state: 'collecting' | 'pending';
+    dueAt: number;
+    now: number;
+  }): number {
+    const result = this.#q.createDelivery.run(
+      randomUUID(),
+      fields.policy,
+      fields.channel,
+      fields.kind,
+      fields.groupKey,
+      fields.severity,
+      fields.state,
+      fields.dueAt,
+      fields.now,
+      fields.now,
+    );
     return Number(result.lastInsertRowid);
   }
 
@@ -132,7 +194,13 @@ export class OutboxDb {
   }
 
   /** The id of a collecting group or summary of a policy on a channel that is still open at `now`. */
-  openDelivery(policy: string, channel: string, kind: 'group' | 'summary', groupKey: string | null, now: number): number | null {
+  openDelivery(
+    policy: string,
+    channel: string,
+    kind: 'group' | 'summary',
+    groupKey: string | null,
+    now: number,
+  ): number | null {
     return (this.#q.openDelivery.get(policy, channel, kind, groupKey, now) as { id: number } | undefined)?.id ?? null;
   }
 
@@ -179,7 +247,13 @@ export class OutboxDb {
   }
 
   /** Back to pending until `dueAt`; `refund` gives the attempt back (throttled, or stopped by shutdown). */
-  markRetry(id: number, dueAt: number, error: string, now: number, options: { interrupted?: boolean; refund?: boolean } = {}): void {
+  markRetry(
+    id: number,
+    dueAt: number,
+    error: string,
+    now: number,
+    options: { interrupted?: boolean; refund?: boolean } = {},
+  ): void {
     this.#q.markRetry.run(dueAt, error, now, options.interrupted ? 1 : 0, options.refund ? 1 : 0, id);
   }
 
@@ -189,48 +263,101 @@ export class OutboxDb {
 
   /** Attempts that a crash interrupted: pending again, flagged as possibly delivered. */
   recoverInterrupted(now: number): number {
-    return Number(this.db.prepare(`UPDATE deliveries SET state = 'pending', resumed = 1, due_at = ?, updated_at = ? WHERE state = 'sending'`).run(now, now).changes);
+    return Number(
+      this.db
+        .prepare(
+          `UPDATE deliveries SET state = 'pending', resumed = 1, due_at = ?, updated_at = ? WHERE state = 'sending'`,
+        )
+        .run(now, now).changes,
+    );
   }
 
   /** Dead letters (or one of them) back to pending, for `gitrail notifications retry`. */
   requeue(now: number, id?: number): number {
     const sql = `UPDATE deliveries SET state = 'pending', attempts = 0, due_at = ?, updated_at = ? WHERE state = 'dead'${id === undefined ? '' : ' AND id = ?'}`;
-    return Number((id === undefined ? this.db.prepare(sql).run(now, now) : this.db.prepare(sql).run(now, now, id)).changes);
+    return Number(
+      (id === undefined ? this.db.prepare(sql).run(now, now) : this.db.prepare(sql).run(now, now, id)).changes,
+    );
   }
 
   /** The items of a delivery (at most `limit`), how many it carries, and its actors by count. */
-  contents(id: number, limit: number): { items: NotificationItem[]; total: number; actors: Array<{ name: string; count: number }> } {
-    const items = (this.#q.items.all(id, limit) as Array<{ item: string }>).map((row) => JSON.parse(row.item) as NotificationItem);
-    const actors = (this.#q.actors.all(id) as Array<{ name: string; count: number }>).map((row) => ({ name: row.name, count: row.count }));
+  contents(
+    id: number,
+    limit: number,
+  ): { items: NotificationItem[]; total: number; actors: Array<{ name: string; count: number }> } {
+    const items = (this.#q.items.all(id, limit) as Array<{ item: string }>).map(
+      (row) => JSON.parse(row.item) as NotificationItem,
+    );
+    const actors = (this.#q.actors.all(id) as Array<{ name: string; count: number }>).map((row) => ({
+      name: row.name,
+      count: row.count,
+    }));
     return { items, total: actors.reduce((sum, actor) => sum + actor.count, 0), actors };
   }
 
   list(filter: DeliveryFilter = {}): DeliveryRow[] {
     const where: string[] = [];
     const params: string[] = [];
-    for (const [column, value] of [['state', filter.state], ['channel', filter.channel], ['policy', filter.policy]] as const) {
+    for (const [column, value] of [
+      ['state', filter.state],
+      ['channel', filter.channel],
+      ['policy', filter.policy],
+    ] as const) {
       if (value === undefined) continue;
       where.push(`${column} = ?`);
       params.push(value);
     }
     const sql = `SELECT ${ROW_COLUMNS} FROM deliveries d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit ?? 100) as unknown as Array<DeliveryRecord & { matches: number }>).map(toRow);
+    return (
+      this.db.prepare(sql).all(...params, filter.limit ?? 100) as unknown as Array<DeliveryRecord & { matches: number }>
+    ).map(toRow);
   }
 
   /** Matches recorded but not sent (silenced, repeats), newest first. */
-  suppressed(limit = 100): Array<{ commitSha: string; policy: string; channel: string; disposition: Disposition; reason: string | null; createdAt: number }> {
-    const rows = this.db.prepare(`SELECT commit_sha, policy, channel, disposition, reason, created_at FROM matches WHERE disposition != 'message' ORDER BY id DESC LIMIT ?`).all(limit) as Array<{ commit_sha: string; policy: string; channel: string; disposition: Disposition; reason: string | null; created_at: number }>;
-    return rows.map((row) => ({ commitSha: row.commit_sha, policy: row.policy, channel: row.channel, disposition: row.disposition, reason: row.reason, createdAt: row.created_at }));
+  suppressed(
+    limit = 100,
+  ): Array<{
+    commitSha: string;
+    policy: string;
+    channel: string;
+    disposition: Disposition;
+    reason: string | null;
+    createdAt: number;
+  }> {
+    const rows = this.db
+      .prepare(
+        `SELECT commit_sha, policy, channel, disposition, reason, created_at FROM matches WHERE disposition != 'message' ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit) as Array<{
+      commit_sha: string;
+      policy: string;
+      channel: string;
+      disposition: Disposition;
+      reason: string | null;
+      created_at: number;
+    }>;
+    return rows.map((row) => ({
+      commitSha: row.commit_sha,
+      policy: row.policy,
+      channel: row.channel,
+      disposition: row.disposition,
+      reason: row.reason,
+      createdAt: row.created_at,
+    }));
   }
 
   /** Deliveries per channel and state (a scan of every delivery: for metrics scrapes). */
   counts(): Array<{ channel: string; state: DeliveryState; count: number }> {
-    return (this.#q.counts.all() as Array<{ channel: string; state: DeliveryState; count: number }>).map((row) => ({ ...row }));
+    return (this.#q.counts.all() as Array<{ channel: string; state: DeliveryState; count: number }>).map((row) => ({
+      ...row,
+    }));
   }
 
   /** Dead letters per channel (through the state index: for status, on every /readyz and viewer page). */
   deadCounts(): Map<string, number> {
-    return new Map((this.#q.deadCounts.all() as Array<{ channel: string; count: number }>).map((row) => [row.channel, row.count]));
+    return new Map(
+      (this.#q.deadCounts.all() as Array<{ channel: string; count: number }>).map((row) => [row.channel, row.count]),
+    );
   }
 
   close(): void {

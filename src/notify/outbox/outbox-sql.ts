@@ -69,7 +69,8 @@ export const STATEMENTS = {
   markRetry: `UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, updated_at = ?, resumed = resumed OR ?, attempts = max(0, attempts - ?) WHERE id = ?`,
   markDead: `UPDATE deliveries SET state = 'dead', last_error = ?, updated_at = ? WHERE id = ?`,
   items: 'SELECT item FROM matches WHERE delivery_id = ? ORDER BY id LIMIT ?',
-  actors: 'SELECT actor AS name, count(*) AS count FROM matches WHERE delivery_id = ? GROUP BY actor ORDER BY count DESC, actor',
+  actors:
+    'SELECT actor AS name, count(*) AS count FROM matches WHERE delivery_id = ? GROUP BY actor ORDER BY count DESC, actor',
   counts: 'SELECT channel, state, count(*) AS count FROM deliveries GROUP BY channel, state',
   deadCounts: `SELECT channel, count(*) AS count FROM deliveries WHERE state = 'dead' GROUP BY channel`,
 } as const;

@@ -50,13 +50,32 @@ export function recordCommits(db: OutboxDb, evaluated: readonly EvaluatedCommit[
   });
 }
 
-function recordOne(db: OutboxDb, { commit, matches }: EvaluatedCommit, now: number, result: { messages: number; suppressed: Suppressed[] }): void {
+function recordOne(
+  db: OutboxDb,
+  { commit, matches }: EvaluatedCommit,
+  now: number,
+  result: { messages: number; suppressed: Suppressed[] },
+): void {
   for (const { match, noise, item } of matches) {
     for (const channel of match.channels) {
       if (db.hasMatch(commit.sha, match.policy, channel)) continue;
       const path = match.paths[0] as string;
-      const base = { commitSha: commit.sha, policy: match.policy, channel, severity: match.severity, actor: item.actor.name, path, item, createdAt: now };
-      const decision = decideNoise(noise, { actorName: item.actor.name, actorEmail: item.actor.email, path }, viewFor(db, match.policy, channel, now), now);
+      const base = {
+        commitSha: commit.sha,
+        policy: match.policy,
+        channel,
+        severity: match.severity,
+        actor: item.actor.name,
+        path,
+        item,
+        createdAt: now,
+      };
+      const decision = decideNoise(
+        noise,
+        { actorName: item.actor.name, actorEmail: item.actor.email, path },
+        viewFor(db, match.policy, channel, now),
+        now,
+      );
       if (decision.kind === 'suppress') {
         db.insertMatch({ ...base, disposition: decision.disposition, reason: decision.reason, deliveryId: null });
         result.suppressed.push({ policy: match.policy, channel, disposition: decision.disposition });
@@ -66,11 +85,18 @@ function recordOne(db: OutboxDb, { commit, matches }: EvaluatedCommit, now: numb
       if (decision.kind === 'join') {
         deliveryId = decision.deliveryId;
         const severity = db.severity(deliveryId);
-        if (severity !== null && severityRank(match.severity) > severityRank(severity)) db.setSeverity(deliveryId, match.severity);
+        if (severity !== null && severityRank(match.severity) > severityRank(severity))
+          db.setSeverity(deliveryId, match.severity);
       } else {
         deliveryId = db.createDelivery({
-          policy: match.policy, channel, kind: decision.messageKind, groupKey: decision.groupKey, severity: match.severity,
-          state: decision.dueAt <= now ? 'pending' : 'collecting', dueAt: decision.dueAt, now,
+          policy: match.policy,
+          channel,
+          kind: decision.messageKind,
+          groupKey: decision.groupKey,
+          severity: match.severity,
+          state: decision.dueAt <= now ? 'pending' : 'collecting',
+          dueAt: decision.dueAt,
+          now,
         });
       }
       db.insertMatch({ ...base, disposition: 'message', reason: null, deliveryId });

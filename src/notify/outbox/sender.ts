@@ -44,7 +44,8 @@ export class Sender {
 
   constructor(options: SenderOptions) {
     this.#options = options;
-    for (const channel of options.notifiers.keys()) this.health.set(channel, { lastSuccessAt: null, lastError: null, failing: false, blockedUntil: 0 });
+    for (const channel of options.notifiers.keys())
+      this.health.set(channel, { lastSuccessAt: null, lastError: null, failing: false, blockedUntil: 0 });
   }
 
   wake(): void {
@@ -109,14 +110,21 @@ export class Sender {
 
   #notification(delivery: Delivery, attempt: number): Notification | null {
     const policy = this.#options.policies.get(delivery.policy);
-    const { items, total, actors } = this.#options.db.contents(delivery.id, delivery.kind === 'single' ? 1 : this.#options.summaryItems);
+    const { items, total, actors } = this.#options.db.contents(
+      delivery.id,
+      delivery.kind === 'single' ? 1 : this.#options.summaryItems,
+    );
     if (items.length === 0) return null;
     const limit = policy?.noise.rateLimit;
     return {
       id: delivery.key,
       kind: delivery.kind,
       channel: delivery.channel,
-      policy: { name: delivery.policy, description: policy?.description ?? delivery.policy, template: policy?.template ?? null },
+      policy: {
+        name: delivery.policy,
+        description: policy?.description ?? delivery.policy,
+        template: policy?.template ?? null,
+      },
       severity: delivery.severity,
       items,
       total,
@@ -142,7 +150,10 @@ export class Sender {
         await notifier.send(message, controller.signal);
         db.markSent(delivery.id, now());
         this.#record(notifier.id, 'sent', null);
-        log.info({ channel: notifier.id, delivery: delivery.key, policy: delivery.policy, kind: delivery.kind, attempt }, 'notification sent');
+        log.info(
+          { channel: notifier.id, delivery: delivery.key, policy: delivery.policy, kind: delivery.kind, attempt },
+          'notification sent',
+        );
       } catch (error) {
         this.#failed(notifier, delivery, attempt, error, controller.signal.aborted && this.#stopped);
       }
@@ -169,16 +180,23 @@ export class Sender {
     if (retryAfter !== null) (this.health.get(notifier.id) as ChannelHealth).blockedUntil = now + retryAfter;
     // Being throttled (429, Retry-After) is the receiver pacing us, not the delivery failing:
     // it does not use up an attempt, so a flood is slowed down, never dead-lettered.
-    const throttled = error instanceof DeliveryError && error.retryable && (error.status === 429 || error.retryAfterMs !== null);
+    const throttled =
+      error instanceof DeliveryError && error.retryable && (error.status === 429 || error.retryAfterMs !== null);
     if (throttled || (retryable && attempt < maxAttempts)) {
       const delay = retryDelay(attempt, this.#options, retryAfter, this.#options.random);
       db.markRetry(delivery.id, now + delay, message, now, { refund: throttled });
       this.#record(notifier.id, 'retry', message);
-      log.warn({ channel: notifier.id, delivery: delivery.key, attempt, retryInMs: delay, error: message }, 'notification attempt failed; will retry');
+      log.warn(
+        { channel: notifier.id, delivery: delivery.key, attempt, retryInMs: delay, error: message },
+        'notification attempt failed; will retry',
+      );
     } else {
       db.markDead(delivery.id, message, now);
       this.#record(notifier.id, 'dead', message);
-      log.error({ channel: notifier.id, delivery: delivery.key, attempt, error: message }, 'notification is a dead letter');
+      log.error(
+        { channel: notifier.id, delivery: delivery.key, attempt, error: message },
+        'notification is a dead letter',
+      );
     }
   }
 

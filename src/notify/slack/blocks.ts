@@ -4,17 +4,37 @@
 import { codeBlock, escapeSlack, truncate } from '../markup.ts';
 import type { RenderedMessage } from '../template.ts';
 
-export const SLACK_LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, buttonText: 75, buttons: 25, fallback: 3000 } as const;
+export const SLACK_LIMITS = {
+  blocks: 50,
+  header: 150,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  buttonText: 75,
+  buttons: 25,
+  fallback: 3000,
+} as const;
 
 type Block = Record<string, unknown>;
 
-export function slackPayload(message: RenderedMessage, extra: Readonly<Record<string, string>> = {}): Record<string, unknown> {
-  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(message.title, SLACK_LIMITS.header), emoji: true } }];
-  if (message.text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(message.text, SLACK_LIMITS.sectionText) } });
+export function slackPayload(
+  message: RenderedMessage,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(message.title, SLACK_LIMITS.header), emoji: true } },
+  ];
+  if (message.text)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(message.text, SLACK_LIMITS.sectionText) } });
   if (message.fields.length > 0) {
     blocks.push({
       type: 'section',
-      fields: message.fields.slice(0, SLACK_LIMITS.fields).map((field) => ({ type: 'mrkdwn', text: truncate(`*${field.label}*\n${field.value}`, SLACK_LIMITS.fieldText) })),
+      fields: message.fields
+        .slice(0, SLACK_LIMITS.fields)
+        .map((field) => ({
+          type: 'mrkdwn',
+          text: truncate(`*${field.label}*\n${field.value}`, SLACK_LIMITS.fieldText),
+        })),
     });
   }
   if (message.excerpt) {
@@ -25,10 +45,20 @@ export function slackPayload(message: RenderedMessage, extra: Readonly<Record<st
   if (message.links.length > 0) {
     blocks.push({
       type: 'actions',
-      elements: message.links.slice(0, SLACK_LIMITS.buttons).map((link) => ({ type: 'button', text: { type: 'plain_text', text: truncate(link.label, SLACK_LIMITS.buttonText) }, url: link.url })),
+      elements: message.links
+        .slice(0, SLACK_LIMITS.buttons)
+        .map((link) => ({
+          type: 'button',
+          text: { type: 'plain_text', text: truncate(link.label, SLACK_LIMITS.buttonText) },
+          url: link.url,
+        })),
     });
   }
-  if (message.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(message.footer, SLACK_LIMITS.sectionText) }] });
+  if (message.footer)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: truncate(message.footer, SLACK_LIMITS.sectionText) }],
+    });
   const fallback = truncate([message.title, message.text].filter(Boolean).join('\n'), SLACK_LIMITS.fallback);
   return { text: fallback, blocks: blocks.slice(0, SLACK_LIMITS.blocks), ...extra };
 }

@@ -10,7 +10,10 @@ import type { SlackChannelConfig } from './config.ts';
 
 export function createSlackNotifier(config: SlackChannelConfig, context: NotifierContext): Notifier {
   const url = resolveSecret(config.url, `notify.channels.${context.id}.url`, context.env);
-  const extra = { ...(config.username ? { username: config.username } : {}), ...(config.iconEmoji ? { icon_emoji: config.iconEmoji } : {}) };
+  const extra = {
+    ...(config.username ? { username: config.username } : {}),
+    ...(config.iconEmoji ? { icon_emoji: config.iconEmoji } : {}),
+  };
   const notifier: Notifier = {
     id: context.id,
     kind: 'slack',
@@ -18,7 +21,14 @@ export function createSlackNotifier(config: SlackChannelConfig, context: Notifie
     async send(message, signal) {
       const template = templateFor(context, 'slack', message);
       const body = JSON.stringify(slackPayload(renderMessage(template, message, escapeSlack, notifier), extra));
-      await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 200 });
+      await postToReceiver({
+        channel: context.id,
+        url,
+        body,
+        timeoutMs: context.timeoutMs,
+        signal,
+        accept: (status) => status === 200,
+      });
     },
   };
   return notifier;

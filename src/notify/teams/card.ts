@@ -6,10 +6,23 @@ import type { RenderedMessage } from '../template.ts';
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 export function teamsPayload(message: RenderedMessage): Record<string, unknown> {
-  const body: Array<Record<string, unknown>> = [{ type: 'TextBlock', text: truncate(message.title, 400), weight: 'Bolder', size: 'Medium', wrap: true }];
+  const body: Array<Record<string, unknown>> = [
+    { type: 'TextBlock', text: truncate(message.title, 400), weight: 'Bolder', size: 'Medium', wrap: true },
+  ];
   if (message.text) body.push({ type: 'TextBlock', text: truncate(message.text, 4000), wrap: true });
-  if (message.fields.length > 0) body.push({ type: 'FactSet', facts: message.fields.map((field) => ({ title: field.label, value: truncate(field.value, 1000) })) });
-  if (message.excerpt) body.push({ type: 'TextBlock', text: truncate(message.excerpt, 3000), fontType: 'Monospace', wrap: true, size: 'Small' });
+  if (message.fields.length > 0)
+    body.push({
+      type: 'FactSet',
+      facts: message.fields.map((field) => ({ title: field.label, value: truncate(field.value, 1000) })),
+    });
+  if (message.excerpt)
+    body.push({
+      type: 'TextBlock',
+      text: truncate(message.excerpt, 3000),
+      fontType: 'Monospace',
+      wrap: true,
+      size: 'Small',
+    });
   if (message.footer) body.push({ type: 'TextBlock', text: message.footer, isSubtle: true, size: 'Small', wrap: true });
   const card: Record<string, unknown> = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -18,6 +31,10 @@ export function teamsPayload(message: RenderedMessage): Record<string, unknown> 
     body,
     msteams: { width: 'Full' },
   };
-  if (message.links.length > 0) card['actions'] = message.links.map((link) => ({ type: 'Action.OpenUrl', title: link.label, url: link.url }));
-  return { type: 'message', attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content: card }] };
+  if (message.links.length > 0)
+    card['actions'] = message.links.map((link) => ({ type: 'Action.OpenUrl', title: link.label, url: link.url }));
+  return {
+    type: 'message',
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content: card }],
+  };
 }

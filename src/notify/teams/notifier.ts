@@ -16,7 +16,14 @@ export function createTeamsNotifier(config: TeamsChannelConfig, context: Notifie
     async send(message, signal) {
       const template = templateFor(context, 'teams', message);
       const body = JSON.stringify(teamsPayload(renderMessage(template, message, (value) => value, notifier)));
-      await postToReceiver({ channel: context.id, url, body, timeoutMs: context.timeoutMs, signal, accept: (status) => status === 202 || status === 200 });
+      await postToReceiver({
+        channel: context.id,
+        url,
+        body,
+        timeoutMs: context.timeoutMs,
+        signal,
+        accept: (status) => status === 202 || status === 200,
+      });
     },
   };
   return notifier;

@@ -4,7 +4,18 @@ import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CommitFilter } from '../../index/queries.ts';
 import { commitJson } from './api-json.ts';
-import { Branch, Cursor, FolderPath, InvalidParameterError, Limit, parseParams, queryOf, Sha, Text, Time } from './api-params.ts';
+import {
+  Branch,
+  Cursor,
+  FolderPath,
+  InvalidParameterError,
+  Limit,
+  parseParams,
+  queryOf,
+  Sha,
+  Text,
+  Time,
+} from './api-params.ts';
 import { historyPage, HistoryQuery } from './api-state.ts';
 import type { ViewerApp, ViewerContext } from './viewer.ts';
 
@@ -57,7 +68,10 @@ export function registerCommitApi(app: ViewerApp, ctx: ViewerContext): void {
 
   app.get('/api/history', (c) => {
     const query = parseParams(HistoryQuery, queryOf(c.req.query()));
-    const page = historyPage(queries, query.path, { limit: query.limit ?? config.pageSize, cursor: query.cursor ?? null });
+    const page = historyPage(queries, query.path, {
+      limit: query.limit ?? config.pageSize,
+      cursor: query.cursor ?? null,
+    });
     return c.json({ path: query.path, commits: page.commits.map(commitJson), next: page.next });
   });
 }

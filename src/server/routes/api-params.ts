@@ -25,11 +25,17 @@ export function parseIsoTime(text: string): number | null {
 }
 
 /** What `at=` names: the branch head, one commit, or an instant. */
-export type At = { readonly kind: 'head' } | { readonly kind: 'sha'; readonly sha: string } | { readonly kind: 'time'; readonly time: number };
+export type At =
+  | { readonly kind: 'head' }
+  | { readonly kind: 'sha'; readonly sha: string }
+  | { readonly kind: 'time'; readonly time: number };
 
 const SHA = /^[0-9a-f]{4,40}$/i;
 
-export const Sha = z.string().regex(SHA, 'a commit id (4 to 40 hex digits)').transform((sha) => sha.toLowerCase());
+export const Sha = z
+  .string()
+  .regex(SHA, 'a commit id (4 to 40 hex digits)')
+  .transform((sha) => sha.toLowerCase());
 
 export const Time = z.string().transform((text, ctx) => {
   const ms = parseIsoTime(text);
@@ -56,9 +62,15 @@ export const AtParam = z
 export const RepoPath = z
   .string()
   .max(4096)
-  .refine((path) => path !== '' && !/[\x00-\x1f\x7f]/.test(path) && path.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), {
-    message: 'a repository path such as kubernetes/prod/namespaces/default/core/configmaps/app.yaml',
-  });
+  .refine(
+    (path) =>
+      path !== '' &&
+      !/[\x00-\x1f\x7f]/.test(path) &&
+      path.split('/').every((part) => part !== '' && part !== '.' && part !== '..'),
+    {
+      message: 'a repository path such as kubernetes/prod/namespaces/default/core/configmaps/app.yaml',
+    },
+  );
 
 /** A folder path: like RepoPath, but empty means the root and a trailing `/` is allowed. */
 export const FolderPath = z
@@ -76,7 +88,10 @@ export const Cursor = z
 export const Text = z.string().max(200).optional();
 
 /** Parses `input` with `schema`; the first problem becomes an InvalidParameterError naming its key. */
-export function parseParams<T extends z.ZodType>(schema: T, input: Readonly<Record<string, string | undefined>>): z.output<T> {
+export function parseParams<T extends z.ZodType>(
+  schema: T,
+  input: Readonly<Record<string, string | undefined>>,
+): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -93,7 +108,8 @@ export function queryOf(query: Readonly<Record<string, string>>): Record<string,
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'valid';
   if (issue.code === 'invalid_value' && 'values' in issue) return `one of ${issue.values.map(String).join(', ')}`;
-  if (issue.code === 'too_big' && 'maximum' in issue) return `at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : ''}`;
+  if (issue.code === 'too_big' && 'maximum' in issue)
+    return `at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : ''}`;
   if (issue.code === 'too_small' && 'minimum' in issue) return `at least ${String(issue.minimum)}`;
   if (issue.code === 'invalid_type') return issue.expected === 'number' ? 'a number' : `a ${issue.expected}`;
   return issue.message;
@@ -108,7 +124,10 @@ export function pathAfter(url: string, prefix: string, folder: boolean): string 
   const raw = pathname.slice(prefix.length).replace(/^\/+/, '');
   let decoded: string;
   try {
-    decoded = raw.split('/').map((part) => decodeURIComponent(part)).join('/');
+    decoded = raw
+      .split('/')
+      .map((part) => decodeURIComponent(part))
+      .join('/');
   } catch (cause) {
     throw new InvalidParameterError('path', 'is not a valid URL path (bad percent-encoding)', { cause });
   }

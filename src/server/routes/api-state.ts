@@ -28,7 +28,11 @@ export interface StateDeps {
 export const HistoryQuery = z.object({ path: RepoPath, limit: Limit, cursor: Cursor });
 
 /** One page of the commits that touched a file, newest first; NotFoundError when none ever did. */
-export function historyPage(queries: IndexQueries, path: string, page: { limit: number; cursor: string | null }): CommitPage {
+export function historyPage(
+  queries: IndexQueries,
+  path: string,
+  page: { limit: number; cursor: string | null },
+): CommitPage {
   const found = queries.listCommits({ branch: branchOfPath(path), path, limit: page.limit, cursor: page.cursor });
   if (found.commits.length === 0 && !page.cursor) throw new NotFoundError(`no commit ever touched ${path}`);
   return found;
@@ -56,7 +60,12 @@ export async function fileAt(deps: StateDeps, path: string, at: At): Promise<{ t
  * Blame of a file as it was at `at`, replayed from the index (api-blame.ts). For an instant,
  * that is the file as of its last change not after it; for a commit, as of that commit.
  */
-export async function blameAt(deps: StateDeps, path: string, at: At, cache?: BlameCache): Promise<{ sha: string; lines: BlameLine[] } | null> {
+export async function blameAt(
+  deps: StateDeps,
+  path: string,
+  at: At,
+  cache?: BlameCache,
+): Promise<{ sha: string; lines: BlameLine[] } | null> {
   const branch = branchOfPath(path);
   let upTo: { sha: string } | { time: number } | null = null;
   if (at.kind === 'time') upTo = { time: at.time };
@@ -73,7 +82,9 @@ export async function folderAt(deps: StateDeps, folder: string, at: At): Promise
   const prefix = folder === '' ? '' : `${folder}/`;
   let entries: FolderEntry[];
   if (at.kind === 'time') {
-    entries = deps.queries.folderAt(folder, at.time, branchOfPath(folder)).map((entry) => ({ ...entry, path: prefix + entry.name }));
+    entries = deps.queries
+      .folderAt(folder, at.time, branchOfPath(folder))
+      .map((entry) => ({ ...entry, path: prefix + entry.name }));
     if (entries.length === 0 && folder !== '') return null;
   } else {
     const sha = await commitOf(deps, at, branchOfPath(folder));
@@ -82,5 +93,7 @@ export async function folderAt(deps: StateDeps, folder: string, at: At): Promise
     if (!tree) return null;
     entries = tree.map((entry) => ({ name: entry.name, path: prefix + entry.name, type: entry.type }));
   }
-  return entries.sort((a, b) => (a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type === 'folder' ? -1 : 1));
+  return entries.sort((a, b) =>
+    a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type === 'folder' ? -1 : 1,
+  );
 }

@@ -12,14 +12,20 @@ const RUNNING: ReadinessState = {
   sources: [{ id: 'kubernetes-watch/prod', state: 'up' }],
 };
 
-test('ready while running, with the journal depth and every source\'s state', () => {
+test("ready while running, with the journal depth and every source's state", () => {
   assert.deepEqual(assessReadiness(RUNNING), {
     ready: true,
     reasons: [],
     journal: { entries: 3, bytes: 1000, oldestAgeSeconds: 2.5, committedSeq: 41 },
     sources: [{ id: 'kubernetes-watch/prod', state: 'up' }],
   });
-  assert.equal((assessReadiness({ ...RUNNING, journal: { ...RUNNING.journal, entries: 0, bytes: 0, oldestReceivedAt: null } }).journal as { oldestAgeSeconds: number }).oldestAgeSeconds, 0);
+  assert.equal(
+    (
+      assessReadiness({ ...RUNNING, journal: { ...RUNNING.journal, entries: 0, bytes: 0, oldestReceivedAt: null } })
+        .journal as { oldestAgeSeconds: number }
+    ).oldestAgeSeconds,
+    0,
+  );
 });
 
 test('not ready while shutting down, after a drainer failure, or with a backlog at journal.maxBytes', () => {
@@ -31,11 +37,20 @@ test('not ready while shutting down, after a drainer failure, or with a backlog 
   assert.deepEqual(reasons({ stopping: 'SIGTERM' }), ['shutting down (SIGTERM)']);
   assert.deepEqual(reasons({ drainerFailed: true }), ['the journal drainer failed; see the log']);
   assert.deepEqual(reasons({ journal: { ...RUNNING.journal, bytes: 4095 } }), []);
-  assert.deepEqual(reasons({ journal: { ...RUNNING.journal, bytes: 4096 } }), ['the journal backlog is over journal.maxBytes']);
-  assert.deepEqual(reasons({ stopping: 'drainer failure', drainerFailed: true, journal: { ...RUNNING.journal, bytes: 9999 } }), [
-    'shutting down (drainer failure)',
-    'the journal drainer failed; see the log',
+  assert.deepEqual(reasons({ journal: { ...RUNNING.journal, bytes: 4096 } }), [
     'the journal backlog is over journal.maxBytes',
   ]);
-  assert.deepEqual(reasons({ sources: [{ id: 'cloudtrail/1/eu-west-1', state: 'failing', lastError: 'AccessDenied' }] }), [], 'a failing source is shown, not a reason');
+  assert.deepEqual(
+    reasons({ stopping: 'drainer failure', drainerFailed: true, journal: { ...RUNNING.journal, bytes: 9999 } }),
+    [
+      'shutting down (drainer failure)',
+      'the journal drainer failed; see the log',
+      'the journal backlog is over journal.maxBytes',
+    ],
+  );
+  assert.deepEqual(
+    reasons({ sources: [{ id: 'cloudtrail/1/eu-west-1', state: 'failing', lastError: 'AccessDenied' }] }),
+    [],
+    'a failing source is shown, not a reason',
+  );
 });

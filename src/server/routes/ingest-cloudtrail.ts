@@ -6,15 +6,26 @@ import { InvalidInputError } from '../../domain/errors.ts';
 import { isObject } from '../../domain/json.ts';
 import { normaliseExtracted } from '../../sources/cloudtrail/normalise.ts';
 import { extractCloudTrailRecords, sortByEventTime, type ExtractedRecord } from '../../sources/cloudtrail/parse.ts';
-import { addResult, answer, emptyDraft, guard, parseJson, recordDraft, type AppEnv, type IntakeDeps } from '../intake.ts';
+import {
+  addResult,
+  answer,
+  emptyDraft,
+  guard,
+  parseJson,
+  recordDraft,
+  type AppEnv,
+  type IntakeDeps,
+} from '../intake.ts';
 
 /** The body's records, each with its error; a body that is no CloudTrail document at all throws. */
 export function cloudTrailRecords(body: unknown): ExtractedRecord[] {
   const extracted = extractCloudTrailRecords(body);
-  const isContainer = Array.isArray(body) || (isObject(body) && (Array.isArray(body['Records']) || Array.isArray(body['Events'])));
+  const isContainer =
+    Array.isArray(body) || (isObject(body) && (Array.isArray(body['Records']) || Array.isArray(body['Events'])));
   if (!isContainer) {
     const [only] = extracted;
-    if (extracted.length !== 1 || !only || 'error' in only) throw new InvalidInputError(only && 'error' in only ? only.error : 'the body holds no CloudTrail record');
+    if (extracted.length !== 1 || !only || 'error' in only)
+      throw new InvalidInputError(only && 'error' in only ? only.error : 'the body holds no CloudTrail record');
   }
   return extracted;
 }
@@ -27,7 +38,8 @@ export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     const receivedAt = deps.now();
     const records = cloudTrailRecords(parseJson(await c.req.text(), 'CloudTrail records'));
     const draft = emptyDraft(records.length);
-    for (const [index, entry] of sortByEventTime(records)) addResult(draft, index, () => normaliseExtracted(entry, options), c.get('log'));
+    for (const [index, entry] of sortByEventTime(records))
+      addResult(draft, index, () => normaliseExtracted(entry, options), c.get('log'));
     draft.rejected.sort((a, b) => a.index - b.index);
     return answer(c, await recordDraft(c, deps, 'cloudtrail', draft, receivedAt));
   });

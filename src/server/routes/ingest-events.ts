@@ -4,11 +4,21 @@
 import { Hono } from 'hono';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { normaliseGenericEvent } from '../../sources/generic/normalise.ts';
-import { addResult, answer, emptyDraft, guard, nameParam, recordDraft, type AppEnv, type IntakeDeps } from '../intake.ts';
+import {
+  addResult,
+  answer,
+  emptyDraft,
+  guard,
+  nameParam,
+  recordDraft,
+  type AppEnv,
+  type IntakeDeps,
+} from '../intake.ts';
 
 /** The events in a body: one JSON document (array or object) or one JSON value per line. */
 export function genericEvents(text: string): readonly unknown[] {
-  if (text.trim() === '') throw new InvalidInputError('the body is empty; expected generic change events (a JSON array or NDJSON)');
+  if (text.trim() === '')
+    throw new InvalidInputError('the body is empty; expected generic change events (a JSON array or NDJSON)');
   let whole: unknown;
   let wholeError: SyntaxError | null = null;
   try {
@@ -23,7 +33,8 @@ export function genericEvents(text: string): readonly unknown[] {
     throw new InvalidInputError('the body is a JSON scalar; expected generic change events (a JSON array or NDJSON)');
   }
   const lines = text.split('\n');
-  if (lines.filter((line) => line.trim() !== '').length < 2) throw new InvalidInputError(`the body is not valid JSON: ${wholeError.message}`);
+  if (lines.filter((line) => line.trim() !== '').length < 2)
+    throw new InvalidInputError(`the body is not valid JSON: ${wholeError.message}`);
   return lines.flatMap((line, index) => {
     if (line.trim() === '') return [];
     try {
@@ -44,7 +55,9 @@ export function eventsIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     const events = genericEvents(await c.req.text());
     const draft = emptyDraft(events.length);
     const options = { source, redact: deps.normalise.redact, sensitiveKeys: deps.normalise.sensitiveKeys };
-    events.forEach((event, index) => addResult(draft, index, () => normaliseGenericEvent(event, options), c.get('log')));
+    events.forEach((event, index) =>
+      addResult(draft, index, () => normaliseGenericEvent(event, options), c.get('log')),
+    );
     return answer(c, await recordDraft(c, deps, `generic/${source}`, draft, receivedAt));
   });
   return app;

@@ -4,16 +4,30 @@
 import { Hono } from 'hono';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { isObject } from '../../domain/json.ts';
-import { admissionResponse, normaliseAdmissionReview, readAdmissionReview } from '../../sources/kubernetes-admission/normalise.ts';
+import {
+  admissionResponse,
+  normaliseAdmissionReview,
+  readAdmissionReview,
+} from '../../sources/kubernetes-admission/normalise.ts';
 import { normaliseAuditEvent } from '../../sources/kubernetes-audit/normalise.ts';
-import { addResult, emptyDraft, guard, nameParam, parseJson, recordDraft, type AppEnv, type IntakeDeps } from '../intake.ts';
+import {
+  addResult,
+  emptyDraft,
+  guard,
+  nameParam,
+  parseJson,
+  recordDraft,
+  type AppEnv,
+  type IntakeDeps,
+} from '../intake.ts';
 
 /** The items of an EventList (also a lone audit Event); anything else is not the route's document. */
 export function eventListItems(body: unknown): readonly unknown[] {
   if (!isObject(body)) throw new InvalidInputError('the body is not an audit EventList (a JSON object)');
   const kind = body['kind'];
   if (kind === 'Event' || (kind === undefined && typeof body['auditID'] === 'string')) return [body];
-  if (kind !== undefined && kind !== 'EventList') throw new InvalidInputError(`kind ${JSON.stringify(kind)} is not EventList`);
+  if (kind !== undefined && kind !== 'EventList')
+    throw new InvalidInputError(`kind ${JSON.stringify(kind)} is not EventList`);
   const apiVersion = body['apiVersion'];
   if (apiVersion !== undefined && (typeof apiVersion !== 'string' || !apiVersion.startsWith('audit.k8s.io/'))) {
     throw new InvalidInputError(`apiVersion ${JSON.stringify(apiVersion)} is not audit.k8s.io/v1`);
@@ -32,34 +46,51 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { config, normalise } = deps;
   if (config.kubernetesAudit.enabled) {
-    app.post('/ingest/kubernetes/:cluster/audit', guard('kubernetesAudit', 'POST /ingest/kubernetes/{cluster}/audit', deps), async (c) => {
-      const cluster = nameParam(c, 'cluster', config.kubernetesAudit.clusters, 'intake.kubernetesAudit.clusters');
-      const receivedAt = deps.now();
-      const items = eventListItems(parseJson(await c.req.text(), 'an audit EventList'));
-      const draft = emptyDraft(items.length);
-      const options = { cluster, redact: normalise.redact, sensitiveKeys: normalise.sensitiveKeys, noiseRules: normalise.noiseRules };
-      items.forEach((item, index) => addResult(draft, index, () => normaliseAuditEvent(item, options), c.get('log')));
-      const summary = await recordDraft(c, deps, `kubernetes-audit/${cluster}`, draft, receivedAt);
-      return c.json(summary, 202);
-    });
+    app.post(
+      '/ingest/kubernetes/:cluster/audit',
+      guard('kubernetesAudit', 'POST /ingest/kubernetes/{cluster}/audit', deps),
+      async (c) => {
+        const cluster = nameParam(c, 'cluster', config.kubernetesAudit.clusters, 'intake.kubernetesAudit.clusters');
+        const receivedAt = deps.now();
+        const items = eventListItems(parseJson(await c.req.text(), 'an audit EventList'));
+        const draft = emptyDraft(items.length);
+        const options = {
+          cluster,
+          redact: normalise.redact,
+          sensitiveKeys: normalise.sensitiveKeys,
+          noiseRules: normalise.noiseRules,
+        };
+        items.forEach((item, index) => addResult(draft, index, () => normaliseAuditEvent(item, options), c.get('log')));
+        const summary = await recordDraft(c, deps, `kubernetes-audit/${cluster}`, draft, receivedAt);
+        return c.json(summary, 202);
+      },
+    );
   }
   if (config.kubernetesAdmission.enabled) {
-    app.post('/ingest/kubernetes/:cluster/admission', guard('kubernetesAdmission', 'POST /ingest/kubernetes/{cluster}/admission', deps), async (c) => {
-      const cluster = nameParam(c, 'cluster', config.kubernetesAdmission.clusters, 'intake.kubernetesAdmission.clusters');
-      const receivedAt = deps.now();
-      const read = readAdmissionReview(parseJson(await c.req.text(), 'an AdmissionReview'));
-      if (!read.ok) throw new InvalidInputError(read.reason);
-      const draft = emptyDraft(1);
-      addResult(draft, 0, () => normaliseAdmissionReview(read.review, { cluster, receivedAt }), c.get('log'));
-      try {
-        await recordDraft(c, deps, `kubernetes-admission/${cluster}`, draft, receivedAt);
-      } catch (error) {
-        // Fail open: a full, closing or failed journal must never block the cluster's writes.
-        c.get('log').error({ err: error, cluster }, 'admission review allowed without being recorded');
-      }
-      return c.json(admissionResponse(read.review), 200);
-    });
+    app.post(
+      '/ingest/kubernetes/:cluster/admission',
+      guard('kubernetesAdmission', 'POST /ingest/kubernetes/{cluster}/admission', deps),
+      async (c) => {
+        const cluster = nameParam(
+          c,
+          'cluster',
+          config.kubernetesAdmission.clusters,
+          'intake.kubernetesAdmission.clusters',
+        );
+        const receivedAt = deps.now();
+        const read = readAdmissionReview(parseJson(await c.req.text(), 'an AdmissionReview'));
+        if (!read.ok) throw new InvalidInputError(read.reason);
+        const draft = emptyDraft(1);
+        addResult(draft, 0, () => normaliseAdmissionReview(read.review, { cluster, receivedAt }), c.get('log'));
+        try {
+          await recordDraft(c, deps, `kubernetes-admission/${cluster}`, draft, receivedAt);
+        } catch (error) {
+          // Fail open: a full, closing or failed journal must never block the cluster's writes.
+          c.get('log').error({ err: error, cluster }, 'admission review allowed without being recorded');
+        }
+        return c.json(admissionResponse(read.review), 200);
+      },
+    );
   }
   return app;
 }
-

@@ -6,8 +6,14 @@ import type { ViewerApp } from './viewer.ts';
 
 export function registerAssets(app: ViewerApp): void {
   const viewerCss = readFileSync(new URL('../views/viewer.css', import.meta.url), 'utf8');
-  const diffCss = readFileSync(createRequire(import.meta.url).resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8');
-  const css = (text: string) => () => new Response(text, { headers: { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' } });
+  const diffCss = readFileSync(
+    createRequire(import.meta.url).resolve('diff2html/bundles/css/diff2html.min.css'),
+    'utf8',
+  );
+  const css = (text: string) => () =>
+    new Response(text, {
+      headers: { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' },
+    });
   app.get('/assets/viewer.css', css(viewerCss));
   app.get('/assets/diff2html.css', css(diffCss));
 }

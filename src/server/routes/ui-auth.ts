@@ -15,7 +15,10 @@ import type { ViewerApp, ViewerContext, ViewerEnv } from './viewer.ts';
 
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'same-origin');
   c.header('X-Frame-Options', 'DENY');
@@ -53,8 +56,10 @@ export function requireReader(ctx: ViewerContext, kind: 'api' | 'page'): Middlew
       return;
     }
     if (kind === 'api') {
-      const challenge = result.reason === 'invalid' ? 'Bearer realm="gitrail", error="invalid_token"' : 'Bearer realm="gitrail"';
-      const message = result.reason === 'invalid' ? 'the token or session is not valid' : 'send Authorization: Bearer <token>';
+      const challenge =
+        result.reason === 'invalid' ? 'Bearer realm="gitrail", error="invalid_token"' : 'Bearer realm="gitrail"';
+      const message =
+        result.reason === 'invalid' ? 'the token or session is not valid' : 'send Authorization: Bearer <token>';
       return c.json(errorJson('UNAUTHORIZED', message), 401, { 'WWW-Authenticate': challenge });
     }
     if (result.reason === 'invalid' && getCookie(c, SESSION_COOKIE)) deleteCookie(c, SESSION_COOKIE, { path: '/' });

@@ -49,16 +49,20 @@ export function registerCommitPage(app: ViewerApp, ctx: ViewerContext): void {
 </tbody></table>
 ${commit.body ? html`<pre class="body">${commit.body}</pre>` : ''}
 <h2>Trailers</h2>
-${trailers.length === 0
-  ? html`<p class="empty">No trailers.</p>`
-  : html`<table class="meta" data-testid="trailers"><tbody>${trailers.map(([key, value]) => html`<tr><th>${key}</th><td>${value}</td></tr>`)}</tbody></table>`}
+${
+  trailers.length === 0
+    ? html`<p class="empty">No trailers.</p>`
+    : html`<table class="meta" data-testid="trailers"><tbody>${trailers.map(([key, value]) => html`<tr><th>${key}</th><td>${value}</td></tr>`)}</tbody></table>`
+}
 <h2>Files</h2>
 ${renderFiles(commit)}
 <h2>Diff</h2>
 <div class="toggle">${toggle('side-by-side', 'Side by side')}${toggle('line-by-line', 'Line by line')}</div>
-${diff.length > config.maxDiffBytes
-  ? html`<p class="empty">The diff is ${diff.length} bytes, too large to render here; <a href="/api/commits/${commit.sha}">get it from the API</a>.</p>`
-  : html`<div data-testid="diff">${raw(renderDiff(diff, { outputFormat: query.view, drawFileList: false, matching: 'lines' }))}</div>`}
+${
+  diff.length > config.maxDiffBytes
+    ? html`<p class="empty">The diff is ${diff.length} bytes, too large to render here; <a href="/api/commits/${commit.sha}">get it from the API</a>.</p>`
+    : html`<div data-testid="diff">${raw(renderDiff(diff, { outputFormat: query.view, drawFileList: false, matching: 'lines' }))}</div>`
+}
 <p><a href="/${queryString({ branch: commit.branch === 'activity' ? 'activity' : undefined })}">« Back to the timeline</a></p>`;
     return page(c, ctx, { title: commit.subject, section: commit.branch, body, styles: ['/assets/diff2html.css'] });
   });

@@ -57,6 +57,10 @@ ${result.next ? html`<a href="${pathHref('history', path, { cursor: result.next 
 <p>${describeState(at)} (blamed at <a href="${commitHref(blame.sha)}" class="mono">${shortSha(blame.sha)}</a>) · <a href="${pathHref('history', path)}">history</a> · <a href="${pathHref('tree', path, { at: c.req.query('at') })}">file</a></p>
 ${renderAtForm(pathHref('blame', path), c.req.query('at'))}
 ${renderBlame(blame.lines)}`;
-    return page(c, ctx, { title: `Blame of ${path}`, section: branchOfPath(path) === 'activity' ? 'activity' : 'tree', body });
+    return page(c, ctx, {
+      title: `Blame of ${path}`,
+      section: branchOfPath(path) === 'activity' ? 'activity' : 'tree',
+      body,
+    });
   });
 }

@@ -27,14 +27,23 @@ test('dead letters on /notifications; a rejected push and failing channels on /s
   t.after(() => server.close());
   server.createRepository('audit');
   server.rejectPushes('audit', 'pushes to main need an approved change ticket');
-  const mirrors = startMirrors({ dataDir: join(dir, 'data'), mirrors: [MirrorConfig.parse({ url: server.url('audit'), token: { env: 'T' } })], ledger: rig.ledger, log: pino({ level: 'silent' }), env: { T: 'tok' } });
+  const mirrors = startMirrors({
+    dataDir: join(dir, 'data'),
+    mirrors: [MirrorConfig.parse({ url: server.url('audit'), token: { env: 'T' } })],
+    ledger: rig.ledger,
+    log: pino({ level: 'silent' }),
+    env: { T: 'tok' },
+  });
   t.after(() => mirrors.stop());
 
   chat.failNext('slack', { status: 404, body: 'no_service' });
   await rig.commit(change({ path: 'kubernetes/prod/namespaces/shop/core/configmaps/app.yaml' }));
   await mirrors.flush();
 
-  const fx = await buildFixture({ status: () => [...mirrors.status(), ...rig.notifications.status()], notifications: rig.notifications.outbox });
+  const fx = await buildFixture({
+    status: () => [...mirrors.status(), ...rig.notifications.status()],
+    notifications: rig.notifications.outbox,
+  });
   t.after(() => fx.close());
   const notifications = await (await fx.app.request('/notifications', { headers: bearer })).text();
   assert.match(notifications, /data-testid="dead-letters"/);
@@ -43,7 +52,10 @@ test('dead letters on /notifications; a rejected push and failing channels on /s
 
   const sources = await (await fx.app.request('/sources', { headers: bearer })).text();
   assert.match(sources, /<code>mirror\/audit<\/code><\/td>\s*<td><span class="badge state-failing">failing/);
-  assert.match(sources, /main: push rejected: pre-receive hook declined; pushes to main need an approved change ticket/);
+  assert.match(
+    sources,
+    /main: push rejected: pre-receive hook declined; pushes to main need an approved change ticket/,
+  );
   assert.match(sources, /<code>notify\/ops<\/code><\/td>\s*<td><span class="badge state-failing">failing/);
   assert.match(sources, /1 dead letter: see \/notifications/);
 });

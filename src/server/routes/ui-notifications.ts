@@ -14,7 +14,8 @@ export interface NotificationsView {
 
 function table(rows: readonly DeliveryRow[], testId: string) {
   return html`<table data-testid="${testId}"><thead><tr><th>#</th><th>State</th><th>Channel</th><th>Policy</th><th>Kind</th><th>Matches</th><th>Attempts</th><th>Created (UTC)</th><th>Last error</th></tr></thead><tbody>
-${rows.map((row) => html`<tr>
+${rows.map(
+  (row) => html`<tr>
 <td>${row.id}</td>
 <td><span class="badge state-${row.state === 'dead' ? 'failing' : row.state === 'sent' ? 'up' : 'lagging'}">${row.state}</span></td>
 <td><code>${row.channel}</code></td>
@@ -24,21 +25,29 @@ ${rows.map((row) => html`<tr>
 <td>${row.attempts}</td>
 <td>${formatTime(row.createdAt)}</td>
 <td>${row.lastError ?? ''}</td>
-</tr>`)}
+</tr>`,
+)}
 </tbody></table>`;
 }
 
 export function registerNotificationsPage(app: ViewerApp, ctx: ViewerContext): void {
   app.get('/notifications', (c) => {
     const view = ctx.deps.notifications;
-    if (!view) return page(c, ctx, { title: 'Notifications', section: 'sources', body: html`<h1>Notifications</h1><p class="empty">Notifications are not configured.</p>` });
+    if (!view)
+      return page(c, ctx, {
+        title: 'Notifications',
+        section: 'sources',
+        body: html`<h1>Notifications</h1><p class="empty">Notifications are not configured.</p>`,
+      });
     const dead = view.list({ state: 'dead', limit: 200 });
     const recent = view.list({ limit: 50 });
     const body = html`<h1>Notifications</h1>
 <h2>Dead letters</h2>
-${dead.length === 0
-  ? html`<p class="empty" data-testid="no-dead-letters">No dead letters: every delivery was sent or is still being retried.</p>`
-  : html`<p>These deliveries failed every attempt. After fixing the cause, re-queue them with <code>gitrail notifications retry --dead</code>.</p>${table(dead, 'dead-letters')}`}
+${
+  dead.length === 0
+    ? html`<p class="empty" data-testid="no-dead-letters">No dead letters: every delivery was sent or is still being retried.</p>`
+    : html`<p>These deliveries failed every attempt. After fixing the cause, re-queue them with <code>gitrail notifications retry --dead</code>.</p>${table(dead, 'dead-letters')}`
+}
 <h2>Latest deliveries</h2>
 ${recent.length === 0 ? html`<p class="empty">Nothing has matched a policy yet.</p>` : table(recent, 'deliveries')}`;
     return page(c, ctx, { title: 'Notifications', section: 'sources', body });

@@ -12,10 +12,21 @@ export interface PageContent {
   readonly styles?: readonly string[];
 }
 
-export function page(c: Context<ViewerEnv>, ctx: ViewerContext, content: PageContent, status: ContentfulStatusCode = 200) {
+export function page(
+  c: Context<ViewerEnv>,
+  ctx: ViewerContext,
+  content: PageContent,
+  status: ContentfulStatusCode = 200,
+) {
   return c.html(renderPage({ ...content, user: c.get('user') ?? null, sources: ctx.deps.status() }), status);
 }
 
-export function problemPage(c: Context<ViewerEnv>, ctx: ViewerContext, status: ContentfulStatusCode, title: string, message: string) {
+export function problemPage(
+  c: Context<ViewerEnv>,
+  ctx: ViewerContext,
+  status: ContentfulStatusCode,
+  title: string,
+  message: string,
+) {
   return c.html(renderProblem({ title, message, user: c.get('user') ?? null, sources: ctx.deps.status() }), status);
 }

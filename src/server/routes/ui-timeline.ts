@@ -23,7 +23,10 @@ export function registerTimeline(app: ViewerApp, ctx: ViewerContext): void {
     const query = parseParams(CommitsQuery, raw);
     const result = ctx.deps.queries.listCommits(commitFilter(query, ctx.deps.config.pageSize));
     const branch = query.branch;
-    const filters = { branch: branch === 'activity' ? 'activity' : undefined, ...Object.fromEntries(FIELDS.map(([name]) => [name, raw[name]])) };
+    const filters = {
+      branch: branch === 'activity' ? 'activity' : undefined,
+      ...Object.fromEntries(FIELDS.map(([name]) => [name, raw[name]])),
+    };
     const isFiltered = FIELDS.some(([name]) => raw[name] !== undefined);
     const body = html`<div class="tabs">
 <a href="/${queryString({ ...filters, branch: undefined })}"${branch === 'main' ? html` class="active"` : ''}>Changes (main)</a>

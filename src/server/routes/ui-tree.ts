@@ -38,9 +38,12 @@ export function describeState(at: At): string {
 function renderEntries(entries: readonly FolderEntry[], at: string | undefined): Html {
   if (entries.length === 0) return html`<p class="empty">Nothing recorded yet.</p>`;
   return html`<ul class="entries" data-testid="entries">${entries.map(
-    (entry) => html`<li class="${entry.type}"><a href="${pathHref('tree', entry.path, { at })}">${entry.name}${entry.type === 'folder' ? '/' : ''}</a>${
-      entry.sha && entry.time !== undefined ? html` <span class="empty">— <a href="${commitHref(entry.sha)}" class="mono">${shortSha(entry.sha)}</a> ${formatTime(entry.time)}</span>` : ''
-    }</li>`,
+    (entry) =>
+      html`<li class="${entry.type}"><a href="${pathHref('tree', entry.path, { at })}">${entry.name}${entry.type === 'folder' ? '/' : ''}</a>${
+        entry.sha && entry.time !== undefined
+          ? html` <span class="empty">— <a href="${commitHref(entry.sha)}" class="mono">${shortSha(entry.sha)}</a> ${formatTime(entry.time)}</span>`
+          : ''
+      }</li>`,
   )}</ul>`;
 }
 

@@ -62,12 +62,21 @@ test('the timeline lists main newest first, escapes everything and pages with a 
 
 test('the timeline filters by author, path, source, time and text, and has an activity tab', async () => {
   const byAuthor = await page('/?author=bob&path=&source=&since=&until=&q=');
-  assert.deepEqual([...byAuthor.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]), [sha('e5'), sha('e3')]);
+  assert.deepEqual(
+    [...byAuthor.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]),
+    [sha('e5'), sha('e3')],
+  );
   assert.match(byAuthor, /name="author" value="bob"/);
   const byPath = await page('/?path=kubernetes/prod/namespaces/shop/apps');
-  assert.deepEqual([...byPath.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]), [sha('e5'), sha('e2')]);
+  assert.deepEqual(
+    [...byPath.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]),
+    [sha('e5'), sha('e2')],
+  );
   const byTime = await page('/?since=2026-03-02T01:15Z&until=2026-03-02T01:45Z&source=generic/hooks');
-  assert.deepEqual([...byTime.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]), [sha('e4')]);
+  assert.deepEqual(
+    [...byTime.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]),
+    [sha('e4')],
+  );
   const activity = await page('/?branch=activity');
   assert.match(activity, /delete secrets kube-system\/token \(403\)/);
   assert.match(activity, /class="active">Activity</);
@@ -88,7 +97,10 @@ test('the commit page shows metadata, trailers, files with links and the diff2ht
   const lines = await page(`/commit/${sha('e3')}?view=line-by-line`);
   assert.doesNotMatch(lines, /d2h-file-side-diff/);
   assert.match(lines, /class="d2h-file-diff"/);
-  assert.match(lines, /data-testid="view-line-by-line" class="active"|class="active" aria-current="true" data-testid="view-line-by-line"/);
+  assert.match(
+    lines,
+    /data-testid="view-line-by-line" class="active"|class="active" aria-current="true" data-testid="view-line-by-line"/,
+  );
 
   const hostile = await page(`/commit/${sha('e4')}`);
   assert.match(hostile, /<th>Note<\/th><td>&lt;b&gt;bold&lt;\/b&gt;<\/td>/);
@@ -101,7 +113,10 @@ test('the commit page shows metadata, trailers, files with links and the diff2ht
 });
 
 test('the commit page links to the remote only with an http(s) URL', async () => {
-  const linked = createViewerRoutes({ ...fx.deps, links: { commitUrl: (id) => `https://github.com/acme/infra/commit/${id}` } });
+  const linked = createViewerRoutes({
+    ...fx.deps,
+    links: { commitUrl: (id) => `https://github.com/acme/infra/commit/${id}` },
+  });
   const html = await (await linked.request(`/commit/${sha('e1')}`, { headers: bearer })).text();
   assert.ok(html.includes(`href="https://github.com/acme/infra/commit/${sha('e1')}"`));
   const hostile = createViewerRoutes({ ...fx.deps, links: { commitUrl: () => 'javascript:alert(1)' } });
@@ -110,9 +125,15 @@ test('the commit page links to the remote only with an http(s) URL', async () =>
 
 test('history and blame pages, with escaped paths that round-trip through their URLs', async () => {
   const history = await page(`/history/${APP_PATH}`);
-  assert.deepEqual([...history.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]), [sha('e3'), sha('e1')]);
+  assert.deepEqual(
+    [...history.matchAll(/data-sha="([0-9a-f]+)"/g)].map((m) => m[1]),
+    [sha('e3'), sha('e1')],
+  );
   const xss = await page(`/history/${encodePath(XSS_PATH)}`);
-  assert.match(xss, /History of <span class="mono">custom\/hooks\/&lt;script&gt;alert\(1\)&lt;%2Fscript&gt;.yaml<\/span>/);
+  assert.match(
+    xss,
+    /History of <span class="mono">custom\/hooks\/&lt;script&gt;alert\(1\)&lt;%2Fscript&gt;.yaml<\/span>/,
+  );
   await page('/history/kubernetes/none.yaml', 404);
   assert.match(await page('/history/kubernetes%2F..%2Fx.yaml', 400), /path: must be a repository path/);
   assert.match(await page('/history/kubernetes/%E0%A4%A.yaml', 400), /path: is not a valid URL path/);
@@ -149,9 +170,12 @@ test('the tree browses folders and files now, at a commit and at an instant', as
   assert.match(await page('/tree/x?at=tomorrow', 400), /at: /);
 });
 
-test('the sources page and the header badge show each live source\'s state', async () => {
+test("the sources page and the header badge show each live source's state", async () => {
   const html = await page('/sources');
-  assert.match(html, /<code>cloudtrail\/111122223333\/eu-west-1<\/code><\/td>\s*<td><span class="badge state-failing">failing<\/span>/);
+  assert.match(
+    html,
+    /<code>cloudtrail\/111122223333\/eu-west-1<\/code><\/td>\s*<td><span class="badge state-failing">failing<\/span>/,
+  );
   assert.match(html, /AccessDenied &lt;script&gt;/);
   assert.match(html, /120 s/);
   const quiet = createViewerRoutes({ ...fx.deps, status: () => [] });
@@ -189,9 +213,16 @@ test('pages without credentials redirect to the login form, which sets a session
   const later = createViewerRoutes({ ...fx.deps, now: () => T('03:00') + 13 * 3_600_000 });
   assert.equal((await later.request('/', { headers: { Cookie: cookie } })).status, 302, 'sessions expire');
   const rotated = createViewerRoutes({ ...fx.deps, env: { GITRAIL_VIEW_TOKEN: 'a-brand-new-token-value' } });
-  assert.equal((await rotated.request('/', { headers: { Cookie: cookie } })).status, 302, 'a new token ends old sessions');
+  assert.equal(
+    (await rotated.request('/', { headers: { Cookie: cookie } })).status,
+    302,
+    'a new token ends old sessions',
+  );
 
-  const logout = await fx.app.request('/logout', { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' } });
+  const logout = await fx.app.request('/logout', {
+    method: 'POST',
+    headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' },
+  });
   assert.equal(logout.status, 303);
   assert.match(logout.headers.get('set-cookie') ?? '', /gitrail_session=;.*Max-Age=0/);
 });
@@ -211,12 +242,18 @@ test('login only redirects to local paths and refuses cross-site posts', async (
 test('a trusted proxy header names the user only when configured, and only from the proxy', async () => {
   const header = { 'X-Forwarded-User': 'carol@example.com' };
   assert.equal((await fx.app.request('/', { headers: header })).status, 302, 'ignored when not configured');
-  const proxied = createViewerRoutes({ ...fx.deps, config: { ...fx.deps.config, trustedProxy: { header: 'X-Forwarded-User' } } });
+  const proxied = createViewerRoutes({
+    ...fx.deps,
+    config: { ...fx.deps.config, trustedProxy: { header: 'X-Forwarded-User' } },
+  });
   const html = await (await proxied.request('/', { headers: header })).text();
   assert.match(html, /<span data-testid="user">carol@example.com<\/span>/);
   assert.equal((await proxied.request('/api/sources', { headers: header })).status, 200);
   assert.equal((await proxied.request('/api/sources')).status, 401);
-  const pinned = createViewerRoutes({ ...fx.deps, config: { ...fx.deps.config, trustedProxy: { header: 'X-Forwarded-User', addresses: ['10.0.0.5'] } } });
+  const pinned = createViewerRoutes({
+    ...fx.deps,
+    config: { ...fx.deps.config, trustedProxy: { header: 'X-Forwarded-User', addresses: ['10.0.0.5'] } },
+  });
   const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
   assert.equal((await pinned.request('/api/sources', { headers: header }, from('10.0.0.5'))).status, 200);
   assert.equal((await pinned.request('/api/sources', { headers: header }, from('::ffff:10.0.0.5'))).status, 200);
@@ -233,8 +270,17 @@ test('mounted in the daemon app, the viewer guards only its own routes', async (
       log: pino({ level: 'silent' }),
       intake: {
         config: config.intake,
-        tokens: { kubernetesAudit: [INTAKE_TOKEN], kubernetesAdmission: [INTAKE_TOKEN], cloudtrail: [INTAKE_TOKEN], events: [INTAKE_TOKEN] },
-        normalise: { redact: createRedactor(Buffer.alloc(32, 7)), sensitiveKeys: new Set(), noiseRules: noiseRulesFrom(config) },
+        tokens: {
+          kubernetesAudit: [INTAKE_TOKEN],
+          kubernetesAdmission: [INTAKE_TOKEN],
+          cloudtrail: [INTAKE_TOKEN],
+          events: [INTAKE_TOKEN],
+        },
+        normalise: {
+          redact: createRedactor(Buffer.alloc(32, 7)),
+          sensitiveKeys: new Set(),
+          noiseRules: noiseRulesFrom(config),
+        },
         record: async (batch) => recorded.push(batch),
         metrics,
         now: () => T('03:00'),
@@ -244,7 +290,12 @@ test('mounted in the daemon app, the viewer guards only its own routes', async (
     });
   const root = daemonApp(fx.app);
   assert.equal((await root.request('/healthz')).status, 200);
-  const ingest = (headers: Record<string, string>) => root.request('/ingest/events/flags', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify([genericEvent(1)]) });
+  const ingest = (headers: Record<string, string>) =>
+    root.request('/ingest/events/flags', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify([genericEvent(1)]),
+    });
   assert.equal((await ingest({ Authorization: `Bearer ${INTAKE_TOKEN}` })).status, 202);
   const stranger = await ingest({});
   assert.equal(stranger.status, 401);
@@ -262,7 +313,9 @@ test('mounted in the daemon app, the viewer guards only its own routes', async (
   assert.deepEqual(await unknown.json(), { error: 'NOT_FOUND', detail: 'no route for GET /no-such-route' });
 
   // Failures the viewer cannot explain reach the daemon's own error handler (which logs them).
-  const broken = daemonApp(createViewerRoutes({ ...fx.deps, reader: new RepositoryReader(join(fx.dir, 'no-such-repo.git')) }));
+  const broken = daemonApp(
+    createViewerRoutes({ ...fx.deps, reader: new RepositoryReader(join(fx.dir, 'no-such-repo.git')) }),
+  );
   const failed = await broken.request(`/api/blame?path=${APP_PATH}`, { headers: bearer });
   assert.equal(failed.status, 500);
   assert.equal(((await failed.json()) as { error: string }).error, 'LEDGER');

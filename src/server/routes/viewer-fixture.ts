@@ -30,12 +30,20 @@ const configMap = (value: string): Doc => ({
   data: { 'app.conf': `# app config\nworkers: ${value}\nlisten: 8080\n` },
 });
 
-function record(over: Partial<ChangeRecord> & Pick<ChangeRecord, 'eventId' | 'path' | 'update' | 'time'>): ChangeRecord {
+function record(
+  over: Partial<ChangeRecord> & Pick<ChangeRecord, 'eventId' | 'path' | 'update' | 'time'>,
+): ChangeRecord {
   return {
     branch: 'main',
     author: alice,
     subject: 'update configmaps shop/app',
-    trailers: [['Source', 'kubernetes-audit'], ['Cluster', 'prod'], ['Event-ID', over.eventId], ['Verb', 'update'], ['Attribution', 'exact']],
+    trailers: [
+      ['Source', 'kubernetes-audit'],
+      ['Cluster', 'prod'],
+      ['Event-ID', over.eventId],
+      ['Verb', 'update'],
+      ['Attribution', 'exact'],
+    ],
     source: 'kubernetes-audit',
     ...over,
   };
@@ -44,9 +52,35 @@ function record(over: Partial<ChangeRecord> & Pick<ChangeRecord, 'eventId' | 'pa
 /** The history the tests read, in the order the ledger applies it. */
 export function fixtureRecords(): ChangeRecord[] {
   return [
-    record({ eventId: 'e1', path: APP_PATH, time: T('00:00'), subject: 'create configmaps shop/app', update: { kind: 'put', doc: configMap('2') } }),
-    record({ eventId: 'e2', path: WEB_PATH, time: T('00:10'), subject: 'create apps/deployments shop/web', update: { kind: 'put', doc: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 2 } } } }),
-    record({ eventId: 'e3', path: APP_PATH, time: T('01:00'), author: bob, update: { kind: 'put', doc: configMap('4') } }),
+    record({
+      eventId: 'e1',
+      path: APP_PATH,
+      time: T('00:00'),
+      subject: 'create configmaps shop/app',
+      update: { kind: 'put', doc: configMap('2') },
+    }),
+    record({
+      eventId: 'e2',
+      path: WEB_PATH,
+      time: T('00:10'),
+      subject: 'create apps/deployments shop/web',
+      update: {
+        kind: 'put',
+        doc: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: 'shop' },
+          spec: { replicas: 2 },
+        },
+      },
+    }),
+    record({
+      eventId: 'e3',
+      path: APP_PATH,
+      time: T('01:00'),
+      author: bob,
+      update: { kind: 'put', doc: configMap('4') },
+    }),
     record({
       eventId: 'e4',
       path: XSS_PATH,
@@ -54,10 +88,21 @@ export function fixtureRecords(): ChangeRecord[] {
       author: mallory,
       subject: XSS_SUBJECT,
       source: 'generic/hooks',
-      trailers: [['Source', 'generic/hooks'], ['Event-ID', 'e4'], ['Note', '<b>bold</b>']],
+      trailers: [
+        ['Source', 'generic/hooks'],
+        ['Event-ID', 'e4'],
+        ['Note', '<b>bold</b>'],
+      ],
       update: { kind: 'put', doc: { html: '<script>alert(3)</script>', link: 'javascript:alert(4)' } },
     }),
-    record({ eventId: 'e5', path: WEB_PATH, time: T('02:00'), author: bob, subject: 'delete apps/deployments shop/web', update: { kind: 'delete' } }),
+    record({
+      eventId: 'e5',
+      path: WEB_PATH,
+      time: T('02:00'),
+      author: bob,
+      subject: 'delete apps/deployments shop/web',
+      update: { kind: 'delete' },
+    }),
     record({
       eventId: 'e6',
       branch: 'activity',
@@ -85,7 +130,10 @@ export const SOURCES: readonly SourceStatus[] = [
   { id: 'cloudtrail/111122223333/eu-west-1', state: 'failing', lastError: 'AccessDenied <script>', lagSeconds: 120 },
 ];
 
-export async function buildFixture(over: Partial<ViewerDeps> = {}, config: Partial<ViewerConfig> = {}): Promise<Fixture> {
+export async function buildFixture(
+  over: Partial<ViewerDeps> = {},
+  config: Partial<ViewerConfig> = {},
+): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'gitrail-viewer-'));
   const ledger = await Ledger.open({ dataDir: dir, now: () => T('03:00') });
   const shas = new Map<string, string>();

@@ -54,7 +54,12 @@ const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree/*', '/sources'
 
 /** Builds the viewer's routes; throws ConfigError when no way to authenticate is configured. */
 export function createViewerRoutes(deps: ViewerDeps): ViewerApp {
-  const ctx: ViewerContext = { deps, auth: ViewerAuth.fromConfig(deps.config, deps.env), now: deps.now ?? Date.now, blameCache: new BlameCache() };
+  const ctx: ViewerContext = {
+    deps,
+    auth: ViewerAuth.fromConfig(deps.config, deps.env),
+    now: deps.now ?? Date.now,
+    blameCache: new BlameCache(),
+  };
   const app: ViewerApp = new Hono<ViewerEnv>();
   for (const path of [...PAGES, '/api/*', '/login', '/logout', '/assets/*']) app.use(path, securityHeaders);
   for (const path of PAGES) app.use(path, requireReader(ctx, 'page'));
@@ -72,10 +77,14 @@ export function createViewerRoutes(deps: ViewerDeps): ViewerApp {
   app.onError((error, c) => {
     const isApi = c.req.path.startsWith('/api/');
     if (error instanceof InvalidParameterError) {
-      return isApi ? c.json(errorJson(error.code, error.message, error.parameter), 400) : problemPage(c, ctx, 400, 'Bad request', error.message);
+      return isApi
+        ? c.json(errorJson(error.code, error.message, error.parameter), 400)
+        : problemPage(c, ctx, 400, 'Bad request', error.message);
     }
     if (error instanceof NotFoundError) {
-      return isApi ? c.json(errorJson(error.code, error.message), 404) : problemPage(c, ctx, 404, 'Not found', error.message);
+      return isApi
+        ? c.json(errorJson(error.code, error.message), 404)
+        : problemPage(c, ctx, 404, 'Not found', error.message);
     }
     if (error instanceof HTTPException) return error.getResponse();
     throw error;

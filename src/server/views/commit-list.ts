@@ -11,7 +11,8 @@ function renderPaths(commit: CommitRow): Html {
   const shown = commit.changes.slice(0, MAX_PATHS);
   const more = commit.changes.length - shown.length;
   return html`<ul class="paths">${shown.map(
-    (change) => html`<li><span class="op op-${change.op}" title="${change.op === 'A' ? 'added' : change.op === 'D' ? 'deleted' : 'modified'}">${change.op}</span> <a href="${pathHref('history', change.path)}">${change.path}</a></li>`,
+    (change) =>
+      html`<li><span class="op op-${change.op}" title="${change.op === 'A' ? 'added' : change.op === 'D' ? 'deleted' : 'modified'}">${change.op}</span> <a href="${pathHref('history', change.path)}">${change.path}</a></li>`,
   )}${more > 0 ? html`<li class="more">… and ${more} more</li>` : ''}</ul>`;
 }
 

@@ -3,7 +3,10 @@
 
 /** `2026-03-02 01:25:00 UTC`: times in pages are always UTC, like the API's ISO strings. */
 export function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+  return `${new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '')} UTC`;
 }
 
 export function isoTime(ms: number): string {
@@ -17,7 +20,8 @@ export function shortSha(sha: string): string {
 /** `?a=1&b=2` from the defined, non-empty values (empty string when there are none). */
 export function queryString(params: Readonly<Record<string, string | number | undefined | null>>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }
@@ -27,7 +31,11 @@ export function encodePath(path: string): string {
 }
 
 /** A link to one of the per-path pages. */
-export function pathHref(page: 'history' | 'blame' | 'tree', path: string, params: Readonly<Record<string, string | number | undefined | null>> = {}): string {
+export function pathHref(
+  page: 'history' | 'blame' | 'tree',
+  path: string,
+  params: Readonly<Record<string, string | number | undefined | null>> = {},
+): string {
   return `/${page}/${encodePath(path)}${queryString(params)}`;
 }
 

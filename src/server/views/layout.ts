@@ -25,7 +25,10 @@ export function sourcesSummary(sources: readonly SourceStatus[]): { text: string
   const counts = new Map<SourceState, number>();
   for (const source of sources) counts.set(source.state, (counts.get(source.state) ?? 0) + 1);
   const present = WORST_FIRST.filter((state) => counts.has(state));
-  return { text: present.map((state) => `${counts.get(state)} ${state}`).join(' · '), state: present[0] as SourceState };
+  return {
+    text: present.map((state) => `${counts.get(state)} ${state}`).join(' · '),
+    state: present[0] as SourceState,
+  };
 }
 
 function navLink(href: string, label: string, active: boolean): Html {
@@ -46,15 +49,21 @@ ${(options.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}
 <body>
 <header class="top">
   <a class="brand" href="/">gitrail</a>
-  ${options.user === null ? '' : html`<nav>
+  ${
+    options.user === null
+      ? ''
+      : html`<nav>
     ${navLink('/', 'Timeline', options.section === 'main')}
     ${navLink('/?branch=activity', 'Activity', options.section === 'activity')}
     ${navLink('/tree/', 'Tree', options.section === 'tree')}
     <a href="/sources" class="badge state-${summary.state}${options.section === 'sources' ? ' active' : ''}" title="live sources" data-testid="sources-badge">Sources: ${summary.text}</a>
-  </nav>`}
-  ${options.user === null
-    ? ''
-    : html`<form class="user" method="post" action="/logout"><span data-testid="user">${options.user}</span> <button type="submit">Log out</button></form>`}
+  </nav>`
+  }
+  ${
+    options.user === null
+      ? ''
+      : html`<form class="user" method="post" action="/logout"><span data-testid="user">${options.user}</span> <button type="submit">Log out</button></form>`
+  }
 </header>
 <main>
 ${options.body}
@@ -65,5 +74,9 @@ ${options.body}
 
 /** A short page for a 400 or 404, keeping the header. */
 export function renderProblem(options: Omit<PageOptions, 'body' | 'section'> & { readonly message: string }): Html {
-  return renderPage({ ...options, section: 'none', body: html`<h1>${options.title}</h1><p class="problem" role="alert">${options.message}</p><p><a href="/">Back to the timeline</a></p>` });
+  return renderPage({
+    ...options,
+    section: 'none',
+    body: html`<h1>${options.title}</h1><p class="problem" role="alert">${options.message}</p><p><a href="/">Back to the timeline</a></p>`,
+  });
 }

@@ -29,6 +29,11 @@ export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
 }
 
 /** The checkpoint after a window ending at `until`: ids seen before `until - overlap` can no longer come back. */
-export function advanceCheckpoint(previous: Checkpoint | null, until: number, overlapMs: number, seen: ReadonlyMap<string, number>): Checkpoint {
+export function advanceCheckpoint(
+  previous: Checkpoint | null,
+  until: number,
+  overlapMs: number,
+  seen: ReadonlyMap<string, number>,
+): Checkpoint {
   return { version: 1, until, seen: pruneSeen(previous?.seen, seen, until - overlapMs) };
 }

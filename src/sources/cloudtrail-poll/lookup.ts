@@ -1,7 +1,12 @@
 // One time window of LookupEvents, every page: each request takes a token from the region's
 // bucket (AWS allows 2 per second per account and region); the SDK's own retries stay on and
 // a ThrottlingException that outlasts them is retried here with backoff, same NextToken.
-import { LookupEventsCommand, type CloudTrailClient, type Event, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
+import {
+  LookupEventsCommand,
+  type CloudTrailClient,
+  type Event,
+  type LookupEventsCommandInput,
+} from '@aws-sdk/client-cloudtrail';
 import type { Logger } from 'pino';
 import { GitrailError } from '../../domain/errors.ts';
 import { Backoff, sleep } from '../runtime/backoff.ts';
@@ -32,7 +37,14 @@ function isThrottling(error: unknown): boolean {
  * Every event of the window, newest first as CloudTrail pages them; null when the window
  * holds more than `maxEvents` (the caller reads a shorter window instead) or `signal` aborted.
  */
-export async function lookupWindow(client: CloudTrailClient, bucket: TokenBucket, window: LookupWindow, signal: AbortSignal, log: Logger, maxEvents = Number.POSITIVE_INFINITY): Promise<Event[] | null> {
+export async function lookupWindow(
+  client: CloudTrailClient,
+  bucket: TokenBucket,
+  window: LookupWindow,
+  signal: AbortSignal,
+  log: Logger,
+  maxEvents = Number.POSITIVE_INFINITY,
+): Promise<Event[] | null> {
   const events: Event[] = [];
   const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
   const input: LookupEventsCommandInput = {
@@ -45,7 +57,9 @@ export async function lookupWindow(client: CloudTrailClient, bucket: TokenBucket
   do {
     if (!(await bucket.take(signal))) return null;
     try {
-      const page = await client.send(new LookupEventsCommand({ ...input, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal });
+      const page = await client.send(new LookupEventsCommand({ ...input, ...(token ? { NextToken: token } : {}) }), {
+        abortSignal: signal,
+      });
       events.push(...(page.Events ?? []));
       token = page.NextToken;
       backoff.reset();
@@ -57,7 +71,10 @@ export async function lookupWindow(client: CloudTrailClient, bucket: TokenBucket
         await sleep(backoff.next(), signal);
         continue;
       }
-      throw new CloudTrailPollError(`LookupEvents ${new Date(window.start).toISOString()}..${new Date(window.end).toISOString()}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+      throw new CloudTrailPollError(
+        `LookupEvents ${new Date(window.start).toISOString()}..${new Date(window.end).toISOString()}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        { cause: error },
+      );
     }
   } while (token);
   return events;

@@ -15,15 +15,32 @@ const IAM = 'iam.amazonaws.com';
 
 function maxRequestsInOneSecond(times: readonly number[]): number {
   let most = 0;
-  for (let i = 0; i < times.length; i += 1) most = Math.max(most, times.filter((at) => at >= (times[i] as number) && at < (times[i] as number) + 1000).length);
+  for (let i = 0; i < times.length; i += 1)
+    most = Math.max(most, times.filter((at) => at >= (times[i] as number) && at < (times[i] as number) + 1000).length);
   return most;
 }
 
 test('polled events become commits authored by the person behind the role; reads are not even requested', async (t) => {
   const fake = await startFakeCloudTrail(t);
   const now = Date.now();
-  fake.addRecord('us-east-1', record('e1', 'CreateRole', IAM, now - 30 * MINUTE, { roleName: 'app', assumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
-  fake.addRecord('us-east-1', record('e2', 'AttachRolePolicy', IAM, now - 20 * MINUTE, { roleName: 'app', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, { user: 'bob' }));
+  fake.addRecord(
+    'us-east-1',
+    record('e1', 'CreateRole', IAM, now - 30 * MINUTE, {
+      roleName: 'app',
+      assumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
+    }),
+  );
+  fake.addRecord(
+    'us-east-1',
+    record(
+      'e2',
+      'AttachRolePolicy',
+      IAM,
+      now - 20 * MINUTE,
+      { roleName: 'app', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      { user: 'bob' },
+    ),
+  );
   fake.addRecord('us-east-1', record('e3', 'ListRoles', IAM, now - 10 * MINUTE, {}, { readOnly: true }));
   const harness = await openHarness(t);
   const source = pollSource(fake);
@@ -32,12 +49,25 @@ test('polled events become commits authored by the person behind the role; reads
   await source.poll();
   await stop();
 
-  assert.deepEqual(harness.commits.map((commit) => [commit.subject, commit.authorName, commit.trailers['Role'], commit.trailers['Event-ID']]), [
-    ['iam:CreateRole Role app', 'alice', 'Admin', 'e1'],
-    ['iam:AttachRolePolicy Role app', 'bob', 'Admin', 'e2'],
-  ]);
+  assert.deepEqual(
+    harness.commits.map((commit) => [
+      commit.subject,
+      commit.authorName,
+      commit.trailers['Role'],
+      commit.trailers['Event-ID'],
+    ]),
+    [
+      ['iam:CreateRole Role app', 'alice', 'Admin', 'e1'],
+      ['iam:AttachRolePolicy Role app', 'bob', 'Admin', 'e2'],
+    ],
+  );
   assert.match(git(harness.gitdir, 'show', `main:aws/${ACCOUNT}/global/iam/Role/app.yaml`), /ReadOnlyAccess/);
-  assert.ok(fake.requests.every((request) => JSON.stringify(request.body['LookupAttributes']) === '[{"AttributeKey":"ReadOnly","AttributeValue":"false"}]'));
+  assert.ok(
+    fake.requests.every(
+      (request) =>
+        JSON.stringify(request.body['LookupAttributes']) === '[{"AttributeKey":"ReadOnly","AttributeValue":"false"}]',
+    ),
+  );
   assert.ok(fake.requests.every((request) => request.region === 'us-east-1'));
   assert.equal(source.status().state, 'stopped');
   fsckStrict(harness.gitdir);
@@ -46,7 +76,14 @@ test('polled events become commits authored by the person behind the role; reads
 test('every page is followed, and the default rate never reaches the 2 requests per second AWS allows', async (t) => {
   const fake = await startFakeCloudTrail(t);
   const now = Date.now();
-  for (let i = 0; i < 130; i += 1) fake.addRecord('us-east-1', record(`p${i}`, 'TagRole', IAM, now - 50 * MINUTE + i * 10_000, { roleName: `role-${i % 40}`, tags: [{ key: 'n', value: String(i) }] }));
+  for (let i = 0; i < 130; i += 1)
+    fake.addRecord(
+      'us-east-1',
+      record(`p${i}`, 'TagRole', IAM, now - 50 * MINUTE + i * 10_000, {
+        roleName: `role-${i % 40}`,
+        tags: [{ key: 'n', value: String(i) }],
+      }),
+    );
   const harness = await openHarness(t);
   // The default, 1 per second, leaves half of the account's budget to the console and other tools.
   const source = pollSource(fake, { requestsPerSecond: undefined });
@@ -58,34 +95,60 @@ test('every page is followed, and the default rate never reaches the 2 requests 
   assert.equal(fake.requests.filter((request) => request.throttled).length, 0);
   assert.ok(maxRequestsInOneSecond(fake.requests.map((request) => request.at)) <= 2);
   const times = harness.commits.map((commit) => commit.time);
-  assert.deepEqual(times, [...times].sort((a, b) => a - b), 'committed oldest first');
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+    'committed oldest first',
+  );
 });
 
 test('a window with more events than a slice may hold is read in shorter slices, oldest first', async (t) => {
   const fake = await startFakeCloudTrail(t);
   const now = Date.now();
-  for (let i = 0; i < 100; i += 1) fake.addRecord('us-east-1', record(`s${i}`, 'TagRole', IAM, now - 100 * MINUTE + i * 45_000, { roleName: `r${i}`, tags: [] }));
+  for (let i = 0; i < 100; i += 1)
+    fake.addRecord(
+      'us-east-1',
+      record(`s${i}`, 'TagRole', IAM, now - 100 * MINUTE + i * 45_000, { roleName: `r${i}`, tags: [] }),
+    );
   const harness = await openHarness(t);
   const stop = harness.start(pollSource(fake, {}, undefined, 40));
   await harness.waitForCommits((commits) => commits.length === 100);
   await stop();
-  const starts = fake.requests.filter((request) => request.body['NextToken'] === undefined).map((request) => request.body['StartTime'] as number);
+  const starts = fake.requests
+    .filter((request) => request.body['NextToken'] === undefined)
+    .map((request) => request.body['StartTime'] as number);
   assert.ok(starts.length > 2, 'the window was split');
-  assert.deepEqual(harness.commits.map((commit) => commit.trailers['Event-ID']), Array.from({ length: 100 }, (_, i) => `s${i}`));
+  assert.deepEqual(
+    harness.commits.map((commit) => commit.trailers['Event-ID']),
+    Array.from({ length: 100 }, (_, i) => `s${i}`),
+  );
 });
 
 test('ThrottlingException from a shared budget is survived by SDK retries and backoff', async (t) => {
   const fake = await startFakeCloudTrail(t);
   fake.rateLimit = 1; // someone else (the console) uses half of the account's budget
   const now = Date.now();
-  for (let i = 0; i < 60; i += 1) fake.addRecord('us-east-1', record(`t${i}`, 'TagRole', IAM, now - 50 * MINUTE + i * 10_000, { roleName: 'app', tags: [{ key: 'n', value: String(i) }] }));
+  for (let i = 0; i < 60; i += 1)
+    fake.addRecord(
+      'us-east-1',
+      record(`t${i}`, 'TagRole', IAM, now - 50 * MINUTE + i * 10_000, {
+        roleName: 'app',
+        tags: [{ key: 'n', value: String(i) }],
+      }),
+    );
   const harness = await openHarness(t);
   const source = pollSource(fake);
   const stop = harness.start(source);
   await harness.waitForCommits((commits) => commits.length === 60);
   await stop();
-  assert.ok(fake.requests.some((request) => request.throttled), 'the fake throttled');
-  assert.ok(fake.requests.some((request) => /attempt=2/.test(request.attempt ?? '')), 'the SDK retried');
+  assert.ok(
+    fake.requests.some((request) => request.throttled),
+    'the fake throttled',
+  );
+  assert.ok(
+    fake.requests.some((request) => /attempt=2/.test(request.attempt ?? '')),
+    'the SDK retried',
+  );
 });
 
 test('a restart neither loses nor repeats events, including ones CloudTrail delivered late', async (t) => {
@@ -94,7 +157,9 @@ test('a restart neither loses nor repeats events, including ones CloudTrail deli
   fake.addRecord('us-east-1', record('a', 'CreateRole', IAM, now - 40 * MINUTE, { roleName: 'a' }));
   fake.addRecord('us-east-1', record('b', 'CreateRole', IAM, now - 5 * MINUTE, { roleName: 'b' }));
   // Happened 2 minutes ago, but CloudTrail only shows it once the first poll is over.
-  fake.addRecord('us-east-1', record('late', 'CreateRole', IAM, now - 2 * MINUTE, { roleName: 'late' }), { visibleAt: Number.POSITIVE_INFINITY });
+  fake.addRecord('us-east-1', record('late', 'CreateRole', IAM, now - 2 * MINUTE, { roleName: 'late' }), {
+    visibleAt: Number.POSITIVE_INFINITY,
+  });
   const harness = await openHarness(t);
   let source = pollSource(fake);
   let stop = harness.start(source);
@@ -113,7 +178,10 @@ test('a restart neither loses nor repeats events, including ones CloudTrail deli
   await stop();
   const restartStart = (fake.requests[firstWindowRequests]?.body['StartTime'] as number) * 1000;
   assert.ok(Math.abs(restartStart - (checkpoint.until - 15 * MINUTE)) < 1000, 'the restart re-reads only the overlap');
-  assert.deepEqual(harness.commits.map((commit) => commit.trailers['Event-ID']), ['a', 'b', 'late', 'c']);
+  assert.deepEqual(
+    harness.commits.map((commit) => commit.trailers['Event-ID']),
+    ['a', 'b', 'late', 'c'],
+  );
   assert.ok(!harness.outcomes.includes('duplicate'), 'events of the overlap were not even submitted again');
 });
 
@@ -132,7 +200,10 @@ test('maxAge bounds the first poll, and is cut to the 90 days LookupEvents keeps
   const stopLong = long.start(pollSource(fake, { maxAge: '400d' }));
   await long.waitForCommits((commits) => commits.length === 2);
   await stopLong();
-  const first = fake.requests.at(-1) === undefined ? 0 : Math.min(...fake.requests.slice(-10).map((request) => request.body['StartTime'] as number));
+  const first =
+    fake.requests.at(-1) === undefined
+      ? 0
+      : Math.min(...fake.requests.slice(-10).map((request) => request.body['StartTime'] as number));
   assert.ok(first * 1000 >= now - 90 * 86_400_000, 'never asks for more than 90 days');
   assert.ok(!fake.requests.some((request) => request.throttled));
 });
@@ -140,14 +211,25 @@ test('maxAge bounds the first poll, and is cut to the 90 days LookupEvents keeps
 test('include (resource types) and exclude (event names); the global reader keeps only global services', async (t) => {
   const fake = await startFakeCloudTrail(t);
   const now = Date.now();
-  fake.addRecord('us-east-1', record('r1', 'CreateRole', IAM, now - 30 * MINUTE, { roleName: 'app' }), { resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'app' }] });
-  fake.addRecord('us-east-1', record('r2', 'TagRole', IAM, now - 29 * MINUTE, { roleName: 'app', tags: [] }), { resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'app' }] });
-  fake.addRecord('us-east-1', record('s1', 'AuthorizeSecurityGroupIngress', 'ec2.amazonaws.com', now - 28 * MINUTE, { groupId: 'sg-1' }), { resources: [{ ResourceType: 'AWS::EC2::SecurityGroup', ResourceName: 'sg-1' }] });
+  fake.addRecord('us-east-1', record('r1', 'CreateRole', IAM, now - 30 * MINUTE, { roleName: 'app' }), {
+    resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'app' }],
+  });
+  fake.addRecord('us-east-1', record('r2', 'TagRole', IAM, now - 29 * MINUTE, { roleName: 'app', tags: [] }), {
+    resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'app' }],
+  });
+  fake.addRecord(
+    'us-east-1',
+    record('s1', 'AuthorizeSecurityGroupIngress', 'ec2.amazonaws.com', now - 28 * MINUTE, { groupId: 'sg-1' }),
+    { resources: [{ ResourceType: 'AWS::EC2::SecurityGroup', ResourceName: 'sg-1' }] },
+  );
   const harness = await openHarness(t);
   const stop = harness.start(pollSource(fake, { include: ['AWS::IAM::*'], exclude: ['Tag*'] }));
   await harness.waitForCommits((commits) => commits.length === 1);
   await stop();
-  assert.deepEqual(harness.commits.map((commit) => commit.trailers['Event-ID']), ['r1']);
+  assert.deepEqual(
+    harness.commits.map((commit) => commit.trailers['Event-ID']),
+    ['r1'],
+  );
 
   const global = await openHarness(t);
   const globalSource = pollSource(fake, { regions: ['eu-west-1'] }, { region: 'us-east-1', globalOnly: true });
@@ -156,7 +238,10 @@ test('include (resource types) and exclude (event names); the global reader keep
   await global.waitForCommits((commits) => commits.length === 2);
   await globalSource.poll();
   await stopGlobal();
-  assert.deepEqual(global.commits.map((commit) => commit.trailers['Event-ID']), ['r1', 'r2']);
+  assert.deepEqual(
+    global.commits.map((commit) => commit.trailers['Event-ID']),
+    ['r1', 'r2'],
+  );
 });
 
 test('a corrupt checkpoint fails the source with an error naming the file; nothing is polled', async (t) => {
@@ -169,7 +254,10 @@ test('a corrupt checkpoint fails the source with an error naming the file; nothi
   await source.poll();
   const status = source.status();
   assert.equal(status.state, 'failing');
-  assert.match(status.lastError ?? '', new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the CloudTrail checkpoint is not JSON`));
+  assert.match(
+    status.lastError ?? '',
+    new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the CloudTrail checkpoint is not JSON`),
+  );
   assert.equal(fake.requests.length, 0);
   await stop();
   assert.ok(existsSync(join(harness.ctx.stateDir, 'us-east-1.json')), 'the file is left for the operator');

@@ -95,12 +95,19 @@ export class CloudTrailPollSource implements Source {
       signal: ctx.signal,
       failed: (error) => {
         this.#health.fail('poll', error);
-        ctx.log.error({ err: error, region: this.#target.region }, 'CloudTrail poll failed; the next scheduled poll retries');
+        ctx.log.error(
+          { err: error, region: this.#target.region },
+          'CloudTrail poll failed; the next scheduled poll retries',
+        );
       },
     });
     this.#polls = polls;
     try {
-      await runScheduled(this.#config.schedule, () => this.poll(), { name: `${this.id} poll`, log: ctx.log, signal: ctx.signal });
+      await runScheduled(this.#config.schedule, () => this.poll(), {
+        name: `${this.id} poll`,
+        log: ctx.log,
+        signal: ctx.signal,
+      });
       await polls.idle();
     } finally {
       this.#client.destroy();
@@ -127,7 +134,14 @@ export class CloudTrailPollSource implements Source {
     for (let from = start; from < now; ) {
       const to = Math.min(now, from + slice);
       const limit = to - from > MIN_SLICE_MS ? most : Number.POSITIVE_INFINITY;
-      const events = await lookupWindow(this.#client as CloudTrailClient, this.#bucket as TokenBucket, { start: from, end: to, readOnly: this.#config.readOnly }, ctx.signal, ctx.log, limit);
+      const events = await lookupWindow(
+        this.#client as CloudTrailClient,
+        this.#bucket as TokenBucket,
+        { start: from, end: to, readOnly: this.#config.readOnly },
+        ctx.signal,
+        ctx.log,
+        limit,
+      );
       if (ctx.signal.aborted) return;
       if (events === null) {
         slice = Math.max(MIN_SLICE_MS, Math.floor((to - from) / 4));
@@ -143,18 +157,37 @@ export class CloudTrailPollSource implements Source {
       if (events.length < most / 4) slice *= 2;
     }
     this.#health.ok('poll');
-    ctx.log.info({ account: this.#config.account, region: this.#target.region, events: read, until: new Date(now).toISOString() }, 'CloudTrail poll complete');
+    ctx.log.info(
+      { account: this.#config.account, region: this.#target.region, events: read, until: new Date(now).toISOString() },
+      'CloudTrail poll complete',
+    );
   }
 
   /** Normalises and submits a window's events oldest first; returns the EventIds it read. */
-  async #record(ctx: SourceContext, events: readonly Event[], checkpoint: Checkpoint | null): Promise<Map<string, number>> {
-    const sorted = [...events].sort((a, b) => (a.EventTime?.getTime() ?? 0) - (b.EventTime?.getTime() ?? 0) || (a.EventId ?? '').localeCompare(b.EventId ?? ''));
+  async #record(
+    ctx: SourceContext,
+    events: readonly Event[],
+    checkpoint: Checkpoint | null,
+  ): Promise<Map<string, number>> {
+    const sorted = [...events].sort(
+      (a, b) =>
+        (a.EventTime?.getTime() ?? 0) - (b.EventTime?.getTime() ?? 0) ||
+        (a.EventId ?? '').localeCompare(b.EventId ?? ''),
+    );
     const seen = new Map<string, number>();
     let changes: ChangeRecord[] = [];
     let ignored = 0;
     let rejected = 0;
     const flush = async (): Promise<void> => {
-      if (changes.length > 0) await ctx.submit({ source: `cloudtrail/${this.#config.account}/${this.#target.region}`, receivedAt: ctx.now(), changes, facts: [], ignored, rejected });
+      if (changes.length > 0)
+        await ctx.submit({
+          source: `cloudtrail/${this.#config.account}/${this.#target.region}`,
+          receivedAt: ctx.now(),
+          changes,
+          facts: [],
+          ignored,
+          rejected,
+        });
       changes = [];
       ignored = 0;
       rejected = 0;

@@ -12,7 +12,9 @@ export interface Trail {
 
 /** The folder holding one account's and region's log files, ending in `/`. */
 export function regionFolder(trail: Trail): string {
-  const parts = [trail.prefix, 'AWSLogs', trail.organizationId, trail.account, 'CloudTrail', trail.region].filter((part) => part !== undefined && part !== '');
+  const parts = [trail.prefix, 'AWSLogs', trail.organizationId, trail.account, 'CloudTrail', trail.region].filter(
+    (part) => part !== undefined && part !== '',
+  );
   return `${parts.join('/')}/`;
 }
 

@@ -94,12 +94,19 @@ export class CloudTrailS3Source implements Source {
       signal: ctx.signal,
       failed: (error) => {
         this.#health.fail('read', error);
-        ctx.log.error({ err: error, bucket: this.#config.bucket }, 'reading CloudTrail log files failed; the next scheduled read retries');
+        ctx.log.error(
+          { err: error, bucket: this.#config.bucket },
+          'reading CloudTrail log files failed; the next scheduled read retries',
+        );
       },
     });
     this.#reads = reads;
     try {
-      await runScheduled(this.#config.schedule, () => this.read(), { name: `${this.id} read`, log: ctx.log, signal: ctx.signal });
+      await runScheduled(this.#config.schedule, () => this.read(), {
+        name: `${this.id} read`,
+        log: ctx.log,
+        signal: ctx.signal,
+      });
       await reads.idle();
     } finally {
       this.#client.destroy();
@@ -122,14 +129,18 @@ export class CloudTrailS3Source implements Source {
     let batch: LogFile[] = [];
     let files = 0;
     do {
-      const page = await client.send(new ListObjectsV2Command({
-        Bucket: this.#config.bucket,
-        Prefix: regionFolder(this.#trail),
-        ...(token ? { ContinuationToken: token } : { StartAfter: startAfterFor(this.#trail, from) }),
-      }), { abortSignal: ctx.signal });
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: this.#config.bucket,
+          Prefix: regionFolder(this.#trail),
+          ...(token ? { ContinuationToken: token } : { StartAfter: startAfterFor(this.#trail, from) }),
+        }),
+        { abortSignal: ctx.signal },
+      );
       for (const object of page.Contents ?? []) {
         const delivered = object.Key ? deliveryTime(object.Key) : null;
-        if (!object.Key || delivered === null || delivered < from || checkpoint?.seen[object.Key] !== undefined) continue;
+        if (!object.Key || delivered === null || delivered < from || checkpoint?.seen[object.Key] !== undefined)
+          continue;
         batch.push({ key: object.Key, delivered });
         if (batch.length >= FILES_PER_BATCH) {
           checkpoint = await this.#readBatch(ctx, batch, checkpoint, path);
@@ -144,16 +155,27 @@ export class CloudTrailS3Source implements Source {
       files += batch.length;
     }
     this.#health.ok('read');
-    ctx.log.info({ bucket: this.#config.bucket, account: this.#trail.account, region: this.#trail.region, files }, 'CloudTrail log files read');
+    ctx.log.info(
+      { bucket: this.#config.bucket, account: this.#trail.account, region: this.#trail.region, files },
+      'CloudTrail log files read',
+    );
   }
 
   /** Reads, normalises and submits the records of some files; returns the checkpoint saved after the commit. */
-  async #readBatch(ctx: SourceContext, batch: readonly LogFile[], previous: Checkpoint | null, path: string): Promise<Checkpoint | null> {
+  async #readBatch(
+    ctx: SourceContext,
+    batch: readonly LogFile[],
+    previous: Checkpoint | null,
+    path: string,
+  ): Promise<Checkpoint | null> {
     const changes: ChangeRecord[] = [];
     let ignored = 0;
     let rejected = 0;
     for (const file of batch) {
-      const object = await (this.#client as S3Client).send(new GetObjectCommand({ Bucket: this.#config.bucket, Key: file.key }), { abortSignal: ctx.signal });
+      const object = await (this.#client as S3Client).send(
+        new GetObjectCommand({ Bucket: this.#config.bucket, Key: file.key }),
+        { abortSignal: ctx.signal },
+      );
       const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
       const text = Buffer.from(isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
       for (const extracted of parseCloudTrailText(text)) {
@@ -171,11 +193,21 @@ export class CloudTrailS3Source implements Source {
     changes.sort((a, b) => a.time - b.time);
     for (let at = 0; at < changes.length; at += CHANGES_PER_SUBMIT) {
       const counts = at === 0 ? { ignored, rejected } : { ignored: 0, rejected: 0 };
-      await ctx.submit({ source: `cloudtrail-s3/${this.#config.bucket}`, receivedAt: ctx.now(), changes: changes.slice(at, at + CHANGES_PER_SUBMIT), facts: [], ...counts });
+      await ctx.submit({
+        source: `cloudtrail-s3/${this.#config.bucket}`,
+        receivedAt: ctx.now(),
+        changes: changes.slice(at, at + CHANGES_PER_SUBMIT),
+        facts: [],
+        ...counts,
+      });
     }
     await ctx.committed();
     const newest = Math.max(previous?.newest ?? 0, ...batch.map((file) => file.delivered));
-    const seen = pruneSeen(previous?.seen, batch.map((file) => [file.key, file.delivered] as const), newest - this.#config.overlap);
+    const seen = pruneSeen(
+      previous?.seen,
+      batch.map((file) => [file.key, file.delivered] as const),
+      newest - this.#config.overlap,
+    );
     const next: Checkpoint = { version: 1, newest, seen };
     saveJsonState(path, next);
     this.#newest = newest;

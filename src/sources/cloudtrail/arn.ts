@@ -25,24 +25,55 @@ export function parseArn(value: unknown): Arn | null {
 /** ResourceType (last part of the CloudFormation type) by ARN service and resource prefix. */
 const TYPES_BY_PREFIX: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   iam: {
-    role: 'Role', user: 'User', group: 'Group', policy: 'ManagedPolicy', 'instance-profile': 'InstanceProfile',
-    'saml-provider': 'SAMLProvider', 'oidc-provider': 'OIDCProvider', mfa: 'VirtualMFADevice', 'server-certificate': 'ServerCertificate',
+    role: 'Role',
+    user: 'User',
+    group: 'Group',
+    policy: 'ManagedPolicy',
+    'instance-profile': 'InstanceProfile',
+    'saml-provider': 'SAMLProvider',
+    'oidc-provider': 'OIDCProvider',
+    mfa: 'VirtualMFADevice',
+    'server-certificate': 'ServerCertificate',
   },
   kms: { key: 'Key', alias: 'Alias' },
   rds: {
-    db: 'DBInstance', cluster: 'DBCluster', snapshot: 'DBSnapshot', 'cluster-snapshot': 'DBClusterSnapshot', secgrp: 'DBSecurityGroup',
-    pg: 'DBParameterGroup', 'cluster-pg': 'DBClusterParameterGroup', subgrp: 'DBSubnetGroup', 'global-cluster': 'GlobalCluster',
+    db: 'DBInstance',
+    cluster: 'DBCluster',
+    snapshot: 'DBSnapshot',
+    'cluster-snapshot': 'DBClusterSnapshot',
+    secgrp: 'DBSecurityGroup',
+    pg: 'DBParameterGroup',
+    'cluster-pg': 'DBClusterParameterGroup',
+    subgrp: 'DBSubnetGroup',
+    'global-cluster': 'GlobalCluster',
   },
   ec2: {
-    instance: 'Instance', 'security-group': 'SecurityGroup', 'security-group-rule': 'SecurityGroupRule', volume: 'Volume', snapshot: 'Snapshot',
-    image: 'Image', vpc: 'VPC', subnet: 'Subnet', 'key-pair': 'KeyPair', 'network-interface': 'NetworkInterface', 'internet-gateway': 'InternetGateway',
-    'route-table': 'RouteTable', 'network-acl': 'NetworkAcl', 'launch-template': 'LaunchTemplate', 'vpc-flow-log': 'FlowLog',
+    instance: 'Instance',
+    'security-group': 'SecurityGroup',
+    'security-group-rule': 'SecurityGroupRule',
+    volume: 'Volume',
+    snapshot: 'Snapshot',
+    image: 'Image',
+    vpc: 'VPC',
+    subnet: 'Subnet',
+    'key-pair': 'KeyPair',
+    'network-interface': 'NetworkInterface',
+    'internet-gateway': 'InternetGateway',
+    'route-table': 'RouteTable',
+    'network-acl': 'NetworkAcl',
+    'launch-template': 'LaunchTemplate',
+    'vpc-flow-log': 'FlowLog',
   },
   lambda: { function: 'Function', layer: 'LayerVersion', 'event-source-mapping': 'EventSourceMapping' },
   secretsmanager: { secret: 'Secret' },
   ssm: { parameter: 'Parameter', document: 'Document', association: 'Association' },
   cloudtrail: { trail: 'Trail', channel: 'Channel', eventdatastore: 'EventDataStore' },
-  elasticloadbalancing: { loadbalancer: 'LoadBalancer', targetgroup: 'TargetGroup', listener: 'Listener', 'listener-rule': 'ListenerRule' },
+  elasticloadbalancing: {
+    loadbalancer: 'LoadBalancer',
+    targetgroup: 'TargetGroup',
+    listener: 'Listener',
+    'listener-rule': 'ListenerRule',
+  },
   autoscaling: { autoScalingGroup: 'AutoScalingGroup', launchConfiguration: 'LaunchConfiguration' },
   ecr: { repository: 'Repository' },
   logs: { 'log-group': 'LogGroup' },
@@ -58,7 +89,8 @@ function splitPrefix(resource: string): { prefix: string; rest: string } | null 
 
 export function arnResourceType(arn: Arn): string | undefined {
   const split = splitPrefix(arn.resource);
-  if (arn.service === 's3') return arn.account === '' && arn.region === '' && !arn.resource.includes('/') ? 'Bucket' : undefined;
+  if (arn.service === 's3')
+    return arn.account === '' && arn.region === '' && !arn.resource.includes('/') ? 'Bucket' : undefined;
   if (!split) return TYPES_WITHOUT_PREFIX[arn.service];
   return TYPES_BY_PREFIX[arn.service]?.[split.prefix];
 }

@@ -10,17 +10,44 @@ export type Route =
   | { readonly kind: 'ignored'; readonly reason: string };
 
 /** The `Activity:` trailer: why an event that changed no resource is recorded. */
-export type ActivityReason = 'denied' | 'failed' | 'dry-run' | 'sign-in' | 'assume-role' | 'credentials' | 'secret-read' | 'session' | 'root';
+export type ActivityReason =
+  | 'denied'
+  | 'failed'
+  | 'dry-run'
+  | 'sign-in'
+  | 'assume-role'
+  | 'credentials'
+  | 'secret-read'
+  | 'session'
+  | 'root';
 
 // Used only when a record has no `readOnly` (older records and some samples).
-const READ_ONLY_NAME = /^(?:Get|List|Describe|Head|Lookup|Search|Scan|Query|BatchGet|Check|Select|View|Preview|Estimate|Validate|Test|Simulate|Decrypt|Encrypt|ReEncrypt|Generate|Sign|Verify)(?=[A-Z]|$)/;
+const READ_ONLY_NAME =
+  /^(?:Get|List|Describe|Head|Lookup|Search|Scan|Query|BatchGet|Check|Select|View|Preview|Estimate|Validate|Test|Simulate|Decrypt|Encrypt|ReEncrypt|Generate|Sign|Verify)(?=[A-Z]|$)/;
 
 // Object-level S3 and Lambda Invoke are data events; old records do not say so.
 const DATA_EVENT_NAMES: Readonly<Record<string, ReadonlySet<string>>> = {
   s3: new Set([
-    'PutObject', 'CopyObject', 'DeleteObject', 'DeleteObjects', 'GetObject', 'HeadObject', 'PutObjectAcl', 'PutObjectTagging',
-    'DeleteObjectTagging', 'PutObjectRetention', 'PutObjectLegalHold', 'RestoreObject', 'SelectObjectContent', 'CreateMultipartUpload',
-    'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'GetObjectAcl', 'GetObjectTagging',
+    'PutObject',
+    'CopyObject',
+    'DeleteObject',
+    'DeleteObjects',
+    'GetObject',
+    'HeadObject',
+    'PutObjectAcl',
+    'PutObjectTagging',
+    'DeleteObjectTagging',
+    'PutObjectRetention',
+    'PutObjectLegalHold',
+    'RestoreObject',
+    'SelectObjectContent',
+    'CreateMultipartUpload',
+    'UploadPart',
+    'UploadPartCopy',
+    'CompleteMultipartUpload',
+    'AbortMultipartUpload',
+    'GetObjectAcl',
+    'GetObjectTagging',
   ]),
   lambda: new Set(['Invoke', 'InvokeAsync', 'InvokeWithResponseStream']),
 };
@@ -75,22 +102,31 @@ function isSecretRead(record: CloudTrailRecord): boolean {
   if (service === 'secretsmanager') return eventName === 'GetSecretValue' || eventName === 'BatchGetSecretValue';
   if (service === 'ec2') return eventName === 'GetPasswordData';
   const request = record.raw['requestParameters'];
-  return service === 'ssm' && eventName.startsWith('GetParameter') && isObject(request) && flag(request['withDecryption']) === true;
+  return (
+    service === 'ssm' &&
+    eventName.startsWith('GetParameter') &&
+    isObject(request) &&
+    flag(request['withDecryption']) === true
+  );
 }
 
 export function classifyRecord(record: CloudTrailRecord): Route {
   const { service, eventName } = record;
-  if (record.raw['eventCategory'] === 'Insight' || record.raw['eventType'] === 'AwsCloudTrailInsight') return { kind: 'ignored', reason: 'CloudTrail Insights event' };
+  if (record.raw['eventCategory'] === 'Insight' || record.raw['eventType'] === 'AwsCloudTrailInsight')
+    return { kind: 'ignored', reason: 'CloudTrail Insights event' };
   if (isDataEvent(record)) return { kind: 'ignored', reason: `data event ${service}:${eventName}` };
-  if (inSet(HOUSEKEEPING, service, eventName)) return { kind: 'ignored', reason: `agent housekeeping ${service}:${eventName}` };
+  if (inSet(HOUSEKEEPING, service, eventName))
+    return { kind: 'ignored', reason: `agent housekeeping ${service}:${eventName}` };
   const readOnly = isReadOnly(record);
   if (record.errorCode !== undefined) {
     if (/DryRunOperation$/.test(record.errorCode)) return { kind: 'activity', reason: 'dry-run' };
     if (DENIED.test(record.errorCode)) return { kind: 'activity', reason: 'denied' };
-    if (readOnly) return { kind: 'ignored', reason: `read-only call ${service}:${eventName} failed with ${record.errorCode}` };
+    if (readOnly)
+      return { kind: 'ignored', reason: `read-only call ${service}:${eventName} failed with ${record.errorCode}` };
     return { kind: 'activity', reason: 'failed' };
   }
-  if (service === 'signin' || record.raw['eventType'] === 'AwsConsoleSignIn') return { kind: 'activity', reason: 'sign-in' };
+  if (service === 'signin' || record.raw['eventType'] === 'AwsConsoleSignIn')
+    return { kind: 'activity', reason: 'sign-in' };
   if (service === 'sts' && eventName.startsWith('AssumeRole')) return { kind: 'activity', reason: 'assume-role' };
   if (inSet(CREDENTIALS, service, eventName)) return { kind: 'activity', reason: 'credentials' };
   if (isSecretRead(record)) return { kind: 'activity', reason: 'secret-read' };

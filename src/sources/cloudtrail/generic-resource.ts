@@ -14,9 +14,30 @@ const ID_KEY = /^(.*?)(Names|Ids|IDs|Arns|ARNs|Identifiers|Name|Id|ID|Arn|ARN|Id
 
 /** Keys that name something the call uses, not the resource it changes. */
 const RELATED_KEYS = new Set([
-  'clientToken', 'clientRequestToken', 'requestId', 'kmsKeyId', 'kmsMasterKeyId', 'ownerId', 'registryId', 'roleArn', 'executionRoleArn',
-  'serviceRoleArn', 'iamRoleArn', 'sourceArn', 'userId', 'principalId', 'accessKeyId', 'regionName', 'availabilityZoneId', 'hostName',
-  'vpcId', 'subnetId', 'parentId', 'documentName', 'imageId', 'snapshotId',
+  'clientToken',
+  'clientRequestToken',
+  'requestId',
+  'kmsKeyId',
+  'kmsMasterKeyId',
+  'ownerId',
+  'registryId',
+  'roleArn',
+  'executionRoleArn',
+  'serviceRoleArn',
+  'iamRoleArn',
+  'sourceArn',
+  'userId',
+  'principalId',
+  'accessKeyId',
+  'regionName',
+  'availabilityZoneId',
+  'hostName',
+  'vpcId',
+  'subnetId',
+  'parentId',
+  'documentName',
+  'imageId',
+  'snapshotId',
 ]);
 
 function singular(noun: string): string {
@@ -39,14 +60,16 @@ function typeFromKey(key: string, noun: string | undefined, source: Record<strin
   const base = match[1] as string;
   // Tagging APIs name the resource as `resourceId` beside its `resourceType` (SSM, Config).
   const declared = source['resourceType'];
-  if (base === 'resource' && typeof declared === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(declared)) return capitalise(declared);
+  if (base === 'resource' && typeof declared === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(declared))
+    return capitalise(declared);
   if (base === '' || base === 'resource') return noun;
   return capitalise(base);
 }
 
 function stringsOf(value: unknown): string[] {
   if (typeof value === 'string') return value.trim() === '' ? [] : [value.trim()];
-  if (Array.isArray(value)) return value.flatMap((item) => (typeof item === 'string' && item.trim() !== '' ? [item.trim()] : []));
+  if (Array.isArray(value))
+    return value.flatMap((item) => (typeof item === 'string' && item.trim() !== '' ? [item.trim()] : []));
   return [];
 }
 
@@ -57,7 +80,11 @@ interface Candidate extends GenericMatch {
 }
 
 function handleRank(key: string): number {
-  return /(?:Arn|ARN|Arns|ARNs)$/.test(key) || /^arn$/i.test(key) ? 2 : /(?:Id|ID|Ids|IDs|Identifier|Identifiers)$/.test(key) || /^id$/i.test(key) ? 1 : 0;
+  return /(?:Arn|ARN|Arns|ARNs)$/.test(key) || /^arn$/i.test(key)
+    ? 2
+    : /(?:Id|ID|Ids|IDs|Identifier|Identifiers)$/.test(key) || /^id$/i.test(key)
+      ? 1
+      : 0;
 }
 
 function score(type: string | undefined, noun: string | undefined): number {
@@ -105,14 +132,21 @@ function unwrap(value: unknown, wrapper: string): unknown {
 }
 
 /** The best-named resource in a call's parameters, or undefined when none names one. */
-export function findGenericResource(eventName: string, wrappedRequest: unknown, wrappedResponse: unknown): GenericMatch | undefined {
+export function findGenericResource(
+  eventName: string,
+  wrappedRequest: unknown,
+  wrappedResponse: unknown,
+): GenericMatch | undefined {
   const noun = eventNoun(eventName);
   const request = unwrap(wrappedRequest, `${apiName(eventName)}Request`);
   const response = unwrap(wrappedResponse, `${apiName(eventName)}Response`);
   const found = [...candidates(request, noun, 'request'), ...candidates(response, noun, 'response')];
   let best: Candidate | undefined;
   for (const candidate of found) {
-    const better = best === undefined || candidate.score > best.score || (candidate.score === best.score && candidate.type === best.type && candidate.handle > best.handle);
+    const better =
+      best === undefined ||
+      candidate.score > best.score ||
+      (candidate.score === best.score && candidate.type === best.type && candidate.handle > best.handle);
     if (better) best = candidate;
   }
   return best === undefined ? undefined : { type: best.type, values: best.values };

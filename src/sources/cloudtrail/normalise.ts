@@ -17,7 +17,9 @@ export const SOURCE = 'cloudtrail';
 /** Services whose resources live in no region (DESIGN §3). */
 export const GLOBAL_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts', 'organizations', 'cloudfront', 'route53']);
 
-export const DEFAULT_CLOUDTRAIL_SENSITIVE_KEYS: ReadonlySet<string> = new Set(DEFAULT_SENSITIVE_KEYS.map((key) => key.toLowerCase()));
+export const DEFAULT_CLOUDTRAIL_SENSITIVE_KEYS: ReadonlySet<string> = new Set(
+  DEFAULT_SENSITIVE_KEYS.map((key) => key.toLowerCase()),
+);
 
 export interface CloudTrailNormaliseOptions {
   readonly redact: Redact;
@@ -71,7 +73,12 @@ function outcomeOf(record: CloudTrailRecord): string | undefined {
 }
 
 /** `resolution`: the record's resources when the caller resolved them already. */
-function activityChange(record: CloudTrailRecord, reason: ActivityReason, options: CloudTrailNormaliseOptions, resolution: Resolution = resolveResources(record)): ChangeRecord {
+function activityChange(
+  record: CloudTrailRecord,
+  reason: ActivityReason,
+  options: CloudTrailNormaliseOptions,
+  resolution: Resolution = resolveResources(record),
+): ChangeRecord {
   const identity = awsActor(record.userIdentity, record.account);
   const what = resolution.ok ? ` ${describeResources(resolution.resources)}` : '';
   const outcome = outcomeOf(record);
@@ -96,18 +103,27 @@ function stateChanges(record: CloudTrailRecord, options: CloudTrailNormaliseOpti
   const resolution = resolveResources(record);
   if (!resolution.ok) {
     // What the root user does matters even when no resource file can hold it.
-    if (record.userIdentity['type'] === 'Root') return { kind: 'changes', changes: [activityChange(record, 'root', options, resolution)] };
+    if (record.userIdentity['type'] === 'Root')
+      return { kind: 'changes', changes: [activityChange(record, 'root', options, resolution)] };
     return { kind: 'ignored', reason: resolution.reason };
   }
   const account = record.account;
-  if (account === undefined) return { kind: 'rejected', reason: 'CloudTrail record names no account (recipientAccountId or userIdentity.accountId)' };
+  if (account === undefined)
+    return {
+      kind: 'rejected',
+      reason: 'CloudTrail record names no account (recipientAccountId or userIdentity.accountId)',
+    };
   const keys = sensitiveKeys(options);
   const identity = awsActor(record.userIdentity, account);
   const trailers = trailersFor(record, identity, undefined);
   const changes: ChangeRecord[] = [];
   for (const resource of resolution.resources) {
     const region = regionOf(record, resource);
-    if (region === undefined) return { kind: 'rejected', reason: `CloudTrail record has no awsRegion for the ${resource.service} ${resource.type} ${resource.id}` };
+    if (region === undefined)
+      return {
+        kind: 'rejected',
+        reason: `CloudTrail record has no awsRegion for the ${resource.service} ${resource.type} ${resource.id}`,
+      };
     const call: CloudTrailCall = {
       eventName: record.eventName,
       eventSource: record.eventSource,
@@ -152,5 +168,7 @@ export function normaliseCloudTrailRecord(input: unknown, options: CloudTrailNor
 
 /** An entry parse.ts extracted: its record normalised, or its error as the rejection. */
 export function normaliseExtracted(entry: ExtractedRecord, options: CloudTrailNormaliseOptions): NormaliseResult {
-  return 'error' in entry ? { kind: 'rejected', reason: entry.error } : normaliseCloudTrailRecord(entry.record, options);
+  return 'error' in entry
+    ? { kind: 'rejected', reason: entry.error }
+    : normaliseCloudTrailRecord(entry.record, options);
 }

@@ -54,9 +54,14 @@ function fromItem(item: unknown, where: string): ExtractedRecord[] {
   if (isEventBridge(item)) {
     const detail = item['detail'];
     if (isObject(detail) && isRecordLike(detail)) return [{ record: detail }];
-    return [{ error: `${where} is an EventBridge event (${String(item['detail-type'])}) without a CloudTrail record in detail` }];
+    return [
+      {
+        error: `${where} is an EventBridge event (${String(item['detail-type'])}) without a CloudTrail record in detail`,
+      },
+    ];
   }
-  if (isServiceNotification(item)) return [{ error: `${where} is a ${String(item['eventSource'])} notification, not a CloudTrail record` }];
+  if (isServiceNotification(item))
+    return [{ error: `${where} is a ${String(item['eventSource'])} notification, not a CloudTrail record` }];
   if (isRecordLike(item)) return [{ record: item }];
   return [{ error: `${where} is not a CloudTrail record (no eventID, eventName or eventSource)` }];
 }
@@ -75,7 +80,10 @@ export function extractCloudTrailRecords(value: unknown): ExtractedRecord[] {
 }
 
 function eventTime(entry: ExtractedRecord): number {
-  const time = 'record' in entry && typeof entry.record['eventTime'] === 'string' ? Date.parse(entry.record['eventTime']) : Number.NaN;
+  const time =
+    'record' in entry && typeof entry.record['eventTime'] === 'string'
+      ? Date.parse(entry.record['eventTime'])
+      : Number.NaN;
   return Number.isNaN(time) ? 0 : time;
 }
 
@@ -95,19 +103,26 @@ export function sortByEventTime<T extends ExtractedRecord>(entries: readonly T[]
 export function parseCloudTrailText(text: string): ExtractedRecord[] {
   const whole = parseJson(text);
   if (whole.ok) return extractCloudTrailRecords(whole.value);
-  const lines = text.split('\n').map((line, index) => ({ line: line.trim(), number: index + 1 })).filter(({ line }) => line !== '');
+  const lines = text
+    .split('\n')
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter(({ line }) => line !== '');
   if (lines.length < 2) return [{ error: `CloudTrail input is not valid JSON: ${whole.error}` }];
   return lines.flatMap(({ line, number }) => {
     const parsed = parseJson(line);
     if (!parsed.ok) return [{ error: `line ${number} is not valid JSON: ${parsed.error}` }];
-    return extractCloudTrailRecords(parsed.value).map((entry) => ('error' in entry ? { error: `line ${number}: ${entry.error}` } : entry));
+    return extractCloudTrailRecords(parsed.value).map((entry) =>
+      'error' in entry ? { error: `line ${number}: ${entry.error}` } : entry,
+    );
   });
 }
 
 function isCloudTrailRecord(value: unknown): boolean {
   if (!isObject(value)) return false;
   const source = value['eventSource'];
-  return typeof source === 'string' && source.endsWith('.amazonaws.com') && ('eventName' in value || 'eventID' in value);
+  return (
+    typeof source === 'string' && source.endsWith('.amazonaws.com') && ('eventName' in value || 'eventID' in value)
+  );
 }
 
 /** Whether a parsed document is in one of CloudTrail's shapes (used to detect the format). */
@@ -118,13 +133,16 @@ export function looksLikeCloudTrail(value: unknown): boolean {
   if (isDigest(value) && 'awsAccountId' in value) return true;
   if (Array.isArray(value['Records'])) {
     // An empty delivery file has nothing else; S3/SNS notifications are never empty.
-    return value['Records'].length === 0 ? Object.keys(value).length === 1 : isCloudTrailRecord(first(value['Records']));
+    return value['Records'].length === 0
+      ? Object.keys(value).length === 1
+      : isCloudTrailRecord(first(value['Records']));
   }
   if (Array.isArray(value['Events'])) {
     const item = first(value['Events']);
     return isObject(item) && isLookupItem(item);
   }
   if (isLookupItem(value)) return 'EventId' in value || 'EventName' in value;
-  if (isEventBridge(value)) return /via CloudTrail/i.test(String(value['detail-type'])) || isCloudTrailRecord(value['detail']);
+  if (isEventBridge(value))
+    return /via CloudTrail/i.test(String(value['detail-type'])) || isCloudTrailRecord(value['detail']);
   return isCloudTrailRecord(value);
 }

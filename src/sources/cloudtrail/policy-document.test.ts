@@ -22,5 +22,11 @@ test('documents under policy-like keys are decoded at any depth, other strings a
     attributes: { Policy: JSON.stringify(policy) },
     statement: JSON.stringify(policy.Statement[0]),
   });
-  assert.deepEqual(decoded, { roleName: '{"not":"a policy"}', policyDocument: policy, role: { assumeRolePolicyDocument: policy }, attributes: { Policy: policy }, statement: policy.Statement[0] });
+  assert.deepEqual(decoded, {
+    roleName: '{"not":"a policy"}',
+    policyDocument: policy,
+    role: { assumeRolePolicyDocument: policy },
+    attributes: { Policy: policy },
+    statement: policy.Statement[0],
+  });
 });

@@ -45,7 +45,8 @@ export function decodeEmbeddedDocuments(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = typeof item === 'string' && DOCUMENT_KEY.test(key) ? decodePolicyDocument(item) : decodeEmbeddedDocuments(item);
+    out[key] =
+      typeof item === 'string' && DOCUMENT_KEY.test(key) ? decodePolicyDocument(item) : decodeEmbeddedDocuments(item);
   }
   return out;
 }

@@ -3,7 +3,8 @@
 import { isObject } from '../../domain/json.ts';
 import { utcTimestampText } from '../../domain/timestamp.ts';
 
-export const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+export const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 
 export interface CloudTrailRecord {
   readonly raw: Record<string, unknown>;
@@ -23,7 +24,9 @@ export interface CloudTrailRecord {
   readonly errorCode: string | undefined;
 }
 
-export type ReadResult = { readonly ok: true; readonly record: CloudTrailRecord } | { readonly ok: false; readonly reason: string };
+export type ReadResult =
+  | { readonly ok: true; readonly record: CloudTrailRecord }
+  | { readonly ok: false; readonly reason: string };
 
 export function serviceOf(eventSource: string): string {
   return eventSource.replace(/\.amazonaws\.com$/, '');
@@ -44,7 +47,10 @@ export function readRecord(input: unknown): ReadResult {
   const rawTime = str(input['eventTime']);
   const eventTime = rawTime === undefined ? undefined : utcTimestampText(rawTime);
   if (eventTime === undefined) {
-    return { ok: false, reason: `CloudTrail record has no valid eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}` };
+    return {
+      ok: false,
+      reason: `CloudTrail record has no valid eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}`,
+    };
   }
   const time = Date.parse(eventTime);
   const userIdentity = isObject(input['userIdentity']) ? input['userIdentity'] : {};

@@ -36,7 +36,12 @@ export function reduceCloudTrailCall(prev: Doc | null, call: CloudTrailCall): Do
   if (call.deletes) return null;
   const requestParameters = decodeEmbeddedDocuments(call.requestParameters ?? null);
   const responseElements = decodeEmbeddedDocuments(call.responseElements ?? null);
-  const decoded: DecodedCall = { api: apiName(call.eventName), request: record(requestParameters), response: record(responseElements), call };
+  const decoded: DecodedCall = {
+    api: apiName(call.eventName),
+    request: record(requestParameters),
+    response: record(responseElements),
+    call,
+  };
   const calls = { ...record(prev?.['calls']) };
   calls[decoded.api] = { eventID: call.eventId, eventTime: call.eventTime, requestParameters, responseElements };
   const reducer = reducerFor(call);

@@ -32,7 +32,9 @@ const DATA_TYPES = new Set(['AWS::S3::Object']);
 type Draft = Omit<ResolvedResource, 'deletes'>;
 
 function pathService(arnService: string): string {
-  return Object.hasOwn(EVENT_SOURCE_OF_ARN_SERVICE, arnService) ? (EVENT_SOURCE_OF_ARN_SERVICE[arnService] as string) : arnService;
+  return Object.hasOwn(EVENT_SOURCE_OF_ARN_SERVICE, arnService)
+    ? (EVENT_SOURCE_OF_ARN_SERVICE[arnService] as string)
+    : arnService;
 }
 
 function lastTypePart(type: unknown): string | undefined {
@@ -71,7 +73,9 @@ function fromResourcesArray(record: CloudTrailRecord): Draft[] {
     const type = arnResourceType(arn) ?? lastTypePart(entry['type']);
     const id = arnResourceId(arn);
     if (!type || !id) return [];
-    return [{ service: pathService(arn.service), type, id, arn: arn.arn, ...(arn.region ? { region: arn.region } : {}) }];
+    return [
+      { service: pathService(arn.service), type, id, arn: arn.arn, ...(arn.region ? { region: arn.region } : {}) },
+    ];
   });
 }
 
@@ -99,13 +103,19 @@ function fromRules(record: CloudTrailRecord, rules: readonly EventRule[]): Draft
 
 function fromGeneric(record: CloudTrailRecord): Draft[] {
   // Service events carry in serviceEventDetails what calls carry in requestParameters.
-  const request = isObject(record.raw['requestParameters']) ? record.raw['requestParameters'] : record.raw['serviceEventDetails'];
+  const request = isObject(record.raw['requestParameters'])
+    ? record.raw['requestParameters']
+    : record.raw['serviceEventDetails'];
   const match = findGenericResource(record.eventName, request, record.raw['responseElements']);
   // A value that is an ARN says its own type; the key's type is the fallback.
-  if (match) return match.values.flatMap((value) => draftFromValue(value, { type: () => match.type }, record.service) ?? []);
+  if (match)
+    return match.values.flatMap((value) => draftFromValue(value, { type: () => match.type }, record.service) ?? []);
   // Only where the service has no per-event knowledge (which lists its account settings), and
   // only when the record shows the parameters: without them nothing says no resource was named.
-  const setting = serviceRules(record.service) === undefined && 'requestParameters' in record.raw ? accountSettingType(record.eventName) : undefined;
+  const setting =
+    serviceRules(record.service) === undefined && 'requestParameters' in record.raw
+      ? accountSettingType(record.eventName)
+      : undefined;
   return setting && record.account ? [{ service: record.service, type: setting, id: record.account }] : [];
 }
 
@@ -128,7 +138,8 @@ function findArn(values: readonly unknown[], draft: Draft, depth: number): strin
   for (const value of values) {
     if (typeof value === 'string') {
       const arn = parseArn(value);
-      if (arn && isUnqualified(arn) && arnResourceId(arn) === draft.id && arnResourceType(arn) === draft.type) return value;
+      if (arn && isUnqualified(arn) && arnResourceId(arn) === draft.id && arnResourceType(arn) === draft.type)
+        return value;
     } else if (isObject(value) && depth > 0) {
       const found = findArn(Object.values(value), draft, depth - 1);
       if (found) return found;
@@ -154,7 +165,10 @@ export function resolveResources(record: CloudTrailRecord): Resolution {
   // Per-event knowledge is authoritative: a known call whose id is missing names nothing.
   if (drafts.length === 0 && rules.length === 0) drafts = fromGeneric(record);
   if (drafts.length === 0) {
-    const where = rules.length > 0 ? `where ${apiName(record.eventName)} names it (${rules.flatMap((rule) => rule.ids).join(', ')})` : 'in resources or requestParameters';
+    const where =
+      rules.length > 0
+        ? `where ${apiName(record.eventName)} names it (${rules.flatMap((rule) => rule.ids).join(', ')})`
+        : 'in resources or requestParameters';
     return { ok: false, reason: `no resource named by ${record.service}:${record.eventName}: nothing ${where}` };
   }
   const near = [record.raw['responseElements'], record.raw['requestParameters']];

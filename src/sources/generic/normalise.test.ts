@@ -14,10 +14,23 @@ test('event times: ISO 8601, a zone-less one as UTC whatever the host TZ, and ep
     else process.env.TZ = zone;
   });
   const noon = Date.UTC(2024, 5, 1, 12);
-  for (const time of ['2024-06-01T12:00:00Z', '2024-06-01T14:00:00+02:00', '2024-06-01T12:00:00', '2024-06-01 12:00:00', noon / 1000, noon]) {
+  for (const time of [
+    '2024-06-01T12:00:00Z',
+    '2024-06-01T14:00:00+02:00',
+    '2024-06-01T12:00:00',
+    '2024-06-01 12:00:00',
+    noon / 1000,
+    noon,
+  ]) {
     assert.equal(parseEventTime(time), noon, String(time));
   }
-  const result = normaliseGenericEvent({ id: 'e1', time: '2024-06-01T12:00:00', actor: 'alice', path: 'app/config', object: { a: 1 } }, options);
+  const result = normaliseGenericEvent(
+    { id: 'e1', time: '2024-06-01T12:00:00', actor: 'alice', path: 'app/config', object: { a: 1 } },
+    options,
+  );
   assert.equal(result.kind === 'changes' && result.changes[0]?.time, noon);
-  assert.deepEqual(normaliseGenericEvent({ id: 'e2', time: 'noon', path: 'app/config', object: null }, options), { kind: 'rejected', reason: 'generic event e2 has no valid time' });
+  assert.deepEqual(normaliseGenericEvent({ id: 'e2', time: 'noon', path: 'app/config', object: null }, options), {
+    kind: 'rejected',
+    reason: 'generic event e2 has no valid time',
+  });
 });

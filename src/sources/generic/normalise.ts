@@ -38,15 +38,22 @@ export function normaliseGenericEvent(input: unknown, options: GenericNormaliseO
   try {
     path = customPath(options.source, input['path']);
   } catch (error) {
-    if (error instanceof InvalidInputError) return { kind: 'rejected', reason: `generic event ${id}: ${error.message}` };
+    if (error instanceof InvalidInputError)
+      return { kind: 'rejected', reason: `generic event ${id}: ${error.message}` };
     throw error;
   }
-  const actor = isObject(input['actor']) ? input['actor'] : typeof input['actor'] === 'string' ? { name: input['actor'] } : {};
+  const actor = isObject(input['actor'])
+    ? input['actor']
+    : typeof input['actor'] === 'string'
+      ? { name: input['actor'] }
+      : {};
   const name = typeof actor['name'] === 'string' ? actor['name'] : '';
   let author = name ? actorFromName(name, `${options.source}.invalid`) : UNRESOLVED_ACTOR;
-  if (name && typeof actor['email'] === 'string' && /^[^\s<>@]+@[^\s<>@]+$/.test(actor['email'])) author = { name: author.name, email: actor['email'] };
+  if (name && typeof actor['email'] === 'string' && /^[^\s<>@]+@[^\s<>@]+$/.test(actor['email']))
+    author = { name: author.name, email: actor['email'] };
 
-  const redact = (value: unknown) => (options.sensitiveKeys ? redactKeys(value, options.sensitiveKeys, options.redact) : value);
+  const redact = (value: unknown) =>
+    options.sensitiveKeys ? redactKeys(value, options.sensitiveKeys, options.redact) : value;
   let update: Update;
   let verb: string;
   if ('object' in input) {
@@ -60,10 +67,12 @@ export function normaliseGenericEvent(input: unknown, options: GenericNormaliseO
     } else return { kind: 'rejected', reason: `generic event ${id}: object must be a mapping or null` };
   } else {
     const changes = input['changes'];
-    if (!isObject(changes) || Object.keys(changes).length === 0) return { kind: 'rejected', reason: `generic event ${id}: changes must be a non-empty mapping` };
+    if (!isObject(changes) || Object.keys(changes).length === 0)
+      return { kind: 'rejected', reason: `generic event ${id}: changes must be a non-empty mapping` };
     const fields: Record<string, unknown> = {};
     for (const [field, change] of Object.entries(changes)) {
-      if (!isObject(change) || !('newValue' in change)) return { kind: 'rejected', reason: `generic event ${id}: change ${field} has no newValue` };
+      if (!isObject(change) || !('newValue' in change))
+        return { kind: 'rejected', reason: `generic event ${id}: change ${field} has no newValue` };
       fields[field] = change['newValue'];
     }
     update = { kind: 'set-fields', fields: redact(fields) as Record<string, unknown>, createIfMissing: true };

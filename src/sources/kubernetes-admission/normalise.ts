@@ -19,11 +19,15 @@ export interface AdmissionReview {
 }
 
 /** The review envelope; anything else is not an AdmissionReview and gets a 4xx. */
-export function readAdmissionReview(input: unknown): { ok: true; review: AdmissionReview } | { ok: false; reason: string } {
+export function readAdmissionReview(
+  input: unknown,
+): { ok: true; review: AdmissionReview } | { ok: false; reason: string } {
   if (!isObject(input)) return { ok: false, reason: 'body is not a JSON object' };
-  if (input['kind'] !== 'AdmissionReview') return { ok: false, reason: `kind ${JSON.stringify(input['kind'] ?? null)} is not AdmissionReview` };
+  if (input['kind'] !== 'AdmissionReview')
+    return { ok: false, reason: `kind ${JSON.stringify(input['kind'] ?? null)} is not AdmissionReview` };
   const apiVersion = input['apiVersion'];
-  if (typeof apiVersion !== 'string' || !VERSIONS.has(apiVersion)) return { ok: false, reason: `apiVersion ${JSON.stringify(apiVersion ?? null)} is not admission.k8s.io/v1` };
+  if (typeof apiVersion !== 'string' || !VERSIONS.has(apiVersion))
+    return { ok: false, reason: `apiVersion ${JSON.stringify(apiVersion ?? null)} is not admission.k8s.io/v1` };
   const request = input['request'];
   if (!isObject(request)) return { ok: false, reason: 'request is missing or not an object' };
   const uid = str(request['uid']);
@@ -69,7 +73,9 @@ export function normaliseAdmissionReview(review: AdmissionReview, options: Admis
     throw error;
   }
   const user = isObject(request['userInfo']) ? request['userInfo'] : {};
-  const groups = Array.isArray(user['groups']) ? user['groups'].filter((item) => typeof item === 'string').join(', ') : '';
+  const groups = Array.isArray(user['groups'])
+    ? user['groups'].filter((item) => typeof item === 'string').join(', ')
+    : '';
   const trailers: Trailers = [
     ['Source', SOURCE],
     ['Cluster', options.cluster],

@@ -27,7 +27,7 @@ test('a patch is never state: its request body is a patch, not the object', () =
   assert.equal(result.kind === 'ignored' && result.facts?.[0]?.actor.name, 'bob@example.com');
 });
 
-test('the scale subresource changes only the parent\'s replicas, never replaces it with a Scale', () => {
+test("the scale subresource changes only the parent's replicas, never replaces it with a Scale", () => {
   const result = normaliseAuditEvent(load('deployment-scale'), options);
   assert.equal(result.kind, 'changes');
   const [change] = result.kind === 'changes' ? result.changes : [];
@@ -44,15 +44,30 @@ test('only ResponseComplete with 2xx changes state', () => {
 
 test('secret values never survive normalisation, in any field', () => {
   const text = describeResult(normaliseAuditEvent(load('secret-update'), options));
-  for (const secret of ['Rotated-S3cret#2026', Buffer.from('Rotated-S3cret#2026').toString('base64'), 'hunter2']) assert.ok(!text.includes(secret), secret);
+  for (const secret of ['Rotated-S3cret#2026', Buffer.from('Rotated-S3cret#2026').toString('base64'), 'hunter2'])
+    assert.ok(!text.includes(secret), secret);
   assert.match(text, /password: hmac-sha256:[0-9a-f]{64}/);
 });
 
 test('malformed events are rejected with the reason', () => {
   assert.deepEqual(normaliseAuditEvent('x', options), { kind: 'rejected', reason: 'audit event is not a JSON object' });
-  assert.deepEqual(normaliseAuditEvent({ verb: 'get' }, options), { kind: 'rejected', reason: 'audit event has no auditID' });
-  assert.match(JSON.stringify(normaliseAuditEvent({ ...load('deployment-create'), stageTimestamp: 'yesterday', requestReceivedTimestamp: undefined }, options)), /no valid stageTimestamp/);
-  assert.match(JSON.stringify(normaliseAuditEvent({ ...load('deployment-create'), apiVersion: 'audit.k8s.io/v9' }, options)), /apiVersion/);
+  assert.deepEqual(normaliseAuditEvent({ verb: 'get' }, options), {
+    kind: 'rejected',
+    reason: 'audit event has no auditID',
+  });
+  assert.match(
+    JSON.stringify(
+      normaliseAuditEvent(
+        { ...load('deployment-create'), stageTimestamp: 'yesterday', requestReceivedTimestamp: undefined },
+        options,
+      ),
+    ),
+    /no valid stageTimestamp/,
+  );
+  assert.match(
+    JSON.stringify(normaliseAuditEvent({ ...load('deployment-create'), apiVersion: 'audit.k8s.io/v9' }, options)),
+    /apiVersion/,
+  );
 });
 
 test('audit timestamps: RFC 3339 micro-time and the shipper form without T', (t) => {
@@ -69,6 +84,10 @@ test('audit timestamps: RFC 3339 micro-time and the shipper form without T', (t)
   // The event's time is read so: also a zone-less time with `T` is UTC.
   for (const stageTimestamp of ['2024-11-13 18:34:10.595141000', '2024-11-13T18:34:10.595141']) {
     const result = normaliseAuditEvent({ ...load('deployment-create'), stageTimestamp }, options);
-    assert.equal(result.kind === 'changes' && result.changes[0]?.time, Date.parse('2024-11-13T18:34:10.595Z'), stageTimestamp);
+    assert.equal(
+      result.kind === 'changes' && result.changes[0]?.time,
+      Date.parse('2024-11-13T18:34:10.595Z'),
+      stageTimestamp,
+    );
   }
 });

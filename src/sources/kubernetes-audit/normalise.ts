@@ -9,7 +9,12 @@ import { kubernetesActor } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { activityPath, kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
 import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
-import { groupResourceOf, isClusterScopedRef, isCoreSecret, type GroupResource } from '../kubernetes-objects/resource-names.ts';
+import {
+  groupResourceOf,
+  isClusterScopedRef,
+  isCoreSecret,
+  type GroupResource,
+} from '../kubernetes-objects/resource-names.ts';
 
 export const SOURCE = 'kubernetes-audit';
 const AUDIT_VERSIONS = new Set(['audit.k8s.io/v1', 'audit.k8s.io/v1beta1', 'audit.k8s.io/v1alpha1']);
@@ -59,7 +64,8 @@ function statusCode(event: Record<string, unknown>): number | undefined {
 function stateObject(value: unknown): Doc | undefined {
   if (!isObject(value)) return undefined;
   const kind = value['kind'];
-  if (kind === 'Status' || (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value['items']))) return undefined;
+  if (kind === 'Status' || (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value['items'])))
+    return undefined;
   return isObject(value['metadata']) ? value : undefined;
 }
 
@@ -72,7 +78,9 @@ function trailersFor(event: AuditEvent, cluster: string, extra: Trailers): Trail
   const user = isObject(event['user']) ? event['user'] : {};
   const impersonated = isObject(event['impersonatedUser']) ? str(event['impersonatedUser']['username']) : undefined;
   const groups = Array.isArray(user['groups']) ? user['groups'].filter((g) => typeof g === 'string').join(', ') : '';
-  const ips = Array.isArray(event['sourceIPs']) ? event['sourceIPs'].filter((ip) => typeof ip === 'string').join(', ') : '';
+  const ips = Array.isArray(event['sourceIPs'])
+    ? event['sourceIPs'].filter((ip) => typeof ip === 'string').join(', ')
+    : '';
   const trailers: Array<readonly [string, string]> = [
     ['Source', SOURCE],
     ['Cluster', cluster],
@@ -97,17 +105,27 @@ function describe(ref: ObjectRef, name: string | undefined, namespace: string | 
 
 /** Removes managed fields and hashes secrets in an object carried by an event. */
 function cleanCarriedObject(value: unknown, isSecret: boolean, options: KubernetesNormaliseOptions): unknown {
-  if (!isObject(value)) return isSecret && value !== undefined && value !== null ? options.redact(JSON.stringify(value)) : value;
+  if (!isObject(value))
+    return isSecret && value !== undefined && value !== null ? options.redact(JSON.stringify(value)) : value;
   let object: Record<string, unknown> = value;
   if (isObject(object['metadata']) && 'managedFields' in object['metadata']) {
     const { managedFields: _dropped, ...metadata } = object['metadata'];
     object = { ...object, metadata };
   }
-  if (isSecret) object = object['kind'] === 'Secret' || 'data' in object || 'stringData' in object ? redactSecret(object, options.redact) : { redacted: options.redact(JSON.stringify(object)) };
+  if (isSecret)
+    object =
+      object['kind'] === 'Secret' || 'data' in object || 'stringData' in object
+        ? redactSecret(object, options.redact)
+        : { redacted: options.redact(JSON.stringify(object)) };
   return options.sensitiveKeys ? redactKeys(object, options.sensitiveKeys, options.redact) : object;
 }
 
-function activityRecord(event: AuditEvent, time: number, reason: string, options: KubernetesNormaliseOptions): ChangeRecord {
+function activityRecord(
+  event: AuditEvent,
+  time: number,
+  reason: string,
+  options: KubernetesNormaliseOptions,
+): ChangeRecord {
   const ref = event.objectRef ?? {};
   // Any group's `secrets` (not only core/v1): over-redacting an activity record is safe.
   const isSecret = ref.resource === 'secrets';
@@ -117,33 +135,47 @@ function activityRecord(event: AuditEvent, time: number, reason: string, options
   }
   doc['cluster'] = options.cluster;
   const code = statusCode(event);
-  const what = ref.resource ? describe(ref, ref.name, ref.namespace) : str(event['requestURI']) ?? '';
+  const what = ref.resource ? describe(ref, ref.name, ref.namespace) : (str(event['requestURI']) ?? '');
   return {
     eventId: event.auditID,
     branch: 'activity',
     // Filed by when the request arrived, which every stage of it shares.
-    path: activityPath('kubernetes', parseUtcTimestamp(str(event['requestReceivedTimestamp']) ?? '') ?? time, event.auditID),
+    path: activityPath(
+      'kubernetes',
+      parseUtcTimestamp(str(event['requestReceivedTimestamp']) ?? '') ?? time,
+      event.auditID,
+    ),
     update: { kind: 'put', doc },
     author: kubernetesActor(event['user'] as never),
     time,
     subject: `${event.verb} ${what}${code !== undefined ? ` (${code})` : ''}`.trim(),
-    trailers: trailersFor(event, options.cluster, [['Activity', reason], ['Attribution', 'exact']]),
+    trailers: trailersFor(event, options.cluster, [
+      ['Activity', reason],
+      ['Attribution', 'exact'],
+    ]),
     source: SOURCE,
   };
 }
 
 export function normaliseAuditEvent(input: unknown, options: KubernetesNormaliseOptions): NormaliseResult {
   if (!isObject(input)) return { kind: 'rejected', reason: 'audit event is not a JSON object' };
-  if (input['kind'] !== undefined && input['kind'] !== 'Event') return { kind: 'rejected', reason: `kind ${JSON.stringify(input['kind'])} is not an audit Event` };
+  if (input['kind'] !== undefined && input['kind'] !== 'Event')
+    return { kind: 'rejected', reason: `kind ${JSON.stringify(input['kind'])} is not an audit Event` };
   if (input['apiVersion'] !== undefined && !AUDIT_VERSIONS.has(String(input['apiVersion']))) {
-    return { kind: 'rejected', reason: `apiVersion ${JSON.stringify(input['apiVersion'])} is not audit.k8s.io/v1 or v1beta1` };
+    return {
+      kind: 'rejected',
+      reason: `apiVersion ${JSON.stringify(input['apiVersion'])} is not audit.k8s.io/v1 or v1beta1`,
+    };
   }
   for (const key of ['auditID', 'verb'] as const) {
     if (!str(input[key])) return { kind: 'rejected', reason: `audit event has no ${key}` };
   }
-  if (input['objectRef'] !== undefined && !isObject(input['objectRef'])) return { kind: 'rejected', reason: 'objectRef is not an object' };
+  if (input['objectRef'] !== undefined && !isObject(input['objectRef']))
+    return { kind: 'rejected', reason: 'objectRef is not an object' };
   // A write is never long-running: with a response status and no stage it can only be complete.
-  const stage = str(input['stage']) ?? (MUTATING.has(String(input['verb'])) && statusCode(input) !== undefined ? 'ResponseComplete' : undefined);
+  const stage =
+    str(input['stage']) ??
+    (MUTATING.has(String(input['verb'])) && statusCode(input) !== undefined ? 'ResponseComplete' : undefined);
   if (!stage) return { kind: 'rejected', reason: 'audit event has no stage' };
   const event = { ...input, stage } as AuditEvent;
   const time = eventTime(event);
@@ -153,19 +185,22 @@ export function normaliseAuditEvent(input: unknown, options: KubernetesNormalise
   if (ref.subresource && STREAMING_SUBRESOURCES.has(ref.subresource) && event.stage !== 'RequestReceived') {
     return one(activityRecord(event, time, ref.subresource, options));
   }
-  if (event.stage !== 'ResponseComplete' && event.stage !== 'Panic') return { kind: 'ignored', reason: `stage ${event.stage}` };
+  if (event.stage !== 'ResponseComplete' && event.stage !== 'Panic')
+    return { kind: 'ignored', reason: `stage ${event.stage}` };
 
   const code = statusCode(event) ?? (stateObject(event['responseObject']) ? 200 : undefined);
   const succeeded = code !== undefined && code >= 200 && code < 300 && event.stage === 'ResponseComplete';
   if (!MUTATING.has(event.verb)) {
     if (code === 401 || code === 403) return one(activityRecord(event, time, 'denied', options));
-    const user = isObject(event['user']) ? str(event['user']['username']) ?? '' : '';
-    if (isCoreSecret(named(ref)) && !user.startsWith('system:')) return one(activityRecord(event, time, 'secret-read', options));
+    const user = isObject(event['user']) ? (str(event['user']['username']) ?? '') : '';
+    if (isCoreSecret(named(ref)) && !user.startsWith('system:'))
+      return one(activityRecord(event, time, 'secret-read', options));
     return { kind: 'ignored', reason: `read-only verb ${event.verb}` };
   }
   if (!succeeded) return one(activityRecord(event, time, code === 401 || code === 403 ? 'denied' : 'failed', options));
   if (!ref.resource) return { kind: 'ignored', reason: 'mutation without objectRef.resource' };
-  if (ref.subresource && ACTIVITY_SUBRESOURCES.has(ref.subresource)) return one(activityRecord(event, time, ref.subresource, options));
+  if (ref.subresource && ACTIVITY_SUBRESOURCES.has(ref.subresource))
+    return one(activityRecord(event, time, ref.subresource, options));
   return stateChanges(event, ref, time, options);
 }
 
@@ -173,11 +208,22 @@ function one(record: ChangeRecord): NormaliseResult {
   return { kind: 'changes', changes: [record] };
 }
 
-function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: KubernetesNormaliseOptions): NormaliseResult {
+function stateChanges(
+  event: AuditEvent,
+  ref: ObjectRef,
+  time: number,
+  options: KubernetesNormaliseOptions,
+): NormaliseResult {
   const author = kubernetesActor(event['user'] as never);
   const clusterScoped = isClusterScopedRef(named(ref));
   const base = (namespace: string | undefined, name: string) =>
-    kubernetesPath({ cluster: options.cluster, namespace: clusterScoped ? undefined : namespace, group: ref.apiGroup ?? '', resource: ref.resource as string, name });
+    kubernetesPath({
+      cluster: options.cluster,
+      namespace: clusterScoped ? undefined : namespace,
+      group: ref.apiGroup ?? '',
+      resource: ref.resource as string,
+      name,
+    });
   const record = (path: string, update: ChangeRecord['update'], subject: string, extra: Trailers): ChangeRecord => ({
     eventId: event.auditID,
     branch: 'main',
@@ -190,34 +236,56 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
     source: SOURCE,
   });
   const responseObject = stateObject(event['responseObject']);
-  const requestObject = event.verb === 'create' || event.verb === 'update' ? stateObject(event['requestObject']) : undefined;
+  const requestObject =
+    event.verb === 'create' || event.verb === 'update' ? stateObject(event['requestObject']) : undefined;
   const fact = (name: string | undefined, namespace: string | undefined): AttributionFact[] =>
     name
-      ? [{
-          cluster: options.cluster,
-          path: base(namespace, name),
-          ...(ref.uid ? { uid: ref.uid } : {}),
-          ...(ref.resourceVersion ? { resourceVersion: ref.resourceVersion } : {}),
-          actor: author,
-          verb: event.verb,
-          time,
-          eventId: event.auditID,
-          trailers: trailersFor(event, options.cluster, []),
-        }]
+      ? [
+          {
+            cluster: options.cluster,
+            path: base(namespace, name),
+            ...(ref.uid ? { uid: ref.uid } : {}),
+            ...(ref.resourceVersion ? { resourceVersion: ref.resourceVersion } : {}),
+            actor: author,
+            verb: event.verb,
+            time,
+            eventId: event.auditID,
+            trailers: trailersFor(event, options.cluster, []),
+          },
+        ]
       : [];
 
   if (ref.subresource === 'scale') {
-    const scale = stateObject(event['responseObject']) ?? (event.verb === 'patch' ? undefined : stateObject(event['requestObject']));
+    const scale =
+      stateObject(event['responseObject']) ??
+      (event.verb === 'patch' ? undefined : stateObject(event['requestObject']));
     const replicas = isObject(scale?.['spec']) ? scale['spec']['replicas'] : undefined;
-    if (!ref.name || typeof replicas !== 'number') return { kind: 'ignored', reason: 'scale without a resulting replica count', facts: fact(ref.name, ref.namespace) };
+    if (!ref.name || typeof replicas !== 'number')
+      return {
+        kind: 'ignored',
+        reason: 'scale without a resulting replica count',
+        facts: fact(ref.name, ref.namespace),
+      };
     const uid = str((scale?.['metadata'] as Record<string, unknown> | undefined)?.['uid']);
     return {
       kind: 'changes',
-      changes: [record(base(ref.namespace, ref.name), { kind: 'set-fields', fields: { 'spec.replicas': replicas }, createIfMissing: false }, `${event.verb} ${describe(ref, ref.name, ref.namespace)}`, uid ? [['UID', uid]] : [])],
+      changes: [
+        record(
+          base(ref.namespace, ref.name),
+          { kind: 'set-fields', fields: { 'spec.replicas': replicas }, createIfMissing: false },
+          `${event.verb} ${describe(ref, ref.name, ref.namespace)}`,
+          uid ? [['UID', uid]] : [],
+        ),
+      ],
       facts: fact(ref.name, ref.namespace),
     };
   }
-  if (ref.subresource && ref.subresource !== 'status') return { kind: 'ignored', reason: `subresource ${ref.subresource} is not the object's state`, facts: fact(ref.name, ref.namespace) };
+  if (ref.subresource && ref.subresource !== 'status')
+    return {
+      kind: 'ignored',
+      reason: `subresource ${ref.subresource} is not the object's state`,
+      facts: fact(ref.name, ref.namespace),
+    };
 
   const groupResource = groupResourceOf({ group: ref.apiGroup, resource: ref.resource as string });
   const keepStatus = options.noiseRules?.(groupResource).keepStatus ?? false;
@@ -238,7 +306,9 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
       const name = str(meta['name']);
       if (!name) return [];
       const namespace = str(meta['namespace']) ?? ref.namespace;
-      return [record(base(namespace, name), { kind: 'delete' }, `deletecollection ${describe(ref, name, namespace)}`, [])];
+      return [
+        record(base(namespace, name), { kind: 'delete' }, `deletecollection ${describe(ref, name, namespace)}`, []),
+      ];
     });
     if (changes.length === 0) return { kind: 'ignored', reason: 'deletecollection without the deleted items' };
     return { kind: 'changes', changes };
@@ -248,11 +318,19 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
   const meta = isObject(object?.['metadata']) ? (object['metadata'] as Record<string, unknown>) : {};
   const name = ref.name ?? str(meta['name']);
   const namespace = ref.namespace ?? str(meta['namespace']);
-  if (!object || !name) return { kind: 'ignored', reason: object ? 'object without a name' : `no object in a ${String(event['level'] ?? 'unknown')}-level ${event.verb}`, facts: fact(name, namespace) };
+  if (!object || !name)
+    return {
+      kind: 'ignored',
+      reason: object
+        ? 'object without a name'
+        : `no object in a ${String(event['level'] ?? 'unknown')}-level ${event.verb}`,
+      facts: fact(name, namespace),
+    };
 
   const denoised = removeNoise(object, options.noiseRules?.(groupResource) ?? {});
   let doc: Doc = denoised.doc;
-  if (doc['apiVersion'] === undefined && ref.apiVersion) doc = { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion, ...doc };
+  if (doc['apiVersion'] === undefined && ref.apiVersion)
+    doc = { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion, ...doc };
   if (isCoreSecret(named(ref))) doc = redactSecret(doc, options.redact);
   if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
   const uid = str(meta['uid']) ?? ref.uid;
@@ -262,7 +340,12 @@ function stateChanges(event: AuditEvent, ref: ObjectRef, time: number, options: 
   const subject = `${event.verb} ${describe(ref, name, namespace)}`;
   const changes = [record(path, { kind: 'put', doc }, subject, extra)];
   if (keepStatus && denoised.status !== undefined) {
-    const statusDoc: Doc = { apiVersion: doc['apiVersion'], kind: doc['kind'], metadata: { name, ...(namespace ? { namespace } : {}) }, status: denoised.status };
+    const statusDoc: Doc = {
+      apiVersion: doc['apiVersion'],
+      kind: doc['kind'],
+      metadata: { name, ...(namespace ? { namespace } : {}) },
+      status: denoised.status,
+    };
     changes.push(record(statusSiblingPath(path), { kind: 'put', doc: statusDoc }, subject, extra));
   }
   return { kind: 'changes', changes, facts: fact(name, namespace) };

@@ -22,7 +22,13 @@ export interface SnapshotOptions {
   /** The plural resource name when discovery knows it. */
   readonly resource?: string;
   /** An attribution already established (an audit fact for the same object), overriding the field manager. */
-  readonly attribution?: { readonly actor: Actor; readonly attribution: Attribution; readonly time: number; readonly trailers: Trailers; readonly verb?: string };
+  readonly attribution?: {
+    readonly actor: Actor;
+    readonly attribution: Attribution;
+    readonly time: number;
+    readonly trailers: Trailers;
+    readonly verb?: string;
+  };
   /** The author date when no attribution sets it (when a watch saw the change); default the field manager's time. */
   readonly time?: number;
 }
@@ -35,7 +41,8 @@ export function newestFieldManager(object: Doc): { manager: string; operation: s
   for (const entry of entries) {
     const time = typeof entry['time'] === 'string' ? Date.parse(entry['time']) : Number.NaN;
     if (typeof entry['manager'] !== 'string' || Number.isNaN(time)) continue;
-    if (!best || time >= best.time) best = { manager: entry['manager'], operation: String(entry['operation'] ?? ''), time };
+    if (!best || time >= best.time)
+      best = { manager: entry['manager'], operation: String(entry['operation'] ?? ''), time };
   }
   return best;
 }
@@ -66,7 +73,8 @@ export function readObjectSnapshot(
   }
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
   if (!name) return { rejected: `${input['kind']} has no metadata.name` };
-  const namespace = typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : undefined;
+  const namespace =
+    typeof metadata['namespace'] === 'string' && metadata['namespace'] !== '' ? metadata['namespace'] : undefined;
   const group = groupOf(input['apiVersion']);
   const resource = options.resource ?? pluralResource(input['kind']);
 
@@ -87,7 +95,10 @@ export function readObjectSnapshot(
 }
 
 /** The change record of a snapshot, authored by the attribution given, else the newest field manager, else unresolved. */
-export function snapshotRecord(snapshot: ObjectSnapshot, options: Pick<SnapshotOptions, 'source' | 'observedAt' | 'attribution' | 'time'>): ChangeRecord {
+export function snapshotRecord(
+  snapshot: ObjectSnapshot,
+  options: Pick<SnapshotOptions, 'source' | 'observedAt' | 'attribution' | 'time'>,
+): ChangeRecord {
   const manager = newestFieldManager(snapshot.object);
   let author: Actor = UNRESOLVED_ACTOR;
   let attribution: Attribution = 'unresolved';

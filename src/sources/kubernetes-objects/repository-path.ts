@@ -1,7 +1,13 @@
 // Kubernetes repository paths read back: the inverse of kubernetesPath (src/normalise/paths.ts),
 // `kubernetes/<cluster>/namespaces/<ns>/<group>/<resource>/<name>.yaml` or
 // `kubernetes/<cluster>/cluster/<group>/<resource>/<name>.yaml`, and where a resource type's files are.
-import { escapeSegment, kubernetesPath, nameFromFileName, unescapeSegment, type KubernetesResourcePath } from '../../normalise/paths.ts';
+import {
+  escapeSegment,
+  kubernetesPath,
+  nameFromFileName,
+  unescapeSegment,
+  type KubernetesResourcePath,
+} from '../../normalise/paths.ts';
 
 export interface ParsedKubernetesPath extends KubernetesResourcePath {
   /** API group, '' for the legacy core group (the `core` folder). */
@@ -43,8 +49,14 @@ function globLiteral(text: string): string {
  * A resource type's files in every namespace of a cluster: the folder of all namespaces, and
  * an SQLite GLOB (for RecordedState.liveFilesUnder) matching the type's files in it.
  */
-export function acrossNamespaces(cluster: string, type: { readonly group: string; readonly resource: string }): { readonly prefix: string; readonly glob: string } {
+export function acrossNamespaces(
+  cluster: string,
+  type: { readonly group: string; readonly resource: string },
+): { readonly prefix: string; readonly glob: string } {
   const prefix = `kubernetes/${escapeSegment(cluster, 'cluster')}/namespaces/`;
   const segment = (text: string, what: string): string => globLiteral(escapeSegment(text, what));
-  return { prefix, glob: `${globLiteral(prefix)}*/${segment(type.group || 'core', 'API group')}/${segment(type.resource, 'resource')}/*` };
+  return {
+    prefix,
+    glob: `${globLiteral(prefix)}*/${segment(type.group || 'core', 'API group')}/${segment(type.resource, 'resource')}/*`,
+  };
 }

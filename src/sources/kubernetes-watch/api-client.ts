@@ -51,7 +51,10 @@ function statusError(status: number, body: string, what: string): KubernetesApiE
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
   }
-  return new KubernetesApiError(`GET ${what}: HTTP ${status}${reason ? ` ${reason}` : ''}: ${message}`, { status, ...(reason ? { reason } : {}) });
+  return new KubernetesApiError(`GET ${what}: HTTP ${status}${reason ? ` ${reason}` : ''}: ${message}`, {
+    status,
+    ...(reason ? { reason } : {}),
+  });
 }
 
 export class KubeApi {
@@ -72,12 +75,21 @@ export class KubeApi {
     const url = new URL(this.server + withQuery(path, query));
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = send(url, { ...options, method: 'GET', headers: { ...options.headers, Accept: 'application/json' }, signal: AbortSignal.any([signal, AbortSignal.timeout(GET_TIMEOUT_MS)]) }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = send(
+        url,
+        {
+          ...options,
+          method: 'GET',
+          headers: { ...options.headers, Accept: 'application/json' },
+          signal: AbortSignal.any([signal, AbortSignal.timeout(GET_TIMEOUT_MS)]),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     }).catch((cause: unknown) => {
@@ -96,7 +108,13 @@ export class KubeApi {
    * ADDED/MODIFIED/DELETED/BOOKMARK; an ERROR event ends the watch (410 → `expired`).
    * `onOpen` runs once the server has answered 200.
    */
-  watch(path: string, query: Query, onEvent: WatchHandler, signal: AbortSignal, onOpen: () => void = () => undefined): Promise<WatchEnd> {
+  watch(
+    path: string,
+    query: Query,
+    onEvent: WatchHandler,
+    signal: AbortSignal,
+    onOpen: () => void = () => undefined,
+  ): Promise<WatchEnd> {
     return new Promise<WatchEnd>((resolve) => {
       let controller: AbortController | undefined;
       let ending: WatchEnd | undefined;
@@ -115,8 +133,18 @@ export class KubeApi {
         if (settled || ending) return;
         if (type === 'ERROR') {
           const code = isObject(object) ? object['code'] : undefined;
-          const message = isObject(object) && typeof object['message'] === 'string' ? object['message'] : 'watch ERROR event';
-          ending = code === 410 ? { kind: 'expired' } : { kind: 'failed', error: new KubernetesApiError(`watch ${path}: ${message}`, typeof code === 'number' ? { status: code } : {}) };
+          const message =
+            isObject(object) && typeof object['message'] === 'string' ? object['message'] : 'watch ERROR event';
+          ending =
+            code === 410
+              ? { kind: 'expired' }
+              : {
+                  kind: 'failed',
+                  error: new KubernetesApiError(
+                    `watch ${path}: ${message}`,
+                    typeof code === 'number' ? { status: code } : {},
+                  ),
+                };
           controller?.abort();
           return;
         }
@@ -137,7 +165,13 @@ export class KubeApi {
         if (status === 410) return finish({ kind: 'expired' });
         if (error instanceof Error && error.name === 'TimeoutError') return finish({ kind: 'timeout' });
         const message = error instanceof Error ? error.message : String(error);
-        finish({ kind: 'failed', error: new KubernetesApiError(`watch ${path}: ${status ? `HTTP ${status} ` : ''}${message}`, { ...(status ? { status } : {}), cause: error }) });
+        finish({
+          kind: 'failed',
+          error: new KubernetesApiError(`watch ${path}: ${status ? `HTTP ${status} ` : ''}${message}`, {
+            ...(status ? { status } : {}),
+            cause: error,
+          }),
+        });
       };
       new Watch(this.kc).watch(path, query as Record<string, string | number | boolean | undefined>, handle, done).then(
         (started) => {

@@ -39,7 +39,14 @@ async function postAudit(harness: Harness, event: Record<string, unknown>): Prom
   const result = normaliseAuditEvent(event, { cluster: 'test', redact });
   assert.notEqual(result.kind, 'rejected');
   const facts: readonly AttributionFact[] = result.kind === 'rejected' ? [] : (result.facts ?? []);
-  await harness.ctx.submit({ source: 'kubernetes-audit/test', receivedAt: Date.now(), changes: result.kind === 'changes' ? result.changes : [], facts, ignored: 0, rejected: 0 });
+  await harness.ctx.submit({
+    source: 'kubernetes-audit/test',
+    receivedAt: Date.now(),
+    changes: result.kind === 'changes' ? result.changes : [],
+    facts,
+    ignored: 0,
+    rejected: 0,
+  });
 }
 
 test('an audit fact for the object names the author of what the watch sees, also for a delete', async (t) => {
@@ -65,20 +72,37 @@ test('an audit fact for the object names the author of what the watch sees, also
 
   // A fact filed under the object's uid and new resourceVersion wins over anything else.
   const updated = fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'red' } }, 'kubectl-edit');
-  harness.recordFacts([{
-    cluster: 'test', path: 'elsewhere', uid: String(updated.metadata['uid']), resourceVersion: String(updated.metadata['resourceVersion']),
-    actor: { name: 'bob', email: 'bob@kubernetes.invalid' }, verb: 'update', time: Date.now(), eventId: 'admission-1', trailers: [],
-  }]);
+  harness.recordFacts([
+    {
+      cluster: 'test',
+      path: 'elsewhere',
+      uid: String(updated.metadata['uid']),
+      resourceVersion: String(updated.metadata['resourceVersion']),
+      actor: { name: 'bob', email: 'bob@kubernetes.invalid' },
+      verb: 'update',
+      time: Date.now(),
+      eventId: 'admission-1',
+      trailers: [],
+    },
+  ]);
   await harness.waitForCommits((commits) => commits.length === 3);
   assert.equal(harness.commits[2]?.authorName, 'bob');
   assert.equal(harness.commits[2]?.subject, 'update configmaps default/app');
 
   // An admission review records a fact only; the watch's DELETED event is the state change.
   const doomed = fake.get('v1', 'ConfigMap', 'default', 'app');
-  harness.recordFacts([{
-    cluster: 'test', path: 'kubernetes/test/namespaces/default/core/configmaps/app.yaml', uid: String(doomed?.metadata['uid']),
-    actor: { name: 'carol', email: 'carol@kubernetes.invalid' }, verb: 'delete', time: Date.now(), eventId: 'admission-2', trailers: [['Source', 'admission-review']],
-  }]);
+  harness.recordFacts([
+    {
+      cluster: 'test',
+      path: 'kubernetes/test/namespaces/default/core/configmaps/app.yaml',
+      uid: String(doomed?.metadata['uid']),
+      actor: { name: 'carol', email: 'carol@kubernetes.invalid' },
+      verb: 'delete',
+      time: Date.now(),
+      eventId: 'admission-2',
+      trailers: [['Source', 'admission-review']],
+    },
+  ]);
   fake.remove('v1', 'ConfigMap', 'default', 'app');
   await harness.waitForCommits((commits) => commits.length === 4);
   assert.equal(harness.commits[3]?.authorName, 'carol');
@@ -99,15 +123,21 @@ test('a delete the audit source committed is not committed again by the watch', 
   await postAudit(harness, auditEvent('delete', 'carol', 'app'));
   await harness.waitForCommits((commits) => commits.length === 2);
   await source.settled();
-  assert.deepEqual(harness.commits.map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Source')]), [
-    ['observe configmaps default/app', 'kubectl-client-side-apply', 'kubernetes-watch'],
-    ['delete configmaps default/app', 'carol', 'kubernetes-audit'],
-  ]);
+  assert.deepEqual(
+    harness.commits.map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Source')]),
+    [
+      ['observe configmaps default/app', 'kubectl-client-side-apply', 'kubernetes-watch'],
+      ['delete configmaps default/app', 'carol', 'kubernetes-audit'],
+    ],
+  );
 });
 
 test('an object the audit source deleted is not re-added while its finalizers run; without audit, terminating is recorded', async (t) => {
   const fake = await startFake(t);
-  const held = (name: string) => ({ ...configMap(name, { mode: 'blue' }), metadata: { name, namespace: 'default', finalizers: ['example.com/hold'] } });
+  const held = (name: string) => ({
+    ...configMap(name, { mode: 'blue' }),
+    metadata: { name, namespace: 'default', finalizers: ['example.com/hold'] },
+  });
   fake.create(held('app'), 'kubectl-client-side-apply');
   fake.create(held('other'), 'kubectl-client-side-apply');
   const harness = await openHarness(t);
@@ -118,24 +148,41 @@ test('an object the audit source deleted is not re-added while its finalizers ru
 
   // What a real apiserver does on DELETE of an object with finalizers: the call answers with the
   // object, now carrying deletionTimestamp; a controller removes its finalizer; then DELETED.
-  const terminating = fake.patch('v1', 'ConfigMap', 'default', 'app', { metadata: { deletionTimestamp: new Date().toISOString() } }, null);
+  const terminating = fake.patch(
+    'v1',
+    'ConfigMap',
+    'default',
+    'app',
+    { metadata: { deletionTimestamp: new Date().toISOString() } },
+    null,
+  );
   await postAudit(harness, auditEvent('delete', 'carol', 'app', terminating));
   await harness.waitForCommits((commits) => commits.length === 3);
   fake.patch('v1', 'ConfigMap', 'default', 'app', { metadata: { finalizers: null } }, 'hold-controller');
   fake.remove('v1', 'ConfigMap', 'default', 'app');
 
   // Watch only (no audit event): the terminating state and the removal are both recorded.
-  fake.patch('v1', 'ConfigMap', 'default', 'other', { metadata: { deletionTimestamp: new Date().toISOString(), finalizers: null } }, 'hold-controller');
+  fake.patch(
+    'v1',
+    'ConfigMap',
+    'default',
+    'other',
+    { metadata: { deletionTimestamp: new Date().toISOString(), finalizers: null } },
+    'hold-controller',
+  );
   await harness.waitForCommits((commits) => commits.length === 4);
   fake.remove('v1', 'ConfigMap', 'default', 'other');
   await harness.waitForCommits((commits) => commits.length === 5);
   await delay(300);
   await source.settled();
-  assert.deepEqual(harness.commits.slice(2).map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Source')]), [
-    ['delete configmaps default/app', 'carol', 'kubernetes-audit'],
-    ['observe configmaps default/other', 'hold-controller', 'kubernetes-watch'],
-    ['delete configmaps default/other', 'unknown (attribution unresolved)', 'kubernetes-watch'],
-  ]);
+  assert.deepEqual(
+    harness.commits.slice(2).map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Source')]),
+    [
+      ['delete configmaps default/app', 'carol', 'kubernetes-audit'],
+      ['observe configmaps default/other', 'hold-controller', 'kubernetes-watch'],
+      ['delete configmaps default/other', 'unknown (attribution unresolved)', 'kubernetes-watch'],
+    ],
+  );
   assert.equal(harness.commits.length, 5);
 });
 
@@ -197,10 +244,13 @@ test('a change the audit source already committed is not committed again when th
   await source.settled();
   await source.resync();
   await source.settled();
-  assert.deepEqual(harness.commits.map((commit) => [commit.authorName, trailer(commit, 'Source')]), [
-    ['kubectl-client-side-apply', 'kubernetes-watch'],
-    ['alice', 'kubernetes-audit'],
-  ]);
+  assert.deepEqual(
+    harness.commits.map((commit) => [commit.authorName, trailer(commit, 'Source')]),
+    [
+      ['kubectl-client-side-apply', 'kubernetes-watch'],
+      ['alice', 'kubernetes-audit'],
+    ],
+  );
   assert.ok(!harness.outcomes.includes('late'), 'nothing was recorded as late either');
 });
 
@@ -218,19 +268,26 @@ test('an object the audit source records while a resync list waits out the delay
   await fake.waitForWatchesStarted(watches + 1);
   // Listed already; created now, and committed by the audit source before the list's reconcile runs.
   const created = fake.create(configMap('fresh', { new: 'yes' }), 'kubectl-create');
-  await postAudit(harness, { ...auditEvent('create', 'dana', 'fresh', created), objectRef: { resource: 'configmaps', namespace: 'default', name: 'fresh', apiVersion: 'v1' } });
+  await postAudit(harness, {
+    ...auditEvent('create', 'dana', 'fresh', created),
+    objectRef: { resource: 'configmaps', namespace: 'default', name: 'fresh', apiVersion: 'v1' },
+  });
   await source.settled();
-  assert.deepEqual(harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`), [
-    'observe configmaps default/app by kubectl-client-side-apply',
-    'create configmaps default/fresh by dana',
-  ]);
+  assert.deepEqual(
+    harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`),
+    ['observe configmaps default/app by kubectl-client-side-apply', 'create configmaps default/fresh by dana'],
+  );
 });
 
 test('what a list showed never replaces a newer state the audit source recorded after the list', async (t) => {
   const fake = await startFake(t);
   fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
   const harness = await openHarness(t);
-  const source = watchSource(fake, { attributionDelay: '500ms', events: { enabled: false }, resources: { include: ['core/configmaps'] } });
+  const source = watchSource(fake, {
+    attributionDelay: '500ms',
+    events: { enabled: false },
+    resources: { include: ['core/configmaps'] },
+  });
   harness.start(source);
   await harness.waitForCommits((commits) => commits.length === 1);
   await source.settled();
@@ -247,9 +304,12 @@ test('what a list showed never replaces a newer state the audit source recorded 
   await postAudit(harness, auditEvent('patch', 'erin', 'app', red));
   fake.clearFailures();
   await source.settled();
-  assert.deepEqual(harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`), [
-    'observe configmaps default/app by kubectl-client-side-apply',
-    'patch configmaps default/app by erin',
-  ]);
-  assert.match(git(harness.gitdir, 'show', 'main:kubernetes/test/namespaces/default/core/configmaps/app.yaml'), /mode: red/);
+  assert.deepEqual(
+    harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`),
+    ['observe configmaps default/app by kubectl-client-side-apply', 'patch configmaps default/app by erin'],
+  );
+  assert.match(
+    git(harness.gitdir, 'show', 'main:kubernetes/test/namespaces/default/core/configmaps/app.yaml'),
+    /mode: red/,
+  );
 });

@@ -25,14 +25,22 @@ export function isCoreEvents(type: Pick<ResourceType, 'group' | 'version' | 'res
   return type.group === '' && type.version === 'v1' && type.resource === 'events';
 }
 
-export function planCollections(types: readonly ResourceType[], config: Pick<KubernetesWatchConfig, 'resources' | 'namespaces' | 'events'>): PlannedCollection[] {
+export function planCollections(
+  types: readonly ResourceType[],
+  config: Pick<KubernetesWatchConfig, 'resources' | 'namespaces' | 'events'>,
+): PlannedCollection[] {
   const wanted = resourceFilter(config.resources);
   const { watchEach } = namespacePlan(config.namespaces);
   const out: PlannedCollection[] = [];
   const add = (type: ResourceType, role: PlannedCollection['role']): void => {
     const namespaces: ReadonlyArray<string | undefined> = type.namespaced && watchEach ? watchEach : [undefined];
     for (const namespace of namespaces) {
-      out.push({ key: `${role}|${groupResourceOf(type)}|${namespace ?? '*'}`, role, type, ...(namespace !== undefined ? { namespace } : {}) });
+      out.push({
+        key: `${role}|${groupResourceOf(type)}|${namespace ?? '*'}`,
+        role,
+        type,
+        ...(namespace !== undefined ? { namespace } : {}),
+      });
     }
   };
   for (const type of types) {
@@ -43,10 +51,18 @@ export function planCollections(types: readonly ResourceType[], config: Pick<Kub
 }
 
 /** The folder whose live files a complete list of `collection` must show, and how to tell its files apart. */
-export function reconcileScope(cluster: string, collection: Collection, includesNamespace: (namespace: string) => boolean): ReconcileScope {
+export function reconcileScope(
+  cluster: string,
+  collection: Collection,
+  includesNamespace: (namespace: string) => boolean,
+): ReconcileScope {
   const { type, namespace } = collection;
   if (!type.namespaced || namespace !== undefined) {
-    return { prefix: kubernetesFolder({ cluster, namespace, group: type.group, resource: type.resource }), type, includes: () => true };
+    return {
+      prefix: kubernetesFolder({ cluster, namespace, group: type.group, resource: type.resource }),
+      type,
+      includes: () => true,
+    };
   }
   // Across all namespaces: the files of this type (found by the glob) in every included namespace.
   return {
@@ -54,7 +70,12 @@ export function reconcileScope(cluster: string, collection: Collection, includes
     type,
     includes: (path) => {
       const parsed = parseKubernetesPath(path);
-      return parsed?.namespace !== undefined && parsed.group === type.group && parsed.resource === type.resource && includesNamespace(parsed.namespace);
+      return (
+        parsed?.namespace !== undefined &&
+        parsed.group === type.group &&
+        parsed.resource === type.resource &&
+        includesNamespace(parsed.namespace)
+      );
     },
   };
 }

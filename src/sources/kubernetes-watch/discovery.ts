@@ -30,7 +30,8 @@ function preferredVersions(groups: unknown): Array<{ group: string; version: str
   for (const group of list) {
     const name = group['name'];
     const preferred = isObject(group['preferredVersion']) ? group['preferredVersion']['version'] : undefined;
-    const first = Array.isArray(group['versions']) && isObject(group['versions'][0]) ? group['versions'][0]['version'] : undefined;
+    const first =
+      Array.isArray(group['versions']) && isObject(group['versions'][0]) ? group['versions'][0]['version'] : undefined;
     const version = typeof preferred === 'string' ? preferred : first;
     if (typeof name === 'string' && typeof version === 'string') out.push({ group: name, version });
   }
@@ -42,7 +43,9 @@ export async function discoverResources(api: KubeApi, signal: AbortSignal): Prom
   const types: ResourceType[] = resourcesIn(core, '', 'v1');
   const failed: Array<{ groupVersion: string; error: unknown }> = [];
   const wanted = preferredVersions(groups);
-  const lists = await Promise.allSettled(wanted.map(({ group, version }) => api.get(`/apis/${group}/${version}`, {}, signal)));
+  const lists = await Promise.allSettled(
+    wanted.map(({ group, version }) => api.get(`/apis/${group}/${version}`, {}, signal)),
+  );
   lists.forEach((result, index) => {
     const { group, version } = wanted[index] as { group: string; version: string };
     if (result.status === 'fulfilled') types.push(...resourcesIn(result.value, group, version));

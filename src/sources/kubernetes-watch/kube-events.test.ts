@@ -15,7 +15,13 @@ function event(reason: string, message: string, type = 'Normal'): Record<string,
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `web-1.${reason}`, namespace: 'default', uid: `uid-${reason}`, resourceVersion: '42', managedFields: [{ manager: 'kubelet' }] },
+    metadata: {
+      name: `web-1.${reason}`,
+      namespace: 'default',
+      uid: `uid-${reason}`,
+      resourceVersion: '42',
+      managedFields: [{ manager: 'kubelet' }],
+    },
     involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-1', uid: 'pod-uid' },
     reason,
     message,
@@ -33,11 +39,18 @@ test('severity comes from the Mission Control keyword lists, case-insensitively,
   assert.equal(severityOf({ reason: 'OOMKilling', message: 'Memory cgroup out of memory' }, rules), 'warning');
   assert.equal(severityOf({ reason: 'Unhealthy', message: 'Readiness probe timed out' }, rules), 'warning');
   assert.equal(severityOf({ reason: 'Scheduled', message: 'Successfully assigned', type: 'Normal' }, rules), 'info');
-  assert.equal(severityOf({ reason: 'Evicted', message: 'The node was low on resource', type: 'Warning' }, rules), 'warning');
+  assert.equal(
+    severityOf({ reason: 'Evicted', message: 'The node was low on resource', type: 'Warning' }, rules),
+    'warning',
+  );
 });
 
 test('an Event becomes an activity record authored by its reporting component', () => {
-  const result = normaliseKubernetesEvent(event('BackOff', 'Back-off restarting failed container', 'Warning'), { cluster: 'prod', rules, observedAt: 0 });
+  const result = normaliseKubernetesEvent(event('BackOff', 'Back-off restarting failed container', 'Warning'), {
+    cluster: 'prod',
+    rules,
+    observedAt: 0,
+  });
   assert.equal(result.kind, 'changes');
   const record = result.kind === 'changes' ? result.changes[0] : undefined;
   assert.equal(record?.branch, 'activity');
@@ -65,9 +78,15 @@ test('an Event becomes an activity record authored by its reporting component', 
 
 test('excluded reasons are dropped; an Event without uid is rejected with the reason', () => {
   for (const reason of ['SuccessfulCreate', 'Pulling', 'Pulled', 'Started', 'Created']) {
-    assert.equal(normaliseKubernetesEvent(event(reason, 'routine'), { cluster: 'prod', rules, observedAt: 0 }).kind, 'ignored');
+    assert.equal(
+      normaliseKubernetesEvent(event(reason, 'routine'), { cluster: 'prod', rules, observedAt: 0 }).kind,
+      'ignored',
+    );
   }
   const broken = event('BackOff', 'x');
   (broken['metadata'] as Record<string, unknown>)['uid'] = undefined;
-  assert.deepEqual(normaliseKubernetesEvent(broken, { cluster: 'prod', rules, observedAt: 0 }), { kind: 'rejected', reason: 'Kubernetes Event has no metadata.uid or metadata.resourceVersion' });
+  assert.deepEqual(normaliseKubernetesEvent(broken, { cluster: 'prod', rules, observedAt: 0 }), {
+    kind: 'rejected',
+    reason: 'Kubernetes Event has no metadata.uid or metadata.resourceVersion',
+  });
 });

@@ -18,9 +18,13 @@ export interface EventRules {
 }
 
 /** Keywords match case-insensitively anywhere in the reason or the message; errors win over warnings. */
-export function severityOf(event: { reason?: string; message?: string; type?: string }, rules: Pick<EventRules, 'errorKeywords' | 'warnKeywords'>): Severity {
+export function severityOf(
+  event: { reason?: string; message?: string; type?: string },
+  rules: Pick<EventRules, 'errorKeywords' | 'warnKeywords'>,
+): Severity {
   const text = `${event.reason ?? ''} ${event.message ?? ''}`.toLowerCase();
-  const hit = (keywords: readonly string[]): boolean => keywords.some((keyword) => keyword !== '' && text.includes(keyword.toLowerCase()));
+  const hit = (keywords: readonly string[]): boolean =>
+    keywords.some((keyword) => keyword !== '' && text.includes(keyword.toLowerCase()));
   if (hit(rules.errorKeywords)) return 'error';
   if (hit(rules.warnKeywords)) return 'warning';
   return event.type === 'Warning' ? 'warning' : 'info';
@@ -28,24 +32,39 @@ export function severityOf(event: { reason?: string; message?: string; type?: st
 
 function eventTime(event: Record<string, unknown>, metadata: Record<string, unknown>): number | undefined {
   const series = isObject(event['series']) ? event['series'] : {};
-  for (const raw of [event['lastTimestamp'], series['lastObservedTime'], event['eventTime'], event['firstTimestamp'], metadata['creationTimestamp']]) {
+  for (const raw of [
+    event['lastTimestamp'],
+    series['lastObservedTime'],
+    event['eventTime'],
+    event['firstTimestamp'],
+    metadata['creationTimestamp'],
+  ]) {
     const time = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
     if (!Number.isNaN(time)) return time;
   }
   return undefined;
 }
 
-export function normaliseKubernetesEvent(input: unknown, options: { cluster: string; rules: EventRules; observedAt: number }): NormaliseResult {
-  if (!isObject(input) || !isObject(input['metadata'])) return { kind: 'rejected', reason: 'Kubernetes Event is not an object with metadata' };
+export function normaliseKubernetesEvent(
+  input: unknown,
+  options: { cluster: string; rules: EventRules; observedAt: number },
+): NormaliseResult {
+  if (!isObject(input) || !isObject(input['metadata']))
+    return { kind: 'rejected', reason: 'Kubernetes Event is not an object with metadata' };
   const metadata = input['metadata'];
   const uid = str(metadata['uid']);
   const version = str(metadata['resourceVersion']);
-  if (!uid || !version) return { kind: 'rejected', reason: 'Kubernetes Event has no metadata.uid or metadata.resourceVersion' };
+  if (!uid || !version)
+    return { kind: 'rejected', reason: 'Kubernetes Event has no metadata.uid or metadata.resourceVersion' };
   const reason = str(input['reason']);
-  if (reason && options.rules.excludedReasons.has(reason)) return { kind: 'ignored', reason: `Event reason ${reason} is excluded` };
+  if (reason && options.rules.excludedReasons.has(reason))
+    return { kind: 'ignored', reason: `Event reason ${reason} is excluded` };
   const message = str(input['message']);
   const type = str(input['type']);
-  const severity = severityOf({ ...(reason ? { reason } : {}), ...(message ? { message } : {}), ...(type ? { type } : {}) }, options.rules);
+  const severity = severityOf(
+    { ...(reason ? { reason } : {}), ...(message ? { message } : {}), ...(type ? { type } : {}) },
+    options.rules,
+  );
   const involved = isObject(input['involvedObject']) ? input['involvedObject'] : {};
   const source = isObject(input['source']) ? input['source'] : {};
   const reporter = str(input['reportingComponent']) ?? str(source['component']);

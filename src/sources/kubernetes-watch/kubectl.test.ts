@@ -16,23 +16,38 @@ const KUBECTL = '/usr/bin/kubectl';
 const run = promisify(execFile);
 const CM = 'kubernetes/test/namespaces/default/core/configmaps/app-config.yaml';
 
-test('kubectl apply, edit, create and delete become commits by kubectl\'s field managers', { skip: !existsSync(KUBECTL) && 'kubectl is not installed' }, async (t) => {
+test("kubectl apply, edit, create and delete become commits by kubectl's field managers", {
+  skip: !existsSync(KUBECTL) && 'kubectl is not installed',
+}, async (t) => {
   // kubectl sends no bearer token over plain http, so this fake accepts anonymous requests.
   const fake = await FakeKubeApiServer.start();
   t.after(() => fake.close());
   const dir = tempDir(t);
-  writeFileSync(join(dir, 'kubeconfig'), [
-    'apiVersion: v1', 'kind: Config',
-    'clusters: [{name: fake, cluster: {server: "' + fake.url + '", insecure-skip-tls-verify: true}}]',
-    'users: [{name: dev, user: {}}]',
-    'contexts: [{name: fake, context: {cluster: fake, user: dev, namespace: default}}]',
-    'current-context: fake', '',
-  ].join('\n'));
-  const manifest = (mode: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: default\ndata:\n  mode: ${mode}\n`;
+  writeFileSync(
+    join(dir, 'kubeconfig'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{name: fake, cluster: {server: "' + fake.url + '", insecure-skip-tls-verify: true}}]',
+      'users: [{name: dev, user: {}}]',
+      'contexts: [{name: fake, context: {cluster: fake, user: dev, namespace: default}}]',
+      'current-context: fake',
+      '',
+    ].join('\n'),
+  );
+  const manifest = (mode: string): string =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: default\ndata:\n  mode: ${mode}\n`;
   writeFileSync(join(dir, 'editor.sh'), '#!/bin/sh\nsed -i -E "s/^(  +mode:).*/\\1 edited/" "$1"\n', { mode: 0o755 });
-  const kubectl = (...args: string[]) => run(KUBECTL, ['--cache-dir', join(dir, 'cache'), ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, TMPDIR: dir, KUBECONFIG: join(dir, 'kubeconfig'), KUBE_EDITOR: join(dir, 'editor.sh') },
-  });
+  const kubectl = (...args: string[]) =>
+    run(KUBECTL, ['--cache-dir', join(dir, 'cache'), ...args], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: dir,
+        TMPDIR: dir,
+        KUBECONFIG: join(dir, 'kubeconfig'),
+        KUBE_EDITOR: join(dir, 'editor.sh'),
+      },
+    });
 
   const harness = await openHarness(t);
   const source = watchSource(fake, { events: { enabled: false } });
@@ -55,13 +70,16 @@ test('kubectl apply, edit, create and delete become commits by kubectl\'s field 
   await kubectl('delete', 'configmap', 'app-config');
   await harness.waitForCommits((commits) => commits.length === 5);
 
-  assert.deepEqual(harness.commits.map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Attribution')]), [
-    ['observe configmaps default/app-config', 'kubectl-client-side-apply', 'field-manager'],
-    ['observe configmaps default/app-config', 'kubectl-edit', 'field-manager'],
-    ['observe configmaps default/app-config', 'kubectl-client-side-apply', 'field-manager'],
-    ['observe configmaps default/extra', 'kubectl-create', 'field-manager'],
-    ['delete configmaps default/app-config', 'unknown (attribution unresolved)', 'unresolved'],
-  ]);
+  assert.deepEqual(
+    harness.commits.map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Attribution')]),
+    [
+      ['observe configmaps default/app-config', 'kubectl-client-side-apply', 'field-manager'],
+      ['observe configmaps default/app-config', 'kubectl-edit', 'field-manager'],
+      ['observe configmaps default/app-config', 'kubectl-client-side-apply', 'field-manager'],
+      ['observe configmaps default/extra', 'kubectl-create', 'field-manager'],
+      ['delete configmaps default/app-config', 'unknown (attribution unresolved)', 'unresolved'],
+    ],
+  );
   // What kubectl keeps for itself never reaches the repository.
   const history = git(harness.gitdir, 'log', '-p', 'main', '--', CM);
   assert.doesNotMatch(history, /last-applied-configuration|managedFields|resourceVersion/);

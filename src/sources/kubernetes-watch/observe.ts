@@ -68,7 +68,13 @@ function factTrailers(fact: AttributionFact): Trailers {
   return [['Correlated-Event-ID', fact.eventId], ...fact.trailers.filter(([key]) => !own.has(key))];
 }
 
-function findFact(options: ObserveOptions, id: ObjectIdentity, observedAt: number, forDelete: boolean, windowMs = options.attributionWindowMs): AttributionFact | null {
+function findFact(
+  options: ObserveOptions,
+  id: ObjectIdentity,
+  observedAt: number,
+  forDelete: boolean,
+  windowMs = options.attributionWindowMs,
+): AttributionFact | null {
   const fact = options.index.findFact({
     path: id.path,
     ...(id.uid ? { uid: id.uid } : {}),
@@ -105,7 +111,14 @@ export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly 
  * recorded change of its file (a list shows the current state). A list item never replaces
  * a state recorded after the list completed (the watch brings anything newer).
  */
-export function observeObject(type: ResourceType, object: Record<string, unknown>, id: ObjectIdentity | null, seen: Seen, observedAt: number, options: ObserveOptions): Observed {
+export function observeObject(
+  type: ResourceType,
+  object: Record<string, unknown>,
+  id: ObjectIdentity | null,
+  seen: Seen,
+  observedAt: number,
+  options: ObserveOptions,
+): Observed {
   if (!id) return { rejected: `${type.kind} without metadata.name` };
   const recorded = options.state.latest(id.path);
   if (seen.via === 'list' && (recorded?.seq ?? 0) > seen.recordedUpTo) return { skipped: 'unchanged' };
@@ -125,17 +138,37 @@ export function observeObject(type: ResourceType, object: Record<string, unknown
   const record = snapshotRecord(snapshot, {
     source: SOURCE,
     observedAt,
-    ...(fact ? { attribution: { actor: fact.actor, attribution: 'correlated' as const, time: fact.time, trailers: factTrailers(fact), verb: fact.verb } } : {}),
+    ...(fact
+      ? {
+          attribution: {
+            actor: fact.actor,
+            attribution: 'correlated' as const,
+            time: fact.time,
+            trailers: factTrailers(fact),
+            verb: fact.verb,
+          },
+        }
+      : {}),
     ...(seen.via === 'watch' ? { time: observedAt } : {}),
   });
   if (seen.via === 'watch' || fact) return { record };
   return { record: { ...record, time: Math.max(record.time, options.state.lastTime(record.path) ?? record.time) } };
 }
 
-function deletion(options: ObserveOptions, what: { type: Pick<ResourceType, 'group' | 'resource'>; id: ObjectIdentity; eventId: string; time: number; foundBy?: string }): ChangeRecord[] {
+function deletion(
+  options: ObserveOptions,
+  what: {
+    type: Pick<ResourceType, 'group' | 'resource'>;
+    id: ObjectIdentity;
+    eventId: string;
+    time: number;
+    foundBy?: string;
+  },
+): ChangeRecord[] {
   // A resync finds deletions late: any delete fact since the file's last recorded change explains it.
   const since = what.foundBy ? options.state.lastTime(what.id.path) : null;
-  const window = since === null ? options.attributionWindowMs : Math.max(options.attributionWindowMs, what.time - since);
+  const window =
+    since === null ? options.attributionWindowMs : Math.max(options.attributionWindowMs, what.time - since);
   const fact = findFact(options, what.id, what.time, true, window);
   const author: Actor = fact ? fact.actor : UNRESOLVED_ACTOR;
   const trailers: Trailers = [
@@ -158,14 +191,26 @@ function deletion(options: ObserveOptions, what: { type: Pick<ResourceType, 'gro
     trailers,
     source: SOURCE,
   };
-  const paths = [what.id.path, statusSiblingPath(what.id.path)].filter((path) => options.state.currentBlob(path) !== null);
+  const paths = [what.id.path, statusSiblingPath(what.id.path)].filter(
+    (path) => options.state.currentBlob(path) !== null,
+  );
   return paths.map((path) => ({ ...base, path }));
 }
 
 /** A watch DELETED event: removes the file (and a kept-status sibling) when the repository still has it. */
-export function observeDeletion(type: ResourceType, id: ObjectIdentity | null, observedAt: number, options: ObserveOptions): ChangeRecord[] | Skipped {
+export function observeDeletion(
+  type: ResourceType,
+  id: ObjectIdentity | null,
+  observedAt: number,
+  options: ObserveOptions,
+): ChangeRecord[] | Skipped {
   if (!id) return { rejected: `${type.kind} without metadata.name` };
-  const records = deletion(options, { type, id, eventId: `${id.uid ?? id.path}@${id.resourceVersion ?? observedAt}`, time: observedAt });
+  const records = deletion(options, {
+    type,
+    id,
+    eventId: `${id.uid ?? id.path}@${id.resourceVersion ?? observedAt}`,
+    time: observedAt,
+  });
   return records.length > 0 ? records : { skipped: 'absent' };
 }
 
@@ -186,7 +231,12 @@ export interface CompleteList {
  * have shown it; the next resync judges it.
  */
 export function reconcileDeletions(
-  scope: { readonly prefix: string; readonly glob?: string; readonly type: Pick<ResourceType, 'group' | 'resource'>; readonly includes: (path: string) => boolean },
+  scope: {
+    readonly prefix: string;
+    readonly glob?: string;
+    readonly type: Pick<ResourceType, 'group' | 'resource'>;
+    readonly includes: (path: string) => boolean;
+  },
   list: CompleteList,
   options: ObserveOptions,
 ): ChangeRecord[] {
@@ -195,8 +245,22 @@ export function reconcileDeletions(
     const parsed = parseKubernetesPath(path);
     if (!parsed || parsed.status || !scope.includes(path)) continue;
     if (list.present.has(path) || seq > list.recordedUpTo) continue;
-    const id: ObjectIdentity = { path, name: parsed.name, namespace: parsed.namespace, uid: undefined, resourceVersion: undefined };
-    out.push(...deletion(options, { type: scope.type, id, eventId: `resync@${list.resourceVersion}`, time: list.at, foundBy: 'resync' }));
+    const id: ObjectIdentity = {
+      path,
+      name: parsed.name,
+      namespace: parsed.namespace,
+      uid: undefined,
+      resourceVersion: undefined,
+    };
+    out.push(
+      ...deletion(options, {
+        type: scope.type,
+        id,
+        eventId: `resync@${list.resourceVersion}`,
+        time: list.at,
+        foundBy: 'resync',
+      }),
+    );
   }
   return out;
 }

@@ -8,7 +8,9 @@ import { reconcileScope } from './collections.ts';
 import { RecordedState } from './recorded-state.ts';
 import type { ResourceType } from './resource-filter.ts';
 
-function indexWith(changes: ReadonlyArray<readonly [path: string, seq: number, op: 'A' | 'M' | 'D', blob: string | null]>): IndexDb {
+function indexWith(
+  changes: ReadonlyArray<readonly [path: string, seq: number, op: 'A' | 'M' | 'D', blob: string | null]>,
+): IndexDb {
   const index = new IndexDb(':memory:');
   const insert = index.db.prepare('INSERT INTO changes(path, seq, op, blob) VALUES (?, ?, ?, ?)');
   for (const change of changes) insert.run(...change);
@@ -16,9 +18,16 @@ function indexWith(changes: ReadonlyArray<readonly [path: string, seq: number, o
 }
 
 test('live files of one type across namespaces are found by a glob, deleted ones left out', () => {
-  const deployments: ResourceType = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true };
+  const deployments: ResourceType = {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    kind: 'Deployment',
+    namespaced: true,
+  };
   const cluster = 'eu[1]*';
-  const path = (namespace: string, group: string, resource: string, name: string): string => kubernetesPath({ cluster, namespace, group, resource, name });
+  const path = (namespace: string, group: string, resource: string, name: string): string =>
+    kubernetesPath({ cluster, namespace, group, resource, name });
   const index = indexWith([
     [path('default', 'apps', 'deployments', 'web'), 1, 'A', 'b1'],
     [path('team-a', 'apps', 'deployments', 'api'), 2, 'A', 'b2'],
@@ -27,7 +36,12 @@ test('live files of one type across namespaces are found by a glob, deleted ones
     [path('team-a', 'apps', 'deployments', 'old'), 5, 'D', null],
     [path('default', 'apps', 'statefulsets', 'db'), 6, 'A', 'b6'],
     [path('default', '', 'configmaps', 'app'), 7, 'A', 'b7'],
-    [kubernetesPath({ cluster: 'eu[1]x', namespace: 'default', group: 'apps', resource: 'deployments', name: 'web' }), 8, 'A', 'b8'],
+    [
+      kubernetesPath({ cluster: 'eu[1]x', namespace: 'default', group: 'apps', resource: 'deployments', name: 'web' }),
+      8,
+      'A',
+      'b8',
+    ],
   ]);
   const state = new RecordedState(index);
   const scope = reconcileScope(cluster, { type: deployments }, () => true);

@@ -27,9 +27,13 @@ export class RecordedState {
     this.#index = index;
     // The changes table holds every version of a path; the highest seq is the current one.
     this.#latest = index.db.prepare('SELECT op, blob, seq FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
-    this.#under = index.db.prepare('SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? AND path GLOB ? GROUP BY path');
+    this.#under = index.db.prepare(
+      'SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? AND path GLOB ? GROUP BY path',
+    );
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
-    this.#lastChange = index.db.prepare('SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq DESC LIMIT 1');
+    this.#lastChange = index.db.prepare(
+      'SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq DESC LIMIT 1',
+    );
   }
 
   /** How far the repository has been recorded: the sequence number of the newest commit in the index. */

@@ -54,7 +54,12 @@ function resourceVersionOf(object: unknown): string | undefined {
 }
 
 /** Every page of a list from one snapshot; an expired `continue` token restarts the list. */
-export async function listAll(api: KubeApi, collection: Collection, pageSize: number, signal: AbortSignal): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+export async function listAll(
+  api: KubeApi,
+  collection: Collection,
+  pageSize: number,
+  signal: AbortSignal,
+): Promise<{ items: KubeObject[]; resourceVersion: string }> {
   const path = collectionPath(collection);
   const apiVersion = apiVersionOf(collection.type);
   for (let attempt = 1; ; attempt += 1) {
@@ -64,9 +69,11 @@ export async function listAll(api: KubeApi, collection: Collection, pageSize: nu
     try {
       do {
         const page = await api.get(path, { limit: pageSize, continue: token }, signal);
-        if (!isObject(page) || !Array.isArray(page['items'])) throw new KubernetesApiError(`GET ${path}: the response is not a list`);
+        if (!isObject(page) || !Array.isArray(page['items']))
+          throw new KubernetesApiError(`GET ${path}: the response is not a list`);
         version ??= resourceVersionOf(page);
-        for (const item of page['items']) if (isObject(item)) items.push({ apiVersion, kind: collection.type.kind, ...item });
+        for (const item of page['items'])
+          if (isObject(item)) items.push({ apiVersion, kind: collection.type.kind, ...item });
         const next = isObject(page['metadata']) ? page['metadata']['continue'] : undefined;
         token = typeof next === 'string' && next !== '' ? next : undefined;
       } while (token);
@@ -140,7 +147,10 @@ export class Reflector {
         if (delivered > 0) this.#backoff.reset();
         if (end.kind === 'failed') throw end.error;
         if (end.kind === 'expired') {
-          log.info({ collection: collectionName(this.collection), resourceVersion: version }, 'watch expired (410); listing again');
+          log.info(
+            { collection: collectionName(this.collection), resourceVersion: version },
+            'watch expired (410); listing again',
+          );
           version = undefined;
         } else if (end.kind === 'closed' && delivered === 0 && now() - started < 1000) {
           // A server that closes watches at once must not be re-watched in a tight loop.
@@ -149,7 +159,10 @@ export class Reflector {
       } catch (error) {
         if (signal.aborted) return;
         this.#handlers.failed(error);
-        log.warn({ collection: collectionName(this.collection), err: error }, 'list/watch failed; retrying with backoff');
+        log.warn(
+          { collection: collectionName(this.collection), err: error },
+          'list/watch failed; retrying with backoff',
+        );
         await sleep(this.#backoff.next(), signal);
       }
     }

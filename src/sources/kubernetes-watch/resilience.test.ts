@@ -2,7 +2,14 @@
 // re-lists after 410, finds deletions on a resync or restart, and never commits twice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configMap, deployment, startFake, trailer, waitForStatus, watchSource } from '../../../test/helpers/kube-fixtures.ts';
+import {
+  configMap,
+  deployment,
+  startFake,
+  trailer,
+  waitForStatus,
+  watchSource,
+} from '../../../test/helpers/kube-fixtures.ts';
 import { fsckStrict, git } from '../../../test/helpers/git.ts';
 import { openHarness } from '../../../test/helpers/source-harness.ts';
 
@@ -28,7 +35,10 @@ test('closed watch streams and injected 500s heal by themselves, and the state s
   await waitForStatus(source, (status) => status.state === 'up');
   fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'red' } });
   await harness.waitForCommits((commits) => commits.length === 3);
-  assert.match(git(harness.gitdir, 'show', 'main:kubernetes/test/namespaces/default/core/configmaps/app.yaml'), /mode: red/);
+  assert.match(
+    git(harness.gitdir, 'show', 'main:kubernetes/test/namespaces/default/core/configmaps/app.yaml'),
+    /mode: red/,
+  );
   assert.match(source.status().lastError ?? '', /HTTP 500/, 'the last error stays visible after recovery');
 });
 
@@ -51,7 +61,9 @@ for (const mode of ['event', 'http'] as const) {
     fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } });
     fake.remove('v1', 'ConfigMap', 'default', 'old');
     fake.store.compact();
-    const listsBefore = fake.requests.filter((request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps')).length;
+    const listsBefore = fake.requests.filter(
+      (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
+    ).length;
     fake.clearFailures();
 
     await harness.waitForCommits((commits) => commits.length === 4);
@@ -59,7 +71,9 @@ for (const mode of ['event', 'http'] as const) {
     assert.equal(update?.subject, 'observe configmaps default/app');
     assert.equal(deletion?.subject, 'delete configmaps default/old');
     assert.equal(trailer(deletion ?? { trailers: {} }, 'Found-By'), 'resync');
-    const listsAfter = fake.requests.filter((request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps')).length;
+    const listsAfter = fake.requests.filter(
+      (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
+    ).length;
     assert.ok(listsAfter > listsBefore, 'the configmaps were listed again');
     await waitForStatus(source, (status) => status.state === 'up');
   });
@@ -82,9 +96,14 @@ test('a list that fails at start is retried; lists are paginated, also when a co
   await harness.waitForCommits((commits) => commits.length === 7);
   await source.settled();
   assert.ok(expired);
-  const pages = fake.requests.filter((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === undefined);
+  const pages = fake.requests.filter(
+    (request) => request.path === '/api/v1/configmaps' && request.query['watch'] === undefined,
+  );
   assert.ok(pages.every((request) => request.query['limit'] === '3'));
-  assert.ok(pages.some((request) => request.query['continue']), 'later pages carry the continue token');
+  assert.ok(
+    pages.some((request) => request.query['continue']),
+    'later pages carry the continue token',
+  );
 });
 
 test('a restart finds what changed while gitrail was down; resyncs and restarts commit nothing twice', async (t) => {
@@ -109,7 +128,10 @@ test('a restart finds what changed while gitrail was down; resyncs and restarts 
   stop = harness.start(source);
   await harness.waitForCommits((commits) => commits.length === 6);
   await source.settled();
-  const later = harness.commits.slice(3).map((commit) => `${commit.subject} by ${commit.authorName}`).sort();
+  const later = harness.commits
+    .slice(3)
+    .map((commit) => `${commit.subject} by ${commit.authorName}`)
+    .sort();
   assert.deepEqual(later, [
     'delete configmaps default/gone by unknown (attribution unresolved)',
     'observe apps/deployments default/web by kubectl-scale',
@@ -124,7 +146,10 @@ test('a restart finds what changed while gitrail was down; resyncs and restarts 
   await source.settled();
   await stop();
   assert.equal(harness.commits.length, 6, 'a restart and a resync without changes commit nothing');
-  assert.equal(new Set(harness.commits.map((commit) => `${trailer(commit, 'Event-ID')} ${commit.changes[0]?.path}`)).size, 6);
+  assert.equal(
+    new Set(harness.commits.map((commit) => `${trailer(commit, 'Event-ID')} ${commit.changes[0]?.path}`)).size,
+    6,
+  );
   fsckStrict(harness.gitdir);
 });
 
@@ -136,20 +161,26 @@ test('a watch resumes from the last bookmark, so a compaction of older history c
   harness.start(source);
   await harness.waitForCommits((commits) => commits.length === 1);
   await source.settled();
-  const watch = fake.requests.findLast((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === 'true');
+  const watch = fake.requests.findLast(
+    (request) => request.path === '/api/v1/configmaps' && request.query['watch'] === 'true',
+  );
   assert.equal(watch?.query['allowWatchBookmarks'], 'true');
 
   // Other resources move the resourceVersion on; the bookmark tells the configmaps watch.
   fake.create(deployment('web', 1));
   fake.sendBookmarks();
   const bookmarked = String(fake.store.resourceVersion);
-  const lists = () => fake.requests.filter((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === undefined).length;
+  const lists = () =>
+    fake.requests.filter((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === undefined)
+      .length;
   const listsBefore = lists();
   const started = fake.watchesStarted;
   fake.store.compact();
   fake.closeWatches();
   await fake.waitForWatchesStarted(started + 1);
-  const resumed = fake.requests.findLast((request) => request.path === '/api/v1/configmaps' && request.query['watch'] === 'true');
+  const resumed = fake.requests.findLast(
+    (request) => request.path === '/api/v1/configmaps' && request.query['watch'] === 'true',
+  );
   assert.equal(resumed?.query['resourceVersion'], bookmarked);
   assert.equal(lists(), listsBefore, 'no re-list was needed');
 });

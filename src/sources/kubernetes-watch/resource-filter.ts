@@ -21,7 +21,9 @@ export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): str
 const matcher = (patterns: readonly string[]): ((text: string) => boolean) =>
   patterns.length === 0 ? () => false : picomatch([...patterns], { dot: true });
 
-export function resourceFilter(config: KubernetesWatchConfig['resources']): (type: Pick<ResourceType, 'group' | 'resource'>) => boolean {
+export function resourceFilter(
+  config: KubernetesWatchConfig['resources'],
+): (type: Pick<ResourceType, 'group' | 'resource'>) => boolean {
   const exclude = [...config.exclude, ...(config.excludeChurn ? CHURN_RESOURCES : [])];
   if (!config.pods) exclude.push('core/pods');
   if (!config.replicaSets) exclude.push('apps/replicasets');

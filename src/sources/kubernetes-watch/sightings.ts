@@ -7,16 +7,42 @@ import { eventKey } from '../../index/index-db.ts';
 import type { PlannedCollection } from './collections.ts';
 import { reconcileScope } from './collections.ts';
 import { normaliseKubernetesEvent, type EventRules } from './kube-events.ts';
-import { observeDeletion, observeObject, reconcileDeletions, type CompleteList, type ObjectIdentity, type ObserveOptions, type Seen, type Skipped } from './observe.ts';
+import {
+  observeDeletion,
+  observeObject,
+  reconcileDeletions,
+  type CompleteList,
+  type ObjectIdentity,
+  type ObserveOptions,
+  type Seen,
+  type Skipped,
+} from './observe.ts';
 import type { KubeObject } from './reflector.ts';
 
 export type Sighting =
   /** `id`: where the object lives (identify()), null when it has no name. */
-  | { readonly kind: 'object'; readonly collection: PlannedCollection; readonly object: KubeObject; readonly id: ObjectIdentity | null; readonly seen: Seen; readonly at: number }
-  | { readonly kind: 'deleted'; readonly collection: PlannedCollection; readonly id: ObjectIdentity | null; readonly at: number }
+  | {
+      readonly kind: 'object';
+      readonly collection: PlannedCollection;
+      readonly object: KubeObject;
+      readonly id: ObjectIdentity | null;
+      readonly seen: Seen;
+      readonly at: number;
+    }
+  | {
+      readonly kind: 'deleted';
+      readonly collection: PlannedCollection;
+      readonly id: ObjectIdentity | null;
+      readonly at: number;
+    }
   | { readonly kind: 'event'; readonly object: KubeObject; readonly at: number }
   /** A complete list of `collection`: what else the repository holds (recorded before it) was deleted. */
-  | { readonly kind: 'reconcile'; readonly collection: PlannedCollection; readonly list: CompleteList; readonly at: number };
+  | {
+      readonly kind: 'reconcile';
+      readonly collection: PlannedCollection;
+      readonly list: CompleteList;
+      readonly at: number;
+    };
 
 export interface SightingRules {
   readonly cluster: string;
@@ -56,10 +82,16 @@ export class SightingRecorder {
           return Array.isArray(result) ? result : this.#skip(result);
         }
         case 'event': {
-          const result = normaliseKubernetesEvent(sighting.object, { cluster: this.#rules.cluster, rules: this.#rules.eventRules, observedAt: sighting.at });
+          const result = normaliseKubernetesEvent(sighting.object, {
+            cluster: this.#rules.cluster,
+            rules: this.#rules.eventRules,
+            observedAt: sighting.at,
+          });
           if (result.kind === 'rejected') return this.#skip({ rejected: result.reason });
           if (result.kind === 'ignored') return this.#skip({ skipped: 'unchanged' });
-          return result.changes.filter((record) => !this.#options.index.hasEvent(eventKey(record.source, record.eventId, record.path)));
+          return result.changes.filter(
+            (record) => !this.#options.index.hasEvent(eventKey(record.source, record.eventId, record.path)),
+          );
         }
         case 'reconcile': {
           const scope = reconcileScope(this.#rules.cluster, sighting.collection, this.#rules.includesNamespace);
@@ -78,7 +110,14 @@ export class SightingRecorder {
     const { id } = sighting;
     const version = id?.uid && id.resourceVersion ? `${id.uid}@${id.resourceVersion}` : undefined;
     if (id && version && this.#seen.get(id.path) === version) return this.#skip({ skipped: 'unchanged' });
-    const result = observeObject(sighting.collection.type, sighting.object, id, sighting.seen, sighting.at, this.#options);
+    const result = observeObject(
+      sighting.collection.type,
+      sighting.object,
+      id,
+      sighting.seen,
+      sighting.at,
+      this.#options,
+    );
     if (id && version) this.#seen.set(id.path, version);
     return 'record' in result ? [result.record] : this.#skip(result);
   }

@@ -18,7 +18,11 @@ test('objects created, modified and deleted on the API server become commits att
 
   await harness.waitForCommits((commits) => commits.length === 2);
   await source.settled();
-  const [first, second] = harness.commits.map((commit) => ({ author: commit.authorName, subject: commit.subject, attribution: trailer(commit, 'Attribution') }));
+  const [first, second] = harness.commits.map((commit) => ({
+    author: commit.authorName,
+    subject: commit.subject,
+    attribution: trailer(commit, 'Attribution'),
+  }));
   assert.deepEqual(
     [first, second].sort((a, b) => (a?.subject ?? '').localeCompare(b?.subject ?? '')),
     [

@@ -92,7 +92,9 @@ export class KubernetesWatchSource implements Source {
   /** Resolves once every collection has listed since the last resync and watches, and nothing waits in the queue. */
   async settled(): Promise<void> {
     const isSettled = (): boolean =>
-      this.#running.size > 0 && [...this.#running.values()].every((r) => r.listed && r.watching) && (this.#queue?.size ?? 0) === 0;
+      this.#running.size > 0 &&
+      [...this.#running.values()].every((r) => r.listed && r.watching) &&
+      (this.#queue?.size ?? 0) === 0;
     while (!isSettled()) await new Promise<void>((resolve) => this.#waiters.add(resolve));
   }
 
@@ -109,7 +111,11 @@ export class KubernetesWatchSource implements Source {
     const backoff = new Backoff(this.#deps.backoff);
     while (!signal.aborted && !(await this.#start(ctx))) await sleep(backoff.next(), signal);
     if (!signal.aborted) {
-      const schedule = startSchedule(this.#config.resync, () => this.resync(), { name: `${this.id} resync`, log, signal });
+      const schedule = startSchedule(this.#config.resync, () => this.resync(), {
+        name: `${this.id} resync`,
+        log,
+        signal,
+      });
       await this.#drain(ctx);
       await schedule.idle();
     }
@@ -136,7 +142,11 @@ export class KubernetesWatchSource implements Source {
     let planned: PlannedCollection[];
     try {
       const result = await discoverResources(this.#api as KubeApi, ctx.signal);
-      for (const { groupVersion, error } of result.failed) ctx.log.warn({ groupVersion, err: error }, 'API group discovery failed; its resources are skipped until the next resync');
+      for (const { groupVersion, error } of result.failed)
+        ctx.log.warn(
+          { groupVersion, err: error },
+          'API group discovery failed; its resources are skipped until the next resync',
+        );
       planned = planCollections(result.types, this.#config);
       this.#health.ok('discovery');
     } catch (error) {
@@ -152,7 +162,10 @@ export class KubernetesWatchSource implements Source {
       this.#retired.push(running.done);
       this.#running.delete(key);
       this.#health.remove(collectionName(running.reflector.collection));
-      ctx.log.info({ collection: collectionName(running.reflector.collection) }, 'resource no longer served; watch stopped');
+      ctx.log.info(
+        { collection: collectionName(running.reflector.collection) },
+        'resource no longer served; watch stopped',
+      );
     }
     for (const collection of planned) if (!this.#running.has(collection.key)) this.#startReflector(ctx, collection);
     return true;
@@ -164,51 +177,65 @@ export class KubernetesWatchSource implements Source {
     const queue = this.#queue as DelayQueue<Sighting>;
     this.#health.begin(name);
     let running: Running;
-    const reflector = new Reflector(this.#api as KubeApi, collection, {
-      listed: (items, version) => {
-        const at = this.#now();
-        const recordedUpTo = this.#state(ctx).lastSeq();
-        const present = new Set<string>();
-        for (const object of items) {
+    const reflector = new Reflector(
+      this.#api as KubeApi,
+      collection,
+      {
+        listed: (items, version) => {
+          const at = this.#now();
+          const recordedUpTo = this.#state(ctx).lastSeq();
+          const present = new Set<string>();
+          for (const object of items) {
+            if (collection.role === 'events') {
+              if (this.#inNamespaces(collection, object)) queue.push({ kind: 'event', object, at }, at);
+              continue;
+            }
+            const id = identify(this.#config.name, collection.type, object);
+            if (!id || !this.#inNamespaces(collection, object)) continue;
+            present.add(id.path);
+            queue.push({ kind: 'object', collection, object, id, seen: { via: 'list', recordedUpTo }, at }, at);
+          }
+          if (collection.role === 'state') {
+            const list = { present, resourceVersion: version, at, recordedUpTo };
+            queue.push({ kind: 'reconcile', collection, list, at }, at);
+          }
+          running.listed = true;
+          this.#changed();
+        },
+        event: (type, object) => {
+          const at = this.#now();
+          if (!this.#inNamespaces(collection, object)) return;
           if (collection.role === 'events') {
-            if (this.#inNamespaces(collection, object)) queue.push({ kind: 'event', object, at }, at);
-            continue;
+            if (type !== 'DELETED') queue.push({ kind: 'event', object, at }, at);
+            return;
           }
           const id = identify(this.#config.name, collection.type, object);
-          if (!id || !this.#inNamespaces(collection, object)) continue;
-          present.add(id.path);
-          queue.push({ kind: 'object', collection, object, id, seen: { via: 'list', recordedUpTo }, at }, at);
-        }
-        if (collection.role === 'state') {
-          const list = { present, resourceVersion: version, at, recordedUpTo };
-          queue.push({ kind: 'reconcile', collection, list, at }, at);
-        }
-        running.listed = true;
-        this.#changed();
+          if (type === 'DELETED') queue.push({ kind: 'deleted', collection, id, at }, at);
+          else queue.push({ kind: 'object', collection, object, id, seen: { via: 'watch' }, at }, at);
+        },
+        healthy: () => this.#health.ok(name),
+        watching: () => {
+          running.watching = true;
+          const all = [...this.#running.values()];
+          if (all.every((r) => r.listed && r.watching))
+            ctx.log.info(
+              { cluster: this.#config.name, collections: all.length },
+              'every collection listed and watched',
+            );
+          this.#changed();
+        },
+        failed: (error) => {
+          running.watching = false;
+          this.#health.fail(name, error);
+        },
       },
-      event: (type, object) => {
-        const at = this.#now();
-        if (!this.#inNamespaces(collection, object)) return;
-        if (collection.role === 'events') {
-          if (type !== 'DELETED') queue.push({ kind: 'event', object, at }, at);
-          return;
-        }
-        const id = identify(this.#config.name, collection.type, object);
-        if (type === 'DELETED') queue.push({ kind: 'deleted', collection, id, at }, at);
-        else queue.push({ kind: 'object', collection, object, id, seen: { via: 'watch' }, at }, at);
+      {
+        pageSize: this.#config.listPageSize,
+        log: ctx.log,
+        now: this.#now,
+        ...(this.#deps.backoff ? { backoff: this.#deps.backoff } : {}),
       },
-      healthy: () => this.#health.ok(name),
-      watching: () => {
-        running.watching = true;
-        const all = [...this.#running.values()];
-        if (all.every((r) => r.listed && r.watching)) ctx.log.info({ cluster: this.#config.name, collections: all.length }, 'every collection listed and watched');
-        this.#changed();
-      },
-      failed: (error) => {
-        running.watching = false;
-        this.#health.fail(name, error);
-      },
-    }, { pageSize: this.#config.listPageSize, log: ctx.log, now: this.#now, ...(this.#deps.backoff ? { backoff: this.#deps.backoff } : {}) });
+    );
     const signal = AbortSignal.any([ctx.signal, stop.signal]);
     running = { reflector, stop, done: reflector.run(signal), listed: false, watching: false };
     this.#running.set(collection.key, running);
@@ -283,7 +310,13 @@ export class KubernetesWatchSource implements Source {
     const counts = recorder.takeCounts();
     for (;;) {
       try {
-        await ctx.submit({ source: `${SOURCE}/${this.#config.name}`, receivedAt: this.#now(), changes, facts: [], ...counts });
+        await ctx.submit({
+          source: `${SOURCE}/${this.#config.name}`,
+          receivedAt: this.#now(),
+          changes,
+          facts: [],
+          ...counts,
+        });
         this.#health.ok('journal');
         return;
       } catch (error) {

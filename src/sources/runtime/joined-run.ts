@@ -9,7 +9,10 @@ export interface JoinedRun {
   idle(): Promise<void>;
 }
 
-export function joinedRun(run: () => Promise<void>, options: { readonly signal: AbortSignal; readonly failed: (error: unknown) => void }): JoinedRun {
+export function joinedRun(
+  run: () => Promise<void>,
+  options: { readonly signal: AbortSignal; readonly failed: (error: unknown) => void },
+): JoinedRun {
   let running: Promise<void> | undefined;
   const start = (): Promise<void> => {
     if (options.signal.aborted) return Promise.resolve();

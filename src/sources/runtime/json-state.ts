@@ -19,10 +19,15 @@ export function loadJsonState<T>(path: string, schema: z.ZodType<T>, what: strin
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError([`${path}: the ${what} is not JSON (${(cause as Error).message}); remove it to start again from maxAge`]);
+    throw new ConfigError([
+      `${path}: the ${what} is not JSON (${(cause as Error).message}); remove it to start again from maxAge`,
+    ]);
   }
   const result = schema.safeParse(parsed);
-  if (!result.success) throw new ConfigError([`${path}: the ${what} is malformed (${result.error.issues[0]?.message}); remove it to start again from maxAge`]);
+  if (!result.success)
+    throw new ConfigError([
+      `${path}: the ${what} is malformed (${result.error.issues[0]?.message}); remove it to start again from maxAge`,
+    ]);
   return result.data;
 }
 

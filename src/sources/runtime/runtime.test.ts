@@ -10,7 +10,10 @@ import { pruneSeen } from './seen.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 test('durations are read in ms, s, m, h and d', () => {
-  assert.deepEqual(['500ms', '10s', '15m', '2h', '7d', '1.5s'].map(parseDuration), [500, 10_000, 900_000, 7_200_000, 604_800_000, 1500]);
+  assert.deepEqual(
+    ['500ms', '10s', '15m', '2h', '7d', '1.5s'].map(parseDuration),
+    [500, 10_000, 900_000, 7_200_000, 604_800_000, 1500],
+  );
   assert.equal(parseDuration('7 days'), null);
   assert.equal(Duration.parse(250), 250);
   assert.equal(Duration.safeParse('soon').success, false);
@@ -18,7 +21,10 @@ test('durations are read in ms, s, m, h and d', () => {
 
 test('backoff grows to its maximum and starts over after a reset', () => {
   const backoff = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0 });
-  assert.deepEqual([1, 2, 3, 4, 5].map(() => backoff.next()), [100, 200, 400, 800, 1000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map(() => backoff.next()),
+    [100, 200, 400, 800, 1000],
+  );
   backoff.reset();
   assert.equal(backoff.next(), 100);
   const jittered = new Backoff({ initialMs: 1000, jitter: 0.5, random: () => 1 });
@@ -65,7 +71,12 @@ test('health: starting until every part succeeded, failing while one fails, lagg
   board.ok('a');
   assert.deepEqual(board.status(), { id: 's', state: 'up', lastSuccessAt: 1000 });
   board.fail('a', Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }));
-  assert.deepEqual(board.status(), { id: 's', state: 'failing', lastSuccessAt: 1000, lastError: 'a: ECONNREFUSED: connection refused' });
+  assert.deepEqual(board.status(), {
+    id: 's',
+    state: 'failing',
+    lastSuccessAt: 1000,
+    lastError: 'a: ECONNREFUSED: connection refused',
+  });
   board.ok('a');
   board.setLag(120, true);
   assert.equal(board.status().state, 'lagging');
@@ -75,7 +86,26 @@ test('health: starting until every part succeeded, failing while one fails, lagg
 });
 
 test('a checkpoint keeps the seen ids of the overlap only, previous ones first', () => {
-  const seen = pruneSeen({ old: 10, kept: 20 }, [['new', 30], ['late', 5]], 20);
+  const seen = pruneSeen(
+    { old: 10, kept: 20 },
+    [
+      ['new', 30],
+      ['late', 5],
+    ],
+    20,
+  );
   assert.deepEqual(seen, { kept: 20, new: 30 });
-  assert.deepEqual(Object.keys(pruneSeen(undefined, new Map([['b', 2], ['a', 1]]), 0)), ['b', 'a']);
+  assert.deepEqual(
+    Object.keys(
+      pruneSeen(
+        undefined,
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+        0,
+      ),
+    ),
+    ['b', 'a'],
+  );
 });

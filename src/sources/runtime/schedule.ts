@@ -14,13 +14,19 @@ export function isCronExpression(expression: string): boolean {
   return cron.validate(expression);
 }
 
-export function startSchedule(expression: string, run: () => Promise<void>, options: { name: string; log: Logger; signal: AbortSignal }): Schedule {
+export function startSchedule(
+  expression: string,
+  run: () => Promise<void>,
+  options: { name: string; log: Logger; signal: AbortSignal },
+): Schedule {
   const { log, signal } = options;
   let running: Promise<void> = Promise.resolve();
   const task = cron.createTask(
     expression,
     () => {
-      running = run().catch((error: unknown) => log.error({ err: error, schedule: options.name }, 'scheduled run failed'));
+      running = run().catch((error: unknown) =>
+        log.error({ err: error, schedule: options.name }, 'scheduled run failed'),
+      );
       return running;
     },
     {
@@ -34,7 +40,9 @@ export function startSchedule(expression: string, run: () => Promise<void>, opti
       },
     },
   );
-  task.on('execution:overlap', () => log.info({ schedule: options.name }, 'previous scheduled run still in progress; tick skipped'));
+  task.on('execution:overlap', () =>
+    log.info({ schedule: options.name }, 'previous scheduled run still in progress; tick skipped'),
+  );
   if (signal.aborted) void task.destroy();
   else {
     void task.start();
@@ -44,11 +52,16 @@ export function startSchedule(expression: string, run: () => Promise<void>, opti
 }
 
 /** Runs `run` now and then on the schedule until `signal` aborts; resolves when no run is left in progress. */
-export async function runScheduled(expression: string, run: () => Promise<void>, options: { name: string; log: Logger; signal: AbortSignal }): Promise<void> {
+export async function runScheduled(
+  expression: string,
+  run: () => Promise<void>,
+  options: { name: string; log: Logger; signal: AbortSignal },
+): Promise<void> {
   const schedule = startSchedule(expression, run, options);
   // node-cron 4 has no run-on-start: the first run happens here, the schedule does the rest.
   await run();
   const { signal } = options;
-  if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  if (!signal.aborted)
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await schedule.idle();
 }

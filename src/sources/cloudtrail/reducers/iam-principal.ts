@@ -2,13 +2,24 @@
 // boundary, tags, group membership, login profile (its existence, never the password),
 // access keys (id and status) and MFA devices.
 import {
-  record, sortedSet, stringList, tagMap, text, updateTags, withEntry, withKey, withKeys,
-  type Configuration, type ConfigurationReducer, type DecodedCall,
+  record,
+  sortedSet,
+  stringList,
+  tagMap,
+  text,
+  updateTags,
+  withEntry,
+  withKey,
+  withKeys,
+  type Configuration,
+  type ConfigurationReducer,
+  type DecodedCall,
 } from './reducer.ts';
 
 type Kind = 'Role' | 'User' | 'Group';
 
-const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined);
+const number = (value: unknown): number | undefined =>
+  typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
 
 function addTo(list: unknown, values: readonly string[]): string[] {
   return sortedSet([...stringList(list), ...values]);
@@ -34,10 +45,18 @@ function reduceCommon(kind: Kind, configuration: Configuration, { api, request }
       });
     case `Put${kind}Policy`:
       if (policyName === undefined) return configuration;
-      return withKey(configuration, 'inlinePolicies', withEntry(configuration['inlinePolicies'], policyName, request['policyDocument'] ?? null));
+      return withKey(
+        configuration,
+        'inlinePolicies',
+        withEntry(configuration['inlinePolicies'], policyName, request['policyDocument'] ?? null),
+      );
     case `Delete${kind}Policy`:
       if (policyName === undefined) return configuration;
-      return withKey(configuration, 'inlinePolicies', withEntry(configuration['inlinePolicies'], policyName, undefined));
+      return withKey(
+        configuration,
+        'inlinePolicies',
+        withEntry(configuration['inlinePolicies'], policyName, undefined),
+      );
     case `Attach${kind}Policy`:
       return withKey(configuration, 'attachedPolicies', addTo(configuration['attachedPolicies'], policyArn));
     case `Detach${kind}Policy`:
@@ -72,7 +91,8 @@ export const reduceRole: ConfigurationReducer = (previous, call) => {
       });
     case 'UpdateRole':
     case 'UpdateRoleDescription': {
-      const updated = 'description' in request ? withKey(configuration, 'description', text(request['description'])) : configuration;
+      const updated =
+        'description' in request ? withKey(configuration, 'description', text(request['description'])) : configuration;
       return withKeys(updated, { maxSessionDuration: number(request['maxSessionDuration']) });
     }
     case 'UpdateAssumeRolePolicy':
@@ -82,14 +102,22 @@ export const reduceRole: ConfigurationReducer = (previous, call) => {
   }
 };
 
-function reduceLoginProfile(configuration: Configuration, api: string, request: Readonly<Record<string, unknown>>): Configuration {
+function reduceLoginProfile(
+  configuration: Configuration,
+  api: string,
+  request: Readonly<Record<string, unknown>>,
+): Configuration {
   const reset = request['passwordResetRequired'];
   switch (api) {
     case 'CreateLoginProfile':
       return withKey(configuration, 'loginProfile', { enabled: true, passwordResetRequired: reset === true });
     case 'UpdateLoginProfile': {
       const previous = record(configuration['loginProfile']);
-      return withKey(configuration, 'loginProfile', { ...previous, enabled: true, ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}) });
+      return withKey(configuration, 'loginProfile', {
+        ...previous,
+        enabled: true,
+        ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}),
+      });
     }
     case 'DeleteLoginProfile':
       return withKey(configuration, 'loginProfile', undefined);
@@ -113,7 +141,13 @@ export const reduceUser: ConfigurationReducer = (previous, call) => {
     case 'CreateAccessKey': {
       const key = record(response['accessKey']);
       const id = text(key['accessKeyId']);
-      return id ? withKey(configuration, 'accessKeys', withEntry(configuration['accessKeys'], id, { status: text(key['status']) ?? 'Active' })) : configuration;
+      return id
+        ? withKey(
+            configuration,
+            'accessKeys',
+            withEntry(configuration['accessKeys'], id, { status: text(key['status']) ?? 'Active' }),
+          )
+        : configuration;
     }
     case 'UpdateAccessKey':
     case 'DeleteAccessKey': {

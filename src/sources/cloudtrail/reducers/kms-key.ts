@@ -1,7 +1,17 @@
 // KMS keys: key policy (decoded), key state (Enabled, Disabled, PendingDeletion with its
 // deletion date, PendingImport), rotation, description, usage and spec, tags and grants.
 // ScheduleKeyDeletion keeps the file: the key exists until KMS logs DeleteKey.
-import { record, stringList, tagMap, text, updateTags, withEntry, withKey, withKeys, type ConfigurationReducer } from './reducer.ts';
+import {
+  record,
+  stringList,
+  tagMap,
+  text,
+  updateTags,
+  withEntry,
+  withKey,
+  withKeys,
+  type ConfigurationReducer,
+} from './reducer.ts';
 
 export const reduceKey: ConfigurationReducer = (configuration, { api, request, response }) => {
   switch (api) {
@@ -41,7 +51,9 @@ export const reduceKey: ConfigurationReducer = (configuration, { api, request, r
     case 'DeleteExpiredKeyMaterial':
       return withKey(configuration, 'keyState', 'PendingImport');
     case 'EnableKeyRotation':
-      return withKeys(withKey(configuration, 'rotationEnabled', true), { rotationPeriodInDays: request['rotationPeriodInDays'] });
+      return withKeys(withKey(configuration, 'rotationEnabled', true), {
+        rotationPeriodInDays: request['rotationPeriodInDays'],
+      });
     case 'DisableKeyRotation':
       return withKey(withKey(configuration, 'rotationEnabled', false), 'rotationPeriodInDays', undefined);
     case 'UpdateKeyDescription':
@@ -59,7 +71,9 @@ export const reduceKey: ConfigurationReducer = (configuration, { api, request, r
     case 'RetireGrant':
     case 'RevokeGrant': {
       const grantId = text(request['grantId']) ?? text(response['grantId']);
-      return grantId === undefined ? configuration : withKey(configuration, 'grants', withEntry(configuration['grants'], grantId, undefined));
+      return grantId === undefined
+        ? configuration
+        : withKey(configuration, 'grants', withEntry(configuration['grants'], grantId, undefined));
     }
     default:
       return configuration;

@@ -78,7 +78,11 @@ export function tagMap(list: unknown): Record<string, string> {
 }
 
 /** Tags after adding `added` and removing `removedKeys`. */
-export function updateTags(current: unknown, added: Readonly<Record<string, string>>, removedKeys: readonly string[] = []): Record<string, string> {
+export function updateTags(
+  current: unknown,
+  added: Readonly<Record<string, string>>,
+  removedKeys: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = { ...(record(current) as Record<string, string>), ...added };
   for (const key of removedKeys) delete out[key];
   return out;
@@ -88,5 +92,9 @@ export function updateTags(current: unknown, added: Readonly<Record<string, stri
 export function withoutXmlns(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutXmlns);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('xmlns')).map(([key, item]) => [key, withoutXmlns(item)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !key.startsWith('xmlns'))
+      .map(([key, item]) => [key, withoutXmlns(item)]),
+  );
 }

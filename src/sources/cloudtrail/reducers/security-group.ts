@@ -17,7 +17,13 @@ export interface SecurityGroupRule {
   readonly securityGroupRuleId?: string;
 }
 
-const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6', all: '-1' };
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
+  '6': 'tcp',
+  '17': 'udp',
+  '1': 'icmp',
+  '58': 'icmpv6',
+  all: '-1',
+};
 
 const items = (value: unknown): Record<string, unknown>[] => {
   const list = Array.isArray(value) ? value : record(value)['items'];
@@ -26,17 +32,34 @@ const items = (value: unknown): Record<string, unknown>[] => {
 
 // Ports arrive as numbers or as strings ("443") depending on the client.
 function port(value: unknown): number | undefined {
-  return typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined;
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && /^-?\d+$/.test(value)
+      ? Number(value)
+      : undefined;
 }
 
 function makeRule(fields: {
-  protocol: unknown; fromPort: unknown; toPort: unknown; source: Partial<SecurityGroupRule>; description?: unknown; ruleId?: unknown;
+  protocol: unknown;
+  fromPort: unknown;
+  toPort: unknown;
+  source: Partial<SecurityGroupRule>;
+  description?: unknown;
+  ruleId?: unknown;
 }): SecurityGroupRule {
   const raw = String(fields.protocol ?? '-1').toLowerCase();
   const ipProtocol = PROTOCOL_NAMES[raw] ?? raw;
   const ports = ipProtocol === '-1' ? {} : { fromPort: port(fields.fromPort), toPort: port(fields.toPort) };
-  const rule = { ipProtocol, ...ports, ...fields.source, description: text(fields.description), securityGroupRuleId: text(fields.ruleId) };
-  return Object.fromEntries(Object.entries(rule).filter(([, value]) => value !== undefined)) as unknown as SecurityGroupRule;
+  const rule = {
+    ipProtocol,
+    ...ports,
+    ...fields.source,
+    description: text(fields.description),
+    securityGroupRuleId: text(fields.ruleId),
+  };
+  return Object.fromEntries(
+    Object.entries(rule).filter(([, value]) => value !== undefined),
+  ) as unknown as SecurityGroupRule;
 }
 
 /** One rule per source of each `ipPermissions` item. */
@@ -44,10 +67,22 @@ function rulesFromPermissions(permissions: readonly Record<string, unknown>[]): 
   return permissions.flatMap((permission) => {
     const base = { protocol: permission['ipProtocol'], fromPort: permission['fromPort'], toPort: permission['toPort'] };
     return [
-      ...items(permission['ipRanges']).map((range) => makeRule({ ...base, source: { cidrIpv4: text(range['cidrIp']) }, description: range['description'] })),
-      ...items(permission['ipv6Ranges']).map((range) => makeRule({ ...base, source: { cidrIpv6: text(range['cidrIpv6']) }, description: range['description'] })),
-      ...items(permission['groups']).map((group) => makeRule({ ...base, source: { referencedGroupId: text(group['groupId']) ?? text(group['groupName']) }, description: group['description'] })),
-      ...items(permission['prefixListIds']).map((list) => makeRule({ ...base, source: { prefixListId: text(list['prefixListId']) }, description: list['description'] })),
+      ...items(permission['ipRanges']).map((range) =>
+        makeRule({ ...base, source: { cidrIpv4: text(range['cidrIp']) }, description: range['description'] }),
+      ),
+      ...items(permission['ipv6Ranges']).map((range) =>
+        makeRule({ ...base, source: { cidrIpv6: text(range['cidrIpv6']) }, description: range['description'] }),
+      ),
+      ...items(permission['groups']).map((group) =>
+        makeRule({
+          ...base,
+          source: { referencedGroupId: text(group['groupId']) ?? text(group['groupName']) },
+          description: group['description'],
+        }),
+      ),
+      ...items(permission['prefixListIds']).map((list) =>
+        makeRule({ ...base, source: { prefixListId: text(list['prefixListId']) }, description: list['description'] }),
+      ),
     ];
   });
 }
@@ -59,27 +94,57 @@ function rulesFromRequest(request: Readonly<Record<string, unknown>>): SecurityG
   const group = text(request['sourceSecurityGroupName']) ?? text(request['sourceSecurityGroupId']);
   if (cidr === undefined && group === undefined) return [];
   const source = cidr !== undefined ? { cidrIpv4: cidr } : { referencedGroupId: group as string };
-  return [makeRule({ protocol: request['ipProtocol'], fromPort: request['fromPort'], toPort: request['toPort'], source })];
+  return [
+    makeRule({ protocol: request['ipProtocol'], fromPort: request['fromPort'], toPort: request['toPort'], source }),
+  ];
 }
 
 function ruleFromResponseItem(item: Record<string, unknown>): SecurityGroupRule {
   const referenced = record(item['referencedGroupInfo']);
   return makeRule({
-    protocol: item['ipProtocol'], fromPort: item['fromPort'], toPort: item['toPort'], description: item['description'], ruleId: item['securityGroupRuleId'],
-    source: { cidrIpv4: text(item['cidrIpv4']), cidrIpv6: text(item['cidrIpv6']), referencedGroupId: text(referenced['groupId']), prefixListId: text(item['prefixListId']) },
+    protocol: item['ipProtocol'],
+    fromPort: item['fromPort'],
+    toPort: item['toPort'],
+    description: item['description'],
+    ruleId: item['securityGroupRuleId'],
+    source: {
+      cidrIpv4: text(item['cidrIpv4']),
+      cidrIpv6: text(item['cidrIpv6']),
+      referencedGroupId: text(referenced['groupId']),
+      prefixListId: text(item['prefixListId']),
+    },
   });
 }
 
 /** What identifies a rule: protocol, ports and source (not its description or id). */
 function ruleKey(rule: SecurityGroupRule): string {
-  return JSON.stringify([rule.ipProtocol, rule.fromPort ?? null, rule.toPort ?? null, rule.cidrIpv4 ?? null, rule.cidrIpv6 ?? null, rule.referencedGroupId ?? null, rule.prefixListId ?? null]);
+  return JSON.stringify([
+    rule.ipProtocol,
+    rule.fromPort ?? null,
+    rule.toPort ?? null,
+    rule.cidrIpv4 ?? null,
+    rule.cidrIpv6 ?? null,
+    rule.referencedGroupId ?? null,
+    rule.prefixListId ?? null,
+  ]);
 }
 
 function compareRules(a: SecurityGroupRule, b: SecurityGroupRule): number {
   // IPv4 ranges, then IPv6 ranges, groups and prefix lists; ports as numbers.
   const source = (rule: SecurityGroupRule): [number, string] =>
-    rule.cidrIpv4 !== undefined ? [0, rule.cidrIpv4] : rule.cidrIpv6 !== undefined ? [1, rule.cidrIpv6] : rule.referencedGroupId !== undefined ? [2, rule.referencedGroupId] : [3, rule.prefixListId ?? ''];
-  const fields = (rule: SecurityGroupRule): Array<string | number> => [rule.ipProtocol, rule.fromPort ?? -2, rule.toPort ?? -2, ...source(rule)];
+    rule.cidrIpv4 !== undefined
+      ? [0, rule.cidrIpv4]
+      : rule.cidrIpv6 !== undefined
+        ? [1, rule.cidrIpv6]
+        : rule.referencedGroupId !== undefined
+          ? [2, rule.referencedGroupId]
+          : [3, rule.prefixListId ?? ''];
+  const fields = (rule: SecurityGroupRule): Array<string | number> => [
+    rule.ipProtocol,
+    rule.fromPort ?? -2,
+    rule.toPort ?? -2,
+    ...source(rule),
+  ];
   const left = fields(a);
   const right = fields(b);
   for (let index = 0; index < left.length; index += 1) {
@@ -94,22 +159,34 @@ function currentRules(value: unknown): SecurityGroupRule[] {
   return Array.isArray(value) ? (value.map(record) as unknown as SecurityGroupRule[]) : [];
 }
 
-export function addRules(existing: readonly SecurityGroupRule[], added: readonly SecurityGroupRule[]): SecurityGroupRule[] {
+export function addRules(
+  existing: readonly SecurityGroupRule[],
+  added: readonly SecurityGroupRule[],
+): SecurityGroupRule[] {
   const byKey = new Map(existing.map((rule) => [ruleKey(rule), rule]));
   for (const rule of added) byKey.set(ruleKey(rule), { ...byKey.get(ruleKey(rule)), ...rule });
   return [...byKey.values()].sort(compareRules);
 }
 
-export function removeRules(existing: readonly SecurityGroupRule[], removed: readonly SecurityGroupRule[], ruleIds: readonly string[]): SecurityGroupRule[] {
+export function removeRules(
+  existing: readonly SecurityGroupRule[],
+  removed: readonly SecurityGroupRule[],
+  ruleIds: readonly string[],
+): SecurityGroupRule[] {
   const keys = new Set(removed.map(ruleKey));
   const ids = new Set(ruleIds);
-  return existing.filter((rule) => !keys.has(ruleKey(rule)) && !(rule.securityGroupRuleId !== undefined && ids.has(rule.securityGroupRuleId)));
+  return existing.filter(
+    (rule) =>
+      !keys.has(ruleKey(rule)) && !(rule.securityGroupRuleId !== undefined && ids.has(rule.securityGroupRuleId)),
+  );
 }
 
 function ruleIdsOf(request: Readonly<Record<string, unknown>>): string[] {
   const value = request['securityGroupRuleIds'];
   const list = Array.isArray(value) ? value : items(value);
-  return list.flatMap((item) => (typeof item === 'string' ? [item] : (text(record(item)['securityGroupRuleId']) ?? [])));
+  return list.flatMap((item) =>
+    typeof item === 'string' ? [item] : (text(record(item)['securityGroupRuleId']) ?? []),
+  );
 }
 
 /** ModifySecurityGroupRules: each rule, named by id, gets new fields. */
@@ -121,8 +198,19 @@ function modifyRules(configuration: Configuration, request: Readonly<Record<stri
     for (const direction of ['ingress', 'egress'] as const) {
       const rules = currentRules(out[direction]);
       if (id === undefined || !rules.some((rule) => rule.securityGroupRuleId === id)) continue;
-      const replacement = ruleFromResponseItem({ ...fields, securityGroupRuleId: id, referencedGroupInfo: { groupId: fields['referencedGroupId'] } });
-      out = withKey(out, direction, addRules(rules.filter((rule) => rule.securityGroupRuleId !== id), [replacement]));
+      const replacement = ruleFromResponseItem({
+        ...fields,
+        securityGroupRuleId: id,
+        referencedGroupInfo: { groupId: fields['referencedGroupId'] },
+      });
+      out = withKey(
+        out,
+        direction,
+        addRules(
+          rules.filter((rule) => rule.securityGroupRuleId !== id),
+          [replacement],
+        ),
+      );
     }
   }
   return out;
@@ -135,12 +223,20 @@ export const reduceSecurityGroup: ConfigurationReducer = (configuration, { api, 
     const rules = currentRules(configuration[direction]);
     if (match[1] === 'Authorize') {
       const created = items(response['securityGroupRuleSet']).map(ruleFromResponseItem);
-      return withKey(configuration, direction, addRules(rules, created.length > 0 ? created : rulesFromRequest(request)));
+      return withKey(
+        configuration,
+        direction,
+        addRules(rules, created.length > 0 ? created : rulesFromRequest(request)),
+      );
     }
     return withKey(configuration, direction, removeRules(rules, rulesFromRequest(request), ruleIdsOf(request)));
   }
   if (api === 'CreateSecurityGroup') {
-    return withKeys(configuration, { groupName: text(request['groupName']), description: text(request['groupDescription']), vpcId: text(request['vpcId']) });
+    return withKeys(configuration, {
+      groupName: text(request['groupName']),
+      description: text(request['groupDescription']),
+      vpcId: text(request['vpcId']),
+    });
   }
   if (api === 'ModifySecurityGroupRules') return modifyRules(configuration, request);
   return configuration;

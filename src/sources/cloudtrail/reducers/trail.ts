@@ -4,8 +4,16 @@
 import { record, withKey, withKeys, type Configuration, type ConfigurationReducer } from './reducer.ts';
 
 const SETTINGS = [
-  's3BucketName', 's3KeyPrefix', 'snsTopicName', 'includeGlobalServiceEvents', 'isMultiRegionTrail', 'enableLogFileValidation',
-  'cloudWatchLogsLogGroupArn', 'cloudWatchLogsRoleArn', 'kmsKeyId', 'isOrganizationTrail',
+  's3BucketName',
+  's3KeyPrefix',
+  'snsTopicName',
+  'includeGlobalServiceEvents',
+  'isMultiRegionTrail',
+  'enableLogFileValidation',
+  'cloudWatchLogsLogGroupArn',
+  'cloudWatchLogsRoleArn',
+  'kmsKeyId',
+  'isOrganizationTrail',
 ] as const;
 
 function withSettings(configuration: Configuration, request: Readonly<Record<string, unknown>>): Configuration {
@@ -28,8 +36,13 @@ export const reduceTrail: ConfigurationReducer = (configuration, { api, request 
     case 'PutEventSelectors': {
       const basic = request['eventSelectors'];
       const advanced = request['advancedEventSelectors'];
-      if (Array.isArray(advanced) && advanced.length > 0) return withKey(withKey(configuration, 'eventSelectors', undefined), 'advancedEventSelectors', advanced);
-      return withKey(withKey(configuration, 'advancedEventSelectors', undefined), 'eventSelectors', Array.isArray(basic) ? basic : undefined);
+      if (Array.isArray(advanced) && advanced.length > 0)
+        return withKey(withKey(configuration, 'eventSelectors', undefined), 'advancedEventSelectors', advanced);
+      return withKey(
+        withKey(configuration, 'advancedEventSelectors', undefined),
+        'eventSelectors',
+        Array.isArray(basic) ? basic : undefined,
+      );
     }
     case 'PutInsightSelectors':
       return withKey(configuration, 'insightSelectors', request['insightSelectors']);

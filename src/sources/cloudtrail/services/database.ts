@@ -6,16 +6,33 @@ const lower = (id: string): string => id.toLowerCase();
 const INSTANCE: EventRule = { type: 'DBInstance', ids: ['request.dBInstanceIdentifier'], normaliseId: lower };
 const CLUSTER: EventRule = { type: 'DBCluster', ids: ['request.dBClusterIdentifier'], normaliseId: lower };
 const SNAPSHOT: EventRule = { type: 'DBSnapshot', ids: ['request.dBSnapshotIdentifier'], normaliseId: lower };
-const CLUSTER_SNAPSHOT: EventRule = { type: 'DBClusterSnapshot', ids: ['request.dBClusterSnapshotIdentifier'], normaliseId: lower };
+const CLUSTER_SNAPSHOT: EventRule = {
+  type: 'DBClusterSnapshot',
+  ids: ['request.dBClusterSnapshotIdentifier'],
+  normaliseId: lower,
+};
 const SECURITY_GROUP: EventRule = { type: 'DBSecurityGroup', ids: ['request.dBSecurityGroupName'], normaliseId: lower };
-const PARAMETER_GROUP: EventRule = { type: 'DBParameterGroup', ids: ['request.dBParameterGroupName'], normaliseId: lower };
+const PARAMETER_GROUP: EventRule = {
+  type: 'DBParameterGroup',
+  ids: ['request.dBParameterGroupName'],
+  normaliseId: lower,
+};
 
 export const RDS_RULES: ServiceRules = {
   DeleteDBInstance: { ...INSTANCE, deletes: true },
   ...forEach(
     [
-      'CreateDBInstance', 'ModifyDBInstance', 'RebootDBInstance', 'StartDBInstance', 'StopDBInstance', 'CreateDBInstanceReadReplica',
-      'RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceFromS3', 'PromoteReadReplica', 'AddRoleToDBInstance', 'RemoveRoleFromDBInstance',
+      'CreateDBInstance',
+      'ModifyDBInstance',
+      'RebootDBInstance',
+      'StartDBInstance',
+      'StopDBInstance',
+      'CreateDBInstanceReadReplica',
+      'RestoreDBInstanceFromDBSnapshot',
+      'RestoreDBInstanceFromS3',
+      'PromoteReadReplica',
+      'AddRoleToDBInstance',
+      'RemoveRoleFromDBInstance',
     ],
     INSTANCE,
   ),
@@ -23,8 +40,17 @@ export const RDS_RULES: ServiceRules = {
   DeleteDBCluster: { ...CLUSTER, deletes: true },
   ...forEach(
     [
-      'CreateDBCluster', 'ModifyDBCluster', 'FailoverDBCluster', 'RebootDBCluster', 'StartDBCluster', 'StopDBCluster', 'AddRoleToDBCluster',
-      'RemoveRoleFromDBCluster', 'RestoreDBClusterFromSnapshot', 'RestoreDBClusterToPointInTime', 'PromoteReadReplicaDBCluster',
+      'CreateDBCluster',
+      'ModifyDBCluster',
+      'FailoverDBCluster',
+      'RebootDBCluster',
+      'StartDBCluster',
+      'StopDBCluster',
+      'AddRoleToDBCluster',
+      'RemoveRoleFromDBCluster',
+      'RestoreDBClusterFromSnapshot',
+      'RestoreDBClusterToPointInTime',
+      'PromoteReadReplicaDBCluster',
     ],
     CLUSTER,
   ),
@@ -43,6 +69,15 @@ export const RDS_RULES: ServiceRules = {
   CreateDBParameterGroup: PARAMETER_GROUP,
   DeleteDBParameterGroup: { ...PARAMETER_GROUP, deletes: true },
   ...forEach(['ModifyDBParameterGroup', 'ResetDBParameterGroup'], PARAMETER_GROUP),
-  ...forEach(['FailoverGlobalCluster', 'ModifyGlobalCluster', 'CreateGlobalCluster'], { type: 'GlobalCluster', ids: ['request.globalClusterIdentifier'], normaliseId: lower }),
-  DeleteGlobalCluster: { type: 'GlobalCluster', ids: ['request.globalClusterIdentifier'], normaliseId: lower, deletes: true },
+  ...forEach(['FailoverGlobalCluster', 'ModifyGlobalCluster', 'CreateGlobalCluster'], {
+    type: 'GlobalCluster',
+    ids: ['request.globalClusterIdentifier'],
+    normaliseId: lower,
+  }),
+  DeleteGlobalCluster: {
+    type: 'GlobalCluster',
+    ids: ['request.globalClusterIdentifier'],
+    normaliseId: lower,
+    deletes: true,
+  },
 };

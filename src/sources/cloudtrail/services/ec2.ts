@@ -3,9 +3,25 @@
 import { forEach, type EventRule, type ServiceRules } from './rule.ts';
 
 const TYPES_BY_ID_PREFIX: Readonly<Record<string, string>> = {
-  sg: 'SecurityGroup', i: 'Instance', vol: 'Volume', snap: 'Snapshot', ami: 'Image', vpc: 'VPC', subnet: 'Subnet',
-  igw: 'InternetGateway', rtb: 'RouteTable', acl: 'NetworkAcl', eni: 'NetworkInterface', lt: 'LaunchTemplate', nat: 'NatGateway',
-  eipalloc: 'EIP', fl: 'FlowLog', key: 'KeyPair', pcx: 'VPCPeeringConnection', vpce: 'VPCEndpoint', tgw: 'TransitGateway',
+  sg: 'SecurityGroup',
+  i: 'Instance',
+  vol: 'Volume',
+  snap: 'Snapshot',
+  ami: 'Image',
+  vpc: 'VPC',
+  subnet: 'Subnet',
+  igw: 'InternetGateway',
+  rtb: 'RouteTable',
+  acl: 'NetworkAcl',
+  eni: 'NetworkInterface',
+  lt: 'LaunchTemplate',
+  nat: 'NatGateway',
+  eipalloc: 'EIP',
+  fl: 'FlowLog',
+  key: 'KeyPair',
+  pcx: 'VPCPeeringConnection',
+  vpce: 'VPCEndpoint',
+  tgw: 'TransitGateway',
 };
 
 /** The ResourceType of an EC2 id by its prefix (`sg-0abc` → SecurityGroup). */
@@ -15,7 +31,10 @@ export function ec2TypeOfId(id: string): string | undefined {
 }
 
 const GROUP: EventRule = { type: 'SecurityGroup', ids: ['request.groupId', 'request.groupName'] };
-const INSTANCES: EventRule = { type: 'Instance', ids: ['request.instancesSet.items.instanceId', 'request.instanceId', 'request.instanceIds'] };
+const INSTANCES: EventRule = {
+  type: 'Instance',
+  ids: ['request.instancesSet.items.instanceId', 'request.instanceId', 'request.instanceIds'],
+};
 const INSTANCE: EventRule = { type: 'Instance', ids: ['request.instanceId'] };
 const VOLUME: EventRule = { type: 'Volume', ids: ['request.volumeId'] };
 const SNAPSHOT: EventRule = { type: 'Snapshot', ids: ['request.snapshotId'] };
@@ -33,15 +52,31 @@ export const EC2_RULES: ServiceRules = {
   DeleteSecurityGroup: { ...GROUP, deletes: true },
   ...forEach(
     [
-      'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress',
-      'ModifySecurityGroupRules', 'UpdateSecurityGroupRuleDescriptionsIngress', 'UpdateSecurityGroupRuleDescriptionsEgress',
+      'AuthorizeSecurityGroupIngress',
+      'AuthorizeSecurityGroupEgress',
+      'RevokeSecurityGroupIngress',
+      'RevokeSecurityGroupEgress',
+      'ModifySecurityGroupRules',
+      'UpdateSecurityGroupRuleDescriptionsIngress',
+      'UpdateSecurityGroupRuleDescriptionsEgress',
     ],
     GROUP,
   ),
   RunInstances: { type: 'Instance', ids: ['response.instancesSet.items.instanceId'] },
   TerminateInstances: { ...INSTANCES, deletes: true },
-  ...forEach(['StartInstances', 'StopInstances', 'RebootInstances', 'MonitorInstances', 'UnmonitorInstances'], INSTANCES),
-  ...forEach(['ModifyInstanceAttribute', 'ModifyInstanceMetadataOptions', 'AssociateIamInstanceProfile', 'ResetInstanceAttribute'], INSTANCE),
+  ...forEach(
+    ['StartInstances', 'StopInstances', 'RebootInstances', 'MonitorInstances', 'UnmonitorInstances'],
+    INSTANCES,
+  ),
+  ...forEach(
+    [
+      'ModifyInstanceAttribute',
+      'ModifyInstanceMetadataOptions',
+      'AssociateIamInstanceProfile',
+      'ResetInstanceAttribute',
+    ],
+    INSTANCE,
+  ),
   CreateVolume: { ...VOLUME, ids: ['response.volumeId'] },
   DeleteVolume: { ...VOLUME, deletes: true },
   ...forEach(['AttachVolume', 'DetachVolume', 'ModifyVolume', 'ModifyVolumeAttribute'], VOLUME),
@@ -75,14 +110,30 @@ export const EC2_RULES: ServiceRules = {
   CreateFlowLogs: { type: 'FlowLog', ids: ['response.flowLogIdSet.items', 'response.flowLogIds'] },
   DeleteFlowLogs: {
     type: 'FlowLog',
-    ids: ['request.flowLogIds.items.flowLogId', 'request.flowLogIds', 'request.DeleteFlowLogsRequest.FlowLogId.content'],
+    ids: [
+      'request.flowLogIds.items.flowLogId',
+      'request.flowLogIds',
+      'request.DeleteFlowLogsRequest.FlowLogId.content',
+    ],
     deletes: true,
   },
   CreateTags: TAGGED,
   DeleteTags: TAGGED,
   // Account-and-region settings: one file per account and region.
-  ...forEach(['EnableEbsEncryptionByDefault', 'DisableEbsEncryptionByDefault'], { type: 'EbsEncryptionByDefault', ids: ['account'] }),
-  ...forEach(['EnableSerialConsoleAccess', 'DisableSerialConsoleAccess'], { type: 'SerialConsoleAccess', ids: ['account'] }),
-  ...forEach(['EnableImageBlockPublicAccess', 'DisableImageBlockPublicAccess'], { type: 'ImageBlockPublicAccess', ids: ['account'] }),
-  ...forEach(['EnableSnapshotBlockPublicAccess', 'DisableSnapshotBlockPublicAccess'], { type: 'SnapshotBlockPublicAccess', ids: ['account'] }),
+  ...forEach(['EnableEbsEncryptionByDefault', 'DisableEbsEncryptionByDefault'], {
+    type: 'EbsEncryptionByDefault',
+    ids: ['account'],
+  }),
+  ...forEach(['EnableSerialConsoleAccess', 'DisableSerialConsoleAccess'], {
+    type: 'SerialConsoleAccess',
+    ids: ['account'],
+  }),
+  ...forEach(['EnableImageBlockPublicAccess', 'DisableImageBlockPublicAccess'], {
+    type: 'ImageBlockPublicAccess',
+    ids: ['account'],
+  }),
+  ...forEach(['EnableSnapshotBlockPublicAccess', 'DisableSnapshotBlockPublicAccess'], {
+    type: 'SnapshotBlockPublicAccess',
+    ids: ['account'],
+  }),
 };

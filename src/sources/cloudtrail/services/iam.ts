@@ -8,8 +8,14 @@ const USER: EventRule = { type: 'User', ids: ['request.userName', 'caller.userNa
 const GROUP: EventRule = { type: 'Group', ids: ['request.groupName'] };
 const POLICY: EventRule = { type: 'ManagedPolicy', ids: ['request.policyArn'] };
 const INSTANCE_PROFILE: EventRule = { type: 'InstanceProfile', ids: ['request.instanceProfileName'] };
-const SAML: EventRule = { type: 'SAMLProvider', ids: ['request.sAMLProviderArn', 'request.name', 'response.sAMLProviderArn'] };
-const OIDC: EventRule = { type: 'OIDCProvider', ids: ['request.openIDConnectProviderArn', 'response.openIDConnectProviderArn'] };
+const SAML: EventRule = {
+  type: 'SAMLProvider',
+  ids: ['request.sAMLProviderArn', 'request.name', 'response.sAMLProviderArn'],
+};
+const OIDC: EventRule = {
+  type: 'OIDCProvider',
+  ids: ['request.openIDConnectProviderArn', 'response.openIDConnectProviderArn'],
+};
 
 export const IAM_RULES: ServiceRules = {
   CreateRole: { ...ROLE, ids: ['request.roleName', 'response.role.roleName'] },
@@ -18,8 +24,17 @@ export const IAM_RULES: ServiceRules = {
   DeleteServiceLinkedRole: { ...ROLE, deletes: true },
   ...forEach(
     [
-      'UpdateRole', 'UpdateRoleDescription', 'UpdateAssumeRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy',
-      'DetachRolePolicy', 'TagRole', 'UntagRole', 'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary',
+      'UpdateRole',
+      'UpdateRoleDescription',
+      'UpdateAssumeRolePolicy',
+      'PutRolePolicy',
+      'DeleteRolePolicy',
+      'AttachRolePolicy',
+      'DetachRolePolicy',
+      'TagRole',
+      'UntagRole',
+      'PutRolePermissionsBoundary',
+      'DeleteRolePermissionsBoundary',
     ],
     ROLE,
   ),
@@ -27,11 +42,33 @@ export const IAM_RULES: ServiceRules = {
   DeleteUser: { ...USER, deletes: true },
   ...forEach(
     [
-      'UpdateUser', 'PutUserPolicy', 'DeleteUserPolicy', 'AttachUserPolicy', 'DetachUserPolicy', 'TagUser', 'UntagUser',
-      'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile', 'UpdateAccessKey', 'DeleteAccessKey', 'ChangePassword',
-      'EnableMFADevice', 'DeactivateMFADevice', 'ResyncMFADevice', 'PutUserPermissionsBoundary', 'DeleteUserPermissionsBoundary',
-      'UploadSSHPublicKey', 'UpdateSSHPublicKey', 'DeleteSSHPublicKey', 'UploadSigningCertificate', 'UpdateSigningCertificate',
-      'DeleteSigningCertificate', 'CreateServiceSpecificCredential', 'UpdateServiceSpecificCredential', 'DeleteServiceSpecificCredential',
+      'UpdateUser',
+      'PutUserPolicy',
+      'DeleteUserPolicy',
+      'AttachUserPolicy',
+      'DetachUserPolicy',
+      'TagUser',
+      'UntagUser',
+      'CreateLoginProfile',
+      'UpdateLoginProfile',
+      'DeleteLoginProfile',
+      'UpdateAccessKey',
+      'DeleteAccessKey',
+      'ChangePassword',
+      'EnableMFADevice',
+      'DeactivateMFADevice',
+      'ResyncMFADevice',
+      'PutUserPermissionsBoundary',
+      'DeleteUserPermissionsBoundary',
+      'UploadSSHPublicKey',
+      'UpdateSSHPublicKey',
+      'DeleteSSHPublicKey',
+      'UploadSigningCertificate',
+      'UpdateSigningCertificate',
+      'DeleteSigningCertificate',
+      'CreateServiceSpecificCredential',
+      'UpdateServiceSpecificCredential',
+      'DeleteServiceSpecificCredential',
     ],
     USER,
   ),
@@ -43,7 +80,10 @@ export const IAM_RULES: ServiceRules = {
   ...forEach(['UpdateGroup', 'PutGroupPolicy', 'DeleteGroupPolicy', 'AttachGroupPolicy', 'DetachGroupPolicy'], GROUP),
   CreatePolicy: { ...POLICY, ids: ['request.policyName', 'response.policy.policyName'] },
   DeletePolicy: { ...POLICY, deletes: true },
-  ...forEach(['CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'TagPolicy', 'UntagPolicy'], POLICY),
+  ...forEach(
+    ['CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'TagPolicy', 'UntagPolicy'],
+    POLICY,
+  ),
   CreateInstanceProfile: INSTANCE_PROFILE,
   DeleteInstanceProfile: { ...INSTANCE_PROFILE, deletes: true },
   AddRoleToInstanceProfile: [INSTANCE_PROFILE, ROLE],
@@ -52,9 +92,19 @@ export const IAM_RULES: ServiceRules = {
   UpdateSAMLProvider: SAML,
   DeleteSAMLProvider: { ...SAML, deletes: true },
   CreateOpenIDConnectProvider: { ...OIDC, ids: ['response.openIDConnectProviderArn'] },
-  ...forEach(['UpdateOpenIDConnectProviderThumbprint', 'AddClientIDToOpenIDConnectProvider', 'RemoveClientIDFromOpenIDConnectProvider'], OIDC),
+  ...forEach(
+    [
+      'UpdateOpenIDConnectProviderThumbprint',
+      'AddClientIDToOpenIDConnectProvider',
+      'RemoveClientIDFromOpenIDConnectProvider',
+    ],
+    OIDC,
+  ),
   DeleteOpenIDConnectProvider: { ...OIDC, deletes: true },
-  CreateVirtualMFADevice: { type: 'VirtualMFADevice', ids: ['response.virtualMFADevice.serialNumber', 'request.virtualMFADeviceName'] },
+  CreateVirtualMFADevice: {
+    type: 'VirtualMFADevice',
+    ids: ['response.virtualMFADevice.serialNumber', 'request.virtualMFADeviceName'],
+  },
   DeleteVirtualMFADevice: { type: 'VirtualMFADevice', ids: ['request.serialNumber'], deletes: true },
   // Account-wide singletons: one file per account.
   UpdateAccountPasswordPolicy: { type: 'AccountPasswordPolicy', ids: ['account'] },

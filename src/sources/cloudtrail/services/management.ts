@@ -10,7 +10,10 @@ export const CLOUDTRAIL_RULES: ServiceRules = {
   ...forEach(['UpdateTrail', 'StartLogging', 'StopLogging', 'PutEventSelectors', 'PutInsightSelectors'], TRAIL),
   ...forEach(['AddTags', 'RemoveTags'], { type: () => 'Trail', ids: ['request.resourceId'] }),
   CreateEventDataStore: { type: 'EventDataStore', ids: ['response.eventDataStoreArn', 'request.name'] },
-  ...forEach(['UpdateEventDataStore', 'StartEventDataStoreIngestion', 'StopEventDataStoreIngestion'], { type: 'EventDataStore', ids: ['request.eventDataStore'] }),
+  ...forEach(['UpdateEventDataStore', 'StartEventDataStoreIngestion', 'StopEventDataStoreIngestion'], {
+    type: 'EventDataStore',
+    ids: ['request.eventDataStore'],
+  }),
   DeleteEventDataStore: { type: 'EventDataStore', ids: ['request.eventDataStore'], deletes: true },
 };
 
@@ -40,15 +43,36 @@ export const SECRETS_MANAGER_RULES: ServiceRules = {
   DeleteSecret: { ...SECRET, deletes: true },
   ...forEach(
     [
-      'PutSecretValue', 'UpdateSecret', 'RestoreSecret', 'RotateSecret', 'CancelRotateSecret', 'TagResource', 'UntagResource',
-      'PutResourcePolicy', 'DeleteResourcePolicy', 'ReplicateSecretToRegions', 'RemoveRegionsFromReplication', 'UpdateSecretVersionStage',
+      'PutSecretValue',
+      'UpdateSecret',
+      'RestoreSecret',
+      'RotateSecret',
+      'CancelRotateSecret',
+      'TagResource',
+      'UntagResource',
+      'PutResourcePolicy',
+      'DeleteResourcePolicy',
+      'ReplicateSecretToRegions',
+      'RemoveRegionsFromReplication',
+      'UpdateSecretVersionStage',
       'StopReplicationToReplica',
     ],
     SECRET,
   ),
   // Service events name the secret in additionalEventData.
-  ...forEach(['RotationStarted', 'RotationSucceeded', 'RotationFailed', 'RotationAbandoned', 'CancelSecretVersionDelete', 'EndSecretVersionDelete', 'StartSecretVersionDelete'], {
-    ...SECRET,
-    ids: ['request.secretId', 'additional.SecretId'],
-  }),
+  ...forEach(
+    [
+      'RotationStarted',
+      'RotationSucceeded',
+      'RotationFailed',
+      'RotationAbandoned',
+      'CancelSecretVersionDelete',
+      'EndSecretVersionDelete',
+      'StartSecretVersionDelete',
+    ],
+    {
+      ...SECRET,
+      ids: ['request.secretId', 'additional.SecretId'],
+    },
+  ),
 };

@@ -11,7 +11,10 @@ export const ORGANIZATIONS_RULES: ServiceRules = {
   CreateAccount: { ...ACCOUNT, ids: ['response.createAccountStatus.accountId'] },
   CreateAccountResult: { ...ACCOUNT, ids: ['service.createAccountStatus.accountId'] },
   CloseAccountResult: { ...ACCOUNT, ids: ['service.closeAccountStatus.accountId'] },
-  ...forEach(['CloseAccount', 'MoveAccount', 'TagResource', 'UntagResource'], { ...ACCOUNT, ids: ['request.accountId', 'request.resourceId'] }),
+  ...forEach(['CloseAccount', 'MoveAccount', 'TagResource', 'UntagResource'], {
+    ...ACCOUNT,
+    ids: ['request.accountId', 'request.resourceId'],
+  }),
   RemoveAccountFromOrganization: { ...ACCOUNT, deletes: true },
   CreateOrganizationalUnit: { ...UNIT, ids: ['response.organizationalUnit.id'] },
   UpdateOrganizationalUnit: UNIT,
@@ -20,5 +23,8 @@ export const ORGANIZATIONS_RULES: ServiceRules = {
   ...forEach(['UpdatePolicy', 'AttachPolicy', 'DetachPolicy'], POLICY),
   DeletePolicy: { ...POLICY, deletes: true },
   InviteAccountToOrganization: { type: 'Handshake', ids: ['response.handshake.id'] },
-  ...forEach(['AcceptHandshake', 'DeclineHandshake', 'CancelHandshake'], { type: 'Handshake', ids: ['request.handshakeId'] }),
+  ...forEach(['AcceptHandshake', 'DeclineHandshake', 'CancelHandshake'], {
+    type: 'Handshake',
+    ids: ['request.handshakeId'],
+  }),
 };

@@ -39,13 +39,16 @@ function descend(values: readonly unknown[], key: string): unknown[] {
   const out: unknown[] = [];
   for (const value of values) {
     if (Array.isArray(value)) out.push(...descend(value, key));
-    else if (value !== null && typeof value === 'object' && key in value) out.push((value as Record<string, unknown>)[key]);
+    else if (value !== null && typeof value === 'object' && key in value)
+      out.push((value as Record<string, unknown>)[key]);
   }
   return out;
 }
 
 function strings(values: readonly unknown[]): string[] {
-  return values.flatMap((value) => (Array.isArray(value) ? strings(value) : typeof value === 'string' && value.trim() !== '' ? [value.trim()] : []));
+  return values.flatMap((value) =>
+    Array.isArray(value) ? strings(value) : typeof value === 'string' && value.trim() !== '' ? [value.trim()] : [],
+  );
 }
 
 /** The ids found at one location, in order, without duplicates. */
@@ -53,7 +56,11 @@ export function valuesAt(location: string, context: RuleContext): string[] {
   const [root, ...keys] = location.split('.');
   if (root === 'account') return context.account ? [context.account] : [];
   const roots: Readonly<Record<string, unknown>> = {
-    request: context.request, response: context.response, additional: context.additional, service: context.service, caller: context.caller,
+    request: context.request,
+    response: context.response,
+    additional: context.additional,
+    service: context.service,
+    caller: context.caller,
   };
   const start = root !== undefined && Object.hasOwn(roots, root) ? roots[root] : undefined;
   let current: unknown[] = [start];

@@ -5,7 +5,11 @@ import { forEach, type EventRule, type ServiceRules } from './rule.ts';
 
 const BUCKET: EventRule = { type: 'Bucket', ids: ['request.bucketName'] };
 // A key may be named by an alias, which says nothing about which key it is.
-const KEY: EventRule = { type: 'Key', ids: ['request.keyId'], normaliseId: (id) => (id.startsWith('alias/') ? undefined : id) };
+const KEY: EventRule = {
+  type: 'Key',
+  ids: ['request.keyId'],
+  normaliseId: (id) => (id.startsWith('alias/') ? undefined : id),
+};
 const ALIAS: EventRule = { type: 'Alias', ids: ['request.aliasName'], normaliseId: (id) => id.replace(/^alias\//, '') };
 const KEY_STORE: EventRule = { type: 'CustomKeyStore', ids: ['request.customKeyStoreId'] };
 
@@ -14,11 +18,30 @@ export const S3_RULES: ServiceRules = {
   DeleteBucket: { ...BUCKET, deletes: true },
   ...forEach(
     [
-      'PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketAcl', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock',
-      'PutBucketVersioning', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketLogging', 'PutBucketReplication',
-      'DeleteBucketReplication', 'PutBucketLifecycle', 'DeleteBucketLifecycle', 'PutBucketTagging', 'DeleteBucketTagging',
-      'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls', 'PutBucketCors', 'DeleteBucketCors', 'PutBucketWebsite',
-      'DeleteBucketWebsite', 'PutBucketNotification', 'PutBucketObjectLockConfiguration', 'PutBucketRequestPayment',
+      'PutBucketPolicy',
+      'DeleteBucketPolicy',
+      'PutBucketAcl',
+      'PutBucketPublicAccessBlock',
+      'DeleteBucketPublicAccessBlock',
+      'PutBucketVersioning',
+      'PutBucketEncryption',
+      'DeleteBucketEncryption',
+      'PutBucketLogging',
+      'PutBucketReplication',
+      'DeleteBucketReplication',
+      'PutBucketLifecycle',
+      'DeleteBucketLifecycle',
+      'PutBucketTagging',
+      'DeleteBucketTagging',
+      'PutBucketOwnershipControls',
+      'DeleteBucketOwnershipControls',
+      'PutBucketCors',
+      'DeleteBucketCors',
+      'PutBucketWebsite',
+      'DeleteBucketWebsite',
+      'PutBucketNotification',
+      'PutBucketObjectLockConfiguration',
+      'PutBucketRequestPayment',
       'PutAccelerateConfiguration',
     ],
     BUCKET,
@@ -34,9 +57,25 @@ export const KMS_RULES: ServiceRules = {
   DeleteKey: { ...KEY, deletes: true },
   ...forEach(
     [
-      'ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey', 'PutKeyPolicy', 'EnableKeyRotation', 'DisableKeyRotation',
-      'RotateKeyOnDemand', 'RotateKey', 'TagResource', 'UntagResource', 'UpdateKeyDescription', 'CreateGrant', 'RetireGrant',
-      'RevokeGrant', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial', 'DeleteExpiredKeyMaterial', 'UpdatePrimaryRegion',
+      'ScheduleKeyDeletion',
+      'CancelKeyDeletion',
+      'EnableKey',
+      'DisableKey',
+      'PutKeyPolicy',
+      'EnableKeyRotation',
+      'DisableKeyRotation',
+      'RotateKeyOnDemand',
+      'RotateKey',
+      'TagResource',
+      'UntagResource',
+      'UpdateKeyDescription',
+      'CreateGrant',
+      'RetireGrant',
+      'RevokeGrant',
+      'ImportKeyMaterial',
+      'DeleteImportedKeyMaterial',
+      'DeleteExpiredKeyMaterial',
+      'UpdatePrimaryRegion',
       'SynchronizeMultiRegionKey',
     ],
     KEY,
