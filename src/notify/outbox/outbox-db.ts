@@ -314,9 +314,7 @@ export class OutboxDb {
   }
 
   /** Matches recorded but not sent (silenced, repeats), newest first. */
-  suppressed(
-    limit = 100,
-  ): Array<{
+  suppressed(limit = 100): Array<{
     commitSha: string;
     policy: string;
     channel: string;

@@ -29,12 +29,10 @@ export function slackPayload(
   if (message.fields.length > 0) {
     blocks.push({
       type: 'section',
-      fields: message.fields
-        .slice(0, SLACK_LIMITS.fields)
-        .map((field) => ({
-          type: 'mrkdwn',
-          text: truncate(`*${field.label}*\n${field.value}`, SLACK_LIMITS.fieldText),
-        })),
+      fields: message.fields.slice(0, SLACK_LIMITS.fields).map((field) => ({
+        type: 'mrkdwn',
+        text: truncate(`*${field.label}*\n${field.value}`, SLACK_LIMITS.fieldText),
+      })),
     });
   }
   if (message.excerpt) {
@@ -45,13 +43,11 @@ export function slackPayload(
   if (message.links.length > 0) {
     blocks.push({
       type: 'actions',
-      elements: message.links
-        .slice(0, SLACK_LIMITS.buttons)
-        .map((link) => ({
-          type: 'button',
-          text: { type: 'plain_text', text: truncate(link.label, SLACK_LIMITS.buttonText) },
-          url: link.url,
-        })),
+      elements: message.links.slice(0, SLACK_LIMITS.buttons).map((link) => ({
+        type: 'button',
+        text: { type: 'plain_text', text: truncate(link.label, SLACK_LIMITS.buttonText) },
+        url: link.url,
+      })),
     });
   }
   if (message.footer)
