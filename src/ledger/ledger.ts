@@ -16,13 +16,15 @@ import { detourRecord } from './detour.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
-import { makeObject, serializeCommit, type GitObject } from './objects.ts';
+import { makeObject, serializeCommit, type GitObject, type SignPayload } from './objects.ts';
 import { buildPack, storePack } from './pack-writer.ts';
 import { DocCache } from './doc-cache.ts';
 import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
+import { loadSigning, type Signing } from '../signing/key-store.ts';
+import { signSsh } from '../signing/sshsig.ts';
 
 export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'untracked';
 
@@ -52,6 +54,11 @@ export interface LedgerOptions {
   readonly deferFullRepack?: boolean;
   /** Memory for remembering current documents (to describe what the next change changes). */
   readonly docCacheBytes?: number;
+  /**
+   * The key every commit is signed with (issue 11); when absent, the data folder's own key
+   * (`<data>/keys/signing.key`, created on first use). Null writes unsigned commits (benchmarks only).
+   */
+  readonly signing?: Signing | null;
   readonly log?: Logger;
 }
 
@@ -83,6 +90,8 @@ export class Ledger {
   readonly #branches: Map<Branch, BranchState>;
   readonly #lock: WriterLock;
   readonly #options: LedgerOptions;
+  readonly signing: Signing | null;
+  readonly #sign: SignPayload | undefined;
   readonly #pendingCommits: IndexedCommit[] = [];
   readonly #pendingKeys = new Set<string>();
   readonly #pendingSeen: SeenEvent[] = [];
@@ -101,8 +110,11 @@ export class Ledger {
     branches: Map<Branch, BranchState>,
     lock: WriterLock,
     options: LedgerOptions,
+    signing: Signing | null,
   ) {
     this.gitdir = gitdir;
+    this.signing = signing;
+    this.#sign = signing ? (payload) => signSsh(signing.key, payload) : undefined;
     this.index = index;
     this.#store = store;
     this.#branches = branches;
@@ -116,6 +128,11 @@ export class Ledger {
     const lock = acquireWriterLock(join(options.dataDir, 'writer.lock'));
     try {
       const gitdir = join(options.dataDir, 'repo.git');
+      const committer = options.committer ?? DEFAULT_COMMITTER;
+      const signing =
+        options.signing === undefined
+          ? loadSigning(options.dataDir, { principal: committer.email, now: options.now ?? Date.now })
+          : options.signing;
       await initRepository(gitdir);
       const leftovers = removeCrashLeftovers(gitdir, Date.now());
       if (leftovers.length > 0)
@@ -130,7 +147,7 @@ export class Ledger {
         const root = head ? await store.commitTree(head) : null;
         branches.set(branch, { head, flushed: head, tree: new TreeState(root, (oid) => store.readTree(oid)) });
       }
-      return new Ledger(gitdir, index, store, branches, lock, options);
+      return new Ledger(gitdir, index, store, branches, lock, options, signing);
     } catch (error) {
       lock.release();
       throw error;
@@ -221,13 +238,16 @@ export class Ledger {
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
     const commit: GitObject = makeObject(
       'commit',
-      serializeCommit({
-        tree: tree.oid,
-        parent: branch.head,
-        author: { ...record.author, time: record.time },
-        committer: { ...committer, time: (this.#options.now ?? Date.now)() },
-        message,
-      }),
+      serializeCommit(
+        {
+          tree: tree.oid,
+          parent: branch.head,
+          author: { ...record.author, time: record.time },
+          committer: { ...committer, time: this.#committerTime() },
+          message,
+        },
+        this.#sign,
+      ),
     );
     this.#store.stage(commit);
     this.#pendingCommits.push({
@@ -247,6 +267,11 @@ export class Ledger {
       this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
     if (this.#pendingCommits.length >= (this.#options.flushEvery ?? 500)) await this.#flush();
     return commit.oid;
+  }
+
+  /** Now, but never before the signing key's period starts (a clock set back after a rotation). */
+  #committerTime(): number {
+    return Math.max((this.#options.now ?? Date.now)(), this.signing?.validAfter ?? 0);
   }
 
   #lastTime(path: string): number | null {
