@@ -23,6 +23,8 @@ import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
+import { ActivityPeriods } from './activity-periods.ts';
+import type { PeriodUnit } from './periods.ts';
 import { loadSigning, type Signing } from '../signing/key-store.ts';
 import { signSsh } from '../signing/sshsig.ts';
 
@@ -52,6 +54,8 @@ export interface LedgerOptions {
    * the second core) waits for close(). For bulk ingest: the worker thread needs that core.
    */
   readonly deferFullRepack?: boolean;
+  /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */
+  readonly activityPeriod?: PeriodUnit | null;
   /** Memory for remembering current documents (to describe what the next change changes). */
   readonly docCacheBytes?: number;
   /**
@@ -65,7 +69,7 @@ export interface LedgerOptions {
 interface BranchState {
   head: string | null;
   flushed: string | null;
-  readonly tree: TreeState;
+  tree: TreeState;
 }
 
 /**
@@ -98,6 +102,7 @@ export class Ledger {
   readonly #lastTimes = new Map<string, number>();
   readonly #docCache: DocCache;
   readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
+  readonly #periods: ActivityPeriods | null;
   #queue: Promise<unknown> = Promise.resolve();
   /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
   #flushesSinceMaintenance = 0;
@@ -121,6 +126,7 @@ export class Ledger {
     this.#lock = lock;
     this.#options = options;
     this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
+    this.#periods = options.activityPeriod ? new ActivityPeriods(options.activityPeriod) : null;
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -147,7 +153,10 @@ export class Ledger {
         const root = head ? await store.commitTree(head) : null;
         branches.set(branch, { head, flushed: head, tree: new TreeState(root, (oid) => store.readTree(oid)) });
       }
-      return new Ledger(gitdir, index, store, branches, lock, options, signing);
+      const ledger = new Ledger(gitdir, index, store, branches, lock, options, signing);
+      const activity = heads.get('activity');
+      if (activity) ledger.#periods?.opened(await store.readText(activity));
+      return ledger;
     } catch (error) {
       lock.release();
       throw error;
@@ -169,6 +178,19 @@ export class Ledger {
 
   flush(): Promise<number> {
     return this.#serialise(() => this.#flush());
+  }
+
+  /** Flushes, then runs `task` before any other change is applied: checkpoints read settled refs. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.#serialise(async () => {
+      await this.#flush();
+      return task();
+    });
+  }
+
+  /** The time a commit or tag written now carries (never before the signing key's period). */
+  signingTime(): number {
+    return this.#committerTime();
   }
 
   async close(): Promise<void> {
@@ -218,6 +240,8 @@ export class Ledger {
    */
   async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'untracked'> {
     const branch = this.#branches.get(record.branch) as BranchState;
+    const committerTime = this.#committerTime();
+    const previousPeriod = record.branch === 'activity' ? this.#rollPeriod(branch, committerTime) : null;
     const prevOid = await branch.tree.getFile(record.path);
     const needsPrev = record.update.kind === 'set-fields' || record.update.kind === 'cloudtrail-call';
     const prevDoc =
@@ -234,7 +258,8 @@ export class Ledger {
     const tree = await branch.tree.write();
     for (const object of tree.objects) this.#store.stage(object);
     const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
-    const message = formatCommitMessage(record.subject, body, record.trailers);
+    const trailers = previousPeriod ? [...record.trailers, previousPeriod] : record.trailers;
+    const message = formatCommitMessage(record.subject, body, trailers);
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
     const commit: GitObject = makeObject(
       'commit',
@@ -243,7 +268,7 @@ export class Ledger {
           tree: tree.oid,
           parent: branch.head,
           author: { ...record.author, time: record.time },
-          committer: { ...committer, time: this.#committerTime() },
+          committer: { ...committer, time: committerTime },
           message,
         },
         this.#sign,
@@ -259,7 +284,7 @@ export class Ledger {
       authorEmail: record.author.email,
       subject: record.subject,
       body,
-      trailers: writtenTrailers(record.trailers),
+      trailers: writtenTrailers(trailers),
       changes: [{ path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null }],
     });
     branch.head = commit.oid;
@@ -272,6 +297,19 @@ export class Ledger {
   /** Now, but never before the signing key's period starts (a clock set back after a rotation). */
   #committerTime(): number {
     return Math.max((this.#options.now ?? Date.now)(), this.signing?.validAfter ?? 0);
+  }
+
+  /**
+   * Starts a new period of `activity` when `time` is past the current one: the branch continues
+   * from an empty tree, and the `Previous-Period:` trailer its next commit carries.
+   */
+  #rollPeriod(branch: BranchState, time: number): readonly [string, string] | null {
+    if (!this.#periods) return null;
+    if (this.#periods.roll(time, branch.head)) {
+      branch.head = null;
+      branch.tree = new TreeState(null, (oid) => this.#store.readTree(oid));
+    }
+    return branch.head === null ? this.#periods.rootTrailer() : null;
   }
 
   #lastTime(path: string): number | null {
@@ -295,6 +333,7 @@ export class Ledger {
     const commits = this.#pendingCommits.splice(0);
     const objects = this.#store.drain();
     if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
+    this.#periods?.storeArchives(this.gitdir);
     const heads = new Map<Branch, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;

@@ -89,7 +89,8 @@ export interface Signature {
   readonly time: number;
 }
 
-function formatSignature(who: Signature): string {
+/** `Name <email> <seconds> +0000`, as in `author`, `committer` and `tagger` lines. */
+export function formatSignature(who: Signature): string {
   const name = who.name.replace(/[<>\n\r\0]/g, '');
   const email = who.email.replace(/[<>\n\r\0]/g, '');
   return `${name} <${email}> ${Math.floor(who.time / 1000)} +0000`;
