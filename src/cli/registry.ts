@@ -15,4 +15,5 @@ export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   policy: async () => (await import('./commands/policy.ts')).policyCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
   show: async () => (await import('./commands/show.ts')).showCommand,
+  verify: async () => (await import('./commands/verify.ts')).verifyCommand,
 };

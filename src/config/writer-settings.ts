@@ -4,11 +4,14 @@
 // same hash in a data folder whichever command recorded it.
 import { loadConfigValues } from './load.ts';
 import { loadRedactionKey, namedKeyFile } from './redaction-key.ts';
+import { ledgerSettings, type LedgerSettings } from './ledger-settings.ts';
 
 export interface WriterSettings {
   readonly dataDir: string;
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
+  /** The committer, signing key and activity periods, for the ledger. */
+  readonly writer: LedgerSettings;
 }
 
 export interface WriterOptions {
@@ -26,5 +29,6 @@ export function writerSettings(options: WriterOptions): WriterSettings {
     dataDir: config.data,
     redactionKey: loadRedactionKey(config.data, { file: namedKeyFile(config, options.env) }),
     sensitiveKeys: config.redaction.sensitiveKeys,
+    writer: ledgerSettings(config),
   };
 }

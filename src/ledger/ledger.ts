@@ -25,7 +25,7 @@ import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
 import { ActivityPeriods } from './activity-periods.ts';
 import type { PeriodUnit } from './periods.ts';
-import { loadSigning, type Signing } from '../signing/key-store.ts';
+import { loadSigning, type KeyFile, type Signing } from '../signing/key-store.ts';
 import { signSsh } from '../signing/sshsig.ts';
 
 export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'untracked';
@@ -59,10 +59,11 @@ export interface LedgerOptions {
   /** Memory for remembering current documents (to describe what the next change changes). */
   readonly docCacheBytes?: number;
   /**
-   * The key every commit is signed with (issue 11); when absent, the data folder's own key
-   * (`<data>/keys/signing.key`, created on first use). Null writes unsigned commits (benchmarks only).
+   * The key every commit is signed with (issue 11), loaded once the writer lock is held: the
+   * file named (signing.keyFile), else `<data>/keys/signing.key`, created on first use; its
+   * principal defaults to the committer's email. Null writes unsigned commits (benchmarks only).
    */
-  readonly signing?: Signing | null;
+  readonly signing?: { readonly file?: KeyFile | null; readonly principal?: string } | null;
   readonly log?: Logger;
 }
 
@@ -77,7 +78,7 @@ interface BranchState {
  * (also after a rebuild). A record without `Event-ID:` has no key the index can keep: its own
  * fields key it, which dedupes only until the next flush.
  */
-function recordKey(record: ChangeRecord): string {
+export function recordKey(record: ChangeRecord): string {
   return (
     commitEventKey(writtenTrailers(record.trailers), record.path) ??
     eventKey(record.source, record.eventId, record.path)
@@ -136,9 +137,13 @@ export class Ledger {
       const gitdir = join(options.dataDir, 'repo.git');
       const committer = options.committer ?? DEFAULT_COMMITTER;
       const signing =
-        options.signing === undefined
-          ? loadSigning(options.dataDir, { principal: committer.email, now: options.now ?? Date.now })
-          : options.signing;
+        options.signing === null
+          ? null
+          : loadSigning(options.dataDir, {
+              file: options.signing?.file ?? null,
+              principal: options.signing?.principal ?? committer.email,
+              now: options.now ?? Date.now,
+            });
       await initRepository(gitdir);
       const leftovers = removeCrashLeftovers(gitdir, Date.now());
       if (leftovers.length > 0)

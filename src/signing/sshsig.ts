@@ -36,15 +36,21 @@ export function signSsh(key: SigningKey, message: Uint8Array, namespace = GIT_NA
   return armour(LABEL, blob);
 }
 
-/** Parses an SSH signature armour; throws an Error saying what is wrong with it. */
-export function parseSshSignature(text: string): SshSignature {
+/**
+ * Parses an SSH signature armour; throws an Error saying what is wrong with it. `keys` caches
+ * public keys by blob, for callers that check many signatures by few keys.
+ */
+export function parseSshSignature(text: string, keys?: Map<string, PublicKey>): SshSignature {
   const blob = dearmour(LABEL, text);
   if (!blob) throw new Error('no SSH SIGNATURE armour');
   if (!blob.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('the signature does not start with SSHSIG');
   const reader = new SshReader(blob.subarray(MAGIC.length));
   const version = reader.uint32('version');
   if (version !== VERSION) throw new Error(`SSHSIG version ${version} is not supported`);
-  const publicKey = publicKeyFromBlob(reader.string('public key'));
+  const keyBlob = reader.string('public key');
+  const cacheKey = keys ? keyBlob.toString('base64') : '';
+  const publicKey = keys?.get(cacheKey) ?? publicKeyFromBlob(keyBlob);
+  keys?.set(cacheKey, publicKey);
   const namespace = reader.text('namespace');
   reader.string('reserved');
   const hashAlgorithm = reader.text('hash algorithm');

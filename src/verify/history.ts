@@ -1,0 +1,103 @@
+// Reads a repository as verify needs it: its refs, and every commit reachable from the branch
+// and archive refs, oldest first, each with its signature checked as it streams past. Commits
+// the ledger writes have one parent at most, so each lies on one chain: its root and its depth
+// on that chain answer "is X an ancestor of Y" in constant time.
+import { runGit } from '../ledger/git-cli.ts';
+import { parseCommitMessage } from '../ledger/commit-message.ts';
+import { ARCHIVE_PREFIX } from '../ledger/periods.ts';
+import { readRawObjects } from '../ledger/raw-objects.ts';
+import type { Problem } from './report.ts';
+import type { SignatureChecker } from './signature-checker.ts';
+import { splitSignedCommit } from './signed-commit.ts';
+
+export interface Refs {
+  readonly main: string | null;
+  readonly activity: string | null;
+  /** Period → head. */
+  readonly archives: ReadonlyMap<string, string>;
+  /** Tag name (`checkpoints/…`) → tag object id. */
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+export interface CommitInfo {
+  readonly root: string;
+  readonly depth: number;
+  readonly committerTime: number;
+  /** `Source:` and `Event-ID:` trailers, when asked for. */
+  readonly source?: string;
+  readonly eventId?: string;
+}
+
+export interface History {
+  readonly refs: Refs;
+  readonly commits: ReadonlyMap<string, CommitInfo>;
+}
+
+export async function readRefs(gitdir: string): Promise<Refs> {
+  const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(objectname) %(refname)']);
+  const all = new Map<string, string>();
+  for (const line of stdout.toString('utf8').split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) all.set(line.slice(space + 1), line.slice(0, space));
+  }
+  const branch = (name: string) => all.get(`refs/heads/${name}`) ?? all.get(`refs/remotes/origin/${name}`) ?? null;
+  const archives = new Map<string, string>();
+  const tags = new Map<string, string>();
+  for (const [ref, oid] of all) {
+    if (ref.startsWith(ARCHIVE_PREFIX)) archives.set(ref.slice(ARCHIVE_PREFIX.length), oid);
+    else if (ref.startsWith('refs/tags/')) tags.set(ref.slice('refs/tags/'.length), oid);
+  }
+  return { main: branch('main'), activity: branch('activity'), archives, tags };
+}
+
+/** True when `ancestor` is `descendant` or one of its ancestors (both must be in `commits`). */
+export function isAncestor(commits: ReadonlyMap<string, CommitInfo>, ancestor: string, descendant: string): boolean {
+  const a = commits.get(ancestor);
+  const d = commits.get(descendant);
+  if (!a || !d || a.root !== d.root || a.depth > d.depth) return false;
+  if (a.depth === d.depth) return ancestor === descendant;
+  return true;
+}
+
+/**
+ * Reads and checks every commit; problems are pushed in history order (oldest first), so the
+ * first one names where the record stops holding. `withTrailers` keeps each commit's event id.
+ */
+export async function readHistory(
+  gitdir: string,
+  refs: Refs,
+  checker: SignatureChecker,
+  problems: Problem[],
+  withTrailers: boolean,
+): Promise<History> {
+  const tips = [refs.main, refs.activity, ...refs.archives.values()].filter((tip): tip is string => tip !== null);
+  const commits = new Map<string, CommitInfo>();
+  if (tips.length === 0) return { refs, commits };
+  const { stdout } = await runGit(gitdir, ['rev-list', '--reverse', '--topo-order', '--parents', ...tips]);
+  const order: string[] = [];
+  const parentsOf = new Map<string, string[]>();
+  for (const line of stdout.toString('latin1').split('\n')) {
+    if (line === '') continue;
+    const [sha, ...parents] = line.split(' ');
+    order.push(sha as string);
+    parentsOf.set(sha as string, parents);
+  }
+  await readRawObjects(gitdir, order, (object) => {
+    const commit = splitSignedCommit(object.content);
+    const parents = parentsOf.get(object.oid) ?? [];
+    const parent = parents[0] ? commits.get(parents[0]) : undefined;
+    const problem = checker.check(commit.signature, commit.payload, commit.committerTime);
+    if (problem) problems.push({ object: `commit ${object.oid}`, reason: problem });
+    if (parents.length > 1)
+      problems.push({ object: `commit ${object.oid}`, reason: `has ${parents.length} parents; gitrail never merges` });
+    const trailers = withTrailers ? parseCommitMessage(commit.message).trailers : null;
+    commits.set(object.oid, {
+      root: parent ? parent.root : object.oid,
+      depth: parent ? parent.depth + 1 : 0,
+      committerTime: commit.committerTime,
+      ...(trailers?.['Source'] !== undefined ? { source: trailers['Source'] } : {}),
+      ...(trailers?.['Event-ID'] !== undefined ? { eventId: trailers['Event-ID'] } : {}),
+    });
+  });
+  return { refs, commits };
+}
