@@ -87,11 +87,12 @@ export function checkCoverage(history: History, chain: readonly ReadCheckpoint[]
     archived: refs.archives,
     removed: new Map(),
   });
-  checkNothingBefore(history, newest, problems);
 }
 
-/** Every commit written before the newest checkpoint is one it includes. */
-function checkNothingBefore(history: History, newest: ReadCheckpoint, problems: Problem[]): void {
+/** Every commit written before the newest checkpoint is one it includes (none was slipped in before it). */
+export function checkNothingBefore(history: History, chain: readonly ReadCheckpoint[], problems: Problem[]): void {
+  const newest = [...chain].sort((a, b) => b.facts.number - a.facts.number)[0];
+  if (!newest) return;
   const reach = new Map<string, number>();
   const facts = newest.facts;
   for (const head of [facts.main, facts.activity, ...facts.archived.map((archive) => archive.head)]) {

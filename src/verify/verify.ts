@@ -4,7 +4,7 @@
 // `--data` that the index and journal agree with git, and against each witness that it holds
 // the same checkpoints and a history this one contains.
 import type { AllowedSigner } from '../signing/allowed-signers.ts';
-import { checkCoverage } from './checkpoint-coverage.ts';
+import { checkCoverage, checkNothingBefore } from './checkpoint-coverage.ts';
 import { readCheckpointChain } from './checkpoint-chain.ts';
 import { checkDataFolder } from './data-folder.ts';
 import { readHistory, readRefs } from './history.ts';
@@ -34,8 +34,11 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
       object: 'checkpoints',
       reason: 'none in the repository: nothing proves the branches were not rewound (fetch refs/tags/checkpoints/*)',
     });
-  checkCoverage(history, chain, problems);
+  // Commits slipped in before a checkpoint and commits gone from history name the commits
+  // themselves; what the branches no longer hold follows.
+  checkNothingBefore(history, chain, problems);
   if (options.dataDir !== undefined) checkDataFolder(options.dataDir, history, chain, problems, notes);
+  checkCoverage(history, chain, problems);
   for (const witness of options.witnesses ?? []) await checkWitness(options.gitdir, witness, history, problems);
   const newest = [...chain].sort((a, b) => b.facts.number - a.facts.number)[0];
   return {

@@ -9,6 +9,7 @@ import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import { ViewerAuth } from '../viewer-auth.ts';
 import type { ViewerConfig } from '../viewer-config.ts';
+import type { CommitStatus, LastCheckpoint } from '../views/commit-list.ts';
 import { BlameCache } from '../../index/blame.ts';
 import { registerCommitApi } from './api-commits.ts';
 import { registerFileApi } from './api-files.ts';
@@ -24,6 +25,11 @@ import { registerSourcesPage } from './ui-sources.ts';
 import { registerTimeline } from './ui-timeline.ts';
 import { registerTreePage } from './ui-tree.ts';
 
+export interface ViewerTrust {
+  readonly commits: { statuses(shas: readonly string[]): Promise<ReadonlyMap<string, CommitStatus>> };
+  readonly lastCheckpoint: () => LastCheckpoint | null;
+}
+
 export interface ViewerDeps {
   readonly queries: IndexQueries;
   readonly reader: RepositoryReader;
@@ -34,6 +40,8 @@ export interface ViewerDeps {
   readonly links?: { readonly commitUrl?: (sha: string) => string | null };
   /** The notification outbox, for `/notifications` (dead letters). */
   readonly notifications?: NotificationsView;
+  /** Signature badges per commit and the last checkpoint (issue 11). */
+  readonly trust?: ViewerTrust;
   /** Injected clock for session expiry (default Date.now). */
   readonly now?: () => number;
 }
