@@ -93,16 +93,14 @@ export function checkCoverage(history: History, chain: readonly ReadCheckpoint[]
 export function checkNothingBefore(history: History, chain: readonly ReadCheckpoint[], problems: Problem[]): void {
   const newest = [...chain].sort((a, b) => b.facts.number - a.facts.number)[0];
   if (!newest) return;
-  const reach = new Map<string, number>();
   const facts = newest.facts;
-  for (const head of [facts.main, facts.activity, ...facts.archived.map((archive) => archive.head)]) {
-    const info = head ? history.commits.get(head) : undefined;
-    if (info) reach.set(info.root, Math.max(reach.get(info.root) ?? -1, info.depth));
-  }
+  const heads = [facts.main, facts.activity, ...facts.archived.map((archive) => archive.head)].filter(
+    (head): head is string => head !== null && history.commits.has(head),
+  );
   const seconds = Math.floor(newest.tag.taggerTime / 1000);
   for (const [sha, info] of history.commits) {
-    if ((reach.get(info.root) ?? -1) >= info.depth) continue;
-    if (Math.floor(info.committerTime / 1000) < seconds)
+    if (!info.reachable || Math.floor(info.committerTime / 1000) >= seconds) continue;
+    if (!heads.some((head) => isAncestor(history.commits, sha, head)))
       problems.push({
         object: `commit ${sha}`,
         reason: `committed ${new Date(info.committerTime).toISOString()}, before checkpoint ${newest.name}, which does not include it`,

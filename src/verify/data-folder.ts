@@ -60,7 +60,7 @@ function checkIndex(index: IndexAudit, history: History, problems: Problem[], no
   for (const row of index.commits()) {
     indexed.add(row.sha);
     const commit = history.commits.get(row.sha);
-    if (!commit) {
+    if (!commit?.reachable) {
       problems.push({
         object: `commit ${row.sha}`,
         reason: `the index records it (${row.source || 'no source'} event ${row.eventId ?? 'without id'}), but the repository's history does not hold it: removed from history`,
@@ -74,11 +74,11 @@ function checkIndex(index: IndexAudit, history: History, problems: Problem[], no
       });
   }
   let unindexed = 0;
-  for (const sha of history.commits.keys()) if (!indexed.has(sha)) unindexed += 1;
+  for (const [sha, commit] of history.commits) if (commit.reachable && !indexed.has(sha)) unindexed += 1;
   if (unindexed === 0) return;
   // After a crash between a ref update and the index commit, the writer indexes the rest when it starts.
   const heads = index.heads();
-  const behind = [...heads.values()].some((sha) => history.commits.has(sha));
+  const behind = [...heads.values()].some((sha) => history.commits.get(sha)?.reachable);
   if (behind) notes.push(`${unindexed} commits are not indexed yet (gitrail indexes them when it starts)`);
   else problems.push({ object: 'index', reason: `${unindexed} commits of the repository are missing from it` });
 }

@@ -20,9 +20,13 @@ export interface Refs {
 }
 
 export interface CommitInfo {
-  readonly root: string;
-  readonly depth: number;
+  /** Euler-tour interval: `a` is an ancestor of `d` when a.enter <= d.enter and d.leave <= a.leave. */
+  enter: number;
+  leave: number;
+  readonly parent: string | null;
   readonly committerTime: number;
+  /** Reachable from a branch or archive ref (not only from a checkpoint that names it). */
+  reachable: boolean;
   /** `Source:` and `Event-ID:` trailers, when asked for. */
   readonly source?: string;
   readonly eventId?: string;
@@ -54,26 +58,35 @@ export async function readRefs(gitdir: string): Promise<Refs> {
 export function isAncestor(commits: ReadonlyMap<string, CommitInfo>, ancestor: string, descendant: string): boolean {
   const a = commits.get(ancestor);
   const d = commits.get(descendant);
-  if (!a || !d || a.root !== d.root || a.depth > d.depth) return false;
-  if (a.depth === d.depth) return ancestor === descendant;
-  return true;
+  return !!a && !!d && a.enter <= d.enter && d.leave <= a.leave;
 }
 
 /**
- * Reads and checks every commit; problems are pushed in history order (oldest first), so the
- * first one names where the record stops holding. `withTrailers` keeps each commit's event id.
+ * Reads and checks every commit reachable from the refs and from the heads checkpoints name
+ * (a rewrite leaves the old history reachable from the checkpoint tags); problems are pushed
+ * in history order (oldest first), so the first names where the record stops holding.
+ * `withTrailers` keeps each commit's event id.
  */
 export async function readHistory(
   gitdir: string,
   refs: Refs,
+  checkpointHeads: readonly string[],
   checker: SignatureChecker,
   problems: Problem[],
   withTrailers: boolean,
 ): Promise<History> {
-  const tips = [refs.main, refs.activity, ...refs.archives.values()].filter((tip): tip is string => tip !== null);
+  const refTips = [refs.main, refs.activity, ...refs.archives.values()].filter((tip): tip is string => tip !== null);
   const commits = new Map<string, CommitInfo>();
+  const tips = [...new Set([...refTips, ...checkpointHeads])];
   if (tips.length === 0) return { refs, commits };
-  const { stdout } = await runGit(gitdir, ['rev-list', '--reverse', '--topo-order', '--parents', ...tips]);
+  const { stdout } = await runGit(gitdir, [
+    'rev-list',
+    '--reverse',
+    '--topo-order',
+    '--parents',
+    '--ignore-missing',
+    ...tips,
+  ]);
   const order: string[] = [];
   const parentsOf = new Map<string, string[]>();
   for (const line of stdout.toString('latin1').split('\n')) {
@@ -85,19 +98,57 @@ export async function readHistory(
   await readRawObjects(gitdir, order, (object) => {
     const commit = splitSignedCommit(object.content);
     const parents = parentsOf.get(object.oid) ?? [];
-    const parent = parents[0] ? commits.get(parents[0]) : undefined;
     const problem = checker.check(commit.signature, commit.payload, commit.committerTime);
     if (problem) problems.push({ object: `commit ${object.oid}`, reason: problem });
     if (parents.length > 1)
       problems.push({ object: `commit ${object.oid}`, reason: `has ${parents.length} parents; gitrail never merges` });
     const trailers = withTrailers ? parseCommitMessage(commit.message).trailers : null;
     commits.set(object.oid, {
-      root: parent ? parent.root : object.oid,
-      depth: parent ? parent.depth + 1 : 0,
+      enter: 0,
+      leave: 0,
+      parent: parents[0] ?? null,
       committerTime: commit.committerTime,
+      reachable: false,
       ...(trailers?.['Source'] !== undefined ? { source: trailers['Source'] } : {}),
       ...(trailers?.['Event-ID'] !== undefined ? { eventId: trailers['Event-ID'] } : {}),
     });
   });
+  numberTree(commits, order);
+  for (const tip of refTips)
+    for (let at = commits.get(tip); at && !at.reachable; at = at.parent ? commits.get(at.parent) : undefined)
+      at.reachable = true;
   return { refs, commits };
+}
+
+/** Euler-tour numbers over the forest of first parents, iteratively (histories are deep). */
+function numberTree(commits: Map<string, CommitInfo>, order: readonly string[]): void {
+  const children = new Map<string, string[]>();
+  const roots: string[] = [];
+  for (const sha of order) {
+    const parent = (commits.get(sha) as CommitInfo).parent;
+    if (!parent || !commits.has(parent)) roots.push(sha);
+    else {
+      const siblings = children.get(parent);
+      if (siblings) siblings.push(sha);
+      else children.set(parent, [sha]);
+    }
+  }
+  let clock = 0;
+  for (const root of roots) {
+    const stack: Array<[string, number]> = [[root, 0]];
+    (commits.get(root) as CommitInfo).enter = clock++;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as [string, number];
+      const kids = children.get(top[0]) ?? [];
+      if (top[1] < kids.length) {
+        const child = kids[top[1]] as string;
+        top[1] += 1;
+        (commits.get(child) as CommitInfo).enter = clock++;
+        stack.push([child, 0]);
+      } else {
+        (commits.get(top[0]) as CommitInfo).leave = clock++;
+        stack.pop();
+      }
+    }
+  }
 }

@@ -27,8 +27,23 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
   const notes: string[] = [];
   const checker = new SignatureChecker(options.signers);
   const refs = await readRefs(options.gitdir);
-  const history = await readHistory(options.gitdir, refs, checker, problems, options.dataDir !== undefined);
-  const chain = await readCheckpointChain(options.gitdir, refs, checker, problems);
+  const chainProblems: Problem[] = [];
+  const chain = await readCheckpointChain(options.gitdir, refs, checker, chainProblems);
+  const named = chain.flatMap(({ facts }) => [
+    facts.main,
+    facts.activity,
+    ...facts.archived.map((period) => period.head),
+  ]);
+  const checkpointHeads = named.filter((head): head is string => head !== null);
+  const history = await readHistory(
+    options.gitdir,
+    refs,
+    checkpointHeads,
+    checker,
+    problems,
+    options.dataDir !== undefined,
+  );
+  problems.push(...chainProblems);
   if (chain.length === 0 && history.commits.size > 0)
     problems.push({
       object: 'checkpoints',
@@ -45,7 +60,7 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
     ok: problems.length === 0,
     problems,
     notes,
-    commits: history.commits.size,
+    commits: [...history.commits.values()].filter((commit) => commit.reachable).length,
     checkpoints: chain.length,
     lastCheckpoint: newest
       ? { name: newest.name, time: new Date(newest.tag.taggerTime).toISOString(), number: newest.facts.number }

@@ -16,6 +16,8 @@ export async function checkWitness(gitdir: string, url: string, history: History
     return;
   }
   const { refs, commits } = history;
+  // Checkpoints first: a missing or different one is the stronger evidence.
+  const branches: Problem[] = [];
   for (const line of listing.split('\n')) {
     const [oid, ref] = line.split('\t');
     if (!oid || !ref) continue;
@@ -31,10 +33,11 @@ export async function checkWitness(gitdir: string, url: string, history: History
       const branch = ref.slice('refs/heads/'.length) as 'main' | 'activity';
       const tips = branch === 'main' ? [refs.main] : [refs.activity, ...refs.archives.values()];
       if (!tips.some((tip) => tip !== null && isAncestor(commits, oid, tip)))
-        problems.push({
+        branches.push({
           object: `ref ${ref}`,
           reason: `the witness ${url} has ${branch} at ${oid}, which is not in this history: they diverged`,
         });
     }
   }
+  problems.push(...branches);
 }
