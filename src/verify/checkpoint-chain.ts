@@ -5,6 +5,8 @@
 import { CHECKPOINT_TAG_PREFIX } from '../checkpoint/message.ts';
 import { readCheckpoint, type ReadCheckpoint } from '../checkpoint/read-checkpoint.ts';
 import { readRawObjectMap } from '../ledger/raw-objects.ts';
+import { parsePublicKeyLine } from '../signing/ssh-key.ts';
+import { parseSshSignature } from '../signing/sshsig.ts';
 import type { Refs } from './history.ts';
 import type { Problem } from './report.ts';
 import type { SignatureChecker } from './signature-checker.ts';
@@ -39,12 +41,23 @@ export async function readCheckpointChain(
     const problem = checker.check(checkpoint.tag.signature, checkpoint.tag.payload, checkpoint.tag.taggerTime);
     if (problem) problems.push({ object: where, reason: problem });
     const { facts, tag } = checkpoint;
+    const signer = signerOf(tag.signature);
+    if (signer && signer !== facts.signingKey)
+      problems.push({ object: where, reason: `says it is signed by ${facts.signingKey}, but ${signer} signed it` });
     const expected = facts.main ?? facts.activity ?? facts.archived[0]?.head;
     if (tag.object !== expected)
       problems.push({ object: where, reason: `tags ${tag.object}, but its message names ${expected ?? 'no head'}` });
     checkpoints.push(checkpoint);
   }
   return linkChain(checkpoints, problems);
+}
+
+function signerOf(armour: string | null): string | null {
+  try {
+    return armour ? parseSshSignature(armour).publicKey.fingerprint : null;
+  } catch {
+    return null;
+  }
 }
 
 function linkChain(checkpoints: readonly ReadCheckpoint[], problems: Problem[]): ReadCheckpoint[] {
@@ -77,6 +90,12 @@ function linkChain(checkpoints: readonly ReadCheckpoint[], problems: Problem[]):
       problems.push({
         object: where,
         reason: `the previous checkpoint's signature hash does not match ${previous.name}`,
+      });
+    const announced = before.facts.nextSigningKey ? parsePublicKeyLine(before.facts.nextSigningKey) : null;
+    if (announced && announced.fingerprint !== checkpoint.facts.signingKey)
+      problems.push({
+        object: where,
+        reason: `signed by ${checkpoint.facts.signingKey}, but ${before.name} handed over to ${announced.fingerprint}`,
       });
     const other = next.get(before.oid);
     if (other) problems.push({ object: where, reason: `forks the chain: ${other.name} also follows ${before.name}` });
