@@ -1,7 +1,9 @@
 // A fake CloudTrail endpoint on 127.0.0.1 speaking the awsJson1_1 protocol to the real
 // @aws-sdk/client-cloudtrail (protocols.md §3.1–3.2): LookupEvents with paging (newest first,
 // NextToken bound to its parameters), one lookup attribute, the 90-day window, events that
-// become visible late, and throttling at 2 requests per second per region.
+// become visible late, and throttling at 2 requests per second per region. Every HTTP request
+// is recorded as it arrives (an SDK retry is a request like any other), so tests can count
+// what AWS would count.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +45,7 @@ export class FakeCloudTrail {
   readonly #now: () => number;
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   #failures = 0;
+  #throttledFirstPages = 0;
 
   private constructor(server: Server, now: () => number) {
     this.#server = server;
@@ -103,6 +106,34 @@ export class FakeCloudTrail {
     this.#failures = count;
   }
 
+  /**
+   * The next `count` requests for the first page of a window (no NextToken) get a
+   * ThrottlingException whatever the rate: another caller is using the account's budget.
+   * `Infinity` until stopThrottling().
+   */
+  throttleFirstPages(count: number): void {
+    this.#throttledFirstPages = count;
+  }
+
+  stopThrottling(): void {
+    this.#throttledFirstPages = 0;
+  }
+
+  /** The most requests (throttled and retried ones included) that arrived within any 1 s, per region. */
+  maxRequestsInAnySecond(region?: string): number {
+    const times = this.requests
+      .filter((request) => region === undefined || request.region === region)
+      .map((request) => request.at)
+      .sort((a, b) => a - b);
+    let most = 0;
+    let first = 0;
+    for (let last = 0; last < times.length; last += 1) {
+      while ((times[last] as number) - (times[first] as number) >= 1000) first += 1;
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  }
+
   async close(): Promise<void> {
     this.#server.closeAllConnections();
     this.#server.close();
@@ -140,7 +171,10 @@ export class FakeCloudTrail {
     const region = scope[1] as string;
     const now = this.#now();
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-    const throttled = this.#throttled(region, now);
+    const firstPage = typeof body['NextToken'] !== 'string';
+    const forced = firstPage && this.#throttledFirstPages > 0;
+    if (forced) this.#throttledFirstPages -= 1;
+    const throttled = this.#throttled(region, now) || forced;
     this.requests.push({
       region,
       at: now,
