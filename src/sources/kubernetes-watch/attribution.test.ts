@@ -133,7 +133,9 @@ test('a delete the audit source committed is not committed again by the watch', 
 });
 
 test('an object the audit source deleted is not re-added while its finalizers run; without audit, terminating is recorded', async (t) => {
-  const fake = await startFake(t);
+  // Created a minute ago: the finalizer's controller is then the one that wrote last.
+  let offset = -60_000;
+  const fake = await startFake(t, { now: () => Date.now() + offset });
   const held = (name: string) => ({
     ...configMap(name, { mode: 'blue' }),
     metadata: { name, namespace: 'default', finalizers: ['example.com/hold'] },
@@ -145,6 +147,7 @@ test('an object the audit source deleted is not re-added while its finalizers ru
   harness.start(source);
   await harness.waitForCommits((commits) => commits.length === 2);
   await source.settled();
+  offset = 0;
 
   // What a real apiserver does on DELETE of an object with finalizers: the call answers with the
   // object, now carrying deletionTimestamp; a controller removes its finalizer; then DELETED.

@@ -107,7 +107,9 @@ test('a list that fails at start is retried; lists are paginated, also when a co
 });
 
 test('a restart finds what changed while gitrail was down; resyncs and restarts commit nothing twice', async (t) => {
-  const fake = await startFake(t);
+  // The first writes happened a minute ago: managedFields then tell who wrote last.
+  let offset = -60_000;
+  const fake = await startFake(t, { now: () => Date.now() + offset });
   fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
   fake.create(configMap('gone', { soon: 'yes' }), 'kubectl-client-side-apply');
   fake.create(deployment('web', 2), 'helm');
@@ -121,6 +123,7 @@ test('a restart finds what changed while gitrail was down; resyncs and restarts 
   assert.equal(harness.commits.length, 3, 'a resync of unchanged objects commits nothing');
   await stop();
 
+  offset = 0;
   fake.remove('v1', 'ConfigMap', 'default', 'gone');
   fake.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { replicas: 5 } }, 'kubectl-scale');
   fake.create(configMap('new', { fresh: 'yes' }), 'kubectl-create');
