@@ -171,7 +171,7 @@ test('NO_COLOR or --color never: no colour even on a TTY; --color always colours
     assert.equal(await pane.done, 0);
     const screen = await pane.screen(true);
     assert.doesNotMatch(screen, /\x1b\[/);
-    assert.match(screen, /^KEY +OPERATION/);
+    assert.match(screen, /^COMMIT +KEY +OPERATION/);
   }
   const file = join(dir, 'always.txt');
   const pane = await openPane([...table(), '--color', 'always'], { width: 120, height: 10 }, {}, `> ${quote(file)}`);

@@ -72,6 +72,6 @@ test('exit status 2 when an input cannot be read, after recording the others', (
 test('usage errors name the problem', () => {
   const run = gitrail(['ingest', '--bogus']);
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /gitrail ingest: Unknown option '--bogus'/);
+  assert.match(run.stderr, /gitrail ingest: unknown option '--bogus' \(--help lists the command's options\)/);
   assert.match(gitrail(['ingest']).stderr, /no input given/);
 });

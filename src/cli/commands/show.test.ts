@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import * as yaml from 'js-yaml';
 import { captureIo } from '../../../test/helpers/capture-io.ts';
 import { git } from '../../../test/helpers/git.ts';
 import { assertGolden } from '../../../test/helpers/golden.ts';
@@ -182,4 +183,42 @@ test('show a namespace at an instant: every resource in it then, across clusters
   const nothing = captureIo();
   assert.equal(await runCli(['show', '--data', data], nothing.io), 2);
   assert.match(nothing.stderr(), /name a resource, or a namespace/);
+});
+
+test('show -o json: the resource as git has it, with the change that made this version; a scope is one object per line', async () => {
+  const path = 'kubernetes/prod/namespaces/payments/apps/deployments/api.yaml';
+  const one = await run(['deploy/api', '--cluster', 'prod', '--at', '2026-03-09T01:58:30Z', '-o', 'json']);
+  assert.equal(one.code, 0, one.stderr);
+  const [line, ...rest] = one.stdout.trim().split('\n');
+  assert.deepEqual(rest, []);
+  const record = JSON.parse(line as string) as {
+    key: string;
+    path: string;
+    commit: string;
+    change: { sha: string; time: string; author: { name: string; email: string }; subject: string };
+    object: unknown;
+  };
+  assert.equal(record.path, path);
+  assert.equal(record.key, 'prod:payments/deployment/api');
+  const [sha, time, author, subject] = git(gitdir, 'log', '-1', '--format=%H%x00%aI%x00%an%x00%s', record.commit)
+    .trim()
+    .split('\0');
+  assert.deepEqual(
+    [record.change.sha, record.change.time, record.change.author.name, record.change.subject],
+    [sha, (time as string).replace('+00:00', 'Z'), author, subject],
+  );
+  assert.deepEqual(record.object, yaml.load(gitShowAt(path, '2026-03-09T01:58:30Z') as string));
+
+  const scope = await run(['-n', 'payments', '--cluster', 'prod', '-o', 'json']);
+  assert.equal(scope.code, 0, scope.stderr);
+  const keys = scope.stdout
+    .trim()
+    .split('\n')
+    .map((text) => (JSON.parse(text) as { key: string; object: { kind?: string } }).key);
+  assert.ok(keys.includes('prod:payments/deployment/api') && keys.includes('prod:payments/configmap/api-config'));
+  const bad = await run(['deploy/api', '--cluster', 'prod', '-o', 'table']);
+  assert.deepEqual(
+    [bad.code, bad.stderr],
+    [2, "gitrail show: unknown format 'table' for -o/--format: expected yaml or json\n"],
+  );
 });
