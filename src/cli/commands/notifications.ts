@@ -1,6 +1,7 @@
-// `gitrail notifications [list|retry|suppressed]`: the outbox as the operator sees it:
-// deliveries by state (dead letters first of all), re-queueing dead letters, and matches that
-// were recorded but not sent (silenced, repeats).
+// `gitrail notifications [list|show|retry|suppressed]`: the outbox as the operator sees it:
+// deliveries by state (dead letters first of all), every change one message carries (a
+// rate-limit summary lists only some), re-queueing dead letters, and matches that were
+// recorded but not sent (silenced, repeats).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -10,9 +11,11 @@ import type { CommandIo } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data DIR] [--state STATE] [--channel NAME] [--policy NAME] [--limit N] [--json]
+       gitrail notifications show [--data DIR] [--json] ID|KEY
        gitrail notifications retry [--data DIR] (ID… | --dead)
        gitrail notifications suppressed [--data DIR] [--limit N] [--json]
   list         deliveries, newest first; STATE is one of ${DELIVERY_STATES.join(', ')} (dead = dead letters)
+  show         every change a message carries, oldest first (a summary's footer names its KEY)
   retry        puts dead letters back in the queue (the running daemon sends them within 30 s)
   suppressed   matches recorded but not sent: silenced, or a repeat within the policy's interval
   --data DIR   data folder (default ./gitrail-data)`;
@@ -69,6 +72,26 @@ export async function notificationsCommand(args: readonly string[], io: CommandI
         const dead = [...outbox.deadCounts().values()].reduce((sum, count) => sum + count, 0);
         if (!values.json && dead > 0)
           io.stderr.write(`${dead} dead letter${dead === 1 ? '' : 's'}: gitrail notifications retry --dead\n`);
+      } finally {
+        outbox.close();
+      }
+      return 0;
+    }
+    case 'show': {
+      if (positionals.length !== 1)
+        throw new UsageError(`name one delivery: its number or its key\n${NOTIFICATIONS_HELP}`);
+      const wanted = positionals[0] as string;
+      const outbox = openOutbox(values.data, true);
+      try {
+        const row = outbox.find(wanted);
+        if (!row) throw new NotFoundError(`no delivery ${wanted} in ${values.data}`);
+        const { items } = outbox.contents(row.id, Math.max(1, row.matches));
+        if (values.json) for (const item of items) io.stdout.write(`${JSON.stringify(item)}\n`);
+        else {
+          io.stdout.write(`${formatRow(row)}\n`);
+          for (const item of items)
+            io.stdout.write(`${item.time}  ${item.shortSha}  ${item.actor.name}: ${item.subject}\n`);
+        }
       } finally {
         outbox.close();
       }

@@ -280,6 +280,15 @@ export class OutboxDb {
     );
   }
 
+  /** A delivery by its number or its idempotency key (the `id` a message carries). */
+  find(idOrKey: string): DeliveryRow | null {
+    if (/^\d+$/.test(idOrKey)) return this.get(Number(idOrKey));
+    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM deliveries d WHERE key = ?`).get(idOrKey) as
+      | (DeliveryRecord & { matches: number })
+      | undefined;
+    return row ? toRow(row) : null;
+  }
+
   /** The items of a delivery (at most `limit`), how many it carries, and its actors by count. */
   contents(
     id: number,
