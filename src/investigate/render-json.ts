@@ -39,5 +39,6 @@ export function blameJson(file: FileAt, lines: readonly BlameLine[]): string {
 
 /** The resource as JSON (`object`), with the change that made this version when it is known. */
 export function showJson(file: FileAt, change: CommitRow | null, text: string): string {
-  return `${JSON.stringify({ key: file.key, path: file.path, commit: file.commit, change: changeOf(change), object: parseCanonicalYaml(text) })}\n`;
+  const record = { ...file, change: changeOf(change), object: parseCanonicalYaml(text) };
+  return `${JSON.stringify(record)}\n`;
 }

@@ -25,7 +25,8 @@ export const CloudTrailPollConfig = z
       .boolean()
       .default(true)
       .describe(
-        'also read IAM, STS and other global-service events from us-east-1 when it is not among the regions (through `endpoint` when set, signed for us-east-1)',
+        'also read IAM, STS and other global-service events from us-east-1 when it is not among the regions ' +
+          '(through `endpoint` when set, signed for us-east-1)',
       ),
     schedule: CronSchedule('*/5 * * * *').describe('node-cron schedule of the polls (default every 5 minutes)'),
     maxAge: MaxAge.describe('how far back the first poll reads (LookupEvents keeps 90 days; longer is cut to that)'),
@@ -46,7 +47,9 @@ export const CloudTrailPollConfig = z
       'AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default the usual credential chain',
     ),
     endpoint: AwsEndpoint.describe(
-      'CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint), for every region of this entry and for the global-events reader; a regional endpoint serves one region: poll that region only and set globalEvents: false',
+      'CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint), for every region of this entry ' +
+        'and for the global-events reader; a regional endpoint serves one region: poll that region only and set ' +
+        'globalEvents: false',
     ),
     requestsPerSecond: z
       .number()
