@@ -57,7 +57,8 @@ export const CloudTrailPollConfig = z
       .max(2)
       .default(1)
       .describe(
-        'LookupEvents requests per second per region (AWS allows 2 per account and region, shared with every other caller)',
+        'LookupEvents requests per second per region, retries included, as AWS counts them on arrival ' +
+          '(AWS allows 2 per account and region, shared with every other caller)',
       ),
     maxLag: MaxLag.describe('the source reports `lagging` when its last complete poll ended longer ago than this'),
   })
