@@ -6,7 +6,8 @@ import type { Doc } from '../domain/change.ts';
 import { type ApiCall, type AwsResource, record, type RecreatePlan } from './aws-call.ts';
 import { groupCalls, managedPolicyCalls, roleCalls, userCalls } from './aws-iam-calls.ts';
 import { bucketCalls, keyCalls, securityGroupCalls, trailCalls } from './aws-resource-calls.ts';
-import { isHashed, withoutHashedValues } from './hashed-values.ts';
+import { REDACTED_PREFIX } from '../normalise/redact.ts';
+import { withoutHashedValues } from './hashed-values.ts';
 
 function planFor(resource: AwsResource, configuration: Record<string, unknown>): RecreatePlan | null {
   switch (`${resource.service}:${resource.type}`) {
@@ -31,11 +32,13 @@ function planFor(resource: AwsResource, configuration: Record<string, unknown>):
   }
 }
 
+/** Whether a parameter holds a hashed value, also inside a policy document sent as a JSON string. */
 const holdsHash = (value: unknown): boolean =>
-  isHashed(value) ||
-  (Array.isArray(value)
-    ? value.some(holdsHash)
-    : value !== null && typeof value === 'object' && Object.values(value).some(holdsHash));
+  typeof value === 'string'
+    ? value.includes(REDACTED_PREFIX)
+    : Array.isArray(value)
+      ? value.some(holdsHash)
+      : value !== null && typeof value === 'object' && Object.values(value).some(holdsHash);
 
 export function recreateAws(resource: AwsResource, recorded: Doc): Doc {
   const configuration = record(recorded['configuration']);
