@@ -48,7 +48,7 @@ export function recreateAws(resource: AwsResource, recorded: Doc): Doc {
   const dropped = (plan?.calls ?? []).filter((call) => holdsHash(call.parameters));
   const notRestorable = [
     ...hashed.map((path) => `${path}: recorded only as a keyed hash`),
-    ...dropped.map((call) => `${call.operation}: needs a value recorded only as a keyed hash`),
+    ...dropped.map((call) => `${call.service}:${call.operation}: needs a value recorded only as a keyed hash`),
     ...(plan?.notRestorable ?? []),
   ];
   const notes = plan
