@@ -1,6 +1,7 @@
 // Worker thread of `gitrail ingest`: reads, classifies, normalises and renders the input
 // files in order and streams the results to the writer, at most a few batches ahead.
-import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedactor } from '../normalise/redact.ts';
 import { checkLogFile, withLogFileDigest } from '../sources/cloudtrail/digests/log-file-status.ts';
@@ -42,19 +43,18 @@ function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult
 const AHEAD = 16;
 
 /**
- * A CloudTrail log file that digests cover is read whole and hashed before any record is used:
- * an invalid one is refused (its reason), a valid one is read from memory with its status.
+ * A CloudTrail log file that digests cover is hashed (one streaming pass) before any record is
+ * used: an invalid one is refused (its reason), a valid one is then read with its status.
  */
 async function openChecked(
   file: InputFile,
 ): Promise<{ input: Readable; digest?: LogFileDigest } | { refused: string }> {
   if (!file.digest) return { input: openInput(file.path) };
-  const chunks: Buffer[] = [];
-  for await (const chunk of openInput(file.path)) chunks.push(chunk as Buffer);
-  const content = Buffer.concat(chunks);
-  const check = checkLogFile(file.digest.expected, content);
+  const hash = createHash('sha256');
+  for await (const chunk of openInput(file.path)) hash.update(chunk as Buffer);
+  const check = checkLogFile(file.digest.expected, hash.digest('hex'));
   if (check.status === 'invalid') return { refused: `invalid CloudTrail log file, not recorded: ${check.reason}` };
-  return { input: Readable.from([content]), digest: check.status };
+  return { input: openInput(file.path), digest: check.status };
 }
 
 function withDigest(result: PreparedResult, digest: LogFileDigest | undefined): PreparedResult {

@@ -7,7 +7,13 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { baseName, parseDigestFile, parseDigestName, type DigestFile } from '../cloudtrail/digests/digest-file.ts';
+import {
+  baseName,
+  parseDigestFile,
+  parseDigestName,
+  sha256Hex,
+  type DigestFile,
+} from '../cloudtrail/digests/digest-file.ts';
 import { checkLogFile, type LogFileStatus } from '../cloudtrail/digests/log-file-status.ts';
 import { mergeRings, type PublicKeyRing } from '../cloudtrail/digests/public-keys.ts';
 import { verifyDigests, type ChainTail, type DigestCheck } from '../cloudtrail/digests/verify-digests.ts';
@@ -170,7 +176,7 @@ export class TrailDigests {
   /** The log file's status from its uncompressed content; undefined when the trail has no digests. */
   check(key: string, content: Uint8Array): LogFileStatus | undefined {
     if (!this.isValidated) return undefined;
-    return checkLogFile(this.#state.expected[baseName(key)], content);
+    return checkLogFile(this.#state.expected[baseName(key)], sha256Hex(content));
   }
 
   /** Forgets what the digests said about log files now committed (or refused). */

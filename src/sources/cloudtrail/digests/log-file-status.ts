@@ -2,7 +2,6 @@
 // and the SHA-256 of its uncompressed content, and that trailer added to the changes made
 // from it. Pure. An invalid file is refused by the callers: it writes no state.
 import type { ChangeRecord } from '../../../domain/change.ts';
-import { sha256Hex } from './digest-file.ts';
 import type { LogFileDigest, LogFileExpectation } from './verify-digests.ts';
 
 export const LOG_FILE_DIGEST_TRAILER = 'Log-File-Digest';
@@ -12,11 +11,12 @@ export interface LogFileStatus {
   readonly reason?: string;
 }
 
-export function checkLogFile(expected: LogFileExpectation | undefined, content: Uint8Array): LogFileStatus {
+/** `sha256`: hex SHA-256 of the log file's uncompressed content. */
+export function checkLogFile(expected: LogFileExpectation | undefined, sha256: string): LogFileStatus {
   if (!expected) return { status: 'unverified', reason: 'no digest lists it' };
   if (expected.status === 'invalid')
     return { status: 'invalid', reason: `the digest listing it (${expected.digest}) is invalid: ${expected.reason}` };
-  const actual = sha256Hex(content);
+  const actual = sha256.toLowerCase();
   if (actual !== expected.sha256)
     return {
       status: 'invalid',

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { DigestTrail, signingKey, tamper, type TrailFile } from '../../../../test/helpers/cloudtrail-digests.ts';
-import { baseName, parseDigestFile, parseDigestName, type DigestFile } from './digest-file.ts';
+import { baseName, parseDigestFile, parseDigestName, sha256Hex, type DigestFile } from './digest-file.ts';
 import { checkLogFile } from './log-file-status.ts';
 import { keyRing, readPublicKey } from './public-keys.ts';
 import { verifyDigests } from './verify-digests.ts';
@@ -63,10 +63,12 @@ test('offline: every digest but the newest verifies, and the log files they list
   assert.deepEqual(check.problems, []);
   assert.deepEqual([...check.scopes], [`${ACCOUNT}/eu-west-1`]);
   const first = logs[0]?.[0] as TrailFile;
-  assert.deepEqual(checkLogFile(check.logFiles.get(baseName(first.key)), first.content), { status: 'verified' });
+  assert.deepEqual(checkLogFile(check.logFiles.get(baseName(first.key)), sha256Hex(first.content)), {
+    status: 'verified',
+  });
   const newest = logs[2]?.[1] as TrailFile;
-  assert.equal(checkLogFile(check.logFiles.get(baseName(newest.key)), newest.content).status, 'unverified');
-  assert.equal(checkLogFile(undefined, Buffer.from('{}')).status, 'unverified');
+  assert.equal(checkLogFile(check.logFiles.get(baseName(newest.key)), sha256Hex(newest.content)).status, 'unverified');
+  assert.equal(checkLogFile(undefined, sha256Hex(Buffer.from('{}'))).status, 'unverified');
 });
 
 test('with the S3 metadata signature, the newest digest verifies too', () => {
@@ -90,7 +92,7 @@ test('a log file edited after delivery is invalid', () => {
   const check = verifyDigests(local(digests), ring);
   const file = logs[1]?.[0] as TrailFile;
   tamper(file, (text) => text.replace('a1', 'forged'));
-  const status = checkLogFile(check.logFiles.get(baseName(file.key)), file.content);
+  const status = checkLogFile(check.logFiles.get(baseName(file.key)), sha256Hex(file.content));
   assert.equal(status.status, 'invalid');
   assert.match(status.reason ?? '', /SHA-256 [0-9a-f]{64} differs from [0-9a-f]{64} recorded in digest/);
 });
@@ -110,11 +112,11 @@ test('a digest edited to match an edited log file fails its signature, and its l
   const check = verifyDigests(local(digests), ring);
   assert.deepEqual(statuses(check), ['verified', 'invalid', 'unverified']);
   assert.match(check.problems[0]?.reason ?? '', /SHA-256 differs from previousDigestHashValue/);
-  const status = checkLogFile(check.logFiles.get(baseName(file.key)), file.content);
+  const status = checkLogFile(check.logFiles.get(baseName(file.key)), sha256Hex(file.content));
   assert.equal(status.status, 'invalid');
   assert.match(status.reason ?? '', /the digest listing it .* is invalid/);
   const sibling = logs[1]?.[1] as TrailFile;
-  assert.equal(checkLogFile(check.logFiles.get(baseName(sibling.key)), sibling.content).status, 'invalid');
+  assert.equal(checkLogFile(check.logFiles.get(baseName(sibling.key)), sha256Hex(sibling.content)).status, 'invalid');
 });
 
 test('a digest deleted from the middle of the chain is reported; a renamed one is invalid', () => {
@@ -123,7 +125,7 @@ test('a digest deleted from the middle of the chain is reported; a renamed one i
   assert.equal(check.problems.length, 1);
   assert.match(check.problems[0]?.reason ?? '', /previous digest .*T120131Z\.json\.gz is missing \(deleted\?\)/);
   const orphan = logs[1]?.[0] as TrailFile;
-  assert.equal(checkLogFile(check.logFiles.get(baseName(orphan.key)), orphan.content).status, 'unverified');
+  assert.equal(checkLogFile(check.logFiles.get(baseName(orphan.key)), sha256Hex(orphan.content)).status, 'unverified');
   const renamed = local(digests).map((digest, index) =>
     index === 0 ? { ...digest, location: '/copy/renamed.json.gz' } : digest,
   );
