@@ -206,7 +206,7 @@ test('a log file of an account without digests gets no trailer; a bad key in the
     return join(dir, 'bad.yaml');
   });
   assert.equal(bad.run.status, 2);
-  assert.match(bad.run.stderr, /cloudtrailDigests\.publicKeys\[0\]: not an RSA public key/);
+  assert.match(bad.run.stderr, /bad\.yaml: cloudtrailDigests\.publicKeys\[0\]\.key: not an RSA public key/);
   rmSync(join(bad.gitdir, '..'), { recursive: true, force: true });
 });
 

@@ -7,6 +7,16 @@ import { Duration } from '../../../config/duration.ts';
 import { ConfigError, InvalidInputError } from '../../../domain/errors.ts';
 import { keyRing, readPublicKey, type PublicKeyRing } from './public-keys.ts';
 
+function isPublicKey(text: string): boolean {
+  try {
+    readPublicKey(text, 'key');
+    return true;
+  } catch (error) {
+    if (error instanceof InvalidInputError) return false;
+    throw error;
+  }
+}
+
 const DigestPublicKey = z
   .object({
     fingerprint: z
@@ -16,6 +26,7 @@ const DigestPublicKey = z
     key: z
       .string()
       .min(1)
+      .refine(isPublicKey, 'not an RSA public key (PEM, or base64 DER in PKCS #1 or SubjectPublicKeyInfo)')
       .optional()
       .describe('the key: PEM, or base64 DER as `aws cloudtrail list-public-keys` prints its Value'),
     keyFile: z.string().min(1).optional().describe('a file holding the key (PEM, base64 DER or DER)'),
