@@ -8,6 +8,7 @@ import { ViewerConfig } from '../server/viewer-config.ts';
 import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';
+import { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
 
 const MiB = 1024 * 1024;
 
@@ -191,6 +192,7 @@ export const Config = z
       .describe('how long a graceful shutdown may take to drain the journal before exiting anyway'),
     viewer: ViewerConfig.prefault({}),
     ...liveSourcesShape,
+    cloudtrailDigests: CloudTrailDigestsConfig.prefault({}),
     notify: NotifyConfig.prefault({}),
     mirrors: z.array(MirrorConfig).default([]).describe('git remotes the repository is pushed to'),
   })

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Ledger } from '../ledger/ledger.ts';
 import { listInputFiles, type InputFile } from './files.ts';
+import { checkInputDigests, type DigestKeys } from './log-file-digests.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
 
 export interface IngestSummary {
@@ -24,6 +25,8 @@ export interface IngestOptions {
   readonly genericSource: string;
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
+  /** Public keys that check CloudTrail digest files found among the input. */
+  readonly digestKeys?: DigestKeys;
   readonly now?: () => number;
   readonly log?: Logger;
   /** A malformed record or an unreadable file. */
@@ -36,7 +39,7 @@ export interface IngestOptions {
 
 export interface IngestResult {
   readonly summary: IngestSummary;
-  /** Files that could not be read at all. */
+  /** Files that could not be read at all, invalid CloudTrail log files and digests, chain gaps. */
   readonly unreadable: number;
   /** Milliseconds until every change was committed, and then for closing (repository maintenance). */
   readonly millis: { readonly committing: number; readonly closing: number };
@@ -48,8 +51,14 @@ export function emptySummary(): IngestSummary {
 
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
-  const { files, unreadable: missing } = listInputFiles(options.paths);
-  for (const problem of missing) options.onProblem(problem.path, null, problem.reason);
+  const listing = listInputFiles(options.paths);
+  for (const problem of listing.unreadable) options.onProblem(problem.path, null, problem.reason);
+  const { files, problems: badDigests } = await checkInputDigests(
+    listing.digests,
+    listing.files,
+    options.digestKeys ?? { ring: new Map() },
+    (file, reason) => options.onProblem(file, null, reason),
+  );
   const ledger = await Ledger.open({
     dataDir: options.dataDir,
     deferFullRepack: true,
@@ -58,7 +67,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     ...(options.now ? { now: options.now } : {}),
   });
   const summary = emptySummary();
-  let unreadable = missing.length;
+  let unreadable = listing.unreadable.length + badDigests;
   const input: WorkerInput = {
     files,
     cluster: options.cluster,

@@ -12,6 +12,7 @@ import {
   MaxLag,
   Overlap,
 } from '../config-schemas.ts';
+import { S3DigestsConfig } from '../cloudtrail/digests/config.ts';
 
 export const CloudTrailS3Config = z
   .object({
@@ -51,8 +52,9 @@ export const CloudTrailS3Config = z
       .default(false)
       .describe('address the bucket in the path instead of the host name (S3-compatible stores)'),
     maxLag: MaxLag.describe(
-      'the source reports `lagging` when the newest file read was delivered longer ago than this',
+      'the source reports `lagging` when the newest file read was delivered longer ago than this (plus digests.waitFor)',
     ),
+    digests: S3DigestsConfig.prefault({}),
   })
   .strict()
   .describe('CloudTrail log files delivered to an S3 bucket (AWSLogs layout)');
