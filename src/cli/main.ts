@@ -13,7 +13,10 @@ export type Command = (args: readonly string[], io: CommandIo) => Promise<number
 
 function usage(): string {
   const names = Object.keys(COMMANDS).sort();
-  return `usage: gitrail <command> [options]\ncommands: ${names.join(', ')}\nrun 'gitrail <command> --help' for a command's options`;
+  return (
+    `usage: gitrail <command> [options]\ncommands: ${names.join(', ')}\nrun 'gitrail <command> --help' for ` +
+    `a command's options`
+  );
 }
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {

@@ -154,7 +154,9 @@ test('with notifications on, loadConfig hands over the policies and templates it
     'description: Flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nchannels: [hook]\n',
   );
   const templates = join(import.meta.dirname, '..', '..', 'templates');
-  const notify = `notify: { policies: ${join(dir, 'policies')}, templates: ${templates}, channels: { hook: { kind: webhook, url: "http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`;
+  const notify =
+    `notify: { policies: ${join(dir, 'policies')}, templates: ${templates}, channels: { hook: { ` +
+    `kind: webhook, url: "http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`;
   const file = configFile(dir, `data: ${join(dir, 'data')}\n${notify}`);
   const loaded = loadConfig({ file, env: { HOOK: 'hook-secret-0123456789' } });
   assert.deepEqual(
@@ -183,7 +185,8 @@ test('notify.policies and notify.templates are found beside the config file, wha
   // whose own policies/ and templates/ must not be picked up instead).
   const file = configFile(
     join(dir, 'etc'),
-    `data: ${join(dir, 'data')}\nnotify: { templates: chat-templates, channels: { hook: { kind: webhook, url: "http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`,
+    `data: ${join(dir, 'data')}\nnotify: { templates: chat-templates, channels: { hook: { kind: webhook, url: ` +
+      `"http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`,
   );
   assert.notEqual(process.cwd(), join(dir, 'etc'));
   const loaded = loadConfig({ file, env: { HOOK: 'hook-secret-0123456789' } });

@@ -33,7 +33,8 @@ function routeShape(maxBodyBytes: number) {
       .array(SecretRef)
       .default([])
       .describe(
-        'bearer tokens this route accepts besides GITRAIL_INGEST_TOKEN; with neither, the installation token in <data>/keys/ingest-token',
+        'bearer tokens this route accepts besides GITRAIL_INGEST_TOKEN; with neither, the installation token in ' +
+          '<data>/keys/ingest-token',
       ),
     maxBodyBytes: z
       .number()
@@ -58,7 +59,8 @@ export const IntakeConfig = z
       .strict()
       .prefault({})
       .describe(
-        'POST /ingest/kubernetes/{cluster}/admission: a validating admission webhook (AdmissionReview v1), recorded as attribution only',
+        'POST /ingest/kubernetes/{cluster}/admission: a validating admission webhook (AdmissionReview v1), ' +
+          'recorded as attribution only',
       ),
     cloudtrail: z
       .object(routeShape(16 * MiB))
@@ -121,7 +123,8 @@ export const Config = z
           .min(1)
           .optional()
           .describe(
-            'file holding the secret-hashing key (≥ 16 bytes); default <data>/keys/redaction.key, created on first start',
+            'file holding the secret-hashing key (≥ 16 bytes); default <data>/keys/redaction.key, created on ' +
+              'first start',
           ),
         sensitiveKeys: z
           .array(z.string().min(1))

@@ -8,7 +8,10 @@ import type { Config } from './schema.ts';
 
 export const VIEW_TOKEN_ENV = 'GITRAIL_VIEW_TOKEN';
 
-/** Whether readers can authenticate other than with the installation token: GITRAIL_VIEW_TOKEN, viewer.tokens or a trusted proxy. */
+/**
+ * Whether readers can authenticate other than with the installation token: GITRAIL_VIEW_TOKEN, viewer.tokens or a
+ * trusted proxy.
+ */
 export function hasViewerAuth(viewer: ViewerConfig, env: NodeJS.ProcessEnv): boolean {
   return Boolean(env[VIEW_TOKEN_ENV]) || viewer.tokens.length > 0 || viewer.trustedProxy !== undefined;
 }

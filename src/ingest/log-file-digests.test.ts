@@ -45,7 +45,8 @@ function configWithKey(dir: string): string {
   const path = join(dir, 'gitrail.yaml');
   writeFileSync(
     path,
-    `cloudtrailDigests:\n  publicKeys:\n    - fingerprint: ${key.fingerprint}\n      key: ${key.der.toString('base64')}\n`,
+    `cloudtrailDigests:\n  publicKeys:\n    - fingerprint: ${key.fingerprint}\n      key: ` +
+      `${key.der.toString('base64')}\n`,
   );
   return path;
 }
@@ -107,7 +108,9 @@ test('an edited log file is refused and named; the others are still recorded', (
   assert.equal(run.status, 2);
   assert.equal(
     run.stderr.trim(),
-    `${join(input, edited.key)}: invalid CloudTrail log file, not recorded: its SHA-256 ${sha256(edited.content)} differs from ${recorded} recorded in digest ${join(input, (digests[0] as TrailFile).key)}`,
+    `${join(input, edited.key)}: invalid CloudTrail log file, not recorded: its SHA-256 ` +
+      `${sha256(edited.content)} differs from ${recorded} recorded in digest ` +
+      `${join(input, (digests[0] as TrailFile).key)}`,
   );
   const trailers = digestTrailers(gitdir);
   assert.equal(trailers['b0'], undefined, 'nothing of the edited file was written');
@@ -147,51 +150,55 @@ test('a deleted digest breaks the chain and is reported; the log files around it
   assert.match(
     run.stderr,
     new RegExp(
-      `${escape(join(input, (digests[2] as TrailFile).key))}: CloudTrail digest: the previous digest .*${escape(deleted.key)} is missing \\(deleted\\?\\)`,
+      `${escape(join(input, (digests[2] as TrailFile).key))}: CloudTrail digest: the previous digest ` +
+        `.*${escape(deleted.key)} is missing \\(deleted\\?\\)`,
     ),
   );
   // Offline, a digest's signature is in the next digest: the one before the gap cannot be verified either.
   assert.deepEqual(new Set(Object.values(digestTrailers(gitdir))), new Set(['unverified']));
 });
 
-test('without keys the digests cannot be checked: unverified; ListPublicKeys supplies them where allowed', async (t) => {
-  const { all } = threeHours();
-  const noKeys = ingest(t, all, (dir) => {
-    writeFileSync(join(dir, 'empty.yaml'), '{}\n');
-    return join(dir, 'empty.yaml');
-  });
-  assert.equal(noKeys.run.status, 0, noKeys.run.stderr);
-  assert.deepEqual(new Set(Object.values(digestTrailers(noKeys.gitdir))), new Set(['unverified']));
+test(
+  'without keys the digests cannot be checked: unverified; ListPublicKeys supplies them where ' + 'allowed',
+  async (t) => {
+    const { all } = threeHours();
+    const noKeys = ingest(t, all, (dir) => {
+      writeFileSync(join(dir, 'empty.yaml'), '{}\n');
+      return join(dir, 'empty.yaml');
+    });
+    assert.equal(noKeys.run.status, 0, noKeys.run.stderr);
+    assert.deepEqual(new Set(Object.values(digestTrailers(noKeys.gitdir))), new Set(['unverified']));
 
-  const fake = await FakeCloudTrail.start();
-  t.after(() => fake.close());
-  fake.publicKeys.push({
-    region: 'us-east-1',
-    fingerprint: key.fingerprint,
-    der: key.der,
-    validFrom: START - 30 * 86_400_000,
-    validTo: START + 30 * 86_400_000,
-  });
-  const dir = tempDir(t);
-  writeTrail(join(dir, 'in'), all);
-  writeFileSync(
-    join(dir, 'list.yaml'),
-    `cloudtrailDigests:\n  listPublicKeys: true\n  cloudtrailEndpoint: ${fake.url}\n`,
-  );
-  const data = join(dir, 'data');
-  const env = {
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'not-a-secret',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  const listed = {
-    run: await gitrailAsync(['ingest', '--config', join(dir, 'list.yaml'), '--data', data, join(dir, 'in')], { env }),
-    gitdir: join(data, 'repo.git'),
-  };
-  assert.equal(listed.run.status, 0, listed.run.stderr);
-  assert.equal(digestTrailers(listed.gitdir)['a0'], 'verified');
-  assert.ok(fake.requests.some((request) => request.region === 'us-east-1'));
-});
+    const fake = await FakeCloudTrail.start();
+    t.after(() => fake.close());
+    fake.publicKeys.push({
+      region: 'us-east-1',
+      fingerprint: key.fingerprint,
+      der: key.der,
+      validFrom: START - 30 * 86_400_000,
+      validTo: START + 30 * 86_400_000,
+    });
+    const dir = tempDir(t);
+    writeTrail(join(dir, 'in'), all);
+    writeFileSync(
+      join(dir, 'list.yaml'),
+      `cloudtrailDigests:\n  listPublicKeys: true\n  cloudtrailEndpoint: ${fake.url}\n`,
+    );
+    const data = join(dir, 'data');
+    const env = {
+      AWS_ACCESS_KEY_ID: 'AKIDTEST',
+      AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const listed = {
+      run: await gitrailAsync(['ingest', '--config', join(dir, 'list.yaml'), '--data', data, join(dir, 'in')], { env }),
+      gitdir: join(data, 'repo.git'),
+    };
+    assert.equal(listed.run.status, 0, listed.run.stderr);
+    assert.equal(digestTrailers(listed.gitdir)['a0'], 'verified');
+    assert.ok(fake.requests.some((request) => request.region === 'us-east-1'));
+  },
+);
 
 test('a log file of an account without digests gets no trailer; a bad key in the config is named', (t) => {
   const { logs } = threeHours();
@@ -201,7 +208,8 @@ test('a log file of an account without digests gets no trailer; a bad key in the
   const bad = ingest(t, logs.flat(), (dir) => {
     writeFileSync(
       join(dir, 'bad.yaml'),
-      'cloudtrailDigests:\n  publicKeys:\n    - fingerprint: 00112233445566778899aabbccddeeff\n      key: bm90IGEga2V5\n',
+      'cloudtrailDigests:\n  publicKeys:\n    - fingerprint: 00112233445566778899aabbccddeeff\n      key: ' +
+        'bm90IGEga2V5\n',
     );
     return join(dir, 'bad.yaml');
   });

@@ -80,7 +80,8 @@ export async function findVersion(
   if (!last || !change) throw new NotFoundError(`${resource.key} did not exist ${when}: ${firstRecorded()}`);
   if (last.blob === null) {
     throw new NotFoundError(
-      `${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time or commit`,
+      `${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time ` +
+        `or commit`,
     );
   }
   return { commit: change.sha, change, text: null };

@@ -21,7 +21,10 @@ export function renderBlame(lines: readonly BlameLine[], palette: Palette, width
       const author = cutText(line.author.name, authorWidth);
       const pad = ' '.repeat(authorWidth - textWidth(author));
       const number = String(line.n).padStart(numberWidth);
-      return `${palette.yellow(line.sha.slice(0, 7))} (${author}${pad} ${palette.dim(formatInstant(line.time))} ${number}) ${line.text}\n`;
+      return (
+        `${palette.yellow(line.sha.slice(0, 7))} (${author}${pad} ${palette.dim(formatInstant(line.time))} ` +
+        `${number}) ${line.text}\n`
+      );
     })
     .join('');
 }

@@ -117,7 +117,10 @@ function lineRenderer(palette: Palette, width: number, withKey: boolean): PageRe
 
 function heading(palette: Palette, view: ChangeView): string {
   const { commit } = view.entry;
-  return `${palette.bold(view.key)}  ${opColour(palette, view)(view.operation)}  ${commit.author.name}  ${palette.dim(view.time)}  ${palette.yellow(commit.sha.slice(0, 7))}\n`;
+  return (
+    `${palette.bold(view.key)}  ${opColour(palette, view)(view.operation)}  ${commit.author.name}  ` +
+    `${palette.dim(view.time)}  ${palette.yellow(commit.sha.slice(0, 7))}\n`
+  );
 }
 
 function patchRenderer(palette: Palette): PageRenderer {

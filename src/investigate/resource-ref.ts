@@ -49,7 +49,8 @@ function kubernetesRef(typed: string, name: string, scope: RefScope, text: strin
   const cluster = segment(scope.cluster, 'cluster');
   const group = lookup.known ? lookup.type.group : lookup.group === null ? '*' : globLiteral(lookup.group);
   const resource = globLiteral(lookup.known ? lookup.type.resource : lookup.resource);
-  const namespaced = `kubernetes/${cluster}/namespaces/${segment(scope.namespace, 'namespace')}/${group}/${resource}/${file}`;
+  const namespace = segment(scope.namespace, 'namespace');
+  const namespaced = `kubernetes/${cluster}/namespaces/${namespace}/${group}/${resource}/${file}`;
   const clusterScoped = `kubernetes/${cluster}/cluster/${group}/${resource}/${file}`;
   // Like kubectl, -n is ignored for cluster-scoped types; unknown types may be either.
   const patterns = !lookup.known
@@ -83,7 +84,8 @@ function awsTypeMatches(typed: string, folder: string): boolean {
 
 function awsRef(service: string, type: string, id: string, scope: RefScope, text: string): ParsedRef {
   const file = fileName(id, 'resource id');
-  const pattern = `aws/${segment(scope.account, 'account')}/${segment(scope.region, 'region')}/${globLiteral(escapeSegment(service.toLowerCase(), 'service'))}/*/${globLiteral(file)}`;
+  const folder = `aws/${segment(scope.account, 'account')}/${segment(scope.region, 'region')}`;
+  const pattern = `${folder}/${globLiteral(escapeSegment(service.toLowerCase(), 'service'))}/*/${globLiteral(file)}`;
   const test = (path: string): boolean => {
     const parsed = parsePath(path);
     if (parsed.family !== 'aws' || `${parsed.file}.yaml` !== file) return false;
@@ -187,7 +189,8 @@ export function resolveRef(ref: ParsedRef, findPaths: FindPaths, exists: (path: 
   if (candidates.length > 1) {
     const list = candidates.map((path) => `  ${keyOfPath(path)}`).join('\n');
     throw new InvalidInputError(
-      `${ref.text} is ambiguous, ${candidates.length} resources match:\n${list}\nname one with --cluster, -n/--namespace, --account or --region, or by its key`,
+      `${ref.text} is ambiguous, ${candidates.length} resources match:\n${list}\nname one with --cluster, ` +
+        `-n/--namespace, --account or --region, or by its key`,
     );
   }
   return candidates[0] as string;

@@ -32,7 +32,9 @@ export function createMetrics(options: { now?: () => number; defaultMetrics?: bo
   const ignored = bySource('gitrail_events_ignored_total', 'records that change nothing, per source');
   return {
     registry,
-    /** Counts the records of one intake body or source batch: all received, and of those the ignored and the rejected. */
+    /**
+     * Counts the records of one intake body or source batch: all received, and of those the ignored and the rejected.
+     */
     countRecords(source: string, counts: RecordCounts): void {
       const label = { source };
       received.inc(label, counts.received);

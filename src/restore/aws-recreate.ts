@@ -54,7 +54,8 @@ export function recreateAws(resource: AwsResource, recorded: Doc): Doc {
   const notes = plan
     ? plan.notes
     : [
-        `gitrail keeps no configuration for ${resource.service} ${resource.type}: no calls are derived; calls shows what was recorded`,
+        `gitrail keeps no configuration for ${resource.service} ${resource.type}: no calls are derived; calls ` +
+          `shows what was recorded`,
       ];
   return {
     resource: { ...resource, ...(typeof recorded['arn'] === 'string' ? { arn: recorded['arn'] } : {}) },

@@ -84,7 +84,8 @@ export function nameParam(c: Context, param: string, allowed: readonly string[],
   const value = c.req.param(param) ?? '';
   if (!NAME_PATTERN.test(value))
     throw new InvalidInputError(
-      `${param} ${JSON.stringify(value)} must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      `${param} ${JSON.stringify(value)} must be 1-63 letters, digits, ".", "_" or "-", starting with a letter ` +
+        `or digit`,
     );
   if (allowed.length > 0 && !allowed.includes(value))
     throw new ForbiddenError(`${param} ${value} is not listed in ${configKey}`);

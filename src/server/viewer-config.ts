@@ -23,7 +23,8 @@ export const TrustedProxy = z
       .min(1)
       .optional()
       .describe(
-        'peer addresses the proxy connects from; the header is ignored on requests from any other address (default: trust every peer, so only expose the viewer through the proxy)',
+        'peer addresses the proxy connects from; the header is ignored on requests from any other address ' +
+          '(default: trust every peer, so only expose the viewer through the proxy)',
       ),
   })
   .strict()

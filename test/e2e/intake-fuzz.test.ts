@@ -14,7 +14,10 @@ import { tempDir } from '../helpers/tmp.ts';
 const TOKEN = 'fuzz-token-0123456789abcdef';
 const BODIES_PER_ROUTE = 200;
 
-/** Keys that lead parsers deeper, without the ones a record needs to be valid (path, auditID, eventID, eventTime, operation). */
+/**
+ * Keys that lead parsers deeper, without the ones a record needs to be valid (path, auditID, eventID, eventTime,
+ * operation).
+ */
 const KEYS = [
   'kind',
   'apiVersion',

@@ -295,7 +295,8 @@ export class FakeKubeApiServer {
           res,
           410,
           'Expired',
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          'The provided continue parameter is too old to display a consistent list result. ' +
+            'You can start a new list without the continue parameter.',
         );
       ({ rv, start } = token);
       items = snapshot;
@@ -335,7 +336,18 @@ export class FakeKubeApiServer {
       if (this.expiredMode === 'http') return status(res, 410, 'Expired', message);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(
-        `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 } })}\n`,
+        `${JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message,
+            reason: 'Expired',
+            code: 410,
+          },
+        })}\n`,
       );
       return;
     }

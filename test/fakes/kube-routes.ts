@@ -148,7 +148,8 @@ export function createObject(
         res,
         422,
         'Invalid',
-        `Service "${String(input.metadata['name'])}" is invalid: spec.clusterIPs: Invalid value: []string{"${clusterIP}"}: failed to allocate IP ${clusterIP}: provided IP is already allocated`,
+        `Service "${String(input.metadata['name'])}" is invalid: spec.clusterIPs: Invalid value: ` +
+          `[]string{"${clusterIP}"}: failed to allocate IP ${clusterIP}: provided IP is already allocated`,
       );
   }
   const created = store.create(target.resource, namespace, input, manager);
@@ -180,7 +181,8 @@ export function replaceObject(
       res,
       409,
       'Conflict',
-      `Operation cannot be fulfilled on ${target.resource.resource} "${target.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      `Operation cannot be fulfilled on ${target.resource.resource} "${target.name}": the object has been ` +
+        `modified; please apply your changes to the latest version and try again`,
     );
   }
   json(res, 200, store.update(target.resource, target.namespace ?? '', target.name as string, input, manager));

@@ -72,7 +72,8 @@ export class FakeS3 {
     ]
       .filter(Boolean)
       .join('/');
-    const key = `${folder}/${trail.account}_CloudTrail_${trail.region}_${stamp}_${randomBytes(8).toString('hex').toUpperCase()}.json.gz`;
+    const unique = randomBytes(8).toString('hex').toUpperCase();
+    const key = `${folder}/${trail.account}_CloudTrail_${trail.region}_${stamp}_${unique}.json.gz`;
     this.putObject(bucket, key, gzipSync(JSON.stringify({ Records: records })));
     return key;
   }
@@ -135,21 +136,28 @@ export class FakeS3 {
     const truncated = keys.length > page.length;
     const contents = page.map((key) => {
       const object = objects.get(key) as { body: Buffer; modified: number };
-      return `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${new Date(object.modified).toISOString()}</LastModified><ETag>"fake"</ETag><Size>${object.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+      return (
+        `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${new Date(object.modified).toISOString()}</LastModified>` +
+        `<ETag>"fake"</ETag><Size>${object.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`
+      );
     });
     const next = truncated
       ? `<NextContinuationToken>${Buffer.from(page.at(-1) as string).toString('base64url')}</NextContinuationToken>`
       : '';
     res.writeHead(200, { 'Content-Type': 'application/xml' });
     res.end(
-      `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents.join('')}${next}</ListBucketResult>`,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult ` +
+        `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name>` +
+        `<Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys>` +
+        `<IsTruncated>${truncated}</IsTruncated>${contents.join('')}${next}</ListBucketResult>`,
     );
   }
 
   #error(res: ServerResponse, status: number, code: string, message: string): void {
     res.writeHead(status, { 'Content-Type': 'application/xml' });
     res.end(
-      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>fake</RequestId></Error>`,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code>` +
+        `<Message>${xmlEscape(message)}</Message><RequestId>fake</RequestId></Error>`,
     );
   }
 }

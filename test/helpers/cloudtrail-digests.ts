@@ -35,7 +35,8 @@ export function signingKey(): SigningKey {
 
 const stamp = (time: number, seconds: boolean): string => {
   const iso = new Date(time).toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${seconds ? iso.slice(17, 19) : ''}Z`;
+  const date = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`;
+  return `${date}T${iso.slice(11, 13)}${iso.slice(14, 16)}${seconds ? iso.slice(17, 19) : ''}Z`;
 };
 const day = (time: number): string => new Date(time).toISOString().slice(0, 10).replaceAll('-', '/');
 const isoSeconds = (time: number): string => new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -72,14 +73,16 @@ export class DigestTrail {
   /** A log file delivered at `delivered` holding `records`. */
   logFile(delivered: number, records: readonly unknown[]): TrailFile {
     const unique = randomBytes(8).toString('hex').toUpperCase();
-    const key = `${this.#folder('CloudTrail', delivered)}/${this.account}_CloudTrail_${this.region}_${stamp(delivered, false)}_${unique}.json.gz`;
+    const name = `${this.account}_CloudTrail_${this.region}_${stamp(delivered, false)}_${unique}.json.gz`;
+    const key = `${this.#folder('CloudTrail', delivered)}/${name}`;
     const content = Buffer.from(JSON.stringify({ Records: records }));
     return { key, body: gzipSync(content), content };
   }
 
   /** The digest of the hour ending at `end`, listing `logFiles`, signed and chained to the previous one. */
   digest(end: number, logFiles: readonly TrailFile[]): TrailFile {
-    const key = `${this.#folder('CloudTrail-Digest', end)}/${this.account}_CloudTrail-Digest_${this.region}_${this.name}_${this.region}_${stamp(end, true)}.json.gz`;
+    const name = `${this.account}_CloudTrail-Digest_${this.region}_${this.name}_${this.region}_${stamp(end, true)}.json.gz`;
+    const key = `${this.#folder('CloudTrail-Digest', end)}/${name}`;
     const previous = this.#previous;
     const fields = {
       awsAccountId: this.account,

@@ -257,25 +257,28 @@ test('-o and other usage errors are in gitrail words, exit 2, and name the optio
   );
 });
 
-test('a resource left out by -n or --cluster: the error lists where it was recorded and which option left it out', async () => {
-  const wrongNamespace = await run(['deploy/api', '-n', 'shop']);
-  assert.deepEqual(
-    [wrongNamespace.code, wrongNamespace.stderr],
-    [
-      1,
+test(
+  'a resource left out by -n or --cluster: the error lists where it was recorded and which option left ' + 'it out',
+  async () => {
+    const wrongNamespace = await run(['deploy/api', '-n', 'shop']);
+    assert.deepEqual(
+      [wrongNamespace.code, wrongNamespace.stderr],
       [
-        'gitrail blame: no recorded resource matches deploy/api with -n shop; recorded elsewhere:',
-        '  prod:payments/deployment/api  left out by -n shop',
-        '  staging:payments/deployment/api  left out by -n shop',
-        '',
-      ].join('\n'),
-    ],
-  );
-  const both = await run(['deploy/api', '--cluster', 'default', '-n', 'payments']);
-  assert.match(both.stderr, /\n {2}prod:payments\/deployment\/api {2}left out by --cluster default\n/);
-  const account = await run(['aws', 'iam', 'role', 'payments-authorize', '--account', '999999999999']);
-  assert.match(
-    account.stderr,
-    /recorded elsewhere:\n {2}aws:111122223333:iam\/Role\/payments-authorize {2}left out by --account 999999999999\n$/,
-  );
-});
+        1,
+        [
+          'gitrail blame: no recorded resource matches deploy/api with -n shop; recorded elsewhere:',
+          '  prod:payments/deployment/api  left out by -n shop',
+          '  staging:payments/deployment/api  left out by -n shop',
+          '',
+        ].join('\n'),
+      ],
+    );
+    const both = await run(['deploy/api', '--cluster', 'default', '-n', 'payments']);
+    assert.match(both.stderr, /\n {2}prod:payments\/deployment\/api {2}left out by --cluster default\n/);
+    const account = await run(['aws', 'iam', 'role', 'payments-authorize', '--account', '999999999999']);
+    assert.match(
+      account.stderr,
+      /recorded elsewhere:\n {2}aws:111122223333:iam\/Role\/payments-authorize {2}left out by --account 999999999999\n$/,
+    );
+  },
+);

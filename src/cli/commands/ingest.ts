@@ -7,12 +7,14 @@ import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json] PATH…
+export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json]
+                      PATH…
   Reads audit logs, CloudTrail files, generic change events and Kubernetes object dumps
   (files or folders, recursively, .gz too) and commits each change to DIR/repo.git, hashing
   secrets with the redaction key and sensitive keys of the config, as gitrail run does.
   CloudTrail digest files (CloudTrail-Digest/) check the log files: an invalid one is refused.
-  --config FILE    gitrail.yaml to use (default: GITRAIL_CONFIG, else ./gitrail.yaml if present, else built-in defaults)
+  --config FILE    gitrail.yaml to use (default: GITRAIL_CONFIG, else ./gitrail.yaml if present,
+                   else built-in defaults)
   --data DIR       data folder, overriding the config's (default ./gitrail-data)
   --cluster NAME   Kubernetes cluster named in paths (default 'default')
   --source NAME    folder under custom/ for generic events (default 'events')

@@ -10,7 +10,8 @@ import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../main.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data DIR] [--state STATE] [--channel NAME] [--policy NAME] [--limit N] [--json]
+export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data DIR] [--state STATE] [--channel NAME]
+                             [--policy NAME] [--limit N] [--json]
        gitrail notifications show [--data DIR] [--json] ID|KEY
        gitrail notifications retry [--data DIR] (ID… | --dead)
        gitrail notifications suppressed [--data DIR] [--limit N] [--json]
@@ -30,9 +31,15 @@ function openOutbox(dataDir: string, readOnly: boolean): OutboxDb {
 }
 
 function formatRow(row: DeliveryRow): string {
-  const head = `${String(row.id).padStart(6)}  ${row.state.padEnd(10)} ${row.channel} ← ${row.policy} (${row.kind}, ${row.matches} match${row.matches === 1 ? '' : 'es'}, ${row.severity})`;
-  const detail = `        created ${time(row.createdAt)}  attempts ${row.attempts}  ${row.state === 'sent' ? `sent ${time(row.sentAt)}` : `next ${time(row.dueAt)}`}  key ${row.key}`;
-  return `${head}\n${detail}${row.lastError ? `\n        last error: ${row.lastError}` : ''}${row.resumed ? '\n        an attempt was interrupted (may have reached the receiver)' : ''}`;
+  const head =
+    `${String(row.id).padStart(6)}  ${row.state.padEnd(10)} ${row.channel} ← ${row.policy} ` +
+    `(${row.kind}, ${row.matches} match${row.matches === 1 ? '' : 'es'}, ${row.severity})`;
+  const detail =
+    `        created ${time(row.createdAt)}  attempts ${row.attempts}  ` +
+    `${row.state === 'sent' ? `sent ${time(row.sentAt)}` : `next ${time(row.dueAt)}`}  key ${row.key}`;
+  const error = row.lastError ? `\n        last error: ${row.lastError}` : '';
+  const resumed = row.resumed ? '\n        an attempt was interrupted (may have reached the receiver)' : '';
+  return `${head}\n${detail}${error}${resumed}`;
 }
 
 export async function notificationsCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -126,7 +133,8 @@ export async function notificationsCommand(args: readonly string[], io: CommandI
           io.stdout.write(
             values.json
               ? `${JSON.stringify(row)}\n`
-              : `${time(row.createdAt)}  ${row.commitSha.slice(0, 12)}  ${row.policy} → ${row.channel}: ${row.disposition}${row.reason ? ` (${row.reason})` : ''}\n`,
+              : `${time(row.createdAt)}  ${row.commitSha.slice(0, 12)}  ${row.policy} → ${row.channel}: ` +
+                  `${row.disposition}${row.reason ? ` (${row.reason})` : ''}\n`,
           );
         }
       } finally {

@@ -139,7 +139,8 @@ async function kubeSetup(t: TestContext): Promise<{ fake: FakeKubeApiServer; dir
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(
     join(dir, 'kubeconfig'),
-    `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "${fake.url}"}}]\nusers: [{name: dev, user: {}}]\ncontexts: [{name: fake, context: {cluster: fake, user: dev}}]\ncurrent-context: fake\n`,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "${fake.url}"}}]\nusers: [{name: ` +
+      `dev, user: {}}]\ncontexts: [{name: fake, context: {cluster: fake, user: dev}}]\ncurrent-context: fake\n`,
   );
   return { fake, dir };
 }

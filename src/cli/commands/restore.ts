@@ -107,7 +107,8 @@ export function createRestoreCommand(deps: { readonly now: () => number }): Comm
       if (text === null)
         throw new NotFoundError(`${resource.key} is missing from commit ${version.commit.slice(0, 7)}`);
       const when = version.change
-        ? `last changed ${formatInstant(version.change.time)} by ${version.change.author.name} in ${version.change.sha.slice(0, 7)}`
+        ? `last changed ${formatInstant(version.change.time)} by ${version.change.author.name} in ` +
+          `${version.change.sha.slice(0, 7)}`
         : `at commit ${version.commit.slice(0, 7)}`;
       const about = `${resource.key} as recorded ${when}`;
       const recorded = parseCanonicalYaml(text);

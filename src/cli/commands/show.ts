@@ -41,6 +41,16 @@ const OPTIONS = {
   ...TERMINAL_OPTIONS,
 } as const;
 
+/** How an error names a scope: `namespace payments, cluster prod`. */
+function describeScope(scope: RefScope): string {
+  const parts = [
+    scope.namespace && `namespace ${scope.namespace}`,
+    scope.cluster && `cluster ${scope.cluster}`,
+    scope.account && `account ${scope.account}`,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
 /** The folders a scope covers; a namespace without a cluster is looked for in every cluster. */
 function scopeFolders(source: DataSource, scope: RefScope): string[] {
   const { namespace, cluster, account, region } = scope;
@@ -70,10 +80,7 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
         const at = values.at === undefined ? Number.POSITIVE_INFINITY : parseInstant(values.at, now, '--at');
         const files = scopeFolders(source, scope).flatMap((folder) => source.queries.stateAt(folder, endOfSecond(at)));
         const when = values.at === undefined ? 'now' : `at ${formatInstant(at)}`;
-        if (files.length === 0)
-          throw new NotFoundError(
-            `nothing was recorded in ${[scope.namespace && `namespace ${scope.namespace}`, scope.cluster && `cluster ${scope.cluster}`, scope.account && `account ${scope.account}`].filter(Boolean).join(', ')} ${when}`,
-          );
+        if (files.length === 0) throw new NotFoundError(`nothing was recorded in ${describeScope(scope)} ${when}`);
         const texts = await readTexts(
           source.gitdir,
           files.map((file) => file.blob),
@@ -91,7 +98,8 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
         }
         const docs = files.map(
           (file, index) =>
-            `${dim(`# ${keyOfPath(file.path)} changed ${formatInstant(file.time)} in ${file.sha.slice(0, 7)}`)}\n${texts[index] ?? ''}`,
+            `${dim(`# ${keyOfPath(file.path)} changed ${formatInstant(file.time)} in ${file.sha.slice(0, 7)}`)}\n` +
+            (texts[index] ?? ''),
         );
         await output.write(docs.join('---\n'));
         return 0;
@@ -107,7 +115,8 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
         return 0;
       }
       const about = change
-        ? `# last changed ${formatInstant(change.time)} by ${change.author.name} in ${change.sha.slice(0, 7)}: ${change.subject}`
+        ? `# last changed ${formatInstant(change.time)} by ${change.author.name} in ${change.sha.slice(0, 7)}: ` +
+          `${change.subject}`
         : `# at commit ${version.commit.slice(0, 7)}`;
       await output.write(`${dim(`# ${resource.key} (${resource.path})`)}\n${dim(about)}\n${text}`);
       return 0;

@@ -31,10 +31,12 @@ export const CloudTrailPollConfig = z
     schedule: CronSchedule('*/5 * * * *').describe('node-cron schedule of the polls (default every 5 minutes)'),
     maxAge: MaxAge.describe('how far back the first poll reads (LookupEvents keeps 90 days; longer is cut to that)'),
     overlap: Overlap.describe(
-      'each poll re-reads this much before the last one ended, because CloudTrail delivers events minutes late (dedupe by EventId)',
+      'each poll re-reads this much before the last one ended, because CloudTrail delivers events minutes late ' +
+        '(dedupe by EventId)',
     ),
     include: Patterns(
-      'resource types to record (CloudFormation names, globs allowed: `AWS::IAM::*`, `AWS::EC2::SecurityGroup`); empty: all',
+      'resource types to record (CloudFormation names, globs allowed: `AWS::IAM::*`, `AWS::EC2::SecurityGroup`); ' +
+        'empty: all',
     ),
     exclude: Patterns('event names never recorded (globs allowed: `Describe*`, `GetObject`)'),
     readOnly: z
@@ -44,7 +46,8 @@ export const CloudTrailPollConfig = z
         'also read read-only events (off: LookupEvents is asked for ReadOnly=false only, which halves the requests)',
       ),
     profile: AwsProfile.describe(
-      'AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default the usual credential chain',
+      'AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default ' +
+        'the usual credential chain',
     ),
     endpoint: AwsEndpoint.describe(
       'CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint), for every region of this entry ' +

@@ -75,64 +75,70 @@ const digestOf = (commit: { trailers: Readonly<Record<string, string>> }) => [
   commit.trailers['Log-File-Digest'],
 ];
 
-test('log files listed in signed digests (signature in S3 metadata, key from ListPublicKeys) are verified', async (t) => {
-  const { s3, cloudtrail, trail, put, now } = await fakes(t);
-  const first = [logFile(trail, now - 3 * HOUR, 'a'), logFile(trail, now - 2.5 * HOUR, 'b')];
-  const second = [logFile(trail, now - 1.9 * HOUR, 'c')];
-  for (const file of [
-    ...first,
-    ...second,
-    trail.digest(now - 2.2 * HOUR, first),
-    trail.digest(now - 1.5 * HOUR, second),
-  ])
-    put(file);
-  const harness = await openHarness(t);
-  const ct = source(s3, cloudtrail);
-  const stop = harness.start(ct);
-  await harness.waitForCommits((commits) => commits.length === 3);
-  await ct.read();
-  assert.deepEqual(harness.commits.map(digestOf), [
-    ['a', 'verified'],
-    ['b', 'verified'],
-    ['c', 'verified'],
-  ]);
-  assert.deepEqual(ct.status().logFiles, { verified: 3, unverified: 0, invalid: 0 });
-  assert.equal(ct.status().state, 'up');
-  const registry = new Registry();
-  registerSourceMetrics(registry, () => [ct]);
-  assert.match(
-    await registry.metrics(),
-    new RegExp(`gitrail_source_log_files_total\\{source="${ct.id}",digest="verified"\\} 3`),
-  );
-  await stop();
-  assert.match(git(harness.gitdir, 'log', '-1', '--format=%B', 'main'), /\nLog-File-Digest: verified\n/);
-  fsckStrict(harness.gitdir);
-});
+test(
+  'log files listed in signed digests (signature in S3 metadata, key from ListPublicKeys) are ' + 'verified',
+  async (t) => {
+    const { s3, cloudtrail, trail, put, now } = await fakes(t);
+    const first = [logFile(trail, now - 3 * HOUR, 'a'), logFile(trail, now - 2.5 * HOUR, 'b')];
+    const second = [logFile(trail, now - 1.9 * HOUR, 'c')];
+    for (const file of [
+      ...first,
+      ...second,
+      trail.digest(now - 2.2 * HOUR, first),
+      trail.digest(now - 1.5 * HOUR, second),
+    ])
+      put(file);
+    const harness = await openHarness(t);
+    const ct = source(s3, cloudtrail);
+    const stop = harness.start(ct);
+    await harness.waitForCommits((commits) => commits.length === 3);
+    await ct.read();
+    assert.deepEqual(harness.commits.map(digestOf), [
+      ['a', 'verified'],
+      ['b', 'verified'],
+      ['c', 'verified'],
+    ]);
+    assert.deepEqual(ct.status().logFiles, { verified: 3, unverified: 0, invalid: 0 });
+    assert.equal(ct.status().state, 'up');
+    const registry = new Registry();
+    registerSourceMetrics(registry, () => [ct]);
+    assert.match(
+      await registry.metrics(),
+      new RegExp(`gitrail_source_log_files_total\\{source="${ct.id}",digest="verified"\\} 3`),
+    );
+    await stop();
+    assert.match(git(harness.gitdir, 'log', '-1', '--format=%B', 'main'), /\nLog-File-Digest: verified\n/);
+    fsckStrict(harness.gitdir);
+  },
+);
 
-test('an edited log file is refused: failing status naming it, counted as invalid, nothing of it written', async (t) => {
-  const { s3, cloudtrail, trail, put, now } = await fakes(t);
-  const files = [logFile(trail, now - 3 * HOUR, 'a'), logFile(trail, now - 2.8 * HOUR, 'b')];
-  const digest = trail.digest(now - 2.2 * HOUR, files);
-  tamper(files[1] as TrailFile, (text) => text.replace('"roleName":"b"', '"roleName":"backdoor"'));
-  for (const file of [...files, digest]) put(file);
-  const harness = await openHarness(t);
-  const ct = source(s3, cloudtrail);
-  const stop = harness.start(ct);
-  await harness.waitForCommits((commits) => commits.length === 1);
-  await ct.read();
-  assert.equal(ct.status().state, 'failing', 'a refused log file is a standing problem');
-  await stop();
-  assert.deepEqual(harness.commits.map(digestOf), [['a', 'verified']]);
-  const status = ct.status();
-  assert.match(
-    status.lastError ?? '',
-    new RegExp(
-      `^integrity: s3://${BUCKET}/${(files[1] as TrailFile).key}: invalid log file, not recorded: its SHA-256`,
-    ),
-  );
-  assert.deepEqual(status.logFiles, { verified: 1, unverified: 0, invalid: 1 });
-  assert.doesNotMatch(git(harness.gitdir, 'log', '--all', '-p'), /backdoor/);
-});
+test(
+  'an edited log file is refused: failing status naming it, counted as invalid, nothing of it ' + 'written',
+  async (t) => {
+    const { s3, cloudtrail, trail, put, now } = await fakes(t);
+    const files = [logFile(trail, now - 3 * HOUR, 'a'), logFile(trail, now - 2.8 * HOUR, 'b')];
+    const digest = trail.digest(now - 2.2 * HOUR, files);
+    tamper(files[1] as TrailFile, (text) => text.replace('"roleName":"b"', '"roleName":"backdoor"'));
+    for (const file of [...files, digest]) put(file);
+    const harness = await openHarness(t);
+    const ct = source(s3, cloudtrail);
+    const stop = harness.start(ct);
+    await harness.waitForCommits((commits) => commits.length === 1);
+    await ct.read();
+    assert.equal(ct.status().state, 'failing', 'a refused log file is a standing problem');
+    await stop();
+    assert.deepEqual(harness.commits.map(digestOf), [['a', 'verified']]);
+    const status = ct.status();
+    assert.match(
+      status.lastError ?? '',
+      new RegExp(
+        `^integrity: s3://${BUCKET}/${(files[1] as TrailFile).key}: invalid log file, not recorded: its SHA-256`,
+      ),
+    );
+    assert.deepEqual(status.logFiles, { verified: 1, unverified: 0, invalid: 1 });
+    assert.doesNotMatch(git(harness.gitdir, 'log', '--all', '-p'), /backdoor/);
+  },
+);
 
 test('a log file waits for the digest that lists it; past waitFor it is read unverified', async (t) => {
   const { s3, cloudtrail, trail, put, now } = await fakes(t);

@@ -58,7 +58,9 @@ function fromItem(item: unknown, where: string): ExtractedRecord[] {
     if (isObject(detail) && isRecordLike(detail)) return [{ record: detail }];
     return [
       {
-        error: `${where} is an EventBridge event (${String(item['detail-type'])}) without a CloudTrail record in detail`,
+        error:
+          `${where} is an EventBridge event (${String(item['detail-type'])}) without a CloudTrail record in ` +
+          `detail`,
       },
     ];
   }

@@ -43,26 +43,30 @@ test('a Logstash export (the cloudtrail codec moves eventTime to @timestamp) is 
   assert.equal(first.record.time, Date.parse('2020-09-14T00:44:23.000Z'));
 });
 
-test('garbage is still refused, naming the value: redacted text, dates off the calendar, an eventTime that is not one', () => {
-  const base = { eventID: 'e1', eventName: 'CreateUser', eventSource: 'iam.amazonaws.com' };
-  for (const eventTime of [
-    'redacted',
-    '...',
-    '2024-02-30T10:00:00Z',
-    '2023-02-29 10:00:00',
-    '2024-06-01T24:00:00Z',
-    '2024-06-01T12:00:00+25:00',
-    '2025-01-21 17:49:47 UTC',
-  ]) {
-    const read = readRecord({ ...base, eventTime });
-    assert.equal(read.ok, false, eventTime);
-    assert.equal(
-      read.ok ? '' : read.reason,
-      `CloudTrail record has no valid eventTime (${JSON.stringify(eventTime)} is not an ISO 8601 time)`,
-    );
-  }
-  // @timestamp stands in only for a missing eventTime, never for a broken one.
-  const broken = readRecord({ ...base, eventTime: 'redacted', '@timestamp': '2020-09-14T00:44:23.000Z' });
-  assert.equal(broken.ok, false);
-  assert.equal(readRecord({ ...base }).ok, false);
-});
+test(
+  'garbage is still refused, naming the value: redacted text, dates off the calendar, an eventTime that is ' +
+    'not one',
+  () => {
+    const base = { eventID: 'e1', eventName: 'CreateUser', eventSource: 'iam.amazonaws.com' };
+    for (const eventTime of [
+      'redacted',
+      '...',
+      '2024-02-30T10:00:00Z',
+      '2023-02-29 10:00:00',
+      '2024-06-01T24:00:00Z',
+      '2024-06-01T12:00:00+25:00',
+      '2025-01-21 17:49:47 UTC',
+    ]) {
+      const read = readRecord({ ...base, eventTime });
+      assert.equal(read.ok, false, eventTime);
+      assert.equal(
+        read.ok ? '' : read.reason,
+        `CloudTrail record has no valid eventTime (${JSON.stringify(eventTime)} is not an ISO 8601 time)`,
+      );
+    }
+    // @timestamp stands in only for a missing eventTime, never for a broken one.
+    const broken = readRecord({ ...base, eventTime: 'redacted', '@timestamp': '2020-09-14T00:44:23.000Z' });
+    assert.equal(broken.ok, false);
+    assert.equal(readRecord({ ...base }).ok, false);
+  },
+);

@@ -57,7 +57,9 @@ export function readRecord(input: unknown): ReadResult {
   if (eventTime === undefined) {
     return {
       ok: false,
-      reason: `CloudTrail record has no valid eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}`,
+      reason:
+        `CloudTrail record has no valid ` +
+        `eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}`,
     };
   }
   const time = Date.parse(eventTime);

@@ -49,7 +49,9 @@ type AuditEvent = Record<string, unknown> & {
   objectRef?: ObjectRef;
 };
 
-/** The event's time: RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
+/**
+ * The event's time: RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to.
+ */
 function eventTime(event: Record<string, unknown>): number | undefined {
   const raw = str(event['stageTimestamp']) ?? str(event['timestamp']) ?? str(event['requestReceivedTimestamp']);
   return raw === undefined ? undefined : parseUtcTimestamp(raw);

@@ -35,7 +35,9 @@ export interface SnapshotOptions {
   readonly time?: number;
 }
 
-/** An object read and cleaned for the repository (noise removed, secrets redacted), before anyone is named its author. */
+/**
+ * An object read and cleaned for the repository (noise removed, secrets redacted), before anyone is named its author.
+ */
 export interface ObjectSnapshot {
   /** The object as read (its managedFields name the field manager). */
   readonly object: Doc;

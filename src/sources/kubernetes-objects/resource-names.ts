@@ -50,7 +50,9 @@ export function isCoreSecret({ group, resource }: GroupResource): boolean {
   return !group && resource === 'secrets';
 }
 
-/** A Namespace names itself as its namespace (audit objectRef, admission request), yet Namespaces are cluster-scoped. */
+/**
+ * A Namespace names itself as its namespace (audit objectRef, admission request), yet Namespaces are cluster-scoped.
+ */
 export function isClusterScopedRef({ group, resource }: GroupResource): boolean {
   return !group && resource === 'namespaces';
 }

@@ -63,33 +63,36 @@ test('an ambiguous change: the commit is unresolved and names every candidate (g
   assertGolden(message, join(import.meta.dirname, '__golden__', 'unresolved-candidates.commit.txt'));
 });
 
-test('a fact lends its name to one write: a second writer within the window is not attributed to the first', async (t) => {
-  let offset = -60_000;
-  const fake = await startFake(t, { now: () => Date.now() + offset });
-  fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
-  const harness = await openHarness(t);
-  const source = watchSource(fake);
-  harness.start(source);
-  await harness.waitForCommits((commits) => commits.length === 1);
-  await source.settled();
-  offset = 0;
+test(
+  'a fact lends its name to one write: a second writer within the window is not attributed to ' + 'the first',
+  async (t) => {
+    let offset = -60_000;
+    const fake = await startFake(t, { now: () => Date.now() + offset });
+    fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
+    const harness = await openHarness(t);
+    const source = watchSource(fake);
+    harness.start(source);
+    await harness.waitForCommits((commits) => commits.length === 1);
+    await source.settled();
+    offset = 0;
 
-  // alice's patch, audited at Metadata level (no uid, no resourceVersion): a fact, then the write.
-  harness.recordFacts([fact('alice', Date.now(), 'alice-patch')]);
-  fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } }, 'kubectl-patch');
-  await harness.waitForCommits((commits) => commits.length === 2);
-  await source.settled();
-  // Seconds later, a controller nobody audits changes it again, well within the 60 s window.
-  fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'red' } }, 'mode-controller');
-  await harness.waitForCommits((commits) => commits.length === 3);
-  assert.deepEqual(
-    harness.commits.slice(1).map((commit) => [commit.authorName, trailer(commit, 'Attribution')]),
-    [
-      ['alice', 'correlated'],
-      ['mode-controller', 'field-manager'],
-    ],
-  );
-});
+    // alice's patch, audited at Metadata level (no uid, no resourceVersion): a fact, then the write.
+    harness.recordFacts([fact('alice', Date.now(), 'alice-patch')]);
+    fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } }, 'kubectl-patch');
+    await harness.waitForCommits((commits) => commits.length === 2);
+    await source.settled();
+    // Seconds later, a controller nobody audits changes it again, well within the 60 s window.
+    fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'red' } }, 'mode-controller');
+    await harness.waitForCommits((commits) => commits.length === 3);
+    assert.deepEqual(
+      harness.commits.slice(1).map((commit) => [commit.authorName, trailer(commit, 'Attribution')]),
+      [
+        ['alice', 'correlated'],
+        ['mode-controller', 'field-manager'],
+      ],
+    );
+  },
+);
 
 test('a list that finds a change two people may have made, or written after the only fact, names no one', async (t) => {
   let offset = -300_000;

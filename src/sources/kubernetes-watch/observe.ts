@@ -129,7 +129,10 @@ function isRecordedDeleted(options: ObserveOptions, id: ObjectIdentity): boolean
   return deletion !== null && (deletion.uid === null || deletion.uid === id.uid);
 }
 
-/** How an object was seen: a watch event, or an item of a list that completed when the repository was recorded up to `recordedUpTo`. */
+/**
+ * How an object was seen: a watch event, or an item of a list that completed when the repository was recorded up to
+ * `recordedUpTo`.
+ */
 export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly recordedUpTo: number };
 
 /**

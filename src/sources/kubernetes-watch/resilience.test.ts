@@ -43,40 +43,44 @@ test('closed watch streams and injected 500s heal by themselves, and the state s
 });
 
 for (const mode of ['event', 'http'] as const) {
-  test(`after compaction a watch gets 410 (${mode === 'event' ? 'ERROR event' : 'HTTP status'}); the source lists again and records what it missed`, async (t) => {
-    const fake = await startFake(t);
-    fake.expiredMode = mode;
-    fake.create(configMap('app', { mode: 'blue' }));
-    fake.create(configMap('old', { keep: 'no' }));
-    const harness = await openHarness(t);
-    const source = watchSource(fake);
-    harness.start(source);
-    await harness.waitForCommits((commits) => commits.length === 2);
-    await source.settled();
+  test(
+    `after compaction a watch gets 410 (${mode === 'event' ? 'ERROR event' : 'HTTP status'}); the source ` +
+      `lists again and records what it missed`,
+    async (t) => {
+      const fake = await startFake(t);
+      fake.expiredMode = mode;
+      fake.create(configMap('app', { mode: 'blue' }));
+      fake.create(configMap('old', { keep: 'no' }));
+      const harness = await openHarness(t);
+      const source = watchSource(fake);
+      harness.start(source);
+      await harness.waitForCommits((commits) => commits.length === 2);
+      await source.settled();
 
-    // Keep watches down while things change, then compact the history they would replay.
-    fake.failRequests(1_000, (request) => request.watch);
-    fake.closeWatches();
-    await waitForStatus(source, (status) => status.state === 'failing');
-    fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } });
-    fake.remove('v1', 'ConfigMap', 'default', 'old');
-    fake.store.compact();
-    const listsBefore = fake.requests.filter(
-      (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
-    ).length;
-    fake.clearFailures();
+      // Keep watches down while things change, then compact the history they would replay.
+      fake.failRequests(1_000, (request) => request.watch);
+      fake.closeWatches();
+      await waitForStatus(source, (status) => status.state === 'failing');
+      fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } });
+      fake.remove('v1', 'ConfigMap', 'default', 'old');
+      fake.store.compact();
+      const listsBefore = fake.requests.filter(
+        (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
+      ).length;
+      fake.clearFailures();
 
-    await harness.waitForCommits((commits) => commits.length === 4);
-    const [deletion, update] = [...harness.commits.slice(2)].sort((a, b) => a.subject.localeCompare(b.subject));
-    assert.equal(update?.subject, 'observe configmaps default/app');
-    assert.equal(deletion?.subject, 'delete configmaps default/old');
-    assert.equal(trailer(deletion ?? { trailers: {} }, 'Found-By'), 'resync');
-    const listsAfter = fake.requests.filter(
-      (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
-    ).length;
-    assert.ok(listsAfter > listsBefore, 'the configmaps were listed again');
-    await waitForStatus(source, (status) => status.state === 'up');
-  });
+      await harness.waitForCommits((commits) => commits.length === 4);
+      const [deletion, update] = [...harness.commits.slice(2)].sort((a, b) => a.subject.localeCompare(b.subject));
+      assert.equal(update?.subject, 'observe configmaps default/app');
+      assert.equal(deletion?.subject, 'delete configmaps default/old');
+      assert.equal(trailer(deletion ?? { trailers: {} }, 'Found-By'), 'resync');
+      const listsAfter = fake.requests.filter(
+        (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
+      ).length;
+      assert.ok(listsAfter > listsBefore, 'the configmaps were listed again');
+      await waitForStatus(source, (status) => status.state === 'up');
+    },
+  );
 }
 
 test('a list that fails at start is retried; lists are paginated, also when a continue token expires', async (t) => {

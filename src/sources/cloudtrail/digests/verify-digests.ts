@@ -71,7 +71,9 @@ function checkSignature(
   if (!key)
     return {
       status: 'unverified',
-      reason: `no public key with fingerprint ${fields.digestPublicKeyFingerprint} (configure it, or allow ListPublicKeys)`,
+      reason:
+        `no public key with fingerprint ${fields.digestPublicKeyFingerprint} (configure it, or allow ` +
+        `ListPublicKeys)`,
     };
   if (!/^([0-9a-f]{2})+$/i.test(signature)) return { status: 'invalid', reason: 'its signature is not hexadecimal' };
   const valid = verify('sha256', Buffer.from(signingString(digest)), key, Buffer.from(signature, 'hex'));
@@ -151,7 +153,8 @@ export function verifyDigests(
             : null;
       if (link) {
         if (fields.previousDigestHashValue?.toLowerCase() !== link.sha256) {
-          const reason = `its SHA-256 differs from previousDigestHashValue in the next digest (${candidate.digest.location})`;
+          const reason =
+            `its SHA-256 differs from previousDigestHashValue in the next digest ` + `(${candidate.digest.location})`;
           if (previous) verdicts.set(previous, { status: 'invalid', reason });
           else problems.push({ location: link.location, reason });
         } else if (link.signature !== null && link.signature !== fields.previousDigestSignature) {
@@ -163,7 +166,9 @@ export function verifyDigests(
       } else if (tail && tail.stamp < (parseDigestName(previousObject)?.stamp ?? '')) {
         problems.push({
           location: candidate.digest.location,
-          reason: `the previous digest ${previousObject} is missing (deleted?): the chain is broken after ${tail.object}`,
+          reason:
+            `the previous digest ${previousObject} is missing (deleted?): the chain is broken after ` +
+            `${tail.object}`,
         });
       }
     }
