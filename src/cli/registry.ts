@@ -1,6 +1,6 @@
 // Every `gitrail` command, by name, loaded on demand: `gitrail changes` does not pay for
 // loading the daemon, the notifiers or the cloud clients.
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 type LoadCommand = () => Promise<Command>;
 

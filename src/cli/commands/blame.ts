@@ -12,7 +12,7 @@ import {
 import { renderBlame } from '../../investigate/render-blame.ts';
 import { blameJson } from '../../investigate/render-json.ts';
 import { parseCommandArgs, requireFormat } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 export const BLAME_HELP = `usage: gitrail blame <ref> [--at T|COMMIT] [options]
   The resource's canonical YAML with the commit, author and time that last changed each line.

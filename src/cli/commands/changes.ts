@@ -20,7 +20,7 @@ import {
 } from '../../investigate/time-spec.ts';
 import { readTimeline } from '../../investigate/timeline.ts';
 import { parseCommandArgs, requireFormat } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const CHANGES_HELP = `usage: gitrail changes [options]

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writerSettings } from '../../config/writer-settings.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { formatSummary } from './ingest.ts';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');

@@ -4,7 +4,7 @@ import type { DigestKeys } from '../../ingest/log-file-digests.ts';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.ts';
 import { configuredKeyRing, type CloudTrailDigestsConfig } from '../../sources/cloudtrail/digests/config.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json]

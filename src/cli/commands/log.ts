@@ -12,7 +12,7 @@ import {
 import { createRenderer, FORMATS, readsFor } from '../../investigate/render-changes.ts';
 import { loadEntries } from '../../investigate/timeline.ts';
 import { parseCommandArgs, requireFormat } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 export const LOG_HELP = `usage: gitrail log <ref> [options]
   The history of one resource: commit, time, author, operation and what changed.

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { NotFoundError } from '../../domain/errors.ts';
 import { DELIVERY_STATES, OutboxDb, type DeliveryRow, type DeliveryState } from '../../notify/outbox/outbox-db.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data DIR] [--state STATE] [--channel NAME]

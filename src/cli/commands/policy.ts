@@ -12,7 +12,7 @@ import { evaluateCommit } from '../../policy/evaluate.ts';
 import { loadPolicies } from '../../policy/load.ts';
 import type { CompiledPolicy } from '../../policy/compile.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseInstant } from '../../investigate/time-spec.ts';
 

@@ -14,7 +14,7 @@ import { unescapeSegment } from '../../normalise/paths.ts';
 import { recreateAws } from '../../restore/aws-recreate.ts';
 import { restorableManifest } from '../../restore/kubernetes-manifest.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const RESTORE_HELP = `usage: gitrail restore <ref> [--at T|COMMIT] [-o yaml|json|sh] [options]

@@ -6,7 +6,7 @@ import { INGEST_TOKEN_ENV } from '../../config/intake-tokens.ts';
 import { loadConfig } from '../../config/load.ts';
 import { startDaemon, type Daemon } from '../../main.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 
 export const RUN_HELP = `usage: gitrail run [--config FILE] [--data DIR] [--listen HOST:PORT]
   Runs the daemon: intake routes, journal, ledger, viewer, live sources.

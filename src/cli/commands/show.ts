@@ -18,7 +18,7 @@ import { globLiteral, type RefScope } from '../../investigate/resource-ref.ts';
 import { endOfSecond, formatInstant, parseInstant } from '../../investigate/time-spec.ts';
 import { escapeSegment, unescapeSegment } from '../../normalise/paths.ts';
 import { parseCommandArgs, requireFormat } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const SHOW_HELP = `usage: gitrail show <ref> [--at T|COMMIT] [options]
