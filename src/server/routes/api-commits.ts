@@ -17,7 +17,7 @@ import {
   Time,
 } from './api-params.ts';
 import { historyPage, HistoryQuery } from './api-state.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 export const CommitsQuery = z.object({
   branch: Branch,

@@ -11,7 +11,7 @@ import { SESSION_COOKIE, type Credentials } from '../viewer-auth.ts';
 import { renderPage } from '../views/layout.ts';
 import { queryString } from '../views/format.ts';
 import { errorJson } from './api-json.ts';
-import type { ViewerApp, ViewerContext, ViewerEnv } from './viewer.ts';
+import type { ViewerApp, ViewerContext, ViewerEnv } from './viewer-context.ts';
 
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();

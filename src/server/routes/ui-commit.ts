@@ -10,7 +10,7 @@ import { commitHref, formatTime, isoTime, isSafeExternalUrl, pathHref, queryStri
 import type { Html } from '../views/layout.ts';
 import { parseParams, queryOf, Sha } from './api-params.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const CommitQuery = z.object({ sha: Sha, view: z.enum(['side-by-side', 'line-by-line']).default('side-by-side') });
 

@@ -2,15 +2,10 @@
 // receiver's last error and how to re-queue them, then the latest deliveries. Mirror pushes
 // (and a rejected one's message) are on `/sources` with the other live parts.
 import { html } from 'hono/html';
-import type { DeliveryRow, DeliveryState } from '../../notify/outbox/outbox-db.ts';
+import type { DeliveryRow } from '../../notify/outbox/outbox-db.ts';
 import { formatTime } from '../views/format.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
-
-/** What the page reads: the outbox of the running notifications (startNotifications().outbox). */
-export interface NotificationsView {
-  list(filter: { readonly state?: DeliveryState; readonly limit?: number }): DeliveryRow[];
-}
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 function table(rows: readonly DeliveryRow[], testId: string) {
   return html`<table data-testid="${testId}"><thead><tr><th>#</th><th>State</th><th>Channel</th><th>Policy</th><th>Kind</th><th>Matches</th><th>Attempts</th><th>Created (UTC)</th><th>Last error</th></tr></thead><tbody>

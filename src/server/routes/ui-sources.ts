@@ -2,7 +2,7 @@
 import { html } from 'hono/html';
 import { formatTime } from '../views/format.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 export function registerSourcesPage(app: ViewerApp, ctx: ViewerContext): void {
   app.get('/sources', (c) => {

@@ -9,7 +9,7 @@ import { describeAt } from './api-files.ts';
 import { AtParam, parseParams, pathAfter, queryOf, type At } from './api-params.ts';
 import { fileAt, folderAt, type FolderEntry } from './api-state.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const TreeQuery = z.object({ at: AtParam });
 
