@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { SecretRef } from './secret-ref.ts';
 import { DEFAULT_SENSITIVE_KEYS } from '../normalise/redact.ts';
-import { ViewerConfig } from '../server/viewer-config.ts';
+import { ViewerConfig } from './viewer.ts';
 import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';

@@ -7,7 +7,7 @@ import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { DeliveryRow, DeliveryState } from '../../notify/outbox/outbox-db.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import type { ViewerAuth } from '../viewer-auth.ts';
-import type { ViewerConfig } from '../viewer-config.ts';
+import type { ViewerConfig } from '../../config/viewer.ts';
 
 /** What `/notifications` reads: the outbox of the running notifications (startNotifications().outbox). */
 export interface NotificationsView {
