@@ -3,6 +3,7 @@
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { DAY_MS } from '../edge/limits.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { listInputFiles, type InputFile } from './files.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
@@ -24,6 +25,8 @@ export interface IngestOptions {
   readonly genericSource: string;
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
+  /** limits.futureSkew (default one day). */
+  readonly futureSkewMs?: number;
   readonly now?: () => number;
   readonly log?: Logger;
   /** A malformed record or an unreadable file. */
@@ -66,6 +69,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     redactionKey: options.redactionKey,
     sensitiveKeys: options.sensitiveKeys,
     now: (options.now ?? Date.now)(),
+    futureSkewMs: options.futureSkewMs ?? DAY_MS,
   };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: input });
   try {

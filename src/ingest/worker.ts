@@ -1,6 +1,7 @@
 // Worker thread of `gitrail ingest`: reads, classifies, normalises and renders the input
 // files in order and streams the results to the writer, at most a few batches ahead.
 import { parentPort, workerData } from 'node:worker_threads';
+import { edgeLimits } from '../edge/limits.ts';
 import { createRedactor } from '../normalise/redact.ts';
 import { openInput, type InputFile } from './files.ts';
 import { prepareInput, type PreparedResult } from './prepare.ts';
@@ -13,6 +14,8 @@ export interface WorkerInput {
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
   readonly now: number;
+  /** limits.futureSkew: how far past `now` an event time may be. */
+  readonly futureSkewMs: number;
 }
 
 export interface WorkItem {
@@ -28,7 +31,7 @@ export type WorkerMessage =
 
 const BATCH = 256;
 
-/** A record the normaliser cannot handle is rejected with the reason, never fatal to the run. */
+/** A record that cannot be prepared (rendering failed) is rejected with the reason, never fatal to the run. */
 function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult {
   try {
     return prepareInput(...args);
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     redact: createRedactor(input.redactionKey),
     sensitiveKeys: new Set(input.sensitiveKeys.map((key) => key.toLowerCase())),
     now: () => input.now,
+    limits: edgeLimits(input.futureSkewMs),
   };
   let inFlight = 0;
   let wake: (() => void) | null = null;

@@ -35,7 +35,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`no input given\n${INGEST_HELP}`);
-  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({
+  const { dataDir, redactionKey, sensitiveKeys, futureSkewMs } = writerSettings({
     file: values.config,
     data: values.data,
     env: io.env,
@@ -48,6 +48,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     genericSource: values.source,
     redactionKey,
     sensitiveKeys,
+    futureSkewMs,
     onProblem: (file, line, reason) => {
       progress?.clear();
       io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { IndexQueries } from '../../index/queries.ts';
+import type { QuarantineEntry } from '../../journal/quarantine.ts';
 import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import { ViewerAuth } from '../viewer-auth.ts';
@@ -34,6 +35,8 @@ export interface ViewerDeps {
   readonly links?: { readonly commitUrl?: (sha: string) => string | null };
   /** The notification outbox, for `/notifications` (dead letters). */
   readonly notifications?: NotificationsView;
+  /** Records held in the quarantine, for `/sources` (issue 10). */
+  readonly quarantine?: () => readonly QuarantineEntry[];
   /** Injected clock for session expiry (default Date.now). */
   readonly now?: () => number;
 }
