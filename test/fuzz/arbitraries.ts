@@ -94,7 +94,8 @@ export function nameOr(sensible: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.oneof({ arbitrary: sensible, weight: 3 }, { arbitrary: nastyString, weight: 1 });
 }
 
-export const simpleName = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}$/);
+/** A plausible name; often one of a few, so that cases update, delete and detour the same file. */
+export const simpleName = fc.oneof(fc.constantFrom('app', 'web', 'db'), fc.stringMatching(/^[a-z][a-z0-9-]{0,14}$/));
 
 const YEAR_MS = 365.25 * 86_400_000;
 /** The clock of the fuzzed daemon: times are judged against it. */

@@ -107,6 +107,71 @@ const auditEvent = fc.record(
   { requiredKeys: ['auditID', 'verb', 'stageTimestamp'] },
 );
 
+const RESOURCES: ReadonlyArray<readonly [group: string, resource: string, kind: string]> = [
+  ['', 'configmaps', 'ConfigMap'],
+  ['', 'secrets', 'Secret'],
+  ['', 'namespaces', 'Namespace'],
+  ['apps', 'deployments', 'Deployment'],
+  ['rbac.authorization.k8s.io', 'clusterroles', 'ClusterRole'],
+  ['example.com', 'widgets', 'Widget'],
+];
+
+/** A successful write as the apiserver logs it at RequestResponse level, with nasty names and content. */
+const plausibleAuditEvent = fc
+  .record({
+    auditID: uuid,
+    verb: fc.constantFrom('create', 'update', 'patch', 'delete'),
+    resource: fc.constantFrom(...RESOURCES),
+    namespace: nameOr(simpleName),
+    name: nameOr(simpleName),
+    username: nameOr(fc.constantFrom('alice@example.com', 'system:serviceaccount:ci:deployer')),
+    userAgent: nastyString,
+    time: timeText,
+    content: jsonObject,
+    status: fc.constantFrom(undefined, 'status', 'scale'),
+  })
+  .map(
+    ({
+      auditID,
+      verb,
+      resource: [group, resource, kind],
+      namespace,
+      name,
+      username,
+      userAgent,
+      time,
+      content,
+      status,
+    }) => ({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'RequestResponse',
+      auditID,
+      stage: 'ResponseComplete',
+      verb,
+      user: { username, groups: ['system:authenticated'] },
+      userAgent,
+      objectRef: {
+        resource,
+        namespace,
+        name,
+        ...(group ? { apiGroup: group } : {}),
+        apiVersion: 'v1',
+        ...(status ? { subresource: status } : {}),
+      },
+      responseStatus: { code: verb === 'create' ? 201 : 200 },
+      requestReceivedTimestamp: time,
+      stageTimestamp: time,
+      responseObject: {
+        apiVersion: group ? `${group}/v1` : 'v1',
+        kind,
+        metadata: { name, namespace, uid: `uid-${auditID}`, resourceVersion: '7' },
+        ...(kind === 'Secret' ? { data: content } : { spec: content }),
+        status: status === 'scale' ? { replicas: 3 } : content,
+      },
+    }),
+  );
+
 const identity = some({
   type: nameOr(fc.constantFrom('AssumedRole', 'IAMUser', 'Root', 'AWSService', 'FederatedUser', 'IdentityCenterUser')),
   arn: nastyString,
@@ -199,6 +264,97 @@ const cloudTrailRecord = fc
     eventName: odd ? odd[1] : name,
   }));
 
+const CALLS: ReadonlyArray<readonly [source: string, name: string, parameters: (id: string, text: string) => unknown]> =
+  [
+    [
+      'iam.amazonaws.com',
+      'CreateRole',
+      (id, text) => ({ roleName: id, assumeRolePolicyDocument: text, description: text }),
+    ],
+    ['iam.amazonaws.com', 'PutRolePolicy', (id, text) => ({ roleName: id, policyName: text, policyDocument: text })],
+    ['iam.amazonaws.com', 'DeleteRole', (id) => ({ roleName: id })],
+    ['iam.amazonaws.com', 'CreateUser', (id, text) => ({ userName: id, path: text })],
+    ['secretsmanager.amazonaws.com', 'PutSecretValue', (id, text) => ({ secretId: id, clientRequestToken: text })],
+    [
+      's3.amazonaws.com',
+      'PutBucketPolicy',
+      (id, text) => ({ bucketName: id, bucketPolicy: { Statement: [{ Sid: text }] } }),
+    ],
+    [
+      'ec2.amazonaws.com',
+      'AuthorizeSecurityGroupIngress',
+      (id, text) => ({
+        groupId: `sg-${id}`,
+        ipPermissions: {
+          items: [{ ipProtocol: text, fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: text }] } }],
+        },
+      }),
+    ],
+    ['kms.amazonaws.com', 'PutKeyPolicy', (id, text) => ({ keyId: id, policyName: 'default', policy: text })],
+    ['logs.amazonaws.com', 'CreateLogGroup', (id) => ({ logGroupName: id })],
+    ['ssm.amazonaws.com', 'PutParameter', (id, text) => ({ name: id, type: 'String', value: text })],
+    [
+      'lambda.amazonaws.com',
+      'UpdateFunctionConfiguration20150331v2',
+      (id, text) => ({ functionName: id, description: text }),
+    ],
+  ];
+
+/** A successful write call on a resource, by a person behind a role, with nasty names and values. */
+const plausibleCloudTrailRecord = fc
+  .record({
+    call: fc.constantFrom(...CALLS),
+    id: nameOr(fc.oneof(simpleName, fc.constant(`/aws/lambda/${'long-name-'.repeat(30)}`))),
+    text: fc.oneof(nastyString, fc.constant('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*"}]}')),
+    session: nameOr(fc.constantFrom('alice@example.com', 'deploy-bot')),
+    account,
+    region,
+    time: timeText,
+    eventID: uuid,
+  })
+  .map(
+    ({
+      call: [eventSource, eventName, parameters],
+      id,
+      text,
+      session,
+      account: accountId,
+      region: awsRegion,
+      time,
+      eventID,
+    }) => ({
+      eventVersion: '1.09',
+      userIdentity: {
+        type: 'AssumedRole',
+        principalId: `AROAEXAMPLE:${session}`,
+        arn: `arn:aws:sts::${accountId}:assumed-role/Admin/${session}`,
+        accountId,
+        sessionContext: {
+          sessionIssuer: { type: 'Role', userName: 'Admin' },
+          attributes: { mfaAuthenticated: 'true' },
+        },
+      },
+      eventTime: time,
+      eventSource,
+      eventName,
+      awsRegion,
+      sourceIPAddress: '198.51.100.7',
+      userAgent: text,
+      requestParameters: parameters(id, text),
+      responseElements: null,
+      eventID,
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: accountId,
+    }),
+  );
+
+const anyCloudTrailRecord = fc.oneof(
+  { arbitrary: plausibleCloudTrailRecord, weight: 3 },
+  { arbitrary: cloudTrailRecord, weight: 2 },
+);
+
 /** What a CloudTrail intake or file holds: a delivery document, a list, one record or a LookupEvents item. */
 function cloudTrailDocument(records: fc.Arbitrary<FuzzCase>): fc.Arbitrary<FuzzCase> {
   const joined = (cases: readonly FuzzCase[], wrap: (inputs: unknown[]) => unknown): FuzzCase => ({
@@ -224,7 +380,7 @@ const eventBridge = fc.record({
   account,
   time: timeText,
   region,
-  detail: fc.oneof({ arbitrary: cloudTrailRecord, weight: 4 }, { arbitrary: jsonValue, weight: 1 }),
+  detail: fc.oneof({ arbitrary: anyCloudTrailRecord, weight: 4 }, { arbitrary: jsonValue, weight: 1 }),
 });
 
 const genericEvent = fc.record(
@@ -273,8 +429,11 @@ const admissionReview = fc.record({
 
 /** The input arbitrary of each kind, with secrets planted now and then. */
 export const FUZZ_INPUTS: Record<FuzzKind, fc.Arbitrary<FuzzCase>> = {
-  'kubernetes-audit': withSecrets('kubernetes-audit', auditEvent),
-  cloudtrail: cloudTrailDocument(withSecrets('cloudtrail', cloudTrailRecord)),
+  'kubernetes-audit': withSecrets(
+    'kubernetes-audit',
+    fc.oneof({ arbitrary: plausibleAuditEvent, weight: 3 }, { arbitrary: auditEvent, weight: 2 }),
+  ),
+  cloudtrail: cloudTrailDocument(withSecrets('cloudtrail', anyCloudTrailRecord)),
   eventbridge: withSecrets('eventbridge', eventBridge),
   generic: withSecrets('generic', genericEvent),
   admission: withSecrets('admission', admissionReview),

@@ -7,21 +7,26 @@ import type { NormaliseResult } from '../../src/domain/change.ts';
 import { FUZZ_INPUTS, FUZZ_KINDS } from './inputs.ts';
 import { assertEdgeResult, assertNoSecretIn } from './invariants.ts';
 import { normaliseCase, PATH_PREFIX } from './normalise-case.ts';
-import { fuzz } from './settings.ts';
+import { count, fuzz } from './settings.ts';
 
 for (const kind of FUZZ_KINDS) {
-  test(`fuzz ${kind}: normalised at the edge, never throwing, invariants kept, no secret left`, async () => {
+  test(`fuzz ${kind}: normalised at the edge, never throwing, invariants kept, no secret left`, async (t) => {
+    const outcomes = new Map<string, number>();
     await fuzz(
       `normalise-${kind}`,
       FUZZ_INPUTS[kind],
       ({ input, secrets }) => {
         const results = normaliseCase(kind, input);
-        for (const result of results) assertEdgeResult(result, PATH_PREFIX[kind]);
+        for (const result of results) {
+          count(outcomes, result.kind);
+          assertEdgeResult(result, PATH_PREFIX[kind]);
+        }
         assertNoSecretIn(results, secrets);
         if (kind === 'generic') assertKeysKept(input, results);
       },
-      { runs: 120 },
+      { runs: 120, outcomes },
     );
+    t.diagnostic(`outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`);
   });
 }
 

@@ -44,6 +44,13 @@ function saveRegression(property: string, input: unknown, seed: number, reason: 
 export interface FuzzOptions {
   /** Cases per `npm test` run. */
   readonly runs: number;
+  /** What the cases came to (`committed`, `rejected`, …), counted by the predicate: shown in the report. */
+  readonly outcomes?: Map<string, number>;
+}
+
+/** Adds one to an outcome count. */
+export function count(outcomes: Map<string, number>, outcome: string): void {
+  outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
 }
 
 /**
@@ -79,7 +86,14 @@ export async function fuzz<T>(
   if (report)
     appendFileSync(
       report,
-      `${JSON.stringify({ property, cases, ms: Math.round(performance.now() - started), failed: details.failed, seed })}\n`,
+      `${JSON.stringify({
+        property,
+        cases,
+        ms: Math.round(performance.now() - started),
+        failed: details.failed,
+        seed,
+        outcomes: Object.fromEntries(options.outcomes ?? []),
+      })}\n`,
     );
   if (!details.failed) return;
   const input = details.counterexample?.[0];
