@@ -107,7 +107,7 @@ test('every object in the corpus survives the round trip unchanged', () => {
 test('issue 10: a `__proto__` key is data like any other, and -0 renders as 0 (as after a journal round trip)', () => {
   const doc = JSON.parse('{"__proto__":{"polluted":true},"count":-0,"list":[-0]}') as Doc;
   const yaml = toCanonicalYaml(doc);
-  assert.equal(yaml, "__proto__:\n  polluted: true\ncount: 0\nlist:\n  - 0\n");
+  assert.equal(yaml, '__proto__:\n  polluted: true\ncount: 0\nlist:\n  - 0\n');
   assert.equal(toCanonicalYaml(JSON.parse(JSON.stringify(doc)) as Doc), yaml);
   const back = parseCanonicalYaml(yaml);
   assert.deepEqual(Object.keys(back), ['__proto__', 'count', 'list']);

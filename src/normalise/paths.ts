@@ -42,6 +42,7 @@ export const MAX_SEGMENT_BYTES = 255;
 /** `%~` never appears in an escaped segment (`%` is always `%25` there): it marks a shortened one. */
 const SHORTENED = '%~';
 const HASH_CHARS = 16;
+const STATUS_SUFFIX = '.status.yaml';
 const SHORTENED_TAIL = /%~[0-9a-f]{16}(?:\.status\.yaml|\.yaml)?$/;
 
 /** The longest prefix of an escaped segment within `budget` bytes, cut between characters and escapes. */
@@ -68,7 +69,8 @@ function boundSegment(segment: string, isFile: boolean, maxBytes: number): strin
   const suffix = isFile ? (/\.status\.yaml$|\.yaml$/.exec(segment)?.[0] ?? '') : '';
   const stem = segment.slice(0, segment.length - suffix.length);
   const hash = createHash('sha256').update(stem).digest('hex').slice(0, HASH_CHARS);
-  const budget = maxBytes - Buffer.byteLength(suffix) - SHORTENED.length - HASH_CHARS;
+  // Room for the longer suffix either way: `<stem>.yaml` and `<stem>.status.yaml` keep one stem.
+  const budget = maxBytes - (isFile ? STATUS_SUFFIX.length : 0) - SHORTENED.length - HASH_CHARS;
   return `${prefixWithin(stem, budget)}${SHORTENED}${hash}${suffix}`;
 }
 
