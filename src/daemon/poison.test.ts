@@ -14,6 +14,7 @@ import { Journal } from '../journal/journal.ts';
 import { startDaemon } from '../main.ts';
 import { createRedactor } from '../normalise/redact.ts';
 import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
+import type { Source } from '../sources/source.ts';
 import { auditEvent, cloudTrailRecord, eventList, genericEvent } from '../../test/helpers/intake-fixtures.ts';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
@@ -173,4 +174,39 @@ test('a poisoned journal is drained: bad records are quarantined, the rest commi
   assert.equal(files().length, 2);
   fsckStrict(second.gitdir);
   assert.equal(git(second.gitdir, 'rev-list', '--count', 'main').trim(), '2');
+});
+
+test('a live source passes the same edge: what it refuses is left out, logged and counted', async (t) => {
+  const dir = tempDir(t);
+  const config = Config.parse({ data: dir, listen: '127.0.0.1:0' });
+  let submitted: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (submitted = resolve));
+  const source: Source = {
+    id: 'scripted/poison',
+    status: () => ({ id: 'scripted/poison', state: 'up' }),
+    async run(ctx) {
+      const far = { ...change(2), eventId: 'far', time: Date.now() + 30 * 86_400_000 };
+      const renamed = { ...change(3), author: { name: 'x'.repeat(300), email: 'x@example.com' } };
+      await ctx.submit({
+        source: 'generic/poison',
+        receivedAt: ctx.now(),
+        changes: [change(1), far, renamed],
+        facts: [],
+        ignored: 0,
+        rejected: 0,
+      });
+      await ctx.committed();
+      submitted();
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+    },
+  };
+  const daemon = await startDaemon({ config, env: { GITRAIL_INGEST_TOKEN: TOKEN }, log, sources: [source] });
+  t.after(() => daemon.stop('test end'));
+  await done;
+  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+  assert.match(metrics, /gitrail_events_rejected_total\{source="generic\/poison"\} 2/);
+  assert.equal(await daemon.stop('test'), 0);
+  assert.deepEqual(git(daemon.gitdir, 'log', '--format=%s', 'main').trim().split('\n'), [
+    'update feature-flags/flag-1',
+  ]);
 });
