@@ -11,7 +11,7 @@ import type { Ledger, Outcome } from '../ledger/ledger.ts';
 import { isRecordFailure } from '../ledger/record-guard.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { Journal, JournalEntry } from './journal.ts';
-import { describeError, quarantineId, type Quarantine } from './quarantine.ts';
+import { changeQuarantineId, describeError, type Quarantine } from './quarantine.ts';
 
 export interface DrainerOptions {
   readonly journal: Journal;
@@ -175,7 +175,8 @@ export class Drainer {
     if (!quarantine || !isRecordFailure(error)) throw error;
     const change = typeof part === 'number' ? (record as Partial<ChangeRecord>) : null;
     const source = typeof entry.batch?.source === 'string' ? entry.batch.source : 'unknown';
-    const id = quarantineId(entry.seq, part);
+    const id =
+      typeof part === 'number' ? changeQuarantineId(source, change?.eventId, change?.path) : `${part}-${entry.seq}`;
     quarantine.put({
       id,
       quarantinedAt: this.#now(),

@@ -3,6 +3,7 @@
 // `<data>/quarantine/<id>.json` with its error and event id, and the drain goes on with the next
 // one. The record is stored as the journal held it: normalised and redacted, no secret in clear.
 // `gitrail quarantine retry` marks entries (`<id>.retry.json`); the daemon journals them again.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../domain/errors.ts';
@@ -11,7 +12,10 @@ import { writeFileDurably } from '../ledger/durable-file.ts';
 export type QuarantineKind = 'change' | 'facts' | 'batch';
 
 export interface QuarantineEntry {
-  /** `<seq>-<index>` (a change), `<seq>-facts` or `<seq>-batch`, the seq zero-padded to sort. */
+  /**
+   * `change-<hash>` (of its source, event id and path: the same record, replayed or posted
+   * again, is held once), `facts-<seq>` or `batch-<seq>` (the journal entry).
+   */
   readonly id: string;
   /** Epoch ms. */
   readonly quarantinedAt: number;
@@ -29,10 +33,12 @@ export interface QuarantineEntry {
   readonly retry?: boolean;
 }
 
-const ENTRY = /^(\d{12}-(?:\d+|facts|batch))(\.retry)?\.json$/;
+const ENTRY = /^((?:change-[0-9a-f]{16})|(?:(?:facts|batch)-\d+))(\.retry)?\.json$/;
 
-export function quarantineId(seq: number, part: number | 'facts' | 'batch'): string {
-  return `${String(seq).padStart(12, '0')}-${part}`;
+/** The id of a quarantined change: one per record, however often it fails. */
+export function changeQuarantineId(source: string, eventId: unknown, path: unknown): string {
+  const key = JSON.stringify([source, eventId ?? null, path ?? null]);
+  return `change-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
 }
 
 /** What an error says about itself, for the entry (no record content: that is in `record`). */
@@ -84,10 +90,12 @@ export class Quarantine {
 
   /** Every entry, oldest first. */
   list(): QuarantineEntry[] {
-    return this.#files().map(({ file, retry }) => ({
-      ...(JSON.parse(readFileSync(file, 'utf8')) as QuarantineEntry),
-      ...(retry ? { retry: true } : {}),
-    }));
+    return this.#files()
+      .map(({ file, retry }) => ({
+        ...(JSON.parse(readFileSync(file, 'utf8')) as QuarantineEntry),
+        ...(retry ? { retry: true } : {}),
+      }))
+      .sort((a, b) => a.quarantinedAt - b.quarantinedAt || (a.id < b.id ? -1 : 1));
   }
 
   /** Marks entries (all when `ids` is empty) to be journaled again; returns the ids marked. */

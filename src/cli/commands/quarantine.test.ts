@@ -22,7 +22,7 @@ test('a change that would grow a file past 3 MiB is quarantined, listed, shown, 
   const daemon = await startDaemon({
     config,
     env: { GITRAIL_INGEST_TOKEN: TOKEN },
-    log: pino({ level: 'error' }),
+    log: pino({ level: 'silent' }),
     onCommitted,
   });
   t.after(() => daemon.stop('test end'));
@@ -48,10 +48,10 @@ test('a change that would grow a file past 3 MiB is quarantined, listed, shown, 
   assert.equal(list.status, 0, list.stderr);
   assert.match(
     list.stdout,
-    /^(\d{12}-0) {2}\S+ {2}generic\/big {2}b\n {4}path: {2}custom\/big\/docs\/big\.yaml\n {4}error: INVALID_INPUT: custom\/big\/docs\/big\.yaml would be \d+ bytes of YAML; at most 3145728 are accepted/,
+    /^(change-[0-9a-f]{16}) {2}\S+ {2}generic\/big {2}b\n {4}path: {2}custom\/big\/docs\/big\.yaml\n {4}error: INVALID_INPUT: custom\/big\/docs\/big\.yaml would be \d+ bytes of YAML; at most 3145728 are accepted/,
   );
   assert.equal(list.stderr, '1 quarantined record: gitrail quarantine retry --all\n');
-  const id = /^(\d{12}-0)/.exec(list.stdout)?.[1] as string;
+  const id = /^(change-[0-9a-f]{16})/.exec(list.stdout)?.[1] as string;
 
   const viewToken = readFileSync(daemon.viewerTokenFile as string, 'utf8').trim();
   const page = await (
