@@ -1,5 +1,5 @@
 // How long and how hard the fuzzing suite looks (issue 10). Under `npm test` each property runs
-// a bounded number of cases (GITRAIL_FUZZ_RUNS overrides it); `npm run fuzz` (test/fuzz/run.ts)
+// a bounded number of cases (GITRAIL_FUZZ_RUNS overrides it); `npm run fuzz` (scripts/fuzz.ts)
 // gives each property GITRAIL_FUZZ_SECONDS instead. A failing case is saved, shrunk, under
 // test/fuzz/regressions/<property>/ and replayed first by every later run: commit it with the fix.
 import assert from 'node:assert/strict';

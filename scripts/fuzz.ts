@@ -1,5 +1,6 @@
-// `npm run fuzz`: the fuzzing suite with a time budget per property instead of `npm test`'s few
-// cases, then a table of the cases each property tried. GITRAIL_FUZZ_SECONDS (default 100) per
+// `npm run fuzz`: the fuzzing suite (test/fuzz/) with a time budget per property instead of
+// `npm test`'s few cases, then a table of the cases each property tried. (Kept out of test/,
+// where node --test would run it as a test.) GITRAIL_FUZZ_SECONDS (default 100) per
 // property, GITRAIL_FUZZ_RUNS to fix the number of cases instead, GITRAIL_FUZZ_SEED to replay;
 // `nice -n 10 npm run fuzz` leaves the machine usable. Failing cases land in regressions/.
 import { spawn } from 'node:child_process';
@@ -7,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const here = import.meta.dirname;
+const here = join(import.meta.dirname, '..', 'test', 'fuzz');
 const dir = mkdtempSync(join(tmpdir(), 'gitrail-fuzz-report-'));
 const report = join(dir, 'report.ndjson');
 const env: NodeJS.ProcessEnv = { ...process.env, GITRAIL_FUZZ_REPORT: report };
