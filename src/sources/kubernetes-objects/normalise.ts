@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor, Attribution, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { isObject } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
@@ -39,8 +40,9 @@ export function newestFieldManager(object: Doc): { manager: string; operation: s
   const entries = Array.isArray(metadata['managedFields']) ? metadata['managedFields'].filter(isObject) : [];
   let best: { manager: string; operation: string; time: number } | null = null;
   for (const entry of entries) {
-    const time = typeof entry['time'] === 'string' ? Date.parse(entry['time']) : Number.NaN;
-    if (typeof entry['manager'] !== 'string' || Number.isNaN(time)) continue;
+    // ISO 8601 only (as the apiserver writes it), a zone-less time as UTC, never the host's zone.
+    const time = typeof entry['time'] === 'string' ? parseUtcTimestamp(entry['time']) : undefined;
+    if (typeof entry['manager'] !== 'string' || time === undefined) continue;
     if (!best || time >= best.time)
       best = { manager: entry['manager'], operation: String(entry['operation'] ?? ''), time };
   }
