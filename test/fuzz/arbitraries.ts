@@ -72,6 +72,10 @@ export const NASTY_STRINGS: readonly string[] = [
   '...',
 ];
 
+/** Optional keys: each present or absent. */
+export const some = <T extends Record<string, fc.Arbitrary<unknown>>>(shape: T) =>
+  fc.record(shape, { requiredKeys: [] });
+
 /** Any string, biased to the nasty ones. */
 export const nastyString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...NASTY_STRINGS), weight: 4 },
