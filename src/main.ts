@@ -8,10 +8,12 @@ import { loadRedactionKey, namedKeyFile } from './config/redaction-key.ts';
 import { parseListen } from './config/rules.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './domain/errors.ts';
+import { edgeLimits } from './edge/limits.ts';
 import type { IndexedCommit } from './index/index-db.ts';
 import { IndexQueries } from './index/queries.ts';
 import { Drainer } from './journal/drainer.ts';
 import { Journal } from './journal/journal.ts';
+import { Quarantine } from './journal/quarantine.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { RepositoryReader } from './ledger/reader.ts';
 import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
@@ -24,6 +26,7 @@ import { createViewerRoutes } from './server/routes/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
 import { isNotifyEnabled, type NotifySetup } from './notify/check.ts';
+import { startQuarantineRetries } from './daemon/quarantine-retry.ts';
 import { createSourceContext } from './daemon/source-context.ts';
 import { buildLiveSources } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
@@ -63,6 +66,9 @@ export function noiseRulesFrom(config: Config): (groupResource: string) => Noise
     dropFields: [...(drop['*'] ?? []), ...(drop[groupResource] ?? [])],
   });
 }
+
+/** How often the daemon looks for quarantined records `gitrail quarantine retry` marked. */
+const QUARANTINE_RETRY_INTERVAL_MS = 5000;
 
 /** What `work` resolves with, or 'timeout' when it takes longer than `ms`. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -142,14 +148,18 @@ async function run(parts: Parts): Promise<Daemon> {
   // started once the app is built, so a configuration the app refuses leaves nothing running.
   let serverUrl: string | null = null;
   let subscribers: CommitSubscribers | null = null;
+  const quarantine = new Quarantine(config.data);
+  metrics.observeQuarantine(() => quarantine.count());
   const drainer = new Drainer({
     journal,
     ledger,
     metrics,
     log: log.child({ component: 'drainer' }),
     ...config.drain,
+    quarantine,
     now,
   });
+  const limits = edgeLimits(config.limits.futureSkew);
   const normalise = {
     redact: parts.redact,
     sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
@@ -169,6 +179,7 @@ async function run(parts: Parts): Promise<Daemon> {
       maxJournalBytes: config.journal.maxBytes,
       now: now(),
       sources: statuses(),
+      quarantined: quarantine.count(),
     });
   const viewer = viewerEnvironment(config, env);
   const app = createApp({
@@ -180,6 +191,7 @@ async function run(parts: Parts): Promise<Daemon> {
       record: (batch) => journal.append(batch),
       metrics,
       now,
+      limits,
     },
     health: { readiness, metrics },
     viewer: createViewerRoutes({
@@ -189,6 +201,7 @@ async function run(parts: Parts): Promise<Daemon> {
       status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },
+      quarantine: () => quarantine.list(),
       ...(isNotifyEnabled(config.notify)
         ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } }
         : {}),
@@ -218,6 +231,13 @@ async function run(parts: Parts): Promise<Daemon> {
     throw error;
   }
   serverUrl = server.url;
+  const retries = startQuarantineRetries({
+    quarantine,
+    journal,
+    edge: { limits, now },
+    log: log.child({ component: 'quarantine' }),
+    intervalMs: QUARANTINE_RETRY_INTERVAL_MS,
+  });
   const abort = new AbortController();
   const running = sources.map((source) =>
     source
@@ -230,6 +250,7 @@ async function run(parts: Parts): Promise<Daemon> {
           index: ledger.index,
           metrics,
           dataDir: config.data,
+          edge: { limits, now },
           now,
         }),
       )
@@ -248,6 +269,7 @@ async function run(parts: Parts): Promise<Daemon> {
     abort.abort();
     await Promise.all(running);
     await server.close();
+    await retries.stop();
     await journal.close();
     drainer.stop();
     await drained.catch(() => undefined);

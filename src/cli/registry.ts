@@ -13,6 +13,7 @@ export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   log: async () => (await import('./commands/log.ts')).logCommand,
   notifications: async () => (await import('./commands/notifications.ts')).notificationsCommand,
   policy: async () => (await import('./commands/policy.ts')).policyCommand,
+  quarantine: async () => (await import('./commands/quarantine.ts')).quarantineCommand,
   restore: async () => (await import('./commands/restore.ts')).restoreCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
   show: async () => (await import('./commands/show.ts')).showCommand,

@@ -2,6 +2,7 @@
 // come from here, and gitrail.schema.json is generated from it. Sections owned by plugins are
 // composed from their own schemas. Secrets are never values here, only {env} / {file} refs.
 import { z } from 'zod';
+import { Duration } from './duration.ts';
 import { SecretRef } from './secret-ref.ts';
 import { DEFAULT_SENSITIVE_KEYS } from '../normalise/redact.ts';
 import { ViewerConfig } from './viewer.ts';
@@ -151,6 +152,17 @@ export const Config = z
       .prefault({})
       .describe('fields that change without anyone changing the configuration'),
     intake: IntakeConfig.prefault({}),
+    limits: z
+      .object({
+        futureSkew: Duration.prefault('1d').describe(
+          'how far past the clock of this machine an event time may be; later events are refused',
+        ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        'what every input record must keep to (issue 10): times from 1970 to now + futureSkew; the fixed limits are in the README',
+      ),
     journal: z
       .object({
         segmentBytes: z

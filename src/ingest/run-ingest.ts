@@ -1,9 +1,11 @@
-// `gitrail ingest`: input files → worker (normalise + render) → ledger, in input order.
-// Counts every record; a malformed one is reported as `file:line: reason` and skipped.
+// `gitrail ingest`: input files → worker (edge + normalise + render) → ledger, in input order.
+// Counts every record; a malformed or refused one is reported as `file:line: reason` and skipped.
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { Ledger } from '../ledger/ledger.ts';
+import { DAY_MS } from '../edge/limits.ts';
+import { Ledger, type Outcome } from '../ledger/ledger.ts';
+import { isRecordFailure } from '../ledger/record-guard.ts';
 import { listInputFiles, type InputFile } from './files.ts';
 import { checkInputDigests, type DigestKeys } from './log-file-digests.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
@@ -27,6 +29,8 @@ export interface IngestOptions {
   readonly sensitiveKeys: readonly string[];
   /** Public keys that check CloudTrail digest files found among the input. */
   readonly digestKeys?: DigestKeys;
+  /** limits.futureSkew (default one day). */
+  readonly futureSkewMs?: number;
   readonly now?: () => number;
   readonly log?: Logger;
   /** A malformed record or an unreadable file. */
@@ -75,6 +79,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     redactionKey: options.redactionKey,
     sensitiveKeys: options.sensitiveKeys,
     now: (options.now ?? Date.now)(),
+    futureSkewMs: options.futureSkewMs ?? DAY_MS,
   };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: input });
   try {
@@ -96,7 +101,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
         } else {
           for (const change of result.changes) {
             const started = options.onApplied ? performance.now() : 0;
-            const { outcome } = await ledger.apply(change);
+            let outcome: Outcome;
+            try {
+              ({ outcome } = await ledger.apply(change));
+            } catch (error) {
+              // The record's fault (a file grown past the size limit, a bug it triggers): said, never fatal.
+              if (!isRecordFailure(error)) throw error;
+              summary.rejected += 1;
+              options.onProblem(file, item.line, error instanceof Error ? error.message : String(error));
+              continue;
+            }
             options.onApplied?.(performance.now() - started);
             if (outcome === 'committed') summary.committed += 1;
             else if (outcome === 'unchanged') summary.unchanged += 1;

@@ -1,7 +1,7 @@
 // Operations endpoints: /healthz (the process answers), /readyz (it can accept and commit
 // events; 503 while shutting down, after the journal drainer failed or while the journal
-// backlog is over journal.maxBytes) and /metrics. The server listens only once everything has
-// started, so there is no "starting" state to report.
+// backlog is over journal.maxBytes; it also counts quarantined records) and /metrics. The
+// server listens only once everything has started, so there is no "starting" state to report.
 import { Hono } from 'hono';
 import type { GitrailMetrics, JournalGauges } from '../../metrics/metrics.ts';
 import type { SourceStatus } from '../../sources/source.ts';
@@ -25,6 +25,8 @@ export interface ReadinessState {
   readonly now: number;
   /** Live sources, mirrors and notification channels. */
   readonly sources: readonly SourceStatus[];
+  /** Records held in the quarantine: shown, but they do not make the daemon unready (intake still works). */
+  readonly quarantined?: number;
 }
 
 export function assessReadiness(state: ReadinessState): Readiness {
@@ -44,6 +46,7 @@ export function assessReadiness(state: ReadinessState): Readiness {
       committedSeq: journal.committedSeq,
     },
     sources: state.sources,
+    ...(state.quarantined === undefined ? {} : { quarantine: { records: state.quarantined } }),
   };
 }
 

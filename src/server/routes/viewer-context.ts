@@ -3,6 +3,7 @@
 import type { Hono } from 'hono';
 import type { BlameCache } from '../../index/blame.ts';
 import type { IndexQueries } from '../../index/queries.ts';
+import type { QuarantineEntry } from '../../journal/quarantine.ts';
 import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { DeliveryRow, DeliveryState } from '../../notify/outbox/outbox-db.ts';
 import type { SourceStatus } from '../../sources/source.ts';
@@ -24,6 +25,8 @@ export interface ViewerDeps {
   readonly links?: { readonly commitUrl?: (sha: string) => string | null };
   /** The notification outbox, for `/notifications` (dead letters). */
   readonly notifications?: NotificationsView;
+  /** Records held in the quarantine, for `/sources` (issue 10). */
+  readonly quarantine?: () => readonly QuarantineEntry[];
   /** Injected clock for session expiry (default Date.now). */
   readonly now?: () => number;
 }
