@@ -18,6 +18,8 @@ import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
 import type { NoiseRules } from './normalise/noise.ts';
 import { createRedactor } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
+import type { NormaliseSettings } from './server/intake.ts';
+import { startClusterDaemon } from './cluster/daemon.ts';
 import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
@@ -64,6 +66,14 @@ export function noiseRulesFrom(config: Config): (groupResource: string) => Noise
   });
 }
 
+function normaliseSettings(config: Config, redact: ReturnType<typeof createRedactor>): NormaliseSettings {
+  return {
+    redact,
+    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+    noiseRules: noiseRulesFrom(config),
+  };
+}
+
 /** What `work` resolves with, or 'timeout' when it takes longer than `ms`. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let handle: NodeJS.Timeout | undefined;
@@ -79,6 +89,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const address = parseListen(config.listen);
   if (!address) throw new ConfigError([`listen: ${config.listen} is not host:port`]);
   const metrics = createMetrics({ now });
+  if (config.cluster) {
+    // Issue 14: one replica of several on NATS JetStream; no local journal or ledger of its own.
+    const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
+    return startClusterDaemon({
+      config: { ...config, cluster: config.cluster },
+      env,
+      log,
+      now,
+      metrics,
+      tokens: resolveIntakeTokens(config, env),
+      normalise: normaliseSettings(config, redact),
+      address,
+    });
+  }
   // The drainer flushes every drain.maxChangesPerFlush changes (or flushIntervalMs); a change makes
   // at most one commit, so the ledger flushes on its own only when one journal read overshoots that.
   const ledger = await Ledger.open({
@@ -150,11 +174,7 @@ async function run(parts: Parts): Promise<Daemon> {
     ...config.drain,
     now,
   });
-  const normalise = {
-    redact: parts.redact,
-    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
-    noiseRules: noiseRulesFrom(config),
-  };
+  const normalise = normaliseSettings(config, parts.redact);
   // Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3.
   const sources = [...(await buildLiveSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);

@@ -8,6 +8,7 @@ import { ViewerConfig } from '../server/viewer-config.ts';
 import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';
+import { ClusterConfig, ShardsConfig } from '../cluster/config.ts';
 
 const MiB = 1024 * 1024;
 
@@ -193,6 +194,8 @@ export const Config = z
     ...liveSourcesShape,
     notify: NotifyConfig.prefault({}),
     mirrors: z.array(MirrorConfig).default([]).describe('git remotes the repository is pushed to'),
+    cluster: ClusterConfig.optional(),
+    shards: ShardsConfig,
   })
   .strict()
   .describe('gitrail.yaml: the configuration of a gitrail installation');

@@ -7,8 +7,11 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 
+/** What the drainer reads: the local journal, or a shard's stream consumer in cluster mode (src/cluster/). */
+export type DrainSource = Pick<Journal, 'readNext' | 'whenReadable' | 'checkpoint' | 'checkpointed'>;
+
 export interface DrainerOptions {
-  readonly journal: Journal;
+  readonly journal: DrainSource;
   readonly ledger: Ledger;
   readonly metrics: GitrailMetrics;
   readonly log: Logger;

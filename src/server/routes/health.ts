@@ -48,7 +48,8 @@ export function assessReadiness(state: ReadinessState): Readiness {
 }
 
 export interface HealthDeps {
-  readonly readiness: () => Readiness;
+  /** `role`: `/readyz?role=…` (cluster mode judges intake, writer and reader apart). */
+  readonly readiness: (role?: string) => Readiness;
   readonly metrics: GitrailMetrics;
 }
 
@@ -56,7 +57,7 @@ export function healthRoutes(deps: HealthDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {
-    const readiness = deps.readiness();
+    const readiness = deps.readiness(c.req.query('role'));
     return c.json(readiness, readiness.ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { IndexQueries } from '../../index/queries.ts';
+import type { CommitRow, IndexQueries } from '../../index/queries.ts';
 import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import { ViewerAuth } from '../viewer-auth.ts';
@@ -31,7 +31,11 @@ export interface ViewerDeps {
   /** Each live source's state, for the header badge and `/sources`. */
   readonly status: () => readonly SourceStatus[];
   readonly env: NodeJS.ProcessEnv;
-  readonly links?: { readonly commitUrl?: (sha: string) => string | null };
+  readonly links?: {
+    readonly commitUrl?: (sha: string) => string | null;
+    /** Cluster mode: the shard (repository) a commit belongs to, shown with it. */
+    readonly shard?: (commit: CommitRow) => string | null;
+  };
   /** The notification outbox, for `/notifications` (dead letters). */
   readonly notifications?: NotificationsView;
   /** Injected clock for session expiry (default Date.now). */
