@@ -44,7 +44,11 @@ export interface WriterShardStatus {
 interface Held {
   readonly lease: ShardLease;
   readonly session: ShardSession;
+  readonly since: number;
 }
+
+/** A shard is handed over only after this long with one writer, and at most this often: a move costs a restore. */
+const SETTLE_MS = 30_000;
 
 /** After a session failed, the shard is left to others (or retried here) after this long, doubling. */
 const RETRY_MS = 2_000;
@@ -149,8 +153,9 @@ export class ShardWriters {
     const share = Math.ceil(total / writers.size);
     const least = Math.min(...[...writers].map((writer) => counts.get(writer) ?? 0));
     if (this.#held.size <= share || least >= Math.floor(total / writers.size)) return;
-    if (this.#options.now() - this.#lastHandover < 10 * this.#tickMs) return;
-    const [shard] = [...this.#held.keys()];
+    const now = this.#options.now();
+    if (now - this.#lastHandover < SETTLE_MS) return;
+    const shard = [...this.#held].find(([, held]) => now - held.since >= SETTLE_MS)?.[0];
     if (!shard) return;
     this.#lastHandover = this.#options.now();
     this.#notBefore.set(shard, { at: this.#options.now() + 5 * this.#tickMs, delay: RETRY_MS });
@@ -178,7 +183,7 @@ export class ShardWriters {
       log: log.child({ shard }),
       now,
     });
-    this.#held.set(shard, { lease, session });
+    this.#held.set(shard, { lease, session, since: now() });
     this.#holders.set(shard, replica);
     this.#options.clusterMetrics.leasesAcquired.inc({ shard });
     log.info({ shard, epoch: lease.epoch }, 'shard lease acquired');

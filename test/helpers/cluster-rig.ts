@@ -2,7 +2,7 @@
 // holding one repository per shard, and real `gitrail run` replicas sharing one config, one
 // redaction key and one intake token. Replicas can be SIGKILLed and started again.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { GitHttpServer } from '../fakes/git-http-backend.ts';
@@ -67,7 +67,7 @@ export class ClusterRig {
       cluster: {
         nats: { servers: nats.urls },
         stream: { replicas: options.streamReplicas ?? Math.min(3, nats.size) },
-        writer: { leaseTtl: '4s' },
+        writer: { leaseTtl: '8s' },
         ...(git
           ? {
               remote: {
@@ -114,6 +114,7 @@ export class ClusterRig {
   }
 
   async killReplica(index: number): Promise<void> {
+    this.#saveLogs(index, this.replicas[index] ?? null);
     await this.replicas[index]?.kill();
     this.replicas[index] = null;
   }
@@ -123,7 +124,19 @@ export class ClusterRig {
     return join(this.dir, 'remotes', `${shard}.git`);
   }
 
+  /** GITRAIL_TEST_LOGS=<dir>: every replica's log lines (also of killed ones) are written there. */
+  #saveLogs(index: number, replica: DaemonProcess | null): void {
+    const dir = process.env['GITRAIL_TEST_LOGS'];
+    if (!dir || !replica) return;
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(
+      join(dir, `replica-${index}.log`),
+      `${replica.logs.map((line) => JSON.stringify(line)).join('\n')}\n${replica.stderr()}\n`,
+    );
+  }
+
   async close(): Promise<void> {
+    this.replicas.forEach((replica, index) => this.#saveLogs(index, replica));
     await Promise.all(this.replicas.map((replica) => replica?.kill()));
     await this.nats.close();
     await this.git?.close();
