@@ -43,7 +43,7 @@ export function replicaName(config: ClusterConfig, env: NodeJS.ProcessEnv): stri
   return config.replica ?? env['HOSTNAME'] ?? hostname();
 }
 
-function connectOptions(config: ClusterConfig, env: NodeJS.ProcessEnv, name: string) {
+export function natsConnectOptions(config: ClusterConfig, env: NodeJS.ProcessEnv, name: string) {
   const { nats } = config;
   return {
     servers: nats.servers,
@@ -108,7 +108,7 @@ export class NatsLink {
   constructor(config: ClusterConfig, env: NodeJS.ProcessEnv, replica: string, log: Logger) {
     this.#config = config;
     this.#log = log;
-    this.#resources = this.#start(connectOptions(config, env, replica));
+    this.#resources = this.#start(natsConnectOptions(config, env, replica));
     // Callers that never await ready() (a replica stopped early) must not see an unhandled rejection.
     this.#resources.catch(() => undefined);
   }
@@ -123,7 +123,7 @@ export class NatsLink {
     return this.#resources;
   }
 
-  async #connect(options: ReturnType<typeof connectOptions>): Promise<NatsConnection> {
+  async #connect(options: ReturnType<typeof natsConnectOptions>): Promise<NatsConnection> {
     for (let attempt = 0; ; attempt += 1) {
       if (this.#closed) throw new ClusterUnavailableError('the NATS connection was closed while connecting');
       try {
@@ -136,7 +136,7 @@ export class NatsLink {
     }
   }
 
-  async #start(options: ReturnType<typeof connectOptions>): Promise<ClusterResources> {
+  async #start(options: ReturnType<typeof natsConnectOptions>): Promise<ClusterResources> {
     const nc = await this.#connect(options);
     this.#nc = nc;
     this.#connected = true;
