@@ -211,7 +211,11 @@ export class ShardSession {
     const { resources, config, log } = this.#options;
     this.#purging = this.#purging.then(async () => {
       try {
-        await resources.jsm.streams.purge(config.stream.name, { filter: this.#subject, seq: seq + 1 });
+        const { purged } = await resources.jsm.streams.purge(config.stream.name, {
+          filter: this.#subject,
+          seq: seq + 1,
+        });
+        log.info({ upTo: seq, purged }, 'purged batches the repository reflects from the stream');
       } catch (error) {
         // The next purge covers these too.
         log.warn({ err: error, seq }, 'purging pushed batches from the stream failed');
@@ -265,7 +269,7 @@ export class ShardSession {
     const running = this.#running;
     this.#running = null;
     if (running) {
-      await running.journal.fence();
+      running.journal.fence();
       running.drainer.stop();
       const failed = await running.drained.then(
         () => false,

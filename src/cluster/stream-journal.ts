@@ -1,7 +1,9 @@
 // A shard's durable pull consumer seen as the drainer's journal: batches are fetched ahead
 // into a bounded buffer, each change stamped with the `Stream-Seq:` of its message, and
 // `checkpoint(seq)` (called once the commits and the index are durable) acknowledges every
-// message up to it. A redelivered message already handed out is skipped; once fenced (the
+// message up to it. Batches are handed out strictly in stream order: a message sent again is
+// skipped when already in hand, and a delivery that never arrived (a gap in the consumer's
+// delivery sequence) ends the session, which restarts from the repository. Once fenced (the
 // lease is lost) nothing more is handed out.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JetStreamApiCodes, JetStreamApiError, type Consumer, type JsMsg } from '@nats-io/jetstream';
@@ -41,6 +43,8 @@ export class StreamJournal implements DrainSource {
   /** Delivered and not yet acknowledged, in stream order. */
   readonly #unacked: JsMsg[] = [];
   #highest: number;
+  /** The consumer's delivery sequence of the last message received: each delivery adds one. */
+  #lastDelivery = 0;
   #checkpoint: number;
   #readers: Array<() => void> = [];
   #space: Array<() => void> = [];
@@ -73,12 +77,14 @@ export class StreamJournal implements DrainSource {
     this.#pumping ??= this.#pump();
   }
 
-  /** Hands out nothing more, stops fetching and wakes the drainer. */
-  async fence(): Promise<void> {
+  /**
+   * Hands out nothing more and wakes the drainer at once; the fetch in flight ends on its own
+   * (its messages are ignored), so a lost lease never waits for it.
+   */
+  fence(): void {
     this.#abort.abort();
     this.#wake();
     for (const resume of this.#space.splice(0)) resume();
-    await this.#pumping;
   }
 
   whenReadable(): Promise<void> {
@@ -153,7 +159,23 @@ export class StreamJournal implements DrainSource {
   }
 
   #take(message: JsMsg): void {
-    if (this.isFenced || message.seq <= this.#highest) return;
+    if (this.isFenced) return;
+    const delivery = message.info.deliverySequence;
+    const lost = delivery !== this.#lastDelivery + 1;
+    this.#lastDelivery = delivery;
+    // Sent again after ackWait: it is already in hand, and the acknowledgement of a later one covers it.
+    if (message.seq <= this.#highest) return;
+    if (lost) {
+      // A delivery never arrived (lost on a dying route): whatever came after it must not be
+      // applied before it, nor acknowledged with it. Start again from the repository.
+      this.fence();
+      this.#options.onFailure(
+        new Error(
+          `delivery ${delivery} of ${message.info.consumer} came after a lost one (stream sequence ${message.seq})`,
+        ),
+      );
+      return;
+    }
     this.#highest = message.seq;
     this.#unacked.push(message);
     const batch = decodeShardBatch(message.data);

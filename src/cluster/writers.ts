@@ -61,6 +61,8 @@ export class ShardWriters {
   /** Free since which tick, per shard. */
   readonly #freeSince = new Map<string, number>();
   readonly #notBefore = new Map<string, { at: number; delay: number }>();
+  /** Sessions still stopping, by shard. */
+  readonly #stopping = new Map<string, Promise<void>>();
   readonly #session = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   #timer: NodeJS.Timeout | undefined;
   #ticks = 0;
@@ -139,7 +141,7 @@ export class ShardWriters {
       if (this.#stopped) return;
       const pinned = shardMap.config(shard)?.writers ?? [];
       if (pinned.length > 0 && !pinned.includes(replica)) continue;
-      if ((this.#notBefore.get(shard)?.at ?? 0) > this.#options.now()) continue;
+      if ((this.#notBefore.get(shard)?.at ?? 0) > this.#options.now() || this.#stopping.has(shard)) continue;
       const longFree = this.#ticks - (this.#freeSince.get(shard) ?? this.#ticks) >= 3;
       if (this.#held.size >= share && !longFree) continue;
       await this.#acquire(resources, shard);
@@ -218,13 +220,20 @@ export class ShardWriters {
     this.#notBefore.set(shard, { at: this.#options.now() + delay, delay });
   }
 
-  async #release(shard: string, options: { handover: boolean }): Promise<void> {
+  #release(shard: string, options: { handover: boolean }): Promise<void> {
     const held = this.#held.get(shard);
-    if (!held) return;
+    if (!held) return this.#stopping.get(shard) ?? Promise.resolve();
     this.#held.delete(shard);
-    await held.session.stop(options);
-    const error = await held.lease.release();
-    if (error) this.#options.log.warn({ err: error, shard }, 'cannot release the shard lease; it expires on its own');
+    // Until this session has closed its ledger, no new one may open the same repository.
+    const stopping = (async () => {
+      await held.session.stop(options);
+      const error = await held.lease.release();
+      if (error) this.#options.log.warn({ err: error, shard }, 'cannot release the shard lease; it expires on its own');
+    })().finally(() => {
+      if (this.#stopping.get(shard) === stopping) this.#stopping.delete(shard);
+    });
+    this.#stopping.set(shard, stopping);
+    return stopping;
   }
 
   /** Stops every session, handing its shard over (pushed, lease released). */
@@ -233,6 +242,7 @@ export class ShardWriters {
     clearTimeout(this.#timer);
     await this.#ticking;
     await Promise.all([...this.#held.keys()].map((shard) => this.#release(shard, { handover: true })));
+    await Promise.all(this.#stopping.values());
     if (this.#options.link.connected) {
       const resources = await this.#options.link.ready();
       await resources.leases

@@ -10,7 +10,6 @@ import { logLine } from '../helpers/daemon-process.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { auditId } from '../helpers/intake-fixtures.ts';
 import { until } from '../helpers/nats-cluster.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 const SHARD = 'kubernetes-prod';
 const BATCH = 100;
@@ -36,15 +35,13 @@ function expectExactly(rig: ClusterRig, events: number): void {
 test('a writer killed mid-drain: the next owner resumes from the remote, no gap, no duplicate', {
   timeout: 600_000,
 }, async (t) => {
-  const rig = await ClusterRig.start({
-    dir: tempDir(t),
+  const rig = await ClusterRig.start(t, {
     natsNodes: 1,
     replicas: 2,
     shards: [SHARD],
     // Small flushes: the writer is always between or inside flushes while it drains.
     config: { drain: { maxChangesPerFlush: 200, flushIntervalMs: 50 } },
   });
-  t.after(() => rig.close());
 
   // A backlog: intake is much faster than committing.
   await post(

@@ -11,7 +11,6 @@ import { postAuditBatch } from '../helpers/daemon-process.ts';
 import { fsckStrict } from '../helpers/git.ts';
 import { auditEvent, auditId } from '../helpers/intake-fixtures.ts';
 import { until } from '../helpers/nats-cluster.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 const SHARD = 'kubernetes-prod';
 const BATCH = 20;
@@ -35,8 +34,11 @@ async function readiness(url: string): Promise<{ status: number; body: Record<st
 test('NATS down for longer than the retry window: intake spills durably and forwards afterwards', {
   timeout: 600_000,
 }, async (t) => {
-  const rig = await ClusterRig.start({ dir: tempDir(t), natsNodes: 3, replicas: 1, shards: [SHARD] });
-  t.after(() => rig.close());
+  const rig = await ClusterRig.start(t, {
+    natsNodes: 3,
+    replicas: 1,
+    shards: [SHARD],
+  });
   const replica = () => rig.replica(0);
   assert.equal((await postOnce(replica().url, 0)).status, 202);
 
@@ -77,15 +79,13 @@ test('NATS down for longer than the retry window: intake spills durably and forw
 test('without the spill buffer, intake answers 503 while NATS is away; nothing acknowledged is lost', {
   timeout: 600_000,
 }, async (t) => {
-  const rig = await ClusterRig.start({
-    dir: tempDir(t),
+  const rig = await ClusterRig.start(t, {
     natsNodes: 1,
     replicas: 1,
     streamReplicas: 1,
     shards: [SHARD],
     cluster: { spill: { enabled: false } },
   });
-  t.after(() => rig.close());
   const url = rig.replica(0).url;
   assert.equal((await postOnce(url, 0)).status, 202);
   await rig.nats.kill(0);

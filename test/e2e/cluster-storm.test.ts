@@ -10,7 +10,6 @@ import { auditBody, eventIdCounts, postUntilAcknowledged, writersByReplica } fro
 import { fsckStrict } from '../helpers/git.ts';
 import { auditId } from '../helpers/intake-fixtures.ts';
 import { until } from '../helpers/nats-cluster.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 const EVENTS = Number(process.env['GITRAIL_CLUSTER_EVENTS'] ?? 3_000);
 const BATCH = 50;
@@ -21,10 +20,8 @@ const shardOf = (cluster: string) => `kubernetes-${cluster}`;
 test('SIGKILL of a replica and a NATS node mid-storm: every acknowledged event committed exactly once', {
   timeout: 900_000,
 }, async (t) => {
-  const rig = await ClusterRig.start({ dir: tempDir(t), shards: CLUSTERS.map(shardOf) });
-  t.after(async () => {
-    t.diagnostic('closing the rig');
-    await rig.close();
+  const rig = await ClusterRig.start(t, {
+    shards: CLUSTERS.map(shardOf),
   });
   const batches = Array.from({ length: EVENTS / BATCH }, (_, index) => ({
     index,

@@ -2,7 +2,9 @@
 // holding one repository per shard, and real `gitrail run` replicas sharing one config, one
 // redaction key and one intake token. Replicas can be SIGKILLed and started again.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { TestContext } from 'node:test';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { GitHttpServer } from '../fakes/git-http-backend.ts';
@@ -14,7 +16,6 @@ export const VIEW_TOKEN = 'cluster-view-token-0123456789';
 const GIT_USER = { username: 'gitrail', password: 'git-remote-password-0123' };
 
 export interface RigOptions {
-  readonly dir: string;
   readonly natsNodes?: number;
   readonly replicas?: number;
   readonly streamReplicas?: number;
@@ -52,8 +53,22 @@ export class ClusterRig {
     this.replicas = Array.from({ length: count }, () => null);
   }
 
-  static async start(options: RigOptions): Promise<ClusterRig> {
-    const { dir } = options;
+  /**
+   * A rig in a temporary folder, closed (every process killed) and removed when the test ends:
+   * in one hook, so the folder is never removed under running servers.
+   */
+  static async start(t: TestContext, options: RigOptions): Promise<ClusterRig> {
+    const dir = mkdtempSync(join(tmpdir(), 'gitrail-cluster-'));
+    let rig: ClusterRig | null = null;
+    t.after(async () => {
+      await rig?.close();
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    });
+    rig = await ClusterRig.#start(dir, options);
+    return rig;
+  }
+
+  static async #start(dir: string, options: RigOptions): Promise<ClusterRig> {
     const nats = await NatsCluster.start(join(dir, 'nats'), { nodes: options.natsNodes ?? 3 });
     const git = options.noRemote ? null : await GitHttpServer.start(join(dir, 'remotes'), GIT_USER);
     for (const shard of options.shards) git?.createRepository(shard);
@@ -104,6 +119,7 @@ export class ClusterRig {
       env: { ...this.#env, HOSTNAME: `replica-${index}` },
     });
     this.replicas[index] = replica;
+    this.#streamLogs(index, replica);
     return replica;
   }
 
@@ -114,7 +130,6 @@ export class ClusterRig {
   }
 
   async killReplica(index: number): Promise<void> {
-    this.#saveLogs(index, this.replicas[index] ?? null);
     await this.replicas[index]?.kill();
     this.replicas[index] = null;
   }
@@ -124,19 +139,17 @@ export class ClusterRig {
     return join(this.dir, 'remotes', `${shard}.git`);
   }
 
-  /** GITRAIL_TEST_LOGS=<dir>: every replica's log lines (also of killed ones) are written there. */
-  #saveLogs(index: number, replica: DaemonProcess | null): void {
+  /** GITRAIL_TEST_LOGS=<dir>: every replica's log (also of killed ones) is appended to a file there as it comes. */
+  #streamLogs(index: number, replica: DaemonProcess): void {
     const dir = process.env['GITRAIL_TEST_LOGS'];
-    if (!dir || !replica) return;
+    if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    appendFileSync(
-      join(dir, `replica-${index}.log`),
-      `${replica.logs.map((line) => JSON.stringify(line)).join('\n')}\n${replica.stderr()}\n`,
-    );
+    const file = join(dir, `replica-${index}.log`);
+    appendFileSync(file, `${replica.logs.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    replica.child.stdout?.on('data', (chunk: Buffer) => appendFileSync(file, chunk));
   }
 
   async close(): Promise<void> {
-    this.replicas.forEach((replica, index) => this.#saveLogs(index, replica));
     await Promise.all(this.replicas.map((replica) => replica?.kill()));
     await this.nats.close();
     await this.git?.close();

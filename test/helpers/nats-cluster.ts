@@ -101,6 +101,10 @@ export class NatsCluster {
     child.stderr?.pipe(log);
     node.child = child;
     node.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // A test process that ends without closing the cluster (a failed hook) leaves no server behind.
+    const orphan = () => child.kill('SIGKILL');
+    process.once('exit', orphan);
+    child.once('exit', () => process.off('exit', orphan));
   }
 
   async #healthy(index: number): Promise<boolean> {
