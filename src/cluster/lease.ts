@@ -45,6 +45,7 @@ export class ShardLease {
   #revision: number;
   #lastRenewSent: number;
   #timer: NodeJS.Timeout | undefined;
+  #fence: NodeJS.Timeout | undefined;
   #renewing: Promise<void> | null = null;
   #releasing = false;
   #lost: string | null = null;
@@ -80,51 +81,59 @@ export class ShardLease {
   /** Renews until released or lost; `onLost` is called once, as soon as writing must stop. */
   keep(onLost: (reason: string) => void): void {
     this.#onLost = onLost;
-    this.#schedule();
+    this.#armFence();
+    this.#schedule(this.#ttl / 3);
   }
 
-  #schedule(): void {
+  /** The fence fires on its own clock, never later than FENCE_AT of the TTL, whatever a renewal in flight does. */
+  #armFence(): void {
+    clearTimeout(this.#fence);
     if (this.#lost || this.#releasing) return;
-    const fenceIn = this.#lastRenewSent + this.#ttl * FENCE_AT - performance.now();
-    this.#timer = setTimeout(
-      () => {
-        this.#renewing = this.#tick().finally(() => {
-          this.#renewing = null;
-        });
-      },
-      Math.max(0, Math.min(this.#ttl / 3, fenceIn)),
+    const at = this.#lastRenewSent + this.#ttl * FENCE_AT;
+    this.#fence = setTimeout(
+      () => this.#lose(`not renewed within ${Math.round(this.#ttl * FENCE_AT)} ms (NATS unreachable?)`),
+      Math.max(0, at - performance.now()),
     );
+  }
+
+  #schedule(delay: number): void {
+    if (this.#lost || this.#releasing) return;
+    this.#timer = setTimeout(() => {
+      this.#renewing = this.#tick().finally(() => {
+        this.#renewing = null;
+      });
+    }, delay);
   }
 
   async #tick(): Promise<void> {
     if (this.#lost) return;
-    if (performance.now() - this.#lastRenewSent >= this.#ttl * FENCE_AT) {
-      this.#lose(`not renewed within ${Math.round(this.#ttl * FENCE_AT)} ms (NATS unreachable?)`);
-      return;
-    }
     const sentAt = performance.now();
     try {
       this.#revision = await this.#kv.update(
         leaseKey(this.shard),
         JSON.stringify(this.holder),
         this.#revision,
-        Math.max(500, this.#ttl / 3),
+        Math.max(250, this.#ttl / 4),
       );
+      if (this.#lost) return;
       this.#lastRenewSent = sentAt;
+      this.#armFence();
+      this.#schedule(this.#ttl / 3);
     } catch (error) {
       if (isCasFailure(error)) {
         this.#lose('the lease expired or was taken by another replica');
         return;
       }
-      // A timeout or a lost connection: the next tick tries again, until the fence.
+      // A timeout or a lost connection: try again soon, until the fence.
+      this.#schedule(this.#ttl / 10);
     }
-    this.#schedule();
   }
 
   #lose(reason: string): void {
     if (this.#lost) return;
     this.#lost = reason;
     clearTimeout(this.#timer);
+    clearTimeout(this.#fence);
     this.#onLost(reason);
   }
 
@@ -135,6 +144,7 @@ export class ShardLease {
   async release(): Promise<unknown> {
     this.#releasing = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#fence);
     await this.#renewing;
     if (this.#lost) return null;
     this.#lost = 'released';

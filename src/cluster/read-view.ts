@@ -3,7 +3,7 @@
 // into `refs/shards/<shard>/*`, `<data>/index.db` indexes every shard's commits (the index is
 // derived: shards' paths never overlap, so one index answers for all), and `main`/`activity`
 // are union commits (union-tree.ts). The viewer, API and CLI read it like one repository.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
@@ -50,6 +50,7 @@ export class ReadView {
 
   static async open(options: ReadViewOptions): Promise<ReadView> {
     const gitdir = join(options.dataDir, 'repo.git');
+    mkdirSync(options.dataDir, { recursive: true });
     await initRepository(gitdir);
     return new ReadView(options, gitdir, new IndexDb(join(options.dataDir, 'index.db')));
   }

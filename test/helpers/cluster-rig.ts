@@ -57,7 +57,7 @@ export class ClusterRig {
    * A rig in a temporary folder, closed (every process killed) and removed when the test ends:
    * in one hook, so the folder is never removed under running servers.
    */
-  static async start(t: TestContext, options: RigOptions): Promise<ClusterRig> {
+  static async start(t: Pick<TestContext, 'after'>, options: RigOptions): Promise<ClusterRig> {
     const dir = mkdtempSync(join(tmpdir(), 'gitrail-cluster-'));
     let rig: ClusterRig | null = null;
     t.after(async () => {
