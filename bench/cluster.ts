@@ -12,6 +12,8 @@ import { logLine } from '../test/helpers/daemon-process.ts';
 import { until } from '../test/helpers/nats-cluster.ts';
 
 const BATCH = 100;
+/** BENCH_ROLES=intake,writer leaves the read view out (every replica indexes every shard again for reads). */
+const roles = process.env['BENCH_ROLES']?.split(',');
 const CLIENTS = 8;
 const LEASE_TTL_MS = 15_000;
 
@@ -50,7 +52,7 @@ async function withRig<T>(replicas: number, shards: number, work: (rig: ClusterR
         replicas,
         shards: [],
         noRemote: true,
-        cluster: { writer: { leaseTtl: LEASE_TTL_MS } },
+        cluster: { writer: { leaseTtl: LEASE_TTL_MS }, ...(roles ? { roles } : {}) },
         config: { drain: { flushIntervalMs: 200 } },
       },
     );

@@ -126,7 +126,10 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
   const view = has('reader')
     ? await ReadView.open({
         dataDir: config.data,
-        sourceOf: (shard) => remoteFor(shard) ?? ReadView.localSource(config.data, shard),
+        sourceOf: (shard) => {
+          const remote = remoteFor(shard);
+          return remote ? { remote } : ReadView.localSource(config.data, shard);
+        },
         log: log.child({ component: 'read-view' }),
         now,
       })

@@ -54,7 +54,10 @@ test('the read view indexes every shard, unions their trees and serves them like
   await write(shards['aws-111122223333'], [record('a1', ROLE, 1500, { kind: 'put', doc: { roleName: 'deploy' } })]);
   const view = await ReadView.open({
     dataDir: join(dir, 'view'),
-    sourceOf: (shard) => ({ url: join(shards[shard as keyof typeof shards], 'repo.git'), username: '', token: null }),
+    sourceOf: (shard) =>
+      shard === 'aws-111122223333'
+        ? { remote: { url: join(shards[shard], 'repo.git'), username: '', token: null } }
+        : { local: join(shards[shard as keyof typeof shards], 'repo.git') },
     log: pino({ level: 'silent' }),
     now: Date.now,
   });

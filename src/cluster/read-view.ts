@@ -3,8 +3,9 @@
 // into `refs/shards/<shard>/*`, `<data>/index.db` indexes every shard's commits (the index is
 // derived: shards' paths never overlap, so one index answers for all), and `main`/`activity`
 // are union commits (union-tree.ts). The viewer, API and CLI read it like one repository.
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
 import { IndexDb } from '../index/index-db.ts';
@@ -16,11 +17,15 @@ import { fetchBranches, type RemoteAccess } from './remote-git.ts';
 import { UnionTree } from './union-tree.ts';
 
 const BRANCHES: readonly Branch[] = ['main', 'activity'];
+const MAINTAIN_EVERY_COMMITS = 5_000;
+const MIN_REFRESH_GAP_MS = 2_000;
+
+/** Where a shard is read from: its remote (fetched), or this replica's own copy (shared through alternates). */
+export type ShardSource = { readonly remote: RemoteAccess } | { readonly local: string };
 
 export interface ReadViewOptions {
   readonly dataDir: string;
-  /** Where a shard is read from: its remote, or this replica's copy (`<data>/shards/<shard>/repo.git`). */
-  readonly sourceOf: (shard: string) => RemoteAccess | null;
+  readonly sourceOf: (shard: string) => ShardSource | null;
   readonly log: Logger;
   readonly now: () => number;
 }
@@ -40,6 +45,8 @@ export class ReadView {
   readonly #status = new Map<string, ShardViewStatus>();
   #queue: Promise<void> = Promise.resolve();
   readonly #wanted = new Set<string>();
+  #added = 0;
+  #lastRefreshAt = Number.NEGATIVE_INFINITY;
 
   private constructor(options: ReadViewOptions, gitdir: string, index: IndexDb) {
     this.#options = options;
@@ -67,6 +74,10 @@ export class ReadView {
   }
 
   async #refreshWanted(): Promise<void> {
+    // A busy shard reports every few seconds: refreshes are spaced so the view does not compete with the writers.
+    const wait = this.#lastRefreshAt + MIN_REFRESH_GAP_MS - performance.now();
+    if (wait > 0) await sleep(wait);
+    this.#lastRefreshAt = performance.now();
     const shards = [...this.#wanted].sort();
     this.#wanted.clear();
     if (shards.length === 0) return;
@@ -74,6 +85,30 @@ export class ReadView {
     for (const shard of shards) added += await this.#refreshShard(shard);
     await this.#updateUnions();
     if (added > 0) this.#options.log.debug({ shards, commits: added }, 'read view refreshed');
+    this.#added += added;
+    if (this.#added >= MAINTAIN_EVERY_COMMITS) await this.#maintain();
+  }
+
+  /**
+   * Each fetch leaves a pack and each union commit loose objects: fold them together now and
+   * then (geometric, so cheap), and keep the changed-path commit-graph that log and blame use.
+   */
+  async #maintain(): Promise<void> {
+    this.#added = 0;
+    try {
+      await runGit(this.gitdir, ['repack', '-d', '-q', '--geometric=2']);
+      await runGit(this.gitdir, [
+        'commit-graph',
+        'write',
+        '--reachable',
+        '--changed-paths',
+        '--split',
+        '--no-progress',
+      ]);
+    } catch (error) {
+      // The view stays readable, only slower.
+      this.#options.log.warn({ err: error }, 'read view maintenance failed');
+    }
   }
 
   /** Fetches one shard and indexes its new commits; returns how many. */
@@ -83,7 +118,8 @@ export class ReadView {
     const source = this.#options.sourceOf(shard);
     if (!source) return 0;
     try {
-      await fetchBranches(this.gitdir, source, `shards/${shard}`);
+      if ('remote' in source) await fetchBranches(this.gitdir, source.remote, `shards/${shard}`);
+      else await this.#linkLocal(shard, source.local);
     } catch (error) {
       const lastError = error instanceof Error ? error.message : String(error);
       if (before?.lastError !== lastError) log.warn({ shard, err: error }, 'cannot fetch the shard for the read view');
@@ -131,10 +167,29 @@ export class ReadView {
     }
   }
 
-  /** The local copy of a shard this replica writes, as a fetch source (no remote configured). */
-  static localSource(dataDir: string, shard: string): RemoteAccess | null {
+  /**
+   * A shard this replica writes without a remote: its objects are read in place (listed in
+   * objects/info/alternates; such a repository is never reset, so they stay) and only its
+   * branch heads are copied, instead of packing every new object again for a fetch.
+   */
+  async #linkLocal(shard: string, gitdir: string): Promise<void> {
+    const alternates = join(this.gitdir, 'objects', 'info', 'alternates');
+    const objects = join(gitdir, 'objects');
+    const listed = existsSync(alternates) ? readFileSync(alternates, 'utf8').split('\n') : [];
+    if (!listed.includes(objects)) {
+      mkdirSync(dirname(alternates), { recursive: true });
+      appendFileSync(alternates, `${objects}\n`);
+    }
+    for (const branch of BRANCHES) {
+      const head = readRef(gitdir, `refs/heads/${branch}`);
+      if (head) await runGit(this.gitdir, ['update-ref', `refs/shards/${shard}/${branch}`, head]);
+    }
+  }
+
+  /** The copy of a shard this replica writes, when it has no remote. */
+  static localSource(dataDir: string, shard: string): ShardSource | null {
     const path = join(dataDir, 'shards', shard, 'repo.git');
-    return existsSync(join(path, 'HEAD')) ? { url: path, username: '', token: null } : null;
+    return existsSync(join(path, 'HEAD')) ? { local: path } : null;
   }
 
   async close(): Promise<void> {

@@ -215,7 +215,7 @@ export class ShardSession {
           filter: this.#subject,
           seq: seq + 1,
         });
-        log.info({ upTo: seq, purged }, 'purged batches the repository reflects from the stream');
+        log.debug({ upTo: seq, purged }, 'purged batches the repository reflects from the stream');
       } catch (error) {
         // The next purge covers these too.
         log.warn({ err: error, seq }, 'purging pushed batches from the stream failed');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClusterRig } from '../helpers/cluster-rig.ts';
 import { auditBody, eventIdCounts, postUntilAcknowledged, writersByReplica } from '../helpers/cluster-checks.ts';
-import { logLine } from '../helpers/daemon-process.ts';
+import { logLine, runGitrail } from '../helpers/daemon-process.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { auditId } from '../helpers/intake-fixtures.ts';
 import { until } from '../helpers/nats-cluster.ts';
@@ -43,26 +43,34 @@ test('a writer killed mid-drain: the next owner resumes from the remote, no gap,
     config: { drain: { maxChangesPerFlush: 200, flushIntervalMs: 50 } },
   });
 
-  // A backlog: intake is much faster than committing.
+  // Some history on the remote first, so the next owner has something to resume after.
   await post(
     rig,
-    Array.from({ length: 30 }, (_, index) => index),
+    Array.from({ length: 10 }, (_, index) => index),
     0,
   );
   let holder = -1;
+  await until(async () => {
+    for (const [index, shards] of await writersByReplica(rig)) if (shards.includes(SHARD)) holder = index;
+    return holder >= 0 && eventIdCounts(rig.remote(SHARD)).size >= 1000;
+  }, 'the first thousand events on the remote');
+  // Then a backlog (intake is faster than committing): the writer dies while it drains it.
+  const backlog = post(
+    rig,
+    Array.from({ length: 20 }, (_, index) => 10 + index),
+    1 - holder,
+  );
   await until(
     async () => {
-      for (const [index, shards] of await writersByReplica(rig)) if (shards.includes(SHARD)) holder = index;
-      if (holder < 0) return false;
       const ready = (await (await fetch(`${rig.replica(holder).url}/readyz`)).json()) as ReadyBody;
-      const lag = ready.cluster.shards.find((shard) => shard.shard === SHARD)?.lagMessages ?? 0;
-      return eventIdCounts(rig.remote(SHARD)).size > 0 && lag > 0;
+      return (ready.cluster.shards.find((shard) => shard.shard === SHARD)?.lagMessages ?? 0) > 0;
     },
-    'the writer to have pushed part of the backlog',
+    'the writer to have a backlog',
     300_000,
   );
   const pushedBefore = eventIdCounts(rig.remote(SHARD)).size;
   await rig.killReplica(holder);
+  await backlog;
   t.diagnostic(`killed the writer replica-${holder} with ${pushedBefore} of 3000 events on the remote`);
 
   const taker = rig.replica(1 - holder);
@@ -79,6 +87,40 @@ test('a writer killed mid-drain: the next owner resumes from the remote, no gap,
   );
   await until(() => eventIdCounts(rig.remote(SHARD)).size >= 3000, 'the rest of the backlog on the remote', 300_000);
   expectExactly(rig, 3000);
+
+  // Operations see the move: readiness per role, metrics per shard, `gitrail cluster status`.
+  const writerReady = await fetch(`${taker.url}/readyz?role=writer`);
+  assert.equal(writerReady.status, 200);
+  const details = (await writerReady.json()) as ReadyBody;
+  assert.deepEqual(
+    details.cluster.shards.map((shard) => [shard.shard, shard.writingHere]),
+    [[SHARD, true]],
+  );
+  const unknownRole = await fetch(`${taker.url}/readyz?role=janitor`);
+  assert.equal(unknownRole.status, 503);
+  let metrics = '';
+  await until(async () => {
+    metrics = await (await fetch(`${taker.url}/metrics`)).text();
+    return metrics.includes('gitrail_cluster_shard_lag_messages{');
+  }, 'the shard lag in the metrics');
+  assert.match(
+    metrics,
+    new RegExp(`gitrail_cluster_shard_lease_holder\\{shard="${SHARD}",holder="replica-${1 - holder}"\\} 1`),
+  );
+  assert.match(metrics, new RegExp(`gitrail_cluster_shard_lag_messages\\{shard="${SHARD}"\\} \\d+`));
+  assert.match(metrics, new RegExp(`gitrail_cluster_leases_acquired_total\\{shard="${SHARD}"\\} 1`));
+  const cli = runGitrail(['cluster', 'status', '--config', rig.configFile, '--json']);
+  assert.equal(await cli.exited, 0, cli.output().stderr);
+  const status = JSON.parse(cli.output().stdout) as {
+    stream: { replicas: number };
+    writers: string[];
+    shards: Array<{ shard: string; leaseHolder: string; committedSeq: number }>;
+  };
+  assert.equal(status.stream.replicas, 1);
+  assert.ok(status.writers.includes(`replica-${1 - holder}`));
+  assert.equal(status.shards[0]?.shard, SHARD);
+  assert.equal(status.shards[0]?.leaseHolder, `replica-${1 - holder}`);
+  assert.ok((status.shards[0]?.committedSeq ?? 0) > 0);
 
   // The killed replica comes back with its stale copy and gets the shard when the other stops.
   await rig.startReplica(holder);
