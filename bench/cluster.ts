@@ -3,7 +3,7 @@
 // Kubernetes clusters (= shards): events/s acknowledged and committed (durable in the shard
 // repositories, from the replicas' gitrail_events_committed_total), acknowledgement p50/p99; then
 // a failover: the writer of one shard SIGKILLed, time to the lease's expiry and to the new
-// owner's first commit. Shard remotes are left out (pushing is measured by bench/mirror.ts).
+// owner's first commit after restoring from the shard's remote (git http-backend, pushed every 5 s).
 // `node bench/cluster.ts [--events N] [--replicas 1,2,3] [--shards 1,4] [--json]`
 import { parseArgs } from 'node:util';
 import { ClusterRig, CLUSTER_TOKEN } from '../test/helpers/cluster-rig.ts';
@@ -50,8 +50,8 @@ async function withRig<T>(replicas: number, shards: number, work: (rig: ClusterR
       { after: (fn) => void cleanups.push(fn as () => unknown) },
       {
         replicas,
-        shards: [],
-        noRemote: true,
+        shards: Array.from({ length: shards }, (_, index) => `kubernetes-c${index}`),
+        pushInterval: '5s',
         cluster: { writer: { leaseTtl: LEASE_TTL_MS }, ...(roles ? { roles } : {}) },
         config: { drain: { flushIntervalMs: 200 } },
       },

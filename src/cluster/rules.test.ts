@@ -63,10 +63,14 @@ test('shards are only read in cluster mode; a shard that matches nothing is name
   const problems = check(dir, {
     redaction: { keyFile: join(dir, 'key') },
     cluster: { nats: { servers: ['nats://127.0.0.1:4222'] } },
-    shards: [{ name: 'empty' }, { name: 'empty', aws: ['*'] }],
+    shards: [
+      { name: 'empty', writers: ['gitrail-0'] },
+      { name: 'empty', aws: ['*'] },
+    ],
   }).problems;
   assert.deepEqual(problems, [
     'shards[0]: names no kubernetes, aws or generic globs, so nothing would go to it',
     'shards[1].name: empty is listed twice',
+    'shards[1]: has no remote (nor cluster.remote), so it needs writers: (the replicas whose volume keeps it)',
   ]);
 });

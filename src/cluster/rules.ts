@@ -60,6 +60,10 @@ export function checkCluster(config: Config, env: NodeJS.ProcessEnv, hasNamedKey
     names.add(shard.name);
     if (shard.kubernetes.length + shard.aws.length + shard.generic.length === 0)
       problems.push(`shards[${index}]: names no kubernetes, aws or generic globs, so nothing would go to it`);
+    if (shard.remote === undefined && !cluster.remote && shard.writers.length === 0 && cluster.roles.includes('writer'))
+      problems.push(
+        `shards[${index}]: has no remote (nor cluster.remote), so it needs writers: (the replicas whose volume keeps it)`,
+      );
     if (shard.remote === undefined && cluster.remote && !cluster.remote.url.includes('{shard}'))
       problems.push(`cluster.remote.url: has no {shard}, so every shard would push to the same repository`);
   });

@@ -61,6 +61,7 @@ export class ShardWriters {
   /** Free since which tick, per shard. */
   readonly #freeSince = new Map<string, number>();
   readonly #notBefore = new Map<string, { at: number; delay: number }>();
+  readonly #unwritable = new Set<string>();
   /** Sessions still stopping, by shard. */
   readonly #stopping = new Map<string, Promise<void>>();
   readonly #session = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
@@ -141,6 +142,16 @@ export class ShardWriters {
       if (this.#stopped) return;
       const pinned = shardMap.config(shard)?.writers ?? [];
       if (pinned.length > 0 && !pinned.includes(replica)) continue;
+      if (pinned.length === 0 && !this.#options.remoteFor(shard)) {
+        // Its history would stay on whichever volume wrote it first: only a pinned writer may.
+        if (!this.#unwritable.has(shard))
+          this.#options.log.error(
+            { shard },
+            'this shard has no remote and no pinned writer, so no replica writes it: set cluster.remote or list it in shards: with writers:',
+          );
+        this.#unwritable.add(shard);
+        continue;
+      }
       if ((this.#notBefore.get(shard)?.at ?? 0) > this.#options.now() || this.#stopping.has(shard)) continue;
       const longFree = this.#ticks - (this.#freeSince.get(shard) ?? this.#ticks) >= 3;
       if (this.#held.size >= share && !longFree) continue;

@@ -27,6 +27,8 @@ export interface RigOptions {
   readonly config?: Record<string, unknown>;
   /** No remote: the StatefulSet set-up (a volume per shard). */
   readonly noRemote?: boolean;
+  /** cluster.remote.interval (default 300ms: tests want pushes soon). */
+  readonly pushInterval?: string;
 }
 
 export class ClusterRig {
@@ -89,7 +91,7 @@ export class ClusterRig {
                 url: git.url('{shard}'),
                 username: GIT_USER.username,
                 token: { file: join(dir, 'git-password') },
-                interval: '300ms',
+                interval: options.pushInterval ?? '300ms',
                 initialBackoff: '200ms',
                 maxBackoff: '2s',
               },
