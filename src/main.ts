@@ -20,6 +20,8 @@ import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
 import type { NoiseRules } from './normalise/noise.ts';
 import { createRedactor } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
+import type { NormaliseSettings } from './server/intake.ts';
+import { startClusterDaemon } from './main-cluster.ts';
 import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
@@ -70,6 +72,14 @@ export function noiseRulesFrom(config: Config): (groupResource: string) => Noise
 /** How often the daemon looks for quarantined records `gitrail quarantine retry` marked. */
 const QUARANTINE_RETRY_INTERVAL_MS = 5000;
 
+function normaliseSettings(config: Config, redact: ReturnType<typeof createRedactor>): NormaliseSettings {
+  return {
+    redact,
+    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+    noiseRules: noiseRulesFrom(config),
+  };
+}
+
 /** What `work` resolves with, or 'timeout' when it takes longer than `ms`. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let handle: NodeJS.Timeout | undefined;
@@ -85,6 +95,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const address = parseListen(config.listen);
   if (!address) throw new ConfigError([`listen: ${config.listen} is not host:port`]);
   const metrics = createMetrics({ now });
+  if (config.cluster) {
+    // Issue 14: one replica of several on NATS JetStream; no local journal or ledger of its own.
+    const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
+    return startClusterDaemon({
+      config: { ...config, cluster: config.cluster },
+      env,
+      log,
+      now,
+      metrics,
+      tokens: resolveIntakeTokens(config, env),
+      normalise: normaliseSettings(config, redact),
+      address,
+    });
+  }
   // The drainer flushes every drain.maxChangesPerFlush changes (or flushIntervalMs); a change makes
   // at most one commit, so the ledger flushes on its own only when one journal read overshoots that.
   const ledger = await Ledger.open({
@@ -160,11 +184,7 @@ async function run(parts: Parts): Promise<Daemon> {
     now,
   });
   const limits = edgeLimits(config.limits.futureSkew);
-  const normalise = {
-    redact: parts.redact,
-    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
-    noiseRules: noiseRulesFrom(config),
-  };
+  const normalise = normaliseSettings(config, parts.redact);
   // Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3.
   const sources = [...(await buildLiveSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);

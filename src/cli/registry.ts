@@ -7,6 +7,7 @@ type LoadCommand = () => Promise<Command>;
 export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   blame: async () => (await import('./commands/blame.ts')).blameCommand,
   changes: async () => (await import('./commands/changes.ts')).changesCommand,
+  cluster: async () => (await import('./commands/cluster.ts')).clusterCommand,
   'check-config': async () => (await import('./commands/check-config.ts')).checkConfigCommand,
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
   ingest: async () => (await import('./commands/ingest.ts')).ingestCommand,

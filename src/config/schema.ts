@@ -10,6 +10,7 @@ import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';
 import { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
+import { ClusterConfig, ShardsConfig } from '../cluster/config.ts';
 
 const MiB = 1024 * 1024;
 
@@ -210,6 +211,8 @@ export const Config = z
     cloudtrailDigests: CloudTrailDigestsConfig.prefault({}),
     notify: NotifyConfig.prefault({}),
     mirrors: z.array(MirrorConfig).default([]).describe('git remotes the repository is pushed to'),
+    cluster: ClusterConfig.optional(),
+    shards: ShardsConfig,
   })
   .strict()
   .describe('gitrail.yaml: the configuration of a gitrail installation');

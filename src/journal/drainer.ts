@@ -13,8 +13,11 @@ import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { changeQuarantineId, describeError, type Quarantine } from './quarantine.ts';
 
+/** What the drainer reads: the local journal, or a shard's stream consumer in cluster mode (src/cluster/). */
+export type DrainSource = Pick<Journal, 'readNext' | 'whenReadable' | 'checkpoint' | 'checkpointed'>;
+
 export interface DrainerOptions {
-  readonly journal: Journal;
+  readonly journal: DrainSource;
   readonly ledger: Ledger;
   readonly metrics: GitrailMetrics;
   readonly log: Logger;

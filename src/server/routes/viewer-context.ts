@@ -2,7 +2,7 @@
 // the clock, and the Hono app type the routes register on. Routes import this, never viewer.ts.
 import type { Hono } from 'hono';
 import type { BlameCache } from '../../index/blame.ts';
-import type { IndexQueries } from '../../index/queries.ts';
+import type { CommitRow, IndexQueries } from '../../index/queries.ts';
 import type { QuarantineEntry } from '../../journal/quarantine.ts';
 import type { RepositoryReader } from '../../ledger/reader.ts';
 import type { DeliveryRow, DeliveryState } from '../../notify/outbox/outbox-db.ts';
@@ -22,7 +22,11 @@ export interface ViewerDeps {
   /** Each live source's state, for the header badge and `/sources`. */
   readonly status: () => readonly SourceStatus[];
   readonly env: NodeJS.ProcessEnv;
-  readonly links?: { readonly commitUrl?: (sha: string) => string | null };
+  readonly links?: {
+    readonly commitUrl?: (sha: string) => string | null;
+    /** Cluster mode: the shard (repository) a commit belongs to, shown with it. */
+    readonly shard?: (commit: CommitRow) => string | null;
+  };
   /** The notification outbox, for `/notifications` (dead letters). */
   readonly notifications?: NotificationsView;
   /** Records held in the quarantine, for `/sources` (issue 10). */
