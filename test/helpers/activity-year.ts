@@ -30,7 +30,12 @@ function activity(index: number, time: number): ChangeRecord {
       kind: 'put',
       doc: {
         verb: 'create',
-        objectRef: { resource: 'pods', subresource: 'exec', namespace: `team-${index % 17}`, name: `web-${index % 101}` },
+        objectRef: {
+          resource: 'pods',
+          subresource: 'exec',
+          namespace: `team-${index % 17}`,
+          name: `web-${index % 101}`,
+        },
         user: { username: `user${index % 23}@example.com`, groups: ['system:authenticated', 'developers'] },
         responseStatus: { code: index % 9 === 0 ? 403 : 101 },
         sourceIPs: [`10.0.${index % 250}.${(index * 7) % 250}`],
@@ -59,7 +64,12 @@ function change(week: number, time: number): ChangeRecord {
     path: 'kubernetes/prod/namespaces/shop/core/configmaps/settings.yaml',
     update: {
       kind: 'put',
-      doc: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { week: String(week) } },
+      doc: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'settings', namespace: 'shop' },
+        data: { week: String(week) },
+      },
     },
     author: { name: 'alice@example.com', email: 'alice@example.com' },
     time,

@@ -5,7 +5,7 @@ import { writerSettings } from '../../config/writer-settings.ts';
 import { formatAllowedSigner } from '../../signing/allowed-signers.ts';
 import { loadSigning } from '../../signing/key-store.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 import { rotateSigningKey } from './rotate-key.ts';
 

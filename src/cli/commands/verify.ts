@@ -7,7 +7,7 @@ import { allowedSignersPath, readSigners } from '../../signing/key-store.ts';
 import { formatProblem, type VerifyReport } from '../../verify/report.ts';
 import { verifyRepository } from '../../verify/verify.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const VERIFY_HELP = `usage: gitrail verify [--data DIR | --repo CLONE] [--allowed-signers FILE] [--witness URL]... [--json]

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CommitStatus } from '../views/commit-list.ts';
 import { renderPage, renderProblem, type Html, type Section } from '../views/layout.ts';
-import type { ViewerContext, ViewerEnv } from './viewer.ts';
+import type { ViewerContext, ViewerEnv } from './viewer-context.ts';
 
 export interface PageContent {
   readonly title: string;
