@@ -263,6 +263,7 @@ async function run(parts: Parts): Promise<Daemon> {
       env,
       log: log.child({ component: 'checkpoint' }),
       now,
+      onCheckpoint: () => started.checkpointed(),
     });
   } catch (error) {
     await started.stop();

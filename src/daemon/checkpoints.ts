@@ -36,6 +36,8 @@ export interface CheckpointDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
   readonly now: () => number;
+  /** After each checkpoint is written and time-stamped (the mirrors push it). */
+  readonly onCheckpoint?: () => void;
 }
 
 /** The webhook a checkpoint is announced on, checked before anything starts. */
@@ -134,7 +136,10 @@ export async function startCheckpoints(deps: CheckpointDeps): Promise<Checkpoint
   };
   const create = async (reason: CheckpointReason) => {
     const checkpoint = await checkpointer.create(reason);
-    if (checkpoint) await after(checkpoint);
+    if (checkpoint) {
+      await after(checkpoint);
+      deps.onCheckpoint?.();
+    }
     return checkpoint;
   };
 
