@@ -35,7 +35,12 @@ export interface CommitInfo {
 export interface History {
   readonly refs: Refs;
   readonly commits: ReadonlyMap<string, CommitInfo>;
+  /** Commits made from CloudTrail log files, by their `Log-File-Digest:` status. */
+  readonly logFileDigests: Readonly<Record<string, number>>;
 }
+
+const LOG_FILE_DIGEST = /^Log-File-Digest: (.*)$/m;
+const LOG_FILE_STATUSES = new Set(['verified', 'unverified']);
 
 export async function readRefs(gitdir: string): Promise<Refs> {
   const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(objectname) %(refname)']);
@@ -78,7 +83,8 @@ export async function readHistory(
   const refTips = [refs.main, refs.activity, ...refs.archives.values()].filter((tip): tip is string => tip !== null);
   const commits = new Map<string, CommitInfo>();
   const tips = [...new Set([...refTips, ...checkpointHeads])];
-  if (tips.length === 0) return { refs, commits };
+  const logFileDigests: Record<string, number> = {};
+  if (tips.length === 0) return { refs, commits, logFileDigests };
   const { stdout } = await runGit(gitdir, [
     'rev-list',
     '--reverse',
@@ -102,6 +108,16 @@ export async function readHistory(
     if (problem) problems.push({ object: `commit ${object.oid}`, reason: problem });
     if (parents.length > 1)
       problems.push({ object: `commit ${object.oid}`, reason: `has ${parents.length} parents; gitrail never merges` });
+    const digest = LOG_FILE_DIGEST.exec(commit.message)?.[1];
+    if (digest !== undefined) {
+      logFileDigests[digest] = (logFileDigests[digest] ?? 0) + 1;
+      // An invalid log file is refused when read: a commit claiming to come from one is forged or broken.
+      if (!LOG_FILE_STATUSES.has(digest))
+        problems.push({
+          object: `commit ${object.oid}`,
+          reason: `Log-File-Digest: ${digest}: gitrail never records a CloudTrail log file its digest does not vouch for`,
+        });
+    }
     const trailers = withTrailers ? parseCommitMessage(commit.message).trailers : null;
     commits.set(object.oid, {
       enter: 0,
@@ -117,7 +133,7 @@ export async function readHistory(
   for (const tip of refTips)
     for (let at = commits.get(tip); at && !at.reachable; at = at.parent ? commits.get(at.parent) : undefined)
       at.reachable = true;
-  return { refs, commits };
+  return { refs, commits, logFileDigests };
 }
 
 /** Euler-tour numbers over the forest of first parents, iteratively (histories are deep). */

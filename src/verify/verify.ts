@@ -10,6 +10,7 @@ import { checkDataFolder } from './data-folder.ts';
 import { readHistory, readRefs } from './history.ts';
 import type { Problem, VerifyReport } from './report.ts';
 import { SignatureChecker } from './signature-checker.ts';
+import { checkTimestamps } from './timestamps.ts';
 import { checkWitness } from './witness.ts';
 
 export interface VerifyOptions {
@@ -54,6 +55,14 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
   checkNothingBefore(history, chain, problems);
   if (options.dataDir !== undefined) checkDataFolder(options.dataDir, history, chain, problems, notes);
   checkCoverage(history, chain, problems);
+  const stamped = await checkTimestamps(options.gitdir, refs, problems);
+  if (stamped) notes.push(stamped);
+  const digests = history.logFileDigests;
+  if (Object.keys(digests).length > 0)
+    notes.push(
+      `CloudTrail log files (Log-File-Digest): ${digests['verified'] ?? 0} commits from files their digests verify, ` +
+        `${digests['unverified'] ?? 0} from files no verified digest covers`,
+    );
   for (const witness of options.witnesses ?? []) await checkWitness(options.gitdir, witness, history, problems);
   const newest = [...chain].sort((a, b) => b.facts.number - a.facts.number)[0];
   return {
