@@ -1,6 +1,7 @@
 // Single objects written loose (zlib, `objects/ab/cdef…`), for what is not written with a batch
 // of commits: checkpoint tags and timestamp tokens. Durable and atomic as git does it: a temp
-// file (`tmp_obj_*`, which git's own gc cleans up), fsync, rename into place, fsync the folder.
+// file (`tmp_obj_*`, which git's own gc cleans up), fsync, rename into place, fsync the folder,
+// safe against the repack the ledger runs meanwhile.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,22 @@ export function writeLooseObject(gitdir: string, type: LooseType, content: Uint8
     flag: 'wx',
     mode: 0o444,
   });
-  renameSync(temp, path);
-  fsyncDirectory(folder);
+  // The ledger's repack runs beside the writer, and its prune-packed removes object folders it
+  // finds empty: one made here may go before the rename. Made again, the rename is retried.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      renameSync(temp, path);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5 || !existsSync(temp)) throw error;
+      mkdirSync(folder, { recursive: true });
+    }
+  }
+  try {
+    fsyncDirectory(folder);
+  } catch (error) {
+    // Gone again only because a repack packed the object (prune-packed deletes packed objects only).
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
   return oid;
 }
