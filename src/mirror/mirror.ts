@@ -63,6 +63,8 @@ export class Mirror {
   #stopped = false;
   /** Why the checkpoints and archived periods could not be pushed, when they could not. */
   #proofProblem: string | null = null;
+  /** The proof refs the remote was last brought up to date with. */
+  #proofPushed: string | null = null;
   lastSuccessAt: number | null = null;
   lastError: string | null = null;
 
@@ -200,6 +202,7 @@ export class Mirror {
         url: this.#options.url,
         username: config.username,
         token: this.#options.token,
+        pushed: this.#proofPushed,
       });
       if (proof.kind === 'rejected' || proof.kind === 'failed') {
         this.#proofProblem = `checkpoints: ${proof.kind === 'rejected' ? 'push rejected' : 'push failed'}: ${proof.message}`;
@@ -210,6 +213,7 @@ export class Mirror {
         );
       } else {
         this.#proofProblem = null;
+        this.#proofPushed = proof.snapshot;
         if (proof.kind === 'pushed')
           log.info({ mirror: this.name, created: proof.created, deleted: proof.deleted }, 'checkpoints mirrored');
       }

@@ -11,8 +11,8 @@ const ARCHIVES = 'refs/archive/activity/';
 const ACTIVITY = 'refs/heads/activity';
 
 export type ProofOutcome =
-  | { readonly kind: 'pushed'; readonly created: number; readonly deleted: number }
-  | { readonly kind: 'up-to-date' }
+  | { readonly kind: 'pushed'; readonly created: number; readonly deleted: number; readonly snapshot: string }
+  | { readonly kind: 'up-to-date'; readonly snapshot: string }
   | { readonly kind: 'rejected'; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -22,6 +22,8 @@ export interface ProofRequest {
   readonly username: string;
   readonly token: string | null;
   readonly signal?: AbortSignal;
+  /** The local proof refs the last successful push left the remote with: unchanged, the remote is not asked. */
+  readonly pushed?: string | null;
 }
 
 const isProof = (ref: string) => PROOF_PREFIXES.some((prefix) => ref.startsWith(prefix));
@@ -95,6 +97,12 @@ export async function pushProof(request: ProofRequest): Promise<ProofOutcome> {
     ).stdout,
     ' ',
   );
+  const snapshot = [...local]
+    .filter(([ref]) => ref !== ACTIVITY)
+    .map(([ref, oid]) => `${ref} ${oid}`)
+    .join('\n');
+  // Nothing to witness yet (no checkpoint, so no removal either), or nothing new since the last push.
+  if (snapshot === '' || snapshot === request.pushed) return { kind: 'up-to-date', snapshot };
   const listed = await runGit(['--git-dir', request.gitdir, 'ls-remote', '--refs', request.url], remoteEnv(request));
   if (listed.code !== 0) return failure(request, listed.stderr, listed.code);
   const remote = parseRefs(listed.stdout, '\t');
@@ -130,6 +138,6 @@ export async function pushProof(request: ProofRequest): Promise<ProofOutcome> {
   const deleted = await push(request, remove);
   if (deleted) return deleted;
   return create.length + remove.length === 0
-    ? { kind: 'up-to-date' }
-    : { kind: 'pushed', created: create.length, deleted: remove.length };
+    ? { kind: 'up-to-date', snapshot }
+    : { kind: 'pushed', created: create.length, deleted: remove.length, snapshot };
 }
