@@ -12,8 +12,10 @@ import { UsageError } from '../usage-error.ts';
 
 export const VERIFY_HELP = `usage: gitrail verify [--data DIR | --repo CLONE] [--allowed-signers FILE] [--witness URL]... [--json]
   Checks that the record holds: every commit's SSH signature (by a key allowed at its time),
-  the chain of signed checkpoints, that no branch was rewound or rewritten since a checkpoint,
-  and with a data folder that its index and journal agree with the repository.
+  the chain of signed checkpoints and their RFC 3161 time-stamps, that no branch was rewound or
+  rewritten since a checkpoint, that archived periods went only by retention, and with a data
+  folder that its index and journal agree with the repository. Exit 0: verified; 1: the first
+  bad object is named; 2: usage.
   --data DIR               a gitrail data folder (default: the config's, as gitrail run finds it)
   --repo CLONE             a clone or mirror of the repository instead (git clone --mirror keeps every ref)
   --allowed-signers FILE   the keys to trust (default with --data: DIR/keys/allowed_signers; required with --repo)
