@@ -268,7 +268,9 @@ export class ShardWriters {
     this.#stopped = true;
     clearTimeout(this.#timer);
     clearInterval(this.#presence);
+    this.#options.log.info({ shards: [...this.#held.keys()] }, 'writers stopping: waiting for the round in flight');
     await this.#ticking;
+    this.#options.log.info('writers stopping: handing the shards over');
     await Promise.all([...this.#held.keys()].map((shard) => this.#release(shard, { handover: true })));
     await Promise.all(this.#stopping.values());
     if (this.#options.link.connected) {
