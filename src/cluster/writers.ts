@@ -9,6 +9,7 @@ import type { Actor } from '../domain/change.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { ClusterConfig } from './config.ts';
 import { ShardLease, presenceKey, readLease, type LeaseHolder } from './lease.ts';
+import { listKeys } from './kv-keys.ts';
 import type { ClusterMetrics } from './metrics.ts';
 import type { ClusterResources, NatsLink } from './nats.ts';
 import type { ShardRegistry } from './shard-registry.ts';
@@ -139,7 +140,7 @@ export class ShardWriters {
     await this.#announce();
     const shards = [...(await registry.list()).keys()];
     const writers = new Set<string>();
-    for await (const key of await resources.leases.keys('writer.>')) writers.add(key.slice('writer.'.length));
+    for (const key of await listKeys(resources.leases, 'writer.>')) writers.add(key.slice('writer.'.length));
     const counts = new Map<string, number>();
     const free: string[] = [];
     for (const shard of shards) {
