@@ -222,12 +222,18 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
   });
   const shutdown = async (reason: string): Promise<void> => {
     log.info({ reason }, 'shutting down');
-    await server.close();
-    await spill?.close();
-    await writers?.stop();
+    // Each step is logged: a shutdown that outlasts shutdownTimeoutMs names the step it waited on.
+    const step = async (name: string, work: () => Promise<unknown> | undefined) => {
+      log.info({ step: name }, 'shutdown step started');
+      await work();
+      log.info({ step: name }, 'shutdown step done');
+    };
+    await step('intake server', () => server.close());
+    await step('spill', () => spill?.close());
+    await step('writers (flush, push, release leases)', () => writers?.stop());
     abort.abort();
-    await view?.close();
-    await link.close();
+    await step('read view', () => view?.close());
+    await step('NATS connection', () => link.close());
     log.info('stopped');
   };
   const stop = (reason: string): Promise<number> => {

@@ -4,6 +4,7 @@
 // on that, `gitrail cluster status` and the metrics show it).
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
+import { listKeys } from './kv-keys.ts';
 import type { NatsLink } from './nats.ts';
 
 export interface BranchHeads {
@@ -70,7 +71,7 @@ export class ShardRegistry {
   async list(): Promise<Map<string, ShardStatus>> {
     const kv = await this.#kv();
     const out = new Map<string, ShardStatus>();
-    for await (const key of await kv.keys()) {
+    for (const key of await listKeys(kv)) {
       const entry = await kv.get(key);
       if (entry && entry.operation === 'PUT') out.set(key, parse(key, entry.value));
     }

@@ -279,8 +279,10 @@ export class ShardSession {
         () => false,
         () => true,
       );
+      this.#options.log.info({ failed }, 'shard session stopping: drained');
       if (options.handover && !failed) await running.mirror?.flush();
       await running.mirror?.stop();
+      this.#options.log.info('shard session stopping: pushed');
       await this.#purging;
       if (options.handover && !failed) {
         this.#running = running;

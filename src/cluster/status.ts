@@ -7,6 +7,7 @@ import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import type { ClusterConfig } from './config.ts';
 import { ClusterUnavailableError } from './errors.ts';
+import { listKeys } from './kv-keys.ts';
 import { readLease } from './lease.ts';
 import { natsConnectOptions } from './nats.ts';
 import type { ShardStatus } from './shard-registry.ts';
@@ -42,9 +43,9 @@ export async function readClusterStatus(config: ClusterConfig, env: NodeJS.Proce
     const leases = await kvm.open(`${config.stream.name}-leases`);
     const registry = await kvm.open(`${config.stream.name}-shards`);
     const writers: string[] = [];
-    for await (const key of await leases.keys('writer.>')) writers.push(key.slice('writer.'.length));
+    for (const key of await listKeys(leases, 'writer.>')) writers.push(key.slice('writer.'.length));
     const shards: Array<ShardStatus & { leaseHolder: string | null }> = [];
-    for await (const key of await registry.keys()) {
+    for (const key of await listKeys(registry)) {
       const entry = await registry.get(key);
       if (!entry || entry.operation !== 'PUT') continue;
       const report = { ...(parse(entry.value) as unknown as ShardStatus), shard: key };

@@ -9,6 +9,7 @@ import type { Actor } from '../domain/change.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { ClusterConfig } from './config.ts';
 import { ShardLease, presenceKey, readLease, type LeaseHolder } from './lease.ts';
+import { listKeys } from './kv-keys.ts';
 import type { ClusterMetrics } from './metrics.ts';
 import type { ClusterResources, NatsLink } from './nats.ts';
 import type { ShardRegistry } from './shard-registry.ts';
@@ -67,6 +68,7 @@ export class ShardWriters {
   readonly #stopping = new Map<string, Promise<void>>();
   readonly #session = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   #timer: NodeJS.Timeout | undefined;
+  #presence: NodeJS.Timeout | undefined;
   #ticks = 0;
   #lastHandover = 0;
   #stopped = false;
@@ -81,7 +83,22 @@ export class ShardWriters {
   }
 
   start(): void {
+    // On its own timer: a round that waits for a shard's restore must not let this writer look dead.
+    this.#presence = setInterval(() => void this.#announce(), this.#options.config.writer.leaseTtl / 3);
     this.#schedule(0);
+  }
+
+  /** Renews this replica's presence key (expiring after leaseTtl): `cluster status` lists it as a live writer. */
+  async #announce(): Promise<void> {
+    if (this.#stopped || !this.#options.link.connected) return;
+    try {
+      const resources = await this.#options.link.ready();
+      if (this.#stopped) return;
+      const { replica, now } = this.#options;
+      await resources.leases.put(presenceKey(replica), JSON.stringify({ replica, at: now() }));
+    } catch (error) {
+      this.#options.log.debug({ err: error }, 'presence not renewed; next round retries');
+    }
   }
 
   #schedule(delay: number): void {
@@ -121,10 +138,10 @@ export class ShardWriters {
     const resources = await this.#options.link.ready();
     this.#ticks += 1;
     const { replica, shardMap, registry } = this.#options;
-    await resources.leases.put(presenceKey(replica), JSON.stringify({ replica, at: this.#options.now() }));
+    await this.#announce();
     const shards = [...(await registry.list()).keys()];
     const writers = new Set<string>();
-    for await (const key of await resources.leases.keys('writer.>')) writers.add(key.slice('writer.'.length));
+    for (const key of await listKeys(resources.leases, 'writer.>')) writers.add(key.slice('writer.'.length));
     const counts = new Map<string, number>();
     const free: string[] = [];
     for (const shard of shards) {
@@ -253,7 +270,10 @@ export class ShardWriters {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#presence);
+    this.#options.log.info({ shards: [...this.#held.keys()] }, 'writers stopping: waiting for the round in flight');
     await this.#ticking;
+    this.#options.log.info('writers stopping: handing the shards over');
     await Promise.all([...this.#held.keys()].map((shard) => this.#release(shard, { handover: true })));
     await Promise.all(this.#stopping.values());
     if (this.#options.link.connected) {

@@ -18,9 +18,14 @@ interface ReadyBody {
   cluster: { shards: Array<{ shard: string; writingHere: boolean; lagMessages: number | null }> };
 }
 
-async function post(rig: ClusterRig, batches: readonly number[], via: number): Promise<void> {
-  for (const batch of batches)
-    await postUntilAcknowledged(rig, '/ingest/kubernetes/prod/audit', auditBody(batch * BATCH, BATCH), via);
+/** Posts the batches from `clients` concurrent senders (several, so intake outruns the writer). */
+async function post(rig: ClusterRig, batches: readonly number[], via: number, clients = 1): Promise<void> {
+  const queue = [...batches];
+  const sender = async () => {
+    for (let batch = queue.shift(); batch !== undefined; batch = queue.shift())
+      await postUntilAcknowledged(rig, '/ingest/kubernetes/prod/audit', auditBody(batch * BATCH, BATCH), via);
+  };
+  await Promise.all(Array.from({ length: clients }, sender));
 }
 
 function expectExactly(rig: ClusterRig, events: number): void {
@@ -54,11 +59,12 @@ test('a writer killed mid-drain: the next owner resumes from the remote, no gap,
     for (const [index, shards] of await writersByReplica(rig)) if (shards.includes(SHARD)) holder = index;
     return holder >= 0 && eventIdCounts(rig.remote(SHARD)).size >= 1000;
   }, 'the first thousand events on the remote');
-  // Then a backlog (intake is faster than committing): the writer dies while it drains it.
+  // Then a backlog from four senders (intake outruns the writer): the writer dies while it drains it.
   const backlog = post(
     rig,
     Array.from({ length: 20 }, (_, index) => 10 + index),
     1 - holder,
+    4,
   );
   await until(
     async () => {
