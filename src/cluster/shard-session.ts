@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Actor } from '../domain/change.ts';
 import { Drainer } from '../journal/drainer.ts';
+import { Quarantine } from '../journal/quarantine.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import { MirrorConfig } from '../mirror/config.ts';
@@ -132,9 +133,12 @@ export class ShardSession {
       });
       const mirror = remote ? this.#startMirror(gitdir, tracker as PushTracker) : null;
       if (mirror) ledger.onCommitted((commits) => mirror.committed(commits));
+      // A record the ledger cannot write is held in the shard's quarantine (issue 10): without it the
+      // drainer would fail, the session end, and the stream replay the same record for ever.
       const drainer = new Drainer({
         journal,
         ledger,
+        quarantine: new Quarantine(dir),
         metrics: this.#options.metrics,
         log,
         ...this.#options.drain,
