@@ -4,7 +4,7 @@ import { awsActor } from '../../normalise/identity.ts';
 import { createRedactor } from '../../normalise/redact.ts';
 import { normaliseAuditEvent } from '../kubernetes-audit/normalise.ts';
 import { eksActor, withIamAuthor } from './identity.ts';
-import { parseAuditMessage } from './log-event.ts';
+import { parseAuditMessage, parseExportedLines } from './log-event.ts';
 
 const redact = createRedactor(Buffer.alloc(32, 7));
 const SSO_ARN = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice@example.com';
@@ -87,4 +87,18 @@ test('truncated, non-JSON and empty messages are refused with the record named',
   assert.equal(parseAuditMessage('', 's#2').kind, 'refused');
   assert.equal(parseAuditMessage('[1]', 's#3').kind, 'refused');
   assert.equal(parseAuditMessage(JSON.stringify(eksEvent()), 's#4').kind, 'event');
+});
+
+test('an exported CloudWatch Logs file is read line by line, bad lines refused with file and line', () => {
+  const good = JSON.stringify(eksEvent());
+  const text = `2026-11-02T10:00:00.123Z ${good}\n\n2026-11-02T10:00:01.000Z {cut[Truncated...]\n${good}\n`;
+  const results = parseExportedLines(text, '000000');
+  assert.deepEqual(
+    results.map((r) => (r.kind === 'event' ? r.event['auditID'] : r.reason)),
+    [
+      eksEvent()['auditID'],
+      '000000:3: audit event was truncated by CloudWatch Logs (over 256 KiB)',
+      eksEvent()['auditID'],
+    ],
+  );
 });

@@ -24,3 +24,20 @@ export function parseAuditMessage(message: unknown, where: string): LogEventResu
   if (!isObject(event)) return { kind: 'refused', reason: `${where}: message is not a JSON object` };
   return { kind: 'event', event };
 }
+
+const EXPORT_LINE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) (.*)$/s;
+
+/**
+ * Audit events of a CloudWatch Logs export to S3 (`aws logs create-export-task`; the `000000.gz`
+ * files, gunzipped): one log event per line, its ingestion time, a space, then the message.
+ * A bare JSON line (`aws logs filter-log-events --query 'events[].message'`) is read as is.
+ */
+export function parseExportedLines(text: string, file: string): LogEventResult[] {
+  const results: LogEventResult[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const match = EXPORT_LINE.exec(line);
+    results.push(parseAuditMessage(match ? match[2] : line, `${file}:${index + 1}`));
+  }
+  return results;
+}
