@@ -55,7 +55,7 @@ module.exports = {
       name: 'nothing-to-cli-or-server',
       comment: 'server/ and cli/ are entry points: only main.ts and other entry points import them.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(server|cli|main\\.ts)' },
+      from: { path: '^src/', pathNot: '^src/(server|cli|main(-cluster)?\\.ts)' },
       to: { path: '^src/(server|cli)/' },
     },
   ],

@@ -2,13 +2,16 @@
 // come from here, and gitrail.schema.json is generated from it. Sections owned by plugins are
 // composed from their own schemas. Secrets are never values here, only {env} / {file} refs.
 import { z } from 'zod';
+import { Duration } from './duration.ts';
 import { SecretRef } from './secret-ref.ts';
 import { DEFAULT_SENSITIVE_KEYS } from '../normalise/redact.ts';
-import { ViewerConfig } from '../server/viewer-config.ts';
+import { ViewerConfig } from './viewer.ts';
 import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';
+import { CheckpointConfig, RetentionConfig, SigningConfig } from '../checkpoint/config.ts';
 import { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
+import { ClusterConfig, ShardsConfig } from '../cluster/config.ts';
 
 const MiB = 1024 * 1024;
 
@@ -151,6 +154,17 @@ export const Config = z
       .prefault({})
       .describe('fields that change without anyone changing the configuration'),
     intake: IntakeConfig.prefault({}),
+    limits: z
+      .object({
+        futureSkew: Duration.prefault('1d').describe(
+          'how far past the clock of this machine an event time may be; later events are refused',
+        ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        'what every input record must keep to (issue 10): times from 1970 to now + futureSkew; the fixed limits are in the README',
+      ),
     journal: z
       .object({
         segmentBytes: z
@@ -198,6 +212,11 @@ export const Config = z
     cloudtrailDigests: CloudTrailDigestsConfig.prefault({}),
     notify: NotifyConfig.prefault({}),
     mirrors: z.array(MirrorConfig).default([]).describe('git remotes the repository is pushed to'),
+    signing: SigningConfig.prefault({}),
+    checkpoint: CheckpointConfig.prefault({}),
+    retention: RetentionConfig.prefault({}),
+    cluster: ClusterConfig.optional(),
+    shards: ShardsConfig,
   })
   .strict()
   .describe('gitrail.yaml: the configuration of a gitrail installation');

@@ -2,7 +2,7 @@
 // token, no trusted proxy, no GITRAIL_VIEW_TOKEN), the installation view token, created on
 // first start in <data>/keys/view-token, stands in for GITRAIL_VIEW_TOKEN.
 import { join } from 'node:path';
-import type { ViewerConfig } from '../server/viewer-config.ts';
+import type { ViewerConfig } from './viewer.ts';
 import { readOrCreateToken } from './intake-tokens.ts';
 import type { Config } from './schema.ts';
 

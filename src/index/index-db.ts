@@ -4,9 +4,10 @@
 import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
+import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
 
-export type ChangeOp = 'A' | 'M' | 'D';
+export type { ChangeOp } from '../domain/recorded-commit.ts';
 
 export interface IndexedChange {
   readonly path: string;

@@ -3,7 +3,7 @@
 // none of them walks git history per request.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Branch } from '../domain/change.ts';
-import type { ChangeOp } from './index-db.ts';
+import type { ChangeOp, CommitRow } from '../domain/recorded-commit.ts';
 import {
   listFolderAt,
   prefixEnd,
@@ -13,19 +13,7 @@ import {
 } from './folder-at.ts';
 
 export type { FolderEntryAt } from './folder-at.ts';
-
-export interface CommitRow {
-  readonly sha: string;
-  readonly branch: Branch;
-  readonly parent: string | null;
-  /** Author time, epoch ms. */
-  readonly time: number;
-  readonly author: { readonly name: string; readonly email: string };
-  readonly subject: string;
-  readonly body: string;
-  readonly trailers: Readonly<Record<string, string>>;
-  readonly changes: ReadonlyArray<{ readonly path: string; readonly op: ChangeOp; readonly blob: string | null }>;
-}
+export type { CommitRow } from '../domain/recorded-commit.ts';
 
 /** One change of one file, as blame replays it. */
 export interface FileChange {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
+import { edgeLimits } from '../edge/limits.ts';
 import { createRedactor } from '../normalise/redact.ts';
 import { checkLogFile, withLogFileDigest } from '../sources/cloudtrail/digests/log-file-status.ts';
 import type { LogFileDigest } from '../sources/cloudtrail/digests/verify-digests.ts';
@@ -17,6 +18,8 @@ export interface WorkerInput {
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
   readonly now: number;
+  /** limits.futureSkew: how far past `now` an event time may be. */
+  readonly futureSkewMs: number;
 }
 
 export interface WorkItem {
@@ -32,7 +35,7 @@ export type WorkerMessage =
 
 const BATCH = 256;
 
-/** A record the normaliser cannot handle is rejected with the reason, never fatal to the run. */
+/** A record that cannot be prepared (rendering failed) is rejected with the reason, never fatal to the run. */
 function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult {
   try {
     return prepareInput(...args);
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     redact: createRedactor(input.redactionKey),
     sensitiveKeys: new Set(input.sensitiveKeys.map((key) => key.toLowerCase())),
     now: () => input.now,
+    limits: edgeLimits(input.futureSkewMs),
   };
   let inFlight = 0;
   let wake: (() => void) | null = null;

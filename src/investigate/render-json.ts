@@ -1,6 +1,6 @@
 // The `-o json` records of `blame` and `show`, one JSON object per line like `changes -o json`,
 // so scripts read every command the same way (`jq -c`). Pure.
-import type { CommitRow } from '../index/queries.ts';
+import type { CommitRow } from '../domain/recorded-commit.ts';
 import type { BlameLine } from '../ledger/reader.ts';
 import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { formatInstant } from './time-spec.ts';

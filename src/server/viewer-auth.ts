@@ -8,7 +8,7 @@ import { resolveSecret } from '../config/secret-ref.ts';
 import { hasViewerAuth, VIEW_TOKEN_ENV } from '../config/viewer-token.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { matchDigest } from './auth.ts';
-import type { ViewerConfig } from './viewer-config.ts';
+import type { ViewerConfig } from '../config/viewer.ts';
 
 export const SESSION_COOKIE = 'gitrail_session';
 

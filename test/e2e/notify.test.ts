@@ -23,7 +23,7 @@ const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
 const flagOf = (receipt: ChatReceipt) => /flag-(\d+)/.exec(receipt.raw)?.[1];
 
 test('gitrail run: notifications survive SIGKILL mid-delivery; a rejected mirror push is reported, then pushed', {
-  timeout: 90_000,
+  timeout: 240_000,
 }, async (t) => {
   const dir = tempDir(t);
   const chat = await FakeChatServer.start({ webhookSecret: 'e2e-webhook-hmac-secret' });

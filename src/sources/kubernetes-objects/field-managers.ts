@@ -7,6 +7,7 @@
 // `i:<n>` a list index, `.` the node itself; an empty set `{}` owns the node it names.
 import { isObject } from '../../domain/json.ts';
 import type { Doc } from '../../domain/change.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 
 export interface FieldManager {
   readonly manager: string;
@@ -65,8 +66,9 @@ function ownsHeldField(set: Record<string, unknown>, value: unknown): boolean {
 function qualifying(entry: unknown, doc: Doc): FieldManager | null {
   if (!isObject(entry) || typeof entry['manager'] !== 'string') return null;
   if (typeof entry['subresource'] === 'string' && entry['subresource'] !== '') return null;
-  const time = typeof entry['time'] === 'string' ? Date.parse(entry['time']) : Number.NaN;
-  if (Number.isNaN(time) || !isObject(entry['fieldsV1']) || !ownsHeldField(entry['fieldsV1'], doc)) return null;
+  // ISO 8601 only (as the apiserver writes it), a zone-less time as UTC, never the host's zone.
+  const time = typeof entry['time'] === 'string' ? parseUtcTimestamp(entry['time']) : undefined;
+  if (time === undefined || !isObject(entry['fieldsV1']) || !ownsHeldField(entry['fieldsV1'], doc)) return null;
   return { manager: entry['manager'], operation: String(entry['operation'] ?? ''), time };
 }
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor, Attribution, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { isObject } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';

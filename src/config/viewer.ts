@@ -1,7 +1,7 @@
-// Configuration of the web viewer and JSON API (owned by the viewer; composed into gitrail.yaml's schema).
+// Configuration of the web viewer and JSON API, composed into gitrail.yaml's schema.
 // Read access always needs a token (here or GITRAIL_VIEW_TOKEN) or a trusted proxy header.
 import { z } from 'zod';
-import { SecretRef } from '../config/secret-ref.ts';
+import { SecretRef } from './secret-ref.ts';
 
 export const ViewerToken = z
   .object({
