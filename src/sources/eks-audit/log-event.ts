@@ -1,0 +1,43 @@
+// One CloudWatch Logs event of an EKS `kube-apiserver-audit-*` stream → one audit Event. Pure.
+// The API server truncates events over CloudWatch's 256 KiB limit and appends `[Truncated...]`:
+// such an event is refused with a clear problem (its JSON is cut, so nothing in it can be trusted).
+import { isObject } from '../../domain/json.ts';
+
+export const TRUNCATED_MARK = '[Truncated...]';
+
+export type LogEventResult =
+  | { readonly kind: 'event'; readonly event: Record<string, unknown> }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+/** `where` names the record for the problem: `<logStream>#<id>` or `<file>:<line>`. */
+export function parseAuditMessage(message: unknown, where: string): LogEventResult {
+  if (typeof message !== 'string' || message.trim() === '')
+    return { kind: 'refused', reason: `${where}: log event has no message` };
+  if (message.trimEnd().endsWith(TRUNCATED_MARK))
+    return { kind: 'refused', reason: `${where}: audit event was truncated by CloudWatch Logs (over 256 KiB)` };
+  let event: unknown;
+  try {
+    event = JSON.parse(message);
+  } catch (error) {
+    return { kind: 'refused', reason: `${where}: message is not JSON (${(error as Error).message})` };
+  }
+  if (!isObject(event)) return { kind: 'refused', reason: `${where}: message is not a JSON object` };
+  return { kind: 'event', event };
+}
+
+const EXPORT_LINE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) (.*)$/s;
+
+/**
+ * Audit events of a CloudWatch Logs export to S3 (`aws logs create-export-task`; the `000000.gz`
+ * files, gunzipped): one log event per line, its ingestion time, a space, then the message.
+ * A bare JSON line (`aws logs filter-log-events --query 'events[].message'`) is read as is.
+ */
+export function parseExportedLines(text: string, file: string): LogEventResult[] {
+  const results: LogEventResult[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const match = EXPORT_LINE.exec(line);
+    results.push(parseAuditMessage(match ? match[2] : line, `${file}:${index + 1}`));
+  }
+  return results;
+}
