@@ -127,11 +127,13 @@ console.log(
   `mirror push, ${files}-file repository, isomorphic-git to git http-backend on 127.0.0.1 (median of ${rounds}):`,
 );
 console.log(
-  `  initial push of main          ${String(figures.initialPushMs).padStart(6)} ms   (transport git: ${figures.initialCliPushMs} ms)`,
+  `  initial push of main          ${String(figures.initialPushMs).padStart(6)} ms   (transport git: ` +
+    `${figures.initialCliPushMs} ms)`,
 );
 console.log(`  10 new commits, cold cache    ${String(figures.tenCommitsColdCacheMs).padStart(6)} ms`);
 console.log(
-  `  10 new commits, warm cache    ${String(figures.tenCommitsWarmCacheMs).padStart(6)} ms   (what the running mirror does)`,
+  `  10 new commits, warm cache    ${String(figures.tenCommitsWarmCacheMs).padStart(6)} ms   (what the running ` +
+    `mirror does)`,
 );
 console.log(`  10 new commits, transport git ${String(figures.tenCommitsGitCliMs).padStart(6)} ms`);
 console.log(JSON.stringify(figures));

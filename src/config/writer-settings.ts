@@ -1,7 +1,8 @@
 // What the commands that write a data folder without the daemon (`gitrail ingest`, `demo`) take
 // from gitrail.yaml, found as `gitrail run` finds it (--config, GITRAIL_CONFIG, ./gitrail.yaml):
 // the data folder, the redaction key and the sensitive key names, so a secret value gets the
-// same hash in a data folder whichever command recorded it.
+// same hash in a data folder whichever command recorded it, the edge's clock skew and the CloudTrail digest keys.
+import type { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
 import { loadConfigValues } from './load.ts';
 import { loadRedactionKey, namedKeyFile } from './redaction-key.ts';
 
@@ -9,6 +10,10 @@ export interface WriterSettings {
   readonly dataDir: string;
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
+  /** How CloudTrail digest files among the input are checked. */
+  readonly cloudtrailDigests: CloudTrailDigestsConfig;
+  /** limits.futureSkew. */
+  readonly futureSkewMs: number;
 }
 
 export interface WriterOptions {
@@ -26,5 +31,7 @@ export function writerSettings(options: WriterOptions): WriterSettings {
     dataDir: config.data,
     redactionKey: loadRedactionKey(config.data, { file: namedKeyFile(config, options.env) }),
     sensitiveKeys: config.redaction.sensitiveKeys,
+    cloudtrailDigests: config.cloudtrailDigests,
+    futureSkewMs: config.limits.futureSkew,
   };
 }

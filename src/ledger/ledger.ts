@@ -13,6 +13,7 @@ import { summariseChange } from '../normalise/summary.ts';
 import { formatCommitMessage, writtenTrailers } from './commit-message.ts';
 import { removeCrashLeftovers } from './crash-leftovers.ts';
 import { detourRecord } from './detour.ts';
+import { assertDocumentSize, assertWritable } from './record-guard.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
@@ -173,10 +174,21 @@ export class Ledger {
     return run;
   }
 
-  async #apply({ record, rendered }: PreparedChange): Promise<ApplyResult> {
-    const key = recordKey(record);
+  async #apply(change: PreparedChange): Promise<ApplyResult> {
+    assertWritable(change.record);
+    const key = recordKey(change.record);
     if (this.#pendingKeys.has(key) || this.index.hasEvent(key)) return { outcome: 'duplicate' };
     this.#pendingKeys.add(key);
+    try {
+      return await this.#applyNew(change, key);
+    } catch (error) {
+      // Nothing of the record was staged (#write changes state only once nothing can throw): it may be retried.
+      this.#pendingKeys.delete(key);
+      throw error;
+    }
+  }
+
+  async #applyNew({ record, rendered }: PreparedChange, key: string): Promise<ApplyResult> {
     const last = record.branch === 'main' ? this.#lastTime(record.path) : null;
     const late = last !== null && record.time < last;
     const written = late ? 'late' : await this.#write(record, rendered);
@@ -209,6 +221,9 @@ export class Ledger {
     if (next === 'skip' || (next === null && prevOid === null)) return record.branch === 'main' ? 'untracked' : null;
     const blob = next === null ? null : (rendered ?? renderBlob(next));
     if ((blob?.oid ?? null) === prevOid) return null;
+    if (blob) assertDocumentSize(record.path, blob.object.content.length);
+    const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
+    const message = formatCommitMessage(record.subject, body, record.trailers);
     if (blob) {
       this.#store.stage(blob.object);
       this.#docCache.set(record.path, blob.oid, blob.packedDoc);
@@ -216,8 +231,6 @@ export class Ledger {
     await branch.tree.setFile(record.path, blob?.oid ?? null);
     const tree = await branch.tree.write();
     for (const object of tree.objects) this.#store.stage(object);
-    const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
-    const message = formatCommitMessage(record.subject, body, record.trailers);
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
     const commit: GitObject = makeObject(
       'commit',

@@ -1,5 +1,6 @@
 // Git object encoding: hashing, tree and commit serialisation. Pure apart from hashing.
 import { createHash } from 'node:crypto';
+import { cleanHeaderText } from '../domain/text.ts';
 
 export type ObjectType = 'blob' | 'tree' | 'commit';
 
@@ -90,8 +91,8 @@ export interface Signature {
 }
 
 function formatSignature(who: Signature): string {
-  const name = who.name.replace(/[<>\n\r\0]/g, '');
-  const email = who.email.replace(/[<>\n\r\0]/g, '');
+  const name = cleanHeaderText(who.name).replace(/[<>]/g, '');
+  const email = cleanHeaderText(who.email).replace(/[<>]/g, '');
   return `${name} <${email}> ${Math.floor(who.time / 1000)} +0000`;
 }
 

@@ -22,7 +22,10 @@ export interface BranchOutcome {
 }
 
 function describeFailure(branch: Branch, result: BranchOutcome): string {
-  return `${branch}: ${result.outcome === 'rejected' ? 'push rejected' : 'push failed'}: ${result.message ?? 'no message'}`;
+  return (
+    `${branch}: ${result.outcome === 'rejected' ? 'push rejected' : 'push failed'}: ` +
+    `${result.message ?? 'no message'}`
+  );
 }
 
 export interface MirrorOptions {

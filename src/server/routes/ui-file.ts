@@ -13,7 +13,7 @@ import { AtParam, parseParams, pathAfter, queryOf } from './api-params.ts';
 import { blameAt, historyPage, HistoryQuery } from './api-state.ts';
 import { describeState, renderAtForm, renderCrumbs } from './ui-tree.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const BlameQuery = z.object({ at: AtParam });
 

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { renderPage, renderProblem, type Html, type Section } from '../views/layout.ts';
-import type { ViewerContext, ViewerEnv } from './viewer.ts';
+import type { ViewerContext, ViewerEnv } from './viewer-context.ts';
 
 export interface PageContent {
   readonly title: string;

@@ -6,7 +6,7 @@ import { queryString } from '../views/format.ts';
 import { commitFilter, CommitsQuery } from './api-commits.ts';
 import { parseParams, queryOf } from './api-params.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const FIELDS = [
   ['path', 'Path prefix', 'kubernetes/prod/'],
