@@ -67,6 +67,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     dataDir: options.dataDir,
     deferFullRepack: true,
     flushEvery: 2000,
+    writer: 'fast-import',
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Actor, Branch, ChangeRecord, Doc } from '../domain/change.ts';
 import { commitEventKey, eventKey, IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
 import { catchUpIndex } from '../index/reindex.ts';
+import { LedgerError } from '../domain/errors.ts';
 import { applyUpdate } from '../normalise/apply-update.ts';
 import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { summariseChange } from '../normalise/summary.ts';
@@ -17,7 +18,8 @@ import { assertDocumentSize, assertWritable } from './record-guard.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
-import { makeObject, serializeCommit, type GitObject } from './objects.ts';
+import { FastImportSink } from './fast-import-sink.ts';
+import { formatSignature, makeObject, serializeCommit, type GitObject } from './objects.ts';
 import { buildPack, storePack } from './pack-writer.ts';
 import { DocCache } from './doc-cache.ts';
 import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
@@ -51,6 +53,11 @@ export interface LedgerOptions {
    * the second core) waits for close(). For bulk ingest: the worker thread needs that core.
    */
   readonly deferFullRepack?: boolean;
+  /**
+   * 'fast-import' (bulk ingest): blobs and commits are streamed into one `git fast-import`,
+   * which deltas and compresses them; the objects are the same as with 'packs' (the default).
+   */
+  readonly writer?: 'packs' | 'fast-import';
   /** Memory for remembering current documents (to describe what the next change changes). */
   readonly docCacheBytes?: number;
   readonly log?: Logger;
@@ -94,6 +101,9 @@ export class Ledger {
   /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
   #flushesSinceMaintenance = 0;
   #maintenance: Promise<void> | null = null;
+  readonly #sink: FastImportSink | null;
+  /** Branches whose first commit went into the fast-import stream (later ones follow it). */
+  readonly #streamed = new Set<Branch>();
 
   private constructor(
     gitdir: string,
@@ -110,6 +120,7 @@ export class Ledger {
     this.#lock = lock;
     this.#options = options;
     this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
+    this.#sink = options.writer === 'fast-import' ? new FastImportSink(gitdir) : null;
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -159,9 +170,13 @@ export class Ledger {
     try {
       await this.#serialise(async () => {
         await this.#flush();
+        await this.#sink?.close();
         await this.#maintenance;
         if (this.#flushesSinceMaintenance > 0) await this.#maintain(true);
       });
+    } catch (error) {
+      await this.#sink?.abort();
+      throw error;
     } finally {
       this.index.close();
       this.#lock.release();
@@ -225,24 +240,38 @@ export class Ledger {
     const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
     const message = formatCommitMessage(record.subject, body, record.trailers);
     if (blob) {
-      this.#store.stage(blob.object);
+      if (this.#store.stage(blob.object)) this.#sink?.blob(blob.object);
       this.#docCache.set(record.path, blob.oid, blob.packedDoc);
     }
     await branch.tree.setFile(record.path, blob?.oid ?? null);
     const tree = await branch.tree.write();
     for (const object of tree.objects) this.#store.stage(object);
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
+    const commitTime = (this.#options.now ?? Date.now)();
     const commit: GitObject = makeObject(
       'commit',
       serializeCommit({
         tree: tree.oid,
         parent: branch.head,
         author: { ...record.author, time: record.time },
-        committer: { ...committer, time: (this.#options.now ?? Date.now)() },
+        committer: { ...committer, time: commitTime },
         message,
       }),
     );
     this.#store.stage(commit);
+    if (this.#sink) {
+      const first = !this.#streamed.has(record.branch);
+      this.#streamed.add(record.branch);
+      this.#sink.commit({
+        ref: `refs/heads/${record.branch}`,
+        from: first ? branch.head : null,
+        author: formatSignature({ ...record.author, time: record.time }),
+        committer: formatSignature({ ...committer, time: commitTime }),
+        message,
+        path: record.path,
+        blob: blob?.oid ?? null,
+      });
+    }
     this.#pendingCommits.push({
       sha: commit.oid,
       branch: record.branch,
@@ -281,12 +310,14 @@ export class Ledger {
   async #flush(): Promise<number> {
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
+    if (this.#sink) await this.#sink.checkpoint();
     const objects = this.#store.drain();
-    if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
+    if (!this.#sink && objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
     const heads = new Map<Branch, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;
-      updateRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);
+      if (this.#sink) assertStreamedRef(this.gitdir, `refs/heads/${name}`, branch.head);
+      else updateRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);
       branch.flushed = branch.head;
       heads.set(name, branch.head);
     }
@@ -314,7 +345,7 @@ export class Ledger {
     try {
       const commits = this.index.commitCount();
       const full = fullAllowed && isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
-      const report = await maintainRepository(this.gitdir, full);
+      const report = await maintainRepository(this.gitdir, full, this.#sink !== null);
       if (full) this.index.setMeta('commits_at_full_repack', String(commits));
       this.#store.resetCache();
       this.#flushesSinceMaintenance -= flushes;
@@ -324,4 +355,14 @@ export class Ledger {
       this.#options.log?.warn({ err: error }, 'repository maintenance failed');
     }
   }
+}
+
+/** fast-import moved the ref itself: it must hold the very commit the ledger computed. */
+function assertStreamedRef(gitdir: string, ref: string, expected: string): void {
+  const written = readRef(gitdir, ref);
+  if (written !== expected)
+    throw new LedgerError(
+      `git fast-import left ${ref} at ${written ?? 'nothing'} where the ledger wrote ${expected}: ` +
+        'the commits would differ from the normal write path, so the backfill stops here',
+    );
 }

@@ -90,7 +90,8 @@ export interface Signature {
   readonly time: number;
 }
 
-function formatSignature(who: Signature): string {
+/** `Name <email> seconds +0000`, as a commit's author and committer lines carry it. */
+export function formatSignature(who: Signature): string {
   const name = cleanHeaderText(who.name).replace(/[<>]/g, '');
   const email = cleanHeaderText(who.email).replace(/[<>]/g, '');
   return `${name} <${email}> ${Math.floor(who.time / 1000)} +0000`;
