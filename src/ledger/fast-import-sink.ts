@@ -38,7 +38,9 @@ export class FastImportSink {
   #checkpoints = 0;
 
   constructor(gitdir: string) {
-    this.#child = spawn('git', ['--git-dir', gitdir, 'fast-import', '--quiet', '--done'], {
+    // unpackLimit=0: a small last pack stays a pack (git's default loosens packs under 100 objects).
+    const args = ['-c', 'fastimport.unpackLimit=0', '--git-dir', gitdir, 'fast-import', '--quiet', '--done'];
+    this.#child = spawn('git', args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
     });
