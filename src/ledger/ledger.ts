@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import type { Actor, Branch, ChangeRecord, Doc } from '../domain/change.ts';
 import { commitEventKey, eventKey, IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
 import { catchUpIndex } from '../index/reindex.ts';
-import { LedgerError } from '../domain/errors.ts';
 import { applyUpdate } from '../normalise/apply-update.ts';
 import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { summariseChange } from '../normalise/summary.ts';
@@ -18,14 +17,17 @@ import { assertDocumentSize, assertWritable } from './record-guard.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
-import { FastImportSink } from './fast-import-sink.ts';
-import { formatSignature, makeObject, serializeCommit, type GitObject } from './objects.ts';
+import { makeObject, serializeCommit, type GitObject, type SignPayload } from './objects.ts';
 import { buildPack, storePack } from './pack-writer.ts';
 import { DocCache } from './doc-cache.ts';
 import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
+import { ActivityPeriods } from './activity-periods.ts';
+import type { PeriodUnit } from './periods.ts';
+import { loadSigning, type KeyFile, type Signing } from '../signing/key-store.ts';
+import { signSsh } from '../signing/sshsig.ts';
 
 export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'untracked';
 
@@ -53,20 +55,23 @@ export interface LedgerOptions {
    * the second core) waits for close(). For bulk ingest: the worker thread needs that core.
    */
   readonly deferFullRepack?: boolean;
-  /**
-   * 'fast-import' (bulk ingest): blobs and commits are streamed into one `git fast-import`,
-   * which deltas and compresses them; the objects are the same as with 'packs' (the default).
-   */
-  readonly writer?: 'packs' | 'fast-import';
+  /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */
+  readonly activityPeriod?: PeriodUnit | null;
   /** Memory for remembering current documents (to describe what the next change changes). */
   readonly docCacheBytes?: number;
+  /**
+   * The key every commit is signed with (issue 11), loaded once the writer lock is held: the
+   * file named (signing.keyFile), else `<data>/keys/signing.key`, created on first use; its
+   * principal defaults to the committer's email. Null writes unsigned commits (benchmarks only).
+   */
+  readonly signing?: { readonly file?: KeyFile | null; readonly principal?: string } | null;
   readonly log?: Logger;
 }
 
 interface BranchState {
   head: string | null;
   flushed: string | null;
-  readonly tree: TreeState;
+  tree: TreeState;
 }
 
 /**
@@ -74,7 +79,7 @@ interface BranchState {
  * (also after a rebuild). A record without `Event-ID:` has no key the index can keep: its own
  * fields key it, which dedupes only until the next flush.
  */
-function recordKey(record: ChangeRecord): string {
+export function recordKey(record: ChangeRecord): string {
   return (
     commitEventKey(writtenTrailers(record.trailers), record.path) ??
     eventKey(record.source, record.eventId, record.path)
@@ -91,19 +96,19 @@ export class Ledger {
   readonly #branches: Map<Branch, BranchState>;
   readonly #lock: WriterLock;
   readonly #options: LedgerOptions;
+  readonly signing: Signing | null;
+  readonly #sign: SignPayload | undefined;
   readonly #pendingCommits: IndexedCommit[] = [];
   readonly #pendingKeys = new Set<string>();
   readonly #pendingSeen: SeenEvent[] = [];
   readonly #lastTimes = new Map<string, number>();
   readonly #docCache: DocCache;
   readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
+  readonly #periods: ActivityPeriods | null;
   #queue: Promise<unknown> = Promise.resolve();
   /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
   #flushesSinceMaintenance = 0;
   #maintenance: Promise<void> | null = null;
-  readonly #sink: FastImportSink | null;
-  /** Branches whose first commit went into the fast-import stream (later ones follow it). */
-  readonly #streamed = new Set<Branch>();
 
   private constructor(
     gitdir: string,
@@ -112,15 +117,18 @@ export class Ledger {
     branches: Map<Branch, BranchState>,
     lock: WriterLock,
     options: LedgerOptions,
+    signing: Signing | null,
   ) {
     this.gitdir = gitdir;
+    this.signing = signing;
+    this.#sign = signing ? (payload) => signSsh(signing.key, payload) : undefined;
     this.index = index;
     this.#store = store;
     this.#branches = branches;
     this.#lock = lock;
     this.#options = options;
     this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
-    this.#sink = options.writer === 'fast-import' ? new FastImportSink(gitdir) : null;
+    this.#periods = options.activityPeriod ? new ActivityPeriods(options.activityPeriod) : null;
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -128,6 +136,15 @@ export class Ledger {
     const lock = acquireWriterLock(join(options.dataDir, 'writer.lock'));
     try {
       const gitdir = join(options.dataDir, 'repo.git');
+      const committer = options.committer ?? DEFAULT_COMMITTER;
+      const signing =
+        options.signing === null
+          ? null
+          : loadSigning(options.dataDir, {
+              file: options.signing?.file ?? null,
+              principal: options.signing?.principal ?? committer.email,
+              now: options.now ?? Date.now,
+            });
       await initRepository(gitdir);
       const leftovers = removeCrashLeftovers(gitdir, Date.now());
       if (leftovers.length > 0)
@@ -142,7 +159,10 @@ export class Ledger {
         const root = head ? await store.commitTree(head) : null;
         branches.set(branch, { head, flushed: head, tree: new TreeState(root, (oid) => store.readTree(oid)) });
       }
-      return new Ledger(gitdir, index, store, branches, lock, options);
+      const ledger = new Ledger(gitdir, index, store, branches, lock, options, signing);
+      const activity = heads.get('activity');
+      if (activity) ledger.#periods?.opened(await store.readText(activity));
+      return ledger;
     } catch (error) {
       lock.release();
       throw error;
@@ -166,17 +186,26 @@ export class Ledger {
     return this.#serialise(() => this.#flush());
   }
 
+  /** Flushes, then runs `task` before any other change is applied: checkpoints read settled refs. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.#serialise(async () => {
+      await this.#flush();
+      return task();
+    });
+  }
+
+  /** The time a commit or tag written now carries (never before the signing key's period). */
+  signingTime(): number {
+    return this.#committerTime();
+  }
+
   async close(): Promise<void> {
     try {
       await this.#serialise(async () => {
         await this.#flush();
-        await this.#sink?.close();
         await this.#maintenance;
         if (this.#flushesSinceMaintenance > 0) await this.#maintain(true);
       });
-    } catch (error) {
-      await this.#sink?.abort();
-      throw error;
     } finally {
       this.index.close();
       this.#lock.release();
@@ -228,6 +257,8 @@ export class Ledger {
    */
   async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'untracked'> {
     const branch = this.#branches.get(record.branch) as BranchState;
+    const committerTime = this.#committerTime();
+    const previousPeriod = record.branch === 'activity' ? this.#rollPeriod(branch, committerTime) : null;
     const prevOid = await branch.tree.getFile(record.path);
     const needsPrev = record.update.kind === 'set-fields' || record.update.kind === 'cloudtrail-call';
     const prevDoc =
@@ -238,40 +269,30 @@ export class Ledger {
     if ((blob?.oid ?? null) === prevOid) return null;
     if (blob) assertDocumentSize(record.path, blob.object.content.length);
     const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
-    const message = formatCommitMessage(record.subject, body, record.trailers);
+    const trailers = previousPeriod ? [...record.trailers, previousPeriod] : record.trailers;
+    const message = formatCommitMessage(record.subject, body, trailers);
     if (blob) {
-      if (this.#store.stage(blob.object)) this.#sink?.blob(blob.object);
+      this.#store.stage(blob.object);
       this.#docCache.set(record.path, blob.oid, blob.packedDoc);
     }
     await branch.tree.setFile(record.path, blob?.oid ?? null);
     const tree = await branch.tree.write();
     for (const object of tree.objects) this.#store.stage(object);
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
-    const commitTime = (this.#options.now ?? Date.now)();
     const commit: GitObject = makeObject(
       'commit',
-      serializeCommit({
-        tree: tree.oid,
-        parent: branch.head,
-        author: { ...record.author, time: record.time },
-        committer: { ...committer, time: commitTime },
-        message,
-      }),
+      serializeCommit(
+        {
+          tree: tree.oid,
+          parent: branch.head,
+          author: { ...record.author, time: record.time },
+          committer: { ...committer, time: committerTime },
+          message,
+        },
+        this.#sign,
+      ),
     );
     this.#store.stage(commit);
-    if (this.#sink) {
-      const first = !this.#streamed.has(record.branch);
-      this.#streamed.add(record.branch);
-      this.#sink.commit({
-        ref: `refs/heads/${record.branch}`,
-        from: first ? branch.head : null,
-        author: formatSignature({ ...record.author, time: record.time }),
-        committer: formatSignature({ ...committer, time: commitTime }),
-        message,
-        path: record.path,
-        blob: blob?.oid ?? null,
-      });
-    }
     this.#pendingCommits.push({
       sha: commit.oid,
       branch: record.branch,
@@ -281,7 +302,7 @@ export class Ledger {
       authorEmail: record.author.email,
       subject: record.subject,
       body,
-      trailers: writtenTrailers(record.trailers),
+      trailers: writtenTrailers(trailers),
       changes: [{ path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null }],
     });
     branch.head = commit.oid;
@@ -289,6 +310,24 @@ export class Ledger {
       this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
     if (this.#pendingCommits.length >= (this.#options.flushEvery ?? 500)) await this.#flush();
     return commit.oid;
+  }
+
+  /** Now, but never before the signing key's period starts (a clock set back after a rotation). */
+  #committerTime(): number {
+    return Math.max((this.#options.now ?? Date.now)(), this.signing?.validAfter ?? 0);
+  }
+
+  /**
+   * Starts a new period of `activity` when `time` is past the current one: the branch continues
+   * from an empty tree, and the `Previous-Period:` trailer its next commit carries.
+   */
+  #rollPeriod(branch: BranchState, time: number): readonly [string, string] | null {
+    if (!this.#periods) return null;
+    if (this.#periods.roll(time, branch.head)) {
+      branch.head = null;
+      branch.tree = new TreeState(null, (oid) => this.#store.readTree(oid));
+    }
+    return branch.head === null ? this.#periods.rootTrailer() : null;
   }
 
   #lastTime(path: string): number | null {
@@ -310,14 +349,13 @@ export class Ledger {
   async #flush(): Promise<number> {
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
-    if (this.#sink) await this.#sink.checkpoint();
     const objects = this.#store.drain();
-    if (!this.#sink && objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
+    if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
+    this.#periods?.storeArchives(this.gitdir);
     const heads = new Map<Branch, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;
-      if (this.#sink) assertStreamedRef(this.gitdir, `refs/heads/${name}`, branch.head);
-      else updateRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);
+      updateRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);
       branch.flushed = branch.head;
       heads.set(name, branch.head);
     }
@@ -345,7 +383,7 @@ export class Ledger {
     try {
       const commits = this.index.commitCount();
       const full = fullAllowed && isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
-      const report = await maintainRepository(this.gitdir, full, this.#sink !== null);
+      const report = await maintainRepository(this.gitdir, full);
       if (full) this.index.setMeta('commits_at_full_repack', String(commits));
       this.#store.resetCache();
       this.#flushesSinceMaintenance -= flushes;
@@ -355,14 +393,4 @@ export class Ledger {
       this.#options.log?.warn({ err: error }, 'repository maintenance failed');
     }
   }
-}
-
-/** fast-import moved the ref itself: it must hold the very commit the ledger computed. */
-function assertStreamedRef(gitdir: string, ref: string, expected: string): void {
-  const written = readRef(gitdir, ref);
-  if (written !== expected)
-    throw new LedgerError(
-      `git fast-import left ${ref} at ${written ?? 'nothing'} where the ledger wrote ${expected}: ` +
-        'the commits would differ from the normal write path, so the backfill stops here',
-    );
 }

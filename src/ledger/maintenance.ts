@@ -22,17 +22,11 @@ export interface MaintenanceReport {
  * uncompressed, so only this makes the repository small); its cost grows with the history, so
  * the ledger runs it only when the history grew by half since the last one. Otherwise a
  * geometric repack merely rolls small packs together. Both refresh the commit-graph.
- * `compressed`: the packs came from git fast-import, already deltified and compressed, so the
- * full repack reuses their objects and deltas and only looks for deltas where there are none.
  */
-export async function maintainRepository(
-  gitdir: string,
-  full: boolean,
-  compressed = false,
-): Promise<MaintenanceReport> {
+export async function maintainRepository(gitdir: string, full: boolean): Promise<MaintenanceReport> {
   const started = performance.now();
   const packsBefore = countPacks(gitdir);
-  if (full) await runGit(gitdir, ['repack', '-a', '-d', '-q', ...(compressed ? [] : ['-F'])]);
+  if (full) await runGit(gitdir, ['repack', '-a', '-d', '-q', '-F']);
   else if (packsBefore > 1) await runGit(gitdir, ['repack', '-d', '-q', '--geometric=2']);
   await runGit(gitdir, [
     'commit-graph',
