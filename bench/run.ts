@@ -1,37 +1,47 @@
-// `npm run bench`: every benchmark of the project, one after the other, with a summary table.
-// BENCH_SIZES=10000,100000 (resources) and BENCH_DIR choose the workload and the work folder.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// `npm run bench [-- --compare FILE]`: every benchmark of the project, one after the other.
+// Environment: BENCH_ONLY=ingest,intake,viewer,investigate,mirror,sources,signing,retention (default: all);
+// BENCH_SIZES=10000,100000 (audit workload resources; 1000000 is opt-in); BENCH_WORKLOADS=audit,cloudtrail;
+// BENCH_RUNS=1 (repetitions of each whole-process measurement; medians are reported);
+// BENCH_FSCK=0 skips `git fsck --strict`; BENCH_DIR is the work folder (default bench-output/).
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { runLedgerBench } from './ledger.ts';
+import { parseArgs } from 'node:util';
+import { runIngestBench, type IngestFigures, type WorkloadName } from './ingest.ts';
+import { formatComparison, formatIngest } from './report.ts';
 
-const work = process.env['BENCH_DIR'] ?? join(import.meta.dirname, '..', 'bench-output');
-const sizes = (process.env['BENCH_SIZES'] ?? '10000,100000').split(',').map(Number);
+const { values } = parseArgs({ options: { compare: { type: 'string' } } });
+const env = process.env;
+const work = env['BENCH_DIR'] ?? join(import.meta.dirname, '..', 'bench-output');
+const only = (env['BENCH_ONLY'] ?? 'ingest,intake,viewer,investigate,mirror,sources,signing,retention').split(',');
+const list = (name: string, fallback: string) => (env[name] ?? fallback).split(',').filter(Boolean);
 mkdirSync(work, { recursive: true });
 
-const fmt = (value: number | null, digits = 0) => (value === null ? '-' : value.toFixed(digits));
-const ledger = await runLedgerBench(join(work, 'ledger'), sizes);
-console.log(
-  '\ningest (input file → commit: normalise + YAML + ledger), one commit per event; repo size after the closing repack',
-);
-console.log(
-  'workload        events   events/s  fast-import/s  ratio  p50 ms  p99 ms  peak RSS MB  repo MB  repack s  ' +
-    'fast-import MB  git log -- path ms  git blame ms',
-);
-for (const row of ledger) {
-  console.log(
-    `${row.name.padEnd(14)} ${String(row.events).padStart(7)} ${fmt(row.eventsPerSecond).padStart(10)} ` +
-      `${fmt(row.fastImportPerSecond).padStart(14)} ${fmt(row.ratio, 2).padStart(6)} ` +
-      `${fmt(row.commitP50Ms, 3).padStart(7)} ${fmt(row.commitP99Ms, 2).padStart(7)} ` +
-      `${fmt(row.peakRssMb).padStart(12)} ${fmt(row.repoMb, 1).padStart(8)} ${fmt(row.maintenanceSeconds, 1).padStart(9)} ${fmt(row.fastImportRepoMb, 1).padStart(15)} ${fmt(row.gitLogPathMs, 1).padStart(19)} ${fmt(row.gitBlameMs, 1).padStart(13)}`,
+const results: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, node: process.version, loadAverage: readFileSync('/proc/loadavg', 'utf8').trim() },
+};
+let ingest: IngestFigures[] = [];
+if (only.includes('ingest')) {
+  console.log('backfill: `gitrail ingest` vs `git fast-import` + `git commit-graph write`, whole processes\n');
+  ingest = await runIngestBench(
+    join(work, 'ingest'),
+    {
+      sizes: list('BENCH_SIZES', '10000,100000').map(Number),
+      workloads: list('BENCH_WORKLOADS', 'audit,cloudtrail') as WorkloadName[],
+      runs: Number(env['BENCH_RUNS'] ?? 1),
+      fsck: env['BENCH_FSCK'] !== '0',
+    },
+    (figures) => console.log(`${formatIngest(figures)}\n`),
   );
+  results['ingest'] = ingest;
 }
-const results: Record<string, unknown> = { ledger };
 
 // The other parts' benchmarks, each runnable on its own.
 for (const name of ['intake', 'viewer', 'investigate', 'mirror', 'sources', 'signing', 'retention']) {
   const script = join(import.meta.dirname, `${name}.ts`);
-  if (!existsSync(script)) continue;
+  if (!only.includes(name) || !existsSync(script)) continue;
   console.log(`\n${name}:`);
   const run = spawnSync(process.execPath, [script], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -43,3 +53,9 @@ for (const name of ['intake', 'viewer', 'investigate', 'mirror', 'sources', 'sig
 }
 writeFileSync(join(work, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nfigures written to ${join(work, 'results.json')}`);
+
+if (values.compare) {
+  const earlier = JSON.parse(readFileSync(values.compare, 'utf8')) as { ingest?: IngestFigures[] };
+  console.log(`\nchange against ${values.compare}:`);
+  console.log(formatComparison(earlier.ingest ?? [], ingest));
+}

@@ -8,7 +8,7 @@ import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json]
-                      PATH…
+                       [--timings] PATH…
   Reads audit logs, CloudTrail files, generic change events and Kubernetes object dumps
   (files or folders, recursively, .gz too) and commits each change to DIR/repo.git, hashing
   secrets with the redaction key and sensitive keys of the config, as gitrail run does.
@@ -18,7 +18,8 @@ export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [
   --data DIR       data folder, overriding the config's (default ./gitrail-data)
   --cluster NAME   Kubernetes cluster named in paths (default 'default')
   --source NAME    folder under custom/ for generic events (default 'events')
-  --json           print the summary as one JSON object`;
+  --json           print the summary as one JSON object
+  --timings        print how long each phase took on stderr (committing; closing: packing and commit-graph)`;
 
 export function formatSummary(summary: IngestSummary): string {
   return Object.entries(summary)
@@ -33,6 +34,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     cluster: { type: 'string', default: 'default' },
     source: { type: 'string', default: 'events' },
     json: { type: 'boolean', default: false },
+    timings: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -46,7 +48,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     env: io.env,
   });
   const progress = io.stderr.isTTY ? createProgress(io.stderr) : undefined;
-  const { summary, unreadable } = await runIngest({
+  const { summary, unreadable, millis } = await runIngest({
     dataDir,
     paths: positionals,
     cluster: values.cluster,
@@ -64,6 +66,12 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
   });
   progress?.clear();
   io.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `ingest: ${formatSummary(summary)}\n`);
+  if (values.timings) {
+    const seconds = (ms: number) => (ms / 1000).toFixed(2);
+    io.stderr.write(
+      `ingest timings: committing ${seconds(millis.committing)} s, closing ${seconds(millis.closing)} s\n`,
+    );
+  }
   return unreadable > 0 ? 2 : 0;
 }
 
