@@ -1,7 +1,9 @@
 // Operations endpoints: /healthz (the process answers), /readyz (it can accept and commit
 // events; 503 while shutting down, after the journal drainer failed or while the journal
 // backlog is over journal.maxBytes) and /metrics. The server listens only once everything has
-// started, so there is no "starting" state to report.
+// started, so there is no "starting" state to report. A failing mirror, live source or channel
+// is listed under `degraded`, never a reason to be unready: an unready pod is taken out of its
+// Service, and the audit webhooks it would then refuse are lost, while the mirror catches up.
 import { Hono } from 'hono';
 import type { GitrailMetrics, JournalGauges } from '../../metrics/metrics.ts';
 import type { SourceStatus } from '../../sources/source.ts';
@@ -11,6 +13,8 @@ export interface Readiness {
   readonly ready: boolean;
   /** Why not ready; empty when ready. */
   readonly reasons: readonly string[];
+  /** Mirrors, live sources and channels failing or lagging (`mirror/audit: failing`): shown, not reasons. */
+  readonly degraded: readonly string[];
   readonly [detail: string]: unknown;
 }
 
@@ -37,6 +41,9 @@ export function assessReadiness(state: ReadinessState): Readiness {
   return {
     ready: reasons.length === 0,
     reasons,
+    degraded: state.sources
+      .filter((source) => source.state === 'failing' || source.state === 'lagging')
+      .map((source) => `${source.id}: ${source.state}`),
     journal: {
       entries: journal.entries,
       bytes: journal.bytes,
