@@ -181,9 +181,13 @@ export function formatIntakeBench(result: IntakeBenchResult): string {
       `${name}: ${phase.events} events${phase.offeredPerSecond ? ` offered at ${phase.offeredPerSecond}/s` : ''}`,
       `  acknowledged ${phase.ackedPerSecond} events/s, committed ${phase.committedPerSecond} events/s`,
       `  ack latency per batch of ${BATCH}: p50 ${phase.ackMs.p50} ms, p99 ${phase.ackMs.p99} ms`,
-      `  ack-to-commit: p50 ${phase.ackToCommitMs.p50} ms, p99 ${phase.ackToCommitMs.p99} ms, max ${phase.ackToCommitMs.max} ms`,
+      `  ack-to-commit: p50 ${phase.ackToCommitMs.p50} ms, p99 ${phase.ackToCommitMs.p99} ms, max ` +
+        `${phase.ackToCommitMs.max} ms`,
     ].join('\n');
-  return `intake (audit webhook, HTTP on loopback)\n${line('saturation', result.saturation)}\n${line('sustained', result.sustained)}\n`;
+  return (
+    `intake (audit webhook, HTTP on ` +
+    `loopback)\n${line('saturation', result.saturation)}\n${line('sustained', result.sustained)}\n`
+  );
 }
 
 if (!isMainThread) await runClient(workerData as ClientInput);

@@ -136,7 +136,8 @@ async function build(end: number): Promise<void> {
       time: end - YEAR + Math.floor(((i + 1) * YEAR) / COMMITS),
       subject: isAws
         ? `iam:PutRolePolicy Role ${target.name}`
-        : `patch ${target.kind === 'deployment' ? 'apps/deployments' : 'configmaps'} ${target.namespace}/${target.name}`,
+        : `patch ${target.kind === 'deployment' ? 'apps/deployments' : 'configmaps'} ` +
+          `${target.namespace}/${target.name}`,
       trailers: [
         ['Source', isAws ? 'cloudtrail' : 'kubernetes-audit'],
         ['Event-ID', `bench-${i}`],
@@ -209,7 +210,8 @@ const hotCommits = execFileSync(
 ).trim();
 console.log(`data: ${DATA}, ${COMMITS} commits, hot file ${hot.path} changed in ${hotCommits} commits`);
 console.log(
-  `node ${process.version}, git ${execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()}, median of ${RUNS} spawns of the real CLI`,
+  `node ${process.version}, git ${execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()}, median of ` +
+    `${RUNS} spawns of the real CLI`,
 );
 
 const data = ['--data', DATA, '--no-pager'];
@@ -259,7 +261,8 @@ measure(`show ${hotKey} --at <end-30d>`, [
   ...data,
 ]);
 console.log(
-  `for comparison, git blame main -- <hot file>: ${gitMs(['blame', 'main', '--', hot.path]).toFixed(0)} ms; git log -- <hot file>: ${gitMs(['log', '--format=%h', 'main', '--', hot.path]).toFixed(0)} ms`,
+  `for comparison, git blame main -- <hot file>: ${gitMs(['blame', 'main', '--', hot.path]).toFixed(0)} ms; git ` +
+    `log -- <hot file>: ${gitMs(['log', '--format=%h', 'main', '--', hot.path]).toFixed(0)} ms`,
 );
 
 // A plain clone: the first run indexes the whole history into .git/gitrail-index.db.

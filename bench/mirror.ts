@@ -75,7 +75,7 @@ const transports = new Map<TransportName, PushTransport>(
 async function push(name: TransportName): Promise<{ ms: number; bytes: number }> {
   const before = server.exchanges.length;
   const started = performance.now();
-  const attempt = await pushMirror(transports.get(name) as PushTransport, ledger.gitdir, ['main'], new Map());
+  const attempt = await pushMirror(transports.get(name) as PushTransport, ledger.gitdir, ['main']);
   const ms = performance.now() - started;
   if (attempt.failure || attempt.results.some((result) => result.kind !== 'pushed'))
     throw new Error(`${name} push: ${JSON.stringify(attempt)}`);

@@ -15,17 +15,21 @@ console.log(
   '\ningest (input file → commit: normalise + YAML + ledger), one commit per event; repo size after the closing repack',
 );
 console.log(
-  'workload        events   events/s  fast-import/s  ratio  p50 ms  p99 ms  peak RSS MB  repo MB  repack s  fast-import MB  git log -- path ms  git blame ms',
+  'workload        events   events/s  fast-import/s  ratio  p50 ms  p99 ms  peak RSS MB  repo MB  repack s  ' +
+    'fast-import MB  git log -- path ms  git blame ms',
 );
 for (const row of ledger) {
   console.log(
-    `${row.name.padEnd(14)} ${String(row.events).padStart(7)} ${fmt(row.eventsPerSecond).padStart(10)} ${fmt(row.fastImportPerSecond).padStart(14)} ${fmt(row.ratio, 2).padStart(6)} ${fmt(row.commitP50Ms, 3).padStart(7)} ${fmt(row.commitP99Ms, 2).padStart(7)} ${fmt(row.peakRssMb).padStart(12)} ${fmt(row.repoMb, 1).padStart(8)} ${fmt(row.maintenanceSeconds, 1).padStart(9)} ${fmt(row.fastImportRepoMb, 1).padStart(15)} ${fmt(row.gitLogPathMs, 1).padStart(19)} ${fmt(row.gitBlameMs, 1).padStart(13)}`,
+    `${row.name.padEnd(14)} ${String(row.events).padStart(7)} ${fmt(row.eventsPerSecond).padStart(10)} ` +
+      `${fmt(row.fastImportPerSecond).padStart(14)} ${fmt(row.ratio, 2).padStart(6)} ` +
+      `${fmt(row.commitP50Ms, 3).padStart(7)} ${fmt(row.commitP99Ms, 2).padStart(7)} ` +
+      `${fmt(row.peakRssMb).padStart(12)} ${fmt(row.repoMb, 1).padStart(8)} ${fmt(row.maintenanceSeconds, 1).padStart(9)} ${fmt(row.fastImportRepoMb, 1).padStart(15)} ${fmt(row.gitLogPathMs, 1).padStart(19)} ${fmt(row.gitBlameMs, 1).padStart(13)}`,
   );
 }
 const results: Record<string, unknown> = { ledger };
 
 // The other parts' benchmarks, each runnable on its own.
-for (const name of ['intake', 'viewer', 'investigate', 'mirror', 'sources']) {
+for (const name of ['intake', 'viewer', 'investigate', 'mirror', 'sources', 'signing', 'retention']) {
   const script = join(import.meta.dirname, `${name}.ts`);
   if (!existsSync(script)) continue;
   console.log(`\n${name}:`);

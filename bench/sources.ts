@@ -282,18 +282,26 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const watchLatency = await latency(work);
   console.log(
-    `watch latency (change on the API server → commit), ${watchLatency['changes']} changes: p50 ${watchLatency['p50Ms']?.toFixed(1)} ms, p95 ${watchLatency['p95Ms']?.toFixed(1)} ms, max ${watchLatency['maxMs']?.toFixed(1)} ms`,
+    `watch latency (change on the API server → commit), ${watchLatency['changes']} changes: p50 ` +
+      `${watchLatency['p50Ms']?.toFixed(1)} ms, p95 ${watchLatency['p95Ms']?.toFixed(1)} ms, max ` +
+      `${watchLatency['maxMs']?.toFixed(1)} ms`,
   );
   const watchMemory = await memory(work);
   console.log(
-    `${watchMemory['objects']} watched objects: first list committed in ${watchMemory['firstListCommitSeconds']} s; resync of unchanged objects ${watchMemory['resyncUnchangedSeconds']} s; restart list ${watchMemory['restartListSeconds']} s (${watchMemory['committedAfterRestart']} commits)`,
+    `${watchMemory['objects']} watched objects: first list committed in ${watchMemory['firstListCommitSeconds']} ` +
+      `s; resync of unchanged objects ${watchMemory['resyncUnchangedSeconds']} s; restart list ` +
+      `${watchMemory['restartListSeconds']} s (${watchMemory['committedAfterRestart']} commits)`,
   );
   console.log(
-    `  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ${watchMemory['heapAfterRestartMb']}); the watching source itself holds ${watchMemory['sourceHeapMb']} MB of heap`,
+    `  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ` +
+      `${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ` +
+      `${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ` +
+      `${watchMemory['heapAfterRestartMb']}); the watching source itself holds ${watchMemory['sourceHeapMb']} MB of heap`,
   );
   const poll = await cloudtrail(work);
   console.log(
-    `CloudTrail first poll: ${poll['events']} events in ${poll['firstPollSeconds']} s (${poll['requests']} requests at 2/s, ${poll['throttled']} throttled, ${poll['eventsPerSecond']} events/s)`,
+    `CloudTrail first poll: ${poll['events']} events in ${poll['firstPollSeconds']} s (${poll['requests']} ` +
+      `requests at 2/s, ${poll['throttled']} throttled, ${poll['eventsPerSecond']} events/s)`,
   );
   console.log(JSON.stringify({ watchLatency, watchMemory, cloudtrail: poll }));
   if (!process.env['BENCH_DIR']) rmSync(work, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { IndexQueries } from '../src/index/queries.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 import { RepositoryReader } from '../src/ledger/reader.ts';
 import { createViewerRoutes } from '../src/server/routes/viewer.ts';
-import { ViewerConfig } from '../src/server/viewer-config.ts';
+import { ViewerConfig } from '../src/config/viewer.ts';
 import { random } from './workload.ts';
 
 const { values } = parseArgs({

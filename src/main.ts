@@ -8,26 +8,35 @@ import { loadRedactionKey, namedKeyFile } from './config/redaction-key.ts';
 import { parseListen } from './config/rules.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './domain/errors.ts';
+import { edgeLimits } from './edge/limits.ts';
 import type { IndexedCommit } from './index/index-db.ts';
 import { IndexQueries } from './index/queries.ts';
 import { Drainer } from './journal/drainer.ts';
 import { Journal } from './journal/journal.ts';
+import { Quarantine } from './journal/quarantine.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { RepositoryReader } from './ledger/reader.ts';
 import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
 import type { NoiseRules } from './normalise/noise.ts';
 import { createRedactor } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
+import type { NormaliseSettings } from './server/intake.ts';
+import { startClusterDaemon } from './main-cluster.ts';
 import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
 import { isNotifyEnabled, type NotifySetup } from './notify/check.ts';
+import { startQuarantineRetries } from './daemon/quarantine-retry.ts';
 import { createSourceContext } from './daemon/source-context.ts';
 import { buildLiveSources } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
 import { registerSourceMetrics } from './sources/status-metrics.ts';
+import { ledgerSettings, type LedgerSettings } from './config/ledger-settings.ts';
+import { startCheckpoints, type Checkpoints } from './daemon/checkpoints.ts';
+import { allowedSignersPath } from './signing/key-store.ts';
+import { CommitTrust } from './verify/commit-trust.ts';
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -64,6 +73,17 @@ export function noiseRulesFrom(config: Config): (groupResource: string) => Noise
   });
 }
 
+/** How often the daemon looks for quarantined records `gitrail quarantine retry` marked. */
+const QUARANTINE_RETRY_INTERVAL_MS = 5000;
+
+function normaliseSettings(config: Config, redact: ReturnType<typeof createRedactor>): NormaliseSettings {
+  return {
+    redact,
+    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+    noiseRules: noiseRulesFrom(config),
+  };
+}
+
 /** What `work` resolves with, or 'timeout' when it takes longer than `ms`. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let handle: NodeJS.Timeout | undefined;
@@ -79,11 +99,28 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const address = parseListen(config.listen);
   if (!address) throw new ConfigError([`listen: ${config.listen} is not host:port`]);
   const metrics = createMetrics({ now });
+  if (config.cluster) {
+    // Issue 14: one replica of several on NATS JetStream; no local journal or ledger of its own.
+    const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
+    return startClusterDaemon({
+      config: { ...config, cluster: config.cluster },
+      env,
+      log,
+      now,
+      metrics,
+      tokens: resolveIntakeTokens(config, env),
+      normalise: normaliseSettings(config, redact),
+      address,
+    });
+  }
   // The drainer flushes every drain.maxChangesPerFlush changes (or flushIntervalMs); a change makes
   // at most one commit, so the ledger flushes on its own only when one journal read overshoots that.
+  const writer = ledgerSettings(config);
   const ledger = await Ledger.open({
     dataDir: config.data,
-    committer: config.committer,
+    committer: writer.committer,
+    signing: writer.signing,
+    activityPeriod: writer.activityPeriod,
     flushEvery: config.drain.maxChangesPerFlush,
     now,
     log: log.child({ component: 'ledger' }),
@@ -100,6 +137,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
     return await run({
+      writer,
       config,
       env,
       log,
@@ -121,6 +159,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 interface Parts {
+  readonly writer: LedgerSettings;
   readonly config: Config;
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
@@ -142,19 +181,19 @@ async function run(parts: Parts): Promise<Daemon> {
   // started once the app is built, so a configuration the app refuses leaves nothing running.
   let serverUrl: string | null = null;
   let subscribers: CommitSubscribers | null = null;
+  const quarantine = new Quarantine(config.data);
+  metrics.observeQuarantine(() => quarantine.count());
   const drainer = new Drainer({
     journal,
     ledger,
     metrics,
     log: log.child({ component: 'drainer' }),
     ...config.drain,
+    quarantine,
     now,
   });
-  const normalise = {
-    redact: parts.redact,
-    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
-    noiseRules: noiseRulesFrom(config),
-  };
+  const limits = edgeLimits(config.limits.futureSkew);
+  const normalise = normaliseSettings(config, parts.redact);
   // Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3.
   const sources = [...(await buildLiveSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);
@@ -169,8 +208,10 @@ async function run(parts: Parts): Promise<Daemon> {
       maxJournalBytes: config.journal.maxBytes,
       now: now(),
       sources: statuses(),
+      quarantined: quarantine.count(),
     });
   const viewer = viewerEnvironment(config, env);
+  let checkpoints: Checkpoints | null = null;
   const app = createApp({
     log,
     intake: {
@@ -180,6 +221,7 @@ async function run(parts: Parts): Promise<Daemon> {
       record: (batch) => journal.append(batch),
       metrics,
       now,
+      limits,
     },
     health: { readiness, metrics },
     viewer: createViewerRoutes({
@@ -189,6 +231,11 @@ async function run(parts: Parts): Promise<Daemon> {
       status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },
+      trust: {
+        commits: new CommitTrust(ledger.gitdir, allowedSignersPath(config.data)),
+        lastCheckpoint: () => checkpoints?.last() ?? null,
+      },
+      quarantine: () => quarantine.list(),
       ...(isNotifyEnabled(config.notify)
         ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } }
         : {}),
@@ -205,6 +252,24 @@ async function run(parts: Parts): Promise<Daemon> {
     ...(parts.notify ? { notify: parts.notify } : {}),
   });
   subscribers = started;
+  // Issue 11: signed checkpoints on a schedule and at shutdown (src/daemon/checkpoints.ts).
+  try {
+    checkpoints = await startCheckpoints({
+      config,
+      writer: parts.writer,
+      ledger,
+      journalSeq: () => journal.checkpointed,
+      registry: metrics.registry,
+      env,
+      log: log.child({ component: 'checkpoint' }),
+      now,
+      onCheckpoint: () => started.checkpointed(),
+    });
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  const scheduled = checkpoints;
   // Everything that can refuse the configuration is built above; from here on the drainer runs.
   const drained = drainer.run();
   let server: Listening;
@@ -214,10 +279,18 @@ async function run(parts: Parts): Promise<Daemon> {
     drainer.stop();
     await journal.close();
     await drained;
+    await scheduled.stop();
     await started.stop();
     throw error;
   }
   serverUrl = server.url;
+  const retries = startQuarantineRetries({
+    quarantine,
+    journal,
+    edge: { limits, now },
+    log: log.child({ component: 'quarantine' }),
+    intervalMs: QUARANTINE_RETRY_INTERVAL_MS,
+  });
   const abort = new AbortController();
   const running = sources.map((source) =>
     source
@@ -230,6 +303,7 @@ async function run(parts: Parts): Promise<Daemon> {
           index: ledger.index,
           metrics,
           dataDir: config.data,
+          edge: { limits, now },
           now,
         }),
       )
@@ -248,9 +322,13 @@ async function run(parts: Parts): Promise<Daemon> {
     abort.abort();
     await Promise.all(running);
     await server.close();
+    await retries.stop();
     await journal.close();
     drainer.stop();
     await drained.catch(() => undefined);
+    // The shutdown checkpoint, before the mirrors' last push; not after a drainer failure (the ledger's state is unknown).
+    if (drainer.failure) scheduled.cancel();
+    else await scheduled.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown checkpoint failed'));
     // Before the ledger closes: they read through its index. What it flushes on close is
     // evaluated and pushed at the next start (the outbox cursor and the remote say where).
     await started.stop();

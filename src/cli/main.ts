@@ -1,19 +1,15 @@
 // The `gitrail` command line: argv → command, errors → one line and an exit code.
 import { GitrailError } from '../domain/errors.ts';
 import { COMMANDS } from './registry.ts';
+import type { CommandIo } from './command.ts';
 import { UsageError } from './usage-error.ts';
-
-export interface CommandIo {
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-  readonly env: NodeJS.ProcessEnv;
-}
-
-export type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 function usage(): string {
   const names = Object.keys(COMMANDS).sort();
-  return `usage: gitrail <command> [options]\ncommands: ${names.join(', ')}\nrun 'gitrail <command> --help' for a command's options`;
+  return (
+    `usage: gitrail <command> [options]\ncommands: ${names.join(', ')}\nrun 'gitrail <command> --help' for ` +
+    `a command's options`
+  );
 }
 
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {

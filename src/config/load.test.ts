@@ -154,7 +154,9 @@ test('with notifications on, loadConfig hands over the policies and templates it
     'description: Flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nchannels: [hook]\n',
   );
   const templates = join(import.meta.dirname, '..', '..', 'templates');
-  const notify = `notify: { policies: ${join(dir, 'policies')}, templates: ${templates}, channels: { hook: { kind: webhook, url: "http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`;
+  const notify =
+    `notify: { policies: ${join(dir, 'policies')}, templates: ${templates}, channels: { hook: { ` +
+    `kind: webhook, url: "http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`;
   const file = configFile(dir, `data: ${join(dir, 'data')}\n${notify}`);
   const loaded = loadConfig({ file, env: { HOOK: 'hook-secret-0123456789' } });
   assert.deepEqual(
@@ -167,4 +169,32 @@ test('with notifications on, loadConfig hands over the policies and templates it
     undefined,
     'nothing loaded when notifications are off',
   );
+});
+
+test('notify.policies and notify.templates are found beside the config file, whatever the working directory', (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, 'etc', 'policies'), { recursive: true });
+  mkdirSync(join(dir, 'etc', 'chat-templates'));
+  writeFileSync(
+    join(dir, 'etc', 'policies', 'flags.yaml'),
+    'description: Flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nchannels: [hook]\n',
+  );
+  const shipped = join(import.meta.dirname, '..', '..', 'templates', 'webhook.yaml');
+  writeFileSync(join(dir, 'etc', 'chat-templates', 'webhook.yaml'), readFileSync(shipped));
+  // Relative paths, as an operator writes them; the process runs elsewhere (here: the project,
+  // whose own policies/ and templates/ must not be picked up instead).
+  const file = configFile(
+    join(dir, 'etc'),
+    `data: ${join(dir, 'data')}\nnotify: { templates: chat-templates, channels: { hook: { kind: webhook, url: ` +
+      `"http://127.0.0.1:9/", secret: { env: HOOK } } } }\n`,
+  );
+  assert.notEqual(process.cwd(), join(dir, 'etc'));
+  const loaded = loadConfig({ file, env: { HOOK: 'hook-secret-0123456789' } });
+  assert.equal(loaded.config.notify.policies, join(dir, 'etc', 'policies'));
+  assert.equal(loaded.config.notify.templates, join(dir, 'etc', 'chat-templates'));
+  assert.deepEqual(
+    loaded.notify?.policies.map((policy) => policy.name),
+    ['flags'],
+  );
+  assert.equal(loaded.notify?.templates.has('webhook', null), true);
 });

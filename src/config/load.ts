@@ -2,6 +2,7 @@
 // command-line overrides over it, validate with the schema, then the cross-field rules.
 // `gitrail check-config` runs exactly these stages and prints what they found.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../domain/errors.ts';
 import type { NotifySetup } from '../notify/check.ts';
@@ -124,7 +125,22 @@ function parseConfig(options: LoadOptions): CheckResult {
     { reportInput: true },
   );
   if (!parsed.success) return { file: located.path, problems: formatIssues(parsed.error.issues), config: null };
-  return { file: located.path, problems: [], config: parsed.data };
+  return { file: located.path, problems: [], config: relativeToFile(parsed.data, located.path) };
+}
+
+/**
+ * The folders of policies and templates as the config file names them: relative to the
+ * file's own folder (so `gitrail run --config /etc/gitrail/gitrail.yaml` finds
+ * /etc/gitrail/policies from any working directory); without a file, to the working directory.
+ */
+function relativeToFile(config: Config, file: string | null): Config {
+  if (file === null) return config;
+  const base = dirname(resolve(file));
+  const { notify } = config;
+  return {
+    ...config,
+    notify: { ...notify, policies: resolve(base, notify.policies), templates: resolve(base, notify.templates) },
+  };
 }
 
 /** Runs every stage and collects the problems instead of stopping at the first. */

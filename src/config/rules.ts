@@ -7,6 +7,7 @@ import { INTAKE_ROUTES, LISTEN_PATTERN, type Config } from './schema.ts';
 import { resolveSecret } from './secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { checkMirrors } from '../mirror/config.ts';
+import { checkCluster } from '../cluster/rules.ts';
 import { isNotifyEnabled, loadNotifySetup, type NotifySetup } from '../notify/check.ts';
 import { checkLiveSources } from '../sources/live-config.ts';
 
@@ -54,6 +55,7 @@ export function checkRules(config: Config, env: NodeJS.ProcessEnv): RulesResult 
     }
   }
   const keyFile = namedKeyFile(config, env);
+  problems.push(...checkCluster(config, env, keyFile !== null));
   if (keyFile) {
     try {
       readRedactionKey(keyFile);

@@ -2,13 +2,16 @@
 // token, no trusted proxy, no GITRAIL_VIEW_TOKEN), the installation view token, created on
 // first start in <data>/keys/view-token, stands in for GITRAIL_VIEW_TOKEN.
 import { join } from 'node:path';
-import type { ViewerConfig } from '../server/viewer-config.ts';
+import type { ViewerConfig } from './viewer.ts';
 import { readOrCreateToken } from './intake-tokens.ts';
 import type { Config } from './schema.ts';
 
 export const VIEW_TOKEN_ENV = 'GITRAIL_VIEW_TOKEN';
 
-/** Whether readers can authenticate other than with the installation token: GITRAIL_VIEW_TOKEN, viewer.tokens or a trusted proxy. */
+/**
+ * Whether readers can authenticate other than with the installation token: GITRAIL_VIEW_TOKEN, viewer.tokens or a
+ * trusted proxy.
+ */
 export function hasViewerAuth(viewer: ViewerConfig, env: NodeJS.ProcessEnv): boolean {
   return Boolean(env[VIEW_TOKEN_ENV]) || viewer.tokens.length > 0 || viewer.trustedProxy !== undefined;
 }

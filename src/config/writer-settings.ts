@@ -1,14 +1,22 @@
 // What the commands that write a data folder without the daemon (`gitrail ingest`, `demo`) take
 // from gitrail.yaml, found as `gitrail run` finds it (--config, GITRAIL_CONFIG, ./gitrail.yaml):
 // the data folder, the redaction key and the sensitive key names, so a secret value gets the
-// same hash in a data folder whichever command recorded it.
+// same hash in a data folder whichever command recorded it, the edge's clock skew and the CloudTrail digest keys.
+import type { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
 import { loadConfigValues } from './load.ts';
 import { loadRedactionKey, namedKeyFile } from './redaction-key.ts';
+import { ledgerSettings, type LedgerSettings } from './ledger-settings.ts';
 
 export interface WriterSettings {
   readonly dataDir: string;
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
+  /** The committer, signing key and activity periods, for the ledger. */
+  readonly writer: LedgerSettings;
+  /** How CloudTrail digest files among the input are checked. */
+  readonly cloudtrailDigests: CloudTrailDigestsConfig;
+  /** limits.futureSkew. */
+  readonly futureSkewMs: number;
 }
 
 export interface WriterOptions {
@@ -26,5 +34,8 @@ export function writerSettings(options: WriterOptions): WriterSettings {
     dataDir: config.data,
     redactionKey: loadRedactionKey(config.data, { file: namedKeyFile(config, options.env) }),
     sensitiveKeys: config.redaction.sensitiveKeys,
+    writer: ledgerSettings(config),
+    cloudtrailDigests: config.cloudtrailDigests,
+    futureSkewMs: config.limits.futureSkew,
   };
 }

@@ -3,7 +3,10 @@
 import type { AttributionFact, ChangeRecord } from './change.ts';
 
 export interface ChangeBatch {
-  /** Where it came from: `kubernetes-audit/<cluster>`, `cloudtrail`, `generic/<source>`, `kubernetes-watch/<cluster>`, … */
+  /**
+   * Where it came from: `kubernetes-audit/<cluster>`, `cloudtrail`, `generic/<source>`,
+   * `kubernetes-watch/<cluster>`, …
+   */
   readonly source: string;
   /** When gitrail received it, epoch ms. */
   readonly receivedAt: number;

@@ -35,6 +35,27 @@ test('RFC 3339 text is kept as written; other forms are rebuilt with T, millisec
   assert.equal(utcTimestampText('2024-06-01T12:00'), '2024-06-01T12:00:00Z');
 });
 
+test('the SIEM form of a CloudTrail eventTime is UTC', () => {
+  assert.equal(parseUtcTimestamp('2025-01-21 17:49:47.000000000'), Date.UTC(2025, 0, 21, 17, 49, 47));
+  assert.equal(utcTimestampText('2025-01-21 17:49:47.000000000'), '2025-01-21T17:49:47.000Z');
+});
+
+test('a date or time that is not on the calendar is no time (Date.parse would roll it over)', () => {
+  for (const text of [
+    '2024-02-30T00:00:00Z',
+    '2023-02-29 12:00:00',
+    '2024-04-31',
+    '2024-00-10T00:00:00Z',
+    '2024-06-01T24:00:00Z',
+    '2024-06-01 23:60:00',
+    '2024-06-01T12:00:00+24:00',
+    '2024-06-01T12:00:00-05:60',
+  ]) {
+    assert.equal(parseUtcTimestamp(text), undefined, text);
+  }
+  assert.equal(parseUtcTimestamp('2024-02-29T23:59:59Z'), Date.UTC(2024, 1, 29, 23, 59, 59), 'a leap day is one');
+});
+
 test('what is not an ISO 8601 time is no time', () => {
   for (const text of [
     'yesterday',

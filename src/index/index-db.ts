@@ -4,9 +4,10 @@
 import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
+import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
 
-export type ChangeOp = 'A' | 'M' | 'D';
+export type { ChangeOp } from '../domain/recorded-commit.ts';
 
 export interface IndexedChange {
   readonly path: string;
@@ -138,7 +139,8 @@ export class IndexDb {
     this.#hasEvent = this.db.prepare('SELECT 1 AS found FROM events WHERE key = ?');
     this.#lastTime = this.db.prepare('SELECT last_time FROM resources WHERE path = ?');
     this.#insertCommit = this.db.prepare(
-      `INSERT OR IGNORE INTO commits(sha, branch, parent, time, author_name, author_email, subject, body, source, event_id, trailers)
+      `INSERT OR IGNORE INTO commits(sha, branch, parent, time, author_name, author_email, subject, body, source,
+         event_id, trailers)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#insertChange = this.db.prepare('INSERT OR REPLACE INTO changes(path, seq, op, blob) VALUES (?, ?, ?, ?)');
@@ -149,7 +151,8 @@ export class IndexDb {
     );
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
     this.#insertFact = this.db.prepare(
-      `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id, trailers)
+      `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id,
+         trailers)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#factByVersion = this.db.prepare(

@@ -3,7 +3,7 @@
 // none of them walks git history per request.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Branch } from '../domain/change.ts';
-import type { ChangeOp } from './index-db.ts';
+import type { ChangeOp, CommitRow } from '../domain/recorded-commit.ts';
 import {
   listFolderAt,
   prefixEnd,
@@ -13,19 +13,7 @@ import {
 } from './folder-at.ts';
 
 export type { FolderEntryAt } from './folder-at.ts';
-
-export interface CommitRow {
-  readonly sha: string;
-  readonly branch: Branch;
-  readonly parent: string | null;
-  /** Author time, epoch ms. */
-  readonly time: number;
-  readonly author: { readonly name: string; readonly email: string };
-  readonly subject: string;
-  readonly body: string;
-  readonly trailers: Readonly<Record<string, string>>;
-  readonly changes: ReadonlyArray<{ readonly path: string; readonly op: ChangeOp; readonly blob: string | null }>;
-}
+export type { CommitRow } from '../domain/recorded-commit.ts';
 
 /** One change of one file, as blame replays it. */
 export interface FileChange {
@@ -98,7 +86,8 @@ export class IndexQueries {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#fileAt = db.prepare(
-      'SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
+      'SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND ' +
+        'c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
     );
     this.#folder = prepareFolderStatements(db);
   }
@@ -148,7 +137,8 @@ export class IndexQueries {
       if (this.#isNarrowPath(pathParams)) {
         // Few changes under the path: start from them instead of scanning every commit by time.
         from =
-          '(SELECT DISTINCT seq FROM changes WHERE path = ? OR (path >= ? AND path < ?)) s CROSS JOIN commits c ON c.seq = s.seq';
+          '(SELECT DISTINCT seq FROM changes WHERE path = ? OR (path >= ? AND path < ?)) s CROSS JOIN commits c ' +
+          'ON c.seq = s.seq';
         fromParams.push(...pathParams);
       } else {
         where.push(
@@ -190,7 +180,9 @@ export class IndexQueries {
       params.push(cursor.time, cursor.time, cursor.seq);
     }
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
-    const sql = `SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time DESC, c.seq DESC LIMIT ?`;
+    const sql =
+      `SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
+      `DESC, c.seq DESC LIMIT ?`;
     const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -204,7 +196,8 @@ export class IndexQueries {
   #isNarrowPath(pathParams: readonly SQLInputValue[]): boolean {
     const row = this.#db
       .prepare(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE path = ? OR (path >= ? AND path < ?) LIMIT ${NARROW_PATH_CHANGES + 1})`,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE path = ? OR (path >= ? AND path < ?) LIMIT ` +
+          `${NARROW_PATH_CHANGES + 1})`,
       )
       .get(...pathParams) as { n: number };
     return row.n <= NARROW_PATH_CHANGES;
@@ -226,7 +219,8 @@ export class IndexQueries {
   ): { sha: string; time: number; author: { name: string; email: string } } | null {
     const row = this.#db
       .prepare(
-        'SELECT c.sha, c.time, c.author_name, c.author_email FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ORDER BY c.seq LIMIT 1',
+        'SELECT c.sha, c.time, c.author_name, c.author_email FROM changes p CROSS JOIN commits c ON c.seq = ' +
+          'p.seq WHERE p.path = ? AND c.branch = ? ORDER BY c.seq LIMIT 1',
       )
       .get(path, branch) as { sha: string; time: number; author_name: string; author_email: string } | undefined;
     return row ? { sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email } } : null;
@@ -272,7 +266,8 @@ export class IndexQueries {
     const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? upTo.sha : upTo.time];
     const rows = this.#db
       .prepare(
-        `SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`,
+        `SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN ` +
+          `commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`,
       )
       .all(path, branch, ...params) as Array<{
       sha: string;

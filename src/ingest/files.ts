@@ -4,22 +4,36 @@ import { createReadStream, openSync, readSync, closeSync, readdirSync, statSync 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { parseDigestName } from '../sources/cloudtrail/digests/digest-file.ts';
+import type { LogFileExpectation } from '../sources/cloudtrail/digests/verify-digests.ts';
 
 const DATA_FILE = /\.(json|jsonl|ndjson|log|ya?ml)(\.gz)?$|\.gz$/i;
 
 export interface InputFile {
   readonly path: string;
+  /**
+   * Set on a CloudTrail log file when digest files of its account and region were given: what
+   * they record about it (undefined when none lists it). Its changes get `Log-File-Digest:`.
+   */
+  readonly digest?: { readonly expected: LogFileExpectation | undefined };
 }
 
 export interface InputListing {
   readonly files: InputFile[];
   /** Named paths that do not exist or cannot be listed. */
   readonly unreadable: Array<{ readonly path: string; readonly reason: string }>;
+  /** CloudTrail digest files (`CloudTrail-Digest/`), which hold no records but check the log files. */
+  readonly digests: string[];
 }
 
-/** Expands folders, where it skips CloudTrail digest files and files that cannot hold records. */
+/** Expands folders, where it skips files that cannot hold records, and sets digest files apart. */
 export function listInputFiles(paths: readonly string[]): InputListing {
   const files: InputFile[] = [];
+  const digests: string[] = [];
+  const add = (path: string): void => {
+    if (parseDigestName(path)) digests.push(path);
+    else files.push({ path });
+  };
   const unreadable: InputListing['unreadable'] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
@@ -27,21 +41,21 @@ export function listInputFiles(paths: readonly string[]): InputListing {
     )) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'CloudTrail-Digest' && !entry.name.startsWith('.')) walk(full);
-      } else if (entry.isFile() && DATA_FILE.test(entry.name)) files.push({ path: full });
+        if (!entry.name.startsWith('.')) walk(full);
+      } else if (entry.isFile() && DATA_FILE.test(entry.name)) add(full);
     }
   };
   for (const path of paths) {
     try {
       if (statSync(path).isDirectory()) walk(path);
-      else files.push({ path }); // named on the command line: read whatever its name
+      else add(path); // named on the command line: read whatever its name
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw error;
       unreadable.push({ path, reason: code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code})` });
     }
   }
-  return { files, unreadable };
+  return { files, unreadable, digests };
 }
 
 function isGzip(path: string): boolean {

@@ -1,6 +1,8 @@
 // Normalises one input record and renders its documents: the CPU-heavy, stateless half of
 // ingest, run on a worker thread so the single writer only builds trees and commits.
 import type { NormaliseResult } from '../domain/change.ts';
+import { normaliseAtEdge } from '../edge/edge.ts';
+import type { EdgeLimits } from '../edge/limits.ts';
 import type { PreparedChange } from '../ledger/ledger.ts';
 import { renderBlob } from '../ledger/render.ts';
 import { normaliseInput, type NormaliseContext } from './normalise-input.ts';
@@ -22,6 +24,12 @@ export function prepareResult(result: NormaliseResult): PreparedResult {
   };
 }
 
-export function prepareInput(format: RecordFormat, value: unknown, context: NormaliseContext): PreparedResult {
-  return prepareResult(normaliseInput(format, value, context));
+/** One input record normalised and checked at the edge (src/edge/edge.ts), its documents rendered. */
+export function prepareInput(
+  format: RecordFormat,
+  value: unknown,
+  context: NormaliseContext & { readonly limits: EdgeLimits },
+): PreparedResult {
+  const edge = { limits: context.limits, now: context.now };
+  return prepareResult(normaliseAtEdge(value, (input) => normaliseInput(format, input, context), edge));
 }

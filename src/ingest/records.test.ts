@@ -71,7 +71,8 @@ test('generic events and YAML object dumps are recognised; unknown shapes are re
   const generic = await read('{"id":"1","time":"2024-01-01T00:00:00Z","actor":{"name":"a"},"path":"x","object":{}}\n');
   assert.equal('format' in (generic[0] as InputRecord) && (generic[0] as { format: string }).format, 'generic');
   const objects = await read(
-    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: b}\n',
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: List\nitems:\n  - ' +
+      'apiVersion: v1\n    kind: Service\n    metadata: {name: b}\n',
   );
   assert.deepEqual(
     objects.map((record) => 'format' in record && record.format),
@@ -86,20 +87,24 @@ test('generic events and YAML object dumps are recognised; unknown shapes are re
   assert.match((broken[0] as { error: string }).error, /invalid JSON/);
 });
 
-test('sortByEventTime: oldest first with the original index; errors and unreadable times count as 0; ties keep their order', () => {
-  const at = (id: string, eventTime: unknown) => ({ record: { eventID: id, eventTime } });
-  const entries = [
-    at('b', '2024-01-02T00:00:00Z'),
-    { error: 'broken' },
-    at('a', '2024-01-01T00:00:00Z'),
-    at('x', 'not a time'),
-    at('c', '2024-01-02T00:00:00Z'),
-    at('y', 7),
-  ];
-  assert.deepEqual(
-    sortByEventTime(entries).map(
-      ([index, entry]) => `${index}:${'record' in entry ? entry.record['eventID'] : 'error'}`,
-    ),
-    ['1:error', '3:x', '5:y', '2:a', '0:b', '4:c'],
-  );
-});
+test(
+  'sortByEventTime: oldest first with the original index; errors and unreadable times count as 0; ties keep ' +
+    'their order',
+  () => {
+    const at = (id: string, eventTime: unknown) => ({ record: { eventID: id, eventTime } });
+    const entries = [
+      at('b', '2024-01-02T00:00:00Z'),
+      { error: 'broken' },
+      at('a', '2024-01-01T00:00:00Z'),
+      at('x', 'not a time'),
+      at('c', '2024-01-02T00:00:00Z'),
+      at('y', 7),
+    ];
+    assert.deepEqual(
+      sortByEventTime(entries).map(
+        ([index, entry]) => `${index}:${'record' in entry ? entry.record['eventID'] : 'error'}`,
+      ),
+      ['1:error', '3:x', '5:y', '2:a', '0:b', '4:c'],
+    );
+  },
+);

@@ -1,10 +1,17 @@
-// `gitrail ingest`: input files → worker (normalise + render) → ledger, in input order.
-// Counts every record; a malformed one is reported as `file:line: reason` and skipped.
+// `gitrail ingest`: input files → worker (edge + normalise + render) → ledger, in input order.
+// Counts every record; a malformed or refused one is reported as `file:line: reason` and skipped.
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { Ledger } from '../ledger/ledger.ts';
+import { join } from 'node:path';
+import { Checkpointer } from '../checkpoint/checkpointer.ts';
+import type { LedgerSettings } from '../config/ledger-settings.ts';
+import { DAY_MS } from '../edge/limits.ts';
+import { readCommittedSeq } from '../journal/read-committed.ts';
+import { DEFAULT_COMMITTER, Ledger, type Outcome } from '../ledger/ledger.ts';
+import { isRecordFailure } from '../ledger/record-guard.ts';
 import { listInputFiles, type InputFile } from './files.ts';
+import { checkInputDigests, type DigestKeys } from './log-file-digests.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
 
 export interface IngestSummary {
@@ -24,6 +31,10 @@ export interface IngestOptions {
   readonly genericSource: string;
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
+  /** Public keys that check CloudTrail digest files found among the input. */
+  readonly digestKeys?: DigestKeys;
+  /** limits.futureSkew (default one day). */
+  readonly futureSkewMs?: number;
   readonly now?: () => number;
   readonly log?: Logger;
   /** A malformed record or an unreadable file. */
@@ -32,11 +43,15 @@ export interface IngestOptions {
   readonly onProgress?: (summary: Readonly<IngestSummary>, file: string) => void;
   /** Called with the time the ledger took for each change (benchmarks). */
   readonly onApplied?: (millis: number) => void;
+  /** Committer, signing key and activity periods from the config (defaults: the data folder's own key). */
+  readonly writer?: LedgerSettings;
+  /** Write unsigned commits and no checkpoint (benchmarks measuring what signing costs). */
+  readonly unsigned?: boolean;
 }
 
 export interface IngestResult {
   readonly summary: IngestSummary;
-  /** Files that could not be read at all. */
+  /** Files that could not be read at all, invalid CloudTrail log files and digests, chain gaps. */
   readonly unreadable: number;
   /** Milliseconds until every change was committed, and then for closing (repository maintenance). */
   readonly millis: { readonly committing: number; readonly closing: number };
@@ -48,17 +63,26 @@ export function emptySummary(): IngestSummary {
 
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const started = performance.now();
-  const { files, unreadable: missing } = listInputFiles(options.paths);
-  for (const problem of missing) options.onProblem(problem.path, null, problem.reason);
+  const listing = listInputFiles(options.paths);
+  for (const problem of listing.unreadable) options.onProblem(problem.path, null, problem.reason);
+  const { files, problems: badDigests } = await checkInputDigests(
+    listing.digests,
+    listing.files,
+    options.digestKeys ?? { ring: new Map() },
+    (file, reason) => options.onProblem(file, null, reason),
+  );
+  const { writer } = options;
   const ledger = await Ledger.open({
     dataDir: options.dataDir,
     deferFullRepack: true,
     flushEvery: 2000,
+    ...(writer ? { committer: writer.committer, activityPeriod: writer.activityPeriod } : {}),
+    signing: options.unsigned ? null : (writer?.signing ?? {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const summary = emptySummary();
-  let unreadable = missing.length;
+  let unreadable = listing.unreadable.length + badDigests;
   const input: WorkerInput = {
     files,
     cluster: options.cluster,
@@ -66,6 +90,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     redactionKey: options.redactionKey,
     sensitiveKeys: options.sensitiveKeys,
     now: (options.now ?? Date.now)(),
+    futureSkewMs: options.futureSkewMs ?? DAY_MS,
   };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: input });
   try {
@@ -87,7 +112,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
         } else {
           for (const change of result.changes) {
             const started = options.onApplied ? performance.now() : 0;
-            const { outcome } = await ledger.apply(change);
+            let outcome: Outcome;
+            try {
+              ({ outcome } = await ledger.apply(change));
+            } catch (error) {
+              // The record's fault (a file grown past the size limit, a bug it triggers): said, never fatal.
+              if (!isRecordFailure(error)) throw error;
+              summary.rejected += 1;
+              options.onProblem(file, item.line, error instanceof Error ? error.message : String(error));
+              continue;
+            }
             options.onApplied?.(performance.now() - started);
             if (outcome === 'committed') summary.committed += 1;
             else if (outcome === 'unchanged') summary.unchanged += 1;
@@ -100,6 +134,19 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       options.onProgress?.(summary, file);
     }
     await ledger.flush();
+    // What was ingested is anchored by a signed checkpoint, as the daemon's work is.
+    if (!options.unsigned) {
+      const checkpointer = await Checkpointer.open({
+        dataDir: options.dataDir,
+        ledger,
+        tagger: writer?.committer ?? DEFAULT_COMMITTER,
+        journalSeq: () => readCommittedSeq(join(options.dataDir, 'journal')),
+        ...(writer ? { retention: writer.retention } : {}),
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      await checkpointer.create('ingest');
+    }
   } catch (error) {
     await worker.terminate();
     await ledger.close();

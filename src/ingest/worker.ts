@@ -1,7 +1,12 @@
 // Worker thread of `gitrail ingest`: reads, classifies, normalises and renders the input
 // files in order and streams the results to the writer, at most a few batches ahead.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
+import { edgeLimits } from '../edge/limits.ts';
 import { createRedactor } from '../normalise/redact.ts';
+import { checkLogFile, withLogFileDigest } from '../sources/cloudtrail/digests/log-file-status.ts';
+import type { LogFileDigest } from '../sources/cloudtrail/digests/verify-digests.ts';
 import { openInput, type InputFile } from './files.ts';
 import { prepareInput, type PreparedResult } from './prepare.ts';
 import { readRecords } from './records.ts';
@@ -13,6 +18,8 @@ export interface WorkerInput {
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
   readonly now: number;
+  /** limits.futureSkew: how far past `now` an event time may be. */
+  readonly futureSkewMs: number;
 }
 
 export interface WorkItem {
@@ -28,7 +35,7 @@ export type WorkerMessage =
 
 const BATCH = 256;
 
-/** A record the normaliser cannot handle is rejected with the reason, never fatal to the run. */
+/** A record that cannot be prepared (rendering failed) is rejected with the reason, never fatal to the run. */
 function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult {
   try {
     return prepareInput(...args);
@@ -37,6 +44,29 @@ function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult
   }
 }
 const AHEAD = 16;
+
+/**
+ * A CloudTrail log file that digests cover is hashed (one streaming pass) before any record is
+ * used: an invalid one is refused (its reason), a valid one is then read with its status.
+ */
+async function openChecked(
+  file: InputFile,
+): Promise<{ input: Readable; digest?: LogFileDigest } | { refused: string }> {
+  if (!file.digest) return { input: openInput(file.path) };
+  const hash = createHash('sha256');
+  for await (const chunk of openInput(file.path)) hash.update(chunk as Buffer);
+  const check = checkLogFile(file.digest.expected, hash.digest('hex'));
+  if (check.status === 'invalid') return { refused: `invalid CloudTrail log file, not recorded: ${check.reason}` };
+  return { input: openInput(file.path), digest: check.status };
+}
+
+function withDigest(result: PreparedResult, digest: LogFileDigest | undefined): PreparedResult {
+  if (digest === undefined || result.kind !== 'changes') return result;
+  return {
+    kind: 'changes',
+    changes: result.changes.map((change) => ({ ...change, record: withLogFileDigest(change.record, digest) })),
+  };
+}
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -48,6 +78,7 @@ async function main(): Promise<void> {
     redact: createRedactor(input.redactionKey),
     sensitiveKeys: new Set(input.sensitiveKeys.map((key) => key.toLowerCase())),
     now: () => input.now,
+    limits: edgeLimits(input.futureSkewMs),
   };
   let inFlight = 0;
   let wake: (() => void) | null = null;
@@ -65,11 +96,16 @@ async function main(): Promise<void> {
   for (const [index, file] of input.files.entries()) {
     let items: WorkItem[] = [];
     try {
-      for await (const record of readRecords(openInput(file.path))) {
+      const opened = await openChecked(file);
+      if ('refused' in opened) {
+        await send({ type: 'file-error', file: index, error: opened.refused });
+        continue;
+      }
+      for await (const record of readRecords(opened.input)) {
         const result: PreparedResult =
           'error' in record
             ? { kind: 'rejected', reason: record.error }
-            : prepareSafely(record.format, record.value, context);
+            : withDigest(prepareSafely(record.format, record.value, context), opened.digest);
         items.push({
           line: record.line,
           ...('where' in record && record.where ? { where: record.where } : {}),

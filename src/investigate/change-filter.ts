@@ -3,7 +3,7 @@
 // up, so one timeline can hold a cluster and an account). Activity events are scoped by their
 // `Cluster:`/`Account:`/`Region:` trailers. Pure.
 import picomatch from 'picomatch';
-import type { CommitRow } from '../index/queries.ts';
+import type { CommitRow } from '../domain/recorded-commit.ts';
 import { escapeSegment } from '../normalise/paths.ts';
 import { parsePath, scopeFolder } from './resource-key.ts';
 

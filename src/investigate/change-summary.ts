@@ -74,8 +74,10 @@ function describeChanged(label: string, before: unknown, after: unknown): string
   if (setLike(before) && setLike(after) && (isScalarList(before) || isScalarList(after))) {
     return describeSet(label, isScalarList(before) ? before : [before], isScalarList(after) ? after : [after]);
   }
-  if (typeof before === 'string' && typeof after === 'string')
-    return `${label} ${before === '' ? '""' : showValue(before)}→${showValue(after.slice(sharedStem(before, after)))}`;
+  if (typeof before === 'string' && typeof after === 'string') {
+    const tail = after.slice(sharedStem(before, after));
+    return `${label} ${before === '' ? '""' : showValue(before)}→${showValue(tail)}`;
+  }
   return `${label} ${showValue(before)}→${showValue(after)}`;
 }
 

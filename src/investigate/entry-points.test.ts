@@ -52,7 +52,7 @@ test('gitrail exits 0 on success, 1 for an unknown resource or a bad time, 2 for
   assert.match(badTime.stderr, /^gitrail show: bad --at 'the day before': expected an ISO-8601 time/);
   const badOption = await gitrail(['changes', '--sinse', '1h', '--data', data]);
   assert.equal(badOption.code, 2);
-  assert.match(badOption.stderr, /^gitrail changes: Unknown option '--sinse'/);
+  assert.match(badOption.stderr, /^gitrail changes: unknown option '--sinse'/);
   const help = await gitrail(['changes', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^usage: gitrail changes \[options\]\n/);

@@ -3,7 +3,7 @@
 // per-path history), with errors that say what exists instead.
 import type { Branch } from '../domain/change.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { CommitRow } from '../index/queries.ts';
+import type { CommitRow } from '../domain/recorded-commit.ts';
 import { branchOfPath } from '../normalise/paths.ts';
 import type { DataSource } from './data-source.ts';
 import { keyOfPath } from './resource-key.ts';
@@ -80,7 +80,8 @@ export async function findVersion(
   if (!last || !change) throw new NotFoundError(`${resource.key} did not exist ${when}: ${firstRecorded()}`);
   if (last.blob === null) {
     throw new NotFoundError(
-      `${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time or commit`,
+      `${resource.key} did not exist ${when}: deleted ${describeChange(change)}; use --at with an earlier time ` +
+        `or commit`,
     );
   }
   return { commit: change.sha, change, text: null };

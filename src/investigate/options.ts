@@ -26,7 +26,8 @@ export const SCOPE_OPTIONS = {
   region: { type: 'string' },
 } as const;
 
-export const COMMON_HELP = `  --data DIR             data folder (default ./gitrail-data); its index.db is opened read-only
+export const COMMON_HELP = `\
+  --data DIR             data folder (default ./gitrail-data); its index.db is opened read-only
   --repo DIR             a clone of a gitrail repository instead (keeps .git/gitrail-index.db)
   -n, --namespace NS     Kubernetes namespace (-A, --all-namespaces: all of them, the default)
   --cluster C            Kubernetes cluster (--context C is the same, as in kubectl)

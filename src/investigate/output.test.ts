@@ -85,14 +85,17 @@ test('a reader that closes while a write waits: the write resolves false', async
   await output.close();
 });
 
-test('a reader that fails otherwise while a write waits: the write resolves false and close reports the error', async () => {
-  const failing = new Writable({
-    highWaterMark: 16,
-    write(_chunk, _encoding, callback) {
-      setTimeout(() => callback(Object.assign(new Error('disk full'), { code: 'ENOSPC' })), 2);
-    },
-  });
-  const output = outputTo(failing);
-  assert.equal(await output.write(CHUNK), false);
-  await assert.rejects(output.close(), /disk full/);
-});
+test(
+  'a reader that fails otherwise while a write waits: the write resolves false and close reports ' + 'the error',
+  async () => {
+    const failing = new Writable({
+      highWaterMark: 16,
+      write(_chunk, _encoding, callback) {
+        setTimeout(() => callback(Object.assign(new Error('disk full'), { code: 'ENOSPC' })), 2);
+      },
+    });
+    const output = outputTo(failing);
+    assert.equal(await output.write(CHUNK), false);
+    await assert.rejects(output.close(), /disk full/);
+  },
+);

@@ -1,18 +1,18 @@
 // `blame` output: the canonical YAML with, per line, the commit, author and time that last
-// changed it, like `git blame` (`<sha> (<author> <time> <n>) <line>`). Pure.
+// changed it, like `git blame` (`<sha> (<author> <time> <n>) <line>`). Author names are cut
+// only to fit a terminal's width; unlimited (a pipe, a file) they are printed whole. Pure.
 import type { BlameLine } from '../ledger/reader.ts';
 import type { Palette } from './colour.ts';
 import { cutText, textWidth } from './table.ts';
 import { formatInstant } from './time-spec.ts';
 
-const AUTHOR_MAX = 24;
 const AUTHOR_MIN = 8;
 /** Room the YAML text should keep on a narrow terminal before authors are cut further. */
 const TEXT_ROOM = 40;
 
 export function renderBlame(lines: readonly BlameLine[], palette: Palette, width: number): string {
   const numberWidth = String(lines.length).length;
-  const natural = Math.min(AUTHOR_MAX, Math.max(0, ...lines.map((line) => textWidth(line.author.name))));
+  const natural = Math.max(0, ...lines.map((line) => textWidth(line.author.name)));
   // sha(7) + ' (' + author + ' ' + time(20) + ' ' + n + ') '
   const fixed = 7 + 2 + 1 + 20 + 1 + numberWidth + 2;
   const authorWidth = Math.max(Math.min(natural, AUTHOR_MIN), Math.min(natural, width - fixed - TEXT_ROOM));
@@ -21,7 +21,10 @@ export function renderBlame(lines: readonly BlameLine[], palette: Palette, width
       const author = cutText(line.author.name, authorWidth);
       const pad = ' '.repeat(authorWidth - textWidth(author));
       const number = String(line.n).padStart(numberWidth);
-      return `${palette.yellow(line.sha.slice(0, 7))} (${author}${pad} ${palette.dim(formatInstant(line.time))} ${number}) ${line.text}\n`;
+      return (
+        `${palette.yellow(line.sha.slice(0, 7))} (${author}${pad} ${palette.dim(formatInstant(line.time))} ` +
+        `${number}) ${line.text}\n`
+      );
     })
     .join('');
 }

@@ -1,4 +1,4 @@
-// The formats of `changes` and `log`: `table` (key, operation, author, time, what changed),
+// The formats of `changes` and `log`: `table` (commit, key, operation, author, time, what changed),
 // `line` (one line per change), `patch` (JSON-patch operations), `diff` (git's own patch,
 // coloured like `git log -p`) and `json` (one object per line). Renderers keep state across
 // pages so a long, streamed listing stays aligned. Pure.
@@ -9,10 +9,6 @@ import type { ChangeEntry, EntryReads } from './timeline.ts';
 
 export const FORMATS = ['table', 'line', 'patch', 'diff', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
-
-export function isFormat(text: string): text is Format {
-  return (FORMATS as readonly string[]).includes(text);
-}
 
 /** What a format shows, so only that is read from git: `diff` prints git's patch and nothing else. */
 export function readsFor(format: Format): EntryReads {
@@ -37,6 +33,7 @@ function summaryColour(palette: Palette, item: string): string {
 }
 
 const TABLE_COLUMNS: readonly Column[] = [
+  { header: 'COMMIT' },
   { header: 'KEY', min: 32, cut: 'middle', shrinkOrder: 2 },
   { header: 'OPERATION', min: 14, cut: 'end', shrinkOrder: 1 },
   { header: 'AUTHOR', min: 16, cut: 'end', shrinkOrder: 0 },
@@ -51,6 +48,7 @@ function tableRenderer(palette: Palette, width: number): PageRenderer {
     page(entries) {
       const views = entries.map(viewChange);
       const rows: Row[] = views.map((view) => [
+        [view.entry.commit.sha.slice(0, 7)],
         [view.key],
         [view.operation],
         [view.entry.commit.author.name],
@@ -66,9 +64,10 @@ function tableRenderer(palette: Palette, width: number): PageRenderer {
         header +
         renderTable(TABLE_COLUMNS, widths, rows, (column, text, row) => {
           const view = views[row] as ChangeView;
-          if (column === 1) return opColour(palette, view)(text);
-          if (column === 3) return palette.dim(text);
-          if (column === 4) return summaryColour(palette, text);
+          if (column === 0) return palette.yellow(text);
+          if (column === 2) return opColour(palette, view)(text);
+          if (column === 4) return palette.dim(text);
+          if (column === 5) return summaryColour(palette, text);
           return text;
         })
       );
@@ -118,7 +117,10 @@ function lineRenderer(palette: Palette, width: number, withKey: boolean): PageRe
 
 function heading(palette: Palette, view: ChangeView): string {
   const { commit } = view.entry;
-  return `${palette.bold(view.key)}  ${opColour(palette, view)(view.operation)}  ${commit.author.name}  ${palette.dim(view.time)}  ${palette.yellow(commit.sha.slice(0, 7))}\n`;
+  return (
+    `${palette.bold(view.key)}  ${opColour(palette, view)(view.operation)}  ${commit.author.name}  ` +
+    `${palette.dim(view.time)}  ${palette.yellow(commit.sha.slice(0, 7))}\n`
+  );
 }
 
 function patchRenderer(palette: Palette): PageRenderer {

@@ -70,8 +70,10 @@ export function keyOfPath(path: string): string {
       const type = typeWord(parsed.group, parsed.resource);
       return `${parsed.cluster}:${parsed.namespace === null ? '' : `${parsed.namespace}/`}${type}/${parsed.file}`;
     }
-    case 'aws':
-      return `aws:${parsed.account}:${parsed.region === 'global' ? '' : `${parsed.region}:`}${parsed.service}/${parsed.type}/${parsed.file}`;
+    case 'aws': {
+      const region = parsed.region === 'global' ? '' : `${parsed.region}:`;
+      return `aws:${parsed.account}:${region}${parsed.service}/${parsed.type}/${parsed.file}`;
+    }
     case 'custom':
       return `custom:${parsed.source}/${parsed.rest.join('/')}`;
     case 'other':

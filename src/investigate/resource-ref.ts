@@ -17,6 +17,8 @@ export type ParsedRef =
       readonly patterns: readonly string[];
       readonly test: (path: string) => boolean;
       readonly text: string;
+      /** The words and the scope options given: to say which option left a resource out. */
+      readonly scoped?: { readonly words: readonly string[]; readonly scope: RefScope };
     };
 
 /** Recorded resource paths matching a SQLite GLOB pattern (`*` may cross `/`; callers re-check). */
@@ -47,7 +49,8 @@ function kubernetesRef(typed: string, name: string, scope: RefScope, text: strin
   const cluster = segment(scope.cluster, 'cluster');
   const group = lookup.known ? lookup.type.group : lookup.group === null ? '*' : globLiteral(lookup.group);
   const resource = globLiteral(lookup.known ? lookup.type.resource : lookup.resource);
-  const namespaced = `kubernetes/${cluster}/namespaces/${segment(scope.namespace, 'namespace')}/${group}/${resource}/${file}`;
+  const namespace = segment(scope.namespace, 'namespace');
+  const namespaced = `kubernetes/${cluster}/namespaces/${namespace}/${group}/${resource}/${file}`;
   const clusterScoped = `kubernetes/${cluster}/cluster/${group}/${resource}/${file}`;
   // Like kubectl, -n is ignored for cluster-scoped types; unknown types may be either.
   const patterns = !lookup.known
@@ -81,7 +84,8 @@ function awsTypeMatches(typed: string, folder: string): boolean {
 
 function awsRef(service: string, type: string, id: string, scope: RefScope, text: string): ParsedRef {
   const file = fileName(id, 'resource id');
-  const pattern = `aws/${segment(scope.account, 'account')}/${segment(scope.region, 'region')}/${globLiteral(escapeSegment(service.toLowerCase(), 'service'))}/*/${globLiteral(file)}`;
+  const folder = `aws/${segment(scope.account, 'account')}/${segment(scope.region, 'region')}`;
+  const pattern = `${folder}/${globLiteral(escapeSegment(service.toLowerCase(), 'service'))}/*/${globLiteral(file)}`;
   const test = (path: string): boolean => {
     const parsed = parsePath(path);
     if (parsed.family !== 'aws' || `${parsed.file}.yaml` !== file) return false;
@@ -95,6 +99,12 @@ function awsRef(service: string, type: string, id: string, scope: RefScope, text
 
 /** Parses the positional words of a reference with the scope options. */
 export function parseRef(words: readonly string[], scope: RefScope = {}): ParsedRef {
+  const ref = parseWords(words, scope);
+  const scoped = Object.values(scope).some((value) => value !== undefined);
+  return ref.kind === 'pattern' && scoped ? { ...ref, scoped: { words, scope } } : ref;
+}
+
+function parseWords(words: readonly string[], scope: RefScope): ParsedRef {
   const text = words.join(' ');
   if (words.length === 0)
     throw new InvalidInputError(
@@ -127,6 +137,43 @@ export function parseRef(words: readonly string[], scope: RefScope = {}): Parsed
   throw usage(text);
 }
 
+function matches(ref: Extract<ParsedRef, { kind: 'pattern' }>, findPaths: FindPaths): string[] {
+  return [...new Set(ref.patterns.flatMap((pattern) => findPaths(pattern)))].filter(ref.test).sort();
+}
+
+const SCOPE_OPTIONS = [
+  ['cluster', '--cluster'],
+  ['namespace', '-n'],
+  ['account', '--account'],
+  ['region', '--region'],
+] as const;
+
+/** The scope options that, each on its own, leave `path` out: `--cluster prod`, `-n shop`. */
+function excludedBy(path: string, words: readonly string[], scope: RefScope): string[] {
+  return SCOPE_OPTIONS.flatMap(([key, option]) => {
+    const value = scope[key];
+    if (value === undefined) return [];
+    const alone = parseWords(words, { [key]: value });
+    return alone.kind === 'pattern' && !alone.test(path) ? [`${option} ${value}`] : [];
+  });
+}
+
+/** Why nothing matches: the resources the scope options left out, each with the option that did. */
+function noMatch(ref: Extract<ParsedRef, { kind: 'pattern' }>, findPaths: FindPaths): string {
+  const text = `no recorded resource matches ${ref.text}`;
+  if (!ref.scoped) return text;
+  const { words, scope } = ref.scoped;
+  const wider = parseWords(words, {});
+  const others = wider.kind === 'pattern' ? matches(wider, findPaths) : [];
+  const given = SCOPE_OPTIONS.flatMap(([key, option]) => (scope[key] === undefined ? [] : [`${option} ${scope[key]}`]));
+  if (others.length === 0) return `${text} (nor does it without ${given.join(' ')})`;
+  const shown = others
+    .slice(0, 10)
+    .map((path) => `  ${keyOfPath(path)}  left out by ${excludedBy(path, words, scope).join(' and ')}`);
+  const more = others.length > shown.length ? [`  … and ${others.length - shown.length} more`] : [];
+  return [`${text} with ${given.join(' ')}; recorded elsewhere:`, ...shown, ...more].join('\n');
+}
+
 /**
  * The one recorded path a reference names. No match is NOT_FOUND; several (the same name in
  * two clusters or namespaces) is an error listing every candidate by key.
@@ -137,12 +184,13 @@ export function resolveRef(ref: ParsedRef, findPaths: FindPaths, exists: (path: 
       throw new NotFoundError(`no recorded resource ${ref.text}${ref.text === ref.path ? '' : ` (${ref.path})`}`);
     return ref.path;
   }
-  const candidates = [...new Set(ref.patterns.flatMap((pattern) => findPaths(pattern)))].filter(ref.test).sort();
-  if (candidates.length === 0) throw new NotFoundError(`no recorded resource matches ${ref.text}`);
+  const candidates = matches(ref, findPaths);
+  if (candidates.length === 0) throw new NotFoundError(noMatch(ref, findPaths));
   if (candidates.length > 1) {
     const list = candidates.map((path) => `  ${keyOfPath(path)}`).join('\n');
     throw new InvalidInputError(
-      `${ref.text} is ambiguous, ${candidates.length} resources match:\n${list}\nname one with --cluster, -n/--namespace, --account or --region, or by its key`,
+      `${ref.text} is ambiguous, ${candidates.length} resources match:\n${list}\nname one with --cluster, ` +
+        `-n/--namespace, --account or --region, or by its key`,
     );
   }
   return candidates[0] as string;

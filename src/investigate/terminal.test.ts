@@ -79,7 +79,10 @@ async function openPane(
   // After the command: record its status, signal the test, then block (on a channel nobody
   // signals) so the pane stays alive with its screen intact until the server is killed.
   const tmux = `tmux -S ${quote(socket)}`;
-  const command = `env ${unset} ${assignments} ${quote(process.execPath)} ${quote(GITRAIL)} ${args.map(quote).join(' ')} ${redirect}; echo $? > ${quote(status)}; ${tmux} wait-for -S ${name}; ${tmux} wait-for ${name}-never`;
+  const command =
+    `env ${unset} ${assignments} ${quote(process.execPath)} ${quote(GITRAIL)} ` +
+    `${args.map(quote).join(' ')} ${redirect}; echo $? > ${quote(status)}; ${tmux} wait-for -S ${name}; ${tmux} ` +
+    `wait-for ${name}-never`;
   await run('tmux', [
     '-S',
     socket,
@@ -171,7 +174,7 @@ test('NO_COLOR or --color never: no colour even on a TTY; --color always colours
     assert.equal(await pane.done, 0);
     const screen = await pane.screen(true);
     assert.doesNotMatch(screen, /\x1b\[/);
-    assert.match(screen, /^KEY +OPERATION/);
+    assert.match(screen, /^COMMIT +KEY +OPERATION/);
   }
   const file = join(dir, 'always.txt');
   const pane = await openPane([...table(), '--color', 'always'], { width: 120, height: 10 }, {}, `> ${quote(file)}`);

@@ -9,7 +9,8 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
 const FORMS =
-  'an ISO-8601 time (2026-03-02T01:00:00Z), a duration ago (2h, 1d, 30m ago), now, today, yesterday [HH:MM], HH:MM or @<epoch seconds>';
+  'an ISO-8601 time (2026-03-02T01:00:00Z), a duration ago (2h, 1d, 30m ago), now, today, yesterday [HH:MM], ' +
+  'HH:MM or @<epoch seconds>';
 
 /** A duration such as `30m`, `2h`, `1h30m`, `1.5d`, in milliseconds; null when it is not one. */
 export const parseDurationMs = parseDuration;

@@ -3,8 +3,7 @@
 // batch per page. The index narrows by
 // branch, time, source and folder; the change filter decides the rest.
 import type { Branch } from '../domain/change.ts';
-import type { ChangeOp } from '../index/index-db.ts';
-import type { CommitRow } from '../index/queries.ts';
+import type { ChangeOp, CommitRow } from '../domain/recorded-commit.ts';
 import { readTexts } from '../ledger/cat-file.ts';
 import { readPatches } from './git-batch.ts';
 import type { ChangeFilter } from './change-filter.ts';

@@ -1,14 +1,23 @@
 // The drainer, the only caller of the Ledger: applies journal batches in order, records facts,
 // flushes (pack + refs + index), then advances the journal checkpoint. A crash replays from the
 // checkpoint; the ledger's dedupe on (source, Event-ID, path) makes replay commit nothing twice.
+// A record that fails is quarantined (issue 10) and the drain goes on; only a failure of the
+// machine (disk, index database) stops it, and the journal keeps everything for the restart.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { ChangeBatch } from '../domain/batch.ts';
+import type { ChangeRecord } from '../domain/change.ts';
+import type { Ledger, Outcome } from '../ledger/ledger.ts';
+import { isRecordFailure } from '../ledger/record-guard.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { Journal, JournalEntry } from './journal.ts';
+import { changeQuarantineId, describeError, type Quarantine } from './quarantine.ts';
+
+/** What the drainer reads: the local journal, or a shard's stream consumer in cluster mode (src/cluster/). */
+export type DrainSource = Pick<Journal, 'readNext' | 'whenReadable' | 'checkpoint' | 'checkpointed'>;
 
 export interface DrainerOptions {
-  readonly journal: Journal;
+  readonly journal: DrainSource;
   readonly ledger: Ledger;
   readonly metrics: GitrailMetrics;
   readonly log: Logger;
@@ -16,6 +25,8 @@ export interface DrainerOptions {
   readonly maxChangesPerFlush: number;
   /** Least time between two flushes while events trickle in. */
   readonly flushIntervalMs: number;
+  /** Where records that fail go; without one, a failing record stops the drainer. */
+  readonly quarantine?: Quarantine;
   readonly now?: () => number;
 }
 
@@ -117,12 +128,23 @@ export class Drainer {
     }
   }
 
-  async #apply({ batch }: JournalEntry): Promise<void> {
+  async #apply(entry: JournalEntry): Promise<void> {
     const { ledger, metrics } = this.#options;
+    const { batch } = entry;
+    if (!isBatch(batch)) {
+      this.#hold(entry, 'batch', batch, new TypeError('the journal entry is not a batch of changes and facts'));
+      return;
+    }
     const source = batch.source;
-    for (const record of batch.changes) {
+    for (const [index, record] of batch.changes.entries()) {
       await this.#yieldWhenBusy();
-      const { outcome } = await ledger.apply({ record });
+      let outcome: Outcome;
+      try {
+        ({ outcome } = await ledger.apply({ record }));
+      } catch (error) {
+        this.#hold(entry, index, record, error);
+        continue;
+      }
       switch (outcome) {
         case 'committed':
         case 'activity':
@@ -141,9 +163,39 @@ export class Drainer {
       }
     }
     if (batch.facts.length > 0) {
-      ledger.index.recordFacts(batch.facts);
-      metrics.facts.inc({ source }, batch.facts.length);
+      try {
+        ledger.index.recordFacts(batch.facts);
+        metrics.facts.inc({ source }, batch.facts.length);
+      } catch (error) {
+        this.#hold(entry, 'facts', batch.facts, error);
+      }
     }
+  }
+
+  /** Quarantines what failed and lets the drain go on; rethrows a failure of the machine. */
+  #hold(entry: JournalEntry, part: number | 'facts' | 'batch', record: unknown, error: unknown): void {
+    const { quarantine, metrics, log } = this.#options;
+    if (!quarantine || !isRecordFailure(error)) throw error;
+    const change = typeof part === 'number' ? (record as Partial<ChangeRecord>) : null;
+    const source = typeof entry.batch?.source === 'string' ? entry.batch.source : 'unknown';
+    const id =
+      typeof part === 'number' ? changeQuarantineId(source, change?.eventId, change?.path) : `${part}-${entry.seq}`;
+    quarantine.put({
+      id,
+      quarantinedAt: this.#now(),
+      seq: entry.seq,
+      source,
+      kind: typeof part === 'number' ? 'change' : part,
+      eventId: typeof change?.eventId === 'string' ? change.eventId : null,
+      path: typeof change?.path === 'string' ? change.path : null,
+      error: describeError(error),
+      record,
+    });
+    metrics.quarantined.inc({ source });
+    log.error(
+      { err: error, id, source, eventId: change?.eventId, path: change?.path },
+      'record quarantined; the drain goes on',
+    );
   }
 
   /** Applying is CPU work chained by microtasks: without a real yield, intake requests would wait for a whole drain. */
@@ -167,4 +219,15 @@ export class Drainer {
       waiter.resolve();
     }
   }
+}
+
+/** A journal entry's payload has the shape every batch has (an older or damaged writer aside). */
+function isBatch(batch: ChangeBatch): boolean {
+  return (
+    batch !== null &&
+    typeof batch === 'object' &&
+    typeof batch.source === 'string' &&
+    Array.isArray(batch.changes) &&
+    Array.isArray(batch.facts)
+  );
 }

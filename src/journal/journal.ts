@@ -140,7 +140,8 @@ export class Journal {
     if (depth.bytes >= this.#options.maxBytes) {
       return Promise.reject(
         new JournalFullError(
-          `the backlog of ${depth.bytes} bytes not yet committed is over journal.maxBytes (${this.#options.maxBytes}); retry later`,
+          `the backlog of ${depth.bytes} bytes not yet committed is over journal.maxBytes ` +
+            `(${this.#options.maxBytes}); retry later`,
         ),
       );
     }

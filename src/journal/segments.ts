@@ -128,7 +128,8 @@ export function recoverSegments(dir: string, checkpoint: number): Recovered {
     const previous = segments.at(-1);
     if (previous && previous.lastSeq + 1 !== segment.firstSeq) {
       throw new JournalError(
-        `${segment.path}: starts at entry ${segment.firstSeq} but the previous segment ends at ${previous.lastSeq}; move the journal folder away to start without it`,
+        `${segment.path}: starts at entry ${segment.firstSeq} but the previous segment ends at ` +
+          `${previous.lastSeq}; move the journal folder away to start without it`,
       );
     }
     const scan = scanSegment(segment, (seq, receivedAt, offset, size) => {
@@ -140,7 +141,8 @@ export function recoverSegments(dir: string, checkpoint: number): Recovered {
     if (scan.problem !== null) {
       if (!isLast)
         throw new JournalError(
-          `${segment.path}: ${scan.problem}; entries after it cannot be read. Move the segment away to start without it`,
+          `${segment.path}: ${scan.problem}; entries after it cannot be read. Move the segment away to start ` +
+            `without it`,
         );
       truncateDurably(segment.path, scan.end);
       truncatedBytes = scan.fileSize - scan.end;

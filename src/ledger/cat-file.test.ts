@@ -40,22 +40,25 @@ function repository(dir: string): { gitdir: string; commit: string; blob: string
   return { gitdir, commit, blob };
 }
 
-test('readTexts answers every name in order: blob texts, null for missing names, trees and names git cannot be sent', async (t) => {
-  const { gitdir, commit, blob } = repository(tempDir(t));
-  const texts = await readTexts(gitdir, [
-    `${commit}:a.yaml`,
-    `${commit}:missing.yaml`,
-    `${commit}:folder`,
-    `${commit}:folder/empty.yaml`,
-    `${commit}:a\n.yaml`,
-    blob,
-    '0'.repeat(40),
-    `${commit}:a.yaml`,
-  ]);
-  assert.deepEqual(texts, ['héllo\nworld\n', null, null, '', null, 'héllo\nworld\n', null, 'héllo\nworld\n']);
-  assert.deepEqual(await readTexts(gitdir, []), []);
-  assert.deepEqual(await readTexts(gitdir, ['bad\0name']), [null]);
-});
+test(
+  'readTexts answers every name in order: blob texts, null for missing names, trees and names git cannot ' + 'be sent',
+  async (t) => {
+    const { gitdir, commit, blob } = repository(tempDir(t));
+    const texts = await readTexts(gitdir, [
+      `${commit}:a.yaml`,
+      `${commit}:missing.yaml`,
+      `${commit}:folder`,
+      `${commit}:folder/empty.yaml`,
+      `${commit}:a\n.yaml`,
+      blob,
+      '0'.repeat(40),
+      `${commit}:a.yaml`,
+    ]);
+    assert.deepEqual(texts, ['héllo\nworld\n', null, null, '', null, 'héllo\nworld\n', null, 'héllo\nworld\n']);
+    assert.deepEqual(await readTexts(gitdir, []), []);
+    assert.deepEqual(await readTexts(gitdir, ['bad\0name']), [null]);
+  },
+);
 
 test('the repository reader reads files and blobs through it', async (t) => {
   const { gitdir, commit, blob } = repository(tempDir(t));

@@ -14,7 +14,8 @@ test('subject, body, then trailers: the pinned commit message format', () => {
   const message = formatCommitMessage('patch apps/deployments default/nginx', 'spec.replicas: 2 → 3', trailers);
   assert.equal(
     message,
-    'patch apps/deployments default/nginx\n\nspec.replicas: 2 → 3\n\nSource: kubernetes-audit\nCluster: prod\nEvent-ID: 7f3c\nUser-Agent: kubectl with newline\nAttribution: exact\n',
+    'patch apps/deployments default/nginx\n\nspec.replicas: 2 → 3\n\nSource: kubernetes-audit\nCluster: ' +
+      'prod\nEvent-ID: 7f3c\nUser-Agent: kubectl with newline\nAttribution: exact\n',
   );
   assert.deepEqual(parseCommitMessage(message), {
     subject: 'patch apps/deployments default/nginx',

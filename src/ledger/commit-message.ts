@@ -1,20 +1,24 @@
 // The commit message format (DESIGN §3): `<verb> <what>`, a blank line, a short body saying
 // what changed, a blank line, then git trailers. A public contract, pinned by golden tests.
+// No control or format character reaches a message (a NUL fails `git fsck --strict`).
 import type { Trailers } from '../domain/change.ts';
+import { cleanHeaderText } from '../domain/text.ts';
 
 function oneLine(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').trim();
+  return cleanHeaderText(value).trim();
 }
 
 /** The trailers as the message holds them: values on one line, empty ones left out. */
 function written(trailers: Trailers): Array<readonly [string, string]> {
-  return trailers.filter(([, value]) => value.trim() !== '').map(([key, value]) => [key, oneLine(value)] as const);
+  return trailers
+    .map(([key, value]) => [oneLine(key), oneLine(value)] as const)
+    .filter(([key, value]) => key !== '' && value !== '');
 }
 
 /** Trailer values are single lines; keys are `Word-Word`. */
 export function formatCommitMessage(subject: string, body: string, trailers: Trailers): string {
   const parts = [oneLine(subject) || '(no subject)'];
-  const text = body.trim();
+  const text = body.split('\n').map(cleanHeaderText).join('\n').trim();
   if (text) parts.push(text);
   const lines = written(trailers).map(([key, value]) => `${key}: ${value}`);
   if (lines.length > 0) parts.push(lines.join('\n'));

@@ -4,6 +4,7 @@
 // (`Untracked: true`: who deleted a trail we never saw still matters).
 import { createHash } from 'node:crypto';
 import type { ChangeRecord, Doc } from '../domain/change.ts';
+import { withBoundedPath } from '../edge/check-record.ts';
 import { activityPath } from '../normalise/paths.ts';
 
 export type DetourReason = 'late' | 'untracked';
@@ -20,7 +21,8 @@ export function detourRecord(record: ChangeRecord, reason: DetourReason, lastTim
   };
   const trailers = record.trailers.filter(([key]) => key !== 'Attribution');
   const attribution = record.trailers.find(([key]) => key === 'Attribution');
-  return {
+  // An event id as long as a path segment may be makes a longer file name: shortened like any.
+  return withBoundedPath({
     ...record,
     branch: 'activity',
     path: activityPath(family, record.time, `${record.eventId}-${reason}-${suffix}`),
@@ -32,5 +34,5 @@ export function detourRecord(record: ChangeRecord, reason: DetourReason, lastTim
       ['Resource-Path', record.path],
       ...(attribution ? [attribution] : []),
     ],
-  };
+  });
 }

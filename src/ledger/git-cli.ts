@@ -1,5 +1,6 @@
 // Runs the `git` command-line tool against the ledger's repository: for maintenance
-// (repack, commit-graph) and fast history reads. git ≥ 2.30 is a prerequisite.
+// (repack, commit-graph) and fast history reads. git ≥ 2.30 is a prerequisite. Paths are always
+// literal (`--literal-pathspecs`): a resource named `*` or `:(exclude)x` names only itself.
 import { spawn } from 'node:child_process';
 import { LedgerError } from '../domain/errors.ts';
 
@@ -17,7 +18,7 @@ export interface GitOptions {
 
 export function runGit(gitdir: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitdir, ...args], {
+    const child = spawn('git', ['--literal-pathspecs', '--git-dir', gitdir, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
     });

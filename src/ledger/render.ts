@@ -32,7 +32,9 @@ export function unpackDoc(packed: Uint8Array): Doc {
   return JSON.parse(inflateSync(packed).toString('utf8')) as Doc;
 }
 
-/** The id of the blob renderBlob would make, without deflating or packing anything: for comparing with a recorded file. */
+/**
+ * The id of the blob renderBlob would make, without deflating or packing anything: for comparing with a recorded file.
+ */
 export function blobOid(doc: Doc): string {
   return hashObject('blob', ENCODER.encode(toCanonicalYaml(doc)));
 }

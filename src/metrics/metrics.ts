@@ -22,6 +22,7 @@ export function createMetrics(options: { now?: () => number; defaultMetrics?: bo
   const now = options.now ?? Date.now;
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   let journal: () => JournalGauges = () => ({ entries: 0, bytes: 0, oldestReceivedAt: null });
+  let quarantine: () => number = () => 0;
   const bySource = (name: string, help: string) =>
     new Counter({ name, help, labelNames: ['source'] as const, registers });
   /** Records read from intake bodies and live sources. */
@@ -32,7 +33,9 @@ export function createMetrics(options: { now?: () => number; defaultMetrics?: bo
   const ignored = bySource('gitrail_events_ignored_total', 'records that change nothing, per source');
   return {
     registry,
-    /** Counts the records of one intake body or source batch: all received, and of those the ignored and the rejected. */
+    /**
+     * Counts the records of one intake body or source batch: all received, and of those the ignored and the rejected.
+     */
     countRecords(source: string, counts: RecordCounts): void {
       const label = { source };
       received.inc(label, counts.received);
@@ -55,6 +58,23 @@ export function createMetrics(options: { now?: () => number; defaultMetrics?: bo
       'gitrail_attribution_unresolved_total',
       'commits whose author could not be resolved, per source',
     ),
+    /** Records that failed after the journal and were moved to <data>/quarantine/ (issue 10). */
+    quarantined: bySource(
+      'gitrail_quarantined_total',
+      'records moved to the quarantine because they failed after the journal, per source',
+    ),
+    quarantineRecords: new Gauge({
+      name: 'gitrail_quarantine_records',
+      help: 'records held in the quarantine (<data>/quarantine/) now',
+      registers,
+      collect() {
+        this.set(quarantine());
+      },
+    }),
+    /** Where the quarantine gauge reads from. */
+    observeQuarantine(read: () => number): void {
+      quarantine = read;
+    },
     requests: new Counter({
       name: 'gitrail_intake_requests_total',
       help: 'intake requests, per route and HTTP status',

@@ -1,11 +1,11 @@
-// The refs a mirror may push, read from the ledger's repository the way git resolves them: loose
-// ref files under refs/heads, refs/tags and refs/archive, then packed-refs for the others. Loose
+// The branches a mirror may push, read from the ledger's repository the way git resolves them:
+// loose ref files under refs/heads, then packed-refs for the others. Loose
 // files are read before packed-refs, so a `git pack-refs` running meanwhile (which writes
 // packed-refs before removing the loose file) never makes a ref look deleted.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
-export const MIRRORED_NAMESPACES = ['refs/heads/', 'refs/tags/', 'refs/archive/'] as const;
+export const MIRRORED_NAMESPACES = ['refs/heads/'] as const;
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 async function readOrNull(path: string): Promise<string | null> {
@@ -29,7 +29,7 @@ async function looseRefNames(gitdir: string, namespace: string): Promise<string[
   }
 }
 
-/** Every ref under refs/heads/, refs/tags/ and refs/archive/ with the object it names. */
+/** Every ref under refs/heads/ with the object it names. */
 export async function readLocalRefs(gitdir: string): Promise<Map<string, string>> {
   const refs = new Map<string, string>();
   for (const namespace of MIRRORED_NAMESPACES) {

@@ -2,7 +2,7 @@
 // updates by kind of ref and outcome, refs the remote refused, why the last attempt failed,
 // commits not yet pushed, the last success and the attempts' duration.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { refGroup } from './plan.ts';
+import { shortRef } from './plan.ts';
 import type { AttemptReport, FailureReason, Mirror } from './mirror.ts';
 
 const FAILURES: readonly FailureReason[] = ['auth', 'remote', 'setup'];
@@ -22,8 +22,8 @@ export function createMirrorMetrics(): MirrorMetrics {
   });
   const updates = new Counter({
     name: 'gitrail_mirror_ref_updates_total',
-    help: 'Ref updates sent per mirror, kind of ref (main, activity, tags, archive) and outcome (pushed, deleted, rejected)',
-    labelNames: ['mirror', 'refs', 'outcome'],
+    help: 'Branch updates sent per mirror, branch and outcome (pushed, rejected); unchanged branches are not sent',
+    labelNames: ['mirror', 'branch', 'outcome'],
     registers: [],
   });
   const duration = new Histogram({
@@ -36,7 +36,7 @@ export function createMirrorMetrics(): MirrorMetrics {
   return {
     observe(mirror, report) {
       attempts.inc({ mirror, outcome: report.outcome });
-      for (const result of report.results) updates.inc({ mirror, refs: refGroup(result.ref), outcome: result.kind });
+      for (const result of report.results) updates.inc({ mirror, branch: shortRef(result.ref), outcome: result.kind });
       if (report.outcome === 'ok' || report.outcome === 'rejected')
         duration.observe({ mirror }, report.durationMs / 1000);
     },

@@ -1,5 +1,6 @@
-// One mirror remote: brings it level with the ledger's branches, archived periods and tags,
-// in batches (at most every `interval`, or at once when `batchCommits` are new), never forced.
+// One mirror remote: brings it level with the ledger's branches, checkpoints and archived periods
+// (push-proof.ts), in batches (at most every `interval`, or at once when `batchCommits` are new,
+// or at once after a checkpoint), never forced.
 // A failed or refused attempt is retried after its backoff and never sooner (SerialRun), except
 // a setup error retrying cannot fix (a missing repository it may not create). Each refused ref
 // keeps the remote's message, so it shows in status, metrics and the viewer instead of hiding.
@@ -11,11 +12,11 @@ import { type RunOutcome, SerialRun } from '../sources/runtime/serial-run.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';
 import { readLocalRefs } from './local-refs.ts';
-import { knownArchives, mirroredRefs, planPush, shortRef, type RefResult } from './plan.ts';
+import { shortRef, type RefResult } from './plan.ts';
 import { gitCliTransport } from './push-git.ts';
 import { isomorphicGitTransport } from './push-iso.ts';
+import { pushProof } from './push-proof.ts';
 import { type Attempt, pushMirror, type PushTransport, type TransportName } from './push.ts';
-import { loadKnownArchives, saveKnownArchives } from './remote-state.ts';
 
 /** Why an attempt did not get its refs to the remote. */
 export type FailureReason = 'auth' | 'remote' | 'setup';
@@ -23,6 +24,8 @@ export type FailureReason = 'auth' | 'remote' | 'setup';
 export interface AttemptReport {
   readonly outcome: 'ok' | 'rejected' | FailureReason;
   readonly results: readonly RefResult[];
+  /** The configured branches the remote now holds at the local head (null: no such branch here yet). */
+  readonly level: ReadonlyMap<Branch, string | null>;
   readonly durationMs: number;
 }
 
@@ -33,19 +36,12 @@ export interface MirrorOptions {
   readonly transport: TransportName;
   readonly gitdir: string;
   readonly token: string | null;
-  /** Where the archive refs pushed are recorded (remote-state.ts). */
-  readonly statePath: string;
   readonly log: Logger;
   readonly now: () => number;
   /** Prepares the remote before the first push (creates the GitHub repository). */
   readonly prepare?: () => Promise<void>;
   readonly onAttempt?: (report: AttemptReport) => void;
 }
-
-const sameRefs = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) =>
-  a.size === b.size && [...a].every(([ref, sha]) => b.get(ref) === sha);
-const withoutBranches = (refs: ReadonlyMap<string, string>) =>
-  new Map([...refs].filter(([ref]) => !ref.startsWith('refs/heads/')));
 
 export class Mirror {
   readonly name: string;
@@ -62,11 +58,10 @@ export class Mirror {
   #unpushed = 0;
   #oldestUnpushedAt: number | null = null;
   #prepared = false;
-  /** Archive refs this mirror put on the remote: the only refs it may delete there. */
-  #known: Map<string, string>;
-  /** The remote's mirrored refs as last seen, to notice new tags and removed archives without asking it. */
-  #remote: ReadonlyMap<string, string> | null = null;
-  #watch: NodeJS.Timeout | undefined;
+  /** Why the checkpoints and archived periods could not be pushed, when they could not. */
+  #proofProblem: string | null = null;
+  /** The proof refs the remote was last brought up to date with (it is not asked again until they change). */
+  #proofPushed: string | null = null;
 
   constructor(options: MirrorOptions) {
     this.name = options.name;
@@ -87,18 +82,11 @@ export class Mirror {
       maxMs: options.config.maxBackoff,
       jitter: 0,
     });
-    this.#known = loadKnownArchives(options.statePath, options.url);
   }
 
-  /** Pushes once at start, so a remote that fell behind catches up; then watches tags and archives. */
+  /** Pushes once at start, so a remote that fell behind catches up. */
   start(): void {
     this.#runs.request();
-    this.#watch = setInterval(() => {
-      this.#checkRefs().catch((error: unknown) =>
-        this.#options.log.warn({ mirror: this.name, err: error }, 'cannot read the repository refs'),
-      );
-    }, this.#options.config.interval);
-    this.#watch.unref();
   }
 
   /** Called with each flushed batch of commits. */
@@ -111,8 +99,8 @@ export class Mirror {
     this.#runs.request(this.#unpushed >= batchCommits ? 0 : interval);
   }
 
-  /** A tag or archive ref changed: pushed at once (unless a retry is pending). */
-  refsChanged(): void {
+  /** Called after a signed checkpoint: the remote witnesses it at once (unless a retry is pending). */
+  checkpointed(): void {
     this.#runs.request();
   }
 
@@ -127,7 +115,6 @@ export class Mirror {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#watch);
     await this.#runs.stop();
   }
 
@@ -139,6 +126,7 @@ export class Mirror {
     const problems = [
       ...(this.failure ? [this.failure.message] : []),
       ...[...this.rejected].map(([ref, message]) => `${shortRef(ref)}: push rejected: ${message}`),
+      ...(this.#proofProblem === null ? [] : [this.#proofProblem]),
     ];
     const lag =
       this.#oldestUnpushedAt === null
@@ -159,15 +147,6 @@ export class Mirror {
       ...(problems.length > 0 ? { lastError: problems.join('; ') } : {}),
       ...(lag !== undefined ? { lagSeconds: lag } : {}),
     };
-  }
-
-  /** Asks for a push when a tag or an archive ref differs from the remote's (branches follow `committed`). */
-  async #checkRefs(): Promise<void> {
-    if (this.#remote === null || this.#runs.running || this.#runs.retrying) return;
-    const local = withoutBranches(
-      mirroredRefs(await readLocalRefs(this.#options.gitdir), this.#options.config.branches),
-    );
-    if (planPush(local, withoutBranches(this.#remote), this.#known).length > 0) this.#runs.request();
   }
 
   /** Prepares the remote once: 'ready', a failure to retry, or 'halt' when retrying cannot help. */
@@ -194,7 +173,7 @@ export class Mirror {
     if (!this.#prepared) {
       const prepared = await this.#prepare();
       if (prepared !== 'ready') {
-        this.#options.onAttempt?.({ outcome: 'setup', results: [], durationMs: now() - started });
+        this.#options.onAttempt?.({ outcome: 'setup', results: [], level: new Map(), durationMs: now() - started });
         return prepared === 'halt' ? 'halt' : this.#retry();
       }
       this.#prepared = true;
@@ -202,7 +181,10 @@ export class Mirror {
     const counted = this.#unpushed;
     let attempt: Attempt;
     try {
-      attempt = await pushMirror(this.#push, this.#options.gitdir, config.branches, this.#known);
+      // First the checkpoints and archived periods: a new activity period replaces the remote's
+      // activity only once the old one is kept there as an archive.
+      if (!(await this.#pushProof())) return this.#retry();
+      attempt = await pushMirror(this.#push, this.#options.gitdir, config.branches);
     } catch (error) {
       // A local fault (the repository's refs unreadable, git gone): retried like a remote one.
       const message = error instanceof Error ? error.message : String(error);
@@ -221,7 +203,12 @@ export class Mirror {
         'mirror push did not succeed',
       );
     const outcome = attempt.failure ? attempt.failure.reason : this.rejected.size > 0 ? 'rejected' : 'ok';
-    this.#options.onAttempt?.({ outcome, results: attempt.results, durationMs });
+    const level = new Map<Branch, string | null>();
+    for (const branch of config.branches) {
+      const head = attempt.local.get(`refs/heads/${branch}`) ?? null;
+      if (head === null || attempt.remote?.get(`refs/heads/${branch}`) === head) level.set(branch, head);
+    }
+    this.#options.onAttempt?.({ outcome, results: attempt.results, level, durationMs });
     if (outcome !== 'ok') return this.#retry();
     this.#backoff.reset();
     this.lastSuccessAt = now();
@@ -231,7 +218,7 @@ export class Mirror {
     return 'done';
   }
 
-  /** Takes in what the attempt saw: failures, refused refs, the remote's refs, the archives it holds. */
+  /** Takes in what the attempt saw: failures and refused refs. */
   #learn(attempt: Attempt): void {
     this.failure = attempt.failure ? { reason: attempt.failure.reason, message: attempt.failure.message } : null;
     if (!attempt.failure) this.rejected.clear();
@@ -239,17 +226,35 @@ export class Mirror {
       if (result.kind === 'rejected') this.rejected.set(result.ref, result.message);
       else this.rejected.delete(result.ref);
     }
-    if (attempt.remote === null) return;
-    this.#remote = attempt.remote;
-    const known = knownArchives(attempt.local, attempt.remote, this.#known);
-    if (sameRefs(known, this.#known)) return;
-    this.#known = known;
-    try {
-      saveKnownArchives(this.#options.statePath, this.#options.url, known);
-    } catch (error) {
-      // Kept in memory meanwhile; after a restart an unrecorded removal is not propagated (the safe side).
-      this.#options.log.error({ mirror: this.name, err: error }, 'cannot record the archive refs pushed');
+  }
+
+  /** Pushes the checkpoints, time-stamps and archived periods; false when they did not all get there. */
+  async #pushProof(): Promise<boolean> {
+    const { log, now } = this.#options;
+    const started = now();
+    const proof = await pushProof({
+      gitdir: this.#options.gitdir,
+      url: this.#options.url,
+      username: this.#options.config.username,
+      token: this.#options.token,
+      pushed: this.#proofPushed,
+    });
+    if (proof.kind === 'rejected' || proof.kind === 'failed') {
+      this.#proofProblem = `checkpoints: ${proof.kind === 'rejected' ? 'push rejected' : 'push failed'}: ${proof.message}`;
+      log.error({ mirror: this.name, outcome: proof.kind, message: proof.message }, 'checkpoint push did not succeed');
+      this.#options.onAttempt?.({
+        outcome: proof.kind === 'rejected' ? 'rejected' : 'remote',
+        results: [],
+        level: new Map(),
+        durationMs: now() - started,
+      });
+      return false;
     }
+    this.#proofProblem = null;
+    this.#proofPushed = proof.snapshot;
+    if (proof.kind === 'pushed')
+      log.info({ mirror: this.name, created: proof.created, deleted: proof.deleted }, 'checkpoints mirrored');
+    return true;
   }
 
   #retry(): RunOutcome {

@@ -1,42 +1,14 @@
 // The git CLI transport (`transport: git`, the default where git ≥ 2.31 is installed): git packs
 // with deltas and native zlib (half the bytes of isomorphic-git, ~30x faster on a first push of
-// 10k commits: bench/mirror.ts) and sends many refs in one request. The token travels as an
+// 10k commits: bench/mirror.ts) and sends every branch in one request. The token travels as an
 // http.extraHeader in the child's environment (GIT_CONFIG_*), never on its command line, so it
 // goes out with the first request; `--porcelain` reports each ref's outcome.
-import { spawn } from 'node:child_process';
+import { type GitRun, remoteEnv, remoteLines, runGit } from './git-remote.ts';
 import type { RefResult, RefUpdate } from './plan.ts';
-import { basicAuth, type PushFailure, type PushTransport, type TransportOptions } from './push.ts';
+import type { PushFailure, PushTransport, TransportOptions } from './push.ts';
 
-/** Refspecs per `git push`, well under the command line's limits on a first push of years of tags. */
+/** Refspecs per `git push`, well under the command line's limits. */
 const CHUNK = 500;
-
-interface GitRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runGit(args: readonly string[], env: NodeJS.ProcessEnv): Promise<GitRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
-  });
-}
-
-function remoteLines(stderr: string): string[] {
-  return stderr
-    .split('\n')
-    .filter((line) => line.startsWith('remote: '))
-    .map((line) => line.slice('remote: '.length).trim())
-    .filter((line) => line !== '' && !line.startsWith('warning: deleting a non-existent ref'));
-}
 
 function failure(run: GitRun, url: string): PushFailure {
   const fatal = run.stderr
@@ -57,32 +29,19 @@ function failure(run: GitRun, url: string): PushFailure {
 function explain(reason: string): string {
   if (/fetch first|non-fast-forward/.test(reason))
     return 'not-fast-forward: the remote has commits gitrail does not have; gitrail never forces';
-  if (reason === 'already exists')
-    return 'the tag exists on the remote with another value; gitrail never overwrites a tag';
-  if (reason === 'stale info') return 'the remote ref changed since gitrail pushed it; not deleted';
   return reason;
 }
 
 export function gitCliTransport(options: TransportOptions): PushTransport {
   const { gitdir, url } = options;
-  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true' };
-  if (options.token !== null)
-    Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: ${basicAuth(options.username, options.token)}`,
-    });
+  const env = remoteEnv(options);
 
   async function pushChunk(
     updates: readonly RefUpdate[],
   ): Promise<{ results: RefResult[]; failure: PushFailure | null }> {
-    // No `+` and no --force: a remote that moved on is reported, never overwritten. A deletion
-    // carries a lease, so it removes the ref only while it still names what gitrail pushed.
-    const leases = updates.flatMap((update) =>
-      update.to === null ? [`--force-with-lease=${update.ref}:${update.from}`] : [],
-    );
-    const refspecs = updates.map((update) => (update.to === null ? `:${update.ref}` : `${update.ref}:${update.ref}`));
-    const run = await runGit(['--git-dir', gitdir, 'push', '--porcelain', ...leases, url, ...refspecs], env);
+    // No `+` and no --force: a remote that moved on is reported, never overwritten.
+    const refspecs = updates.map((update) => `${update.ref}:${update.ref}`);
+    const run = await runGit(['--git-dir', gitdir, 'push', '--porcelain', url, ...refspecs], env);
     const lines = new Map(
       run.stdout
         .split('\n')
@@ -98,8 +57,7 @@ export function gitCliTransport(options: TransportOptions): PushTransport {
       if (line.flag === '!') {
         const reason = /\((.*)\)$/.exec(line.summary)?.[1] ?? line.summary;
         results.push({ ref: update.ref, kind: 'rejected', message: [explain(reason), ...remote].join('; ') });
-      } else if (line.flag === '-') results.push({ ref: update.ref, kind: 'deleted' });
-      else results.push({ ref: update.ref, kind: 'pushed', to: update.to as string });
+      } else results.push({ ref: update.ref, kind: 'pushed', to: update.to });
     }
     return { results, failure: null };
   }

@@ -6,8 +6,9 @@
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import type { RefResult, RefUpdate } from './plan.ts';
+import { basicAuth } from './git-remote.ts';
 import { createPushFs } from './push-fs.ts';
-import { basicAuth, type PushFailure, type PushTransport, type TransportOptions } from './push.ts';
+import type { PushFailure, PushTransport, TransportOptions } from './push.ts';
 
 interface IsoGitError extends Error {
   code?: string;
@@ -16,7 +17,6 @@ interface IsoGitError extends Error {
 
 const REJECTIONS: Record<string, string> = {
   'not-fast-forward': 'not-fast-forward: the remote has commits gitrail does not have; gitrail never forces',
-  'tag-exists': 'the tag exists on the remote with another value; gitrail never overwrites a tag',
 };
 
 function failure(error: unknown, url: string): PushFailure {
@@ -52,10 +52,8 @@ export function isomorphicGitTransport(options: TransportOptions): PushTransport
         fs: createPushFs(),
         gitdir,
         cache,
-        // A deletion names no local ref (retention removed it): isomorphic-git takes an object id instead.
-        ref: update.to === null ? (update.from as string) : update.ref,
+        ref: update.ref,
         remoteRef: update.ref,
-        delete: update.to === null,
         force: false,
         onMessage: (line) => {
           if (line.trim()) messages.push(line.trim());
@@ -63,9 +61,7 @@ export function isomorphicGitTransport(options: TransportOptions): PushTransport
       });
       const outcome = result.refs[update.ref];
       if (!result.ok || (outcome && !outcome.ok)) return rejected(outcome?.error ?? result.error ?? 'rejected');
-      return update.to === null
-        ? { ref: update.ref, kind: 'deleted' }
-        : { ref: update.ref, kind: 'pushed', to: update.to };
+      return { ref: update.ref, kind: 'pushed', to: update.to };
     } catch (error) {
       const cause = error as IsoGitError;
       if (cause.code === 'PushRejectedError') {

@@ -1,7 +1,7 @@
-// One push attempt of a mirror, whatever the transport: list the remote's refs, plan the updates
-// that bring it level (plan.ts), send them, and report each ref's outcome as a value: pushed,
-// deleted or rejected by the remote (its message: a pre-receive hook, a protected branch, a
-// non-fast-forward, an existing tag); or the attempt failed (authentication, network, server).
+// One push of a mirror's branches, whatever the transport: list the remote's refs, plan the
+// updates that bring it level (plan.ts), send them, and report each branch's outcome as a value:
+// pushed or rejected by the remote (its message: a pre-receive hook, a protected branch, a
+// non-fast-forward); or the attempt failed (authentication, network, server).
 import { spawnSync } from 'node:child_process';
 import type { Branch } from '../domain/change.ts';
 import { readLocalRefs } from './local-refs.ts';
@@ -41,11 +41,6 @@ export interface Attempt {
   readonly failure: PushFailure | null;
 }
 
-/** `Authorization` header value for a configured token, sent with the first request. */
-export function basicAuth(username: string, token: string): string {
-  return `Basic ${Buffer.from(`${username}:${token}`).toString('base64')}`;
-}
-
 export function isPushFailure(value: unknown): value is PushFailure {
   return typeof value === 'object' && value !== null && 'reason' in value && 'message' in value;
 }
@@ -59,18 +54,17 @@ export function usableGitVersion(): string | null {
   return major > 2 || (major === 2 && minor >= 31) ? `${major}.${minor}` : null;
 }
 
-/** One attempt: plan against the remote's current refs and `known` archive refs, then push. */
+/** One attempt: plan against the remote's current refs, then push what differs. */
 export async function pushMirror(
   transport: PushTransport,
   gitdir: string,
   branches: readonly Branch[],
-  known: ReadonlyMap<string, string>,
 ): Promise<Attempt> {
   const local = mirroredRefs(await readLocalRefs(gitdir), branches);
   const listed = await transport.listRefs();
   if (isPushFailure(listed)) return { local, remote: null, results: [], failure: listed };
   const remote = mirroredRefs(listed, branches);
-  const updates = planPush(local, remote, known);
+  const updates = planPush(local, remote);
   if (updates.length === 0) return { local, remote, results: [], failure: null };
   const { results, failure } = await transport.push(updates);
   return { local, remote: applyResults(remote, results), results, failure };

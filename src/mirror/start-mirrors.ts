@@ -16,7 +16,6 @@ import { ensureGitHubRepository } from './github-repo.ts';
 import { createMirrorMetrics } from './metrics.ts';
 import { Mirror } from './mirror.ts';
 import { type TransportName, usableGitVersion } from './push.ts';
-import { remoteStatePath } from './remote-state.ts';
 
 export interface MirrorsOptions {
   readonly dataDir: string;
@@ -32,8 +31,8 @@ export interface Mirrors {
   stop(): Promise<void>;
   /** Pushes everything now (before shutdown, in tests). */
   flush(): Promise<void>;
-  /** A tag or archive ref was written or removed: push it now rather than at the next refs check. */
-  refsChanged(): void;
+  /** A signed checkpoint was written: pushed to every mirror at once (a witness). */
+  checkpointed(): void;
   status(): SourceStatus[];
   metrics(registry: Registry): void;
   /** The commit's page on a GitHub mirror pushing its branch, for the viewer and messages. */
@@ -90,7 +89,6 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
       transport,
       gitdir: join(options.dataDir, 'repo.git'),
       token,
-      statePath: remoteStatePath(options.dataDir, name),
       log,
       now,
       ...(prepare ? { prepare } : {}),
@@ -111,8 +109,8 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
     async flush() {
       await Promise.all(mirrors.map((mirror) => mirror.flush()));
     },
-    refsChanged() {
-      for (const mirror of mirrors) mirror.refsChanged();
+    checkpointed() {
+      for (const mirror of mirrors) mirror.checkpointed();
     },
     status: () => mirrors.map((mirror) => mirror.status()),
     metrics: (registry) => metrics.register(registry, mirrors),

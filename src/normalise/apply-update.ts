@@ -1,6 +1,7 @@
 // Applies an Update to the previous document of a file. Pure: the ledger supplies the
 // previous document and writes the result.
 import type { Doc, Update } from '../domain/change.ts';
+import { setOwn } from '../domain/json.ts';
 import { reduceCloudTrailCall } from '../sources/cloudtrail/reduce.ts';
 import { splitFieldPath } from './noise.ts';
 
@@ -13,14 +14,18 @@ function setField(target: Record<string, unknown>, parts: readonly string[], val
   const out = { ...target };
   if (rest.length === 0) {
     if (value === null || value === undefined) delete out[head];
-    else out[head] = value;
+    else setOwn(out, head, value);
     return out;
   }
-  const child = target[head];
-  out[head] = setField(
-    child && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {},
-    rest,
-    value,
+  const child = Object.hasOwn(target, head) ? target[head] : undefined;
+  setOwn(
+    out,
+    head,
+    setField(
+      child && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {},
+      rest,
+      value,
+    ),
   );
   return out;
 }

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import * as yaml from 'js-yaml';
 import { CORPUS } from '../../test/helpers/corpus.ts';
 import { assertGolden } from '../../test/helpers/golden.ts';
+import type { Doc } from '../domain/change.ts';
 import { orderDocument, parseCanonicalYaml, toCanonicalYaml } from './canonical-yaml.ts';
 import { removeNoise } from './noise.ts';
 
@@ -101,4 +102,14 @@ test('every object in the corpus survives the round trip unchanged', () => {
     }
   }
   assert.ok(checked >= 100, `only ${checked} corpus objects checked`);
+});
+
+test('issue 10: a `__proto__` key is data like any other, and -0 renders as 0 (as after a journal round trip)', () => {
+  const doc = JSON.parse('{"__proto__":{"polluted":true},"count":-0,"list":[-0]}') as Doc;
+  const yaml = toCanonicalYaml(doc);
+  assert.equal(yaml, '__proto__:\n  polluted: true\ncount: 0\nlist:\n  - 0\n');
+  assert.equal(toCanonicalYaml(JSON.parse(JSON.stringify(doc)) as Doc), yaml);
+  const back = parseCanonicalYaml(yaml);
+  assert.deepEqual(Object.keys(back), ['__proto__', 'count', 'list']);
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no prototype was touched');
 });

@@ -4,6 +4,7 @@
 // `git blame` works per line of an embedded file.
 import * as yaml from 'js-yaml';
 import type { Doc } from '../domain/change.ts';
+import { setOwn } from '../domain/json.ts';
 
 const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'] as const;
 const LAST_KEYS = ['status'] as const;
@@ -31,6 +32,8 @@ function compareCodePoints(a: string, b: string): number {
 export function orderDocument(value: unknown, isTop = true): unknown {
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : orderDocument(item, false)));
   if (value instanceof Date) return value.toISOString();
+  // JSON.parse('-0') is -0, which js-yaml writes as -0.0; a journal round trip (JSON) makes it 0.
+  if (Object.is(value, -0)) return 0;
   if (value === null || typeof value !== 'object') return value;
   const source = value as Record<string, unknown>;
   const keys = Object.keys(source).filter((key) => source[key] !== undefined);
@@ -41,9 +44,9 @@ export function orderDocument(value: unknown, isTop = true): unknown {
     const middle = keys
       .filter((key) => !first.includes(key as never) && !last.includes(key as never))
       .sort(compareCodePoints);
-    for (const key of [...first, ...middle, ...last]) ordered[key] = orderDocument(source[key], false);
+    for (const key of [...first, ...middle, ...last]) setOwn(ordered, key, orderDocument(source[key], false));
   } else {
-    for (const key of keys.sort(compareCodePoints)) ordered[key] = orderDocument(source[key], false);
+    for (const key of keys.sort(compareCodePoints)) setOwn(ordered, key, orderDocument(source[key], false));
   }
   return ordered;
 }
@@ -58,9 +61,15 @@ export function toCanonicalYaml(doc: Doc): string {
   });
 }
 
+/**
+ * How deeply a stored document may nest to be read back: the edge lets nothing deeper than 100
+ * levels through (js-yaml's default), but a repository written before it may hold deeper ones.
+ */
+const READ_DEPTH = 1000;
+
 /** Parses canonical YAML back into a document (the inverse of toCanonicalYaml). */
 export function parseCanonicalYaml(text: string): Doc {
-  const value = yaml.load(text);
+  const value = yaml.load(text, { maxDepth: READ_DEPTH });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new TypeError('canonical YAML must hold a mapping at the top level');
   }

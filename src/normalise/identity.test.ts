@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { awsActor, kubernetesActor, UNRESOLVED_ACTOR } from './identity.ts';
 
 test('Kubernetes: the authenticated user, email when it is one, else a stable synthetic address', () => {
@@ -58,4 +59,30 @@ test('AWS: the person behind the call, never the role', () => {
     `arn:aws:sts::${acct}:federated-user/x`,
   );
   assert.deepEqual(awsActor({}, acct).actor, UNRESOLVED_ACTOR);
+});
+
+test('issue 10: an adversarial actor name takes linear time (a quadratic regex once held the event loop)', async () => {
+  // 1.2 million characters each: a quadratic scan would take hours; a linear one, milliseconds.
+  const names = [`a@${'a.'.repeat(600_000)}@`, `x${'.'.repeat(1_200_000)}x`, `${'-'.repeat(1_200_000)}@x`];
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.module).then(({ actorFromName }) => {
+      for (const name of workerData.names) actorFromName(name, 'x.invalid');
+      parentPort.postMessage('done');
+    });`;
+  const module = new URL('./identity.ts', import.meta.url).href;
+  const worker = new Worker(code, { eval: true, workerData: { module, names } });
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    }),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve('still running after 30 s'), 30_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  await worker.terminate();
+  assert.equal(outcome, 'done');
 });

@@ -5,22 +5,40 @@ import type { Actor } from '../domain/change.ts';
 
 export const UNRESOLVED_ACTOR: Actor = { name: 'unknown (attribution unresolved)', email: 'unknown@gitrail.invalid' };
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+/** One `@` between two runs of address characters, the second with an inner `.`: checked in linear time. */
+const ADDRESS_PART = /^[^\s@<>]+$/;
+
+function isEmailAddress(text: string): boolean {
+  const at = text.indexOf('@');
+  if (at <= 0) return false;
+  const domain = text.slice(at + 1);
+  // `/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/` says the same, but backtracks quadratically (issue 10).
+  return ADDRESS_PART.test(text.slice(0, at)) && ADDRESS_PART.test(domain) && domain.slice(1, -1).includes('.');
+}
 
 /** Characters git refuses or mangles in an identity: angle brackets and line breaks. */
 function cleanName(name: string): string {
   return name.replace(/[<>\n\r\0]/g, '').trim();
 }
 
+/** Without leading and trailing dots and dashes (a regex `[.-]+$` would backtrack quadratically). */
+function trimDotsAndDashes(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === '.' || text[start] === '-')) start += 1;
+  while (end > start && (text[end - 1] === '.' || text[end - 1] === '-')) end -= 1;
+  return text.slice(start, end);
+}
+
 function syntheticEmail(name: string, domain: string): string {
-  const local = name.replace(/[^A-Za-z0-9!#$%&'*+=?^_`{|}~.-]/g, '-').replace(/^[.-]+|[.-]+$/g, '') || 'unknown';
+  const local = trimDotsAndDashes(name.replace(/[^A-Za-z0-9!#$%&'*+=?^_`{|}~.-]/g, '-')) || 'unknown';
   return `${local}@${domain}`;
 }
 
 export function actorFromName(name: string, domain: string): Actor {
   const clean = cleanName(name);
   if (clean === '') return UNRESOLVED_ACTOR;
-  return { name: clean, email: EMAIL.test(clean) ? clean : syntheticEmail(clean, domain) };
+  return { name: clean, email: isEmailAddress(clean) ? clean : syntheticEmail(clean, domain) };
 }
 
 export interface KubernetesUserInfo {

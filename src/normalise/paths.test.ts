@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   activityPath,
+  boundPath,
   awsPath,
   customPath,
   escapeSegment,
   fileName,
+  isShortenedSegment,
   kubernetesPath,
   nameFromFileName,
+  statusSiblingPath,
   unescapeSegment,
 } from './paths.ts';
 
@@ -70,4 +73,40 @@ test('escaping is reversible and collision-free', () => {
     assert.equal(nameFromFileName(fileName(name)), name);
   }
   assert.equal(fileName('x.status'), 'x%2Estatus.yaml');
+});
+
+test('issue 10: format characters, C1 controls and NTFS short names of .git are escaped like other unsafe bytes', () => {
+  assert.equal(escapeSegment('evil\u202Egnp.exe'), 'evil%E2%80%AEgnp.exe');
+  assert.equal(escapeSegment('\u200c.git'), '%E2%80%8C.git');
+  assert.equal(escapeSegment('zero\u200bwidth\ufeff'), 'zero%E2%80%8Bwidth%EF%BB%BF');
+  assert.equal(escapeSegment('nel\u0085'), 'nel%C2%85');
+  assert.equal(escapeSegment('git~1'), 'git%7E1');
+  assert.equal(escapeSegment('GITMOD~2'), 'GITMOD%7E2');
+  assert.equal(escapeSegment('agit~1'), 'agit~1');
+  assert.equal(escapeSegment('ünïcode😀'), 'ünïcode😀', 'printable characters stay readable');
+  for (const name of ['evil\u202Egnp.exe', '\u200c.git', 'git~1', 'nel\u0085', 'ünï\u2066x\u2069']) {
+    assert.equal(unescapeSegment(escapeSegment(name)), name);
+    assert.equal(nameFromFileName(fileName(name)), name);
+  }
+  assert.throws(() => escapeSegment('x\ud800y'), /unpaired UTF-16 surrogate/);
+});
+
+test('issue 10: a segment longer than 255 bytes keeps a prefix and a hash of the whole, a file its suffix', () => {
+  const long = 'y'.repeat(5000);
+  const path = boundPath(`custom/s/${long}/${long}.status.yaml`);
+  const [, , folder, file] = path.split('/') as [string, string, string, string];
+  assert.equal(Buffer.byteLength(folder), 255);
+  assert.ok(folder.startsWith('yyy') && isShortenedSegment(folder));
+  assert.ok(file.endsWith('.status.yaml') && Buffer.byteLength(file) <= 255);
+  assert.equal(
+    statusSiblingPath(boundPath(`custom/s/${long}/${long}.yaml`)),
+    path,
+    'a file and its status sibling stay side by side',
+  );
+  assert.equal(boundPath('custom/s/short.yaml'), 'custom/s/short.yaml');
+  // Never cut inside an escape or a character.
+  const escaped = boundPath(`custom/s/${escapeSegment('\u202e'.repeat(200))}.yaml`).split('/')[2] as string;
+  assert.match(escaped, /^(?:%E2%80%AE)+%~[0-9a-f]{16}\.yaml$/);
+  const accents = boundPath(`custom/s/${'é'.repeat(300)}.yaml`).split('/')[2] as string;
+  assert.ok(accents.isWellFormed() && !accents.includes('\ufffd'));
 });

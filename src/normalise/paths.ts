@@ -1,26 +1,95 @@
-// Repository paths (DESIGN §3). Every segment is escaped reversibly: `%`, `/`, control
-// characters and a leading `.` are percent-encoded, so no input can leave its folder,
-// collide with another resource or create `..` or `.git`.
+// Repository paths (DESIGN §3). Every segment is escaped reversibly: `%`, `/`, `\`, control
+// and Unicode format characters (bidi overrides, zero-width spaces) and a leading `.` are
+// percent-encoded as UTF-8, as is the `~` of names Windows would read as `.git` (`git~1`), so no
+// input can leave its folder, collide with another resource or create `..` or `.git`.
+import { createHash } from 'node:crypto';
 import type { Branch } from '../domain/change.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 
-const MUST_ESCAPE = /[%/\x00-\x1F\x7F\\]/g;
+const MUST_ESCAPE = /[%/\\\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/** NTFS short names git refuses as `.git` or `.gitmodules` (fsck `hasDotgit`, `gitmodulesBlob`). */
+const SHORT_NAME = /^(git|gitmod|gi7eba)~/i;
 
 function percent(char: string): string {
-  return `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+  let out = '';
+  for (const byte of Buffer.from(char, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
 }
 
-/** Escapes one path segment; throws on an empty segment, which names nothing. */
+/** A value for an error message: quoted, and cut when long. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 79)}…` : text);
+}
+
+/** Escapes one path segment; throws on an empty segment (it names nothing) and on unpaired surrogates (no UTF-8). */
 export function escapeSegment(segment: string, what = 'path segment'): string {
   if (segment.length === 0) throw new InvalidInputError(`${what} is empty`);
+  if (!segment.isWellFormed())
+    throw new InvalidInputError(`${what} ${shown(segment)} holds an unpaired UTF-16 surrogate (no character)`);
   let escaped = segment.replace(MUST_ESCAPE, percent);
   if (escaped.startsWith('.')) escaped = `%2E${escaped.slice(1)}`;
+  if (SHORT_NAME.test(escaped)) escaped = escaped.replace('~', '%7E');
   return escaped;
 }
 
-/** Reverses escapeSegment. */
+/** Reverses escapeSegment (a shortened segment keeps its `%~<hash>` tail: see boundPath). */
 export function unescapeSegment(segment: string): string {
-  return segment.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return segment.replace(/(?:%[0-9A-F]{2})+/g, (run) => Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'));
+}
+
+/** Longest path segment a file system takes (NAME_MAX). */
+export const MAX_SEGMENT_BYTES = 255;
+/** `%~` never appears in an escaped segment (`%` is always `%25` there): it marks a shortened one. */
+const SHORTENED = '%~';
+const HASH_CHARS = 16;
+const STATUS_SUFFIX = '.status.yaml';
+const SHORTENED_TAIL = /%~[0-9a-f]{16}(?:\.status\.yaml|\.yaml)?$/;
+
+/** The longest prefix of an escaped segment within `budget` bytes, cut between characters and escapes. */
+function prefixWithin(escaped: string, budget: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of escaped) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > budget) break;
+    bytes += size;
+    end += char.length;
+  }
+  let prefix = escaped.slice(0, end).replace(/%[0-9A-F]?$/, '');
+  // Never end inside the escapes of one UTF-8 character.
+  for (let run = /(?:%[0-9A-F]{2})+$/.exec(prefix); run; run = /(?:%[0-9A-F]{2})+$/.exec(prefix)) {
+    if (!Buffer.from(run[0].replaceAll('%', ''), 'hex').toString('utf8').includes('\uFFFD')) break;
+    prefix = prefix.slice(0, -3);
+  }
+  return prefix;
+}
+
+function boundSegment(segment: string, isFile: boolean, maxBytes: number): string {
+  if (Buffer.byteLength(segment) <= maxBytes) return segment;
+  const suffix = isFile ? (/\.status\.yaml$|\.yaml$/.exec(segment)?.[0] ?? '') : '';
+  const stem = segment.slice(0, segment.length - suffix.length);
+  const hash = createHash('sha256').update(stem).digest('hex').slice(0, HASH_CHARS);
+  // Room for the longer suffix either way: `<stem>.yaml` and `<stem>.status.yaml` keep one stem.
+  const budget = maxBytes - (isFile ? STATUS_SUFFIX.length : 0) - SHORTENED.length - HASH_CHARS;
+  return `${prefixWithin(stem, budget)}${SHORTENED}${hash}${suffix}`;
+}
+
+/**
+ * The path with every segment longer than `maxBytes` (UTF-8) shortened to a prefix, `%~` and 16
+ * hex digits of the SHA-256 of the whole escaped segment, keeping a file's `.yaml` (and
+ * `.status.yaml`) suffix, so a status sibling stays beside its file. The edge records the full
+ * path in the document (edge/bounded-path.ts).
+ */
+export function boundPath(path: string, maxBytes = MAX_SEGMENT_BYTES): string {
+  const segments = path.split('/');
+  if (segments.every((segment) => Buffer.byteLength(segment) <= maxBytes)) return path;
+  const last = segments.length - 1;
+  return segments.map((segment, index) => boundSegment(segment, index === last, maxBytes)).join('/');
+}
+
+/** True when a segment was shortened by boundPath. */
+export function isShortenedSegment(segment: string): boolean {
+  return SHORTENED_TAIL.test(segment);
 }
 
 /**

@@ -2,6 +2,7 @@
 // keyed with a per-installation key kept outside the repository, so a rotation shows as a
 // change while the value can never be recovered or brute-forced from the hash.
 import { createHmac, createSecretKey } from 'node:crypto';
+import { setOwn } from '../domain/json.ts';
 
 export type Redact = (value: Uint8Array | string) => string;
 
@@ -77,10 +78,11 @@ export function redactKeys(value: unknown, keys: ReadonlySet<string>, redact: Re
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] =
+    const kept =
       keys.has(key.toLowerCase()) && item !== null && item !== ''
         ? redactValue(item, redact)
         : redactKeys(item, keys, redact);
+    setOwn(out, key, kept);
   }
   return out;
 }

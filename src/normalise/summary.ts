@@ -3,6 +3,7 @@
 // Used for commit bodies and the investigator's `changes` table. Pure.
 import type { Doc } from '../domain/change.ts';
 import { isObject } from '../domain/json.ts';
+import { escapeInvisible } from '../domain/text.ts';
 
 export type FieldChangeKind = 'added' | 'removed' | 'changed';
 
@@ -16,7 +17,7 @@ export interface FieldDelta {
 /** A list item's label: its `name` (containers, env, ports) else its index. */
 function itemLabel(item: unknown, index: number): string {
   if (isObject(item) && (typeof item['name'] === 'string' || typeof item['name'] === 'number'))
-    return String(item['name']);
+    return escapeInvisible(String(item['name']));
   return String(index);
 }
 
@@ -28,7 +29,7 @@ function keyedList(list: readonly unknown[]): Map<string, unknown> {
 
 function joinPath(base: string, key: string): string {
   if (/^[A-Za-z_$][\w$-]*$/.test(key)) return base ? `${base}.${key}` : key;
-  return `${base}[${JSON.stringify(key)}]`;
+  return `${base}[${escapeInvisible(JSON.stringify(key))}]`;
 }
 
 function collect(before: unknown, after: unknown, path: string, out: FieldDelta[]): void {
@@ -69,7 +70,8 @@ export function diffDocuments(before: Doc | null, after: Doc | null): FieldDelta
 export function shortValue(value: unknown, width = 40): string {
   if (typeof value === 'string') {
     if (value.includes('\n')) return `(${value.split('\n').length} lines)`;
-    return value.length > width ? `${value.slice(0, width - 1)}…` : value;
+    // Control and format characters (ESC, NUL, U+202E) are data here: shown, never acted on.
+    return escapeInvisible(value.length > width ? `${value.slice(0, width - 1)}…` : value);
   }
   if (value === null || typeof value !== 'object') return String(value);
   const size = Array.isArray(value) ? value.length : Object.keys(value).length;

@@ -36,7 +36,8 @@ test('check-config reports policy, channel and secret problems as path: message'
   assert.match(lines[0] ?? '', /bad\.yaml: match\.expression: /);
   assert.ok(
     lines.includes(
-      `${join(dir, 'policies', 'ok.yaml')}: channels.1: policy ok names channel "pager", which is not in notify.channels (ops)`,
+      `${join(dir, 'policies', 'ok.yaml')}: channels.1: policy ok names channel "pager", which is not in ` +
+        `notify.channels (ops)`,
     ),
     run.stderr,
   );

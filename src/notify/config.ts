@@ -41,12 +41,16 @@ export const NotifyConfig = z
       .string()
       .min(1)
       .default('policies')
-      .describe('folder of policy files (*.yaml), relative to the working directory'),
+      .describe(
+        "folder of policy files (*.yaml), relative to the config file's folder (the working directory without a file)",
+      ),
     templates: z
       .string()
       .min(1)
       .default('templates')
-      .describe('folder of message templates (<kind>.yaml, <template>.<kind>.yaml)'),
+      .describe(
+        "folder of message templates (<kind>.yaml, <template>.<kind>.yaml), relative to the config file's folder",
+      ),
     channels: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower case letters, digits and dashes'), ChannelConfig)
       .default({})

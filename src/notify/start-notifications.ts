@@ -150,7 +150,8 @@ export function startNotifications(options: NotificationsOptions): Notifications
         const letters = dead.get(channel) ?? 0;
         const deadText =
           letters > 0
-            ? `${letters} dead letter${letters === 1 ? '' : 's'}: see /notifications or gitrail notifications --state dead`
+            ? `${letters} dead letter${letters === 1 ? '' : 's'}: see /notifications or gitrail notifications ` +
+              `--state dead`
             : null;
         const lastError = [health.failing ? health.lastError : null, deadText].filter(Boolean).join('; ') || null;
         out.push({

@@ -27,7 +27,8 @@ test('a policy template replaces the default for its kind only; problems name fi
   writeFileSync(join(dir, 'slack.yaml'), 'single: {title: "default {{ first.subject }}"}\n');
   writeFileSync(
     join(dir, 'iam.slack.yaml'),
-    'single: {title: "IAM: {{ first.actor.name }}", fields: [{label: Empty, value: "{{ first.githubUrl == null ? \'\' : \'x\' }}"}]}\n',
+    'single: {title: "IAM: {{ first.actor.name }}", fields: [{label: Empty, value: "{{ first.githubUrl == null ? ' +
+      "'' : 'x' }}\"}]}\n",
   );
   writeFileSync(join(dir, 'broken.slack.yaml'), 'single: {title: "{{ frist.subject }}"}\n');
   writeFileSync(join(dir, 'pager.yaml'), 'single: {title: x}\n');
@@ -36,7 +37,8 @@ test('a policy template replaces the default for its kind only; problems name fi
     problems.map((problem) => problem.replace(dir, 'DIR')),
     [
       'DIR/broken.slack.yaml: single.title: {{ frist.subject }}: Unknown variable: frist',
-      'DIR/pager.yaml: (file name): expected <kind>.yaml or <template>.<kind>.yaml with kind one of slack, teams, discord, mattermost, webhook, github',
+      'DIR/pager.yaml: (file name): expected <kind>.yaml or <template>.<kind>.yaml with kind one of slack, ' +
+        'teams, discord, mattermost, webhook, github',
     ],
   );
   const render = (name: string | null) =>

@@ -83,7 +83,13 @@ export const TEMPLATE_VARIABLES = [
   'resentNote',
 ] as const;
 
-const ICONS: Readonly<Record<string, string>> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵', info: '⚪' };
+const ICONS: Readonly<Record<string, string>> = {
+  critical: '🔴',
+  high: '🟠',
+  medium: '🟡',
+  low: '🔵',
+  info: '⚪',
+};
 
 /** Splits `a {{ expr }} b` into text and expressions; `}}` inside quotes or braces belongs to the expression. */
 export function splitTemplate(source: string): Array<{ text: string } | { expression: string }> {
@@ -263,7 +269,8 @@ export function loadTemplates(dir: string): { templates: TemplateSet; problems: 
     const kind = parts.at(-1) as string;
     if (parts.length > 2 || !(CHANNEL_KINDS as readonly string[]).includes(kind)) {
       problems.push(
-        `${file}: (file name): expected <kind>.yaml or <template>.<kind>.yaml with kind one of ${CHANNEL_KINDS.join(', ')}`,
+        `${file}: (file name): expected <kind>.yaml or <template>.<kind>.yaml with kind one of ` +
+          `${CHANNEL_KINDS.join(', ')}`,
       );
       continue;
     }

@@ -3,7 +3,7 @@
 // or 'needs-documents' when only the changed documents can decide. Pure.
 import type { Environment } from '@marcbachmann/cel-js';
 import type { Doc } from '../domain/change.ts';
-import type { CommitRow } from '../index/queries.ts';
+import type { CommitRow } from '../domain/recorded-commit.ts';
 import { branchOfPath } from '../normalise/paths.ts';
 import { compileExpression, createExpressionEnvironment, evaluateCondition, toCelValue } from './expression.ts';
 import { changeFacts, type ChangeFacts } from './facts.ts';

@@ -2,7 +2,7 @@
 // policy conditions over a commit and its changed documents, and the `{{ … }}` parts of
 // message templates. Compiled once at load, so a typo is a load problem, not a silent miss.
 import { Environment, EvaluationError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
-import { isObject } from '../domain/json.ts';
+import { isObject, setOwn } from '../domain/json.ts';
 import { matchesTextGlob } from './glob.ts';
 
 export type CompiledExpression = (context: Readonly<Record<string, unknown>>) => unknown;
@@ -37,7 +37,7 @@ export function toCelValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCelValue);
   if (isObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = toCelValue(item);
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) setOwn(out, key, toCelValue(item));
     return out;
   }
   return value;

@@ -108,7 +108,8 @@ export function describeResource(facts: ChangeFacts): string {
   const a = facts.aws;
   if (a) {
     const what = a.resourceType ? `${a.service}/${a.resourceType}` : a.service;
-    return `${what}${a.id ? ` ${a.id}` : ''}${a.account ? ` (account ${a.account}${a.region ? `, ${a.region}` : ''})` : ''}`;
+    const where = a.account ? ` (account ${a.account}${a.region ? `, ${a.region}` : ''})` : '';
+    return `${what}${a.id ? ` ${a.id}` : ''}${where}`;
   }
   return facts.path;
 }

@@ -129,7 +129,8 @@ export function checkPolicyChannels(policies: readonly Policy[], channels: Reado
       if (!channels.has(channel)) {
         const known = [...channels].sort().join(', ') || 'none configured';
         problems.push(
-          `${policy.file}: channels.${index}: policy ${policy.name} names channel ${JSON.stringify(channel)}, which is not in notify.channels (${known})`,
+          `${policy.file}: channels.${index}: policy ${policy.name} names channel ${JSON.stringify(channel)}, ` +
+            `which is not in notify.channels (${known})`,
         );
       }
     });

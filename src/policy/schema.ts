@@ -35,10 +35,12 @@ export const Matcher = z
       "globs over the author's name or email, e.g. system:serviceaccount:* or *@example.com",
     ),
     verbs: Globs.optional().describe(
-      'globs over the Verb: trailer: the Kubernetes verb (create, patch, …) or the CloudTrail event name (StopLogging)',
+      'globs over the Verb: trailer: the Kubernetes verb (create, patch, …) or the CloudTrail event name ' +
+        '(StopLogging)',
     ),
     resources: Globs.optional().describe(
-      'Kubernetes <group>/<resource> globs, e.g. rbac.authorization.k8s.io/* or core/secrets (from the path; from the event on activity)',
+      'Kubernetes <group>/<resource> globs, e.g. rbac.authorization.k8s.io/* or core/secrets (from the path; ' +
+        'from the event on activity)',
     ),
     kinds: Globs.optional().describe(
       'Kubernetes kind of the changed document, e.g. ClusterRoleBinding (reads the document)',
@@ -58,12 +60,14 @@ export const Matcher = z
       .min(1)
       .optional()
       .describe(
-        'a CEL expression over commit, change, before, after and doc (the changed document after, else before); true to match',
+        'a CEL expression over commit, change, before, after and doc (the changed document after, else before); ' +
+          'true to match',
       ),
   })
   .strict()
   .describe(
-    'criteria that must all hold for one changed file of a commit; a list criterion holds when any of its globs matches',
+    'criteria that must all hold for one changed file of a commit; a list criterion holds when any of its globs ' +
+      'matches',
   );
 export type Matcher = z.infer<typeof Matcher>;
 

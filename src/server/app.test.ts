@@ -112,28 +112,34 @@ test('an audit EventList with kind-less items is journaled as one batch and answ
   );
 });
 
-test('a well-formed EventList always gets a 2xx, even when nothing in it is recorded or an item is malformed', async (t) => {
-  const { post, journaled } = setup(t);
-  const ignored = await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(1, { stage: 'RequestReceived' })]));
-  assert.equal(ignored.status, 202);
-  const empty = await post('/ingest/kubernetes/prod/audit', {
-    kind: 'EventList',
-    apiVersion: 'audit.k8s.io/v1',
-    metadata: {},
-    items: null,
-  });
-  assert.equal(empty.status, 202);
-  const bad = await post('/ingest/kubernetes/prod/audit', eventList([42, { auditID: 'x' }]));
-  assert.equal(bad.status, 202);
-  const body = (await bad.json()) as { rejected: number; problems: Array<{ index: number; reason: string }> };
-  assert.equal(body.rejected, 2);
-  assert.deepEqual(
-    body.problems.map((problem) => problem.index),
-    [0, 1],
-  );
-  assert.match(body.problems[1]?.reason ?? '', /verb/);
-  assert.deepEqual(journaled(), []);
-});
+test(
+  'a well-formed EventList always gets a 2xx, even when nothing in it is recorded or an item is ' + 'malformed',
+  async (t) => {
+    const { post, journaled } = setup(t);
+    const ignored = await post(
+      '/ingest/kubernetes/prod/audit',
+      eventList([auditEvent(1, { stage: 'RequestReceived' })]),
+    );
+    assert.equal(ignored.status, 202);
+    const empty = await post('/ingest/kubernetes/prod/audit', {
+      kind: 'EventList',
+      apiVersion: 'audit.k8s.io/v1',
+      metadata: {},
+      items: null,
+    });
+    assert.equal(empty.status, 202);
+    const bad = await post('/ingest/kubernetes/prod/audit', eventList([42, { auditID: 'x' }]));
+    assert.equal(bad.status, 202);
+    const body = (await bad.json()) as { rejected: number; problems: Array<{ index: number; reason: string }> };
+    assert.equal(body.rejected, 2);
+    assert.deepEqual(
+      body.problems.map((problem) => problem.index),
+      [0, 1],
+    );
+    assert.match(body.problems[1]?.reason ?? '', /verb/);
+    assert.deepEqual(journaled(), []);
+  },
+);
 
 test("bodies that are not the route's document get a 400 naming the problem and record nothing", async (t) => {
   const { post, journaled } = setup(t);
@@ -242,42 +248,45 @@ test('an admission review is always allowed with its uid and recorded as an attr
   assert.equal(batch?.facts[0]?.actor.name, 'bob@example.com');
 });
 
-test('CloudTrail: a delivery document, a single record and an EventBridge event; malformed records are listed back', async (t) => {
-  const { post, journaled } = setup(t);
-  const document = await post('/ingest/cloudtrail', { Records: [cloudTrailRecord(2), 'junk', cloudTrailRecord(1)] });
-  assert.equal(document.status, 202);
-  const summary = (await document.json()) as {
-    recorded: number;
-    rejected: number;
-    problems: Array<{ index: number; reason: string }>;
-  };
-  assert.equal(summary.recorded, 2);
-  assert.deepEqual(
-    summary.problems.map((problem) => problem.index),
-    [1],
-  );
-  assert.match(summary.problems[0]?.reason ?? '', /Records\[1\] is not a JSON object/);
-  assert.equal((await post('/ingest/cloudtrail', cloudTrailRecord(3))).status, 202);
-  assert.equal(
-    (
-      await post('/ingest/cloudtrail', {
-        version: '0',
-        'detail-type': 'AWS API Call via CloudTrail',
-        source: 'aws.iam',
-        detail: cloudTrailRecord(4),
-      })
-    ).status,
-    202,
-  );
-  const allBad = await post('/ingest/cloudtrail', { Records: [1, 2] });
-  assert.equal(allBad.status, 422);
-  const batches = journaled();
-  assert.deepEqual(
-    batches.map((batch) => batch.changes.map((change) => change.path.split('/').at(-1))),
-    [['role-1.yaml', 'role-2.yaml'], ['role-3.yaml'], ['role-4.yaml']],
-    'replayed by event time',
-  );
-});
+test(
+  'CloudTrail: a delivery document, a single record and an EventBridge event; malformed records are ' + 'listed back',
+  async (t) => {
+    const { post, journaled } = setup(t);
+    const document = await post('/ingest/cloudtrail', { Records: [cloudTrailRecord(2), 'junk', cloudTrailRecord(1)] });
+    assert.equal(document.status, 202);
+    const summary = (await document.json()) as {
+      recorded: number;
+      rejected: number;
+      problems: Array<{ index: number; reason: string }>;
+    };
+    assert.equal(summary.recorded, 2);
+    assert.deepEqual(
+      summary.problems.map((problem) => problem.index),
+      [1],
+    );
+    assert.match(summary.problems[0]?.reason ?? '', /Records\[1\] is not a JSON object/);
+    assert.equal((await post('/ingest/cloudtrail', cloudTrailRecord(3))).status, 202);
+    assert.equal(
+      (
+        await post('/ingest/cloudtrail', {
+          version: '0',
+          'detail-type': 'AWS API Call via CloudTrail',
+          source: 'aws.iam',
+          detail: cloudTrailRecord(4),
+        })
+      ).status,
+      202,
+    );
+    const allBad = await post('/ingest/cloudtrail', { Records: [1, 2] });
+    assert.equal(allBad.status, 422);
+    const batches = journaled();
+    assert.deepEqual(
+      batches.map((batch) => batch.changes.map((change) => change.path.split('/').at(-1))),
+      [['role-1.yaml', 'role-2.yaml'], ['role-3.yaml'], ['role-4.yaml']],
+      'replayed by event time',
+    );
+  },
+);
 
 test('generic events as a JSON array or NDJSON land under custom/{source}/', async (t) => {
   const { post, journaled } = setup(t);
@@ -328,25 +337,28 @@ test('secret values are hashed before anything reaches the journal', async (t) =
   assert.ok(!bytes.includes(Buffer.from(plaintext).toString('base64')));
 });
 
-test('a full journal answers 503 with Retry-After, /readyz says why, and the admission route still allows', async (t) => {
-  const { app, post } = setup(t, { maxBytes: 1024 * 1024 });
-  const padding = 'x'.repeat(300 * 1024);
-  let status = 202;
-  for (let index = 0; index < 10 && status === 202; index += 1)
-    status = (await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(index, { value: padding })]))).status;
-  assert.equal(status, 503);
-  const full = await post('/ingest/events/flags', [genericEvent(1)]);
-  assert.equal(full.status, 503);
-  assert.equal(full.headers.get('retry-after'), '5');
-  assert.equal(((await full.json()) as { error: string }).error, 'JOURNAL_FULL');
-  const ready = await app.request('/readyz');
-  assert.equal(ready.status, 503);
-  assert.deepEqual(((await ready.json()) as { reasons: string[] }).reasons, [
-    'the journal backlog is over journal.maxBytes',
-  ]);
-  const admission = await post('/ingest/kubernetes/prod/admission', admissionReview('rev-9'));
-  assert.equal(admission.status, 200);
-});
+test(
+  'a full journal answers 503 with Retry-After, /readyz says why, and the admission route still ' + 'allows',
+  async (t) => {
+    const { app, post } = setup(t, { maxBytes: 1024 * 1024 });
+    const padding = 'x'.repeat(300 * 1024);
+    let status = 202;
+    for (let index = 0; index < 10 && status === 202; index += 1)
+      status = (await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(index, { value: padding })]))).status;
+    assert.equal(status, 503);
+    const full = await post('/ingest/events/flags', [genericEvent(1)]);
+    assert.equal(full.status, 503);
+    assert.equal(full.headers.get('retry-after'), '5');
+    assert.equal(((await full.json()) as { error: string }).error, 'JOURNAL_FULL');
+    const ready = await app.request('/readyz');
+    assert.equal(ready.status, 503);
+    assert.deepEqual(((await ready.json()) as { reasons: string[] }).reasons, [
+      'the journal backlog is over journal.maxBytes',
+    ]);
+    const admission = await post('/ingest/kubernetes/prod/admission', admissionReview('rev-9'));
+    assert.equal(admission.status, 200);
+  },
+);
 
 test('/healthz, /readyz and /metrics', async (t) => {
   const { app, post } = setup(t);

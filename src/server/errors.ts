@@ -31,6 +31,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   JOURNAL_FULL: 503,
   SHUTTING_DOWN: 503,
+  CLUSTER_UNAVAILABLE: 503,
 };
 
 /** The server cannot listen on the configured address (in use, not permitted). */

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { ChangeBatch } from '../domain/batch.ts';
 import type { AttributionFact, ChangeRecord, NormaliseResult } from '../domain/change.ts';
 import { InvalidInputError } from '../domain/errors.ts';
+import { normaliseAtEdge } from '../edge/edge.ts';
+import { DEFAULT_EDGE_LIMITS, type EdgeLimits } from '../edge/limits.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
@@ -30,6 +32,8 @@ export interface IntakeDeps {
   readonly record: (batch: ChangeBatch) => Promise<number>;
   readonly metrics: GitrailMetrics;
   readonly now: () => number;
+  /** What the edge stage accepts (times, depth, sizes, names); DEFAULT_EDGE_LIMITS when absent. */
+  readonly limits?: EdgeLimits;
 }
 
 export type AppEnv = { Variables: { requestId: string; log: Logger } };
@@ -84,7 +88,8 @@ export function nameParam(c: Context, param: string, allowed: readonly string[],
   const value = c.req.param(param) ?? '';
   if (!NAME_PATTERN.test(value))
     throw new InvalidInputError(
-      `${param} ${JSON.stringify(value)} must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      `${param} ${JSON.stringify(value)} must be 1-63 letters, digits, ".", "_" or "-", starting with a letter ` +
+        `or digit`,
     );
   if (allowed.length > 0 && !allowed.includes(value))
     throw new ForbiddenError(`${param} ${value} is not listed in ${configKey}`);
@@ -106,18 +111,22 @@ export function emptyDraft(received: number): Draft {
   return { received, changes: [], facts: [], ignored: 0, rejected: [] };
 }
 
-/** Adds one record's result to the draft. A normaliser that throws rejects only that record. */
-export function addResult(draft: Draft, index: number, normalise: () => NormaliseResult, log: Logger): void {
-  let result: NormaliseResult;
-  try {
-    result = normalise();
-  } catch (error) {
-    log.warn({ err: error, index }, 'normaliser failed on a record');
-    result = {
-      kind: 'rejected',
-      reason: `cannot be normalised: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
+/**
+ * Adds one input record to the draft, normalised and checked at the edge (src/edge/edge.ts):
+ * a record it refuses, or whose normaliser throws, is rejected alone.
+ */
+export function addResult(
+  draft: Draft,
+  index: number,
+  input: unknown,
+  normalise: (input: unknown) => NormaliseResult,
+  deps: Pick<IntakeDeps, 'limits' | 'now'>,
+  log: Logger,
+): void {
+  const edge = { limits: deps.limits ?? DEFAULT_EDGE_LIMITS, now: deps.now };
+  const result = normaliseAtEdge(input, normalise, edge, (error) =>
+    log.warn({ err: error, index }, 'normaliser failed on a record'),
+  );
   if (result.kind === 'rejected') {
     draft.rejected.push({ index, reason: result.reason });
     return;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ConfigError } from '../domain/errors.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { ViewerAuth } from './viewer-auth.ts';
-import { ViewerConfig } from './viewer-config.ts';
+import { ViewerConfig } from '../config/viewer.ts';
 
 const NOW = Date.parse('2026-03-02T03:00:00Z');
 const OPS = 'ops-token-0123456789abcdef';

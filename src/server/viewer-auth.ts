@@ -8,7 +8,7 @@ import { resolveSecret } from '../config/secret-ref.ts';
 import { hasViewerAuth, VIEW_TOKEN_ENV } from '../config/viewer-token.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { matchDigest } from './auth.ts';
-import type { ViewerConfig } from './viewer-config.ts';
+import type { ViewerConfig } from '../config/viewer.ts';
 
 export const SESSION_COOKIE = 'gitrail_session';
 
@@ -81,7 +81,8 @@ export class ViewerAuth {
       .map((token) => `${token.where}: a viewer token must be at least ${MIN_TOKEN_LENGTH} characters long`);
     if (!hasViewerAuth(config, env))
       problems.push(
-        `viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous readers`,
+        `viewer: set ${VIEW_TOKEN_ENV}, viewer.tokens or viewer.trustedProxy; the viewer never serves anonymous ` +
+          `readers`,
       );
     if (problems.length > 0) throw new ConfigError(problems);
     const tokens = named.map((token) => ({

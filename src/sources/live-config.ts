@@ -29,7 +29,8 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
     const first = clusters.get(cluster.name);
     if (first !== undefined)
       problems.push(
-        `kubernetes[${index}].name: cluster ${JSON.stringify(cluster.name)} is already configured at kubernetes[${first}]`,
+        `kubernetes[${index}].name: cluster ${JSON.stringify(cluster.name)} is already configured at ` +
+          `kubernetes[${first}]`,
       );
     else clusters.set(cluster.name, index);
   });
@@ -40,7 +41,8 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
       const first = regions.get(key);
       if (first !== undefined && first !== index)
         problems.push(
-          `cloudtrail[${index}].regions: ${region} of account ${account.account} is already polled by cloudtrail[${first}]`,
+          `cloudtrail[${index}].regions: ${region} of account ${account.account} is already polled by ` +
+            `cloudtrail[${first}]`,
         );
       else if (first === index) problems.push(`cloudtrail[${index}].regions: ${region} is listed twice`);
       else regions.set(key, index);
@@ -55,7 +57,8 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
         if (first === undefined) trails.set(key, index);
         else
           problems.push(
-            `cloudtrailS3[${index}]: ${account} ${region} in ${trail.bucket} is listed more than once${first === index ? '' : ` (also cloudtrailS3[${first}])`}`,
+            `cloudtrailS3[${index}]: ${account} ${region} in ${trail.bucket} is listed more than ` +
+              `once${first === index ? '' : ` (also cloudtrailS3[${first}])`}`,
           );
       }
     }

@@ -61,28 +61,34 @@ test('every folder with a live source is registered', () => {
   assert.deepEqual(live.sort(), LIVE_SOURCES.map((kind) => kind.folder).sort());
 });
 
-test('gitrail.yaml sections build one source per cluster and per account and region, plus the global reader', async () => {
-  const config = LiveSourcesConfig.parse(loadYaml(SAMPLE));
-  assert.deepEqual(checkLiveSources(config), []);
-  const ids = (await buildLiveSources(config, { redact })).map((source) => source.id);
-  assert.deepEqual(ids, [
-    'kubernetes/production',
-    'kubernetes/staging',
-    'cloudtrail/111122223333/eu-west-1',
-    'cloudtrail/111122223333/eu-central-1',
-    'cloudtrail/111122223333/us-east-1/global',
-    'cloudtrail/444455556666/us-east-1',
-    'cloudtrail-s3/org-trail-logs/111122223333/eu-west-1',
-    'cloudtrail-s3/org-trail-logs/111122223333/us-east-1',
-  ]);
-  assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [] });
-});
+test(
+  'gitrail.yaml sections build one source per cluster and per account and region, plus the global ' + 'reader',
+  async () => {
+    const config = LiveSourcesConfig.parse(loadYaml(SAMPLE));
+    assert.deepEqual(checkLiveSources(config), []);
+    const ids = (await buildLiveSources(config, { redact })).map((source) => source.id);
+    assert.deepEqual(ids, [
+      'kubernetes/production',
+      'kubernetes/staging',
+      'cloudtrail/111122223333/eu-west-1',
+      'cloudtrail/111122223333/eu-central-1',
+      'cloudtrail/111122223333/us-east-1/global',
+      'cloudtrail/444455556666/us-east-1',
+      'cloudtrail-s3/org-trail-logs/111122223333/eu-west-1',
+      'cloudtrail-s3/org-trail-logs/111122223333/us-east-1',
+    ]);
+    assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [] });
+  },
+);
 
 test('the example configuration is valid and builds its sources', async () => {
   const text = readFileSync(join(here, '..', '..', 'examples', 'live-sources.gitrail.yaml'), 'utf8');
   const config = LiveSourcesConfig.parse(loadYaml(text));
   assert.deepEqual(checkLiveSources(config), []);
-  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 4);
+  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 1 + 4);
+  // The 6-field form (seconds first) that node-cron accepts is shown too.
+  const schedules = [...text.matchAll(/(?:resync|schedule): "([^"]+)"/g)].map((match) => match[1] as string);
+  assert.ok(schedules.some((expression) => expression.split(' ').length === 6));
 });
 
 test('bad sections get errors naming the key and the reason', () => {
@@ -130,48 +136,51 @@ test('bad sections get errors naming the key and the reason', () => {
   ]);
 });
 
-test('the Source contract: starting before run, stopped after a run whose signal is aborted; metrics show it', async (t) => {
-  const dir = tempDir(t);
-  const index = new IndexDb(join(dir, 'index.db'));
-  t.after(() => index.close());
-  const config = LiveSourcesConfig.parse({
-    kubernetes: [{ name: 'c', kubeconfig: join(dir, 'missing-kubeconfig') }],
-    cloudtrail: [{ account: '111122223333' }],
-    cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }],
-  });
-  const aws = { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } };
-  const sources = await buildLiveSources(config, {
-    redact,
-    cloudtrail: { clientConfig: aws },
-    cloudtrailS3: { clientConfig: aws },
-  });
-  assert.equal(new Set(sources.map((source) => source.id)).size, sources.length, 'ids are unique');
-  const metrics = new Registry();
-  registerSourceMetrics(metrics, () => sources);
-  for (const source of sources) {
-    assert.ok(
-      LIVE_SOURCES.some((kind) => source.id.startsWith(`${kind.folder.replace(/-(watch|poll)$/, '')}/`)),
-      source.id,
+test(
+  'the Source contract: starting before run, stopped after a run whose signal is aborted; metrics ' + 'show it',
+  async (t) => {
+    const dir = tempDir(t);
+    const index = new IndexDb(join(dir, 'index.db'));
+    t.after(() => index.close());
+    const config = LiveSourcesConfig.parse({
+      kubernetes: [{ name: 'c', kubeconfig: join(dir, 'missing-kubeconfig') }],
+      cloudtrail: [{ account: '111122223333' }],
+      cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }],
+    });
+    const aws = { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } };
+    const sources = await buildLiveSources(config, {
+      redact,
+      cloudtrail: { clientConfig: aws },
+      cloudtrailS3: { clientConfig: aws },
+    });
+    assert.equal(new Set(sources.map((source) => source.id)).size, sources.length, 'ids are unique');
+    const metrics = new Registry();
+    registerSourceMetrics(metrics, () => sources);
+    for (const source of sources) {
+      assert.ok(
+        LIVE_SOURCES.some((kind) => source.id.startsWith(`${kind.folder.replace(/-(watch|poll)$/, '')}/`)),
+        source.id,
+      );
+      assert.deepEqual(source.status(), { id: source.id, state: 'starting' });
+    }
+    assert.match(await metrics.metrics(), /gitrail_source_state\{source="kubernetes\/c",state="starting"\} 1/);
+    const stopped = AbortSignal.abort();
+    for (const source of sources) {
+      const ctx: SourceContext = {
+        log: pino({ level: 'silent' }),
+        signal: stopped,
+        submit: async () => undefined,
+        committed: async () => undefined,
+        index,
+        stateDir: dir,
+        now: Date.now,
+      };
+      await source.run(ctx);
+      assert.equal(source.status().state, 'stopped');
+    }
+    assert.match(
+      await metrics.metrics(),
+      /gitrail_source_state\{source="cloudtrail\/111122223333\/us-east-1",state="stopped"\} 1/,
     );
-    assert.deepEqual(source.status(), { id: source.id, state: 'starting' });
-  }
-  assert.match(await metrics.metrics(), /gitrail_source_state\{source="kubernetes\/c",state="starting"\} 1/);
-  const stopped = AbortSignal.abort();
-  for (const source of sources) {
-    const ctx: SourceContext = {
-      log: pino({ level: 'silent' }),
-      signal: stopped,
-      submit: async () => undefined,
-      committed: async () => undefined,
-      index,
-      stateDir: dir,
-      now: Date.now,
-    };
-    await source.run(ctx);
-    assert.equal(source.status().state, 'stopped');
-  }
-  assert.match(
-    await metrics.metrics(),
-    /gitrail_source_state\{source="cloudtrail\/111122223333\/us-east-1",state="stopped"\} 1/,
-  );
-});
+  },
+);

@@ -14,6 +14,8 @@ export interface SourceStatus {
   readonly lastError?: string;
   /** How far behind the source is, in seconds, when it knows. */
   readonly lagSeconds?: number;
+  /** CloudTrail log files read by their `Log-File-Digest:` status, when the source checks digests. */
+  readonly logFiles?: Readonly<Record<'verified' | 'unverified' | 'invalid', number>>;
 }
 
 export interface SourceContext {

@@ -1,7 +1,7 @@
 // Prometheus metrics of live sources' states, read from `status()` at scrape time: the
 // daemon registers them once on its registry; /metrics then shows each source up, lagging or
-// failing, its lag and its last success.
-import { Gauge, type Registry } from 'prom-client';
+// failing, its lag and its last success; and the CloudTrail log files read by digest status.
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Source, SourceState } from './source.ts';
 
 const STATES: readonly SourceState[] = ['starting', 'up', 'lagging', 'failing', 'stopped'];
@@ -43,6 +43,19 @@ export function registerSourceMetrics(registry: Registry, sources: () => readonl
       for (const source of sources()) {
         const { lastSuccessAt } = source.status();
         if (lastSuccessAt !== undefined) this.set({ source: source.id }, lastSuccessAt / 1000);
+      }
+    },
+  });
+  new Counter({
+    name: 'gitrail_source_log_files_total',
+    help: 'CloudTrail log files read by each source that checks digests, by Log-File-Digest status (invalid: refused)',
+    labelNames: ['source', 'digest'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of sources()) {
+        const { logFiles } = source.status();
+        for (const [digest, count] of Object.entries(logFiles ?? {})) this.inc({ source: source.id, digest }, count);
       }
     },
   });

@@ -176,7 +176,9 @@ test('the whole corpus ingests into a clean repository with the right authors an
   const kubeShare = kubeCommitted.length / kubeWrites.length;
   const awsShare = awsCommitted.length / awsWrites.size;
   console.log(
-    `corpus: Kubernetes writes with an object ${kubeCommitted.length}/${kubeWrites.length} (${(100 * kubeShare).toFixed(1)}%), CloudTrail writes ${awsCommitted.length}/${awsWrites.size} (${(100 * awsShare).toFixed(1)}%)`,
+    `corpus: Kubernetes writes with an object ${kubeCommitted.length}/${kubeWrites.length} ` +
+      `(${(100 * kubeShare).toFixed(1)}%), CloudTrail writes ${awsCommitted.length}/${awsWrites.size} ` +
+      `(${(100 * awsShare).toFixed(1)}%)`,
   );
   assert.ok(kubeShare >= 0.9, `Kubernetes: ${kubeCommitted.length}/${kubeWrites.length}`);
   assert.ok(awsShare >= 0.9, `CloudTrail: ${awsCommitted.length}/${awsWrites.size}`);
@@ -194,47 +196,51 @@ test('the whole corpus ingests into a clean repository with the right authors an
   assert.equal(second['activity'], 0, 're-ingesting writes nothing on activity');
 });
 
-test('every record normalised from the corpus, the examples and the normaliser fixtures names its event in its trailers', async () => {
-  // The ledger keys a record by the Source and Event-ID trailers its commit carries (what an
-  // index rebuilt from the repository reads); the record's own fields must say the same.
-  const context = {
-    cluster: 'corpus',
-    genericSource: 'corpus',
-    redact: createRedactor(Buffer.alloc(32, 7)),
-    sensitiveKeys: new Set<string>(),
-    now: () => Date.parse('2026-01-01T00:00:00Z'),
-  };
-  const inputs = [
-    CORPUS,
-    join(ROOT, 'examples'),
-    join(ROOT, 'src', 'sources', 'kubernetes-audit', '__fixtures__'),
-    join(ROOT, 'src', 'sources', 'cloudtrail', '__fixtures__'),
-  ];
-  const sources = new Set<string>();
-  let checked = 0;
-  for (const file of listInputFiles(inputs).files) {
-    for await (const input of readRecords(openInput(file.path))) {
-      if ('error' in input) continue;
-      let result: ReturnType<typeof normaliseInput>;
-      try {
-        result = normaliseInput(input.format, input.value, context);
-      } catch {
-        continue; // ingest rejects what a normaliser throws on (worker.ts)
-      }
-      if (result.kind !== 'changes') continue;
-      for (const record of result.changes) {
-        const trailers = writtenTrailers(record.trailers);
-        const at: string = `${file.path}:${input.line} ${record.path}`;
-        assert.equal(trailers['Source'], record.source, `${at}: Source trailer`);
-        assert.equal(trailers['Event-ID'], record.eventId, `${at}: Event-ID trailer`);
-        sources.add(record.source);
-        checked += 1;
+test(
+  'every record normalised from the corpus, the examples and the normaliser fixtures names its event in its ' +
+    'trailers',
+  async () => {
+    // The ledger keys a record by the Source and Event-ID trailers its commit carries (what an
+    // index rebuilt from the repository reads); the record's own fields must say the same.
+    const context = {
+      cluster: 'corpus',
+      genericSource: 'corpus',
+      redact: createRedactor(Buffer.alloc(32, 7)),
+      sensitiveKeys: new Set<string>(),
+      now: () => Date.parse('2026-01-01T00:00:00Z'),
+    };
+    const inputs = [
+      CORPUS,
+      join(ROOT, 'examples'),
+      join(ROOT, 'src', 'sources', 'kubernetes-audit', '__fixtures__'),
+      join(ROOT, 'src', 'sources', 'cloudtrail', '__fixtures__'),
+    ];
+    const sources = new Set<string>();
+    let checked = 0;
+    for (const file of listInputFiles(inputs).files) {
+      for await (const input of readRecords(openInput(file.path))) {
+        if ('error' in input) continue;
+        let result: ReturnType<typeof normaliseInput>;
+        try {
+          result = normaliseInput(input.format, input.value, context);
+        } catch {
+          continue; // ingest rejects what a normaliser throws on (worker.ts)
+        }
+        if (result.kind !== 'changes') continue;
+        for (const record of result.changes) {
+          const trailers = writtenTrailers(record.trailers);
+          const at: string = `${file.path}:${input.line} ${record.path}`;
+          assert.equal(trailers['Source'], record.source, `${at}: Source trailer`);
+          assert.equal(trailers['Event-ID'], record.eventId, `${at}: Event-ID trailer`);
+          sources.add(record.source);
+          checked += 1;
+        }
       }
     }
-  }
-  assert.ok(checked > 500, `only ${checked} records`);
-  assert.deepEqual(
-    [...sources].sort(),
-    ['cloudtrail', 'generic/corpus', 'kubernetes-audit', 'kubernetes-snapshot'].sort(),
-  );
-});
+    assert.ok(checked > 500, `only ${checked} records`);
+    assert.deepEqual(
+      [...sources].sort(),
+      ['cloudtrail', 'generic/corpus', 'kubernetes-audit', 'kubernetes-snapshot'].sort(),
+    );
+  },
+);

@@ -20,7 +20,7 @@ const KILLS_WHILE_POSTING = 4;
 const KILLS_WHILE_DRAINING = 2;
 
 test('SIGKILL at random moments loses no acknowledged event and commits none twice', {
-  timeout: 110_000,
+  timeout: 300_000,
 }, async (t) => {
   const seed = Number(process.env['CRASH_SEED'] ?? Date.now() % 1_000_000);
   t.diagnostic(`CRASH_SEED=${seed}`);

@@ -23,7 +23,7 @@ const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates');
 const flagOf = (receipt: ChatReceipt) => /flag-(\d+)/.exec(receipt.raw)?.[1];
 
 test('gitrail run: notifications survive SIGKILL mid-delivery; a rejected mirror push is reported, then pushed', {
-  timeout: 90_000,
+  timeout: 240_000,
 }, async (t) => {
   const dir = tempDir(t);
   const chat = await FakeChatServer.start({ webhookSecret: 'e2e-webhook-hmac-secret' });
@@ -39,7 +39,8 @@ test('gitrail run: notifications survive SIGKILL mid-delivery; a rejected mirror
   mkdirSync(join(dir, 'policies'));
   writeFileSync(
     join(dir, 'policies', 'flags.yaml'),
-    'description: Feature flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nseverity: high\nchannels: [slack, hook]\n',
+    'description: Feature flag changed\nmatch: {branch: main, paths: "custom/flags/**"}\nseverity: ' +
+      'high\nchannels: [slack, hook]\n',
   );
   const config = join(dir, 'gitrail.yaml');
   writeFileSync(
@@ -55,7 +56,8 @@ test('gitrail run: notifications survive SIGKILL mid-delivery; a rejected mirror
       `    hook: {kind: webhook, url: "${chat.url('webhook')}", secret: {env: HOOK_SECRET}}`,
       '  delivery: {initialBackoff: 50, maxBackoff: 500}',
       'mirrors:',
-      `  - {url: "${git_.url('audit')}", token: {env: MIRROR_TOKEN}, interval: 100, initialBackoff: 100, maxBackoff: 400}`,
+      `  - {url: "${git_.url('audit')}", token: {env: MIRROR_TOKEN}, interval: 100, initialBackoff: 100, ` +
+        `maxBackoff: 400}`,
       '',
     ].join('\n'),
   );

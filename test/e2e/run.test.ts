@@ -171,48 +171,56 @@ test('two instances run side by side on their own data folders and addresses', a
   assert.equal(git(join(dir, 'b', 'repo.git'), 'log', '--format=%s', 'main').trim(), 'update feature-flags/flag-2');
 });
 
-test('with no configuration at all, gitrail run creates an installation token and says how to send events', async (t) => {
-  const dir = tempDir(t);
-  const dataDir = join(dir, 'data');
-  const daemon = await startDaemonProcess({ dataDir, env: { GITRAIL_INGEST_TOKEN: '' } });
-  t.after(() => daemon.child.kill('SIGKILL'));
-  const tokenFile = join(dataDir, 'keys', 'ingest-token');
-  const banner = await daemon.stderrMatching(/stop with Ctrl-C/);
-  assert.ok(banner.includes(`curl -sS -H "Authorization: Bearer $(cat ${tokenFile})"`), banner);
-  assert.ok(banner.includes(`${daemon.url}/ingest/events/demo`));
-  const token = readFileSync(tokenFile, 'utf8').trim();
-  assert.equal((await post(`${daemon.url}/ingest/events/demo`, token, [genericEvent(1)])).status, 202);
-  assert.equal(await daemon.stop(), 0);
-  assert.equal(git(join(dataDir, 'repo.git'), 'rev-list', '--count', 'main').trim(), '1');
-});
+test(
+  'with no configuration at all, gitrail run creates an installation token and says how to send ' + 'events',
+  async (t) => {
+    const dir = tempDir(t);
+    const dataDir = join(dir, 'data');
+    const daemon = await startDaemonProcess({ dataDir, env: { GITRAIL_INGEST_TOKEN: '' } });
+    t.after(() => daemon.child.kill('SIGKILL'));
+    const tokenFile = join(dataDir, 'keys', 'ingest-token');
+    const banner = await daemon.stderrMatching(/stop with Ctrl-C/);
+    assert.ok(banner.includes(`curl -sS -H "Authorization: Bearer $(cat ${tokenFile})"`), banner);
+    assert.ok(banner.includes(`${daemon.url}/ingest/events/demo`));
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    assert.equal((await post(`${daemon.url}/ingest/events/demo`, token, [genericEvent(1)])).status, 202);
+    assert.equal(await daemon.stop(), 0);
+    assert.equal(git(join(dataDir, 'repo.git'), 'rev-list', '--count', 'main').trim(), '1');
+  },
+);
 
-test("gitrail ingest given the daemon's config hashes a secret as gitrail run does in the same data folder", async (t) => {
-  const dir = tempDir(t);
-  const dataDir = join(dir, 'data');
-  const keyFile = join(dir, 'redaction.key');
-  writeFileSync(keyFile, randomBytes(32));
-  const config = join(dir, 'gitrail.yaml');
-  writeFileSync(
-    config,
-    ['redaction:', `  keyFile: ${keyFile}`, '  sensitiveKeys: [pin]', 'drain:', '  flushIntervalMs: 50', ''].join('\n'),
-  );
-  const withPin = (index: number) => ({ ...genericEvent(index), object: { pin: 'same-secret-0123456789' } });
-  const daemon = await startDaemonProcess({
-    dataDir,
-    args: ['--config', config],
-    env: { GITRAIL_INGEST_TOKEN: TOKEN },
-  });
-  t.after(() => daemon.child.kill('SIGKILL'));
-  assert.equal((await post(`${daemon.url}/ingest/events/locks`, TOKEN, [withPin(1)])).status, 202);
-  assert.equal(await daemon.stop(), 0);
-  const input = join(dir, 'events.ndjson');
-  writeFileSync(input, `${JSON.stringify(withPin(2))}\n`);
-  const ingest = gitrail(['ingest', '--config', config, '--data', dataDir, '--source', 'locks', input]);
-  assert.equal(ingest.status, 0, ingest.stderr);
-  const gitdir = join(dataDir, 'repo.git');
-  const pinOf = (index: number) =>
-    /pin: (.+)/.exec(git(gitdir, 'show', `main:custom/locks/feature-flags/flag-${index}.yaml`))?.[1];
-  assert.match(pinOf(1) ?? '', /hmac-sha256:/);
-  assert.equal(pinOf(2), pinOf(1));
-  assert.equal(existsSync(join(dataDir, 'keys', 'redaction.key')), false, 'neither command made a key of its own');
-});
+test(
+  "gitrail ingest given the daemon's config hashes a secret as gitrail run does in the same data " + 'folder',
+  async (t) => {
+    const dir = tempDir(t);
+    const dataDir = join(dir, 'data');
+    const keyFile = join(dir, 'redaction.key');
+    writeFileSync(keyFile, randomBytes(32));
+    const config = join(dir, 'gitrail.yaml');
+    writeFileSync(
+      config,
+      ['redaction:', `  keyFile: ${keyFile}`, '  sensitiveKeys: [pin]', 'drain:', '  flushIntervalMs: 50', ''].join(
+        '\n',
+      ),
+    );
+    const withPin = (index: number) => ({ ...genericEvent(index), object: { pin: 'same-secret-0123456789' } });
+    const daemon = await startDaemonProcess({
+      dataDir,
+      args: ['--config', config],
+      env: { GITRAIL_INGEST_TOKEN: TOKEN },
+    });
+    t.after(() => daemon.child.kill('SIGKILL'));
+    assert.equal((await post(`${daemon.url}/ingest/events/locks`, TOKEN, [withPin(1)])).status, 202);
+    assert.equal(await daemon.stop(), 0);
+    const input = join(dir, 'events.ndjson');
+    writeFileSync(input, `${JSON.stringify(withPin(2))}\n`);
+    const ingest = gitrail(['ingest', '--config', config, '--data', dataDir, '--source', 'locks', input]);
+    assert.equal(ingest.status, 0, ingest.stderr);
+    const gitdir = join(dataDir, 'repo.git');
+    const pinOf = (index: number) =>
+      /pin: (.+)/.exec(git(gitdir, 'show', `main:custom/locks/feature-flags/flag-${index}.yaml`))?.[1];
+    assert.match(pinOf(1) ?? '', /hmac-sha256:/);
+    assert.equal(pinOf(2), pinOf(1));
+    assert.equal(existsSync(join(dataDir, 'keys', 'redaction.key')), false, 'neither command made a key of its own');
+  },
+);

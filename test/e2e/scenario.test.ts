@@ -139,7 +139,8 @@ test('the scenario, as git sees it', (t) => {
     git(gitdir, 'log', '--format=%an|%s|%(trailers:key=Role,valueonly,separator=)', 'main', '--', path).trim();
   assert.equal(
     aws('aws/111122223333/global/iam/Role/deploy.yaml'),
-    'bob@example.com|iam:PutRolePolicy Role deploy|deployer\nalice@example.com|iam:CreateRole Role deploy|AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+    'bob@example.com|iam:PutRolePolicy Role deploy|deployer\nalice@example.com|iam:CreateRole Role ' +
+      'deploy|AWSReservedSSO_AdministratorAccess_0123456789abcdef',
   );
   assert.equal(
     aws('aws/111122223333/eu-west-1/ec2/SecurityGroup/sg-0123456789abcdef0.yaml'),

@@ -85,102 +85,109 @@ async function start(
   return daemon;
 }
 
-test('gitrail run watches a cluster: attributed commits from audit events, healing watches, a restart without loss or repeats', async (t) => {
-  const fake = await FakeKubeApiServer.start({ token: TEST_TOKEN });
-  t.after(() => fake.close());
-  fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
-  fake.create(configMap('legacy', { old: 'yes' }), null);
-  const dir = tempDir(t);
-  const dataDir = join(dir, 'data');
-  const gitdir = join(dataDir, 'repo.git');
-  writeFileSync(
-    join(dir, 'kubeconfig'),
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: fake, cluster: {server: "${fake.url}", insecure-skip-tls-verify: true}}]`,
-      `users: [{name: gitrail, user: {token: ${TEST_TOKEN}}}]`,
-      'contexts: [{name: fake, context: {cluster: fake, user: gitrail}}]',
-      'current-context: fake',
-      '',
-    ].join('\n'),
-  );
-  const config = join(dir, 'gitrail.yaml');
-  writeFileSync(
-    config,
-    [
-      'drain:',
-      '  flushIntervalMs: 50',
-      'kubernetes:',
-      '  - name: prod',
-      `    kubeconfig: ${join(dir, 'kubeconfig')}`,
-      '    attributionDelay: 2s',
-      '    events: {enabled: false}',
-      '',
-    ].join('\n'),
-  );
-  const audit = (daemon: DaemonProcess) => `${daemon.url}/ingest/kubernetes/prod/audit`;
+test(
+  'gitrail run watches a cluster: attributed commits from audit events, healing watches, a restart without ' +
+    'loss or repeats',
+  async (t) => {
+    const fake = await FakeKubeApiServer.start({ token: TEST_TOKEN });
+    t.after(() => fake.close());
+    fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
+    fake.create(configMap('legacy', { old: 'yes' }), null);
+    const dir = tempDir(t);
+    const dataDir = join(dir, 'data');
+    const gitdir = join(dataDir, 'repo.git');
+    writeFileSync(
+      join(dir, 'kubeconfig'),
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{name: fake, cluster: {server: "${fake.url}", insecure-skip-tls-verify: true}}]`,
+        `users: [{name: gitrail, user: {token: ${TEST_TOKEN}}}]`,
+        'contexts: [{name: fake, context: {cluster: fake, user: gitrail}}]',
+        'current-context: fake',
+        '',
+      ].join('\n'),
+    );
+    const config = join(dir, 'gitrail.yaml');
+    writeFileSync(
+      config,
+      [
+        'drain:',
+        '  flushIntervalMs: 50',
+        'kubernetes:',
+        '  - name: prod',
+        `    kubeconfig: ${join(dir, 'kubeconfig')}`,
+        '    attributionDelay: 2s',
+        '    events: {enabled: false}',
+        '',
+      ].join('\n'),
+    );
+    const audit = (daemon: DaemonProcess) => `${daemon.url}/ingest/kubernetes/prod/audit`;
 
-  let daemon = await start(t, dataDir, config);
-  await logLine(daemon, (entry) => entry['msg'] === 'every collection listed and watched');
-  await repository(daemon, gitdir, (log) => log.length === 2);
+    let daemon = await start(t, dataDir, config);
+    await logLine(daemon, (entry) => entry['msg'] === 'every collection listed and watched');
+    await repository(daemon, gitdir, (log) => log.length === 2);
 
-  // Audit event first (a fast webhook), then the change the watch sees.
-  assert.equal(await postAuditBatch(audit(daemon), TOKEN, [auditEvent('patch', 'alice@example.com', 'app')]), true);
-  fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } }, 'kubectl-patch');
-  await repository(daemon, gitdir, (log) => log.length === 3);
-  // The change first, its audit event a moment later (a batching webhook): attributionDelay covers it.
-  fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'red' } }, 'kubectl-edit');
-  assert.equal(await postAuditBatch(audit(daemon), TOKEN, [auditEvent('update', 'bob@example.com', 'app')]), true);
-  await repository(daemon, gitdir, (log) => log.length === 4);
-  // A delete the audit log records itself: committed once, by the audit source.
-  fake.remove('v1', 'ConfigMap', 'default', 'legacy');
-  assert.equal(await postAuditBatch(audit(daemon), TOKEN, [auditEvent('delete', 'carol@example.com', 'legacy')]), true);
-  await repository(daemon, gitdir, (log) => log.length === 5);
+    // Audit event first (a fast webhook), then the change the watch sees.
+    assert.equal(await postAuditBatch(audit(daemon), TOKEN, [auditEvent('patch', 'alice@example.com', 'app')]), true);
+    fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } }, 'kubectl-patch');
+    await repository(daemon, gitdir, (log) => log.length === 3);
+    // The change first, its audit event a moment later (a batching webhook): attributionDelay covers it.
+    fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'red' } }, 'kubectl-edit');
+    assert.equal(await postAuditBatch(audit(daemon), TOKEN, [auditEvent('update', 'bob@example.com', 'app')]), true);
+    await repository(daemon, gitdir, (log) => log.length === 4);
+    // A delete the audit log records itself: committed once, by the audit source.
+    fake.remove('v1', 'ConfigMap', 'default', 'legacy');
+    assert.equal(
+      await postAuditBatch(audit(daemon), TOKEN, [auditEvent('delete', 'carol@example.com', 'legacy')]),
+      true,
+    );
+    await repository(daemon, gitdir, (log) => log.length === 5);
 
-  // Watches cut and refused for a while heal by themselves.
-  fake.failRequests(3, (request) => request.watch);
-  fake.closeWatches();
-  fake.create(configMap('after-outage', { ok: 'yes' }), 'helm');
-  await repository(daemon, gitdir, (log) => log.length === 6);
-  const ready = (await (await fetch(`${daemon.url}/readyz`)).json()) as {
-    sources: Array<{ id: string; state: string; lastError?: string }>;
-  };
-  assert.equal(ready.sources[0]?.id, 'kubernetes/prod');
-  assert.match(ready.sources[0]?.lastError ?? '', /HTTP 500/);
-  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
-  assert.match(metrics, /gitrail_source_state\{source="kubernetes\/prod",state="(up|failing)"\} 1/);
-  assert.equal(await daemon.stop(), 0);
+    // Watches cut and refused for a while heal by themselves.
+    fake.failRequests(3, (request) => request.watch);
+    fake.closeWatches();
+    fake.create(configMap('after-outage', { ok: 'yes' }), 'helm');
+    await repository(daemon, gitdir, (log) => log.length === 6);
+    const ready = (await (await fetch(`${daemon.url}/readyz`)).json()) as {
+      sources: Array<{ id: string; state: string; lastError?: string }>;
+    };
+    assert.equal(ready.sources[0]?.id, 'kubernetes/prod');
+    assert.match(ready.sources[0]?.lastError ?? '', /HTTP 500/);
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    assert.match(metrics, /gitrail_source_state\{source="kubernetes\/prod",state="(up|failing)"\} 1/);
+    assert.equal(await daemon.stop(), 0);
 
-  // While gitrail is down: one object changes, one is deleted, one is created.
-  fake.patch('v1', 'ConfigMap', 'default', 'after-outage', { data: { ok: 'still' } }, 'helm');
-  fake.remove('v1', 'ConfigMap', 'default', 'app');
-  fake.create(configMap('while-down', { new: 'yes' }), 'kubectl-create');
-  daemon = await start(t, dataDir, config);
-  await logLine(daemon, (entry) => entry['msg'] === 'every collection listed and watched');
-  const log = await repository(daemon, gitdir, (lines) => lines.length === 9);
-  assert.equal(await daemon.stop(), 0);
+    // While gitrail is down: one object changes, one is deleted, one is created.
+    fake.patch('v1', 'ConfigMap', 'default', 'after-outage', { data: { ok: 'still' } }, 'helm');
+    fake.remove('v1', 'ConfigMap', 'default', 'app');
+    fake.create(configMap('while-down', { new: 'yes' }), 'kubectl-create');
+    daemon = await start(t, dataDir, config);
+    await logLine(daemon, (entry) => entry['msg'] === 'every collection listed and watched');
+    const log = await repository(daemon, gitdir, (lines) => lines.length === 9);
+    assert.equal(await daemon.stop(), 0);
 
-  assert.deepEqual(log.slice(0, 6), [
-    `kubectl-client-side-apply|observe configmaps default/app|field-manager|kubernetes-watch`,
-    `unknown (attribution unresolved)|observe configmaps default/legacy|unresolved|kubernetes-watch`,
-    `alice@example.com|patch configmaps default/app|correlated|kubernetes-watch`,
-    `bob@example.com|update configmaps default/app|correlated|kubernetes-watch`,
-    `carol@example.com|delete configmaps default/legacy|exact|kubernetes-audit`,
-    `helm|observe configmaps default/after-outage|field-manager|kubernetes-watch`,
-  ]);
-  assert.deepEqual(log.slice(6).sort(), [
-    'helm|observe configmaps default/after-outage|field-manager|kubernetes-watch',
-    'kubectl-create|observe configmaps default/while-down|field-manager|kubernetes-watch',
-    'unknown (attribution unresolved)|delete configmaps default/app|unresolved|kubernetes-watch',
-  ]);
-  assert.match(git(gitdir, 'show', `main:${CM}/after-outage.yaml`), /ok: still/);
-  const ids = git(gitdir, 'log', '--format=%(trailers:key=Event-ID,valueonly,separator=)', 'main')
-    .split('\n')
-    .filter(Boolean);
-  assert.equal(new Set(ids).size, ids.length, 'no event committed twice');
-  fsckStrict(gitdir);
-});
+    assert.deepEqual(log.slice(0, 6), [
+      `kubectl-client-side-apply|observe configmaps default/app|field-manager|kubernetes-watch`,
+      `unknown (attribution unresolved)|observe configmaps default/legacy|unresolved|kubernetes-watch`,
+      `alice@example.com|patch configmaps default/app|correlated|kubernetes-watch`,
+      `bob@example.com|update configmaps default/app|correlated|kubernetes-watch`,
+      `carol@example.com|delete configmaps default/legacy|exact|kubernetes-audit`,
+      `helm|observe configmaps default/after-outage|field-manager|kubernetes-watch`,
+    ]);
+    assert.deepEqual(log.slice(6).sort(), [
+      'helm|observe configmaps default/after-outage|field-manager|kubernetes-watch',
+      'kubectl-create|observe configmaps default/while-down|field-manager|kubernetes-watch',
+      'unknown (attribution unresolved)|delete configmaps default/app|unresolved|kubernetes-watch',
+    ]);
+    assert.match(git(gitdir, 'show', `main:${CM}/after-outage.yaml`), /ok: still/);
+    const ids = git(gitdir, 'log', '--format=%(trailers:key=Event-ID,valueonly,separator=)', 'main')
+      .split('\n')
+      .filter(Boolean);
+    assert.equal(new Set(ids).size, ids.length, 'no event committed twice');
+    fsckStrict(gitdir);
+  },
+);
 
 test('gitrail run polls CloudTrail; a restart neither loses nor repeats events', async (t) => {
   const fake = await FakeCloudTrail.start();

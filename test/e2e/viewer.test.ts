@@ -17,7 +17,7 @@ import { runIngest } from '../../src/ingest/run-ingest.ts';
 import { RepositoryReader } from '../../src/ledger/reader.ts';
 import { DEFAULT_SENSITIVE_KEYS } from '../../src/normalise/redact.ts';
 import { createViewerRoutes } from '../../src/server/routes/viewer.ts';
-import { ViewerConfig } from '../../src/server/viewer-config.ts';
+import { ViewerConfig } from '../../src/config/viewer.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');

@@ -1,7 +1,10 @@
 // A fake CloudTrail endpoint on 127.0.0.1 speaking the awsJson1_1 protocol to the real
 // @aws-sdk/client-cloudtrail (protocols.md §3.1–3.2): LookupEvents with paging (newest first,
 // NextToken bound to its parameters), one lookup attribute, the 90-day window, events that
-// become visible late, and throttling at 2 requests per second per region.
+// become visible late, and throttling at 2 requests per second per region; ListPublicKeys
+// answers the digest-signing keys of a region whose validity overlaps the asked range. Every
+// HTTP request is recorded as it arrives (an SDK retry is a request like any other), so tests
+// can count what AWS would count.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,8 +37,19 @@ export interface LookupRequest {
 
 const RETENTION_MS = 90 * 86_400_000;
 
+export interface FakePublicKey {
+  readonly region: string;
+  readonly fingerprint: string;
+  /** PKCS #1 DER. */
+  readonly der: Buffer;
+  readonly validFrom: number;
+  readonly validTo: number;
+}
+
 export class FakeCloudTrail {
   readonly requests: LookupRequest[] = [];
+  /** Keys ListPublicKeys returns. */
+  readonly publicKeys: FakePublicKey[] = [];
   /** Requests per second per region before ThrottlingException (AWS: 2). */
   rateLimit = 2;
   readonly #server: Server;
@@ -43,6 +57,7 @@ export class FakeCloudTrail {
   readonly #now: () => number;
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   #failures = 0;
+  #throttledFirstPages = 0;
 
   private constructor(server: Server, now: () => number) {
     this.#server = server;
@@ -103,6 +118,34 @@ export class FakeCloudTrail {
     this.#failures = count;
   }
 
+  /**
+   * The next `count` requests for the first page of a window (no NextToken) get a
+   * ThrottlingException whatever the rate: another caller is using the account's budget.
+   * `Infinity` until stopThrottling().
+   */
+  throttleFirstPages(count: number): void {
+    this.#throttledFirstPages = count;
+  }
+
+  stopThrottling(): void {
+    this.#throttledFirstPages = 0;
+  }
+
+  /** The most requests (throttled and retried ones included) that arrived within any 1 s, per region. */
+  maxRequestsInAnySecond(region?: string): number {
+    const times = this.requests
+      .filter((request) => region === undefined || request.region === region)
+      .map((request) => request.at)
+      .sort((a, b) => a - b);
+    let most = 0;
+    let first = 0;
+    for (let last = 0; last < times.length; last += 1) {
+      while ((times[last] as number) - (times[first] as number) >= 1000) first += 1;
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  }
+
   async close(): Promise<void> {
     this.#server.closeAllConnections();
     this.#server.close();
@@ -123,7 +166,8 @@ export class FakeCloudTrail {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = req.headers['x-amz-target'];
-    if (req.method !== 'POST' || target !== 'CloudTrail_20131101.LookupEvents') {
+    const operations = ['CloudTrail_20131101.LookupEvents', 'CloudTrail_20131101.ListPublicKeys'];
+    if (req.method !== 'POST' || !operations.includes(String(target))) {
       return reply(res, 400, { __type: 'UnknownOperationException', message: `unsupported target ${String(target)}` });
     }
     if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.1'))
@@ -140,7 +184,10 @@ export class FakeCloudTrail {
     const region = scope[1] as string;
     const now = this.#now();
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-    const throttled = this.#throttled(region, now);
+    const firstPage = typeof body['NextToken'] !== 'string';
+    const forced = firstPage && this.#throttledFirstPages > 0;
+    if (forced) this.#throttledFirstPages -= 1;
+    const throttled = this.#throttled(region, now) || forced;
     this.requests.push({
       region,
       at: now,
@@ -157,7 +204,22 @@ export class FakeCloudTrail {
       this.#failures -= 1;
       return reply(res, 500, { __type: 'InternalFailure', message: 'injected failure' });
     }
+    if (target === 'CloudTrail_20131101.ListPublicKeys') return this.#listPublicKeys(region, body, now, res);
     return this.#lookup(region, body, now, res);
+  }
+
+  #listPublicKeys(region: string, body: Record<string, unknown>, now: number, res: ServerResponse): void {
+    const start = typeof body['StartTime'] === 'number' ? body['StartTime'] * 1000 : now;
+    const end = typeof body['EndTime'] === 'number' ? body['EndTime'] * 1000 : now;
+    const keys = this.publicKeys
+      .filter((key) => key.region === region && key.validFrom <= end && key.validTo >= start)
+      .map((key) => ({
+        Value: key.der.toString('base64'),
+        ValidityStartTime: key.validFrom / 1000,
+        ValidityEndTime: key.validTo / 1000,
+        Fingerprint: key.fingerprint,
+      }));
+    reply(res, 200, { PublicKeyList: keys });
   }
 
   #lookup(region: string, body: Record<string, unknown>, now: number, res: ServerResponse): void {

@@ -180,6 +180,26 @@ export class FakeKubeApiServer {
     ) as KubeObject;
   }
 
+  /**
+   * Merge-patches an object through its `status` subresource as a controller does: the entry
+   * it leaves in managedFields says `subresource: status` (the patch may touch metadata too,
+   * as the deployment controller's revision annotation).
+   */
+  patchStatus(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+    patch: Record<string, unknown>,
+    manager: string,
+  ): KubeObject {
+    const resource = this.#resource(apiVersion, kind);
+    const current = this.store.get(resource, namespace, name);
+    if (!current) throw new Error(`${kind} ${namespace}/${name} does not exist`);
+    const next = mergePatch(current, patch) as KubeObject;
+    return this.store.update(resource, namespace, name, next, manager, 'Update', 'status') as KubeObject;
+  }
+
   remove(apiVersion: string, kind: string, namespace: string, name: string): KubeObject {
     const deleted = this.store.delete(this.#resource(apiVersion, kind), namespace, name);
     if (deleted === 'missing') throw new Error(`${kind} ${namespace}/${name} does not exist`);
@@ -275,7 +295,8 @@ export class FakeKubeApiServer {
           res,
           410,
           'Expired',
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          'The provided continue parameter is too old to display a consistent list result. ' +
+            'You can start a new list without the continue parameter.',
         );
       ({ rv, start } = token);
       items = snapshot;
@@ -315,7 +336,18 @@ export class FakeKubeApiServer {
       if (this.expiredMode === 'http') return status(res, 410, 'Expired', message);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(
-        `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 } })}\n`,
+        `${JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message,
+            reason: 'Expired',
+            code: 410,
+          },
+        })}\n`,
       );
       return;
     }

@@ -135,6 +135,23 @@ export function createObject(
   const input = parseBody(body, res);
   if (!input) return;
   const namespace = target.namespace ?? '';
+  // The API server's create-time checks that a manifest copied from a live object trips on.
+  if (input.metadata['resourceVersion'] !== undefined)
+    return status(res, 400, 'BadRequest', 'resourceVersion should not be set on objects to be created');
+  const clusterIP = (input as { spec?: { clusterIP?: unknown } }).spec?.clusterIP;
+  if (target.resource.kind === 'Service' && typeof clusterIP === 'string' && clusterIP !== '' && clusterIP !== 'None') {
+    const taken = store
+      .list(target.resource)
+      .some((other) => (other as { spec?: { clusterIP?: unknown } }).spec?.clusterIP === clusterIP);
+    if (taken)
+      return status(
+        res,
+        422,
+        'Invalid',
+        `Service "${String(input.metadata['name'])}" is invalid: spec.clusterIPs: Invalid value: ` +
+          `[]string{"${clusterIP}"}: failed to allocate IP ${clusterIP}: provided IP is already allocated`,
+      );
+  }
   const created = store.create(target.resource, namespace, input, manager);
   if (created === 'exists')
     return status(
@@ -164,7 +181,8 @@ export function replaceObject(
       res,
       409,
       'Conflict',
-      `Operation cannot be fulfilled on ${target.resource.resource} "${target.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      `Operation cannot be fulfilled on ${target.resource.resource} "${target.name}": the object has been ` +
+        `modified; please apply your changes to the latest version and try again`,
     );
   }
   json(res, 200, store.update(target.resource, target.namespace ?? '', target.name as string, input, manager));

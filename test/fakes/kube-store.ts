@@ -2,6 +2,7 @@
 // resourceVersion counter (like etcd's revision), a change log for watch replay with a
 // compaction floor, list snapshots for `continue` tokens and managedFields bookkeeping.
 import { randomUUID } from 'node:crypto';
+import { managedFieldsAfter } from './kube-managed-fields.ts';
 
 export interface FakeResource {
   readonly group: string;
@@ -244,26 +245,23 @@ export class KubeStore {
   /** `manager` null: a write that leaves no managedFields entry (an old client, or managedFields stripped). */
   #touchManager(
     metadata: Record<string, unknown>,
-    manager: string | null,
-    operation: string,
-    apiVersion: string,
+    write: { manager: string | null; operation: string; apiVersion: string; subresource?: string | null },
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
   ): void {
-    if (manager === null) return;
+    if (write.manager === null) return;
     const entries = Array.isArray(metadata['managedFields'])
       ? (metadata['managedFields'] as Array<Record<string, unknown>>)
       : [];
-    const others = entries.filter((entry) => !(entry['manager'] === manager && entry['operation'] === operation));
-    metadata['managedFields'] = [
-      ...others,
-      {
-        manager,
-        operation,
-        apiVersion,
-        time: kubeTime(this.#now()),
-        fieldsType: 'FieldsV1',
-        fieldsV1: { 'f:metadata': {} },
-      },
-    ];
+    metadata['managedFields'] = managedFieldsAfter(entries, {
+      manager: write.manager,
+      operation: write.operation,
+      apiVersion: write.apiVersion,
+      subresource: write.subresource ?? null,
+      before,
+      after,
+      time: kubeTime(this.#now()),
+    });
   }
 
   create(resource: FakeResource, namespace: string, input: KubeObject, manager: string | null): KubeObject | 'exists' {
@@ -280,8 +278,8 @@ export class KubeStore {
     if (resource.namespaced) metadata['namespace'] = namespace;
     else delete metadata['namespace'];
     if ('spec' in input) metadata['generation'] = 1;
-    this.#touchManager(metadata, manager, 'Update', groupVersion(resource));
     const object: KubeObject = { ...input, apiVersion: groupVersion(resource), kind: resource.kind, metadata };
+    this.#touchManager(metadata, { manager, operation: 'Update', apiVersion: groupVersion(resource) }, {}, object);
     this.#objects.set(this.#key(resource, namespace, name), object);
     this.#record('ADDED', resource, object);
     return object;
@@ -295,6 +293,7 @@ export class KubeStore {
     input: KubeObject,
     manager: string | null,
     operation = 'Update',
+    subresource: string | null = null,
   ): KubeObject | 'missing' {
     const current = this.get(resource, namespace, name);
     if (!current) return 'missing';
@@ -305,8 +304,13 @@ export class KubeStore {
     const specChanged = JSON.stringify(input['spec']) !== JSON.stringify(current['spec']);
     if (current.metadata['generation'] !== undefined)
       metadata['generation'] = Number(current.metadata['generation']) + (specChanged ? 1 : 0);
-    this.#touchManager(metadata, manager, operation, groupVersion(resource));
     const object: KubeObject = { ...input, apiVersion: groupVersion(resource), kind: resource.kind, metadata };
+    this.#touchManager(
+      metadata,
+      { manager, operation, apiVersion: groupVersion(resource), subresource },
+      current,
+      object,
+    );
     this.#objects.set(this.#key(resource, namespace, name), object);
     this.#record('MODIFIED', resource, object);
     return object;

@@ -1,7 +1,8 @@
 // A fake S3 on 127.0.0.1 for the real @aws-sdk/client-s3 (path style, protocols.md §3.4):
 // ListObjectsV2 (prefix, start-after, continuation tokens, max-keys) as XML and GetObject,
 // with NoSuchBucket/NoSuchKey errors; plus a helper that delivers CloudTrail log files in the
-// AWSLogs layout, gzip-compressed like CloudTrail writes them.
+// AWSLogs layout, gzip-compressed like CloudTrail writes them. Objects may carry user metadata,
+// answered as `x-amz-meta-*` headers (CloudTrail puts a digest's signature there).
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,10 @@ export class FakeS3 {
   /** Most keys per ListObjectsV2 page (S3: 1000). */
   pageSize = 1000;
   readonly #server: Server;
-  readonly #buckets = new Map<string, Map<string, { body: Buffer; modified: number }>>();
+  readonly #buckets = new Map<
+    string,
+    Map<string, { body: Buffer; modified: number; metadata?: Readonly<Record<string, string>> }>
+  >();
 
   private constructor(server: Server) {
     this.#server = server;
@@ -41,9 +45,9 @@ export class FakeS3 {
     return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
 
-  putObject(bucket: string, key: string, body: Buffer): void {
+  putObject(bucket: string, key: string, body: Buffer, metadata?: Readonly<Record<string, string>>): void {
     const objects = this.#buckets.get(bucket) ?? new Map();
-    objects.set(key, { body, modified: Date.now() });
+    objects.set(key, { body, modified: Date.now(), ...(metadata ? { metadata } : {}) });
     this.#buckets.set(bucket, objects);
   }
 
@@ -68,9 +72,14 @@ export class FakeS3 {
     ]
       .filter(Boolean)
       .join('/');
-    const key = `${folder}/${trail.account}_CloudTrail_${trail.region}_${stamp}_${randomBytes(8).toString('hex').toUpperCase()}.json.gz`;
+    const unique = randomBytes(8).toString('hex').toUpperCase();
+    const key = `${folder}/${trail.account}_CloudTrail_${trail.region}_${stamp}_${unique}.json.gz`;
     this.putObject(bucket, key, gzipSync(JSON.stringify({ Records: records })));
     return key;
+  }
+
+  removeObject(bucket: string, key: string): void {
+    this.#buckets.get(bucket)?.delete(key);
   }
 
   async close(): Promise<void> {
@@ -101,6 +110,9 @@ export class FakeS3 {
         'Content-Length': object.body.length,
         ETag: '"fake"',
         'Last-Modified': new Date(object.modified).toUTCString(),
+        ...Object.fromEntries(
+          Object.entries(object.metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name}`, value]),
+        ),
       });
       res.end(object.body);
       return;
@@ -124,21 +136,28 @@ export class FakeS3 {
     const truncated = keys.length > page.length;
     const contents = page.map((key) => {
       const object = objects.get(key) as { body: Buffer; modified: number };
-      return `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${new Date(object.modified).toISOString()}</LastModified><ETag>"fake"</ETag><Size>${object.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+      return (
+        `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${new Date(object.modified).toISOString()}</LastModified>` +
+        `<ETag>"fake"</ETag><Size>${object.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`
+      );
     });
     const next = truncated
       ? `<NextContinuationToken>${Buffer.from(page.at(-1) as string).toString('base64url')}</NextContinuationToken>`
       : '';
     res.writeHead(200, { 'Content-Type': 'application/xml' });
     res.end(
-      `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents.join('')}${next}</ListBucketResult>`,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult ` +
+        `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name>` +
+        `<Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys>` +
+        `<IsTruncated>${truncated}</IsTruncated>${contents.join('')}${next}</ListBucketResult>`,
     );
   }
 
   #error(res: ServerResponse, status: number, code: string, message: string): void {
     res.writeHead(status, { 'Content-Type': 'application/xml' });
     res.end(
-      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>fake</RequestId></Error>`,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code>` +
+        `<Message>${xmlEscape(message)}</Message><RequestId>fake</RequestId></Error>`,
     );
   }
 }

@@ -1,6 +1,6 @@
 // An in-process CommandIo for command tests: stdout and stderr collected as text, never a TTY.
 import { PassThrough } from 'node:stream';
-import type { CommandIo } from '../../src/cli/main.ts';
+import type { CommandIo } from '../../src/cli/command.ts';
 
 export interface CapturedIo {
   readonly io: CommandIo;

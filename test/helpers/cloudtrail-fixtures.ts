@@ -3,7 +3,11 @@
 import type { TestContext } from 'node:test';
 import { createRedactor } from '../../src/normalise/redact.ts';
 import { CloudTrailPollConfig, type CloudTrailPollConfigInput } from '../../src/sources/cloudtrail-poll/config.ts';
-import { CloudTrailPollSource, type PollTarget } from '../../src/sources/cloudtrail-poll/poll-source.ts';
+import {
+  CloudTrailPollSource,
+  type CloudTrailPollDeps,
+  type PollTarget,
+} from '../../src/sources/cloudtrail-poll/poll-source.ts';
 import { FakeCloudTrail } from '../fakes/cloudtrail.ts';
 
 export const ACCOUNT = '111122223333';
@@ -22,12 +26,14 @@ export function pollSource(
   config: Partial<CloudTrailPollConfigInput> = {},
   target: PollTarget = { region: 'us-east-1', globalOnly: false },
   sliceEventLimit?: number,
+  deps: Pick<CloudTrailPollDeps, 'retry'> = {},
 ): CloudTrailPollSource {
   const parsed = CloudTrailPollConfig.parse({ account: ACCOUNT, maxAge: '2h', requestsPerSecond: 2, ...config });
   return new CloudTrailPollSource(parsed, target, {
     redact: createRedactor(Buffer.alloc(32, 9)),
     clientConfig: { endpoint: fake.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'not-a-secret' } },
     ...(sliceEventLimit ? { sliceEventLimit } : {}),
+    ...deps,
   });
 }
 

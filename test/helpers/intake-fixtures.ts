@@ -144,7 +144,8 @@ export function cloudTrailRecord(index: number, options: { roleName?: string } =
     requestParameters: {
       roleName,
       assumeRolePolicyDocument:
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",' +
+        '"Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
     },
     responseElements: { role: { roleName, arn: `arn:aws:iam::111122223333:role/${roleName}`, path: '/' } },
     requestID: `req-${index}`,

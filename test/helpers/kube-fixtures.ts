@@ -21,8 +21,9 @@ export function fakeKubeConfig(fake: FakeKubeApiServer): KubeConfig {
   return kc;
 }
 
-export async function startFake(t: TestContext): Promise<FakeKubeApiServer> {
-  const fake = await FakeKubeApiServer.start({ token: TEST_TOKEN });
+/** `now`: the fake's clock (managedFields times), e.g. to keep two writes apart by whole seconds. */
+export async function startFake(t: TestContext, options: { now?: () => number } = {}): Promise<FakeKubeApiServer> {
+  const fake = await FakeKubeApiServer.start({ token: TEST_TOKEN, ...options });
   t.after(() => fake.close());
   return fake;
 }

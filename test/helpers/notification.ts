@@ -15,7 +15,8 @@ export function sampleItem(over: Partial<NotificationItem> = {}): NotificationIt
     paths: ['kubernetes/prod/cluster/rbac.authorization.k8s.io/clusterrolebindings/ops-admin.yaml'],
     severity: 'critical',
     excerpt:
-      '@@ -0,0 +1,3 @@\n+apiVersion: rbac.authorization.k8s.io/v1\n+kind: ClusterRoleBinding\n+roleRef: {name: cluster-admin}',
+      '@@ -0,0 +1,3 @@\n+apiVersion: rbac.authorization.k8s.io/v1\n+kind: ClusterRoleBinding\n+roleRef: {name: ' +
+      'cluster-admin}',
     viewerUrl: 'https://gitrail.example.com/commit/0123456789abcdef0123456789abcdef01234567',
     githubUrl: 'https://github.com/acme/audit/commit/0123456789abcdef0123456789abcdef01234567',
     trailers: { Source: 'kubernetes-audit', Verb: 'create' },

@@ -90,7 +90,8 @@ export async function openHarness(t: TestContext, options: HarnessOptions = {}):
           waiters.delete(check);
           reject(
             new Error(
-              `commits did not arrive in ${timeoutMs} ms; have ${commits.length}: ${commits.map((c) => c.subject).join(' | ')}`,
+              `commits did not arrive in ${timeoutMs} ms; have ${commits.length}: ` +
+                `${commits.map((c) => c.subject).join(' | ')}`,
             ),
           );
         }, timeoutMs);

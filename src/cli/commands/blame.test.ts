@@ -73,7 +73,7 @@ function gitBlame(path: string, rev: string): Line[] {
       const known = info.get(sha) as { author: string; time: string };
       lines.push({
         sha: sha.slice(0, 7),
-        author: known.author.length > 24 ? `${known.author.slice(0, 23)}…` : known.author,
+        author: known.author,
         time: known.time,
         text: line.slice(1),
       });
@@ -169,7 +169,10 @@ test('unknown, ambiguous, deleted and not-yet-created resources exit 1 with a cl
     ].join('\n'),
   );
   const unknown = await run(['deploy/nope', '--cluster', 'prod']);
-  assert.deepEqual([unknown.code, unknown.stderr], [1, 'gitrail blame: no recorded resource matches deploy/nope\n']);
+  assert.deepEqual(
+    [unknown.code, unknown.stderr],
+    [1, 'gitrail blame: no recorded resource matches deploy/nope (nor does it without --cluster prod)\n'],
+  );
   const deleted = await run(['deploy/web', '--cluster', 'default']);
   assert.equal(deleted.code, 1);
   assert.match(
@@ -188,3 +191,94 @@ test('unknown, ambiguous, deleted and not-yet-created resources exit 1 with a cl
   assert.equal((await run(['deploy/web', '--cluster', 'default', '--at', '2026-03-02T01:20Z'])).code, 0);
   assert.equal(git(gitdir, 'cat-file', '-t', 'main').trim(), 'commit');
 });
+
+test('in a pipe, author names are printed whole, so grep finds them; only a narrow terminal cuts them', async () => {
+  const args = ['sts/nginx-sts', '--cluster', 'corpus', '--data', data];
+  // COLUMNS is set, but stdout is not a terminal: like git blame, nothing is cut.
+  const piped = captureIo({ COLUMNS: '60' });
+  assert.equal(await blame(args, piped.io), 0, piped.stderr());
+  assert.match(piped.stdout(), /^[0-9a-f]{7} \(unknown \(attribution unresolved\) 2026-03-09T03:00:00Z +1\) /m);
+  const terminal = captureIo();
+  Object.assign(terminal.io.stdout, { isTTY: true, columns: 80 });
+  assert.equal(await blame([...args, '--no-pager', '--color', 'never'], terminal.io), 0, terminal.stderr());
+  assert.match(terminal.stdout(), /^[0-9a-f]{7} \(unknown… 2026-03-09T03:00:00Z +1\) /m);
+  assert.ok(
+    terminal
+      .stdout()
+      .split('\n')
+      .slice(1)
+      .every((line) => !/\(unknown \(attribution/.test(line)),
+  );
+});
+
+test('blame -o json: one object per line, the same commit, author, time and text as git blame', async () => {
+  const path = 'kubernetes/prod/namespaces/payments/apps/deployments/api.yaml';
+  const captured = captureIo();
+  assert.equal(await blame(['deploy/api', '--cluster', 'prod', '-o', 'json', '--data', data], captured.io), 0);
+  const records = captured
+    .stdout()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(
+    records.map((record) => ({
+      sha: String(record['sha']).slice(0, 7),
+      author: (record['author'] as { name: string }).name,
+      time: record['time'],
+      text: record['text'],
+    })),
+    gitBlame(path, 'main'),
+  );
+  assert.deepEqual(
+    records.map((record) => record['line']),
+    records.map((_, index) => index + 1),
+  );
+  assert.ok(records.every((record) => record['path'] === path && record['key'] === 'prod:payments/deployment/api'));
+});
+
+test('-o and other usage errors are in gitrail words, exit 2, and name the option', async () => {
+  const format = await run(['deploy/api', '--cluster', 'prod', '-o', 'yaml']);
+  assert.deepEqual(
+    [format.code, format.stderr],
+    [2, "gitrail blame: unknown format 'yaml' for -o/--format: expected text or json\n"],
+  );
+  const unknown = await run(['deploy/api', '--cluster', 'prod', '--bogus']);
+  assert.deepEqual(
+    [unknown.code, unknown.stderr],
+    [2, "gitrail blame: unknown option '--bogus' (--help lists the command's options)\n"],
+  );
+  const missing = await run(['deploy/api', '--cluster']);
+  assert.equal(missing.stderr, 'gitrail blame: option --cluster needs a value\n');
+  const help = captureIo();
+  assert.equal(await blame(['--help'], help.io), 0);
+  assert.match(
+    help.stdout(),
+    /\n {2}-o, --format F {9}text \(default; author names are cut only to fit a terminal\) or json\n/,
+  );
+});
+
+test(
+  'a resource left out by -n or --cluster: the error lists where it was recorded and which option left ' + 'it out',
+  async () => {
+    const wrongNamespace = await run(['deploy/api', '-n', 'shop']);
+    assert.deepEqual(
+      [wrongNamespace.code, wrongNamespace.stderr],
+      [
+        1,
+        [
+          'gitrail blame: no recorded resource matches deploy/api with -n shop; recorded elsewhere:',
+          '  prod:payments/deployment/api  left out by -n shop',
+          '  staging:payments/deployment/api  left out by -n shop',
+          '',
+        ].join('\n'),
+      ],
+    );
+    const both = await run(['deploy/api', '--cluster', 'default', '-n', 'payments']);
+    assert.match(both.stderr, /\n {2}prod:payments\/deployment\/api {2}left out by --cluster default\n/);
+    const account = await run(['aws', 'iam', 'role', 'payments-authorize', '--account', '999999999999']);
+    assert.match(
+      account.stderr,
+      /recorded elsewhere:\n {2}aws:111122223333:iam\/Role\/payments-authorize {2}left out by --account 999999999999\n$/,
+    );
+  },
+);

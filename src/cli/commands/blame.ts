@@ -10,18 +10,22 @@ import {
   withSession,
 } from '../../investigate/options.ts';
 import { renderBlame } from '../../investigate/render-blame.ts';
-import { parseCommandArgs } from '../args.ts';
-import type { Command } from '../main.ts';
+import { blameJson } from '../../investigate/render-json.ts';
+import { parseCommandArgs, requireFormat } from '../args.ts';
+import type { Command } from '../command.ts';
 
 export const BLAME_HELP = `usage: gitrail blame <ref> [--at T|COMMIT] [options]
   The resource's canonical YAML with the commit, author and time that last changed each line.
   <ref> is TYPE/NAME or TYPE NAME (deploy/web -n shop), aws SERVICE TYPE ID (aws iam role app),
   custom SOURCE PATH, a resource key (prod:shop/deployment/web) or a repository path.
   --at T|COMMIT          as it was at an instant (ISO-8601, 2h, yesterday, …) or a commit
+  -o, --format F         text (default; author names are cut only to fit a terminal) or json
+                         (one object per line: line, sha, time, author, subject, text)
 ${COMMON_HELP}`;
 
 const OPTIONS = {
   at: { type: 'string' },
+  format: { type: 'string', short: 'o', default: 'text' },
   help: { type: 'boolean', short: 'h', default: false },
   ...SCOPE_OPTIONS,
   ...SOURCE_OPTIONS,
@@ -35,6 +39,7 @@ export function createBlameCommand(deps: { readonly now: () => number }): Comman
       io.stdout.write(`${BLAME_HELP}\n`);
       return 0;
     }
+    const format = requireFormat(values.format, ['text', 'json'] as const);
     const scope = scopeFrom(values);
     return withSession(io, values, async (source, output) => {
       const resource = findResource(source, positionals, scope);
@@ -44,8 +49,14 @@ export function createBlameCommand(deps: { readonly now: () => number }): Comman
       const changes = source.queries.fileChanges(resource.path, { sha: version.commit }, resource.branch);
       const replayed = await blameChanges(source.reader, changes, resource.path);
       const lines = replayed?.lines ?? (await source.reader.blame(resource.path, version.commit));
+      if (format === 'json') {
+        await output.write(blameJson({ key: resource.key, path: resource.path, commit: version.commit }, lines));
+        return 0;
+      }
       const header = output.palette.dim(`# ${resource.key} (${resource.path}) at ${version.commit.slice(0, 7)}`);
-      await output.write(`${header}\n${renderBlame(lines, output.palette, output.width)}`);
+      // Like git blame, names stay whole in a pipe or file: they are cut only to fit a terminal.
+      const width = io.stdout.isTTY === true ? output.width : Number.POSITIVE_INFINITY;
+      await output.write(`${header}\n${renderBlame(lines, output.palette, width)}`);
       return 0;
     });
   };

@@ -104,7 +104,7 @@ test('--activity adds denied requests and sign-ins to the timeline (golden)', as
   );
   assert.match(
     stdout,
-    /\naws:111122223333:Role payments-authorize +iam:AttachRolePolicy +mallory@example.com +2026-03-09T02:03:10Z +denied \(AccessDenied\)\n/,
+    /\n[0-9a-f]{7}  aws:111122223333:Role payments-authorize +iam:AttachRolePolicy +mallory@example.com +2026-03-09T02:03:10Z +denied \(AccessDenied\)\n/,
   );
 });
 
@@ -256,4 +256,32 @@ test('bad input: a bad time is exit 1 naming it; bad options exit 2; nothing fou
   const missing = captureIo();
   assert.equal(await runCli(['changes', '--data', join(data, 'nope')], missing.io), 1);
   assert.match(missing.stderr(), /no gitrail data folder at .*nope \(it needs repo.git and index.db\)/);
+});
+
+test('every table row starts with its commit, which git shows touching that resource', async () => {
+  const { code, stdout } = await run(['--since', '2026-03-09T01:00:00Z']);
+  assert.equal(code, 0);
+  const [header, ...rows] = stdout.trim().split('\n');
+  assert.match(header ?? '', /^COMMIT +KEY +OPERATION +AUTHOR +TIME +SUMMARY$/);
+  assert.ok(rows.length > 5);
+  const byKey = new Map((await records(['--since', '2026-03-09T01:00:00Z'])).map((r) => [r['key'], r['path']]));
+  // A summary of several lines continues under its row, with the other columns blank.
+  for (const row of rows.filter((line) => !line.startsWith(' '))) {
+    const [sha, key] = row.split(/ {2,}/) as [string, string];
+    assert.match(sha, /^[0-9a-f]{7}$/);
+    const touched = git(gitdir, 'show', '--name-only', '--format=', sha).trim().split('\n');
+    assert.ok(touched.includes(String(byKey.get(key))), `${sha} touches ${key}`);
+  }
+});
+
+test('--window has its own help line, and needs --around', async () => {
+  const help = captureIo();
+  assert.equal(await changes(['--help'], help.io), 0);
+  assert.match(
+    help.stdout(),
+    /\n {2}--window D {13}with --around: how far either side of T \(default 30m; 90s, 2h, 1d\)\n/,
+  );
+  const alone = captureIo();
+  assert.equal(await runCli(['changes', '--window', '10m', '--data', data], alone.io), 2);
+  assert.equal(alone.stderr(), 'gitrail changes: --window needs --around\n');
 });

@@ -10,7 +10,7 @@ import {
   TERMINAL_OPTIONS,
   withSession,
 } from '../../investigate/options.ts';
-import { createRenderer, isFormat, readsFor } from '../../investigate/render-changes.ts';
+import { createRenderer, FORMATS, readsFor } from '../../investigate/render-changes.ts';
 import {
   endOfSecond,
   formatInstant,
@@ -19,21 +19,23 @@ import {
   startOfSecond,
 } from '../../investigate/time-spec.ts';
 import { readTimeline } from '../../investigate/timeline.ts';
-import { parseCommandArgs } from '../args.ts';
-import type { Command } from '../main.ts';
+import { parseCommandArgs, requireFormat } from '../args.ts';
+import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const CHANGES_HELP = `usage: gitrail changes [options]
   One timeline of recorded changes across Kubernetes, AWS and custom sources, newest first.
   --since T, --until T   only changes in this span; T is ISO-8601 (2026-03-02T01:00:00Z),
                          a duration ago (2h, 1d), today, yesterday [HH:MM], HH:MM or now (UTC)
-  --around T             the changes around an instant: T ± --window (default 30m)
+  --around T             the changes around an instant: T ± --window
+  --window D             with --around: how far either side of T (default 30m; 90s, 2h, 1d)
   --path GLOB            repository paths (repeatable; kubernetes/prod/**, aws/*/global/iam/**)
   --author GLOB          author name or email (plain text matches a part of it)
   --source S             Source: trailer (kubernetes-audit, cloudtrail, generic/*)
   --activity             also list activity (denied requests, exec, sign-ins, …)
   --limit N              at most N changes
   -o, --format F         table (default), line, patch (JSON patch), diff (git's patch) or json
+  Times are when a change happened (the commit's author date), not when gitrail recorded it.
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -88,15 +90,12 @@ function timeSpan(
 
 export function createChangesCommand(deps: { readonly now: () => number }): Command {
   return async (args, io) => {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS, false);
+    const { values } = parseCommandArgs(args, OPTIONS, false);
     if (values.help) {
       io.stdout.write(`${CHANGES_HELP}\n`);
       return 0;
     }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const format = values.format;
-    if (!isFormat(format))
-      throw new UsageError(`unknown format '${format}': expected table, line, patch, diff or json`);
+    const format = requireFormat(values.format, FORMATS);
     const span = timeSpan(values, deps.now());
     const scope = scopeFrom(values);
     const filter = createChangeFilter({ paths: values.path ?? [], author: values.author, ...scope });

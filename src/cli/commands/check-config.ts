@@ -7,7 +7,7 @@ import { hasViewerAuth } from '../../config/viewer-token.ts';
 import { ConfigError } from '../../domain/errors.ts';
 import { ViewerAuth } from '../../server/viewer-auth.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 
 export const CHECK_CONFIG_HELP = `usage: gitrail check-config [--config FILE]
   Validates a gitrail.yaml (default: GITRAIL_CONFIG, else ./gitrail.yaml) with the environment

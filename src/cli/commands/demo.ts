@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { writerSettings } from '../../config/writer-settings.ts';
 import { runIngest } from '../../ingest/run-ingest.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { formatSummary } from './ingest.ts';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 
 export async function demoCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' }, data: { type: 'string' } }, false);
-  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({
+  const { dataDir, redactionKey, sensitiveKeys, writer, futureSkewMs } = writerSettings({
     file: values.config,
     data: values.data,
     env: io.env,
@@ -21,6 +21,8 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
     dataDir,
     redactionKey,
     sensitiveKeys,
+    writer,
+    futureSkewMs,
     onProblem: (file: string, line: number | null, reason: string) => {
       problems += 1;
       io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);

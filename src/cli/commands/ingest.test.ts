@@ -72,6 +72,60 @@ test('exit status 2 when an input cannot be read, after recording the others', (
 test('usage errors name the problem', () => {
   const run = gitrail(['ingest', '--bogus']);
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /gitrail ingest: Unknown option '--bogus'/);
+  assert.match(run.stderr, /gitrail ingest: unknown option '--bogus' \(--help lists the command's options\)/);
   assert.match(gitrail(['ingest']).stderr, /no input given/);
+});
+
+test('issue 10: records the edge refuses or the ledger cannot write are file:line problems; ingest goes on', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'events.ndjson');
+  const generic = (id: string, over: Record<string, unknown>) =>
+    JSON.stringify({
+      id,
+      time: '2024-06-01T12:00:00Z',
+      actor: 'ci',
+      path: `flags/${id}`,
+      object: { on: true },
+      ...over,
+    });
+  let deep: unknown = 'leaf';
+  for (let level = 0; level < 2600; level += 1) deep = { a: deep };
+  const half = (letters: string) => ({
+    object: undefined,
+    changes: { [letters]: { newValue: letters.repeat(160_000) } },
+  });
+  writeFileSync(
+    file,
+    [
+      generic('one', {}),
+      generic('t3', { time: 1e300, path: 'never-seen', object: null }),
+      generic('t4', { time: -5 }),
+      generic('deep', { object: deep }),
+      generic('big-1', { path: 'docs/big', ...half('abcdefghij') }),
+      generic('big-2', { path: 'docs/big', ...half('klmnopqrst') }),
+      generic('two', {}),
+    ].join('\n'),
+  );
+  const data = join(dir, 'data');
+  const run = gitrail(['ingest', '--data', data, '--source', 'events', '--json', file]);
+  assert.equal(run.status, 0, run.stderr);
+  const problems = run.stderr.trim().split('\n');
+  assert.equal(problems.length, 4, `${run.stderr}\n${run.stdout}`);
+  assert.match(problems[0] as string, new RegExp(`^${file}:2: .*time 1e\\+300 is not between 1970`));
+  assert.match(problems[1] as string, new RegExp(`^${file}:3: .*time 1969-12-31T23:59:55.000Z is not between`));
+  assert.match(problems[2] as string, new RegExp(`^${file}:4: the record is nested deeper than 100 levels$`));
+  assert.match(
+    problems[3] as string,
+    new RegExp(`^${file}:6: custom/events/docs/big.yaml would be \\d+ bytes of YAML`),
+  );
+  assert.deepEqual(JSON.parse(run.stdout), {
+    read: 7,
+    committed: 3,
+    unchanged: 0,
+    duplicates: 0,
+    ignored: 0,
+    rejected: 4,
+    activity: 0,
+  });
+  fsckStrict(join(data, 'repo.git'));
 });

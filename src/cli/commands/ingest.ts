@@ -1,15 +1,20 @@
 // `gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json] PATH…`
 import { writerSettings } from '../../config/writer-settings.ts';
+import type { DigestKeys } from '../../ingest/log-file-digests.ts';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.ts';
+import { configuredKeyRing, type CloudTrailDigestsConfig } from '../../sources/cloudtrail/digests/config.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json] PATH…
+export const INGEST_HELP = `usage: gitrail ingest [--config FILE] [--data DIR] [--cluster NAME] [--source NAME] [--json]
+                      PATH…
   Reads audit logs, CloudTrail files, generic change events and Kubernetes object dumps
   (files or folders, recursively, .gz too) and commits each change to DIR/repo.git, hashing
   secrets with the redaction key and sensitive keys of the config, as gitrail run does.
-  --config FILE    gitrail.yaml to use (default: GITRAIL_CONFIG, else ./gitrail.yaml if present, else built-in defaults)
+  CloudTrail digest files (CloudTrail-Digest/) check the log files: an invalid one is refused.
+  --config FILE    gitrail.yaml to use (default: GITRAIL_CONFIG, else ./gitrail.yaml if present,
+                   else built-in defaults)
   --data DIR       data folder, overriding the config's (default ./gitrail-data)
   --cluster NAME   Kubernetes cluster named in paths (default 'default')
   --source NAME    folder under custom/ for generic events (default 'events')
@@ -35,7 +40,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`no input given\n${INGEST_HELP}`);
-  const { dataDir, redactionKey, sensitiveKeys } = writerSettings({
+  const { dataDir, redactionKey, sensitiveKeys, writer, cloudtrailDigests, futureSkewMs } = writerSettings({
     file: values.config,
     data: values.data,
     env: io.env,
@@ -48,6 +53,9 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     genericSource: values.source,
     redactionKey,
     sensitiveKeys,
+    writer,
+    digestKeys: digestKeys(cloudtrailDigests),
+    futureSkewMs,
     onProblem: (file, line, reason) => {
       progress?.clear();
       io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);
@@ -57,6 +65,23 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
   progress?.clear();
   io.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `ingest: ${formatSummary(summary)}\n`);
   return unreadable > 0 ? 2 : 0;
+}
+
+/** The configured keys, and ListPublicKeys (the AWS SDK loaded only then) when allowed. */
+function digestKeys(config: CloudTrailDigestsConfig): DigestKeys {
+  const ring = configuredKeyRing(config.publicKeys, 'cloudtrailDigests');
+  if (!config.listPublicKeys) return { ring };
+  return {
+    ring,
+    list: async (region, from, to) => {
+      const { listPublicKeys } = await import('../../sources/cloudtrail/digests/list-public-keys.ts');
+      const clientConfig = {
+        ...(config.cloudtrailEndpoint ? { endpoint: config.cloudtrailEndpoint } : {}),
+        ...(config.profile ? { profile: config.profile } : {}),
+      };
+      return listPublicKeys({ region, from, to, clientConfig });
+    },
+  };
 }
 
 /** A single status line on a terminal, redrawn at most four times a second. */

@@ -31,29 +31,32 @@ async function run(
   return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
-test('log: one line per change of one resource, newest first, with author, time and what changed (golden)', async () => {
-  const deploy = await run(['deploy/web', '--cluster', 'default', '-n', 'shop']);
-  assert.equal(deploy.code, 0, deploy.stderr);
-  assertGolden(deploy.stdout, join(GOLDEN, 'log-deployment-web.txt'));
-  const lines = deploy.stdout.trim().split('\n');
-  const path = 'kubernetes/default/namespaces/shop/apps/deployments/web.yaml';
-  assert.deepEqual(
-    lines.map((line) => line.slice(0, 7)),
-    git(gitdir, 'log', '--format=%h', '--abbrev=7', 'main', '--', path).trim().split('\n'),
-  );
-  assert.match(lines[0] as string, /^[0-9a-f]{7} {2}2026-03-02T01:30:01Z {2}carol@example.com {2}delete {2}deleted$/);
-  assert.match(lines[1] as string, /ci-bot {13}patch {3}spec.replicas 2→5$/);
-  assert.match(
-    lines[2] as string,
-    /bob@example.com {4}patch {3}containers\[web\].image registry.example.com\/web:1.26→1.27$/,
-  );
-  const role = await run(['aws', 'iam', 'roles', 'payments-authorize', '-o', 'table']);
-  assertGolden(role.stdout, join(GOLDEN, 'log-iam-role.table.txt'));
-  assert.match(
-    role.stdout,
-    /iam:PutRolePolicy +bob@example.com +2026-03-09T02:05:00Z +Statement\[0\].Action \+dynamodb:Query -dynamodb:GetItem/,
-  );
-});
+test(
+  'log: one line per change of one resource, newest first, with author, time and what changed ' + '(golden)',
+  async () => {
+    const deploy = await run(['deploy/web', '--cluster', 'default', '-n', 'shop']);
+    assert.equal(deploy.code, 0, deploy.stderr);
+    assertGolden(deploy.stdout, join(GOLDEN, 'log-deployment-web.txt'));
+    const lines = deploy.stdout.trim().split('\n');
+    const path = 'kubernetes/default/namespaces/shop/apps/deployments/web.yaml';
+    assert.deepEqual(
+      lines.map((line) => line.slice(0, 7)),
+      git(gitdir, 'log', '--format=%h', '--abbrev=7', 'main', '--', path).trim().split('\n'),
+    );
+    assert.match(lines[0] as string, /^[0-9a-f]{7} {2}2026-03-02T01:30:01Z {2}carol@example.com {2}delete {2}deleted$/);
+    assert.match(lines[1] as string, /ci-bot {13}patch {3}spec.replicas 2→5$/);
+    assert.match(
+      lines[2] as string,
+      /bob@example.com {4}patch {3}containers\[web\].image registry.example.com\/web:1.26→1.27$/,
+    );
+    const role = await run(['aws', 'iam', 'roles', 'payments-authorize', '-o', 'table']);
+    assertGolden(role.stdout, join(GOLDEN, 'log-iam-role.table.txt'));
+    assert.match(
+      role.stdout,
+      /iam:PutRolePolicy +bob@example.com +2026-03-09T02:05:00Z +Statement\[0\].Action \+dynamodb:Query -dynamodb:GetItem/,
+    );
+  },
+);
 
 test('log by key and by path gives the same history; --limit keeps the newest', async () => {
   const byKey = await run(['prod:payments/deployment/api']);
@@ -140,7 +143,8 @@ test('log and show of a resource changed 33,000 times: more than SQLite binds in
     [before.code, before.stderr],
     [
       1,
-      `gitrail show: prod:payments/deployment/busy did not exist at 2025-12-31T00:00:00Z: first recorded 2026-01-01T00:00:00Z by ci-bot (${sha(1).slice(0, 7)})\n`,
+      `gitrail show: prod:payments/deployment/busy did not exist at 2025-12-31T00:00:00Z: first recorded ` +
+        `2026-01-01T00:00:00Z by ci-bot (${sha(1).slice(0, 7)})\n`,
     ],
   );
 });

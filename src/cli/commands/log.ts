@@ -9,11 +9,10 @@ import {
   TERMINAL_OPTIONS,
   withSession,
 } from '../../investigate/options.ts';
-import { createRenderer, isFormat, readsFor } from '../../investigate/render-changes.ts';
+import { createRenderer, FORMATS, readsFor } from '../../investigate/render-changes.ts';
 import { loadEntries } from '../../investigate/timeline.ts';
-import { parseCommandArgs } from '../args.ts';
-import type { Command } from '../main.ts';
-import { UsageError } from '../usage-error.ts';
+import { parseCommandArgs, requireFormat } from '../args.ts';
+import type { Command } from '../command.ts';
 
 export const LOG_HELP = `usage: gitrail log <ref> [options]
   The history of one resource: commit, time, author, operation and what changed.
@@ -40,8 +39,7 @@ export const logCommand: Command = async (args, io) => {
     io.stdout.write(`${LOG_HELP}\n`);
     return 0;
   }
-  const format = values.format;
-  if (!isFormat(format)) throw new UsageError(`unknown format '${format}': expected line, table, patch, diff or json`);
+  const format = requireFormat(values.format, FORMATS);
   const scope = scopeFrom(values);
   const limit = parseCount(values.limit, '--limit') ?? Number.POSITIVE_INFINITY;
   return withSession(io, values, async (source, output) => {

@@ -57,3 +57,46 @@ test('a data folder without an outbox is named in the error', (t) => {
   assert.equal(run.status, 1);
   assert.match(run.stderr, /no outbox in .* notifications have not run there/);
 });
+
+test(
+  "a summary's footer names a command that lists every change it summarises; each period of a flood has " + 'its own',
+  async (t) => {
+    const chat = await FakeChatServer.start();
+    t.after(() => chat.close());
+    const data = join(tempDir(t), 'data');
+    const rig = await startRig({
+      dataDir: data,
+      policies: { 'p.yaml': 'match: {branch: main}\nchannels: [ops]\nnoise: {rateLimit: {max: 1, per: 1h}}\n' },
+      config: { channels: { ops: { kind: 'slack', url: { env: 'URL' } } }, summaryItems: 1 },
+      env: { URL: chat.url('slack') },
+    });
+    t.after(() => rig.close());
+    const flood = (from: number) =>
+      Array.from({ length: 4 }, (_, i) =>
+        change({ path: `kubernetes/prod/namespaces/shop/core/configmaps/flood-${from + i}.yaml` }),
+      );
+    await rig.commit(...flood(0));
+    await rig.advance(3_600_000);
+    // The flood goes on into the next hour: one message again, then a second summary.
+    await rig.commit(...flood(4));
+    await rig.advance(3_600_000);
+    const bodies = chat.delivered('slack').map((receipt) => JSON.stringify(receipt.body));
+    assert.equal(bodies.length, 4, 'per period: one message within the limit, then one summary');
+    const summaries = bodies.filter((body) => /more changes matched/.test(body));
+    assert.equal(summaries.length, 2);
+    for (const [index, summary] of summaries.entries()) {
+      const command = /`gitrail notifications show ([0-9a-f-]{36})`/.exec(summary);
+      assert.ok(command, `the footer names the command: ${summary}`);
+      const listed = gitrail(['notifications', 'show', command[1] as string, '--data', data]);
+      assert.equal(listed.status, 0, listed.stderr);
+      const subjects = listed.stdout.match(/update configmaps flood-\d+/g);
+      const first = index * 4 + 1;
+      assert.deepEqual(
+        subjects,
+        [1, 2, 3].map((i) => `update configmaps flood-${first + i - 1}`),
+      );
+    }
+    const unknown = gitrail(['notifications', 'show', 'no-such-key', '--data', data]);
+    assert.equal(unknown.status, 1);
+  },
+);

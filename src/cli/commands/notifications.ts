@@ -1,18 +1,22 @@
-// `gitrail notifications [list|retry|suppressed]`: the outbox as the operator sees it:
-// deliveries by state (dead letters first of all), re-queueing dead letters, and matches that
-// were recorded but not sent (silenced, repeats).
+// `gitrail notifications [list|show|retry|suppressed]`: the outbox as the operator sees it:
+// deliveries by state (dead letters first of all), every change one message carries (a
+// rate-limit summary lists only some), re-queueing dead letters, and matches that were
+// recorded but not sent (silenced, repeats).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../../domain/errors.ts';
 import { DELIVERY_STATES, OutboxDb, type DeliveryRow, type DeliveryState } from '../../notify/outbox/outbox-db.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data DIR] [--state STATE] [--channel NAME] [--policy NAME] [--limit N] [--json]
+export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data DIR] [--state STATE] [--channel NAME]
+                             [--policy NAME] [--limit N] [--json]
+       gitrail notifications show [--data DIR] [--json] ID|KEY
        gitrail notifications retry [--data DIR] (ID… | --dead)
        gitrail notifications suppressed [--data DIR] [--limit N] [--json]
   list         deliveries, newest first; STATE is one of ${DELIVERY_STATES.join(', ')} (dead = dead letters)
+  show         every change a message carries, oldest first (a summary's footer names its KEY)
   retry        puts dead letters back in the queue (the running daemon sends them within 30 s)
   suppressed   matches recorded but not sent: silenced, or a repeat within the policy's interval
   --data DIR   data folder (default ./gitrail-data)`;
@@ -27,9 +31,15 @@ function openOutbox(dataDir: string, readOnly: boolean): OutboxDb {
 }
 
 function formatRow(row: DeliveryRow): string {
-  const head = `${String(row.id).padStart(6)}  ${row.state.padEnd(10)} ${row.channel} ← ${row.policy} (${row.kind}, ${row.matches} match${row.matches === 1 ? '' : 'es'}, ${row.severity})`;
-  const detail = `        created ${time(row.createdAt)}  attempts ${row.attempts}  ${row.state === 'sent' ? `sent ${time(row.sentAt)}` : `next ${time(row.dueAt)}`}  key ${row.key}`;
-  return `${head}\n${detail}${row.lastError ? `\n        last error: ${row.lastError}` : ''}${row.resumed ? '\n        an attempt was interrupted (may have reached the receiver)' : ''}`;
+  const head =
+    `${String(row.id).padStart(6)}  ${row.state.padEnd(10)} ${row.channel} ← ${row.policy} ` +
+    `(${row.kind}, ${row.matches} match${row.matches === 1 ? '' : 'es'}, ${row.severity})`;
+  const detail =
+    `        created ${time(row.createdAt)}  attempts ${row.attempts}  ` +
+    `${row.state === 'sent' ? `sent ${time(row.sentAt)}` : `next ${time(row.dueAt)}`}  key ${row.key}`;
+  const error = row.lastError ? `\n        last error: ${row.lastError}` : '';
+  const resumed = row.resumed ? '\n        an attempt was interrupted (may have reached the receiver)' : '';
+  return `${head}\n${detail}${error}${resumed}`;
 }
 
 export async function notificationsCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -74,6 +84,26 @@ export async function notificationsCommand(args: readonly string[], io: CommandI
       }
       return 0;
     }
+    case 'show': {
+      if (positionals.length !== 1)
+        throw new UsageError(`name one delivery: its number or its key\n${NOTIFICATIONS_HELP}`);
+      const wanted = positionals[0] as string;
+      const outbox = openOutbox(values.data, true);
+      try {
+        const row = outbox.find(wanted);
+        if (!row) throw new NotFoundError(`no delivery ${wanted} in ${values.data}`);
+        const { items } = outbox.contents(row.id, Math.max(1, row.matches));
+        if (values.json) for (const item of items) io.stdout.write(`${JSON.stringify(item)}\n`);
+        else {
+          io.stdout.write(`${formatRow(row)}\n`);
+          for (const item of items)
+            io.stdout.write(`${item.time}  ${item.shortSha}  ${item.actor.name}: ${item.subject}\n`);
+        }
+      } finally {
+        outbox.close();
+      }
+      return 0;
+    }
     case 'retry': {
       const ids = positionals.map((value) => {
         if (!/^\d+$/.test(value)) throw new UsageError(`delivery id ${JSON.stringify(value)} is not a number`);
@@ -103,7 +133,8 @@ export async function notificationsCommand(args: readonly string[], io: CommandI
           io.stdout.write(
             values.json
               ? `${JSON.stringify(row)}\n`
-              : `${time(row.createdAt)}  ${row.commitSha.slice(0, 12)}  ${row.policy} → ${row.channel}: ${row.disposition}${row.reason ? ` (${row.reason})` : ''}\n`,
+              : `${time(row.createdAt)}  ${row.commitSha.slice(0, 12)}  ${row.policy} → ${row.channel}: ` +
+                  `${row.disposition}${row.reason ? ` (${row.reason})` : ''}\n`,
           );
         }
       } finally {

@@ -68,7 +68,8 @@ test('policy test shows when a silence would have held a match back', (t) => {
   mkdirSync(policies);
   writeFileSync(
     join(policies, 'exec.yaml'),
-    'match: {trailers: {Subresource: exec}}\nchannels: [pager]\nnoise: {silences: [{until: "2030-01-01T00:00:00Z", reason: "game day", actors: "bob@*"}]}\n',
+    'match: {trailers: {Subresource: exec}}\nchannels: [pager]\nnoise: {silences: [{until: ' +
+      '"2030-01-01T00:00:00Z", reason: "game day", actors: "bob@*"}]}\n',
   );
   const run = gitrail(['policy', 'test', '--data', data, '--policies', policies]);
   assert.match(run.stdout, /    exec \[medium\] → pager \(silenced until 2030-01-01T00:00:00Z: game day\)\n/);

@@ -12,11 +12,12 @@ import { evaluateCommit } from '../../policy/evaluate.ts';
 import { loadPolicies } from '../../policy/load.ts';
 import type { CompiledPolicy } from '../../policy/compile.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseInstant } from '../../investigate/time-spec.ts';
 
-export const POLICY_HELP = `usage: gitrail policy test [--data DIR] [--policies DIR] [--since T] [--until T] [--policy NAME] [--branch main|activity] [--json]
+export const POLICY_HELP = `usage: gitrail policy test [--data DIR] [--policies DIR] [--since T] [--until T]
+                           [--policy NAME] [--branch main|activity] [--json]
   Replays the recorded commits (oldest first) through the policies and prints which would
   notify which channels, with severity and silences. Nothing is sent.
   --data DIR       data folder (default ./gitrail-data)
@@ -75,7 +76,8 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
   const unknown = wanted.filter((name) => !loaded.policies.some((policy) => policy.name === name));
   if (unknown.length > 0)
     throw new UsageError(
-      `no policy named ${unknown.join(', ')} in ${values.policies} (${loaded.policies.map((p) => p.name).join(', ') || 'none'})`,
+      `no policy named ${unknown.join(', ')} in ${values.policies} ` +
+        `(${loaded.policies.map((p) => p.name).join(', ') || 'none'})`,
     );
   const policies =
     wanted.length > 0 ? loaded.policies.filter((policy) => wanted.includes(policy.name)) : loaded.policies;
@@ -118,7 +120,14 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
       });
       if (values.json) {
         io.stdout.write(
-          `${JSON.stringify({ sha: commit.sha, branch: commit.branch, time: new Date(commit.time).toISOString(), author: commit.author.name, subject: commit.subject, matches: rows })}\n`,
+          `${JSON.stringify({
+            sha: commit.sha,
+            branch: commit.branch,
+            time: new Date(commit.time).toISOString(),
+            author: commit.author.name,
+            subject: commit.subject,
+            matches: rows,
+          })}\n`,
         );
         continue;
       }
@@ -127,7 +136,8 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
       );
       for (const row of rows)
         io.stdout.write(
-          `    ${row.policy} [${row.severity}] → ${row.channels.join(', ')}${row.silenced ? ` (${row.silenced})` : ''}\n`,
+          `    ${row.policy} [${row.severity}] → ` +
+            `${row.channels.join(', ')}${row.silenced ? ` (${row.silenced})` : ''}\n`,
         );
     }
     const counts = [...byPolicy]
@@ -135,7 +145,8 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
       .map(([name, count]) => `${name} ${count}`)
       .join(', ');
     io.stderr.write(
-      `policy test: ${commits.length} commits replayed, ${matched} would notify${counts ? ` (${counts})` : ''}; nothing was sent\n`,
+      `policy test: ${commits.length} commits replayed, ${matched} would notify${counts ? ` (${counts})` : ''}; ` +
+        `nothing was sent\n`,
     );
     return 0;
   } finally {

@@ -6,11 +6,12 @@ import { INGEST_TOKEN_ENV } from '../../config/intake-tokens.ts';
 import { loadConfig } from '../../config/load.ts';
 import { startDaemon, type Daemon } from '../../main.ts';
 import { parseCommandArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command.ts';
 
 export const RUN_HELP = `usage: gitrail run [--config FILE] [--data DIR] [--listen HOST:PORT]
   Runs the daemon: intake routes, journal, ledger, viewer, live sources.
-  --config FILE        gitrail.yaml to use (default: GITRAIL_CONFIG, else ./gitrail.yaml if present, else built-in defaults)
+  --config FILE        gitrail.yaml to use (default: GITRAIL_CONFIG, else ./gitrail.yaml if present,
+                       else built-in defaults)
   --data DIR           data folder, overriding the config's (default ./gitrail-data)
   --listen HOST:PORT   address to serve on, overriding the config's (default 127.0.0.1:8080)`;
 
@@ -35,7 +36,8 @@ export function banner(daemon: Daemon, dataDir: string, configFile: string | nul
     `gitrail is running on ${daemon.url}`,
     `  data folder   ${dataDir}   (repository ${daemon.gitdir})`,
     `  config        ${configFile ?? 'built-in defaults (no gitrail.yaml)'}`,
-    `  viewer        ${daemon.url}/${daemon.viewerTokenFile ? `   (sign in with the token in ${daemon.viewerTokenFile})` : ''}`,
+    `  viewer        ` +
+      `${daemon.url}/${daemon.viewerTokenFile ? `   (sign in with the token in ${daemon.viewerTokenFile})` : ''}`,
     `  operations    ${daemon.url}/healthz  ${daemon.url}/readyz  ${daemon.url}/metrics`,
     '',
     'send a change event:',

@@ -41,32 +41,35 @@ function notifier(as: 'issue' | 'commit-comment', token = 'ghp_test'): Notifier 
 }
 const signal = () => new AbortController().signal;
 
-test('opens an issue with the message and a delivery marker; a resumed delivery finds it instead of opening another', async () => {
-  // Older gitrail issues fill the first page, so finding the marker needs pagination.
-  github.issues.set(
-    'acme/audit',
-    Array.from({ length: 120 }, (_, i) => ({
-      number: 1000 + i,
-      title: `old ${i}`,
-      body: 'older',
-      labels: ['gitrail'],
-      created_at: new Date().toISOString(),
-      updated_at: new Date().toISOString(),
-    })),
-  );
-  const message = sampleNotification({ id: 'issue-delivery-1' });
-  await notifier('issue').send(message, signal());
-  const issues = github.issues.get('acme/audit') ?? [];
-  const created = issues.at(-1);
-  assert.equal(issues.length, 121);
-  assert.match(created?.title ?? '', /^Kubernetes RBAC changed: alice@example.com create/);
-  assert.deepEqual(created?.labels, ['gitrail']);
-  assert.match(created?.body ?? '', /```diff\n@@ -0,0 \+1,3 @@/);
-  assert.match(created?.body ?? '', /<!-- gitrail-delivery: issue-delivery-1 -->$/);
+test(
+  'opens an issue with the message and a delivery marker; a resumed delivery finds it instead of opening ' + 'another',
+  async () => {
+    // Older gitrail issues fill the first page, so finding the marker needs pagination.
+    github.issues.set(
+      'acme/audit',
+      Array.from({ length: 120 }, (_, i) => ({
+        number: 1000 + i,
+        title: `old ${i}`,
+        body: 'older',
+        labels: ['gitrail'],
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      })),
+    );
+    const message = sampleNotification({ id: 'issue-delivery-1' });
+    await notifier('issue').send(message, signal());
+    const issues = github.issues.get('acme/audit') ?? [];
+    const created = issues.at(-1);
+    assert.equal(issues.length, 121);
+    assert.match(created?.title ?? '', /^Kubernetes RBAC changed: alice@example.com create/);
+    assert.deepEqual(created?.labels, ['gitrail']);
+    assert.match(created?.body ?? '', /```diff\n@@ -0,0 \+1,3 @@/);
+    assert.match(created?.body ?? '', /<!-- gitrail-delivery: issue-delivery-1 -->$/);
 
-  await notifier('issue').send({ ...message, resumed: true, attempt: 2 }, signal());
-  assert.equal(github.issues.get('acme/audit')?.length, 121, 'no second issue for the same delivery');
-});
+    await notifier('issue').send({ ...message, resumed: true, attempt: 2 }, signal());
+    assert.equal(github.issues.get('acme/audit')?.length, 121, 'no second issue for the same delivery');
+  },
+);
 
 test('comments on the matched commit once it is pushed; 422 before that is retryable', async () => {
   const sha = 'feedfacefeedfacefeedfacefeedfacefeedface';

@@ -236,7 +236,10 @@ export class OutboxDb {
     return (this.#q.nextDueAt.get() as { at: number | null }).at;
   }
 
-  /** Marks the attempt as started (durably, before anything is sent); the attempt number, or null when it is not pending. */
+  /**
+   * Marks the attempt as started (durably, before anything is sent); the attempt number, or null when it is not
+   * pending.
+   */
   claim(id: number, now: number): number | null {
     const row = this.#q.claim.get(now, id) as { attempts: number } | undefined;
     return row ? row.attempts : null;
@@ -274,10 +277,21 @@ export class OutboxDb {
 
   /** Dead letters (or one of them) back to pending, for `gitrail notifications retry`. */
   requeue(now: number, id?: number): number {
-    const sql = `UPDATE deliveries SET state = 'pending', attempts = 0, due_at = ?, updated_at = ? WHERE state = 'dead'${id === undefined ? '' : ' AND id = ?'}`;
+    const sql =
+      `UPDATE deliveries SET state = 'pending', attempts = 0, due_at = ?, updated_at = ? WHERE state = ` +
+      `'dead'${id === undefined ? '' : ' AND id = ?'}`;
     return Number(
       (id === undefined ? this.db.prepare(sql).run(now, now) : this.db.prepare(sql).run(now, now, id)).changes,
     );
+  }
+
+  /** A delivery by its number or its idempotency key (the `id` a message carries). */
+  find(idOrKey: string): DeliveryRow | null {
+    if (/^\d+$/.test(idOrKey)) return this.get(Number(idOrKey));
+    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM deliveries d WHERE key = ?`).get(idOrKey) as
+      | (DeliveryRecord & { matches: number })
+      | undefined;
+    return row ? toRow(row) : null;
   }
 
   /** The items of a delivery (at most `limit`), how many it carries, and its actors by count. */
@@ -307,7 +321,9 @@ export class OutboxDb {
       where.push(`${column} = ?`);
       params.push(value);
     }
-    const sql = `SELECT ${ROW_COLUMNS} FROM deliveries d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql =
+      `SELECT ${ROW_COLUMNS} FROM deliveries d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY id DESC LIMIT ?`;
     return (
       this.db.prepare(sql).all(...params, filter.limit ?? 100) as unknown as Array<DeliveryRecord & { matches: number }>
     ).map(toRow);
@@ -324,7 +340,8 @@ export class OutboxDb {
   }> {
     const rows = this.db
       .prepare(
-        `SELECT commit_sha, policy, channel, disposition, reason, created_at FROM matches WHERE disposition != 'message' ORDER BY id DESC LIMIT ?`,
+        `SELECT commit_sha, policy, channel, disposition, reason, created_at FROM matches WHERE disposition != ` +
+          `'message' ORDER BY id DESC LIMIT ?`,
       )
       .all(limit) as Array<{
       commit_sha: string;

@@ -52,25 +52,41 @@ export const STATEMENTS = {
   cursor: 'SELECT sha FROM cursor WHERE branch = ?',
   setCursor: 'INSERT OR REPLACE INTO cursor(branch, sha) VALUES (?, ?)',
   hasMatch: 'SELECT 1 FROM matches WHERE commit_sha = ? AND policy = ? AND channel = ?',
-  insertMatch: `INSERT OR IGNORE INTO matches(commit_sha, policy, channel, severity, actor, path, item, disposition, reason, delivery_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  createDelivery: `INSERT INTO deliveries(key, policy, channel, kind, group_key, severity, state, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertMatch:
+    `INSERT OR IGNORE INTO matches(commit_sha, policy, channel, severity, actor, path, item, ` +
+    `disposition, reason, delivery_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  createDelivery:
+    `INSERT INTO deliveries(key, policy, channel, kind, group_key, severity, state, due_at, ` +
+    `created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   severity: 'SELECT severity FROM deliveries WHERE id = ?',
   setSeverity: 'UPDATE deliveries SET severity = ? WHERE id = ?',
   get: `SELECT ${ROW_COLUMNS} FROM deliveries d WHERE id = ?`,
-  openDelivery: `SELECT id FROM deliveries WHERE policy = ? AND channel = ? AND kind = ? AND group_key IS ? AND state = 'collecting' AND due_at > ? ORDER BY id DESC LIMIT 1`,
-  messagesSince: `SELECT count(*) AS n, min(created_at) AS oldest FROM deliveries WHERE policy = ? AND channel = ? AND kind != 'summary' AND created_at > ?`,
-  announcedSince: `SELECT 1 FROM matches WHERE policy = ? AND channel = ? AND path = ? AND disposition = 'message' AND created_at > ? LIMIT 1`,
+  openDelivery:
+    `SELECT id FROM deliveries WHERE policy = ? AND channel = ? AND kind = ? AND group_key IS ? AND ` +
+    `state = 'collecting' AND due_at > ? ORDER BY id DESC LIMIT 1`,
+  messagesSince:
+    `SELECT count(*) AS n, min(created_at) AS oldest FROM deliveries WHERE policy = ? AND channel = ` +
+    `? AND kind != 'summary' AND created_at > ?`,
+  announcedSince:
+    `SELECT 1 FROM matches WHERE policy = ? AND channel = ? AND path = ? AND disposition = ` +
+    `'message' AND created_at > ? LIMIT 1`,
   promoteDue: `UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'collecting' AND due_at <= ?`,
-  nextDue: `SELECT * FROM deliveries WHERE state = 'pending' AND channel = ? AND due_at <= ? ORDER BY due_at, id LIMIT 1`,
+  nextDue:
+    `SELECT * FROM deliveries WHERE state = 'pending' AND channel = ? AND due_at <= ? ORDER BY due_at, id ` + `LIMIT 1`,
   activeChannels: `SELECT DISTINCT channel FROM deliveries WHERE state IN ('pending', 'collecting')`,
   nextDueAt: `SELECT min(due_at) AS at FROM deliveries WHERE state IN ('pending', 'collecting')`,
-  claim: `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'pending' RETURNING attempts`,
+  claim:
+    `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND ` +
+    `state = 'pending' RETURNING attempts`,
   markSent: `UPDATE deliveries SET state = 'sent', sent_at = ?, updated_at = ?, last_error = NULL WHERE id = ?`,
-  markRetry: `UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, updated_at = ?, resumed = resumed OR ?, attempts = max(0, attempts - ?) WHERE id = ?`,
+  markRetry:
+    `UPDATE deliveries SET state = 'pending', due_at = ?, last_error = ?, updated_at = ?, resumed = ` +
+    `resumed OR ?, attempts = max(0, attempts - ?) WHERE id = ?`,
   markDead: `UPDATE deliveries SET state = 'dead', last_error = ?, updated_at = ? WHERE id = ?`,
   items: 'SELECT item FROM matches WHERE delivery_id = ? ORDER BY id LIMIT ?',
   actors:
-    'SELECT actor AS name, count(*) AS count FROM matches WHERE delivery_id = ? GROUP BY actor ORDER BY count DESC, actor',
+    'SELECT actor AS name, count(*) AS count FROM matches WHERE delivery_id = ? GROUP BY actor ORDER BY count ' +
+    'DESC, actor',
   counts: 'SELECT channel, state, count(*) AS count FROM deliveries GROUP BY channel, state',
   deadCounts: `SELECT channel, count(*) AS count FROM deliveries WHERE state = 'dead' GROUP BY channel`,
 } as const;

@@ -137,7 +137,8 @@ test('silences and repeats are recorded but not sent', async (t) => {
   const until = new Date(T0 + 86_400_000).toISOString();
   const { rig: r, env } = await rig(
     t,
-    `match: {branch: main}\nchannels: [security]\nnoise:\n  repeatInterval: 10m\n  silences: [{until: "${until}", reason: "bob migrates", actors: "bob@*"}]\n`,
+    `match: {branch: main}\nchannels: [security]\nnoise:\n  repeatInterval: 10m\n  silences: [{until: ` +
+      `"${until}", reason: "bob migrates", actors: "bob@*"}]\n`,
   );
   await r.commit(
     change({ path: `${CM}/a.yaml`, value: '1' }),

@@ -2,7 +2,7 @@
 // diff) and `/api/history` (one file's commits), all served from the index.
 import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { CommitFilter } from '../../index/queries.ts';
+import type { CommitFilter, CommitRow } from '../../index/queries.ts';
 import { commitJson } from './api-json.ts';
 import {
   Branch,
@@ -17,7 +17,7 @@ import {
   Time,
 } from './api-params.ts';
 import { historyPage, HistoryQuery } from './api-state.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 export const CommitsQuery = z.object({
   branch: Branch,
@@ -51,19 +51,24 @@ export function commitFilter(query: CommitsQuery, pageSize: number): CommitFilte
 }
 
 export function registerCommitApi(app: ViewerApp, ctx: ViewerContext): void {
-  const { queries, reader, config } = ctx.deps;
+  const { queries, reader, config, links } = ctx.deps;
+  /** In cluster mode each commit names its shard. */
+  const json = (commit: CommitRow) => {
+    const shard = links?.shard?.(commit);
+    return shard ? { ...commitJson(commit), shard } : commitJson(commit);
+  };
 
   app.get('/api/commits', (c) => {
     const filter = commitFilter(parseParams(CommitsQuery, queryOf(c.req.query())), config.pageSize);
     const page = queries.listCommits(filter);
-    return c.json({ commits: page.commits.map(commitJson), next: page.next });
+    return c.json({ commits: page.commits.map(json), next: page.next });
   });
 
   app.get('/api/commits/:sha', async (c) => {
     const { sha } = parseParams(z.object({ sha: Sha }), { sha: c.req.param('sha') });
     const commit = queries.getCommit(sha);
     if (!commit) throw new NotFoundError(`no recorded commit has the id ${sha}`);
-    return c.json({ ...commitJson(commit), diff: await reader.diff(commit.sha) });
+    return c.json({ ...json(commit), diff: await reader.diff(commit.sha) });
   });
 
   app.get('/api/history', (c) => {
@@ -72,6 +77,6 @@ export function registerCommitApi(app: ViewerApp, ctx: ViewerContext): void {
       limit: query.limit ?? config.pageSize,
       cursor: query.cursor ?? null,
     });
-    return c.json({ path: query.path, commits: page.commits.map(commitJson), next: page.next });
+    return c.json({ path: query.path, commits: page.commits.map(json), next: page.next });
   });
 }

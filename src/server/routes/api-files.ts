@@ -5,7 +5,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { blameLineJson, sourceJson } from './api-json.ts';
 import { AtParam, FolderPath, parseParams, queryOf, RepoPath, type At } from './api-params.ts';
 import { blameAt, fileAt, folderAt } from './api-state.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const FileQuery = z.object({ path: RepoPath, at: AtParam });
 const TreeQuery = z.object({ path: FolderPath.default(''), at: AtParam });

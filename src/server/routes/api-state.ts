@@ -38,7 +38,10 @@ export function historyPage(
   return found;
 }
 
-/** The full commit id a commit `at` names (the branch head when omitted), or null when it names none. An instant is read from the index instead. */
+/**
+ * The full commit id a commit `at` names (the branch head when omitted), or null when it names none. An instant is read
+ * from the index instead.
+ */
 async function commitOf(deps: StateDeps, at: Exclude<At, { kind: 'time' }>, branch: Branch): Promise<string | null> {
   return at.kind === 'head' ? deps.reader.resolve(branch) : (deps.queries.getCommit(at.sha)?.sha ?? null);
 }

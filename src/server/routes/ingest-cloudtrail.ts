@@ -38,8 +38,10 @@ export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     const receivedAt = deps.now();
     const records = cloudTrailRecords(parseJson(await c.req.text(), 'CloudTrail records'));
     const draft = emptyDraft(records.length);
-    for (const [index, entry] of sortByEventTime(records))
-      addResult(draft, index, () => normaliseExtracted(entry, options), c.get('log'));
+    for (const [index, entry] of sortByEventTime(records)) {
+      const input = 'record' in entry ? entry.record : entry;
+      addResult(draft, index, input, () => normaliseExtracted(entry, options), deps, c.get('log'));
+    }
     draft.rejected.sort((a, b) => a.index - b.index);
     return answer(c, await recordDraft(c, deps, 'cloudtrail', draft, receivedAt));
   });

@@ -56,7 +56,7 @@ export function eventsIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     const draft = emptyDraft(events.length);
     const options = { source, redact: deps.normalise.redact, sensitiveKeys: deps.normalise.sensitiveKeys };
     events.forEach((event, index) =>
-      addResult(draft, index, () => normaliseGenericEvent(event, options), c.get('log')),
+      addResult(draft, index, event, (input) => normaliseGenericEvent(input, options), deps, c.get('log')),
     );
     return answer(c, await recordDraft(c, deps, `generic/${source}`, draft, receivedAt));
   });

@@ -60,7 +60,9 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
           sensitiveKeys: normalise.sensitiveKeys,
           noiseRules: normalise.noiseRules,
         };
-        items.forEach((item, index) => addResult(draft, index, () => normaliseAuditEvent(item, options), c.get('log')));
+        items.forEach((item, index) =>
+          addResult(draft, index, item, (input) => normaliseAuditEvent(input, options), deps, c.get('log')),
+        );
         const summary = await recordDraft(c, deps, `kubernetes-audit/${cluster}`, draft, receivedAt);
         return c.json(summary, 202);
       },
@@ -81,7 +83,9 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
         const read = readAdmissionReview(parseJson(await c.req.text(), 'an AdmissionReview'));
         if (!read.ok) throw new InvalidInputError(read.reason);
         const draft = emptyDraft(1);
-        addResult(draft, 0, () => normaliseAdmissionReview(read.review, { cluster, receivedAt }), c.get('log'));
+        const review = read.review;
+        const options = { cluster, receivedAt };
+        addResult(draft, 0, review, () => normaliseAdmissionReview(review, options), deps, c.get('log'));
         try {
           await recordDraft(c, deps, `kubernetes-admission/${cluster}`, draft, receivedAt);
         } catch (error) {

@@ -2,7 +2,7 @@
 // (no CDN: the viewer works without network). Read once when the routes are built.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ViewerApp } from './viewer.ts';
+import type { ViewerApp } from './viewer-context.ts';
 
 export function registerAssets(app: ViewerApp): void {
   const viewerCss = readFileSync(new URL('../views/viewer.css', import.meta.url), 'utf8');

@@ -11,13 +11,14 @@ import { SESSION_COOKIE, type Credentials } from '../viewer-auth.ts';
 import { renderPage } from '../views/layout.ts';
 import { queryString } from '../views/format.ts';
 import { errorJson } from './api-json.ts';
-import type { ViewerApp, ViewerContext, ViewerEnv } from './viewer.ts';
+import type { ViewerApp, ViewerContext, ViewerEnv } from './viewer-context.ts';
 
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
   c.header(
     'Content-Security-Policy',
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " +
+      "base-uri 'none'",
   );
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'same-origin');

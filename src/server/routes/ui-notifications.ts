@@ -2,22 +2,22 @@
 // receiver's last error and how to re-queue them, then the latest deliveries. Mirror pushes
 // (and a rejected one's message) are on `/sources` with the other live parts.
 import { html } from 'hono/html';
-import type { DeliveryRow, DeliveryState } from '../../notify/outbox/outbox-db.ts';
+import type { DeliveryRow } from '../../notify/outbox/outbox-db.ts';
 import { formatTime } from '../views/format.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
-/** What the page reads: the outbox of the running notifications (startNotifications().outbox). */
-export interface NotificationsView {
-  list(filter: { readonly state?: DeliveryState; readonly limit?: number }): DeliveryRow[];
-}
+/** The badge colour of a delivery's state; every other state is on its way. */
+const STATE_BADGE: Readonly<Record<string, string>> = { dead: 'failing', sent: 'up' };
 
 function table(rows: readonly DeliveryRow[], testId: string) {
-  return html`<table data-testid="${testId}"><thead><tr><th>#</th><th>State</th><th>Channel</th><th>Policy</th><th>Kind</th><th>Matches</th><th>Attempts</th><th>Created (UTC)</th><th>Last error</th></tr></thead><tbody>
+  const columns = ['#', 'State', 'Channel', 'Policy', 'Kind', 'Matches', 'Attempts', 'Created (UTC)', 'Last error'];
+  const head = columns.map((name) => html`<th>${name}</th>`);
+  return html`<table data-testid="${testId}"><thead><tr>${head}</tr></thead><tbody>
 ${rows.map(
   (row) => html`<tr>
 <td>${row.id}</td>
-<td><span class="badge state-${row.state === 'dead' ? 'failing' : row.state === 'sent' ? 'up' : 'lagging'}">${row.state}</span></td>
+<td><span class="badge state-${STATE_BADGE[row.state] ?? 'lagging'}">${row.state}</span></td>
 <td><code>${row.channel}</code></td>
 <td><code>${row.policy}</code></td>
 <td>${row.kind}</td>
@@ -45,8 +45,10 @@ export function registerNotificationsPage(app: ViewerApp, ctx: ViewerContext): v
 <h2>Dead letters</h2>
 ${
   dead.length === 0
-    ? html`<p class="empty" data-testid="no-dead-letters">No dead letters: every delivery was sent or is still being retried.</p>`
-    : html`<p>These deliveries failed every attempt. After fixing the cause, re-queue them with <code>gitrail notifications retry --dead</code>.</p>${table(dead, 'dead-letters')}`
+    ? html`<p class="empty" data-testid="no-dead-letters">No dead letters: every delivery was sent or is still being
+retried.</p>`
+    : html`<p>These deliveries failed every attempt. After fixing the cause, re-queue them with
+<code>gitrail notifications retry --dead</code>.</p>${table(dead, 'dead-letters')}`
 }
 <h2>Latest deliveries</h2>
 ${recent.length === 0 ? html`<p class="empty">Nothing has matched a policy yet.</p>` : table(recent, 'deliveries')}`;

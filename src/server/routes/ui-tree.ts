@@ -9,7 +9,7 @@ import { describeAt } from './api-files.ts';
 import { AtParam, parseParams, pathAfter, queryOf, type At } from './api-params.ts';
 import { fileAt, folderAt, type FolderEntry } from './api-state.ts';
 import { page } from './ui-page.ts';
-import type { ViewerApp, ViewerContext } from './viewer.ts';
+import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const TreeQuery = z.object({ at: AtParam });
 
@@ -35,22 +35,28 @@ export function describeState(at: At): string {
   return at.kind === 'sha' ? `As of commit ${shortSha(at.sha)}` : `As it was at ${formatTime(at.time)}`;
 }
 
+const shaLink = (sha: string): Html => html`<a href="${commitHref(sha)}" class="mono">${shortSha(sha)}</a>`;
+
 function renderEntries(entries: readonly FolderEntry[], at: string | undefined): Html {
   if (entries.length === 0) return html`<p class="empty">Nothing recorded yet.</p>`;
-  return html`<ul class="entries" data-testid="entries">${entries.map(
-    (entry) =>
-      html`<li class="${entry.type}"><a href="${pathHref('tree', entry.path, { at })}">${entry.name}${entry.type === 'folder' ? '/' : ''}</a>${
-        entry.sha && entry.time !== undefined
-          ? html` <span class="empty">— <a href="${commitHref(entry.sha)}" class="mono">${shortSha(entry.sha)}</a> ${formatTime(entry.time)}</span>`
-          : ''
-      }</li>`,
-  )}</ul>`;
+  return html`<ul class="entries" data-testid="entries">${entries.map((entry) => {
+    const name = `${entry.name}${entry.type === 'folder' ? '/' : ''}`;
+    const last =
+      entry.sha && entry.time !== undefined
+        ? html` <span class="empty">— ${shaLink(entry.sha)} ${formatTime(entry.time)}</span>`
+        : '';
+    return html`<li class="${entry.type}"><a href="${pathHref('tree', entry.path, { at })}">${name}</a>${last}</li>`;
+  })}</ul>`;
 }
 
 function renderFile(path: string, text: string, sha: string, at: string | undefined): Html {
   const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-  return html`<p>Last change: <a href="${commitHref(sha)}" class="mono">${shortSha(sha)}</a> · <a href="${pathHref('history', path)}">history</a> · <a href="${pathHref('blame', path, { at })}">blame</a></p>
-<table class="source" data-testid="file"><tbody>${lines.map((line, i) => html`<tr><td class="n">${i + 1}</td><td class="code">${line}</td></tr>`)}</tbody></table>`;
+  const rows = lines.map((line, i) => html`<tr><td class="n">${i + 1}</td><td class="code">${line}</td></tr>`);
+  return html`<p>Last change: <a href="${commitHref(sha)}" class="mono">${shortSha(sha)}</a> · <a href="${pathHref(
+    'history',
+    path,
+  )}">history</a> · <a href="${pathHref('blame', path, { at })}">blame</a></p>
+<table class="source" data-testid="file"><tbody>${rows}</tbody></table>`;
 }
 
 export function registerTreePage(app: ViewerApp, ctx: ViewerContext): void {
@@ -64,12 +70,15 @@ export function registerTreePage(app: ViewerApp, ctx: ViewerContext): void {
     const file = looksLikeFile ? await fileAt(ctx.deps, path, at) : null;
     const folder = file ? null : await folderAt(ctx.deps, path, at);
     if (folder) {
-      const body = html`${head}<h1>${path === '' ? 'Repository' : html`<span class="mono">${path}/</span>`}</h1><p data-testid="state">${describeState(at)}</p>${renderEntries(folder, atText)}`;
+      const title = path === '' ? 'Repository' : html`<span class="mono">${path}/</span>`;
+      const state = html`<p data-testid="state">${describeState(at)}</p>`;
+      const body = html`${head}<h1>${title}</h1>${state}${renderEntries(folder, atText)}`;
       return page(c, ctx, { title: path || 'Tree', section: 'tree', body });
     }
     const found = file ?? (path === '' || looksLikeFile ? null : await fileAt(ctx.deps, path, at));
     if (!found) throw new NotFoundError(`${path === '' ? 'the repository' : path} does not exist ${describeAt(at)}`);
-    const body = html`${head}<h1 class="mono">${path}</h1><p data-testid="state">${describeState(at)}</p>${renderFile(path, found.text, found.sha, atText)}`;
+    const state = html`<p data-testid="state">${describeState(at)}</p>`;
+    const body = html`${head}<h1 class="mono">${path}</h1>${state}${renderFile(path, found.text, found.sha, atText)}`;
     return page(c, ctx, { title: path, section: 'tree', body });
   });
 }

@@ -9,7 +9,7 @@ import { IndexQueries } from '../../index/queries.ts';
 import { Ledger } from '../../ledger/ledger.ts';
 import { RepositoryReader } from '../../ledger/reader.ts';
 import type { SourceStatus } from '../../sources/source.ts';
-import { ViewerConfig } from '../viewer-config.ts';
+import { ViewerConfig } from '../../config/viewer.ts';
 import { createViewerRoutes, type ViewerApp, type ViewerDeps } from './viewer.ts';
 
 export const TOKEN = 'fixture-token-0123456789';

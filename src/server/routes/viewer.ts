@@ -4,11 +4,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { IndexQueries } from '../../index/queries.ts';
-import type { RepositoryReader } from '../../ledger/reader.ts';
-import type { SourceStatus } from '../../sources/source.ts';
 import { ViewerAuth } from '../viewer-auth.ts';
-import type { ViewerConfig } from '../viewer-config.ts';
 import { BlameCache } from '../../index/blame.ts';
 import { registerCommitApi } from './api-commits.ts';
 import { registerFileApi } from './api-files.ts';
@@ -19,35 +15,20 @@ import { registerLogin, requireReader, securityHeaders } from './ui-auth.ts';
 import { registerCommitPage } from './ui-commit.ts';
 import { registerFilePages } from './ui-file.ts';
 import { problemPage } from './ui-page.ts';
-import { registerNotificationsPage, type NotificationsView } from './ui-notifications.ts';
+import { registerNotificationsPage } from './ui-notifications.ts';
 import { registerSourcesPage } from './ui-sources.ts';
 import { registerTimeline } from './ui-timeline.ts';
 import { registerTreePage } from './ui-tree.ts';
+import type { ViewerApp, ViewerContext, ViewerDeps, ViewerEnv } from './viewer-context.ts';
 
-export interface ViewerDeps {
-  readonly queries: IndexQueries;
-  readonly reader: RepositoryReader;
-  readonly config: ViewerConfig;
-  /** Each live source's state, for the header badge and `/sources`. */
-  readonly status: () => readonly SourceStatus[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly links?: { readonly commitUrl?: (sha: string) => string | null };
-  /** The notification outbox, for `/notifications` (dead letters). */
-  readonly notifications?: NotificationsView;
-  /** Injected clock for session expiry (default Date.now). */
-  readonly now?: () => number;
-}
-
-/** What every viewer route can reach: the deps, the resolved auth and the clock. */
-export interface ViewerContext {
-  readonly deps: ViewerDeps;
-  readonly auth: ViewerAuth;
-  readonly now: () => number;
-  readonly blameCache: BlameCache;
-}
-
-export type ViewerEnv = { Variables: { user: string } };
-export type ViewerApp = Hono<ViewerEnv>;
+export type {
+  NotificationsView,
+  ViewerApp,
+  ViewerContext,
+  ViewerDeps,
+  ViewerEnv,
+  ViewerTrust,
+} from './viewer-context.ts';
 
 /** `/tree/*` matches `/tree` as well. */
 const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree/*', '/sources', '/notifications'] as const;

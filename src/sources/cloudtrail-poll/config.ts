@@ -24,14 +24,19 @@ export const CloudTrailPollConfig = z
     globalEvents: z
       .boolean()
       .default(true)
-      .describe('also read IAM, STS and other global-service events from us-east-1 when it is not among the regions'),
+      .describe(
+        'also read IAM, STS and other global-service events from us-east-1 when it is not among the regions ' +
+          '(through `endpoint` when set, signed for us-east-1)',
+      ),
     schedule: CronSchedule('*/5 * * * *').describe('node-cron schedule of the polls (default every 5 minutes)'),
     maxAge: MaxAge.describe('how far back the first poll reads (LookupEvents keeps 90 days; longer is cut to that)'),
     overlap: Overlap.describe(
-      'each poll re-reads this much before the last one ended, because CloudTrail delivers events minutes late (dedupe by EventId)',
+      'each poll re-reads this much before the last one ended, because CloudTrail delivers events minutes late ' +
+        '(dedupe by EventId)',
     ),
     include: Patterns(
-      'resource types to record (CloudFormation names, globs allowed: `AWS::IAM::*`, `AWS::EC2::SecurityGroup`); empty: all',
+      'resource types to record (CloudFormation names, globs allowed: `AWS::IAM::*`, `AWS::EC2::SecurityGroup`); ' +
+        'empty: all',
     ),
     exclude: Patterns('event names never recorded (globs allowed: `Describe*`, `GetObject`)'),
     readOnly: z
@@ -41,16 +46,22 @@ export const CloudTrailPollConfig = z
         'also read read-only events (off: LookupEvents is asked for ReadOnly=false only, which halves the requests)',
       ),
     profile: AwsProfile.describe(
-      'AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default the usual credential chain',
+      'AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default ' +
+        'the usual credential chain',
     ),
-    endpoint: AwsEndpoint.describe('CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint)'),
+    endpoint: AwsEndpoint.describe(
+      'CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint), for every region of this entry ' +
+        'and for the global-events reader; a regional endpoint serves one region: poll that region only and set ' +
+        'globalEvents: false',
+    ),
     requestsPerSecond: z
       .number()
       .positive()
       .max(2)
       .default(1)
       .describe(
-        'LookupEvents requests per second per region (AWS allows 2 per account and region, shared with every other caller)',
+        'LookupEvents requests per second per region, retries included, as AWS counts them on arrival ' +
+          '(AWS allows 2 per account and region, shared with every other caller)',
       ),
     maxLag: MaxLag.describe('the source reports `lagging` when its last complete poll ended longer ago than this'),
   })

@@ -1,16 +1,19 @@
-// One time window of LookupEvents, every page: each request takes a token from the region's
-// bucket (AWS allows 2 per second per account and region); the SDK's own retries stay on and
-// a ThrottlingException that outlasts them is retried here with backoff, same NextToken.
+// One time window of LookupEvents, every page. The SDK makes one attempt per call (its own
+// retries would bypass the rate limit); this module owns the retries: every attempt goes
+// through the request pacer, and a throttled or transient failure is retried with backoff
+// for the same page. A window is complete only once its last page was read: a page that
+// still fails when the retries run out fails the window, so no checkpoint moves past it.
 import {
   LookupEventsCommand,
   type CloudTrailClient,
   type Event,
   type LookupEventsCommandInput,
+  type LookupEventsCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
 import type { Logger } from 'pino';
 import { GitrailError } from '../../domain/errors.ts';
 import { Backoff, sleep } from '../runtime/backoff.ts';
-import type { TokenBucket } from '../runtime/token-bucket.ts';
+import type { RequestPacer } from './request-pacer.ts';
 
 /** A LookupEvents call that failed for good (credentials, permissions, bad parameters, or persistent throttling). */
 export class CloudTrailPollError extends GitrailError {
@@ -27,26 +30,96 @@ export interface LookupWindow {
   readonly readOnly: boolean;
 }
 
-const MAX_THROTTLED_RETRIES = 8;
-
-function isThrottling(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ThrottlingException' || error.name === 'TooManyRequestsException');
+/** How often one page is attempted, and the backoff between attempts. */
+export interface LookupRetry {
+  readonly attempts: number;
+  readonly initialMs: number;
+  readonly maxMs: number;
 }
 
-/**
- * Every event of the window, newest first as CloudTrail pages them; null when the window
- * holds more than `maxEvents` (the caller reads a shorter window instead) or `signal` aborted.
- */
-export async function lookupWindow(
+/** About a minute and a half of backoff per page before the poll gives up (the next poll starts over). */
+export const DEFAULT_LOOKUP_RETRY: LookupRetry = { attempts: 8, initialMs: 1000, maxMs: 30_000 };
+
+/** What reading a window gave: all its events, or why not (the caller reads a shorter window, or stops). */
+export type WindowRead =
+  | { readonly complete: true; readonly events: Event[] }
+  | { readonly complete: false; readonly reason: 'too-many' | 'aborted' };
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** Throttling, a 5xx answer, a timeout or a dropped connection: worth another attempt. */
+function isRetryable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (
+    THROTTLING.has(error.name) ||
+    TRANSIENT_NAMES.has(error.name) ||
+    status === 429 ||
+    (status !== undefined && status >= 500) ||
+    (code !== undefined && NETWORK_CODES.has(code))
+  );
+}
+
+function describe(window: LookupWindow): string {
+  return `${new Date(window.start).toISOString()}..${new Date(window.end).toISOString()}`;
+}
+
+/** One page, retried until it is read, the retries run out (thrown) or `signal` aborts (null). */
+async function readPage(
   client: CloudTrailClient,
-  bucket: TokenBucket,
+  pacer: RequestPacer,
+  input: LookupEventsCommandInput,
   window: LookupWindow,
   signal: AbortSignal,
   log: Logger,
-  maxEvents = Number.POSITIVE_INFINITY,
-): Promise<Event[] | null> {
+  retry: LookupRetry,
+): Promise<LookupEventsCommandOutput | null> {
+  const backoff = new Backoff({ initialMs: retry.initialMs, maxMs: retry.maxMs });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const sent = await pacer.run(signal, () => client.send(new LookupEventsCommand(input), { abortSignal: signal }));
+      return sent.aborted ? null : sent.value;
+    } catch (error) {
+      if (signal.aborted) return null;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (!isRetryable(error) || attempt >= retry.attempts) {
+        const tries = attempt === 1 ? '' : ` (gave up after ${attempt} attempts)`;
+        throw new CloudTrailPollError(`LookupEvents ${describe(window)}: ${reason}${tries}`, { cause: error });
+      }
+      const delayMs = backoff.next();
+      log.warn(
+        { err: error, attempt, delayMs, window: describe(window), page: input.NextToken ? 'next' : 'first' },
+        'LookupEvents failed; retrying',
+      );
+      if (!(await sleep(delayMs, signal))) return null;
+    }
+  }
+}
+
+/**
+ * Every event of the window, newest first as CloudTrail pages them; incomplete when the window
+ * holds more than `maxEvents` or `signal` aborted. Throws CloudTrailPollError when a page
+ * cannot be read.
+ */
+export async function lookupWindow(
+  client: CloudTrailClient,
+  pacer: RequestPacer,
+  window: LookupWindow,
+  signal: AbortSignal,
+  log: Logger,
+  options: { readonly maxEvents?: number; readonly retry?: LookupRetry } = {},
+): Promise<WindowRead> {
+  const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
   const events: Event[] = [];
-  const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
   const input: LookupEventsCommandInput = {
     StartTime: new Date(window.start),
     EndTime: new Date(window.end),
@@ -54,28 +127,20 @@ export async function lookupWindow(
     ...(window.readOnly ? {} : { LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'false' }] }),
   };
   let token: string | undefined;
-  do {
-    if (!(await bucket.take(signal))) return null;
-    try {
-      const page = await client.send(new LookupEventsCommand({ ...input, ...(token ? { NextToken: token } : {}) }), {
-        abortSignal: signal,
-      });
-      events.push(...(page.Events ?? []));
-      token = page.NextToken;
-      backoff.reset();
-      if (token && events.length >= maxEvents) return null;
-    } catch (error) {
-      if (signal.aborted) return null;
-      if (isThrottling(error) && backoff.attempts < MAX_THROTTLED_RETRIES) {
-        log.warn({ err: error, attempt: backoff.attempts + 1 }, 'LookupEvents throttled; backing off');
-        await sleep(backoff.next(), signal);
-        continue;
-      }
-      throw new CloudTrailPollError(
-        `LookupEvents ${new Date(window.start).toISOString()}..${new Date(window.end).toISOString()}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-        { cause: error },
-      );
-    }
-  } while (token);
-  return events;
+  for (;;) {
+    const page = await readPage(
+      client,
+      pacer,
+      token ? { ...input, NextToken: token } : input,
+      window,
+      signal,
+      log,
+      options.retry ?? DEFAULT_LOOKUP_RETRY,
+    );
+    if (page === null) return { complete: false, reason: 'aborted' };
+    events.push(...(page.Events ?? []));
+    token = page.NextToken;
+    if (!token) return { complete: true, events };
+    if (events.length >= maxEvents) return { complete: false, reason: 'too-many' };
+  }
 }

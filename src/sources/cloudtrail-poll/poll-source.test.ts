@@ -1,6 +1,7 @@
 // CloudTrail polling against the fake endpoint, driven by the real AWS SDK: events become
-// commits, pages are followed, 2 requests per second are never exceeded, throttling is
-// survived, the checkpoint makes restarts lose and repeat nothing, and the filters apply.
+// commits, pages are followed, 2 requests per second are never exceeded (as the fake counts
+// them, retries included), throttling is survived, a window that cannot be read is never
+// checkpointed, the checkpoint makes restarts lose and repeat nothing, and the filters apply.
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +13,8 @@ import { checkpointPath, loadCheckpoint } from './checkpoint.ts';
 
 const MINUTE = 60_000;
 const IAM = 'iam.amazonaws.com';
-
-function maxRequestsInOneSecond(times: readonly number[]): number {
-  let most = 0;
-  for (let i = 0; i < times.length; i += 1)
-    most = Math.max(most, times.filter((at) => at >= (times[i] as number) && at < (times[i] as number) + 1000).length);
-  return most;
-}
+/** Three attempts per page with short waits: a test outlasts the retries in milliseconds. */
+const FAST_RETRY = { attempts: 3, initialMs: 10, maxMs: 50 };
 
 test('polled events become commits authored by the person behind the role; reads are not even requested', async (t) => {
   const fake = await startFakeCloudTrail(t);
@@ -93,7 +89,7 @@ test('every page is followed, and the default rate never reaches the 2 requests 
   assert.ok(fake.requests.length >= 3, 'three pages of 50');
   assert.ok(fake.requests.some((request) => typeof request.body['NextToken'] === 'string'));
   assert.equal(fake.requests.filter((request) => request.throttled).length, 0);
-  assert.ok(maxRequestsInOneSecond(fake.requests.map((request) => request.at)) <= 2);
+  assert.ok(fake.maxRequestsInAnySecond() <= 2);
   const times = harness.commits.map((commit) => commit.time);
   assert.deepEqual(
     times,
@@ -124,32 +120,91 @@ test('a window with more events than a slice may hold is read in shorter slices,
   );
 });
 
-test('ThrottlingException from a shared budget is survived by SDK retries and backoff', async (t) => {
-  const fake = await startFakeCloudTrail(t);
-  fake.rateLimit = 1; // someone else (the console) uses half of the account's budget
-  const now = Date.now();
-  for (let i = 0; i < 60; i += 1)
-    fake.addRecord(
-      'us-east-1',
-      record(`t${i}`, 'TagRole', IAM, now - 50 * MINUTE + i * 10_000, {
-        roleName: 'app',
-        tags: [{ key: 'n', value: String(i) }],
-      }),
+test(
+  "ThrottlingException from a shared budget is survived by the source's own retries, each through the " + 'rate limit',
+  async (t) => {
+    const fake = await startFakeCloudTrail(t);
+    fake.rateLimit = 1; // someone else (the console) uses half of the account's budget
+    const now = Date.now();
+    for (let i = 0; i < 60; i += 1)
+      fake.addRecord(
+        'us-east-1',
+        record(`t${i}`, 'TagRole', IAM, now - 50 * MINUTE + i * 10_000, {
+          roleName: 'app',
+          tags: [{ key: 'n', value: String(i) }],
+        }),
+      );
+    const harness = await openHarness(t);
+    const source = pollSource(fake, {}, undefined, undefined, { retry: FAST_RETRY });
+    const stop = harness.start(source);
+    await harness.waitForCommits((commits) => commits.length === 60);
+    await stop();
+    assert.ok(
+      fake.requests.some((request) => request.throttled),
+      'the fake throttled',
     );
-  const harness = await openHarness(t);
-  const source = pollSource(fake);
-  const stop = harness.start(source);
-  await harness.waitForCommits((commits) => commits.length === 60);
-  await stop();
-  assert.ok(
-    fake.requests.some((request) => request.throttled),
-    'the fake throttled',
-  );
-  assert.ok(
-    fake.requests.some((request) => /attempt=2/.test(request.attempt ?? '')),
-    'the SDK retried',
-  );
-});
+    assert.ok(
+      fake.requests.every((request) => request.attempt === 'attempt=1; max=1'),
+      'the SDK made one attempt per call; the source retried',
+    );
+    assert.ok(fake.maxRequestsInAnySecond() <= 2, `${fake.maxRequestsInAnySecond()} requests arrived within 1 s`);
+  },
+);
+
+test(
+  'SDK retries never bypass the rate limit: failed attempts and their retries make at most 2 requests in any ' +
+    'second',
+  async (t) => {
+    const fake = await startFakeCloudTrail(t);
+    const now = Date.now();
+    for (let i = 0; i < 120; i += 1)
+      fake.addRecord(
+        'us-east-1',
+        record(`f${i}`, 'TagRole', IAM, now - 50 * MINUTE + i * 10_000, { roleName: `r${i % 30}`, tags: [] }),
+      );
+    const harness = await openHarness(t);
+    const source = pollSource(fake, { requestsPerSecond: 2 }, undefined, undefined, { retry: FAST_RETRY });
+    // Two failures in a row (HTTP 500) on the first page: the SDK would retry them at once.
+    fake.failRequests(2);
+    const stop = harness.start(source);
+    await source.poll();
+    assert.ok(fake.maxRequestsInAnySecond() <= 2, `${fake.maxRequestsInAnySecond()} requests arrived within 1 s`);
+    assert.ok(fake.requests.length >= 5, 'three pages and two retries');
+    await harness.waitForCommits((commits) => commits.length === 120);
+    await stop();
+  },
+);
+
+test(
+  'a window whose first page stays throttled past every retry is not checkpointed; the next poll ' + 'reads it',
+  async (t) => {
+    const fake = await startFakeCloudTrail(t);
+    const now = Date.now();
+    // The issue's case: a CreateUser 1,400 s old, in the first poll's window of a day.
+    fake.addRecord('us-east-1', record('u1', 'CreateUser', IAM, now - 1_400_000, { userName: 'mallory' }));
+    fake.throttleFirstPages(Number.POSITIVE_INFINITY);
+    const harness = await openHarness(t);
+    const source = pollSource(fake, { maxAge: '1d' }, undefined, undefined, { retry: FAST_RETRY });
+    const stop = harness.start(source);
+    await source.poll();
+    const path = checkpointPath(harness.ctx.stateDir, 'us-east-1');
+    assert.equal(loadCheckpoint(path), null, 'no checkpoint past a window that was not read');
+    assert.equal(source.status().state, 'failing');
+    assert.match(source.status().lastError ?? '', /ThrottlingException.*gave up after 3 attempts/);
+    assert.equal(fake.requests.length, FAST_RETRY.attempts);
+    assert.equal(harness.commits.length, 0);
+
+    fake.stopThrottling();
+    const before = fake.requests.length;
+    await source.poll();
+    await harness.waitForCommits((commits) => commits.length === 1);
+    await stop();
+    const restart = (fake.requests[before]?.body['StartTime'] as number) * 1000;
+    assert.ok(Math.abs(restart - (now - 86_400_000)) < 60_000, 'the next poll starts where the failed one did');
+    assert.equal(harness.commits[0]?.trailers['Event-ID'], 'u1');
+    assert.ok((loadCheckpoint(path)?.until ?? 0) >= now);
+  },
+);
 
 test('a restart neither loses nor repeats events, including ones CloudTrail delivered late', async (t) => {
   const fake = await startFakeCloudTrail(t);

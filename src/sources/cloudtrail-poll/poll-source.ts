@@ -1,7 +1,8 @@
 // CloudTrail LookupEvents polling of one account and region on a node-cron schedule: from
 // the checkpoint (minus the overlap) or `maxAge` to now, in slices oldest first (as long as
-// memory allows), each normalised, submitted, committed and only then checkpointed, so a restart neither
-// loses nor repeats events (EventIds in the overlap are remembered; the ledger dedupes too).
+// memory allows), each read completely, normalised, submitted, committed and only then
+// checkpointed, so neither a restart nor a page that stays throttled loses or repeats events
+// (EventIds in the overlap are remembered; the ledger dedupes too).
 import { CloudTrailClient, type CloudTrailClientConfig, type Event } from '@aws-sdk/client-cloudtrail';
 import type { ChangeRecord } from '../../domain/change.ts';
 import type { Redact } from '../../normalise/redact.ts';
@@ -10,12 +11,12 @@ import { extractCloudTrailRecords } from '../cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
 import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { runScheduled } from '../runtime/schedule.ts';
-import { TokenBucket } from '../runtime/token-bucket.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { advanceCheckpoint, checkpointPath, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { LOOKUP_RETENTION_MS, type CloudTrailPollConfig } from './config.ts';
 import { eventFilter, type EventVerdict } from './event-filter.ts';
-import { lookupWindow } from './lookup.ts';
+import { lookupWindow, type LookupRetry } from './lookup.ts';
+import { RequestPacer } from './request-pacer.ts';
 
 export interface CloudTrailPollDeps {
   readonly redact: Redact;
@@ -24,6 +25,8 @@ export interface CloudTrailPollDeps {
   readonly clientConfig?: Partial<CloudTrailClientConfig>;
   /** Most events held in memory for one slice (default 5000). */
   readonly sliceEventLimit?: number;
+  /** Attempts per page and their backoff (default DEFAULT_LOOKUP_RETRY; tests make it short). */
+  readonly retry?: LookupRetry;
 }
 
 export interface PollTarget {
@@ -53,7 +56,7 @@ export class CloudTrailPollSource implements Source {
   readonly #normalise: CloudTrailNormaliseOptions;
   #now: () => number = Date.now;
   #client: CloudTrailClient | undefined;
-  #bucket: TokenBucket | undefined;
+  #pacer: RequestPacer | undefined;
   #until: number | undefined;
   #polls: JoinedRun | undefined;
 
@@ -89,8 +92,10 @@ export class CloudTrailPollSource implements Source {
       ...(this.#config.profile ? { profile: this.#config.profile } : {}),
       ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),
       ...this.#deps.clientConfig,
+      // One attempt per call: the SDK's retries would not pass through the pacer (lookup.ts retries).
+      maxAttempts: 1,
     });
-    this.#bucket = new TokenBucket(this.#config.requestsPerSecond);
+    this.#pacer = new RequestPacer(this.#config.requestsPerSecond);
     const polls = joinedRun(() => this.#pollOnce(ctx), {
       signal: ctx.signal,
       failed: (error) => {
@@ -130,24 +135,26 @@ export class CloudTrailPollSource implements Source {
     const start = Math.max(floor, checkpoint ? checkpoint.until - this.#config.overlap : now - this.#config.maxAge);
     const most = this.#deps.sliceEventLimit ?? DEFAULT_SLICE_EVENT_LIMIT;
     let slice = now - start;
-    let read = 0;
+    let total = 0;
     for (let from = start; from < now; ) {
       const to = Math.min(now, from + slice);
       const limit = to - from > MIN_SLICE_MS ? most : Number.POSITIVE_INFINITY;
-      const events = await lookupWindow(
+      // Throws when a page cannot be read: the poll fails and the checkpoint stays before this slice.
+      const read = await lookupWindow(
         this.#client as CloudTrailClient,
-        this.#bucket as TokenBucket,
+        this.#pacer as RequestPacer,
         { start: from, end: to, readOnly: this.#config.readOnly },
         ctx.signal,
         ctx.log,
-        limit,
+        { maxEvents: limit, ...(this.#deps.retry ? { retry: this.#deps.retry } : {}) },
       );
-      if (ctx.signal.aborted) return;
-      if (events === null) {
+      if (ctx.signal.aborted || (!read.complete && read.reason === 'aborted')) return;
+      if (!read.complete) {
         slice = Math.max(MIN_SLICE_MS, Math.floor((to - from) / 4));
         continue;
       }
-      read += events.length;
+      const { events } = read;
+      total += events.length;
       const seen = await this.#record(ctx, events, checkpoint);
       await ctx.committed();
       checkpoint = advanceCheckpoint(checkpoint, to, this.#config.overlap, seen);
@@ -158,7 +165,7 @@ export class CloudTrailPollSource implements Source {
     }
     this.#health.ok('poll');
     ctx.log.info(
-      { account: this.#config.account, region: this.#target.region, events: read, until: new Date(now).toISOString() },
+      { account: this.#config.account, region: this.#target.region, events: total, until: new Date(now).toISOString() },
       'CloudTrail poll complete',
     );
   }

@@ -12,6 +12,7 @@ import {
   MaxLag,
   Overlap,
 } from '../config-schemas.ts';
+import { S3DigestsConfig } from '../cloudtrail/digests/config.ts';
 
 export const CloudTrailS3Config = z
   .object({
@@ -39,7 +40,8 @@ export const CloudTrailS3Config = z
     ),
     maxAge: MaxAge.describe('how far back (by delivery time) the first read goes'),
     overlap: Overlap.describe(
-      'each read lists again the files delivered this long before the newest one read (files of one minute may appear out of order)',
+      'each read lists again the files delivered this long before the newest one read (files of one minute may ' +
+        'appear out of order)',
     ),
     bucketRegion: AwsRegion.default('us-east-1').describe('the region of the bucket'),
     profile: AwsProfile.describe('AWS shared-config profile; default the usual credential chain'),
@@ -51,8 +53,10 @@ export const CloudTrailS3Config = z
       .default(false)
       .describe('address the bucket in the path instead of the host name (S3-compatible stores)'),
     maxLag: MaxLag.describe(
-      'the source reports `lagging` when the newest file read was delivered longer ago than this',
+      'the source reports `lagging` when the newest file read was delivered longer ago than this (plus ' +
+        'digests.waitFor)',
     ),
+    digests: S3DigestsConfig.prefault({}),
   })
   .strict()
   .describe('CloudTrail log files delivered to an S3 bucket (AWSLogs layout)');

@@ -1,9 +1,11 @@
 // CloudTrail log files of one account and region read from the trail's S3 bucket on a
 // node-cron schedule: files listed in key (= delivery) order from the checkpoint minus the
 // overlap, read in batches (gzip detected by its magic bytes), their records normalised
-// oldest first and submitted; the checkpoint moves only once the batch is committed.
+// oldest first and submitted; the checkpoint moves only once the batch is committed. With
+// digest files (log file integrity validation), each file is checked first (trail-digests.ts).
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ChangeRecord } from '../../domain/change.ts';
@@ -15,16 +17,26 @@ import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 import { runScheduled } from '../runtime/schedule.ts';
 import { pruneSeen } from '../runtime/seen.ts';
+import { configuredKeyRing } from '../cloudtrail/digests/config.ts';
+import { listPublicKeys } from '../cloudtrail/digests/list-public-keys.ts';
+import { withLogFileDigest } from '../cloudtrail/digests/log-file-status.ts';
+import type { LogFileDigest } from '../cloudtrail/digests/verify-digests.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import type { CloudTrailS3Config } from './config.ts';
 import { deliveryTime, regionFolder, startAfterFor, type Trail } from './layout.ts';
+import { TrailDigests } from './trail-digests.ts';
 
 export interface CloudTrailS3Deps {
   readonly redact: Redact;
   readonly sensitiveKeys?: ReadonlySet<string>;
   /** Extra SDK client settings (tests: the fake's endpoint and explicit credentials). */
   readonly clientConfig?: Partial<S3ClientConfig>;
+  /** Extra settings of the CloudTrail client that calls ListPublicKeys (tests: explicit credentials). */
+  readonly cloudtrailClientConfig?: Partial<CloudTrailClientConfig>;
 }
+
+/** Errors that say the credentials may not call ListPublicKeys: the digests stay unverified. */
+const NOT_ALLOWED = /AccessDenied|NotAuthorized|UnrecognizedClient|CredentialsProviderError|InvalidClientTokenId/;
 
 const Checkpoint = z.object({
   version: z.literal(1),
@@ -56,6 +68,8 @@ export class CloudTrailS3Source implements Source {
   #client: S3Client | undefined;
   #newest: number | undefined;
   #reads: JoinedRun | undefined;
+  #digests: TrailDigests | undefined;
+  readonly #logFiles: Record<LogFileDigest, number> = { verified: 0, unverified: 0, invalid: 0 };
 
   constructor(config: CloudTrailS3Config, target: { account: string; region: string }, deps: CloudTrailS3Deps) {
     this.id = `cloudtrail-s3/${config.bucket}/${target.account}/${target.region}`;
@@ -68,10 +82,13 @@ export class CloudTrailS3Source implements Source {
 
   status(): SourceStatus {
     if (this.#newest !== undefined) {
-      const lag = Math.max(0, this.#now() - this.#newest);
+      // Files wait for their digest by design: that wait is not lag.
+      const waiting = this.#digests?.isValidated ? this.#config.digests.waitFor : 0;
+      const lag = Math.max(0, this.#now() - this.#newest - waiting);
       this.#health.setLag(Math.round(lag / 1000), lag > this.#config.maxLag);
     }
-    return this.#health.status();
+    const status = this.#health.status();
+    return this.#digests?.isValidated ? { ...status, logFiles: { ...this.#logFiles } } : status;
   }
 
   onStatusChange(listener: (status: SourceStatus) => void): () => void {
@@ -101,6 +118,7 @@ export class CloudTrailS3Source implements Source {
       },
     });
     this.#reads = reads;
+    this.#digests = this.#config.digests.verify ? this.#trailDigests(ctx) : undefined;
     try {
       await runScheduled(this.#config.schedule, () => this.read(), {
         name: `${this.id} read`,
@@ -112,6 +130,38 @@ export class CloudTrailS3Source implements Source {
       this.#client.destroy();
       this.#health.stop();
     }
+  }
+
+  #trailDigests(ctx: SourceContext): TrailDigests {
+    const settings = this.#config.digests;
+    const clientConfig: Partial<CloudTrailClientConfig> = {
+      ...(this.#config.profile ? { profile: this.#config.profile } : {}),
+      ...(settings.cloudtrailEndpoint ? { endpoint: settings.cloudtrailEndpoint } : {}),
+      ...this.#deps.cloudtrailClientConfig,
+    };
+    const listKeys = async (from: number, to: number) => {
+      try {
+        return await listPublicKeys({ region: this.#trail.region, from, to, clientConfig, signal: ctx.signal });
+      } catch (error) {
+        if (!NOT_ALLOWED.test((error as Error).name)) throw error;
+        ctx.log.warn({ err: error }, 'ListPublicKeys is not allowed: digests without a configured key stay unverified');
+        return null;
+      }
+    };
+    return new TrailDigests({
+      bucket: this.#config.bucket,
+      trail: this.#trail,
+      stateDir: ctx.stateDir,
+      waitFor: settings.waitFor,
+      keys: configuredKeyRing(settings.publicKeys, 'cloudtrailS3[].digests'),
+      ...(settings.listPublicKeys ? { listKeys } : {}),
+    });
+  }
+
+  /** Reports an invalid digest, a gap in the chain or an invalid log file: failing, and logged. */
+  #integrityProblem(ctx: SourceContext, location: string, reason: string): void {
+    this.#health.fail('integrity', new Error(`${location}: ${reason}`));
+    ctx.log.error({ bucket: this.#config.bucket, location, reason }, 'CloudTrail log file integrity check failed');
   }
 
   /** Reads every file delivered since the checkpoint (the schedule calls this); a read in progress is joined. */
@@ -128,6 +178,10 @@ export class CloudTrailS3Source implements Source {
     let token: string | undefined;
     let batch: LogFile[] = [];
     let files = 0;
+    const digests = this.#digests;
+    for (const problem of (await digests?.refresh(client, from, ctx.signal)) ?? [])
+      this.#integrityProblem(ctx, problem.location, problem.reason);
+    let waiting = false;
     do {
       const page = await client.send(
         new ListObjectsV2Command({
@@ -141,6 +195,10 @@ export class CloudTrailS3Source implements Source {
         const delivered = object.Key ? deliveryTime(object.Key) : null;
         if (!object.Key || delivered === null || delivered < from || checkpoint?.seen[object.Key] !== undefined)
           continue;
+        if (digests?.decide(object.Key, delivered, ctx.now()) === 'wait') {
+          waiting = true; // this file and every later one wait for the digest that lists them
+          break;
+        }
         batch.push({ key: object.Key, delivered });
         if (batch.length >= FILES_PER_BATCH) {
           checkpoint = await this.#readBatch(ctx, batch, checkpoint, path);
@@ -148,7 +206,7 @@ export class CloudTrailS3Source implements Source {
           batch = [];
         }
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = page.IsTruncated && !waiting ? page.NextContinuationToken : undefined;
     } while (token && !ctx.signal.aborted);
     if (batch.length > 0) {
       checkpoint = await this.#readBatch(ctx, batch, checkpoint, path);
@@ -177,10 +235,23 @@ export class CloudTrailS3Source implements Source {
         { abortSignal: ctx.signal },
       );
       const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
-      const text = Buffer.from(isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
-      for (const extracted of parseCloudTrailText(text)) {
+      const content = Buffer.from(isGzip(bytes) ? gunzipSync(bytes) : bytes);
+      const check = this.#digests?.check(file.key, content);
+      if (check) this.#logFiles[check.status] += 1;
+      if (check?.status === 'invalid') {
+        this.#integrityProblem(
+          ctx,
+          `s3://${this.#config.bucket}/${file.key}`,
+          `invalid log file, not recorded: ${check.reason}`,
+        );
+        continue;
+      }
+      for (const extracted of parseCloudTrailText(content.toString('utf8'))) {
         const result = normaliseExtracted(extracted, this.#normalise);
-        if (result.kind === 'changes') changes.push(...result.changes);
+        if (result.kind === 'changes')
+          changes.push(
+            ...(check ? result.changes.map((change) => withLogFileDigest(change, check.status)) : result.changes),
+          );
         else if (result.kind === 'ignored') ignored += 1;
         else {
           rejected += 1;
@@ -202,6 +273,7 @@ export class CloudTrailS3Source implements Source {
       });
     }
     await ctx.committed();
+    this.#digests?.consumed(batch.map((file) => file.key));
     const newest = Math.max(previous?.newest ?? 0, ...batch.map((file) => file.delivered));
     const seen = pruneSeen(
       previous?.seen,

@@ -1,6 +1,7 @@
 // ARNs (`arn:<partition>:<service>:<region>:<account>:<resource>`) and the resource they name.
 // A resource named by ARN must land at the same path as when an API names it by name or id,
 // so the id taken from an ARN is the name the APIs use (role name, key id, bucket name, …).
+import { ownEntry } from '../../domain/json.ts';
 
 export interface Arn {
   readonly arn: string;
@@ -91,8 +92,9 @@ export function arnResourceType(arn: Arn): string | undefined {
   const split = splitPrefix(arn.resource);
   if (arn.service === 's3')
     return arn.account === '' && arn.region === '' && !arn.resource.includes('/') ? 'Bucket' : undefined;
-  if (!split) return TYPES_WITHOUT_PREFIX[arn.service];
-  return TYPES_BY_PREFIX[arn.service]?.[split.prefix];
+  if (!split) return ownEntry(TYPES_WITHOUT_PREFIX, arn.service);
+  const types = ownEntry(TYPES_BY_PREFIX, arn.service);
+  return types === undefined ? undefined : ownEntry(types, split.prefix);
 }
 
 /** The name or id the service's APIs use for the resource an ARN names. */

@@ -22,8 +22,32 @@ export type ActivityReason =
   | 'root';
 
 // Used only when a record has no `readOnly` (older records and some samples).
-const READ_ONLY_NAME =
-  /^(?:Get|List|Describe|Head|Lookup|Search|Scan|Query|BatchGet|Check|Select|View|Preview|Estimate|Validate|Test|Simulate|Decrypt|Encrypt|ReEncrypt|Generate|Sign|Verify)(?=[A-Z]|$)/;
+const READ_ONLY_VERBS = [
+  'Get',
+  'List',
+  'Describe',
+  'Head',
+  'Lookup',
+  'Search',
+  'Scan',
+  'Query',
+  'BatchGet',
+  'Check',
+  'Select',
+  'View',
+  'Preview',
+  'Estimate',
+  'Validate',
+  'Test',
+  'Simulate',
+  'Decrypt',
+  'Encrypt',
+  'ReEncrypt',
+  'Generate',
+  'Sign',
+  'Verify',
+];
+const READ_ONLY_NAME = new RegExp(`^(?:${READ_ONLY_VERBS.join('|')})(?=[A-Z]|$)`);
 
 // Object-level S3 and Lambda Invoke are data events; old records do not say so.
 const DATA_EVENT_NAMES: Readonly<Record<string, ReadonlySet<string>>> = {

@@ -76,15 +76,18 @@ test('corpus: every record is parsed, normalised and reduced; ≥ 90% of state w
       else counts.ignored += 1;
       if (!onMain)
         missed.push(
-          `${file} ${read.record.service}:${read.record.eventName}: ${result.kind === 'changes' ? 'activity (root)' : result.reason}`,
+          `${file} ${read.record.service}:${read.record.eventName}: ` +
+            `${result.kind === 'changes' ? 'activity (root)' : result.reason}`,
         );
     }
   }
   const share = counts.onResourcePath / counts.stateWrites;
   console.log(JSON.stringify(counts));
   console.log(
-    `${counts.onResourcePath} of ${counts.stateWrites} state writes land on a resource path (${(100 * share).toFixed(1)}%); ` +
-      `${counts.onResourcePath + counts.activityByDesign + counts.rootToActivity} of ${counts.writes} writes are recorded (main or activity)`,
+    `${counts.onResourcePath} of ${counts.stateWrites} state writes land on a resource path ` +
+      `(${(100 * share).toFixed(1)}%); ` +
+      `${counts.onResourcePath + counts.activityByDesign + counts.rootToActivity} of ${counts.writes} writes are ` +
+      `recorded (main or activity)`,
   );
   console.log(`not on a resource path:\n  ${missed.join('\n  ')}`);
   assert.ok(counts.records > 900, `corpus has ${counts.records} records`);

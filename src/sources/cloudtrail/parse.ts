@@ -3,6 +3,8 @@
 // the JSON string `CloudTrailEvent`) and EventBridge envelopes (`{"detail-type", "detail"}`).
 // Digest files are CloudTrail's but hold no records. Decompression and folders are the caller's.
 import { isObject } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
+import { rawEventTime } from './record.ts';
 
 export type ExtractedRecord = { readonly record: Record<string, unknown> } | { readonly error: string };
 
@@ -56,7 +58,9 @@ function fromItem(item: unknown, where: string): ExtractedRecord[] {
     if (isObject(detail) && isRecordLike(detail)) return [{ record: detail }];
     return [
       {
-        error: `${where} is an EventBridge event (${String(item['detail-type'])}) without a CloudTrail record in detail`,
+        error:
+          `${where} is an EventBridge event (${String(item['detail-type'])}) without a CloudTrail record in ` +
+          `detail`,
       },
     ];
   }
@@ -80,11 +84,8 @@ export function extractCloudTrailRecords(value: unknown): ExtractedRecord[] {
 }
 
 function eventTime(entry: ExtractedRecord): number {
-  const time =
-    'record' in entry && typeof entry.record['eventTime'] === 'string'
-      ? Date.parse(entry.record['eventTime'])
-      : Number.NaN;
-  return Number.isNaN(time) ? 0 : time;
+  const text = 'record' in entry ? rawEventTime(entry.record) : undefined;
+  return (text === undefined ? undefined : parseUtcTimestamp(text)) ?? 0;
 }
 
 /**

@@ -37,19 +37,29 @@ export function apiName(eventName: string): string {
   return eventName.replace(/20\d{6}(?:v\d+)?$/, '');
 }
 
+/**
+ * The record's time as written. CloudTrail writes `2024-06-01T12:00:00Z`; some log pipelines
+ * (Panther) rewrite it as `2024-06-01 12:00:00.000000000`, still UTC, since CloudTrail times
+ * always are; Logstash's cloudtrail codec moves it to `@timestamp`
+ * (logstash-plugins/logstash-codec-cloudtrail), as SIEM exports then carry it.
+ */
+export function rawEventTime(record: Record<string, unknown>): string | undefined {
+  return str(record['eventTime']) ?? (record['eventTime'] === undefined ? str(record['@timestamp']) : undefined);
+}
+
 export function readRecord(input: unknown): ReadResult {
   if (!isObject(input)) return { ok: false, reason: 'CloudTrail record is not a JSON object' };
   for (const key of ['eventID', 'eventName', 'eventSource'] as const) {
     if (!str(input[key])) return { ok: false, reason: `CloudTrail record has no ${key}` };
   }
-  // CloudTrail writes `2024-06-01T12:00:00Z`. Some log pipelines (Panther) rewrite it as
-  // `2024-06-01 12:00:00.000000000`, still UTC, since CloudTrail times always are.
-  const rawTime = str(input['eventTime']);
+  const rawTime = rawEventTime(input);
   const eventTime = rawTime === undefined ? undefined : utcTimestampText(rawTime);
   if (eventTime === undefined) {
     return {
       ok: false,
-      reason: `CloudTrail record has no valid eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}`,
+      reason:
+        `CloudTrail record has no valid ` +
+        `eventTime${rawTime === undefined ? '' : ` (${JSON.stringify(rawTime)} is not an ISO 8601 time)`}`,
     };
   }
   const time = Date.parse(eventTime);

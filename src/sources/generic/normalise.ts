@@ -2,9 +2,10 @@
 // Shape: {id, time, actor: {name, email?}, path, object} (object null deletes) or
 // {id, time, actor, path, changes: {field: {oldValue, newValue}}} (Flir-style field patches).
 import type { ChangeRecord, NormaliseResult, Trailers, Update } from '../../domain/change.ts';
-import { isObject } from '../../domain/json.ts';
+import { isObject, setOwn } from '../../domain/json.ts';
 import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
+import { splitFieldPath } from '../../normalise/noise.ts';
 import { customPath } from '../../normalise/paths.ts';
 import { redactKeys, type Redact } from '../../normalise/redact.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
@@ -73,9 +74,11 @@ export function normaliseGenericEvent(input: unknown, options: GenericNormaliseO
     for (const [field, change] of Object.entries(changes)) {
       if (!isObject(change) || !('newValue' in change))
         return { kind: 'rejected', reason: `generic event ${id}: change ${field} has no newValue` };
-      fields[field] = change['newValue'];
+      // `db.password` names the key `password`: hashed like a key of that name anywhere.
+      const key = splitFieldPath(field).at(-1) as string;
+      setOwn(fields, field, (redact({ [key]: change['newValue'] }) as Record<string, unknown>)[key]);
     }
-    update = { kind: 'set-fields', fields: redact(fields) as Record<string, unknown>, createIfMissing: true };
+    update = { kind: 'set-fields', fields, createIfMissing: true };
     verb = 'patch';
   }
   if (typeof input['verb'] === 'string' && input['verb'].trim() !== '') verb = input['verb'].trim();

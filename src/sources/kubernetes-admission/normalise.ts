@@ -3,7 +3,7 @@
 // Note: `userInfo` is the effective user, i.e. the impersonated one when impersonation was used.
 import type { AttributionFact, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
-import { isObject, nonEmptyString as str } from '../../domain/json.ts';
+import { isObject, nonEmptyString as str, ownEntry } from '../../domain/json.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
 import { isClusterScopedRef } from '../kubernetes-objects/resource-names.ts';
@@ -53,7 +53,7 @@ export interface AdmissionNormaliseOptions {
 export function normaliseAdmissionReview(review: AdmissionReview, options: AdmissionNormaliseOptions): NormaliseResult {
   const { request } = review;
   const operation = String(request['operation'] ?? '');
-  const verb = OPERATIONS[operation];
+  const verb = ownEntry(OPERATIONS, operation);
   if (!verb) return { kind: 'ignored', reason: `operation ${operation || '(none)'} changes no object` };
   if (request['dryRun'] === true) return { kind: 'ignored', reason: 'dry run' };
   const resource = isObject(request['resource']) ? request['resource'] : {};

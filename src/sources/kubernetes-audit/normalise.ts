@@ -49,7 +49,9 @@ type AuditEvent = Record<string, unknown> & {
   objectRef?: ObjectRef;
 };
 
-/** The event's time: RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to. */
+/**
+ * The event's time: RFC 3339 MicroTime, also in the `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) form log shippers rewrite it to.
+ */
 function eventTime(event: Record<string, unknown>): number | undefined {
   const raw = str(event['stageTimestamp']) ?? str(event['timestamp']) ?? str(event['requestReceivedTimestamp']);
   return raw === undefined ? undefined : parseUtcTimestamp(raw);
@@ -134,6 +136,8 @@ function activityRecord(
     if (key in doc) doc[key] = cleanCarriedObject(doc[key], isSecret, options);
   }
   doc['cluster'] = options.cluster;
+  // Sensitive keys are hashed wherever they appear in the event, not only in the objects it carries.
+  const stored = options.sensitiveKeys ? (redactKeys(doc, options.sensitiveKeys, options.redact) as Doc) : doc;
   const code = statusCode(event);
   const what = ref.resource ? describe(ref, ref.name, ref.namespace) : (str(event['requestURI']) ?? '');
   return {
@@ -145,7 +149,7 @@ function activityRecord(
       parseUtcTimestamp(str(event['requestReceivedTimestamp']) ?? '') ?? time,
       event.auditID,
     ),
-    update: { kind: 'put', doc },
+    update: { kind: 'put', doc: stored },
     author: kubernetesActor(event['user'] as never),
     time,
     subject: `${event.verb} ${what}${code !== undefined ? ` (${code})` : ''}`.trim(),

@@ -1,13 +1,16 @@
 // A Kubernetes object as read from the API (a dump, a list item, a watch event) → the change
-// record of a snapshot. With no audit event naming the actor, the newest `managedFields`
-// manager is the author (`Attribution: field-manager`), else the change is unresolved. Pure.
+// record of a snapshot. With no audit event naming the actor, the `managedFields` manager
+// that last wrote a field the recorded document holds is the author (`Attribution:
+// field-manager`; never a status or other subresource writer), else it is unresolved. Pure.
 import { createHash } from 'node:crypto';
 import type { Actor, Attribution, ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { isObject } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
 import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
+import { documentWriters } from './field-managers.ts';
 import { groupOf, groupResourceOf, isCoreSecret, pluralResource } from './resource-names.ts';
 
 export interface SnapshotOptions {
@@ -33,21 +36,9 @@ export interface SnapshotOptions {
   readonly time?: number;
 }
 
-/** The manager that wrote the object last, by managedFields time. */
-export function newestFieldManager(object: Doc): { manager: string; operation: string; time: number } | null {
-  const metadata = isObject(object['metadata']) ? object['metadata'] : {};
-  const entries = Array.isArray(metadata['managedFields']) ? metadata['managedFields'].filter(isObject) : [];
-  let best: { manager: string; operation: string; time: number } | null = null;
-  for (const entry of entries) {
-    const time = typeof entry['time'] === 'string' ? Date.parse(entry['time']) : Number.NaN;
-    if (typeof entry['manager'] !== 'string' || Number.isNaN(time)) continue;
-    if (!best || time >= best.time)
-      best = { manager: entry['manager'], operation: String(entry['operation'] ?? ''), time };
-  }
-  return best;
-}
-
-/** An object read and cleaned for the repository (noise removed, secrets redacted), before anyone is named its author. */
+/**
+ * An object read and cleaned for the repository (noise removed, secrets redacted), before anyone is named its author.
+ */
 export interface ObjectSnapshot {
   /** The object as read (its managedFields name the field manager). */
   readonly object: Doc;
@@ -94,12 +85,15 @@ export function readObjectSnapshot(
   };
 }
 
-/** The change record of a snapshot, authored by the attribution given, else the newest field manager, else unresolved. */
+/**
+ * The change record of a snapshot, authored by the attribution given, else the manager that
+ * last wrote a recorded field, else unresolved.
+ */
 export function snapshotRecord(
   snapshot: ObjectSnapshot,
   options: Pick<SnapshotOptions, 'source' | 'observedAt' | 'attribution' | 'time'>,
 ): ChangeRecord {
-  const manager = newestFieldManager(snapshot.object);
+  const manager = documentWriters(snapshot.object, snapshot.doc).author;
   let author: Actor = UNRESOLVED_ACTOR;
   let attribution: Attribution = 'unresolved';
   let time = options.observedAt;

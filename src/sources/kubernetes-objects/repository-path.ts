@@ -55,8 +55,6 @@ export function acrossNamespaces(
 ): { readonly prefix: string; readonly glob: string } {
   const prefix = `kubernetes/${escapeSegment(cluster, 'cluster')}/namespaces/`;
   const segment = (text: string, what: string): string => globLiteral(escapeSegment(text, what));
-  return {
-    prefix,
-    glob: `${globLiteral(prefix)}*/${segment(type.group || 'core', 'API group')}/${segment(type.resource, 'resource')}/*`,
-  };
+  const group = segment(type.group || 'core', 'API group');
+  return { prefix, glob: `${globLiteral(prefix)}*/${group}/${segment(type.resource, 'resource')}/*` };
 }

@@ -3,6 +3,8 @@
 // Also what every Kubernetes source asks of a group and resource: its `<group>/<resource>`
 // key, whether it is a core Secret, whether a reference to it names a cluster-scoped object.
 
+import { ownEntry } from '../../domain/json.ts';
+
 const KNOWN: Readonly<Record<string, string>> = {
   Endpoints: 'endpoints',
   EndpointSlice: 'endpointslices',
@@ -20,7 +22,7 @@ const KNOWN: Readonly<Record<string, string>> = {
 };
 
 export function pluralResource(kind: string): string {
-  const known = KNOWN[kind];
+  const known = ownEntry(KNOWN, kind);
   if (known) return known;
   const lower = kind.toLowerCase();
   if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
@@ -50,7 +52,9 @@ export function isCoreSecret({ group, resource }: GroupResource): boolean {
   return !group && resource === 'secrets';
 }
 
-/** A Namespace names itself as its namespace (audit objectRef, admission request), yet Namespaces are cluster-scoped. */
+/**
+ * A Namespace names itself as its namespace (audit objectRef, admission request), yet Namespaces are cluster-scoped.
+ */
 export function isClusterScopedRef({ group, resource }: GroupResource): boolean {
   return !group && resource === 'namespaces';
 }

@@ -132,59 +132,66 @@ test('a delete the audit source committed is not committed again by the watch', 
   );
 });
 
-test('an object the audit source deleted is not re-added while its finalizers run; without audit, terminating is recorded', async (t) => {
-  const fake = await startFake(t);
-  const held = (name: string) => ({
-    ...configMap(name, { mode: 'blue' }),
-    metadata: { name, namespace: 'default', finalizers: ['example.com/hold'] },
-  });
-  fake.create(held('app'), 'kubectl-client-side-apply');
-  fake.create(held('other'), 'kubectl-client-side-apply');
-  const harness = await openHarness(t);
-  const source = watchSource(fake, { attributionDelay: '200ms' });
-  harness.start(source);
-  await harness.waitForCommits((commits) => commits.length === 2);
-  await source.settled();
+test(
+  'an object the audit source deleted is not re-added while its finalizers run; without audit, terminating is ' +
+    'recorded',
+  async (t) => {
+    // Created a minute ago: the finalizer's controller is then the one that wrote last.
+    let offset = -60_000;
+    const fake = await startFake(t, { now: () => Date.now() + offset });
+    const held = (name: string) => ({
+      ...configMap(name, { mode: 'blue' }),
+      metadata: { name, namespace: 'default', finalizers: ['example.com/hold'] },
+    });
+    fake.create(held('app'), 'kubectl-client-side-apply');
+    fake.create(held('other'), 'kubectl-client-side-apply');
+    const harness = await openHarness(t);
+    const source = watchSource(fake, { attributionDelay: '200ms' });
+    harness.start(source);
+    await harness.waitForCommits((commits) => commits.length === 2);
+    await source.settled();
+    offset = 0;
 
-  // What a real apiserver does on DELETE of an object with finalizers: the call answers with the
-  // object, now carrying deletionTimestamp; a controller removes its finalizer; then DELETED.
-  const terminating = fake.patch(
-    'v1',
-    'ConfigMap',
-    'default',
-    'app',
-    { metadata: { deletionTimestamp: new Date().toISOString() } },
-    null,
-  );
-  await postAudit(harness, auditEvent('delete', 'carol', 'app', terminating));
-  await harness.waitForCommits((commits) => commits.length === 3);
-  fake.patch('v1', 'ConfigMap', 'default', 'app', { metadata: { finalizers: null } }, 'hold-controller');
-  fake.remove('v1', 'ConfigMap', 'default', 'app');
+    // What a real apiserver does on DELETE of an object with finalizers: the call answers with the
+    // object, now carrying deletionTimestamp; a controller removes its finalizer; then DELETED.
+    const terminating = fake.patch(
+      'v1',
+      'ConfigMap',
+      'default',
+      'app',
+      { metadata: { deletionTimestamp: new Date().toISOString() } },
+      null,
+    );
+    await postAudit(harness, auditEvent('delete', 'carol', 'app', terminating));
+    await harness.waitForCommits((commits) => commits.length === 3);
+    fake.patch('v1', 'ConfigMap', 'default', 'app', { metadata: { finalizers: null } }, 'hold-controller');
+    fake.remove('v1', 'ConfigMap', 'default', 'app');
 
-  // Watch only (no audit event): the terminating state and the removal are both recorded.
-  fake.patch(
-    'v1',
-    'ConfigMap',
-    'default',
-    'other',
-    { metadata: { deletionTimestamp: new Date().toISOString(), finalizers: null } },
-    'hold-controller',
-  );
-  await harness.waitForCommits((commits) => commits.length === 4);
-  fake.remove('v1', 'ConfigMap', 'default', 'other');
-  await harness.waitForCommits((commits) => commits.length === 5);
-  await delay(300);
-  await source.settled();
-  assert.deepEqual(
-    harness.commits.slice(2).map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Source')]),
-    [
-      ['delete configmaps default/app', 'carol', 'kubernetes-audit'],
-      ['observe configmaps default/other', 'hold-controller', 'kubernetes-watch'],
-      ['delete configmaps default/other', 'unknown (attribution unresolved)', 'kubernetes-watch'],
-    ],
-  );
-  assert.equal(harness.commits.length, 5);
-});
+    // Watch only (no audit event): the terminating state and the removal are both recorded.
+    fake.patch(
+      'v1',
+      'ConfigMap',
+      'default',
+      'other',
+      { metadata: { deletionTimestamp: new Date().toISOString(), finalizers: null } },
+      'hold-controller',
+    );
+    await harness.waitForCommits((commits) => commits.length === 4);
+    fake.remove('v1', 'ConfigMap', 'default', 'other');
+    await harness.waitForCommits((commits) => commits.length === 5);
+    await delay(300);
+    await source.settled();
+    assert.deepEqual(
+      harness.commits.slice(2).map((commit) => [commit.subject, commit.authorName, trailer(commit, 'Source')]),
+      [
+        ['delete configmaps default/app', 'carol', 'kubernetes-audit'],
+        ['observe configmaps default/other', 'hold-controller', 'kubernetes-watch'],
+        ['delete configmaps default/other', 'unknown (attribution unresolved)', 'kubernetes-watch'],
+      ],
+    );
+    assert.equal(harness.commits.length, 5);
+  },
+);
 
 test('without a fact or a field manager, a change is authored unknown (attribution unresolved)', async (t) => {
   const fake = await startFake(t);
@@ -254,30 +261,33 @@ test('a change the audit source already committed is not committed again when th
   assert.ok(!harness.outcomes.includes('late'), 'nothing was recorded as late either');
 });
 
-test('an object the audit source records while a resync list waits out the delay is not deleted by that resync', async (t) => {
-  const fake = await startFake(t);
-  fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
-  const harness = await openHarness(t);
-  const source = watchSource(fake, { attributionDelay: '500ms', events: { enabled: false } });
-  harness.start(source);
-  await harness.waitForCommits((commits) => commits.length === 1);
-  await source.settled();
+test(
+  'an object the audit source records while a resync list waits out the delay is not deleted by that ' + 'resync',
+  async (t) => {
+    const fake = await startFake(t);
+    fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
+    const harness = await openHarness(t);
+    const source = watchSource(fake, { attributionDelay: '500ms', events: { enabled: false } });
+    harness.start(source);
+    await harness.waitForCommits((commits) => commits.length === 1);
+    await source.settled();
 
-  const watches = fake.watchesStarted;
-  await source.resync();
-  await fake.waitForWatchesStarted(watches + 1);
-  // Listed already; created now, and committed by the audit source before the list's reconcile runs.
-  const created = fake.create(configMap('fresh', { new: 'yes' }), 'kubectl-create');
-  await postAudit(harness, {
-    ...auditEvent('create', 'dana', 'fresh', created),
-    objectRef: { resource: 'configmaps', namespace: 'default', name: 'fresh', apiVersion: 'v1' },
-  });
-  await source.settled();
-  assert.deepEqual(
-    harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`),
-    ['observe configmaps default/app by kubectl-client-side-apply', 'create configmaps default/fresh by dana'],
-  );
-});
+    const watches = fake.watchesStarted;
+    await source.resync();
+    await fake.waitForWatchesStarted(watches + 1);
+    // Listed already; created now, and committed by the audit source before the list's reconcile runs.
+    const created = fake.create(configMap('fresh', { new: 'yes' }), 'kubectl-create');
+    await postAudit(harness, {
+      ...auditEvent('create', 'dana', 'fresh', created),
+      objectRef: { resource: 'configmaps', namespace: 'default', name: 'fresh', apiVersion: 'v1' },
+    });
+    await source.settled();
+    assert.deepEqual(
+      harness.commits.map((commit) => `${commit.subject} by ${commit.authorName}`),
+      ['observe configmaps default/app by kubectl-client-side-apply', 'create configmaps default/fresh by dana'],
+    );
+  },
+);
 
 test('what a list showed never replaces a newer state the audit source recorded after the list', async (t) => {
   const fake = await startFake(t);

@@ -116,7 +116,8 @@ export const KubernetesWatchConfig = z
       'how long a watched change waits for audit facts (audit webhooks batch for up to ~30s) before it is committed',
     ),
     attributionWindow: Duration.default(60_000).describe(
-      'an audit fact for the same object at most this long before the change names its author (`Attribution: correlated`)',
+      'an audit fact for the same object at most this long before the change names its author (`Attribution: ' +
+        'correlated`)',
     ),
     listPageSize: z.number().int().min(1).max(10_000).default(500).describe('items per list request (`limit`)'),
     events: KubernetesEventsConfig.prefault({}),

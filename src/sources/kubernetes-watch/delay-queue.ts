@@ -38,7 +38,10 @@ export class DelayQueue<T> {
     return head ? Math.max(0, this.#now() - head.dueAt) : 0;
   }
 
-  /** Waits until at least one item is due and takes up to `max` due items (acknowledge them once processed); [] once `signal` aborts. */
+  /**
+   * Waits until at least one item is due and takes up to `max` due items (acknowledge them once processed); [] once
+   * `signal` aborts.
+   */
   async takeDue(max: number, signal: AbortSignal): Promise<T[]> {
     while (!signal.aborted) {
       const head = this.#items[this.#head];

@@ -15,7 +15,8 @@ export function loadKubeConfig(
     else kc.loadFromDefault();
   } catch (cause) {
     throw new ConfigError([
-      `${where}: cannot load ${config.kubeconfig ?? 'the kubeconfig'}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `${where}: cannot load ${config.kubeconfig ?? 'the kubeconfig'}: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}`,
     ]);
   }
   if (config.context) {

@@ -3,6 +3,7 @@
 // Control's `severityKeywords`) and excluded reasons dropped. Pure.
 import type { ChangeRecord, Doc, NormaliseResult, Trailers } from '../../domain/change.ts';
 import { isObject, nonEmptyString as str } from '../../domain/json.ts';
+import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise } from '../../normalise/noise.ts';
 import { activityPath } from '../../normalise/paths.ts';
@@ -39,8 +40,9 @@ function eventTime(event: Record<string, unknown>, metadata: Record<string, unkn
     event['firstTimestamp'],
     metadata['creationTimestamp'],
   ]) {
-    const time = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-    if (!Number.isNaN(time)) return time;
+    // ISO 8601 only, a zone-less time as UTC: Date.parse would take any text, in the host's zone.
+    const time = typeof raw === 'string' ? parseUtcTimestamp(raw) : undefined;
+    if (time !== undefined) return time;
   }
   return undefined;
 }

@@ -1,7 +1,8 @@
 // What a list or watch saw → change records, attributed: an audit fact for the same object
-// (uid + resourceVersion, or the same path within the window) names the author
-// (`correlated`); else the newest field manager; else unresolved. Objects whose rendering
-// equals the recorded file are not submitted again (also when the audit source wrote it).
+// names the author (`correlated`) when the evidence is unambiguous (correlation.ts); else, when
+// several people may have made the change, it is unresolved and names them; else the field
+// manager of the recorded fields; else unresolved. Objects whose rendering equals the recorded
+// file are not submitted again (also when the audit source wrote it).
 import type { Actor, AttributionFact, ChangeRecord, Trailers } from '../../domain/change.ts';
 import { isObject, nonEmptyString as str } from '../../domain/json.ts';
 import type { IndexDb } from '../../index/index-db.ts';
@@ -10,16 +11,13 @@ import { UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
 import type { Redact } from '../../normalise/redact.ts';
+import { documentWriters } from '../kubernetes-objects/field-managers.ts';
 import { readObjectSnapshot, snapshotRecord } from '../kubernetes-objects/normalise.ts';
 import { parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
+import { candidatesTrailer, type Correlation, type FactLookup } from './correlation.ts';
 import { SOURCE } from './kube-events.ts';
 import { liveBlob, type RecordedState } from './recorded-state.ts';
 import type { ResourceType } from './resource-filter.ts';
-
-/** Audit timestamps and watch arrival come from different clocks; a fact this far after the sighting still counts. */
-export const CLOCK_SKEW_MS = 2000;
-
-const DELETE_VERBS = new Set(['delete', 'deletecollection']);
 
 export interface ObserveOptions {
   readonly cluster: string;
@@ -28,6 +26,7 @@ export interface ObserveOptions {
   readonly noiseRules?: (groupResource: string) => NoiseRules;
   readonly attributionWindowMs: number;
   readonly index: IndexDb;
+  readonly facts: FactLookup;
   readonly state: RecordedState;
 }
 
@@ -68,23 +67,51 @@ function factTrailers(fact: AttributionFact): Trailers {
   return [['Correlated-Event-ID', fact.eventId], ...fact.trailers.filter(([key]) => !own.has(key))];
 }
 
-function findFact(
+function correlate(
   options: ObserveOptions,
   id: ObjectIdentity,
-  observedAt: number,
+  at: number,
   forDelete: boolean,
+  lastWrite: number | null,
   windowMs = options.attributionWindowMs,
-): AttributionFact | null {
-  const fact = options.index.findFact({
+): Correlation {
+  return options.facts.correlate({
     path: id.path,
-    ...(id.uid ? { uid: id.uid } : {}),
-    ...(id.resourceVersion ? { resourceVersion: id.resourceVersion } : {}),
-    time: observedAt + CLOCK_SKEW_MS,
-    windowMs: windowMs + CLOCK_SKEW_MS,
+    uid: id.uid,
+    resourceVersion: id.resourceVersion,
+    at,
+    windowMs,
+    forDelete,
+    recordedUntil: options.state.lastTime(id.path),
+    lastWrite,
   });
-  // A wrong author is worse than none: a delete is only explained by a delete, and vice versa.
-  if (!fact || DELETE_VERBS.has(fact.verb) !== forDelete) return null;
-  return fact;
+}
+
+/** The author, time and trailers a correlation gives a change, when it names someone or several. */
+function attributed(correlation: Correlation): {
+  actor: Actor;
+  attribution: 'correlated' | 'unresolved';
+  time: number | null;
+  trailers: Trailers;
+  verb: string | null;
+} | null {
+  if (correlation.kind === 'none') return null;
+  if (correlation.kind === 'ambiguous')
+    return {
+      actor: UNRESOLVED_ACTOR,
+      attribution: 'unresolved',
+      time: null,
+      trailers: candidatesTrailer(correlation.candidates),
+      verb: null,
+    };
+  const { fact } = correlation;
+  return {
+    actor: fact.actor,
+    attribution: 'correlated',
+    time: fact.time,
+    trailers: factTrailers(fact),
+    verb: fact.verb,
+  };
 }
 
 /** An object with `metadata.deletionTimestamp`: deleted, waiting for its finalizers (or grace period). */
@@ -102,7 +129,10 @@ function isRecordedDeleted(options: ObserveOptions, id: ObjectIdentity): boolean
   return deletion !== null && (deletion.uid === null || deletion.uid === id.uid);
 }
 
-/** How an object was seen: a watch event, or an item of a list that completed when the repository was recorded up to `recordedUpTo`. */
+/**
+ * How an object was seen: a watch event, or an item of a list that completed when the repository was recorded up to
+ * `recordedUpTo`.
+ */
 export type Seen = { readonly via: 'watch' } | { readonly via: 'list'; readonly recordedUpTo: number };
 
 /**
@@ -134,24 +164,25 @@ export function observeObject(
   if ('rejected' in snapshot) return snapshot;
   const current = snapshot.path === id.path ? recorded : options.state.latest(snapshot.path);
   if (blobOid(snapshot.doc) === liveBlob(current)) return { skipped: 'unchanged' };
-  const fact = findFact(options, id, observedAt, false);
+  const writers = documentWriters(object, snapshot.doc);
+  const by = attributed(correlate(options, id, observedAt, false, writers.lastWrite));
   const record = snapshotRecord(snapshot, {
     source: SOURCE,
     observedAt,
-    ...(fact
+    ...(by
       ? {
           attribution: {
-            actor: fact.actor,
-            attribution: 'correlated' as const,
-            time: fact.time,
-            trailers: factTrailers(fact),
-            verb: fact.verb,
+            actor: by.actor,
+            attribution: by.attribution,
+            time: by.time ?? (seen.via === 'watch' ? observedAt : (writers.lastWrite ?? observedAt)),
+            trailers: by.trailers,
+            ...(by.verb ? { verb: by.verb } : {}),
           },
         }
       : {}),
     ...(seen.via === 'watch' ? { time: observedAt } : {}),
   });
-  if (seen.via === 'watch' || fact) return { record };
+  if (seen.via === 'watch' || by?.time) return { record };
   return { record: { ...record, time: Math.max(record.time, options.state.lastTime(record.path) ?? record.time) } };
 }
 
@@ -169,24 +200,23 @@ function deletion(
   const since = what.foundBy ? options.state.lastTime(what.id.path) : null;
   const window =
     since === null ? options.attributionWindowMs : Math.max(options.attributionWindowMs, what.time - since);
-  const fact = findFact(options, what.id, what.time, true, window);
-  const author: Actor = fact ? fact.actor : UNRESOLVED_ACTOR;
+  const by = attributed(correlate(options, what.id, what.time, true, null, window));
   const trailers: Trailers = [
     ['Source', SOURCE],
     ['Cluster', options.cluster],
     ['Event-ID', what.eventId],
-    ['Verb', fact?.verb ?? 'delete'],
+    ['Verb', by?.verb ?? 'delete'],
     ...(what.foundBy ? ([['Found-By', what.foundBy]] as Trailers) : []),
-    ...(fact ? factTrailers(fact) : []),
+    ...(by?.trailers ?? []),
     ...(what.id.uid ? ([['UID', what.id.uid]] as Trailers) : []),
-    ['Attribution', fact ? 'correlated' : 'unresolved'],
+    ['Attribution', by?.attribution ?? 'unresolved'],
   ];
   const base: Omit<ChangeRecord, 'path'> = {
     eventId: what.eventId,
     branch: 'main',
     update: { kind: 'delete' },
-    author,
-    time: fact?.time ?? what.time,
+    author: by?.actor ?? UNRESOLVED_ACTOR,
+    time: by?.time ?? what.time,
     subject: `delete ${describe(what.type, what.id.namespace, what.id.name)}`,
     trailers,
     source: SOURCE,

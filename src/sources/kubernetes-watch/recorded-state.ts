@@ -32,7 +32,8 @@ export class RecordedState {
     );
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
     this.#lastChange = index.db.prepare(
-      'SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq DESC LIMIT 1',
+      'SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq ' +
+        'DESC LIMIT 1',
     );
   }
 
@@ -51,7 +52,10 @@ export class RecordedState {
     return liveBlob(this.latest(path));
   }
 
-  /** When the file's last recorded change is a deletion: the deleted object's uid (its `UID:` trailer), if known. Null otherwise. */
+  /**
+   * When the file's last recorded change is a deletion: the deleted object's uid (its `UID:` trailer), if known. Null
+   * otherwise.
+   */
   lastDeletion(path: string): { readonly uid: string | null } | null {
     const row = this.#lastChange.get(path) as { op: string; trailers: string } | undefined;
     if (row?.op !== 'D') return null;

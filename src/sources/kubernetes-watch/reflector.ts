@@ -44,7 +44,8 @@ export function collectionPath(collection: Collection): string {
 }
 
 export function collectionName(collection: Collection): string {
-  return `${groupResourceOf(collection.type)}${collection.namespace !== undefined ? ` in ${collection.namespace}` : ''}`;
+  const where = collection.namespace !== undefined ? ` in ${collection.namespace}` : '';
+  return `${groupResourceOf(collection.type)}${where}`;
 }
 
 function resourceVersionOf(object: unknown): string | undefined {

@@ -43,40 +43,44 @@ test('closed watch streams and injected 500s heal by themselves, and the state s
 });
 
 for (const mode of ['event', 'http'] as const) {
-  test(`after compaction a watch gets 410 (${mode === 'event' ? 'ERROR event' : 'HTTP status'}); the source lists again and records what it missed`, async (t) => {
-    const fake = await startFake(t);
-    fake.expiredMode = mode;
-    fake.create(configMap('app', { mode: 'blue' }));
-    fake.create(configMap('old', { keep: 'no' }));
-    const harness = await openHarness(t);
-    const source = watchSource(fake);
-    harness.start(source);
-    await harness.waitForCommits((commits) => commits.length === 2);
-    await source.settled();
+  test(
+    `after compaction a watch gets 410 (${mode === 'event' ? 'ERROR event' : 'HTTP status'}); the source ` +
+      `lists again and records what it missed`,
+    async (t) => {
+      const fake = await startFake(t);
+      fake.expiredMode = mode;
+      fake.create(configMap('app', { mode: 'blue' }));
+      fake.create(configMap('old', { keep: 'no' }));
+      const harness = await openHarness(t);
+      const source = watchSource(fake);
+      harness.start(source);
+      await harness.waitForCommits((commits) => commits.length === 2);
+      await source.settled();
 
-    // Keep watches down while things change, then compact the history they would replay.
-    fake.failRequests(1_000, (request) => request.watch);
-    fake.closeWatches();
-    await waitForStatus(source, (status) => status.state === 'failing');
-    fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } });
-    fake.remove('v1', 'ConfigMap', 'default', 'old');
-    fake.store.compact();
-    const listsBefore = fake.requests.filter(
-      (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
-    ).length;
-    fake.clearFailures();
+      // Keep watches down while things change, then compact the history they would replay.
+      fake.failRequests(1_000, (request) => request.watch);
+      fake.closeWatches();
+      await waitForStatus(source, (status) => status.state === 'failing');
+      fake.patch('v1', 'ConfigMap', 'default', 'app', { data: { mode: 'green' } });
+      fake.remove('v1', 'ConfigMap', 'default', 'old');
+      fake.store.compact();
+      const listsBefore = fake.requests.filter(
+        (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
+      ).length;
+      fake.clearFailures();
 
-    await harness.waitForCommits((commits) => commits.length === 4);
-    const [deletion, update] = [...harness.commits.slice(2)].sort((a, b) => a.subject.localeCompare(b.subject));
-    assert.equal(update?.subject, 'observe configmaps default/app');
-    assert.equal(deletion?.subject, 'delete configmaps default/old');
-    assert.equal(trailer(deletion ?? { trailers: {} }, 'Found-By'), 'resync');
-    const listsAfter = fake.requests.filter(
-      (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
-    ).length;
-    assert.ok(listsAfter > listsBefore, 'the configmaps were listed again');
-    await waitForStatus(source, (status) => status.state === 'up');
-  });
+      await harness.waitForCommits((commits) => commits.length === 4);
+      const [deletion, update] = [...harness.commits.slice(2)].sort((a, b) => a.subject.localeCompare(b.subject));
+      assert.equal(update?.subject, 'observe configmaps default/app');
+      assert.equal(deletion?.subject, 'delete configmaps default/old');
+      assert.equal(trailer(deletion ?? { trailers: {} }, 'Found-By'), 'resync');
+      const listsAfter = fake.requests.filter(
+        (request) => request.query['watch'] === undefined && request.path.endsWith('/configmaps'),
+      ).length;
+      assert.ok(listsAfter > listsBefore, 'the configmaps were listed again');
+      await waitForStatus(source, (status) => status.state === 'up');
+    },
+  );
 }
 
 test('a list that fails at start is retried; lists are paginated, also when a continue token expires', async (t) => {
@@ -107,7 +111,9 @@ test('a list that fails at start is retried; lists are paginated, also when a co
 });
 
 test('a restart finds what changed while gitrail was down; resyncs and restarts commit nothing twice', async (t) => {
-  const fake = await startFake(t);
+  // The first writes happened a minute ago: managedFields then tell who wrote last.
+  let offset = -60_000;
+  const fake = await startFake(t, { now: () => Date.now() + offset });
   fake.create(configMap('app', { mode: 'blue' }), 'kubectl-client-side-apply');
   fake.create(configMap('gone', { soon: 'yes' }), 'kubectl-client-side-apply');
   fake.create(deployment('web', 2), 'helm');
@@ -121,6 +127,7 @@ test('a restart finds what changed while gitrail was down; resyncs and restarts 
   assert.equal(harness.commits.length, 3, 'a resync of unchanged objects commits nothing');
   await stop();
 
+  offset = 0;
   fake.remove('v1', 'ConfigMap', 'default', 'gone');
   fake.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { replicas: 5 } }, 'kubectl-scale');
   fake.create(configMap('new', { fresh: 'yes' }), 'kubectl-create');

@@ -13,6 +13,7 @@ import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { KubeApi } from './api-client.ts';
 import { planCollections, type PlannedCollection } from './collections.ts';
 import type { KubernetesWatchConfig } from './config.ts';
+import { FactLookup } from './correlation.ts';
 import { DelayQueue } from './delay-queue.ts';
 import { discoverResources } from './discovery.ts';
 import { SOURCE } from './kube-events.ts';
@@ -58,6 +59,7 @@ export class KubernetesWatchSource implements Source {
   #api: KubeApi | undefined;
   #queue: DelayQueue<Sighting> | undefined;
   #recorded: RecordedState | undefined;
+  #factLookup: FactLookup | undefined;
 
   constructor(config: KubernetesWatchConfig, deps: KubernetesWatchDeps) {
     this.id = `kubernetes/${config.name}`;
@@ -261,6 +263,11 @@ export class KubernetesWatchSource implements Source {
     this.#changed();
   }
 
+  #facts(ctx: SourceContext): FactLookup {
+    this.#factLookup ??= new FactLookup(ctx.index.db);
+    return this.#factLookup;
+  }
+
   #state(ctx: SourceContext): RecordedState {
     this.#recorded ??= new RecordedState(ctx.index);
     return this.#recorded;
@@ -272,6 +279,7 @@ export class KubernetesWatchSource implements Source {
       redact: this.#deps.redact,
       attributionWindowMs: this.#config.attributionWindow,
       index: ctx.index,
+      facts: this.#facts(ctx),
       state: this.#state(ctx),
       ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}),
       ...(this.#deps.noiseRules ? { noiseRules: this.#deps.noiseRules } : {}),

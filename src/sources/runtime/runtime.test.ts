@@ -1,4 +1,5 @@
-// The small runtime pieces live sources share: durations, backoff, the token bucket, health, the seen ids of checkpoints.
+// The small runtime pieces live sources share: durations, backoff, the token bucket, health, the seen ids of
+// checkpoints.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -2,7 +2,7 @@
 // folds one call into a resource's `configuration:` section; lists are kept sorted and
 // empty sections removed, so undoing a change gives back the same text.
 import type { CloudTrailCall } from '../../../domain/change.ts';
-import { isObject, nonEmptyString } from '../../../domain/json.ts';
+import { isObject, nonEmptyString, setOwn } from '../../../domain/json.ts';
 
 export type Configuration = Readonly<Record<string, unknown>>;
 
@@ -32,7 +32,7 @@ export function isEmpty(value: unknown): boolean {
 export function withKey(configuration: Configuration, key: string, value: unknown): Configuration {
   const out: Record<string, unknown> = { ...configuration };
   if (isEmpty(value)) delete out[key];
-  else out[key] = value;
+  else setOwn(out, key, value);
   return out;
 }
 
@@ -60,7 +60,7 @@ export function stringList(value: unknown): string[] {
 export function withEntry(map: unknown, key: string, value: unknown): Record<string, unknown> {
   const out = { ...record(map) };
   if (value === undefined) delete out[key];
-  else out[key] = value;
+  else setOwn(out, key, value);
   return out;
 }
 
@@ -72,7 +72,7 @@ export function tagMap(list: unknown): Record<string, string> {
     const tag = record(item);
     const key = tag['key'] ?? tag['Key'] ?? tag['tagKey'] ?? tag['TagKey'];
     const value = tag['value'] ?? tag['Value'] ?? tag['tagValue'] ?? tag['TagValue'];
-    if (typeof key === 'string') out[key] = typeof value === 'string' ? value : '';
+    if (typeof key === 'string') setOwn(out, key, typeof value === 'string' ? value : '');
   }
   return out;
 }

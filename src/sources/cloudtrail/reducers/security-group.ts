@@ -3,6 +3,7 @@
 // Requests come as `ipPermissions.items[…]` (with `ipRanges`, `ipv6Ranges`, `groups`,
 // `prefixListIds`), as flat `cidrIp`/`ipProtocol` fields, or revoke by `securityGroupRuleIds`;
 // responses list the created rules with their ids in `securityGroupRuleSet`.
+import { ownEntry } from '../../../domain/json.ts';
 import { record, text, withKey, withKeys, type Configuration, type ConfigurationReducer } from './reducer.ts';
 
 export interface SecurityGroupRule {
@@ -48,7 +49,7 @@ function makeRule(fields: {
   ruleId?: unknown;
 }): SecurityGroupRule {
   const raw = String(fields.protocol ?? '-1').toLowerCase();
-  const ipProtocol = PROTOCOL_NAMES[raw] ?? raw;
+  const ipProtocol = ownEntry(PROTOCOL_NAMES, raw) ?? raw;
   const ports = ipProtocol === '-1' ? {} : { fromPort: port(fields.fromPort), toPort: port(fields.toPort) };
   const rule = {
     ipProtocol,

@@ -1,5 +1,6 @@
 // EC2 calls → the security group, instance, volume, image, network object they change.
 // EC2 ids carry their type in a prefix (`sg-`, `i-`, `vol-`), which tagging calls rely on.
+import { ownEntry } from '../../../domain/json.ts';
 import { forEach, type EventRule, type ServiceRules } from './rule.ts';
 
 const TYPES_BY_ID_PREFIX: Readonly<Record<string, string>> = {
@@ -27,7 +28,7 @@ const TYPES_BY_ID_PREFIX: Readonly<Record<string, string>> = {
 /** The ResourceType of an EC2 id by its prefix (`sg-0abc` → SecurityGroup). */
 export function ec2TypeOfId(id: string): string | undefined {
   const prefix = /^([a-z]+)-/.exec(id)?.[1];
-  return prefix === undefined ? undefined : TYPES_BY_ID_PREFIX[prefix];
+  return prefix === undefined ? undefined : ownEntry(TYPES_BY_ID_PREFIX, prefix);
 }
 
 const GROUP: EventRule = { type: 'SecurityGroup', ids: ['request.groupId', 'request.groupName'] };

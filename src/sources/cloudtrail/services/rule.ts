@@ -2,7 +2,8 @@
 // the ResourceType and id locations tried in order; the first location that yields ids wins.
 // Locations are dotted paths rooted at `request` (requestParameters), `response`
 // (responseElements), `additional` (additionalEventData), `service` (serviceEventDetails),
-// `caller` (the calling IAM user) or `account`; arrays met on the way fan out, so one call may change several resources.
+// `caller` (the calling IAM user) or `account`; arrays met on the way fan out, so one call may change several
+// resources.
 
 export interface EventRule {
   /** The last part of the CloudFormation type (`Role`, `SecurityGroup`), or one per id. */

@@ -1,7 +1,7 @@
-// Configuration of the web viewer and JSON API (owned by the viewer; composed into gitrail.yaml's schema).
+// Configuration of the web viewer and JSON API, composed into gitrail.yaml's schema.
 // Read access always needs a token (here or GITRAIL_VIEW_TOKEN) or a trusted proxy header.
 import { z } from 'zod';
-import { SecretRef } from '../config/secret-ref.ts';
+import { SecretRef } from './secret-ref.ts';
 
 export const ViewerToken = z
   .object({
@@ -23,7 +23,8 @@ export const TrustedProxy = z
       .min(1)
       .optional()
       .describe(
-        'peer addresses the proxy connects from; the header is ignored on requests from any other address (default: trust every peer, so only expose the viewer through the proxy)',
+        'peer addresses the proxy connects from; the header is ignored on requests from any other address ' +
+          '(default: trust every peer, so only expose the viewer through the proxy)',
       ),
   })
   .strict()

@@ -1,0 +1,33 @@
+// `gitrail cluster status [--config FILE] [--json]`: the cluster as NATS sees it (stream, live
+// writers, and per shard its lease holder, committed and pushed sequence, lag). Reads only.
+import { loadConfigValues } from '../../config/load.ts';
+import { ConfigError } from '../../domain/errors.ts';
+import { formatClusterStatus, readClusterStatus } from '../../cluster/status.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { CommandIo } from '../command.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const CLUSTER_HELP = `usage: gitrail cluster status [--config FILE] [--json]
+  Shows the replicated stream, the live writers and every shard: who holds its lease, the last
+  stream sequence committed and pushed, and how many batches (and how old the oldest) wait.
+  --config FILE   gitrail.yaml with a cluster: section (default: GITRAIL_CONFIG, else ./gitrail.yaml)
+  --json          print JSON instead of a table`;
+
+export async function clusterCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    config: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout.write(`${CLUSTER_HELP}\n`);
+    return 0;
+  }
+  if (positionals[0] !== 'status' || positionals.length > 1)
+    throw new UsageError(`expected 'status', got ${JSON.stringify(positionals.join(' '))}\n${CLUSTER_HELP}`);
+  const { config, file } = loadConfigValues({ file: values.config, env: io.env });
+  if (!config.cluster) throw new ConfigError([`${file ?? 'built-in defaults'}: has no cluster: section`]);
+  const status = await readClusterStatus(config.cluster, io.env);
+  io.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatClusterStatus(status, Date.now()));
+  return 0;
+}

@@ -1,0 +1,87 @@
+// The git CLI against a shard's remote: fetch its branches (restore, reads) and ask what it
+// holds. The token travels as an http.extraHeader in the child's environment (GIT_CONFIG_*),
+// never on its command line; fetched objects stay packed (the ledger writes packs only).
+import { spawn } from 'node:child_process';
+import { ShardError } from './errors.ts';
+
+export interface RemoteAccess {
+  readonly url: string;
+  readonly username: string;
+  readonly token: string | null;
+}
+
+function remoteEnv(remote: RemoteAccess): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true' };
+  if (remote.token !== null) {
+    const basic = Buffer.from(`${remote.username}:${remote.token}`).toString('base64');
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    });
+  }
+  return env;
+}
+
+/** Runs git with its own environment (credentials, GIT_INDEX_FILE) and optional input; never rejects on an exit code. */
+export function runGitWith(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input?: string | Buffer,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin?.end(input);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+  });
+}
+
+function failure(what: string, remote: RemoteAccess, stderr: string, code: number | null): ShardError {
+  const detail = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('fatal: ') || line.startsWith('error: '))
+    .join(' ')
+    .replaceAll(remote.url, '<url>');
+  return new ShardError(`${what} ${remote.url} failed: ${detail || `git exited with ${code}`}`);
+}
+
+/** Fetches every branch of the remote into `refs/<into>/<branch>` (forced: a tracking copy). */
+export async function fetchBranches(gitdir: string, remote: RemoteAccess, into: string): Promise<void> {
+  const result = await runGitWith(
+    [
+      '--git-dir',
+      gitdir,
+      '-c',
+      'fetch.unpackLimit=1',
+      '-c',
+      'transfer.unpackLimit=1',
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      remote.url,
+      `+refs/heads/*:refs/${into}/*`,
+    ],
+    remoteEnv(remote),
+  );
+  if (result.code !== 0) throw failure('fetching from', remote, result.stderr, result.code);
+}
+
+/** The remote's branch heads, by branch name. */
+export async function remoteHeads(remote: RemoteAccess): Promise<Map<string, string>> {
+  const result = await runGitWith(['ls-remote', '--heads', remote.url], remoteEnv(remote));
+  if (result.code !== 0) throw failure('listing', remote, result.stderr, result.code);
+  const heads = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const [sha, ref] = line.split('\t');
+    if (sha && ref?.startsWith('refs/heads/')) heads.set(ref.slice('refs/heads/'.length), sha);
+  }
+  return heads;
+}

@@ -1,0 +1,111 @@
+// Restoring a shard before writing it (issue 14 item 3): fetch the remote, bring each local
+// branch to whichever of local and remote contains the other (a local branch the remote has
+// diverged from lost its unpushed commits to the owner that pushed: it is reset and the index
+// rebuilt), and read where to resume: the lowest `Stream-Seq:` of the branch heads. Every batch
+// after it is delivered again; the event-id dedupe drops those already committed.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import type { Branch } from '../domain/change.ts';
+import { runGit } from '../ledger/git-cli.ts';
+import { readRef } from '../ledger/refs.ts';
+import { initRepository } from '../ledger/repository.ts';
+import { fetchBranches, type RemoteAccess } from './remote-git.ts';
+import type { BranchHeads } from './shard-registry.ts';
+
+/** The trailer each commit of a shard carries: the stream sequence of the batch it came from. */
+export const STREAM_SEQ_TRAILER = 'Stream-Seq';
+
+const BRANCHES: readonly Branch[] = ['main', 'activity'];
+
+export interface RestoreOptions {
+  readonly gitdir: string;
+  /** The shard's index.db: deleted when the history it describes was replaced. */
+  readonly indexPath: string;
+  readonly remote: RemoteAccess | null;
+  readonly log: Logger;
+}
+
+export interface Restored {
+  /** The highest stream sequence every branch reflects: writing resumes after it. */
+  readonly resumeAfter: number;
+  readonly heads: BranchHeads;
+  /** The remote's heads as fetched; null without a remote. */
+  readonly remoteHeads: BranchHeads | null;
+  /** Branches reset to the remote because the local one had diverged. */
+  readonly reset: readonly Branch[];
+}
+
+async function isAncestor(gitdir: string, ancestor: string, of: string): Promise<boolean> {
+  const { code } = await runGit(gitdir, ['merge-base', '--is-ancestor', ancestor, of], { okCodes: [0, 1] });
+  return code === 0;
+}
+
+async function moveBranch(gitdir: string, branch: Branch, to: string, from: string | null): Promise<void> {
+  await runGit(gitdir, ['update-ref', `refs/heads/${branch}`, to, from ?? '0'.repeat(40)]);
+}
+
+/** The `Stream-Seq:` of a commit; 0 when it has none (written before cluster mode). */
+export async function streamSeqOf(gitdir: string, commit: string): Promise<number> {
+  const { stdout } = await runGit(gitdir, [
+    'log',
+    '-1',
+    `--format=%(trailers:key=${STREAM_SEQ_TRAILER},valueonly,separator=%x2C)`,
+    commit,
+  ]);
+  const values = stdout
+    .toString('utf8')
+    .trim()
+    .split(',')
+    .map((value) => Number(value.trim()))
+    .filter((value) => Number.isSafeInteger(value) && value >= 0);
+  return values.length > 0 ? Math.max(...values) : 0;
+}
+
+/** The lowest Stream-Seq of the branch heads (branches without commits reflect everything). */
+export async function resumePoint(gitdir: string, heads: BranchHeads): Promise<number> {
+  const seqs = await Promise.all(
+    BRANCHES.map((branch) => heads[branch]).flatMap((head) => (head ? [streamSeqOf(gitdir, head)] : [])),
+  );
+  return seqs.length === 0 ? 0 : Math.min(...seqs);
+}
+
+export async function restoreShard(options: RestoreOptions): Promise<Restored> {
+  const { gitdir, remote, log } = options;
+  mkdirSync(dirname(gitdir), { recursive: true });
+  await initRepository(gitdir);
+  const reset: Branch[] = [];
+  if (remote) {
+    await fetchBranches(gitdir, remote, 'remotes/origin');
+    for (const branch of BRANCHES) {
+      const local = readRef(gitdir, `refs/heads/${branch}`);
+      const fetched = readRef(gitdir, `refs/remotes/origin/${branch}`);
+      if (fetched === null || fetched === local) continue;
+      if (local !== null && (await isAncestor(gitdir, fetched, local))) {
+        log.info({ branch, local, remote: fetched }, 'the local branch is ahead of the remote; it will be pushed');
+        continue;
+      }
+      if (local !== null && !(await isAncestor(gitdir, local, fetched))) {
+        log.warn(
+          { branch, local, remote: fetched },
+          'the local branch diverged from the remote (another writer pushed first): reset to the remote',
+        );
+        reset.push(branch);
+      }
+      await moveBranch(gitdir, branch, fetched, local);
+    }
+  }
+  if (reset.length > 0) {
+    // The index describes commits that are no longer on the branch: it is rebuilt from the repository.
+    for (const suffix of ['', '-wal', '-shm'])
+      if (existsSync(options.indexPath + suffix)) rmSync(options.indexPath + suffix, { force: true });
+  }
+  const heads: BranchHeads = {
+    main: readRef(gitdir, 'refs/heads/main'),
+    activity: readRef(gitdir, 'refs/heads/activity'),
+  };
+  const remoteHeads: BranchHeads | null = remote
+    ? { main: readRef(gitdir, 'refs/remotes/origin/main'), activity: readRef(gitdir, 'refs/remotes/origin/activity') }
+    : null;
+  return { resumeAfter: await resumePoint(gitdir, heads), heads, remoteHeads, reset };
+}

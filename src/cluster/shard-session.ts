@@ -1,0 +1,297 @@
+// One writer session of one shard, for as long as this replica holds its lease (issue 14
+// items 2 and 3): restore the repository (fetch the remote, resume after the lowest Stream-Seq
+// of its heads), open the ledger, create this epoch's durable pull consumer from there, drain
+// it (acknowledging after each durable flush), push to the remote, and purge from the stream
+// what the remote reflects (everything committed, without a remote). Reports to the registry.
+import { join } from 'node:path';
+import { AckPolicy, DeliverPolicy, type MsgRequest } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { LedgerSettings } from '../config/ledger-settings.ts';
+import type { Actor } from '../domain/change.ts';
+import { Drainer } from '../journal/drainer.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import type { GitrailMetrics } from '../metrics/metrics.ts';
+import { MirrorConfig } from '../mirror/config.ts';
+import { Mirror } from '../mirror/mirror.ts';
+import { shortRef } from '../mirror/plan.ts';
+import type { ClusterConfig, ShardRemoteConfig } from './config.ts';
+import { shardSubject } from './message.ts';
+import type { ClusterResources } from './nats.ts';
+import { PushTracker } from './push-tracker.ts';
+import type { RemoteAccess } from './remote-git.ts';
+import { restoreShard } from './restore.ts';
+import type { ShardRegistry, ShardStatus } from './shard-registry.ts';
+import { StreamJournal } from './stream-journal.ts';
+
+export interface ShardSessionOptions {
+  readonly shard: string;
+  readonly epoch: number;
+  readonly replica: string;
+  readonly resources: ClusterResources;
+  readonly config: ClusterConfig;
+  /** `<data>/shards/<shard>`: repo.git, index.db, writer.lock. */
+  readonly dir: string;
+  readonly remote: (RemoteAccess & { readonly settings: ShardRemoteConfig }) | null;
+  readonly committer: Actor;
+  /** signing.keyFile and principal: one key shared by every replica, so a shard verifies whoever wrote it. */
+  readonly signing?: LedgerSettings['signing'];
+  readonly drain: { readonly maxChangesPerFlush: number; readonly flushIntervalMs: number };
+  readonly metrics: GitrailMetrics;
+  readonly registry: ShardRegistry;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+export type SessionState = 'restoring' | 'writing' | 'stopping' | 'stopped';
+
+const REPORT_EVERY_MS = 2_000;
+const MS = 1_000_000;
+
+interface Running {
+  readonly ledger: Ledger;
+  readonly journal: StreamJournal;
+  readonly drainer: Drainer;
+  readonly drained: Promise<void>;
+  readonly mirror: Mirror | null;
+  readonly tracker: PushTracker | null;
+}
+
+export class ShardSession {
+  readonly shard: string;
+  readonly epoch: number;
+  state: SessionState = 'restoring';
+  /** Resolves with the reason when the session ends on its own (a failure, a rejected push). */
+  readonly ended: Promise<string>;
+  lagMessages: number | null = null;
+  lagSeconds: number | null = null;
+  /** Resolves with when the first batch of this session was committed and acknowledged (failover time). */
+  readonly firstCommit: Promise<number>;
+  readonly #options: ShardSessionOptions;
+  #end: (reason: string) => void = () => undefined;
+  #firstCommitted: ((at: number) => void) | null = null;
+  #running: Running | null = null;
+  #purged = 0;
+  #purging: Promise<void> = Promise.resolve();
+  #reporter: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #starting: Promise<void> | null = null;
+
+  constructor(options: ShardSessionOptions) {
+    this.#options = options;
+    this.shard = options.shard;
+    this.epoch = options.epoch;
+    this.ended = new Promise((resolve) => {
+      this.#end = resolve;
+    });
+    this.firstCommit = new Promise((resolve) => {
+      this.#firstCommitted = resolve;
+    });
+  }
+
+  get #subject(): string {
+    return shardSubject(this.#options.config.stream.subject, this.shard);
+  }
+
+  get committedSeq(): number | null {
+    return this.#running?.journal.checkpointed ?? null;
+  }
+
+  /** Restores the shard and starts writing; throws when it cannot (the caller releases the lease). */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const { dir, remote, log } = this.#options;
+    const gitdir = join(dir, 'repo.git');
+    const restored = await restoreShard({ gitdir, indexPath: join(dir, 'index.db'), remote, log });
+    if (this.#stopping) return;
+    const ledger = await Ledger.open({
+      dataDir: dir,
+      committer: this.#options.committer,
+      ...(this.#options.signing ? { signing: this.#options.signing } : {}),
+      flushEvery: this.#options.drain.maxChangesPerFlush,
+      now: this.#options.now,
+      log: log.child({ component: 'ledger' }),
+    });
+    try {
+      const consumer = await this.#createConsumer(restored.resumeAfter);
+      const tracker = remote ? new PushTracker(restored.resumeAfter, restored.heads, restored.remoteHeads) : null;
+      const journal = new StreamJournal({
+        consumer,
+        startAfter: restored.resumeAfter,
+        log,
+        onFailure: (error) => this.#end(`the stream consumer failed: ${String(error)}`),
+        onCheckpoint: (seq) => {
+          this.#firstCommitted?.(this.#options.now());
+          this.#firstCommitted = null;
+          const heads = { main: ledger.head('main'), activity: ledger.head('activity') };
+          this.#purgeUpTo(tracker ? tracker.flushed(seq, heads) : seq);
+        },
+        now: this.#options.now,
+      });
+      const mirror = remote ? this.#startMirror(gitdir, tracker as PushTracker) : null;
+      if (mirror) ledger.onCommitted((commits) => mirror.committed(commits));
+      const drainer = new Drainer({
+        journal,
+        ledger,
+        metrics: this.#options.metrics,
+        log,
+        ...this.#options.drain,
+        now: this.#options.now,
+      });
+      const drained = drainer.run();
+      drained.catch((error: unknown) => this.#end(`the drainer failed: ${String(error)}`));
+      this.#running = { ledger, journal, drainer, drained, mirror, tracker };
+      journal.start();
+      mirror?.start();
+      this.state = 'writing';
+      this.#reporter = setInterval(() => void this.#report(), REPORT_EVERY_MS);
+      log.info(
+        { resumeAfter: restored.resumeAfter, heads: restored.heads, reset: restored.reset, epoch: this.epoch },
+        'shard restored; writing',
+      );
+    } catch (error) {
+      await ledger.close();
+      throw error;
+    }
+  }
+
+  async #createConsumer(resumeAfter: number) {
+    const { resources, config } = this.#options;
+    const stream = config.stream.name;
+    // Consumers of earlier epochs: their acknowledgements must never reach this one.
+    for await (const info of resources.jsm.consumers.list(stream))
+      if (info.config.filter_subject === this.#subject) await resources.jsm.consumers.delete(stream, info.name);
+    const name = `${this.shard}-w${this.epoch}`;
+    await resources.jsm.consumers.add(stream, {
+      durable_name: name,
+      filter_subject: this.#subject,
+      ack_policy: AckPolicy.All,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: resumeAfter + 1,
+      ack_wait: config.writer.ackWait * MS,
+      max_ack_pending: 20_000,
+      description: `gitrail writer of shard ${this.shard} (${this.#options.replica})`,
+    });
+    return resources.js.consumers.get(stream, name);
+  }
+
+  #startMirror(gitdir: string, tracker: PushTracker): Mirror {
+    const remote = this.#options.remote as NonNullable<ShardSessionOptions['remote']>;
+    const { settings } = remote;
+    const config = MirrorConfig.parse({
+      name: this.shard,
+      url: remote.url,
+      username: remote.username,
+      transport: settings.transport,
+      interval: settings.interval,
+      batchCommits: settings.batchCommits,
+      initialBackoff: settings.initialBackoff,
+      maxBackoff: settings.maxBackoff,
+    });
+    return new Mirror({
+      name: this.shard,
+      url: remote.url,
+      config,
+      gitdir,
+      token: remote.token,
+      log: this.#options.log.child({ mirror: this.shard }),
+      now: this.#options.now,
+      transport: settings.transport,
+      onAttempt: (report) => {
+        for (const [branch, head] of report.level) this.#purgeUpTo(tracker.pushed(branch, head));
+        // The remote moved on without us (another writer pushed): restore and resume from it.
+        const refused = report.results.find((result) => result.kind === 'rejected');
+        if (refused) this.#end(`push of ${shortRef(refused.ref)} rejected: ${refused.message}`);
+      },
+    });
+  }
+
+  /** Drops from the stream the shard's messages up to `seq`: the repository (pushed, if remote) reflects them. */
+  #purgeUpTo(seq: number): void {
+    if (seq <= this.#purged) return;
+    this.#purged = seq;
+    const { resources, config, log } = this.#options;
+    this.#purging = this.#purging.then(async () => {
+      try {
+        const { purged } = await resources.jsm.streams.purge(config.stream.name, {
+          filter: this.#subject,
+          seq: seq + 1,
+        });
+        log.debug({ upTo: seq, purged }, 'purged batches the repository reflects from the stream');
+      } catch (error) {
+        // The next purge covers these too.
+        log.warn({ err: error, seq }, 'purging pushed batches from the stream failed');
+      }
+    });
+  }
+
+  async #report(): Promise<void> {
+    const running = this.#running;
+    if (!running) return;
+    const { resources, config, registry, log, now } = this.#options;
+    try {
+      const info = await resources.jsm.consumers.info(config.stream.name, `${this.shard}-w${this.epoch}`);
+      this.lagMessages = info.num_pending + info.num_ack_pending;
+      let oldest = running.journal.oldestUncommittedAt;
+      if (oldest === null && info.num_pending > 0) {
+        // STREAM.MSG.GET answers next_by_subj (server ≥ 2.9); the client types it for direct gets only.
+        const request = { seq: running.journal.checkpointed + 1, next_by_subj: this.#subject };
+        const next = await resources.jsm.streams.getMessage(config.stream.name, request as unknown as MsgRequest);
+        oldest = next ? next.time.getTime() : null;
+      }
+      this.lagSeconds = oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000);
+      const status: ShardStatus = {
+        shard: this.shard,
+        registeredAt: 0,
+        holder: this.#options.replica,
+        committedSeq: running.journal.checkpointed,
+        pushedSeq: running.tracker ? running.tracker.reflected : running.journal.checkpointed,
+        pushed: running.tracker
+          ? running.tracker.pushedHeads()
+          : { main: running.ledger.head('main'), activity: running.ledger.head('activity') },
+        lagMessages: this.lagMessages,
+        lagSeconds: this.lagSeconds,
+        updatedAt: now(),
+      };
+      await registry.report(status);
+    } catch (error) {
+      log.debug({ err: error }, 'cannot report shard status');
+    }
+  }
+
+  /**
+   * Ends the session. Nothing more is handed to the ledger; what was applied is flushed. With
+   * `handover` (a graceful stop, not a lost lease) the remote is pushed to before returning.
+   */
+  async stop(options: { handover: boolean }): Promise<void> {
+    this.#stopping = true;
+    this.state = 'stopping';
+    await this.#starting?.catch(() => undefined);
+    clearInterval(this.#reporter);
+    const running = this.#running;
+    this.#running = null;
+    if (running) {
+      running.journal.fence();
+      running.drainer.stop();
+      const failed = await running.drained.then(
+        () => false,
+        () => true,
+      );
+      if (options.handover && !failed) await running.mirror?.flush();
+      await running.mirror?.stop();
+      await this.#purging;
+      if (options.handover && !failed) {
+        this.#running = running;
+        await this.#report();
+        this.#running = null;
+      }
+      // After a drainer failure the ledger's unflushed state is unknown: leave it; the stream replays.
+      if (!failed) await running.ledger.close();
+    }
+    this.state = 'stopped';
+    this.#end('stopped');
+  }
+}
