@@ -21,7 +21,7 @@ export function createMirrorMetrics(): MirrorMetrics {
     registers: [],
   });
   const updates = new Counter({
-    name: 'gitrail_mirror_ref_updates_total',
+    name: 'gitrail_mirror_branch_updates_total',
     help: 'Branch updates sent per mirror, branch and outcome (pushed, rejected); unchanged branches are not sent',
     labelNames: ['mirror', 'branch', 'outcome'],
     registers: [],

@@ -38,7 +38,7 @@ transportTest('pushes main and activity; the git CLI sees the same commits on th
   assert.equal(head(clone, 'main'), ledger.head('main'));
   assert.equal(mirrors.status()[0]?.state, 'up');
   const text = await metrics(mirrors);
-  assert.match(text, /gitrail_mirror_ref_updates_total\{mirror="audit",refs="main",outcome="pushed"\} 1/);
+  assert.match(text, /gitrail_mirror_branch_updates_total\{mirror="audit",branch="main",outcome="pushed"\} 1/);
   assert.match(
     text,
     /gitrail_mirror_attempts_total\{mirror="audit",outcome="ok"\} 3/,
