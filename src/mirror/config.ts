@@ -60,9 +60,9 @@ export const MirrorConfig = z
       .array(z.enum(['main', 'activity']))
       .min(1)
       .default(['main', 'activity'])
-      .describe('branches to push, with their refs/archive/<branch>/… periods; every tag is pushed too'),
+      .describe('branches to push; checkpoints, time-stamps and archived activity periods are pushed too'),
     interval: Duration.default(10_000).describe(
-      'new commits (and new tags or archive changes) are pushed at most this often',
+      'new commits are pushed at most this often (a new checkpoint at once)',
     ),
     batchCommits: z
       .number()
