@@ -54,16 +54,15 @@ export const MirrorConfig = z
       .enum(['auto', 'git', 'isomorphic-git'])
       .default('auto')
       .describe(
-        'auto: the git CLI when git ≥ 2.31 is installed, else isomorphic-git (in process, no deltas: about twice the bytes)',
+        'auto: the git CLI when git ≥ 2.31 is installed, else isomorphic-git ' +
+          '(in process, no deltas: about twice the bytes)',
       ),
     branches: z
       .array(z.enum(['main', 'activity']))
       .min(1)
       .default(['main', 'activity'])
       .describe('branches to push; checkpoints, time-stamps and archived activity periods are pushed too'),
-    interval: Duration.default(10_000).describe(
-      'new commits are pushed at most this often (a new checkpoint at once)',
-    ),
+    interval: Duration.default(10_000).describe('new commits are pushed at most this often (a new checkpoint at once)'),
     batchCommits: z
       .number()
       .int()

@@ -16,7 +16,10 @@ export interface MirrorMetrics {
 export function createMirrorMetrics(): MirrorMetrics {
   const attempts = new Counter({
     name: 'gitrail_mirror_attempts_total',
-    help: 'Push attempts per mirror by outcome: ok (the remote is level), rejected (it refused a ref), auth (credentials refused), remote (not reached, HTTP error), setup (the GitHub repository could not be prepared)',
+    help:
+      'Push attempts per mirror by outcome: ok (the remote is level), rejected (it refused a ref), ' +
+      'auth (credentials refused), remote (not reached, HTTP error), ' +
+      'setup (the GitHub repository could not be prepared)',
     labelNames: ['mirror', 'outcome'],
     registers: [],
   });
@@ -46,7 +49,9 @@ export function createMirrorMetrics(): MirrorMetrics {
       registry.registerMetric(duration);
       new Gauge({
         name: 'gitrail_mirror_rejected_refs',
-        help: 'Refs the remote refused in its last attempt to take them (pre-receive hook, protected branch, non-fast-forward, existing tag)',
+        help:
+          'Branches the remote refused in its last attempt to take them ' +
+          '(pre-receive hook, protected branch, non-fast-forward)',
         labelNames: ['mirror'],
         registers: [registry],
         collect() {
@@ -56,7 +61,9 @@ export function createMirrorMetrics(): MirrorMetrics {
       });
       new Gauge({
         name: 'gitrail_mirror_last_attempt_failed',
-        help: 'Whether the last attempt failed before offering its refs (1) or not (0), by reason: auth (credentials refused: 401, 403), remote (not reached, HTTP error), setup (GitHub repository)',
+        help:
+          'Whether the last attempt failed before offering its refs (1) or not (0), by reason: ' +
+          'auth (credentials refused: 401, 403), remote (not reached, HTTP error), setup (GitHub repository)',
         labelNames: ['mirror', 'reason'],
         registers: [registry],
         collect() {

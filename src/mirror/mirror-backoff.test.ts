@@ -45,7 +45,8 @@ transportTest(
       const gap = next.startedAt - ended;
       assert.ok(
         gap >= wait - TIMER_SLACK_MS,
-        `attempt ${index + 2} started ${Math.round(gap)} ms after attempt ${index + 1} was refused, not after the ${wait} ms backoff`,
+        `attempt ${index + 2} started ${Math.round(gap)} ms after attempt ${index + 1} was refused, ` +
+          `not after the ${wait} ms backoff`,
       );
     }
     assert.equal(mirrors.status()[0]?.state, 'failing');

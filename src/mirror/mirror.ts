@@ -240,7 +240,8 @@ export class Mirror {
       pushed: this.#proofPushed,
     });
     if (proof.kind === 'rejected' || proof.kind === 'failed') {
-      this.#proofProblem = `checkpoints: ${proof.kind === 'rejected' ? 'push rejected' : 'push failed'}: ${proof.message}`;
+      const what = proof.kind === 'rejected' ? 'push rejected' : 'push failed';
+      this.#proofProblem = `checkpoints: ${what}: ${proof.message}`;
       log.error({ mirror: this.name, outcome: proof.kind, message: proof.message }, 'checkpoint push did not succeed');
       this.#options.onAttempt?.({
         outcome: proof.kind === 'rejected' ? 'rejected' : 'remote',
