@@ -1,14 +1,18 @@
-// Mirror push time (issue 5): a 10k-file repository written by the ledger, pushed with
-// isomorphic-git (the default transport) to `git http-backend` on 127.0.0.1; then 10 new
-// commits pushed, with a cold object cache (first push after a restart) and a warm one (the
-// mirror keeps its cache between pushes); the same pushes with `transport: git` for scale.
-// Runs on its own: `node bench/mirror.ts` (BENCH_DIR, BENCH_FILES, BENCH_ROUNDS).
+// Mirror push time and bytes per transport (issues 5 and 16): a repository of BENCH_FILES
+// resources written by the ledger, pushed to `git http-backend` on 127.0.0.1 with the git CLI
+// (`transport: git`, the default where git is installed) and with isomorphic-git (its object
+// cache kept between pushes, as a running mirror does); then BENCH_ROUNDS rounds of 10 new
+// commits pushed with each (alternating which goes first). Bytes are the request bodies the
+// server received (the packs). Runs on its own: `node bench/mirror.ts` (BENCH_DIR, BENCH_FILES,
+// BENCH_ROUNDS).
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChangeRecord } from '../src/domain/change.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 import { kubernetesPath } from '../src/normalise/paths.ts';
-import { pushBranch } from '../src/mirror/push.ts';
+import { gitCliTransport } from '../src/mirror/push-git.ts';
+import { isomorphicGitTransport } from '../src/mirror/push-iso.ts';
+import { pushMirror, type PushTransport, type TransportName } from '../src/mirror/push.ts';
 import { GitHttpServer } from '../test/fakes/git-http-backend.ts';
 import { random } from './workload.ts';
 
@@ -17,6 +21,7 @@ const files = Number(process.env['BENCH_FILES'] ?? 10_000);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const NEW_COMMITS = 10;
 const credentials = { username: 'x-access-token', password: 'bench-token' };
+const TRANSPORTS: readonly TransportName[] = ['git', 'isomorphic-git'];
 const rand = random(5);
 let version = 0;
 
@@ -48,92 +53,69 @@ function record(index: number): ChangeRecord {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  const started = performance.now();
-  const result = await work();
-  return { ms: performance.now() - started, result };
-}
-
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const ledger = await Ledger.open({ dataDir: join(work, 'data') });
 for (let index = 0; index < files; index += 1) await ledger.apply({ record: record(index) });
 await ledger.flush();
 const server = await GitHttpServer.start(join(work, 'server'), credentials);
-server.createRepository('iso');
-server.createRepository('cli');
-const push = (cache: object) =>
-  pushBranch({
-    gitdir: ledger.gitdir,
-    url: server.url('iso'),
-    branch: 'main',
-    ...credentials,
-    token: credentials.password,
-    cache,
-  });
-// transport: git (the git CLI through src/mirror/push-git.ts).
-const cliPush = async () => {
-  const result = await pushBranch({
-    transport: 'git',
-    gitdir: ledger.gitdir,
-    url: server.url('cli'),
-    branch: 'main',
-    ...credentials,
-    token: credentials.password,
-    cache: {},
-  });
-  if (result.kind !== 'pushed') throw new Error(`git push: ${JSON.stringify(result)}`);
-};
 
-const warm = {};
-const initial = await timed(() => push(warm));
-if (initial.result.kind !== 'pushed') throw new Error(`initial push: ${JSON.stringify(initial.result)}`);
-const initialCli = await timed(cliPush);
-const cold: number[] = [];
-const warmed: number[] = [];
-const cli: number[] = [];
+const transports = new Map<TransportName, PushTransport>(
+  TRANSPORTS.map((name) => {
+    server.createRepository(name);
+    const options = { gitdir: ledger.gitdir, url: server.url(name), ...credentials, token: credentials.password };
+    return [
+      name,
+      name === 'git' ? gitCliTransport({ ...options, cache: {} }) : isomorphicGitTransport({ ...options, cache: {} }),
+    ];
+  }),
+);
+
+/** One push of main with `name`: milliseconds and bytes uploaded. */
+async function push(name: TransportName): Promise<{ ms: number; bytes: number }> {
+  const before = server.exchanges.length;
+  const started = performance.now();
+  const attempt = await pushMirror(transports.get(name) as PushTransport, ledger.gitdir, ['main']);
+  const ms = performance.now() - started;
+  if (attempt.failure || attempt.results.some((result) => result.kind !== 'pushed'))
+    throw new Error(`${name} push: ${JSON.stringify(attempt)}`);
+  const bytes = server.exchanges.slice(before).reduce((sum, exchange) => sum + exchange.bodyBytes, 0);
+  return { ms, bytes };
+}
+
+const initial = new Map<TransportName, { ms: number; bytes: number }>();
+for (const name of TRANSPORTS) initial.set(name, await push(name));
+const increments = new Map<TransportName, Array<{ ms: number; bytes: number }>>(TRANSPORTS.map((name) => [name, []]));
 for (let round = 0; round < rounds; round += 1) {
   for (let i = 0; i < NEW_COMMITS; i += 1) await ledger.apply({ record: record(Math.floor(rand() * files)) });
   await ledger.flush();
-  // Alternate which one goes first so neither always pays for a cold page cache.
-  const isoFirst = round % 2 === 0;
-  if (!isoFirst) cli.push((await timed(cliPush)).ms);
-  const run = await timed(() => push(round === 0 ? {} : warm));
-  if (run.result.kind !== 'pushed') throw new Error(`push: ${JSON.stringify(run.result)}`);
-  (round === 0 ? cold : warmed).push(run.ms);
-  if (isoFirst) cli.push((await timed(cliPush)).ms);
-}
-// Cold-cache pushes of 10 commits: a fresh cache each time, as after a restart.
-for (let round = 1; round < rounds; round += 1) {
-  for (let i = 0; i < NEW_COMMITS; i += 1) await ledger.apply({ record: record(Math.floor(rand() * files)) });
-  await ledger.flush();
-  const run = await timed(() => push({}));
-  cold.push(run.ms);
-  await cliPush();
+  // Alternate which goes first, so neither always pays for a cold page cache.
+  for (const name of round % 2 === 0 ? TRANSPORTS : [...TRANSPORTS].reverse())
+    increments.get(name)?.push(await push(name));
 }
 await server.close();
 await ledger.close();
 
-const figures = {
-  files,
-  rounds,
-  initialPushMs: Math.round(initial.ms),
-  initialCliPushMs: Math.round(initialCli.ms),
-  tenCommitsColdCacheMs: Math.round(median(cold)),
-  tenCommitsWarmCacheMs: Math.round(median(warmed)),
-  tenCommitsGitCliMs: Math.round(median(cli)),
-};
-console.log(
-  `mirror push, ${files}-file repository, isomorphic-git to git http-backend on 127.0.0.1 (median of ${rounds}):`,
+const kb = (bytes: number) => Math.round(bytes / 1024);
+const figures = Object.fromEntries(
+  TRANSPORTS.map((name) => {
+    const first = initial.get(name) as { ms: number; bytes: number };
+    const rows = increments.get(name) ?? [];
+    return [
+      name,
+      {
+        initialPushMs: Math.round(first.ms),
+        initialPushKB: kb(first.bytes),
+        tenCommitsMs: Math.round(median(rows.map((row) => row.ms))),
+        tenCommitsKB: kb(median(rows.map((row) => row.bytes))),
+      },
+    ];
+  }),
 );
-console.log(
-  `  initial push of main          ${String(figures.initialPushMs).padStart(6)} ms   (transport git: ` +
-    `${figures.initialCliPushMs} ms)`,
-);
-console.log(`  10 new commits, cold cache    ${String(figures.tenCommitsColdCacheMs).padStart(6)} ms`);
-console.log(
-  `  10 new commits, warm cache    ${String(figures.tenCommitsWarmCacheMs).padStart(6)} ms   (what the running ` +
-    `mirror does)`,
-);
-console.log(`  10 new commits, transport git ${String(figures.tenCommitsGitCliMs).padStart(6)} ms`);
-console.log(JSON.stringify(figures));
+console.log(`mirror push of main, ${files}-file repository, to git http-backend on 127.0.0.1 (median of ${rounds}):`);
+console.log('transport        first push ms  first push KB  10 commits ms  10 commits KB');
+for (const [name, row] of Object.entries(figures))
+  console.log(
+    `${name.padEnd(16)} ${String(row.initialPushMs).padStart(13)} ${String(row.initialPushKB).padStart(14)} ${String(row.tenCommitsMs).padStart(14)} ${String(row.tenCommitsKB).padStart(14)}`,
+  );
+console.log(JSON.stringify({ files, rounds, ...figures }));

@@ -13,7 +13,8 @@ import { Quarantine } from '../journal/quarantine.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import { MirrorConfig } from '../mirror/config.ts';
-import { Mirror, type BranchOutcome } from '../mirror/mirror.ts';
+import { Mirror } from '../mirror/mirror.ts';
+import { shortRef } from '../mirror/plan.ts';
 import type { ClusterConfig, ShardRemoteConfig } from './config.ts';
 import { shardSubject } from './message.ts';
 import type { ClusterResources } from './nats.ts';
@@ -202,12 +203,12 @@ export class ShardSession {
       token: remote.token,
       log: this.#options.log.child({ mirror: this.shard }),
       now: this.#options.now,
-      onPush: (branch, outcome: BranchOutcome) => {
-        if (outcome.outcome === 'pushed' || outcome.outcome === 'up-to-date')
-          this.#purgeUpTo(tracker.pushed(branch, outcome.sha));
-        else if (outcome.outcome === 'absent') this.#purgeUpTo(tracker.pushed(branch, null));
+      transport: settings.transport,
+      onAttempt: (report) => {
+        for (const [branch, head] of report.level) this.#purgeUpTo(tracker.pushed(branch, head));
         // The remote moved on without us (another writer pushed): restore and resume from it.
-        else if (outcome.outcome === 'rejected') this.#end(`push of ${branch} rejected: ${outcome.message ?? ''}`);
+        const refused = report.results.find((result) => result.kind === 'rejected');
+        if (refused) this.#end(`push of ${shortRef(refused.ref)} rejected: ${refused.message}`);
       },
     });
   }

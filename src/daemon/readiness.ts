@@ -1,6 +1,9 @@
 // Whether the daemon can accept and commit events, judged from its state at the time of a
 // request: not while shutting down, after the journal drainer failed or while the journal backlog
-// is over journal.maxBytes. Pure; /readyz (server/routes/health.ts) serves it.
+// is over journal.maxBytes. Pure; /readyz (server/routes/health.ts) serves it. A failing mirror,
+// live source or channel is listed under `degraded`, never a reason to be unready: an unready pod
+// is taken out of its Service, and the audit webhooks it would then refuse are lost, while a
+// mirror catches up by itself.
 import type { JournalGauges } from '../metrics/metrics.ts';
 import type { SourceStatus } from '../sources/source.ts';
 
@@ -8,6 +11,8 @@ export interface Readiness {
   readonly ready: boolean;
   /** Why not ready; empty when ready. */
   readonly reasons: readonly string[];
+  /** Mirrors, live sources and channels failing or lagging (`mirror/audit: failing`): shown, not reasons. */
+  readonly degraded?: readonly string[];
   readonly [detail: string]: unknown;
 }
 
@@ -36,6 +41,9 @@ export function assessReadiness(state: ReadinessState): Readiness {
   return {
     ready: reasons.length === 0,
     reasons,
+    degraded: state.sources
+      .filter((source) => source.state === 'failing' || source.state === 'lagging')
+      .map((source) => `${source.id}: ${source.state}`),
     journal: {
       entries: journal.entries,
       bytes: journal.bytes,

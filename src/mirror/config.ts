@@ -1,5 +1,6 @@
-// Configuration of one mirror remote (composed into gitrail.yaml's schema, e.g. as a list
-// under `mirrors:`). main and activity are pushed over smart HTTP(S), never forced.
+// Configuration of one mirror remote (composed into gitrail.yaml's schema as a list under
+// `mirrors:`): where (a plain URL, or a GitHub repository), as whom, how often and with which
+// transport; each mirror's name (configured, else derived from its URL and made unique).
 import { z } from 'zod';
 import { resolveSecret, SecretRef } from '../config/secret-ref.ts';
 import { ConfigError } from '../domain/errors.ts';
@@ -35,6 +36,10 @@ export const MirrorConfig = z
       .describe('name in status, metrics and logs (default: derived from the URL)'),
     url: z
       .url({ protocol: /^https?$/ })
+      .refine((value) => {
+        const parsed = URL.parse(value);
+        return parsed === null || (parsed.username === '' && parsed.password === '');
+      }, 'the URL must not carry credentials: put the user name in username and the token in token: {env: NAME}')
       .optional()
       .describe('smart-HTTP(S) URL of the remote repository; default https://github.com/<repository>.git with github'),
     username: z
@@ -42,17 +47,22 @@ export const MirrorConfig = z
       .min(1)
       .default('x-access-token')
       .describe('user name sent with the token (GitHub accepts any non-empty name)'),
-    token: SecretRef.optional().describe('token (the Basic auth password), from {env: NAME} or {file: PATH}'),
+    token: SecretRef.optional().describe(
+      'token (the Basic auth password, sent with every request), from {env: NAME} or {file: PATH}',
+    ),
     transport: z
-      .enum(['isomorphic-git', 'git'])
-      .default('isomorphic-git')
-      .describe('isomorphic-git (in process), or the git CLI (much faster for large first pushes; needs git ≥ 2.30)'),
+      .enum(['auto', 'git', 'isomorphic-git'])
+      .default('auto')
+      .describe(
+        'auto: the git CLI when git ≥ 2.31 is installed, else isomorphic-git ' +
+          '(in process, no deltas: about twice the bytes)',
+      ),
     branches: z
       .array(z.enum(['main', 'activity']))
       .min(1)
       .default(['main', 'activity'])
-      .describe('branches to push'),
-    interval: Duration.default(10_000).describe('new commits are pushed at most this often'),
+      .describe('branches to push; checkpoints, time-stamps and archived activity periods are pushed too'),
+    interval: Duration.default(10_000).describe('new commits are pushed at most this often (a new checkpoint at once)'),
     batchCommits: z
       .number()
       .int()
@@ -78,7 +88,7 @@ export function mirrorUrl(config: MirrorConfig): string {
   return `${github.webUrl.replace(/\/+$/, '')}/${github.repository}.git`;
 }
 
-/** The mirror's name: configured, else the last path segment of its URL without `.git`. */
+/** The name the URL suggests: its last path segment without `.git`, in lower case letters, digits and dashes. */
 export function mirrorName(config: MirrorConfig): string {
   if (config.name) return config.name;
   const last = new URL(mirrorUrl(config)).pathname.split('/').filter(Boolean).at(-1) ?? 'remote';
@@ -86,13 +96,37 @@ export function mirrorName(config: MirrorConfig): string {
     last
       .replace(/\.git$/, '')
       .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, '-') || 'remote'
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'remote'
   );
 }
 
-/** Problems `gitrail check-config` reports for mirrors: tokens that do not resolve. */
+/**
+ * Each mirror's name, in order: configured names as given; derived ones made unique with
+ * `-2`, `-3`… (after every configured name is taken), so two `…/audit.git` are audit and audit-2.
+ */
+export function mirrorNames(mirrors: readonly MirrorConfig[]): string[] {
+  const taken = new Set(mirrors.flatMap((mirror) => (mirror.name ? [mirror.name] : [])));
+  return mirrors.map((mirror) => {
+    if (mirror.name) return mirror.name;
+    const base = mirrorName(mirror);
+    let name = base;
+    for (let suffix = 2; taken.has(name); suffix += 1) name = `${base}-${suffix}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+/** Problems `gitrail check-config` reports for mirrors: names given twice, tokens that do not resolve. */
 export function checkMirrors(mirrors: readonly MirrorConfig[], env: NodeJS.ProcessEnv = process.env): string[] {
   const problems: string[] = [];
+  const named = new Map<string, number>();
+  mirrors.forEach((mirror, index) => {
+    if (!mirror.name) return;
+    const first = named.get(mirror.name);
+    if (first === undefined) named.set(mirror.name, index);
+    else problems.push(`mirrors[${index}].name: ${mirror.name} is already the name of mirrors[${first}]`);
+  });
   mirrors.forEach((mirror, index) => {
     if (!mirror.token) return;
     try {

@@ -1,86 +1,20 @@
 // Mirroring to a real git server (`git http-backend` behind Basic auth on 127.0.0.1) and to a
 // GitHub repository created through a fake GitHub API: what the git CLI sees on the remote,
-// batching, and rejected pushes reported (never forced, never hidden).
+// batching, credentials, and rejected pushes reported (never forced, never hidden).
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import pino from 'pino';
-import { Registry } from 'prom-client';
+import { test } from 'node:test';
 import { GitHttpServer } from '../../test/fakes/git-http-backend.ts';
 import { FakeGitHub } from '../../test/fakes/github-api.ts';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
-import { change } from '../../test/helpers/notify-rig.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { assessReadiness } from '../server/routes/health.ts';
 import { MirrorConfig } from './config.ts';
-import { startMirrors, type Mirrors } from './start-mirrors.ts';
-
-const TOKEN = 'mirror-token';
-const log = pino({ level: 'silent' });
-
-/** The same test for both push transports. */
-function transportTest(
-  name: string,
-  body: (t: TestContext, transport: 'isomorphic-git' | 'git') => Promise<void>,
-): void {
-  for (const transport of ['isomorphic-git', 'git'] as const) test(`${transport}: ${name}`, (t) => body(t, transport));
-}
-
-async function setup(t: TestContext, mirror: Record<string, unknown> = {}) {
-  const dir = tempDir(t);
-  const server = await GitHttpServer.start(join(dir, 'server'), { username: 'x-access-token', password: TOKEN });
-  t.after(() => server.close());
-  const remote = server.createRepository('audit');
-  const ledger = await Ledger.open({ dataDir: join(dir, 'data') });
-  t.after(() => ledger.close());
-  const config = MirrorConfig.parse({
-    url: server.url('audit'),
-    token: { env: 'MIRROR_TOKEN' },
-    interval: '1h',
-    batchCommits: 5,
-    ...mirror,
-  });
-  const mirrors = startMirrors({
-    dataDir: join(dir, 'data'),
-    mirrors: [config],
-    ledger,
-    log,
-    env: { MIRROR_TOKEN: TOKEN },
-  });
-  t.after(() => mirrors.stop());
-  await mirrors.mirrors[0]?.idle();
-  return { dir, server, remote, ledger, mirrors };
-}
-
-async function record(
-  ledger: Ledger,
-  count: number,
-  prefix: string,
-  branch: 'main' | 'activity' = 'main',
-): Promise<void> {
-  for (let i = 0; i < count; i += 1)
-    await ledger.apply({
-      record: change({
-        path:
-          branch === 'main'
-            ? `kubernetes/prod/namespaces/shop/core/configmaps/${prefix}-${i}.yaml`
-            : `activity/kubernetes/2026/05/04/09/${prefix}-${i}.yaml`,
-        branch,
-      }),
-    });
-  await ledger.flush();
-}
-
-/** The branch's commit on a repository, '' when it has none. */
-const head = (gitdir: string, branch: string) =>
-  git(gitdir, 'for-each-ref', '--format=%(objectname)', `refs/heads/${branch}`).trim();
-const metrics = async (mirrors: Mirrors) => {
-  const registry = new Registry();
-  mirrors.metrics(registry);
-  return registry.metrics();
-};
+import { head, log, metrics, record, setup, TOKEN, transportTest } from './mirror-fixture.ts';
+import { startMirrors } from './start-mirrors.ts';
 
 transportTest('pushes main and activity; the git CLI sees the same commits on the remote', async (t, transport) => {
   const { ledger, mirrors, remote, server } = await setup(t, { transport });
@@ -103,14 +37,18 @@ transportTest('pushes main and activity; the git CLI sees the same commits on th
   });
   assert.equal(head(clone, 'main'), ledger.head('main'));
   assert.equal(mirrors.status()[0]?.state, 'up');
+  const text = await metrics(mirrors);
+  assert.match(text, /gitrail_mirror_branch_updates_total\{mirror="audit",branch="main",outcome="pushed"\} 1/);
   assert.match(
-    await metrics(mirrors),
-    /gitrail_mirror_pushes_total\{mirror="audit",branch="main",outcome="pushed"\} 1/,
+    text,
+    /gitrail_mirror_attempts_total\{mirror="audit",outcome="ok"\} 3/,
+    'at start, at the fifth commit, the flush',
   );
 });
 
-test('batches: waits for the interval unless batchCommits are new', async (t) => {
+test('batches: waits for the interval unless batchCommits are new; auto pushes with the git CLI', async (t) => {
   const { ledger, mirrors, remote } = await setup(t);
+  assert.equal(mirrors.mirrors[0]?.transport, 'git', 'transport auto, and git is installed');
   await record(ledger, 3, 'b');
   await mirrors.mirrors[0]?.idle();
   assert.equal(head(remote, 'main'), '', 'three commits wait for the interval (1h)');
@@ -136,7 +74,20 @@ transportTest(
       status?.lastError ?? '',
       /main: push rejected: pre-receive hook declined; main is protected: pushes need approval/,
     );
-    assert.match(await metrics(mirrors), /gitrail_mirror_rejected\{mirror="audit",branch="main"\} 1/);
+    const text = await metrics(mirrors);
+    assert.match(text, /gitrail_mirror_rejected_refs\{mirror="audit"\} 1/);
+    assert.match(text, /gitrail_mirror_attempts_total\{mirror="audit",outcome="rejected"\} 1/);
+    assert.match(text, /gitrail_mirror_last_attempt_failed\{mirror="audit",reason="auth"\} 0/);
+    // Intake goes on: the daemon stays ready, the mirror is listed as degraded.
+    const readiness = assessReadiness({
+      stopping: null,
+      drainerFailed: false,
+      journal: { entries: 0, bytes: 0, oldestReceivedAt: null, committedSeq: 0 },
+      maxJournalBytes: 1024,
+      now: Date.now(),
+      sources: mirrors.status(),
+    });
+    assert.deepEqual([readiness.ready, readiness.degraded], [true, ['mirror/audit: failing']]);
     assert.notEqual(head(remote, 'main'), ledger.head('main'));
 
     server.acceptPushes('audit');
@@ -173,26 +124,48 @@ transportTest('a remote that moved on is not overwritten: non-fast-forward is re
   assert.match(mirrors.status()[0]?.lastError ?? '', /not-fast-forward.*never forces/);
 });
 
-transportTest('a wrong token is a failing mirror, not a silent one', async (t, transport) => {
-  const dir = tempDir(t);
-  const server = await GitHttpServer.start(join(dir, 'server'), { username: 'x-access-token', password: TOKEN });
-  t.after(() => server.close());
-  server.createRepository('audit');
-  const ledger = await Ledger.open({ dataDir: join(dir, 'data') });
-  t.after(() => ledger.close());
-  await record(ledger, 1, 'z');
-  const mirrors = startMirrors({
-    dataDir: join(dir, 'data'),
-    mirrors: [MirrorConfig.parse({ url: server.url('audit'), token: { env: 'T' }, transport })],
-    ledger,
-    log,
-    env: { T: 'wrong' },
-  });
-  t.after(() => mirrors.stop());
-  await mirrors.flush();
-  assert.equal(mirrors.status()[0]?.state, 'failing');
-  assert.match(mirrors.status()[0]?.lastError ?? '', /authentication failed \(401\)/);
-});
+transportTest(
+  'a refused token, a missing one and an unreachable remote fail, each named for its reason',
+  async (t, transport) => {
+    const dir = tempDir(t);
+    const server = await GitHttpServer.start(join(dir, 'server'), { username: 'x-access-token', password: TOKEN });
+    t.after(() => server.close());
+    server.createRepository('audit');
+    const ledger = await Ledger.open({ dataDir: join(dir, 'data') });
+    t.after(() => ledger.close());
+    await record(ledger, 1, 'z');
+    const url = server.url('audit');
+    const mirrors = startMirrors({
+      dataDir: join(dir, 'data'),
+      mirrors: [
+        { url, token: { env: 'T' }, transport },
+        { url, transport },
+        { url: 'http://127.0.0.1:1/gone.git', token: { env: 'T' }, transport },
+      ].map((mirror) => MirrorConfig.parse(mirror)),
+      ledger,
+      log,
+      env: { T: 'wrong' },
+    });
+    t.after(() => mirrors.stop());
+    await mirrors.flush();
+    const [wrong, missing, gone] = mirrors.status();
+    assert.deepEqual([wrong?.id, missing?.id, gone?.id], ['mirror/audit', 'mirror/audit-2', 'mirror/gone']);
+    assert.deepEqual([wrong?.state, missing?.state, gone?.state], ['failing', 'failing', 'failing']);
+    assert.match(wrong?.lastError ?? '', /authentication failed \(401\): check the token/);
+    assert.match(missing?.lastError ?? '', /authentication failed \(401\)/);
+    assert.doesNotMatch(gone?.lastError ?? '', /authentication/);
+    const text = await metrics(mirrors);
+    for (const [mirror, reason] of [
+      ['audit', 'auth'],
+      ['audit-2', 'auth'],
+      ['gone', 'remote'],
+    ] as const) {
+      assert.match(text, new RegExp(`gitrail_mirror_last_attempt_failed\\{mirror="${mirror}",reason="${reason}"\\} 1`));
+      assert.match(text, new RegExp(`gitrail_mirror_rejected_refs\\{mirror="${mirror}"\\} 0`), 'nothing was refused');
+      assert.match(text, new RegExp(`gitrail_mirror_attempts_total\\{mirror="${mirror}",outcome="${reason}"\\} 2`));
+    }
+  },
+);
 
 test('GitHub: creates the private repository when missing, then pushes; commits link to GitHub', async (t) => {
   const github = await FakeGitHub.start({ token: TOKEN, login: 'gitrail-bot' });

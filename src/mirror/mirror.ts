@@ -1,76 +1,82 @@
-// One mirror remote: pushes the configured branches in batches (at most every `interval`, or
-// at once when `batchCommits` are new), retries failures with backoff (not a setup error that
-// retrying cannot fix, such as a missing repository it may not create), never forces, and keeps
-// each branch's last outcome, so a rejected push (the remote's own message) shows in status,
-// metrics and the viewer instead of being hidden.
+// One mirror remote: brings it level with the ledger's branches, checkpoints and archived periods
+// (push-proof.ts), in batches (at most every `interval`, or at once when `batchCommits` are new,
+// or at once after a checkpoint), never forced.
+// A failed or refused attempt is retried after its backoff and never sooner (SerialRun), except
+// a setup error retrying cannot fix (a missing repository it may not create). Each refused ref
+// keeps the remote's message, so it shows in status, metrics and the viewer instead of hiding.
 import type { Logger } from 'pino';
 import type { Branch } from '../domain/change.ts';
 import { GitrailError } from '../domain/errors.ts';
-import { SerialRun } from '../sources/runtime/serial-run.ts';
 import { Backoff } from '../sources/runtime/backoff.ts';
+import { type RunOutcome, SerialRun } from '../sources/runtime/serial-run.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';
-import { pushBranch, type PushOutcome } from './push.ts';
+import { readLocalRefs } from './local-refs.ts';
+import { shortRef, type RefResult } from './plan.ts';
+import { gitCliTransport } from './push-git.ts';
+import { isomorphicGitTransport } from './push-iso.ts';
 import { pushProof } from './push-proof.ts';
+import { type Attempt, pushMirror, type PushTransport, type TransportName } from './push.ts';
 
-export interface BranchOutcome {
-  readonly outcome: PushOutcome['kind'];
-  readonly sha: string | null;
-  readonly message: string | null;
-  /** Epoch ms of the attempt. */
-  readonly at: number;
+/** Why an attempt did not get its refs to the remote. */
+export type FailureReason = 'auth' | 'remote' | 'setup';
+
+export interface AttemptReport {
+  readonly outcome: 'ok' | 'rejected' | FailureReason;
+  readonly results: readonly RefResult[];
+  /** The configured branches the remote now holds at the local head (null: no such branch here yet). */
+  readonly level: ReadonlyMap<Branch, string | null>;
   readonly durationMs: number;
-}
-
-function describeFailure(branch: Branch, result: BranchOutcome): string {
-  return (
-    `${branch}: ${result.outcome === 'rejected' ? 'push rejected' : 'push failed'}: ` +
-    `${result.message ?? 'no message'}`
-  );
 }
 
 export interface MirrorOptions {
   readonly name: string;
   readonly url: string;
   readonly config: MirrorConfig;
+  readonly transport: TransportName;
   readonly gitdir: string;
   readonly token: string | null;
   readonly log: Logger;
   readonly now: () => number;
   /** Prepares the remote before the first push (creates the GitHub repository). */
   readonly prepare?: () => Promise<void>;
-  readonly onPush?: (branch: Branch, outcome: BranchOutcome) => void;
+  readonly onAttempt?: (report: AttemptReport) => void;
 }
 
 export class Mirror {
   readonly name: string;
-  readonly branches = new Map<Branch, BranchOutcome>();
+  readonly transport: TransportName;
+  /** Refs the remote refused, with its message (from the last attempt that offered them). */
+  readonly rejected = new Map<string, string>();
+  /** Why the last attempt failed before its refs were offered; null when it got that far. */
+  failure: { readonly reason: FailureReason; readonly message: string } | null = null;
+  lastSuccessAt: number | null = null;
   readonly #options: MirrorOptions;
-  readonly #cache = {};
+  readonly #push: PushTransport;
+  readonly #backoff: Backoff;
+  readonly #runs = new SerialRun(() => this.#run());
   #unpushed = 0;
   #oldestUnpushedAt: number | null = null;
   #prepared = false;
-  /** Set when preparing the remote failed in a way retrying cannot fix (until restart). */
-  #gaveUp = false;
-  readonly #backoff: Backoff;
-  #timer: NodeJS.Timeout | undefined;
-  #timerAt = Infinity;
-  /** After each push, one more when a push was asked for meanwhile (not once stopped or given up). */
-  readonly #runs = new SerialRun(async () => {
-    await this.#run();
-    return !this.#stopped && !this.#gaveUp;
-  });
-  #stopped = false;
   /** Why the checkpoints and archived periods could not be pushed, when they could not. */
   #proofProblem: string | null = null;
-  /** The proof refs the remote was last brought up to date with. */
+  /** The proof refs the remote was last brought up to date with (it is not asked again until they change). */
   #proofPushed: string | null = null;
-  lastSuccessAt: number | null = null;
-  lastError: string | null = null;
 
   constructor(options: MirrorOptions) {
     this.name = options.name;
+    this.transport = options.transport;
     this.#options = options;
+    const access = {
+      gitdir: options.gitdir,
+      url: options.url,
+      username: options.config.username,
+      token: options.token,
+    };
+    this.#push =
+      options.transport === 'git'
+        ? gitCliTransport({ ...access, cache: {} })
+        : isomorphicGitTransport({ ...access, cache: {} });
     this.#backoff = new Backoff({
       initialMs: options.config.initialBackoff,
       maxMs: options.config.maxBackoff,
@@ -80,28 +86,27 @@ export class Mirror {
 
   /** Pushes once at start, so a remote that fell behind catches up. */
   start(): void {
-    this.#schedule(0);
+    this.#runs.request();
   }
 
   /** Called with each flushed batch of commits. */
   committed(commits: ReadonlyArray<{ readonly branch: Branch }>): void {
-    const relevant = commits.filter((commit) => this.#options.config.branches.includes(commit.branch)).length;
+    const { branches, batchCommits, interval } = this.#options.config;
+    const relevant = commits.filter((commit) => branches.includes(commit.branch)).length;
     if (relevant === 0) return;
     this.#unpushed += relevant;
     this.#oldestUnpushedAt ??= this.#options.now();
-    if (this.#backoff.attempts > 0 || this.#gaveUp) return; // the retry timer is already set, or there is none
-    this.#schedule(this.#unpushed >= this.#options.config.batchCommits ? 0 : this.#options.config.interval);
+    this.#runs.request(this.#unpushed >= batchCommits ? 0 : interval);
   }
 
-  /** Called after a signed checkpoint: the remote witnesses it at once. */
+  /** Called after a signed checkpoint: the remote witnesses it at once (unless a retry is pending). */
   checkpointed(): void {
-    if (this.#backoff.attempts > 0 || this.#gaveUp) return;
-    this.#schedule(0);
+    this.#runs.request();
   }
 
-  /** Pushes now and resolves when the push (and any queued one) is done. */
+  /** Pushes now, also while a retry waits, and resolves when the push (and any queued one) is done. */
   async flush(): Promise<void> {
-    this.#schedule(0);
+    this.#runs.runNow();
     await this.idle();
   }
 
@@ -110,9 +115,7 @@ export class Mirror {
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.idle();
+    await this.#runs.stop();
   }
 
   get unpushed(): number {
@@ -120,12 +123,11 @@ export class Mirror {
   }
 
   status(): SourceStatus {
-    // Each branch's last outcome speaks for itself, also while a push of the others runs.
-    const problems = [...this.branches]
-      .filter(([, result]) => result.outcome === 'rejected' || result.outcome === 'failed')
-      .map(([branch, result]) => describeFailure(branch, result));
-    if (this.#proofProblem !== null) problems.push(this.#proofProblem);
-    if (!this.#prepared && this.lastError !== null) problems.unshift(this.lastError);
+    const problems = [
+      ...(this.failure ? [this.failure.message] : []),
+      ...[...this.rejected].map(([ref, message]) => `${shortRef(ref)}: push rejected: ${message}`),
+      ...(this.#proofProblem === null ? [] : [this.#proofProblem]),
+    ];
     const lag =
       this.#oldestUnpushedAt === null
         ? undefined
@@ -147,119 +149,118 @@ export class Mirror {
     };
   }
 
-  #schedule(delay: number): void {
-    if (this.#stopped || this.#gaveUp) return;
-    if (delay <= 0) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-      this.#timerAt = Infinity;
-      this.#kick();
-      return;
+  /** Prepares the remote once: 'ready', a failure to retry, or 'halt' when retrying cannot help. */
+  async #prepare(): Promise<'ready' | 'retry' | 'halt'> {
+    const { prepare, log } = this.#options;
+    if (!prepare) return 'ready';
+    try {
+      await prepare();
+      return 'ready';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Our own setup errors say whether retrying helps (a missing repository with
+      // github.create false does not); anything else is retried.
+      const final = error instanceof GitrailError && !error.retryable;
+      this.failure = { reason: 'setup', message: final ? `${message}; not retried until gitrail restarts` : message };
+      log.error({ mirror: this.name, error: message, retried: !final }, 'mirror remote cannot be prepared');
+      return final ? 'halt' : 'retry';
     }
-    const at = this.#options.now() + delay;
-    if (this.#timer !== undefined && this.#timerAt <= at) return;
-    clearTimeout(this.#timer);
-    this.#timerAt = at;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#timerAt = Infinity;
-      this.#kick();
-    }, delay);
   }
 
-  #kick(): void {
-    if (!this.#gaveUp) this.#runs.request();
-  }
-
-  async #run(): Promise<void> {
+  async #run(): Promise<RunOutcome> {
     const { config, log, now } = this.#options;
-    const counted = this.#unpushed;
-    let failed: string | null = null;
-    if (!this.#prepared && this.#options.prepare) {
-      try {
-        await this.#options.prepare();
-        this.#prepared = true;
-      } catch (error) {
-        failed = error instanceof Error ? error.message : String(error);
-        // Our own setup errors say whether retrying helps (a missing repository with
-        // github.create false does not); anything else is retried.
-        if (error instanceof GitrailError && !error.retryable) {
-          this.#gaveUp = true;
-          this.lastError = `${failed}; not retried until gitrail restarts`;
-          log.error(
-            { mirror: this.name, error: failed },
-            'mirror remote cannot be prepared; not retrying until gitrail restarts',
-          );
-          return;
-        }
+    const started = now();
+    if (!this.#prepared) {
+      const prepared = await this.#prepare();
+      if (prepared !== 'ready') {
+        this.#options.onAttempt?.({ outcome: 'setup', results: [], level: new Map(), durationMs: now() - started });
+        return prepared === 'halt' ? 'halt' : this.#retry();
       }
-    } else this.#prepared = true;
-    if (failed === null) {
+      this.#prepared = true;
+    }
+    const counted = this.#unpushed;
+    let attempt: Attempt;
+    try {
       // First the checkpoints and archived periods: a new activity period replaces the remote's
       // activity only once the old one is kept there as an archive.
-      const proof = await pushProof({
-        gitdir: this.#options.gitdir,
-        url: this.#options.url,
-        username: config.username,
-        token: this.#options.token,
-        pushed: this.#proofPushed,
+      if (!(await this.#pushProof())) return this.#retry();
+      attempt = await pushMirror(this.#push, this.#options.gitdir, config.branches);
+    } catch (error) {
+      // A local fault (the repository's refs unreadable, git gone): retried like a remote one.
+      const message = error instanceof Error ? error.message : String(error);
+      attempt = { local: new Map(), remote: null, results: [], failure: { reason: 'remote', message, status: null } };
+    }
+    this.#learn(attempt);
+    const durationMs = now() - started;
+    for (const result of attempt.results) {
+      if (result.kind === 'rejected')
+        log.error({ mirror: this.name, ref: result.ref, message: result.message }, 'mirror push did not succeed');
+      else log.info({ mirror: this.name, ref: result.ref, outcome: result.kind, durationMs }, 'mirrored');
+    }
+    if (attempt.failure)
+      log.error(
+        { mirror: this.name, reason: attempt.failure.reason, message: attempt.failure.message },
+        'mirror push did not succeed',
+      );
+    const outcome = attempt.failure ? attempt.failure.reason : this.rejected.size > 0 ? 'rejected' : 'ok';
+    const level = new Map<Branch, string | null>();
+    for (const branch of config.branches) {
+      const head = attempt.local.get(`refs/heads/${branch}`) ?? null;
+      if (head === null || attempt.remote?.get(`refs/heads/${branch}`) === head) level.set(branch, head);
+    }
+    this.#options.onAttempt?.({ outcome, results: attempt.results, level, durationMs });
+    if (outcome !== 'ok') return this.#retry();
+    this.#backoff.reset();
+    this.lastSuccessAt = now();
+    this.#unpushed = Math.max(0, this.#unpushed - counted);
+    this.#oldestUnpushedAt = this.#unpushed > 0 ? now() : null;
+    if (this.#unpushed > 0) this.#runs.request(this.#unpushed >= config.batchCommits ? 0 : config.interval);
+    return 'done';
+  }
+
+  /** Takes in what the attempt saw: failures and refused refs. */
+  #learn(attempt: Attempt): void {
+    this.failure = attempt.failure ? { reason: attempt.failure.reason, message: attempt.failure.message } : null;
+    if (!attempt.failure) this.rejected.clear();
+    for (const result of attempt.results) {
+      if (result.kind === 'rejected') this.rejected.set(result.ref, result.message);
+      else this.rejected.delete(result.ref);
+    }
+  }
+
+  /** Pushes the checkpoints, time-stamps and archived periods; false when they did not all get there. */
+  async #pushProof(): Promise<boolean> {
+    const { log, now } = this.#options;
+    const started = now();
+    const proof = await pushProof({
+      gitdir: this.#options.gitdir,
+      url: this.#options.url,
+      username: this.#options.config.username,
+      token: this.#options.token,
+      pushed: this.#proofPushed,
+    });
+    if (proof.kind === 'rejected' || proof.kind === 'failed') {
+      const what = proof.kind === 'rejected' ? 'push rejected' : 'push failed';
+      this.#proofProblem = `checkpoints: ${what}: ${proof.message}`;
+      log.error({ mirror: this.name, outcome: proof.kind, message: proof.message }, 'checkpoint push did not succeed');
+      this.#options.onAttempt?.({
+        outcome: proof.kind === 'rejected' ? 'rejected' : 'remote',
+        results: [],
+        level: new Map(),
+        durationMs: now() - started,
       });
-      if (proof.kind === 'rejected' || proof.kind === 'failed') {
-        this.#proofProblem = `checkpoints: ${proof.kind === 'rejected' ? 'push rejected' : 'push failed'}: ${proof.message}`;
-        failed = this.#proofProblem;
-        log.error(
-          { mirror: this.name, outcome: proof.kind, message: proof.message },
-          'checkpoint push did not succeed',
-        );
-      } else {
-        this.#proofProblem = null;
-        this.#proofPushed = proof.snapshot;
-        if (proof.kind === 'pushed')
-          log.info({ mirror: this.name, created: proof.created, deleted: proof.deleted }, 'checkpoints mirrored');
-      }
-      for (const branch of config.branches) {
-        const started = now();
-        const result = await pushBranch({
-          transport: config.transport,
-          gitdir: this.#options.gitdir,
-          url: this.#options.url,
-          branch,
-          username: config.username,
-          token: this.#options.token,
-          cache: this.#cache,
-        });
-        const outcome: BranchOutcome = {
-          outcome: result.kind,
-          sha: 'sha' in result ? result.sha : null,
-          message: 'message' in result ? result.message : null,
-          at: started,
-          durationMs: now() - started,
-        };
-        this.branches.set(branch, outcome);
-        this.#options.onPush?.(branch, outcome);
-        if (result.kind === 'rejected' || result.kind === 'failed') {
-          failed = describeFailure(branch, outcome);
-          log.error(
-            { mirror: this.name, branch, outcome: result.kind, message: result.message },
-            'mirror push did not succeed',
-          );
-        } else if (result.kind === 'pushed') {
-          log.info({ mirror: this.name, branch, sha: result.sha, durationMs: outcome.durationMs }, 'mirrored');
-        }
-      }
+      return false;
     }
-    if (failed === null) {
-      this.#backoff.reset();
-      this.lastError = null;
-      this.lastSuccessAt = now();
-      this.#unpushed = Math.max(0, this.#unpushed - counted);
-      this.#oldestUnpushedAt = this.#unpushed > 0 ? now() : null;
-      if (this.#unpushed > 0) this.#schedule(this.#unpushed >= config.batchCommits ? 0 : config.interval);
-      return;
-    }
-    this.lastError = failed;
-    const delay = this.#backoff.next();
-    log.warn({ mirror: this.name, retryInMs: delay }, 'mirror will retry');
-    this.#schedule(delay);
+    this.#proofProblem = null;
+    this.#proofPushed = proof.snapshot;
+    if (proof.kind === 'pushed')
+      log.info({ mirror: this.name, created: proof.created, deleted: proof.deleted }, 'checkpoints mirrored');
+    return true;
+  }
+
+  #retry(): RunOutcome {
+    const retryInMs = this.#backoff.next();
+    this.#options.log.warn({ mirror: this.name, retryInMs }, 'mirror will retry');
+    return { retryInMs };
   }
 }

@@ -4,7 +4,7 @@
 // deletions are the ones the record explains, made after every creation succeeded: an archived
 // period that a signed checkpoint says retention removed, and the remote's `activity` once a new
 // period started, when its head is kept as an archived period or was removed by retention.
-import { remoteEnv, remoteLines, runGit } from './push-git.ts';
+import { remoteEnv, remoteLines, runGit } from './git-remote.ts';
 
 const PROOF_PREFIXES = ['refs/tags/checkpoints/', 'refs/tags/timestamps/', 'refs/archive/activity/'] as const;
 const ARCHIVES = 'refs/archive/activity/';

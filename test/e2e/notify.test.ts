@@ -116,9 +116,13 @@ test('gitrail run: notifications survive SIGKILL mid-delivery; a rejected mirror
 
   // The refused mirror push: in the log, /readyz, /metrics and the viewer's /sources.
   await logLine(second, (entry) => entry['msg'] === 'mirror push did not succeed');
-  const ready = (await (await fetch(`${second.url}/readyz`)).json()) as {
+  const readyz = await fetch(`${second.url}/readyz`);
+  assert.equal(readyz.status, 200, 'a failing mirror does not stop intake');
+  const ready = (await readyz.json()) as {
+    degraded: string[];
     sources: Array<{ id: string; state: string; lastError?: string }>;
   };
+  assert.ok(ready.degraded.includes('mirror/audit: failing'));
   const mirror = ready.sources.find((source) => source.id === 'mirror/audit');
   assert.equal(mirror?.state, 'failing');
   assert.match(
@@ -134,7 +138,8 @@ test('gitrail run: notifications survive SIGKILL mid-delivery; a rejected mirror
     ],
   );
   const metrics = await (await fetch(`${second.url}/metrics`)).text();
-  assert.match(metrics, /gitrail_mirror_rejected\{mirror="audit",branch="main"\} 1/);
+  assert.match(metrics, /gitrail_mirror_rejected_refs\{mirror="audit"\} [1-9]/);
+  assert.match(metrics, /gitrail_mirror_attempts_total\{mirror="audit",outcome="rejected"\} [1-9]/);
   assert.match(metrics, /gitrail_notification_attempts_total\{channel="hook",outcome="sent"\} [1-9]/);
   assert.match(metrics, /gitrail_notifications\{channel="hook",state="sent"\} 6/);
   const viewToken = readFileSync(join(dataDir, 'keys', 'view-token'), 'utf8').trim();
@@ -145,7 +150,7 @@ test('gitrail run: notifications survive SIGKILL mid-delivery; a rejected mirror
 
   // The server accepts again: the next retry pushes, and the git CLI sees the same history.
   git_.acceptPushes('audit');
-  await logLine(second, (entry) => entry['msg'] === 'mirrored' && entry['branch'] === 'main');
+  await logLine(second, (entry) => entry['msg'] === 'mirrored' && entry['ref'] === 'refs/heads/main');
   assert.equal(
     git(remote, 'log', '--format=%H %an %s', 'main'),
     git(join(dataDir, 'repo.git'), 'log', '--format=%H %an %s', 'main'),

@@ -70,6 +70,7 @@ before(async () => {
     status: () => [
       { id: 'kubernetes-watch/demo', state: 'up', lastSuccessAt: Date.parse('2026-03-02T01:31:00Z') },
       { id: 'cloudtrail/111122223333/eu-west-1', state: 'lagging', lagSeconds: 420 },
+      { id: 'mirror/audit', state: 'up', lastSuccessAt: Date.parse('2026-03-02T01:32:00Z') },
     ],
     env: { GITRAIL_VIEW_TOKEN: TOKEN },
   });
@@ -112,7 +113,7 @@ test('log in, filter by author, read a commit diff, blame, history and the tree 
   await page.click('button[type=submit]');
   await page.waitForURL(`${base}/`);
   assert.equal(await page.getByTestId('user').textContent(), 'viewer');
-  assert.equal(await page.getByTestId('sources-badge').textContent(), 'Sources: 1 lagging · 1 up');
+  assert.equal(await page.getByTestId('sources-badge').textContent(), 'Sources: 1 lagging · 2 up');
   const rows = page.locator('[data-testid=commits] tbody tr');
   assert.ok((await rows.count()) >= 10);
   await shot('01-timeline');
@@ -192,11 +193,12 @@ test('log in, filter by author, read a commit diff, blame, history and the tree 
   const now = await page.goto(`${base}/tree/${DEPLOYMENT}`);
   assert.equal(now?.status(), 404);
 
-  // The sources page lists both live sources.
+  // The sources page lists both live sources, and the mirror under its own heading.
   await page.goto(`${base}/sources`);
-  assert.match(
-    (await page.getByTestId('sources').textContent()) ?? '',
-    /cloudtrail\/111122223333\/eu-west-1\s*lagging/,
-  );
+  const live = (await page.getByTestId('sources').textContent()) ?? '';
+  assert.match(live, /cloudtrail\/111122223333\/eu-west-1\s*lagging/);
+  assert.doesNotMatch(live, /mirror\/audit/);
+  await page.getByRole('heading', { name: 'Mirrors' }).waitFor();
+  assert.match((await page.getByTestId('mirrors').textContent()) ?? '', /mirror\/audit\s*up\s*2026-03-02 01:32:00/);
   await shot('09-sources');
 });

@@ -1,11 +1,36 @@
 // A real git server on 127.0.0.1: `git http-backend` run as CGI per request from Node
 // (protocols.md §4.5), with HTTP Basic auth checked before spawning (401 + WWW-Authenticate so
-// clients call onAuth), and `pre-receive` hooks to simulate a server refusing a push.
+// clients call onAuth), a `pre-receive` hook that records every ref update it is asked for and
+// refuses them on demand, pushes held like a slow remote's, and each exchange timed.
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+
+/** One request and its answer; times from performance.now(). */
+export interface Exchange {
+  /** `GET /audit.git/info/refs?service=git-receive-pack` */
+  readonly request: string;
+  readonly status: number;
+  /** Bytes of the request body as sent (a push's pack). */
+  readonly bodyBytes: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+/** A push (POST git-receive-pack) the server holds until the test releases it. */
+export interface HeldPush {
+  readonly arrivedAt: number;
+  release(): void;
+}
+
+/** The pre-receive hook: records the updates (`<old> <new> <ref>` lines), refuses while REFUSE exists. */
+const HOOK = `#!/bin/sh
+cat >> received-updates
+if [ -f refuse-pushes ]; then cat refuse-pushes >&2; exit 1; fi
+`;
 
 export class GitHttpServer {
   readonly root: string;
@@ -13,6 +38,12 @@ export class GitHttpServer {
   readonly #credentials: { username: string; password: string };
   /** Requests seen, for assertions (`GET /audit.git/info/refs?service=git-receive-pack`). */
   readonly requests: string[] = [];
+  /** Every answered request, timed. */
+  readonly exchanges: Exchange[] = [];
+  readonly #events = new EventEmitter();
+  readonly #holding = new Set<string>();
+  readonly #held: HeldPush[] = [];
+  readonly #releases = new Set<() => void>();
 
   private constructor(root: string, server: Server, credentials: { username: string; password: string }) {
     this.root = root;
@@ -38,18 +69,63 @@ export class GitHttpServer {
   createRepository(name: string): string {
     const path = join(this.root, `${name}.git`);
     execFileSync('git', ['init', '--quiet', '--bare', '-b', 'main', path]);
+    const hook = join(path, 'hooks', 'pre-receive');
+    writeFileSync(hook, HOOK);
+    chmodSync(hook, 0o755);
     return path;
   }
 
-  /** Makes the server refuse every push to `<name>.git` with this message (a pre-receive hook). */
+  /** Makes the server refuse every push to `<name>.git` with this message (from its pre-receive hook). */
   rejectPushes(name: string, message: string): void {
-    const hook = join(this.root, `${name}.git`, 'hooks', 'pre-receive');
-    writeFileSync(hook, `#!/bin/sh\necho ${JSON.stringify(message)} >&2\nexit 1\n`);
-    chmodSync(hook, 0o755);
+    writeFileSync(join(this.root, `${name}.git`, 'refuse-pushes'), `${message}\n`);
   }
 
   acceptPushes(name: string): void {
-    rmSync(join(this.root, `${name}.git`, 'hooks', 'pre-receive'), { force: true });
+    rmSync(join(this.root, `${name}.git`, 'refuse-pushes'), { force: true });
+  }
+
+  /** Every ref update the pre-receive hook of `<name>.git` was asked for, refused ones included. */
+  receivedUpdates(name: string): Array<{ readonly old: string; readonly new: string; readonly ref: string }> {
+    const path = join(this.root, `${name}.git`, 'received-updates');
+    if (!existsSync(path)) return [];
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const [old = '', updated = '', ref = ''] = line.split(' ');
+        return { old, new: updated, ref };
+      });
+  }
+
+  /** Holds each push to `<name>.git` until the test releases it (see nextHeldPush): a slow remote. */
+  holdPushes(name: string): void {
+    this.#holding.add(`/${name}.git/git-receive-pack`);
+  }
+
+  /** Stops holding pushes to `<name>.git` and releases those held. */
+  releasePushes(name: string): void {
+    this.#holding.delete(`/${name}.git/git-receive-pack`);
+    for (const release of this.#releases) release();
+    this.#held.length = 0;
+  }
+
+  /** The next push held by holdPushes, once it has arrived. */
+  async nextHeldPush(): Promise<HeldPush> {
+    await this.waitFor(() => this.#held.length > 0, 'held');
+    return this.#held.shift() as HeldPush;
+  }
+
+  /** Resolves once `condition` holds, checked now and after each answered request. */
+  waitFor(condition: () => boolean, event: 'exchange' | 'held' = 'exchange'): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!condition()) return;
+        this.#events.off('exchange', check).off('held', check);
+        resolve();
+      };
+      this.#events.on(event, check);
+      check();
+    });
   }
 
   close(): Promise<void> {
@@ -68,7 +144,32 @@ export class GitHttpServer {
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const request = `${req.method} ${url.pathname}${url.search}`;
+    this.requests.push(request);
+    const startedAt = performance.now();
+    let bodyBytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bodyBytes += chunk.length;
+    });
+    req.pause(); // the listener above must not start the flow before the body is piped to git
+    res.on('finish', () => {
+      this.exchanges.push({ request, status: res.statusCode, bodyBytes, startedAt, endedAt: performance.now() });
+      this.#events.emit('exchange');
+    });
+    if (req.method === 'POST' && this.#holding.has(url.pathname)) {
+      const release = () => {
+        if (!this.#releases.delete(release)) return; // released already
+        this.#serve(req, res, url);
+      };
+      this.#releases.add(release);
+      this.#held.push({ arrivedAt: startedAt, release });
+      this.#events.emit('held');
+      return;
+    }
+    this.#serve(req, res, url);
+  }
+
+  #serve(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const user = this.#authorised(req);
     if (!user) {
       res

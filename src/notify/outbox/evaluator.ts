@@ -9,7 +9,7 @@ import { LedgerError } from '../../domain/errors.ts';
 import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
 import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
 import type { BuildItem } from '../items.ts';
-import { SerialRun } from '../../sources/runtime/serial-run.ts';
+import { type RunOutcome, SerialRun } from '../../sources/runtime/serial-run.ts';
 import type { OutboxDb } from './outbox-db.ts';
 import { recordCommits, type EvaluatedCommit, type EvaluatedMatch, type RecordResult } from './record.ts';
 
@@ -37,7 +37,6 @@ export class Evaluator {
   readonly #policies: readonly CompiledPolicy[];
   readonly #runs = new SerialRun(() => this.#evaluatePending());
   #stopped = false;
-  #timer: NodeJS.Timeout | undefined;
   lastError: string | null = null;
   lastSuccessAt: number | null = null;
 
@@ -69,23 +68,20 @@ export class Evaluator {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.idle();
+    await this.#runs.stop();
   }
 
-  /** One run: true when a wake meanwhile may run again; false after a failure, which has its own retry timer. */
-  async #evaluatePending(): Promise<boolean> {
+  /** One run; after a failure the next waits `retryMs` (wakes meanwhile join that retry). */
+  async #evaluatePending(): Promise<RunOutcome> {
     try {
       await this.#drain();
       this.lastError = null;
       this.lastSuccessAt = this.#options.now();
-      return !this.#stopped;
+      return this.#stopped ? 'halt' : 'done';
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
       this.#options.log.error({ err: error }, 'policy evaluation failed; will retry');
-      clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => this.wake(), this.#options.retryMs ?? 5_000);
-      return false;
+      return { retryInMs: this.#options.retryMs ?? 5_000 };
     }
   }
 

@@ -16,6 +16,7 @@ test("ready while running, with the journal depth and every source's state", () 
   assert.deepEqual(assessReadiness(RUNNING), {
     ready: true,
     reasons: [],
+    degraded: [],
     journal: { entries: 3, bytes: 1000, oldestAgeSeconds: 2.5, committedSeq: 41 },
     sources: [{ id: 'kubernetes-watch/prod', state: 'up' }],
   });
@@ -48,9 +49,14 @@ test('not ready while shutting down, after a drainer failure, or with a backlog 
       'the journal backlog is over journal.maxBytes',
     ],
   );
-  assert.deepEqual(
-    reasons({ sources: [{ id: 'cloudtrail/1/eu-west-1', state: 'failing', lastError: 'AccessDenied' }] }),
-    [],
-    'a failing source is shown, not a reason',
-  );
+  const sources = [
+    { id: 'cloudtrail/1/eu-west-1', state: 'failing', lastError: 'AccessDenied' },
+    { id: 'mirror/audit', state: 'lagging', lagSeconds: 90 },
+    { id: 'kubernetes-watch/prod', state: 'up' },
+  ] as const;
+  assert.deepEqual(reasons({ sources }), [], 'a failing source or mirror is shown, not a reason');
+  assert.deepEqual(assessReadiness({ ...RUNNING, sources }).degraded, [
+    'cloudtrail/1/eu-west-1: failing',
+    'mirror/audit: lagging',
+  ]);
 });

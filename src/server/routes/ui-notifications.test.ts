@@ -51,7 +51,12 @@ test('dead letters on /notifications; a rejected push and failing channels on /s
   assert.match(notifications, /gitrail notifications retry --dead/);
 
   const sources = await (await fx.app.request('/sources', { headers: bearer })).text();
-  assert.match(sources, /<code>mirror\/audit<\/code><\/td>\s*<td><span class="badge state-failing">failing/);
+  assert.match(sources, /No live source is configured/, 'mirrors and channels are not live sources');
+  assert.match(
+    sources,
+    /<h2>Mirrors<\/h2>\s*<table data-testid="mirrors">[\s\S]*<code>mirror\/audit<\/code><\/td>\s*<td><span class="badge state-failing">failing/,
+  );
+  assert.match(sources, /<h2>Notification channels<\/h2>\s*<table data-testid="channels">/);
   assert.match(
     sources,
     /main: push rejected: pre-receive hook declined; pushes to main need an approved change ticket/,

@@ -1,7 +1,9 @@
-// `/sources`: each live source's state, last success, lag and last error (issue 4), and the
-// records held in the quarantine with the error that put them there (issue 10).
+// `/sources`: the state, last success, lag and last error of each live source (issue 4), each
+// mirror and each notification channel (issue 5), under a heading of their own, and the records
+// held in the quarantine with the error that put them there (issue 10).
 import { html } from 'hono/html';
 import type { QuarantineEntry } from '../../journal/quarantine.ts';
+import type { SourceStatus } from '../../sources/source.ts';
 import { formatTime } from '../views/format.ts';
 import { page } from './ui-page.ts';
 import type { ViewerApp, ViewerContext } from './viewer-context.ts';
@@ -28,26 +30,40 @@ ${entries.slice(0, LISTED).map(
 </tbody></table>`;
 }
 
+function statusTable(testId: string, first: string, statuses: readonly SourceStatus[]) {
+  return html`<table data-testid="${testId}"><thead><tr><th>${first}</th><th>State</th><th>Last success (UTC)</th><th>Lag</th><th>Last error</th></tr></thead><tbody>
+${statuses.map(
+  (status) => html`<tr>
+<td><code>${status.id}</code></td>
+<td><span class="badge state-${status.state}">${status.state}</span></td>
+<td>${status.lastSuccessAt === undefined ? '—' : formatTime(status.lastSuccessAt)}</td>
+<td>${status.lagSeconds === undefined ? '—' : `${status.lagSeconds} s`}</td>
+<td>${status.lastError ?? ''}</td>
+</tr>`,
+)}
+</tbody></table>`;
+}
+
 export function registerSourcesPage(app: ViewerApp, ctx: ViewerContext): void {
   app.get('/sources', (c) => {
-    const sources = ctx.deps.status();
+    const statuses = ctx.deps.status();
     const quarantine = ctx.deps.quarantine;
+    const mirrors = statuses.filter((status) => status.id.startsWith('mirror/'));
+    const channels = statuses.filter((status) => status.id.startsWith('notify/'));
+    const sources = statuses.filter((status) => !mirrors.includes(status) && !channels.includes(status));
     const body = html`<h1>Live sources</h1>
 ${
   sources.length === 0
     ? html`<p class="empty">No live source is configured; changes arrive through intake routes or <code>gitrail ingest</code>.</p>`
-    : html`<table data-testid="sources"><thead><tr><th>Source</th><th>State</th><th>Last success (UTC)</th><th>Lag</th><th>Last error</th></tr></thead><tbody>
-${sources.map(
-  (source) => html`<tr>
-<td><code>${source.id}</code></td>
-<td><span class="badge state-${source.state}">${source.state}</span></td>
-<td>${source.lastSuccessAt === undefined ? '—' : formatTime(source.lastSuccessAt)}</td>
-<td>${source.lagSeconds === undefined ? '—' : `${source.lagSeconds} s`}</td>
-<td>${source.lastError ?? ''}</td>
-</tr>`,
-)}
-</tbody></table>`
+    : statusTable('sources', 'Source', sources)
 }
+<h2>Mirrors</h2>
+${
+  mirrors.length === 0
+    ? html`<p class="empty">No mirror is configured (<code>mirrors:</code> in gitrail.yaml pushes the repository to other git remotes).</p>`
+    : statusTable('mirrors', 'Mirror', mirrors)
+}
+${channels.length === 0 ? '' : html`<h2>Notification channels</h2>${statusTable('channels', 'Channel', channels)}`}
 ${quarantine ? quarantineSection(quarantine()) : ''}`;
     return page(c, ctx, { title: 'Sources', section: 'sources', body });
   });

@@ -285,7 +285,7 @@ test('mounted in the daemon app, the viewer guards only its own routes', async (
         metrics,
         now: () => T('03:00'),
       },
-      health: { readiness: () => ({ ready: true, reasons: [] }), metrics },
+      health: { readiness: () => ({ ready: true, reasons: [], degraded: [] }), metrics },
       viewer,
     });
   const root = daemonApp(fx.app);
