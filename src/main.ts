@@ -18,7 +18,7 @@ import { Ledger } from './ledger/ledger.ts';
 import { RepositoryReader } from './ledger/reader.ts';
 import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
 import type { NoiseRules } from './normalise/noise.ts';
-import { createRedactor } from './normalise/redact.ts';
+import { createRedactor, sensitiveKeySet } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
 import type { NormaliseSettings } from './server/intake.ts';
 import { startClusterDaemon } from './main-cluster.ts';
@@ -75,7 +75,7 @@ const QUARANTINE_RETRY_INTERVAL_MS = 5000;
 function normaliseSettings(config: Config, redact: ReturnType<typeof createRedactor>): NormaliseSettings {
   return {
     redact,
-    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+    sensitiveKeys: sensitiveKeySet(config.redaction.sensitiveKeys),
     noiseRules: noiseRulesFrom(config),
   };
 }
