@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { Config } from '../config/schema.ts';
 import { Journal } from '../journal/journal.ts';
 import { createMetrics } from '../metrics/metrics.ts';
-import { createRedactor } from '../normalise/redact.ts';
+import { createRedactor, sensitiveKeySet } from '../normalise/redact.ts';
 import { noiseRulesFrom } from '../main.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import {
@@ -44,7 +44,7 @@ function setup(t: TestContext, options: { intake?: unknown; maxBytes?: number } 
       },
       normalise: {
         redact: createRedactor(Buffer.alloc(32, 7)),
-        sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+        sensitiveKeys: sensitiveKeySet(config.redaction.sensitiveKeys),
         noiseRules: noiseRulesFrom(config),
       },
       record: (batch) => journal.append(batch),
