@@ -120,19 +120,25 @@ test('no reproduction of issue 10 leaves a secret in git objects, index.db or an
           runtime: 'nodejs20.x',
           environment: { variables: { DB_PASSWORD: S.lambda, LOG_LEVEL: 'info' } },
         }),
-        call('ecs.amazonaws.com', 'RegisterTaskDefinition', {
-          family: 'api',
-          containerDefinitions: [
-            {
-              name: 'api',
-              image: 'api:1',
-              environment: [
-                { name: 'API_TOKEN', value: S.ecs },
-                { name: 'LOG_LEVEL', value: 'warn' },
-              ],
-            },
-          ],
-        }),
+        call(
+          'ecs.amazonaws.com',
+          'RegisterTaskDefinition',
+          {
+            // A failed registration is stored whole in `activity`.
+            family: 'api',
+            containerDefinitions: [
+              {
+                name: 'api',
+                image: 'api:1',
+                environment: [
+                  { name: 'API_TOKEN', value: S.ecs },
+                  { name: 'LOG_LEVEL', value: 'warn' },
+                ],
+              },
+            ],
+          },
+          { errorCode: 'ClientException' },
+        ),
         call('elasticache.amazonaws.com', 'CreateReplicationGroup', {
           replicationGroupId: 'sessions',
           replicationGroupDescription: 'sessions',
@@ -172,6 +178,19 @@ test('no reproduction of issue 10 leaves a secret in git objects, index.db or an
   fsckStrict(join(data, 'repo.git'));
   const all = git(join(data, 'repo.git'), 'log', '--all', '--format=%s');
   assert.match(all, /PutParameter|ssm/i, 'the SSM call is recorded');
+  const leaked = Object.entries(S).filter(([, value]) => {
+    try {
+      assertNoSecrets(data, [value]);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(
+    leaked.map(([name]) => name),
+    [],
+    'reproductions whose secret is stored in clear',
+  );
   assertNoSecrets(data, Object.values(S));
   // Harmless settings stay readable; the change of a secret stays visible as a hash.
   const objects = git(join(data, 'repo.git'), 'grep', '-h', '-e', 'LOG_LEVEL', '-A1', 'main');
