@@ -61,7 +61,9 @@ test('a viewer without any way to authenticate, a short token or a missing secre
     () => authWith({ tokens: [{ name: 'ops', secret: { env: 'UNSET_VAR' } }] }),
     /viewer\.tokens\[0\]\.secret: environment variable UNSET_VAR is not set/,
   );
-  assert.doesNotThrow(() => authWith({ trustedProxy: { header: 'X-Forwarded-User' } }));
+  assert.doesNotThrow(() => authWith({ trustedProxy: { header: 'X-Forwarded-User', addresses: ['127.0.0.1'] } }));
+  // Issue 10: without `addresses` any client could name itself by sending the header.
+  assert.throws(() => ViewerConfig.parse({ trustedProxy: { header: 'X-Forwarded-User' } }), /addresses/);
 });
 
 test('the config schema rejects unknown keys and token values written inline', () => {
