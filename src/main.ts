@@ -25,6 +25,7 @@ import { startClusterDaemon } from './main-cluster.ts';
 import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
+import { servedViewerConfig } from './config/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
 import { isNotifyEnabled, type NotifySetup } from './notify/check.ts';
@@ -217,7 +218,7 @@ async function run(parts: Parts): Promise<Daemon> {
     viewer: createViewerRoutes({
       queries: new IndexQueries(ledger.index.db),
       reader: new RepositoryReader(ledger.gitdir),
-      config: config.viewer,
+      config: servedViewerConfig(config.viewer, config.tls !== undefined),
       status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },

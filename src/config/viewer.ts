@@ -66,3 +66,8 @@ export const ViewerConfig = z
   .strict()
   .describe('web viewer and JSON API');
 export type ViewerConfig = z.infer<typeof ViewerConfig>;
+
+/** The viewer's settings as served: over TLS the session cookie is always `Secure`. */
+export function servedViewerConfig(viewer: ViewerConfig, tls: boolean): ViewerConfig {
+  return tls && !viewer.secureCookie ? { ...viewer, secureCookie: true } : viewer;
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ConfigError } from '../domain/errors.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { ViewerAuth } from './viewer-auth.ts';
-import { ViewerConfig } from '../config/viewer.ts';
+import { servedViewerConfig, ViewerConfig } from '../config/viewer.ts';
 
 const NOW = Date.parse('2026-03-02T03:00:00Z');
 const OPS = 'ops-token-0123456789abcdef';
@@ -121,4 +121,11 @@ test('authenticate: a bearer token decides alone, then the session, then a trust
     ok: false,
     reason: 'missing',
   });
+});
+
+test('served over TLS, the session cookie is Secure whatever viewer.secureCookie says (issue 10)', () => {
+  const viewer = ViewerConfig.parse({});
+  assert.equal(servedViewerConfig(viewer, true).secureCookie, true);
+  assert.equal(servedViewerConfig(viewer, false).secureCookie, false);
+  assert.equal(servedViewerConfig(ViewerConfig.parse({ secureCookie: true }), false).secureCookie, true);
 });
