@@ -86,7 +86,7 @@ export function normaliseGenericEvent(input: unknown, options: GenericNormaliseO
     ['Source', `generic/${options.source}`],
     ['Event-ID', id],
     ['Verb', verb],
-    ['Attribution', name ? 'exact' : 'unresolved'],
+    ['Attribution', name ? 'claimed' : 'unresolved'],
   ];
   const record: ChangeRecord = {
     eventId: id,
