@@ -369,10 +369,19 @@ test('/healthz, /readyz and /metrics', async (t) => {
   assert.equal(ready.status, 200);
   assert.equal(((await ready.json()) as { journal: { entries: number } }).journal.entries, 1);
   const metrics = await (await app.request('/metrics')).text();
-  assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/prod"\} 2/);
-  assert.match(metrics, /gitrail_events_rejected_total\{source="kubernetes-audit\/prod"\} 1/);
+  // No cluster is configured: the name from the URL never becomes a label (issue 10, bounded series).
+  assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/\*"\} 2/);
+  assert.match(metrics, /gitrail_events_rejected_total\{source="kubernetes-audit\/\*"\} 1/);
+  assert.doesNotMatch(metrics, /kubernetes-audit\/prod/);
   assert.match(metrics, /gitrail_intake_requests_total\{route="kubernetes-audit",status="202"\} 1/);
   assert.match(metrics, /gitrail_intake_requests_total\{route="events",status="400"\} 1/);
   assert.match(metrics, /gitrail_journal_depth_entries 1/);
   assert.match(metrics, /gitrail_commit_latency_seconds_bucket/);
+});
+
+test('metric labels name configured clusters only (issue 10)', async (t) => {
+  const { app, post } = setup(t, { intake: { kubernetesAudit: { clusters: ['prod'] } } });
+  await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(1)]));
+  const metrics = await (await app.request('/metrics')).text();
+  assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/prod"\} 1/);
 });
