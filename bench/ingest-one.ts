@@ -1,5 +1,6 @@
 // One measured ingest, in its own process so peak RSS belongs to it alone:
 // `node bench/ingest-one.ts <data-dir> <input>…` prints one JSON line of figures.
+// BENCH_UNSIGNED=1 writes unsigned commits and no checkpoint (what signing costs, bench/signing.ts).
 import { execFileSync } from 'node:child_process';
 import { runIngest } from '../src/ingest/run-ingest.ts';
 
@@ -15,6 +16,7 @@ const { summary, millis } = await runIngest({
   sensitiveKeys: [],
   onProblem: (file, line, reason) => process.stderr.write(`${file}:${line}: ${reason}\n`),
   onApplied: (millis) => latencies.push(millis),
+  unsigned: process.env['BENCH_UNSIGNED'] === '1',
 });
 const seconds = millis.committing / 1000;
 latencies.sort((a, b) => a - b);
@@ -24,6 +26,8 @@ process.stdout.write(
   `${JSON.stringify({
     summary,
     seconds,
+    /** CPU seconds of the whole process (every thread): steadier than wall time on a shared machine. */
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     eventsPerSecond: summary.read / seconds,
     commitP50Ms: quantile(0.5),
     commitP99Ms: quantile(0.99),

@@ -29,7 +29,7 @@ for (const row of ledger) {
 const results: Record<string, unknown> = { ledger };
 
 // The other parts' benchmarks, each runnable on its own.
-for (const name of ['intake', 'viewer', 'investigate', 'mirror', 'sources']) {
+for (const name of ['intake', 'viewer', 'investigate', 'mirror', 'sources', 'signing', 'retention']) {
   const script = join(import.meta.dirname, `${name}.ts`);
   if (!existsSync(script)) continue;
   console.log(`\n${name}:`);

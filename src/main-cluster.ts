@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { IntakeTokens } from './config/intake-tokens.ts';
 import { resolveSecret } from './config/secret-ref.ts';
+import { ledgerSettings } from './config/ledger-settings.ts';
 import type { Config } from './config/schema.ts';
 import { servedViewerConfig } from './config/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
@@ -117,6 +118,7 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
         dir: join(config.data, 'shards'),
         remoteFor,
         committer: config.committer,
+        signing: ledgerSettings(config).signing,
         drain: config.drain,
         metrics,
         clusterMetrics,

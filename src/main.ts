@@ -34,6 +34,10 @@ import { createSourceContext } from './daemon/source-context.ts';
 import { buildLiveSources } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
 import { registerSourceMetrics } from './sources/status-metrics.ts';
+import { ledgerSettings, type LedgerSettings } from './config/ledger-settings.ts';
+import { startCheckpoints, type Checkpoints } from './daemon/checkpoints.ts';
+import { allowedSignersPath } from './signing/key-store.ts';
+import { CommitTrust } from './verify/commit-trust.ts';
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -112,9 +116,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   // The drainer flushes every drain.maxChangesPerFlush changes (or flushIntervalMs); a change makes
   // at most one commit, so the ledger flushes on its own only when one journal read overshoots that.
+  const writer = ledgerSettings(config);
   const ledger = await Ledger.open({
     dataDir: config.data,
-    committer: config.committer,
+    committer: writer.committer,
+    signing: writer.signing,
+    activityPeriod: writer.activityPeriod,
     flushEvery: config.drain.maxChangesPerFlush,
     now,
     log: log.child({ component: 'ledger' }),
@@ -131,6 +138,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
     return await run({
+      writer,
       config,
       env,
       log,
@@ -152,6 +160,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 interface Parts {
+  readonly writer: LedgerSettings;
   readonly config: Config;
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
@@ -203,6 +212,7 @@ async function run(parts: Parts): Promise<Daemon> {
       quarantined: quarantine.count(),
     });
   const viewer = viewerEnvironment(config, env);
+  let checkpoints: Checkpoints | null = null;
   const app = createApp({
     log,
     intake: {
@@ -222,6 +232,10 @@ async function run(parts: Parts): Promise<Daemon> {
       status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },
+      trust: {
+        commits: new CommitTrust(ledger.gitdir, allowedSignersPath(config.data)),
+        lastCheckpoint: () => checkpoints?.last() ?? null,
+      },
       quarantine: () => quarantine.list(),
       ...(isNotifyEnabled(config.notify)
         ? { notifications: { list: (filter) => subscribers?.notifications?.outbox.list(filter) ?? [] } }
@@ -239,6 +253,24 @@ async function run(parts: Parts): Promise<Daemon> {
     ...(parts.notify ? { notify: parts.notify } : {}),
   });
   subscribers = started;
+  // Issue 11: signed checkpoints on a schedule and at shutdown (src/daemon/checkpoints.ts).
+  try {
+    checkpoints = await startCheckpoints({
+      config,
+      writer: parts.writer,
+      ledger,
+      journalSeq: () => journal.checkpointed,
+      registry: metrics.registry,
+      env,
+      log: log.child({ component: 'checkpoint' }),
+      now,
+      onCheckpoint: () => started.checkpointed(),
+    });
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  const scheduled = checkpoints;
   // Everything that can refuse the configuration is built above; from here on the drainer runs.
   const drained = drainer.run();
   let server: Listening;
@@ -248,6 +280,7 @@ async function run(parts: Parts): Promise<Daemon> {
     drainer.stop();
     await journal.close();
     await drained;
+    await scheduled.stop();
     await started.stop();
     throw error;
   }
@@ -294,6 +327,9 @@ async function run(parts: Parts): Promise<Daemon> {
     await journal.close();
     drainer.stop();
     await drained.catch(() => undefined);
+    // The shutdown checkpoint, before the mirrors' last push; not after a drainer failure (the ledger's state is unknown).
+    if (drainer.failure) scheduled.cancel();
+    else await scheduled.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown checkpoint failed'));
     // Before the ledger closes: they read through its index. What it flushes on close is
     // evaluated and pushed at the next start (the outbox cursor and the remote say where).
     await started.stop();

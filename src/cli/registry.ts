@@ -18,4 +18,6 @@ export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   restore: async () => (await import('./commands/restore.ts')).restoreCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
   show: async () => (await import('./commands/show.ts')).showCommand,
+  'signing-key': async () => (await import('./commands/signing-key.ts')).signingKeyCommand,
+  verify: async () => (await import('./commands/verify.ts')).verifyCommand,
 };

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, type MsgRequest } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
+import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Actor } from '../domain/change.ts';
 import { Drainer } from '../journal/drainer.ts';
 import { Ledger } from '../ledger/ledger.ts';
@@ -31,6 +32,8 @@ export interface ShardSessionOptions {
   readonly dir: string;
   readonly remote: (RemoteAccess & { readonly settings: ShardRemoteConfig }) | null;
   readonly committer: Actor;
+  /** signing.keyFile and principal: one key shared by every replica, so a shard verifies whoever wrote it. */
+  readonly signing?: LedgerSettings['signing'];
   readonly drain: { readonly maxChangesPerFlush: number; readonly flushIntervalMs: number };
   readonly metrics: GitrailMetrics;
   readonly registry: ShardRegistry;
@@ -106,6 +109,7 @@ export class ShardSession {
     const ledger = await Ledger.open({
       dataDir: dir,
       committer: this.#options.committer,
+      ...(this.#options.signing ? { signing: this.#options.signing } : {}),
       flushEvery: this.#options.drain.maxChangesPerFlush,
       now: this.#options.now,
       log: log.child({ component: 'ledger' }),

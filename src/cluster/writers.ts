@@ -25,6 +25,7 @@ export interface WritersOptions {
   readonly dir: string;
   readonly remoteFor: (shard: string) => ShardSessionOptions['remote'];
   readonly committer: Actor;
+  readonly signing?: ShardSessionOptions['signing'];
   readonly drain: ShardSessionOptions['drain'];
   readonly metrics: GitrailMetrics;
   readonly clusterMetrics: ClusterMetrics;
@@ -190,6 +191,7 @@ export class ShardWriters {
       dir: join(this.#options.dir, shard),
       remote: this.#options.remoteFor(shard),
       committer: this.#options.committer,
+      ...(this.#options.signing ? { signing: this.#options.signing } : {}),
       drain: this.#options.drain,
       metrics: this.#options.metrics,
       registry: this.#options.registry,

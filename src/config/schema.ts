@@ -9,6 +9,7 @@ import { ViewerConfig } from './viewer.ts';
 import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';
+import { CheckpointConfig, RetentionConfig, SigningConfig } from '../checkpoint/config.ts';
 import { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
 import { ClusterConfig, ShardsConfig } from '../cluster/config.ts';
 
@@ -214,6 +215,9 @@ export const Config = z
     cloudtrailDigests: CloudTrailDigestsConfig.prefault({}),
     notify: NotifyConfig.prefault({}),
     mirrors: z.array(MirrorConfig).default([]).describe('git remotes the repository is pushed to'),
+    signing: SigningConfig.prefault({}),
+    checkpoint: CheckpointConfig.prefault({}),
+    retention: RetentionConfig.prefault({}),
     cluster: ClusterConfig.optional(),
     shards: ShardsConfig,
   })

@@ -5,11 +5,14 @@
 import type { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
 import { loadConfigValues } from './load.ts';
 import { loadRedactionKey, namedKeyFile } from './redaction-key.ts';
+import { ledgerSettings, type LedgerSettings } from './ledger-settings.ts';
 
 export interface WriterSettings {
   readonly dataDir: string;
   readonly redactionKey: Uint8Array;
   readonly sensitiveKeys: readonly string[];
+  /** The committer, signing key and activity periods, for the ledger. */
+  readonly writer: LedgerSettings;
   /** How CloudTrail digest files among the input are checked. */
   readonly cloudtrailDigests: CloudTrailDigestsConfig;
   /** limits.futureSkew. */
@@ -31,6 +34,7 @@ export function writerSettings(options: WriterOptions): WriterSettings {
     dataDir: config.data,
     redactionKey: loadRedactionKey(config.data, { file: namedKeyFile(config, options.env) }),
     sensitiveKeys: config.redaction.sensitiveKeys,
+    writer: ledgerSettings(config),
     cloudtrailDigests: config.cloudtrailDigests,
     futureSkewMs: config.limits.futureSkew,
   };

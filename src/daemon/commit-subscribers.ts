@@ -20,6 +20,8 @@ export interface CommitSubscribers {
   readonly notifications: Notifications | null;
   /** The commit's page on a GitHub mirror, for the viewer. */
   commitUrl(sha: string): string | null;
+  /** A signed checkpoint was written: the mirrors push it. */
+  checkpointed(): void;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export function startCommitSubscribers(deps: CommitSubscriberDeps): CommitSubscr
     notifications,
     status: () => [...mirrors.status(), ...(notifications?.status() ?? [])],
     commitUrl: (sha) => mirrors.githubCommitUrl(sha),
+    checkpointed: () => mirrors.checkpointed(),
     async stop() {
       await Promise.all([mirrors.stop(), notifications?.stop()]);
     },

@@ -97,6 +97,46 @@ test('log files listed in signed digests are committed as verified; the newest d
     join(import.meta.dirname, '__golden__', 'verified-log-file.commit.txt'),
   );
   fsckStrict(gitdir);
+  // gitrail verify reports what CloudTrail's own chain proved beside what gitrail's signatures prove.
+  const verify = gitrail(['verify', '--data', join(gitdir, '..'), '--json']);
+  assert.equal(verify.status, 0, verify.stderr);
+  assert.ok(
+    (JSON.parse(verify.stdout) as { notes: string[] }).notes.includes(
+      'CloudTrail log files (Log-File-Digest): 4 commits from files their digests verify, ' +
+        '2 from files no verified digest covers',
+    ),
+    verify.stdout,
+  );
+  // A commit claiming a log file its digest proved invalid is named (gitrail never writes one).
+  const forged = git(gitdir, 'log', '-1', '--format=%B', sha).replace(
+    'Log-File-Digest: verified',
+    'Log-File-Digest: invalid',
+  );
+  assert.match(forged, /Log-File-Digest: invalid/);
+  const commit = git(
+    gitdir,
+    '-c',
+    'user.name=mallory',
+    '-c',
+    'user.email=m@example.com',
+    'commit-tree',
+    `${sha}^{tree}`,
+    '-p',
+    sha,
+    '-m',
+    forged,
+  ).trim();
+  git(gitdir, 'update-ref', 'refs/heads/main', commit);
+  const refused = gitrail(['verify', '--data', join(gitdir, '..'), '--json']);
+  assert.equal(refused.status, 1);
+  const problems = (JSON.parse(refused.stdout) as { problems: Array<{ object: string; reason: string }> }).problems;
+  assert.ok(
+    problems.some(
+      (problem) =>
+        problem.object === `commit ${commit}` && /^Log-File-Digest: invalid: gitrail never/.test(problem.reason),
+    ),
+    refused.stdout,
+  );
 });
 
 test('an edited log file is refused and named; the others are still recorded', (t) => {

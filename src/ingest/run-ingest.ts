@@ -3,8 +3,12 @@
 import { on } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { join } from 'node:path';
+import { Checkpointer } from '../checkpoint/checkpointer.ts';
+import type { LedgerSettings } from '../config/ledger-settings.ts';
 import { DAY_MS } from '../edge/limits.ts';
-import { Ledger, type Outcome } from '../ledger/ledger.ts';
+import { readCommittedSeq } from '../journal/read-committed.ts';
+import { DEFAULT_COMMITTER, Ledger, type Outcome } from '../ledger/ledger.ts';
 import { isRecordFailure } from '../ledger/record-guard.ts';
 import { listInputFiles, type InputFile } from './files.ts';
 import { checkInputDigests, type DigestKeys } from './log-file-digests.ts';
@@ -39,6 +43,10 @@ export interface IngestOptions {
   readonly onProgress?: (summary: Readonly<IngestSummary>, file: string) => void;
   /** Called with the time the ledger took for each change (benchmarks). */
   readonly onApplied?: (millis: number) => void;
+  /** Committer, signing key and activity periods from the config (defaults: the data folder's own key). */
+  readonly writer?: LedgerSettings;
+  /** Write unsigned commits and no checkpoint (benchmarks measuring what signing costs). */
+  readonly unsigned?: boolean;
 }
 
 export interface IngestResult {
@@ -63,10 +71,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     options.digestKeys ?? { ring: new Map() },
     (file, reason) => options.onProblem(file, null, reason),
   );
+  const { writer } = options;
   const ledger = await Ledger.open({
     dataDir: options.dataDir,
     deferFullRepack: true,
     flushEvery: 2000,
+    ...(writer ? { committer: writer.committer, activityPeriod: writer.activityPeriod } : {}),
+    signing: options.unsigned ? null : (writer?.signing ?? {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -123,6 +134,19 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       options.onProgress?.(summary, file);
     }
     await ledger.flush();
+    // What was ingested is anchored by a signed checkpoint, as the daemon's work is.
+    if (!options.unsigned) {
+      const checkpointer = await Checkpointer.open({
+        dataDir: options.dataDir,
+        ledger,
+        tagger: writer?.committer ?? DEFAULT_COMMITTER,
+        journalSeq: () => readCommittedSeq(join(options.dataDir, 'journal')),
+        ...(writer ? { retention: writer.retention } : {}),
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      await checkpointer.create('ingest');
+    }
   } catch (error) {
     await worker.terminate();
     await ledger.close();

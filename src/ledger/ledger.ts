@@ -17,13 +17,17 @@ import { assertDocumentSize, assertWritable } from './record-guard.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
-import { makeObject, serializeCommit, type GitObject } from './objects.ts';
+import { makeObject, serializeCommit, type GitObject, type SignPayload } from './objects.ts';
 import { buildPack, storePack } from './pack-writer.ts';
 import { DocCache } from './doc-cache.ts';
 import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
+import { ActivityPeriods } from './activity-periods.ts';
+import type { PeriodUnit } from './periods.ts';
+import { loadSigning, type KeyFile, type Signing } from '../signing/key-store.ts';
+import { signSsh } from '../signing/sshsig.ts';
 
 export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'untracked';
 
@@ -51,15 +55,23 @@ export interface LedgerOptions {
    * the second core) waits for close(). For bulk ingest: the worker thread needs that core.
    */
   readonly deferFullRepack?: boolean;
+  /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */
+  readonly activityPeriod?: PeriodUnit | null;
   /** Memory for remembering current documents (to describe what the next change changes). */
   readonly docCacheBytes?: number;
+  /**
+   * The key every commit is signed with (issue 11), loaded once the writer lock is held: the
+   * file named (signing.keyFile), else `<data>/keys/signing.key`, created on first use; its
+   * principal defaults to the committer's email. Null writes unsigned commits (benchmarks only).
+   */
+  readonly signing?: { readonly file?: KeyFile | null; readonly principal?: string } | null;
   readonly log?: Logger;
 }
 
 interface BranchState {
   head: string | null;
   flushed: string | null;
-  readonly tree: TreeState;
+  tree: TreeState;
 }
 
 /**
@@ -67,7 +79,7 @@ interface BranchState {
  * (also after a rebuild). A record without `Event-ID:` has no key the index can keep: its own
  * fields key it, which dedupes only until the next flush.
  */
-function recordKey(record: ChangeRecord): string {
+export function recordKey(record: ChangeRecord): string {
   return (
     commitEventKey(writtenTrailers(record.trailers), record.path) ??
     eventKey(record.source, record.eventId, record.path)
@@ -84,12 +96,15 @@ export class Ledger {
   readonly #branches: Map<Branch, BranchState>;
   readonly #lock: WriterLock;
   readonly #options: LedgerOptions;
+  readonly signing: Signing | null;
+  readonly #sign: SignPayload | undefined;
   readonly #pendingCommits: IndexedCommit[] = [];
   readonly #pendingKeys = new Set<string>();
   readonly #pendingSeen: SeenEvent[] = [];
   readonly #lastTimes = new Map<string, number>();
   readonly #docCache: DocCache;
   readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
+  readonly #periods: ActivityPeriods | null;
   #queue: Promise<unknown> = Promise.resolve();
   /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
   #flushesSinceMaintenance = 0;
@@ -102,14 +117,18 @@ export class Ledger {
     branches: Map<Branch, BranchState>,
     lock: WriterLock,
     options: LedgerOptions,
+    signing: Signing | null,
   ) {
     this.gitdir = gitdir;
+    this.signing = signing;
+    this.#sign = signing ? (payload) => signSsh(signing.key, payload) : undefined;
     this.index = index;
     this.#store = store;
     this.#branches = branches;
     this.#lock = lock;
     this.#options = options;
     this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
+    this.#periods = options.activityPeriod ? new ActivityPeriods(options.activityPeriod) : null;
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -117,6 +136,15 @@ export class Ledger {
     const lock = acquireWriterLock(join(options.dataDir, 'writer.lock'));
     try {
       const gitdir = join(options.dataDir, 'repo.git');
+      const committer = options.committer ?? DEFAULT_COMMITTER;
+      const signing =
+        options.signing === null
+          ? null
+          : loadSigning(options.dataDir, {
+              file: options.signing?.file ?? null,
+              principal: options.signing?.principal ?? committer.email,
+              now: options.now ?? Date.now,
+            });
       await initRepository(gitdir);
       const leftovers = removeCrashLeftovers(gitdir, Date.now());
       if (leftovers.length > 0)
@@ -131,7 +159,10 @@ export class Ledger {
         const root = head ? await store.commitTree(head) : null;
         branches.set(branch, { head, flushed: head, tree: new TreeState(root, (oid) => store.readTree(oid)) });
       }
-      return new Ledger(gitdir, index, store, branches, lock, options);
+      const ledger = new Ledger(gitdir, index, store, branches, lock, options, signing);
+      const activity = heads.get('activity');
+      if (activity) ledger.#periods?.opened(await store.readText(activity));
+      return ledger;
     } catch (error) {
       lock.release();
       throw error;
@@ -153,6 +184,19 @@ export class Ledger {
 
   flush(): Promise<number> {
     return this.#serialise(() => this.#flush());
+  }
+
+  /** Flushes, then runs `task` before any other change is applied: checkpoints read settled refs. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.#serialise(async () => {
+      await this.#flush();
+      return task();
+    });
+  }
+
+  /** The time a commit or tag written now carries (never before the signing key's period). */
+  signingTime(): number {
+    return this.#committerTime();
   }
 
   async close(): Promise<void> {
@@ -213,6 +257,8 @@ export class Ledger {
    */
   async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'untracked'> {
     const branch = this.#branches.get(record.branch) as BranchState;
+    const committerTime = this.#committerTime();
+    const previousPeriod = record.branch === 'activity' ? this.#rollPeriod(branch, committerTime) : null;
     const prevOid = await branch.tree.getFile(record.path);
     const needsPrev = record.update.kind === 'set-fields' || record.update.kind === 'cloudtrail-call';
     const prevDoc =
@@ -223,7 +269,8 @@ export class Ledger {
     if ((blob?.oid ?? null) === prevOid) return null;
     if (blob) assertDocumentSize(record.path, blob.object.content.length);
     const body = record.branch === 'main' ? summariseChange(prevDoc, blob?.doc ?? null) : '';
-    const message = formatCommitMessage(record.subject, body, record.trailers);
+    const trailers = previousPeriod ? [...record.trailers, previousPeriod] : record.trailers;
+    const message = formatCommitMessage(record.subject, body, trailers);
     if (blob) {
       this.#store.stage(blob.object);
       this.#docCache.set(record.path, blob.oid, blob.packedDoc);
@@ -234,13 +281,16 @@ export class Ledger {
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
     const commit: GitObject = makeObject(
       'commit',
-      serializeCommit({
-        tree: tree.oid,
-        parent: branch.head,
-        author: { ...record.author, time: record.time },
-        committer: { ...committer, time: (this.#options.now ?? Date.now)() },
-        message,
-      }),
+      serializeCommit(
+        {
+          tree: tree.oid,
+          parent: branch.head,
+          author: { ...record.author, time: record.time },
+          committer: { ...committer, time: committerTime },
+          message,
+        },
+        this.#sign,
+      ),
     );
     this.#store.stage(commit);
     this.#pendingCommits.push({
@@ -252,7 +302,7 @@ export class Ledger {
       authorEmail: record.author.email,
       subject: record.subject,
       body,
-      trailers: writtenTrailers(record.trailers),
+      trailers: writtenTrailers(trailers),
       changes: [{ path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null }],
     });
     branch.head = commit.oid;
@@ -260,6 +310,24 @@ export class Ledger {
       this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
     if (this.#pendingCommits.length >= (this.#options.flushEvery ?? 500)) await this.#flush();
     return commit.oid;
+  }
+
+  /** Now, but never before the signing key's period starts (a clock set back after a rotation). */
+  #committerTime(): number {
+    return Math.max((this.#options.now ?? Date.now)(), this.signing?.validAfter ?? 0);
+  }
+
+  /**
+   * Starts a new period of `activity` when `time` is past the current one: the branch continues
+   * from an empty tree, and the `Previous-Period:` trailer its next commit carries.
+   */
+  #rollPeriod(branch: BranchState, time: number): readonly [string, string] | null {
+    if (!this.#periods) return null;
+    if (this.#periods.roll(time, branch.head)) {
+      branch.head = null;
+      branch.tree = new TreeState(null, (oid) => this.#store.readTree(oid));
+    }
+    return branch.head === null ? this.#periods.rootTrailer() : null;
   }
 
   #lastTime(path: string): number | null {
@@ -283,6 +351,7 @@ export class Ledger {
     const commits = this.#pendingCommits.splice(0);
     const objects = this.#store.drain();
     if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
+    this.#periods?.storeArchives(this.gitdir);
     const heads = new Map<Branch, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;

@@ -90,7 +90,8 @@ export interface Signature {
   readonly time: number;
 }
 
-function formatSignature(who: Signature): string {
+/** `Name <email> <seconds> +0000`, as in `author`, `committer` and `tagger` lines. */
+export function formatSignature(who: Signature): string {
   const name = cleanHeaderText(who.name).replace(/[<>]/g, '');
   const email = cleanHeaderText(who.email).replace(/[<>]/g, '');
   return `${name} <${email}> ${Math.floor(who.time / 1000)} +0000`;
@@ -104,14 +105,20 @@ export interface CommitFields {
   readonly message: string;
 }
 
-export function serializeCommit(commit: CommitFields): Uint8Array {
-  const lines = [`tree ${commit.tree}`];
-  if (commit.parent) lines.push(`parent ${commit.parent}`);
-  lines.push(
-    `author ${formatSignature(commit.author)}`,
-    `committer ${formatSignature(commit.committer)}`,
-    '',
-    commit.message,
-  );
-  return Buffer.from(lines.join('\n'));
+/** Signs a commit's bytes; returns the armoured signature (SSHSIG, ending in a newline). */
+export type SignPayload = (payload: Uint8Array) => string;
+
+/**
+ * The commit object's content. With `sign`, the signature of the unsigned content goes into a
+ * `gpgsig` header after `committer`, each continuation line starting with a space: what git
+ * writes for `commit -S` and strips again before `verify-commit` checks the signature.
+ */
+export function serializeCommit(commit: CommitFields, sign?: SignPayload): Uint8Array {
+  const head = [`tree ${commit.tree}`];
+  if (commit.parent) head.push(`parent ${commit.parent}`);
+  head.push(`author ${formatSignature(commit.author)}`, `committer ${formatSignature(commit.committer)}`);
+  const unsigned = Buffer.from(`${head.join('\n')}\n\n${commit.message}`);
+  if (!sign) return unsigned;
+  const signature = sign(unsigned).replace(/\n$/, '').replaceAll('\n', '\n ');
+  return Buffer.from(`${head.join('\n')}\ngpgsig ${signature}\n\n${commit.message}`);
 }

@@ -11,6 +11,7 @@ import { Backoff } from '../sources/runtime/backoff.ts';
 import type { SourceStatus } from '../sources/source.ts';
 import type { MirrorConfig } from './config.ts';
 import { pushBranch, type PushOutcome } from './push.ts';
+import { pushProof } from './push-proof.ts';
 
 export interface BranchOutcome {
   readonly outcome: PushOutcome['kind'];
@@ -60,6 +61,10 @@ export class Mirror {
     return !this.#stopped && !this.#gaveUp;
   });
   #stopped = false;
+  /** Why the checkpoints and archived periods could not be pushed, when they could not. */
+  #proofProblem: string | null = null;
+  /** The proof refs the remote was last brought up to date with. */
+  #proofPushed: string | null = null;
   lastSuccessAt: number | null = null;
   lastError: string | null = null;
 
@@ -88,6 +93,12 @@ export class Mirror {
     this.#schedule(this.#unpushed >= this.#options.config.batchCommits ? 0 : this.#options.config.interval);
   }
 
+  /** Called after a signed checkpoint: the remote witnesses it at once. */
+  checkpointed(): void {
+    if (this.#backoff.attempts > 0 || this.#gaveUp) return;
+    this.#schedule(0);
+  }
+
   /** Pushes now and resolves when the push (and any queued one) is done. */
   async flush(): Promise<void> {
     this.#schedule(0);
@@ -113,6 +124,7 @@ export class Mirror {
     const problems = [...this.branches]
       .filter(([, result]) => result.outcome === 'rejected' || result.outcome === 'failed')
       .map(([branch, result]) => describeFailure(branch, result));
+    if (this.#proofProblem !== null) problems.push(this.#proofProblem);
     if (!this.#prepared && this.lastError !== null) problems.unshift(this.lastError);
     const lag =
       this.#oldestUnpushedAt === null
@@ -183,6 +195,28 @@ export class Mirror {
       }
     } else this.#prepared = true;
     if (failed === null) {
+      // First the checkpoints and archived periods: a new activity period replaces the remote's
+      // activity only once the old one is kept there as an archive.
+      const proof = await pushProof({
+        gitdir: this.#options.gitdir,
+        url: this.#options.url,
+        username: config.username,
+        token: this.#options.token,
+        pushed: this.#proofPushed,
+      });
+      if (proof.kind === 'rejected' || proof.kind === 'failed') {
+        this.#proofProblem = `checkpoints: ${proof.kind === 'rejected' ? 'push rejected' : 'push failed'}: ${proof.message}`;
+        failed = this.#proofProblem;
+        log.error(
+          { mirror: this.name, outcome: proof.kind, message: proof.message },
+          'checkpoint push did not succeed',
+        );
+      } else {
+        this.#proofProblem = null;
+        this.#proofPushed = proof.snapshot;
+        if (proof.kind === 'pushed')
+          log.info({ mirror: this.name, created: proof.created, deleted: proof.deleted }, 'checkpoints mirrored');
+      }
       for (const branch of config.branches) {
         const started = now();
         const result = await pushBranch({

@@ -11,7 +11,21 @@ interface GitRun {
   readonly stderr: string;
 }
 
-function runGit(args: readonly string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GitRun> {
+/** The environment of a git command talking to the remote: no prompt, the token as a header. */
+export function remoteEnv(request: { readonly username: string; readonly token: string | null }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true' };
+  if (request.token !== null) {
+    const basic = Buffer.from(`${request.username}:${request.token}`).toString('base64');
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    });
+  }
+  return env;
+}
+
+export function runGit(args: readonly string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<GitRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     const out: Buffer[] = [];
@@ -25,7 +39,7 @@ function runGit(args: readonly string[], env: NodeJS.ProcessEnv, signal?: AbortS
   });
 }
 
-function remoteLines(stderr: string): string[] {
+export function remoteLines(stderr: string): string[] {
   return stderr
     .split('\n')
     .filter((line) => line.startsWith('remote: '))
@@ -41,15 +55,7 @@ export async function pushWithGit(request: PushRequest): Promise<PushOutcome> {
   });
   if (head.code !== 0) return { kind: 'absent' };
   const sha = head.stdout.trim();
-  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true' };
-  if (request.token !== null) {
-    const basic = Buffer.from(`${request.username}:${request.token}`).toString('base64');
-    Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-    });
-  }
+  const env = remoteEnv(request);
   // No `+` in the refspec and no --force: a remote that moved on is reported, never overwritten.
   const run = await runGit(
     ['--git-dir', request.gitdir, 'push', '--porcelain', request.url, `${ref}:${ref}`],

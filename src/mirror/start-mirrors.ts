@@ -28,6 +28,8 @@ export interface Mirrors {
   stop(): Promise<void>;
   /** Pushes everything now (before shutdown, in tests). */
   flush(): Promise<void>;
+  /** A signed checkpoint was written: pushed to every mirror at once (a witness). */
+  checkpointed(): void;
   status(): SourceStatus[];
   metrics(registry: Registry): void;
   /** The commit's page on a GitHub mirror pushing its branch, for the viewer and messages. */
@@ -108,6 +110,9 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
     },
     async flush() {
       await Promise.all(mirrors.map((mirror) => mirror.flush()));
+    },
+    checkpointed() {
+      for (const mirror of mirrors) mirror.checkpointed();
     },
     status: () => mirrors.map((mirror) => mirror.status()),
     metrics(registry) {

@@ -11,7 +11,7 @@ const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 
 export async function demoCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' }, data: { type: 'string' } }, false);
-  const { dataDir, redactionKey, sensitiveKeys, futureSkewMs } = writerSettings({
+  const { dataDir, redactionKey, sensitiveKeys, writer, futureSkewMs } = writerSettings({
     file: values.config,
     data: values.data,
     env: io.env,
@@ -21,6 +21,7 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
     dataDir,
     redactionKey,
     sensitiveKeys,
+    writer,
     futureSkewMs,
     onProblem: (file: string, line: number | null, reason: string) => {
       problems += 1;

@@ -40,7 +40,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`no input given\n${INGEST_HELP}`);
-  const { dataDir, redactionKey, sensitiveKeys, cloudtrailDigests, futureSkewMs } = writerSettings({
+  const { dataDir, redactionKey, sensitiveKeys, writer, cloudtrailDigests, futureSkewMs } = writerSettings({
     file: values.config,
     data: values.data,
     env: io.env,
@@ -53,6 +53,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     genericSource: values.source,
     redactionKey,
     sensitiveKeys,
+    writer,
     digestKeys: digestKeys(cloudtrailDigests),
     futureSkewMs,
     onProblem: (file, line, reason) => {

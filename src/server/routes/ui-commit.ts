@@ -9,7 +9,8 @@ import type { CommitRow } from '../../index/queries.ts';
 import { commitHref, formatTime, isoTime, isSafeExternalUrl, pathHref, queryString } from '../views/format.ts';
 import type { Html } from '../views/layout.ts';
 import { parseParams, queryOf, Sha } from './api-params.ts';
-import { page } from './ui-page.ts';
+import { commitStatuses, page } from './ui-page.ts';
+import { renderSignatureBadge } from '../views/commit-list.ts';
 import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const CommitQuery = z.object({ sha: Sha, view: z.enum(['side-by-side', 'line-by-line']).default('side-by-side') });
@@ -35,6 +36,7 @@ export function registerCommitPage(app: ViewerApp, ctx: ViewerContext): void {
     const commit = queries.getCommit(query.sha);
     if (!commit) throw new NotFoundError(`no recorded commit has the id ${query.sha}`);
     const diff = await reader.diff(commit.sha);
+    const signature = (await commitStatuses(ctx, [commit])).get(commit.sha);
     const external = links?.commitUrl?.(commit.sha) ?? null;
     const shard = links?.shard?.(commit) ?? null;
     const trailers = Object.entries(commit.trailers);
@@ -43,6 +45,7 @@ export function registerCommitPage(app: ViewerApp, ctx: ViewerContext): void {
     const body = html`<h1 data-testid="subject">${commit.subject}</h1>
 <table class="meta" data-testid="meta"><tbody>
 <tr><th>Commit</th><td class="mono">${commit.sha}${external && isSafeExternalUrl(external) ? html` · <a href="${external}" rel="noopener noreferrer">view on remote</a>` : ''}</td></tr>
+<tr><th>Signature</th><td>${renderSignatureBadge(signature)} ${signature?.detail ?? ''}</td></tr>
 ${shard ? html`<tr><th>Shard</th><td data-testid="shard">${shard}</td></tr>` : ''}
 <tr><th>Branch</th><td>${commit.branch}</td></tr>
 <tr><th>Parent</th><td class="mono">${commit.parent ? html`<a href="${commitHref(commit.parent)}">${commit.parent}</a>` : '(none: first commit)'}</td></tr>

@@ -12,7 +12,7 @@ import { describeAt } from './api-files.ts';
 import { AtParam, parseParams, pathAfter, queryOf } from './api-params.ts';
 import { blameAt, historyPage, HistoryQuery } from './api-state.ts';
 import { describeState, renderAtForm, renderCrumbs } from './ui-tree.ts';
-import { page } from './ui-page.ts';
+import { commitStatuses, page } from './ui-page.ts';
 import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const BlameQuery = z.object({ at: AtParam });
@@ -32,14 +32,14 @@ ${lines.map((line, i) => {
 export function registerFilePages(app: ViewerApp, ctx: ViewerContext): void {
   const { queries, config } = ctx.deps;
 
-  app.get('/history/*', (c) => {
+  app.get('/history/*', async (c) => {
     const path = pathAfter(c.req.url, '/history', false);
     const { cursor } = parseParams(HistoryQuery.pick({ cursor: true }), queryOf(c.req.query()));
     const result = historyPage(queries, path, { limit: config.pageSize, cursor: cursor ?? null });
     const body = html`${renderCrumbs(path, undefined)}
 <h1>History of <span class="mono">${path}</span></h1>
 <p><a href="${pathHref('tree', path)}">current file</a> · <a href="${pathHref('blame', path)}">blame</a></p>
-${renderCommitTable(result.commits)}
+${renderCommitTable(result.commits, await commitStatuses(ctx, result.commits))}
 <div class="pager">
 ${cursor ? html`<a href="${pathHref('history', path)}">« Newest</a>` : ''}
 ${result.next ? html`<a href="${pathHref('history', path, { cursor: result.next })}" data-testid="older">Older »</a>` : ''}

@@ -2,6 +2,7 @@
 // the live sources' states in the header.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { CommitStatus } from '../views/commit-list.ts';
 import { renderPage, renderProblem, type Html, type Section } from '../views/layout.ts';
 import type { ViewerContext, ViewerEnv } from './viewer-context.ts';
 
@@ -18,7 +19,24 @@ export function page(
   content: PageContent,
   status: ContentfulStatusCode = 200,
 ) {
-  return c.html(renderPage({ ...content, user: c.get('user') ?? null, sources: ctx.deps.status() }), status);
+  return c.html(
+    renderPage({
+      ...content,
+      user: c.get('user') ?? null,
+      sources: ctx.deps.status(),
+      checkpoint: ctx.deps.trust?.lastCheckpoint() ?? null,
+      now: ctx.now(),
+    }),
+    status,
+  );
+}
+
+/** The signature badges of the commits a page lists (none without a trust source). */
+export async function commitStatuses(
+  ctx: ViewerContext,
+  commits: ReadonlyArray<{ readonly sha: string }>,
+): Promise<ReadonlyMap<string, CommitStatus>> {
+  return (await ctx.deps.trust?.commits.statuses(commits.map((commit) => commit.sha))) ?? new Map();
 }
 
 export function problemPage(

@@ -5,7 +5,7 @@ import { renderCommitTable } from '../views/commit-list.ts';
 import { queryString } from '../views/format.ts';
 import { commitFilter, CommitsQuery } from './api-commits.ts';
 import { parseParams, queryOf } from './api-params.ts';
-import { page } from './ui-page.ts';
+import { commitStatuses, page } from './ui-page.ts';
 import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const FIELDS = [
@@ -18,7 +18,7 @@ const FIELDS = [
 ] as const;
 
 export function registerTimeline(app: ViewerApp, ctx: ViewerContext): void {
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const raw = queryOf(c.req.query());
     const query = parseParams(CommitsQuery, raw);
     const result = ctx.deps.queries.listCommits(commitFilter(query, ctx.deps.config.pageSize));
@@ -38,7 +38,7 @@ ${FIELDS.map(([name, label, example]) => html`<label>${label}<input name="${name
 <button type="submit">Filter</button>
 ${isFiltered ? html`<a href="/${queryString({ branch: filters.branch })}">Clear</a>` : ''}
 </form>
-${renderCommitTable(result.commits)}
+${renderCommitTable(result.commits, await commitStatuses(ctx, result.commits))}
 <div class="pager">
 ${query.cursor ? html`<a href="/${queryString(filters)}">« Newest</a>` : ''}
 ${result.next ? html`<a href="/${queryString({ ...filters, cursor: result.next })}" data-testid="older">Older »</a>` : ''}

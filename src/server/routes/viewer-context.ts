@@ -9,10 +9,17 @@ import type { DeliveryRow, DeliveryState } from '../../notify/outbox/outbox-db.t
 import type { SourceStatus } from '../../sources/source.ts';
 import type { ViewerAuth } from '../viewer-auth.ts';
 import type { ViewerConfig } from '../../config/viewer.ts';
+import type { CommitStatus, LastCheckpoint } from '../views/commit-list.ts';
 
 /** What `/notifications` reads: the outbox of the running notifications (startNotifications().outbox). */
 export interface NotificationsView {
   list(filter: { readonly state?: DeliveryState; readonly limit?: number }): DeliveryRow[];
+}
+
+/** Signature badges per commit and the last checkpoint (issue 11). */
+export interface ViewerTrust {
+  readonly commits: { statuses(shas: readonly string[]): Promise<ReadonlyMap<string, CommitStatus>> };
+  readonly lastCheckpoint: () => LastCheckpoint | null;
 }
 
 export interface ViewerDeps {
@@ -31,6 +38,8 @@ export interface ViewerDeps {
   readonly notifications?: NotificationsView;
   /** Records held in the quarantine, for `/sources` (issue 10). */
   readonly quarantine?: () => readonly QuarantineEntry[];
+  /** Signature badges per commit and the last checkpoint (issue 11). */
+  readonly trust?: ViewerTrust;
   /** Injected clock for session expiry (default Date.now). */
   readonly now?: () => number;
 }

@@ -21,7 +21,14 @@ import { registerTimeline } from './ui-timeline.ts';
 import { registerTreePage } from './ui-tree.ts';
 import type { ViewerApp, ViewerContext, ViewerDeps, ViewerEnv } from './viewer-context.ts';
 
-export type { NotificationsView, ViewerApp, ViewerContext, ViewerDeps, ViewerEnv } from './viewer-context.ts';
+export type {
+  NotificationsView,
+  ViewerApp,
+  ViewerContext,
+  ViewerDeps,
+  ViewerEnv,
+  ViewerTrust,
+} from './viewer-context.ts';
 
 /** `/tree/*` matches `/tree` as well. */
 const PAGES = ['/', '/commit/*', '/history/*', '/blame/*', '/tree/*', '/sources', '/notifications'] as const;

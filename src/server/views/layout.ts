@@ -15,6 +15,20 @@ export interface PageOptions {
   readonly body: Html;
   /** Extra stylesheets (the commit page adds diff2html's). */
   readonly styles?: readonly string[];
+  /** The newest signed checkpoint, shown in the header. */
+  readonly checkpoint?: { readonly name: string; readonly time: number; readonly number: number } | null;
+  readonly now?: number;
+}
+
+/** `checkpoint 12 · 5 min ago`, or that there is none yet. */
+function renderCheckpoint(options: PageOptions): Html | string {
+  if (options.checkpoint === undefined) return '';
+  const last = options.checkpoint;
+  if (last === null)
+    return html`<span class="badge" data-testid="checkpoint" title="no signed checkpoint yet">no checkpoint yet</span>`;
+  const minutes = Math.max(0, Math.round(((options.now ?? Date.now()) - last.time) / 60_000));
+  const age = minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+  return html`<span class="badge" data-testid="checkpoint" title="${last.name} (${new Date(last.time).toISOString()})">checkpoint ${last.number} · ${age}</span>`;
 }
 
 const WORST_FIRST: readonly SourceState[] = ['failing', 'lagging', 'starting', 'stopped', 'up'];
@@ -56,6 +70,7 @@ ${(options.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}
     ${navLink('/', 'Timeline', options.section === 'main')}
     ${navLink('/?branch=activity', 'Activity', options.section === 'activity')}
     ${navLink('/tree/', 'Tree', options.section === 'tree')}
+    ${renderCheckpoint(options)}
     <a href="/sources" class="badge state-${summary.state}${options.section === 'sources' ? ' active' : ''}" title="live sources" data-testid="sources-badge">Sources: ${summary.text}</a>
   </nav>`
   }

@@ -1,0 +1,143 @@
+// What a mirror witnesses besides the branches (issue 11): the signed checkpoint tags, their
+// RFC 3161 time-stamps and the archived activity periods, pushed with the git CLI and never
+// forced: a ref the remote holds with another object is reported, not overwritten. The only
+// deletions are the ones the record explains, made after every creation succeeded: an archived
+// period that a signed checkpoint says retention removed, and the remote's `activity` once a new
+// period started, when its head is kept as an archived period or was removed by retention.
+import { remoteEnv, remoteLines, runGit } from './push-git.ts';
+
+const PROOF_PREFIXES = ['refs/tags/checkpoints/', 'refs/tags/timestamps/', 'refs/archive/activity/'] as const;
+const ARCHIVES = 'refs/archive/activity/';
+const ACTIVITY = 'refs/heads/activity';
+
+export type ProofOutcome =
+  | { readonly kind: 'pushed'; readonly created: number; readonly deleted: number; readonly snapshot: string }
+  | { readonly kind: 'up-to-date'; readonly snapshot: string }
+  | { readonly kind: 'rejected'; readonly message: string }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface ProofRequest {
+  readonly gitdir: string;
+  readonly url: string;
+  readonly username: string;
+  readonly token: string | null;
+  readonly signal?: AbortSignal;
+  /** The local proof refs the last successful push left the remote with: unchanged, the remote is not asked. */
+  readonly pushed?: string | null;
+}
+
+const isProof = (ref: string) => PROOF_PREFIXES.some((prefix) => ref.startsWith(prefix));
+
+function parseRefs(text: string, separator: string): Map<string, string> {
+  const refs = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const [oid, ref] = line.split(separator);
+    if (oid && ref && (isProof(ref) || ref === ACTIVITY)) refs.set(ref, oid);
+  }
+  return refs;
+}
+
+/** `<period> <head>` of every period a checkpoint records as removed by retention. */
+async function removedByRetention(gitdir: string): Promise<Set<string>> {
+  const run = await runGit(['--git-dir', gitdir, 'for-each-ref', '--format=%(contents)', 'refs/tags/checkpoints/'], {
+    ...process.env,
+    LC_ALL: 'C',
+  });
+  return new Set(
+    [...run.stdout.matchAll(/^Removed: (\S+) ([0-9a-f]{40,64}) retention /gm)].map((m) => `${m[1]} ${m[2]}`),
+  );
+}
+
+/** Whether an archived period holds the commit (its head, or one before it). */
+async function isArchived(gitdir: string, oid: string): Promise<boolean> {
+  const run = await runGit(['--git-dir', gitdir, 'for-each-ref', '--contains', oid, '--count=1', ARCHIVES], {
+    ...process.env,
+    LC_ALL: 'C',
+  });
+  return run.code === 0 && run.stdout.trim() !== '';
+}
+
+function failure(request: ProofRequest, stderr: string, code: number | null): ProofOutcome {
+  const fatal = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('fatal: ') || line.startsWith('error: '))
+    .join(' ')
+    .replaceAll(request.url, '<url>');
+  return { kind: 'failed', message: fatal || `git exited with ${code}` };
+}
+
+/** Runs one `git push --porcelain` of `refspecs`; the refs the remote refused, with its reasons. */
+async function push(request: ProofRequest, refspecs: readonly string[]): Promise<ProofOutcome | null> {
+  if (refspecs.length === 0) return null;
+  const run = await runGit(
+    ['--git-dir', request.gitdir, 'push', '--porcelain', request.url, ...refspecs],
+    remoteEnv(request),
+    request.signal,
+  );
+  const refused = run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('!\t'))
+    .map((line) => {
+      const [, spec = '', summary = ''] = line.split('\t');
+      return `${spec.split(':').at(-1)}: ${/\((.*)\)$/.exec(summary)?.[1] ?? summary}`;
+    });
+  if (refused.length > 0) return { kind: 'rejected', message: [...refused, ...remoteLines(run.stderr)].join('; ') };
+  return run.code === 0 ? null : failure(request, run.stderr, run.code);
+}
+
+/** Pushes the checkpoint tags, time-stamps and archived periods the remote lacks. */
+export async function pushProof(request: ProofRequest): Promise<ProofOutcome> {
+  const env = { ...process.env, LC_ALL: 'C' };
+  const local = parseRefs(
+    (
+      await runGit(
+        ['--git-dir', request.gitdir, 'for-each-ref', '--format=%(objectname) %(refname)', ...PROOF_PREFIXES, ACTIVITY],
+        env,
+      )
+    ).stdout,
+    ' ',
+  );
+  const snapshot = [...local]
+    .filter(([ref]) => ref !== ACTIVITY)
+    .map(([ref, oid]) => `${ref} ${oid}`)
+    .join('\n');
+  // Nothing to witness yet (no checkpoint, so no removal either), or nothing new since the last push.
+  if (snapshot === '' || snapshot === request.pushed) return { kind: 'up-to-date', snapshot };
+  const listed = await runGit(['--git-dir', request.gitdir, 'ls-remote', '--refs', request.url], remoteEnv(request));
+  if (listed.code !== 0) return failure(request, listed.stderr, listed.code);
+  const remote = parseRefs(listed.stdout, '\t');
+  const conflicts: string[] = [];
+  const create: string[] = [];
+  for (const [ref, oid] of local) {
+    if (ref === ACTIVITY) continue;
+    const theirs = remote.get(ref);
+    if (theirs === undefined) create.push(`${ref}:${ref}`);
+    else if (theirs !== oid)
+      conflicts.push(`${ref}: the remote holds ${theirs}, this repository ${oid}; never overwritten`);
+  }
+  if (conflicts.length > 0) return { kind: 'rejected', message: conflicts.join('; ') };
+  const created = await push(request, create);
+  if (created) return created;
+
+  const removed = await removedByRetention(request.gitdir);
+  const removedHeads = new Set([...removed].map((entry) => entry.split(' ')[1]));
+  const remove: string[] = [];
+  for (const [ref, oid] of remote)
+    if (ref.startsWith(ARCHIVES) && !local.has(ref) && removed.has(`${ref.slice(ARCHIVES.length)} ${oid}`))
+      remove.push(`:${ref}`);
+  // A new period began with a root commit: the remote's activity cannot fast-forward to it.
+  const theirActivity = remote.get(ACTIVITY);
+  const ourActivity = local.get(ACTIVITY);
+  if (
+    theirActivity !== undefined &&
+    ourActivity !== undefined &&
+    theirActivity !== ourActivity &&
+    (removedHeads.has(theirActivity) || (await isArchived(request.gitdir, theirActivity)))
+  )
+    remove.push(`:${ACTIVITY}`);
+  const deleted = await push(request, remove);
+  if (deleted) return deleted;
+  return create.length + remove.length === 0
+    ? { kind: 'up-to-date', snapshot }
+    : { kind: 'pushed', created: create.length, deleted: remove.length, snapshot };
+}
