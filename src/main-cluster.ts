@@ -9,6 +9,7 @@ import type { IntakeTokens } from './config/intake-tokens.ts';
 import { resolveSecret } from './config/secret-ref.ts';
 import { ledgerSettings } from './config/ledger-settings.ts';
 import type { Config } from './config/schema.ts';
+import { servedViewerConfig } from './config/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
 import { IndexQueries } from './index/queries.ts';
 import { RepositoryReader } from './ledger/reader.ts';
@@ -189,7 +190,7 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
           viewer: createViewerRoutes({
             queries: new IndexQueries(view.index.db),
             reader: new RepositoryReader(view.gitdir),
-            config: config.viewer,
+            config: servedViewerConfig(config.viewer, config.tls !== undefined),
             status: () => statuses.asSources(writerStatus(), view.status()),
             env: viewer.env,
             links: {

@@ -18,13 +18,14 @@ import { Ledger } from './ledger/ledger.ts';
 import { RepositoryReader } from './ledger/reader.ts';
 import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
 import type { NoiseRules } from './normalise/noise.ts';
-import { createRedactor } from './normalise/redact.ts';
+import { createRedactor, sensitiveKeySet } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
 import type { NormaliseSettings } from './server/intake.ts';
 import { startClusterDaemon } from './main-cluster.ts';
 import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
 import { createViewerRoutes } from './server/routes/viewer.ts';
+import { servedViewerConfig } from './config/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
 import { isNotifyEnabled, type NotifySetup } from './notify/check.ts';
@@ -79,7 +80,7 @@ const QUARANTINE_RETRY_INTERVAL_MS = 5000;
 function normaliseSettings(config: Config, redact: ReturnType<typeof createRedactor>): NormaliseSettings {
   return {
     redact,
-    sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+    sensitiveKeys: sensitiveKeySet(config.redaction.sensitiveKeys),
     noiseRules: noiseRulesFrom(config),
   };
 }
@@ -227,7 +228,7 @@ async function run(parts: Parts): Promise<Daemon> {
     viewer: createViewerRoutes({
       queries: new IndexQueries(ledger.index.db),
       reader: new RepositoryReader(ledger.gitdir),
-      config: config.viewer,
+      config: servedViewerConfig(config.viewer, config.tls !== undefined),
       status: statuses,
       env: viewer.env,
       links: { commitUrl: (sha) => subscribers?.commitUrl(sha) ?? null },

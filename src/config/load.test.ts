@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { sensitiveKeySet } from '../normalise/redact.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { resolveIntakeTokens } from './intake-tokens.ts';
@@ -23,7 +24,15 @@ test('an empty file gives the documented defaults', (t) => {
   assert.equal(config.intake.kubernetesAudit.maxBodyBytes, 32 * 1024 * 1024);
   assert.ok(config.intake.kubernetesAudit.maxBodyBytes >= 16 * 1024 * 1024);
   assert.deepEqual(config.intake.events.tokens, []);
-  assert.equal(config.redaction.sensitiveKeys.includes('password'), true);
+  assert.deepEqual(config.redaction.sensitiveKeys, [], 'nothing added to the built-in sensitive keys');
+});
+
+test('redaction.sensitiveKeys adds to the defaults, never replaces them (issue 10)', (t) => {
+  const dir = tempDir(t);
+  const { config } = loadConfig({ file: configFile(dir, 'redaction:\n  sensitiveKeys: [apiSecret]\n'), env: {} });
+  const keys = sensitiveKeySet(config.redaction.sensitiveKeys);
+  for (const key of ['apisecret', 'secretstring', 'secretaccesskey', 'masteruserpassword', 'password'])
+    assert.ok(keys.has(key), `${key} is hashed`);
 });
 
 test('unknown keys, wrong types and bad values are reported with their paths, all at once', (t) => {

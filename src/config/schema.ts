@@ -131,8 +131,11 @@ export const Config = z
           ),
         sensitiveKeys: z
           .array(z.string().min(1))
-          .default([...DEFAULT_SENSITIVE_KEYS])
-          .describe('key names (case-insensitive) whose values are hashed wherever they appear'),
+          .default([])
+          .describe(
+            'key names (case-insensitive) whose values are hashed wherever they appear, added to the built-in ' +
+              `defaults (${DEFAULT_SENSITIVE_KEYS.join(', ')}) and the per-service AWS table`,
+          ),
       })
       .strict()
       .prefault({})

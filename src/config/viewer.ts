@@ -21,10 +21,9 @@ export const TrustedProxy = z
     addresses: z
       .array(z.string().min(1))
       .min(1)
-      .optional()
       .describe(
-        'peer addresses the proxy connects from; the header is ignored on requests from any other address ' +
-          '(default: trust every peer, so only expose the viewer through the proxy)',
+        'peer addresses the proxy connects from (required); the header is ignored on requests from any other ' +
+          'address, so no client can name itself by sending the header',
       ),
   })
   .strict()
@@ -67,3 +66,8 @@ export const ViewerConfig = z
   .strict()
   .describe('web viewer and JSON API');
 export type ViewerConfig = z.infer<typeof ViewerConfig>;
+
+/** The viewer's settings as served: over TLS the session cookie is always `Secure`. */
+export function servedViewerConfig(viewer: ViewerConfig, tls: boolean): ViewerConfig {
+  return tls && !viewer.secureCookie ? { ...viewer, secureCookie: true } : viewer;
+}

@@ -10,7 +10,7 @@ export interface Actor {
 }
 
 /** How the author of a change is known (DESIGN §3, `Attribution:`). */
-export type Attribution = 'exact' | 'correlated' | 'field-manager' | 'unresolved';
+export type Attribution = 'exact' | 'correlated' | 'field-manager' | 'claimed' | 'unresolved';
 
 /** Git trailers in the order they are written. */
 export type Trailers = ReadonlyArray<readonly [key: string, value: string]>;

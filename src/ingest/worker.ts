@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { edgeLimits } from '../edge/limits.ts';
-import { createRedactor } from '../normalise/redact.ts';
+import { createRedactor, sensitiveKeySet } from '../normalise/redact.ts';
 import { checkLogFile, withLogFileDigest } from '../sources/cloudtrail/digests/log-file-status.ts';
 import type { LogFileDigest } from '../sources/cloudtrail/digests/verify-digests.ts';
 import { openInput, type InputFile } from './files.ts';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     cluster: input.cluster,
     genericSource: input.genericSource,
     redact: createRedactor(input.redactionKey),
-    sensitiveKeys: new Set(input.sensitiveKeys.map((key) => key.toLowerCase())),
+    sensitiveKeys: sensitiveKeySet(input.sensitiveKeys),
     now: () => input.now,
     limits: edgeLimits(input.futureSkewMs),
   };

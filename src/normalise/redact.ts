@@ -3,6 +3,7 @@
 // change while the value can never be recovered or brute-forced from the hash.
 import { createHmac, createSecretKey } from 'node:crypto';
 import { setOwn } from '../domain/json.ts';
+import { ENV_MAP_KEYS, isEnvPair, looksSecret } from './env-redaction.ts';
 
 export type Redact = (value: Uint8Array | string) => string;
 
@@ -27,7 +28,8 @@ function redactValue(value: unknown, redact: Redact): string {
 /**
  * A Kubernetes Secret with every `data` and `stringData` value hashed. `data` values are
  * base64: the decoded bytes are hashed, so the same secret given as `stringData` hashes the
- * same. The last-applied annotation holds the plaintext too and is hashed as a whole.
+ * same. Annotations (last-applied, `kapp.k14s.io/original`, …) may hold the plaintext too: every
+ * one is hashed as a whole.
  */
 export function redactSecret(secret: Record<string, unknown>, redact: Redact): Record<string, unknown> {
   const out: Record<string, unknown> = { ...secret };
@@ -58,7 +60,8 @@ export function redactSecret(secret: Record<string, unknown>, redact: Redact): R
     if (annotations && typeof annotations === 'object') {
       const next = { ...(annotations as Record<string, unknown>) };
       for (const key of Object.keys(next)) {
-        if (key === LAST_APPLIED) next[key] = redactValue(next[key], redact);
+        // Every annotation: last-applied, kapp's original, and whatever the next tool invents.
+        next[key] = redactValue(next[key], redact);
       }
       out['metadata'] = { ...(metadata as Record<string, unknown>), annotations: next };
     }
@@ -69,22 +72,39 @@ export function redactSecret(secret: Record<string, unknown>, redact: Redact): R
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
- * Hashes the value of every key whose name is in `keys` (case-insensitive), at any depth.
- * Used for configured sensitive fields (passwords in CloudTrail parameters, tokens, …).
+ * Hashes the value of every key whose name is in `keys` (case-insensitive), at any depth, and
+ * the value of every environment variable whose name looks secret (env-redaction.ts), whether
+ * kept as a `{name, value}` pair or in a map under `variables`, `environment`, ….
  */
 export function redactKeys(value: unknown, keys: ReadonlySet<string>, redact: Redact): unknown {
-  if (keys.size === 0) return value;
   if (Array.isArray(value)) return value.map((item) => redactKeys(item, keys, redact));
   if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const kept =
-      keys.has(key.toLowerCase()) && item !== null && item !== ''
-        ? redactValue(item, redact)
-        : redactKeys(item, keys, redact);
-    setOwn(out, key, kept);
+  const secretPair = isEnvPair(record) && looksSecret(record['name'] as string);
+  for (const [key, item] of Object.entries(record)) {
+    const hashed =
+      item !== null && item !== '' && (keys.has(key.toLowerCase()) || (secretPair && key.toLowerCase() === 'value'));
+    setOwn(out, key, hashed ? redactValue(item, redact) : redactKeys(item, keys, redact));
+    if (!hashed && ENV_MAP_KEYS.has(key.toLowerCase())) setOwn(out, key, redactEnvMap(out[key], redact));
   }
   return out;
+}
+
+/** A map of variable name → value with the values of secret-looking names hashed. */
+function redactEnvMap(value: unknown, redact: Redact): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value)) {
+    const secret = looksSecret(name) && (typeof item === 'string' || typeof item === 'number') && item !== '';
+    setOwn(out, name, secret ? redactValue(item, redact) : item);
+  }
+  return out;
+}
+
+/** The default sensitive keys plus the configured ones (which add, never replace), lower case. */
+export function sensitiveKeySet(configured: readonly string[] = []): ReadonlySet<string> {
+  return new Set([...DEFAULT_SENSITIVE_KEYS, ...configured].map((key) => key.toLowerCase()));
 }
 
 /** Sensitive key names hashed wherever they appear, unless the configuration says otherwise. */
@@ -99,4 +119,13 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'privateKey',
   'sessionToken',
   'clientSecret',
+  'authToken',
+  'apiKey',
+  'accessToken',
+  'refreshToken',
+  'bearerToken',
+  'sharedSecret',
 ];
+
+/** The default sensitive keys, lower case: what a normaliser uses when it is given none. */
+export const DEFAULT_SENSITIVE_KEY_SET: ReadonlySet<string> = sensitiveKeySet();

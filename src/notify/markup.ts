@@ -19,6 +19,11 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_~|[\]])/g, '\\$1');
 }
 
+/** HTML's control characters, for Markdown renderers that pass HTML through (GitHub). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** @-mentions (`@channel`, `@alice`, not `a@b.c`) defused with a zero-width space after the `@`. */
 export function defuseMentions(text: string): string {
   return text.replace(/(^|[^\w.@])@(?=\w)/g, '$1@\u200b');

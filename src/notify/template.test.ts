@@ -124,3 +124,11 @@ test('diff excerpts keep hunks within bounds and shorten secret hashes', () => {
     50,
   );
 });
+
+test('escapes per chat format: GitHub drops HTML, Markdown characters render as typed (issue 10)', async () => {
+  const { escapeHtml, escapeMarkdown } = await import('./markup.ts');
+  assert.equal(
+    escapeHtml(escapeMarkdown('<img src=x onerror=alert(1)> *bold*')),
+    '&lt;img src=x onerror=alert(1)&gt; \\*bold\\*',
+  );
+});

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { Config } from '../config/schema.ts';
 import { Journal } from '../journal/journal.ts';
 import { createMetrics } from '../metrics/metrics.ts';
-import { createRedactor } from '../normalise/redact.ts';
+import { createRedactor, sensitiveKeySet } from '../normalise/redact.ts';
 import { noiseRulesFrom } from '../main.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import {
@@ -44,7 +44,7 @@ function setup(t: TestContext, options: { intake?: unknown; maxBytes?: number } 
       },
       normalise: {
         redact: createRedactor(Buffer.alloc(32, 7)),
-        sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+        sensitiveKeys: sensitiveKeySet(config.redaction.sensitiveKeys),
         noiseRules: noiseRulesFrom(config),
       },
       record: (batch) => journal.append(batch),
@@ -369,10 +369,19 @@ test('/healthz, /readyz and /metrics', async (t) => {
   assert.equal(ready.status, 200);
   assert.equal(((await ready.json()) as { journal: { entries: number } }).journal.entries, 1);
   const metrics = await (await app.request('/metrics')).text();
-  assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/prod"\} 2/);
-  assert.match(metrics, /gitrail_events_rejected_total\{source="kubernetes-audit\/prod"\} 1/);
+  // No cluster is configured: the name from the URL never becomes a label (issue 10, bounded series).
+  assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/\*"\} 2/);
+  assert.match(metrics, /gitrail_events_rejected_total\{source="kubernetes-audit\/\*"\} 1/);
+  assert.doesNotMatch(metrics, /kubernetes-audit\/prod/);
   assert.match(metrics, /gitrail_intake_requests_total\{route="kubernetes-audit",status="202"\} 1/);
   assert.match(metrics, /gitrail_intake_requests_total\{route="events",status="400"\} 1/);
   assert.match(metrics, /gitrail_journal_depth_entries 1/);
   assert.match(metrics, /gitrail_commit_latency_seconds_bucket/);
+});
+
+test('metric labels name configured clusters only (issue 10)', async (t) => {
+  const { app, post } = setup(t, { intake: { kubernetesAudit: { clusters: ['prod'] } } });
+  await post('/ingest/kubernetes/prod/audit', eventList([auditEvent(1)]));
+  const metrics = await (await app.request('/metrics')).text();
+  assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/prod"\} 1/);
 });

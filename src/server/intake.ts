@@ -96,6 +96,11 @@ export function nameParam(c: Context, param: string, allowed: readonly string[],
   return value;
 }
 
+/** `prefix/name` for a configured name, `prefix/*` for any other: metric labels stay bounded. */
+export function metricLabel(prefix: string, name: string, configured: readonly string[]): string {
+  return configured.includes(name) ? `${prefix}/${name}` : `${prefix}/*`;
+}
+
 export function parseJson(text: string, what: string): unknown {
   if (text.trim() === '') throw new InvalidInputError(`the body is empty; expected ${what}`);
   try {
@@ -143,8 +148,10 @@ export async function recordDraft(
   source: string,
   draft: Draft,
   receivedAt: number,
+  /** The metric label: a name from the configuration only, so no URL can grow the series (default `source`). */
+  metricSource: string = source,
 ): Promise<IntakeSummary> {
-  deps.metrics.countRecords(source, {
+  deps.metrics.countRecords(metricSource, {
     received: draft.received,
     ignored: draft.ignored,
     rejected: draft.rejected.length,

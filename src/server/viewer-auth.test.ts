@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ConfigError } from '../domain/errors.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { ViewerAuth } from './viewer-auth.ts';
-import { ViewerConfig } from '../config/viewer.ts';
+import { servedViewerConfig, ViewerConfig } from '../config/viewer.ts';
 
 const NOW = Date.parse('2026-03-02T03:00:00Z');
 const OPS = 'ops-token-0123456789abcdef';
@@ -61,7 +61,9 @@ test('a viewer without any way to authenticate, a short token or a missing secre
     () => authWith({ tokens: [{ name: 'ops', secret: { env: 'UNSET_VAR' } }] }),
     /viewer\.tokens\[0\]\.secret: environment variable UNSET_VAR is not set/,
   );
-  assert.doesNotThrow(() => authWith({ trustedProxy: { header: 'X-Forwarded-User' } }));
+  assert.doesNotThrow(() => authWith({ trustedProxy: { header: 'X-Forwarded-User', addresses: ['127.0.0.1'] } }));
+  // Issue 10: without `addresses` any client could name itself by sending the header.
+  assert.throws(() => ViewerConfig.parse({ trustedProxy: { header: 'X-Forwarded-User' } }), /addresses/);
 });
 
 test('the config schema rejects unknown keys and token values written inline', () => {
@@ -119,4 +121,11 @@ test('authenticate: a bearer token decides alone, then the session, then a trust
     ok: false,
     reason: 'missing',
   });
+});
+
+test('served over TLS, the session cookie is Secure whatever viewer.secureCookie says (issue 10)', () => {
+  const viewer = ViewerConfig.parse({});
+  assert.equal(servedViewerConfig(viewer, true).secureCookie, true);
+  assert.equal(servedViewerConfig(viewer, false).secureCookie, false);
+  assert.equal(servedViewerConfig(ViewerConfig.parse({ secureCookie: true }), false).secureCookie, true);
 });

@@ -148,7 +148,7 @@ export class ViewerAuth {
     if (this.#proxy && proxyUser && proxyUser.length <= 200 && !/[\x00-\x1f\x7f]/.test(proxyUser)) {
       const addresses = this.#proxy.addresses;
       const peer = credentials.peer ? normaliseAddress(credentials.peer) : null;
-      if (!addresses || (peer !== null && addresses.map(normaliseAddress).includes(peer)))
+      if (peer !== null && addresses.map(normaliseAddress).includes(peer))
         return { ok: true, identity: { user: proxyUser, via: 'proxy' } };
     }
     return { ok: false, reason: credentials.session ? 'invalid' : 'missing' };

@@ -17,7 +17,7 @@ import { Quarantine } from '../../src/journal/quarantine.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { noiseRulesFrom } from '../../src/main.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
-import { createRedactor } from '../../src/normalise/redact.ts';
+import { createRedactor, sensitiveKeySet } from '../../src/normalise/redact.ts';
 import { createApp } from '../../src/server/app.ts';
 import { assessReadiness } from '../../src/server/routes/health.ts';
 import { fsckStrict } from '../helpers/git.ts';
@@ -127,7 +127,7 @@ async function openDaemonParts(dataDir: string) {
       tokens: { kubernetesAudit: tokens, kubernetesAdmission: tokens, cloudtrail: tokens, events: tokens },
       normalise: {
         redact: createRedactor(FUZZ_REDACTION_KEY),
-        sensitiveKeys: new Set(config.redaction.sensitiveKeys.map((key) => key.toLowerCase())),
+        sensitiveKeys: sensitiveKeySet(config.redaction.sensitiveKeys),
         noiseRules: noiseRulesFrom(config),
       },
       record: (batch) => journal.append(batch),

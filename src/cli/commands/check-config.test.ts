@@ -53,3 +53,14 @@ test('gitrail run refuses an invalid configuration before touching the data fold
   assert.equal(result.err, `gitrail run: ${file}: what: unknown key\n`);
   assert.equal(existsSync(join(dir, 'data')), false);
 });
+
+test('check-config warns when sensitiveKeys looks like it meant to replace the defaults (issue 10)', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'gitrail.yaml');
+  writeFileSync(file, 'redaction:\n  sensitiveKeys: [password, apiSecret]\n');
+  const result = await cli(['check-config', '--config', file]);
+  assert.equal(result.code, 0, 'a warning is not a problem');
+  assert.match(result.err, /^warning: redaction\.sensitiveKeys: .*secretString.* adds to the defaults/m);
+  writeFileSync(file, 'redaction:\n  sensitiveKeys: [apiSecret]\n');
+  assert.equal((await cli(['check-config', '--config', file])).err, '');
+});

@@ -2,6 +2,7 @@
 // loads it (schema, then cross-field rules, secrets resolved) and prints each problem as
 // `path: message`. Exit 0 when valid, 1 when not.
 import { checkConfig } from '../../config/load.ts';
+import { redactionWarnings } from '../../config/redaction-warnings.ts';
 import type { Config } from '../../config/schema.ts';
 import { hasViewerAuth } from '../../config/viewer-token.ts';
 import { ConfigError } from '../../domain/errors.ts';
@@ -29,6 +30,7 @@ export async function checkConfigCommand(args: readonly string[], io: CommandIo)
     ...(result.config && result.problems.length === 0 ? viewerProblems(result.config, io.env) : []),
   ];
   const where = result.file ?? 'built-in defaults (no gitrail.yaml found)';
+  for (const warning of result.config ? redactionWarnings(result.config) : []) io.stderr.write(`warning: ${warning}\n`);
   if (problems.length === 0) {
     io.stdout.write(`${where}: valid\n`);
     return 0;

@@ -7,7 +7,7 @@ import { RequestError } from 'octokit';
 import type { Logger } from 'pino';
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { createOctokit } from '../../github/octokit.ts';
-import { defuseMentions, escapeMarkdown } from '../markup.ts';
+import { defuseMentions, escapeHtml, escapeMarkdown } from '../markup.ts';
 import { DeliveryError, templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
 import type { Notification } from '../notification.ts';
 import { renderMessage } from '../template.ts';
@@ -78,7 +78,12 @@ export function createGitHubNotifier(config: GitHubChannelConfig, context: Notif
     isIdempotent: true,
     async send(message, signal) {
       const template = templateFor(context, 'github', message);
-      const rendered = renderMessage(template, message, (value) => defuseMentions(escapeMarkdown(value)), notifier);
+      const rendered = renderMessage(
+        template,
+        message,
+        (value) => defuseMentions(escapeHtml(escapeMarkdown(value))),
+        notifier,
+      );
       // Issue titles are plain text: Markdown escapes would show as backslashes there.
       const title = githubTitle(renderMessage(template, message, defuseMentions, notifier));
       const sha = message.items[0]?.sha as string;

@@ -3,6 +3,7 @@
 import { resolveSecret } from '../../config/secret-ref.ts';
 import { postToReceiver } from '../http.ts';
 import { templateFor, type Notifier, type NotifierContext } from '../notifier.ts';
+import { escapeMarkdown } from '../markup.ts';
 import { renderMessage } from '../template.ts';
 import { teamsPayload } from './card.ts';
 import type { TeamsChannelConfig } from './config.ts';
@@ -15,7 +16,7 @@ export function createTeamsNotifier(config: TeamsChannelConfig, context: Notifie
     isIdempotent: false,
     async send(message, signal) {
       const template = templateFor(context, 'teams', message);
-      const body = JSON.stringify(teamsPayload(renderMessage(template, message, (value) => value, notifier)));
+      const body = JSON.stringify(teamsPayload(renderMessage(template, message, escapeMarkdown, notifier)));
       await postToReceiver({
         channel: context.id,
         url,

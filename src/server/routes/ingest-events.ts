@@ -10,6 +10,7 @@ import {
   emptyDraft,
   guard,
   nameParam,
+  metricLabel,
   recordDraft,
   type AppEnv,
   type IntakeDeps,
@@ -58,7 +59,17 @@ export function eventsIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     events.forEach((event, index) =>
       addResult(draft, index, event, (input) => normaliseGenericEvent(input, options), deps, c.get('log')),
     );
-    return answer(c, await recordDraft(c, deps, `generic/${source}`, draft, receivedAt));
+    return answer(
+      c,
+      await recordDraft(
+        c,
+        deps,
+        `generic/${source}`,
+        draft,
+        receivedAt,
+        metricLabel('generic', source, deps.config.events.sources),
+      ),
+    );
   });
   return app;
 }

@@ -16,6 +16,7 @@ import {
   guard,
   nameParam,
   parseJson,
+  metricLabel,
   recordDraft,
   type AppEnv,
   type IntakeDeps,
@@ -63,7 +64,14 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
         items.forEach((item, index) =>
           addResult(draft, index, item, (input) => normaliseAuditEvent(input, options), deps, c.get('log')),
         );
-        const summary = await recordDraft(c, deps, `kubernetes-audit/${cluster}`, draft, receivedAt);
+        const summary = await recordDraft(
+          c,
+          deps,
+          `kubernetes-audit/${cluster}`,
+          draft,
+          receivedAt,
+          metricLabel('kubernetes-audit', cluster, config.kubernetesAudit.clusters),
+        );
         return c.json(summary, 202);
       },
     );
@@ -87,7 +95,14 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
         const options = { cluster, receivedAt };
         addResult(draft, 0, review, () => normaliseAdmissionReview(review, options), deps, c.get('log'));
         try {
-          await recordDraft(c, deps, `kubernetes-admission/${cluster}`, draft, receivedAt);
+          await recordDraft(
+            c,
+            deps,
+            `kubernetes-admission/${cluster}`,
+            draft,
+            receivedAt,
+            metricLabel('kubernetes-admission', cluster, config.kubernetesAdmission.clusters),
+          );
         } catch (error) {
           // Fail open: a full, closing or failed journal must never block the cluster's writes.
           c.get('log').error({ err: error, cluster }, 'admission review allowed without being recorded');

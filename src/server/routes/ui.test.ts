@@ -244,12 +244,13 @@ test('a trusted proxy header names the user only when configured, and only from 
   assert.equal((await fx.app.request('/', { headers: header })).status, 302, 'ignored when not configured');
   const proxied = createViewerRoutes({
     ...fx.deps,
-    config: { ...fx.deps.config, trustedProxy: { header: 'X-Forwarded-User' } },
+    config: { ...fx.deps.config, trustedProxy: { header: 'X-Forwarded-User', addresses: ['10.0.0.5'] } },
   });
-  const html = await (await proxied.request('/', { headers: header })).text();
+  const proxy = { incoming: { socket: { remoteAddress: '10.0.0.5' } } };
+  const html = await (await proxied.request('/', { headers: header }, proxy)).text();
   assert.match(html, /<span data-testid="user">carol@example.com<\/span>/);
-  assert.equal((await proxied.request('/api/sources', { headers: header })).status, 200);
-  assert.equal((await proxied.request('/api/sources')).status, 401);
+  assert.equal((await proxied.request('/api/sources', { headers: header }, proxy)).status, 200);
+  assert.equal((await proxied.request('/api/sources', {}, proxy)).status, 401);
   const pinned = createViewerRoutes({
     ...fx.deps,
     config: { ...fx.deps.config, trustedProxy: { header: 'X-Forwarded-User', addresses: ['10.0.0.5'] } },

@@ -206,7 +206,10 @@ test('secret values are hashed in the call and in activity, never kept', () => {
   const custom = only(
     normaliseCloudTrailRecord(record, { ...options, sensitiveKeys: new Set(['clientrequesttoken']) }),
   );
-  assert.ok(JSON.stringify(custom).includes('correct horse battery staple'), 'configured keys replace the defaults');
+  assert.ok(
+    !JSON.stringify(custom).includes('correct horse battery staple'),
+    'the service table applies whatever the keys',
+  );
   const request =
     custom.update.kind === 'cloudtrail-call' ? (custom.update.call.requestParameters as Record<string, unknown>) : {};
   assert.match(String(request['clientRequestToken']), /^hmac-sha256:[0-9a-f]{64}$/);

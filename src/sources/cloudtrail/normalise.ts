@@ -6,7 +6,8 @@ import type { ChangeRecord, CloudTrailCall, Doc, NormaliseResult, Trailers } fro
 import { isObject } from '../../domain/json.ts';
 import { awsActor, type AwsIdentity } from '../../normalise/identity.ts';
 import { activityPath, awsPath } from '../../normalise/paths.ts';
-import { DEFAULT_SENSITIVE_KEYS, redactKeys, type Redact } from '../../normalise/redact.ts';
+import { redactKeys, sensitiveKeySet, type Redact } from '../../normalise/redact.ts';
+import { keysForEventSource } from '../../normalise/secret-fields.ts';
 import { classifyRecord, type ActivityReason } from './classify.ts';
 import type { ExtractedRecord } from './parse.ts';
 import { readRecord, str, type CloudTrailRecord } from './record.ts';
@@ -17,9 +18,7 @@ export const SOURCE = 'cloudtrail';
 /** Services whose resources live in no region (DESIGN §3). */
 export const GLOBAL_SERVICES: ReadonlySet<string> = new Set(['iam', 'sts', 'organizations', 'cloudfront', 'route53']);
 
-export const DEFAULT_CLOUDTRAIL_SENSITIVE_KEYS: ReadonlySet<string> = new Set(
-  DEFAULT_SENSITIVE_KEYS.map((key) => key.toLowerCase()),
-);
+export const DEFAULT_CLOUDTRAIL_SENSITIVE_KEYS: ReadonlySet<string> = sensitiveKeySet();
 
 export interface CloudTrailNormaliseOptions {
   readonly redact: Redact;
@@ -61,8 +60,9 @@ function trailersFor(record: CloudTrailRecord, identity: AwsIdentity, activity: 
   return trailers;
 }
 
-function sensitiveKeys(options: CloudTrailNormaliseOptions): ReadonlySet<string> {
-  return options.sensitiveKeys ?? DEFAULT_CLOUDTRAIL_SENSITIVE_KEYS;
+/** The configured keys plus the secret fields of the record's service (secret-fields.ts). */
+function sensitiveKeys(record: CloudTrailRecord, options: CloudTrailNormaliseOptions): ReadonlySet<string> {
+  return keysForEventSource(record.eventSource, options.sensitiveKeys ?? DEFAULT_CLOUDTRAIL_SENSITIVE_KEYS);
 }
 
 /** What a sign-in reports instead of an error code (`ConsoleLogin: Failure`). */
@@ -86,7 +86,7 @@ function activityChange(
     eventId: record.eventID,
     branch: 'activity',
     path: activityPath('aws', record.time, record.eventID),
-    update: { kind: 'put', doc: redactKeys(record.raw, sensitiveKeys(options), options.redact) as Doc },
+    update: { kind: 'put', doc: redactKeys(record.raw, sensitiveKeys(record, options), options.redact) as Doc },
     author: identity.actor,
     time: record.time,
     subject: `${record.service}:${record.eventName}${what}${outcome ? ` (${outcome})` : ''}`,
@@ -113,7 +113,7 @@ function stateChanges(record: CloudTrailRecord, options: CloudTrailNormaliseOpti
       kind: 'rejected',
       reason: 'CloudTrail record names no account (recipientAccountId or userIdentity.accountId)',
     };
-  const keys = sensitiveKeys(options);
+  const keys = sensitiveKeys(record, options);
   const identity = awsActor(record.userIdentity, account);
   const trailers = trailersFor(record, identity, undefined);
   const changes: ChangeRecord[] = [];

@@ -34,3 +34,23 @@ test('event times: ISO 8601, a zone-less one as UTC whatever the host TZ, and ep
     reason: 'generic event e2 has no valid time',
   });
 });
+
+test('a generic event says its author is claimed, not exact: the sender asserts who acted (issue 10)', () => {
+  const result = normaliseGenericEvent(
+    {
+      id: 'c1',
+      time: '2024-06-01T12:00:00Z',
+      actor: { name: 'Alice', email: 'alice@example.com' },
+      path: 'app/config',
+      object: { a: 1 },
+    },
+    options,
+  );
+  assert.equal(result.kind, 'changes');
+  const change = result.kind === 'changes' ? result.changes[0] : undefined;
+  assert.deepEqual(change?.author, { name: 'Alice', email: 'alice@example.com' }, 'git log --author still finds her');
+  assert.deepEqual(
+    change?.trailers.filter(([key]) => key === 'Attribution'),
+    [['Attribution', 'claimed']],
+  );
+});

@@ -7,7 +7,7 @@ import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { splitFieldPath } from '../../normalise/noise.ts';
 import { customPath } from '../../normalise/paths.ts';
-import { redactKeys, type Redact } from '../../normalise/redact.ts';
+import { DEFAULT_SENSITIVE_KEY_SET, redactKeys, type Redact } from '../../normalise/redact.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 
 export interface GenericNormaliseOptions {
@@ -54,7 +54,7 @@ export function normaliseGenericEvent(input: unknown, options: GenericNormaliseO
     author = { name: author.name, email: actor['email'] };
 
   const redact = (value: unknown) =>
-    options.sensitiveKeys ? redactKeys(value, options.sensitiveKeys, options.redact) : value;
+    redactKeys(value, options.sensitiveKeys ?? DEFAULT_SENSITIVE_KEY_SET, options.redact);
   let update: Update;
   let verb: string;
   if ('object' in input) {
@@ -86,7 +86,7 @@ export function normaliseGenericEvent(input: unknown, options: GenericNormaliseO
     ['Source', `generic/${options.source}`],
     ['Event-ID', id],
     ['Verb', verb],
-    ['Attribution', name ? 'exact' : 'unresolved'],
+    ['Attribution', name ? 'claimed' : 'unresolved'],
   ];
   const record: ChangeRecord = {
     eventId: id,

@@ -8,7 +8,7 @@ import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { activityPath, kubernetesPath, statusSiblingPath } from '../../normalise/paths.ts';
-import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
+import { DEFAULT_SENSITIVE_KEY_SET, redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
 import {
   groupResourceOf,
   isClusterScopedRef,
@@ -119,7 +119,12 @@ function cleanCarriedObject(value: unknown, isSecret: boolean, options: Kubernet
       object['kind'] === 'Secret' || 'data' in object || 'stringData' in object
         ? redactSecret(object, options.redact)
         : { redacted: options.redact(JSON.stringify(object)) };
-  return options.sensitiveKeys ? redactKeys(object, options.sensitiveKeys, options.redact) : object;
+  return redactKeys(object, options.sensitiveKeys ?? DEFAULT_SENSITIVE_KEY_SET, options.redact);
+}
+
+/** tokenreviews, subjectaccessreviews, selfsubjectrulesreviews, … of any group. */
+export function isReview(resource: string | undefined): boolean {
+  return resource !== undefined && /reviews$/i.test(resource);
 }
 
 function activityRecord(
@@ -133,11 +138,14 @@ function activityRecord(
   const isSecret = ref.resource === 'secrets';
   const doc: Doc = { ...event };
   for (const key of ['requestObject', 'responseObject'] as const) {
-    if (key in doc) doc[key] = cleanCarriedObject(doc[key], isSecret, options);
+    // A review (TokenReview, SubjectAccessReview, …) carries the bearer token or the question
+    // asked on someone's behalf: its bodies are never stored, whatever the outcome.
+    if (isReview(ref.resource) && key in doc) delete doc[key];
+    else if (key in doc) doc[key] = cleanCarriedObject(doc[key], isSecret, options);
   }
   doc['cluster'] = options.cluster;
   // Sensitive keys are hashed wherever they appear in the event, not only in the objects it carries.
-  const stored = options.sensitiveKeys ? (redactKeys(doc, options.sensitiveKeys, options.redact) as Doc) : doc;
+  const stored = redactKeys(doc, options.sensitiveKeys ?? DEFAULT_SENSITIVE_KEY_SET, options.redact) as Doc;
   const code = statusCode(event);
   const what = ref.resource ? describe(ref, ref.name, ref.namespace) : (str(event['requestURI']) ?? '');
   return {
@@ -336,7 +344,7 @@ function stateChanges(
   if (doc['apiVersion'] === undefined && ref.apiVersion)
     doc = { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion, ...doc };
   if (isCoreSecret(named(ref))) doc = redactSecret(doc, options.redact);
-  if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
+  doc = redactKeys(doc, options.sensitiveKeys ?? DEFAULT_SENSITIVE_KEY_SET, options.redact) as Doc;
   const uid = str(meta['uid']) ?? ref.uid;
   const extra: Array<readonly [string, string]> = uid ? [['UID', uid]] : [];
   if (!responseObject) extra.push(['State', 'request']);

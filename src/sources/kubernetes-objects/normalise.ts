@@ -9,7 +9,7 @@ import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { actorFromName, UNRESOLVED_ACTOR } from '../../normalise/identity.ts';
 import { removeNoise, type NoiseRules } from '../../normalise/noise.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
-import { redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
+import { DEFAULT_SENSITIVE_KEY_SET, redactKeys, redactSecret, type Redact } from '../../normalise/redact.ts';
 import { documentWriters } from './field-managers.ts';
 import { groupOf, groupResourceOf, isCoreSecret, pluralResource } from './resource-names.ts';
 
@@ -71,7 +71,7 @@ export function readObjectSnapshot(
 
   let doc = removeNoise(input, options.noiseRules?.(groupResourceOf({ group, resource })) ?? {}).doc;
   if (isCoreSecret({ group, resource })) doc = redactSecret(doc, options.redact);
-  if (options.sensitiveKeys) doc = redactKeys(doc, options.sensitiveKeys, options.redact) as Doc;
+  doc = redactKeys(doc, options.sensitiveKeys ?? DEFAULT_SENSITIVE_KEY_SET, options.redact) as Doc;
   const uid = typeof metadata['uid'] === 'string' ? metadata['uid'] : undefined;
   const version = typeof metadata['resourceVersion'] === 'string' ? metadata['resourceVersion'] : undefined;
   return {
