@@ -3,6 +3,7 @@
 // composed from their own schemas. Secrets are never values here, only {env} / {file} refs.
 import { z } from 'zod';
 import { Duration } from './duration.ts';
+import { DEFAULT_MAX_INFLATED_BYTES } from '../domain/gunzip.ts';
 import { SCOPE_PATTERN } from './scopes.ts';
 import { SecretRef } from './secret-ref.ts';
 import { DEFAULT_SENSITIVE_KEYS } from '../normalise/redact.ts';
@@ -187,6 +188,15 @@ export const Config = z
         futureSkew: Duration.prefault('1d').describe(
           'how far past the clock of this machine an event time may be; later events are refused',
         ),
+        maxInflatedBytes: z
+          .number()
+          .int()
+          .min(1024 * 1024)
+          .default(DEFAULT_MAX_INFLATED_BYTES)
+          .describe(
+            'largest gunzipped input file `gitrail ingest` reads (default 256 MiB); a larger one is a problem ' +
+              'naming the file and the run goes on with the next',
+          ),
       })
       .strict()
       .prefault({})
