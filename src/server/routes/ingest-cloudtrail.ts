@@ -33,10 +33,12 @@ export function cloudTrailRecords(body: unknown): ExtractedRecord[] {
   return extracted;
 }
 
-/** The record's account (recipientAccountId, else userIdentity.accountId); undefined when it names none. */
-function accountOf(record: unknown): string | undefined {
+/** The record's account (recipientAccountId, else userIdentity.accountId), or what the answer says instead. */
+function accountOf(record: unknown): string {
   const read = readRecord(record);
-  return read.ok ? read.record.account : undefined;
+  const account = read.ok ? read.record.account : undefined;
+  if (account === undefined) return '(none)';
+  return /^[0-9]{12}$/.test(account) ? account : '(not a 12-digit id)';
 }
 
 export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
@@ -51,7 +53,7 @@ export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     let outOfScope = 0;
     for (const [index, entry] of sortByEventTime(records)) {
       const input = 'record' in entry ? entry.record : entry;
-      const account = 'record' in entry ? (accountOf(entry.record) ?? '(none)') : undefined;
+      const account = 'record' in entry ? accountOf(entry.record) : undefined;
       if (account !== undefined && !scopeAllows(scopes, 'cloudtrail', account)) {
         draft.rejected.push({ index, reason: `account ${account} is outside the bearer token's scopes` });
         outOfScope += 1;
