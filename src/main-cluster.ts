@@ -160,6 +160,7 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
     intake: {
       config: config.intake,
       tokens: parts.tokens.byRoute,
+      grants: parts.tokens.grants,
       normalise: parts.normalise,
       record: (batch) =>
         intake

@@ -218,6 +218,7 @@ async function run(parts: Parts): Promise<Daemon> {
     intake: {
       config: config.intake,
       tokens: parts.tokens.byRoute,
+      grants: parts.tokens.grants,
       normalise,
       record: (batch) => journal.append(batch),
       metrics,

@@ -6,13 +6,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../domain/errors.ts';
 import { INTAKE_ROUTES, type Config, type IntakeRoute } from './schema.ts';
+import type { Grant } from './scopes.ts';
 import { resolveSecret } from './secret-ref.ts';
 
 export const INGEST_TOKEN_ENV = 'GITRAIL_INGEST_TOKEN';
 export const MIN_TOKEN_LENGTH = 16;
 
 export interface IntakeTokens {
+  /** Tokens of each route, with scope `*` within it: its own, GITRAIL_INGEST_TOKEN, the installation token. */
   readonly byRoute: Readonly<Record<IntakeRoute, readonly string[]>>;
+  /** intake.grants: tokens bound to scopes. */
+  readonly grants: readonly Grant[];
   /** The installation token's file when some route uses it, else null. */
   readonly installationTokenFile: string | null;
 }
@@ -52,10 +56,19 @@ export function resolveIntakeTokens(config: Config, env: NodeJS.ProcessEnv): Int
     byRoute[route] = [...own, ...shared];
     if (byRoute[route].length === 0 && config.intake[route].enabled) needsInstallationToken = true;
   }
+  const grants = config.intake.grants.flatMap(({ token, scopes }, index) => {
+    try {
+      return [{ token: resolveSecret(token, `intake.grants[${index}].token`, env), scopes }];
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else throw error;
+      return [];
+    }
+  });
   if (problems.length > 0) throw new ConfigError(problems);
-  if (!needsInstallationToken) return { byRoute, installationTokenFile: null };
+  if (!needsInstallationToken) return { byRoute, grants, installationTokenFile: null };
   const file = installationTokenPath(config.data);
   const token = readOrCreateToken(file);
   for (const route of INTAKE_ROUTES) if (byRoute[route].length === 0) byRoute[route] = [token];
-  return { byRoute, installationTokenFile: file };
+  return { byRoute, grants, installationTokenFile: file };
 }

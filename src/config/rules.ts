@@ -77,6 +77,15 @@ export function checkRules(config: Config, env: NodeJS.ProcessEnv): RulesResult 
       }
     });
   }
+  config.intake.grants.forEach(({ token }, index) => {
+    const where = `intake.grants[${index}].token`;
+    try {
+      problems.push(...checkToken(resolveSecret(token, where, env), where));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  });
   // Issue 5: policies, templates and channel secrets; mirror tokens.
   const notify = isNotifyEnabled(config.notify) ? loadNotifySetup(config.notify, { env }) : undefined;
   problems.push(...(notify?.problems ?? []), ...checkMirrors(config.mirrors, env));

@@ -3,6 +3,8 @@
 // composed from their own schemas. Secrets are never values here, only {env} / {file} refs.
 import { z } from 'zod';
 import { Duration } from './duration.ts';
+import { DEFAULT_MAX_INFLATED_BYTES } from '../domain/gunzip.ts';
+import { SCOPE_PATTERN } from './scopes.ts';
 import { SecretRef } from './secret-ref.ts';
 import { DEFAULT_SENSITIVE_KEYS } from '../normalise/redact.ts';
 import { ViewerConfig } from './viewer.ts';
@@ -76,6 +78,30 @@ export const IntakeConfig = z
       .prefault({})
       .describe(
         'POST /ingest/events/{source}: generic change events (JSON array or NDJSON), written under custom/{source}/',
+      ),
+    grants: z
+      .array(
+        z
+          .object({
+            token: SecretRef.describe('the bearer token (at least 16 characters)'),
+            scopes: z
+              .array(
+                z
+                  .string()
+                  .regex(
+                    SCOPE_PATTERN,
+                    'must be kubernetes:<cluster>, cloudtrail:<12-digit account>, events:<source>, <kind>:* or *',
+                  ),
+              )
+              .min(1)
+              .describe('what the token may write: kubernetes:<cluster>, cloudtrail:<account>, events:<source>, or *'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe(
+        'tokens bound to scopes, accepted on every route their scopes reach; a request outside them gets 403 and ' +
+          'writes nothing',
       ),
   })
   .strict()
@@ -162,6 +188,15 @@ export const Config = z
         futureSkew: Duration.prefault('1d').describe(
           'how far past the clock of this machine an event time may be; later events are refused',
         ),
+        maxInflatedBytes: z
+          .number()
+          .int()
+          .min(1024 * 1024)
+          .default(DEFAULT_MAX_INFLATED_BYTES)
+          .describe(
+            'largest gunzipped input file `gitrail ingest` reads (default 256 MiB); a larger one is a problem ' +
+              'naming the file and the run goes on with the next',
+          ),
       })
       .strict()
       .prefault({})
@@ -226,5 +261,6 @@ export const Config = z
 
 export type Config = z.infer<typeof Config>;
 export type IntakeConfig = z.infer<typeof IntakeConfig>;
-export type IntakeRoute = keyof IntakeConfig;
+/** An intake route's key in `intake` (every key but `grants`). */
+export type IntakeRoute = Exclude<keyof IntakeConfig, 'grants'>;
 export const INTAKE_ROUTES: readonly IntakeRoute[] = ['kubernetesAudit', 'kubernetesAdmission', 'cloudtrail', 'events'];

@@ -17,6 +17,8 @@ export interface WriterSettings {
   readonly cloudtrailDigests: CloudTrailDigestsConfig;
   /** limits.futureSkew. */
   readonly futureSkewMs: number;
+  /** limits.maxInflatedBytes. */
+  readonly maxInflatedBytes: number;
 }
 
 export interface WriterOptions {
@@ -37,5 +39,6 @@ export function writerSettings(options: WriterOptions): WriterSettings {
     writer: ledgerSettings(config),
     cloudtrailDigests: config.cloudtrailDigests,
     futureSkewMs: config.limits.futureSkew,
+    maxInflatedBytes: config.limits.maxInflatedBytes,
   };
 }

@@ -17,3 +17,13 @@ export interface CommitRow {
   readonly trailers: Readonly<Record<string, string>>;
   readonly changes: ReadonlyArray<{ readonly path: string; readonly op: ChangeOp; readonly blob: string | null }>;
 }
+
+/** True when the sender merely asserted who acted (`Attribution: claimed`): shown as such, never as verified. */
+export function isClaimed(commit: Partial<Pick<CommitRow, 'trailers'>>): boolean {
+  return commit.trailers?.['Attribution'] === 'claimed';
+}
+
+/** The author's name as people read it: `gina@example.com (claimed)` when the sender asserted it. */
+export function authorLabel(commit: Pick<CommitRow, 'author'> & Partial<Pick<CommitRow, 'trailers'>>): string {
+  return isClaimed(commit) ? `${commit.author.name} (claimed)` : commit.author.name;
+}

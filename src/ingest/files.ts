@@ -3,7 +3,7 @@
 import { createReadStream, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { DEFAULT_MAX_INFLATED_BYTES, gunzipCappedStream } from '../domain/gunzip.ts';
 import { parseDigestName } from '../sources/cloudtrail/digests/digest-file.ts';
 import type { LogFileExpectation } from '../sources/cloudtrail/digests/verify-digests.ts';
 
@@ -68,8 +68,9 @@ function isGzip(path: string): boolean {
   }
 }
 
-/** The file's bytes as a stream, decompressed when it is gzip (by content, not by name). */
-export function openInput(path: string): Readable {
+/** The file's bytes as a stream, gunzipped when it is gzip (by content, not by name), up to `maxInflatedBytes`. */
+export function openInput(path: string, maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES): Readable {
   const raw = createReadStream(path);
-  return isGzip(path) ? raw.pipe(createGunzip()) : raw;
+  const cap = { maxBytes: maxInflatedBytes, setting: 'limits.maxInflatedBytes' };
+  return isGzip(path) ? gunzipCappedStream(raw, cap, 'the file') : raw;
 }

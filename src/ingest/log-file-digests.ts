@@ -3,7 +3,8 @@
 // gap as `file: reason`, and tells each CloudTrail log file of a digested account and region
 // what the digests recorded about it, for the worker to check before it reads a record.
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { InvalidInputError } from '../domain/errors.ts';
+import { gunzipCapped, MAX_DIGEST_FILE_BYTES } from '../domain/gunzip.ts';
 import {
   baseName,
   logFileScope,
@@ -27,9 +28,10 @@ function readDigest(path: string, report: Report): DigestFile | null {
   const bytes = readFileSync(path);
   let content: Buffer;
   try {
-    content = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+    content = gunzipCapped(bytes, { maxBytes: MAX_DIGEST_FILE_BYTES }, 'the digest file');
   } catch (error) {
-    report(path, `not a gzip digest file: ${(error as Error).message}`);
+    if (!(error instanceof InvalidInputError)) throw error;
+    report(path, error.message);
     return null;
   }
   const parsed = parseDigestFile(content, { location: path });

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { Checkpointer } from '../checkpoint/checkpointer.ts';
 import type { LedgerSettings } from '../config/ledger-settings.ts';
+import { DEFAULT_MAX_INFLATED_BYTES } from '../domain/gunzip.ts';
 import { DAY_MS } from '../edge/limits.ts';
 import { readCommittedSeq } from '../journal/read-committed.ts';
 import { DEFAULT_COMMITTER, Ledger, type Outcome } from '../ledger/ledger.ts';
@@ -35,6 +36,8 @@ export interface IngestOptions {
   readonly digestKeys?: DigestKeys;
   /** limits.futureSkew (default one day). */
   readonly futureSkewMs?: number;
+  /** limits.maxInflatedBytes: the cap on a gzip input file's gunzipped size (default 256 MiB). */
+  readonly maxInflatedBytes?: number;
   readonly now?: () => number;
   readonly log?: Logger;
   /** A malformed record or an unreadable file. */
@@ -91,6 +94,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     sensitiveKeys: options.sensitiveKeys,
     now: (options.now ?? Date.now)(),
     futureSkewMs: options.futureSkewMs ?? DAY_MS,
+    maxInflatedBytes: options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
   };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: input });
   try {

@@ -20,6 +20,8 @@ export interface WorkerInput {
   readonly now: number;
   /** limits.futureSkew: how far past `now` an event time may be. */
   readonly futureSkewMs: number;
+  /** limits.maxInflatedBytes: the cap on a gzip input file's gunzipped size. */
+  readonly maxInflatedBytes: number;
 }
 
 export interface WorkItem {
@@ -51,13 +53,14 @@ const AHEAD = 16;
  */
 async function openChecked(
   file: InputFile,
+  maxInflatedBytes: number,
 ): Promise<{ input: Readable; digest?: LogFileDigest } | { refused: string }> {
-  if (!file.digest) return { input: openInput(file.path) };
+  if (!file.digest) return { input: openInput(file.path, maxInflatedBytes) };
   const hash = createHash('sha256');
-  for await (const chunk of openInput(file.path)) hash.update(chunk as Buffer);
+  for await (const chunk of openInput(file.path, maxInflatedBytes)) hash.update(chunk as Buffer);
   const check = checkLogFile(file.digest.expected, hash.digest('hex'));
   if (check.status === 'invalid') return { refused: `invalid CloudTrail log file, not recorded: ${check.reason}` };
-  return { input: openInput(file.path), digest: check.status };
+  return { input: openInput(file.path, maxInflatedBytes), digest: check.status };
 }
 
 function withDigest(result: PreparedResult, digest: LogFileDigest | undefined): PreparedResult {
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
   for (const [index, file] of input.files.entries()) {
     let items: WorkItem[] = [];
     try {
-      const opened = await openChecked(file);
+      const opened = await openChecked(file, input.maxInflatedBytes);
       if ('refused' in opened) {
         await send({ type: 'file-error', file: index, error: opened.refused });
         continue;

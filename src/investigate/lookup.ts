@@ -3,7 +3,7 @@
 // per-path history), with errors that say what exists instead.
 import type { Branch } from '../domain/change.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { CommitRow } from '../domain/recorded-commit.ts';
+import { authorLabel, type CommitRow } from '../domain/recorded-commit.ts';
 import { branchOfPath } from '../normalise/paths.ts';
 import type { DataSource } from './data-source.ts';
 import { keyOfPath } from './resource-key.ts';
@@ -35,8 +35,10 @@ export interface Version {
   readonly text: string | null;
 }
 
-function describeChange(commit: Pick<CommitRow, 'sha' | 'time' | 'author'>): string {
-  return `${formatInstant(commit.time)} by ${commit.author.name} (${commit.sha.slice(0, 7)})`;
+function describeChange(
+  commit: Pick<CommitRow, 'sha' | 'time' | 'author'> & Partial<Pick<CommitRow, 'trailers'>>,
+): string {
+  return `${formatInstant(commit.time)} by ${authorLabel(commit)} (${commit.sha.slice(0, 7)})`;
 }
 
 const SHA = /^[0-9a-f]{4,40}$/i;

@@ -10,15 +10,22 @@ const AUTHOR_MIN = 8;
 /** Room the YAML text should keep on a narrow terminal before authors are cut further. */
 const TEXT_ROOM = 40;
 
-export function renderBlame(lines: readonly BlameLine[], palette: Palette, width: number): string {
+/** `claimed`: the commits whose author the sender merely asserted (`Attribution: claimed`), shown `name (claimed)`. */
+export function renderBlame(
+  lines: readonly BlameLine[],
+  palette: Palette,
+  width: number,
+  claimed: ReadonlySet<string> = new Set(),
+): string {
   const numberWidth = String(lines.length).length;
-  const natural = Math.max(0, ...lines.map((line) => textWidth(line.author.name)));
+  const name = (line: BlameLine) => (claimed.has(line.sha) ? `${line.author.name} (claimed)` : line.author.name);
+  const natural = Math.max(0, ...lines.map((line) => textWidth(name(line))));
   // sha(7) + ' (' + author + ' ' + time(20) + ' ' + n + ') '
   const fixed = 7 + 2 + 1 + 20 + 1 + numberWidth + 2;
   const authorWidth = Math.max(Math.min(natural, AUTHOR_MIN), Math.min(natural, width - fixed - TEXT_ROOM));
   return lines
     .map((line) => {
-      const author = cutText(line.author.name, authorWidth);
+      const author = cutText(name(line), authorWidth);
       const pad = ' '.repeat(authorWidth - textWidth(author));
       const number = String(line.n).padStart(numberWidth);
       return (

@@ -2,6 +2,7 @@
 // `line` (one line per change), `patch` (JSON-patch operations), `diff` (git's own patch,
 // coloured like `git log -p`) and `json` (one object per line). Renderers keep state across
 // pages so a long, streamed listing stays aligned. Pure.
+import { authorLabel, isClaimed } from '../domain/recorded-commit.ts';
 import type { Palette } from './colour.ts';
 import { changeRecord, viewChange, type ChangeView } from './change-view.ts';
 import { fitColumns, headerRow, renderTable, type Column, type Row } from './table.ts';
@@ -51,7 +52,7 @@ function tableRenderer(palette: Palette, width: number): PageRenderer {
         [view.entry.commit.sha.slice(0, 7)],
         [view.key],
         [view.operation],
-        [view.entry.commit.author.name],
+        [authorLabel(view.entry.commit)],
         [view.time],
         view.summary(SUMMARY_LINES),
       ]);
@@ -100,7 +101,7 @@ function lineRenderer(palette: Palette, width: number, withKey: boolean): PageRe
         [view.entry.commit.sha.slice(0, 7)],
         [view.time],
         ...(withKey ? [[view.key]] : []),
-        [view.entry.commit.author.name],
+        [authorLabel(view.entry.commit)],
         [view.operation],
         [view.summary().join(', ')],
       ]);
@@ -118,7 +119,7 @@ function lineRenderer(palette: Palette, width: number, withKey: boolean): PageRe
 function heading(palette: Palette, view: ChangeView): string {
   const { commit } = view.entry;
   return (
-    `${palette.bold(view.key)}  ${opColour(palette, view)(view.operation)}  ${commit.author.name}  ` +
+    `${palette.bold(view.key)}  ${opColour(palette, view)(view.operation)}  ${authorLabel(commit)}  ` +
     `${palette.dim(view.time)}  ${palette.yellow(commit.sha.slice(0, 7))}\n`
   );
 }
@@ -171,7 +172,7 @@ function diffRenderer(palette: Palette): PageRenderer {
           const head = [
             palette.yellow(`commit ${commit.sha}`),
             `Resource: ${view.key}`,
-            `Author: ${commit.author.name} <${commit.author.email}>`,
+            `Author: ${commit.author.name} <${commit.author.email}>${isClaimed(commit) ? ' (claimed)' : ''}`,
             `Date:   ${view.time}`,
             '',
             `    ${commit.subject}`,

@@ -11,6 +11,7 @@ import {
   createExpressionEnvironment,
   toCelValue,
   type CompiledExpression,
+  withCostNote,
 } from '../policy/expression.ts';
 import { formatZodProblems } from '../policy/load.ts';
 import { CHANNEL_KINDS, type ChannelKind } from './channel-kinds.ts';
@@ -212,7 +213,7 @@ function compileTemplate(file: string, document: unknown, problems: string[]): C
       return splitTemplate(source).map((segment) => {
         if ('text' in segment) return segment.text;
         const compiled = compileExpression(env, segment.expression);
-        if (compiled.ok) return compiled.evaluate;
+        if (compiled.ok) return withCostNote(compiled.evaluate, '(not shown: too costly to evaluate)');
         problems.push(`${file}: ${where}: {{ ${segment.expression} }}: ${compiled.error}`);
         return '';
       });

@@ -80,7 +80,14 @@ function expressionContext(context: ChangeContext, facts: ChangeFacts): Record<s
 }
 
 /** Compiles one matcher; problems are `<where>.<field>: message`. */
-export function compileMatcher(matcher: Matcher, env: Environment, where: string, problems: string[]): CompiledMatcher {
+/** `whenTooCostly`: what an expression stopped by the cost limit counts as (false for `unless`). */
+export function compileMatcher(
+  matcher: Matcher,
+  env: Environment,
+  where: string,
+  problems: string[],
+  whenTooCostly = true,
+): CompiledMatcher {
   const cheap: Check[] = [];
   const fromFacts: Check[] = [];
   if (matcher.branch) cheap.push(({ commit }) => commit.branch === matcher.branch);
@@ -129,7 +136,8 @@ export function compileMatcher(matcher: Matcher, env: Environment, where: string
   if (matcher.expression !== undefined) {
     const compiled = compileExpression(env, matcher.expression);
     if (compiled.ok)
-      expression = (context, facts) => evaluateCondition(compiled.evaluate, expressionContext(context, facts));
+      expression = (context, facts) =>
+        evaluateCondition(compiled.evaluate, expressionContext(context, facts), whenTooCostly);
     else problems.push(`${where}.expression: ${compiled.error}`);
   }
   return {
@@ -182,7 +190,7 @@ export function compilePolicy(policy: Policy, env: Environment, problems: string
   return {
     ...policy,
     matcher: anyOf(policy.match.map((matcher, index) => compileMatcher(matcher, env, where(index), problems))),
-    exceptions: policy.unless.map((matcher, index) => compileMatcher(matcher, env, `unless.${index}`, problems)),
+    exceptions: policy.unless.map((matcher, index) => compileMatcher(matcher, env, `unless.${index}`, problems, false)),
     escalations: policy.escalate.map((rule, index) => ({
       when: compileMatcher(rule.when, env, `escalate.${index}.when`, problems),
       severity: rule.severity,

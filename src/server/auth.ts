@@ -4,6 +4,7 @@
 // mismatch leaks through timing.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import type { Grant } from '../config/scopes.ts';
 import { UnauthorizedError } from './errors.ts';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
@@ -22,13 +23,21 @@ export function matchDigest(known: readonly Buffer[], presented: Buffer): number
   return found;
 }
 
-export function requireBearerToken(tokens: readonly string[], route: string): MiddlewareHandler {
-  const accepted = tokens.map(digest);
+/** Accepts a request whose bearer token is one of `grants` and sets the context's `scopes` to that token's. */
+export function requireBearerToken<E extends { Variables: { scopes: readonly string[] } }>(
+  grants: readonly Grant[],
+  route: string,
+): MiddlewareHandler<E> {
+  const accepted = grants.map((grant) => digest(grant.token));
   return async (c, next) => {
     const token = parseBearer(c.req.header('authorization'));
     if (token === null) throw new UnauthorizedError(`${route} needs a bearer token (Authorization: Bearer <token>)`);
-    if (matchDigest(accepted, digest(token)) === -1)
-      throw new UnauthorizedError(`the bearer token is not accepted by ${route}`);
+    const found = matchDigest(accepted, digest(token));
+    if (found === -1) throw new UnauthorizedError(`the bearer token is not accepted by ${route}`);
+    (c as unknown as { set(key: 'scopes', value: readonly string[]): void }).set(
+      'scopes',
+      (grants[found] as Grant).scopes,
+    );
     await next();
   };
 }

@@ -14,6 +14,7 @@ import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
 import type { IntakeConfig, IntakeRoute } from '../config/schema.ts';
 import { NAME_PATTERN } from '../config/schema.ts';
+import { scopeAllows, scopeReaches, type Grant, type ScopeKind } from '../config/scopes.ts';
 import { requireBearerToken } from './auth.ts';
 import { ForbiddenError, PayloadTooLargeError } from './errors.ts';
 
@@ -26,7 +27,10 @@ export interface NormaliseSettings {
 
 export interface IntakeDeps {
   readonly config: IntakeConfig;
+  /** Each route's own tokens (scope `*` within the route). */
   readonly tokens: Readonly<Record<IntakeRoute, readonly string[]>>;
+  /** intake.grants: tokens accepted on every route their scopes reach, for those scopes only. */
+  readonly grants?: readonly Grant[];
   readonly normalise: NormaliseSettings;
   /** Appends a batch to the journal; resolves once it is durable. */
   readonly record: (batch: ChangeBatch) => Promise<number>;
@@ -36,7 +40,29 @@ export interface IntakeDeps {
   readonly limits?: EdgeLimits;
 }
 
-export type AppEnv = { Variables: { requestId: string; log: Logger } };
+export type AppEnv = { Variables: { requestId: string; log: Logger; scopes: readonly string[] } };
+
+/** What each route writes, as scopes name it. */
+const SCOPE_KIND: Readonly<Record<IntakeRoute, ScopeKind>> = {
+  kubernetesAudit: 'kubernetes',
+  kubernetesAdmission: 'kubernetes',
+  cloudtrail: 'cloudtrail',
+  events: 'events',
+};
+
+/** The route's own tokens with scope `*`, then the grants whose scopes reach its kind. */
+export function routeGrants(route: IntakeRoute, deps: Pick<IntakeDeps, 'tokens' | 'grants'>): Grant[] {
+  return [
+    ...deps.tokens[route].map((token) => ({ token, scopes: ['*'] })),
+    ...(deps.grants ?? []).filter((grant) => scopeReaches(grant.scopes, SCOPE_KIND[route])),
+  ];
+}
+
+/** 403 (nothing written) when the request's token may not write `name` of `kind`. */
+export function requireScope(c: Context<AppEnv>, kind: ScopeKind, name: string): void {
+  if (!scopeAllows(c.get('scopes'), kind, name))
+    throw new ForbiddenError(`the bearer token's scopes do not include ${kind}:${name}`);
+}
 
 export interface Rejection {
   readonly index: number;
@@ -69,7 +95,7 @@ const LISTED_REJECTIONS = 100;
 /** Auth first (no body is read for a stranger), then the size limit. */
 export function guard(route: IntakeRoute, label: string, deps: IntakeDeps): MiddlewareHandler<AppEnv> {
   const maxSize = deps.config[route].maxBodyBytes;
-  const auth = requireBearerToken(deps.tokens[route], label);
+  const auth = requireBearerToken<AppEnv>(routeGrants(route, deps), label);
   const limit = bodyLimit({
     maxSize,
     onError: () => {

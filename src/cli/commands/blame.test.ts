@@ -53,7 +53,15 @@ async function gitrailBlame(args: string[]): Promise<{ header: string; lines: Li
   return { header: header as string, lines };
 }
 
-/** The same from `git blame --porcelain`, read here independently of the reader under test. */
+/** Whether git says the commit's author was claimed by its sender (its `Attribution:` trailer). */
+function claimedInGit(sha: string): boolean {
+  return git(gitdir, 'log', '-1', '--format=%(trailers:key=Attribution,valueonly)', sha).trim() === 'claimed';
+}
+
+/**
+ * The same from `git blame --porcelain`, read here independently of the reader under test; an author
+ * whose commit says `Attribution: claimed` reads `name (claimed)`, as gitrail shows it.
+ */
 function gitBlame(path: string, rev: string): Line[] {
   const out = git(gitdir, 'blame', '--porcelain', rev, '--', path).split('\n');
   const info = new Map<string, { author: string; time: string }>();
@@ -64,7 +72,8 @@ function gitBlame(path: string, rev: string): Line[] {
     if (head) {
       sha = head[1] as string;
       if (!info.has(sha)) info.set(sha, { author: '', time: '' });
-    } else if (line.startsWith('author ')) (info.get(sha) as { author: string }).author = line.slice(7);
+    } else if (line.startsWith('author '))
+      (info.get(sha) as { author: string }).author = `${line.slice(7)}${claimedInGit(sha) ? ' (claimed)' : ''}`;
     else if (line.startsWith('author-time '))
       (info.get(sha) as { time: string }).time = new Date(Number(line.slice(12)) * 1000)
         .toISOString()
@@ -129,6 +138,10 @@ test('blame agrees with git blame line by line: commit, author, author time and 
     assert.match(header, new RegExp(`^# \\S+ \\(${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) at [0-9a-f]{7}$`));
     assert.deepEqual(lines, gitBlame(path, 'main'), ref.join(' '));
   }
+  // Generic events' authors are asserted by their sender: blame says so.
+  const { lines } = await gitrailBlame(['custom', 'events', 'feature-flags/checkout']);
+  assert.ok(lines.some((line) => line.author === 'gina@example.com (claimed)'));
+  assert.ok(lines.every((line) => line.author.endsWith('(claimed)')));
 });
 
 test('blame --at an instant or a commit agrees with git blame at the version then', async () => {

@@ -1,4 +1,5 @@
 // `gitrail blame <ref>`: a resource's canonical YAML with who last changed each line, when.
+import { isClaimed } from '../../domain/recorded-commit.ts';
 import { blameChanges } from '../../index/blame.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
 import {
@@ -53,10 +54,13 @@ export function createBlameCommand(deps: { readonly now: () => number }): Comman
         await output.write(blameJson({ key: resource.key, path: resource.path, commit: version.commit }, lines));
         return 0;
       }
+      const claimed = new Set(
+        [...new Set(lines.map((line) => line.sha))].filter((sha) => isClaimed(source.queries.getCommit(sha) ?? {})),
+      );
       const header = output.palette.dim(`# ${resource.key} (${resource.path}) at ${version.commit.slice(0, 7)}`);
       // Like git blame, names stay whole in a pipe or file: they are cut only to fit a terminal.
       const width = io.stdout.isTTY === true ? output.width : Number.POSITIVE_INFINITY;
-      await output.write(`${header}\n${renderBlame(lines, output.palette, width)}`);
+      await output.write(`${header}\n${renderBlame(lines, output.palette, width, claimed)}`);
       return 0;
     });
   };

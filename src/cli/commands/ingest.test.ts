@@ -129,3 +129,23 @@ test('issue 10: records the edge refuses or the ledger cannot write are file:lin
   });
   fsckStrict(join(data, 'repo.git'));
 });
+
+test('issue 10: a .gz input past limits.maxInflatedBytes is a problem naming the file; the others are recorded', (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'gitrail.yaml'), 'limits:\n  maxInflatedBytes: 1048576\n');
+  writeFileSync(join(dir, 'good.ndjson.gz'), gzipSync(`${event('a', 'one')}\n`));
+  // 4 MiB of blanks, then a record: a few KiB of gzip that would inflate past the 1 MiB cap.
+  writeFileSync(join(dir, 'bomb.ndjson.gz'), gzipSync(`${' '.repeat(4 * 1024 * 1024)}${event('b', 'two')}\n`));
+  writeFileSync(join(dir, 'later.ndjson'), `${event('c', 'three')}\n`);
+  const data = join(dir, 'data');
+  const files = ['good.ndjson.gz', 'bomb.ndjson.gz', 'later.ndjson'].map((name) => join(dir, name));
+  const run = gitrail(['ingest', '--config', join(dir, 'gitrail.yaml'), '--data', data, ...files]);
+  assert.equal(run.status, 2, run.stderr);
+  assert.equal(
+    run.stderr.trim(),
+    `${join(dir, 'bomb.ndjson.gz')}: the file is larger than 1048576 bytes gunzipped, the cap ` +
+      '(limits.maxInflatedBytes); not read',
+  );
+  assert.match(run.stdout, /^ingest: read 2, committed 2,/);
+  assert.equal(git(join(data, 'repo.git'), 'rev-list', '--count', 'main').trim(), '2');
+});

@@ -42,11 +42,12 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`no input given\n${INGEST_HELP}`);
-  const { dataDir, redactionKey, sensitiveKeys, writer, cloudtrailDigests, futureSkewMs } = writerSettings({
+  const settings = writerSettings({
     file: values.config,
     data: values.data,
     env: io.env,
   });
+  const { dataDir, redactionKey, sensitiveKeys, writer, cloudtrailDigests, futureSkewMs, maxInflatedBytes } = settings;
   const progress = io.stderr.isTTY ? createProgress(io.stderr) : undefined;
   const { summary, unreadable, millis } = await runIngest({
     dataDir,
@@ -58,6 +59,7 @@ export async function ingestCommand(args: readonly string[], io: CommandIo): Pro
     writer,
     digestKeys: digestKeys(cloudtrailDigests),
     futureSkewMs,
+    maxInflatedBytes,
     onProblem: (file, line, reason) => {
       progress?.clear();
       io.stderr.write(`${file}${line === null ? '' : `:${line}`}: ${reason}\n`);

@@ -58,6 +58,28 @@ test(
   },
 );
 
+test('log and show say a generic event author is claimed, in every text format; git log --author finds them', async () => {
+  const ref = ['custom', 'events', 'feature-flags/checkout'];
+  const line = await run(ref);
+  assert.equal(line.code, 0, line.stderr);
+  const lines = line.stdout.trim().split('\n');
+  assert.equal(lines.length, 2);
+  for (const text of lines) assert.match(text, /^[0-9a-f]{7} {2}\S+ {2}gina@example.com \(claimed\) {2}/);
+  assert.match((await run([...ref, '-o', 'table'])).stdout, /gina@example.com \(claimed\)/);
+  assert.match((await run([...ref, '-o', 'diff'])).stdout, /Author: gina@example.com <gina@example.com> \(claimed\)/);
+  const shown = captureIo();
+  assert.equal(await runCli(['show', ...ref, '--data', data], shown.io), 0);
+  assert.match(shown.stdout(), /^# last changed \S+ by gina@example.com \(claimed\) in [0-9a-f]{7}: /m);
+  assert.deepEqual(
+    git(gitdir, 'log', '--author=gina@example.com', '--format=%(trailers:key=Attribution,valueonly)', 'main')
+      .split('\n')
+      .filter(Boolean),
+    ['claimed', 'claimed'],
+  );
+  // A Kubernetes author, known exactly, is shown as is.
+  assert.doesNotMatch((await run(['deploy/web', '--cluster', 'default', '-n', 'shop'])).stdout, /claimed/);
+});
+
 test('log by key and by path gives the same history; --limit keeps the newest', async () => {
   const byKey = await run(['prod:payments/deployment/api']);
   const byPath = await run(['kubernetes/prod/namespaces/payments/apps/deployments/api.yaml']);

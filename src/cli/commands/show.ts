@@ -1,5 +1,6 @@
 // `gitrail show <ref> [--at T|COMMIT]`: a resource as it was at any instant or commit; without
 // a <ref>, every resource of a namespace, cluster or account (`show -n payments --at yesterday`).
+import { authorLabel } from '../../domain/recorded-commit.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { readTexts } from '../../ledger/cat-file.ts';
 import type { DataSource } from '../../investigate/data-source.ts';
@@ -115,7 +116,7 @@ export function createShowCommand(deps: { readonly now: () => number }): Command
         return 0;
       }
       const about = change
-        ? `# last changed ${formatInstant(change.time)} by ${change.author.name} in ${change.sha.slice(0, 7)}: ` +
+        ? `# last changed ${formatInstant(change.time)} by ${authorLabel(change)} in ${change.sha.slice(0, 7)}: ` +
           `${change.subject}`
         : `# at commit ${version.commit.slice(0, 7)}`;
       await output.write(`${dim(`# ${resource.key} (${resource.path})`)}\n${dim(about)}\n${text}`);

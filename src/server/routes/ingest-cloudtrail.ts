@@ -2,9 +2,11 @@
 // record or an EventBridge event whose `detail` is the record. Records are replayed by event
 // time (a delivery file holds them in no particular order); a malformed one is listed back.
 import { Hono } from 'hono';
+import { scopeAllows } from '../../config/scopes.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { isObject } from '../../domain/json.ts';
 import { normaliseExtracted } from '../../sources/cloudtrail/normalise.ts';
+import { readRecord } from '../../sources/cloudtrail/record.ts';
 import { extractCloudTrailRecords, sortByEventTime, type ExtractedRecord } from '../../sources/cloudtrail/parse.ts';
 import {
   addResult,
@@ -16,6 +18,7 @@ import {
   type AppEnv,
   type IntakeDeps,
 } from '../intake.ts';
+import { ForbiddenError } from '../errors.ts';
 
 /** The body's records, each with its error; a body that is no CloudTrail document at all throws. */
 export function cloudTrailRecords(body: unknown): ExtractedRecord[] {
@@ -30,6 +33,14 @@ export function cloudTrailRecords(body: unknown): ExtractedRecord[] {
   return extracted;
 }
 
+/** The record's account (recipientAccountId, else userIdentity.accountId), or what the answer says instead. */
+function accountOf(record: unknown): string {
+  const read = readRecord(record);
+  const account = read.ok ? read.record.account : undefined;
+  if (account === undefined) return '(none)';
+  return /^[0-9]{12}$/.test(account) ? account : '(not a 12-digit id)';
+}
+
 export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   if (!deps.config.cloudtrail.enabled) return app;
@@ -38,10 +49,20 @@ export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     const receivedAt = deps.now();
     const records = cloudTrailRecords(parseJson(await c.req.text(), 'CloudTrail records'));
     const draft = emptyDraft(records.length);
+    const scopes = c.get('scopes');
+    let outOfScope = 0;
     for (const [index, entry] of sortByEventTime(records)) {
       const input = 'record' in entry ? entry.record : entry;
+      const account = 'record' in entry ? accountOf(entry.record) : undefined;
+      if (account !== undefined && !scopeAllows(scopes, 'cloudtrail', account)) {
+        draft.rejected.push({ index, reason: `account ${account} is outside the bearer token's scopes` });
+        outOfScope += 1;
+        continue;
+      }
       addResult(draft, index, input, () => normaliseExtracted(entry, options), deps, c.get('log'));
     }
+    if (outOfScope > 0 && outOfScope === records.length)
+      throw new ForbiddenError("the bearer token's scopes include none of the body's accounts");
     draft.rejected.sort((a, b) => a.index - b.index);
     return answer(c, await recordDraft(c, deps, 'cloudtrail', draft, receivedAt));
   });

@@ -9,6 +9,7 @@ import {
   answer,
   emptyDraft,
   guard,
+  requireScope,
   nameParam,
   metricLabel,
   recordDraft,
@@ -52,6 +53,7 @@ export function eventsIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   if (!deps.config.events.enabled) return app;
   app.post('/ingest/events/:source', guard('events', 'POST /ingest/events/{source}', deps), async (c) => {
     const source = nameParam(c, 'source', deps.config.events.sources, 'intake.events.sources');
+    requireScope(c, 'events', source);
     const receivedAt = deps.now();
     const events = genericEvents(await c.req.text());
     const draft = emptyDraft(events.length);

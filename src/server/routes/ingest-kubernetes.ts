@@ -14,6 +14,7 @@ import {
   addResult,
   emptyDraft,
   guard,
+  requireScope,
   nameParam,
   parseJson,
   metricLabel,
@@ -52,6 +53,7 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
       guard('kubernetesAudit', 'POST /ingest/kubernetes/{cluster}/audit', deps),
       async (c) => {
         const cluster = nameParam(c, 'cluster', config.kubernetesAudit.clusters, 'intake.kubernetesAudit.clusters');
+        requireScope(c, 'kubernetes', cluster);
         const receivedAt = deps.now();
         const items = eventListItems(parseJson(await c.req.text(), 'an audit EventList'));
         const draft = emptyDraft(items.length);
@@ -87,6 +89,7 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
           config.kubernetesAdmission.clusters,
           'intake.kubernetesAdmission.clusters',
         );
+        requireScope(c, 'kubernetes', cluster);
         const receivedAt = deps.now();
         const read = readAdmissionReview(parseJson(await c.req.text(), 'an AdmissionReview'));
         if (!read.ok) throw new InvalidInputError(read.reason);

@@ -10,7 +10,7 @@ import { commitHref, formatTime, isoTime, isSafeExternalUrl, pathHref, queryStri
 import type { Html } from '../views/layout.ts';
 import { parseParams, queryOf, Sha } from './api-params.ts';
 import { commitStatuses, page } from './ui-page.ts';
-import { renderSignatureBadge } from '../views/commit-list.ts';
+import { renderClaimedBadge, renderSignatureBadge } from '../views/commit-list.ts';
 import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 
 const CommitQuery = z.object({ sha: Sha, view: z.enum(['side-by-side', 'line-by-line']).default('side-by-side') });
@@ -49,7 +49,7 @@ export function registerCommitPage(app: ViewerApp, ctx: ViewerContext): void {
 ${shard ? html`<tr><th>Shard</th><td data-testid="shard">${shard}</td></tr>` : ''}
 <tr><th>Branch</th><td>${commit.branch}</td></tr>
 <tr><th>Parent</th><td class="mono">${commit.parent ? html`<a href="${commitHref(commit.parent)}">${commit.parent}</a>` : '(none: first commit)'}</td></tr>
-<tr><th>Author</th><td>${commit.author.name} &lt;${commit.author.email}&gt;</td></tr>
+<tr><th>Author</th><td>${commit.author.name} &lt;${commit.author.email}&gt;${renderClaimedBadge(commit)}</td></tr>
 <tr><th>Time</th><td><time datetime="${isoTime(commit.time)}">${formatTime(commit.time)}</time></td></tr>
 </tbody></table>
 ${commit.body ? html`<pre class="body">${commit.body}</pre>` : ''}

@@ -54,6 +54,10 @@ test('the timeline lists main newest first, escapes everything and pages with a 
   assert.match(html, /update &lt;img src=x onerror=alert\(1\)&gt; &quot;quoted&quot; &amp; more/);
   assert.match(html, /&quot;&gt;&lt;script&gt;alert\(2\)&lt;\/script&gt;/);
   assert.ok(html.includes(`href="/history/${encodePath(XSS_PATH)}"`));
+  // Only the generic event's author, asserted by its sender, is marked claimed; on its commit page too.
+  assert.equal(html.match(/data-testid="claimed"/g)?.length, 1);
+  assert.match(await page(`/commit/${sha('e4')}`), /data-testid="claimed"/);
+  assert.doesNotMatch(await page(`/commit/${sha('e5')}`), /data-testid="claimed"/);
   const older = /href="(\/\?cursor=[^"]+)" data-testid="older"/.exec(html)?.[1];
   assert.ok(older, 'an Older link');
   const second = await page(older.replaceAll('&amp;', '&'));

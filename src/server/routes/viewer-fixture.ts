@@ -92,6 +92,7 @@ export function fixtureRecords(): ChangeRecord[] {
         ['Source', 'generic/hooks'],
         ['Event-ID', 'e4'],
         ['Note', '<b>bold</b>'],
+        ['Attribution', 'claimed'],
       ],
       update: { kind: 'put', doc: { html: '<script>alert(3)</script>', link: 'javascript:alert(4)' } },
     }),

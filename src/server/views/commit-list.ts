@@ -1,11 +1,20 @@
-// The commit table shared by the timeline and the history pages: time, author, subject with
-// its signature badge, and the changed paths, each linking to its commit or its file history.
+// The commit table shared by the timeline and the history pages: time, author (with a `claimed`
+// badge when the sender merely asserted it), subject with its signature badge, and the changed
+// paths, each linking to its commit or its file history.
 import { html } from 'hono/html';
+import { isClaimed } from '../../domain/recorded-commit.ts';
 import type { CommitRow } from '../../index/queries.ts';
 import { commitHref, formatTime, isoTime, pathHref, shortSha } from './format.ts';
 import type { Html } from './layout.ts';
 
 const MAX_PATHS = 5;
+
+/** A `claimed` badge after an author the sender merely asserted (`Attribution: claimed`). */
+export function renderClaimedBadge(commit: Pick<CommitRow, 'trailers'>): Html {
+  return isClaimed(commit)
+    ? html` <span class="badge claimed" data-testid="claimed" title="asserted by the sender, not verified">claimed</span>`
+    : html``;
+}
 
 /** Whether a commit's SSH signature holds for an allowed key (src/verify/commit-trust.ts). */
 export interface CommitStatus {
@@ -46,7 +55,7 @@ export function renderCommitTable(
 ${commits.map(
   (commit) => html`<tr data-sha="${commit.sha}">
 <td class="time"><time datetime="${isoTime(commit.time)}">${formatTime(commit.time)}</time></td>
-<td class="author" title="${commit.author.email}">${commit.author.name}</td>
+<td class="author" title="${commit.author.email}">${commit.author.name}${renderClaimedBadge(commit)}</td>
 <td class="subject"><a href="${commitHref(commit.sha)}">${commit.subject}</a> <code class="sha">${shortSha(commit.sha)}</code> ${renderSignatureBadge(statuses.get(commit.sha))}</td>
 <td>${renderPaths(commit)}</td>
 </tr>`,

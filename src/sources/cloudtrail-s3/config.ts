@@ -2,6 +2,7 @@
 // schema): where the trail delivers (bucket, prefix, organization), which accounts and regions
 // to read, the schedule, how far back the first run reads, and how to reach the bucket.
 import { z } from 'zod';
+import { DEFAULT_MAX_INFLATED_BYTES } from '../../domain/gunzip.ts';
 import {
   AwsAccountId,
   AwsEndpoint,
@@ -56,6 +57,15 @@ export const CloudTrailS3Config = z
       'the source reports `lagging` when the newest file read was delivered longer ago than this (plus ' +
         'digests.waitFor)',
     ),
+    maxInflatedBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(DEFAULT_MAX_INFLATED_BYTES)
+      .describe(
+        'largest gunzipped log file read (default 256 MiB); a larger one is not read, named in the source status ' +
+          'and the log, and the source goes on with the next file',
+      ),
     digests: S3DigestsConfig.prefault({}),
   })
   .strict()

@@ -1,14 +1,14 @@
-// CloudTrail log files of one account and region read from the trail's S3 bucket on a
-// node-cron schedule: files listed in key (= delivery) order from the checkpoint minus the
-// overlap, read in batches (gzip detected by its magic bytes), their records normalised
-// oldest first and submitted; the checkpoint moves only once the batch is committed. With
-// digest files (log file integrity validation), each file is checked first (trail-digests.ts).
-import { gunzipSync } from 'node:zlib';
+// CloudTrail log files of one account and region read from the trail's S3 bucket on a node-cron schedule:
+// files listed in key (= delivery) order from the checkpoint minus the overlap, read in batches (gzip by its
+// magic bytes, gunzipped up to maxInflatedBytes), records normalised oldest first and submitted; the checkpoint
+// moves only once the batch is committed. With digest files, each file is checked first (trail-digests.ts).
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ChangeRecord } from '../../domain/change.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { gunzipCapped } from '../../domain/gunzip.ts';
 import type { Redact } from '../../normalise/redact.ts';
 import { normaliseExtracted, type CloudTrailNormaliseOptions } from '../cloudtrail/normalise.ts';
 import { parseCloudTrailText } from '../cloudtrail/parse.ts';
@@ -54,8 +54,6 @@ interface LogFile {
 
 const FILES_PER_BATCH = 20;
 const CHANGES_PER_SUBMIT = 500;
-
-const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 export class CloudTrailS3Source implements Source {
   readonly id: string;
@@ -164,6 +162,19 @@ export class CloudTrailS3Source implements Source {
     ctx.log.error({ bucket: this.#config.bucket, location, reason }, 'CloudTrail log file integrity check failed');
   }
 
+  /** The log file's text bytes; null (a problem named in the status and the log) when it cannot be gunzipped. */
+  #inflate(ctx: SourceContext, key: string, bytes: Uint8Array): Buffer | null {
+    const cap = { maxBytes: this.#config.maxInflatedBytes, setting: 'cloudtrailS3[].maxInflatedBytes' };
+    try {
+      return gunzipCapped(bytes, cap, `s3://${this.#config.bucket}/${key}`);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      this.#health.fail('files', error.message);
+      ctx.log.error({ bucket: this.#config.bucket, key, reason: error.message }, 'CloudTrail log file not read');
+      return null;
+    }
+  }
+
   /** Reads every file delivered since the checkpoint (the schedule calls this); a read in progress is joined. */
   read(): Promise<void> {
     return this.#reads?.() ?? Promise.resolve();
@@ -235,7 +246,8 @@ export class CloudTrailS3Source implements Source {
         { abortSignal: ctx.signal },
       );
       const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
-      const content = Buffer.from(isGzip(bytes) ? gunzipSync(bytes) : bytes);
+      const content = this.#inflate(ctx, file.key, bytes);
+      if (content === null) continue;
       const check = this.#digests?.check(file.key, content);
       if (check) this.#logFiles[check.status] += 1;
       if (check?.status === 'invalid') {

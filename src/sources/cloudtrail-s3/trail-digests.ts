@@ -5,8 +5,9 @@
 // trail has digests, a log file no digest lists yet waits for one (at most `waitFor`).
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { gunzipCapped, MAX_DIGEST_FILE_BYTES } from '../../domain/gunzip.ts';
 import {
   baseName,
   parseDigestFile,
@@ -125,9 +126,10 @@ export class TrailDigests {
     const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
     let content: Buffer;
     try {
-      content = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+      content = gunzipCapped(bytes, { maxBytes: MAX_DIGEST_FILE_BYTES }, `s3://${this.#options.bucket}/${key}`);
     } catch (error) {
-      return { reason: `not a gzip digest file: ${(error as Error).message}` };
+      if (!(error instanceof InvalidInputError)) throw error;
+      return { reason: error.message };
     }
     const signature = object.Metadata?.['signature'];
     const parsed = parseDigestFile(content, {

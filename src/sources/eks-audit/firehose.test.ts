@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createRedactor } from '../../normalise/redact.ts';
 import { normaliseAuditEvent } from '../kubernetes-audit/normalise.ts';
-import { accessKeyMatches, decodeDelivery, reply } from './firehose.ts';
+import { accessKeyMatches, decodeDelivery, MAX_PAYLOAD_BYTES, reply } from './firehose.ts';
 import { withIamAuthor } from './identity.ts';
 
 const redact = createRedactor(Buffer.alloc(32, 7));
@@ -122,4 +122,19 @@ test('a body that is not a Firehose request is an error; replies carry requestId
   assert.equal(accessKeyMatches('s3cret', 's3cret'), true);
   assert.equal(accessKeyMatches('s3cre', 's3cret'), false);
   assert.equal(accessKeyMatches(undefined, 's3cret'), false);
+});
+
+test('issue 10: a record whose payload gunzips past the cap is refused alone, naming it; the rest is delivered', () => {
+  const padding = ' '.repeat(MAX_PAYLOAD_BYTES);
+  const bomb = { data: gzipSync(`${padding}${JSON.stringify(dataMessage(STREAM, ['{}']))}`).toString('base64') };
+  assert.ok(bomb.data.length < 100_000, 'a few KiB on the wire');
+  const decoded = decodeDelivery({
+    requestId: 'r-bomb',
+    timestamp: 0,
+    records: [bomb, record(dataMessage(STREAM, [JSON.stringify(change(5))]))],
+  });
+  assert.deepEqual(decoded.problems, [
+    `record 0: data is larger than ${MAX_PAYLOAD_BYTES} bytes gunzipped, the cap; not read`,
+  ]);
+  assert.equal(decoded.events.length, 1);
 });

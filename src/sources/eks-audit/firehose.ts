@@ -6,12 +6,18 @@
 // A 200 acknowledges the whole request; anything else makes Firehose retry it, so a poison record
 // is refused per record (a problem, the rest still delivered), never by failing the request.
 import { timingSafeEqual } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { gunzipCapped, InflateLimitError, isGzipped } from '../../domain/gunzip.ts';
 import { isObject } from '../../domain/json.ts';
 import { parseAuditMessage } from './log-event.ts';
 
 export const ACCESS_KEY_HEADER = 'x-amz-firehose-access-key';
 const AUDIT_STREAM = /^kube-apiserver-audit-/;
+/**
+ * Cap on one record's gunzipped payload. A record is at most 1,000 KiB before base64; CloudWatch
+ * Logs batches hold at most 1 MiB of events, so 32 MiB is far above any real payload.
+ */
+export const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
 
 export interface FirehoseReply {
   readonly status: number;
@@ -68,10 +74,14 @@ export function decodeDelivery(body: unknown): DecodedDelivery {
 
 function decodeRecord(record: unknown, where: string): Record<string, unknown> | string {
   if (!isObject(record) || typeof record['data'] !== 'string') return `${where}: has no base64 data`;
+  const bytes = Buffer.from(record['data'], 'base64');
   let text: string;
   try {
-    text = gunzipSync(Buffer.from(record['data'], 'base64')).toString('utf8');
-  } catch {
+    if (!isGzipped(bytes)) throw new InvalidInputError('not gzip');
+    text = gunzipCapped(bytes, { maxBytes: MAX_PAYLOAD_BYTES }, `${where}: data`).toString('utf8');
+  } catch (error) {
+    if (error instanceof InflateLimitError) return error.message;
+    if (!(error instanceof InvalidInputError)) throw error;
     return `${where}: data is not base64 of a gzipped CloudWatch Logs payload`;
   }
   try {
