@@ -272,7 +272,7 @@ export class Ledger {
     const trailers = previousPeriod ? [...record.trailers, previousPeriod] : record.trailers;
     const message = formatCommitMessage(record.subject, body, trailers);
     if (blob) {
-      this.#store.stage(blob.object);
+      this.#store.stageAgainst(blob.object, prevOid);
       this.#docCache.set(record.path, blob.oid, blob.packedDoc);
     }
     await branch.tree.setFile(record.path, blob?.oid ?? null);
@@ -292,7 +292,7 @@ export class Ledger {
         this.#sign,
       ),
     );
-    this.#store.stage(commit);
+    this.#store.stageAgainst(commit, branch.head);
     this.#pendingCommits.push({
       sha: commit.oid,
       branch: record.branch,
