@@ -18,10 +18,15 @@ export const TEMP_PREFIX = 'gitrail-tmp-';
 const TYPE_CODES: Record<ObjectType | 'ofs-delta', number> = { commit: 1, tree: 2, blob: 3, 'ofs-delta': 6 };
 const MAX_DELTA_DEPTH = 50;
 /**
- * Deltas this long (a blob's or a commit's changed lines) are deflated: `git repack` reuses them
- * as they are. Shorter ones (a tree's changed ids) would not shrink by the bytes zlib costs.
+ * Entries this long (a blob's or a commit's changed lines, the first version of a tree or a
+ * commit in the pack) are deflated, since `git repack` reuses them as they are. Shorter ones
+ * (most tree deltas: a few changed ids) would not shrink by the bytes zlib costs.
  */
-const DEFLATE_DELTA_FROM = 128;
+const DEFLATE_FROM = 128;
+
+function zlibData(data: Uint8Array): Uint8Array {
+  return data.length >= DEFLATE_FROM ? deflateSync(data, { level: 1 }) : zlibStored(data);
+}
 
 function entryHeader(type: ObjectType | 'ofs-delta', size: number): Buffer {
   const bytes: number[] = [];
@@ -60,13 +65,13 @@ function packEntry(
       bytes: [
         entryHeader('ofs-delta', data.length),
         offsetEncoding(offset - base.offset),
-        data.length >= DEFLATE_DELTA_FROM ? deflateSync(data, { level: 1 }) : zlibStored(data),
+        zlibData(data),
       ],
       depth: base.depth + 1,
     };
   }
   return {
-    bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibStored(object.content)],
+    bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibData(object.content)],
     depth: 0,
   };
 }
