@@ -84,3 +84,24 @@ test('blobs and commits are packed as deltas of their previous version, and read
   const last = Buffer.from(git(gitdir, 'cat-file', 'blob', `main:${path}`));
   assert.deepEqual(last, Buffer.from(renderBlob(configMap(versions - 1)).object.content));
 });
+
+test('the full repack keeps only what is reachable (removed periods leave the disk) in one pack', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const { maintainRepository } = await import('./maintenance.ts');
+  const gitdir = join(tempDir(t), 'repo.git');
+  execFileSync('git', ['init', '-q', '--bare', gitdir]);
+  const commit = (ref: string, content: string) =>
+    `commit ${ref}\ncommitter a <a@b> 0 +0000\ndata 2\nm\nM 100644 inline f.txt\ndata ${content.length}\n${content}\n`;
+  execFileSync('git', ['--git-dir', gitdir, 'fast-import', '--quiet'], {
+    input: commit('refs/heads/main', 'kept\n') + commit('refs/heads/old', 'dropped\n'),
+  });
+  const dropped = git(gitdir, 'rev-parse', 'old:f.txt').trim();
+  git(gitdir, 'repack', '-a', '-d', '-q');
+  assert.match(git(gitdir, 'count-objects', '-v'), /^in-pack: 6$/m, 'both branches are packed');
+  git(gitdir, 'update-ref', '-d', 'refs/heads/old');
+  const report = await maintainRepository(gitdir, true);
+  assert.equal(report.packsAfter, 1);
+  assert.throws(() => git(gitdir, 'cat-file', '-e', dropped), 'the unreachable blob is gone');
+  assert.equal(git(gitdir, 'show', 'main:f.txt'), 'kept\n');
+  fsckStrict(gitdir);
+});
