@@ -51,8 +51,8 @@ export interface LedgerOptions {
   /** Run maintenance once the repository holds this many packs. */
   readonly maxPacks?: number;
   /**
-   * Only roll packs together while writing; the full repack (recompression, deltas, which takes
-   * the second core) waits for close(). For bulk ingest: the worker thread needs that core.
+   * Only roll packs together while writing; the full repack (a delta search for the objects stored
+   * whole, which takes the second core) waits for close(). For bulk ingest: the worker needs that core.
    */
   readonly deferFullRepack?: boolean;
   /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */

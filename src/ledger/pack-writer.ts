@@ -24,8 +24,9 @@ const MAX_DELTA_DEPTH = 50;
  */
 const DEFLATE_FROM = 128;
 
+/** zlib data of an entry. zlib's sync result is a view into a 64 KiB buffer: copied out, not to pin it. */
 function zlibData(data: Uint8Array): Uint8Array {
-  return data.length >= DEFLATE_FROM ? deflateSync(data, { level: 1 }) : zlibStored(data);
+  return data.length >= DEFLATE_FROM ? new Uint8Array(deflateSync(data, { level: 1 })) : zlibStored(data);
 }
 
 function entryHeader(type: ObjectType | 'ofs-delta', size: number): Buffer {
