@@ -63,11 +63,7 @@ function packEntry(
   if (object.delta && base && base.depth < MAX_DELTA_DEPTH) {
     const data = object.delta.data;
     return {
-      bytes: [
-        entryHeader('ofs-delta', data.length),
-        offsetEncoding(offset - base.offset),
-        zlibData(data),
-      ],
+      bytes: [entryHeader('ofs-delta', data.length), offsetEncoding(offset - base.offset), zlibData(data)],
       depth: base.depth + 1,
     };
   }
