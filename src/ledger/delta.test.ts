@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyDelta, encodeDelta, encodePatchDelta } from './delta.ts';
+import { applyDelta, encodeDelta, encodeLineDelta, encodePatchDelta } from './delta.ts';
 
 test('deltas reproduce the target, and stay small when one entry changes', () => {
   const base = Buffer.alloc(80_000);
@@ -61,4 +61,33 @@ test("tree order is git's byte order, for ASCII and other names alike", async ()
     )
     .map((e) => e.name);
   assert.deepEqual(sorted, bytes);
+});
+
+test('line deltas reproduce edited text, and copy the lines that stayed', () => {
+  const lines = Array.from({ length: 200 }, (_, i) => `  key_${i}: value-${(i * 7919) % 1000}\n`);
+  const base = Buffer.from(lines.join(''));
+  const edits: Array<(text: string[]) => string[]> = [
+    (text) => text.map((line, i) => (i % 40 === 3 ? `  key_${i}: changed\n` : line)),
+    (text) => [...text.slice(0, 50), '  inserted: yes\n', ...text.slice(50)],
+    (text) => [...text.slice(0, 20), ...text.slice(25)],
+    (text) => [...text.slice(100), ...text.slice(0, 100)],
+    (text) => text.map((line) => line.replace('value', 'v')),
+    () => [],
+    () => ['no newline at the end'],
+    (text) => [...text, 'tail without newline'],
+  ];
+  for (const [n, edit] of edits.entries()) {
+    const target = Buffer.from(edit(lines).join(''));
+    const delta = encodeLineDelta(base, target);
+    assert.deepEqual(Buffer.from(applyDelta(base, delta)), target, `edit ${n}`);
+    if (n < 4) assert.ok(delta.length < 200, `edit ${n}: delta of ${delta.length} bytes for ${target.length}`);
+  }
+  const empty = Buffer.alloc(0);
+  assert.deepEqual(Buffer.from(applyDelta(empty, encodeLineDelta(empty, base))), base);
+  assert.deepEqual(Buffer.from(applyDelta(base, encodeLineDelta(base, empty))), empty);
+  const binary = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31) % 256));
+  const flipped = Buffer.from(binary);
+  flipped[2500] = (flipped[2500] as number) ^ 1;
+  const delta = encodeLineDelta(binary, flipped);
+  assert.deepEqual(Buffer.from(applyDelta(binary, delta)), flipped);
 });

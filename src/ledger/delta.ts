@@ -1,11 +1,38 @@
 // git's delta format (pack-format.txt, "deltified representation"): a base size, a result size,
 // then instructions that copy ranges of the base or insert literal bytes. The writer deltifies a
 // tree against its previous version, which differs by one entry: a few dozen bytes instead of
-// the whole tree (a folder of 2,000 resources has an 80 KB tree).
+// the whole tree (a folder of 2,000 resources has an 80 KB tree); and a blob or a commit against
+// the previous version of the same file or the parent commit, which differ by a few lines.
 
 const MAX_COPY = 0xffffff;
 
-function varint(value: number, out: number[]): void {
+/** The instructions being written: a byte array that grows as needed. */
+class Output {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(Math.max(64, capacity));
+  }
+
+  reserve(count: number): void {
+    if (this.length + count <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+
+  push(byte: number): void {
+    this.reserve(1);
+    this.bytes[this.length++] = byte;
+  }
+
+  result(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+function varint(value: number, out: Output): void {
   let rest = value;
   while (rest >= 0x80) {
     out.push((rest & 0x7f) | 0x80);
@@ -14,35 +41,38 @@ function varint(value: number, out: number[]): void {
   out.push(rest);
 }
 
-function copy(offset: number, size: number, out: number[]): void {
+function copy(offset: number, size: number, out: Output): void {
   for (let done = 0; done < size; done += MAX_COPY) {
     const at = offset + done;
     const length = Math.min(MAX_COPY, size - done);
+    out.reserve(8);
+    const opAt = out.length++;
     let op = 0x80;
-    const bytes: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       const byte = Math.floor(at / 2 ** (8 * i)) & 0xff;
       if (byte !== 0) {
         op |= 1 << i;
-        bytes.push(byte);
+        out.bytes[out.length++] = byte;
       }
     }
     for (let i = 0; i < 3; i += 1) {
       const byte = (length >> (8 * i)) & 0xff;
       if (byte !== 0) {
         op |= 0x10 << i;
-        bytes.push(byte);
+        out.bytes[out.length++] = byte;
       }
     }
-    out.push(op, ...bytes);
+    out.bytes[opAt] = op;
   }
 }
 
-function insert(data: Uint8Array, start: number, end: number, out: number[]): void {
+function insert(data: Uint8Array, start: number, end: number, out: Output): void {
   for (let at = start; at < end; at += 127) {
     const chunk = Math.min(127, end - at);
-    out.push(chunk);
-    for (let i = 0; i < chunk; i += 1) out.push(data[at + i] as number);
+    out.reserve(chunk + 1);
+    out.bytes[out.length++] = chunk;
+    out.bytes.set(data.subarray(at, at + chunk), out.length);
+    out.length += chunk;
   }
 }
 
@@ -56,13 +86,79 @@ export function encodeDelta(base: Uint8Array, target: Uint8Array): Uint8Array {
   while (prefix < limit && base[prefix] === target[prefix]) prefix += 1;
   let suffix = 0;
   while (suffix < limit - prefix && base[base.length - 1 - suffix] === target[target.length - 1 - suffix]) suffix += 1;
-  const out: number[] = [];
+  const out = new Output(target.length - prefix - suffix + 64);
   varint(base.length, out);
   varint(target.length, out);
   if (prefix > 0) copy(0, prefix, out);
   insert(target, prefix, target.length - suffix, out);
   if (suffix > 0) copy(base.length - suffix, suffix, out);
-  return Uint8Array.from(out);
+  return out.result();
+}
+
+/** Copies shorter than this cost about as much as inserting the bytes. */
+const MIN_COPY = 8;
+
+function lineEnd(data: Uint8Array, at: number): number {
+  const newline = data.indexOf(10, at);
+  return newline < 0 ? data.length : newline + 1;
+}
+
+function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, length: number): boolean {
+  if (aAt + length > a.length) return false;
+  for (let i = 0; i < length; i += 1) if (a[aAt + i] !== b[bAt + i]) return false;
+  return true;
+}
+
+/**
+ * A delta turning `base` into `target` for text that changes by lines (YAML documents, commits):
+ * each target line is looked up where the last copy ended, else by its content among the base's
+ * lines, and a match is extended as far as the bytes agree; unmatched bytes are inserted.
+ * Linear in the sizes (one map of the base's lines).
+ */
+export function encodeLineDelta(base: Uint8Array, target: Uint8Array): Uint8Array {
+  const baseText = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
+  const targetText = Buffer.from(target.buffer, target.byteOffset, target.byteLength);
+  const lines = new Map<string, number>();
+  for (let at = 0; at < base.length; ) {
+    const end = lineEnd(base, at);
+    const key = baseText.toString('latin1', at, end);
+    if (!lines.has(key)) lines.set(key, at);
+    at = end;
+  }
+  const out = new Output(64 + (target.length >> 2));
+  varint(base.length, out);
+  varint(target.length, out);
+  let literal = 0;
+  let expected = 0;
+  let at = 0;
+  while (at < target.length) {
+    const end = lineEnd(target, at);
+    const from = sameBytes(base, expected, target, at, end - at)
+      ? expected
+      : (lines.get(targetText.toString('latin1', at, end)) ?? -1);
+    let length = 0;
+    if (from >= 0)
+      while (at + length < target.length && from + length < base.length && base[from + length] === target[at + length])
+        length += 1;
+    if (length < MIN_COPY) {
+      // Unmatched: the line goes into the literal; the base line in its place is skipped too.
+      at = end;
+      expected = expected < base.length ? lineEnd(base, expected) : expected;
+      continue;
+    }
+    insert(target, literal, at, out);
+    copy(from, length, out);
+    at += length;
+    literal = at;
+    expected = from + length;
+    if (at < target.length && target[at - 1] !== 10) {
+      // The match ended inside a line: the rest of it is literal, and so is the base's.
+      at = lineEnd(target, at);
+      expected = expected < base.length ? lineEnd(base, expected) : expected;
+    }
+  }
+  insert(target, literal, target.length, out);
+  return out.result();
 }
 
 /**
@@ -75,7 +171,7 @@ export function encodePatchDelta(
   offsets: readonly number[],
   width: number,
 ): Uint8Array {
-  const out: number[] = [];
+  const out = new Output(64 + offsets.length * 32);
   varint(base.length, out);
   varint(target.length, out);
   let at = 0;
@@ -85,7 +181,7 @@ export function encodePatchDelta(
     at = offset + width;
   }
   if (at < base.length) copy(at, base.length - at, out);
-  return Uint8Array.from(out);
+  return out.result();
 }
 
 /** Applies a delta as git does: the inverse of the encoders, which only the tests use to check them. */

@@ -51,8 +51,8 @@ export interface LedgerOptions {
   /** Run maintenance once the repository holds this many packs. */
   readonly maxPacks?: number;
   /**
-   * Only roll packs together while writing; the full repack (recompression, deltas, which takes
-   * the second core) waits for close(). For bulk ingest: the worker thread needs that core.
+   * Only roll packs together while writing; the full repack (a delta search for the objects stored
+   * whole, which takes the second core) waits for close(). For bulk ingest: the worker needs that core.
    */
   readonly deferFullRepack?: boolean;
   /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */
@@ -272,7 +272,7 @@ export class Ledger {
     const trailers = previousPeriod ? [...record.trailers, previousPeriod] : record.trailers;
     const message = formatCommitMessage(record.subject, body, trailers);
     if (blob) {
-      this.#store.stage(blob.object);
+      this.#store.stageAgainst(blob.object, prevOid);
       this.#docCache.set(record.path, blob.oid, blob.packedDoc);
     }
     await branch.tree.setFile(record.path, blob?.oid ?? null);
@@ -292,7 +292,7 @@ export class Ledger {
         this.#sign,
       ),
     );
-    this.#store.stage(commit);
+    this.#store.stageAgainst(commit, branch.head);
     this.#pendingCommits.push({
       sha: commit.oid,
       branch: record.branch,

@@ -18,15 +18,18 @@ export interface MaintenanceReport {
 }
 
 /**
- * `full`: one pack, every object recompressed and deltified (the writer stores trees and commits
- * uncompressed, so only this makes the repository small); its cost grows with the history, so
- * the ledger runs it only when the history grew by half since the last one. Otherwise a
- * geometric repack merely rolls small packs together. Both refresh the commit-graph.
+ * `full`: one pack of the reachable objects. It reuses the deltas the writer stored (each tree,
+ * blob and commit against its previous version, as fast-import does) and searches deltas only
+ * for the objects stored whole: with `-F` git recomputed every delta by name hash, which took
+ * twice as long and made a bigger pack (issue 12: 12.2 s / 44.7 MB vs 6.0 s / 40.1 MB for 30k
+ * commits). Its cost grows with the history, so the ledger runs it only when the history grew
+ * by half since the last one. Otherwise a geometric repack merely rolls small packs together.
+ * Both refresh the commit-graph.
  */
 export async function maintainRepository(gitdir: string, full: boolean): Promise<MaintenanceReport> {
   const started = performance.now();
   const packsBefore = countPacks(gitdir);
-  if (full) await runGit(gitdir, ['repack', '-a', '-d', '-q', '-F']);
+  if (full) await runGit(gitdir, ['repack', '-a', '-d', '-q']);
   else if (packsBefore > 1) await runGit(gitdir, ['repack', '-d', '-q', '--geometric=2']);
   await runGit(gitdir, [
     'commit-graph',

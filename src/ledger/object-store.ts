@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import { LedgerError } from '../domain/errors.ts';
+import { encodeLineDelta } from './delta.ts';
 import { parseTree, type GitObject, type ObjectType, type TreeEntry } from './objects.ts';
 
 export interface StoredObject {
@@ -24,6 +25,20 @@ export class ObjectStore {
     if (this.#pending.has(object.oid)) return false;
     this.#pending.set(object.oid, object);
     return true;
+  }
+
+  /**
+   * Stages `object` as a delta against `baseOid` (its previous version: the file's last blob, the
+   * parent commit) when that is staged for the same pack and the delta is smaller than the object
+   * compressed; otherwise whole. The pack writer caps the chains.
+   */
+  stageAgainst(object: GitObject, baseOid: string | null): boolean {
+    if (this.#pending.has(object.oid)) return false;
+    const base = baseOid ? this.#pending.get(baseOid) : undefined;
+    if (!base || base.type !== object.type) return this.stage(object);
+    const data = encodeLineDelta(base.content, object.content);
+    const whole = object.deflated?.length ?? object.content.length;
+    return this.stage(data.length < whole ? { ...object, delta: { base: base.oid, data } } : object);
   }
 
   /** Takes the staged objects out, for writing into a pack. */

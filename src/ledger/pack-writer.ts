@@ -1,12 +1,13 @@
 // Writes objects as one packfile (v2) with its `.idx` (v2), durably: temp names, fsync, the
 // `.pack` renamed before the `.idx` (git and isomorphic-git only see a pack once its index
 // exists), then the directory fsynced. An object offering a delta against an object earlier in
-// the same pack is stored as OFS_DELTA (chains capped at git's default depth of 50); the rest
-// whole. `git repack` finds the deltas between blobs later.
+// the same pack (a tree, blob or commit against its previous version) is stored as OFS_DELTA,
+// chains capped at git's default depth of 50; the rest whole. `git repack` reuses these deltas
+// and searches deltas only for the objects stored whole.
 import { createHash, randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { fsyncDirectory, writeSynced } from './durable-file.ts';
 import { zlibStored } from './zlib-stored.ts';
 import type { GitObject, ObjectType } from './objects.ts';
@@ -16,6 +17,17 @@ export const TEMP_PREFIX = 'gitrail-tmp-';
 
 const TYPE_CODES: Record<ObjectType | 'ofs-delta', number> = { commit: 1, tree: 2, blob: 3, 'ofs-delta': 6 };
 const MAX_DELTA_DEPTH = 50;
+/**
+ * Entries this long (a blob's or a commit's changed lines, the first version of a tree or a
+ * commit in the pack) are deflated, since `git repack` reuses them as they are. Shorter ones
+ * (most tree deltas: a few changed ids) would not shrink by the bytes zlib costs.
+ */
+const DEFLATE_FROM = 128;
+
+/** zlib data of an entry. zlib's sync result is a view into a 64 KiB buffer: copied out, not to pin it. */
+function zlibData(data: Uint8Array): Uint8Array {
+  return data.length >= DEFLATE_FROM ? new Uint8Array(deflateSync(data, { level: 1 })) : zlibStored(data);
+}
 
 function entryHeader(type: ObjectType | 'ofs-delta', size: number): Buffer {
   const bytes: number[] = [];
@@ -51,12 +63,12 @@ function packEntry(
   if (object.delta && base && base.depth < MAX_DELTA_DEPTH) {
     const data = object.delta.data;
     return {
-      bytes: [entryHeader('ofs-delta', data.length), offsetEncoding(offset - base.offset), zlibStored(data)],
+      bytes: [entryHeader('ofs-delta', data.length), offsetEncoding(offset - base.offset), zlibData(data)],
       depth: base.depth + 1,
     };
   }
   return {
-    bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibStored(object.content)],
+    bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibData(object.content)],
     depth: 0,
   };
 }

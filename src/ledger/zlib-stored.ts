@@ -1,6 +1,6 @@
 // A zlib stream made of stored (uncompressed) deflate blocks. Pack entries must be zlib
-// streams, but trees and commits are small and mostly hashes: calling zlib for each one costs
-// the single writer more than the bytes saved, and `git repack` recompresses them later anyway.
+// streams, but most are tiny tree deltas (a few changed ids): calling zlib for each one would
+// cost the single writer more than the bytes saved.
 
 const MAX_BLOCK = 0xffff;
 const MOD = 65521;
