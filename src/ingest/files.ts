@@ -58,7 +58,8 @@ export function listInputFiles(paths: readonly string[]): InputListing {
   return { files, unreadable, digests };
 }
 
-function isGzip(path: string): boolean {
+/** Whether the file is gzip, by its magic bytes (not its name). */
+export function isGzipFile(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(2);
@@ -72,5 +73,5 @@ function isGzip(path: string): boolean {
 export function openInput(path: string, maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES): Readable {
   const raw = createReadStream(path);
   const cap = { maxBytes: maxInflatedBytes, setting: 'limits.maxInflatedBytes' };
-  return isGzip(path) ? gunzipCappedStream(raw, cap, 'the file') : raw;
+  return isGzipFile(path) ? gunzipCappedStream(raw, cap, 'the file') : raw;
 }

@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
+import { InvalidInputError } from '../domain/errors.ts';
 import { edgeLimits } from '../edge/limits.ts';
 import { createRedactor, sensitiveKeySet } from '../normalise/redact.ts';
 import { checkLogFile, withLogFileDigest } from '../sources/cloudtrail/digests/log-file-status.ts';
 import type { LogFileDigest } from '../sources/cloudtrail/digests/verify-digests.ts';
-import { openInput, type InputFile } from './files.ts';
+import { isGzipFile, openInput, type InputFile } from './files.ts';
 import { prepareInput, type PreparedResult } from './prepare.ts';
 import { readRecords } from './records.ts';
 
@@ -48,16 +49,25 @@ function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult
 const AHEAD = 16;
 
 /**
- * A CloudTrail log file that digests cover is hashed (one streaming pass) before any record is
- * used: an invalid one is refused (its reason), a valid one is then read with its status.
+ * A file is checked whole before any of its records is used, so a file that cannot be used is
+ * refused whole, never half recorded: a gzip file is inflated once (past the cap, or corrupt
+ * gzip, refuses it), and a CloudTrail log file that digests cover is hashed in the same pass (an
+ * invalid one is refused with its reason, a valid one is then read with its status).
  */
 async function openChecked(
   file: InputFile,
   maxInflatedBytes: number,
 ): Promise<{ input: Readable; digest?: LogFileDigest } | { refused: string }> {
-  if (!file.digest) return { input: openInput(file.path, maxInflatedBytes) };
-  const hash = createHash('sha256');
-  for await (const chunk of openInput(file.path, maxInflatedBytes)) hash.update(chunk as Buffer);
+  const gzip = isGzipFile(file.path);
+  if (!file.digest && !gzip) return { input: openInput(file.path, maxInflatedBytes) };
+  const hash = file.digest ? createHash('sha256') : null;
+  try {
+    for await (const chunk of openInput(file.path, maxInflatedBytes)) hash?.update(chunk as Buffer);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { refused: `${error.message}; nothing of it recorded` };
+    throw error;
+  }
+  if (!file.digest || !hash) return { input: openInput(file.path, maxInflatedBytes) };
   const check = checkLogFile(file.digest.expected, hash.digest('hex'));
   if (check.status === 'invalid') return { refused: `invalid CloudTrail log file, not recorded: ${check.reason}` };
   return { input: openInput(file.path, maxInflatedBytes), digest: check.status };
