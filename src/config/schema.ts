@@ -12,7 +12,7 @@ import { liveSourcesShape } from '../sources/live-config.ts';
 import { NotifyConfig } from '../notify/config.ts';
 import { MirrorConfig } from '../mirror/config.ts';
 import { CheckpointConfig, RetentionConfig, SigningConfig } from '../checkpoint/config.ts';
-import { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
+import { CloudTrailDigestsConfig } from '../formats/cloudtrail/digests/config.ts';
 import { ClusterConfig, ShardsConfig } from '../cluster/config.ts';
 
 const MiB = 1024 * 1024;

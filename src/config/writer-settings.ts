@@ -2,7 +2,7 @@
 // from gitrail.yaml, found as `gitrail run` finds it (--config, GITRAIL_CONFIG, ./gitrail.yaml):
 // the data folder, the redaction key and the sensitive key names, so a secret value gets the
 // same hash in a data folder whichever command recorded it, the edge's clock skew and the CloudTrail digest keys.
-import type { CloudTrailDigestsConfig } from '../sources/cloudtrail/digests/config.ts';
+import type { CloudTrailDigestsConfig } from '../formats/cloudtrail/digests/config.ts';
 import { loadConfigValues } from './load.ts';
 import { loadRedactionKey, namedKeyFile } from './redaction-key.ts';
 import { ledgerSettings, type LedgerSettings } from './ledger-settings.ts';

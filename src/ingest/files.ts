@@ -4,8 +4,8 @@ import { createReadStream, openSync, readSync, closeSync, readdirSync, statSync 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipCappedStream } from '../domain/gunzip.ts';
-import { parseDigestName } from '../sources/cloudtrail/digests/digest-file.ts';
-import type { LogFileExpectation } from '../sources/cloudtrail/digests/verify-digests.ts';
+import { parseDigestName } from '../formats/cloudtrail/digests/digest-file.ts';
+import type { LogFileExpectation } from '../formats/cloudtrail/digests/verify-digests.ts';
 
 const DATA_FILE = /\.(json|jsonl|ndjson|log|ya?ml)(\.gz)?$|\.gz$/i;
 

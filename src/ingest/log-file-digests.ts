@@ -11,9 +11,9 @@ import {
   parseDigestFile,
   parseDigestName,
   type DigestFile,
-} from '../sources/cloudtrail/digests/digest-file.ts';
-import { mergeRings, type PublicKeyRing } from '../sources/cloudtrail/digests/public-keys.ts';
-import { verifyDigests } from '../sources/cloudtrail/digests/verify-digests.ts';
+} from '../formats/cloudtrail/digests/digest-file.ts';
+import { mergeRings, type PublicKeyRing } from '../formats/cloudtrail/digests/public-keys.ts';
+import { verifyDigests } from '../formats/cloudtrail/digests/verify-digests.ts';
 import type { InputFile } from './files.ts';
 
 export interface DigestKeys {

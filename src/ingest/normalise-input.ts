@@ -2,10 +2,10 @@
 import type { NormaliseResult } from '../domain/change.ts';
 import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
-import { normaliseCloudTrailRecord } from '../sources/cloudtrail/normalise.ts';
+import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
 import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
-import { normaliseAuditEvent } from '../sources/kubernetes-audit/normalise.ts';
-import { normaliseObjectSnapshot } from '../sources/kubernetes-objects/normalise.ts';
+import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
+import { normaliseObjectSnapshot } from '../formats/kubernetes-objects/normalise.ts';
 import type { RecordFormat } from './records.ts';
 
 export interface NormaliseContext {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { sortByEventTime } from '../sources/cloudtrail/parse.ts';
+import { sortByEventTime } from '../formats/cloudtrail/parse.ts';
 import { readRecords, type InputRecord } from './records.ts';
 
 async function read(text: string): Promise<InputRecord[]> {

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
 import { isObject } from '../domain/json.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
-import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../sources/cloudtrail/parse.ts';
+import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../formats/cloudtrail/parse.ts';
 
 export type RecordFormat = 'kubernetes-audit' | 'cloudtrail' | 'generic' | 'kubernetes-object';
 

@@ -7,7 +7,7 @@ import type { ChangeBatch } from '../domain/batch.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { createRedactor } from '../normalise/redact.ts';
-import { normaliseAuditEvent } from '../sources/kubernetes-audit/normalise.ts';
+import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
 import { auditEvent } from '../../test/helpers/intake-fixtures.ts';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';

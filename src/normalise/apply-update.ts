@@ -2,7 +2,7 @@
 // previous document and writes the result.
 import type { Doc, Update } from '../domain/change.ts';
 import { setOwn } from '../domain/json.ts';
-import { reduceCloudTrailCall } from '../sources/cloudtrail/reduce.ts';
+import { reduceCloudTrailCall } from '../formats/cloudtrail/reduce.ts';
 import { splitFieldPath } from './noise.ts';
 
 /** What a file becomes: a document, a deletion (null), or unchanged (`skip`). */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NormaliseResult } from '../domain/change.ts';
-import { normaliseCloudTrailRecord } from '../sources/cloudtrail/normalise.ts';
+import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
 import { createRedactor } from './redact.ts';
 import { AWS_SECRET_FIELDS } from './secret-fields.ts';
 

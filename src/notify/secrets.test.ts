@@ -11,7 +11,7 @@ import { startRig } from '../../test/helpers/notify-rig.ts';
 import { assertNoSecrets, secretNeedles } from '../../test/helpers/secrets.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { createRedactor } from '../normalise/redact.ts';
-import { normaliseAuditEvent } from '../sources/kubernetes-audit/normalise.ts';
+import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
 
 const PLAINTEXT = 'correct-horse-battery-staple';
 

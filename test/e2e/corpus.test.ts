@@ -212,8 +212,8 @@ test(
     const inputs = [
       CORPUS,
       join(ROOT, 'examples'),
-      join(ROOT, 'src', 'sources', 'kubernetes-audit', '__fixtures__'),
-      join(ROOT, 'src', 'sources', 'cloudtrail', '__fixtures__'),
+      join(ROOT, 'src', 'formats', 'kubernetes-audit', '__fixtures__'),
+      join(ROOT, 'src', 'formats', 'cloudtrail', '__fixtures__'),
     ];
     const sources = new Set<string>();
     let checked = 0;

@@ -2,7 +2,7 @@
 import { writerSettings } from '../../config/writer-settings.ts';
 import type { DigestKeys } from '../../ingest/log-file-digests.ts';
 import { runIngest, type IngestSummary } from '../../ingest/run-ingest.ts';
-import { configuredKeyRing, type CloudTrailDigestsConfig } from '../../sources/cloudtrail/digests/config.ts';
+import { configuredKeyRing, type CloudTrailDigestsConfig } from '../../formats/cloudtrail/digests/config.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
@@ -84,7 +84,7 @@ function digestKeys(config: CloudTrailDigestsConfig): DigestKeys {
   return {
     ring,
     list: async (region, from, to) => {
-      const { listPublicKeys } = await import('../../sources/cloudtrail/digests/list-public-keys.ts');
+      const { listPublicKeys } = await import('../../sources/cloudtrail-s3/list-public-keys.ts');
       const clientConfig = {
         ...(config.cloudtrailEndpoint ? { endpoint: config.cloudtrailEndpoint } : {}),
         ...(config.profile ? { profile: config.profile } : {}),

@@ -5,9 +5,9 @@ import { Hono } from 'hono';
 import { scopeAllows } from '../../config/scopes.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { isObject } from '../../domain/json.ts';
-import { normaliseExtracted } from '../../sources/cloudtrail/normalise.ts';
-import { readRecord } from '../../sources/cloudtrail/record.ts';
-import { extractCloudTrailRecords, sortByEventTime, type ExtractedRecord } from '../../sources/cloudtrail/parse.ts';
+import { normaliseExtracted } from '../../formats/cloudtrail/normalise.ts';
+import { readRecord } from '../../formats/cloudtrail/record.ts';
+import { extractCloudTrailRecords, sortByEventTime, type ExtractedRecord } from '../../formats/cloudtrail/parse.ts';
 import {
   addResult,
   answer,

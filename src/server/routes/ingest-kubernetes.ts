@@ -9,7 +9,7 @@ import {
   normaliseAdmissionReview,
   readAdmissionReview,
 } from '../../sources/kubernetes-admission/normalise.ts';
-import { normaliseAuditEvent } from '../../sources/kubernetes-audit/normalise.ts';
+import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
 import {
   addResult,
   emptyDraft,

@@ -6,8 +6,8 @@
 import { CloudTrailClient, type CloudTrailClientConfig, type Event } from '@aws-sdk/client-cloudtrail';
 import type { ChangeRecord } from '../../domain/change.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { normaliseExtracted, type CloudTrailNormaliseOptions } from '../cloudtrail/normalise.ts';
-import { extractCloudTrailRecords } from '../cloudtrail/parse.ts';
+import { normaliseExtracted, type CloudTrailNormaliseOptions } from '../../formats/cloudtrail/normalise.ts';
+import { extractCloudTrailRecords } from '../../formats/cloudtrail/parse.ts';
 import { HealthBoard } from '../runtime/health.ts';
 import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { runScheduled } from '../runtime/schedule.ts';

@@ -13,7 +13,7 @@ import {
   MaxLag,
   Overlap,
 } from '../config-schemas.ts';
-import { S3DigestsConfig } from '../cloudtrail/digests/config.ts';
+import { S3DigestsConfig } from '../../formats/cloudtrail/digests/config.ts';
 
 export const CloudTrailS3Config = z
   .object({

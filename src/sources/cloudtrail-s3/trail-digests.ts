@@ -14,10 +14,10 @@ import {
   parseDigestName,
   sha256Hex,
   type DigestFile,
-} from '../cloudtrail/digests/digest-file.ts';
-import { checkLogFile, type LogFileStatus } from '../cloudtrail/digests/log-file-status.ts';
-import { mergeRings, type PublicKeyRing } from '../cloudtrail/digests/public-keys.ts';
-import { verifyDigests, type ChainTail, type DigestCheck } from '../cloudtrail/digests/verify-digests.ts';
+} from '../../formats/cloudtrail/digests/digest-file.ts';
+import { checkLogFile, type LogFileStatus } from '../../formats/cloudtrail/digests/log-file-status.ts';
+import { mergeRings, type PublicKeyRing } from '../../formats/cloudtrail/digests/public-keys.ts';
+import { verifyDigests, type ChainTail, type DigestCheck } from '../../formats/cloudtrail/digests/verify-digests.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 import type { Trail } from './layout.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createRedactor } from '../../normalise/redact.ts';
-import { normaliseAuditEvent } from '../kubernetes-audit/normalise.ts';
+import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
 import { accessKeyMatches, decodeDelivery, MAX_PAYLOAD_BYTES, reply } from './firehose.ts';
 import { withIamAuthor } from './identity.ts';
 

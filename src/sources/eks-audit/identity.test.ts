@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { awsActor } from '../../normalise/identity.ts';
 import { createRedactor } from '../../normalise/redact.ts';
-import { normaliseAuditEvent } from '../kubernetes-audit/normalise.ts';
+import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
 import { eksActor, withIamAuthor } from './identity.ts';
 import { parseAuditMessage, parseExportedLines } from './log-event.ts';
 

@@ -6,7 +6,7 @@ import { InvalidInputError } from '../../domain/errors.ts';
 import { isObject, nonEmptyString as str, ownEntry } from '../../domain/json.ts';
 import { kubernetesActor } from '../../normalise/identity.ts';
 import { kubernetesPath } from '../../normalise/paths.ts';
-import { isClusterScopedRef } from '../kubernetes-objects/resource-names.ts';
+import { isClusterScopedRef } from '../../formats/kubernetes-objects/resource-names.ts';
 
 export const SOURCE = 'kubernetes-admission';
 const VERSIONS = new Set(['admission.k8s.io/v1', 'admission.k8s.io/v1beta1']);

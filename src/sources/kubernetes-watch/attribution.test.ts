@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { AttributionFact } from '../../domain/change.ts';
 import { createRedactor } from '../../normalise/redact.ts';
-import { normaliseAuditEvent } from '../kubernetes-audit/normalise.ts';
+import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
 import { configMap, startFake, trailer, waitForStatus, watchSource } from '../../../test/helpers/kube-fixtures.ts';
 import { git } from '../../../test/helpers/git.ts';
 import { openHarness, type Harness } from '../../../test/helpers/source-harness.ts';

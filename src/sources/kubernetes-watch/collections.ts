@@ -1,10 +1,14 @@
 // Which collections a cluster source lists and watches: every recorded resource type (per
 // namespace when the namespaces are named, else across all), plus core/v1 Events for the
 // activity branch; and the repository folder a collection's complete list accounts for.
-import { acrossNamespaces, kubernetesFolder, parseKubernetesPath } from '../kubernetes-objects/repository-path.ts';
+import {
+  acrossNamespaces,
+  kubernetesFolder,
+  parseKubernetesPath,
+} from '../../formats/kubernetes-objects/repository-path.ts';
 import type { KubernetesWatchConfig } from './config.ts';
 import type { Collection } from './reflector.ts';
-import { groupResourceOf } from '../kubernetes-objects/resource-names.ts';
+import { groupResourceOf } from '../../formats/kubernetes-objects/resource-names.ts';
 import { namespacePlan, resourceFilter, type ResourceType } from './resource-filter.ts';
 
 export interface PlannedCollection extends Collection {

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { isObject } from '../../domain/json.ts';
 import { Backoff, sleep, type BackoffOptions } from '../runtime/backoff.ts';
 import { KubernetesApiError, type KubeApi } from './api-client.ts';
-import { groupResourceOf } from '../kubernetes-objects/resource-names.ts';
+import { groupResourceOf } from '../../formats/kubernetes-objects/resource-names.ts';
 import { apiVersionOf, type ResourceType } from './resource-filter.ts';
 
 export interface Collection {

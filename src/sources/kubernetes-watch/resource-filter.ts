@@ -1,7 +1,7 @@
 // Which discovered resources and which namespaces are recorded: `<group>/<resource>` globs
 // (group `core` for the legacy group) and namespace globs, with the churn defaults.
 import picomatch from 'picomatch';
-import { groupResourceOf } from '../kubernetes-objects/resource-names.ts';
+import { groupResourceOf } from '../../formats/kubernetes-objects/resource-names.ts';
 import { CHURN_RESOURCES, type KubernetesWatchConfig } from './config.ts';
 
 export interface ResourceType {

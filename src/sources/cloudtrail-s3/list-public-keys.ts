@@ -1,7 +1,7 @@
 // Fetches CloudTrail's digest-signing public keys of one region and time range with the
 // ListPublicKeys API (each region signs with its own keys), following NextToken.
 import { CloudTrailClient, ListPublicKeysCommand, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
-import { keyRing, readPublicKey, type PublicKeyRing } from './public-keys.ts';
+import { keyRing, readPublicKey, type PublicKeyRing } from '../../formats/cloudtrail/digests/public-keys.ts';
 
 export interface ListPublicKeysOptions {
   readonly region: string;
