@@ -3,6 +3,7 @@ import type { NormaliseResult } from '../domain/change.ts';
 import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
+import { gkeEntryToAuditEvent } from '../sources/gke-audit/log-entry.ts';
 import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
 import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
 import { normaliseObjectSnapshot } from '../formats/kubernetes-objects/normalise.ts';
@@ -28,6 +29,12 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
         cluster: context.cluster,
         ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}),
       });
+    case 'gke-audit': {
+      const parsed = gkeEntryToAuditEvent(value);
+      if (parsed.kind === 'skipped') return { kind: 'ignored', reason: parsed.reason };
+      if (parsed.kind === 'invalid') return { kind: 'rejected', reason: parsed.reason };
+      return normaliseInput('kubernetes-audit', parsed.event, context);
+    }
     case 'cloudtrail':
       return normaliseCloudTrailRecord(value, common);
     case 'generic':

@@ -8,7 +8,7 @@ import { isObject } from '../domain/json.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
 import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../formats/cloudtrail/parse.ts';
 
-export type RecordFormat = 'kubernetes-audit' | 'cloudtrail' | 'generic' | 'kubernetes-object';
+export type RecordFormat = 'kubernetes-audit' | 'gke-audit' | 'cloudtrail' | 'generic' | 'kubernetes-object';
 
 export type InputRecord =
   | { readonly line: number; readonly format: RecordFormat; readonly value: unknown; readonly where?: string }
@@ -28,6 +28,8 @@ export function* classify(value: unknown, line: number, where = ''): Generator<I
     return;
   }
   if (isAuditEvent(value)) return yield { line, format: 'kubernetes-audit', value, where };
+  // A Cloud Logging LogEntry (`gcloud logging read --format=json`, a Cloud Storage sink line).
+  if (isObject(value) && isObject(value['protoPayload'])) return yield { line, format: 'gke-audit', value, where };
   if (
     isObject(value) &&
     Array.isArray(value['items']) &&
