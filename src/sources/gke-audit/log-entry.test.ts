@@ -16,7 +16,7 @@ test('golden: a GKE LogEntry writes the same document and author as the webhook 
   assert.deepEqual(parsed.cluster, { cluster: 'prod', project: 'shop-prod', location: 'europe-west1' });
   const viaGke = normaliseAuditEvent(parsed.event, options);
   const viaWebhook = normaliseAuditEvent(
-    read('../kubernetes-audit/__fixtures__/deployment-create.event.json'),
+    read('../../formats/kubernetes-audit/__fixtures__/deployment-create.event.json'),
     options,
   );
   assert.equal(viaGke.kind, 'changes');
