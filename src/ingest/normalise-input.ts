@@ -3,6 +3,8 @@ import type { NormaliseResult } from '../domain/change.ts';
 import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
+import { withIamAuthor } from '../sources/eks-audit/identity.ts';
+import { parseAuditMessage } from '../sources/eks-audit/log-event.ts';
 import { gkeEntryToAuditEvent } from '../sources/gke-audit/log-entry.ts';
 import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
 import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
@@ -34,6 +36,12 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
       if (parsed.kind === 'skipped') return { kind: 'ignored', reason: parsed.reason };
       if (parsed.kind === 'invalid') return { kind: 'rejected', reason: parsed.reason };
       return normaliseInput('kubernetes-audit', parsed.event, context);
+    }
+    case 'eks-audit': {
+      // One CloudWatch Logs message of an EKS audit stream; the author is the IAM person in `user.extra`.
+      const parsed = parseAuditMessage(value, 'log event');
+      if (parsed.kind === 'refused') return { kind: 'rejected', reason: parsed.reason };
+      return withIamAuthor(normaliseInput('kubernetes-audit', parsed.event, context), parsed.event);
     }
     case 'cloudtrail':
       return normaliseCloudTrailRecord(value, common);

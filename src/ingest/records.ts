@@ -8,7 +8,13 @@ import { isObject } from '../domain/json.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
 import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../formats/cloudtrail/parse.ts';
 
-export type RecordFormat = 'kubernetes-audit' | 'gke-audit' | 'cloudtrail' | 'generic' | 'kubernetes-object';
+export type RecordFormat =
+  | 'kubernetes-audit'
+  | 'gke-audit'
+  | 'eks-audit'
+  | 'cloudtrail'
+  | 'generic'
+  | 'kubernetes-object';
 
 export type InputRecord =
   | { readonly line: number; readonly format: RecordFormat; readonly value: unknown; readonly where?: string }
@@ -21,6 +27,14 @@ const isKubernetesObject = (value: unknown): boolean =>
   typeof value['kind'] === 'string' &&
   isObject(value['metadata']);
 
+const isCloudWatchEvents = (value: unknown): value is { events: unknown[] } =>
+  isObject(value) &&
+  Array.isArray(value['events']) &&
+  value['events'].some((item) => isObject(item) && typeof item['logStreamName'] === 'string' && 'message' in item);
+
+/** A line of a CloudWatch Logs export to S3: the ingestion time, a space, the message. */
+const EXPORT_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z (\{.*)$/s;
+
 /** Classifies one parsed value into records (a container yields its items). */
 export function* classify(value: unknown, line: number, where = ''): Generator<InputRecord> {
   if (Array.isArray(value)) {
@@ -28,6 +42,17 @@ export function* classify(value: unknown, line: number, where = ''): Generator<I
     return;
   }
   if (isAuditEvent(value)) return yield { line, format: 'kubernetes-audit', value, where };
+  // `aws logs filter-log-events` output of an EKS audit stream: each event's message is one audit event.
+  if (isCloudWatchEvents(value)) {
+    for (const [index, item] of value['events'].entries())
+      yield {
+        line,
+        format: 'eks-audit',
+        value: isObject(item) ? item['message'] : undefined,
+        where: `${where}events[${index}]`,
+      };
+    return;
+  }
   // A Cloud Logging LogEntry (`gcloud logging read --format=json`, a Cloud Storage sink line).
   if (isObject(value) && isObject(value['protoPayload'])) return yield { line, format: 'gke-audit', value, where };
   if (
@@ -98,14 +123,26 @@ function parseJsonLine(line: string): unknown {
   }
 }
 
+function exportRecord(line: string, lineNumber: number): InputRecord {
+  const match = EXPORT_LINE.exec(line);
+  return match
+    ? { line: lineNumber, format: 'eks-audit', value: match[1] }
+    : { line: lineNumber, error: 'not a CloudWatch Logs export line (<ingestion time> <audit event JSON>)' };
+}
+
 /** Reads every record of an input stream, in file order. */
 export async function* readRecords(input: Readable): AsyncGenerator<InputRecord> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
   let streaming = false;
+  let exportLines = false;
   const buffered: string[] = [];
   for await (const line of lines) {
     lineNumber += 1;
+    if (exportLines) {
+      if (line.trim() !== '') yield exportRecord(line, lineNumber);
+      continue;
+    }
     if (streaming) {
       if (line.trim() === '') continue;
       try {
@@ -120,6 +157,12 @@ export async function* readRecords(input: Readable): AsyncGenerator<InputRecord>
       buffered.pop();
       continue;
     }
+    if (buffered.length === 1 && EXPORT_LINE.test(line)) {
+      exportLines = true;
+      buffered.length = 0;
+      yield exportRecord(line, lineNumber);
+      continue;
+    }
     if (buffered.length === 1) {
       // NDJSON when the first line is a whole JSON object; otherwise read the file whole.
       const first = parseJsonLine(line);
@@ -130,5 +173,5 @@ export async function* readRecords(input: Readable): AsyncGenerator<InputRecord>
       }
     }
   }
-  if (!streaming && buffered.length > 0) yield* parseWhole(buffered.join('\n'));
+  if (!streaming && !exportLines && buffered.length > 0) yield* parseWhole(buffered.join('\n'));
 }
