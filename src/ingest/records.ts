@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
 import { isObject } from '../domain/json.ts';
+import { exportedMessage } from '../sources/eks-audit/log-event.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
 import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../formats/cloudtrail/parse.ts';
 
@@ -31,9 +32,6 @@ const isCloudWatchEvents = (value: unknown): value is { events: unknown[] } =>
   isObject(value) &&
   Array.isArray(value['events']) &&
   value['events'].some((item) => isObject(item) && typeof item['logStreamName'] === 'string' && 'message' in item);
-
-/** A line of a CloudWatch Logs export to S3: the ingestion time, a space, the message. */
-const EXPORT_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z (\{.*)$/s;
 
 /** Classifies one parsed value into records (a container yields its items). */
 export function* classify(value: unknown, line: number, where = ''): Generator<InputRecord> {
@@ -123,11 +121,9 @@ function parseJsonLine(line: string): unknown {
   }
 }
 
+/** A line of a CloudWatch Logs export (a bare message line, as `--query events[].message` writes, too). */
 function exportRecord(line: string, lineNumber: number): InputRecord {
-  const match = EXPORT_LINE.exec(line);
-  return match
-    ? { line: lineNumber, format: 'eks-audit', value: match[1] }
-    : { line: lineNumber, error: 'not a CloudWatch Logs export line (<ingestion time> <audit event JSON>)' };
+  return { line: lineNumber, format: 'eks-audit', value: exportedMessage(line) ?? line };
 }
 
 /** Reads every record of an input stream, in file order. */
@@ -157,7 +153,7 @@ export async function* readRecords(input: Readable): AsyncGenerator<InputRecord>
       buffered.pop();
       continue;
     }
-    if (buffered.length === 1 && EXPORT_LINE.test(line)) {
+    if (buffered.length === 1 && exportedMessage(line) !== undefined) {
       exportLines = true;
       buffered.length = 0;
       yield exportRecord(line, lineNumber);

@@ -4,38 +4,10 @@ import { awsActor } from '../../normalise/identity.ts';
 import { createRedactor } from '../../normalise/redact.ts';
 import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
 import { eksActor, withIamAuthor } from './identity.ts';
-import { parseAuditMessage, parseExportedLines } from './log-event.ts';
+import { eksEvent, SSO_ARN } from './__fixtures__/eks-event.ts';
+import { parseAuditMessage } from './log-event.ts';
 
 const redact = createRedactor(Buffer.alloc(32, 7));
-const SSO_ARN = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice@example.com';
-
-function eksEvent(): Record<string, unknown> {
-  return {
-    kind: 'Event',
-    apiVersion: 'audit.k8s.io/v1',
-    level: 'RequestResponse',
-    auditID: '5f1b2c9e-0000-4000-8000-000000000001',
-    stage: 'ResponseComplete',
-    verb: 'create',
-    requestURI: '/api/v1/namespaces/default/configmaps',
-    user: {
-      username: 'kubernetes-admin',
-      groups: ['system:masters', 'system:authenticated'],
-      extra: {
-        accessKeyId: ['ASIAEXAMPLE'],
-        arn: [SSO_ARN],
-        canonicalArn: ['arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123456789abcdef'],
-        principalId: ['AROAEXAMPLE'],
-        sessionName: ['alice@example.com'],
-      },
-    },
-    objectRef: { resource: 'configmaps', namespace: 'default', name: 'app', apiVersion: 'v1' },
-    responseStatus: { code: 201 },
-    responseObject: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' }, data: {} },
-    requestReceivedTimestamp: '2026-11-02T10:00:00.000000Z',
-    stageTimestamp: '2026-11-02T10:00:00.010000Z',
-  };
-}
 
 test('the author of an EKS change is the IAM person CloudTrail names, not kubernetes-admin', () => {
   const event = eksEvent();
@@ -87,18 +59,4 @@ test('truncated, non-JSON and empty messages are refused with the record named',
   assert.equal(parseAuditMessage('', 's#2').kind, 'refused');
   assert.equal(parseAuditMessage('[1]', 's#3').kind, 'refused');
   assert.equal(parseAuditMessage(JSON.stringify(eksEvent()), 's#4').kind, 'event');
-});
-
-test('an exported CloudWatch Logs file is read line by line, bad lines refused with file and line', () => {
-  const good = JSON.stringify(eksEvent());
-  const text = `2026-11-02T10:00:00.123Z ${good}\n\n2026-11-02T10:00:01.000Z {cut[Truncated...]\n${good}\n`;
-  const results = parseExportedLines(text, '000000');
-  assert.deepEqual(
-    results.map((r) => (r.kind === 'event' ? r.event['auditID'] : r.reason)),
-    [
-      eksEvent()['auditID'],
-      '000000:3: audit event was truncated by CloudWatch Logs (over 256 KiB)',
-      eksEvent()['auditID'],
-    ],
-  );
 });

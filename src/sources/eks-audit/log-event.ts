@@ -25,19 +25,13 @@ export function parseAuditMessage(message: unknown, where: string): LogEventResu
   return { kind: 'event', event };
 }
 
-const EXPORT_LINE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) (.*)$/s;
+const EXPORT_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z (.*)$/s;
 
 /**
- * Audit events of a CloudWatch Logs export to S3 (`aws logs create-export-task`; the `000000.gz`
- * files, gunzipped): one log event per line, its ingestion time, a space, then the message.
- * A bare JSON line (`aws logs filter-log-events --query 'events[].message'`) is read as is.
+ * The message of one line of a CloudWatch Logs export to S3 (`aws logs create-export-task`; the
+ * `000000.gz` files, gunzipped): the log event's ingestion time, a space, then the message.
+ * Undefined for a line of another shape.
  */
-export function parseExportedLines(text: string, file: string): LogEventResult[] {
-  const results: LogEventResult[] = [];
-  for (const [index, line] of text.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    const match = EXPORT_LINE.exec(line);
-    results.push(parseAuditMessage(match ? match[2] : line, `${file}:${index + 1}`));
-  }
-  return results;
+export function exportedMessage(line: string): string | undefined {
+  return EXPORT_LINE.exec(line)?.[1];
 }
