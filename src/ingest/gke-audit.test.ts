@@ -41,3 +41,13 @@ test('a k8s.io entry without methodName is rejected with the reason', () => {
   const result = normaliseInput('gke-audit', broken, context);
   assert.deepEqual(result, { kind: 'rejected', reason: 'protoPayload.methodName is missing' });
 });
+
+test("another cluster's entry is refused with the reason, never written under the --cluster name", () => {
+  const result = normaliseInput('gke-audit', entry, { ...context, cluster: 'default' });
+  assert.deepEqual(result, {
+    kind: 'rejected',
+    reason:
+      'resource.labels.cluster_name prod is not the cluster named in paths (default); ' +
+      "ingest each cluster's entries with --cluster <name>",
+  });
+});

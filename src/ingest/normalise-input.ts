@@ -35,6 +35,14 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
       const parsed = gkeEntryToAuditEvent(value);
       if (parsed.kind === 'skipped') return { kind: 'ignored', reason: parsed.reason };
       if (parsed.kind === 'invalid') return { kind: 'rejected', reason: parsed.reason };
+      // Paths name the --cluster cluster: another cluster's entry would be written under the wrong name.
+      if (parsed.cluster !== context.cluster)
+        return {
+          kind: 'rejected',
+          reason:
+            `resource.labels.cluster_name ${parsed.cluster} is not the cluster named in paths ` +
+            `(${context.cluster}); ingest each cluster's entries with --cluster <name>`,
+        };
       return normaliseInput('kubernetes-audit', parsed.event, context);
     }
     case 'eks-audit': {

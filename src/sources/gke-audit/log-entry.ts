@@ -23,14 +23,8 @@ const GRPC_TO_HTTP: Readonly<Record<number, number>> = {
   16: 401,
 };
 
-export interface GkeCluster {
-  readonly cluster: string;
-  readonly project?: string;
-  readonly location?: string;
-}
-
 export type GkeParse =
-  | { readonly kind: 'event'; readonly event: Record<string, unknown>; readonly cluster: GkeCluster }
+  | { readonly kind: 'event'; readonly event: Record<string, unknown>; readonly cluster: string }
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
@@ -113,7 +107,8 @@ export function gkeEntryToAuditEvent(input: unknown): GkeParse {
     auditID,
     stage: 'ResponseComplete',
     verb,
-    user: { username: username ?? 'system:unknown' },
+    // No principal: no name is invented; the normaliser records the attribution as unresolved.
+    user: username === undefined ? {} : { username },
     objectRef: {
       resource: ref.resource,
       ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }),
@@ -132,10 +127,5 @@ export function gkeEntryToAuditEvent(input: unknown): GkeParse {
   if (agent !== undefined) event['userAgent'] = agent;
   if (request !== undefined) event['requestObject'] = request;
   if (response !== undefined) event['responseObject'] = response;
-  const clusterRef: GkeCluster = {
-    cluster,
-    ...(str(labels['project_id']) === undefined ? {} : { project: str(labels['project_id']) }),
-    ...(str(labels['location']) === undefined ? {} : { location: str(labels['location']) }),
-  };
-  return { kind: 'event', event, cluster: clusterRef };
+  return { kind: 'event', event, cluster };
 }
