@@ -22,3 +22,13 @@ export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T 
 /** The value when it is a non-empty string, else undefined. */
 export const nonEmptyString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * Why JSON.parse refused a text, without the text: V8 quotes up to ~30 characters of the input
+ * (`Unexpected token 's', "{"password": s3cr…" is not valid JSON`), which may be a secret, and
+ * problems reach logs, answers and terminals.
+ */
+export function jsonSyntaxReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/,[\s\S]* is not valid JSON$/, ' (not valid JSON)');
+}

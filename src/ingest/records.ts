@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
-import { isObject } from '../domain/json.ts';
+import { isObject, jsonSyntaxReason } from '../domain/json.ts';
 import { exportedMessage } from '../sources/eks-audit/log-event.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
 import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../formats/cloudtrail/parse.ts';
@@ -95,7 +95,7 @@ function parseWhole(text: string): Generator<InputRecord> | InputRecord[] {
     try {
       return classify(JSON.parse(text), 1);
     } catch (error) {
-      return [{ line: 1, error: `invalid JSON: ${(error as Error).message}` }];
+      return [{ line: 1, error: `invalid JSON: ${jsonSyntaxReason(error)}` }];
     }
   }
   try {
@@ -144,7 +144,7 @@ export async function* readRecords(input: Readable): AsyncGenerator<InputRecord>
       try {
         yield* classify(JSON.parse(line), lineNumber);
       } catch (error) {
-        yield { line: lineNumber, error: `invalid JSON: ${(error as Error).message}` };
+        yield { line: lineNumber, error: `invalid JSON: ${jsonSyntaxReason(error)}` };
       }
       continue;
     }

@@ -1,6 +1,7 @@
 // What every intake route shares: reading and parsing the body, normalising each record with
 // its source's pure normaliser, and recording the well-formed ones as one journal batch
 // (durable before the answer). A record that fails is listed in the answer, never half-kept.
+import { jsonSyntaxReason } from '../domain/json.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
@@ -28,7 +29,7 @@ export interface NormaliseSettings {
 export interface IntakeDeps {
   readonly config: IntakeConfig;
   /** Each route's own tokens (scope `*` within the route). */
-  readonly tokens: Readonly<Record<IntakeRoute, readonly string[]>>;
+  readonly tokens: Readonly<Partial<Record<IntakeRoute, readonly string[]>>>;
   /** intake.grants: tokens accepted on every route their scopes reach, for those scopes only. */
   readonly grants?: readonly Grant[];
   readonly normalise: NormaliseSettings;
@@ -48,12 +49,13 @@ const SCOPE_KIND: Readonly<Record<IntakeRoute, ScopeKind>> = {
   kubernetesAdmission: 'kubernetes',
   cloudtrail: 'cloudtrail',
   events: 'events',
+  eksFirehose: 'kubernetes',
 };
 
 /** The route's own tokens with scope `*`, then the grants whose scopes reach its kind. */
 export function routeGrants(route: IntakeRoute, deps: Pick<IntakeDeps, 'tokens' | 'grants'>): Grant[] {
   return [
-    ...deps.tokens[route].map((token) => ({ token, scopes: ['*'] })),
+    ...(deps.tokens[route] ?? []).map((token) => ({ token, scopes: ['*'] })),
     ...(deps.grants ?? []).filter((grant) => scopeReaches(grant.scopes, SCOPE_KIND[route])),
   ];
 }
@@ -133,7 +135,7 @@ export function parseJson(text: string, what: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     if (error instanceof SyntaxError)
-      throw new InvalidInputError(`the body is not valid JSON (${what} expected): ${error.message}`);
+      throw new InvalidInputError(`the body is not valid JSON (${what} expected): ${jsonSyntaxReason(error)}`);
     throw error;
   }
 }

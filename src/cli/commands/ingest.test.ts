@@ -42,12 +42,18 @@ test('files and folders, .gz by content, malformed lines reported as file:line a
     rejected: 1,
     activity: 0,
   });
-  assert.equal(
-    run.stderr,
-    `${join(input, 'audit.log')}:2: invalid JSON: Unexpected token 'o', "not json" is not valid JSON\n`,
-  );
+  assert.equal(run.stderr, `${join(input, 'audit.log')}:2: invalid JSON: Unexpected token 'o' (not valid JSON)\n`);
   fsckStrict(join(data, 'repo.git'));
   assert.equal(git(join(data, 'repo.git'), 'ls-tree', '-r', '--name-only', 'main').trim().split('\n').length, 3);
+});
+
+test('a malformed line is reported without quoting its text (it may hold a secret)', (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'audit.log'), `${event('a', 'one')}\n{"data": {"password": hunter2-s3cret-value}}\n`);
+  const run = gitrail(['ingest', '--data', join(dir, 'data'), '--json', dir]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /audit\.log:2: invalid JSON: Unexpected token 'h' \(not valid JSON\)/);
+  assert.doesNotMatch(run.stderr + run.stdout, /hunter2|s3cret/);
 });
 
 test('exit status 2 when an input cannot be read, after recording the others', (t) => {

@@ -2,7 +2,7 @@
 // (`{"Records":[…]}`), a record, an array, LookupEvents responses and items (the record is
 // the JSON string `CloudTrailEvent`) and EventBridge envelopes (`{"detail-type", "detail"}`).
 // Digest files are CloudTrail's but hold no records. Decompression and folders are the caller's.
-import { isObject } from '../../domain/json.ts';
+import { isObject, jsonSyntaxReason } from '../../domain/json.ts';
 import { parseUtcTimestamp } from '../../domain/timestamp.ts';
 import { rawEventTime } from './record.ts';
 
@@ -35,7 +35,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    if (error instanceof SyntaxError) return { ok: false, error: error.message };
+    if (error instanceof SyntaxError) return { ok: false, error: jsonSyntaxReason(error) };
     throw error;
   }
 }

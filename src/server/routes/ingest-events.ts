@@ -1,6 +1,7 @@
 // Generic change events (`{id, time, actor, path, object | changes}`) from any system: a JSON
 // array, one JSON object, or NDJSON; written under `custom/{source}/`. A body that is not
 // JSON (or a line that is not) is refused whole; a malformed event is listed back.
+import { jsonSyntaxReason } from '../../domain/json.ts';
 import { Hono } from 'hono';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { normaliseGenericEvent } from '../../sources/generic/normalise.ts';
@@ -43,7 +44,7 @@ export function genericEvents(text: string): readonly unknown[] {
       return [JSON.parse(line) as unknown];
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
-      throw new InvalidInputError(`line ${index + 1} is not valid JSON (NDJSON expected): ${error.message}`);
+      throw new InvalidInputError(`line ${index + 1} is not valid JSON (NDJSON expected): ${jsonSyntaxReason(error)}`);
     }
   });
 }

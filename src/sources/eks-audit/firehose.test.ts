@@ -101,7 +101,7 @@ test('poison records are refused one by one with the record named; the rest is d
     'record 1: has no base64 data',
     'record 2: payload is not a JSON object',
     'record 3: messageType "SOMETHING_ELSE" is not DATA_MESSAGE',
-    `${STREAM}#37210: message is not JSON (Expected property name or '}' in JSON at position 1 (line 1 column 2))`,
+    `${STREAM}#37210: message is not JSON: Expected property name or '}' in JSON at position 1 (line 1 column 2)`,
     `${STREAM}#37211: audit event was truncated by CloudWatch Logs (over 256 KiB)`,
   ]);
   assert.deepEqual(

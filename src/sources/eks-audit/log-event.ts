@@ -1,7 +1,7 @@
 // One CloudWatch Logs event of an EKS `kube-apiserver-audit-*` stream → one audit Event. Pure.
 // The API server truncates events over CloudWatch's 256 KiB limit and appends `[Truncated...]`:
 // such an event is refused with a clear problem (its JSON is cut, so nothing in it can be trusted).
-import { isObject } from '../../domain/json.ts';
+import { isObject, jsonSyntaxReason } from '../../domain/json.ts';
 
 export const TRUNCATED_MARK = '[Truncated...]';
 
@@ -19,7 +19,7 @@ export function parseAuditMessage(message: unknown, where: string): LogEventResu
   try {
     event = JSON.parse(message);
   } catch (error) {
-    return { kind: 'refused', reason: `${where}: message is not JSON (${(error as Error).message})` };
+    return { kind: 'refused', reason: `${where}: message is not JSON: ${jsonSyntaxReason(error)}` };
   }
   if (!isObject(event)) return { kind: 'refused', reason: `${where}: message is not a JSON object` };
   return { kind: 'event', event };

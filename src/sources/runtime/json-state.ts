@@ -1,6 +1,7 @@
 // A source's small state file (a checkpoint) in its state folder: JSON validated by a zod
 // schema on read, written atomically and durably (temp file, fsync, rename, directory fsync).
 // A corrupt file is an error naming it and the way out, never silently replaced.
+import { jsonSyntaxReason } from '../../domain/json.ts';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError } from '../../domain/errors.ts';
@@ -20,7 +21,7 @@ export function loadJsonState<T>(path: string, schema: z.ZodType<T>, what: strin
     parsed = JSON.parse(text);
   } catch (cause) {
     throw new ConfigError([
-      `${path}: the ${what} is not JSON (${(cause as Error).message}); remove it to start again from maxAge`,
+      `${path}: the ${what} is not JSON (${jsonSyntaxReason(cause)}); remove it to start again from maxAge`,
     ]);
   }
   const result = schema.safeParse(parsed);

@@ -2,6 +2,7 @@
 // the string CloudTrail signs. Pure. The format is AWS's "CloudTrail digest file structure"
 // page; the signing string is "Custom implementations of CloudTrail log file integrity
 // validation" (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-custom-validation.html).
+import { jsonSyntaxReason } from '../../../domain/json.ts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
@@ -99,7 +100,7 @@ export function parseDigestFile(
   try {
     value = JSON.parse(Buffer.from(content).toString('utf8'));
   } catch (error) {
-    if (error instanceof SyntaxError) return { ok: false, reason: `not a digest file: ${error.message}` };
+    if (error instanceof SyntaxError) return { ok: false, reason: `not a digest file: ${jsonSyntaxReason(error)}` };
     throw error;
   }
   const parsed = DigestFields.safeParse(value);
