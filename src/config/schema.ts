@@ -31,9 +31,9 @@ const GroupResource = z
   .string()
   .regex(/^(\*|[a-z0-9.-]+\/[a-z0-9.-]+)$/, 'must be <group>/<resource> (core for the legacy group) or *');
 
-function routeShape(maxBodyBytes: number) {
+function routeShape(maxBodyBytes: number, enabled = true) {
   return {
-    enabled: z.boolean().default(true).describe('whether the route is served (404 when off)'),
+    enabled: z.boolean().default(enabled).describe('whether the route is served (404 when off)'),
     tokens: z
       .array(SecretRef)
       .default([])
@@ -78,6 +78,14 @@ export const IntakeConfig = z
       .prefault({})
       .describe(
         'POST /ingest/events/{source}: generic change events (JSON array or NDJSON), written under custom/{source}/',
+      ),
+    eksFirehose: z
+      .object({ ...routeShape(64 * MiB, false), clusters: names('cluster names') })
+      .strict()
+      .prefault({})
+      .describe(
+        'POST /ingest/eks/{cluster}/firehose: an Amazon Data Firehose HTTP endpoint fed by a CloudWatch Logs ' +
+          'subscription on /aws/eks/{cluster}/cluster; the tokens are Firehose access keys (X-Amz-Firehose-Access-Key)',
       ),
     grants: z
       .array(
@@ -263,4 +271,10 @@ export type Config = z.infer<typeof Config>;
 export type IntakeConfig = z.infer<typeof IntakeConfig>;
 /** An intake route's key in `intake` (every key but `grants`). */
 export type IntakeRoute = Exclude<keyof IntakeConfig, 'grants'>;
-export const INTAKE_ROUTES: readonly IntakeRoute[] = ['kubernetesAudit', 'kubernetesAdmission', 'cloudtrail', 'events'];
+export const INTAKE_ROUTES: readonly IntakeRoute[] = [
+  'kubernetesAudit',
+  'kubernetesAdmission',
+  'cloudtrail',
+  'events',
+  'eksFirehose',
+];

@@ -8,6 +8,7 @@ import { GitrailError } from '../domain/errors.ts';
 import { STATUS_BY_CODE } from './errors.ts';
 import type { AppEnv, IntakeDeps } from './intake.ts';
 import { cloudTrailIntakeRoutes } from './routes/ingest-cloudtrail.ts';
+import { eksFirehoseIntakeRoutes } from './routes/ingest-eks-firehose.ts';
 import { eventsIntakeRoutes } from './routes/ingest-events.ts';
 import { kubernetesIntakeRoutes } from './routes/ingest-kubernetes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
@@ -27,6 +28,7 @@ export function intakeRouteLabel(path: string): string | null {
   if (/^\/ingest\/kubernetes\/[^/]+\/admission$/.test(path)) return 'kubernetes-admission';
   if (path === '/ingest/cloudtrail') return 'cloudtrail';
   if (/^\/ingest\/events\/[^/]+$/.test(path)) return 'events';
+  if (/^\/ingest\/eks\/[^/]+\/firehose$/.test(path)) return 'eks-firehose';
   return 'other';
 }
 
@@ -74,6 +76,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', kubernetesIntakeRoutes(deps.intake));
   app.route('/', cloudTrailIntakeRoutes(deps.intake));
   app.route('/', eventsIntakeRoutes(deps.intake));
+  app.route('/', eksFirehoseIntakeRoutes(deps.intake));
   app.route('/', healthRoutes(deps.health));
   if (deps.viewer) app.route('/', deps.viewer);
   app.notFound((c) => c.json({ error: 'NOT_FOUND', detail: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -23,6 +23,15 @@ export function matchDigest(known: readonly Buffer[], presented: Buffer): number
   return found;
 }
 
+/** The grant whose token is `presented`, compared as digests against every one; null when none matches. */
+export function matchGrant(grants: readonly Grant[], presented: string): Grant | null {
+  const found = matchDigest(
+    grants.map((grant) => digest(grant.token)),
+    digest(presented),
+  );
+  return found === -1 ? null : (grants[found] as Grant);
+}
+
 /** Accepts a request whose bearer token is one of `grants` and sets the context's `scopes` to that token's. */
 export function requireBearerToken<E extends { Variables: { scopes: readonly string[] } }>(
   grants: readonly Grant[],
