@@ -5,7 +5,7 @@ import type { Redact } from '../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
 import { withIamAuthor } from '../sources/eks-audit/identity.ts';
 import { parseAuditMessage } from '../sources/eks-audit/log-event.ts';
-import { gkeEntryToAuditEvent } from '../sources/gke-audit/log-entry.ts';
+import { normaliseGkeEntry } from '../sources/gke-audit/normalise.ts';
 import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
 import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
 import { normaliseObjectSnapshot } from '../formats/kubernetes-objects/normalise.ts';
@@ -31,20 +31,12 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
         cluster: context.cluster,
         ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}),
       });
-    case 'gke-audit': {
-      const parsed = gkeEntryToAuditEvent(value);
-      if (parsed.kind === 'skipped') return { kind: 'ignored', reason: parsed.reason };
-      if (parsed.kind === 'invalid') return { kind: 'rejected', reason: parsed.reason };
-      // Paths name the --cluster cluster: another cluster's entry would be written under the wrong name.
-      if (parsed.cluster !== context.cluster)
-        return {
-          kind: 'rejected',
-          reason:
-            `resource.labels.cluster_name ${parsed.cluster} is not the cluster named in paths ` +
-            `(${context.cluster}); ingest each cluster's entries with --cluster <name>`,
-        };
-      return normaliseInput('kubernetes-audit', parsed.event, context);
-    }
+    case 'gke-audit':
+      return normaliseGkeEntry(
+        value,
+        { ...common, cluster: context.cluster, ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}) },
+        "ingest each cluster's entries with --cluster <name>",
+      );
     case 'eks-audit': {
       // One CloudWatch Logs message of an EKS audit stream; the author is the IAM person in `user.extra`.
       const parsed = parseAuditMessage(value, 'log event');

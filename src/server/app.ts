@@ -10,6 +10,7 @@ import type { AppEnv, IntakeDeps } from './intake.ts';
 import { cloudTrailIntakeRoutes } from './routes/ingest-cloudtrail.ts';
 import { eksFirehoseIntakeRoutes } from './routes/ingest-eks-firehose.ts';
 import { eventsIntakeRoutes } from './routes/ingest-events.ts';
+import { gkePubSubIntakeRoutes } from './routes/ingest-gke-pubsub.ts';
 import { kubernetesIntakeRoutes } from './routes/ingest-kubernetes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
 
@@ -29,6 +30,7 @@ export function intakeRouteLabel(path: string): string | null {
   if (path === '/ingest/cloudtrail') return 'cloudtrail';
   if (/^\/ingest\/events\/[^/]+$/.test(path)) return 'events';
   if (/^\/ingest\/eks\/[^/]+\/firehose$/.test(path)) return 'eks-firehose';
+  if (/^\/ingest\/gke\/[^/]+\/pubsub$/.test(path)) return 'gke-pubsub';
   return 'other';
 }
 
@@ -77,6 +79,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', cloudTrailIntakeRoutes(deps.intake));
   app.route('/', eventsIntakeRoutes(deps.intake));
   app.route('/', eksFirehoseIntakeRoutes(deps.intake));
+  app.route('/', gkePubSubIntakeRoutes(deps.intake));
   app.route('/', healthRoutes(deps.health));
   if (deps.viewer) app.route('/', deps.viewer);
   app.notFound((c) => c.json({ error: 'NOT_FOUND', detail: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -23,6 +23,13 @@ export class PayloadTooLargeError extends GitrailError {
   }
 }
 
+/** Something the request needs from elsewhere (a key set) cannot be reached now; the sender retries (503). */
+export class UpstreamUnavailableError extends GitrailError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('UPSTREAM_UNAVAILABLE', message, options);
+  }
+}
+
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
@@ -32,6 +39,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   JOURNAL_FULL: 503,
   SHUTTING_DOWN: 503,
   CLUSTER_UNAVAILABLE: 503,
+  UPSTREAM_UNAVAILABLE: 503,
 };
 
 /** The server cannot listen on the configured address (in use, not permitted). */

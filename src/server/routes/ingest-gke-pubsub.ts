@@ -1,0 +1,76 @@
+// GKE audit entries through Pub/Sub: a Cloud Logging sink (filter `protoPayload.serviceName="k8s.io"`
+// and the cluster) publishes each entry to a topic whose push subscription targets this route with a
+// Google-signed OIDC token. A 2xx acknowledges the message and anything else is redelivered, so a
+// message that holds no usable entry is refused alone (logged, counted) and still acknowledged.
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { normaliseGkeEntry } from '../../sources/gke-audit/normalise.ts';
+import { decodePush } from '../../sources/gke-audit/pubsub.ts';
+import { PayloadTooLargeError } from '../errors.ts';
+import { googleOidcVerifier } from '../google-oidc.ts';
+import {
+  addResult,
+  type AppEnv,
+  emptyDraft,
+  type IntakeDeps,
+  metricLabel,
+  nameParam,
+  parseJson,
+  recordDraft,
+  requireScope,
+} from '../intake.ts';
+
+const LABEL = 'POST /ingest/gke/{cluster}/pubsub';
+
+export function gkePubSubIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { normalise } = deps;
+  const route = deps.config.gkePubSub;
+  if (!route.enabled || route.audience === undefined) return app;
+  const verify = googleOidcVerifier({ ...route, audience: route.audience }, LABEL);
+  const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
+    await verify(c.req.header('authorization'));
+    // The push subscription writes to the clusters the route lists (scopes are a bearer-token notion).
+    c.set('scopes', ['kubernetes:*']);
+    await next();
+  };
+  const limit = bodyLimit({
+    maxSize: route.maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(
+        `the body is larger than ${route.maxBodyBytes} bytes (intake.gkePubSub.maxBodyBytes)`,
+      );
+    },
+  });
+  app.post('/ingest/gke/:cluster/pubsub', auth, limit, async (c) => {
+    const cluster = nameParam(c, 'cluster', route.clusters, 'intake.gkePubSub.clusters');
+    requireScope(c, 'kubernetes', cluster);
+    const receivedAt = deps.now();
+    const push = decodePush(parseJson(await c.req.text(), 'a Pub/Sub push envelope'));
+    const draft = emptyDraft(1);
+    const options = {
+      cluster,
+      redact: normalise.redact,
+      sensitiveKeys: normalise.sensitiveKeys,
+      noiseRules: normalise.noiseRules,
+    };
+    const hint = `push each cluster's entries to /ingest/gke/<cluster>/pubsub`;
+    if (push.kind === 'refused') draft.rejected.push({ index: 0, reason: push.reason });
+    else addResult(draft, 0, push.entry, (entry) => normaliseGkeEntry(entry, options, hint), deps, c.get('log'));
+    const summary = await recordDraft(
+      c,
+      deps,
+      `gke-pubsub/${cluster}`,
+      draft,
+      receivedAt,
+      metricLabel('gke-pubsub', cluster, route.clusters),
+    );
+    if (summary.rejected > 0)
+      c.get('log').warn(
+        { messageId: push.messageId, subscription: push.subscription, problems: summary.problems },
+        'Pub/Sub message refused (acknowledged so that it is not redelivered)',
+      );
+    return c.json({ messageId: push.messageId, ...summary }, 200);
+  });
+  return app;
+}
