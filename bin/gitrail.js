@@ -6,4 +6,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  // The composition root, loaded only by the commands that run the daemon.
+  startDaemon: async (options) => (await import('../src/main.ts')).startDaemon(options),
 });

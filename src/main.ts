@@ -1,6 +1,7 @@
 // The composition root: the only place that builds and wires components. Ledger (takes the
 // writer lock) → journal → drainer → HTTP server (intake, operations, viewer) → live sources;
 // shutdown runs the other way and drains the journal before the ledger closes.
+import type { Daemon, DaemonOptions } from './daemon/daemon.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveIntakeTokens, type IntakeTokens } from './config/intake-tokens.ts';
@@ -39,31 +40,7 @@ import { startCheckpoints, type Checkpoints } from './daemon/checkpoints.ts';
 import { allowedSignersPath } from './signing/key-store.ts';
 import { CommitTrust } from './verify/commit-trust.ts';
 
-export interface DaemonOptions {
-  readonly config: Config;
-  readonly env: NodeJS.ProcessEnv;
-  readonly log: Logger;
-  readonly now?: () => number;
-  /** Also told of every flushed commit (benchmarks, embedding). */
-  readonly onCommitted?: (commits: readonly IndexedCommit[]) => void;
-  /** Live sources run besides the configured ones (tests, embedding). */
-  readonly sources?: readonly Source[];
-  /** Notification policies and templates loadConfig already loaded and checked; loaded again when absent. */
-  readonly notify?: NotifySetup;
-}
-
-export interface Daemon {
-  readonly url: string;
-  readonly gitdir: string;
-  readonly tokens: IntakeTokens;
-  /** The viewer's installation token file, when no other way to sign in is configured. */
-  readonly viewerTokenFile: string | null;
-  readonly metrics: GitrailMetrics;
-  /** Graceful stop: no new intake, sources stopped, journal drained, ledger closed. Resolves with the exit code. */
-  stop(reason: string): Promise<number>;
-  /** Resolves with the exit code once the daemon has stopped, by stop() or after a pipeline failure. */
-  readonly stopped: Promise<number>;
-}
+export type { Daemon, DaemonOptions } from './daemon/daemon.ts';
 
 export function noiseRulesFrom(config: Config): (groupResource: string) => NoiseRules {
   const keep = new Set(config.noise.keepStatus);

@@ -4,7 +4,7 @@
 import { pino } from 'pino';
 import { INGEST_TOKEN_ENV } from '../../config/intake-tokens.ts';
 import { loadConfig } from '../../config/load.ts';
-import { startDaemon, type Daemon } from '../../main.ts';
+import type { Daemon } from '../../daemon/daemon.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 
@@ -69,6 +69,8 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
     io.stdout.write(`${RUN_HELP}\n`);
     return 0;
   }
+  const startDaemon = io.startDaemon;
+  if (!startDaemon) throw new Error('gitrail run needs the daemon: start it through bin/gitrail.js');
   const { config, file, notify } = loadConfig({
     file: values.config,
     env: io.env,
