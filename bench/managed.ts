@@ -24,12 +24,25 @@ const EVENTS = Number(values.events ?? 10_000);
 const now = () => performance.now();
 
 const auditId = (n: number) => `5f1b2c9e-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const eks = (n: number) => eksEvent(auditId(n), `cm-${n}`);
+/** Change n: ConfigMap cm-n in one of 100 namespaces (as the intake benchmark spreads its events). */
+function eks(n: number): Record<string, unknown> {
+  const event = eksEvent(auditId(n), `cm-${n}`);
+  const namespace = `ns-${n % 100}`;
+  const objectRef = event['objectRef'] as Record<string, unknown>;
+  const response = event['responseObject'] as { metadata: Record<string, unknown> };
+  return {
+    ...event,
+    requestURI: `/api/v1/namespaces/${namespace}/configmaps`,
+    objectRef: { ...objectRef, namespace },
+    responseObject: { ...response, metadata: { ...response.metadata, namespace } },
+  };
+}
 const gkeFixture = JSON.parse(
   readFileSync(join(import.meta.dirname, '../src/sources/gke-audit/__fixtures__/deployment-create.entry.json'), 'utf8'),
 );
 function gkeEntry(n: number): Record<string, unknown> {
   const name = `web-${n}`;
+  const namespace = `ns-${n % 100}`;
   const payload = gkeFixture.protoPayload;
   return {
     ...gkeFixture,
@@ -38,9 +51,9 @@ function gkeEntry(n: number): Record<string, unknown> {
     resource: { ...gkeFixture.resource, labels: { ...gkeFixture.resource.labels, cluster_name: 'bench' } },
     protoPayload: {
       ...payload,
-      resourceName: String(payload.resourceName).replace(/web$/, name),
-      response: { ...payload.response, metadata: { ...payload.response.metadata, name } },
-      request: { ...payload.request, metadata: { ...payload.request.metadata, name } },
+      resourceName: String(payload.resourceName).replace('/shop/', `/${namespace}/`).replace(/web$/, name),
+      response: { ...payload.response, metadata: { ...payload.response.metadata, name, namespace } },
+      request: { ...payload.request, metadata: { ...payload.request.metadata, name, namespace } },
     },
   };
 }
