@@ -385,3 +385,14 @@ test('metric labels name configured clusters only (issue 10)', async (t) => {
   const metrics = await (await app.request('/metrics')).text();
   assert.match(metrics, /gitrail_events_received_total\{source="kubernetes-audit\/prod"\} 1/);
 });
+
+test('intake request labels come from the route patterns: every route, never the URL', async (t) => {
+  const { app, post } = setup(t, { intake: { eksFirehose: { enabled: true } } });
+  await post('/ingest/kubernetes/a-1/admission', '{}');
+  await post('/ingest/cloudtrail', '{}');
+  await post('/ingest/eks/any-name/firehose', '{}');
+  await post('/ingest/not-a-route/x', '{}');
+  const metrics = await (await app.request('/metrics')).text();
+  const labels = [...metrics.matchAll(/gitrail_intake_requests_total\{route="([^"]+)"/g)].map((m) => m[1]).sort();
+  assert.deepEqual(labels, ['cloudtrail', 'eks-firehose', 'kubernetes-admission', 'other']);
+});

@@ -3,16 +3,13 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import { GitrailError } from '../domain/errors.ts';
 import { STATUS_BY_CODE } from './errors.ts';
 import type { AppEnv, IntakeDeps } from './intake.ts';
-import { cloudTrailIntakeRoutes } from './routes/ingest-cloudtrail.ts';
-import { eksFirehoseIntakeRoutes } from './routes/ingest-eks-firehose.ts';
-import { eventsIntakeRoutes } from './routes/ingest-events.ts';
-import { gkePubSubIntakeRoutes } from './routes/ingest-gke-pubsub.ts';
-import { kubernetesIntakeRoutes } from './routes/ingest-kubernetes.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
+import { INTAKE_ROUTE_MODULES } from './routes/intake-registry.ts';
 
 export interface AppDeps {
   readonly log: Logger;
@@ -22,16 +19,19 @@ export interface AppDeps {
   readonly viewer?: Hono<any>;
 }
 
-/** The metric label of an intake request: which route, never the free-form URL. */
-export function intakeRouteLabel(path: string): string | null {
+/**
+ * The metric label of an intake request: its route's pattern without `/ingest/` and parameters
+ * (`/ingest/eks/:cluster/firehose` → `eks-firehose`), never the free-form URL; `other` when no
+ * intake route matched. Null outside `/ingest/`.
+ */
+export function intakeRouteLabel(path: string, pattern: string): string | null {
   if (!path.startsWith('/ingest/')) return null;
-  if (/^\/ingest\/kubernetes\/[^/]+\/audit$/.test(path)) return 'kubernetes-audit';
-  if (/^\/ingest\/kubernetes\/[^/]+\/admission$/.test(path)) return 'kubernetes-admission';
-  if (path === '/ingest/cloudtrail') return 'cloudtrail';
-  if (/^\/ingest\/events\/[^/]+$/.test(path)) return 'events';
-  if (/^\/ingest\/eks\/[^/]+\/firehose$/.test(path)) return 'eks-firehose';
-  if (/^\/ingest\/gke\/[^/]+\/pubsub$/.test(path)) return 'gke-pubsub';
-  return 'other';
+  if (!pattern.startsWith('/ingest/')) return 'other';
+  const fixed = pattern
+    .slice('/ingest/'.length)
+    .split('/')
+    .filter((segment) => segment !== '' && !segment.startsWith(':') && segment !== '*');
+  return fixed.length > 0 ? fixed.join('-') : 'other';
 }
 
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('log', log);
     await next();
     const status = c.res.status;
-    const route = intakeRouteLabel(c.req.path);
+    const route = intakeRouteLabel(c.req.path, routePath(c, -1));
     if (route) metrics.requests.inc({ route, status: String(status) });
     const entry = {
       method: c.req.method,
@@ -75,11 +75,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (QUIET.has(c.req.path) && status < 400) log.debug(entry, 'request completed');
     else log.info(entry, 'request completed');
   });
-  app.route('/', kubernetesIntakeRoutes(deps.intake));
-  app.route('/', cloudTrailIntakeRoutes(deps.intake));
-  app.route('/', eventsIntakeRoutes(deps.intake));
-  app.route('/', eksFirehoseIntakeRoutes(deps.intake));
-  app.route('/', gkePubSubIntakeRoutes(deps.intake));
+  for (const routes of INTAKE_ROUTE_MODULES) app.route('/', routes(deps.intake));
   app.route('/', healthRoutes(deps.health));
   if (deps.viewer) app.route('/', deps.viewer);
   app.notFound((c) => c.json({ error: 'NOT_FOUND', detail: `no route for ${c.req.method} ${c.req.path}` }, 404));
