@@ -33,6 +33,9 @@ export interface LookupRequest {
   readonly body: Record<string, unknown>;
   readonly throttled: boolean;
   readonly attempt: string | undefined;
+  /** The access key id the request was signed with, and its session token (temporary credentials). */
+  readonly accessKeyId: string;
+  readonly sessionToken: string | undefined;
 }
 
 const RETENTION_MS = 90 * 86_400_000;
@@ -194,6 +197,8 @@ export class FakeCloudTrail {
       body,
       throttled,
       attempt: req.headers['amz-sdk-request'] as string | undefined,
+      accessKeyId: /Credential=([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? '',
+      sessionToken: req.headers['x-amz-security-token'] as string | undefined,
     });
     if (throttled)
       return reply(res, 400, {

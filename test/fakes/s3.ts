@@ -14,6 +14,8 @@ export interface S3Request {
   readonly bucket: string;
   readonly key: string;
   readonly query: Readonly<Record<string, string>>;
+  /** The access key id the request was signed with. */
+  readonly accessKeyId?: string;
 }
 
 const xmlEscape = (text: string): string => text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -54,7 +56,7 @@ export class FakeS3 {
   /** Delivers a CloudTrail log file the way a trail does; returns its key. */
   deliverTrailFile(
     bucket: string,
-    trail: { prefix?: string; account: string; region: string },
+    trail: { prefix?: string; organizationId?: string; account: string; region: string },
     deliveredAt: number,
     records: readonly unknown[],
   ): string {
@@ -63,6 +65,7 @@ export class FakeS3 {
     const folder = [
       trail.prefix,
       'AWSLogs',
+      trail.organizationId,
       trail.account,
       'CloudTrail',
       trail.region,
@@ -93,7 +96,8 @@ export class FakeS3 {
     const [, bucket = '', ...rest] = url.pathname.split('/');
     const key = rest.map(decodeURIComponent).join('/');
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ method: req.method ?? 'GET', bucket, key, query });
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    this.requests.push({ method: req.method ?? 'GET', bucket, key, query, ...(accessKeyId ? { accessKeyId } : {}) });
     if (
       !/AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/s3\/aws4_request/.test(String(req.headers.authorization ?? ''))
     ) {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   AwsAccountId,
+  AwsAssumeRole,
   AwsEndpoint,
   AwsProfile,
   AwsRegion,
@@ -11,6 +12,7 @@ import {
   MaxAge,
   MaxLag,
   Overlap,
+  roleAccount,
 } from '../config-schemas.ts';
 
 export const LOOKUP_RETENTION_MS = 90 * 86_400_000;
@@ -49,6 +51,7 @@ export const CloudTrailPollConfig = z
       'AWS shared-config profile for this account (it may assume a role with role_arn/source_profile); default ' +
         'the usual credential chain',
     ),
+    assumeRole: AwsAssumeRole,
     endpoint: AwsEndpoint.describe(
       'CloudTrail endpoint URL to use instead of the regional one (a VPC endpoint), for every region of this entry ' +
         'and for the global-events reader; a regional endpoint serves one region: poll that region only and set ' +
@@ -66,6 +69,12 @@ export const CloudTrailPollConfig = z
     maxLag: MaxLag.describe('the source reports `lagging` when its last complete poll ended longer ago than this'),
   })
   .strict()
+  .refine((config) => !config.assumeRole || roleAccount(config.assumeRole.roleArn) === config.account, {
+    message:
+      'assumeRole.roleArn must be a role of the polled account: LookupEvents reads the history of the account ' +
+      'whose credentials sign it',
+    path: ['assumeRole', 'roleArn'],
+  })
   .describe('an AWS account whose CloudTrail event history is polled with LookupEvents');
 export type CloudTrailPollConfig = z.infer<typeof CloudTrailPollConfig>;
 export type CloudTrailPollConfigInput = z.input<typeof CloudTrailPollConfig>;

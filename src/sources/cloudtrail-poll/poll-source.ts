@@ -3,6 +3,7 @@
 // memory allows), each read completely, normalised, submitted, committed and only then
 // checkpointed, so neither a restart nor a page that stays throttled loses or repeats events
 // (EventIds in the overlap are remembered; the ledger dedupes too).
+import { awsCredentials } from '../runtime/aws-credentials.ts';
 import { CloudTrailClient, type CloudTrailClientConfig, type Event } from '@aws-sdk/client-cloudtrail';
 import type { ChangeRecord } from '../../domain/change.ts';
 import type { Redact } from '../../normalise/redact.ts';
@@ -89,7 +90,7 @@ export class CloudTrailPollSource implements Source {
       region: this.#target.region,
       // A request that hangs must fail (and be retried) rather than stall the source.
       requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-      ...(this.#config.profile ? { profile: this.#config.profile } : {}),
+      ...awsCredentials(this.#config, this.#target.region),
       ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),
       ...this.#deps.clientConfig,
       // One attempt per call: the SDK's retries would not pass through the pacer (lookup.ts retries).

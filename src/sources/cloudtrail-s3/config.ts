@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_INFLATED_BYTES } from '../../domain/gunzip.ts';
 import {
   AwsAccountId,
+  AwsAssumeRole,
   AwsEndpoint,
   AwsProfile,
   AwsRegion,
@@ -46,6 +47,7 @@ export const CloudTrailS3Config = z
     ),
     bucketRegion: AwsRegion.default('us-east-1').describe('the region of the bucket'),
     profile: AwsProfile.describe('AWS shared-config profile; default the usual credential chain'),
+    assumeRole: AwsAssumeRole,
     endpoint: AwsEndpoint.describe(
       'S3 endpoint URL to use instead of the regional one (a VPC endpoint, an S3-compatible store)',
     ),

@@ -2,6 +2,7 @@
 // files listed in key (= delivery) order from the checkpoint minus the overlap, read in batches (gzip by its
 // magic bytes, gunzipped up to maxInflatedBytes), records normalised oldest first and submitted; the checkpoint
 // moves only once the batch is committed. With digest files, each file is checked first (trail-digests.ts).
+import { awsCredentials } from '../runtime/aws-credentials.ts';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
 import { join } from 'node:path';
@@ -101,7 +102,7 @@ export class CloudTrailS3Source implements Source {
       // A request that hangs must fail (and be retried) rather than stall the source.
       requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
       forcePathStyle: this.#config.forcePathStyle,
-      ...(this.#config.profile ? { profile: this.#config.profile } : {}),
+      ...awsCredentials(this.#config, this.#config.bucketRegion),
       ...(this.#config.endpoint ? { endpoint: this.#config.endpoint } : {}),
       ...this.#deps.clientConfig,
     });
@@ -133,7 +134,7 @@ export class CloudTrailS3Source implements Source {
   #trailDigests(ctx: SourceContext): TrailDigests {
     const settings = this.#config.digests;
     const clientConfig: Partial<CloudTrailClientConfig> = {
-      ...(this.#config.profile ? { profile: this.#config.profile } : {}),
+      ...awsCredentials(this.#config, this.#config.bucketRegion),
       ...(settings.cloudtrailEndpoint ? { endpoint: settings.cloudtrailEndpoint } : {}),
       ...this.#deps.cloudtrailClientConfig,
     };
