@@ -85,7 +85,7 @@ test('the example configuration is valid and builds its sources', async () => {
   const text = readFileSync(join(here, '..', '..', 'examples', 'live-sources.gitrail.yaml'), 'utf8');
   const config = LiveSourcesConfig.parse(loadYaml(text));
   assert.deepEqual(checkLiveSources(config), []);
-  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 1 + 4);
+  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 1 + 1 + 4);
   // The 6-field form (seconds first) that node-cron accepts is shown too.
   const schedules = [...text.matchAll(/(?:resync|schedule): "([^"]+)"/g)].map((match) => match[1] as string);
   assert.ok(schedules.some((expression) => expression.split(' ').length === 6));
