@@ -99,6 +99,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     committer: writer.committer,
     signing: writer.signing,
     activityPeriod: writer.activityPeriod,
+    identities: writer.identities,
     flushEvery: config.drain.maxChangesPerFlush,
     now,
     log: log.child({ component: 'ledger' }),

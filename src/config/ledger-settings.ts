@@ -2,6 +2,7 @@
 // from gitrail.yaml, so commits get the same committer, key and activity periods whichever
 // command wrote them.
 import type { Actor } from '../domain/change.ts';
+import type { IdentitiesConfig } from '../identities/mailmap.ts';
 import type { PeriodUnit } from '../ledger/periods.ts';
 import type { RetentionPolicy } from '../retention/policy.ts';
 import type { KeyFile } from '../signing/key-store.ts';
@@ -12,6 +13,7 @@ export interface LedgerSettings {
   readonly signing: { readonly file: KeyFile | null; readonly principal: string };
   readonly activityPeriod: PeriodUnit | null;
   readonly retention: RetentionPolicy;
+  readonly identities: IdentitiesConfig;
 }
 
 export function ledgerSettings(config: Config): LedgerSettings {
@@ -24,5 +26,6 @@ export function ledgerSettings(config: Config): LedgerSettings {
     },
     activityPeriod: config.retention.activity === undefined ? null : config.retention.period,
     retention: { activity: config.retention.activity ?? null },
+    identities: config.identities,
   };
 }

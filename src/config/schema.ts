@@ -1,6 +1,7 @@
 // The whole of gitrail.yaml as one zod schema: types, defaults, descriptions and validation
 // come from here, and gitrail.schema.json is generated from it. Sections owned by plugins are
 // composed from their own schemas. Secrets are never values here, only {env} / {file} refs.
+import { IdentitiesConfig } from '../identities/mailmap.ts';
 import { z } from 'zod';
 import { Duration } from './duration.ts';
 import { DEFAULT_MAX_INFLATED_BYTES } from '../domain/gunzip.ts';
@@ -300,6 +301,7 @@ export const Config = z
     signing: SigningConfig.prefault({}),
     checkpoint: CheckpointConfig.prefault({}),
     retention: RetentionConfig.prefault({}),
+    identities: IdentitiesConfig,
     cluster: ClusterConfig.optional(),
     shards: ShardsConfig,
   })

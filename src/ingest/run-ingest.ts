@@ -79,7 +79,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     dataDir: options.dataDir,
     deferFullRepack: true,
     flushEvery: 2000,
-    ...(writer ? { committer: writer.committer, activityPeriod: writer.activityPeriod } : {}),
+    ...(writer
+      ? { committer: writer.committer, activityPeriod: writer.activityPeriod, identities: writer.identities }
+      : {}),
     signing: options.unsigned ? null : (writer?.signing ?? {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),

@@ -14,6 +14,8 @@ export interface ChangeFilterOptions {
   readonly namespace?: string | undefined;
   readonly account?: string | undefined;
   readonly region?: string | undefined;
+  /** The person a commit's author is (the repository's mailmap): `--author` matches either. */
+  readonly people?: ((author: CommitRow['author']) => CommitRow['author']) | undefined;
 }
 
 export interface ChangeFilter {
@@ -101,11 +103,15 @@ function narrowestPrefix(options: ChangeFilterOptions): string {
 
 export function createChangeFilter(options: ChangeFilterOptions): ChangeFilter {
   const paths = pathMatcher(options.paths ?? []);
-  const author = authorMatcher(options.author);
+  const matches = authorMatcher(options.author);
+  const { people } = options;
+  const author = people ? (who: CommitRow['author']) => matches(who) || matches(people(who)) : matches;
   const scope = scopeMatcher(options);
+  // With a mailmap, a person's other author e-mails match too: the index cannot narrow by the text.
+  const plain = options.author !== undefined && !GLOB_CHARS.test(options.author) && !people;
   return {
     prefix: narrowestPrefix(options),
-    author: options.author !== undefined && !GLOB_CHARS.test(options.author) ? options.author : '',
+    author: plain ? (options.author as string) : '',
     accepts: (commit, path) => author(commit.author) && scope(commit, path) && paths(path),
   };
 }

@@ -1,10 +1,11 @@
 // Where the investigator reads: a data folder (`<data>/index.db` opened read-only, never the
 // writer's lock, so it works while the daemon writes) or a plain clone (`--repo`), for which a
 // derived index is kept in `<gitdir>/gitrail-index.db` and caught up on each run.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Branch } from '../domain/change.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { type Author, parseMailmap } from '../identities/mailmap.ts';
 import { IndexDb } from '../index/index-db.ts';
 import { IndexQueries } from '../index/queries.ts';
 import { catchUpIndex } from '../index/reindex.ts';
@@ -15,7 +16,14 @@ export interface DataSource {
   readonly gitdir: string;
   readonly queries: IndexQueries;
   readonly reader: RepositoryReader;
+  /** Authors as the repository's mailmap names them (`<data>/mailmap`, a clone's `.mailmap`); absent without one. */
+  readonly people?: (author: Author) => Author;
   close(): void;
+}
+
+/** `{ people }` from the mailmap at `path`; nothing when there is none. */
+function readPeople(path: string): { people?: (author: Author) => Author } {
+  return existsSync(path) ? { people: parseMailmap(readFileSync(path, 'utf8')) } : {};
 }
 
 export interface SourceOptions {
@@ -40,6 +48,7 @@ function openDataFolder(dir: string): DataSource {
     gitdir,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
+    ...readPeople(join(dir, 'mailmap')),
     close: () => index.close(),
   };
 }
@@ -92,6 +101,8 @@ async function openClone(dir: string): Promise<DataSource> {
     gitdir,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
+    // A clone's work tree `.mailmap` (e.g. the data folder's mailmap copied there).
+    ...readPeople(join(dir, '.mailmap')),
     close: () => index.close(),
   };
 }

@@ -1,6 +1,8 @@
 // The ledger: the single writer of `<data>/repo.git`. One commit per change, author = actor
 // at the event's time; objects kept in memory and flushed as one pack (+ idx) per batch, then
 // the refs moved atomically and the index updated (ledger-performance.md §8).
+import type { IdentitiesConfig } from '../identities/mailmap.ts';
+import { installMailmap } from './mailmap-file.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -55,6 +57,8 @@ export interface LedgerOptions {
    * whole, which takes the second core) waits for close(). For bulk ingest: the worker needs that core.
    */
   readonly deferFullRepack?: boolean;
+  /** People and their author e-mails, written as the repository's mailmap (absent: left as it is). */
+  readonly identities?: IdentitiesConfig;
   /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */
   readonly activityPeriod?: PeriodUnit | null;
   /** Memory for remembering current documents (to describe what the next change changes). */
@@ -146,6 +150,7 @@ export class Ledger {
               now: options.now ?? Date.now,
             });
       await initRepository(gitdir);
+      if (options.identities) await installMailmap(options.dataDir, options.identities);
       const leftovers = removeCrashLeftovers(gitdir, Date.now());
       if (leftovers.length > 0)
         options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');

@@ -98,9 +98,10 @@ export function createChangesCommand(deps: { readonly now: () => number }): Comm
     const format = requireFormat(values.format, FORMATS);
     const span = timeSpan(values, deps.now());
     const scope = scopeFrom(values);
-    const filter = createChangeFilter({ paths: values.path ?? [], author: values.author, ...scope });
     const limit = parseCount(values.limit, '--limit');
     return withSession(io, values, async (source, output) => {
+      const people = values.author === undefined ? undefined : source.people;
+      const filter = createChangeFilter({ paths: values.path ?? [], author: values.author, ...scope, people });
       const renderer = createRenderer(format, { palette: output.palette, width: output.width, manyResources: true });
       const pages = readTimeline(source, {
         branch: values.activity ? undefined : 'main',
