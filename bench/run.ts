@@ -14,7 +14,8 @@ import { formatComparison, formatIngest } from './report.ts';
 const { values } = parseArgs({ options: { compare: { type: 'string' } } });
 const env = process.env;
 const work = env['BENCH_DIR'] ?? join(import.meta.dirname, '..', 'bench-output');
-const only = (env['BENCH_ONLY'] ?? 'ingest,intake,viewer,investigate,mirror,sources,signing,retention,managed').split(',');
+const ALL = 'ingest,intake,viewer,investigate,mirror,sources,signing,retention,managed';
+const only = (env['BENCH_ONLY'] ?? ALL).split(',');
 const list = (name: string, fallback: string) => (env[name] ?? fallback).split(',').filter(Boolean);
 mkdirSync(work, { recursive: true });
 

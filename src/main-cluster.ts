@@ -3,6 +3,7 @@
 // buffer), the shard writers, the merged read view behind the viewer and API, readiness per
 // role and the cluster metrics. Shutdown hands every held shard over (flushed, pushed, lease
 // released) before closing the connection.
+import type { Daemon } from './daemon/daemon.ts';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { IntakeTokens } from './config/intake-tokens.ts';
@@ -44,15 +45,8 @@ export interface ClusterParts {
   readonly address: { readonly host: string; readonly port: number };
 }
 
-export interface ClusterDaemon {
-  readonly url: string;
-  readonly gitdir: string;
-  readonly tokens: IntakeTokens;
-  readonly viewerTokenFile: string | null;
-  readonly metrics: GitrailMetrics;
-  stop(reason: string): Promise<number>;
-  readonly stopped: Promise<number>;
-}
+/** The cluster-mode daemon is the same running daemon to its callers. */
+export type ClusterDaemon = Daemon;
 
 /** Where each shard is pushed and restored from, or null without a remote. */
 function remotes(config: ClusterParts['config'], shardMap: ShardMap, env: NodeJS.ProcessEnv) {
