@@ -69,8 +69,6 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
     io.stdout.write(`${RUN_HELP}\n`);
     return 0;
   }
-  const startDaemon = io.startDaemon;
-  if (!startDaemon) throw new Error('gitrail run needs the daemon: start it through bin/gitrail.js');
   const { config, file, notify } = loadConfig({
     file: values.config,
     env: io.env,
@@ -80,6 +78,8 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
     { level: config.log.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ dest: 1, sync: true }),
   );
+  const startDaemon = io.startDaemon;
+  if (!startDaemon) throw new Error('gitrail run needs the daemon: start it through bin/gitrail.js');
   // Signals are taken from the start: one that arrives while starting stops the daemon once it is up.
   let daemon: Daemon | null = null;
   let signalled: NodeJS.Signals | null = null;
