@@ -147,6 +147,12 @@ test('Cloud Audit Logs entries of other services pushed to the route are recorde
     git(running.gitdir, 'log', '-1', '--format=%an %s', 'activity'),
     /^alice@example\.com .*INVALID_ARGUMENT/,
   );
+  // The same entry through `gitrail ingest` writes the same commit.
+  const dir = tempDir(t);
+  const policyFile = join(fixtures, 'gcp-audit/__fixtures__/set-iam-policy.entry.json');
+  const ingest = gitrail(['ingest', '--data', join(dir, 'data'), policyFile]);
+  assert.equal(ingest.status, 0, ingest.stderr);
+  assert.deepEqual(history(join(dir, 'data', 'repo.git')), history(running.gitdir));
 });
 
 test('tokens are checked: signature, audience, expiry, issuer, service account; nothing is recorded', async (t) => {
