@@ -56,7 +56,8 @@ export function* classify(value: unknown, line: number, where = ''): Generator<I
   // A Cloud Logging LogEntry (`gcloud logging read --format=json`, a Cloud Storage sink line): GKE audit
   // (serviceName k8s.io) is recorded as Kubernetes, every other service's audit entry as GCP resources.
   if (isObject(value) && isObject(value['protoPayload'])) {
-    const format = auditServiceName(value) === 'k8s.io' ? 'gke-audit' : 'gcp-audit';
+    const service = auditServiceName(value);
+    const format = service === undefined || service === 'k8s.io' ? 'gke-audit' : 'gcp-audit';
     return yield { line, format, value, where };
   }
   if (

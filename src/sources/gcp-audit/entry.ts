@@ -95,6 +95,9 @@ export function readAuditEntry(input: unknown): EntryRead {
   if (!isObject(input)) return fail('rejected', 'a LogEntry must be a JSON object');
   const payload = input['protoPayload'];
   if (!isObject(payload)) return fail('ignored', 'no protoPayload (not an audit log entry)');
+  const type = str(payload['@type']);
+  if (type !== undefined && !type.endsWith('/google.cloud.audit.AuditLog'))
+    return fail('ignored', `protoPayload is a ${type}, not a Cloud Audit Logs AuditLog`);
   const serviceName = str(payload['serviceName']);
   if (serviceName === undefined) return fail('rejected', 'protoPayload.serviceName is missing');
   if (serviceName === 'k8s.io') return fail('ignored', 'serviceName k8s.io is GKE audit (recorded as Kubernetes)');

@@ -163,4 +163,13 @@ test('broken and foreign entries: clear reasons', () => {
   assert.equal(normaliseGcpAuditEntry(org, options).kind, 'rejected');
   assert.equal(normaliseGcpAuditEntry({ ...entry, timestamp: 'yesterday' }, options).kind, 'rejected');
   assert.equal(normaliseGcpAuditEntry([], options).kind, 'rejected');
+  const requestLog = {
+    ...entry,
+    protoPayload: { '@type': 'type.googleapis.com/google.appengine.logging.v1.RequestLog' },
+  };
+  assert.deepEqual(normaliseGcpAuditEntry(requestLog, options), {
+    kind: 'ignored',
+    reason:
+      'protoPayload is a type.googleapis.com/google.appengine.logging.v1.RequestLog, not a Cloud Audit Logs AuditLog',
+  });
 });
