@@ -183,7 +183,8 @@ export function routeEntry(entry: AuditEntry): EntryRoute {
       : { kind: 'activity', reason: 'failed' };
   if (readOnly) return { kind: 'ignored', reason: `read-only call ${entry.methodName}` };
   const operation = isObject(entry.raw['operation']) ? entry.raw['operation'] : {};
-  if (operation['last'] === true && operation['first'] !== true)
+  const carries = ['request', 'response', 'serviceData'].some((key) => entry.payload[key] !== undefined);
+  if (operation['last'] === true && operation['first'] !== true && !carries)
     return {
       kind: 'ignored',
       reason: `completion of operation ${entry.operationId ?? '(no id)'} (recorded from its first entry)`,
