@@ -5,6 +5,7 @@ import type { Redact } from '../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
 import { withIamAuthor } from '../sources/eks-audit/identity.ts';
 import { parseAuditMessage } from '../sources/eks-audit/log-event.ts';
+import { normaliseGcpAuditEntry } from '../sources/gcp-audit/normalise.ts';
 import { normaliseGkeEntry } from '../sources/gke-audit/normalise.ts';
 import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
 import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
@@ -37,6 +38,8 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
         { ...common, cluster: context.cluster, ...(context.noiseRules ? { noiseRules: context.noiseRules } : {}) },
         "ingest each cluster's entries with --cluster <name>",
       );
+    case 'gcp-audit':
+      return normaliseGcpAuditEntry(value, common);
     case 'eks-audit': {
       // One CloudWatch Logs message of an EKS audit stream; the author is the IAM person in `user.extra`.
       const parsed = parseAuditMessage(value, 'log event');

@@ -6,12 +6,14 @@ import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
 import { isObject, jsonSyntaxReason } from '../domain/json.ts';
 import { exportedMessage } from '../sources/eks-audit/log-event.ts';
+import { auditServiceName } from '../sources/gcp-audit/entry.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
 import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../formats/cloudtrail/parse.ts';
 
 export type RecordFormat =
   | 'kubernetes-audit'
   | 'gke-audit'
+  | 'gcp-audit'
   | 'eks-audit'
   | 'cloudtrail'
   | 'generic'
@@ -51,8 +53,13 @@ export function* classify(value: unknown, line: number, where = ''): Generator<I
       };
     return;
   }
-  // A Cloud Logging LogEntry (`gcloud logging read --format=json`, a Cloud Storage sink line).
-  if (isObject(value) && isObject(value['protoPayload'])) return yield { line, format: 'gke-audit', value, where };
+  // A Cloud Logging LogEntry (`gcloud logging read --format=json`, a Cloud Storage sink line): GKE audit
+  // (serviceName k8s.io) is recorded as Kubernetes, every other service's audit entry as GCP resources.
+  if (isObject(value) && isObject(value['protoPayload'])) {
+    const service = auditServiceName(value);
+    const format = service === undefined || service === 'k8s.io' ? 'gke-audit' : 'gcp-audit';
+    return yield { line, format, value, where };
+  }
   if (
     isObject(value) &&
     Array.isArray(value['items']) &&

@@ -137,6 +137,11 @@ test('AWS references: aws SERVICE TYPE ID, type in any case or plural, scoped by
 test('paths, keys and custom references resolve exactly; unknown ones are NOT_FOUND naming the reference', () => {
   assert.equal(resolve(['custom', 'events', 'feature-flags/checkout']), 'custom/events/feature-flags/checkout.yaml');
   assert.equal(resolve(['custom/events/feature-flags/checkout']), 'custom/events/feature-flags/checkout.yaml');
+  assert.deepEqual(parseRef(['gcp/p/us-central1-a/compute/instances/vm-1']), {
+    kind: 'path',
+    path: 'gcp/p/us-central1-a/compute/instances/vm-1.yaml',
+    text: 'gcp/p/us-central1-a/compute/instances/vm-1',
+  });
   assert.equal(
     resolve(['staging:payments/deployment/web']),
     'kubernetes/staging/namespaces/payments/apps/deployments/web.yaml',

@@ -24,7 +24,7 @@ export type ParsedRef =
 /** Recorded resource paths matching a SQLite GLOB pattern (`*` may cross `/`; callers re-check). */
 export type FindPaths = (glob: string) => readonly string[];
 
-const ROOTS = ['kubernetes/', 'aws/', 'custom/', 'activity/'];
+const ROOTS = ['kubernetes/', 'aws/', 'gcp/', 'custom/', 'activity/'];
 
 /** Escapes SQLite GLOB metacharacters (`*`, `?`, `[`) so a text matches only itself. */
 export function globLiteral(text: string): string {

@@ -114,6 +114,47 @@ test('a pushed GKE entry commits what the webhook commits for the same change; r
   assert.ok(pushed.includes('kubernetes/prod/namespaces/shop/apps/deployments/web.yaml'));
 });
 
+test('Cloud Audit Logs entries of other services pushed to the route are recorded as GCP resources', async (t) => {
+  const { running, push } = await daemon(t);
+  const gcp = (name: string) => JSON.parse(readFileSync(join(fixtures, 'gcp-audit/__fixtures__', name), 'utf8'));
+  const policy = await push(envelope(gcp('set-iam-policy.entry.json'), '9101'), await token());
+  assert.equal(policy.status, 200, JSON.stringify(policy.body));
+  assert.equal(policy.body['changes'], 1);
+  const failed = await push(envelope(gcp('failed-insert.entry.json'), '9102'), await token());
+  assert.equal(failed.status, 200, JSON.stringify(failed.body));
+  assert.equal(await running.stop('test'), 0);
+  fsckStrict(running.gitdir);
+  assert.deepEqual(history(running.gitdir), [
+    'alice@example.com <alice@example.com> 2026-03-02T10:15:04+00:00 SetIamPolicy projects/my-project',
+    'Source: gcp-audit',
+    'Project: my-project',
+    'Location: global',
+    'Event-ID: -x7bd2ke1b4wq',
+    'Verb: SetIamPolicy',
+    'Service: cloudresourcemanager.googleapis.com',
+    'Source-IP: 203.0.113.10',
+    'User-Agent: google-cloud-sdk gcloud/470.0.0 command/gcloud.projects.add-iam-policy-binding',
+    'Attribution: exact',
+    'gcp/my-project/global/cloudresourcemanager/projects/my-project.yaml',
+  ]);
+  const file = git(running.gitdir, 'show', 'main:gcp/my-project/global/cloudresourcemanager/projects/my-project.yaml');
+  assert.match(
+    file,
+    /iamPolicy:\n {2}bindings:\n {4}- members:\n {8}- user:alice@example\.com\n {6}role: roles\/owner/,
+  );
+  // The failed call is on activity, authored by whoever made it.
+  assert.match(
+    git(running.gitdir, 'log', '-1', '--format=%an %s', 'activity'),
+    /^alice@example\.com .*INVALID_ARGUMENT/,
+  );
+  // The same entry through `gitrail ingest` writes the same commit.
+  const dir = tempDir(t);
+  const policyFile = join(fixtures, 'gcp-audit/__fixtures__/set-iam-policy.entry.json');
+  const ingest = gitrail(['ingest', '--data', join(dir, 'data'), policyFile]);
+  assert.equal(ingest.status, 0, ingest.stderr);
+  assert.deepEqual(history(join(dir, 'data', 'repo.git')), history(running.gitdir));
+});
+
 test('tokens are checked: signature, audience, expiry, issuer, service account; nothing is recorded', async (t) => {
   const { push, running } = await daemon(t, { serviceAccounts: [PUSHER] });
   const body = envelope(entry);

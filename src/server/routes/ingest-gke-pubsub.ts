@@ -2,8 +2,13 @@
 // and the cluster) publishes each entry to a topic whose push subscription targets this route with a
 // Google-signed OIDC token. A 2xx acknowledges the message and anything else is redelivered, so a
 // message that holds no usable entry is refused alone (logged, counted) and still acknowledged.
+// Cloud Audit Logs entries of other services (a sink on `cloudaudit.googleapis.com%2Factivity`) pushed to
+// the same route are recorded as GCP resources (src/sources/gcp-audit); the cluster in the URL names only
+// the Kubernetes paths.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { auditServiceName } from '../../sources/gcp-audit/entry.ts';
+import { normaliseGcpAuditEntry } from '../../sources/gcp-audit/normalise.ts';
 import { normaliseGkeEntry } from '../../sources/gke-audit/normalise.ts';
 import { decodePush } from '../../sources/gke-audit/pubsub.ts';
 import { PayloadTooLargeError } from '../errors.ts';
@@ -21,6 +26,14 @@ import {
 } from '../intake.ts';
 
 const LABEL = 'POST /ingest/gke/{cluster}/pubsub';
+
+/** A GKE entry (serviceName k8s.io, or not an audit entry) as Kubernetes; another service's as GCP resources. */
+function normaliseEntry(entry: unknown, options: Parameters<typeof normaliseGkeEntry>[1], hint: string) {
+  const service = auditServiceName(entry);
+  return service === undefined || service === 'k8s.io'
+    ? normaliseGkeEntry(entry, options, hint)
+    : normaliseGcpAuditEntry(entry, options);
+}
 
 export function gkePubSubIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -56,7 +69,7 @@ export function gkePubSubIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     };
     const hint = `push each cluster's entries to /ingest/gke/<cluster>/pubsub`;
     if (push.kind === 'refused') draft.rejected.push({ index: 0, reason: push.reason });
-    else addResult(draft, 0, push.entry, (entry) => normaliseGkeEntry(entry, options, hint), deps, c.get('log'));
+    else addResult(draft, 0, push.entry, (entry) => normaliseEntry(entry, options, hint), deps, c.get('log'));
     const summary = await recordDraft(
       c,
       deps,
