@@ -3,6 +3,8 @@
 // Kubernetes audit normaliser (redaction, noise rules), then the IAM person as author. An event
 // already recorded (its auditID and stage in the checkpoint or earlier in this poll) is skipped;
 // a poison log event is refused once, remembered by its CloudWatch eventId, and never retried.
+// Log events this process already handled in an earlier slice are skipped by eventId before
+// parsing: each poll re-reads the whole overlap, mostly reads that leave no trace.
 import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { AttributionFact, ChangeRecord } from '../../domain/change.ts';
 import { nonEmptyString } from '../../domain/json.ts';
@@ -32,13 +34,22 @@ export class AuditSlice {
   readonly seen = new Map<string, number>();
   /** One line per refused log event, naming it and the reason. */
   readonly refusals: string[] = [];
+  /** CloudWatch eventIds of every log event this slice handled → its time. */
+  readonly read = new Map<string, number>();
   readonly #options: KubernetesNormaliseOptions;
   readonly #before: Readonly<Record<string, number>>;
+  readonly #readBefore: ReadonlyMap<string, number>;
   #pending: SliceBatch = { changes: [], facts: [], ignored: 0, rejected: 0 };
 
-  constructor(options: KubernetesNormaliseOptions, before: Readonly<Record<string, number>> | undefined) {
+  /** `before`: the checkpoint's keys; `readBefore`: eventIds handled by earlier, checkpointed slices. */
+  constructor(
+    options: KubernetesNormaliseOptions,
+    before: Readonly<Record<string, number>> | undefined,
+    readBefore: ReadonlyMap<string, number> = new Map(),
+  ) {
     this.#options = options;
     this.#before = before ?? {};
+    this.#readBefore = readBefore;
   }
 
   get pendingChanges(): number {
@@ -56,6 +67,10 @@ export class AuditSlice {
   #addOne(logEvent: FilteredLogEvent): void {
     const where = `${logEvent.logStreamName ?? '?'}#${logEvent.eventId ?? '?'}`;
     const time = logEvent.timestamp ?? 0;
+    if (logEvent.eventId !== undefined) {
+      if (this.#readBefore.has(logEvent.eventId) || this.read.has(logEvent.eventId)) return;
+      this.read.set(logEvent.eventId, time);
+    }
     const parsed = parseAuditMessage(logEvent.message, where);
     const key = (parsed.kind === 'event' ? auditKey(parsed.event) : undefined) ?? `log-event/${logEvent.eventId}`;
     if (this.#isKnown(key)) return;

@@ -53,6 +53,8 @@ export class EksAuditPollSource implements Source {
   #rate: TokenBucket | undefined;
   #until: number | undefined;
   #refused = 0;
+  /** eventIds handled by checkpointed slices, within the overlap (not persisted: a restart re-parses it once). */
+  readonly #read = new Map<string, number>();
   #polls: JoinedRun | undefined;
 
   constructor(config: EksAuditConfig, deps: EksAuditPollDeps) {
@@ -105,8 +107,10 @@ export class EksAuditPollSource implements Source {
     });
     this.#polls = polls;
     try {
-      do await polls();
-      while (await sleep(this.#config.pollInterval, ctx.signal));
+      for (;;) {
+        await polls();
+        if (!(await sleep(this.#config.pollInterval, ctx.signal))) break;
+      }
       await polls.idle();
     } finally {
       this.#client.destroy();
@@ -130,7 +134,7 @@ export class EksAuditPollSource implements Source {
     let read = 0;
     for (let from = start; from < now; ) {
       const to = Math.min(now, from + sliceMs);
-      const slice = new AuditSlice(this.#normalise, checkpoint?.seen);
+      const slice = new AuditSlice(this.#normalise, checkpoint?.seen, this.#read);
       const onPage = async (events: readonly FilteredLogEvent[]): Promise<void> => {
         read += events.length;
         slice.add(events);
@@ -165,6 +169,8 @@ export class EksAuditPollSource implements Source {
     const checkpoint = advanceCheckpoint(previous, until, this.#config.overlap, slice.seen);
     saveCheckpoint(path, checkpoint);
     this.#until = until;
+    for (const [id, time] of slice.read) this.#read.set(id, time);
+    for (const [id, time] of this.#read) if (time < until - this.#config.overlap) this.#read.delete(id);
     this.#refused += slice.refusals.length;
     for (const reason of slice.refusals) ctx.log.warn({ reason }, 'EKS audit log event refused and skipped');
     const last = slice.refusals.at(-1);
