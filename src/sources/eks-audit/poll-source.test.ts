@@ -4,7 +4,7 @@
 // recorded, poison log events are reported and skipped for good, throttling is survived, and a
 // second replica's copies are duplicates the ledger refuses.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -17,7 +17,7 @@ import {
 } from '../../../test/helpers/eks-fixtures.ts';
 import { fsckStrict, git } from '../../../test/helpers/git.ts';
 import { openHarness } from '../../../test/helpers/source-harness.ts';
-import { checkpointPath, loadCheckpoint } from './checkpoint.ts';
+import { advanceCheckpoint, checkpointPath, loadCheckpoint } from './checkpoint.ts';
 
 const MINUTE = 60_000;
 const ALICE = 'alice@example.com';
@@ -215,4 +215,42 @@ test('two replicas polling the same cluster commit each change once: the second 
   assert.equal(harness.commits.length, 5);
   assert.deepEqual(harness.outcomes, [...Array(5).fill('committed'), ...Array(5).fill('duplicate')]);
   assert.ok(loadCheckpoint(checkpointPath(stateDir)), 'the second replica checkpointed too');
+});
+
+test('a corrupt checkpoint fails the source with an error naming the file; nothing is polled', async (t) => {
+  const fake = await startFakeLogs(t);
+  const harness = await openHarness(t);
+  const path = checkpointPath(harness.ctx.stateDir);
+  writeFileSync(path, '{"version":1,');
+  const source = eksPollSource(fake);
+  const stop = harness.start(source);
+  await source.poll();
+  await stop();
+  assert.ok((source.status().lastError ?? '').includes(`${path}: the EKS audit checkpoint is not JSON`));
+  assert.equal(fake.requests.length, 0);
+});
+
+test('the request rate is kept: at requestsPerSecond 1.5, a fake allowing 2 per second never throttles', async (t) => {
+  const fake = await startFakeLogs(t);
+  fake.rateLimit = 2;
+  fake.pageSize = 2;
+  const now = Date.now();
+  for (let i = 0; i < 6; i += 1) putAudit(fake, `q${i}`, `q${i}`, now - MINUTE + i * 1000);
+  const harness = await openHarness(t);
+  const stop = harness.start(eksPollSource(fake, { requestsPerSecond: 1.5, maxAge: '2m' }, { sliceMs: 10 * MINUTE }));
+  await harness.waitForCommits((commits) => commits.length === 6);
+  await stop();
+  assert.ok(fake.requests.length >= 3, 'three pages');
+  assert.equal(fake.requests.filter((request) => request.throttled).length, 0);
+});
+
+test('the checkpoint keeps only ids within the overlap, and at most the newest MAX_SEEN', () => {
+  const seen = new Map(Array.from({ length: 10 }, (_, i) => [`id-${i}/ResponseComplete`, 1000 + i] as const));
+  const kept = advanceCheckpoint(null, 1009, 5, seen, 3);
+  assert.deepEqual(kept, {
+    version: 1,
+    until: 1009,
+    seen: { 'id-9/ResponseComplete': 1009, 'id-8/ResponseComplete': 1008, 'id-7/ResponseComplete': 1007 },
+  });
+  assert.deepEqual(Object.keys(advanceCheckpoint(kept, 2000, 5, new Map()).seen), []);
 });
