@@ -4,10 +4,12 @@
 // endTime inclusive in epoch ms, logStreamNamePrefix, pages of at most `limit` events or 1 MB of
 // messages, oldest first, a nextToken bound to its parameters, pages that searched streams and
 // found nothing, events that become visible only once ingested (late delivery), and
-// ThrottlingException (HTTP 400) past a request rate. Every request is recorded as it arrives.
+// ThrottlingException (HTTP 400) past a request rate, and JSON filter patterns (a subset, see
+// filter-pattern.ts). Every request is recorded as it arrives.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseFilterPattern } from './filter-pattern.ts';
 
 export interface FakeLogEvent {
   readonly logStreamName: string;
@@ -174,7 +176,14 @@ export class FakeCloudWatchLogs {
     const start = typeof body['startTime'] === 'number' ? body['startTime'] : 0;
     const end = typeof body['endTime'] === 'number' ? body['endTime'] : Number.POSITIVE_INFINITY;
     const prefix = typeof body['logStreamNamePrefix'] === 'string' ? body['logStreamNamePrefix'] : '';
-    const params = JSON.stringify({ group, start, end, prefix });
+    let matches = (_message: string): boolean => true;
+    if (typeof body['filterPattern'] === 'string' && body['filterPattern'].trim() !== '')
+      try {
+        matches = parseFilterPattern(body['filterPattern']);
+      } catch (error) {
+        return reply(res, 400, { __type: 'InvalidParameterException', message: `Invalid filter pattern: ${error}` });
+      }
+    const params = JSON.stringify({ group, start, end, prefix, pattern: body['filterPattern'] });
     let offset = 0;
     let searched = false;
     if (typeof body['nextToken'] === 'string') {
@@ -194,18 +203,18 @@ export class FakeCloudWatchLogs {
       this.#emptyFirstPages -= 1;
       return reply(res, 200, { events: [], searchedLogStreams: [], nextToken: token(0) });
     }
-    const matches = events
+    const found = events
       .filter((event) => event.ingestionTime <= now && event.logStreamName.startsWith(prefix))
-      .filter((event) => event.timestamp >= start && event.timestamp <= end)
+      .filter((event) => event.timestamp >= start && event.timestamp <= end && matches(event.message))
       .sort((a, b) => a.timestamp - b.timestamp || a.eventId.localeCompare(b.eventId));
     const page: FakeLogEvent[] = [];
     let bytes = 0;
-    for (const event of matches.slice(offset, offset + limit)) {
+    for (const event of found.slice(offset, offset + limit)) {
       bytes += Buffer.byteLength(event.message) + 26;
       if (page.length > 0 && bytes > MAX_PAGE_BYTES) break;
       page.push(event);
     }
-    const next = offset + page.length < matches.length ? token(offset + page.length) : undefined;
+    const next = offset + page.length < found.length ? token(offset + page.length) : undefined;
     reply(res, 200, { events: page, searchedLogStreams, ...(next ? { nextToken: next } : {}) });
   }
 }

@@ -48,6 +48,16 @@ export const EksAuditConfig = z
         'FilterLogEvents requests per second, retries included (AWS allows 5 per account and region by default, ' +
           'shared with every other caller)',
       ),
+    filterPattern: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'CloudWatch Logs filter pattern applied by AWS before paging, for busy clusters (every poll re-reads the ' +
+          'overlap): e.g. `{ $.verb != "get" && $.verb != "list" && $.verb != "watch" }`. Events it excludes are ' +
+          'never seen: with that one, denied and Secret reads are not recorded and cut (`[Truncated...]`) events ' +
+          'are not reported',
+      ),
     maxLag: MaxLag.describe('the source reports `lagging` when its last complete poll ended longer ago than this'),
   })
   .strict()

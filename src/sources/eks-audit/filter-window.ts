@@ -60,6 +60,8 @@ export interface FilterWindow {
   readonly start: number;
   /** Epoch ms, inclusive. */
   readonly end: number;
+  /** A CloudWatch Logs filter pattern the service applies, when configured. */
+  readonly filterPattern?: string;
 }
 
 function describe(window: FilterWindow): string {
@@ -115,6 +117,7 @@ export async function filterWindow(
     logStreamNamePrefix: AUDIT_STREAM_PREFIX,
     startTime: window.start,
     endTime: window.end,
+    ...(window.filterPattern ? { filterPattern: window.filterPattern } : {}),
   };
   let token: string | undefined;
   do {

@@ -17,6 +17,7 @@ import {
 } from '../../../test/helpers/eks-fixtures.ts';
 import { fsckStrict, git } from '../../../test/helpers/git.ts';
 import { openHarness } from '../../../test/helpers/source-harness.ts';
+import { eksEvent } from './__fixtures__/eks-event.ts';
 import { advanceCheckpoint, checkpointPath, loadCheckpoint } from './checkpoint.ts';
 
 const MINUTE = 60_000;
@@ -253,4 +254,23 @@ test('the checkpoint keeps only ids within the overlap, and at most the newest M
     seen: { 'id-9/ResponseComplete': 1009, 'id-8/ResponseComplete': 1008, 'id-7/ResponseComplete': 1007 },
   });
   assert.deepEqual(Object.keys(advanceCheckpoint(kept, 2000, 5, new Map()).seen), []);
+});
+
+test('filterPattern is applied by CloudWatch Logs: the reads a busy cluster logs are not even paged', async (t) => {
+  const fake = await startFakeLogs(t);
+  fake.pageSize = 2;
+  const now = Date.now();
+  for (let i = 0; i < 6; i += 1) {
+    const at = new Date(now - MINUTE + i * 1000).toISOString();
+    const read = { ...eksEvent(`get-${i}`, `w${i}`, at, at), verb: 'get' };
+    fake.putLogEvent(LOG_GROUP, STREAMS[0], now - MINUTE + i * 1000, JSON.stringify(read));
+    putAudit(fake, `w${i}`, `w${i}`, now - MINUTE + i * 1000 + 1);
+  }
+  const filterPattern = '{ $.verb != "get" && $.verb != "list" && $.verb != "watch" }';
+  const harness = await openHarness(t);
+  const stop = harness.start(eksPollSource(fake, { filterPattern, maxAge: '2m' }, { sliceMs: 10 * MINUTE }));
+  await harness.waitForCommits((commits) => commits.length === 6);
+  await stop();
+  assert.ok(fake.requests.every((request) => request.body['filterPattern'] === filterPattern));
+  assert.equal(fake.requests.length, 3, 'six writes in pages of two; the reads stayed at AWS');
 });

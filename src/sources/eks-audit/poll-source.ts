@@ -140,7 +140,8 @@ export class EksAuditPollSource implements Source {
         slice.add(events);
         if (slice.pendingChanges >= FLUSH_AT) await this.#submit(ctx, slice);
       };
-      const window = { logGroupName: this.#target.logGroupName, start: from, end: to };
+      const filter = this.#config.filterPattern ? { filterPattern: this.#config.filterPattern } : {};
+      const window = { logGroupName: this.#target.logGroupName, start: from, end: to, ...filter };
       const options = { signal: ctx.signal, log: ctx.log, ...(this.#deps.retry ? { retry: this.#deps.retry } : {}) };
       // Throws when a page cannot be read: the poll fails and the checkpoint stays before this slice.
       const complete = await filterWindow(
