@@ -38,7 +38,12 @@ test('cluster mode refuses what replicas cannot share or do not support yet, nam
   const cluster = { nats: { servers: ['nats://127.0.0.1:4222'] }, remote: { url: 'https://git.example.com/all.git' } };
   const problems = check(
     dir,
-    { cluster, kubernetes: [{ name: 'prod' }], mirrors: [{ url: 'https://x/y.git' }] },
+    {
+      cluster,
+      kubernetes: [{ name: 'prod' }],
+      eksAudit: [{ cluster: 'prod', region: 'eu-west-1' }],
+      mirrors: [{ url: 'https://x/y.git' }],
+    },
     {},
   ).problems;
   const has = (pattern: RegExp) =>
@@ -50,6 +55,7 @@ test('cluster mode refuses what replicas cannot share or do not support yet, nam
   has(/^intake\.kubernetesAudit\.tokens: every replica must accept the same tokens/);
   has(/^viewer: every replica must accept the same readers/);
   has(/^kubernetes: not available in cluster mode yet/);
+  has(/^eksAudit: not available in cluster mode yet/);
   has(/^mirrors: in cluster mode each shard is pushed to cluster\.remote/);
   has(/^cluster\.remote\.url: has no \{shard\}/);
 });

@@ -44,6 +44,7 @@ export function checkCluster(config: Config, env: NodeJS.ProcessEnv, hasNamedKey
     ['kubernetes', config.kubernetes.length > 0],
     ['cloudtrail', config.cloudtrail.length > 0],
     ['cloudtrailS3', config.cloudtrailS3.length > 0],
+    ['eksAudit', config.eksAudit.length > 0],
     ['notify.channels', Object.keys(config.notify.channels).length > 0],
     ['mirrors', config.mirrors.length > 0],
   ];

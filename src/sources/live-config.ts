@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CloudTrailPollConfig } from './cloudtrail-poll/config.ts';
 import { CloudTrailS3Config } from './cloudtrail-s3/config.ts';
+import { EksAuditConfig, eksTarget } from './eks-audit/config.ts';
 import { KubernetesWatchConfig } from './kubernetes-watch/config.ts';
 
 /** The gitrail.yaml keys of the live sources, to be merged into the top-level schema. */
@@ -16,6 +17,10 @@ export const liveSourcesShape = {
     .array(CloudTrailS3Config)
     .default([])
     .describe('S3 buckets holding CloudTrail log files (AWSLogs layout) to read (issue 4)'),
+  eksAudit: z
+    .array(EksAuditConfig)
+    .default([])
+    .describe('EKS clusters whose audit log is polled from CloudWatch Logs (issue 13)'),
 };
 
 export const LiveSourcesConfig = z.object(liveSourcesShape).describe('live sources');
@@ -62,6 +67,14 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
           );
       }
     }
+  });
+  const eks = new Map<string, number>();
+  config.eksAudit.forEach((entry, index) => {
+    const { cluster } = eksTarget(entry);
+    const first = eks.get(cluster);
+    if (first !== undefined)
+      problems.push(`eksAudit[${index}]: cluster ${JSON.stringify(cluster)} is already polled by eksAudit[${first}]`);
+    else eks.set(cluster, index);
   });
   return problems;
 }

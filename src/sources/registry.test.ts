@@ -47,6 +47,12 @@ cloudtrailS3:
     organizationId: o-abcdef1234
     accounts: ["111122223333"]
     regions: [eu-west-1, us-east-1]
+eksAudit:
+  - cluster: shop
+    region: eu-west-1
+  - logGroupName: /aws/eks/payments/cluster
+    region: eu-central-1
+    pollInterval: 1m
 `;
 
 test('every folder with a live source is registered', () => {
@@ -76,8 +82,10 @@ test(
       'cloudtrail/444455556666/us-east-1',
       'cloudtrail-s3/org-trail-logs/111122223333/eu-west-1',
       'cloudtrail-s3/org-trail-logs/111122223333/us-east-1',
+      'eks-audit/shop',
+      'eks-audit/payments',
     ]);
-    assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [] });
+    assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [], eksAudit: [] });
   },
 );
 
@@ -85,7 +93,7 @@ test('the example configuration is valid and builds its sources', async () => {
   const text = readFileSync(join(here, '..', '..', 'examples', 'live-sources.gitrail.yaml'), 'utf8');
   const config = LiveSourcesConfig.parse(loadYaml(text));
   assert.deepEqual(checkLiveSources(config), []);
-  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 1 + 1 + 4);
+  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 1 + 1 + 4 + 1);
   // The 6-field form (seconds first) that node-cron accepts is shown too.
   const schedules = [...text.matchAll(/(?:resync|schedule): "([^"]+)"/g)].map((match) => match[1] as string);
   assert.ok(schedules.some((expression) => expression.split(' ').length === 6));
@@ -101,6 +109,10 @@ test('bad sections get errors naming the key and the reason', () => {
       { account: '12', regions: ['mars-1'] },
       { account: '111122223333', maxAge: 'a week' },
     ],
+    eksAudit: [
+      { region: 'eu-west-1', logGroupName: '/eks/prod' },
+      { cluster: 'prod', pollInterval: '10ms' },
+    ],
   });
   assert.equal(result.success, false);
   const problems = result.success
@@ -112,6 +124,9 @@ test('bad sections get errors naming the key and the reason', () => {
     'cloudtrail.0.account: an AWS account id has 12 digits',
     'cloudtrail.0.regions.0: not an AWS region name (e.g. eu-west-1)',
     'cloudtrail.1.maxAge: "a week" is not a duration (use e.g. 30s, 5m, 4h, 7d)',
+    'eksAudit.0.cluster: set cluster (the name used in paths), or a logGroupName of the form /aws/eks/<cluster>/cluster',
+    'eksAudit.1.region: Invalid input: expected string, received undefined',
+    'eksAudit.1.pollInterval: pollInterval must be at least 1s',
   ]);
   const duplicated = LiveSourcesConfig.parse({
     kubernetes: [{ name: 'prod' }, { name: 'prod', context: 'other' }],
@@ -131,6 +146,13 @@ test('bad sections get errors naming the key and the reason', () => {
       { bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] },
     ],
   });
+  const clusters = LiveSourcesConfig.parse({
+    eksAudit: [
+      { cluster: 'prod', region: 'eu-west-1' },
+      { logGroupName: '/aws/eks/prod/cluster', region: 'eu-west-1' },
+    ],
+  });
+  assert.deepEqual(checkLiveSources(clusters), ['eksAudit[1]: cluster "prod" is already polled by eksAudit[0]']);
   assert.deepEqual(checkLiveSources(trails), [
     'cloudtrailS3[1]: 111122223333 eu-west-1 in logs is listed more than once (also cloudtrailS3[0])',
   ]);
@@ -146,12 +168,14 @@ test(
       kubernetes: [{ name: 'c', kubeconfig: join(dir, 'missing-kubeconfig') }],
       cloudtrail: [{ account: '111122223333' }],
       cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }],
+      eksAudit: [{ cluster: 'prod', region: 'eu-west-1' }],
     });
     const aws = { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } };
     const sources = await buildLiveSources(config, {
       redact,
       cloudtrail: { clientConfig: aws },
       cloudtrailS3: { clientConfig: aws },
+      eksAudit: { clientConfig: aws },
     });
     assert.equal(new Set(sources.map((source) => source.id)).size, sources.length, 'ids are unique');
     const metrics = new Registry();

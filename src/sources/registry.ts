@@ -7,6 +7,7 @@ import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
 import type { CloudTrailPollDeps } from './cloudtrail-poll/poll-source.ts';
 import type { CloudTrailS3Deps } from './cloudtrail-s3/s3-source.ts';
+import type { EksAuditPollDeps } from './eks-audit/poll-source.ts';
 import type { KubernetesWatchDeps } from './kubernetes-watch/watch-source.ts';
 import type { LiveSourcesConfig } from './live-config.ts';
 import type { Source } from './source.ts';
@@ -22,6 +23,7 @@ export interface LiveSourceDeps {
   readonly kubernetes?: Partial<Omit<KubernetesWatchDeps, keyof LiveSourceDeps>>;
   readonly cloudtrail?: Partial<Omit<CloudTrailPollDeps, keyof LiveSourceDeps>>;
   readonly cloudtrailS3?: Partial<Omit<CloudTrailS3Deps, keyof LiveSourceDeps>>;
+  readonly eksAudit?: Partial<Omit<EksAuditPollDeps, keyof LiveSourceDeps>>;
 }
 
 interface LiveSourceKind {
@@ -32,7 +34,7 @@ interface LiveSourceKind {
   build(config: LiveSourcesConfig, deps: LiveSourceDeps): Promise<Source[]>;
 }
 
-/** What every kind takes; noise rules are the Kubernetes source's alone. */
+/** What every kind takes; noise rules are the Kubernetes sources' alone. */
 function commonDeps(deps: LiveSourceDeps): Pick<LiveSourceDeps, 'redact' | 'sensitiveKeys'> {
   return { redact: deps.redact, ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}) };
 }
@@ -83,6 +85,20 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
           trail.regions.map((region) => new CloudTrailS3Source(trail, { account, region }, sourceDeps)),
         ),
       );
+    },
+  },
+  {
+    key: 'eksAudit',
+    folder: 'eks-audit',
+    build: async (config, deps) => {
+      if (config.eksAudit.length === 0) return [];
+      const { EksAuditPollSource } = await import('./eks-audit/poll-source.ts');
+      const sourceDeps: EksAuditPollDeps = {
+        ...commonDeps(deps),
+        ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
+        ...deps.eksAudit,
+      };
+      return config.eksAudit.map((cluster) => new EksAuditPollSource(cluster, sourceDeps));
     },
   },
 ];

@@ -16,6 +16,8 @@ export interface SourceStatus {
   readonly lagSeconds?: number;
   /** CloudTrail log files read by their `Log-File-Digest:` status, when the source checks digests. */
   readonly logFiles?: Readonly<Record<'verified' | 'unverified' | 'invalid', number>>;
+  /** Records read but refused as malformed since the source started (skipped for good; the last is `lastError`). */
+  readonly refusedRecords?: number;
 }
 
 export interface SourceContext {
