@@ -103,6 +103,12 @@ test('reads the records appended since the checkpoint, whole lines only, in hour
   await appendBlob(container, hour('03'), `${record('b', 'bob@contoso.com', 2)}\n`, third.slice(0, 100));
   await appendBlob(container, hour('02'), `${record('a', 'alice@contoso.com', 1)}\n`);
 
+  // A byte budget stops before the next blob; that blob is read by the next call.
+  const limited = await readNewRecords(container, { prefix, checkpoint: {}, maxBytes: 1 });
+  assert.deepEqual(seen(limited.records), ['02:1 alice@contoso.com']);
+  const rest = await readNewRecords(container, { prefix, checkpoint: limited.checkpoint });
+  assert.deepEqual(seen(rest.records), ['03:1 bob@contoso.com']);
+
   const first = await readNewRecords(container, { prefix, checkpoint: {} });
   assert.deepEqual(seen(first.records), ['02:1 alice@contoso.com', '03:1 bob@contoso.com']);
   const state = join(tempDir(t), 'aks-export.json');
