@@ -3,6 +3,7 @@ import type { NormaliseResult } from '../domain/change.ts';
 import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
+import { parseDiagnosticRecord } from '../sources/aks-audit/diagnostic-record.ts';
 import { withIamAuthor } from '../sources/eks-audit/identity.ts';
 import { parseAuditMessage } from '../sources/eks-audit/log-event.ts';
 import { normaliseGcpAuditEntry } from '../sources/gcp-audit/normalise.ts';
@@ -45,6 +46,13 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
       const parsed = parseAuditMessage(value, 'log event');
       if (parsed.kind === 'refused') return { kind: 'rejected', reason: parsed.reason };
       return withIamAuthor(normaliseInput('kubernetes-audit', parsed.event, context), parsed.event);
+    }
+    case 'aks-audit': {
+      // One AKS diagnostic record; its cluster is checked against the one named in paths.
+      const parsed = parseDiagnosticRecord(value, { cluster: context.cluster });
+      if (parsed.kind === 'skipped') return { kind: 'ignored', reason: parsed.reason };
+      if (parsed.kind === 'refused') return { kind: 'rejected', reason: parsed.reason };
+      return normaliseInput('kubernetes-audit', parsed.event, context);
     }
     case 'cloudtrail':
       return normaliseCloudTrailRecord(value, common);

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
 import { isObject, jsonSyntaxReason } from '../domain/json.ts';
+import { isAksDiagnosticRecord } from '../sources/aks-audit/diagnostic-record.ts';
 import { exportedMessage } from '../sources/eks-audit/log-event.ts';
 import { auditServiceName } from '../sources/gcp-audit/entry.ts';
 import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
@@ -15,6 +16,7 @@ export type RecordFormat =
   | 'gke-audit'
   | 'gcp-audit'
   | 'eks-audit'
+  | 'aks-audit'
   | 'cloudtrail'
   | 'generic'
   | 'kubernetes-object';
@@ -29,6 +31,10 @@ const isKubernetesObject = (value: unknown): boolean =>
   typeof value['apiVersion'] === 'string' &&
   typeof value['kind'] === 'string' &&
   isObject(value['metadata']);
+
+/** An Azure Monitor resource-log container (an Event Hub message; lower-case `records`, unlike CloudTrail's). */
+const isAksRecords = (value: unknown): value is { records: unknown[] } =>
+  isObject(value) && Array.isArray(value['records']) && value['records'].some(isAksDiagnosticRecord);
 
 const isCloudWatchEvents = (value: unknown): value is { events: unknown[] } =>
   isObject(value) &&
@@ -53,6 +59,13 @@ export function* classify(value: unknown, line: number, where = ''): Generator<I
       };
     return;
   }
+  // AKS diagnostic settings: a `{"records":[…]}` message, or one record per line (a storage account's PT1H.json).
+  if (isAksRecords(value)) {
+    for (const [index, item] of value['records'].entries())
+      yield { line, format: 'aks-audit', value: item, where: `${where}records[${index}]` };
+    return;
+  }
+  if (isAksDiagnosticRecord(value)) return yield { line, format: 'aks-audit', value, where };
   // A Cloud Logging LogEntry (`gcloud logging read --format=json`, a Cloud Storage sink line): GKE audit
   // (serviceName k8s.io) is recorded as Kubernetes, every other service's audit entry as GCP resources.
   if (isObject(value) && isObject(value['protoPayload'])) {
