@@ -12,7 +12,7 @@ import { resolveSecret } from '../../config/secret-ref.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
 import { sleep } from '../runtime/backoff.ts';
-import { HealthBoard } from '../runtime/health.ts';
+import { errorText, HealthBoard } from '../runtime/health.ts';
 import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { checkpointPath, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -112,9 +112,11 @@ export class AksAuditPollSource implements Source {
     const polls = joinedRun(() => this.#pollOnce(ctx), {
       signal: ctx.signal,
       failed: (error) => {
-        this.#health.fail('poll', error);
+        // Azure Storage errors end with RequestId and Time lines: the reason is the first line.
+        const reason = errorText(error).split('\n')[0] as string;
+        this.#health.fail('poll', new Error(reason));
         ctx.log.error(
-          { err: { message: (error as Error).message }, cluster: this.#target.cluster },
+          { err: { message: reason }, cluster: this.#target.cluster },
           'AKS audit poll failed; the next poll retries from the checkpoint',
         );
       },
@@ -139,28 +141,34 @@ export class AksAuditPollSource implements Source {
   async #pollOnce(ctx: SourceContext): Promise<void> {
     const path = checkpointPath(ctx.stateDir);
     // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
-    const checkpoint = loadCheckpoint(path);
+    let checkpoint = loadCheckpoint(path);
     this.#container ??= this.#connect();
     const started = ctx.now();
-    const read = await readNewRecords(this.#container, {
-      prefix: clusterPrefix(this.#target.resourceId),
-      checkpoint: checkpoint?.blobs ?? {},
-      maxBytes: this.#config.maxBytesPerRead,
-      abortSignal: ctx.signal,
-      ...(checkpoint === null ? { skipBefore: started - this.#config.maxAge } : {}),
-    });
-    if (ctx.signal.aborted) return;
-    const batch = this.#normaliseAll(read.records);
-    await this.#submit(ctx, batch);
-    await ctx.committed();
-    saveCheckpoint(path, { version: 1, blobs: read.checkpoint });
-    this.#report(ctx, batch.refusals);
+    let records = 0;
+    let bytes = 0;
+    // Rounds of at most maxBytesPerRead, each committed and checkpointed, until nothing is left.
+    for (let more = true; more; ) {
+      const read = await readNewRecords(this.#container, {
+        prefix: clusterPrefix(this.#target.resourceId),
+        checkpoint: checkpoint?.blobs ?? {},
+        maxBytes: this.#config.maxBytesPerRead,
+        abortSignal: ctx.signal,
+        ...(checkpoint === null ? { skipBefore: started - this.#config.maxAge } : {}),
+      });
+      if (ctx.signal.aborted) return;
+      const batch = this.#normaliseAll(read.records);
+      await this.#submit(ctx, batch);
+      await ctx.committed();
+      checkpoint = { version: 1, blobs: read.checkpoint };
+      saveCheckpoint(path, checkpoint);
+      this.#report(ctx, batch.refusals);
+      records += read.records.length;
+      bytes += read.bytes;
+      more = read.bytes >= this.#config.maxBytesPerRead;
+    }
     this.#until = started;
     this.#health.ok('poll');
-    ctx.log.info(
-      { cluster: this.#target.cluster, records: read.records.length, bytes: read.bytes },
-      'AKS audit poll complete',
-    );
+    ctx.log.info({ cluster: this.#target.cluster, records, bytes }, 'AKS audit poll complete');
   }
 
   /** The records in blob and line order, as `gitrail ingest` of the same files takes them. */
