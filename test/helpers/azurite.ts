@@ -6,14 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 
 // Azurite's documented development account; its key is public, the same in every installation.
 export const ACCOUNT = 'devstoreaccount1';
 export const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** The blob endpoint of the development account: http://127.0.0.1:<port>/devstoreaccount1. */
-export async function startAzurite(t: TestContext): Promise<string> {
+/** What startAzurite needs of a test: somewhere to register the stop (a TestContext, or a benchmark's own list). */
+export interface AfterHook {
+  after(fn: () => Promise<void>): void;
+}
+
+export async function startAzurite(t: AfterHook): Promise<string> {
   const main = join(createRequire(import.meta.url).resolve('azurite/package.json'), '..', 'dist/src/blob/main.js');
   const location = mkdtempSync(join(tmpdir(), 'azurite-'));
   const args = ['--blobHost', '127.0.0.1', '--blobPort', '0', '--location', location, '--disableTelemetry'];
