@@ -232,3 +232,23 @@ test('a wrong account key fails the source with the reason, no secret in the sta
   await harness.waitForCommits((commits) => commits.length === 1);
   await fixed();
 });
+
+test('an unset secret fails the source with an error naming the variable; nothing is read', async (t) => {
+  const harness = await openHarness(t);
+  const parsed = AksAuditConfig.parse({
+    name: 'prod',
+    subscription: '0',
+    resourceGroup: 'rg-prod',
+    accountUrl: 'http://127.0.0.1:9/devstoreaccount1',
+    accountKey: { env: 'AKS_KEY_NOT_SET' },
+  });
+  const aks = new AksAuditPollSource(parsed, { redact: createRedactor(REDACTION_KEY), env: {} });
+  const stop = harness.start(aks);
+  await aks.poll();
+  assert.equal(aks.status().state, 'failing');
+  assert.equal(
+    aks.status().lastError,
+    'poll: INVALID_CONFIG: aksAudit prod: accountKey: environment variable AKS_KEY_NOT_SET is not set',
+  );
+  await stop();
+});
