@@ -55,7 +55,8 @@ const container = new BlobServiceClient(url, new StorageSharedKeyCredential(ACCO
 await container.create();
 const now = new Date();
 const two = (n: number) => String(n).padStart(2, '0');
-const hour = `y=${now.getUTCFullYear()}/m=${two(now.getUTCMonth() + 1)}/d=${two(now.getUTCDate())}/h=${two(now.getUTCHours())}`;
+const day = `y=${now.getUTCFullYear()}/m=${two(now.getUTCMonth() + 1)}/d=${two(now.getUTCDate())}`;
+const hour = `${day}/h=${two(now.getUTCHours())}`;
 const blob = container.getAppendBlobClient(`${clusterPrefix(RESOURCE)}${hour}/m=00/PT1H.json`);
 await blob.create();
 const append = async (from: number, to: number) => {

@@ -28,7 +28,8 @@ const REDACTION_KEY = Buffer.alloc(32, 9);
 function hourBlob(hoursAgo = 0, resourceId = RESOURCE): string {
   const at = new Date(Date.now() - hoursAgo * 3_600_000);
   const two = (n: number) => String(n).padStart(2, '0');
-  const path = `y=${at.getUTCFullYear()}/m=${two(at.getUTCMonth() + 1)}/d=${two(at.getUTCDate())}/h=${two(at.getUTCHours())}`;
+  const day = `y=${at.getUTCFullYear()}/m=${two(at.getUTCMonth() + 1)}/d=${two(at.getUTCDate())}`;
+  const path = `${day}/h=${two(at.getUTCHours())}`;
   return `${clusterPrefix(resourceId)}${path}/m=00/PT1H.json`;
 }
 
@@ -204,7 +205,7 @@ test('poison lines are reported in the source status and skipped for good', asyn
   assert.deepEqual(ids(harness.commits), ['audit-good']);
 });
 
-test('a wrong account key fails the source with the reason, no secret in the status or logs; the fix resumes', async (t) => {
+test('a wrong account key fails the source with the reason, no secret in status or logs; a fix resumes', async (t) => {
   const { url, container } = await start(t);
   await append(container, hourBlob(), `${line('k')}\n`);
   const harness = await openHarness(t);
