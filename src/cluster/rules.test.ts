@@ -42,6 +42,13 @@ test('cluster mode refuses what replicas cannot share or do not support yet, nam
       cluster,
       kubernetes: [{ name: 'prod' }],
       eksAudit: [{ cluster: 'prod', region: 'eu-west-1' }],
+      aksAudit: [
+        {
+          resourceId: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod',
+          accountUrl: 'https://shoplogs.blob.core.windows.net',
+          accountKey: { env: 'SHOPLOGS_KEY' },
+        },
+      ],
       mirrors: [{ url: 'https://x/y.git' }],
     },
     {},
@@ -56,6 +63,7 @@ test('cluster mode refuses what replicas cannot share or do not support yet, nam
   has(/^viewer: every replica must accept the same readers/);
   has(/^kubernetes: not available in cluster mode yet/);
   has(/^eksAudit: not available in cluster mode yet/);
+  has(/^aksAudit: not available in cluster mode yet/);
   has(/^mirrors: in cluster mode each shard is pushed to cluster\.remote/);
   has(/^cluster\.remote\.url: has no \{shard\}/);
 });

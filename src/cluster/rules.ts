@@ -45,6 +45,7 @@ export function checkCluster(config: Config, env: NodeJS.ProcessEnv, hasNamedKey
     ['cloudtrail', config.cloudtrail.length > 0],
     ['cloudtrailS3', config.cloudtrailS3.length > 0],
     ['eksAudit', config.eksAudit.length > 0],
+    ['aksAudit', config.aksAudit.length > 0],
     ['notify.channels', Object.keys(config.notify.channels).length > 0],
     ['mirrors', config.mirrors.length > 0],
   ];

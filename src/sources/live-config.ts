@@ -1,6 +1,7 @@
 // The gitrail.yaml sections of the live sources and their cross-field rules. Kept apart from
 // the registry so the configuration loader can use them without loading the client libraries.
 import { z } from 'zod';
+import { AksAuditConfig, aksTarget } from './aks-audit/config.ts';
 import { CloudTrailPollConfig } from './cloudtrail-poll/config.ts';
 import { CloudTrailS3Config } from './cloudtrail-s3/config.ts';
 import { EksAuditConfig, eksTarget } from './eks-audit/config.ts';
@@ -21,6 +22,10 @@ export const liveSourcesShape = {
     .array(EksAuditConfig)
     .default([])
     .describe('EKS clusters whose audit log is polled from CloudWatch Logs (issue 13)'),
+  aksAudit: z
+    .array(AksAuditConfig)
+    .default([])
+    .describe('AKS clusters whose audit log is read from the storage account of their diagnostic settings (issue 13)'),
 };
 
 export const LiveSourcesConfig = z.object(liveSourcesShape).describe('live sources');
@@ -75,6 +80,14 @@ export function checkLiveSources(config: LiveSourcesConfig): string[] {
     if (first !== undefined)
       problems.push(`eksAudit[${index}]: cluster ${JSON.stringify(cluster)} is already polled by eksAudit[${first}]`);
     else eks.set(cluster, index);
+  });
+  const aks = new Map<string, number>();
+  config.aksAudit.forEach((entry, index) => {
+    const { cluster } = aksTarget(entry);
+    const first = aks.get(cluster);
+    if (first !== undefined)
+      problems.push(`aksAudit[${index}]: cluster ${JSON.stringify(cluster)} is already read by aksAudit[${first}]`);
+    else aks.set(cluster, index);
   });
   return problems;
 }

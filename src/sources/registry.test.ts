@@ -17,6 +17,7 @@ import { registerSourceMetrics } from './status-metrics.ts';
 
 const here = import.meta.dirname;
 const redact = createRedactor(Buffer.alloc(32, 3));
+const AKS_PROD = '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod';
 
 const SAMPLE = `
 kubernetes:
@@ -53,6 +54,10 @@ eksAudit:
   - logGroupName: /aws/eks/payments/cluster
     region: eu-central-1
     pollInterval: 1m
+aksAudit:
+  - resourceId: /subscriptions/0/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/Prod
+    accountUrl: https://shoplogs.blob.core.windows.net
+    accountKey: { env: SHOPLOGS_KEY }
 `;
 
 test('every folder with a live source is registered', () => {
@@ -84,8 +89,15 @@ test(
       'cloudtrail-s3/org-trail-logs/111122223333/us-east-1',
       'eks-audit/shop',
       'eks-audit/payments',
+      'aks-audit/prod',
     ]);
-    assert.deepEqual(LiveSourcesConfig.parse({}), { kubernetes: [], cloudtrail: [], cloudtrailS3: [], eksAudit: [] });
+    assert.deepEqual(LiveSourcesConfig.parse({}), {
+      kubernetes: [],
+      cloudtrail: [],
+      cloudtrailS3: [],
+      eksAudit: [],
+      aksAudit: [],
+    });
   },
 );
 
@@ -93,7 +105,7 @@ test('the example configuration is valid and builds its sources', async () => {
   const text = readFileSync(join(here, '..', '..', 'examples', 'live-sources.gitrail.yaml'), 'utf8');
   const config = LiveSourcesConfig.parse(loadYaml(text));
   assert.deepEqual(checkLiveSources(config), []);
-  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 1 + 1 + 4 + 1);
+  assert.equal((await buildLiveSources(config, { redact })).length, 2 + 3 + 1 + 1 + 1 + 4 + 1 + 1);
   // The 6-field form (seconds first) that node-cron accepts is shown too.
   const schedules = [...text.matchAll(/(?:resync|schedule): "([^"]+)"/g)].map((match) => match[1] as string);
   assert.ok(schedules.some((expression) => expression.split(' ').length === 6));
@@ -113,6 +125,10 @@ test('bad sections get errors naming the key and the reason', () => {
       { region: 'eu-west-1', logGroupName: '/eks/prod' },
       { cluster: 'prod', pollInterval: '10ms' },
     ],
+    aksAudit: [
+      { name: 'prod', accountUrl: 'https://shoplogs.blob.core.windows.net' },
+      { resourceId: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/x' },
+    ],
   });
   assert.equal(result.success, false);
   const problems = result.success
@@ -127,6 +143,11 @@ test('bad sections get errors naming the key and the reason', () => {
     'eksAudit.0.cluster: set cluster (the name used in paths), or a logGroupName of the form /aws/eks/<cluster>/cluster',
     'eksAudit.1.region: Invalid input: expected string, received undefined',
     'eksAudit.1.pollInterval: pollInterval must be at least 1s',
+    'aksAudit.0.resourceId: set resourceId of the managed cluster, or subscription, resourceGroup and name',
+    'aksAudit.0.accountKey: set one credential: connectionString or accountKey (a secret reference: {env} or {file})',
+    'aksAudit.1.resourceId: not an AKS resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/' +
+      'Microsoft.ContainerService/managedClusters/<name>)',
+    'aksAudit.1.accountKey: set one credential: connectionString or accountKey (a secret reference: {env} or {file})',
   ]);
   const duplicated = LiveSourcesConfig.parse({
     kubernetes: [{ name: 'prod' }, { name: 'prod', context: 'other' }],
@@ -169,6 +190,7 @@ test(
       cloudtrail: [{ account: '111122223333' }],
       cloudtrailS3: [{ bucket: 'logs', accounts: ['111122223333'], regions: ['eu-west-1'] }],
       eksAudit: [{ cluster: 'prod', region: 'eu-west-1' }],
+      aksAudit: [{ resourceId: AKS_PROD, accountUrl: 'http://127.0.0.1:9/dev', accountKey: { env: 'NOT_SET' } }],
     });
     const aws = { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } };
     const sources = await buildLiveSources(config, {

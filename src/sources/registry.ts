@@ -5,6 +5,7 @@
 // @kubernetes/client-node and the AWS SDKs would double the start-up time of every command.
 import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
+import type { AksAuditPollDeps } from './aks-audit/poll-source.ts';
 import type { CloudTrailPollDeps } from './cloudtrail-poll/poll-source.ts';
 import type { CloudTrailS3Deps } from './cloudtrail-s3/s3-source.ts';
 import type { EksAuditPollDeps } from './eks-audit/poll-source.ts';
@@ -24,6 +25,7 @@ export interface LiveSourceDeps {
   readonly cloudtrail?: Partial<Omit<CloudTrailPollDeps, keyof LiveSourceDeps>>;
   readonly cloudtrailS3?: Partial<Omit<CloudTrailS3Deps, keyof LiveSourceDeps>>;
   readonly eksAudit?: Partial<Omit<EksAuditPollDeps, keyof LiveSourceDeps>>;
+  readonly aksAudit?: Partial<Omit<AksAuditPollDeps, keyof LiveSourceDeps>>;
 }
 
 interface LiveSourceKind {
@@ -99,6 +101,20 @@ export const LIVE_SOURCES: readonly LiveSourceKind[] = [
         ...deps.eksAudit,
       };
       return config.eksAudit.map((cluster) => new EksAuditPollSource(cluster, sourceDeps));
+    },
+  },
+  {
+    key: 'aksAudit',
+    folder: 'aks-audit',
+    build: async (config, deps) => {
+      if (config.aksAudit.length === 0) return [];
+      const { AksAuditPollSource } = await import('./aks-audit/poll-source.ts');
+      const sourceDeps: AksAuditPollDeps = {
+        ...commonDeps(deps),
+        ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
+        ...deps.aksAudit,
+      };
+      return config.aksAudit.map((cluster) => new AksAuditPollSource(cluster, sourceDeps));
     },
   },
 ];

@@ -1,47 +1,14 @@
 // The storage-account reader against azurite, the Azure Storage emulator, started here on 127.0.0.1
 // with a temporary folder: append blobs laid out as AKS diagnostic settings write them.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { ACCOUNT, KEY, startAzurite } from '../../../test/helpers/azurite.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 import { parseDiagnosticRecord } from './diagnostic-record.ts';
 import { clusterPrefix, ExportCheckpoint, type ExportRecord, readNewRecords } from './storage-export.ts';
-
-// Azurite's documented development account; its key is public, the same in every installation.
-const ACCOUNT = 'devstoreaccount1';
-const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-
-async function startAzurite(t: TestContext): Promise<string> {
-  const main = join(createRequire(import.meta.url).resolve('azurite/package.json'), '..', 'dist/src/blob/main.js');
-  const location = mkdtempSync(join(tmpdir(), 'azurite-'));
-  const args = ['--blobHost', '127.0.0.1', '--blobPort', '0', '--location', location, '--disableTelemetry'];
-  const child = spawn(process.execPath, [main, ...args, '--skipApiVersionCheck'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = once(child, 'exit');
-  // Stopped before its folder is removed, so nothing writes into a folder being deleted.
-  t.after(async () => {
-    if (child.exitCode === null) child.kill();
-    await exited;
-    rmSync(location, { recursive: true, force: true });
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const port = /listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}/${ACCOUNT}`);
-    });
-    child.on('exit', (code) => reject(new Error(`azurite exited (${code}): ${output}`)));
-  });
-}
 
 const RESOURCE = '/subscriptions/0/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/prod';
 const prefix = clusterPrefix(RESOURCE);

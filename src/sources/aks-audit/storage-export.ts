@@ -36,6 +36,21 @@ export interface ExportReadOptions {
   /** Stop taking further blobs once this many bytes were downloaded (default 64 MiB); the next read goes on. */
   readonly maxBytes?: number;
   readonly abortSignal?: AbortSignal;
+  /**
+   * Epoch ms: a blob not in the checkpoint whose hour ended before this is taken as read, not downloaded
+   * (the first read of a source goes back no further than its maxAge).
+   */
+  readonly skipBefore?: number;
+}
+
+const HOUR_PATH = /\/y=(\d{4})\/m=(\d\d)\/d=(\d\d)\/h=(\d\d)\//;
+
+/** When the hour of a PT1H.json blob ended (epoch ms), from its name; undefined for another name. */
+export function blobHourEnd(name: string): number | undefined {
+  const match = HOUR_PATH.exec(name);
+  if (!match) return undefined;
+  const [, y, m, d, h] = match.map(Number) as [number, number, number, number, number];
+  return Date.UTC(y, m - 1, d, h + 1);
 }
 
 /** The blob-name prefix of one cluster's records: Azure Monitor writes the resource id upper-cased. */
@@ -106,7 +121,11 @@ export async function readNewRecords(container: ContainerClient, options: Export
     for (const blob of page.segment.blobItems) {
       const name = blob.name;
       const length = blob.properties.contentLength ?? 0;
-      let cursor = options.checkpoint[name] ?? { offset: 0, line: 0 };
+      const known = options.checkpoint[name];
+      let cursor = known ?? { offset: 0, line: 0 };
+      const ended = blobHourEnd(name);
+      if (!known && options.skipBefore !== undefined && ended !== undefined && ended < options.skipBefore)
+        cursor = { offset: length, line: 0 };
       // A blob shorter than what was read was replaced: read it again (events are deduplicated by auditID).
       if (length < cursor.offset) cursor = { offset: 0, line: 0 };
       if (length > cursor.offset && bytes < maxBytes) {

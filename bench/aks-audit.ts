@@ -1,0 +1,117 @@
+// Benchmark of the AKS audit reader (issue 13), runnable on its own: `node bench/aks-audit.ts`.
+// A first poll of BENCH_AKS_RECORDS (default 20k) kube-audit records in the current hour's PT1H.json
+// append blob in azurite (the Azure Storage emulator, a child process on 127.0.0.1), 10% ConfigMap
+// updates and 90% reads (as a cluster's kube-audit category is): records per second, then the time of
+// a poll that finds 1,000 records appended.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import pino from 'pino';
+import { Ledger } from '../src/ledger/ledger.ts';
+import { createRedactor } from '../src/normalise/redact.ts';
+import { AksAuditConfig } from '../src/sources/aks-audit/config.ts';
+import { AksAuditPollSource } from '../src/sources/aks-audit/poll-source.ts';
+import { clusterPrefix } from '../src/sources/aks-audit/storage-export.ts';
+import type { SourceContext } from '../src/sources/source.ts';
+import { ACCOUNT, KEY, startAzurite } from '../test/helpers/azurite.ts';
+
+const RECORDS = Number(process.env['BENCH_AKS_RECORDS'] ?? 20_000);
+const RESOURCE = '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/bench';
+
+function record(i: number, time: number): string {
+  const at = new Date(time).toISOString();
+  const write = i % 10 === 0;
+  const name = `cm-${i % 500}`;
+  const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', uid: `uid-${name}` } };
+  const event = {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'RequestResponse',
+    auditID: `bench-${i}`,
+    stage: 'ResponseComplete',
+    verb: write ? 'update' : 'get',
+    user: { username: 'alice@contoso.com' },
+    objectRef: { resource: 'configmaps', namespace: 'shop', name, apiVersion: 'v1' },
+    responseStatus: { metadata: {}, code: 200 },
+    ...(write ? { requestObject: { ...object, data: { n: String(i) } } } : {}),
+    responseObject: write ? { ...object, data: { n: String(i) } } : object,
+    requestReceivedTimestamp: at,
+    stageTimestamp: at,
+  };
+  return JSON.stringify({
+    time: at,
+    resourceId: RESOURCE.toUpperCase(),
+    category: 'kube-audit',
+    properties: { log: `${JSON.stringify(event)}\n`, stream: 'stdout', pod: 'kube-apiserver-0' },
+  });
+}
+
+const stops: Array<() => Promise<void>> = [];
+const url = await startAzurite({ after: (fn) => stops.push(fn) });
+const container = new BlobServiceClient(url, new StorageSharedKeyCredential(ACCOUNT, KEY)).getContainerClient(
+  'insights-logs-kube-audit',
+);
+await container.create();
+const now = new Date();
+const two = (n: number) => String(n).padStart(2, '0');
+const day = `y=${now.getUTCFullYear()}/m=${two(now.getUTCMonth() + 1)}/d=${two(now.getUTCDate())}`;
+const hour = `${day}/h=${two(now.getUTCHours())}`;
+const blob = container.getAppendBlobClient(`${clusterPrefix(RESOURCE)}${hour}/m=00/PT1H.json`);
+await blob.create();
+const append = async (from: number, to: number) => {
+  const lines: string[] = [];
+  for (let i = from; i < to; i += 1) lines.push(`${record(i, Date.now() - 60_000 + i)}\n`);
+  // Append blocks are at most 4 MiB.
+  for (let at = 0; at < lines.length; at += 1000) {
+    const block = lines.slice(at, at + 1000).join('');
+    await blob.appendBlock(block, Buffer.byteLength(block));
+  }
+};
+await append(0, RECORDS);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'gitrail-bench-aks-'));
+const ledger = await Ledger.open({ dataDir, flushEvery: 2000 });
+let commits = 0;
+ledger.onCommitted((flushed) => {
+  commits += flushed.length;
+});
+const controller = new AbortController();
+const ctx: SourceContext = {
+  log: pino({ level: 'silent' }),
+  signal: controller.signal,
+  index: ledger.index,
+  stateDir: dataDir,
+  now: Date.now,
+  async submit(batch) {
+    ledger.index.recordFacts(batch.facts);
+    for (const change of batch.changes) await ledger.apply({ record: change });
+  },
+  async committed() {
+    await ledger.flush();
+  },
+};
+const config = AksAuditConfig.parse({
+  resourceId: RESOURCE,
+  accountUrl: url,
+  accountKey: { env: 'K' },
+  pollInterval: '1h',
+});
+const source = new AksAuditPollSource(config, { redact: createRedactor(Buffer.alloc(32, 5)), env: { K: KEY } });
+let started = performance.now();
+const running = source.run(ctx);
+await source.poll();
+const seconds = (performance.now() - started) / 1000;
+console.log(
+  `first poll: ${RECORDS} records (${RECORDS / 10} writes) in ${seconds.toFixed(1)} s: ` +
+    `${Math.round(RECORDS / seconds)} records/s, ${commits} commits`,
+);
+await append(RECORDS, RECORDS + 1000);
+started = performance.now();
+await source.poll();
+console.log(`a poll finding 1000 appended records: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+controller.abort();
+await running;
+await ledger.close();
+rmSync(dataDir, { recursive: true, force: true });
+for (const stop of stops) await stop();

@@ -1,0 +1,229 @@
+// AKS audit log reading of one cluster from the storage account its diagnostic settings write to:
+// each poll lists the cluster's hourly PT1H.json append blobs, takes the whole lines appended since
+// the checkpoint (storage-export.ts), normalises each record through the same chain as `gitrail
+// ingest` (parseDiagnosticRecord, then the shared Kubernetes audit normaliser with redaction and
+// noise rules), submits, waits for the commits and only then saves the checkpoint durably. A line
+// that is not a record is refused, reported in the status and skipped for good; a storage error
+// fails the poll, and the next poll reads again from the checkpoint (the ledger refuses repeats).
+import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import type { AttributionFact, ChangeRecord } from '../../domain/change.ts';
+import { normaliseAuditEvent, type KubernetesNormaliseOptions } from '../../formats/kubernetes-audit/normalise.ts';
+import { resolveSecret } from '../../config/secret-ref.ts';
+import type { NoiseRules } from '../../normalise/noise.ts';
+import type { Redact } from '../../normalise/redact.ts';
+import { sleep } from '../runtime/backoff.ts';
+import { errorText, HealthBoard } from '../runtime/health.ts';
+import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
+import type { Source, SourceContext, SourceStatus } from '../source.ts';
+import { checkpointPath, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { accountName, aksTarget, type AksAuditConfig } from './config.ts';
+import { parseDiagnosticRecord } from './diagnostic-record.ts';
+import { clusterPrefix, type ExportRecord, readNewRecords } from './storage-export.ts';
+
+export interface AksAuditPollDeps {
+  readonly redact: Redact;
+  readonly sensitiveKeys?: ReadonlySet<string>;
+  /** Noise rules per `<group>/<resource>`, as for the webhook. */
+  readonly noiseRules?: (groupResource: string) => NoiseRules;
+  /** Where secret references are resolved (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const BATCH = 500;
+
+interface Normalised {
+  changes: ChangeRecord[];
+  facts: AttributionFact[];
+  ignored: number;
+  rejected: number;
+  refusals: string[];
+}
+
+export class AksAuditPollSource implements Source {
+  readonly id: string;
+  readonly #config: AksAuditConfig;
+  readonly #deps: AksAuditPollDeps;
+  readonly #target: { readonly cluster: string; readonly resourceId: string };
+  readonly #health: HealthBoard;
+  readonly #normalise: KubernetesNormaliseOptions;
+  #now: () => number = Date.now;
+  #container: ContainerClient | undefined;
+  /** When the last complete poll started (everything written before it has been read). */
+  #until: number | undefined;
+  #refused = 0;
+  #polls: JoinedRun | undefined;
+
+  constructor(config: AksAuditConfig, deps: AksAuditPollDeps) {
+    this.#target = aksTarget(config);
+    this.id = `aks-audit/${this.#target.cluster}`;
+    this.#config = config;
+    this.#deps = deps;
+    this.#health = new HealthBoard(this.id, () => this.#now());
+    this.#normalise = {
+      cluster: this.#target.cluster,
+      redact: deps.redact,
+      ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}),
+      ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
+    };
+  }
+
+  status(): SourceStatus {
+    if (this.#until !== undefined) {
+      const lag = Math.max(0, this.#now() - this.#until);
+      this.#health.setLag(Math.round(lag / 1000), lag > this.#config.maxLag);
+    }
+    const status = this.#health.status();
+    return this.#refused > 0 ? { ...status, refusedRecords: this.#refused } : status;
+  }
+
+  onStatusChange(listener: (status: SourceStatus) => void): () => void {
+    return this.#health.onChange(listener);
+  }
+
+  /** The container client; the secret is read here and handed to the SDK only (never logged). */
+  #connect(): ContainerClient {
+    const config = this.#config;
+    const where = `aksAudit ${this.#target.cluster}`;
+    const retryOptions = { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000, tryTimeoutInMs: 60_000 };
+    const service =
+      config.connectionString !== undefined
+        ? BlobServiceClient.fromConnectionString(
+            resolveSecret(config.connectionString, `${where}: connectionString`, this.#deps.env),
+            { retryOptions },
+          )
+        : new BlobServiceClient(
+            config.accountUrl as string,
+            new StorageSharedKeyCredential(
+              accountName(config.accountUrl as string),
+              resolveSecret(
+                config.accountKey as NonNullable<typeof config.accountKey>,
+                `${where}: accountKey`,
+                this.#deps.env,
+              ),
+            ),
+            { retryOptions },
+          );
+    return service.getContainerClient(config.container);
+  }
+
+  async run(ctx: SourceContext): Promise<void> {
+    this.#now = () => ctx.now();
+    this.#health.begin('poll');
+    const polls = joinedRun(() => this.#pollOnce(ctx), {
+      signal: ctx.signal,
+      failed: (error) => {
+        // Azure Storage errors end with RequestId and Time lines: the reason is the first line.
+        const reason = errorText(error).split('\n')[0] as string;
+        this.#health.fail('poll', new Error(reason));
+        ctx.log.error(
+          { err: { message: reason }, cluster: this.#target.cluster },
+          'AKS audit poll failed; the next poll retries from the checkpoint',
+        );
+      },
+    });
+    this.#polls = polls;
+    try {
+      for (;;) {
+        await polls();
+        if (!(await sleep(this.#config.pollInterval, ctx.signal))) break;
+      }
+      await polls.idle();
+    } finally {
+      this.#health.stop();
+    }
+  }
+
+  /** One complete poll (the loop calls this); a poll already running is joined, not repeated. */
+  poll(): Promise<void> {
+    return this.#polls?.() ?? Promise.resolve();
+  }
+
+  async #pollOnce(ctx: SourceContext): Promise<void> {
+    const path = checkpointPath(ctx.stateDir);
+    // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
+    let checkpoint = loadCheckpoint(path);
+    this.#container ??= this.#connect();
+    const started = ctx.now();
+    let records = 0;
+    let bytes = 0;
+    // Rounds of at most maxBytesPerRead, each committed and checkpointed, until nothing is left.
+    for (let more = true; more; ) {
+      const read = await readNewRecords(this.#container, {
+        prefix: clusterPrefix(this.#target.resourceId),
+        checkpoint: checkpoint?.blobs ?? {},
+        maxBytes: this.#config.maxBytesPerRead,
+        abortSignal: ctx.signal,
+        ...(checkpoint === null ? { skipBefore: started - this.#config.maxAge } : {}),
+      });
+      if (ctx.signal.aborted) return;
+      const batch = this.#normaliseAll(read.records);
+      await this.#submit(ctx, batch);
+      await ctx.committed();
+      checkpoint = { version: 1, blobs: read.checkpoint };
+      saveCheckpoint(path, checkpoint);
+      this.#report(ctx, batch.refusals);
+      records += read.records.length;
+      bytes += read.bytes;
+      more = read.bytes >= this.#config.maxBytesPerRead;
+    }
+    this.#until = started;
+    this.#health.ok('poll');
+    ctx.log.info({ cluster: this.#target.cluster, records, bytes }, 'AKS audit poll complete');
+  }
+
+  /** The records in blob and line order, as `gitrail ingest` of the same files takes them. */
+  #normaliseAll(records: readonly ExportRecord[]): Normalised {
+    const out: Normalised = { changes: [], facts: [], ignored: 0, rejected: 0, refusals: [] };
+    for (const record of records) {
+      const where = `${record.blob}:${record.line}`;
+      const reason = 'error' in record ? record.error : this.#normaliseOne(record.value, out);
+      if (reason === undefined) continue;
+      out.rejected += 1;
+      out.refusals.push(`${where}: ${reason}`);
+    }
+    return out;
+  }
+
+  /** Adds what one record yields; returns the reason when it is refused. */
+  #normaliseOne(value: unknown, out: Normalised): string | undefined {
+    const parsed = parseDiagnosticRecord(value, { cluster: this.#target.cluster });
+    if (parsed.kind === 'refused') return parsed.reason;
+    if (parsed.kind === 'skipped') {
+      out.ignored += 1;
+      return undefined;
+    }
+    const result = normaliseAuditEvent(parsed.event, this.#normalise);
+    if (result.kind === 'rejected') return result.reason;
+    out.facts.push(...(result.facts ?? []));
+    if (result.kind === 'changes') out.changes.push(...result.changes);
+    else out.ignored += 1;
+    return undefined;
+  }
+
+  #report(ctx: SourceContext, refusals: readonly string[]): void {
+    this.#refused += refusals.length;
+    for (const reason of refusals) ctx.log.warn({ reason }, 'AKS audit record refused and skipped');
+    const last = refusals.at(-1);
+    if (last !== undefined) {
+      // Shown as the source's last error while the source stays up: the line is skipped for good.
+      this.#health.fail('refused record', last);
+      this.#health.remove('refused record');
+    }
+  }
+
+  /** Hands what the poll normalised to the journal, in batches, facts first. */
+  async #submit(ctx: SourceContext, batch: Normalised): Promise<void> {
+    const { changes, facts, ignored, rejected } = batch;
+    if (changes.length === 0 && facts.length === 0 && ignored === 0 && rejected === 0) return;
+    for (let at = 0; at === 0 || at < changes.length; at += BATCH) {
+      await ctx.submit({
+        source: this.id,
+        receivedAt: ctx.now(),
+        changes: changes.slice(at, at + BATCH),
+        facts: at === 0 ? facts : [],
+        ignored: at === 0 ? ignored : 0,
+        rejected: at === 0 ? rejected : 0,
+      });
+    }
+  }
+}
