@@ -1,5 +1,5 @@
 // `npm run bench [-- --compare FILE]`: every benchmark of the project, one after the other.
-// Environment: BENCH_ONLY=ingest,intake,viewer,investigate,mirror,sources,eks-audit,signing,retention,managed (default: all);
+// Environment: BENCH_ONLY=ingest,intake,viewer,investigate,mirror,sources,eks-audit,aks-audit,signing,retention,managed (default: all);
 // BENCH_SIZES=10000,100000 (audit workload resources; 1000000 is opt-in); BENCH_WORKLOADS=audit,cloudtrail;
 // BENCH_RUNS=1 (repetitions of each whole-process measurement; medians are reported);
 // BENCH_FSCK=0 skips `git fsck --strict`; BENCH_DIR is the work folder (default bench-output/).
@@ -14,7 +14,7 @@ import { formatComparison, formatIngest } from './report.ts';
 const { values } = parseArgs({ options: { compare: { type: 'string' } } });
 const env = process.env;
 const work = env['BENCH_DIR'] ?? join(import.meta.dirname, '..', 'bench-output');
-const ALL = 'ingest,intake,viewer,investigate,mirror,sources,eks-audit,signing,retention,managed';
+const ALL = 'ingest,intake,viewer,investigate,mirror,sources,eks-audit,aks-audit,signing,retention,managed';
 const only = (env['BENCH_ONLY'] ?? ALL).split(',');
 const list = (name: string, fallback: string) => (env[name] ?? fallback).split(',').filter(Boolean);
 mkdirSync(work, { recursive: true });
@@ -47,6 +47,7 @@ for (const name of [
   'mirror',
   'sources',
   'eks-audit',
+  'aks-audit',
   'signing',
   'retention',
   'managed',

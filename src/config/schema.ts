@@ -4,6 +4,8 @@
 import { IdentitiesConfig } from '../identities/mailmap.ts';
 import { z } from 'zod';
 import { Duration } from './duration.ts';
+import { GkePubSubConfig } from './gke-pubsub.ts';
+import { names } from './names.ts';
 import { DEFAULT_MAX_INFLATED_BYTES } from '../domain/gunzip.ts';
 import { SCOPE_PATTERN } from './scopes.ts';
 import { SecretRef } from './secret-ref.ts';
@@ -18,11 +20,7 @@ import { ClusterConfig, ShardsConfig } from '../cluster/config.ts';
 
 const MiB = 1024 * 1024;
 
-/** A name used in a URL, a path segment and a metric label: cluster names, generic source names. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const Name = z
-  .string()
-  .regex(NAME_PATTERN, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+export { NAME_PATTERN } from './names.ts';
 
 /** `host:port`, `[ipv6]:port`; port 0 picks a free port. */
 export const LISTEN_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
@@ -50,8 +48,6 @@ function routeShape(maxBodyBytes: number, enabled = true) {
       .describe('largest request body accepted; larger bodies get 413'),
   };
 }
-
-const names = (what: string) => z.array(Name).default([]).describe(`${what} accepted in the URL; empty accepts any`);
 
 export const IntakeConfig = z
   .object({
@@ -88,45 +84,7 @@ export const IntakeConfig = z
         'POST /ingest/eks/{cluster}/firehose: an Amazon Data Firehose HTTP endpoint fed by a CloudWatch Logs ' +
           'subscription on /aws/eks/{cluster}/cluster; the tokens are Firehose access keys (X-Amz-Firehose-Access-Key)',
       ),
-    gkePubSub: z
-      .object({
-        enabled: z.boolean().default(false).describe('whether the route is served (404 when off)'),
-        clusters: names('cluster names'),
-        maxBodyBytes: z
-          .number()
-          .int()
-          .min(1024)
-          .default(16 * MiB)
-          .describe('largest request body accepted; larger bodies get 413'),
-        audience: z
-          .string()
-          .min(1)
-          .optional()
-          .describe("the push subscription's OIDC audience (required when enabled); tokens for another are 401"),
-        jwksUrl: z
-          .url()
-          .default('https://www.googleapis.com/oauth2/v3/certs')
-          .describe("where Google's token-signing keys are published"),
-        issuers: z
-          .array(z.string().min(1))
-          .min(1)
-          .default(['https://accounts.google.com', 'accounts.google.com'])
-          .describe('accepted token issuers'),
-        serviceAccounts: z
-          .array(z.string().min(3))
-          .default([])
-          .describe("the push subscription's service account e-mails accepted; empty accepts any verified one"),
-      })
-      .strict()
-      .refine((route) => !route.enabled || route.audience !== undefined, {
-        message: 'audience is required when the route is enabled',
-        path: ['audience'],
-      })
-      .prefault({})
-      .describe(
-        'POST /ingest/gke/{cluster}/pubsub: a Pub/Sub push subscription of a Cloud Logging sink of GKE audit ' +
-          'entries, authenticated by the Google-signed OIDC token Pub/Sub sends',
-      ),
+    gkePubSub: GkePubSubConfig,
     grants: z
       .array(
         z
