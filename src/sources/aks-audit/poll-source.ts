@@ -68,12 +68,7 @@ export class AksAuditPollSource implements Source {
   }
 
   status(): SourceStatus {
-    if (this.#until !== undefined) {
-      const lag = Math.max(0, this.#now() - this.#until);
-      this.#health.setLag(Math.round(lag / 1000), lag > this.#config.maxLag);
-    }
-    const status = this.#health.status();
-    return this.#refused > 0 ? { ...status, refusedRecords: this.#refused } : status;
+    return this.#health.pollStatus(this.#now(), this.#until, this.#config.maxLag, this.#refused);
   }
 
   onStatusChange(listener: (status: SourceStatus) => void): () => void {

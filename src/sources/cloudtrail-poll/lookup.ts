@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import type { Logger } from 'pino';
 import { GitrailError } from '../../domain/errors.ts';
-import { Backoff, sleep } from '../runtime/backoff.ts';
+import { type AwsRetry, DEFAULT_AWS_RETRY, sendWithRetry } from '../runtime/aws-retry.ts';
 import type { RequestPacer } from './request-pacer.ts';
 
 /** A LookupEvents call that failed for good (credentials, permissions, bad parameters, or persistent throttling). */
@@ -31,43 +31,13 @@ export interface LookupWindow {
 }
 
 /** How often one page is attempted, and the backoff between attempts. */
-export interface LookupRetry {
-  readonly attempts: number;
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
-
-/** About a minute and a half of backoff per page before the poll gives up (the next poll starts over). */
-export const DEFAULT_LOOKUP_RETRY: LookupRetry = { attempts: 8, initialMs: 1000, maxMs: 30_000 };
+export type LookupRetry = AwsRetry;
+export const DEFAULT_LOOKUP_RETRY: LookupRetry = DEFAULT_AWS_RETRY;
 
 /** What reading a window gave: all its events, or why not (the caller reads a shorter window, or stops). */
 export type WindowRead =
   | { readonly complete: true; readonly events: Event[] }
   | { readonly complete: false; readonly reason: 'too-many' | 'aborted' };
-
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'Throttling',
-  'RequestLimitExceeded',
-  'SlowDown',
-]);
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
-
-/** Throttling, a 5xx answer, a timeout or a dropped connection: worth another attempt. */
-function isRetryable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const code = (error as NodeJS.ErrnoException).code;
-  return (
-    THROTTLING.has(error.name) ||
-    TRANSIENT_NAMES.has(error.name) ||
-    status === 429 ||
-    (status !== undefined && status >= 500) ||
-    (code !== undefined && NETWORK_CODES.has(code))
-  );
-}
 
 function describe(window: LookupWindow): string {
   return `${new Date(window.start).toISOString()}..${new Date(window.end).toISOString()}`;
@@ -83,26 +53,20 @@ async function readPage(
   log: Logger,
   retry: LookupRetry,
 ): Promise<LookupEventsCommandOutput | null> {
-  const backoff = new Backoff({ initialMs: retry.initialMs, maxMs: retry.maxMs });
-  for (let attempt = 1; ; attempt += 1) {
-    try {
+  return sendWithRetry(
+    async () => {
       const sent = await pacer.run(signal, () => client.send(new LookupEventsCommand(input), { abortSignal: signal }));
       return sent.aborted ? null : sent.value;
-    } catch (error) {
-      if (signal.aborted) return null;
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (!isRetryable(error) || attempt >= retry.attempts) {
-        const tries = attempt === 1 ? '' : ` (gave up after ${attempt} attempts)`;
-        throw new CloudTrailPollError(`LookupEvents ${describe(window)}: ${reason}${tries}`, { cause: error });
-      }
-      const delayMs = backoff.next();
-      log.warn(
-        { err: error, attempt, delayMs, window: describe(window), page: input.NextToken ? 'next' : 'first' },
-        'LookupEvents failed; retrying',
-      );
-      if (!(await sleep(delayMs, signal))) return null;
-    }
-  }
+    },
+    {
+      retry,
+      signal,
+      log,
+      what: `LookupEvents ${describe(window)}`,
+      context: { window: describe(window), page: input.NextToken ? 'next' : 'first' },
+      fail: (message, cause) => new CloudTrailPollError(message, { cause }),
+    },
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from 'pino';
 import { GitrailError } from '../../domain/errors.ts';
-import { Backoff, sleep } from '../runtime/backoff.ts';
+import { type AwsRetry, DEFAULT_AWS_RETRY, sendWithRetry } from '../runtime/aws-retry.ts';
 import type { TokenBucket } from '../runtime/token-bucket.ts';
 
 /** The streams of the apiserver's audit log (the group also holds authenticator, scheduler, … logs). */
@@ -27,32 +27,8 @@ export class EksAuditPollError extends GitrailError {
 }
 
 /** How often one page is attempted, and the backoff between attempts. */
-export interface FilterRetry {
-  readonly attempts: number;
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
-
-/** About a minute and a half of backoff per page before the poll gives up (the next poll starts over). */
-export const DEFAULT_FILTER_RETRY: FilterRetry = { attempts: 8, initialMs: 1000, maxMs: 30_000 };
-
-const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'LimitExceededException']);
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'ServiceUnavailableException']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
-
-/** Throttling, a 5xx answer, a timeout or a dropped connection: worth another attempt. */
-function isRetryable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const code = (error as NodeJS.ErrnoException).code;
-  return (
-    THROTTLING.has(error.name) ||
-    TRANSIENT_NAMES.has(error.name) ||
-    status === 429 ||
-    (status !== undefined && status >= 500) ||
-    (code !== undefined && NETWORK_CODES.has(code))
-  );
-}
+export type FilterRetry = AwsRetry;
+export const DEFAULT_FILTER_RETRY: FilterRetry = DEFAULT_AWS_RETRY;
 
 export interface FilterWindow {
   readonly logGroupName: string;
@@ -78,26 +54,18 @@ async function readPage(
 ): Promise<FilterLogEventsCommandOutput | null> {
   const { signal, log } = options;
   const retry = options.retry ?? DEFAULT_FILTER_RETRY;
-  const backoff = new Backoff({ initialMs: retry.initialMs, maxMs: retry.maxMs });
-  for (let attempt = 1; ; attempt += 1) {
-    if (!(await rate.take(signal))) return null;
-    try {
-      return await client.send(new FilterLogEventsCommand(input), { abortSignal: signal });
-    } catch (error) {
-      if (signal.aborted) return null;
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (!isRetryable(error) || attempt >= retry.attempts) {
-        const tries = attempt === 1 ? '' : ` (gave up after ${attempt} attempts)`;
-        throw new EksAuditPollError(`FilterLogEvents ${describe(window)}: ${reason}${tries}`, { cause: error });
-      }
-      const delayMs = backoff.next();
-      log.warn(
-        { err: error, attempt, delayMs, window: describe(window), page: input.nextToken ? 'next' : 'first' },
-        'FilterLogEvents failed; retrying',
-      );
-      if (!(await sleep(delayMs, signal))) return null;
-    }
-  }
+  return sendWithRetry(
+    async () =>
+      (await rate.take(signal)) ? await client.send(new FilterLogEventsCommand(input), { abortSignal: signal }) : null,
+    {
+      retry,
+      signal,
+      log,
+      what: `FilterLogEvents ${describe(window)}`,
+      context: { window: describe(window), page: input.nextToken ? 'next' : 'first' },
+      fail: (message, cause) => new EksAuditPollError(message, { cause }),
+    },
+  );
 }
 
 /**

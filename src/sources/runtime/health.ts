@@ -73,6 +73,19 @@ export class HealthBoard {
     this.#lag = seconds === undefined ? undefined : { seconds, lagging };
   }
 
+  /**
+   * The status of a polling source: lag since `until` (the start of its last complete poll; none
+   * before the first), lagging past `maxLag` ms, and the records it refused for good, when any.
+   */
+  pollStatus(now: number, until: number | undefined, maxLag: number, refused: number): SourceStatus {
+    if (until !== undefined) {
+      const lag = Math.max(0, now - until);
+      this.setLag(Math.round(lag / 1000), lag > maxLag);
+    }
+    const status = this.status();
+    return refused > 0 ? { ...status, refusedRecords: refused } : status;
+  }
+
   stop(): void {
     this.#stopped = true;
     this.#notify();
