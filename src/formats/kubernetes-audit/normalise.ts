@@ -169,6 +169,19 @@ function activityRecord(
   };
 }
 
+/** The options for `cluster` from what a source was given (optional settings left out when absent). */
+export function kubernetesOptions(
+  cluster: string,
+  given: Pick<KubernetesNormaliseOptions, 'redact' | 'sensitiveKeys' | 'noiseRules'>,
+): KubernetesNormaliseOptions {
+  return {
+    cluster,
+    redact: given.redact,
+    ...(given.sensitiveKeys ? { sensitiveKeys: given.sensitiveKeys } : {}),
+    ...(given.noiseRules ? { noiseRules: given.noiseRules } : {}),
+  };
+}
+
 export function normaliseAuditEvent(input: unknown, options: KubernetesNormaliseOptions): NormaliseResult {
   if (!isObject(input)) return { kind: 'rejected', reason: 'audit event is not a JSON object' };
   if (input['kind'] !== undefined && input['kind'] !== 'Event')

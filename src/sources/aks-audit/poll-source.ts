@@ -7,7 +7,11 @@
 // fails the poll, and the next poll reads again from the checkpoint (the ledger refuses repeats).
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { AttributionFact, ChangeRecord } from '../../domain/change.ts';
-import { normaliseAuditEvent, type KubernetesNormaliseOptions } from '../../formats/kubernetes-audit/normalise.ts';
+import {
+  type KubernetesNormaliseOptions,
+  kubernetesOptions,
+  normaliseAuditEvent,
+} from '../../formats/kubernetes-audit/normalise.ts';
 import { resolveSecret } from '../../config/secret-ref.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
@@ -59,12 +63,7 @@ export class AksAuditPollSource implements Source {
     this.#config = config;
     this.#deps = deps;
     this.#health = new HealthBoard(this.id, () => this.#now());
-    this.#normalise = {
-      cluster: this.#target.cluster,
-      redact: deps.redact,
-      ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}),
-      ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
-    };
+    this.#normalise = kubernetesOptions(this.#target.cluster, deps);
   }
 
   status(): SourceStatus {

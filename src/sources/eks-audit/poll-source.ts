@@ -10,7 +10,7 @@ import {
   type CloudWatchLogsClientConfig,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { KubernetesNormaliseOptions } from '../../formats/kubernetes-audit/normalise.ts';
+import { type KubernetesNormaliseOptions, kubernetesOptions } from '../../formats/kubernetes-audit/normalise.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
 import { sleep } from '../runtime/backoff.ts';
@@ -63,12 +63,7 @@ export class EksAuditPollSource implements Source {
     this.#config = config;
     this.#deps = deps;
     this.#health = new HealthBoard(this.id, () => this.#now());
-    this.#normalise = {
-      cluster: this.#target.cluster,
-      redact: deps.redact,
-      ...(deps.sensitiveKeys ? { sensitiveKeys: deps.sensitiveKeys } : {}),
-      ...(deps.noiseRules ? { noiseRules: deps.noiseRules } : {}),
-    };
+    this.#normalise = kubernetesOptions(this.#target.cluster, deps);
   }
 
   status(): SourceStatus {
