@@ -178,6 +178,28 @@ test('a restart resumes from the checkpoint and records nothing twice', async (t
   assert.ok(!harness.outcomes.includes('duplicate'), 'r1 and r2 were not even read again');
 });
 
+test('two replicas reading the same export commit each change once: the second copy is a duplicate', async (t) => {
+  const { url, container } = await start(t);
+  const blob = hourBlob();
+  await append(container, blob, `${line('m1')}\n${line('m2')}\n${line('m3')}\n`);
+  const harness = await openHarness(t);
+  const stopFirst = harness.start(source(url));
+  await harness.waitForCommits((commits) => commits.length === 3);
+  await stopFirst();
+  // The other replica: its own state folder and checkpoint, the same writer.
+  const stateDir = join(harness.dataDir, 'sources', 'replica-2');
+  mkdirSync(stateDir, { recursive: true });
+  const second = source(url);
+  const stop = new AbortController();
+  const running = second.run({ ...harness.ctx, stateDir, signal: stop.signal });
+  await second.poll();
+  stop.abort();
+  await running;
+  assert.deepEqual(ids(harness.commits), ['audit-m1', 'audit-m2', 'audit-m3']);
+  assert.deepEqual(harness.outcomes, [...Array(3).fill('committed'), ...Array(3).fill('duplicate')]);
+  assert.equal(loadCheckpoint(checkpointPath(stateDir))?.blobs[blob]?.line, 3, 'the second replica checkpointed too');
+});
+
 test('poison lines are reported in the source status and skipped for good', async (t) => {
   const { url, container } = await start(t);
   const blob = hourBlob();
