@@ -15,9 +15,9 @@ import {
 import { resolveSecret } from '../../config/secret-ref.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { sleep } from '../runtime/backoff.ts';
 import { errorText, HealthBoard } from '../runtime/health.ts';
-import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
+import { joinedRun, type JoinedRun, runEvery } from '../runtime/joined-run.ts';
+import { submitInBatches } from '../runtime/submit-batches.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { checkpointPath, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { accountName, aksTarget, type AksAuditConfig } from './config.ts';
@@ -32,8 +32,6 @@ export interface AksAuditPollDeps {
   /** Where secret references are resolved (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
 }
-
-const BATCH = 500;
 
 interface Normalised {
   changes: ChangeRecord[];
@@ -54,7 +52,6 @@ export class AksAuditPollSource implements Source {
   #container: ContainerClient | undefined;
   /** When the last complete poll started (everything written before it has been read). */
   #until: number | undefined;
-  #refused = 0;
   #polls: JoinedRun | undefined;
 
   constructor(config: AksAuditConfig, deps: AksAuditPollDeps) {
@@ -67,7 +64,7 @@ export class AksAuditPollSource implements Source {
   }
 
   status(): SourceStatus {
-    return this.#health.pollStatus(this.#now(), this.#until, this.#config.maxLag, this.#refused);
+    return this.#health.pollStatus(this.#now(), this.#until, this.#config.maxLag);
   }
 
   onStatusChange(listener: (status: SourceStatus) => void): () => void {
@@ -117,11 +114,7 @@ export class AksAuditPollSource implements Source {
     });
     this.#polls = polls;
     try {
-      for (;;) {
-        await polls();
-        if (!(await sleep(this.#config.pollInterval, ctx.signal))) break;
-      }
-      await polls.idle();
+      await runEvery(polls, this.#config.pollInterval, ctx.signal);
     } finally {
       this.#health.stop();
     }
@@ -151,7 +144,7 @@ export class AksAuditPollSource implements Source {
       });
       if (ctx.signal.aborted) return;
       const batch = this.#normaliseAll(read.records);
-      await this.#submit(ctx, batch);
+      await submitInBatches(ctx, this.id, batch);
       await ctx.committed();
       checkpoint = { version: 1, blobs: read.checkpoint };
       saveCheckpoint(path, checkpoint);
@@ -195,29 +188,8 @@ export class AksAuditPollSource implements Source {
   }
 
   #report(ctx: SourceContext, refusals: readonly string[]): void {
-    this.#refused += refusals.length;
     for (const reason of refusals) ctx.log.warn({ reason }, 'AKS audit record refused and skipped');
-    const last = refusals.at(-1);
-    if (last !== undefined) {
-      // Shown as the source's last error while the source stays up: the line is skipped for good.
-      this.#health.fail('refused record', last);
-      this.#health.remove('refused record');
-    }
-  }
-
-  /** Hands what the poll normalised to the journal, in batches, facts first. */
-  async #submit(ctx: SourceContext, batch: Normalised): Promise<void> {
-    const { changes, facts, ignored, rejected } = batch;
-    if (changes.length === 0 && facts.length === 0 && ignored === 0 && rejected === 0) return;
-    for (let at = 0; at === 0 || at < changes.length; at += BATCH) {
-      await ctx.submit({
-        source: this.id,
-        receivedAt: ctx.now(),
-        changes: changes.slice(at, at + BATCH),
-        facts: at === 0 ? facts : [],
-        ignored: at === 0 ? ignored : 0,
-        rejected: at === 0 ? rejected : 0,
-      });
-    }
+    // Shown as the source's last error while the source stays up: the line is skipped for good.
+    this.#health.refused('refused record', refusals);
   }
 }

@@ -13,9 +13,9 @@ import {
 import { type KubernetesNormaliseOptions, kubernetesOptions } from '../../formats/kubernetes-audit/normalise.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { sleep } from '../runtime/backoff.ts';
 import { HealthBoard } from '../runtime/health.ts';
-import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
+import { joinedRun, type JoinedRun, runEvery } from '../runtime/joined-run.ts';
+import { submitInBatches } from '../runtime/submit-batches.ts';
 import { TokenBucket } from '../runtime/token-bucket.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { AuditSlice } from './audit-slice.ts';
@@ -39,7 +39,6 @@ export interface EksAuditPollDeps {
 const DEFAULT_SLICE_MS = 5 * 60_000;
 /** Changes held before a slice hands them on (they are sorted by time within each hand-over). */
 const FLUSH_AT = 5000;
-const BATCH = 500;
 
 export class EksAuditPollSource implements Source {
   readonly id: string;
@@ -52,7 +51,6 @@ export class EksAuditPollSource implements Source {
   #client: CloudWatchLogsClient | undefined;
   #rate: TokenBucket | undefined;
   #until: number | undefined;
-  #refused = 0;
   /** eventIds handled by checkpointed slices, within the overlap (not persisted: a restart re-parses it once). */
   readonly #read = new Map<string, number>();
   #polls: JoinedRun | undefined;
@@ -67,7 +65,7 @@ export class EksAuditPollSource implements Source {
   }
 
   status(): SourceStatus {
-    return this.#health.pollStatus(this.#now(), this.#until, this.#config.maxLag, this.#refused);
+    return this.#health.pollStatus(this.#now(), this.#until, this.#config.maxLag);
   }
 
   onStatusChange(listener: (status: SourceStatus) => void): () => void {
@@ -97,11 +95,7 @@ export class EksAuditPollSource implements Source {
     });
     this.#polls = polls;
     try {
-      for (;;) {
-        await polls();
-        if (!(await sleep(this.#config.pollInterval, ctx.signal))) break;
-      }
-      await polls.idle();
+      await runEvery(polls, this.#config.pollInterval, ctx.signal);
     } finally {
       this.#client.destroy();
       this.#health.stop();
@@ -128,7 +122,7 @@ export class EksAuditPollSource implements Source {
       const onPage = async (events: readonly FilteredLogEvent[]): Promise<void> => {
         read += events.length;
         slice.add(events);
-        if (slice.pendingChanges >= FLUSH_AT) await this.#submit(ctx, slice);
+        if (slice.pendingChanges >= FLUSH_AT) await submitInBatches(ctx, this.id, slice.take());
       };
       const filter = this.#config.filterPattern ? { filterPattern: this.#config.filterPattern } : {};
       const window = { logGroupName: this.#target.logGroupName, start: from, end: to, ...filter };
@@ -142,7 +136,7 @@ export class EksAuditPollSource implements Source {
         options,
       );
       if (!complete || ctx.signal.aborted) return;
-      await this.#submit(ctx, slice);
+      await submitInBatches(ctx, this.id, slice.take());
       await ctx.committed();
       checkpoint = this.#advance(ctx, checkpoint, to, slice);
       from = to;
@@ -162,30 +156,9 @@ export class EksAuditPollSource implements Source {
     this.#until = until;
     for (const [id, time] of slice.read) this.#read.set(id, time);
     for (const [id, time] of this.#read) if (time < until - this.#config.overlap) this.#read.delete(id);
-    this.#refused += slice.refusals.length;
     for (const reason of slice.refusals) ctx.log.warn({ reason }, 'EKS audit log event refused and skipped');
-    const last = slice.refusals.at(-1);
-    if (last !== undefined) {
-      // Shown as the source's last error while the source stays up: the event is skipped for good.
-      this.#health.fail('refused log event', last);
-      this.#health.remove('refused log event');
-    }
+    // Shown as the source's last error while the source stays up: the event is skipped for good.
+    this.#health.refused('refused log event', slice.refusals);
     return checkpoint;
-  }
-
-  /** Hands what the slice normalised to the journal, in batches, facts first. */
-  async #submit(ctx: SourceContext, slice: AuditSlice): Promise<void> {
-    const { changes, facts, ignored, rejected } = slice.take();
-    if (changes.length === 0 && facts.length === 0 && ignored === 0 && rejected === 0) return;
-    for (let at = 0; at === 0 || at < changes.length; at += BATCH) {
-      await ctx.submit({
-        source: this.id,
-        receivedAt: ctx.now(),
-        changes: changes.slice(at, at + BATCH),
-        facts: at === 0 ? facts : [],
-        ignored: at === 0 ? ignored : 0,
-        rejected: at === 0 ? rejected : 0,
-      });
-    }
   }
 }

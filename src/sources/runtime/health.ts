@@ -24,6 +24,7 @@ export class HealthBoard {
   #stopped = false;
   #lastSuccessAt: number | undefined;
   #lastError: string | undefined;
+  #refused = 0;
   readonly #listeners = new Set<(status: SourceStatus) => void>();
 
   constructor(id: string, now: () => number) {
@@ -74,16 +75,28 @@ export class HealthBoard {
   }
 
   /**
-   * The status of a polling source: lag since `until` (the start of its last complete poll; none
-   * before the first), lagging past `maxLag` ms, and the records it refused for good, when any.
+   * Records skipped for good (not JSON, another cluster's): counted, and the last one shown as the
+   * source's last error while the source stays up.
    */
-  pollStatus(now: number, until: number | undefined, maxLag: number, refused: number): SourceStatus {
+  refused(part: string, reasons: readonly string[]): void {
+    const last = reasons.at(-1);
+    if (last === undefined) return;
+    this.#refused += reasons.length;
+    this.fail(part, last);
+    this.remove(part);
+  }
+
+  /**
+   * The status of a polling source: lag since `until` (the start of its last complete poll; none
+   * before the first), lagging past `maxLag` ms, and the records it refused, when any.
+   */
+  pollStatus(now: number, until: number | undefined, maxLag: number): SourceStatus {
     if (until !== undefined) {
       const lag = Math.max(0, now - until);
       this.setLag(Math.round(lag / 1000), lag > maxLag);
     }
     const status = this.status();
-    return refused > 0 ? { ...status, refusedRecords: refused } : status;
+    return this.#refused > 0 ? { ...status, refusedRecords: this.#refused } : status;
   }
 
   stop(): void {
