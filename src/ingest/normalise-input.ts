@@ -4,12 +4,12 @@ import type { NoiseRules } from '../normalise/noise.ts';
 import type { Redact } from '../normalise/redact.ts';
 import { normaliseCloudTrailRecord } from '../formats/cloudtrail/normalise.ts';
 import { parseDiagnosticRecord } from '../sources/aks-audit/diagnostic-record.ts';
-import { withIamAuthor } from '../sources/eks-audit/identity.ts';
+import { normaliseEksEvent } from '../sources/eks-audit/identity.ts';
 import { parseAuditMessage } from '../sources/eks-audit/log-event.ts';
 import { normaliseGcpAuditEntry } from '../sources/gcp-audit/normalise.ts';
 import { normaliseGkeEntry } from '../sources/gke-audit/normalise.ts';
 import { normaliseGenericEvent } from '../sources/generic/normalise.ts';
-import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
+import { kubernetesOptions, normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
 import { normaliseObjectSnapshot } from '../formats/kubernetes-objects/normalise.ts';
 import type { RecordFormat } from './records.ts';
 
@@ -45,7 +45,7 @@ export function normaliseInput(format: RecordFormat, value: unknown, context: No
       // One CloudWatch Logs message of an EKS audit stream; the author is the IAM person in `user.extra`.
       const parsed = parseAuditMessage(value, 'log event');
       if (parsed.kind === 'refused') return { kind: 'rejected', reason: parsed.reason };
-      return withIamAuthor(normaliseInput('kubernetes-audit', parsed.event, context), parsed.event);
+      return normaliseEksEvent(parsed.event, kubernetesOptions(context.cluster, context));
     }
     case 'aks-audit': {
       // One AKS diagnostic record; its cluster is checked against the one named in paths.

@@ -94,16 +94,20 @@ export interface IntakeSummary {
 /** At most this many rejections are listed in an answer; the count is always complete. */
 const LISTED_REJECTIONS = 100;
 
-/** Auth first (no body is read for a stranger), then the size limit. */
-export function guard(route: IntakeRoute, label: string, deps: IntakeDeps): MiddlewareHandler<AppEnv> {
-  const maxSize = deps.config[route].maxBodyBytes;
-  const auth = requireBearerToken<AppEnv>(routeGrants(route, deps), label);
-  const limit = bodyLimit({
+/** Refuses a body larger than `maxSize` bytes, declared or streamed, with a 413 naming `setting`. */
+export function limitBody(maxSize: number, setting: string): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
     maxSize,
     onError: () => {
-      throw new PayloadTooLargeError(`the body is larger than ${maxSize} bytes (intake.${route}.maxBodyBytes)`);
+      throw new PayloadTooLargeError(`the body is larger than ${maxSize} bytes (${setting})`);
     },
   });
+}
+
+/** Auth first (no body is read for a stranger), then the size limit. */
+export function guard(route: IntakeRoute, label: string, deps: IntakeDeps): MiddlewareHandler<AppEnv> {
+  const auth = requireBearerToken<AppEnv>(routeGrants(route, deps), label);
+  const limit = limitBody(deps.config[route].maxBodyBytes, `intake.${route}.maxBodyBytes`);
   return async (c, next) => {
     await auth(c, async () => {
       await limit(c, next);

@@ -5,16 +5,16 @@
 // acknowledges the delivery; anything else is retried, so a poison record is refused alone
 // (logged and counted) and the delivery still acknowledged.
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { GitrailError, InvalidInputError } from '../../domain/errors.ts';
 import { gunzipCapped, InflateLimitError } from '../../domain/gunzip.ts';
-import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
+import { kubernetesOptions } from '../../formats/kubernetes-audit/normalise.ts';
 import { ACCESS_KEY_HEADER, decodeDelivery, type FirehoseReply, reply } from '../../sources/eks-audit/firehose.ts';
-import { withIamAuthor } from '../../sources/eks-audit/identity.ts';
+import { normaliseEksEvent } from '../../sources/eks-audit/identity.ts';
 import { matchGrant } from '../auth.ts';
 import { PayloadTooLargeError, STATUS_BY_CODE, UnauthorizedError } from '../errors.ts';
 import {
   addResult,
+  limitBody,
   type AppEnv,
   emptyDraft,
   type IntakeDeps,
@@ -35,14 +35,7 @@ export function eksFirehoseIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   const route = config.eksFirehose;
   if (!route.enabled) return app;
   const grants = routeGrants('eksFirehose', deps);
-  const limit = bodyLimit({
-    maxSize: route.maxBodyBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(
-        `the body is larger than ${route.maxBodyBytes} bytes (intake.eksFirehose.maxBodyBytes)`,
-      );
-    },
-  });
+  const limit = limitBody(route.maxBodyBytes, 'intake.eksFirehose.maxBodyBytes');
 
   const readBody = async (c: Context<AppEnv>): Promise<string> => {
     let bytes = Buffer.alloc(0);
@@ -78,14 +71,9 @@ export function eksFirehoseIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
         throw new InvalidInputError(`not a Firehose delivery request: ${(error as Error).message}`);
       }
       const draft = emptyDraft(delivery.events.length + delivery.problems.length);
-      const options = {
-        cluster,
-        redact: normalise.redact,
-        sensitiveKeys: normalise.sensitiveKeys,
-        noiseRules: normalise.noiseRules,
-      };
+      const options = kubernetesOptions(cluster, normalise);
       delivery.events.forEach(({ event }, index) =>
-        addResult(draft, index, event, (input) => withIamAuthor(normaliseAuditEvent(input, options), event), deps, log),
+        addResult(draft, index, event, (input) => normaliseEksEvent(input, options), deps, log),
       );
       delivery.problems.forEach((reason, n) => draft.rejected.push({ index: delivery.events.length + n, reason }));
       const summary = await recordDraft(

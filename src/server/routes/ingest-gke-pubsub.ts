@@ -5,8 +5,8 @@
 // Cloud Audit Logs entries of other services (a sink on `cloudaudit.googleapis.com%2Factivity`) pushed to
 // the same route are recorded as GCP resources (src/sources/gcp-audit); the cluster in the URL names only
 // the Kubernetes paths.
+import { kubernetesOptions } from '../../formats/kubernetes-audit/normalise.ts';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { auditServiceName } from '../../sources/gcp-audit/entry.ts';
 import { normaliseGcpAuditEntry } from '../../sources/gcp-audit/normalise.ts';
 import { normaliseGkeEntry } from '../../sources/gke-audit/normalise.ts';
@@ -15,6 +15,7 @@ import { PayloadTooLargeError } from '../errors.ts';
 import { googleOidcVerifier } from '../google-oidc.ts';
 import {
   addResult,
+  limitBody,
   type AppEnv,
   emptyDraft,
   type IntakeDeps,
@@ -22,7 +23,6 @@ import {
   nameParam,
   parseJson,
   recordDraft,
-  requireScope,
 } from '../intake.ts';
 
 const LABEL = 'POST /ingest/gke/{cluster}/pubsub';
@@ -42,31 +42,17 @@ export function gkePubSubIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   if (!route.enabled || route.audience === undefined) return app;
   const verify = googleOidcVerifier({ ...route, audience: route.audience }, LABEL);
   const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
+    // The push subscription may write the clusters the route lists (scopes are a bearer-token notion).
     await verify(c.req.header('authorization'));
-    // The push subscription writes to the clusters the route lists (scopes are a bearer-token notion).
-    c.set('scopes', ['kubernetes:*']);
     await next();
   };
-  const limit = bodyLimit({
-    maxSize: route.maxBodyBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(
-        `the body is larger than ${route.maxBodyBytes} bytes (intake.gkePubSub.maxBodyBytes)`,
-      );
-    },
-  });
+  const limit = limitBody(route.maxBodyBytes, 'intake.gkePubSub.maxBodyBytes');
   app.post('/ingest/gke/:cluster/pubsub', auth, limit, async (c) => {
     const cluster = nameParam(c, 'cluster', route.clusters, 'intake.gkePubSub.clusters');
-    requireScope(c, 'kubernetes', cluster);
     const receivedAt = deps.now();
     const push = decodePush(parseJson(await c.req.text(), 'a Pub/Sub push envelope'));
     const draft = emptyDraft(1);
-    const options = {
-      cluster,
-      redact: normalise.redact,
-      sensitiveKeys: normalise.sensitiveKeys,
-      noiseRules: normalise.noiseRules,
-    };
+    const options = kubernetesOptions(cluster, normalise);
     const hint = `push each cluster's entries to /ingest/gke/<cluster>/pubsub`;
     if (push.kind === 'refused') draft.rejected.push({ index: 0, reason: push.reason });
     else addResult(draft, 0, push.entry, (entry) => normaliseEntry(entry, options, hint), deps, c.get('log'));

@@ -8,8 +8,8 @@
 import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { AttributionFact, ChangeRecord } from '../../domain/change.ts';
 import { nonEmptyString } from '../../domain/json.ts';
-import { normaliseAuditEvent, type KubernetesNormaliseOptions } from '../../formats/kubernetes-audit/normalise.ts';
-import { withIamAuthor } from './identity.ts';
+import type { KubernetesNormaliseOptions } from '../../formats/kubernetes-audit/normalise.ts';
+import { normaliseEksEvent } from './identity.ts';
 import { parseAuditMessage } from './log-event.ts';
 
 /** What the slice has normalised and not yet handed on. */
@@ -75,7 +75,7 @@ export class AuditSlice {
     const key = (parsed.kind === 'event' ? auditKey(parsed.event) : undefined) ?? `log-event/${logEvent.eventId}`;
     if (this.#isKnown(key)) return;
     if (parsed.kind === 'refused') return this.#refuse(key, time, parsed.reason);
-    const result = withIamAuthor(normaliseAuditEvent(parsed.event, this.#options), parsed.event);
+    const result = normaliseEksEvent(parsed.event, this.#options);
     if (result.kind === 'rejected') return this.#refuse(key, time, `${where}: ${result.reason}`);
     const pending = this.#pending;
     const facts = result.facts ?? [];

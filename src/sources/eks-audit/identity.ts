@@ -4,6 +4,7 @@
 import type { Actor, AttributionFact, ChangeRecord, NormaliseResult } from '../../domain/change.ts';
 import { isObject } from '../../domain/json.ts';
 import { awsActor } from '../../normalise/identity.ts';
+import { type KubernetesNormaliseOptions, normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
 
 const AUTHENTICATOR_PREFIX = 'sigs.k8s.io/aws-iam-authenticator/';
 
@@ -61,4 +62,9 @@ export function withIamAuthor(result: NormaliseResult, event: unknown): Normalis
   if (result.kind === 'ignored') return { ...result, ...facts };
   const change = (c: ChangeRecord): ChangeRecord => ({ ...c, author: iam.actor });
   return { kind: 'changes', changes: result.changes.map(change), ...facts };
+}
+
+/** One EKS audit event as the webhook would record it, authored by the IAM person (route, poller and ingest). */
+export function normaliseEksEvent(event: unknown, options: KubernetesNormaliseOptions): NormaliseResult {
+  return withIamAuthor(normaliseAuditEvent(event, options), event);
 }
