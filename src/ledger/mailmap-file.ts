@@ -18,7 +18,9 @@ export async function installMailmap(dataDir: string, identities: IdentitiesConf
   const path = mailmapPath(dataDir);
   const text = formatMailmap(identities);
   if (text === '') {
-    if (existsSync(path)) rmSync(path);
+    // Nothing was installed (the usual case): no git process at start-up.
+    if (!existsSync(path)) return null;
+    rmSync(path);
     // Exit 5: the key was not set.
     await runGit(gitdir, ['config', '--unset', 'mailmap.file'], { okCodes: [0, 5] });
     return null;
