@@ -9,7 +9,7 @@ import { gitrail } from '../../test/helpers/cli.ts';
 import { git } from '../../test/helpers/git.ts';
 import { auditEvent, cloudTrailRecord } from '../../test/helpers/intake-fixtures.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { formatMailmap, IdentitiesConfig, identityResolver, parseMailmap } from './mailmap.ts';
+import { formatMailmap, IdentitiesConfig, parseMailmap } from './mailmap.ts';
 
 const ALICE = {
   name: 'Alice Example',
@@ -74,7 +74,7 @@ test('the mailmap and the mapping agree with git: aliases compare case-insensiti
       'Alice Example <alice@example.com> <alice@kubernetes.invalid>\n' +
       'Alice Example <alice@example.com> <alice@111122223333.aws.invalid>\n',
   );
-  const resolve = identityResolver(identities);
+  const resolve = parseMailmap(formatMailmap(identities));
   assert.deepEqual(resolve({ name: 'alice', email: 'ALICE@kubernetes.invalid' }), {
     name: ALICE.name,
     email: ALICE.email,

@@ -65,14 +65,6 @@ export function formatMailmap(identities: IdentitiesConfig): string {
   return lines.length === 0 ? '' : `${MAILMAP_HEADER}${lines.join('\n')}\n`;
 }
 
-/** Maps an author as git does with the same identities (e-mails compare case-insensitively). */
-export function identityResolver(identities: IdentitiesConfig): (author: Author) => Author {
-  const byEmail = new Map<string, Author>();
-  for (const { name, email, aliases } of identities)
-    for (const alias of [email, ...aliases]) byEmail.set(alias.toLowerCase(), { name, email });
-  return (author) => byEmail.get(author.email.toLowerCase()) ?? author;
-}
-
 const MAILMAP_LINE = /^([^<#]*)<([^>]*)>\s*(?:([^<#]*)<([^>]*)>)?\s*(?:#.*)?$/;
 
 /**

@@ -23,13 +23,16 @@ export function matchDigest(known: readonly Buffer[], presented: Buffer): number
   return found;
 }
 
-/** The grant whose token is `presented`, compared as digests against every one; null when none matches. */
-export function matchGrant(grants: readonly Grant[], presented: string): Grant | null {
-  const found = matchDigest(
-    grants.map((grant) => digest(grant.token)),
-    digest(presented),
-  );
-  return found === -1 ? null : (grants[found] as Grant);
+/**
+ * Finds the grant whose token is the one presented, comparing digests against every grant's (the
+ * digests are made once, here, not per request); null when none matches.
+ */
+export function grantMatcher(grants: readonly Grant[]): (presented: string) => Grant | null {
+  const accepted = grants.map((grant) => digest(grant.token));
+  return (presented) => {
+    const found = matchDigest(accepted, digest(presented));
+    return found === -1 ? null : (grants[found] as Grant);
+  };
 }
 
 /** Accepts a request whose bearer token is one of `grants` and sets the context's `scopes` to that token's. */
@@ -37,16 +40,13 @@ export function requireBearerToken<E extends { Variables: { scopes: readonly str
   grants: readonly Grant[],
   route: string,
 ): MiddlewareHandler<E> {
-  const accepted = grants.map((grant) => digest(grant.token));
+  const match = grantMatcher(grants);
   return async (c, next) => {
     const token = parseBearer(c.req.header('authorization'));
     if (token === null) throw new UnauthorizedError(`${route} needs a bearer token (Authorization: Bearer <token>)`);
-    const found = matchDigest(accepted, digest(token));
-    if (found === -1) throw new UnauthorizedError(`the bearer token is not accepted by ${route}`);
-    (c as unknown as { set(key: 'scopes', value: readonly string[]): void }).set(
-      'scopes',
-      (grants[found] as Grant).scopes,
-    );
+    const grant = match(token);
+    if (!grant) throw new UnauthorizedError(`the bearer token is not accepted by ${route}`);
+    (c as unknown as { set(key: 'scopes', value: readonly string[]): void }).set('scopes', grant.scopes);
     await next();
   };
 }

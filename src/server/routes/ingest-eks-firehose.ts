@@ -10,7 +10,7 @@ import { gunzipCapped, InflateLimitError } from '../../domain/gunzip.ts';
 import { kubernetesOptions } from '../../formats/kubernetes-audit/normalise.ts';
 import { ACCESS_KEY_HEADER, decodeDelivery, type FirehoseReply, reply } from '../../sources/eks-audit/firehose.ts';
 import { normaliseEksEvent } from '../../sources/eks-audit/identity.ts';
-import { matchGrant } from '../auth.ts';
+import { grantMatcher } from '../auth.ts';
 import { PayloadTooLargeError, STATUS_BY_CODE, UnauthorizedError } from '../errors.ts';
 import {
   addResult,
@@ -34,7 +34,7 @@ export function eksFirehoseIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   const { config, normalise } = deps;
   const route = config.eksFirehose;
   if (!route.enabled) return app;
-  const grants = routeGrants('eksFirehose', deps);
+  const matchKey = grantMatcher(routeGrants('eksFirehose', deps));
   const limit = limitBody(route.maxBodyBytes, 'intake.eksFirehose.maxBodyBytes');
 
   const readBody = async (c: Context<AppEnv>): Promise<string> => {
@@ -57,7 +57,7 @@ export function eksFirehoseIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
     try {
       const key = c.req.header(ACCESS_KEY_HEADER);
       if (!key) throw new UnauthorizedError(`${LABEL} needs the Firehose access key (X-Amz-Firehose-Access-Key)`);
-      const grant = matchGrant(grants, key);
+      const grant = matchKey(key);
       if (!grant) throw new UnauthorizedError(`the Firehose access key is not accepted by ${LABEL}`);
       c.set('scopes', grant.scopes);
       const cluster = nameParam(c, 'cluster', route.clusters, 'intake.eksFirehose.clusters');
