@@ -144,10 +144,10 @@ test('bad sections get errors naming the key and the reason', () => {
     'eksAudit.1.region: Invalid input: expected string, received undefined',
     'eksAudit.1.pollInterval: pollInterval must be at least 1s',
     'aksAudit.0.resourceId: set resourceId of the managed cluster, or subscription, resourceGroup and name',
-    'aksAudit.0.accountKey: set one credential: connectionString or accountKey (a secret reference: {env} or {file})',
+    'aksAudit.0.accountKey: set one credential: connectionString, accountKey, sasToken, sasUrl or auth',
     'aksAudit.1.resourceId: not an AKS resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/' +
       'Microsoft.ContainerService/managedClusters/<name>)',
-    'aksAudit.1.accountKey: set one credential: connectionString or accountKey (a secret reference: {env} or {file})',
+    'aksAudit.1.accountKey: set one credential: connectionString, accountKey, sasToken, sasUrl or auth',
   ]);
   const duplicated = LiveSourcesConfig.parse({
     kubernetes: [{ name: 'prod' }, { name: 'prod', context: 'other' }],

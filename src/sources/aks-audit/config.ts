@@ -1,6 +1,7 @@
 // Configuration of the AKS audit reader for one cluster (composed into gitrail.yaml's schema): the
 // managed cluster whose diagnostic settings export `kube-audit[-admin]` to a storage account, that
-// account and container, the credential (a secret reference, never the value), and the schedule.
+// account and container, the credential (a connection string, an account key, a SAS token or SAS URL, all
+// secret references, never the value; or an Entra ID sign-in) and the schedule.
 import { z } from 'zod';
 import { Duration } from '../../config/duration.ts';
 import { SecretRef } from '../../config/secret-ref.ts';
@@ -8,6 +9,50 @@ import { MaxLag } from '../config-schemas.ts';
 import { clusterOfResourceId } from './diagnostic-record.ts';
 
 const NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$/;
+
+/** An Entra ID (Azure AD) sign-in: a service principal's client secret, a managed identity, or the default chain. */
+export const AksAuth = z
+  .object({
+    tenantId: z.string().min(1).optional().describe('directory (tenant) id of the app registration'),
+    clientId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('application (client) id; with managedIdentity or defaultCredential, a user-assigned identity'),
+    clientSecret: SecretRef.optional().describe("the app registration's client secret ({env} or {file})"),
+    managedIdentity: z
+      .literal(true)
+      .optional()
+      .describe('sign in as the managed identity of the VM or node pool (clientId picks a user-assigned one)'),
+    defaultCredential: z
+      .literal(true)
+      .optional()
+      .describe('DefaultAzureCredential: workload identity, AZURE_* environment variables, managed identity, az login'),
+    authorityHost: z
+      .string()
+      .url()
+      .optional()
+      .describe('Entra ID authority (default https://login.microsoftonline.com); instance discovery is then off'),
+  })
+  .strict()
+  .superRefine((auth, ctx) => {
+    const ways = [auth.clientSecret, auth.managedIdentity, auth.defaultCredential].filter((way) => way !== undefined);
+    if (ways.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'set one way to sign in: clientSecret (with tenantId and clientId), managedIdentity or defaultCredential',
+      });
+    if (auth.clientSecret !== undefined && (auth.tenantId === undefined || auth.clientId === undefined))
+      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'clientSecret needs tenantId and clientId' });
+    if (auth.managedIdentity !== undefined && auth.tenantId !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['tenantId'], message: 'a managed identity has no tenantId to set' });
+  })
+  .describe('Entra ID sign-in; the identity needs the Storage Blob Data Reader role on the account or container');
+export type AksAuth = z.infer<typeof AksAuth>;
+
+/** The credentials of the storage account; exactly one is set. */
+const CREDENTIALS = ['connectionString', 'accountKey', 'sasToken', 'sasUrl', 'auth'] as const;
 
 export const AksAuditConfig = z
   .object({
@@ -37,7 +82,7 @@ export const AksAuditConfig = z
       .optional()
       .describe(
         'blob endpoint of the storage account the diagnostic setting writes to: https://<account>.blob.core.' +
-          'windows.net (or an emulator URL ending in /<account>); not needed with a connection string',
+          'windows.net (or an emulator URL ending in /<account>); not with connectionString or sasUrl',
       ),
     container: z
       .enum(['insights-logs-kube-audit', 'insights-logs-kube-audit-admin'])
@@ -45,6 +90,13 @@ export const AksAuditConfig = z
       .describe('container of the exported category: insights-logs-kube-audit (default) or …-kube-audit-admin'),
     connectionString: SecretRef.optional().describe("the storage account's connection string ({env} or {file})"),
     accountKey: SecretRef.optional().describe('an access key of the storage account ({env} or {file})'),
+    sasToken: SecretRef.optional().describe(
+      'a SAS token (account or container SAS) allowing read and list (sp=rl), used with accountUrl ({env} or {file})',
+    ),
+    sasUrl: SecretRef.optional().describe(
+      "a SAS URL of the account or of the container, as the portal's `Generate SAS` gives it ({env} or {file})",
+    ),
+    auth: AksAuth.optional(),
     pollInterval: Duration.refine((ms) => ms >= 1000, { message: 'pollInterval must be at least 1s' })
       .default(60_000)
       .describe('time between the end of one poll and the start of the next (default 1m)'),
@@ -74,14 +126,26 @@ export const AksAuditConfig = z
         path: ['resourceId'],
         message: 'set resourceId or subscription, resourceGroup and name, not both',
       });
-    if ((config.connectionString === undefined) === (config.accountKey === undefined))
+    const set = CREDENTIALS.filter((key) => config[key] !== undefined);
+    if (set.length !== 1)
       ctx.addIssue({
         code: 'custom',
         path: ['accountKey'],
-        message: 'set one credential: connectionString or accountKey (a secret reference: {env} or {file})',
+        message:
+          `set one credential: connectionString, accountKey, sasToken, sasUrl or auth` +
+          (set.length > 1 ? ` (not ${set.join(' and ')})` : ''),
       });
-    if (config.accountKey !== undefined && config.accountUrl === undefined)
-      ctx.addIssue({ code: 'custom', path: ['accountUrl'], message: 'accountUrl is needed with accountKey' });
+    for (const key of ['accountKey', 'sasToken', 'auth'] as const)
+      if (config[key] !== undefined && config.accountUrl === undefined)
+        ctx.addIssue({ code: 'custom', path: ['accountUrl'], message: `accountUrl is needed with ${key}` });
+    if (config.sasUrl !== undefined && config.accountUrl !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['accountUrl'], message: 'sasUrl names the account: leave accountUrl out' });
+    if (config.auth !== undefined && config.accountUrl?.startsWith('https:') === false)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accountUrl'],
+        message: 'accountUrl must be https with auth (Entra ID tokens are only sent over TLS)',
+      });
   })
   .describe(
     'an AKS cluster whose audit log is read from the storage account its diagnostic settings write to (issue 13)',

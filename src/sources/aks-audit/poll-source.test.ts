@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import pino from 'pino';
-import { ACCOUNT, KEY, startAzurite } from '../../../test/helpers/azurite.ts';
+import { append, hourBlob, line, RESOURCE, startExport as start } from '../../../test/helpers/aks-fixtures.ts';
+import { ACCOUNT, KEY } from '../../../test/helpers/azurite.ts';
 import { git } from '../../../test/helpers/git.ts';
 import { openHarness } from '../../../test/helpers/source-harness.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
@@ -18,69 +18,8 @@ import { createRedactor } from '../../normalise/redact.ts';
 import { checkpointPath, loadCheckpoint } from './checkpoint.ts';
 import { AksAuditConfig, type AksAuditConfigInput } from './config.ts';
 import { AksAuditPollSource } from './poll-source.ts';
-import { clusterPrefix } from './storage-export.ts';
 
-const RESOURCE = '/subscriptions/0/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/prod';
-const CONTAINER = 'insights-logs-kube-audit';
 const REDACTION_KEY = Buffer.alloc(32, 9);
-
-/** The blob of the hour `hoursAgo` before now, where Azure Monitor appends. */
-function hourBlob(hoursAgo = 0, resourceId = RESOURCE): string {
-  const at = new Date(Date.now() - hoursAgo * 3_600_000);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const day = `y=${at.getUTCFullYear()}/m=${two(at.getUTCMonth() + 1)}/d=${two(at.getUTCDate())}`;
-  const path = `${day}/h=${two(at.getUTCHours())}`;
-  return `${clusterPrefix(resourceId)}${path}/m=00/PT1H.json`;
-}
-
-let clock = Date.now() - 10 * 60_000;
-/** One kube-audit record line: `user` updates ConfigMap `id` (with its state in the response). */
-function line(id: string, user = 'alice@contoso.com', resourceId = RESOURCE): string {
-  clock += 1000;
-  const time = new Date(clock).toISOString();
-  const configMap = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: id, namespace: 'shop', uid: `uid-${id}`, resourceVersion: String(clock) },
-    data: { key: id },
-  };
-  const event = {
-    kind: 'Event',
-    apiVersion: 'audit.k8s.io/v1',
-    level: 'RequestResponse',
-    auditID: `audit-${id}`,
-    stage: 'ResponseComplete',
-    verb: 'update',
-    user: { username: user, groups: ['system:authenticated'] },
-    objectRef: { resource: 'configmaps', namespace: 'shop', name: id, apiVersion: 'v1' },
-    responseStatus: { metadata: {}, code: 200 },
-    requestObject: configMap,
-    responseObject: configMap,
-    requestReceivedTimestamp: time,
-    stageTimestamp: time,
-  };
-  return JSON.stringify({
-    time,
-    resourceId: resourceId.toUpperCase(),
-    category: 'kube-audit',
-    operationName: 'Microsoft.ContainerService/managedClusters/diagnosticLogs/Read',
-    properties: { log: `${JSON.stringify(event)}\n`, stream: 'stdout', pod: 'kube-apiserver-6d8f7b9c5-x2k4p' },
-  });
-}
-
-async function append(container: ContainerClient, name: string, text: string): Promise<void> {
-  const blob = container.getAppendBlobClient(name);
-  await blob.createIfNotExists();
-  await blob.appendBlock(text, Buffer.byteLength(text));
-}
-
-async function start(t: TestContext): Promise<{ url: string; container: ContainerClient }> {
-  const url = await startAzurite(t);
-  const service = new BlobServiceClient(url, new StorageSharedKeyCredential(ACCOUNT, KEY));
-  const container = service.getContainerClient(CONTAINER);
-  await container.create();
-  return { url, container };
-}
 
 function source(url: string, config: Partial<AksAuditConfigInput> = {}, key = KEY): AksAuditPollSource {
   const parsed = AksAuditConfig.parse({
@@ -244,7 +183,7 @@ test('a wrong account key fails the source with the reason, no secret in status 
   const status = aks.status();
   assert.match(
     status.lastError ?? '',
-    /^poll: AuthorizationFailure: Server failed to authenticate the request\.[^\n]*$/,
+    /^poll: aksAudit prod: Server failed to authenticate the request\.[^\n]* \(403 AuthorizationFailure\)$/,
   );
   assert.equal(loadCheckpoint(checkpointPath(harness.ctx.stateDir)), null);
   assert.ok(logged.some((text) => text.includes('AKS audit poll failed')));

@@ -5,23 +5,22 @@
 // noise rules), submits, waits for the commits and only then saves the checkpoint durably. A line
 // that is not a record is refused, reported in the status and skipped for good; a storage error
 // fails the poll, and the next poll reads again from the checkpoint (the ledger refuses repeats).
-import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { AttributionFact, ChangeRecord } from '../../domain/change.ts';
 import {
   type KubernetesNormaliseOptions,
   kubernetesOptions,
   normaliseAuditEvent,
 } from '../../formats/kubernetes-audit/normalise.ts';
-import { resolveSecret } from '../../config/secret-ref.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import { errorText, HealthBoard } from '../runtime/health.ts';
+import { HealthBoard } from '../runtime/health.ts';
 import { joinedRun, type JoinedRun, runEvery } from '../runtime/joined-run.ts';
 import { submitInBatches } from '../runtime/submit-batches.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import { checkpointPath, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { accountName, aksTarget, type AksAuditConfig } from './config.ts';
+import { aksTarget, type AksAuditConfig } from './config.ts';
 import { parseDiagnosticRecord } from './diagnostic-record.ts';
+import { connectStorage, explainFailure, type StorageConnection } from './storage-auth.ts';
 import { clusterPrefix, type ExportRecord, readNewRecords } from './storage-export.ts';
 
 export interface AksAuditPollDeps {
@@ -49,7 +48,7 @@ export class AksAuditPollSource implements Source {
   readonly #health: HealthBoard;
   readonly #normalise: KubernetesNormaliseOptions;
   #now: () => number = Date.now;
-  #container: ContainerClient | undefined;
+  #storage: StorageConnection | undefined;
   /** When the last complete poll started (everything written before it has been read). */
   #until: number | undefined;
   #polls: JoinedRun | undefined;
@@ -71,40 +70,13 @@ export class AksAuditPollSource implements Source {
     return this.#health.onChange(listener);
   }
 
-  /** The container client; the secret is read here and handed to the SDK only (never logged). */
-  #connect(): ContainerClient {
-    const config = this.#config;
-    const where = `aksAudit ${this.#target.cluster}`;
-    const retryOptions = { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000, tryTimeoutInMs: 60_000 };
-    const service =
-      config.connectionString !== undefined
-        ? BlobServiceClient.fromConnectionString(
-            resolveSecret(config.connectionString, `${where}: connectionString`, this.#deps.env),
-            { retryOptions },
-          )
-        : new BlobServiceClient(
-            config.accountUrl as string,
-            new StorageSharedKeyCredential(
-              accountName(config.accountUrl as string),
-              resolveSecret(
-                config.accountKey as NonNullable<typeof config.accountKey>,
-                `${where}: accountKey`,
-                this.#deps.env,
-              ),
-            ),
-            { retryOptions },
-          );
-    return service.getContainerClient(config.container);
-  }
-
   async run(ctx: SourceContext): Promise<void> {
     this.#now = () => ctx.now();
     this.#health.begin('poll');
     const polls = joinedRun(() => this.#pollOnce(ctx), {
       signal: ctx.signal,
       failed: (error) => {
-        // Azure Storage errors end with RequestId and Time lines: the reason is the first line.
-        const reason = errorText(error).split('\n')[0] as string;
+        const reason = explainFailure(error, `aksAudit ${this.#target.cluster}`, this.#storage, ctx.now());
         this.#health.fail('poll', new Error(reason));
         ctx.log.error(
           { err: { message: reason }, cluster: this.#target.cluster },
@@ -129,13 +101,13 @@ export class AksAuditPollSource implements Source {
     const path = checkpointPath(ctx.stateDir);
     // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
     let checkpoint = loadCheckpoint(path);
-    this.#container ??= this.#connect();
+    this.#storage ??= await connectStorage(this.#config, `aksAudit ${this.#target.cluster}`, this.#deps.env);
     const started = ctx.now();
     let records = 0;
     let bytes = 0;
     // Rounds of at most maxBytesPerRead, each committed and checkpointed, until nothing is left.
     for (let more = true; more; ) {
-      const read = await readNewRecords(this.#container, {
+      const read = await readNewRecords(this.#storage.container, {
         prefix: clusterPrefix(this.#target.resourceId),
         checkpoint: checkpoint?.blobs ?? {},
         maxBytes: this.#config.maxBytesPerRead,

@@ -43,6 +43,18 @@ export interface ExportReadOptions {
   readonly skipBefore?: number;
 }
 
+/** A storage request failed; `operation` says whether listing the blobs or reading one did (for the reason shown). */
+export class ExportReadError extends Error {
+  readonly operation: 'list' | 'read';
+  override readonly cause: unknown;
+  constructor(operation: 'list' | 'read', cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'ExportReadError';
+    this.operation = operation;
+    this.cause = cause;
+  }
+}
+
 const HOUR_PATH = /\/y=(\d{4})\/m=(\d\d)\/d=(\d\d)\/h=(\d\d)\//;
 
 /** When the hour of a PT1H.json blob ended (epoch ms), from its name; undefined for another name. */
@@ -117,24 +129,31 @@ export async function readNewRecords(container: ContainerClient, options: Export
     prefix: options.prefix,
     ...(options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
   });
-  for await (const page of listing.byPage()) {
-    for (const blob of page.segment.blobItems) {
-      const name = blob.name;
-      const length = blob.properties.contentLength ?? 0;
-      const known = options.checkpoint[name];
-      let cursor = known ?? { offset: 0, line: 0 };
-      const ended = blobHourEnd(name);
-      if (!known && options.skipBefore !== undefined && ended !== undefined && ended < options.skipBefore)
-        cursor = { offset: length, line: 0 };
-      // A blob shorter than what was read was replaced: read it again (events are deduplicated by auditID).
-      if (length < cursor.offset) cursor = { offset: 0, line: 0 };
-      if (length > cursor.offset && bytes < maxBytes) {
-        const fresh = await download(container, name, cursor.offset, length - cursor.offset, options.abortSignal);
-        bytes += fresh.length;
-        cursor = splitLines(name, fresh, cursor, records);
+  let operation: 'list' | 'read' = 'list';
+  try {
+    for await (const page of listing.byPage()) {
+      for (const blob of page.segment.blobItems) {
+        const name = blob.name;
+        const length = blob.properties.contentLength ?? 0;
+        const known = options.checkpoint[name];
+        let cursor = known ?? { offset: 0, line: 0 };
+        const ended = blobHourEnd(name);
+        if (!known && options.skipBefore !== undefined && ended !== undefined && ended < options.skipBefore)
+          cursor = { offset: length, line: 0 };
+        // A blob shorter than what was read was replaced: read it again (events are deduplicated by auditID).
+        if (length < cursor.offset) cursor = { offset: 0, line: 0 };
+        if (length > cursor.offset && bytes < maxBytes) {
+          operation = 'read';
+          const fresh = await download(container, name, cursor.offset, length - cursor.offset, options.abortSignal);
+          operation = 'list';
+          bytes += fresh.length;
+          cursor = splitLines(name, fresh, cursor, records);
+        }
+        checkpoint[name] = cursor;
       }
-      checkpoint[name] = cursor;
     }
+  } catch (error) {
+    throw new ExportReadError(operation, error);
   }
   return { records, checkpoint, bytes };
 }

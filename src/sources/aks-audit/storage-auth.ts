@@ -1,0 +1,169 @@
+// How the AKS audit reader signs in to the storage account, and what it says when the account refuses:
+// a connection string, an account key, a SAS token (with accountUrl) or SAS URL, or an Entra ID identity
+// (client secret, managed identity, or DefaultAzureCredential) through @azure/identity. Secrets are read
+// from their references here and handed to the SDK only; no reason built here contains a secret (a SAS's
+// expiry and permissions are named, never its signature).
+import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/identity';
+import { resolveSecret } from '../../config/secret-ref.ts';
+import { ConfigError } from '../../domain/errors.ts';
+import { errorText } from '../runtime/health.ts';
+import { type AksAuth, type AksAuditConfig, accountName } from './config.ts';
+import { ExportReadError } from './storage-export.ts';
+
+export type CredentialKind = 'key' | 'sas' | 'entra';
+
+export interface StorageConnection {
+  readonly container: ContainerClient;
+  readonly kind: CredentialKind;
+  /** The SAS's parameters without its signature (`se`, `sp`, `srt`, …), to explain a refusal. */
+  readonly sas?: URLSearchParams;
+}
+
+const RETRY = { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000, tryTimeoutInMs: 60_000 };
+
+/** The SAS parameters of a token or URL query, `sig` dropped; an error naming `where` when there is no signature. */
+function sasParams(query: string, where: string): URLSearchParams {
+  const params = new URLSearchParams(query.replace(/^\?/, ''));
+  if (!params.get('sig')) throw new ConfigError([`${where}: not a SAS (no sig= parameter)`]);
+  params.delete('sig');
+  return params;
+}
+
+/** Splits a SAS URL into the account URL and the container it names, if any (an emulator URL starts with the account). */
+function splitSasUrl(value: string, where: string): { account: string; container?: string; query: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError([`${where}: not a URL`]);
+  }
+  const segments = url.pathname.split('/').filter(Boolean);
+  const azureHost = /^[a-z0-9]{3,24}\.blob\./.test(url.hostname);
+  const accountPath = azureHost ? '' : `/${segments.shift() ?? ''}`;
+  const container = segments[0];
+  return {
+    account: `${url.origin}${accountPath}`,
+    query: url.search,
+    ...(container === undefined ? {} : { container: decodeURIComponent(container) }),
+  };
+}
+
+async function entraCredential(auth: AksAuth, where: string, env?: NodeJS.ProcessEnv): Promise<TokenCredential> {
+  const identity = await import('@azure/identity');
+  const authority = auth.authorityHost === undefined ? {} : { authorityHost: auth.authorityHost };
+  // Instance discovery asks login.microsoftonline.com about the authority: not for another authority host.
+  const discovery = auth.authorityHost === undefined ? {} : { disableInstanceDiscovery: true };
+  if (auth.clientSecret !== undefined) {
+    const secret = resolveSecret(auth.clientSecret, `${where}: auth.clientSecret`, env);
+    return new identity.ClientSecretCredential(auth.tenantId as string, auth.clientId as string, secret, {
+      ...authority,
+      ...discovery,
+    });
+  }
+  if (auth.managedIdentity) return new identity.ManagedIdentityCredential(auth.clientId ?? '');
+  return new identity.DefaultAzureCredential({
+    ...authority,
+    ...discovery,
+    ...(auth.tenantId === undefined ? {} : { tenantId: auth.tenantId }),
+    ...(auth.clientId === undefined
+      ? {}
+      : { managedIdentityClientId: auth.clientId, workloadIdentityClientId: auth.clientId }),
+  });
+}
+
+/** The container client for the configured credential; `where` (`aksAudit <cluster>`) names the source in errors. */
+export async function connectStorage(
+  config: AksAuditConfig,
+  where: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<StorageConnection> {
+  const options = { retryOptions: RETRY };
+  const accountUrl = config.accountUrl as string;
+  if (config.connectionString !== undefined) {
+    const text = resolveSecret(config.connectionString, `${where}: connectionString`, env);
+    const service = BlobServiceClient.fromConnectionString(text, options);
+    const sas = /(?:^|;)\s*SharedAccessSignature=([^;]+)/i.exec(text)?.[1];
+    const container = service.getContainerClient(config.container);
+    if (sas === undefined) return { container, kind: 'key' };
+    return { container, kind: 'sas', sas: sasParams(sas, `${where}: connectionString`) };
+  }
+  if (config.accountKey !== undefined) {
+    const key = resolveSecret(config.accountKey, `${where}: accountKey`, env);
+    const credential = new StorageSharedKeyCredential(accountName(accountUrl), key);
+    const service = new BlobServiceClient(accountUrl, credential, options);
+    return { container: service.getContainerClient(config.container), kind: 'key' };
+  }
+  if (config.sasToken !== undefined) {
+    const token = resolveSecret(config.sasToken, `${where}: sasToken`, env).trim().replace(/^\?/, '');
+    const sas = sasParams(token, `${where}: sasToken`);
+    const service = new BlobServiceClient(`${accountUrl.replace(/\/+$/, '')}?${token}`, undefined, options);
+    return { container: service.getContainerClient(config.container), kind: 'sas', sas };
+  }
+  if (config.sasUrl !== undefined) {
+    const named = `${where}: sasUrl`;
+    const url = splitSasUrl(resolveSecret(config.sasUrl, named, env).trim(), named);
+    const sas = sasParams(url.query, named);
+    if (url.container !== undefined && url.container !== config.container)
+      throw new ConfigError([
+        `${named}: the SAS URL names container ${url.container}, but container is ${config.container}` +
+          ` (set container: ${url.container})`,
+      ]);
+    const service = new BlobServiceClient(`${url.account}${url.query}`, undefined, options);
+    return { container: service.getContainerClient(config.container), kind: 'sas', sas };
+  }
+  const credential = await entraCredential(config.auth as AksAuth, where, env);
+  const service = new BlobServiceClient(accountUrl, credential, options);
+  return { container: service.getContainerClient(config.container), kind: 'entra' };
+}
+
+const ACTION = { list: 'listing', read: 'reading' } as const;
+
+/** Why a SAS was refused, from its own parameters and the error code; undefined when they do not say. */
+function sasReason(code: string, operation: 'list' | 'read', sas: URLSearchParams, now: number): string | undefined {
+  const expiry = sas.get('se');
+  if (expiry !== null && Date.parse(expiry) < now) return `the SAS token expired at ${expiry}`;
+  const start = sas.get('st');
+  if (start !== null && Date.parse(start) > now) return `the SAS token is not valid before ${start}`;
+  if (code === 'AuthorizationPermissionMismatch') return `the SAS token does not allow ${ACTION[operation]} blobs`;
+  if (code === 'AuthorizationResourceTypeMismatch')
+    return `the account SAS does not cover ${operation === 'list' ? 'containers (srt=c)' : 'objects (srt=o)'}`;
+  if (code === 'AuthorizationServiceMismatch') return 'the account SAS does not cover the blob service (ss=b)';
+  if (code === 'AuthorizationSourceIPMismatch') return 'the SAS token does not allow requests from this address';
+  return undefined;
+}
+
+/**
+ * The reason a poll failed, for the status and the log: `aksAudit <cluster>: <reason> (<status> <code>)` for a
+ * refusal by the account, `… Entra ID sign-in failed: …` when no token was had, the configuration error as is.
+ */
+export function explainFailure(
+  error: unknown,
+  where: string,
+  connection?: StorageConnection,
+  now = Date.now(),
+): string {
+  if (error instanceof ConfigError) return errorText(error);
+  const operation = error instanceof ExportReadError ? error.operation : 'list';
+  const cause = error instanceof ExportReadError ? error.cause : error;
+  const name = cause instanceof Error ? cause.name : '';
+  // Azure errors end with RequestId and Time lines, identity errors with troubleshooting links: the first line says it.
+  const first = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]?.trim() ?? '';
+  if (/AuthenticationError|CredentialUnavailableError|AggregateAuthenticationError/.test(name))
+    return `${where}: Entra ID sign-in failed: ${first}`;
+  const status = (cause as { statusCode?: unknown }).statusCode;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof status !== 'number') return `${where}: ${errorText(cause).split('\n')[0]}`;
+  const suffix = ` (${status}${typeof code === 'string' ? ` ${code}` : ''})`;
+  const codeText = typeof code === 'string' ? code : '';
+  let reason: string | undefined;
+  if (status === 404 && codeText === 'ContainerNotFound')
+    reason = `container ${connection?.container.containerName ?? ''} does not exist (is the diagnostic setting writing here?)`;
+  else if (status === 403 && connection?.kind === 'sas' && connection.sas !== undefined)
+    reason = sasReason(codeText, operation, connection.sas, now);
+  else if (status === 403 && connection?.kind === 'entra' && codeText === 'AuthorizationPermissionMismatch')
+    reason = `the identity may not ${operation === 'list' ? 'list' : 'read'} blobs: grant it Storage Blob Data Reader`;
+  else if ((status === 401 || status === 403) && connection?.kind === 'entra')
+    reason = `the storage account refused the Entra ID token: ${first}`;
+  return `${where}: ${reason ?? (first || 'request failed')}${suffix}`;
+}
