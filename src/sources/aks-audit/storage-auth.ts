@@ -149,21 +149,39 @@ export function explainFailure(
   const name = cause instanceof Error ? cause.name : '';
   // Azure errors end with RequestId and Time lines, identity errors with troubleshooting links: the first line says it.
   const first = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]?.trim() ?? '';
-  if (/AuthenticationError|CredentialUnavailableError|AggregateAuthenticationError/.test(name))
-    return `${where}: Entra ID sign-in failed: ${first}`;
+  if (
+    /^(AuthenticationError|AuthenticationRequiredError|CredentialUnavailableError|AggregateAuthenticationError)$/.test(
+      name,
+    )
+  ) {
+    // Entra's answer names the reason as `AADSTS<code>: <sentence>.` among timestamps and trace ids.
+    const aadsts = /AADSTS\d+: [^.]*\./.exec(first)?.[0];
+    const oauth = /^([a-z_]+):/.exec(first)?.[1];
+    return `${where}: Entra ID sign-in failed: ${aadsts === undefined ? first : `${aadsts}${oauth ? ` (${oauth})` : ''}`}`;
+  }
   const status = (cause as { statusCode?: unknown }).statusCode;
   const code = (cause as { code?: unknown }).code;
   if (typeof status !== 'number') return `${where}: ${errorText(cause).split('\n')[0]}`;
   const suffix = ` (${status}${typeof code === 'string' ? ` ${code}` : ''})`;
   const codeText = typeof code === 'string' ? code : '';
+  // Azure adds why a credential was refused (AuthenticationErrorDetail); a SAS's string-to-sign starts on line 2.
+  const detailText = (cause as { details?: { authenticationErrorDetail?: unknown } }).details
+    ?.authenticationErrorDetail;
+  const detail = typeof detailText === 'string' ? detailText.split('\n')[0]?.trim() : undefined;
+  const kind = connection?.kind;
   let reason: string | undefined;
   if (status === 404 && codeText === 'ContainerNotFound')
     reason = `container ${connection?.container.containerName ?? ''} does not exist (is the diagnostic setting writing here?)`;
-  else if (status === 403 && connection?.kind === 'sas' && connection.sas !== undefined)
-    reason = sasReason(codeText, operation, connection.sas, now);
-  else if (status === 403 && connection?.kind === 'entra' && codeText === 'AuthorizationPermissionMismatch')
+  else if (status === 403 && kind === 'sas' && connection?.sas !== undefined)
+    reason =
+      sasReason(codeText, operation, connection.sas, now) ??
+      (detail === undefined
+        ? undefined
+        : `the SAS token was refused: ${/^Signature did not match/.test(detail) ? 'its signature does not match' : detail}`);
+  else if (status === 403 && kind === 'entra' && codeText === 'AuthorizationPermissionMismatch')
     reason = `the identity may not ${operation === 'list' ? 'list' : 'read'} blobs: grant it Storage Blob Data Reader`;
-  else if ((status === 401 || status === 403) && connection?.kind === 'entra')
-    reason = `the storage account refused the Entra ID token: ${first}`;
+  else if ((status === 401 || status === 403) && kind === 'entra')
+    reason = `the storage account refused the Entra ID token: ${detail ?? first}`;
+  else if (detail !== undefined) reason = `${first} ${detail}`;
   return `${where}: ${reason ?? (first || 'request failed')}${suffix}`;
 }

@@ -1,0 +1,150 @@
+// A fake Microsoft Entra ID (Azure AD) authority on 127.0.0.1 over HTTPS, speaking what
+// @azure/identity's ClientSecretCredential (through MSAL) asks of the real one: the tenant's OpenID
+// metadata (`GET /<tenant>/v2.0/.well-known/openid-configuration`), its signing keys, and the OAuth2
+// client-credentials grant (`POST /<tenant>/oauth2/v2.0/token`, form-encoded grant_type, client_id,
+// client_secret, scope) answered with `{token_type:'Bearer', expires_in, ext_expires_in, access_token}`, or
+// with Entra's error body (`error`, `error_description` with its AADSTS code, `error_codes`). The access
+// token is an RS256 JWT with the claims a storage account checks: aud https://storage.azure.com, iss
+// https://sts.windows.net/<tenant>/, iat, nbf, exp, and the app's appid, oid and tid.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+
+export interface FakeEntraOptions {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** PEM files of the server certificate (the test trusts it). */
+  readonly tls: { readonly cert: string; readonly key: string };
+  /** The tokens' `aud` (default https://storage.azure.com): another one makes a token storage refuses. */
+  readonly audience?: string;
+  /** Lifetime of issued tokens in seconds (default 3599, as Entra). */
+  readonly expiresIn?: number;
+}
+
+export interface FakeEntra {
+  /** The authority host: https://127.0.0.1:<port>. */
+  readonly url: string;
+  /** Every token request's form fields, oldest first. */
+  readonly tokenRequests: Record<string, string>[];
+  /** Every access token issued. */
+  readonly issued: string[];
+  close(): Promise<void>;
+}
+
+const STORAGE_SCOPE = 'https://storage.azure.com/.default';
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Entra's error body: `error`, `error_description` starting with the AADSTS code, and the numeric codes. */
+function entraError(res: ServerResponse, status: number, error: string, code: number, text: string): void {
+  send(res, status, {
+    error,
+    error_description: `AADSTS${code}: ${text} Trace ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
+    error_codes: [code],
+    timestamp: new Date().toISOString(),
+    trace_id: randomUUID(),
+    correlation_id: randomUUID(),
+  });
+}
+
+export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const kid = randomUUID();
+  const jwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' };
+  const tokenRequests: Record<string, string>[] = [];
+  const issued: string[] = [];
+  const appObjectId = randomUUID();
+  let base = '';
+
+  const server = createServer(
+    { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) },
+    async (req, res) => {
+      const url = new URL(req.url ?? '/', base);
+      const [tenant, ...rest] = url.pathname.split('/').filter(Boolean);
+      const route = `${req.method} /${rest.join('/')}`;
+      if (tenant !== options.tenantId)
+        return entraError(res, 400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
+      const authority = `${base}/${tenant}`;
+      if (route === 'GET /v2.0/.well-known/openid-configuration')
+        return send(res, 200, {
+          token_endpoint: `${authority}/oauth2/v2.0/token`,
+          token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+          jwks_uri: `${authority}/discovery/v2.0/keys`,
+          response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+          subject_types_supported: ['pairwise'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          issuer: `${authority}/v2.0`,
+          authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+          device_authorization_endpoint: `${authority}/oauth2/v2.0/devicecode`,
+          end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+          tenant_region_scope: 'EU',
+        });
+      if (route === 'GET /discovery/v2.0/keys') return send(res, 200, { keys: [jwk] });
+      if (route !== 'POST /oauth2/v2.0/token') return send(res, 404, { error: 'not_found' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      tokenRequests.push(form);
+      if (form['grant_type'] !== 'client_credentials')
+        return entraError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      if (form['client_id'] !== options.clientId)
+        return entraError(
+          res,
+          400,
+          'unauthorized_client',
+          700016,
+          `Application with identifier '${form['client_id']}' was not found in the directory '${tenant}'.`,
+        );
+      if (form['client_secret'] !== options.clientSecret)
+        return entraError(res, 401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+      if (form['scope'] !== STORAGE_SCOPE)
+        return entraError(res, 400, 'invalid_scope', 70011, `The provided value for scope is not valid.`);
+      const expiresIn = options.expiresIn ?? 3599;
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({
+        appid: options.clientId,
+        appidacr: '1',
+        idp: `https://sts.windows.net/${tenant}/`,
+        oid: appObjectId,
+        sub: appObjectId,
+        tid: tenant,
+        ver: '1.0',
+      })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
+        .setAudience(options.audience ?? 'https://storage.azure.com')
+        .setIssuer(`https://sts.windows.net/${tenant}/`)
+        .setIssuedAt(now)
+        .setNotBefore(now - 300)
+        .setExpirationTime(now + expiresIn)
+        .sign(privateKey);
+      issued.push(token);
+      return send(res, 200, {
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+        ext_expires_in: expiresIn,
+        access_token: token,
+      });
+    },
+  );
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    tokenRequests,
+    issued,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
