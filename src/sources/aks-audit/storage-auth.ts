@@ -30,7 +30,7 @@ function sasParams(query: string, where: string): URLSearchParams {
   return params;
 }
 
-/** Splits a SAS URL into the account URL and the container it names, if any (an emulator URL starts with the account). */
+/** The account URL and the container a SAS URL names, if any (an emulator's path starts with the account). */
 function splitSasUrl(value: string, where: string): { account: string; container?: string; query: string } {
   let url: URL;
   try {
@@ -137,6 +137,51 @@ function sasReason(code: string, operation: 'list' | 'read', sas: URLSearchParam
  * The reason a poll failed, for the status and the log: `aksAudit <cluster>: <reason> (<status> <code>)` for a
  * refusal by the account, `… Entra ID sign-in failed: …` when no token was had, the configuration error as is.
  */
+const IDENTITY_ERRORS = new Set([
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+  'CredentialUnavailableError',
+  'AggregateAuthenticationError',
+]);
+
+/** Entra's answer names the reason as `AADSTS<code>: <sentence>.` among timestamps and trace ids. */
+function signInReason(first: string): string {
+  const aadsts = /AADSTS\d+: [^.]*\./.exec(first)?.[0];
+  const oauth = /^([a-z_]+):/.exec(first)?.[1];
+  if (aadsts === undefined) return first;
+  return oauth === undefined ? aadsts : `${aadsts} (${oauth})`;
+}
+
+/** What a storage account's refusal means for this credential; undefined when its own text says it best. */
+function refusalReason(
+  status: number,
+  code: string,
+  detail: string | undefined,
+  connection: StorageConnection | undefined,
+  operation: 'list' | 'read',
+  now: number,
+): string | undefined {
+  const kind = connection?.kind;
+  if (status === 404 && code === 'ContainerNotFound')
+    return `container ${connection?.container.containerName} does not exist (is the diagnostic setting writing here?)`;
+  if (status === 403 && kind === 'sas' && connection?.sas !== undefined) {
+    const reason = sasReason(code, operation, connection.sas, now);
+    if (reason !== undefined || detail === undefined) return reason;
+    return /^Signature did not match/.test(detail)
+      ? 'the SAS token was refused: its signature does not match'
+      : `the SAS token was refused: ${detail}`;
+  }
+  if (status === 403 && kind === 'entra' && code === 'AuthorizationPermissionMismatch')
+    return `the identity may not ${operation === 'list' ? 'list' : 'read'} blobs: grant it Storage Blob Data Reader`;
+  if ((status === 401 || status === 403) && kind === 'entra' && detail !== undefined)
+    return `the storage account refused the Entra ID token: ${detail}`;
+  return undefined;
+}
+
+/**
+ * The reason a poll failed, for the status and the log: `aksAudit <cluster>: <reason> (<status> <code>)` for a
+ * refusal by the account, `… Entra ID sign-in failed: …` when no token was had, the configuration error as is.
+ */
 export function explainFailure(
   error: unknown,
   where: string,
@@ -146,42 +191,22 @@ export function explainFailure(
   if (error instanceof ConfigError) return errorText(error);
   const operation = error instanceof ExportReadError ? error.operation : 'list';
   const cause = error instanceof ExportReadError ? error.cause : error;
-  const name = cause instanceof Error ? cause.name : '';
   // Azure errors end with RequestId and Time lines, identity errors with troubleshooting links: the first line says it.
   const first = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]?.trim() ?? '';
-  if (
-    /^(AuthenticationError|AuthenticationRequiredError|CredentialUnavailableError|AggregateAuthenticationError)$/.test(
-      name,
-    )
-  ) {
-    // Entra's answer names the reason as `AADSTS<code>: <sentence>.` among timestamps and trace ids.
-    const aadsts = /AADSTS\d+: [^.]*\./.exec(first)?.[0];
-    const oauth = /^([a-z_]+):/.exec(first)?.[1];
-    return `${where}: Entra ID sign-in failed: ${aadsts === undefined ? first : `${aadsts}${oauth ? ` (${oauth})` : ''}`}`;
-  }
+  if (cause instanceof Error && IDENTITY_ERRORS.has(cause.name))
+    return `${where}: Entra ID sign-in failed: ${signInReason(first)}`;
   const status = (cause as { statusCode?: unknown }).statusCode;
   const code = (cause as { code?: unknown }).code;
   if (typeof status !== 'number') return `${where}: ${errorText(cause).split('\n')[0]}`;
-  const suffix = ` (${status}${typeof code === 'string' ? ` ${code}` : ''})`;
   const codeText = typeof code === 'string' ? code : '';
   // Azure adds why a credential was refused (AuthenticationErrorDetail); a SAS's string-to-sign starts on line 2.
-  const detailText = (cause as { details?: { authenticationErrorDetail?: unknown } }).details
-    ?.authenticationErrorDetail;
-  const detail = typeof detailText === 'string' ? detailText.split('\n')[0]?.trim() : undefined;
-  const kind = connection?.kind;
-  let reason: string | undefined;
-  if (status === 404 && codeText === 'ContainerNotFound')
-    reason = `container ${connection?.container.containerName ?? ''} does not exist (is the diagnostic setting writing here?)`;
-  else if (status === 403 && kind === 'sas' && connection?.sas !== undefined)
-    reason =
-      sasReason(codeText, operation, connection.sas, now) ??
-      (detail === undefined
-        ? undefined
-        : `the SAS token was refused: ${/^Signature did not match/.test(detail) ? 'its signature does not match' : detail}`);
-  else if (status === 403 && kind === 'entra' && codeText === 'AuthorizationPermissionMismatch')
-    reason = `the identity may not ${operation === 'list' ? 'list' : 'read'} blobs: grant it Storage Blob Data Reader`;
-  else if ((status === 401 || status === 403) && kind === 'entra')
-    reason = `the storage account refused the Entra ID token: ${detail ?? first}`;
-  else if (detail !== undefined) reason = `${first} ${detail}`;
-  return `${where}: ${reason ?? (first || 'request failed')}${suffix}`;
+  const details = (cause as { details?: { authenticationErrorDetail?: unknown } }).details;
+  const detail =
+    typeof details?.authenticationErrorDetail === 'string'
+      ? details.authenticationErrorDetail.split('\n')[0]?.trim()
+      : undefined;
+  const reason =
+    refusalReason(status, codeText, detail, connection, operation, now) ??
+    (detail === undefined ? first || 'request failed' : `${first} ${detail}`);
+  return `${where}: ${reason} (${status}${codeText === '' ? '' : ` ${codeText}`})`;
 }
