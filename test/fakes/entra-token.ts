@@ -2,7 +2,7 @@
 // @azure/identity's ClientSecretCredential (through MSAL) asks of the real one: the tenant's OpenID
 // metadata (`GET /<tenant>/v2.0/.well-known/openid-configuration`), its signing keys, and the OAuth2
 // client-credentials grant (`POST /<tenant>/oauth2/v2.0/token`, form-encoded grant_type, client_id,
-// client_secret, scope) answered with `{token_type:'Bearer', expires_in, ext_expires_in, access_token}`, or
+// client_secret or, for workload identity, a federated client_assertion, and scope) answered with `{token_type:'Bearer', expires_in, ext_expires_in, access_token}`, or
 // with Entra's error body (`error`, `error_description` with its AADSTS code, `error_codes`). The access
 // token is an RS256 JWT with the claims a storage account checks: aud https://storage.azure.com, iss
 // https://sts.windows.net/<tenant>/, iat, nbf, exp, and the app's appid, oid and tid.
@@ -18,6 +18,8 @@ export interface FakeEntraOptions {
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** The service account token a workload identity presents (`client_assertion`), if any is trusted. */
+  readonly federatedToken?: string;
   /** PEM files of the server certificate (the test trusts it). */
   readonly tls: { readonly cert: string; readonly key: string };
   /** The tokens' `aud` (default https://storage.azure.com): another one makes a token storage refuses. */
@@ -37,6 +39,7 @@ export interface FakeEntra {
 }
 
 const STORAGE_SCOPE = 'https://storage.azure.com/.default';
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -103,7 +106,19 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
           700016,
           `Application with identifier '${form['client_id']}' was not found in the directory '${tenant}'.`,
         );
-      if (form['client_secret'] !== options.clientSecret)
+      const assertion = form['client_assertion'];
+      if (assertion !== undefined) {
+        if (form['client_assertion_type'] !== JWT_BEARER)
+          return entraError(
+            res,
+            400,
+            'invalid_request',
+            90014,
+            "The required field 'client_assertion_type' is missing.",
+          );
+        if (options.federatedToken === undefined || assertion !== options.federatedToken)
+          return entraError(res, 400, 'invalid_client', 700213, 'No matching federated identity record found.');
+      } else if (form['client_secret'] !== options.clientSecret)
         return entraError(res, 401, 'invalid_client', 7000215, 'Invalid client secret provided.');
       if (form['scope'] !== STORAGE_SCOPE)
         return entraError(res, 400, 'invalid_scope', 70011, `The provided value for scope is not valid.`);

@@ -4,6 +4,8 @@
 // secret fails the source with Entra's reason and no checkpoint; the secret and the token reach no file
 // of the data folder, no git object, no log line and no status.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { test } from 'node:test';
 import tls from 'node:tls';
@@ -26,7 +28,7 @@ const SECRET = 'Qx8~kR2.vN5pL7sT9wY1zB3dF6hJ0mC4eG8aU-iO';
 type Rig = { entra: FakeEntra } & Awaited<ReturnType<typeof startExport>>;
 
 /** Azurite over HTTPS with OAuth, and the fake authority; `audience` is the `aud` of the tokens it issues. */
-async function rig(t: TestContext, audience?: string): Promise<Rig> {
+async function rig(t: TestContext, audience?: string, federatedToken?: string): Promise<Rig> {
   const cert = selfSignedCert(tempDir(t));
   // What NODE_EXTRA_CA_CERTS does for an operator's private CA, for this test process only.
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.pem]);
@@ -36,6 +38,7 @@ async function rig(t: TestContext, audience?: string): Promise<Rig> {
     clientSecret: SECRET,
     tls: cert,
     ...(audience === undefined ? {} : { audience }),
+    ...(federatedToken === undefined ? {} : { federatedToken }),
   });
   t.after(() => entra.close());
   const exported = await startExport(t, { oauth: cert });
@@ -125,4 +128,43 @@ test('a token the storage account refuses (another audience) fails the source wi
   assert.equal(entra.issued.length, 1);
   assert.equal(loadCheckpoint(checkpointPath(harness.ctx.stateDir)), null);
   assert.equal(harness.commits.length, 0);
+});
+
+test('defaultCredential signs in with AKS workload identity (a federated service account token)', async (t) => {
+  const projected = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6Z2l0cmFpbDpnaXRyYWlsIn0.c2ln';
+  const { url, container, entra } = await rig(t, undefined, projected);
+  const tokenFile = join(tempDir(t), 'azure-identity-token');
+  writeFileSync(tokenFile, projected);
+  // What the workload identity webhook injects into the pod; the chain is held to that one credential so a
+  // failure cannot fall through to IMDS or the az CLI.
+  const injected = {
+    AZURE_CLIENT_ID: CLIENT,
+    AZURE_TENANT_ID: TENANT,
+    AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+    AZURE_TOKEN_CREDENTIALS: 'WorkloadIdentityCredential',
+  };
+  const saved = Object.fromEntries(Object.keys(injected).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, injected);
+  t.after(() => {
+    for (const [key, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+  });
+  await append(container, hourBlob(), `${line('w1')}\n`);
+  const harness = await openHarness(t);
+  const config = AksAuditConfig.parse({
+    resourceId: RESOURCE,
+    accountUrl: url,
+    auth: { defaultCredential: true, authorityHost: entra.url },
+    pollInterval: '1h',
+  });
+  const aks = new AksAuditPollSource(config, { redact: createRedactor(Buffer.alloc(32, 9)) });
+  const stop = harness.start(aks);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  await stop();
+  assert.equal(harness.commits[0]?.authorName, 'alice@contoso.com');
+  assert.deepEqual(
+    entra.tokenRequests.map((form) => [form['client_id'], form['client_assertion'], form['client_secret']]),
+    [[CLIENT, projected, undefined]],
+  );
 });
