@@ -5,11 +5,12 @@
 // client_secret or, for workload identity, a federated client_assertion, and scope) answered with `{token_type:'Bearer', expires_in, ext_expires_in, access_token}`, or
 // with Entra's error body (`error`, `error_description` with its AADSTS code, `error_codes`). The access
 // token is an RS256 JWT with the claims a storage account checks: aud https://storage.azure.com, iss
-// https://sts.windows.net/<tenant>/, iat, nbf, exp, and the app's appid, oid and tid.
+// https://sts.windows.net/<tenant>/, iat, nbf, exp, and the app's appid, oid and tid. startFakeImds adds the
+// managed identity endpoint of the Instance Metadata Service, issuing tokens this authority signs.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -35,6 +36,8 @@ export interface FakeEntra {
   readonly tokenRequests: Record<string, string>[];
   /** Every access token issued. */
   readonly issued: string[];
+  /** A token for `appId` as this authority signs them (for a fake managed identity endpoint). */
+  mint(appId: string, expiresIn: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,25 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
   const issued: string[] = [];
   const appObjectId = randomUUID();
   let base = '';
+  const mint = async (appId: string, expiresIn: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      appid: appId,
+      appidacr: '1',
+      idp: `https://sts.windows.net/${options.tenantId}/`,
+      oid: appObjectId,
+      sub: appObjectId,
+      tid: options.tenantId,
+      ver: '1.0',
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
+      .setAudience(options.audience ?? 'https://storage.azure.com')
+      .setIssuer(`https://sts.windows.net/${options.tenantId}/`)
+      .setIssuedAt(now)
+      .setNotBefore(now - 300)
+      .setExpirationTime(now + expiresIn)
+      .sign(privateKey);
+  };
 
   const server = createServer(
     { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) },
@@ -123,23 +145,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       if (form['scope'] !== STORAGE_SCOPE)
         return entraError(res, 400, 'invalid_scope', 70011, `The provided value for scope is not valid.`);
       const expiresIn = options.expiresIn ?? 3599;
-      const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({
-        appid: options.clientId,
-        appidacr: '1',
-        idp: `https://sts.windows.net/${tenant}/`,
-        oid: appObjectId,
-        sub: appObjectId,
-        tid: tenant,
-        ver: '1.0',
-      })
-        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
-        .setAudience(options.audience ?? 'https://storage.azure.com')
-        .setIssuer(`https://sts.windows.net/${tenant}/`)
-        .setIssuedAt(now)
-        .setNotBefore(now - 300)
-        .setExpirationTime(now + expiresIn)
-        .sign(privateKey);
+      const token = await mint(options.clientId, expiresIn);
       issued.push(token);
       return send(res, 200, {
         token_type: 'Bearer',
@@ -156,6 +162,64 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
     url: base,
     tokenRequests,
     issued,
+    mint: async (appId, expiresIn) => {
+      const token = await mint(appId, expiresIn);
+      issued.push(token);
+      return token;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface FakeImds {
+  /** What AZURE_POD_IDENTITY_AUTHORITY_HOST names: http://127.0.0.1:<port>. */
+  readonly url: string;
+  /** Every token request's query, oldest first. */
+  readonly requests: Record<string, string>[];
+  close(): Promise<void>;
+}
+
+/**
+ * A fake Azure Instance Metadata Service token endpoint (plain HTTP, as IMDS): `GET /metadata/identity/oauth2/token
+ * ?api-version=2018-02-01&resource=<resource>[&client_id=<user-assigned>]` with `Metadata: true`, answered as IMDS
+ * does (numbers as strings), with a token `entra` signs. The managed identity's client id is `systemClientId` unless
+ * a user-assigned one is asked for.
+ */
+export async function startFakeImds(entra: FakeEntra, systemClientId: string): Promise<FakeImds> {
+  const requests: Record<string, string>[] = [];
+  const server = createHttpServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams);
+    requests.push(query);
+    // MSAL asks for the path with a trailing slash; IMDS takes both.
+    if (req.method !== 'GET' || !/^\/metadata\/identity\/oauth2\/token\/?$/.test(url.pathname))
+      return send(res, 404, { error: 'not_found' });
+    if (req.headers['metadata'] !== 'true')
+      return send(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
+    if (query['resource'] !== 'https://storage.azure.com')
+      return send(res, 400, { error: 'invalid_resource', error_description: 'AADSTS500011: resource not found.' });
+    const clientId = query['client_id'] ?? systemClientId;
+    const now = Math.floor(Date.now() / 1000);
+    return send(res, 200, {
+      access_token: await entra.mint(clientId, 86_399),
+      client_id: clientId,
+      expires_in: '86399',
+      expires_on: String(now + 86_399),
+      ext_expires_in: '86399',
+      not_before: String(now - 300),
+      resource: query['resource'],
+      token_type: 'Bearer',
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

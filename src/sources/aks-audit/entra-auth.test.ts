@@ -2,7 +2,8 @@
 // a token from a fake Entra authority (test/fakes/entra-token.ts) and the storage SDK sends it to azurite
 // started with `--oauth basic` over HTTPS (a self-signed certificate this process trusts). A wrong client
 // secret fails the source with Entra's reason and no checkpoint; the secret and the token reach no file
-// of the data folder, no git object, no log line and no status.
+// of the data folder, no git object, no log line and no status. defaultCredential is tested as AKS workload
+// identity (a federated service account token), managedIdentity through a fake IMDS token endpoint.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { selfSignedCert } from '../../../test/helpers/azurite.ts';
 import { assertNoSecrets } from '../../../test/helpers/secrets.ts';
 import { openHarness } from '../../../test/helpers/source-harness.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
-import { type FakeEntra, startFakeEntra } from '../../../test/fakes/entra-token.ts';
+import { type FakeEntra, startFakeEntra, startFakeImds } from '../../../test/fakes/entra-token.ts';
 import { createRedactor } from '../../normalise/redact.ts';
 import { checkpointPath, loadCheckpoint } from './checkpoint.ts';
 import { AksAuditConfig } from './config.ts';
@@ -43,6 +44,17 @@ async function rig(t: TestContext, audience?: string, federatedToken?: string): 
   t.after(() => entra.close());
   const exported = await startExport(t, { oauth: cert });
   return { ...exported, entra };
+}
+
+/** Sets process environment variables (read by @azure/identity itself) until the test ends. */
+function setEnv(t: TestContext, values: Record<string, string>): void {
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  t.after(() => {
+    for (const [key, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+  });
 }
 
 function source(url: string, authorityHost: string, secret: string): AksAuditPollSource {
@@ -143,13 +155,7 @@ test('defaultCredential signs in with AKS workload identity (a federated service
     AZURE_FEDERATED_TOKEN_FILE: tokenFile,
     AZURE_TOKEN_CREDENTIALS: 'WorkloadIdentityCredential',
   };
-  const saved = Object.fromEntries(Object.keys(injected).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, injected);
-  t.after(() => {
-    for (const [key, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-  });
+  setEnv(t, injected);
   await append(container, hourBlob(), `${line('w1')}\n`);
   const harness = await openHarness(t);
   const config = AksAuditConfig.parse({
@@ -167,4 +173,30 @@ test('defaultCredential signs in with AKS workload identity (a federated service
     entra.tokenRequests.map((form) => [form['client_id'], form['client_assertion'], form['client_secret']]),
     [[CLIENT, projected, undefined]],
   );
+});
+
+test('managedIdentity signs in through the Instance Metadata Service, as a user-assigned identity', async (t) => {
+  const { url, container, entra } = await rig(t);
+  const imds = await startFakeImds(entra, 'system-assigned-client-id');
+  t.after(() => imds.close());
+  // The documented override of the IMDS address (169.254.169.254), here the fake on 127.0.0.1.
+  setEnv(t, { AZURE_POD_IDENTITY_AUTHORITY_HOST: imds.url });
+  await append(container, hourBlob(), `${line('m1')}\n`);
+  const harness = await openHarness(t);
+  const config = AksAuditConfig.parse({
+    resourceId: RESOURCE,
+    accountUrl: url,
+    auth: { managedIdentity: true, clientId: CLIENT },
+    pollInterval: '1h',
+  });
+  const aks = new AksAuditPollSource(config, { redact: createRedactor(Buffer.alloc(32, 9)) });
+  const stop = harness.start(aks);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  await stop();
+  assert.equal(harness.commits[0]?.authorName, 'alice@contoso.com');
+  assert.deepEqual(
+    imds.requests.map((query) => [query['resource'], query['client_id']]),
+    [['https://storage.azure.com', CLIENT]],
+  );
+  assert.equal(entra.tokenRequests.length, 0, 'no client secret or assertion involved');
 });
