@@ -101,13 +101,16 @@ export class AksAuditPollSource implements Source {
     const path = checkpointPath(ctx.stateDir);
     // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
     let checkpoint = loadCheckpoint(path);
-    this.#storage ??= await connectStorage(this.#config, `aksAudit ${this.#target.cluster}`, this.#deps.env);
+    // The secret is read each poll: a rotated SAS or key file is used from the next poll on, without a restart.
+    const where = `aksAudit ${this.#target.cluster}`;
+    const storage = await connectStorage(this.#config, where, this.#deps.env, this.#storage);
+    this.#storage = storage;
     const started = ctx.now();
     let records = 0;
     let bytes = 0;
     // Rounds of at most maxBytesPerRead, each committed and checkpointed, until nothing is left.
     for (let more = true; more; ) {
-      const read = await readNewRecords(this.#storage.container, {
+      const read = await readNewRecords(storage.container, {
         prefix: clusterPrefix(this.#target.resourceId),
         checkpoint: checkpoint?.blobs ?? {},
         maxBytes: this.#config.maxBytesPerRead,

@@ -152,3 +152,27 @@ test('a SAS without list or read, expired, or of another container fails with th
   }
   assert.equal(harness.commits.length, 0);
 });
+
+test('an expired SAS replaced in its file is used by the next poll, without a restart', async (t) => {
+  const { url, container } = await startExport(t);
+  const blob = hourBlob();
+  await append(container, blob, `${line('rot')}\n`);
+  const harness = await openHarness(t);
+  const file = join(tempDir(t), 'sas');
+  writeFileSync(file, containerSas('rl', -60_000));
+  const aks = source({ accountUrl: url, sasToken: { file } }, {});
+  const stop = harness.start(aks);
+  await aks.poll();
+  assert.equal(aks.status().state, 'failing');
+  assert.match(aks.status().lastError ?? '', /the SAS token expired at /);
+  // The mounted Secret is updated in place, as Kubernetes does for a secret volume.
+  writeFileSync(file, containerSas('rl'));
+  await aks.poll();
+  assert.equal(aks.status().state, 'up');
+  await stop();
+  assert.deepEqual(
+    harness.commits.map((commit) => commit.trailers['Event-ID']),
+    ['audit-rot'],
+  );
+  assert.equal(loadCheckpoint(checkpointPath(harness.ctx.stateDir))?.blobs[blob]?.line, 1);
+});

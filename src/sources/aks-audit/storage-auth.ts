@@ -3,6 +3,7 @@
 // (client secret, managed identity, or DefaultAzureCredential) through @azure/identity. Secrets are read
 // from their references here and handed to the SDK only; no reason built here contains a secret (a SAS's
 // expiry and permissions are named, never its signature).
+import { createHash } from 'node:crypto';
 import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import { resolveSecret } from '../../config/secret-ref.ts';
@@ -18,6 +19,8 @@ export interface StorageConnection {
   readonly kind: CredentialKind;
   /** The SAS's parameters without its signature (`se`, `sp`, `srt`, …), to explain a refusal. */
   readonly sas?: URLSearchParams;
+  /** SHA-256 of the secret it was made with: a rotated secret (a new file content) makes a new connection. */
+  readonly fingerprint: string;
 }
 
 const RETRY = { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000, tryTimeoutInMs: 60_000 };
@@ -49,13 +52,12 @@ function splitSasUrl(value: string, where: string): { account: string; container
   };
 }
 
-async function entraCredential(auth: AksAuth, where: string, env?: NodeJS.ProcessEnv): Promise<TokenCredential> {
+async function entraCredential(auth: AksAuth, secret: string): Promise<TokenCredential> {
   const identity = await import('@azure/identity');
   const authority = auth.authorityHost === undefined ? {} : { authorityHost: auth.authorityHost };
   // Instance discovery asks login.microsoftonline.com about the authority: not for another authority host.
   const discovery = auth.authorityHost === undefined ? {} : { disableInstanceDiscovery: true };
   if (auth.clientSecret !== undefined) {
-    const secret = resolveSecret(auth.clientSecret, `${where}: auth.clientSecret`, env);
     return new identity.ClientSecretCredential(auth.tenantId as string, auth.clientId as string, secret, {
       ...authority,
       ...discovery,
@@ -72,49 +74,68 @@ async function entraCredential(auth: AksAuth, where: string, env?: NodeJS.Proces
   });
 }
 
-/** The container client for the configured credential; `where` (`aksAudit <cluster>`) names the source in errors. */
+const SECRET_KEYS = ['connectionString', 'accountKey', 'sasToken', 'sasUrl'] as const;
+
+/** The configured credential's secret, read from its reference now; '' for an identity that has none. */
+function credentialSecret(config: AksAuditConfig, where: string, env?: NodeJS.ProcessEnv): string {
+  for (const key of SECRET_KEYS) {
+    const ref = config[key];
+    if (ref !== undefined) return resolveSecret(ref, `${where}: ${key}`, env).trim();
+  }
+  const ref = config.auth?.clientSecret;
+  return ref === undefined ? '' : resolveSecret(ref, `${where}: auth.clientSecret`, env);
+}
+
+/**
+ * The container client for the configured credential; `where` (`aksAudit <cluster>`) names the source in errors.
+ * The secret is read again on each call: `previous` is kept while the secret is unchanged.
+ */
 export async function connectStorage(
   config: AksAuditConfig,
   where: string,
   env?: NodeJS.ProcessEnv,
+  previous?: StorageConnection,
 ): Promise<StorageConnection> {
+  const secret = credentialSecret(config, where, env);
+  const fingerprint = createHash('sha256').update(secret).digest('hex');
+  if (previous?.fingerprint === fingerprint) return previous;
   const options = { retryOptions: RETRY };
   const accountUrl = config.accountUrl as string;
+  const made = (service: BlobServiceClient, kind: CredentialKind, sas?: URLSearchParams): StorageConnection => ({
+    container: service.getContainerClient(config.container),
+    kind,
+    fingerprint,
+    ...(sas === undefined ? {} : { sas }),
+  });
   if (config.connectionString !== undefined) {
-    const text = resolveSecret(config.connectionString, `${where}: connectionString`, env);
-    const service = BlobServiceClient.fromConnectionString(text, options);
-    const sas = /(?:^|;)\s*SharedAccessSignature=([^;]+)/i.exec(text)?.[1];
-    const container = service.getContainerClient(config.container);
-    if (sas === undefined) return { container, kind: 'key' };
-    return { container, kind: 'sas', sas: sasParams(sas, `${where}: connectionString`) };
+    const service = BlobServiceClient.fromConnectionString(secret, options);
+    const sas = /(?:^|;)\s*SharedAccessSignature=([^;]+)/i.exec(secret)?.[1];
+    return sas === undefined
+      ? made(service, 'key')
+      : made(service, 'sas', sasParams(sas, `${where}: connectionString`));
   }
   if (config.accountKey !== undefined) {
-    const key = resolveSecret(config.accountKey, `${where}: accountKey`, env);
-    const credential = new StorageSharedKeyCredential(accountName(accountUrl), key);
-    const service = new BlobServiceClient(accountUrl, credential, options);
-    return { container: service.getContainerClient(config.container), kind: 'key' };
+    const credential = new StorageSharedKeyCredential(accountName(accountUrl), secret);
+    return made(new BlobServiceClient(accountUrl, credential, options), 'key');
   }
   if (config.sasToken !== undefined) {
-    const token = resolveSecret(config.sasToken, `${where}: sasToken`, env).trim().replace(/^\?/, '');
+    const token = secret.replace(/^\?/, '');
     const sas = sasParams(token, `${where}: sasToken`);
-    const service = new BlobServiceClient(`${accountUrl.replace(/\/+$/, '')}?${token}`, undefined, options);
-    return { container: service.getContainerClient(config.container), kind: 'sas', sas };
+    return made(new BlobServiceClient(`${accountUrl.replace(/\/+$/, '')}?${token}`, undefined, options), 'sas', sas);
   }
   if (config.sasUrl !== undefined) {
     const named = `${where}: sasUrl`;
-    const url = splitSasUrl(resolveSecret(config.sasUrl, named, env).trim(), named);
+    const url = splitSasUrl(secret, named);
     const sas = sasParams(url.query, named);
     if (url.container !== undefined && url.container !== config.container)
       throw new ConfigError([
         `${named}: the SAS URL names container ${url.container}, but container is ${config.container}` +
           ` (set container: ${url.container})`,
       ]);
-    const service = new BlobServiceClient(`${url.account}${url.query}`, undefined, options);
-    return { container: service.getContainerClient(config.container), kind: 'sas', sas };
+    return made(new BlobServiceClient(`${url.account}${url.query}`, undefined, options), 'sas', sas);
   }
-  const credential = await entraCredential(config.auth as AksAuth, where, env);
-  const service = new BlobServiceClient(accountUrl, credential, options);
-  return { container: service.getContainerClient(config.container), kind: 'entra' };
+  const credential = await entraCredential(config.auth as AksAuth, secret);
+  return made(new BlobServiceClient(accountUrl, credential, options), 'entra');
 }
 
 const ACTION = { list: 'listing', read: 'reading' } as const;
