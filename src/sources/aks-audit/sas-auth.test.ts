@@ -114,31 +114,37 @@ test('a SAS without list or read, expired, or of another container fails with th
   const { url, container } = await startExport(t);
   await append(container, hourBlob(), `${line('x')}\n`);
   const harness = await openHarness(t);
-  const cases: Array<[string, Partial<AksAuditConfigInput>, string]> = [
+  const token = { accountUrl: url, sasToken: { env: 'SAS' } };
+  const cases: Array<[string, Partial<AksAuditConfigInput>, string, string]> = [
     [
-      'r',
-      { sasToken: { env: 'SAS' } },
+      'no list',
+      token,
+      containerSas('r'),
       'the SAS token does not allow listing blobs (403 AuthorizationPermissionMismatch)',
     ],
     [
-      'l',
-      { sasToken: { env: 'SAS' } },
+      'no read',
+      token,
+      containerSas('l'),
       'the SAS token does not allow reading blobs (403 AuthorizationPermissionMismatch)',
     ],
-    ['expired', { sasToken: { env: 'SAS' } }, 'the SAS token expired at '],
-    ['account c', { sasToken: { env: 'SAS' } }, 'the account SAS does not cover objects (srt=o) (403 '],
-    ['admin url', { sasUrl: { env: 'SAS' } }, 'sasUrl: the SAS URL names container insights-logs-kube-audit-admin'],
+    ['expired', token, containerSas('rl', -60_000), 'the SAS token expired at '],
+    ['containers only', token, accountSas('rl', 'c'), 'the account SAS does not cover objects (srt=o) (403 '],
+    [
+      'connection string',
+      { connectionString: { env: 'SAS' } },
+      `BlobEndpoint=${url};SharedAccessSignature=${containerSas('r')}`,
+      'the SAS token does not allow listing blobs (403 AuthorizationPermissionMismatch)',
+    ],
+    [
+      'other container',
+      { sasUrl: { env: 'SAS' } },
+      `${url}/insights-logs-kube-audit-admin?${containerSas('rl')}`,
+      'sasUrl: the SAS URL names container insights-logs-kube-audit-admin, but container is insights-logs-kube-audit',
+    ],
   ];
-  for (const [name, config, reason] of cases) {
-    const sas =
-      name === 'expired'
-        ? containerSas('rl', -60_000)
-        : name === 'account c'
-          ? accountSas('rl', 'c')
-          : name === 'admin url'
-            ? `${url}/insights-logs-kube-audit-admin?${containerSas('rl')}`
-            : containerSas(name);
-    const aks = source({ ...(config.sasUrl ? {} : { accountUrl: url }), ...config }, { SAS: sas });
+  for (const [name, config, sas, reason] of cases) {
+    const aks = source(config, { SAS: sas });
     const stop = new AbortController();
     const running = aks.run({ ...harness.ctx, signal: stop.signal });
     await aks.poll();

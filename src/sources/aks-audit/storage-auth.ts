@@ -209,6 +209,11 @@ export function explainFailure(
   connection?: StorageConnection,
   now = Date.now(),
 ): string {
+  // No reason built here holds a SAS; a text from a library might quote a URL: its signature is cut.
+  return explain(error, where, connection, now).replace(/\bsig=[^&\s;]+/gi, 'sig=…');
+}
+
+function explain(error: unknown, where: string, connection: StorageConnection | undefined, now: number): string {
   if (error instanceof ConfigError) return errorText(error);
   const operation = error instanceof ExportReadError ? error.operation : 'list';
   const cause = error instanceof ExportReadError ? error.cause : error;
