@@ -175,28 +175,38 @@ test('defaultCredential signs in with AKS workload identity (a federated service
   );
 });
 
-test('managedIdentity signs in through the Instance Metadata Service, as a user-assigned identity', async (t) => {
+test('managedIdentity signs in through the Instance Metadata Service, system- or user-assigned', async (t) => {
   const { url, container, entra } = await rig(t);
   const imds = await startFakeImds(entra, 'system-assigned-client-id');
   t.after(() => imds.close());
   // The documented override of the IMDS address (169.254.169.254), here the fake on 127.0.0.1.
   setEnv(t, { AZURE_POD_IDENTITY_AUTHORITY_HOST: imds.url });
-  await append(container, hourBlob(), `${line('m1')}\n`);
+  const blob = hourBlob();
   const harness = await openHarness(t);
-  const config = AksAuditConfig.parse({
-    resourceId: RESOURCE,
-    accountUrl: url,
-    auth: { managedIdentity: true, clientId: CLIENT },
-    pollInterval: '1h',
-  });
-  const aks = new AksAuditPollSource(config, { redact: createRedactor(Buffer.alloc(32, 9)) });
-  const stop = harness.start(aks);
-  await harness.waitForCommits((commits) => commits.length === 1);
-  await stop();
-  assert.equal(harness.commits[0]?.authorName, 'alice@contoso.com');
+  for (const [id, managed] of [
+    ['m1', { managedIdentity: true }],
+    ['m2', { managedIdentity: true, clientId: CLIENT }],
+  ] as const) {
+    await append(container, blob, `${line(id)}\n`);
+    const config = AksAuditConfig.parse({ resourceId: RESOURCE, accountUrl: url, auth: managed, pollInterval: '1h' });
+    const aks = new AksAuditPollSource(config, { redact: createRedactor(Buffer.alloc(32, 9)) });
+    const stop = harness.start(aks);
+    await harness.waitForCommits((commits) => commits.some((commit) => commit.trailers['Event-ID'] === `audit-${id}`));
+    await stop();
+  }
+  assert.deepEqual(
+    harness.commits.map((commit) => [commit.trailers['Event-ID'], commit.authorName]),
+    [
+      ['audit-m1', 'alice@contoso.com'],
+      ['audit-m2', 'alice@contoso.com'],
+    ],
+  );
   assert.deepEqual(
     imds.requests.map((query) => [query['resource'], query['client_id']]),
-    [['https://storage.azure.com', CLIENT]],
+    [
+      ['https://storage.azure.com', undefined],
+      ['https://storage.azure.com', CLIENT],
+    ],
   );
   assert.equal(entra.tokenRequests.length, 0, 'no client secret or assertion involved');
 });

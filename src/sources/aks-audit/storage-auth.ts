@@ -63,7 +63,10 @@ async function entraCredential(auth: AksAuth, secret: string): Promise<TokenCred
       ...discovery,
     });
   }
-  if (auth.managedIdentity) return new identity.ManagedIdentityCredential(auth.clientId ?? '');
+  if (auth.managedIdentity)
+    return auth.clientId === undefined
+      ? new identity.ManagedIdentityCredential()
+      : new identity.ManagedIdentityCredential({ clientId: auth.clientId });
   return new identity.DefaultAzureCredential({
     ...authority,
     ...discovery,
