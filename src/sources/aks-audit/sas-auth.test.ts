@@ -112,9 +112,18 @@ test('a read+list container SAS and an account SAS URL read the export; no SAS i
 
 test('a SAS without list or read, expired, or of another container fails with the reason; no checkpoint', async (t) => {
   const { url, container } = await startExport(t);
-  await append(container, hourBlob(), `${line('x')}\n`);
+  const blob = hourBlob();
+  await append(container, blob, `${line('x1')}\n`);
   const harness = await openHarness(t);
   const token = { accountUrl: url, sasToken: { env: 'SAS' } };
+  const good = source(token, { SAS: containerSas('rl') });
+  const stopGood = harness.start(good);
+  await harness.waitForCommits((commits) => commits.length === 1);
+  await stopGood();
+  const path = checkpointPath(harness.ctx.stateDir);
+  const before = loadCheckpoint(path);
+  assert.equal(before?.blobs[blob]?.line, 1);
+  await append(container, blob, `${line('x2')}\n`);
   const cases: Array<[string, Partial<AksAuditConfigInput>, string, string]> = [
     [
       'no list',
@@ -154,9 +163,13 @@ test('a SAS without list or read, expired, or of another container fails with th
     assert.ok(status.lastError?.includes(`aksAudit prod: `), `${name}: ${status.lastError}`);
     assert.ok(status.lastError?.includes(reason), `${name}: ${status.lastError}`);
     assert.ok(!JSON.stringify(status).includes(new URLSearchParams(sas).get('sig') as string));
-    assert.equal(loadCheckpoint(checkpointPath(harness.ctx.stateDir)), null, `${name}: the checkpoint stays`);
+    assert.ok(!status.lastError?.includes('\n'), 'one line');
+    assert.deepEqual(loadCheckpoint(path), before, `${name}: the checkpoint stays`);
   }
-  assert.equal(harness.commits.length, 0);
+  assert.deepEqual(
+    harness.commits.map((commit) => commit.trailers['Event-ID']),
+    ['audit-x1'],
+  );
 });
 
 test('an expired SAS replaced in its file is used by the next poll, without a restart', async (t) => {
