@@ -1,12 +1,13 @@
 // A fake Microsoft Entra ID (Azure AD) authority on 127.0.0.1 over HTTPS, speaking what
-// @azure/identity's ClientSecretCredential (through MSAL) asks of the real one: the tenant's OpenID
-// metadata (`GET /<tenant>/v2.0/.well-known/openid-configuration`), its signing keys, and the OAuth2
+// @azure/identity's credentials (through MSAL) ask of the real one: the tenant's OpenID metadata
+// (`GET /<tenant>/v2.0/.well-known/openid-configuration`), its signing keys, and the OAuth2
 // client-credentials grant (`POST /<tenant>/oauth2/v2.0/token`, form-encoded grant_type, client_id,
-// client_secret or, for workload identity, a federated client_assertion, and scope) answered with `{token_type:'Bearer', expires_in, ext_expires_in, access_token}`, or
-// with Entra's error body (`error`, `error_description` with its AADSTS code, `error_codes`). The access
-// token is an RS256 JWT with the claims a storage account checks: aud https://storage.azure.com, iss
-// https://sts.windows.net/<tenant>/, iat, nbf, exp, and the app's appid, oid and tid. startFakeImds adds the
-// managed identity endpoint of the Instance Metadata Service, issuing tokens this authority signs.
+// client_secret or, for workload identity, a federated client_assertion, and scope), answered with
+// `{token_type:'Bearer', expires_in, ext_expires_in, access_token}` or with Entra's error body (`error`,
+// `error_description` with its AADSTS code, `error_codes`). The access token is an RS256 JWT with the
+// claims a storage account checks: aud https://storage.azure.com, iss https://sts.windows.net/<tenant>/,
+// iat, nbf, exp, and the app's appid, oid and tid. startFakeImds adds the managed identity endpoint of
+// the Instance Metadata Service, issuing tokens this authority signs.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
