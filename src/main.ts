@@ -10,7 +10,6 @@ import { parseListen } from './config/rules.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './domain/errors.ts';
 import { edgeLimits } from './edge/limits.ts';
-import type { IndexedCommit } from './index/index-db.ts';
 import { IndexQueries } from './index/queries.ts';
 import { Drainer } from './journal/drainer.ts';
 import { Journal } from './journal/journal.ts';
@@ -18,10 +17,8 @@ import { Quarantine } from './journal/quarantine.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { RepositoryReader } from './ledger/reader.ts';
 import { createMetrics, type GitrailMetrics } from './metrics/metrics.ts';
-import type { NoiseRules } from './normalise/noise.ts';
-import { createRedactor, sensitiveKeySet } from './normalise/redact.ts';
+import { createRedactor } from './normalise/redact.ts';
 import { createApp } from './server/app.ts';
-import type { NormaliseSettings } from './server/intake.ts';
 import { startClusterDaemon } from './main-cluster.ts';
 import { assessReadiness } from './server/routes/health.ts';
 import { listen, type Listening } from './server/listen.ts';
@@ -31,7 +28,9 @@ import { viewerEnvironment } from './config/viewer-token.ts';
 import { startCommitSubscribers, type CommitSubscribers } from './daemon/commit-subscribers.ts';
 import { isNotifyEnabled, type NotifySetup } from './notify/check.ts';
 import { startQuarantineRetries } from './daemon/quarantine-retry.ts';
-import { createSourceContext } from './daemon/source-context.ts';
+import { runSources } from './daemon/run-sources.ts';
+import { stopOnce, type StopOnce } from './daemon/stop-once.ts';
+import { normaliseSettings } from './config/normalise-settings.ts';
 import { buildLiveSources } from './sources/registry.ts';
 import type { Source } from './sources/source.ts';
 import { registerSourceMetrics } from './sources/status-metrics.ts';
@@ -42,34 +41,8 @@ import { CommitTrust } from './verify/commit-trust.ts';
 
 export type { Daemon, DaemonOptions } from './daemon/daemon.ts';
 
-export function noiseRulesFrom(config: Config): (groupResource: string) => NoiseRules {
-  const keep = new Set(config.noise.keepStatus);
-  const drop = config.noise.dropFields;
-  return (groupResource) => ({
-    keepStatus: keep.has('*') || keep.has(groupResource),
-    dropFields: [...(drop['*'] ?? []), ...(drop[groupResource] ?? [])],
-  });
-}
-
 /** How often the daemon looks for quarantined records `gitrail quarantine retry` marked. */
 const QUARANTINE_RETRY_INTERVAL_MS = 5000;
-
-function normaliseSettings(config: Config, redact: ReturnType<typeof createRedactor>): NormaliseSettings {
-  return {
-    redact,
-    sensitiveKeys: sensitiveKeySet(config.redaction.sensitiveKeys),
-    noiseRules: noiseRulesFrom(config),
-  };
-}
-
-/** What `work` resolves with, or 'timeout' when it takes longer than `ms`. */
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let handle: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    handle = setTimeout(() => resolve('timeout'), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(handle));
-}
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { config, env, log } = options;
@@ -178,10 +151,10 @@ async function run(parts: Parts): Promise<Daemon> {
   registerSourceMetrics(metrics.registry, () => sources);
   /** Live sources, then mirrors and notification channels: for /readyz and the viewer. */
   const statuses = () => [...sources.map((source) => source.status()), ...(subscribers?.status() ?? [])];
-  let stopping: string | null = null;
+  let stopper: StopOnce | null = null;
   const readiness = () =>
     assessReadiness({
-      stopping,
+      stopping: stopper?.stopping() ?? null,
       drainerFailed: Boolean(drainer.failure),
       journal: { ...journal.depth(), committedSeq: journal.checkpointed },
       maxJournalBytes: config.journal.maxBytes,
@@ -272,29 +245,16 @@ async function run(parts: Parts): Promise<Daemon> {
     intervalMs: QUARANTINE_RETRY_INTERVAL_MS,
   });
   const abort = new AbortController();
-  const running = sources.map((source) =>
-    source
-      .run(
-        createSourceContext(source, {
-          log,
-          signal: abort.signal,
-          journal,
-          drainer,
-          index: ledger.index,
-          metrics,
-          dataDir: config.data,
-          edge: { limits, now },
-          now,
-        }),
-      )
-      .catch((error: unknown) => {
-        log.error({ err: error, source: source.id }, 'source stopped with an error');
-      }),
-  );
-
-  let resolveStopped: (code: number) => void = () => undefined;
-  const stopped = new Promise<number>((resolve) => {
-    resolveStopped = resolve;
+  const running = runSources(sources, {
+    log,
+    signal: abort.signal,
+    journal,
+    drainer,
+    index: ledger.index,
+    metrics,
+    dataDir: config.data,
+    edge: { limits, now },
+    now,
   });
   /** Resolves with the exit code: `code`, or 1 after a drainer failure. */
   const shutdown = async (reason: string, code: number): Promise<number> => {
@@ -306,7 +266,8 @@ async function run(parts: Parts): Promise<Daemon> {
     await journal.close();
     drainer.stop();
     await drained.catch(() => undefined);
-    // The shutdown checkpoint, before the mirrors' last push; not after a drainer failure (the ledger's state is unknown).
+    // The shutdown checkpoint, before the mirrors' last push; not after a drainer failure (the
+    // ledger's state is unknown).
     if (drainer.failure) scheduled.cancel();
     else await scheduled.stop().catch((error: unknown) => log.error({ err: error }, 'shutdown checkpoint failed'));
     // Before the ledger closes: they read through its index. What it flushes on close is
@@ -317,25 +278,8 @@ async function run(parts: Parts): Promise<Daemon> {
     log.info({ committedSeq: journal.checkpointed }, 'stopped');
     return drainer.failure ? 1 : code;
   };
-  const stop = (reason: string, code = 0): Promise<number> => {
-    if (stopping === null) {
-      stopping = reason;
-      void withTimeout(shutdown(reason, code), config.shutdownTimeoutMs)
-        .then((outcome) => {
-          if (outcome === 'timeout')
-            log.warn(
-              { timeoutMs: config.shutdownTimeoutMs },
-              'shutdown timed out; the journal keeps what was not committed',
-            );
-          resolveStopped(outcome === 'timeout' ? 1 : outcome);
-        })
-        .catch((error: unknown) => {
-          log.error({ err: error }, 'shutdown failed');
-          resolveStopped(1);
-        });
-    }
-    return stopped;
-  };
+  stopper = stopOnce(shutdown, { timeoutMs: config.shutdownTimeoutMs, log });
+  const { stop, stopped } = stopper;
   drained.catch((error: unknown) => {
     log.fatal({ err: error }, 'the journal drainer failed; stopping (acknowledged events stay in the journal)');
     void stop('drainer failure', 1);

@@ -1,12 +1,12 @@
 // The durable intake log (DESIGN §5): a batch is appended and fdatasynced before its 2xx, with
 // concurrent appends sharing one write + sync (group commit); the drainer reads in order and
 // checkpoints what is committed, and segments wholly before the checkpoint are deleted.
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ChangeBatch } from '../domain/batch.ts';
-import { fsyncDirectory, writeFileDurably } from '../ledger/durable-file.ts';
+import { fsyncDirectory } from '../ledger/durable-file.ts';
+import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
 import { decodeEntry, encodeEntry } from './codec.ts';
 import { JournalClosedError, JournalError, JournalFullError } from './errors.ts';
 import { readAt, recoverSegments, segmentPath, type PendingMeta, type Segment } from './segments.ts';
@@ -38,20 +38,6 @@ interface Queued {
   readonly entry: Buffer;
   readonly resolve: (seq: number) => void;
   readonly reject: (error: unknown) => void;
-}
-
-const CHECKPOINT = 'checkpoint';
-
-function readCheckpoint(dir: string): number {
-  try {
-    const value = Number(JSON.parse(readFileSync(join(dir, CHECKPOINT), 'utf8')).seq);
-    if (Number.isSafeInteger(value) && value >= 0) return value;
-    throw new JournalError(`${join(dir, CHECKPOINT)}: no valid seq`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    if (error instanceof JournalError) throw error;
-    throw new JournalError(`${join(dir, CHECKPOINT)}: unreadable`, { cause: error });
-  }
 }
 
 function parseBatch(payload: Buffer, path: string): ChangeBatch {
@@ -281,7 +267,7 @@ export class Journal {
   /** Records that every entry up to `seq` is committed, durably; deletes segments wholly before it. */
   async checkpoint(seq: number): Promise<void> {
     if (seq <= this.#checkpoint) return;
-    writeFileDurably(join(this.dir, CHECKPOINT), `${JSON.stringify({ seq })}\n`);
+    writeCheckpoint(this.dir, seq);
     this.#checkpoint = seq;
     while (this.#pending.length > 0 && (this.#pending[0] as PendingMeta).seq <= seq)
       this.#pendingBytes -= (this.#pending.shift() as PendingMeta).bytes;

@@ -7,7 +7,7 @@ import { Config } from '../config/schema.ts';
 import { Journal } from '../journal/journal.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { createRedactor, sensitiveKeySet } from '../normalise/redact.ts';
-import { noiseRulesFrom } from '../main.ts';
+import { noiseRulesFrom } from '../config/normalise-settings.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import {
   admissionReview,

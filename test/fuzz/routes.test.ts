@@ -15,7 +15,7 @@ import { Drainer } from '../../src/journal/drainer.ts';
 import { Journal } from '../../src/journal/journal.ts';
 import { Quarantine } from '../../src/journal/quarantine.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { noiseRulesFrom } from '../../src/main.ts';
+import { noiseRulesFrom } from '../../src/config/normalise-settings.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { createRedactor, sensitiveKeySet } from '../../src/normalise/redact.ts';
 import { createApp } from '../../src/server/app.ts';

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError } from '../../domain/errors.ts';
-import { DELIVERY_STATES, OutboxDb, type DeliveryRow, type DeliveryState } from '../../notify/outbox/outbox-db.ts';
+import { DELIVERY_STATES, type DeliveryRow, type DeliveryState } from '../../notify/outbox/delivery.ts';
+import { OutboxDb } from '../../notify/outbox/outbox-db.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';

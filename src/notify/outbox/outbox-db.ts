@@ -8,100 +8,18 @@ import type { Branch } from '../../domain/change.ts';
 import { inTransaction } from '../../index/transaction.ts';
 import type { Severity } from '../../policy/schema.ts';
 import type { MessageKind, NotificationItem } from '../notification.ts';
+import {
+  type Delivery,
+  type DeliveryFilter,
+  type DeliveryRecord,
+  type DeliveryRow,
+  type DeliveryState,
+  type Disposition,
+  type NewMatch,
+  toDelivery,
+  toRow,
+} from './delivery.ts';
 import { ROW_COLUMNS, SCHEMA, STATEMENTS } from './outbox-sql.ts';
-
-export type DeliveryState = 'collecting' | 'pending' | 'sending' | 'sent' | 'dead';
-export const DELIVERY_STATES: readonly DeliveryState[] = ['collecting', 'pending', 'sending', 'sent', 'dead'];
-export type Disposition = 'message' | 'silenced' | 'repeat';
-
-/** A delivery as the sender reads it. */
-export interface Delivery {
-  readonly id: number;
-  readonly key: string;
-  readonly policy: string;
-  readonly channel: string;
-  readonly kind: MessageKind;
-  readonly groupKey: string | null;
-  readonly severity: Severity;
-  readonly state: DeliveryState;
-  /** Collecting: when it closes. Pending: the earliest next attempt. */
-  readonly dueAt: number;
-  readonly attempts: number;
-  readonly resumed: boolean;
-  readonly lastError: string | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly sentAt: number | null;
-}
-
-/** A delivery as listed (CLI, viewer), with how many matches it carries. */
-export interface DeliveryRow extends Delivery {
-  readonly matches: number;
-}
-
-export interface NewMatch {
-  readonly commitSha: string;
-  readonly policy: string;
-  readonly channel: string;
-  readonly severity: Severity;
-  readonly actor: string;
-  readonly path: string;
-  readonly item: NotificationItem;
-  readonly disposition: Disposition;
-  readonly reason: string | null;
-  readonly deliveryId: number | null;
-  readonly createdAt: number;
-}
-
-interface DeliveryRecord {
-  id: number;
-  key: string;
-  policy: string;
-  channel: string;
-  kind: MessageKind;
-  group_key: string | null;
-  severity: Severity;
-  state: DeliveryState;
-  due_at: number;
-  attempts: number;
-  resumed: number;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  sent_at: number | null;
-}
-
-function toDelivery(row: DeliveryRecord): Delivery {
-  return {
-    id: row.id,
-    key: row.key,
-    policy: row.policy,
-    channel: row.channel,
-    kind: row.kind,
-    groupKey: row.group_key,
-    severity: row.severity,
-    state: row.state,
-    dueAt: row.due_at,
-    attempts: row.attempts,
-    resumed: row.resumed === 1,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    sentAt: row.sent_at,
-  };
-}
-
-const toRow = (row: DeliveryRecord & { matches: number }): DeliveryRow => ({
-  ...toDelivery(row),
-  matches: row.matches,
-});
-
-export interface DeliveryFilter {
-  readonly state?: DeliveryState;
-  readonly channel?: string;
-  readonly policy?: string;
-  readonly limit?: number;
-}
 
 export class OutboxDb {
   readonly db: DatabaseSync;

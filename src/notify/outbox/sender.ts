@@ -10,7 +10,8 @@ import { GitrailError } from '../../domain/errors.ts';
 import { DeliveryError, type Notifier } from '../notifier.ts';
 import type { Notification } from '../notification.ts';
 import { retryDelay, type BackoffOptions } from './backoff.ts';
-import type { Delivery, OutboxDb } from './outbox-db.ts';
+import type { Delivery } from './delivery.ts';
+import type { OutboxDb } from './outbox-db.ts';
 
 export interface SenderOptions extends BackoffOptions {
   readonly db: OutboxDb;

@@ -2,7 +2,7 @@
 // receiver's last error and how to re-queue them, then the latest deliveries. Mirror pushes
 // (and a rejected one's message) are on `/sources` with the other live parts.
 import { html } from 'hono/html';
-import type { DeliveryRow } from '../../notify/outbox/outbox-db.ts';
+import type { DeliveryRow } from '../../notify/outbox/delivery.ts';
 import { formatTime } from '../views/format.ts';
 import { page } from './ui-page.ts';
 import type { ViewerApp, ViewerContext } from './viewer-context.ts';

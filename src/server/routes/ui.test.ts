@@ -6,7 +6,7 @@ import { genericEvent } from '../../../test/helpers/intake-fixtures.ts';
 import { Config } from '../../config/schema.ts';
 import type { ChangeBatch } from '../../domain/batch.ts';
 import { RepositoryReader } from '../../ledger/reader.ts';
-import { noiseRulesFrom } from '../../main.ts';
+import { noiseRulesFrom } from '../../config/normalise-settings.ts';
 import { createMetrics } from '../../metrics/metrics.ts';
 import { createRedactor } from '../../normalise/redact.ts';
 import { createApp } from '../app.ts';

@@ -5,7 +5,7 @@ import type { BlameCache } from '../../index/blame.ts';
 import type { CommitRow, IndexQueries } from '../../index/queries.ts';
 import type { QuarantineEntry } from '../../journal/quarantine.ts';
 import type { RepositoryReader } from '../../ledger/reader.ts';
-import type { DeliveryRow, DeliveryState } from '../../notify/outbox/outbox-db.ts';
+import type { DeliveryRow, DeliveryState } from '../../notify/outbox/delivery.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import type { ViewerAuth } from '../viewer-auth.ts';
 import type { ViewerConfig } from '../../config/viewer.ts';

@@ -18,14 +18,13 @@ import { joinedRun, type JoinedRun } from '../runtime/joined-run.ts';
 import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
 import { runScheduled } from '../runtime/schedule.ts';
 import { pruneSeen } from '../runtime/seen.ts';
-import { configuredKeyRing } from '../../formats/cloudtrail/digests/config.ts';
-import { listPublicKeys } from './list-public-keys.ts';
 import { withLogFileDigest } from '../../formats/cloudtrail/digests/log-file-status.ts';
 import type { LogFileDigest } from '../../formats/cloudtrail/digests/verify-digests.ts';
 import type { Source, SourceContext, SourceStatus } from '../source.ts';
 import type { CloudTrailS3Config } from './config.ts';
 import { deliveryTime, regionFolder, startAfterFor, type Trail } from './layout.ts';
-import { TrailDigests } from './trail-digests.ts';
+import type { TrailDigests } from './trail-digests.ts';
+import { setUpTrailDigests } from './trail-digests-setup.ts';
 
 export interface CloudTrailS3Deps {
   readonly redact: Redact;
@@ -35,9 +34,6 @@ export interface CloudTrailS3Deps {
   /** Extra settings of the CloudTrail client that calls ListPublicKeys (tests: explicit credentials). */
   readonly cloudtrailClientConfig?: Partial<CloudTrailClientConfig>;
 }
-
-/** Errors that say the credentials may not call ListPublicKeys: the digests stay unverified. */
-const NOT_ALLOWED = /AccessDenied|NotAuthorized|UnrecognizedClient|CredentialsProviderError|InvalidClientTokenId/;
 
 const Checkpoint = z.object({
   version: z.literal(1),
@@ -117,7 +113,9 @@ export class CloudTrailS3Source implements Source {
       },
     });
     this.#reads = reads;
-    this.#digests = this.#config.digests.verify ? this.#trailDigests(ctx) : undefined;
+    this.#digests = this.#config.digests.verify
+      ? setUpTrailDigests(ctx, this.#config, this.#trail, this.#deps.cloudtrailClientConfig)
+      : undefined;
     try {
       await runScheduled(this.#config.schedule, () => this.read(), {
         name: `${this.id} read`,
@@ -129,32 +127,6 @@ export class CloudTrailS3Source implements Source {
       this.#client.destroy();
       this.#health.stop();
     }
-  }
-
-  #trailDigests(ctx: SourceContext): TrailDigests {
-    const settings = this.#config.digests;
-    const clientConfig: Partial<CloudTrailClientConfig> = {
-      ...awsCredentials(this.#config, this.#config.bucketRegion),
-      ...(settings.cloudtrailEndpoint ? { endpoint: settings.cloudtrailEndpoint } : {}),
-      ...this.#deps.cloudtrailClientConfig,
-    };
-    const listKeys = async (from: number, to: number) => {
-      try {
-        return await listPublicKeys({ region: this.#trail.region, from, to, clientConfig, signal: ctx.signal });
-      } catch (error) {
-        if (!NOT_ALLOWED.test((error as Error).name)) throw error;
-        ctx.log.warn({ err: error }, 'ListPublicKeys is not allowed: digests without a configured key stay unverified');
-        return null;
-      }
-    };
-    return new TrailDigests({
-      bucket: this.#config.bucket,
-      trail: this.#trail,
-      stateDir: ctx.stateDir,
-      waitFor: settings.waitFor,
-      keys: configuredKeyRing(settings.publicKeys, 'cloudtrailS3[].digests'),
-      ...(settings.listPublicKeys ? { listKeys } : {}),
-    });
   }
 
   /** Reports an invalid digest, a gap in the chain or an invalid log file: failing, and logged. */

@@ -3,7 +3,6 @@
 // delay queue that holds what was seen for `attributionDelay` before it is attributed,
 // normalised and submitted in batches.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ChangeRecord } from '../../domain/change.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
 import { Backoff, sleep, type BackoffOptions } from '../runtime/backoff.ts';
@@ -18,10 +17,12 @@ import { DelayQueue } from './delay-queue.ts';
 import { discoverResources } from './discovery.ts';
 import { SOURCE } from './kube-events.ts';
 import { loadKubeConfig } from './kube-config.ts';
-import { identify, type ObserveOptions } from './observe.ts';
+import type { ObserveOptions } from './observe.ts';
 import { RecordedState } from './recorded-state.ts';
-import { collectionName, Reflector, type KubeObject } from './reflector.ts';
+import { collectionName, Reflector } from './reflector.ts';
 import { namespacePlan } from './resource-filter.ts';
+import { queueEvent, queueListed, type SightingQueue } from './sighting-queue.ts';
+import { drainSightings } from './sighting-drain.ts';
 import { SightingRecorder, type Sighting, type SightingRules } from './sightings.ts';
 
 export interface KubernetesWatchDeps {
@@ -118,7 +119,15 @@ export class KubernetesWatchSource implements Source {
         log,
         signal,
       });
-      await this.#drain(ctx);
+      await drainSightings(ctx, {
+        source: `${SOURCE}/${this.#config.name}`,
+        queue: this.#queue,
+        recorder: new SightingRecorder(this.#rules, this.#observeOptions(ctx), log),
+        health: this.#health,
+        now: () => this.#now(),
+        ...(this.#deps.backoff ? { backoff: this.#deps.backoff } : {}),
+        acknowledged: () => this.#changed(),
+      });
       await schedule.idle();
     }
     await Promise.all([...this.#running.values()].map((running) => running.done).concat(this.#retired));
@@ -178,43 +187,24 @@ export class KubernetesWatchSource implements Source {
     const stop = new AbortController();
     const queue = this.#queue as DelayQueue<Sighting>;
     this.#health.begin(name);
+    const target: SightingQueue = {
+      cluster: this.#config.name,
+      queue,
+      now: () => this.#now(),
+      includesNamespace: this.#includesNamespace,
+      recordedUpTo: () => this.#state(ctx).lastSeq(),
+    };
     let running: Running;
     const reflector = new Reflector(
       this.#api as KubeApi,
       collection,
       {
         listed: (items, version) => {
-          const at = this.#now();
-          const recordedUpTo = this.#state(ctx).lastSeq();
-          const present = new Set<string>();
-          for (const object of items) {
-            if (collection.role === 'events') {
-              if (this.#inNamespaces(collection, object)) queue.push({ kind: 'event', object, at }, at);
-              continue;
-            }
-            const id = identify(this.#config.name, collection.type, object);
-            if (!id || !this.#inNamespaces(collection, object)) continue;
-            present.add(id.path);
-            queue.push({ kind: 'object', collection, object, id, seen: { via: 'list', recordedUpTo }, at }, at);
-          }
-          if (collection.role === 'state') {
-            const list = { present, resourceVersion: version, at, recordedUpTo };
-            queue.push({ kind: 'reconcile', collection, list, at }, at);
-          }
+          queueListed(target, collection, items, version);
           running.listed = true;
           this.#changed();
         },
-        event: (type, object) => {
-          const at = this.#now();
-          if (!this.#inNamespaces(collection, object)) return;
-          if (collection.role === 'events') {
-            if (type !== 'DELETED') queue.push({ kind: 'event', object, at }, at);
-            return;
-          }
-          const id = identify(this.#config.name, collection.type, object);
-          if (type === 'DELETED') queue.push({ kind: 'deleted', collection, id, at }, at);
-          else queue.push({ kind: 'object', collection, object, id, seen: { via: 'watch' }, at }, at);
-        },
+        event: (type, object) => queueEvent(target, collection, type, object),
         healthy: () => this.#health.ok(name),
         watching: () => {
           running.watching = true;
@@ -241,12 +231,6 @@ export class KubernetesWatchSource implements Source {
     const signal = AbortSignal.any([ctx.signal, stop.signal]);
     running = { reflector, stop, done: reflector.run(signal), listed: false, watching: false };
     this.#running.set(collection.key, running);
-  }
-
-  #inNamespaces(collection: PlannedCollection, object: KubeObject): boolean {
-    if (!collection.type.namespaced || collection.namespace !== undefined) return true;
-    const metadata = object['metadata'] as Record<string, unknown> | undefined;
-    return this.#includesNamespace(String(metadata?.['namespace'] ?? ''));
   }
 
   /** Re-discovers resources and lists every collection again (the node-cron schedule calls this). */
@@ -284,54 +268,5 @@ export class KubernetesWatchSource implements Source {
       ...(this.#deps.sensitiveKeys ? { sensitiveKeys: this.#deps.sensitiveKeys } : {}),
       ...(this.#deps.noiseRules ? { noiseRules: this.#deps.noiseRules } : {}),
     };
-  }
-
-  async #drain(ctx: SourceContext): Promise<void> {
-    const queue = this.#queue as DelayQueue<Sighting>;
-    const recorder = new SightingRecorder(this.#rules, this.#observeOptions(ctx), ctx.log);
-    while (!ctx.signal.aborted) {
-      const due = await queue.takeDue(500, ctx.signal);
-      if (due.length === 0) continue;
-      try {
-        let changes: ChangeRecord[] = [];
-        for (const sighting of due) {
-          if (sighting.kind === 'reconcile') {
-            // Deletions are judged against a repository that holds everything seen before the list.
-            await this.#submit(ctx, changes, recorder);
-            changes = [];
-            await ctx.committed();
-          }
-          changes.push(...recorder.record(sighting));
-        }
-        await this.#submit(ctx, changes, recorder);
-      } finally {
-        queue.acknowledge(due.length);
-        this.#changed();
-      }
-    }
-  }
-
-  /** Submits until the journal takes the batch (retrying with backoff); counts ride along. */
-  async #submit(ctx: SourceContext, changes: readonly ChangeRecord[], recorder: SightingRecorder): Promise<void> {
-    if (changes.length === 0) return;
-    const backoff = new Backoff(this.#deps.backoff);
-    const counts = recorder.takeCounts();
-    for (;;) {
-      try {
-        await ctx.submit({
-          source: `${SOURCE}/${this.#config.name}`,
-          receivedAt: this.#now(),
-          changes,
-          facts: [],
-          ...counts,
-        });
-        this.#health.ok('journal');
-        return;
-      } catch (error) {
-        this.#health.fail('journal', error);
-        ctx.log.error({ err: error }, 'submitting watched changes failed; retrying');
-        if (!(await sleep(backoff.next(), ctx.signal))) return;
-      }
-    }
   }
 }

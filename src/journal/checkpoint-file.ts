@@ -1,0 +1,24 @@
+// The journal's checkpoint file (`<journal>/checkpoint`): the last seq the ledger committed,
+// written durably; a missing file means nothing is committed yet.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileDurably } from '../ledger/durable-file.ts';
+import { JournalError } from './errors.ts';
+
+const CHECKPOINT = 'checkpoint';
+
+export function readCheckpoint(dir: string): number {
+  try {
+    const value = Number(JSON.parse(readFileSync(join(dir, CHECKPOINT), 'utf8')).seq);
+    if (Number.isSafeInteger(value) && value >= 0) return value;
+    throw new JournalError(`${join(dir, CHECKPOINT)}: no valid seq`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if (error instanceof JournalError) throw error;
+    throw new JournalError(`${join(dir, CHECKPOINT)}: unreadable`, { cause: error });
+  }
+}
+
+export function writeCheckpoint(dir: string, seq: number): void {
+  writeFileDurably(join(dir, CHECKPOINT), `${JSON.stringify({ seq })}\n`);
+}
