@@ -3,9 +3,10 @@
 // with -n/--cluster, `aws SERVICE TYPE ID` with --account/--region, and `custom SOURCE PATH`.
 // Pure: candidate paths come from a lookup the caller provides (the index's resource list).
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { PATH_GRAMMARS } from '../normalise/path-grammars/index.ts';
 import { customPath, escapeSegment, fileName } from '../normalise/paths.ts';
 import { keyOfPath, looksLikeKey, parsePath, pathOfKey, type RefScope } from './resource-key.ts';
-import { lookupType } from './resource-kinds.ts';
+import { lookupType } from '../normalise/path-grammars/kubernetes-types.ts';
 
 export type { RefScope } from './resource-key.ts';
 
@@ -24,7 +25,8 @@ export type ParsedRef =
 /** Recorded resource paths matching a SQLite GLOB pattern (`*` may cross `/`; callers re-check). */
 export type FindPaths = (glob: string) => readonly string[];
 
-const ROOTS = ['kubernetes/', 'aws/', 'gcp/', 'custom/', 'activity/'];
+/** A word starting with one of these is a repository path: every path family's root, and `activity/`. */
+const ROOTS = [...PATH_GRAMMARS.map((grammar) => `${grammar.family}/`), 'activity/'];
 
 /** Escapes SQLite GLOB metacharacters (`*`, `?`, `[`) so a text matches only itself. */
 export function globLiteral(text: string): string {
