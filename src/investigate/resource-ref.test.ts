@@ -195,4 +195,8 @@ test('GCP resources are named by path or key and resolve to the recorded path', 
   assert.equal(keyOfPath(version), 'gcp:example.com%3Ashop:europe-west1:secretmanager/secrets/db/versions/3');
   assert.equal(resolve([keyOfPath(version)]), version);
   assert.throws(() => resolve(['gcp:shop-prod:global:storage/buckets/other']), NotFoundError);
+  assert.equal(resolve(['gcp', 'storage', 'buckets', 'assets']), bucket);
+  assert.equal(resolve(['gcp', 'secretmanager', 'versions', '3']), version);
+  assert.throws(() => resolve(['gcp', 'storage', 'instances', 'assets']), NotFoundError);
+  assert.throws(() => resolve(['gcp', 'storage', 'assets']), InvalidInputError);
 });

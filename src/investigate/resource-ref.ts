@@ -1,6 +1,7 @@
 // What a user types to name one resource → the repository path it means. Accepted:
 // a repository path, a resource key (resource-key.ts), kubectl's `TYPE/NAME` or `TYPE NAME`
-// with -n/--cluster, `aws SERVICE TYPE ID` with --account/--region, and `custom SOURCE PATH`.
+// with -n/--cluster, `aws SERVICE TYPE ID` with --account/--region, `gcp SERVICE TYPE NAME` and
+// `custom SOURCE PATH`.
 // Pure: candidate paths come from a lookup the caller provides (the index's resource list).
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import { PATH_GRAMMARS } from '../normalise/path-grammars/index.ts';
@@ -40,7 +41,8 @@ function segment(value: string | undefined, what: string): string {
 function usage(text: string): InvalidInputError {
   return new InvalidInputError(
     `cannot read resource reference '${text}': expected TYPE/NAME or TYPE NAME (e.g. deployment/web -n default), ` +
-      `aws SERVICE TYPE ID (e.g. aws iam role app), custom SOURCE PATH, a resource key or a repository path`,
+      `aws SERVICE TYPE ID (e.g. aws iam role app), gcp SERVICE TYPE NAME (e.g. gcp storage buckets assets), ` +
+      `custom SOURCE PATH, a resource key or a repository path`,
   );
 }
 
@@ -99,6 +101,18 @@ function awsRef(service: string, type: string, id: string, scope: RefScope, text
   return { kind: 'pattern', patterns: [pattern], test, text };
 }
 
+/** `gcp SERVICE TYPE NAME`: the resource of that collection and name in any project and location. */
+function gcpRef(service: string, type: string, name: string, text: string): ParsedRef {
+  const file = fileName(name, 'resource name');
+  const pattern = `gcp/*/*/${globLiteral(escapeSegment(service, 'service'))}/*${globLiteral(file)}`;
+  const test = (path: string): boolean => {
+    const parsed = parsePath(path);
+    if (parsed.family !== 'gcp' || `${parsed.resource.at(-1)}.yaml` !== file) return false;
+    return parsed.service === escapeSegment(service) && parsed.resource.at(-2) === escapeSegment(type);
+  };
+  return { kind: 'pattern', patterns: [pattern], test, text };
+}
+
 /** Parses the positional words of a reference with the scope options. */
 export function parseRef(words: readonly string[], scope: RefScope = {}): ParsedRef {
   const ref = parseWords(words, scope);
@@ -125,6 +139,11 @@ function parseWords(words: readonly string[], scope: RefScope): ParsedRef {
     if (rest.length !== 3) throw usage(text);
     const [service, type, id] = rest as [string, string, string];
     return awsRef(service, type, id, scope, text);
+  }
+  if (first.toLowerCase() === 'gcp') {
+    if (rest.length !== 3) throw usage(text);
+    const [service, type, name] = rest as [string, string, string];
+    return gcpRef(service, type, name, text);
   }
   if (first.toLowerCase() === 'custom') {
     if (rest.length !== 2) throw usage(text);
