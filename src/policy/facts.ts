@@ -3,10 +3,7 @@
 // account/region/service/resource type/id, GCP project/location/service/type/name; each path family's
 // facts come from its grammar (normalise/path-grammars). Pure.
 import type { Doc } from '../domain/change.ts';
-import { isObject } from '../domain/json.ts';
-import type { AwsFacts } from '../normalise/path-grammars/aws.ts';
 import { type FamilyFacts, PATH_GRAMMARS, parsePath } from '../normalise/path-grammars/index.ts';
-import type { KubernetesFacts } from '../normalise/path-grammars/kubernetes.ts';
 
 export type { AwsFacts } from '../normalise/path-grammars/aws.ts';
 export type { GcpFacts } from '../normalise/path-grammars/gcp.ts';
@@ -23,36 +20,6 @@ const NO_FACTS = Object.fromEntries(
   PATH_GRAMMARS.flatMap((grammar) => ('facts' in grammar ? [[grammar.family, null]] : [])),
 ) as unknown as FamilyFacts;
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-
-/** A Kubernetes audit event on `activity`: what its objectRef names. */
-function kubernetesFromEvent(doc: Doc): KubernetesFacts | null {
-  const ref = doc['objectRef'];
-  if (!isObject(ref) || text(ref['resource']) === null) return null;
-  return {
-    cluster: text(doc['cluster']) ?? '',
-    namespace: text(ref['namespace']),
-    group: text(ref['apiGroup']) ?? 'core',
-    resource: text(ref['resource']) as string,
-    name: text(ref['name']),
-    subresource: text(ref['subresource']),
-  };
-}
-
-/** A CloudTrail record on `activity`: its service, account and region. */
-function awsFromEvent(doc: Doc): AwsFacts | null {
-  const source = text(doc['eventSource']);
-  if (source === null) return null;
-  const identity = isObject(doc['userIdentity']) ? doc['userIdentity'] : {};
-  return {
-    account: text(doc['recipientAccountId']) ?? text(identity['accountId']),
-    region: text(doc['awsRegion']),
-    service: source.replace(/\.amazonaws\.com$/, ''),
-    resourceType: null,
-    id: null,
-  };
-}
-
 /**
  * Facts about one changed file. For `activity/…` paths the path says nothing about the
  * resource, so the recorded event (`doc`) is read when it is given.
@@ -65,9 +32,11 @@ export function changeFacts(path: string, op: ChangeFacts['op'], doc?: Doc | nul
     return { path, op, ...NO_FACTS, [grammar.family]: facts };
   }
   const [root, family] = path.split('/');
-  if (root === 'activity' && doc) {
-    if (family === 'kubernetes') return { path, op, ...NO_FACTS, kubernetes: kubernetesFromEvent(doc) };
-    if (family === 'aws') return { path, op, ...NO_FACTS, aws: awsFromEvent(doc) };
+  const recorded =
+    root === 'activity' && doc ? PATH_GRAMMARS.find((candidate) => candidate.family === family) : undefined;
+  if (recorded && doc && 'eventFacts' in recorded) {
+    const facts = (recorded.eventFacts as (doc: Doc) => unknown)(doc);
+    return { path, op, ...NO_FACTS, [recorded.family]: facts };
   }
   return { path, op, ...NO_FACTS };
 }

@@ -1,7 +1,8 @@
 // `aws/<account>/<region|global>/<service>/<type>/<id>.yaml`; keys `aws:<account>:[<region>:]<service>/<type>/<id>`
 // (no region for `global`).
+import { isObject } from '../../domain/json.ts';
 import { unescapeSegment } from '../paths.ts';
-import { pathGrammar, YAML } from './grammar.ts';
+import { pathGrammar, text, YAML } from './grammar.ts';
 
 export interface AwsParts {
   readonly family: 'aws';
@@ -54,6 +55,19 @@ export const awsGrammar = pathGrammar({
     resourceType: unescapeSegment(p.type),
     id: unescapeSegment(p.file),
   }),
+  // A CloudTrail record on `activity`: its service, account and region.
+  eventFacts: (doc): AwsFacts | null => {
+    const source = text(doc['eventSource']);
+    if (source === null) return null;
+    const identity = isObject(doc['userIdentity']) ? doc['userIdentity'] : {};
+    return {
+      account: text(doc['recipientAccountId']) ?? text(identity['accountId']),
+      region: text(doc['awsRegion']),
+      service: source.replace(/\.amazonaws\.com$/, ''),
+      resourceType: null,
+      id: null,
+    };
+  },
   describe: (a) => {
     const what = a.resourceType ? `${a.service}/${a.resourceType}` : a.service;
     const where = a.account ? ` (account ${a.account}${a.region ? `, ${a.region}` : ''})` : '';

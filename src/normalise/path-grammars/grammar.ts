@@ -19,6 +19,11 @@ export interface PathGrammar<Family extends string, Parts extends { readonly fam
   pathOfKey(key: string): string | null | undefined;
   /** What policies read about a resource of this family; absent for families policies cannot name. */
   facts?(parts: Parts): Facts;
+  /**
+   * The facts of an event recorded on `activity/<family>/…` (its path names no resource): read from
+   * the recorded document, null when it names none.
+   */
+  eventFacts?(doc: Readonly<Record<string, unknown>>): Facts | null;
   /** One line naming the resource, for messages. */
   describe?(facts: Facts): string;
 }
@@ -31,3 +36,6 @@ export function pathGrammar<const Family extends string, Parts extends { readonl
 }
 
 export const YAML = /\.yaml$/;
+
+/** A non-empty string field of a recorded document, else null. */
+export const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);

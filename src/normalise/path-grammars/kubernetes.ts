@@ -1,7 +1,8 @@
 // `kubernetes/<cluster>/(cluster|namespaces/<namespace>)/<group>/<resource>/<name>.yaml`; keys
 // `<cluster>:[<namespace>/]<type>/<name>` with kubectl's type words (`prod:payments/deployment/web`).
+import { isObject } from '../../domain/json.ts';
 import { unescapeSegment } from '../paths.ts';
-import { pathGrammar, YAML } from './grammar.ts';
+import { pathGrammar, text, YAML } from './grammar.ts';
 import { typeFromWord, typeWord } from './kubernetes-types.ts';
 
 export interface KubernetesParts {
@@ -65,6 +66,19 @@ export const kubernetesGrammar = pathGrammar({
     name: unescapeSegment(p.file).replace(/\.status$/, ''),
     subresource: p.file.endsWith('.status') ? 'status' : null,
   }),
+  // A Kubernetes audit event on `activity`: what its objectRef names.
+  eventFacts: (doc): KubernetesFacts | null => {
+    const ref = doc['objectRef'];
+    if (!isObject(ref) || text(ref['resource']) === null) return null;
+    return {
+      cluster: text(doc['cluster']) ?? '',
+      namespace: text(ref['namespace']),
+      group: text(ref['apiGroup']) ?? 'core',
+      resource: text(ref['resource']) as string,
+      name: text(ref['name']),
+      subresource: text(ref['subresource']),
+    };
+  },
   describe: (k) => {
     const what = `${k.group === 'core' ? '' : `${k.group}/`}${k.resource}${k.subresource ? `/${k.subresource}` : ''}`;
     const target = k.name ? (k.namespace ? `${k.namespace}/${k.name}` : k.name) : (k.namespace ?? '');
