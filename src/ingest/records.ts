@@ -5,104 +5,27 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import * as yaml from 'js-yaml';
 import { isObject, jsonSyntaxReason } from '../domain/json.ts';
-import { isAksDiagnosticRecord } from '../sources/aks-audit/diagnostic-record.ts';
-import { exportedMessage } from '../sources/eks-audit/log-event.ts';
-import { auditServiceName } from '../sources/gcp-audit/entry.ts';
-import { looksLikeGenericEvent } from '../sources/generic/normalise.ts';
-import { extractCloudTrailRecords, looksLikeCloudTrail, sortByEventTime } from '../formats/cloudtrail/parse.ts';
+import { INPUT_FORMATS, lineFormat, type RecordFormat } from './formats.ts';
 
-export type RecordFormat =
-  | 'kubernetes-audit'
-  | 'gke-audit'
-  | 'gcp-audit'
-  | 'eks-audit'
-  | 'aks-audit'
-  | 'cloudtrail'
-  | 'generic'
-  | 'kubernetes-object';
+export type { RecordFormat } from './formats.ts';
 
 export type InputRecord =
   | { readonly line: number; readonly format: RecordFormat; readonly value: unknown; readonly where?: string }
   | { readonly line: number; readonly error: string };
 
-const isAuditEvent = (value: unknown): boolean => isObject(value) && typeof value['auditID'] === 'string';
-const isKubernetesObject = (value: unknown): boolean =>
-  isObject(value) &&
-  typeof value['apiVersion'] === 'string' &&
-  typeof value['kind'] === 'string' &&
-  isObject(value['metadata']);
-
-/** An Azure Monitor resource-log container (an Event Hub message; lower-case `records`, unlike CloudTrail's). */
-const isAksRecords = (value: unknown): value is { records: unknown[] } =>
-  isObject(value) && Array.isArray(value['records']) && value['records'].some(isAksDiagnosticRecord);
-
-const isCloudWatchEvents = (value: unknown): value is { events: unknown[] } =>
-  isObject(value) &&
-  Array.isArray(value['events']) &&
-  value['events'].some((item) => isObject(item) && typeof item['logStreamName'] === 'string' && 'message' in item);
-
-/** Classifies one parsed value into records (a container yields its items). */
+/** Classifies one parsed value into records (a container yields its items): the first format that knows it. */
 export function* classify(value: unknown, line: number, where = ''): Generator<InputRecord> {
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) yield* classify(item, line, `${where}[${index}]`);
     return;
   }
-  if (isAuditEvent(value)) return yield { line, format: 'kubernetes-audit', value, where };
-  // `aws logs filter-log-events` output of an EKS audit stream: each event's message is one audit event.
-  if (isCloudWatchEvents(value)) {
-    for (const [index, item] of value['events'].entries())
-      yield {
-        line,
-        format: 'eks-audit',
-        value: isObject(item) ? item['message'] : undefined,
-        where: `${where}events[${index}]`,
-      };
+  for (const format of INPUT_FORMATS) {
+    const found = format.recognise(value, where);
+    if (found === undefined) continue;
+    for (const item of found)
+      yield 'error' in item ? { line, error: item.error } : { line, format: format.name, ...item };
     return;
   }
-  // AKS diagnostic settings: a `{"records":[…]}` message, or one record per line (a storage account's PT1H.json).
-  if (isAksRecords(value)) {
-    for (const [index, item] of value['records'].entries())
-      yield { line, format: 'aks-audit', value: item, where: `${where}records[${index}]` };
-    return;
-  }
-  if (isAksDiagnosticRecord(value)) return yield { line, format: 'aks-audit', value, where };
-  // A Cloud Logging LogEntry (`gcloud logging read --format=json`, a Cloud Storage sink line): GKE audit
-  // (serviceName k8s.io) is recorded as Kubernetes, every other service's audit entry as GCP resources.
-  if (isObject(value) && isObject(value['protoPayload'])) {
-    const service = auditServiceName(value);
-    const format = service === undefined || service === 'k8s.io' ? 'gke-audit' : 'gcp-audit';
-    return yield { line, format, value, where };
-  }
-  if (
-    isObject(value) &&
-    Array.isArray(value['items']) &&
-    (value['kind'] === 'EventList' || value['items'].some(isAuditEvent))
-  ) {
-    for (const [index, item] of value['items'].entries())
-      yield { line, format: 'kubernetes-audit', value: item, where: `${where}items[${index}]` };
-    return;
-  }
-  if (looksLikeCloudTrail(value)) {
-    // A delivery file holds records in no particular order: replay them by event time.
-    for (const [index, item] of sortByEventTime(extractCloudTrailRecords(value))) {
-      const at = `${where}#${index}`;
-      if ('error' in item) yield { line, error: `${at}: ${item.error}` };
-      else yield { line, format: 'cloudtrail', value: item.record, where: at };
-    }
-    return;
-  }
-  if (looksLikeGenericEvent(value)) return yield { line, format: 'generic', value, where };
-  if (
-    isObject(value) &&
-    typeof value['kind'] === 'string' &&
-    value['kind'].endsWith('List') &&
-    Array.isArray(value['items'])
-  ) {
-    for (const [index, item] of value['items'].entries())
-      yield { line, format: 'kubernetes-object', value: item, where: `${where}items[${index}]` };
-    return;
-  }
-  if (isKubernetesObject(value)) return yield { line, format: 'kubernetes-object', value, where };
   yield {
     line,
     error: `${where ? `${where}: ` : ''}not an audit event, CloudTrail record, generic event or Kubernetes object`,
@@ -141,9 +64,9 @@ function parseJsonLine(line: string): unknown {
   }
 }
 
-/** A line of a CloudWatch Logs export (a bare message line, as `--query events[].message` writes, too). */
-function exportRecord(line: string, lineNumber: number): InputRecord {
-  return { line: lineNumber, format: 'eks-audit', value: exportedMessage(line) ?? line };
+/** A line of a file of one record per text line (a CloudWatch Logs export; a bare message line, too). */
+function lineRecord(format: (typeof INPUT_FORMATS)[number], line: string, lineNumber: number): InputRecord {
+  return { line: lineNumber, format: format.name, value: format.readLine?.(line) ?? line };
 }
 
 /** Reads every record of an input stream, in file order. */
@@ -151,12 +74,12 @@ export async function* readRecords(input: Readable): AsyncGenerator<InputRecord>
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
   let streaming = false;
-  let exportLines = false;
+  let lineFormatOf: (typeof INPUT_FORMATS)[number] | undefined;
   const buffered: string[] = [];
   for await (const line of lines) {
     lineNumber += 1;
-    if (exportLines) {
-      if (line.trim() !== '') yield exportRecord(line, lineNumber);
+    if (lineFormatOf) {
+      if (line.trim() !== '') yield lineRecord(lineFormatOf, line, lineNumber);
       continue;
     }
     if (streaming) {
@@ -173,10 +96,11 @@ export async function* readRecords(input: Readable): AsyncGenerator<InputRecord>
       buffered.pop();
       continue;
     }
-    if (buffered.length === 1 && exportedMessage(line) !== undefined) {
-      exportLines = true;
+    const byLine = buffered.length === 1 ? lineFormat(line) : undefined;
+    if (byLine) {
+      lineFormatOf = byLine.format;
       buffered.length = 0;
-      yield exportRecord(line, lineNumber);
+      yield { line: lineNumber, format: byLine.format.name, value: byLine.value };
       continue;
     }
     if (buffered.length === 1) {
@@ -189,5 +113,5 @@ export async function* readRecords(input: Readable): AsyncGenerator<InputRecord>
       }
     }
   }
-  if (!streaming && !exportLines && buffered.length > 0) yield* parseWhole(buffered.join('\n'));
+  if (!streaming && !lineFormatOf && buffered.length > 0) yield* parseWhole(buffered.join('\n'));
 }

@@ -22,6 +22,8 @@ const RECORDED = [
   'aws/111122223333/global/iam/Policy/a*b.yaml',
   'aws/111122223333/global/iam/Policy/a-b.yaml',
   'custom/events/feature-flags/checkout.yaml',
+  'gcp/shop-prod/global/storage/buckets/assets.yaml',
+  'gcp/example.com%3Ashop/europe-west1/secretmanager/secrets/db/versions/3.yaml',
 ];
 
 /** The real index (in memory) holding RECORDED, and its real GLOB query; `exists` as lookup.ts asks it. */
@@ -61,6 +63,8 @@ test('keys and paths convert both ways for every family', () => {
     ['aws/111122223333/eu-west-1/lambda/Function/app.yaml', 'aws:111122223333:eu-west-1:lambda/Function/app'],
     ['aws/4/us-east-1/bedrock/Model/claude-v1:0.yaml', 'aws:4:us-east-1:bedrock/Model/claude-v1:0'],
     ['custom/events/feature-flags/checkout.yaml', 'custom:events/feature-flags/checkout'],
+    ['gcp/shop-prod/global/storage/buckets/assets.yaml', 'gcp:shop-prod:global:storage/buckets/assets'],
+    ['gcp/example.com:shop/us/storage/buckets/a%2Fb.yaml', 'gcp:example.com:shop:us:storage/buckets/a%2Fb'],
   ];
   for (const [path, key] of pairs) {
     assert.equal(keyOfPath(path), key);
@@ -180,4 +184,19 @@ test('names holding GLOB characters (*, ?, [) match only themselves', () => {
     ['aws/111122223333/global/iam/Policy/a*b.yaml', 'aws/111122223333/global/iam/Policy/a-b.yaml'],
     'unescaped, ? is any one character',
   );
+});
+
+test('GCP resources are named by path or key and resolve to the recorded path', () => {
+  const bucket = 'gcp/shop-prod/global/storage/buckets/assets.yaml';
+  assert.equal(resolve([bucket]), bucket);
+  assert.equal(resolve(['gcp/shop-prod/global/storage/buckets/assets']), bucket);
+  assert.equal(resolve([keyOfPath(bucket)]), bucket);
+  const version = 'gcp/example.com%3Ashop/europe-west1/secretmanager/secrets/db/versions/3.yaml';
+  assert.equal(keyOfPath(version), 'gcp:example.com%3Ashop:europe-west1:secretmanager/secrets/db/versions/3');
+  assert.equal(resolve([keyOfPath(version)]), version);
+  assert.throws(() => resolve(['gcp:shop-prod:global:storage/buckets/other']), NotFoundError);
+  assert.equal(resolve(['gcp', 'storage', 'buckets', 'assets']), bucket);
+  assert.equal(resolve(['gcp', 'secretmanager', 'versions', '3']), version);
+  assert.throws(() => resolve(['gcp', 'storage', 'instances', 'assets']), NotFoundError);
+  assert.throws(() => resolve(['gcp', 'storage', 'assets']), InvalidInputError);
 });

@@ -1,11 +1,13 @@
 // What a user types to name one resource → the repository path it means. Accepted:
 // a repository path, a resource key (resource-key.ts), kubectl's `TYPE/NAME` or `TYPE NAME`
-// with -n/--cluster, `aws SERVICE TYPE ID` with --account/--region, and `custom SOURCE PATH`.
+// with -n/--cluster, `aws SERVICE TYPE ID` with --account/--region, `gcp SERVICE TYPE NAME` and
+// `custom SOURCE PATH`.
 // Pure: candidate paths come from a lookup the caller provides (the index's resource list).
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { PATH_GRAMMARS } from '../normalise/path-grammars/index.ts';
 import { customPath, escapeSegment, fileName } from '../normalise/paths.ts';
 import { keyOfPath, looksLikeKey, parsePath, pathOfKey, type RefScope } from './resource-key.ts';
-import { lookupType } from './resource-kinds.ts';
+import { lookupType } from '../normalise/path-grammars/kubernetes-types.ts';
 
 export type { RefScope } from './resource-key.ts';
 
@@ -24,7 +26,8 @@ export type ParsedRef =
 /** Recorded resource paths matching a SQLite GLOB pattern (`*` may cross `/`; callers re-check). */
 export type FindPaths = (glob: string) => readonly string[];
 
-const ROOTS = ['kubernetes/', 'aws/', 'gcp/', 'custom/', 'activity/'];
+/** A word starting with one of these is a repository path: every path family's root, and `activity/`. */
+const ROOTS = [...PATH_GRAMMARS.map((grammar) => `${grammar.family}/`), 'activity/'];
 
 /** Escapes SQLite GLOB metacharacters (`*`, `?`, `[`) so a text matches only itself. */
 export function globLiteral(text: string): string {
@@ -38,7 +41,8 @@ function segment(value: string | undefined, what: string): string {
 function usage(text: string): InvalidInputError {
   return new InvalidInputError(
     `cannot read resource reference '${text}': expected TYPE/NAME or TYPE NAME (e.g. deployment/web -n default), ` +
-      `aws SERVICE TYPE ID (e.g. aws iam role app), custom SOURCE PATH, a resource key or a repository path`,
+      `aws SERVICE TYPE ID (e.g. aws iam role app), gcp SERVICE TYPE NAME (e.g. gcp storage buckets assets), ` +
+      `custom SOURCE PATH, a resource key or a repository path`,
   );
 }
 
@@ -97,6 +101,18 @@ function awsRef(service: string, type: string, id: string, scope: RefScope, text
   return { kind: 'pattern', patterns: [pattern], test, text };
 }
 
+/** `gcp SERVICE TYPE NAME`: the resource of that collection and name in any project and location. */
+function gcpRef(service: string, type: string, name: string, text: string): ParsedRef {
+  const file = fileName(name, 'resource name');
+  const pattern = `gcp/*/*/${globLiteral(escapeSegment(service, 'service'))}/*${globLiteral(file)}`;
+  const test = (path: string): boolean => {
+    const parsed = parsePath(path);
+    if (parsed.family !== 'gcp' || `${parsed.resource.at(-1)}.yaml` !== file) return false;
+    return parsed.service === escapeSegment(service) && parsed.resource.at(-2) === escapeSegment(type);
+  };
+  return { kind: 'pattern', patterns: [pattern], test, text };
+}
+
 /** Parses the positional words of a reference with the scope options. */
 export function parseRef(words: readonly string[], scope: RefScope = {}): ParsedRef {
   const ref = parseWords(words, scope);
@@ -123,6 +139,11 @@ function parseWords(words: readonly string[], scope: RefScope): ParsedRef {
     if (rest.length !== 3) throw usage(text);
     const [service, type, id] = rest as [string, string, string];
     return awsRef(service, type, id, scope, text);
+  }
+  if (first.toLowerCase() === 'gcp') {
+    if (rest.length !== 3) throw usage(text);
+    const [service, type, name] = rest as [string, string, string];
+    return gcpRef(service, type, name, text);
   }
   if (first.toLowerCase() === 'custom') {
     if (rest.length !== 2) throw usage(text);

@@ -1,6 +1,6 @@
 // Kubernetes resource types as people type them to kubectl: kind, plural, singular or short
 // name (`deploy`, `cm`, `svc`, `crb`) → API group and plural resource, the two path segments.
-import { pluralResource } from '../formats/kubernetes-objects/resource-names.ts';
+import { pluralResource } from '../../formats/kubernetes-objects/resource-names.ts';
 
 export interface ResourceType {
   /** API group, `core` for the legacy group (as in repository paths). */
