@@ -8,24 +8,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-export interface FakeLookupEvent {
-  readonly EventId: string;
-  readonly EventName: string;
-  readonly ReadOnly: 'true' | 'false';
-  readonly EventTime: number;
-  readonly EventSource: string;
-  readonly Username?: string;
-  readonly Resources: ReadonlyArray<{ ResourceType: string; ResourceName: string }>;
-  readonly CloudTrailEvent: string;
-}
-
-interface Stored {
-  readonly region: string;
-  readonly event: FakeLookupEvent;
-  /** Epoch ms from which LookupEvents returns it (CloudTrail delivers minutes late). */
-  visibleAt: number;
-}
+import { lookupEvents, type FakeLookupEvent, type StoredEvent } from './cloudtrail-lookup.ts';
 
 export interface LookupRequest {
   readonly region: string;
@@ -37,8 +20,6 @@ export interface LookupRequest {
   readonly accessKeyId: string;
   readonly sessionToken: string | undefined;
 }
-
-const RETENTION_MS = 90 * 86_400_000;
 
 export interface FakePublicKey {
   readonly region: string;
@@ -56,7 +37,7 @@ export class FakeCloudTrail {
   /** Requests per second per region before ThrottlingException (AWS: 2). */
   rateLimit = 2;
   readonly #server: Server;
-  readonly #events: Stored[] = [];
+  readonly #events: StoredEvent[] = [];
   readonly #now: () => number;
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   #failures = 0;
@@ -210,7 +191,8 @@ export class FakeCloudTrail {
       return reply(res, 500, { __type: 'InternalFailure', message: 'injected failure' });
     }
     if (target === 'CloudTrail_20131101.ListPublicKeys') return this.#listPublicKeys(region, body, now, res);
-    return this.#lookup(region, body, now, res);
+    const answer = lookupEvents(this.#events, region, body, now);
+    return reply(res, answer.status, answer.body);
   }
 
   #listPublicKeys(region: string, body: Record<string, unknown>, now: number, res: ServerResponse): void {
@@ -225,85 +207,6 @@ export class FakeCloudTrail {
         Fingerprint: key.fingerprint,
       }));
     reply(res, 200, { PublicKeyList: keys });
-  }
-
-  #lookup(region: string, body: Record<string, unknown>, now: number, res: ServerResponse): void {
-    const start = typeof body['StartTime'] === 'number' ? body['StartTime'] * 1000 : now - RETENTION_MS;
-    const end = typeof body['EndTime'] === 'number' ? body['EndTime'] * 1000 : now;
-    if (start > end)
-      return reply(res, 400, {
-        __type: 'InvalidTimeRangeException',
-        message: 'Start time must not be after end time.',
-      });
-    if (start < now - RETENTION_MS - 60_000)
-      return reply(res, 400, {
-        __type: 'InvalidTimeRangeException',
-        message: 'Start time is outside the 90 days of event history.',
-      });
-    const max = typeof body['MaxResults'] === 'number' ? body['MaxResults'] : 50;
-    if (max < 1 || max > 50)
-      return reply(res, 400, { __type: 'InvalidMaxResultsException', message: 'MaxResults must be between 1 and 50.' });
-    const attributes = Array.isArray(body['LookupAttributes'])
-      ? (body['LookupAttributes'] as Array<{ AttributeKey: string; AttributeValue: string }>)
-      : [];
-    if (attributes.length > 1)
-      return reply(res, 400, {
-        __type: 'InvalidLookupAttributesException',
-        message: 'Only one lookup attribute is allowed.',
-      });
-    const params = JSON.stringify({ region, start, end, attributes });
-    let offset = 0;
-    if (typeof body['NextToken'] === 'string') {
-      const token = JSON.parse(Buffer.from(body['NextToken'], 'base64').toString('utf8')) as {
-        params: string;
-        offset: number;
-      };
-      if (token.params !== params)
-        return reply(res, 400, {
-          __type: 'InvalidNextTokenException',
-          message: 'The token was issued for different parameters.',
-        });
-      offset = token.offset;
-    }
-    const attribute = attributes[0];
-    const matches = this.#events
-      .filter((stored) => stored.region === region && stored.visibleAt <= now)
-      .map((stored) => stored.event)
-      .filter(
-        (event) =>
-          event.EventTime * 1000 >= start &&
-          event.EventTime * 1000 <= end &&
-          event.EventTime * 1000 >= now - RETENTION_MS,
-      )
-      .filter((event) => !attribute || matchesAttribute(event, attribute.AttributeKey, attribute.AttributeValue))
-      .sort((a, b) => b.EventTime - a.EventTime || b.EventId.localeCompare(a.EventId));
-    const page = matches.slice(offset, offset + max);
-    const next =
-      offset + max < matches.length
-        ? Buffer.from(JSON.stringify({ params, offset: offset + max })).toString('base64')
-        : undefined;
-    reply(res, 200, { Events: page, ...(next ? { NextToken: next } : {}) });
-  }
-}
-
-function matchesAttribute(event: FakeLookupEvent, key: string, value: string): boolean {
-  switch (key) {
-    case 'ReadOnly':
-      return event.ReadOnly === value;
-    case 'EventName':
-      return event.EventName === value;
-    case 'EventSource':
-      return event.EventSource === value;
-    case 'EventId':
-      return event.EventId === value;
-    case 'Username':
-      return event.Username === value;
-    case 'ResourceType':
-      return event.Resources.some((r) => r.ResourceType === value);
-    case 'ResourceName':
-      return event.Resources.some((r) => r.ResourceName === value);
-    default:
-      return false;
   }
 }
 

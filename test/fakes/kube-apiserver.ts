@@ -19,19 +19,12 @@ import {
   status,
   type Target,
 } from './kube-routes.ts';
-import {
-  DEFAULT_RESOURCES,
-  groupVersion,
-  KubeStore,
-  mergePatch,
-  resourceKey,
-  verbsOf,
-  type ChangeEntry,
-  type FakeResource,
-  type KubeObject,
-} from './kube-store.ts';
+import { serveList } from './kube-list.ts';
+import { DEFAULT_RESOURCES, groupVersion, type FakeResource, type KubeObject } from './kube-resources.ts';
+import { KubeStore, mergePatch } from './kube-store.ts';
+import { serveWatch, type OpenWatch } from './kube-watch.ts';
 
-export { DEFAULT_RESOURCES, type FakeResource, type KubeObject } from './kube-store.ts';
+export { DEFAULT_RESOURCES, type FakeResource, type KubeObject } from './kube-resources.ts';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -55,12 +48,6 @@ interface Failure {
     path: string;
     query: Readonly<Record<string, string>>;
   }) => boolean;
-}
-
-interface OpenWatch {
-  readonly res: ServerResponse;
-  readonly resource: FakeResource;
-  readonly bookmarks: boolean;
 }
 
 export class FakeKubeApiServer {
@@ -256,7 +243,7 @@ export class FakeKubeApiServer {
     if (!target) return status(res, 404, 'NotFound', `the server could not find the requested resource (${path})`);
     const method = req.method ?? 'GET';
     if (method === 'GET' && target.name === undefined)
-      return watch ? this.#watch(target, query, res) : this.#list(target, query, res);
+      return watch ? this.#watch(target, query, res) : serveList(this.store, target, query, res);
     if (method === 'GET') return getObject(this.store, target, res);
     if (String(req.headers['content-type'] ?? '').includes('protobuf'))
       return status(res, 415, 'UnsupportedMediaType', 'the fake API server speaks JSON only');
@@ -270,119 +257,19 @@ export class FakeKubeApiServer {
     return status(res, 405, 'MethodNotAllowed', `${method} is not supported`);
   }
 
-  #matchesField(object: KubeObject, selector: string | undefined): boolean {
-    const name = selector ? /^metadata\.name=(.*)$/.exec(selector)?.[1] : undefined;
-    return name === undefined || object.metadata['name'] === name;
-  }
-
-  #list(target: Target, query: Record<string, string>, res: ServerResponse): void {
-    const { resource } = target;
-    if (!verbsOf(resource).includes('list'))
-      return status(res, 405, 'MethodNotAllowed', `${resource.resource} cannot be listed`);
-    const limit = Number(query['limit'] ?? 0);
-    let items: KubeObject[];
-    let rv: number;
-    let start = 0;
-    if (query['continue']) {
-      const token = JSON.parse(Buffer.from(query['continue'], 'base64url').toString('utf8')) as {
-        id: string;
-        rv: number;
-        start: number;
-      };
-      const snapshot = token.rv < this.store.compactedBelow ? undefined : this.store.snapshot(token.id);
-      if (!snapshot)
-        return status(
-          res,
-          410,
-          'Expired',
-          'The provided continue parameter is too old to display a consistent list result. ' +
-            'You can start a new list without the continue parameter.',
-        );
-      ({ rv, start } = token);
-      items = snapshot;
-    } else {
-      rv = this.store.resourceVersion;
-      items = this.store
-        .list(resource, target.namespace)
-        .filter((object) => this.#matchesField(object, query['fieldSelector']));
-    }
-    const end = limit > 0 ? Math.min(items.length, start + limit) : items.length;
-    let token: string | undefined;
-    if (end < items.length) {
-      const id = `${resourceKey(resource)}|${target.namespace ?? ''}|${rv}|${query['fieldSelector'] ?? ''}`;
-      this.store.saveSnapshot(id, items);
-      token = Buffer.from(JSON.stringify({ id, rv, start: end })).toString('base64url');
-    }
-    const page = items.slice(start, end).map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
-    json(res, 200, {
-      kind: `${resource.kind}List`,
-      apiVersion: groupVersion(resource),
-      metadata: {
-        resourceVersion: String(rv),
-        ...(token ? { continue: token, remainingItemCount: items.length - end } : {}),
-      },
-      items: page,
-    });
-  }
-
   #watch(target: Target, query: Record<string, string>, res: ServerResponse): void {
-    const { resource, namespace } = target;
-    if (!verbsOf(resource).includes('watch'))
-      return status(res, 405, 'MethodNotAllowed', `${resource.resource} cannot be watched`);
-    const requested = query['resourceVersion'];
-    const from = requested === undefined || requested === '' || requested === '0' ? null : Number(requested);
-    if (from !== null && from < this.store.compactedBelow) {
-      const message = `too old resource version: ${from} (${this.store.compactedBelow})`;
-      if (this.expiredMode === 'http') return status(res, 410, 'Expired', message);
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(
-        `${JSON.stringify({
-          type: 'ERROR',
-          object: {
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message,
-            reason: 'Expired',
-            code: 410,
-          },
-        })}\n`,
-      );
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    const send = (type: string, object: KubeObject): void => {
-      // A stream ended by closeWatches() stays subscribed until its 'close' event.
-      if (res.writableEnded) return;
-      if (this.#matchesField(object, query['fieldSelector'])) res.write(`${JSON.stringify({ type, object })}\n`);
-    };
-    const initial: Array<Pick<ChangeEntry, 'type' | 'object'>> =
-      from === null
-        ? this.store.list(resource, namespace).map((object) => ({ type: 'ADDED', object }))
-        : this.store.changesAfter(resource, from, namespace);
-    for (const entry of initial) send(entry.type, entry.object);
-    const key = resourceKey(resource);
-    const unsubscribe = this.store.onChange((entry) => {
-      if (entry.resourceKey === key && (namespace === undefined || entry.namespace === namespace))
-        send(entry.type, entry.object);
+    serveWatch(this.store, target, query, res, {
+      expiredMode: this.expiredMode,
+      closeAfterMs: this.closeWatchesAfterMs,
+      opened: (open) => {
+        this.#watches.add(open);
+        this.#watchesStarted += 1;
+        for (const waiter of this.#waiters.splice(0)) {
+          if (this.#watchesStarted >= waiter.count) waiter.resolve();
+          else this.#waiters.push(waiter);
+        }
+      },
+      closed: (open) => this.#watches.delete(open),
     });
-    const open: OpenWatch = { res, resource, bookmarks: query['allowWatchBookmarks'] === 'true' };
-    this.#watches.add(open);
-    const timers: NodeJS.Timeout[] = [];
-    const timeoutSeconds = Number(query['timeoutSeconds'] ?? 0);
-    if (timeoutSeconds > 0) timers.push(setTimeout(() => res.end(), timeoutSeconds * 1000));
-    if (this.closeWatchesAfterMs > 0) timers.push(setTimeout(() => res.end(), this.closeWatchesAfterMs));
-    res.on('close', () => {
-      unsubscribe();
-      for (const timer of timers) clearTimeout(timer);
-      this.#watches.delete(open);
-    });
-    this.#watchesStarted += 1;
-    for (const waiter of this.#waiters.splice(0)) {
-      if (this.#watchesStarted >= waiter.count) waiter.resolve();
-      else this.#waiters.push(waiter);
-    }
   }
 }

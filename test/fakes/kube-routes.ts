@@ -2,7 +2,8 @@
 // (enough for kubectl apply/edit/create/delete): JSON bodies, merge patches for strategic and
 // JSON merge patches, managedFields per field manager, Status objects for errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mergePatch, verbsOf, type FakeResource, type KubeObject, type KubeStore } from './kube-store.ts';
+import { verbsOf, type FakeResource, type KubeObject } from './kube-resources.ts';
+import { mergePatch, type KubeStore } from './kube-store.ts';
 
 export interface Target {
   readonly resource: FakeResource;
