@@ -104,6 +104,11 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
       log: log.child({ component: 'intake' }),
     });
   }
+  if (has('writer') && !config.signing.keyFile)
+    log.warn(
+      'signing.keyFile is not set: each replica signs the shards it writes with a key of its own ' +
+        '(<data>/shards/<shard>/keys); mount one key (a Secret) so a shard and its checkpoints verify with one line',
+    );
   const writers = has('writer')
     ? new ShardWriters({
         link,
