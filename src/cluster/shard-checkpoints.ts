@@ -4,6 +4,7 @@
 // the shard over. The chain continues from the remote's last checkpoint (restore fetched the
 // remote's tags), and nothing is written once the lease is lost, so two writers never fork it.
 import type { Logger } from 'pino';
+import { findChainTip } from '../checkpoint/chain-tip.ts';
 import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Config } from '../config/schema.ts';
 import { startCheckpoints, type CheckpointInstruments, type Checkpoints } from '../daemon/checkpoints.ts';
@@ -33,14 +34,18 @@ export interface ShardCheckpointOptions {
   readonly onCheckpoint: () => void;
 }
 
-export function startShardCheckpoints(options: ShardCheckpointOptions): Promise<Checkpoints> {
+export async function startShardCheckpoints(options: ShardCheckpointOptions): Promise<Checkpoints> {
   const { settings } = options;
+  // A new holder resumes after the lowest Stream-Seq of the heads, which can be below what the
+  // previous holder's last checkpoint named; the heads contain that much, so the sequence never goes back.
+  const tip = await findChainTip(options.ledger.gitdir, options.dir);
+  const floor = tip?.checkpoint?.facts.journalSeq ?? 0;
   return startCheckpoints({
     config: settings.config,
     writer: settings.writer,
     ledger: options.ledger,
     dataDir: options.dir,
-    journalSeq: options.committedSeq,
+    journalSeq: () => Math.max(floor, options.committedSeq()),
     registry: options.metrics.registry,
     instruments: settings.instruments,
     mayWrite: options.holdsLease,

@@ -127,7 +127,10 @@ test('cluster checkpoints: one chain across a killed writer and a handover; a cl
     chain.map((_, index) => index + 1),
     'no gap and no fork',
   );
-  chain.forEach((tag, index) => assert.equal(tag.previous, index === 0 ? 'none' : chain[index - 1]?.name));
+  chain.forEach((tag, index) => {
+    assert.equal(tag.previous, index === 0 ? 'none' : chain[index - 1]?.name);
+    assert.ok(tag.journalSeq >= (chain[index - 1]?.journalSeq ?? 0), `${tag.name}: Journal-Seq does not go back`);
+  });
   assert.ok(chain.filter((tag) => tag.reason === 'shutdown').length >= 2, 'a checkpoint at each graceful handover');
 
   const clone = join(tempDir(t), 'shard.git');
