@@ -12,7 +12,9 @@ import { ledgerSettings } from './config/ledger-settings.ts';
 import type { Config } from './config/schema.ts';
 import { servedViewerConfig } from './config/viewer.ts';
 import { viewerEnvironment } from './config/viewer-token.ts';
+import { checkpointInstruments } from './daemon/checkpoints.ts';
 import { IndexQueries } from './index/queries.ts';
+import { installMailmap } from './ledger/mailmap-file.ts';
 import { RepositoryReader } from './ledger/reader.ts';
 import type { GitrailMetrics } from './metrics/metrics.ts';
 import { createApp } from './server/app.ts';
@@ -102,6 +104,11 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
       log: log.child({ component: 'intake' }),
     });
   }
+  if (has('writer') && !config.signing.keyFile)
+    log.warn(
+      'signing.keyFile is not set: each replica signs the shards it writes with a key of its own ' +
+        '(<data>/shards/<shard>/keys); mount one key (a Secret) so a shard and its checkpoints verify with one line',
+    );
   const writers = has('writer')
     ? new ShardWriters({
         link,
@@ -113,6 +120,13 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
         remoteFor,
         committer: config.committer,
         signing: ledgerSettings(config).signing,
+        identities: config.identities,
+        checkpoints: {
+          config,
+          writer: ledgerSettings(config),
+          env,
+          instruments: checkpointInstruments(metrics.registry, now),
+        },
         drain: config.drain,
         metrics,
         clusterMetrics,
@@ -131,6 +145,8 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
         now,
       })
     : null;
+  // The merged repository of the read view shows one author per person too (`identities:`, issue 13).
+  if (view) await installMailmap(config.data, config.identities);
   const viewer = viewerEnvironment(config, env);
   let stopping: string | null = null;
   const writerStatus = () => writers?.status() ?? [];

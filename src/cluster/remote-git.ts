@@ -74,6 +74,34 @@ export async function fetchBranches(gitdir: string, remote: RemoteAccess, into: 
   if (result.code !== 0) throw failure('fetching from', remote, result.stderr, result.code);
 }
 
+/**
+ * Makes the local checkpoint and time-stamp tags those of the remote (the shard's witness): a
+ * tag here that the remote lacks or holds as another object was never pushed, and another writer
+ * may have continued the chain since, so it is dropped (pruned) rather than continued from.
+ */
+export async function fetchCheckpointTags(gitdir: string, remote: RemoteAccess): Promise<void> {
+  const result = await runGitWith(
+    [
+      '--git-dir',
+      gitdir,
+      '-c',
+      'fetch.unpackLimit=1',
+      '-c',
+      'transfer.unpackLimit=1',
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--prune',
+      '--no-write-fetch-head',
+      remote.url,
+      '+refs/tags/checkpoints/*:refs/tags/checkpoints/*',
+      '+refs/tags/timestamps/*:refs/tags/timestamps/*',
+    ],
+    remoteEnv(remote),
+  );
+  if (result.code !== 0) throw failure('fetching checkpoints from', remote, result.stderr, result.code);
+}
+
 /** The remote's branch heads, by branch name. */
 export async function remoteHeads(remote: RemoteAccess): Promise<Map<string, string>> {
   const result = await runGitWith(['ls-remote', '--heads', remote.url], remoteEnv(remote));

@@ -2,15 +2,17 @@
 // branch to whichever of local and remote contains the other (a local branch the remote has
 // diverged from lost its unpushed commits to the owner that pushed: it is reset and the index
 // rebuilt), and read where to resume: the lowest `Stream-Seq:` of the branch heads. Every batch
-// after it is delivered again; the event-id dedupe drops those already committed.
+// after it is delivered again; the event-id dedupe drops those already committed. Checkpoint
+// tags are taken from the remote as they are there, so a new writer never forks the chain.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
+import { checkpointStatePath } from '../checkpoint/state.ts';
 import type { Branch } from '../domain/change.ts';
 import { runGit } from '../ledger/git-cli.ts';
 import { readRef } from '../ledger/refs.ts';
 import { initRepository } from '../ledger/repository.ts';
-import { fetchBranches, type RemoteAccess } from './remote-git.ts';
+import { fetchBranches, fetchCheckpointTags, type RemoteAccess } from './remote-git.ts';
 import type { BranchHeads } from './shard-registry.ts';
 
 /** The trailer each commit of a shard carries: the stream sequence of the batch it came from. */
@@ -77,6 +79,10 @@ export async function restoreShard(options: RestoreOptions): Promise<Restored> {
   const reset: Branch[] = [];
   if (remote) {
     await fetchBranches(gitdir, remote, 'remotes/origin');
+    // The checkpoint chain continues from the remote's last checkpoint (issue 11 in cluster mode):
+    // this folder's record of the last one it wrote may be stale, the remote's tags are not.
+    await fetchCheckpointTags(gitdir, remote);
+    rmSync(checkpointStatePath(dirname(gitdir)), { force: true });
     for (const branch of BRANCHES) {
       const local = readRef(gitdir, `refs/heads/${branch}`);
       const fetched = readRef(gitdir, `refs/remotes/origin/${branch}`);

@@ -50,6 +50,7 @@ test('cluster mode refuses what replicas cannot share or do not support yet, nam
         },
       ],
       mirrors: [{ url: 'https://x/y.git' }],
+      checkpoint: { notify: 'audit' },
     },
     {},
   ).problems;
@@ -65,6 +66,7 @@ test('cluster mode refuses what replicas cannot share or do not support yet, nam
   has(/^eksAudit: not available in cluster mode yet/);
   has(/^aksAudit: not available in cluster mode yet/);
   has(/^mirrors: in cluster mode each shard is pushed to cluster\.remote/);
+  has(/^checkpoint\.notify: not available in cluster mode yet/);
   has(/^cluster\.remote\.url: has no \{shard\}/);
 });
 

@@ -47,6 +47,8 @@ export function checkCluster(config: Config, env: NodeJS.ProcessEnv, hasNamedKey
     ['eksAudit', config.eksAudit.length > 0],
     ['aksAudit', config.aksAudit.length > 0],
     ['notify.channels', Object.keys(config.notify.channels).length > 0],
+    // Each shard's checkpoints are pushed to its remote (the witness); announcing them needs notify.channels.
+    ['checkpoint.notify', config.checkpoint.notify !== undefined],
     ['mirrors', config.mirrors.length > 0],
   ];
   for (const [key, used] of unsupported)

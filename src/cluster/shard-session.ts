@@ -3,8 +3,10 @@
 // of its heads), open the ledger, create this epoch's durable pull consumer from there, drain
 // it (acknowledging after each durable flush), push to the remote, and purge from the stream
 // what the remote reflects (everything committed, without a remote). Reports to the registry.
+// Writes the shard's signed checkpoints while it holds the lease (shard-checkpoints.ts) and
+// gives its repository the identities' mailmap, as the single-machine daemon does.
 import { join } from 'node:path';
-import { AckPolicy, DeliverPolicy, type MsgRequest } from '@nats-io/jetstream';
+import type { MsgRequest } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Actor } from '../domain/change.ts';
@@ -12,15 +14,18 @@ import { Drainer } from '../journal/drainer.ts';
 import { Quarantine } from '../journal/quarantine.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
-import { MirrorConfig } from '../mirror/config.ts';
-import { Mirror } from '../mirror/mirror.ts';
-import { shortRef } from '../mirror/plan.ts';
+import type { Checkpoints } from '../daemon/checkpoints.ts';
+import type { IdentitiesConfig } from '../identities/mailmap.ts';
+import type { Mirror } from '../mirror/mirror.ts';
 import type { ClusterConfig, ShardRemoteConfig } from './config.ts';
 import { shardSubject } from './message.ts';
 import type { ClusterResources } from './nats.ts';
 import { PushTracker } from './push-tracker.ts';
 import type { RemoteAccess } from './remote-git.ts';
 import { restoreShard } from './restore.ts';
+import { createShardConsumer } from './shard-consumer.ts';
+import { startShardCheckpoints, type ShardCheckpointSettings } from './shard-checkpoints.ts';
+import { startShardMirror } from './shard-mirror.ts';
 import type { ShardRegistry, ShardStatus } from './shard-registry.ts';
 import { StreamJournal } from './stream-journal.ts';
 
@@ -36,6 +41,12 @@ export interface ShardSessionOptions {
   readonly committer: Actor;
   /** signing.keyFile and principal: one key shared by every replica, so a shard verifies whoever wrote it. */
   readonly signing?: LedgerSettings['signing'];
+  /** People and their author e-mails: the shard's repository gets the same mailmap as a single machine's. */
+  readonly identities?: IdentitiesConfig;
+  /** Signed checkpoints of the shard while this session holds its lease; null writes none. */
+  readonly checkpoints: ShardCheckpointSettings | null;
+  /** False once the lease is lost (fenced): no checkpoint is written after. */
+  readonly holdsLease: () => boolean;
   readonly drain: { readonly maxChangesPerFlush: number; readonly flushIntervalMs: number };
   readonly metrics: GitrailMetrics;
   readonly registry: ShardRegistry;
@@ -46,7 +57,6 @@ export interface ShardSessionOptions {
 export type SessionState = 'restoring' | 'writing' | 'stopping' | 'stopped';
 
 const REPORT_EVERY_MS = 2_000;
-const MS = 1_000_000;
 
 interface Running {
   readonly ledger: Ledger;
@@ -55,6 +65,7 @@ interface Running {
   readonly drained: Promise<void>;
   readonly mirror: Mirror | null;
   readonly tracker: PushTracker | null;
+  readonly checkpoints: Checkpoints | null;
 }
 
 export class ShardSession {
@@ -112,12 +123,17 @@ export class ShardSession {
       dataDir: dir,
       committer: this.#options.committer,
       ...(this.#options.signing ? { signing: this.#options.signing } : {}),
+      ...(this.#options.identities ? { identities: this.#options.identities } : {}),
       flushEvery: this.#options.drain.maxChangesPerFlush,
       now: this.#options.now,
       log: log.child({ component: 'ledger' }),
     });
     try {
-      const consumer = await this.#createConsumer(restored.resumeAfter);
+      const consumer = await createShardConsumer({
+        ...this.#options,
+        subject: this.#subject,
+        resumeAfter: restored.resumeAfter,
+      });
       const tracker = remote ? new PushTracker(restored.resumeAfter, restored.heads, restored.remoteHeads) : null;
       const journal = new StreamJournal({
         consumer,
@@ -132,7 +148,19 @@ export class ShardSession {
         },
         now: this.#options.now,
       });
-      const mirror = remote ? this.#startMirror(gitdir, tracker as PushTracker) : null;
+      const mirror =
+        remote && tracker
+          ? startShardMirror({
+              shard: this.shard,
+              gitdir,
+              remote,
+              tracker,
+              log,
+              now: this.#options.now,
+              reflected: (seq) => this.#purgeUpTo(seq),
+              rejected: (reason) => this.#end(reason),
+            })
+          : null;
       if (mirror) ledger.onCommitted((commits) => mirror.committed(commits));
       // A record the ledger cannot write is held in the shard's quarantine (issue 10): without it the
       // drainer would fail, the session end, and the stream replay the same record for ever.
@@ -145,9 +173,23 @@ export class ShardSession {
         ...this.#options.drain,
         now: this.#options.now,
       });
+      const settings = this.#options.checkpoints;
+      const checkpoints = settings
+        ? await startShardCheckpoints({
+            settings,
+            dir,
+            ledger,
+            committedSeq: () => journal.checkpointed,
+            holdsLease: this.#options.holdsLease,
+            metrics: this.#options.metrics,
+            log,
+            now: this.#options.now,
+            onCheckpoint: () => mirror?.checkpointed(),
+          })
+        : null;
       const drained = drainer.run();
       drained.catch((error: unknown) => this.#end(`the drainer failed: ${String(error)}`));
-      this.#running = { ledger, journal, drainer, drained, mirror, tracker };
+      this.#running = { ledger, journal, drainer, drained, mirror, tracker, checkpoints };
       journal.start();
       mirror?.start();
       this.state = 'writing';
@@ -160,57 +202,6 @@ export class ShardSession {
       await ledger.close();
       throw error;
     }
-  }
-
-  async #createConsumer(resumeAfter: number) {
-    const { resources, config } = this.#options;
-    const stream = config.stream.name;
-    // Consumers of earlier epochs: their acknowledgements must never reach this one.
-    for await (const info of resources.jsm.consumers.list(stream))
-      if (info.config.filter_subject === this.#subject) await resources.jsm.consumers.delete(stream, info.name);
-    const name = `${this.shard}-w${this.epoch}`;
-    await resources.jsm.consumers.add(stream, {
-      durable_name: name,
-      filter_subject: this.#subject,
-      ack_policy: AckPolicy.All,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: resumeAfter + 1,
-      ack_wait: config.writer.ackWait * MS,
-      max_ack_pending: 20_000,
-      description: `gitrail writer of shard ${this.shard} (${this.#options.replica})`,
-    });
-    return resources.js.consumers.get(stream, name);
-  }
-
-  #startMirror(gitdir: string, tracker: PushTracker): Mirror {
-    const remote = this.#options.remote as NonNullable<ShardSessionOptions['remote']>;
-    const { settings } = remote;
-    const config = MirrorConfig.parse({
-      name: this.shard,
-      url: remote.url,
-      username: remote.username,
-      transport: settings.transport,
-      interval: settings.interval,
-      batchCommits: settings.batchCommits,
-      initialBackoff: settings.initialBackoff,
-      maxBackoff: settings.maxBackoff,
-    });
-    return new Mirror({
-      name: this.shard,
-      url: remote.url,
-      config,
-      gitdir,
-      token: remote.token,
-      log: this.#options.log.child({ mirror: this.shard }),
-      now: this.#options.now,
-      transport: settings.transport,
-      onAttempt: (report) => {
-        for (const [branch, head] of report.level) this.#purgeUpTo(tracker.pushed(branch, head));
-        // The remote moved on without us (another writer pushed): restore and resume from it.
-        const refused = report.results.find((result) => result.kind === 'rejected');
-        if (refused) this.#end(`push of ${shortRef(refused.ref)} rejected: ${refused.message}`);
-      },
-    });
   }
 
   /** Drops from the stream the shard's messages up to `seq`: the repository (pushed, if remote) reflects them. */
@@ -279,12 +270,19 @@ export class ShardSession {
     this.#running = null;
     if (running) {
       running.journal.fence();
+      if (!options.handover) running.checkpoints?.cancel();
       running.drainer.stop();
       const failed = await running.drained.then(
         () => false,
         () => true,
       );
       this.#options.log.info({ failed }, 'shard session stopping: drained');
+      // The handover checkpoint, before the last push; not after a drainer failure (the ledger's state is unknown).
+      if (options.handover && !failed)
+        await running.checkpoints
+          ?.stop()
+          .catch((error: unknown) => this.#options.log.error({ err: error }, 'handover checkpoint failed'));
+      else running.checkpoints?.cancel();
       if (options.handover && !failed) await running.mirror?.flush();
       await running.mirror?.stop();
       this.#options.log.info('shard session stopping: pushed');

@@ -27,6 +27,8 @@ export interface WritersOptions {
   readonly remoteFor: (shard: string) => ShardSessionOptions['remote'];
   readonly committer: Actor;
   readonly signing?: ShardSessionOptions['signing'];
+  readonly identities?: ShardSessionOptions['identities'];
+  readonly checkpoints: ShardSessionOptions['checkpoints'];
   readonly drain: ShardSessionOptions['drain'];
   readonly metrics: GitrailMetrics;
   readonly clusterMetrics: ClusterMetrics;
@@ -209,6 +211,9 @@ export class ShardWriters {
       remote: this.#options.remoteFor(shard),
       committer: this.#options.committer,
       ...(this.#options.signing ? { signing: this.#options.signing } : {}),
+      ...(this.#options.identities ? { identities: this.#options.identities } : {}),
+      checkpoints: this.#options.checkpoints,
+      holdsLease: () => lease.lost === null,
       drain: this.#options.drain,
       metrics: this.#options.metrics,
       registry: this.#options.registry,

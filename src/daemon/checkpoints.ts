@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Checkpointer, type Checkpoint } from '../checkpoint/checkpointer.ts';
+import type { CheckpointRecord } from '../checkpoint/state.ts';
 import type { CheckpointReason } from '../checkpoint/message.ts';
 import { requestTimestamp } from '../checkpoint/timestamp.ts';
 import { storeTimestamp } from '../checkpoint/timestamp-ref.ts';
@@ -33,6 +34,12 @@ export interface CheckpointDeps {
   readonly ledger: Ledger;
   readonly journalSeq: () => number;
   readonly registry: Registry;
+  /** The metrics, when several schedules share one registry (cluster mode: one per shard held). */
+  readonly instruments?: CheckpointInstruments;
+  /** The folder holding checkpoint.json (default config.data; a shard's folder in cluster mode). */
+  readonly dataDir?: string;
+  /** False when this writer may no longer write (a cluster writer whose lease is lost): nothing is written. */
+  readonly mayWrite?: () => boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly log: Logger;
   readonly now: () => number;
@@ -81,11 +88,44 @@ function announcer(config: Config, env: NodeJS.ProcessEnv) {
   };
 }
 
+export interface CheckpointInstruments {
+  readonly failures: Counter<'step'>;
+  /** Counts `last` in the age gauge (the oldest of those tracked) until the returned function is called. */
+  track(last: () => CheckpointRecord | null): () => void;
+}
+
+export function checkpointInstruments(registry: Registry, now: () => number): CheckpointInstruments {
+  const tracked = new Set<() => CheckpointRecord | null>();
+  const failures = new Counter({
+    name: 'gitrail_checkpoint_failures_total',
+    help: 'checkpoint steps that failed, per step (write, timestamp, notify)',
+    labelNames: ['step'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'gitrail_checkpoint_age_seconds',
+    help: 'seconds since the last signed checkpoint (absent before the first; the oldest when several shards)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const times = [...tracked].flatMap((last) => last()?.time ?? []);
+      if (times.length > 0) this.set(Math.max(0, (now() - Math.min(...times)) / 1000));
+    },
+  });
+  return {
+    failures,
+    track(last) {
+      tracked.add(last);
+      return () => tracked.delete(last);
+    },
+  };
+}
+
 export async function startCheckpoints(deps: CheckpointDeps): Promise<Checkpoints> {
   const { config, ledger, log, now } = deps;
   const announce = announcer(config, deps.env);
   const checkpointer = await Checkpointer.open({
-    dataDir: config.data,
+    dataDir: deps.dataDir ?? config.data,
     ledger,
     tagger: deps.writer.committer,
     journalSeq: deps.journalSeq,
@@ -93,23 +133,9 @@ export async function startCheckpoints(deps: CheckpointDeps): Promise<Checkpoint
     now,
     log,
   });
-  const failures = new Counter({
-    name: 'gitrail_checkpoint_failures_total',
-    help: 'checkpoint steps that failed, per step (write, timestamp, notify)',
-    labelNames: ['step'] as const,
-    registers: [deps.registry],
-  });
-  new Gauge({
-    name: 'gitrail_checkpoint_age_seconds',
-    help: 'seconds since the last signed checkpoint (absent before the first)',
-    registers: [deps.registry],
-    collect() {
-      this.reset();
-      const last = checkpointer.last;
-      if (last) this.set(Math.max(0, (now() - last.time) / 1000));
-    },
-  });
-
+  const instruments = deps.instruments ?? checkpointInstruments(deps.registry, now);
+  const { failures } = instruments;
+  const untrack = instruments.track(() => checkpointer.last);
   const after = async (checkpoint: Checkpoint) => {
     const stamp = config.checkpoint.timestamp;
     if (stamp) {
@@ -135,6 +161,7 @@ export async function startCheckpoints(deps: CheckpointDeps): Promise<Checkpoint
     }
   };
   const create = async (reason: CheckpointReason) => {
+    if (deps.mayWrite && !deps.mayWrite()) return null;
     const checkpoint = await checkpointer.create(reason);
     if (checkpoint) {
       await after(checkpoint);
@@ -167,12 +194,17 @@ export async function startCheckpoints(deps: CheckpointDeps): Promise<Checkpoint
     cancel() {
       stopped = true;
       clearTimeout(timer);
+      untrack();
     },
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await running;
-      await create('shutdown');
+      try {
+        await create('shutdown');
+      } finally {
+        untrack();
+      }
     },
   };
 }
