@@ -22,7 +22,8 @@ export interface EvaluatorOptions {
   readonly policies: ReadonlyMap<string, CompiledPolicy>;
   readonly getCommit: (sha: string) => CommitInput | null;
   /** The flushed branch heads (the index's, not unflushed ones). */
-  readonly heads: () => ReadonlyMap<Branch, string>;
+  /** By branch name (`activity-<rule>` lines too): each has its own cursor. */
+  readonly heads: () => ReadonlyMap<string, string>;
   readonly loadDocuments: LoadDocuments;
   readonly buildItem: BuildItem;
   readonly now: () => number;
@@ -91,7 +92,7 @@ export class Evaluator {
    * index yet. The walk reads each commit; the oldest CHUNK are kept for the first chunk to
    * evaluate, the others (a long backlog) are read again chunk by chunk, so memory stays bounded.
    */
-  #pending(branch: Branch, head: string): Array<{ sha: string; commit: CommitInput | null }> | 'lost' | 'unindexed' {
+  #pending(branch: string, head: string): Array<{ sha: string; commit: CommitInput | null }> | 'lost' | 'unindexed' {
     const cursor = this.#options.db.cursor(branch);
     const pending: Array<{ sha: string; commit: CommitInput | null }> = [];
     let sha: string | null = head;
@@ -123,7 +124,7 @@ export class Evaluator {
         if (this.#stopped) return;
         const chunk: EvaluatedCommit[] = [];
         for (const { sha, commit } of pending.slice(start, start + CHUNK))
-          chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput)));
+          chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput), branch));
         const result = recordCommits(db, chunk, this.#options.now());
         const matches = chunk.flatMap((entry) => entry.matches);
         if (matches.length > 0) this.#options.onRecorded({ ...result, matches });
@@ -131,7 +132,8 @@ export class Evaluator {
     }
   }
 
-  async #evaluate(commit: CommitInput): Promise<EvaluatedCommit> {
+  /** `branch`: the branch whose cursor the commit moves (a retention rule's line keeps its own). */
+  async #evaluate(commit: CommitInput, branch: string): Promise<EvaluatedCommit> {
     const { policies, loadDocuments, buildItem } = this.#options;
     const found = await evaluateCommit(this.#policies, commit, loadDocuments);
     const matches: EvaluatedMatch[] = [];
@@ -141,6 +143,6 @@ export class Evaluator {
         noise: (policies.get(match.policy) as CompiledPolicy).noise,
         item: await buildItem(commit, match),
       });
-    return { commit, matches };
+    return { commit: { sha: commit.sha, branch }, matches };
   }
 }
