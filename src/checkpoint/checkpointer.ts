@@ -95,7 +95,7 @@ export class Checkpointer {
     const main = readRef(gitdir, 'refs/heads/main');
     const activity = readRef(gitdir, 'refs/heads/activity');
     const lines: LineHead[] = [];
-    for (const [ref, head] of await listRefs(gitdir, 'refs/heads/activity-')) {
+    for (const [ref, head] of await listRefs(gitdir, 'refs/heads/activity-*')) {
       const rule = ruleOfLineRef(ref);
       if (rule !== null) lines.push({ rule, head });
     }

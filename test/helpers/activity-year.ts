@@ -42,7 +42,8 @@ function kubernetesEvent(index: number, time: number): ChangeRecord {
         metadata: { name: `${pod}.${index.toString(16)}`, namespace: `team-${index % 17}`, uid: `event-uid-${index}` },
         involvedObject: { kind: 'Pod', namespace: `team-${index % 17}`, name: pod },
         reason: index % 5 === 0 ? 'BackOff' : 'Pulled',
-        message: index % 5 === 0 ? 'Back-off restarting failed container' : `Container image "web:${index % 40}" present`,
+        message:
+          index % 5 === 0 ? 'Back-off restarting failed container' : `Container image "web:${index % 40}" present`,
         type: index % 5 === 0 ? 'Warning' : 'Normal',
         count: 1 + (index % 7),
         source: { component: 'kubelet', host: `node-${index % 12}` },
