@@ -72,6 +72,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     committer: writer.committer,
     signing: writer.signing,
     activityPeriod: writer.activityPeriod,
+    activityLines: writer.activityLines,
     identities: writer.identities,
     flushEvery: config.drain.maxChangesPerFlush,
     now,

@@ -1,5 +1,6 @@
 // Signed checkpoints (issue 11): a tag `refs/tags/checkpoints/<UTC time>` whose signed message
-// names the heads of main, activity and the kept activity periods, the journal sequence they
+// names the heads of main, activity (and each retention rule's `activity-<rule>` line) and the
+// kept activity periods of every line, the journal sequence they
 // contain, how many commits were written since the previous checkpoint, and that checkpoint's
 // signature hash. Written by the single writer between flushes, so the heads it names are
 // settled; activity periods past their retention are removed after the checkpoint that
@@ -12,7 +13,7 @@ import { LedgerError } from '../domain/errors.ts';
 import { runGit } from '../ledger/git-cli.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { writeLooseObject } from '../ledger/loose-object.ts';
-import { ARCHIVE_PREFIX, type PeriodHead } from '../ledger/periods.ts';
+import { periodKeyOfRef, ruleOfLineRef, type PeriodHead } from '../ledger/periods.ts';
 import { readRef, updateRef } from '../ledger/refs.ts';
 import { serializeSignedTag } from '../ledger/tag-object.ts';
 import { expiredPeriods, type RetentionPolicy } from '../retention/policy.ts';
@@ -20,7 +21,13 @@ import type { PublicKey } from '../signing/ssh-key.ts';
 import { signSsh } from '../signing/sshsig.ts';
 import { findChainTip } from './chain-tip.ts';
 import { listRefs } from './git-refs.ts';
-import { checkpointTagName, formatCheckpointMessage, type CheckpointFacts, type CheckpointReason } from './message.ts';
+import {
+  checkpointTagName,
+  formatCheckpointMessage,
+  type CheckpointFacts,
+  type CheckpointReason,
+  type LineHead,
+} from './message.ts';
 import { signatureSha256 } from './read-checkpoint.ts';
 import { removePeriods } from './remove-periods.ts';
 import { writeCheckpointState, type CheckpointRecord } from './state.ts';
@@ -57,7 +64,9 @@ export class Checkpointer {
   static async open(options: CheckpointerOptions): Promise<Checkpointer> {
     const tip = await findChainTip(options.ledger.gitdir, options.dataDir, options.log);
     const facts = tip?.checkpoint?.facts;
-    const heads = facts ? [facts.main, facts.activity, ...facts.archived.map((archive) => archive.head)] : [];
+    const heads = facts
+      ? [facts.main, facts.activity, ...facts.lines.map((line) => line.head), ...facts.archived.map((a) => a.head)]
+      : [];
     return new Checkpointer(
       options,
       tip?.record ?? null,
@@ -85,21 +94,33 @@ export class Checkpointer {
     const time = Math.max((this.#options.now ?? Date.now)(), ledger.signingTime());
     const main = readRef(gitdir, 'refs/heads/main');
     const activity = readRef(gitdir, 'refs/heads/activity');
-    const archived: PeriodHead[] = [...(await listRefs(gitdir, ARCHIVE_PREFIX))].map(([ref, head]) => ({
-      period: ref.slice(ARCHIVE_PREFIX.length),
-      head,
-    }));
-    const tagged = main ?? activity ?? archived[0]?.head;
+    const lines: LineHead[] = [];
+    for (const [ref, head] of await listRefs(gitdir, 'refs/heads/activity-*')) {
+      const rule = ruleOfLineRef(ref);
+      if (rule !== null) lines.push({ rule, head });
+    }
+    const archived: PeriodHead[] = [];
+    for (const [ref, head] of await listRefs(gitdir, 'refs/archive/')) {
+      const period = periodKeyOfRef(ref);
+      if (period !== null) archived.push({ period, head });
+    }
+    const tagged = main ?? activity ?? lines[0]?.head ?? archived[0]?.head;
     if (!tagged) return null;
     const removed = retention ? expiredPeriods(archived, time, retention) : [];
     const gone = new Set(removed.map((period) => period.period));
-    const heads = [main, activity, ...archived.map((archive) => archive.head)].filter((head): head is string => !!head);
+    const heads = [
+      main,
+      activity,
+      ...lines.map((line) => line.head),
+      ...archived.map((archive) => archive.head),
+    ].filter((head): head is string => !!head);
     const facts: CheckpointFacts = {
       number: (this.#last?.number ?? 0) + 1,
       time,
       reason,
       main,
       activity,
+      lines,
       archived: archived.filter((archive) => !gone.has(archive.period)),
       removed,
       journalSeq: this.#options.journalSeq?.() ?? null,

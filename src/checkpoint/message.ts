@@ -1,7 +1,8 @@
 // The message of a checkpoint tag (issue 11), a public contract like the commit format: a
 // subject, then one `Key: value` line per fact, so `git cat-file tag` reads plainly and the
 // chain can be walked with git alone. Each checkpoint names its predecessor and the SHA-256
-// of its signature, as CloudTrail digest files chain `previousDigestSignature`.
+// of its signature, as CloudTrail digest files chain `previousDigestSignature`. A retention
+// rule's activity line is named `Activity-Line: <rule> <head>`, its periods `<rule>/<period>`.
 import type { PeriodHead, RemovedPeriod } from '../ledger/periods.ts';
 
 export type CheckpointReason = 'interval' | 'shutdown' | 'ingest' | 'rotation' | 'manual';
@@ -13,7 +14,9 @@ export interface CheckpointFacts {
   readonly reason: CheckpointReason;
   readonly main: string | null;
   readonly activity: string | null;
-  /** Closed activity periods still kept (`refs/archive/activity/<period>`). */
+  /** The heads of the retention rules' lines (`refs/heads/activity-<rule>`), by rule name order. */
+  readonly lines: readonly LineHead[];
+  /** Closed activity periods still kept (`refs/archive/activity/<period>`, `…/activity-<rule>/<period>`). */
   readonly archived: readonly PeriodHead[];
   /** Periods this checkpoint records as removed by retention. */
   readonly removed: readonly RemovedPeriod[];
@@ -26,6 +29,11 @@ export interface CheckpointFacts {
   /** On a key rotation: the key that signs from this checkpoint on (`ssh-ed25519 AAAA…`). */
   readonly nextSigningKey: string | null;
   readonly previous: { readonly name: string; readonly oid: string; readonly signatureSha256: string } | null;
+}
+
+export interface LineHead {
+  readonly rule: string;
+  readonly head: string;
 }
 
 export const CHECKPOINT_TAG_PREFIX = 'checkpoints/';
@@ -44,6 +52,7 @@ export function formatCheckpointMessage(facts: CheckpointFacts): string {
     `Reason: ${facts.reason}`,
     `Main: ${facts.main ?? 'none'}`,
     `Activity: ${facts.activity ?? 'none'}`,
+    ...facts.lines.map((line) => `Activity-Line: ${line.rule} ${line.head}`),
     ...facts.archived.map((archive) => `Archived: ${archive.period} ${archive.head}`),
     ...facts.removed.map((removed) => `Removed: ${removed.period} ${removed.head} retention ${removed.retention}`),
     `Journal-Seq: ${facts.journalSeq ?? 'none'}`,
@@ -96,6 +105,11 @@ export function parseCheckpointMessage(message: string, time: number): Checkpoin
     reason: one('Reason') as CheckpointFacts['reason'],
     main: sha(one('Main'), 'Main:'),
     activity: sha(one('Activity'), 'Activity:'),
+    lines: (values.get('Activity-Line') ?? []).map((value) => {
+      const [rule, head] = value.split(' ');
+      if (!rule || !head || !SHA.test(head)) throw new Error(`Activity-Line: ${value} is not "<rule> <head>"`);
+      return { rule, head };
+    }),
     archived: periods('Archived').map(({ period, head }) => ({ period, head })),
     removed: periods('Removed'),
     journalSeq: journal === 'none' ? null : Number(journal),

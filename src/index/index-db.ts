@@ -195,13 +195,14 @@ export class IndexDb {
     return (this.db.prepare('SELECT count(*) AS n FROM commits').get() as { n: number }).n;
   }
 
-  heads(): Map<Branch, string> {
-    const rows = this.db.prepare('SELECT branch, sha FROM heads').all() as Array<{ branch: Branch; sha: string }>;
+  /** By branch name: `main`, `activity`, and `activity-<rule>` for each retention rule's line. */
+  heads(): Map<string, string> {
+    const rows = this.db.prepare('SELECT branch, sha FROM heads').all() as Array<{ branch: string; sha: string }>;
     return new Map(rows.map((row) => [row.branch, row.sha]));
   }
 
   /** Records a flushed batch atomically: commits, their changes, seen events and the new heads. */
-  record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<Branch, string>): void {
+  record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
     inTransaction(this.db, () => {
       for (const commit of commits) this.#recordCommit(commit);
       for (const event of seen) this.#insertEvent.run(event.key, event.outcome);

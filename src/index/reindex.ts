@@ -60,17 +60,18 @@ export async function readCommits(
   return commits;
 }
 
-/** Indexes what the refs hold beyond what the index has seen; returns the number of commits added. */
+/** Indexes what the refs (by branch name) hold beyond what the index has seen; returns the number of commits added. */
 export async function catchUpIndex(
   index: IndexDb,
   gitdir: string,
-  refs: ReadonlyMap<Branch, string | null>,
+  refs: ReadonlyMap<string, string | null>,
 ): Promise<number> {
   const known = index.heads();
   let added = 0;
   for (const [branch, head] of refs) {
     if (!head || known.get(branch) === head) continue;
-    const commits = await readCommits(gitdir, branch, known.get(branch) ?? null, head);
+    // A retention rule's line (`activity-<rule>`) holds activity like `activity` itself.
+    const commits = await readCommits(gitdir, branch === 'main' ? 'main' : 'activity', known.get(branch) ?? null, head);
     index.record(commits, [], new Map([[branch, head]]));
     added += commits.length;
   }

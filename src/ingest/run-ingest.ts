@@ -80,7 +80,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     deferFullRepack: true,
     flushEvery: 2000,
     ...(writer
-      ? { committer: writer.committer, activityPeriod: writer.activityPeriod, identities: writer.identities }
+      ? {
+          committer: writer.committer,
+          activityPeriod: writer.activityPeriod,
+          activityLines: writer.activityLines,
+          identities: writer.identities,
+        }
       : {}),
     signing: options.unsigned ? null : (writer?.signing ?? {}),
     ...(options.log ? { log: options.log } : {}),

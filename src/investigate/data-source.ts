@@ -3,13 +3,13 @@
 // derived index is kept in `<gitdir>/gitrail-index.db` and caught up on each run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Branch } from '../domain/change.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { type Author, parseMailmap } from '../identities/mailmap.ts';
 import { IndexDb } from '../index/index-db.ts';
 import { IndexQueries } from '../index/queries.ts';
 import { catchUpIndex } from '../index/reindex.ts';
 import { runGit } from '../ledger/git-cli.ts';
+import { ruleOfLineRef } from '../ledger/periods.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
 
 export interface DataSource {
@@ -61,11 +61,15 @@ function cloneGitdir(dir: string): string {
   );
 }
 
-/** A clone's branches: origin's (fresh after `git fetch`) when present, else the local ones. */
-async function cloneRefs(gitdir: string): Promise<Map<Branch, string | null>> {
-  const branches: Branch[] = ['main', 'activity'];
-  const names = branches.flatMap((branch) => [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]);
-  const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(refname) %(objectname)', ...names]);
+/**
+ * A clone's branches, by name: main, activity and each retention rule's `activity-<rule>` line;
+ * origin's (fresh after `git fetch`) when present, else the local ones.
+ */
+async function cloneRefs(gitdir: string): Promise<Map<string, string | null>> {
+  const patterns = ['refs/remotes/origin/', 'refs/heads/'].flatMap((prefix) =>
+    ['main', 'activity', 'activity-*'].map((name) => `${prefix}${name}`),
+  );
+  const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(refname) %(objectname)', ...patterns]);
   const found = new Map(
     stdout
       .toString('utf8')
@@ -74,8 +78,13 @@ async function cloneRefs(gitdir: string): Promise<Map<Branch, string | null>> {
       .filter(Boolean)
       .map((line) => line.split(' ') as [string, string]),
   );
+  const names = new Set<string>(['main', 'activity']);
+  for (const ref of found.keys()) {
+    const name = ref.replace(/^refs\/(remotes\/origin|heads)\//, '');
+    if (ruleOfLineRef(`refs/heads/${name}`) !== null) names.add(name);
+  }
   return new Map(
-    branches.map((branch) => [
+    [...names].map((branch) => [
       branch,
       found.get(`refs/remotes/origin/${branch}`) ?? found.get(`refs/heads/${branch}`) ?? null,
     ]),

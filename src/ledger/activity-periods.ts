@@ -1,11 +1,28 @@
 // The writer's side of activity periods (periods.ts): which period `activity` is in, the
 // archive refs still to be stored for closed periods, and the trailer that names the closed
 // period on the next period's root commit. Archive refs are stored after the pack that holds
-// their commits and before `activity` moves, so no commit is ever left without a ref.
+// their commits and before `activity` moves, so no commit is ever left without a ref. Each
+// activity line (the default one and one per retention rule) has its own ActivityPeriods.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ChangeRecord } from '../domain/change.ts';
 import { LedgerError } from '../domain/errors.ts';
-import { archiveRef, formatPreviousPeriod, periodOf, PREVIOUS_PERIOD_TRAILER, type PeriodUnit } from './periods.ts';
+import {
+  archiveRef,
+  formatPreviousPeriod,
+  periodKey,
+  periodOf,
+  PREVIOUS_PERIOD_TRAILER,
+  type PeriodUnit,
+} from './periods.ts';
+
+/** A retention rule's own activity line, `refs/heads/activity-<rule>` (periods.ts). */
+export interface ActivityLine {
+  readonly rule: string;
+  readonly period: PeriodUnit;
+  /** Whether an activity record is written to this line (the first line that matches takes it). */
+  matches(record: ChangeRecord): boolean;
+}
 import { readRef, updateRef } from './refs.ts';
 
 interface ClosedPeriod {
@@ -22,12 +39,15 @@ export function committerTimeOf(commitText: string): number {
 
 export class ActivityPeriods {
   readonly #unit: PeriodUnit;
+  readonly #rule: string | null;
   #current: string | null = null;
   #previous: ClosedPeriod | null = null;
   readonly #unstored: ClosedPeriod[] = [];
 
-  constructor(unit: PeriodUnit) {
+  /** `rule`: the retention rule whose line this is; null for `activity` itself. */
+  constructor(unit: PeriodUnit, rule: string | null = null) {
     this.#unit = unit;
+    this.#rule = rule;
   }
 
   /** The branch's head when the writer opens the repository. */
@@ -60,7 +80,7 @@ export class ActivityPeriods {
   storeArchives(gitdir: string): void {
     while (this.#unstored.length > 0) {
       const { period, head } = this.#unstored[0] as ClosedPeriod;
-      const ref = archiveRef(period);
+      const ref = archiveRef(periodKey(this.#rule, period));
       const current = readRef(gitdir, ref);
       if (current !== head) {
         if (current !== null)

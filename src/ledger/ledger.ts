@@ -26,8 +26,8 @@ import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
-import { ActivityPeriods } from './activity-periods.ts';
-import type { PeriodUnit } from './periods.ts';
+import { ActivityPeriods, type ActivityLine } from './activity-periods.ts';
+import { lineName, type PeriodUnit } from './periods.ts';
 import { loadSigning, type KeyFile, type Signing } from '../signing/key-store.ts';
 import { signSsh } from '../signing/sshsig.ts';
 
@@ -61,6 +61,8 @@ export interface LedgerOptions {
   readonly identities?: IdentitiesConfig;
   /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */
   readonly activityPeriod?: PeriodUnit | null;
+  /** Per-source retention rules: activity they match goes to `activity-<rule>`, in its own periods. */
+  readonly activityLines?: readonly ActivityLine[];
   /** Memory for remembering current documents (to describe what the next change changes). */
   readonly docCacheBytes?: number;
   /**
@@ -76,6 +78,8 @@ interface BranchState {
   head: string | null;
   flushed: string | null;
   tree: TreeState;
+  /** The periods of an activity line written in periods; null: one chain (and always for main). */
+  readonly periods: ActivityPeriods | null;
 }
 
 /**
@@ -97,7 +101,8 @@ export class Ledger {
   readonly gitdir: string;
   readonly index: IndexDb;
   readonly #store: ObjectStore;
-  readonly #branches: Map<Branch, BranchState>;
+  /** By branch name: `main`, `activity` and an `activity-<rule>` line per retention rule. */
+  readonly #branches: Map<string, BranchState>;
   readonly #lock: WriterLock;
   readonly #options: LedgerOptions;
   readonly signing: Signing | null;
@@ -108,7 +113,6 @@ export class Ledger {
   readonly #lastTimes = new Map<string, number>();
   readonly #docCache: DocCache;
   readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
-  readonly #periods: ActivityPeriods | null;
   #queue: Promise<unknown> = Promise.resolve();
   /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
   #flushesSinceMaintenance = 0;
@@ -118,7 +122,7 @@ export class Ledger {
     gitdir: string,
     index: IndexDb,
     store: ObjectStore,
-    branches: Map<Branch, BranchState>,
+    branches: Map<string, BranchState>,
     lock: WriterLock,
     options: LedgerOptions,
     signing: Signing | null,
@@ -132,7 +136,6 @@ export class Ledger {
     this.#lock = lock;
     this.#options = options;
     this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
-    this.#periods = options.activityPeriod ? new ActivityPeriods(options.activityPeriod) : null;
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -156,18 +159,22 @@ export class Ledger {
         options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');
       const index = new IndexDb(join(options.dataDir, 'index.db'));
       const store = new ObjectStore(gitdir);
-      const heads = new Map(BRANCHES.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));
+      const lines = options.activityLines ?? [];
+      const names = [...BRANCHES, ...lines.map((line) => lineName(line.rule))];
+      const heads = new Map(names.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));
       const added = await catchUpIndex(index, gitdir, heads);
       if (added > 0) options.log?.info({ commits: added }, 'indexed commits missing from the index');
-      const branches = new Map<Branch, BranchState>();
+      const branches = new Map<string, BranchState>();
       for (const [branch, head] of heads) {
         const root = head ? await store.commitTree(head) : null;
-        branches.set(branch, { head, flushed: head, tree: new TreeState(root, (oid) => store.readTree(oid)) });
+        const line = lines.find((candidate) => lineName(candidate.rule) === branch);
+        const unit = line ? line.period : branch === 'activity' ? options.activityPeriod : null;
+        const periods = unit ? new ActivityPeriods(unit, line?.rule ?? null) : null;
+        if (head) periods?.opened(await store.readText(head));
+        const tree = new TreeState(root, (oid) => store.readTree(oid));
+        branches.set(branch, { head, flushed: head, tree, periods });
       }
-      const ledger = new Ledger(gitdir, index, store, branches, lock, options, signing);
-      const activity = heads.get('activity');
-      if (activity) ledger.#periods?.opened(await store.readText(activity));
-      return ledger;
+      return new Ledger(gitdir, index, store, branches, lock, options, signing);
     } catch (error) {
       lock.release();
       throw error;
@@ -261,7 +268,7 @@ export class Ledger {
    * when the update needs a resource that was never recorded (a delete, a field update).
    */
   async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'untracked'> {
-    const branch = this.#branches.get(record.branch) as BranchState;
+    const branch = this.#branches.get(this.#lineOf(record)) as BranchState;
     const committerTime = this.#committerTime();
     const previousPeriod = record.branch === 'activity' ? this.#rollPeriod(branch, committerTime) : null;
     const prevOid = await branch.tree.getFile(record.path);
@@ -317,6 +324,13 @@ export class Ledger {
     return commit.oid;
   }
 
+  /** The branch a record is written to: an activity record matched by a retention rule goes to that rule's line. */
+  #lineOf(record: ChangeRecord): string {
+    if (record.branch !== 'activity') return record.branch;
+    const line = this.#options.activityLines?.find((candidate) => candidate.matches(record));
+    return line ? lineName(line.rule) : record.branch;
+  }
+
   /** Now, but never before the signing key's period starts (a clock set back after a rotation). */
   #committerTime(): number {
     return Math.max((this.#options.now ?? Date.now)(), this.signing?.validAfter ?? 0);
@@ -327,12 +341,12 @@ export class Ledger {
    * from an empty tree, and the `Previous-Period:` trailer its next commit carries.
    */
   #rollPeriod(branch: BranchState, time: number): readonly [string, string] | null {
-    if (!this.#periods) return null;
-    if (this.#periods.roll(time, branch.head)) {
+    if (!branch.periods) return null;
+    if (branch.periods.roll(time, branch.head)) {
       branch.head = null;
       branch.tree = new TreeState(null, (oid) => this.#store.readTree(oid));
     }
-    return branch.head === null ? this.#periods.rootTrailer() : null;
+    return branch.head === null ? branch.periods.rootTrailer() : null;
   }
 
   #lastTime(path: string): number | null {
@@ -356,8 +370,8 @@ export class Ledger {
     const commits = this.#pendingCommits.splice(0);
     const objects = this.#store.drain();
     if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
-    this.#periods?.storeArchives(this.gitdir);
-    const heads = new Map<Branch, string>();
+    for (const branch of this.#branches.values()) branch.periods?.storeArchives(this.gitdir);
+    const heads = new Map<string, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;
       updateRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);

@@ -3,6 +3,7 @@
 // already holds at the same commit is left out, so no `old = new` update reaches its hooks.
 // Checkpoints, time-stamps and archived periods are pushed by push-proof.ts.
 import type { Branch } from '../domain/change.ts';
+import { ruleOfLineRef } from '../ledger/periods.ts';
 
 /** `from` is the remote's value (null when it has none). */
 export interface RefUpdate {
@@ -15,10 +16,11 @@ export type RefResult =
   | { readonly ref: string; readonly kind: 'pushed'; readonly to: string }
   | { readonly ref: string; readonly kind: 'rejected'; readonly message: string };
 
-/** The configured branches' refs among `refs`. */
+/** The configured branches' refs among `refs`; `activity` brings each retention rule's `activity-<rule>` line. */
 export function mirroredRefs(refs: ReadonlyMap<string, string>, branches: readonly Branch[]): Map<string, string> {
   const wanted = new Set(branches.map((branch) => `refs/heads/${branch}`));
-  return new Map([...refs].filter(([ref]) => wanted.has(ref)));
+  const lines = branches.includes('activity');
+  return new Map([...refs].filter(([ref]) => wanted.has(ref) || (lines && ruleOfLineRef(ref) !== null)));
 }
 
 /** The updates that bring the remote level with `local` (both already limited to mirrored refs). */

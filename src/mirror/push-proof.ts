@@ -3,12 +3,17 @@
 // forced: a ref the remote holds with another object is reported, not overwritten. The only
 // deletions are the ones the record explains, made after every creation succeeded: an archived
 // period that a signed checkpoint says retention removed, and the remote's `activity` once a new
-// period started, when its head is kept as an archived period or was removed by retention.
+// period started, when its head is kept as an archived period or was removed by retention. The
+// same holds for each retention rule's line, `activity-<rule>`, and its archived periods.
+import { periodKeyOfRef, ruleOfLineRef } from '../ledger/periods.ts';
 import { remoteEnv, remoteLines, runGit } from './git-remote.ts';
 
-const PROOF_PREFIXES = ['refs/tags/checkpoints/', 'refs/tags/timestamps/', 'refs/archive/activity/'] as const;
-const ARCHIVES = 'refs/archive/activity/';
-const ACTIVITY = 'refs/heads/activity';
+const PROOF_PREFIXES = ['refs/tags/checkpoints/', 'refs/tags/timestamps/', 'refs/archive/'] as const;
+const ARCHIVES = 'refs/archive/';
+const LINES = ['refs/heads/activity', 'refs/heads/activity-*'] as const;
+
+/** `refs/heads/activity` or a retention rule's `refs/heads/activity-<rule>`. */
+const isLine = (ref: string) => ref === 'refs/heads/activity' || ruleOfLineRef(ref) !== null;
 
 export type ProofOutcome =
   | { readonly kind: 'pushed'; readonly created: number; readonly deleted: number; readonly snapshot: string }
@@ -26,18 +31,19 @@ export interface ProofRequest {
   readonly pushed?: string | null;
 }
 
-const isProof = (ref: string) => PROOF_PREFIXES.some((prefix) => ref.startsWith(prefix));
+const isProof = (ref: string) =>
+  ref.startsWith(ARCHIVES) ? periodKeyOfRef(ref) !== null : PROOF_PREFIXES.some((prefix) => ref.startsWith(prefix));
 
 function parseRefs(text: string, separator: string): Map<string, string> {
   const refs = new Map<string, string>();
   for (const line of text.split('\n')) {
     const [oid, ref] = line.split(separator);
-    if (oid && ref && (isProof(ref) || ref === ACTIVITY)) refs.set(ref, oid);
+    if (oid && ref && (isProof(ref) || isLine(ref))) refs.set(ref, oid);
   }
   return refs;
 }
 
-/** `<period> <head>` of every period a checkpoint records as removed by retention. */
+/** `<period> <head>` of every period a checkpoint records as removed by retention (`<rule>/<period>` on a rule's line). */
 async function removedByRetention(gitdir: string): Promise<Set<string>> {
   const run = await runGit(['--git-dir', gitdir, 'for-each-ref', '--format=%(contents)', 'refs/tags/checkpoints/'], {
     ...process.env,
@@ -91,14 +97,14 @@ export async function pushProof(request: ProofRequest): Promise<ProofOutcome> {
   const local = parseRefs(
     (
       await runGit(
-        ['--git-dir', request.gitdir, 'for-each-ref', '--format=%(objectname) %(refname)', ...PROOF_PREFIXES, ACTIVITY],
+        ['--git-dir', request.gitdir, 'for-each-ref', '--format=%(objectname) %(refname)', ...PROOF_PREFIXES, ...LINES],
         env,
       )
     ).stdout,
     ' ',
   );
   const snapshot = [...local]
-    .filter(([ref]) => ref !== ACTIVITY)
+    .filter(([ref]) => !isLine(ref))
     .map(([ref, oid]) => `${ref} ${oid}`)
     .join('\n');
   // Nothing to witness yet (no checkpoint, so no removal either), or nothing new since the last push.
@@ -109,7 +115,7 @@ export async function pushProof(request: ProofRequest): Promise<ProofOutcome> {
   const conflicts: string[] = [];
   const create: string[] = [];
   for (const [ref, oid] of local) {
-    if (ref === ACTIVITY) continue;
+    if (isLine(ref)) continue;
     const theirs = remote.get(ref);
     if (theirs === undefined) create.push(`${ref}:${ref}`);
     else if (theirs !== oid)
@@ -123,18 +129,19 @@ export async function pushProof(request: ProofRequest): Promise<ProofOutcome> {
   const removedHeads = new Set([...removed].map((entry) => entry.split(' ')[1]));
   const remove: string[] = [];
   for (const [ref, oid] of remote)
-    if (ref.startsWith(ARCHIVES) && !local.has(ref) && removed.has(`${ref.slice(ARCHIVES.length)} ${oid}`))
+    if (ref.startsWith(ARCHIVES) && !local.has(ref) && removed.has(`${periodKeyOfRef(ref)} ${oid}`))
       remove.push(`:${ref}`);
-  // A new period began with a root commit: the remote's activity cannot fast-forward to it.
-  const theirActivity = remote.get(ACTIVITY);
-  const ourActivity = local.get(ACTIVITY);
-  if (
-    theirActivity !== undefined &&
-    ourActivity !== undefined &&
-    theirActivity !== ourActivity &&
-    (removedHeads.has(theirActivity) || (await isArchived(request.gitdir, theirActivity)))
-  )
-    remove.push(`:${ACTIVITY}`);
+  // A new period began with a root commit: the remote's line cannot fast-forward to it.
+  for (const [ref, ours] of local) {
+    const theirs = remote.get(ref);
+    if (
+      isLine(ref) &&
+      theirs !== undefined &&
+      theirs !== ours &&
+      (removedHeads.has(theirs) || (await isArchived(request.gitdir, theirs)))
+    )
+      remove.push(`:${ref}`);
+  }
   const deleted = await push(request, remove);
   if (deleted) return deleted;
   return create.length + remove.length === 0

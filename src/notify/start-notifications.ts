@@ -28,7 +28,7 @@ export interface NotificationsOptions {
   readonly templates: TemplateSet;
   readonly ledger: {
     onCommitted(listener: (commits: readonly IndexedCommit[]) => void): void;
-    readonly index: { heads(): Map<Branch, string> };
+    readonly index: { heads(): Map<string, string> };
   };
   readonly reader: RepositoryReader;
   readonly queries: { getCommit(sha: string): CommitRow | null };

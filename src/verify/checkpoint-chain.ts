@@ -44,7 +44,7 @@ export async function readCheckpointChain(
     const signer = signerOf(tag.signature);
     if (signer && signer !== facts.signingKey)
       problems.push({ object: where, reason: `says it is signed by ${facts.signingKey}, but ${signer} signed it` });
-    const expected = facts.main ?? facts.activity ?? facts.archived[0]?.head;
+    const expected = facts.main ?? facts.activity ?? facts.lines[0]?.head ?? facts.archived[0]?.head;
     if (tag.object !== expected)
       problems.push({ object: where, reason: `tags ${tag.object}, but its message names ${expected ?? 'no head'}` });
     checkpoints.push(checkpoint);

@@ -1,66 +1,94 @@
 // Checkpoints against history: what one checkpoint names, the next still holds (its main
-// descends from the earlier main, its activity from the earlier activity or an archived period,
+// descends from the earlier main, each activity line (`activity`, `activity-<rule>`) from the
+// earlier head of that line or one of its archived periods,
 // each archived period is kept as it was or recorded as removed), and so do the refs after the
 // newest one; no commit older than the newest checkpoint is missing from it. Heads of periods
 // removed by retention are gone from the repository and are accepted as such.
 import type { ReadCheckpoint } from '../checkpoint/read-checkpoint.ts';
 import type { CheckpointFacts } from '../checkpoint/message.ts';
-import { periodEnd } from '../ledger/periods.ts';
+import { archiveRef, DEFAULT_LINE, lineName, periodEnd, splitPeriodKey } from '../ledger/periods.ts';
 import { isAncestor, type History } from './history.ts';
 import type { Problem } from './report.ts';
 
 interface Heads {
   readonly main: string | null;
-  readonly activity: string | null;
+  /** Activity lines by branch name: `activity`, and `activity-<rule>` per retention rule. */
+  readonly lines: ReadonlyMap<string, string | null>;
   readonly archived: ReadonlyMap<string, string>;
   readonly removed: ReadonlyMap<string, string>;
+}
+
+function linesOf(activity: string | null, lines: Iterable<readonly [string, string]>): Map<string, string | null> {
+  return new Map<string, string | null>([
+    [DEFAULT_LINE, activity],
+    ...[...lines].map(([rule, head]) => [lineName(rule), head] as const),
+  ]);
 }
 
 function headsOf(facts: CheckpointFacts): Heads {
   return {
     main: facts.main,
-    activity: facts.activity,
+    lines: linesOf(
+      facts.activity,
+      facts.lines.map((line) => [line.rule, line.head]),
+    ),
     archived: new Map(facts.archived.map((archive) => [archive.period, archive.head])),
     removed: new Map(facts.removed.map((removed) => [removed.period, removed.head])),
   };
 }
 
+/** The branch a period (`2025-01`, `events/2025-01`) was closed on. */
+const lineOfPeriod = (key: string) => lineName(splitPeriodKey(key).rule);
+
 export function checkCoverage(history: History, chain: readonly ReadCheckpoint[], problems: Problem[]): void {
   const { commits, refs } = history;
   const removedHeads = new Set(chain.flatMap((checkpoint) => checkpoint.facts.removed.map((removed) => removed.head)));
-  const removedEnds = chain.flatMap((checkpoint) =>
-    checkpoint.facts.removed.map((removed) => periodEnd(removed.period)),
-  );
-  const lastRemovedEnd = removedEnds.length > 0 ? Math.max(...removedEnds) : Number.NEGATIVE_INFINITY;
+  // Per line: the end of the newest period retention removed from it.
+  const lastRemovedEnd = new Map<string, number>();
+  for (const checkpoint of chain)
+    for (const removed of checkpoint.facts.removed) {
+      const line = lineOfPeriod(removed.period);
+      lastRemovedEnd.set(
+        line,
+        Math.max(lastRemovedEnd.get(line) ?? Number.NEGATIVE_INFINITY, periodEnd(removed.period)),
+      );
+    }
+  const anyRemovedEnd = Math.max(Number.NEGATIVE_INFINITY, ...lastRemovedEnd.values());
   /**
    * A head gone from the repository because retention removed its period: named as removed, or
-   * named by a checkpoint taken before the newest removed period ended (periods go oldest first).
+   * named by a checkpoint taken before the newest period removed from its line ended (periods go
+   * oldest first).
    */
-  const isRetired = (head: string, time: number) =>
-    !commits.has(head) && (removedHeads.has(head) || time < lastRemovedEnd);
-  const holds = (earlier: string, later: string | null | undefined, time: number) =>
-    (later !== null && later !== undefined && isAncestor(commits, earlier, later)) || isRetired(earlier, time);
+  const isRetired = (head: string, time: number, line: string | null) =>
+    !commits.has(head) &&
+    (removedHeads.has(head) ||
+      time < (line === null ? anyRemovedEnd : (lastRemovedEnd.get(line) ?? Number.NEGATIVE_INFINITY)));
+  const holds = (earlier: string, later: string | null | undefined, time: number, line: string | null) =>
+    (later !== null && later !== undefined && isAncestor(commits, earlier, later)) || isRetired(earlier, time, line);
 
   /** `object` names the place a broken link is reported on: the later checkpoint, or the ref. */
   const check = (object: (head: string) => string, before: Heads, time: number, after: Heads) => {
-    if (before.main && !holds(before.main, after.main, time))
+    if (before.main && !holds(before.main, after.main, time, null))
       problems.push({
         object: object('refs/heads/main'),
         reason: `main ${after.main ?? 'none'} does not descend from main ${before.main} (rewound or rewritten)`,
       });
-    if (before.activity) {
-      const kept = [after.activity, ...after.archived.values(), ...after.removed.values()];
-      if (!kept.some((head) => holds(before.activity as string, head, time)))
+    for (const [line, head] of before.lines) {
+      if (!head) continue;
+      const ofLine = (periods: ReadonlyMap<string, string>) =>
+        [...periods].filter(([period]) => lineOfPeriod(period) === line).map(([, kept]) => kept);
+      const kept = [after.lines.get(line), ...ofLine(after.archived), ...ofLine(after.removed)];
+      if (!kept.some((later) => holds(head, later, time, line)))
         problems.push({
-          object: object('refs/heads/activity'),
-          reason: `activity ${before.activity} is neither continued nor archived`,
+          object: object(`refs/heads/${line}`),
+          reason: `${line} ${head} is neither continued nor archived`,
         });
     }
     for (const [period, head] of before.archived) {
       const later = after.archived.get(period) ?? after.removed.get(period);
       if (later !== head)
         problems.push({
-          object: object(`refs/archive/activity/${period}`),
+          object: object(archiveRef(period)),
           reason: `archived period ${period} was at ${head}, now ${later ?? 'gone without a retention record'}`,
         });
     }
@@ -79,11 +107,11 @@ export function checkCoverage(history: History, chain: readonly ReadCheckpoint[]
   }
   const newest = [...chain].sort((a, b) => b.facts.number - a.facts.number)[0];
   if (!newest) return;
-  const { archived, main, activity } = headsOf(newest.facts);
+  const { archived, main, lines } = headsOf(newest.facts);
   const since = (ref: string) => `ref ${ref}`;
-  check(since, { main, activity, archived, removed: new Map() }, newest.tag.taggerTime, {
+  check(since, { main, lines, archived, removed: new Map() }, newest.tag.taggerTime, {
     main: refs.main,
-    activity: refs.activity,
+    lines: linesOf(refs.activity, refs.lines),
     archived: refs.archives,
     removed: new Map(),
   });
@@ -94,9 +122,12 @@ export function checkNothingBefore(history: History, chain: readonly ReadCheckpo
   const newest = [...chain].sort((a, b) => b.facts.number - a.facts.number)[0];
   if (!newest) return;
   const facts = newest.facts;
-  const heads = [facts.main, facts.activity, ...facts.archived.map((archive) => archive.head)].filter(
-    (head): head is string => head !== null && history.commits.has(head),
-  );
+  const heads = [
+    facts.main,
+    facts.activity,
+    ...facts.lines.map((line) => line.head),
+    ...facts.archived.map((archive) => archive.head),
+  ].filter((head): head is string => head !== null && history.commits.has(head));
   const seconds = Math.floor(newest.tag.taggerTime / 1000);
   for (const [sha, info] of history.commits) {
     if (!info.reachable || Math.floor(info.committerTime / 1000) >= seconds) continue;

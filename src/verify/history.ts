@@ -4,7 +4,7 @@
 // on that chain answer "is X an ancestor of Y" in constant time.
 import { runGit } from '../ledger/git-cli.ts';
 import { parseCommitMessage } from '../ledger/commit-message.ts';
-import { ARCHIVE_PREFIX } from '../ledger/periods.ts';
+import { periodKeyOfRef, ruleOfLineRef } from '../ledger/periods.ts';
 import { readRawObjects } from '../ledger/raw-objects.ts';
 import type { Problem } from './report.ts';
 import type { SignatureChecker } from './signature-checker.ts';
@@ -13,7 +13,9 @@ import { splitSignedCommit } from './signed-commit.ts';
 export interface Refs {
   readonly main: string | null;
   readonly activity: string | null;
-  /** Period → head. */
+  /** Retention rule → head of its line `activity-<rule>`. */
+  readonly lines: ReadonlyMap<string, string>;
+  /** Period (`2025-01`, or `<rule>/2025-01` on a rule's line) → head. */
   readonly archives: ReadonlyMap<string, string>;
   /** Tag name (`checkpoints/…`) → tag object id. */
   readonly tags: ReadonlyMap<string, string>;
@@ -52,11 +54,19 @@ export async function readRefs(gitdir: string): Promise<Refs> {
   const branch = (name: string) => all.get(`refs/heads/${name}`) ?? all.get(`refs/remotes/origin/${name}`) ?? null;
   const archives = new Map<string, string>();
   const tags = new Map<string, string>();
+  const lines = new Map<string, string>();
   for (const [ref, oid] of all) {
-    if (ref.startsWith(ARCHIVE_PREFIX)) archives.set(ref.slice(ARCHIVE_PREFIX.length), oid);
+    const period = periodKeyOfRef(ref);
+    if (period !== null) archives.set(period, oid);
     else if (ref.startsWith('refs/tags/')) tags.set(ref.slice('refs/tags/'.length), oid);
   }
-  return { main: branch('main'), activity: branch('activity'), archives, tags };
+  // A clone's lines are origin's when it has them, as for main and activity.
+  for (const prefix of ['refs/remotes/origin/', 'refs/heads/'])
+    for (const [ref, oid] of all) {
+      const rule = ref.startsWith(prefix) ? ruleOfLineRef(`refs/heads/${ref.slice(prefix.length)}`) : null;
+      if (rule !== null && !lines.has(rule)) lines.set(rule, oid);
+    }
+  return { main: branch('main'), activity: branch('activity'), lines, archives, tags };
 }
 
 /** True when `ancestor` is `descendant` or one of its ancestors (both must be in `commits`). */
@@ -80,7 +90,9 @@ export async function readHistory(
   problems: Problem[],
   withTrailers: boolean,
 ): Promise<History> {
-  const refTips = [refs.main, refs.activity, ...refs.archives.values()].filter((tip): tip is string => tip !== null);
+  const refTips = [refs.main, refs.activity, ...refs.lines.values(), ...refs.archives.values()].filter(
+    (tip): tip is string => tip !== null,
+  );
   const commits = new Map<string, CommitInfo>();
   const tips = [...new Set([...refTips, ...checkpointHeads])];
   const logFileDigests: Record<string, number> = {};

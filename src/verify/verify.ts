@@ -33,6 +33,7 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
   const named = chain.flatMap(({ facts }) => [
     facts.main,
     facts.activity,
+    ...facts.lines.map((line) => line.head),
     ...facts.archived.map((period) => period.head),
   ]);
   const checkpointHeads = named.filter((head): head is string => head !== null);

@@ -3,6 +3,7 @@
 // (equal or behind, never beside it). Read with `git ls-remote`, so nothing is fetched.
 import { CHECKPOINT_TAG_PREFIX } from '../checkpoint/message.ts';
 import { runGit } from '../ledger/git-cli.ts';
+import { ruleOfLineRef, splitPeriodKey } from '../ledger/periods.ts';
 import { isAncestor, type History } from './history.ts';
 import type { Problem } from './report.ts';
 
@@ -29,9 +30,13 @@ export async function checkWitness(gitdir: string, url: string, history: History
           object: `checkpoint ${name}`,
           reason: `the witness ${url} holds it as ${oid}, this repository ${here ? `as ${here}` : 'not at all'}`,
         });
-    } else if (ref === 'refs/heads/main' || ref === 'refs/heads/activity') {
-      const branch = ref.slice('refs/heads/'.length) as 'main' | 'activity';
-      const tips = branch === 'main' ? [refs.main] : [refs.activity, ...refs.archives.values()];
+    } else if (ref === 'refs/heads/main' || ref === 'refs/heads/activity' || ruleOfLineRef(ref) !== null) {
+      const branch = ref.slice('refs/heads/'.length);
+      const rule = ruleOfLineRef(ref);
+      const onLine = (period: string) => splitPeriodKey(period).rule === rule;
+      const archived = [...refs.archives].filter(([period]) => onLine(period)).map(([, head]) => head);
+      const line = rule === null ? refs.activity : (refs.lines.get(rule) ?? null);
+      const tips = branch === 'main' ? [refs.main] : [line, ...archived];
       if (!tips.some((tip) => tip !== null && isAncestor(commits, oid, tip)))
         branches.push({
           object: `ref ${ref}`,

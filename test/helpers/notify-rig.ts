@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { ChangeRecord } from '../../src/domain/change.ts';
 import { IndexQueries } from '../../src/index/queries.ts';
-import { Ledger } from '../../src/ledger/ledger.ts';
+import { Ledger, type LedgerOptions } from '../../src/ledger/ledger.ts';
 import { RepositoryReader } from '../../src/ledger/reader.ts';
 import { NotifyConfig } from '../../src/notify/config.ts';
 import { loadNotifySetup } from '../../src/notify/check.ts';
@@ -35,6 +35,8 @@ export interface RigOptions {
   readonly clock?: { now: number };
   readonly log?: Logger;
   readonly realTime?: boolean;
+  /** Activity periods and retention rules' lines of the ledger. */
+  readonly ledger?: Pick<LedgerOptions, 'activityPeriod' | 'activityLines'>;
 }
 
 export async function startRig(options: RigOptions): Promise<Rig> {
@@ -46,7 +48,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   if (setup.problems.length > 0) throw new Error(setup.problems.join('\n'));
   const clock = options.clock ?? { now: T0 };
   const now = options.realTime ? Date.now : () => clock.now;
-  const ledger = await Ledger.open({ dataDir: options.dataDir, now });
+  const ledger = await Ledger.open({ dataDir: options.dataDir, now, ...options.ledger });
   const notifications = startNotifications({
     dataDir: options.dataDir,
     config,

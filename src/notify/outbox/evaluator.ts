@@ -4,8 +4,8 @@
 // wakes it, so the ledger never waits; a crash loses nothing because the commits are already
 // in the index and the cursor has not moved past them.
 import type { Logger } from 'pino';
-import type { Branch } from '../../domain/change.ts';
 import { LedgerError } from '../../domain/errors.ts';
+import { parsePreviousPeriod } from '../../ledger/periods.ts';
 import type { CommitInput, CompiledPolicy } from '../../policy/compile.ts';
 import { evaluateCommit, type LoadDocuments } from '../../policy/evaluate.ts';
 import type { BuildItem } from '../items.ts';
@@ -22,7 +22,8 @@ export interface EvaluatorOptions {
   readonly policies: ReadonlyMap<string, CompiledPolicy>;
   readonly getCommit: (sha: string) => CommitInput | null;
   /** The flushed branch heads (the index's, not unflushed ones). */
-  readonly heads: () => ReadonlyMap<Branch, string>;
+  /** By branch name (`activity-<rule>` lines too): each has its own cursor. */
+  readonly heads: () => ReadonlyMap<string, string>;
   readonly loadDocuments: LoadDocuments;
   readonly buildItem: BuildItem;
   readonly now: () => number;
@@ -90,17 +91,26 @@ export class Evaluator {
    * meeting the cursor (the repository was replaced); 'unindexed' when a commit is not in the
    * index yet. The walk reads each commit; the oldest CHUNK are kept for the first chunk to
    * evaluate, the others (a long backlog) are read again chunk by chunk, so memory stays bounded.
+   * An activity period's root names the closed period's head (`Previous-Period:`): with a
+   * cursor, the walk goes on there, so the first commits of a new period are not skipped.
    */
-  #pending(branch: Branch, head: string): Array<{ sha: string; commit: CommitInput | null }> | 'lost' | 'unindexed' {
+  #pending(branch: string, head: string): Array<{ sha: string; commit: CommitInput | null }> | 'lost' | 'unindexed' {
     const cursor = this.#options.db.cursor(branch);
     const pending: Array<{ sha: string; commit: CommitInput | null }> = [];
     let sha: string | null = head;
+    let crossed = false;
     while (sha !== null && sha !== cursor) {
       const commit = this.#options.getCommit(sha);
-      if (!commit) return 'unindexed';
+      // A closed period retention already removed from the index: the cursor is not to be found.
+      if (!commit) return crossed ? 'lost' : 'unindexed';
       pending.push({ sha, commit });
       if (pending.length > CHUNK) (pending[pending.length - 1 - CHUNK] as { commit: CommitInput | null }).commit = null;
-      sha = commit.parent;
+      const previous: { period: string; head: string } | null =
+        commit.parent === null && cursor !== null
+          ? parsePreviousPeriod(commit.trailers['Previous-Period'] ?? '')
+          : null;
+      crossed ||= previous !== null;
+      sha = commit.parent ?? previous?.head ?? null;
     }
     return sha === cursor ? pending.reverse() : 'lost';
   }
@@ -123,7 +133,7 @@ export class Evaluator {
         if (this.#stopped) return;
         const chunk: EvaluatedCommit[] = [];
         for (const { sha, commit } of pending.slice(start, start + CHUNK))
-          chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput)));
+          chunk.push(await this.#evaluate(commit ?? (this.#options.getCommit(sha) as CommitInput), branch));
         const result = recordCommits(db, chunk, this.#options.now());
         const matches = chunk.flatMap((entry) => entry.matches);
         if (matches.length > 0) this.#options.onRecorded({ ...result, matches });
@@ -131,7 +141,8 @@ export class Evaluator {
     }
   }
 
-  async #evaluate(commit: CommitInput): Promise<EvaluatedCommit> {
+  /** `branch`: the branch whose cursor the commit moves (a retention rule's line keeps its own). */
+  async #evaluate(commit: CommitInput, branch: string): Promise<EvaluatedCommit> {
     const { policies, loadDocuments, buildItem } = this.#options;
     const found = await evaluateCommit(this.#policies, commit, loadDocuments);
     const matches: EvaluatedMatch[] = [];
@@ -141,6 +152,6 @@ export class Evaluator {
         noise: (policies.get(match.policy) as CompiledPolicy).noise,
         item: await buildItem(commit, match),
       });
-    return { commit, matches };
+    return { commit: { sha: commit.sha, branch }, matches };
   }
 }

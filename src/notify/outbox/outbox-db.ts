@@ -40,12 +40,12 @@ export class OutboxDb {
     return inTransaction(this.db, work);
   }
 
-  cursor(branch: Branch): string | null {
+  cursor(branch: string): string | null {
     const row = this.#q.cursor.get(branch) as { sha: string } | undefined;
     return row?.sha ?? null;
   }
 
-  setCursor(branch: Branch, sha: string): void {
+  setCursor(branch: string, sha: string): void {
     this.#q.setCursor.run(branch, sha);
   }
 

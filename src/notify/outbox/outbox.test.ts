@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { Registry } from 'prom-client';
 import { FakeChatServer } from '../../../test/fakes/chat-server.ts';
+import { git } from '../../../test/helpers/git.ts';
 import { change, startRig, T0, type Rig } from '../../../test/helpers/notify-rig.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
+import { activityLines } from '../../retention/rules.ts';
 
 let chat: FakeChatServer;
 before(async () => {
@@ -272,4 +274,41 @@ test('switched on for a repository with history, notifications start at the curr
     .filter((receipt) => receipt.channel === 'fresh')
     .map((receipt) => /configmaps ([\w-]+)/.exec(text(receipt))?.[1]);
   assert.deepEqual(subjects, ['new']);
+});
+
+test('activity in periods: the first commits of a new period are evaluated, on activity and a rule line', async (t) => {
+  const env = { CHAT_URL: chat.url('slack', `c-${Math.random().toString(36).slice(2)}`) };
+  const events = { activity: 'kubernetes-event' };
+  const r = await startRig({
+    dataDir: join(tempDir(t), 'data'),
+    policies: { 'p.yaml': 'match: {branch: activity}\nchannels: [security]\n' },
+    config: { channels: { security: { kind: 'slack', url: { env: 'CHAT_URL' } } } },
+    env,
+    ledger: {
+      activityPeriod: 'day',
+      activityLines: activityLines([{ name: 'events', match: events, keep: 30 * 86_400_000 }], 'day'),
+    },
+  });
+  t.after(() => r.close());
+  const kubeEvent = (path: string) => {
+    const record = change({ path, branch: 'activity' });
+    return { ...record, trailers: [...record.trailers, ['Activity', 'kubernetes-event'] as const] };
+  };
+  await r.commit(change({ path: 'activity/a/1.yaml', branch: 'activity' }), kubeEvent('activity/e/1.yaml'));
+  await r.advance(86_400_000);
+  // Each line starts a new period (a root commit) in this flush, one commit after it.
+  await r.commit(
+    change({ path: 'activity/a/2.yaml', branch: 'activity' }),
+    change({ path: 'activity/a/3.yaml', branch: 'activity' }),
+    kubeEvent('activity/e/2.yaml'),
+    kubeEvent('activity/e/3.yaml'),
+  );
+  assert.equal(git(r.ledger.gitdir, 'rev-list', '--count', 'activity-events').trim(), '2');
+  await r.advance(60_000);
+  const sent = new Set(receivedOn(env).map((receipt) => /\/commit\/([0-9a-f]{40})/.exec(text(receipt))?.[1]));
+  const all = git(r.ledger.gitdir, 'rev-list', 'activity', 'activity-events', '--glob=refs/archive/*')
+    .trim()
+    .split('\n');
+  assert.equal(all.length, 6);
+  assert.deepEqual(sent, new Set(all), 'every activity commit of both lines is notified once');
 });

@@ -37,7 +37,8 @@ function viewFor(db: OutboxDb, policy: string, channel: string, now: number): No
 }
 
 export interface EvaluatedCommit {
-  readonly commit: { readonly sha: string; readonly branch: Branch };
+  /** `branch`: the branch name whose cursor moves past the commit (`main`, `activity`, `activity-<rule>`). */
+  readonly commit: { readonly sha: string; readonly branch: string };
   readonly matches: readonly EvaluatedMatch[];
 }
 
