@@ -11,7 +11,8 @@ export const SigningConfig = z
       .min(1)
       .optional()
       .describe(
-        'unencrypted OpenSSH Ed25519 private key that signs every commit and checkpoint; default <data>/keys/signing.key, created on first start',
+        'unencrypted OpenSSH Ed25519 private key that signs every commit and checkpoint; default ' +
+          '<data>/keys/signing.key, created on first start',
       ),
     principal: z
       .string()
@@ -85,7 +86,8 @@ const RetentionRule = z
 export const RetentionConfig = z
   .object({
     activity: Duration.optional().describe(
-      'how long a closed activity period is kept after it ends (e.g. 400d); unset keeps everything and writes no periods',
+      'how long a closed activity period is kept after it ends (e.g. 400d); unset keeps everything and writes no ' +
+        'periods',
     ),
     period: z
       .enum(['month', 'day'])

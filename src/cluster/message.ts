@@ -60,7 +60,8 @@ export function encodeShardBatch(
     const bytes = Buffer.byteLength(JSON.stringify(record)) + 1;
     if (bytes > limit)
       throw new InvalidInputError(
-        `the change to ${record.path} (event ${record.eventId}) is ${bytes} bytes once normalised, more than the NATS server's max_payload of ${maxPayload} allows; raise max_payload`,
+        `the change to ${record.path} (event ${record.eventId}) is ${bytes} bytes once normalised, more than the ` +
+          `NATS server's max_payload of ${maxPayload} allows; raise max_payload`,
       );
     if (size + bytes > limit) close();
     current.push(record);
@@ -75,7 +76,8 @@ export function encodeShardBatch(
     const payload = encode(chunk);
     if (payload.length > limit)
       throw new InvalidInputError(
-        `the attribution facts of one batch are ${payload.length} bytes, more than the NATS server's max_payload of ${maxPayload} allows; raise max_payload`,
+        `the attribution facts of one batch are ${payload.length} bytes, more than the NATS server's max_payload ` +
+          `of ${maxPayload} allows; raise max_payload`,
       );
     return { subject, msgId: `${id}.${index + 1}of${chunks.length}`, payload };
   });

@@ -27,18 +27,21 @@ export function checkCluster(config: Config, env: NodeJS.ProcessEnv, hasNamedKey
   const problems: string[] = [];
   if (!hasNamedKeyFile)
     problems.push(
-      'redaction.keyFile: every replica must hash secrets with the same key; mount one (a Secret) and name it here or in GITRAIL_REDACTION_KEY_FILE',
+      'redaction.keyFile: every replica must hash secrets with the same key; mount one (a Secret) and name it here ' +
+        'or in GITRAIL_REDACTION_KEY_FILE',
     );
   // A token made on one replica's first start is unknown to the others behind the same Service.
   if (cluster.roles.includes('intake') && !env[INGEST_TOKEN_ENV])
     for (const route of INTAKE_ROUTES)
       if (config.intake[route].enabled && config.intake[route].tokens.length === 0)
         problems.push(
-          `intake.${route}.tokens: every replica must accept the same tokens: set ${INGEST_TOKEN_ENV} or intake.${route}.tokens`,
+          `intake.${route}.tokens: every replica must accept the same tokens: set ${INGEST_TOKEN_ENV} or ` +
+            `intake.${route}.tokens`,
         );
   if (cluster.roles.includes('reader') && !hasViewerAuth(config.viewer, env))
     problems.push(
-      'viewer: every replica must accept the same readers: set GITRAIL_VIEW_TOKEN, viewer.tokens or viewer.trustedProxy',
+      'viewer: every replica must accept the same readers: set GITRAIL_VIEW_TOKEN, viewer.tokens or ' +
+        'viewer.trustedProxy',
     );
   const unsupported: Array<[string, boolean]> = [
     ['kubernetes', config.kubernetes.length > 0],
@@ -66,7 +69,8 @@ export function checkCluster(config: Config, env: NodeJS.ProcessEnv, hasNamedKey
       problems.push(`shards[${index}]: names no kubernetes, aws or generic globs, so nothing would go to it`);
     if (shard.remote === undefined && !cluster.remote && shard.writers.length === 0 && cluster.roles.includes('writer'))
       problems.push(
-        `shards[${index}]: has no remote (nor cluster.remote), so it needs writers: (the replicas whose volume keeps it)`,
+        `shards[${index}]: has no remote (nor cluster.remote), so it needs writers: (the replicas whose volume ` +
+          `keeps it)`,
       );
     if (shard.remote === undefined && cluster.remote && !cluster.remote.url.includes('{shard}'))
       problems.push(`cluster.remote.url: has no {shard}, so every shard would push to the same repository`);

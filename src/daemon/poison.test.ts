@@ -104,79 +104,82 @@ function change(index: number): ChangeRecord {
   return result.changes[0] as ChangeRecord;
 }
 
-test('a poisoned journal is drained: bad records are quarantined, the rest committed, and a restart does not loop', async (t) => {
-  const dir = tempDir(t);
-  // What an older gitrail acknowledged and journaled before it stopped on these records.
-  const journal = Journal.open({ dir: join(dir, 'journal'), segmentBytes: 1 << 20, maxBytes: 1 << 30 });
-  const overflow = { ...change(2), eventId: 't3', time: 1e300 };
-  const deep = { ...change(3), eventId: 'deep', update: { kind: 'put', doc: nested(2600) } } satisfies ChangeRecord;
-  await journal.append({
-    source: 'generic/poison',
-    receivedAt: Date.now(),
-    changes: [change(1), overflow, deep, change(4)],
-    facts: [],
-    ignored: 0,
-    rejected: 0,
-  });
-  await journal.close();
-
-  const config = Config.parse({ data: dir, listen: '127.0.0.1:0' });
-  const start = async () => {
-    const committed: IndexedCommit[] = [];
-    let drained: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => (drained = resolve));
-    const daemon = await startDaemon({
-      config,
-      env: { GITRAIL_INGEST_TOKEN: TOKEN },
-      log,
-      onCommitted: (commits) => {
-        committed.push(...commits);
-        if (committed.length >= 2) drained();
-      },
+test(
+  'a poisoned journal is drained: ' + 'bad records are quarantined, the rest committed, and a restart does not loop',
+  async (t) => {
+    const dir = tempDir(t);
+    // What an older gitrail acknowledged and journaled before it stopped on these records.
+    const journal = Journal.open({ dir: join(dir, 'journal'), segmentBytes: 1 << 20, maxBytes: 1 << 30 });
+    const overflow = { ...change(2), eventId: 't3', time: 1e300 };
+    const deep = { ...change(3), eventId: 'deep', update: { kind: 'put', doc: nested(2600) } } satisfies ChangeRecord;
+    await journal.append({
+      source: 'generic/poison',
+      receivedAt: Date.now(),
+      changes: [change(1), overflow, deep, change(4)],
+      facts: [],
+      ignored: 0,
+      rejected: 0,
     });
-    return { daemon, committed, done };
-  };
-  const first = await start();
-  t.after(() => first.daemon.stop('test end'));
-  const stoppedEarly = first.daemon.stopped.then((code) => assert.fail(`the daemon stopped (exit ${code})`));
-  await Promise.race([first.done, stoppedEarly]);
-  assert.deepEqual(
-    first.committed.map((commit) => commit.subject),
-    ['update feature-flags/flag-1', 'update feature-flags/flag-4'],
-  );
+    await journal.close();
 
-  const files = () =>
-    readdirSync(join(dir, 'quarantine'))
-      .filter((name) => name.endsWith('.json'))
-      .sort();
-  assert.equal(files().length, 2);
-  const held = files()
-    .map((name) => JSON.parse(readFileSync(join(dir, 'quarantine', name), 'utf8')))
-    .sort((a, b) => a.seq - b.seq || (a.eventId === 't3' ? -1 : 1));
-  assert.deepEqual(
-    held.map((entry) => [entry.eventId, entry.source, entry.path]),
-    [
-      ['t3', 'generic/poison', 'custom/poison/feature-flags/flag-2.yaml'],
-      ['deep', 'generic/poison', 'custom/poison/feature-flags/flag-3.yaml'],
-    ],
-  );
-  assert.match(held[0].error.message, /time/);
-  assert.equal(held[1].record.eventId, 'deep', 'the record is kept to be retried');
+    const config = Config.parse({ data: dir, listen: '127.0.0.1:0' });
+    const start = async () => {
+      const committed: IndexedCommit[] = [];
+      let drained: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => (drained = resolve));
+      const daemon = await startDaemon({
+        config,
+        env: { GITRAIL_INGEST_TOKEN: TOKEN },
+        log,
+        onCommitted: (commits) => {
+          committed.push(...commits);
+          if (committed.length >= 2) drained();
+        },
+      });
+      return { daemon, committed, done };
+    };
+    const first = await start();
+    t.after(() => first.daemon.stop('test end'));
+    const stoppedEarly = first.daemon.stopped.then((code) => assert.fail(`the daemon stopped (exit ${code})`));
+    await Promise.race([first.done, stoppedEarly]);
+    assert.deepEqual(
+      first.committed.map((commit) => commit.subject),
+      ['update feature-flags/flag-1', 'update feature-flags/flag-4'],
+    );
 
-  const ready = (await (await fetch(`${first.daemon.url}/readyz`)).json()) as Record<string, unknown>;
-  assert.equal(ready['ready'], true, 'a quarantined record does not take intake down');
-  assert.deepEqual(ready['quarantine'], { records: 2 });
-  const metrics = await (await fetch(`${first.daemon.url}/metrics`)).text();
-  assert.match(metrics, /gitrail_quarantined_total\{source="generic\/poison"\} 2/);
-  assert.equal(await first.daemon.stop('test'), 0);
+    const files = () =>
+      readdirSync(join(dir, 'quarantine'))
+        .filter((name) => name.endsWith('.json'))
+        .sort();
+    assert.equal(files().length, 2);
+    const held = files()
+      .map((name) => JSON.parse(readFileSync(join(dir, 'quarantine', name), 'utf8')))
+      .sort((a, b) => a.seq - b.seq || (a.eventId === 't3' ? -1 : 1));
+    assert.deepEqual(
+      held.map((entry) => [entry.eventId, entry.source, entry.path]),
+      [
+        ['t3', 'generic/poison', 'custom/poison/feature-flags/flag-2.yaml'],
+        ['deep', 'generic/poison', 'custom/poison/feature-flags/flag-3.yaml'],
+      ],
+    );
+    assert.match(held[0].error.message, /time/);
+    assert.equal(held[1].record.eventId, 'deep', 'the record is kept to be retried');
 
-  // The checkpoint moved past the poisoned entry: a restart replays nothing and quarantines nothing twice.
-  const second = await startDaemon({ config, env: { GITRAIL_INGEST_TOKEN: TOKEN }, log });
-  assert.equal(await second.stop('test'), 0);
-  assert.equal(files().length, 2);
-  fsckStrict(second.gitdir);
-  assert.equal(git(second.gitdir, 'rev-list', '--count', 'main').trim(), '2');
-});
+    const ready = (await (await fetch(`${first.daemon.url}/readyz`)).json()) as Record<string, unknown>;
+    assert.equal(ready['ready'], true, 'a quarantined record does not take intake down');
+    assert.deepEqual(ready['quarantine'], { records: 2 });
+    const metrics = await (await fetch(`${first.daemon.url}/metrics`)).text();
+    assert.match(metrics, /gitrail_quarantined_total\{source="generic\/poison"\} 2/);
+    assert.equal(await first.daemon.stop('test'), 0);
+
+    // The checkpoint moved past the poisoned entry: a restart replays nothing and quarantines nothing twice.
+    const second = await startDaemon({ config, env: { GITRAIL_INGEST_TOKEN: TOKEN }, log });
+    assert.equal(await second.stop('test'), 0);
+    assert.equal(files().length, 2);
+    fsckStrict(second.gitdir);
+    assert.equal(git(second.gitdir, 'rev-list', '--count', 'main').trim(), '2');
+  },
+);
 
 test('a live source passes the same edge: what it refuses is left out, logged and counted', async (t) => {
   const dir = tempDir(t);

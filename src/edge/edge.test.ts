@@ -114,35 +114,39 @@ test('documents: nested at most 100 levels, at most 3 MiB as YAML, and buildable
   assert.equal(reason(change({ update: { kind: 'put', doc: { text: 'abcdefghij'.repeat(300_000) } } })), '');
 });
 
-test('an input nested too deeply is refused before its normaliser recurses into it; a throwing normaliser refuses its record only', () => {
-  let deep: unknown = 1;
-  for (let level = 0; level < 100_000; level += 1) deep = [deep];
-  let called = false;
-  const result = normaliseAtEdge(
-    deep,
-    () => {
-      called = true;
-      return { kind: 'ignored', reason: 'x' };
-    },
-    edge,
-  );
-  assert.deepEqual(result, { kind: 'rejected', reason: 'the record is nested deeper than 100 levels' });
-  assert.equal(called, false);
-  const errors: unknown[] = [];
-  const thrown = normaliseAtEdge(
-    {},
-    () => {
-      throw new TypeError('a bug');
-    },
-    edge,
-    (error) => errors.push(error),
-  );
-  assert.deepEqual(thrown, { kind: 'rejected', reason: 'cannot be normalised: a bug' });
-  assert.equal(errors.length, 1);
-  const half: NormaliseResult = { kind: 'changes', changes: [change(), change({ eventId: 'e2', time: -1 })] };
-  const refused = normaliseAtEdge({}, () => half, edge);
-  assert.equal(refused.kind, 'rejected', 'one bad change refuses the whole record: never half-kept');
-});
+test(
+  'an input nested too deeply is refused before its normaliser recurses into it; a throwing normaliser refuses ' +
+    'its record only',
+  () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 100_000; level += 1) deep = [deep];
+    let called = false;
+    const result = normaliseAtEdge(
+      deep,
+      () => {
+        called = true;
+        return { kind: 'ignored', reason: 'x' };
+      },
+      edge,
+    );
+    assert.deepEqual(result, { kind: 'rejected', reason: 'the record is nested deeper than 100 levels' });
+    assert.equal(called, false);
+    const errors: unknown[] = [];
+    const thrown = normaliseAtEdge(
+      {},
+      () => {
+        throw new TypeError('a bug');
+      },
+      edge,
+      (error) => errors.push(error),
+    );
+    assert.deepEqual(thrown, { kind: 'rejected', reason: 'cannot be normalised: a bug' });
+    assert.equal(errors.length, 1);
+    const half: NormaliseResult = { kind: 'changes', changes: [change(), change({ eventId: 'e2', time: -1 })] };
+    const refused = normaliseAtEdge({}, () => half, edge);
+    assert.equal(refused.kind, 'rejected', 'one bad change refuses the whole record: never half-kept');
+  },
+);
 
 test('a live source batch keeps what passes and counts what is refused', () => {
   const batch: ChangeBatch = {

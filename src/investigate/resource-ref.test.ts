@@ -133,7 +133,10 @@ test('AWS references: aws SERVICE TYPE ID, type in any case or plural, scoped by
   );
   assert.throws(
     () => resolve(['aws', 'iam', 'role', 'app']),
-    /aws iam role app is ambiguous, 2 resources match:\n  aws:111122223333:iam\/Role\/app\n  aws:444455556666:iam\/Role\/app/,
+    new RegExp(
+      String.raw`aws iam role app is ambiguous, 2 resources match:\n  aws:111122223333:iam\/Role\/app\n  ` +
+        String.raw`aws:444455556666:iam\/Role\/app`,
+    ),
   );
   assert.throws(() => resolve(['aws', 'iam', 'role', 'app'], { region: 'eu-west-1' }), NotFoundError);
 });
@@ -156,7 +159,10 @@ test('paths, keys and custom references resolve exactly; unknown ones are NOT_FO
   );
   assert.throws(
     () => resolve(['prod:payments/deployment/nope']),
-    /no recorded resource prod:payments\/deployment\/nope \(kubernetes\/prod\/namespaces\/payments\/apps\/deployments\/nope.yaml\)/,
+    new RegExp(
+      String.raw`no recorded resource prod:payments\/deployment\/nope ` +
+        String.raw`\(kubernetes\/prod\/namespaces\/payments\/apps\/deployments\/nope.yaml\)`,
+    ),
   );
 });
 

@@ -66,32 +66,35 @@ async function rig(t: TestContext, transport: 'isomorphic-git' | 'git') {
 }
 
 for (const transport of ['isomorphic-git', 'git'] as const) {
-  test(`${transport}: checkpoints and archived periods reach the mirror; a new period and retention need no force`, async (t) => {
-    const { dataDir, remote, ledger, month, refs } = await rig(t, transport);
-    const signers = readSigners(join(dataDir, 'keys', 'allowed_signers'));
-    await month(Date.UTC(2026, 0, 10));
-    assert.equal(refs(remote, 'refs/tags/checkpoints/'), refs(ledger.gitdir, 'refs/tags/checkpoints/'));
-    const january = git(ledger.gitdir, 'rev-parse', 'activity').trim();
+  test(
+    `${transport}: checkpoints and archived periods reach the mirror; ` + `a new period and retention need no force`,
+    async (t) => {
+      const { dataDir, remote, ledger, month, refs } = await rig(t, transport);
+      const signers = readSigners(join(dataDir, 'keys', 'allowed_signers'));
+      await month(Date.UTC(2026, 0, 10));
+      assert.equal(refs(remote, 'refs/tags/checkpoints/'), refs(ledger.gitdir, 'refs/tags/checkpoints/'));
+      const january = git(ledger.gitdir, 'rev-parse', 'activity').trim();
 
-    // February: activity starts again from a root commit; the mirror keeps January as an archive.
-    await month(Date.UTC(2026, 1, 10));
-    assert.equal(refs(remote, 'refs/archive/'), `refs/archive/activity/2026-01 ${january}`);
-    assert.equal(git(remote, 'rev-parse', 'activity').trim(), git(ledger.gitdir, 'rev-parse', 'activity').trim());
-    assert.equal(refs(remote, 'refs/tags/checkpoints/').split('\n').length, 2);
-    assert.deepEqual((await verifyRepository({ gitdir: remote, signers })).problems, []);
+      // February: activity starts again from a root commit; the mirror keeps January as an archive.
+      await month(Date.UTC(2026, 1, 10));
+      assert.equal(refs(remote, 'refs/archive/'), `refs/archive/activity/2026-01 ${january}`);
+      assert.equal(git(remote, 'rev-parse', 'activity').trim(), git(ledger.gitdir, 'rev-parse', 'activity').trim());
+      assert.equal(refs(remote, 'refs/tags/checkpoints/').split('\n').length, 2);
+      assert.deepEqual((await verifyRepository({ gitdir: remote, signers })).problems, []);
 
-    // April: January is past its 40 days; the checkpoint records the removal, and the mirror follows.
-    await month(Date.UTC(2026, 3, 5));
-    assert.equal(git(ledger.gitdir, 'for-each-ref', 'refs/archive/activity/2026-01').trim(), '');
-    assert.equal(refs(remote, 'refs/archive/'), refs(ledger.gitdir, 'refs/archive/'));
-    assert.match(refs(remote, 'refs/archive/'), /^refs\/archive\/activity\/2026-02 /m);
-    assert.equal(refs(remote, 'refs/tags/checkpoints/'), refs(ledger.gitdir, 'refs/tags/checkpoints/'));
-    assert.equal(git(remote, 'rev-parse', 'main').trim(), ledger.head('main'));
-    fsckStrict(remote);
-    const report = await verifyRepository({ gitdir: remote, signers });
-    assert.deepEqual(report.problems, [], 'retention, not tampering, on the mirror too');
-    assert.equal(report.checkpoints, 3);
-  });
+      // April: January is past its 40 days; the checkpoint records the removal, and the mirror follows.
+      await month(Date.UTC(2026, 3, 5));
+      assert.equal(git(ledger.gitdir, 'for-each-ref', 'refs/archive/activity/2026-01').trim(), '');
+      assert.equal(refs(remote, 'refs/archive/'), refs(ledger.gitdir, 'refs/archive/'));
+      assert.match(refs(remote, 'refs/archive/'), /^refs\/archive\/activity\/2026-02 /m);
+      assert.equal(refs(remote, 'refs/tags/checkpoints/'), refs(ledger.gitdir, 'refs/tags/checkpoints/'));
+      assert.equal(git(remote, 'rev-parse', 'main').trim(), ledger.head('main'));
+      fsckStrict(remote);
+      const report = await verifyRepository({ gitdir: remote, signers });
+      assert.deepEqual(report.problems, [], 'retention, not tampering, on the mirror too');
+      assert.equal(report.checkpoints, 3);
+    },
+  );
 }
 
 test('a checkpoint the remote holds as another object is reported and never overwritten', async (t) => {

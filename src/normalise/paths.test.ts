@@ -65,7 +65,10 @@ test('no input can leave its folder, hide as a dot file or create ..', () => {
 });
 
 test('escaping is reversible and collision-free', () => {
-  const names = ['plain', '..', '.hidden', 'a/b', 'a%2Fb', '%', 'x.status', 'x', 'ünïcode', 'tab\tname', 'back\\slash'];
+  const names = [
+    ...['plain', '..', '.hidden', 'a/b', 'a%2Fb', '%'],
+    ...['x.status', 'x', 'ünïcode', 'tab\tname', 'back\\slash'],
+  ];
   const files = names.map((name) => fileName(name));
   assert.equal(new Set(files).size, names.length);
   for (const name of names) {
@@ -75,21 +78,24 @@ test('escaping is reversible and collision-free', () => {
   assert.equal(fileName('x.status'), 'x%2Estatus.yaml');
 });
 
-test('issue 10: format characters, C1 controls and NTFS short names of .git are escaped like other unsafe bytes', () => {
-  assert.equal(escapeSegment('evil\u202Egnp.exe'), 'evil%E2%80%AEgnp.exe');
-  assert.equal(escapeSegment('\u200c.git'), '%E2%80%8C.git');
-  assert.equal(escapeSegment('zero\u200bwidth\ufeff'), 'zero%E2%80%8Bwidth%EF%BB%BF');
-  assert.equal(escapeSegment('nel\u0085'), 'nel%C2%85');
-  assert.equal(escapeSegment('git~1'), 'git%7E1');
-  assert.equal(escapeSegment('GITMOD~2'), 'GITMOD%7E2');
-  assert.equal(escapeSegment('agit~1'), 'agit~1');
-  assert.equal(escapeSegment('ünïcode😀'), 'ünïcode😀', 'printable characters stay readable');
-  for (const name of ['evil\u202Egnp.exe', '\u200c.git', 'git~1', 'nel\u0085', 'ünï\u2066x\u2069']) {
-    assert.equal(unescapeSegment(escapeSegment(name)), name);
-    assert.equal(nameFromFileName(fileName(name)), name);
-  }
-  assert.throws(() => escapeSegment('x\ud800y'), /unpaired UTF-16 surrogate/);
-});
+test(
+  'issue 10: format characters, ' + 'C1 controls and NTFS short names of .git are escaped like other unsafe bytes',
+  () => {
+    assert.equal(escapeSegment('evil\u202Egnp.exe'), 'evil%E2%80%AEgnp.exe');
+    assert.equal(escapeSegment('\u200c.git'), '%E2%80%8C.git');
+    assert.equal(escapeSegment('zero\u200bwidth\ufeff'), 'zero%E2%80%8Bwidth%EF%BB%BF');
+    assert.equal(escapeSegment('nel\u0085'), 'nel%C2%85');
+    assert.equal(escapeSegment('git~1'), 'git%7E1');
+    assert.equal(escapeSegment('GITMOD~2'), 'GITMOD%7E2');
+    assert.equal(escapeSegment('agit~1'), 'agit~1');
+    assert.equal(escapeSegment('ünïcode😀'), 'ünïcode😀', 'printable characters stay readable');
+    for (const name of ['evil\u202Egnp.exe', '\u200c.git', 'git~1', 'nel\u0085', 'ünï\u2066x\u2069']) {
+      assert.equal(unescapeSegment(escapeSegment(name)), name);
+      assert.equal(nameFromFileName(fileName(name)), name);
+    }
+    assert.throws(() => escapeSegment('x\ud800y'), /unpaired UTF-16 surrogate/);
+  },
+);
 
 test('issue 10: a segment longer than 255 bytes keeps a prefix and a hash of the whole, a file its suffix', () => {
   const long = 'y'.repeat(5000);

@@ -77,7 +77,9 @@ function linkChain(checkpoints: readonly ReadCheckpoint[], problems: Problem[]):
     if (!before) {
       problems.push({
         object: where,
-        reason: `its previous checkpoint ${previous.name} (${previous.oid}) is not in the repository: deleted or replaced`,
+        reason:
+          `its previous checkpoint ${previous.name} (${previous.oid}) is not in the repository: deleted or ` +
+          `replaced`,
       });
       continue;
     }

@@ -134,7 +134,9 @@ export function checkNothingBefore(history: History, chain: readonly ReadCheckpo
     if (!heads.some((head) => isAncestor(history.commits, sha, head)))
       problems.push({
         object: `commit ${sha}`,
-        reason: `committed ${new Date(info.committerTime).toISOString()}, before checkpoint ${newest.name}, which does not include it`,
+        reason:
+          `committed ${new Date(info.committerTime).toISOString()}, before checkpoint ${newest.name}, which ` +
+          `does not include it`,
       });
   }
 }

@@ -43,7 +43,9 @@ function checkRecordedCheckpoint(dataDir: string, chain: readonly ReadCheckpoint
   if (!found) {
     problems.push({
       object: `checkpoint ${recorded.name}`,
-      reason: `the data folder recorded it as ${recorded.oid}; the repository no longer holds that tag (deleted or replaced)`,
+      reason:
+        `the data folder recorded it as ${recorded.oid}; the repository no longer holds that tag (deleted or ` +
+        `replaced)`,
     });
     return;
   }
@@ -63,14 +65,18 @@ function checkIndex(index: IndexAudit, history: History, problems: Problem[], no
     if (!commit?.reachable) {
       problems.push({
         object: `commit ${row.sha}`,
-        reason: `the index records it (${row.source || 'no source'} event ${row.eventId ?? 'without id'}), but the repository's history does not hold it: removed from history`,
+        reason:
+          `the index records it (${row.source || 'no source'} event ${row.eventId ?? 'without id'}), but the ` +
+          `repository's history does not hold it: removed from history`,
       });
       continue;
     }
     if ((commit.eventId ?? null) !== row.eventId || (commit.source ?? '') !== row.source)
       problems.push({
         object: `commit ${row.sha}`,
-        reason: `the index records event ${row.source}/${row.eventId ?? '-'}, the commit ${commit.source ?? ''}/${commit.eventId ?? '-'}`,
+        reason:
+          `the index records event ${row.source}/${row.eventId ?? '-'}, the commit ` +
+          `${commit.source ?? ''}/${commit.eventId ?? '-'}`,
       });
   }
   let unindexed = 0;
@@ -91,7 +97,9 @@ function checkJournal(dir: string, index: IndexAudit, chain: readonly ReadCheckp
   if (claimed !== null && committed < claimed)
     problems.push({
       object: 'journal',
-      reason: `its committed sequence ${committed} is behind ${claimed}, which checkpoint ${newest?.name} recorded (an older copy of the data folder?)`,
+      reason:
+        `its committed sequence ${committed} is behind ${claimed}, which checkpoint ${newest?.name} recorded ` +
+        `(an older copy of the data folder?)`,
     });
   for (const { seq, batch } of committedEntries(dir, committed)) {
     for (const record of batch.changes) {
@@ -99,7 +107,9 @@ function checkJournal(dir: string, index: IndexAudit, chain: readonly ReadCheckp
       if (key === null || index.hasEvent(recordKey(record))) continue;
       problems.push({
         object: `journal entry ${seq}`,
-        reason: `event ${record.source}/${record.eventId} (${record.path}) is committed per the journal but not recorded`,
+        reason:
+          `event ${record.source}/${record.eventId} (${record.path}) is committed per the journal but not ` +
+          `recorded`,
       });
       return;
     }

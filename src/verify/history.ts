@@ -127,7 +127,9 @@ export async function readHistory(
       if (!LOG_FILE_STATUSES.has(digest))
         problems.push({
           object: `commit ${object.oid}`,
-          reason: `Log-File-Digest: ${digest}: gitrail never records a CloudTrail log file its digest does not vouch for`,
+          reason:
+            `Log-File-Digest: ${digest}: gitrail never records a CloudTrail log file its digest does not ` +
+            `vouch for`,
         });
     }
     const trailers = withTrailers ? parseCommitMessage(commit.message).trailers : null;

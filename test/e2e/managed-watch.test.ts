@@ -86,7 +86,8 @@ test('EKS and GKE: the watch supplies a Secret change, the managed audit deliver
     const kubeconfig = join(dir, `${name}.kubeconfig`);
     writeFileSync(
       kubeconfig,
-      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${fake.url}", insecure-skip-tls-verify: true}}]\n` +
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${fake.url}", ` +
+        `insecure-skip-tls-verify: true}}]\n` +
         `users: [{name: u, user: {token: ${TEST_TOKEN}}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\n` +
         'current-context: c\n',
     );

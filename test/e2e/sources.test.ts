@@ -42,7 +42,8 @@ async function repository(
             gitdir,
             'log',
             '--reverse',
-            '--format=%an|%s|%(trailers:key=Attribution,valueonly,separator=)|%(trailers:key=Source,valueonly,separator=)',
+            '--format=%an|%s|%(trailers:key=Attribution,valueonly,separator=)|' +
+              '%(trailers:key=Source,valueonly,separator=)',
             'main',
           )
             .split('\n')

@@ -62,77 +62,85 @@ function checkpointTags(gitdir: string): string[] {
   return git(gitdir, 'tag', '-l', 'checkpoints/*').trim().split('\n').filter(Boolean);
 }
 
-test('every commit and checkpoint of the scenario verifies with git and ssh-keygen alone, and with gitrail verify', (t) => {
-  const { data, gitdir, signers } = scenario(t);
-  fsckStrict(gitdir);
-  const statuses = git(gitdir, '-c', `gpg.ssh.allowedSignersFile=${signers}`, 'log', '--all', '--format=%G? %H')
-    .trim()
-    .split('\n');
-  assert.equal(statuses.length, 23);
-  assert.deepEqual(
-    statuses.filter((line) => !line.startsWith('G ')),
-    [],
-    'git says every commit has a good signature',
-  );
-  const tags = checkpointTags(gitdir);
-  assert.equal(tags.length, 2, 'one checkpoint per ingest');
-  for (const tag of tags) assert.equal(gitVerify(gitdir, signers, 'verify-tag', tag).status, 0, `${tag} verifies`);
-  const [first, second] = tags.map((tag) => git(gitdir, 'cat-file', 'tag', tag));
-  assert.match(second as string, /^Previous: checkpoints\/\S+ [0-9a-f]{40}$/m);
-  assert.match(second as string, /^Previous-Signature: sha256:[0-9a-f]{64}$/m);
-  assert.match(first as string, /^Previous: none$/m);
-  assert.match(second as string, new RegExp(`^Main: ${git(gitdir, 'rev-parse', 'main').trim()}$`, 'm'));
+test(
+  'every commit and checkpoint of the scenario verifies with git and ssh-keygen alone, ' + 'and with gitrail verify',
+  (t) => {
+    const { data, gitdir, signers } = scenario(t);
+    fsckStrict(gitdir);
+    const statuses = git(gitdir, '-c', `gpg.ssh.allowedSignersFile=${signers}`, 'log', '--all', '--format=%G? %H')
+      .trim()
+      .split('\n');
+    assert.equal(statuses.length, 23);
+    assert.deepEqual(
+      statuses.filter((line) => !line.startsWith('G ')),
+      [],
+      'git says every commit has a good signature',
+    );
+    const tags = checkpointTags(gitdir);
+    assert.equal(tags.length, 2, 'one checkpoint per ingest');
+    for (const tag of tags) assert.equal(gitVerify(gitdir, signers, 'verify-tag', tag).status, 0, `${tag} verifies`);
+    const [first, second] = tags.map((tag) => git(gitdir, 'cat-file', 'tag', tag));
+    assert.match(second as string, /^Previous: checkpoints\/\S+ [0-9a-f]{40}$/m);
+    assert.match(second as string, /^Previous-Signature: sha256:[0-9a-f]{64}$/m);
+    assert.match(first as string, /^Previous: none$/m);
+    assert.match(second as string, new RegExp(`^Main: ${git(gitdir, 'rev-parse', 'main').trim()}$`, 'm'));
 
-  // ssh-keygen agrees on the payload git hands it: the commit without its gpgsig header.
-  const raw = git(gitdir, 'cat-file', 'commit', 'main');
-  const signature = /^gpgsig (-----BEGIN SSH SIGNATURE-----\n(?: .*\n)+?) -----END SSH SIGNATURE-----\n/m.exec(raw);
-  assert.ok(signature, 'the commit carries a gpgsig header');
-  const armour = `${(signature[1] as string).replace(/^ /gm, '')}-----END SSH SIGNATURE-----\n`;
-  const payload = raw.replace(/^gpgsig [^\n]*\n(?: [^\n]*\n)*/m, '');
-  const dir = tempDir(t);
-  writeFileSync(join(dir, 'sig'), armour);
-  const keygen = spawnSync(
-    'ssh-keygen',
-    ['-Y', 'verify', '-f', signers, '-I', 'gitrail@localhost', '-n', 'git', '-s', join(dir, 'sig')],
-    { input: payload, encoding: 'utf8' },
-  );
-  assert.equal(keygen.status, 0, keygen.stderr);
-  assert.match(keygen.stdout, /^Good "git" signature for gitrail@localhost with ED25519 key SHA256:/);
+    // ssh-keygen agrees on the payload git hands it: the commit without its gpgsig header.
+    const raw = git(gitdir, 'cat-file', 'commit', 'main');
+    const signature = /^gpgsig (-----BEGIN SSH SIGNATURE-----\n(?: .*\n)+?) -----END SSH SIGNATURE-----\n/m.exec(raw);
+    assert.ok(signature, 'the commit carries a gpgsig header');
+    const armour = `${(signature[1] as string).replace(/^ /gm, '')}-----END SSH SIGNATURE-----\n`;
+    const payload = raw.replace(/^gpgsig [^\n]*\n(?: [^\n]*\n)*/m, '');
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'sig'), armour);
+    const keygen = spawnSync(
+      'ssh-keygen',
+      ['-Y', 'verify', '-f', signers, '-I', 'gitrail@localhost', '-n', 'git', '-s', join(dir, 'sig')],
+      { input: payload, encoding: 'utf8' },
+    );
+    assert.equal(keygen.status, 0, keygen.stderr);
+    assert.match(keygen.stdout, /^Good "git" signature for gitrail@localhost with ED25519 key SHA256:/);
 
-  const ok = verify('--data', data);
-  assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /^verified: 23 commits signed by 1 key, 2 checkpoints, last checkpoints\//);
-  const json = JSON.parse(verify('--data', data, '--json').stdout) as { ok: boolean; commits: number; problems: [] };
-  assert.deepEqual([json.ok, json.commits, json.problems], [true, 23, []]);
-});
+    const ok = verify('--data', data);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^verified: 23 commits signed by 1 key, 2 checkpoints, last checkpoints\//);
+    const json = JSON.parse(verify('--data', data, '--json').stdout) as { ok: boolean; commits: number; problems: [] };
+    assert.deepEqual([json.ok, json.commits, json.problems], [true, 23, []]);
+  },
+);
 
-test('a blob edited and history re-committed with another key: the edited commit is named, as git verify-commit says', (t) => {
-  const { data, gitdir, signers } = scenario(t);
-  const dir = tempDir(t);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'mallory')]);
-  const target = git(gitdir, 'rev-list', 'main').trim().split('\n')[5] as string;
-  const path = git(gitdir, 'diff-tree', '--no-commit-id', '--name-only', '-r', target).trim().split('\n')[0] as string;
-  const rewritten = rewriteHistory(gitdir, 'main', {
-    from: target,
-    path,
-    content: 'edited: true\n',
-    signingKey: join(dir, 'mallory'),
-  });
-  const edited = rewritten.get(target) as string;
-  assert.equal(gitVerify(gitdir, signers, 'verify-commit', edited).status, 1, 'git refuses it too');
-  const result = verify('--data', data);
-  assert.match(
-    firstProblem(result),
-    new RegExp(`^commit ${edited}: signed by SHA256:\\S+, which is not an allowed signer$`),
-  );
-  const report = JSON.parse(verify('--data', data, '--json').stdout) as {
-    problems: Array<{ object: string; reason: string }>;
-  };
-  assert.ok(
-    report.problems.some((problem) => problem.object === 'ref refs/heads/main'),
-    'and main no longer holds what the checkpoint named',
-  );
-});
+test(
+  'a blob edited and history re-committed with another key: ' + 'the edited commit is named, as git verify-commit says',
+  (t) => {
+    const { data, gitdir, signers } = scenario(t);
+    const dir = tempDir(t);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'mallory')]);
+    const target = git(gitdir, 'rev-list', 'main').trim().split('\n')[5] as string;
+    const path = git(gitdir, 'diff-tree', '--no-commit-id', '--name-only', '-r', target)
+      .trim()
+      .split('\n')[0] as string;
+    const rewritten = rewriteHistory(gitdir, 'main', {
+      from: target,
+      path,
+      content: 'edited: true\n',
+      signingKey: join(dir, 'mallory'),
+    });
+    const edited = rewritten.get(target) as string;
+    assert.equal(gitVerify(gitdir, signers, 'verify-commit', edited).status, 1, 'git refuses it too');
+    const result = verify('--data', data);
+    assert.match(
+      firstProblem(result),
+      new RegExp(`^commit ${edited}: signed by SHA256:\\S+, which is not an allowed signer$`),
+    );
+    const report = JSON.parse(verify('--data', data, '--json').stdout) as {
+      problems: Array<{ object: string; reason: string }>;
+    };
+    assert.ok(
+      report.problems.some((problem) => problem.object === 'ref refs/heads/main'),
+      'and main no longer holds what the checkpoint named',
+    );
+  },
+);
 
 test('history re-committed unsigned: the first re-committed commit is named as not signed', (t) => {
   const { data, gitdir } = scenario(t);
@@ -201,7 +209,8 @@ test('a checkpoint tag deleted or replaced is named', (t) => {
   assert.match(
     firstProblem(verify('--repo', broken, '--allowed-signers', signers)),
     new RegExp(
-      `^checkpoint ${second}: its previous checkpoint ${first} \\([0-9a-f]{40}\\) is not in the repository: deleted or replaced$`,
+      `^checkpoint ${second}: its previous checkpoint ${first} \\([0-9a-f]{40}\\) is not in the repository: ` +
+        `deleted or replaced$`,
     ),
   );
 
@@ -256,7 +265,8 @@ test('a mirror whose history diverged: rewritten with the key and re-checkpointe
   assert.match(
     result.stderr,
     new RegExp(
-      `^ref refs/heads/main: the witness ${mirror} has main at [0-9a-f]{40}, which is not in this history: they diverged$`,
+      `^ref refs/heads/main: the witness ${mirror} has main at [0-9a-f]{40}, which is not in this history: they ` +
+        `diverged$`,
       'm',
     ),
   );

@@ -203,25 +203,28 @@ test('log in, filter by author, read a commit diff, blame, history and the tree 
   await shot('09-sources');
 });
 
-test('a generic event author, asserted by its sender, carries a claimed badge on the timeline and its commit', async () => {
-  // Signed in by the first test (same browser profile); sign in again when run alone.
-  await page.goto(`${base}/?author=gina`);
-  if (page.url().includes('/login')) {
-    await page.fill('#token', TOKEN);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/author=gina/);
-  }
-  const rows = page.locator('[data-testid=commits] tbody tr');
-  assert.equal(await rows.count(), 2, 'the two feature-flag events');
-  assert.equal(await rows.locator('[data-testid=claimed]').count(), 2);
-  assert.equal(await rows.first().locator('[data-testid=claimed]').textContent(), 'claimed');
-  await shot('10-claimed');
-  await rows.first().locator('td.subject a').click();
-  await page.waitForURL(/\/commit\/[0-9a-f]{40}$/);
-  assert.equal(await page.getByTestId('meta').getByTestId('claimed').count(), 1);
+test(
+  'a generic event author, asserted by its sender, ' + 'carries a claimed badge on the timeline and its commit',
+  async () => {
+    // Signed in by the first test (same browser profile); sign in again when run alone.
+    await page.goto(`${base}/?author=gina`);
+    if (page.url().includes('/login')) {
+      await page.fill('#token', TOKEN);
+      await page.click('button[type=submit]');
+      await page.waitForURL(/author=gina/);
+    }
+    const rows = page.locator('[data-testid=commits] tbody tr');
+    assert.equal(await rows.count(), 2, 'the two feature-flag events');
+    assert.equal(await rows.locator('[data-testid=claimed]').count(), 2);
+    assert.equal(await rows.first().locator('[data-testid=claimed]').textContent(), 'claimed');
+    await shot('10-claimed');
+    await rows.first().locator('td.subject a').click();
+    await page.waitForURL(/\/commit\/[0-9a-f]{40}$/);
+    assert.equal(await page.getByTestId('meta').getByTestId('claimed').count(), 1);
 
-  // An author the apiserver told us (bob, Attribution: exact) has no badge.
-  await page.goto(`${base}/?author=bob`);
-  assert.ok((await page.locator('[data-testid=commits] tbody tr').count()) >= 2);
-  assert.equal(await page.locator('[data-testid=claimed]').count(), 0);
-});
+    // An author the apiserver told us (bob, Attribution: exact) has no badge.
+    await page.goto(`${base}/?author=bob`);
+    assert.ok((await page.locator('[data-testid=commits] tbody tr').count()) >= 2);
+    assert.equal(await page.locator('[data-testid=claimed]').count(), 0);
+  },
+);

@@ -141,7 +141,8 @@ export class FakeS3 {
     const contents = page.map((key) => {
       const object = objects.get(key) as { body: Buffer; modified: number };
       return (
-        `<Contents><Key>${xmlEscape(key)}</Key><LastModified>${new Date(object.modified).toISOString()}</LastModified>` +
+        `<Contents><Key>${xmlEscape(key)}</Key>` +
+        `<LastModified>${new Date(object.modified).toISOString()}</LastModified>` +
         `<ETag>"fake"</ETag><Size>${object.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`
       );
     });

@@ -78,7 +78,8 @@ export class FakeSts {
       `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
         `<AssumedRoleUser><Arn>arn:aws:sts::${account}:assumed-role/${xml(roleArn.split('/').at(-1) ?? '')}/` +
         `${xml(sessionName)}</Arn><AssumedRoleId>AROAFAKE:${xml(sessionName)}</AssumedRoleId></AssumedRoleUser>` +
-        `<Credentials><AccessKeyId>${FakeSts.keyFor(roleArn)}</AccessKeyId><SecretAccessKey>fake-secret</SecretAccessKey>` +
+        `<Credentials><AccessKeyId>${FakeSts.keyFor(roleArn)}</AccessKeyId>` +
+        `<SecretAccessKey>fake-secret</SecretAccessKey>` +
         `<SessionToken>session-for-${account}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
         `</AssumeRoleResult><ResponseMetadata><RequestId>r-2</RequestId></ResponseMetadata></AssumeRoleResponse>`,
     );

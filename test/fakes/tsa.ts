@@ -61,7 +61,9 @@ export class FakeTsa {
     ])) as CryptoKeyPair;
     const certificate = await makeCertificate(keys);
     const der = buffer(certificate.toSchema().toBER());
-    const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+    const pem =
+      `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n` +
+      `-----END CERTIFICATE-----\n`;
     let serial = 0;
     let tsa: FakeTsa | undefined;
     const server = createServer((req, res) => {

@@ -81,7 +81,8 @@ export class DigestTrail {
 
   /** The digest of the hour ending at `end`, listing `logFiles`, signed and chained to the previous one. */
   digest(end: number, logFiles: readonly TrailFile[]): TrailFile {
-    const name = `${this.account}_CloudTrail-Digest_${this.region}_${this.name}_${this.region}_${stamp(end, true)}.json.gz`;
+    const name =
+      `${this.account}_CloudTrail-Digest_${this.region}_${this.name}_${this.region}_` + `${stamp(end, true)}.json.gz`;
     const key = `${this.#folder('CloudTrail-Digest', end)}/${name}`;
     const previous = this.#previous;
     const fields = {

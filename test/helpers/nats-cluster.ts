@@ -62,7 +62,8 @@ export class NatsCluster {
           `server_name: n${index}`,
           `listen: 127.0.0.1:${port}`,
           `http: 127.0.0.1:${monitorPort}`,
-          `jetstream { store_dir: ${JSON.stringify(join(home, 'store'))}, max_memory_store: 64MB, max_file_store: 2GB }`,
+          `jetstream { store_dir: ${JSON.stringify(join(home, 'store'))}, max_memory_store: 64MB, ` +
+            `max_file_store: 2GB }`,
           ...(count > 1
             ? [`cluster { name: gitrail-test, listen: 127.0.0.1:${clusterPort}, routes: [${routes.join(', ')}] }`]
             : []),

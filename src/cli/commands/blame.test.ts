@@ -190,7 +190,11 @@ test('unknown, ambiguous, deleted and not-yet-created resources exit 1 with a cl
   assert.equal(deleted.code, 1);
   assert.match(
     deleted.stderr,
-    /^gitrail blame: default:shop\/deployment\/web did not exist now: deleted 2026-03-02T01:30:01Z by carol@example.com \([0-9a-f]{7}\); use --at with an earlier time or commit\n$/,
+    new RegExp(
+      String.raw`^gitrail blame: default:shop\/deployment\/web did not exist now: deleted ` +
+        String.raw`2026-03-02T01:30:01Z by carol@example.com \([0-9a-f]{7}\); use --at with an earlier time ` +
+        String.raw`or commit\n$`,
+    ),
   );
   const early = await run(['deploy/api', '--cluster', 'prod', '--at', '2026-03-09T01:00Z']);
   assert.match(
@@ -271,7 +275,7 @@ test('-o and other usage errors are in gitrail words, exit 2, and name the optio
 });
 
 test(
-  'a resource left out by -n or --cluster: the error lists where it was recorded and which option left ' + 'it out',
+  'a resource left out by -n or --cluster: ' + 'the error lists where it was recorded and which option left it out',
   async () => {
     const wrongNamespace = await run(['deploy/api', '-n', 'shop']);
     assert.deepEqual(
@@ -291,7 +295,10 @@ test(
     const account = await run(['aws', 'iam', 'role', 'payments-authorize', '--account', '999999999999']);
     assert.match(
       account.stderr,
-      /recorded elsewhere:\n {2}aws:111122223333:iam\/Role\/payments-authorize {2}left out by --account 999999999999\n$/,
+      new RegExp(
+        String.raw`recorded elsewhere:\n {2}aws:111122223333:iam\/Role\/payments-authorize {2}left out by ` +
+          String.raw`--account 999999999999\n$`,
+      ),
     );
   },
 );

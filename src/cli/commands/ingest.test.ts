@@ -136,44 +136,50 @@ test('issue 10: records the edge refuses or the ledger cannot write are file:lin
   fsckStrict(join(data, 'repo.git'));
 });
 
-test('issue 10: a .gz input past limits.maxInflatedBytes, or corrupt, is refused whole; the others are recorded', (t) => {
-  const dir = tempDir(t);
-  writeFileSync(join(dir, 'gitrail.yaml'), 'limits:\n  maxInflatedBytes: 1048576\n');
-  writeFileSync(join(dir, 'good.ndjson.gz'), gzipSync(`${event('a', 'one')}\n`));
-  // A record, 4 MiB of blanks, a record: a few KiB of gzip that would inflate past the 1 MiB cap.
-  // The record before the cap is not recorded either: the file is refused whole.
-  const bomb = `${event('b', 'two')}\n${' '.repeat(4 * 1024 * 1024)}${event('d', 'four')}\n`;
-  writeFileSync(join(dir, 'bomb.ndjson.gz'), gzipSync(bomb));
-  // Cut short in the gzip trailer: every record inflates, the file is still not whole.
-  const truncated = gzipSync(`${event('e', 'five')}\n${event('f', 'six')}\n`);
-  writeFileSync(join(dir, 'truncated.ndjson.gz'), truncated.subarray(0, truncated.length - 6));
-  writeFileSync(join(dir, 'later.ndjson'), `${event('c', 'three')}\n`);
-  const data = join(dir, 'data');
-  const names = ['good.ndjson.gz', 'bomb.ndjson.gz', 'truncated.ndjson.gz', 'later.ndjson'];
-  const run = gitrail([
-    'ingest',
-    '--config',
-    join(dir, 'gitrail.yaml'),
-    '--data',
-    data,
-    ...names.map((n) => join(dir, n)),
-  ]);
-  assert.equal(run.status, 2, run.stderr);
-  const problems = run.stderr.trim().split('\n');
-  assert.deepEqual(problems.slice(0, 1), [
-    `${join(dir, 'bomb.ndjson.gz')}: the file is larger than 1048576 bytes gunzipped, the cap ` +
-      '(limits.maxInflatedBytes); not read; nothing of it recorded',
-  ]);
-  assert.match(problems[1] ?? '', /truncated\.ndjson\.gz: the file is not valid gzip \(.*\); nothing of it recorded$/);
-  assert.equal(problems.length, 2, run.stderr);
-  assert.match(run.stdout, /^ingest: read 2, committed 2,/);
-  const repo = join(data, 'repo.git');
-  assert.equal(git(repo, 'rev-list', '--count', 'main').trim(), '2');
-  assert.deepEqual(
-    git(repo, 'ls-tree', '-r', '--name-only', 'main')
-      .trim()
-      .split('\n')
-      .map((p) => p.split('/').at(-1)),
-    ['one.yaml', 'three.yaml'],
-  );
-});
+test(
+  'issue 10: a .gz input past limits.maxInflatedBytes, or corrupt, is refused whole; ' + 'the others are recorded',
+  (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'gitrail.yaml'), 'limits:\n  maxInflatedBytes: 1048576\n');
+    writeFileSync(join(dir, 'good.ndjson.gz'), gzipSync(`${event('a', 'one')}\n`));
+    // A record, 4 MiB of blanks, a record: a few KiB of gzip that would inflate past the 1 MiB cap.
+    // The record before the cap is not recorded either: the file is refused whole.
+    const bomb = `${event('b', 'two')}\n${' '.repeat(4 * 1024 * 1024)}${event('d', 'four')}\n`;
+    writeFileSync(join(dir, 'bomb.ndjson.gz'), gzipSync(bomb));
+    // Cut short in the gzip trailer: every record inflates, the file is still not whole.
+    const truncated = gzipSync(`${event('e', 'five')}\n${event('f', 'six')}\n`);
+    writeFileSync(join(dir, 'truncated.ndjson.gz'), truncated.subarray(0, truncated.length - 6));
+    writeFileSync(join(dir, 'later.ndjson'), `${event('c', 'three')}\n`);
+    const data = join(dir, 'data');
+    const names = ['good.ndjson.gz', 'bomb.ndjson.gz', 'truncated.ndjson.gz', 'later.ndjson'];
+    const run = gitrail([
+      'ingest',
+      '--config',
+      join(dir, 'gitrail.yaml'),
+      '--data',
+      data,
+      ...names.map((n) => join(dir, n)),
+    ]);
+    assert.equal(run.status, 2, run.stderr);
+    const problems = run.stderr.trim().split('\n');
+    assert.deepEqual(problems.slice(0, 1), [
+      `${join(dir, 'bomb.ndjson.gz')}: the file is larger than 1048576 bytes gunzipped, the cap ` +
+        '(limits.maxInflatedBytes); not read; nothing of it recorded',
+    ]);
+    assert.match(
+      problems[1] ?? '',
+      /truncated\.ndjson\.gz: the file is not valid gzip \(.*\); nothing of it recorded$/,
+    );
+    assert.equal(problems.length, 2, run.stderr);
+    assert.match(run.stdout, /^ingest: read 2, committed 2,/);
+    const repo = join(data, 'repo.git');
+    assert.equal(git(repo, 'rev-list', '--count', 'main').trim(), '2');
+    assert.deepEqual(
+      git(repo, 'ls-tree', '-r', '--name-only', 'main')
+        .trim()
+        .split('\n')
+        .map((p) => p.split('/').at(-1)),
+      ['one.yaml', 'three.yaml'],
+    );
+  },
+);

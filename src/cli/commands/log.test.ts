@@ -32,7 +32,7 @@ async function run(
 }
 
 test(
-  'log: one line per change of one resource, newest first, with author, time and what changed ' + '(golden)',
+  'log: one line per change of one resource, newest first, ' + 'with author, time and what changed (golden)',
   async () => {
     const deploy = await run(['deploy/web', '--cluster', 'default', '-n', 'shop']);
     assert.equal(deploy.code, 0, deploy.stderr);
@@ -53,32 +53,38 @@ test(
     assertGolden(role.stdout, join(GOLDEN, 'log-iam-role.table.txt'));
     assert.match(
       role.stdout,
-      /iam:PutRolePolicy +bob@example.com +2026-03-09T02:05:00Z +Statement\[0\].Action \+dynamodb:Query -dynamodb:GetItem/,
+      new RegExp(
+        String.raw`iam:PutRolePolicy +bob@example.com +2026-03-09T02:05:00Z +Statement\[0\].Action ` +
+          String.raw`\+dynamodb:Query -dynamodb:GetItem`,
+      ),
     );
   },
 );
 
-test('log and show say a generic event author is claimed, in every text format; git log --author finds them', async () => {
-  const ref = ['custom', 'events', 'feature-flags/checkout'];
-  const line = await run(ref);
-  assert.equal(line.code, 0, line.stderr);
-  const lines = line.stdout.trim().split('\n');
-  assert.equal(lines.length, 2);
-  for (const text of lines) assert.match(text, /^[0-9a-f]{7} {2}\S+ {2}gina@example.com \(claimed\) {2}/);
-  assert.match((await run([...ref, '-o', 'table'])).stdout, /gina@example.com \(claimed\)/);
-  assert.match((await run([...ref, '-o', 'diff'])).stdout, /Author: gina@example.com <gina@example.com> \(claimed\)/);
-  const shown = captureIo();
-  assert.equal(await runCli(['show', ...ref, '--data', data], shown.io), 0);
-  assert.match(shown.stdout(), /^# last changed \S+ by gina@example.com \(claimed\) in [0-9a-f]{7}: /m);
-  assert.deepEqual(
-    git(gitdir, 'log', '--author=gina@example.com', '--format=%(trailers:key=Attribution,valueonly)', 'main')
-      .split('\n')
-      .filter(Boolean),
-    ['claimed', 'claimed'],
-  );
-  // A Kubernetes author, known exactly, is shown as is.
-  assert.doesNotMatch((await run(['deploy/web', '--cluster', 'default', '-n', 'shop'])).stdout, /claimed/);
-});
+test(
+  'log and show say a generic event author is claimed, in every text format; ' + 'git log --author finds them',
+  async () => {
+    const ref = ['custom', 'events', 'feature-flags/checkout'];
+    const line = await run(ref);
+    assert.equal(line.code, 0, line.stderr);
+    const lines = line.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    for (const text of lines) assert.match(text, /^[0-9a-f]{7} {2}\S+ {2}gina@example.com \(claimed\) {2}/);
+    assert.match((await run([...ref, '-o', 'table'])).stdout, /gina@example.com \(claimed\)/);
+    assert.match((await run([...ref, '-o', 'diff'])).stdout, /Author: gina@example.com <gina@example.com> \(claimed\)/);
+    const shown = captureIo();
+    assert.equal(await runCli(['show', ...ref, '--data', data], shown.io), 0);
+    assert.match(shown.stdout(), /^# last changed \S+ by gina@example.com \(claimed\) in [0-9a-f]{7}: /m);
+    assert.deepEqual(
+      git(gitdir, 'log', '--author=gina@example.com', '--format=%(trailers:key=Attribution,valueonly)', 'main')
+        .split('\n')
+        .filter(Boolean),
+      ['claimed', 'claimed'],
+    );
+    // A Kubernetes author, known exactly, is shown as is.
+    assert.doesNotMatch((await run(['deploy/web', '--cluster', 'default', '-n', 'shop'])).stdout, /claimed/);
+  },
+);
 
 test('log by key and by path gives the same history; --limit keeps the newest', async () => {
   const byKey = await run(['prod:payments/deployment/api']);
@@ -104,7 +110,10 @@ test('log of an unknown or ambiguous resource exits 1', async () => {
   assert.equal(ambiguous.code, 1);
   assert.match(
     ambiguous.stderr,
-    /^gitrail log: deployment api is ambiguous, 2 resources match:\n {2}prod:payments\/deployment\/api\n {2}staging:payments\/deployment\/api\n/,
+    new RegExp(
+      String.raw`^gitrail log: deployment api is ambiguous, 2 resources match:\n ` +
+        String.raw`{2}prod:payments\/deployment\/api\n {2}staging:payments\/deployment\/api\n`,
+    ),
   );
   const unknown = await run(['aws', 'iam', 'role', 'nobody']);
   assert.deepEqual(

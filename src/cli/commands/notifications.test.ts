@@ -26,7 +26,10 @@ test('lists deliveries and dead letters, re-queues them, shows suppressed matche
   assert.equal(dead.status, 0, dead.stderr);
   assert.match(
     dead.stdout,
-    /^ +1 {2}dead {7}ops ← p \(single, 1 match, medium\)\n.*attempts 1.*\n {8}last error: ops: HTTP 404: no_service\n$/,
+    new RegExp(
+      String.raw`^ +1 {2}dead {7}ops ← p \(single, 1 match, medium\)\n.*attempts 1.*\n` +
+        String.raw` {8}last error: ops: HTTP 404: no_service\n$`,
+    ),
   );
   assert.equal(dead.stderr, '1 dead letter: gitrail notifications retry --dead\n');
 

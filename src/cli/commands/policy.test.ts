@@ -35,7 +35,10 @@ test('policy test replays history through the shipped policies, oldest first, se
   );
   assert.match(
     run.stdout,
-    /alice@example.com: create rbac.authorization.k8s.io\/clusterrolebindings ops-admin\n    kubernetes-rbac \[critical\]/,
+    new RegExp(
+      String.raw`alice@example.com: create rbac.authorization.k8s.io\/clusterrolebindings ops-admin\n    ` +
+        String.raw`kubernetes-rbac \[critical\]`,
+    ),
   );
   assert.match(
     run.stderr,

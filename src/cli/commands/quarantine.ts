@@ -19,7 +19,9 @@ export const QUARANTINE_HELP = `usage: gitrail quarantine [list] [--data DIR] [-
 const time = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function formatEntry(entry: QuarantineEntry): string {
-  const head = `${entry.id}  ${time(entry.quarantinedAt)}  ${entry.source}  ${entry.eventId ?? '-'}${entry.retry ? '  (retry requested)' : ''}`;
+  const head =
+    `${entry.id}  ${time(entry.quarantinedAt)}  ${entry.source}  ` +
+    `${entry.eventId ?? '-'}${entry.retry ? '  (retry requested)' : ''}`;
   const path = entry.path ? `\n    path:  ${entry.path}` : '';
   return `${head}${path}\n    error: ${entry.error.code}: ${entry.error.message.split('\n')[0]}`;
 }
@@ -60,7 +62,8 @@ export async function quarantineCommand(args: readonly string[], io: CommandIo):
       if (positionals.length > 0 && values.all) throw new UsageError('name record ids or --all, not both');
       const marked = quarantine.requestRetry(positionals);
       io.stdout.write(
-        `marked ${marked.length} record${marked.length === 1 ? '' : 's'} for retry; the daemon journals them again within 5 s\n`,
+        `marked ${marked.length} record${marked.length === 1 ? '' : 's'} for retry; the daemon journals them again ` +
+          `within 5 s\n`,
       );
       return 0;
     }

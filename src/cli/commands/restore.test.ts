@@ -263,7 +263,10 @@ test('a bucket and a security group created before the record began', async () =
   const bucket = await restore(['aws', 's3', 'Bucket', 'shop-assets', '-o', 'sh']);
   assert.match(
     bucket.stdout,
-    /aws s3api create-bucket --cli-input-json '\{"Bucket":"shop-assets","CreateBucketConfiguration":\{"LocationConstraint":"eu-west-1"\}\}'/,
+    new RegExp(
+      String.raw`aws s3api create-bucket --cli-input-json ` +
+        String.raw`'\{"Bucket":"shop-assets","CreateBucketConfiguration":\{"LocationConstraint":"eu-west-1"\}\}'`,
+    ),
   );
   assert.match(
     bucket.stdout,
@@ -276,7 +279,11 @@ test('a bucket and a security group created before the record began', async () =
   );
   assert.match(
     group.stdout,
-    /aws ec2 authorize-security-group-ingress --cli-input-json '\{"GroupId":"sg-0123456789abcdef0","IpPermissions":\[\{"IpProtocol":"tcp","FromPort":22,"ToPort":22/,
+    new RegExp(
+      String.raw`aws ec2 authorize-security-group-ingress --cli-input-json ` +
+        String.raw`'\{"GroupId":"sg-0123456789abcdef0","IpPermissions":\[\{"IpProtocol":"tcp","FromPort":22,"` +
+        String.raw`ToPort":22`,
+    ),
   );
 });
 

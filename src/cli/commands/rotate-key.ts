@@ -17,7 +17,8 @@ export interface Rotation {
 export async function rotateSigningKey(dataDir: string, writer: LedgerSettings): Promise<Rotation> {
   if (writer.signing.file)
     throw new ConfigError([
-      `signing.keyFile: ${writer.signing.file.path} is managed outside gitrail; point signing.keyFile at a new key and restart (the new key's period starts then)`,
+      `signing.keyFile: ${writer.signing.file.path} is managed outside gitrail; point signing.keyFile at a new key ` +
+        `and restart (the new key's period starts then)`,
     ]);
   const ledger = await Ledger.open({ dataDir, committer: writer.committer, signing: writer.signing });
   try {

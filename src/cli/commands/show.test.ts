@@ -88,7 +88,7 @@ const INSTANTS = [
 ];
 
 test(
-  'show --at agrees with git show of the version git log names for that instant, or says it did ' + 'not exist',
+  'show --at agrees with git show of the version git log names for that instant, ' + 'or says it did not exist',
   async () => {
     let compared = 0;
     for (const { ref, path } of RESOURCES) {
@@ -156,7 +156,11 @@ test('show now: the header names the resource and its last change (golden)', asy
   assertGolden(stdout, join(GOLDEN, 'show-lambda.yaml'));
   assert.match(
     stdout,
-    /^# aws:111122223333:eu-west-1:lambda\/Function\/payments-authorize \(aws\/111122223333\/eu-west-1\/lambda\/Function\/payments-authorize.yaml\)\n# last changed 2026-03-09T02:15:01Z by carol@example.com in [0-9a-f]{7}: /,
+    new RegExp(
+      String.raw`^# aws:111122223333:eu-west-1:lambda\/Function\/payments-authorize ` +
+        String.raw`\(aws\/111122223333\/eu-west-1\/lambda\/Function\/payments-authorize.yaml\)\n# last ` +
+        String.raw`changed 2026-03-09T02:15:01Z by carol@example.com in [0-9a-f]{7}: `,
+    ),
   );
 });
 

@@ -20,33 +20,36 @@ function newestCommitSecond(gitdir: string): number {
   return Number(git(gitdir, 'log', '-1', '--all', '--format=%ct').trim());
 }
 
-test('signing-key prints the public key and an allowed-signers line git accepts, creating the key on first use', (t) => {
-  const data = tempDir(t);
-  const shown = gitrail(['signing-key', '--data', data]);
-  assert.equal(shown.status, 0, shown.stderr);
-  const line = /^gitrail@localhost namespaces="git" (ssh-ed25519 \S+)$/m.exec(shown.stdout);
-  assert.ok(line, shown.stdout);
-  assert.match(
-    shown.stdout,
-    new RegExp(`^public key    ${(line[1] as string).replace(/[+/]/g, '\\$&')} gitrail@localhost$`, 'm'),
-  );
-  const only = gitrail(['signing-key', '--data', data, '--allowed-signers']);
-  assert.equal(only.stdout, `${line[0]}\n`);
-  const ingest = gitrail(['ingest', '--data', data, '--cluster', 'prod', join(EXAMPLES, 'kubernetes-audit.ndjson')]);
-  assert.equal(ingest.status, 0, ingest.stderr);
-  const file = join(tempDir(t), 'allowed');
-  copyFileSync(join(data, 'keys', 'allowed_signers'), file);
-  const statuses = git(
-    join(data, 'repo.git'),
-    '-c',
-    `gpg.ssh.allowedSignersFile=${file}`,
-    'log',
-    '--all',
-    '--format=%G?',
-  );
-  assert.match(statuses, /^(G\n)+$/);
-  assert.equal(gitrail(['signing-key', '--data', data, 'spin']).status, 2);
-});
+test(
+  'signing-key prints the public key and an allowed-signers line git accepts, ' + 'creating the key on first use',
+  (t) => {
+    const data = tempDir(t);
+    const shown = gitrail(['signing-key', '--data', data]);
+    assert.equal(shown.status, 0, shown.stderr);
+    const line = /^gitrail@localhost namespaces="git" (ssh-ed25519 \S+)$/m.exec(shown.stdout);
+    assert.ok(line, shown.stdout);
+    assert.match(
+      shown.stdout,
+      new RegExp(`^public key    ${(line[1] as string).replace(/[+/]/g, '\\$&')} gitrail@localhost$`, 'm'),
+    );
+    const only = gitrail(['signing-key', '--data', data, '--allowed-signers']);
+    assert.equal(only.stdout, `${line[0]}\n`);
+    const ingest = gitrail(['ingest', '--data', data, '--cluster', 'prod', join(EXAMPLES, 'kubernetes-audit.ndjson')]);
+    assert.equal(ingest.status, 0, ingest.stderr);
+    const file = join(tempDir(t), 'allowed');
+    copyFileSync(join(data, 'keys', 'allowed_signers'), file);
+    const statuses = git(
+      join(data, 'repo.git'),
+      '-c',
+      `gpg.ssh.allowedSignersFile=${file}`,
+      'log',
+      '--all',
+      '--format=%G?',
+    );
+    assert.match(statuses, /^(G\n)+$/);
+    assert.equal(gitrail(['signing-key', '--data', data, 'spin']).status, 2);
+  },
+);
 
 test('after a rotation each key verifies for its own period, with git and with gitrail verify', async (t) => {
   const data = tempDir(t);

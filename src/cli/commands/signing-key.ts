@@ -37,7 +37,8 @@ export const signingKeyCommand: Command = async (args, io) => {
   if (action === 'rotate') {
     const rotated = await rotateSigningKey(dataDir, writer);
     io.stdout.write(
-      `rotated: ${rotated.previous} signed ${rotated.checkpoint ?? 'no checkpoint (empty repository)'}; ${rotated.next} signs from ${new Date(rotated.at).toISOString()}\n`,
+      `rotated: ${rotated.previous} signed ${rotated.checkpoint ?? 'no checkpoint (empty repository)'}; ` +
+        `${rotated.next} signs from ${new Date(rotated.at).toISOString()}\n`,
     );
   }
   const signing = loadSigning(dataDir, {

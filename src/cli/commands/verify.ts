@@ -10,7 +10,9 @@ import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const VERIFY_HELP = `usage: gitrail verify [--data DIR | --repo CLONE] [--allowed-signers FILE] [--witness URL]... [--json]
+export const VERIFY_HELP =
+  `usage: gitrail verify [--data DIR | --repo CLONE] [--allowed-signers FILE] ` +
+  `[--witness URL]... [--json]
   Checks that the record holds: every commit's SSH signature (by a key allowed at its time),
   the chain of signed checkpoints and their RFC 3161 time-stamps, that no branch was rewound or
   rewritten since a checkpoint, that archived periods went only by retention, and with a data
@@ -26,7 +28,10 @@ export const VERIFY_HELP = `usage: gitrail verify [--data DIR | --repo CLONE] [-
 function summary(report: VerifyReport): string {
   const keys = Object.keys(report.signers).length;
   const last = report.lastCheckpoint ? `, last ${report.lastCheckpoint.name}` : '';
-  return `${report.commits} commits signed by ${keys} key${keys === 1 ? '' : 's'}, ${report.checkpoints} checkpoints${last}`;
+  return (
+    `${report.commits} commits signed by ${keys} key${keys === 1 ? '' : 's'}, ${report.checkpoints} ` +
+    `checkpoints${last}`
+  );
 }
 
 export const verifyCommand: Command = async (args, io) => {

@@ -46,9 +46,11 @@ const role = (
 ): CloudTrailCall => call('iam', 'Role', 'deploy', eventName, { roleName: 'deploy', ...request }, response, deletes);
 
 const trust =
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},' +
+  '"Action":"sts:AssumeRole"}]}';
 const inline =
-  '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22*%22%7D%5D%7D';
+  '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C' +
+  '%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22*%22%7D%5D%7D';
 
 test('role: created, inline policy put, attached, detached, deleted', () => {
   const created = fold([
@@ -320,7 +322,8 @@ test('bucket: URL-encoded policy decoded, public access block and ACL, deletions
   const bucket = (eventName: string, request: Record<string, unknown>): CloudTrailCall =>
     call('s3', 'Bucket', 'logs', eventName, { bucketName: 'logs', ...request });
   const encoded = encodeURIComponent(
-    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*"}]}',
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",' +
+      '"Resource":"arn:aws:s3:::logs/*"}]}',
   );
   const doc = fold([
     bucket('PutBucketPolicy', { bucketPolicy: encoded, policy: [''] }),

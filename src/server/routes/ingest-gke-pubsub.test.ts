@@ -180,21 +180,27 @@ test('tokens are checked: signature, audience, expiry, issuer, service account; 
   assert.equal(git(running.gitdir, 'rev-list', '--all').trim(), '', 'nothing was committed');
 });
 
-test('while the key set cannot be read the push gets 503 and is retried; an entry of another cluster is refused', async (t) => {
-  const { push, keys } = await daemon(t);
-  keys.state.down = true;
-  const down = await push(envelope(entry), await token());
-  assert.equal(down.status, 503);
-  assert.match(String(down.body['detail']), /cannot be read now/);
-  keys.state.down = false;
-  const other = {
-    ...entry,
-    resource: { ...entry.resource, labels: { ...entry.resource.labels, cluster_name: 'dev' } },
-  };
-  const refused = await push(envelope(other), await token());
-  assert.equal(refused.status, 200);
-  assert.match(JSON.stringify(refused.body['problems']), /cluster_name dev is not the cluster named in paths \(prod\)/);
-});
+test(
+  'while the key set cannot be read the push gets 503 and is retried; ' + 'an entry of another cluster is refused',
+  async (t) => {
+    const { push, keys } = await daemon(t);
+    keys.state.down = true;
+    const down = await push(envelope(entry), await token());
+    assert.equal(down.status, 503);
+    assert.match(String(down.body['detail']), /cannot be read now/);
+    keys.state.down = false;
+    const other = {
+      ...entry,
+      resource: { ...entry.resource, labels: { ...entry.resource.labels, cluster_name: 'dev' } },
+    };
+    const refused = await push(envelope(other), await token());
+    assert.equal(refused.status, 200);
+    assert.match(
+      JSON.stringify(refused.body['problems']),
+      /cluster_name dev is not the cluster named in paths \(prod\)/,
+    );
+  },
+);
 
 test('the route is off by default, and enabling it without an audience is a configuration error', () => {
   assert.equal(Config.parse({}).intake.gkePubSub.enabled, false);

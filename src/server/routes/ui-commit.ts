@@ -16,14 +16,21 @@ import type { ViewerApp, ViewerContext } from './viewer-context.ts';
 const CommitQuery = z.object({ sha: Sha, view: z.enum(['side-by-side', 'line-by-line']).default('side-by-side') });
 
 function renderFiles(commit: CommitRow): Html {
-  return html`<table class="files" data-testid="files"><thead><tr><th></th><th>File</th><th>Links</th></tr></thead><tbody>
+  return html`<table class="files" data-testid="files"><thead><tr><th></th><th>File</th><th>Links</th></tr></thead>\
+<tbody>
 ${commit.changes.map((change) => {
   // A deleted file is blamed and shown as it was just before the deletion.
   const at = change.op === 'D' ? (commit.parent ?? undefined) : commit.sha;
   return html`<tr>
 <td><span class="op op-${change.op}">${change.op}</span></td>
 <td class="mono">${change.path}</td>
-<td><a href="${pathHref('history', change.path)}">history</a>${at ? html` · <a href="${pathHref('blame', change.path, { at })}">blame</a> · <a href="${pathHref('tree', change.path, { at })}">file</a>` : ''}</td>
+<td><a href="${pathHref('history', change.path)}">history</a>${
+    at
+      ? html` · \
+<a href="${pathHref('blame', change.path, { at })}">blame</a> · \
+<a href="${pathHref('tree', change.path, { at })}">file</a>`
+      : ''
+  }</td>
 </tr>`;
 })}
 </tbody></table>`;
@@ -41,14 +48,26 @@ export function registerCommitPage(app: ViewerApp, ctx: ViewerContext): void {
     const shard = links?.shard?.(commit) ?? null;
     const trailers = Object.entries(commit.trailers);
     const toggle = (view: 'side-by-side' | 'line-by-line', label: string) =>
-      html`<a href="${commitHref(commit.sha, { view: view === 'side-by-side' ? undefined : view })}"${query.view === view ? html` class="active" aria-current="true"` : ''} data-testid="view-${view}">${label}</a>`;
+      html`<a href="${commitHref(commit.sha, { view: view === 'side-by-side' ? undefined : view })}"${
+        query.view === view ? html` class="active" aria-current="true"` : ''
+      } data-testid="view-${view}">${label}</a>`;
     const body = html`<h1 data-testid="subject">${commit.subject}</h1>
 <table class="meta" data-testid="meta"><tbody>
-<tr><th>Commit</th><td class="mono">${commit.sha}${external && isSafeExternalUrl(external) ? html` · <a href="${external}" rel="noopener noreferrer">view on remote</a>` : ''}</td></tr>
+<tr><th>Commit</th><td class="mono">${commit.sha}${
+      external && isSafeExternalUrl(external)
+        ? html` · \
+<a href="${external}" rel="noopener noreferrer">view on remote</a>`
+        : ''
+    }</td></tr>
 <tr><th>Signature</th><td>${renderSignatureBadge(signature)} ${signature?.detail ?? ''}</td></tr>
 ${shard ? html`<tr><th>Shard</th><td data-testid="shard">${shard}</td></tr>` : ''}
 <tr><th>Branch</th><td>${commit.branch}</td></tr>
-<tr><th>Parent</th><td class="mono">${commit.parent ? html`<a href="${commitHref(commit.parent)}">${commit.parent}</a>` : '(none: first commit)'}</td></tr>
+<tr><th>Parent</th><td class="mono">${
+      commit.parent
+        ? html`<a href="${commitHref(commit.parent)}">${commit.parent}\
+</a>`
+        : '(none: first commit)'
+    }</td></tr>
 <tr><th>Author</th><td>${commit.author.name} &lt;${commit.author.email}&gt;${renderClaimedBadge(commit)}</td></tr>
 <tr><th>Time</th><td><time datetime="${isoTime(commit.time)}">${formatTime(commit.time)}</time></td></tr>
 </tbody></table>
@@ -57,7 +76,10 @@ ${commit.body ? html`<pre class="body">${commit.body}</pre>` : ''}
 ${
   trailers.length === 0
     ? html`<p class="empty">No trailers.</p>`
-    : html`<table class="meta" data-testid="trailers"><tbody>${trailers.map(([key, value]) => html`<tr><th>${key}</th><td>${value}</td></tr>`)}</tbody></table>`
+    : html`<table class="meta" data-testid="trailers"><tbody>${trailers.map(
+        ([key, value]) => html`<tr><th>${key}</th>\
+<td>${value}</td></tr>`,
+      )}</tbody></table>`
 }
 <h2>Files</h2>
 ${renderFiles(commit)}
@@ -65,10 +87,14 @@ ${renderFiles(commit)}
 <div class="toggle">${toggle('side-by-side', 'Side by side')}${toggle('line-by-line', 'Line by line')}</div>
 ${
   diff.length > config.maxDiffBytes
-    ? html`<p class="empty">The diff is ${diff.length} bytes, too large to render here; <a href="/api/commits/${commit.sha}">get it from the API</a>.</p>`
-    : html`<div data-testid="diff">${raw(renderDiff(diff, { outputFormat: query.view, drawFileList: false, matching: 'lines' }))}</div>`
+    ? html`<p class="empty">The diff is ${diff.length} bytes, too large to render here; \
+<a href="/api/commits/${commit.sha}">get it from the API</a>.</p>`
+    : html`<div data-testid="diff">${raw(
+        renderDiff(diff, { outputFormat: query.view, drawFileList: false, matching: 'lines' }),
+      )}</div>`
 }
-<p><a href="/${queryString({ branch: commit.branch === 'activity' ? 'activity' : undefined })}">« Back to the timeline</a></p>`;
+<p><a href="/${queryString({ branch: commit.branch === 'activity' ? 'activity' : undefined })}">« Back to the timeline\
+</a></p>`;
     return page(c, ctx, { title: commit.subject, section: commit.branch, body, styles: ['/assets/diff2html.css'] });
   });
 }

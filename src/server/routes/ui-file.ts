@@ -22,7 +22,12 @@ function renderBlame(lines: readonly BlameLine[]): Html {
 ${lines.map((line, i) => {
   const first = i === 0 || (lines[i - 1] as BlameLine).sha !== line.sha;
   return html`<tr${first ? html` class="first"` : ''}>
-<td class="who">${first ? html`<a href="${commitHref(line.sha)}" title="${line.subject}">${shortSha(line.sha)}</a> ${line.author.name} <time datetime="${isoTime(line.time)}">${formatTime(line.time)}</time>` : ''}</td>
+<td class="who">${
+    first
+      ? html`<a href="${commitHref(line.sha)}" title="${line.subject}">${shortSha(line.sha)}\
+</a> ${line.author.name} <time datetime="${isoTime(line.time)}">${formatTime(line.time)}</time>`
+      : ''
+  }</td>
 <td class="n">${line.n}</td><td class="code">${line.text}</td>
 </tr>`;
 })}
@@ -42,7 +47,12 @@ export function registerFilePages(app: ViewerApp, ctx: ViewerContext): void {
 ${renderCommitTable(result.commits, await commitStatuses(ctx, result.commits))}
 <div class="pager">
 ${cursor ? html`<a href="${pathHref('history', path)}">« Newest</a>` : ''}
-${result.next ? html`<a href="${pathHref('history', path, { cursor: result.next })}" data-testid="older">Older »</a>` : ''}
+${
+  result.next
+    ? html`<a href="${pathHref('history', path, { cursor: result.next })}" data-testid="older">Older »\
+</a>`
+    : ''
+}
 </div>`;
     return page(c, ctx, { title: `History of ${path}`, section: branchOfPath(path), body });
   });
@@ -54,7 +64,9 @@ ${result.next ? html`<a href="${pathHref('history', path, { cursor: result.next 
     if (!blame) throw new NotFoundError(`${path} does not exist ${describeAt(at)}`);
     const body = html`${renderCrumbs(path, c.req.query('at'))}
 <h1>Blame of <span class="mono">${path}</span></h1>
-<p>${describeState(at)} (blamed at <a href="${commitHref(blame.sha)}" class="mono">${shortSha(blame.sha)}</a>) · <a href="${pathHref('history', path)}">history</a> · <a href="${pathHref('tree', path, { at: c.req.query('at') })}">file</a></p>
+<p>${describeState(at)} (blamed at <a href="${commitHref(blame.sha)}" class="mono">${shortSha(blame.sha)}</a>) · \
+<a href="${pathHref('history', path)}">history</a> · \
+<a href="${pathHref('tree', path, { at: c.req.query('at') })}">file</a></p>
 ${renderAtForm(pathHref('blame', path), c.req.query('at'))}
 ${renderBlame(blame.lines)}`;
     return page(c, ctx, {

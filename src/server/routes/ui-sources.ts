@@ -16,7 +16,8 @@ function quarantineSection(entries: readonly QuarantineEntry[]) {
   return html`<h2>Quarantine <span class="badge state-failing">${entries.length}</span></h2>
 <p>Records that failed after they were acknowledged: kept in <code>&lt;data&gt;/quarantine/</code>, not committed.
 After a fix, <code>gitrail quarantine retry</code> journals them again.</p>
-<table data-testid="quarantine"><thead><tr><th>Id</th><th>Quarantined (UTC)</th><th>Source</th><th>Event</th><th>Path</th><th>Error</th></tr></thead><tbody>
+<table data-testid="quarantine"><thead><tr><th>Id</th><th>Quarantined (UTC)</th><th>Source</th><th>Event</th><th>Path\
+</th><th>Error</th></tr></thead><tbody>
 ${entries.slice(0, LISTED).map(
   (entry) => html`<tr>
 <td><code>${entry.id}</code>${entry.retry ? html` <span class="badge state-lagging">retry</span>` : ''}</td>
@@ -31,7 +32,8 @@ ${entries.slice(0, LISTED).map(
 }
 
 function statusTable(testId: string, first: string, statuses: readonly SourceStatus[]) {
-  return html`<table data-testid="${testId}"><thead><tr><th>${first}</th><th>State</th><th>Last success (UTC)</th><th>Lag</th><th>Last error</th></tr></thead><tbody>
+  return html`<table data-testid="${testId}"><thead><tr><th>${first}</th><th>State</th><th>Last success (UTC)</th>\
+<th>Lag</th><th>Last error</th></tr></thead><tbody>
 ${statuses.map(
   (status) => html`<tr>
 <td><code>${status.id}</code></td>
@@ -54,13 +56,15 @@ export function registerSourcesPage(app: ViewerApp, ctx: ViewerContext): void {
     const body = html`<h1>Live sources</h1>
 ${
   sources.length === 0
-    ? html`<p class="empty">No live source is configured; changes arrive through intake routes or <code>gitrail ingest</code>.</p>`
+    ? html`<p class="empty">No live source is configured; changes arrive through intake routes or <code>gitrail ingest\
+</code>.</p>`
     : statusTable('sources', 'Source', sources)
 }
 <h2>Mirrors</h2>
 ${
   mirrors.length === 0
-    ? html`<p class="empty">No mirror is configured (<code>mirrors:</code> in gitrail.yaml pushes the repository to other git remotes).</p>`
+    ? html`<p class="empty">No mirror is configured (<code>mirrors:\
+</code> in gitrail.yaml pushes the repository to other git remotes).</p>`
     : statusTable('mirrors', 'Mirror', mirrors)
 }
 ${channels.length === 0 ? '' : html`<h2>Notification channels</h2>${statusTable('channels', 'Channel', channels)}`}

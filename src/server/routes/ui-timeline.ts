@@ -29,19 +29,31 @@ export function registerTimeline(app: ViewerApp, ctx: ViewerContext): void {
     };
     const isFiltered = FIELDS.some(([name]) => raw[name] !== undefined);
     const body = html`<div class="tabs">
-<a href="/${queryString({ ...filters, branch: undefined })}"${branch === 'main' ? html` class="active"` : ''}>Changes (main)</a>
-<a href="/${queryString({ ...filters, branch: 'activity' })}"${branch === 'activity' ? html` class="active"` : ''}>Activity</a>
+<a href="/${queryString({ ...filters, branch: undefined })}"${
+      branch === 'main' ? html` class="active"` : ''
+    }>Changes (main)</a>
+<a href="/${queryString({ ...filters, branch: 'activity' })}"${
+      branch === 'activity' ? html` class="active"` : ''
+    }>Activity</a>
 </div>
 <form class="filters" method="get" action="/" data-testid="filters">
 ${branch === 'activity' ? html`<input type="hidden" name="branch" value="activity">` : ''}
-${FIELDS.map(([name, label, example]) => html`<label>${label}<input name="${name}" value="${raw[name] ?? ''}" placeholder="${example}"></label>`)}
+${FIELDS.map(
+  ([name, label, example]) => html`<label>${label}\
+<input name="${name}" value="${raw[name] ?? ''}" placeholder="${example}"></label>`,
+)}
 <button type="submit">Filter</button>
 ${isFiltered ? html`<a href="/${queryString({ branch: filters.branch })}">Clear</a>` : ''}
 </form>
 ${renderCommitTable(result.commits, await commitStatuses(ctx, result.commits))}
 <div class="pager">
 ${query.cursor ? html`<a href="/${queryString(filters)}">« Newest</a>` : ''}
-${result.next ? html`<a href="/${queryString({ ...filters, cursor: result.next })}" data-testid="older">Older »</a>` : ''}
+${
+  result.next
+    ? html`<a href="/${queryString({ ...filters, cursor: result.next })}" data-testid="older">Older »\
+</a>`
+    : ''
+}
 </div>`;
     return page(c, ctx, { title: branch === 'activity' ? 'Activity' : 'Timeline', section: branch, body });
   });

@@ -12,7 +12,8 @@ const MAX_PATHS = 5;
 /** A `claimed` badge after an author the sender merely asserted (`Attribution: claimed`). */
 export function renderClaimedBadge(commit: Pick<CommitRow, 'trailers'>): Html {
   return isClaimed(commit)
-    ? html` <span class="badge claimed" data-testid="claimed" title="asserted by the sender, not verified">claimed</span>`
+    ? html` <span class="badge claimed" data-testid="claimed" title="asserted by the sender, not verified">claimed\
+</span>`
     : html``;
 }
 
@@ -32,7 +33,8 @@ export function renderSignatureBadge(status: CommitStatus | undefined): Html {
   if (!status) return html``;
   return status.verified
     ? html`<span class="badge signature state-up" data-testid="signature" title="${status.detail}">verified</span>`
-    : html`<span class="badge signature state-failing" data-testid="signature" title="${status.detail}">unverified</span>`;
+    : html`<span class="badge signature state-failing" data-testid="signature" title="${status.detail}">unverified\
+</span>`;
 }
 
 function renderPaths(commit: CommitRow): Html {
@@ -40,7 +42,9 @@ function renderPaths(commit: CommitRow): Html {
   const more = commit.changes.length - shown.length;
   return html`<ul class="paths">${shown.map(
     (change) =>
-      html`<li><span class="op op-${change.op}" title="${change.op === 'A' ? 'added' : change.op === 'D' ? 'deleted' : 'modified'}">${change.op}</span> <a href="${pathHref('history', change.path)}">${change.path}</a></li>`,
+      html`<li><span class="op op-${change.op}" title="${
+        change.op === 'A' ? 'added' : change.op === 'D' ? 'deleted' : 'modified'
+      }">${change.op}</span> <a href="${pathHref('history', change.path)}">${change.path}</a></li>`,
   )}${more > 0 ? html`<li class="more">… and ${more} more</li>` : ''}</ul>`;
 }
 
@@ -56,7 +60,8 @@ ${commits.map(
   (commit) => html`<tr data-sha="${commit.sha}">
 <td class="time"><time datetime="${isoTime(commit.time)}">${formatTime(commit.time)}</time></td>
 <td class="author" title="${commit.author.email}">${commit.author.name}${renderClaimedBadge(commit)}</td>
-<td class="subject"><a href="${commitHref(commit.sha)}">${commit.subject}</a> <code class="sha">${shortSha(commit.sha)}</code> ${renderSignatureBadge(statuses.get(commit.sha))}</td>
+<td class="subject"><a href="${commitHref(commit.sha)}">${commit.subject}</a> \
+<code class="sha">${shortSha(commit.sha)}</code> ${renderSignatureBadge(statuses.get(commit.sha))}</td>
 <td>${renderPaths(commit)}</td>
 </tr>`,
 )}

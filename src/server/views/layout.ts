@@ -28,7 +28,8 @@ function renderCheckpoint(options: PageOptions): Html | string {
     return html`<span class="badge" data-testid="checkpoint" title="no signed checkpoint yet">no checkpoint yet</span>`;
   const minutes = Math.max(0, Math.round(((options.now ?? Date.now()) - last.time) / 60_000));
   const age = minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
-  return html`<span class="badge" data-testid="checkpoint" title="${last.name} (${new Date(last.time).toISOString()})">checkpoint ${last.number} · ${age}</span>`;
+  return html`<span class="badge" data-testid="checkpoint" title="${last.name}\
+ (${new Date(last.time).toISOString()})">checkpoint ${last.number} · ${age}</span>`;
 }
 
 const WORST_FIRST: readonly SourceState[] = ['failing', 'lagging', 'starting', 'stopped', 'up'];
@@ -71,13 +72,15 @@ ${(options.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}
     ${navLink('/?branch=activity', 'Activity', options.section === 'activity')}
     ${navLink('/tree/', 'Tree', options.section === 'tree')}
     ${renderCheckpoint(options)}
-    <a href="/sources" class="badge state-${summary.state}${options.section === 'sources' ? ' active' : ''}" title="live sources" data-testid="sources-badge">Sources: ${summary.text}</a>
+    <a href="/sources" class="badge state-${summary.state}${options.section === 'sources' ? ' active' : ''}"\
+ title="live sources" data-testid="sources-badge">Sources: ${summary.text}</a>
   </nav>`
   }
   ${
     options.user === null
       ? ''
-      : html`<form class="user" method="post" action="/logout"><span data-testid="user">${options.user}</span> <button type="submit">Log out</button></form>`
+      : html`<form class="user" method="post" action="/logout"><span data-testid="user">${options.user}</span> \
+<button type="submit">Log out</button></form>`
   }
 </header>
 <main>
@@ -92,6 +95,7 @@ export function renderProblem(options: Omit<PageOptions, 'body' | 'section'> & {
   return renderPage({
     ...options,
     section: 'none',
-    body: html`<h1>${options.title}</h1><p class="problem" role="alert">${options.message}</p><p><a href="/">Back to the timeline</a></p>`,
+    body: html`<h1>${options.title}</h1><p class="problem" role="alert">${options.message}</p><p>\
+<a href="/">Back to the timeline</a></p>`,
   });
 }

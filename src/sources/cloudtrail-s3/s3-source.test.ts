@@ -63,7 +63,8 @@ test('the AWSLogs layout: folders, the day to start after, delivery times from f
   );
   assert.equal(
     deliveryTime(
-      `x/CloudTrail-Digest/eu-west-1/2026/11/24/${ACCOUNT}_CloudTrail-Digest_eu-west-1_trail_us-east-1_20261124T130500Z.json.gz`,
+      `x/CloudTrail-Digest/eu-west-1/2026/11/24/` +
+        `${ACCOUNT}_CloudTrail-Digest_eu-west-1_trail_us-east-1_20261124T130500Z.json.gz`,
     ),
     null,
   );

@@ -143,20 +143,23 @@ test('poison log events are reported in the source status and skipped for good, 
   assert.equal(harness.commits[0]?.trailers['Event-ID'], 'good');
 });
 
-test('ThrottlingException is backed off and retried on the same page; the SDK makes one attempt per call', async (t) => {
-  const fake = await startFakeLogs(t);
-  fake.pageSize = 5;
-  const now = Date.now();
-  for (let i = 0; i < 12; i += 1) putAudit(fake, `t${i}`, `t${i}`, now - 10 * MINUTE + i * 1000);
-  const harness = await openHarness(t);
-  const source = eksPollSource(fake);
-  fake.throttleNext(2);
-  const stop = harness.start(source);
-  await harness.waitForCommits((commits) => commits.length === 12);
-  await stop();
-  assert.equal(fake.requests.filter((request) => request.throttled).length, 2);
-  assert.ok(fake.requests.every((request) => request.attempt === 'attempt=1; max=1'));
-});
+test(
+  'ThrottlingException is backed off and retried on the same page; ' + 'the SDK makes one attempt per call',
+  async (t) => {
+    const fake = await startFakeLogs(t);
+    fake.pageSize = 5;
+    const now = Date.now();
+    for (let i = 0; i < 12; i += 1) putAudit(fake, `t${i}`, `t${i}`, now - 10 * MINUTE + i * 1000);
+    const harness = await openHarness(t);
+    const source = eksPollSource(fake);
+    fake.throttleNext(2);
+    const stop = harness.start(source);
+    await harness.waitForCommits((commits) => commits.length === 12);
+    await stop();
+    assert.equal(fake.requests.filter((request) => request.throttled).length, 2);
+    assert.ok(fake.requests.every((request) => request.attempt === 'attempt=1; max=1'));
+  },
+);
 
 test('a page that stays throttled past every retry is not checkpointed; the next poll reads it', async (t) => {
   const fake = await startFakeLogs(t);

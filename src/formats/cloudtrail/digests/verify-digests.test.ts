@@ -38,7 +38,8 @@ const statuses = (check: ReturnType<typeof verifyDigests>) => check.verdicts.map
 
 test('digest names and the keys AWS documents', () => {
   const name = parseDigestName(
-    'AWSLogs/111122223333/CloudTrail-Digest/us-east-2/2015/08/17/111122223333_CloudTrail-Digest_us-east-2_your-trail-name_us-east-2_20150817T150131Z.json.gz',
+    'AWSLogs/111122223333/CloudTrail-Digest/us-east-2/2015/08/17/' +
+      '111122223333_CloudTrail-Digest_us-east-2_your-trail-name_us-east-2_20150817T150131Z.json.gz',
   );
   assert.deepEqual(name, {
     account: ACCOUNT,
