@@ -46,7 +46,8 @@ function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult
     return { kind: 'rejected', reason: error instanceof Error ? error.message : String(error) };
   }
 }
-const AHEAD = 16;
+/** Batches posted and not yet taken by the writer: enough to keep it busy, each one held in memory. */
+const AHEAD = 4;
 
 /**
  * A file is checked whole before any of its records is used, so a file that cannot be used is

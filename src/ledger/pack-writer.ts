@@ -12,11 +12,14 @@ import { fsyncDirectory, writeSynced } from './durable-file.ts';
 import { zlibStored } from './zlib-stored.ts';
 import type { GitObject, ObjectType } from './objects.ts';
 
+/** A staged object that keeps only its delta (object-store.ts): it can be written only as that delta. */
+export type PackObject = GitObject & { readonly contentDropped?: boolean };
+
 /** Temporary names of packs being written; any left behind by a crash is removed at open. */
 export const TEMP_PREFIX = 'gitrail-tmp-';
 
 const TYPE_CODES: Record<ObjectType | 'ofs-delta', number> = { commit: 1, tree: 2, blob: 3, 'ofs-delta': 6 };
-const MAX_DELTA_DEPTH = 50;
+export const MAX_DELTA_DEPTH = 50;
 /**
  * Entries this long (a blob's or a commit's changed lines, the first version of a tree or a
  * commit in the pack) are deflated, since `git repack` reuses them as they are. Shorter ones
@@ -55,7 +58,7 @@ function offsetEncoding(distance: number): Buffer {
 
 /** The bytes of one pack entry (its header, and for a delta the base distance, then zlib data). */
 function packEntry(
-  object: GitObject,
+  object: PackObject,
   offset: number,
   written: ReadonlyMap<string, { offset: number; depth: number }>,
 ): { bytes: Uint8Array[]; depth: number } {
@@ -67,6 +70,8 @@ function packEntry(
       depth: base.depth + 1,
     };
   }
+  if (object.contentDropped)
+    throw new Error(`pack entry ${object.oid}: its delta base is not in the pack, and its content was dropped`);
   return {
     bytes: [entryHeader(object.type, object.content.length), object.deflated ?? zlibData(object.content)],
     depth: 0,
@@ -82,7 +87,7 @@ export interface BuiltPack {
 }
 
 /** Builds the pack and index of `objects` (unique oids) in memory. */
-export function buildPack(objects: readonly GitObject[]): BuiltPack {
+export function buildPack(objects: readonly PackObject[]): BuiltPack {
   const header = Buffer.alloc(12);
   header.write('PACK', 0, 'latin1');
   header.writeUInt32BE(2, 4);

@@ -48,6 +48,17 @@ function emptyDirectory(): Directory {
   };
 }
 
+/**
+ * A copy in its own memory. Node hands out small Buffers as slices of a shared 64 KiB pool, so a
+ * kept one (a directory's layout, live until the directory changes) would pin a whole pool slab:
+ * at 100k resources that made the tree cache hundreds of MB instead of a few dozen.
+ */
+function ownCopy(bytes: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 function serializeLayout(entries: Iterable<TreeEntry>): { bytes: Buffer; oidAt: Map<string, number> } {
   const sorted = [...entries].sort(compareTreeEntries);
   const heads = sorted.map(treeEntryHead);
@@ -58,7 +69,7 @@ function serializeLayout(entries: Iterable<TreeEntry>): { bytes: Buffer; oidAt: 
     oidAt.set(entry.name, at);
     at += 20;
   });
-  return { bytes: Buffer.from(serializeTree(sorted, heads)), oidAt };
+  return { bytes: ownCopy(serializeTree(sorted, heads)), oidAt };
 }
 
 export class TreeState {
@@ -188,7 +199,7 @@ export class TreeState {
     let delta: Uint8Array | null = null;
     if (previous && !directory.reshaped) {
       // Same names: copy the last tree and overwrite the ids that changed.
-      const bytes = Buffer.from(previous.bytes);
+      const bytes = ownCopy(previous.bytes);
       const offsets = [...directory.changed].map((name) => previous.oidAt.get(name) as number);
       for (const name of directory.changed)
         bytes.write((directory.entries.get(name) as TreeEntry).oid, previous.oidAt.get(name) as number, 20, 'hex');
