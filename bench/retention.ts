@@ -4,7 +4,7 @@
 // day, in monthly periods kept 400 days: once without retention rules, once with the rule
 // `events` (Kubernetes Events on their own line in daily periods, kept 30 days). Sizes after
 // `git gc --prune=now`. Runs on its own: `node bench/retention.ts` (BENCH_DIR, BENCH_PER_DAY,
-// BENCH_EVENTS_PER_DAY, BENCH_DAYS).
+// BENCH_EVENTS_PER_DAY, BENCH_DAYS; BENCH_RETENTION_ONLY=no-rule|events-rule-30d runs one of the two).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +12,8 @@ import { writeActivityYear } from '../test/helpers/activity-year.ts';
 import type { RetentionRuleSpec } from '../src/retention/rules.ts';
 
 const work = process.env['BENCH_DIR'] ?? join(import.meta.dirname, '..', 'bench-output', 'retention');
-const perDay = Number(process.env['BENCH_PER_DAY'] ?? 100);
-const eventsPerDay = Number(process.env['BENCH_EVENTS_PER_DAY'] ?? 400);
+const perDay = Number(process.env['BENCH_PER_DAY'] ?? 40);
+const eventsPerDay = Number(process.env['BENCH_EVENTS_PER_DAY'] ?? 160);
 const days = Number(process.env['BENCH_DAYS'] ?? 365);
 const DAY = 86_400_000;
 
@@ -42,6 +42,7 @@ for (const [name, rules] of [
   ['no-rule', []],
   ['events-rule-30d', [events]],
 ] as const) {
+  if (process.env['BENCH_RETENTION_ONLY'] && process.env['BENCH_RETENTION_ONLY'] !== name) continue;
   const dataDir = join(work, name);
   rmSync(dataDir, { recursive: true, force: true });
   const started = performance.now();
