@@ -116,3 +116,14 @@ test('a commit read back names the shard its record went to, detours by the reso
   );
   assert.equal(map.shardOfCommit({ Source: 'generic/hooks' }, ['activity/generic/2026/03/02/10/x.yaml']), 'generic');
 });
+
+test('a path is placed by what its path grammar reads: cluster, account, custom source; GCP is generic', () => {
+  const map = new ShardMap([ShardConfig.parse({ name: 'gcp-shop', generic: ['gcp/shop'] })]);
+  const shardOfPath = (path: string) =>
+    map.split({ source: 's', receivedAt: 1, changes: [record(path)], facts: [], ignored: 0, rejected: 0 })[0]?.shard;
+  assert.equal(shardOfPath('kubernetes/prod%2Eeu/namespaces/a/apps/deployments/web.status.yaml'), 'kubernetes-prod_eu');
+  assert.equal(shardOfPath('aws/111122223333/global/iam/Role/deploy.yaml'), 'aws-111122223333');
+  assert.equal(shardOfPath('custom/hooks/deploys/web.yaml'), 'generic');
+  assert.equal(shardOfPath('gcp/shop/europe-west1/secretmanager/secrets/db.yaml'), 'gcp-shop');
+  assert.equal(shardOfPath('gcp/other/global/compute/instances/vm-1.yaml'), 'generic');
+});

@@ -4,6 +4,7 @@
 // default: kubernetes-<cluster>, aws-<account>, or generic.
 import type { ChangeBatch } from '../domain/batch.ts';
 import type { AttributionFact, ChangeRecord } from '../domain/change.ts';
+import { parsePath } from '../normalise/path-grammars/index.ts';
 import { unescapeSegment } from '../normalise/paths.ts';
 import { compileTextGlobs, type TextMatcher } from '../policy/glob.ts';
 import type { ShardConfig } from './config.ts';
@@ -21,13 +22,25 @@ function safe(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 63);
 }
 
-/** The key of a repository path on main (`kubernetes/<cluster>/…`, `aws/<account>/…`, `custom/<source>/…`). */
+/**
+ * The key of a repository path on main, read from its path grammar's parts (normalise/path-grammars):
+ * a Kubernetes resource by its cluster, an AWS one by its account, `custom/<source>/…` by its source;
+ * other families (`gcp/<project>/…`) and paths no grammar reads are generic, named `<root>/<next>`.
+ */
 export function keyOfPath(path: string): ShardKey {
-  const [top, second] = path.split('/');
-  if (top === 'kubernetes' && second) return { kind: 'kubernetes', name: unescapeSegment(second) };
-  if (top === 'aws' && second) return { kind: 'aws', name: unescapeSegment(second) };
-  if (top === 'custom' && second) return { kind: 'generic', name: unescapeSegment(second) };
-  return { kind: 'generic', name: second ? `${top}/${unescapeSegment(second)}` : (top ?? '') };
+  const parts = parsePath(path);
+  switch (parts.family) {
+    case 'kubernetes':
+      return { kind: 'kubernetes', name: unescapeSegment(parts.cluster) };
+    case 'aws':
+      return { kind: 'aws', name: unescapeSegment(parts.account) };
+    case 'custom':
+      return { kind: 'generic', name: unescapeSegment(parts.source) };
+    default: {
+      const [top, second] = path.split('/');
+      return { kind: 'generic', name: second ? `${top}/${unescapeSegment(second)}` : (top ?? '') };
+    }
+  }
 }
 
 /** The key of a commit or record by its trailers (Cluster, Account, Source). */

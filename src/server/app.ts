@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (QUIET.has(c.req.path) && status < 400) log.debug(entry, 'request completed');
     else log.info(entry, 'request completed');
   });
-  for (const routes of INTAKE_ROUTE_MODULES) app.route('/', routes(deps.intake));
+  for (const { routes } of INTAKE_ROUTE_MODULES) app.route('/', routes(deps.intake));
   app.route('/', healthRoutes(deps.health));
   if (deps.viewer) app.route('/', deps.viewer);
   app.notFound((c) => c.json({ error: 'NOT_FOUND', detail: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -4,9 +4,10 @@
 // normaliser's output matches the golden file (`__golden__/contract/<format>.json`, UPDATE_GOLDEN=1
 // regenerates them), and every path the sample produces belongs to a path family whose grammar builds
 // it again from its parts and round-trips its resource key. Every live source kind (live-kinds.ts) has
-// its gitrail.yaml section and builds nothing from an empty one.
+// its gitrail.yaml section and builds nothing from an empty one. The intake routes' round-trip of the
+// same samples is src/server/routes/intake-contract.test.ts (sources may not import the server).
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { NormaliseResult } from '../domain/change.ts';
@@ -20,26 +21,10 @@ import { createRedactor } from '../normalise/redact.ts';
 import { LiveSourcesConfig } from './live-config.ts';
 import { LIVE_SOURCE_KINDS } from './live-kinds.ts';
 import { buildLiveSources } from './registry.ts';
+import { contractSamples } from '../../test/helpers/contract-samples.ts';
 
-const src = join(import.meta.dirname, '..');
 const GOLDEN = join(import.meta.dirname, '__golden__', 'contract');
-const SAMPLE = /^contract\.([a-z0-9-]+)\.[a-z]+$/;
-
-/** Every contract sample under src/sources/* and src/formats/*, by the format its name claims. */
-function samples(): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  for (const area of ['sources', 'formats']) {
-    for (const folder of readdirSync(join(src, area), { withFileTypes: true })) {
-      const fixtures = join(src, area, folder.name, '__fixtures__');
-      if (!folder.isDirectory() || !existsSync(fixtures)) continue;
-      for (const file of readdirSync(fixtures)) {
-        const format = SAMPLE.exec(file)?.[1];
-        if (format) found.set(format, [...(found.get(format) ?? []), join(fixtures, file)]);
-      }
-    }
-  }
-  return found;
-}
+const samples = contractSamples;
 
 const context: NormaliseContext = {
   cluster: 'prod',

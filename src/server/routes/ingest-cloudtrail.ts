@@ -19,6 +19,7 @@ import {
   type IntakeDeps,
 } from '../intake.ts';
 import { ForbiddenError } from '../errors.ts';
+import { type IntakeRouteModule, json } from './intake-accepts.ts';
 
 /** The body's records, each with its error; a body that is no CloudTrail document at all throws. */
 export function cloudTrailRecords(body: unknown): ExtractedRecord[] {
@@ -68,3 +69,15 @@ export function cloudTrailIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   });
   return app;
 }
+
+export const cloudTrailIntake: IntakeRouteModule = {
+  routes: cloudTrailIntakeRoutes,
+  accepts: [
+    {
+      path: '/ingest/cloudtrail',
+      formats: ['cloudtrail'],
+      credential: 'bearer',
+      wrap: (_format, records) => [json({ Records: records })],
+    },
+  ],
+};

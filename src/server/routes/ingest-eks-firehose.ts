@@ -4,6 +4,7 @@
 // every answer, failures included, is `{requestId, timestamp[, errorMessage]}` as JSON. A 200
 // acknowledges the delivery; anything else is retried, so a poison record is refused alone
 // (logged and counted) and the delivery still acknowledged.
+import { gzipSync } from 'node:zlib';
 import { type Context, Hono } from 'hono';
 import { GitrailError, InvalidInputError } from '../../domain/errors.ts';
 import { gunzipCapped, InflateLimitError } from '../../domain/gunzip.ts';
@@ -25,6 +26,7 @@ import {
   requireScope,
   routeGrants,
 } from '../intake.ts';
+import { type IntakeRouteModule, json } from './intake-accepts.ts';
 
 const REQUEST_ID_HEADER = 'x-amz-firehose-request-id';
 const LABEL = 'POST /ingest/eks/{cluster}/firehose';
@@ -100,3 +102,31 @@ export function eksFirehoseIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
 function send(c: Context<AppEnv>, answer: FirehoseReply): Response {
   return c.json(answer.body, answer.status as 200);
 }
+
+/** CloudWatch Logs messages (EKS audit events) as Firehose delivers them: one gzipped DATA_MESSAGE record. */
+function firehoseDelivery(messages: readonly unknown[]) {
+  const logs = {
+    messageType: 'DATA_MESSAGE',
+    owner: '111122223333',
+    logGroup: '/aws/eks/cluster/cluster',
+    logStream: 'kube-apiserver-audit-0',
+    subscriptionFilters: ['gitrail'],
+    logEvents: messages.map((message, i) => ({ id: String(i), timestamp: 0, message })),
+  };
+  const data = gzipSync(JSON.stringify(logs)).toString('base64');
+  return { requestId: 'contract-0', timestamp: 0, records: [{ data }] };
+}
+
+export const eksFirehoseIntake: IntakeRouteModule = {
+  routes: eksFirehoseIntakeRoutes,
+  accepts: [
+    {
+      path: '/ingest/eks/:cluster/firehose',
+      formats: ['eks-audit'],
+      credential: 'firehose-access-key',
+      wrap: (_format, records) => [
+        { ...json(firehoseDelivery(records)), headers: { [REQUEST_ID_HEADER]: 'contract-0' } },
+      ],
+    },
+  ],
+};

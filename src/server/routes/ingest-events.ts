@@ -17,6 +17,7 @@ import {
   type AppEnv,
   type IntakeDeps,
 } from '../intake.ts';
+import { type IntakeRouteModule, json } from './intake-accepts.ts';
 
 /** The events in a body: one JSON document (array or object) or one JSON value per line. */
 export function genericEvents(text: string): readonly unknown[] {
@@ -76,3 +77,15 @@ export function eventsIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   });
   return app;
 }
+
+export const eventsIntake: IntakeRouteModule = {
+  routes: eventsIntakeRoutes,
+  accepts: [
+    {
+      path: '/ingest/events/:source',
+      formats: ['generic'],
+      credential: 'bearer',
+      wrap: (_format, records) => (records.length === 1 ? [json(records[0])] : [json(records)]),
+    },
+  ],
+};

@@ -3,50 +3,27 @@
 // The commits equal those of the same change as a kube-apiserver audit event.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair } from 'jose';
 import { pino } from 'pino';
 import { Config } from '../../config/schema.ts';
 import { startDaemon } from '../../main.ts';
 import { gitrail } from '../../../test/helpers/cli.ts';
 import { fsckStrict, git } from '../../../test/helpers/git.ts';
+import { google, jwksServer, PUSHER, pushToken } from '../../../test/helpers/google-oidc.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
 
 const AUDIENCE = 'https://gitrail.example.com/ingest/gke/prod/pubsub';
-const PUSHER = 'pubsub-push@shop-prod.iam.gserviceaccount.com';
 const log = pino({ level: 'silent' });
 const fixtures = join(import.meta.dirname, '../../sources');
 const entry = JSON.parse(readFileSync(join(fixtures, 'gke-audit/__fixtures__/deployment-create.entry.json'), 'utf8'));
 const webhookEvent = join(fixtures, '../formats/kubernetes-audit/__fixtures__/deployment-create.event.json');
 
-const google = await generateKeyPair('RS256');
 const stranger = await generateKeyPair('RS256');
-const jwk = { ...(await exportJWK(google.publicKey)), kid: 'google-1', alg: 'RS256', use: 'sig' };
 
-/** The key set, as https://www.googleapis.com/oauth2/v3/certs serves it; `down` answers 500. */
-async function jwksServer(t: TestContext) {
-  const state = { down: false };
-  const server = createServer((_req, res) => {
-    res.writeHead(state.down ? 500 : 200, { 'content-type': 'application/json' });
-    res.end(state.down ? '{}' : JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => server.close());
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/v3/certs`, state };
-}
-
-function token(claims: Record<string, unknown> = {}, key = google.privateKey, expires = '1h'): Promise<string> {
-  const defaults = { iss: 'https://accounts.google.com', aud: AUDIENCE, email: PUSHER, email_verified: true };
-  return new SignJWT({ ...defaults, ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: 'google-1', typ: 'JWT' })
-    .setSubject('112233445566778899')
-    .setIssuedAt()
-    .setExpirationTime(expires)
-    .sign(key);
-}
+const token = (claims: Record<string, unknown> = {}, key = google.privateKey, expires = '1h') =>
+  pushToken(AUDIENCE, claims, key, expires);
 
 const envelope = (data: unknown, messageId = '9001') => ({
   message: {

@@ -24,6 +24,7 @@ import {
   parseJson,
   recordDraft,
 } from '../intake.ts';
+import { type IntakeRouteModule, json } from './intake-accepts.ts';
 
 const LABEL = 'POST /ingest/gke/{cluster}/pubsub';
 
@@ -73,3 +74,25 @@ export function gkePubSubIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   });
   return app;
 }
+
+/** A LogEntry as a Pub/Sub push subscription delivers it: one message per request. */
+const pushEnvelope = (entry: unknown, index: number) => ({
+  message: {
+    data: Buffer.from(JSON.stringify(entry)).toString('base64'),
+    messageId: String(9000 + index),
+    publishTime: '2026-01-01T00:00:00Z',
+  },
+  subscription: 'projects/example/subscriptions/gitrail',
+});
+
+export const gkePubSubIntake: IntakeRouteModule = {
+  routes: gkePubSubIntakeRoutes,
+  accepts: [
+    {
+      path: '/ingest/gke/:cluster/pubsub',
+      formats: ['gke-audit', 'gcp-audit'],
+      credential: 'google-oidc',
+      wrap: (_format, records) => records.map((entry, index) => json(pushEnvelope(entry, index))),
+    },
+  ],
+};

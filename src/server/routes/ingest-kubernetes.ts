@@ -22,6 +22,7 @@ import {
   type AppEnv,
   type IntakeDeps,
 } from '../intake.ts';
+import { type IntakeRouteModule, json } from './intake-accepts.ts';
 
 /** The items of an EventList (also a lone audit Event); anything else is not the route's document. */
 export function eventListItems(body: unknown): readonly unknown[] {
@@ -116,3 +117,19 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
   }
   return app;
 }
+
+export const kubernetesIntake: IntakeRouteModule = {
+  routes: kubernetesIntakeRoutes,
+  accepts: [
+    {
+      path: '/ingest/kubernetes/:cluster/audit',
+      formats: ['kubernetes-audit'],
+      credential: 'bearer',
+      wrap: (_format, records) => [json({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: records })],
+    },
+    {
+      path: '/ingest/kubernetes/:cluster/admission',
+      noFormat: 'an AdmissionReview is recorded as attribution facts only; `gitrail ingest` reads no such format',
+    },
+  ],
+};
