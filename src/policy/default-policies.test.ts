@@ -70,6 +70,14 @@ test('iam-changes: IAM changes, critical for a new Action "*" statement; not den
   ]);
 });
 
+test('gcp-iam-changes: IAM policy changes, critical for a new owner; not denied attempts or other resources', () => {
+  expectPolicy('gcp-iam-changes', { 'g-iam-viewer': 'high', 'g-iam-owner': 'critical' }, [
+    'g-iam-denied',
+    'g-bucket-create',
+    'c-iam-create-role',
+  ]);
+});
+
 test('kubernetes-rbac: RBAC changes, critical for a cluster-admin binding; not the aggregation controller', () => {
   expectPolicy('kubernetes-rbac', { 'k-rbac-cluster-admin': 'critical', 'k-rbac-view': 'high' }, [
     'k-rbac-aggregation',
@@ -90,18 +98,23 @@ test('secret-changes: Secrets changed by people and Secrets Manager values; not 
   ]);
 });
 
-test('audit-tampering: StopLogging (also denied), admission webhooks, audit policy; not StartLogging', () => {
-  expectPolicy(
-    'audit-tampering',
-    {
-      'c-trail-stop': 'critical',
-      'c-trail-stop-denied': 'critical',
-      'k-admission-webhook': 'critical',
-      'k-audit-policy': 'critical',
-    },
-    ['c-trail-start', 'k-app-config', 'k-kube-system-person'],
-  );
-});
+test(
+  'audit-tampering: StopLogging (also denied), GCP sink deleted, admission webhooks, audit policy; ' +
+    'not StartLogging',
+  () => {
+    expectPolicy(
+      'audit-tampering',
+      {
+        'c-trail-stop': 'critical',
+        'c-trail-stop-denied': 'critical',
+        'k-admission-webhook': 'critical',
+        'k-audit-policy': 'critical',
+        'g-sink-delete': 'critical',
+      },
+      ['c-trail-start', 'k-app-config', 'k-kube-system-person', 'g-sink-create'],
+    );
+  },
+);
 
 test('root-account-activity: anything the root user does; not IAM users', () => {
   expectPolicy('root-account-activity', { 'c-root-bucket-policy': 'critical' }, ['c-user-bucket', 'c-login-no-mfa']);
