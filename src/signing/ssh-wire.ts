@@ -55,10 +55,14 @@ export class SshReader {
 
 /** PEM-style armour with base64 lines of 70 characters, as OpenSSH writes keys and signatures. */
 export function armour(label: string, data: Uint8Array): string {
-  const base64 = Buffer.from(data).toString('base64');
-  const lines: string[] = [];
-  for (let at = 0; at < base64.length; at += 70) lines.push(base64.slice(at, at + 70));
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+  return armourBase64(label, Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'));
+}
+
+/** `armour` of data already in base64. */
+export function armourBase64(label: string, base64: string): string {
+  let body = base64.slice(0, 70);
+  for (let at = 70; at < base64.length; at += 70) body += `\n${base64.slice(at, at + 70)}`;
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
 /** The bytes inside `label` armour, or null when the text holds no such armour. */

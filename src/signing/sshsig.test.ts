@@ -71,3 +71,23 @@ test('a key made by ssh-keygen is read; an encrypted or non-Ed25519 key is refus
   );
   assert.throws(() => decodePrivateKey('hello'), /not an OpenSSH private key/);
 });
+
+test('one key signs many messages for several namespaces, each signature the one ssh-keygen makes', (t) => {
+  const dir = tempDir(t);
+  const key = generateSigningKey('');
+  writeFileSync(join(dir, 'key'), encodePrivateKey(key), { mode: 0o600 });
+  const cases = [
+    ['git', 'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nfirst\n'],
+    ['file', 'a checkpoint\n'],
+    ['git', `tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\n${'second, longer ✓\n'.repeat(40)}`],
+    ['git', ''],
+  ] as const;
+  cases.forEach(([namespace, text], index) => {
+    const file = join(dir, `m${index}`);
+    writeFileSync(file, text);
+    execFileSync('ssh-keygen', ['-q', '-Y', 'sign', '-f', join(dir, 'key'), '-n', namespace, file], {
+      stdio: 'ignore',
+    });
+    assert.equal(signSsh(key, Buffer.from(text), namespace), readFileSync(`${file}.sig`, 'utf8'), `case ${index}`);
+  });
+});
