@@ -38,6 +38,7 @@ import { ledgerSettings, type LedgerSettings } from './config/ledger-settings.ts
 import { startCheckpoints, type Checkpoints } from './daemon/checkpoints.ts';
 import { allowedSignersPath } from './signing/key-store.ts';
 import { CommitTrust } from './verify/commit-trust.ts';
+import { dataFolder } from './domain/data-folder.ts';
 
 export type { Daemon, DaemonOptions } from './daemon/daemon.ts';
 
@@ -81,7 +82,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let journal: Journal | null = null;
   try {
     journal = Journal.open({
-      dir: join(config.data, 'journal'),
+      dir: dataFolder(config.data).journal,
       segmentBytes: config.journal.segmentBytes,
       maxBytes: config.journal.maxBytes,
       log: log.child({ component: 'journal' }),

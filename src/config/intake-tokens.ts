@@ -8,6 +8,7 @@ import { ConfigError } from '../domain/errors.ts';
 import { INTAKE_ROUTES, type Config, type IntakeRoute } from './schema.ts';
 import type { Grant } from './scopes.ts';
 import { resolveSecret } from './secret-ref.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export const INGEST_TOKEN_ENV = 'GITRAIL_INGEST_TOKEN';
 export const MIN_TOKEN_LENGTH = 16;
@@ -22,7 +23,7 @@ export interface IntakeTokens {
 }
 
 export function installationTokenPath(dataDir: string): string {
-  return join(dataDir, 'keys', 'ingest-token');
+  return dataFolder(dataDir).ingestToken;
 }
 
 /** A random token kept in `path` (mode 0600), created on first use. */

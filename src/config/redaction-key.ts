@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../domain/errors.ts';
 import type { Config } from './schema.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export const REDACTION_KEY_ENV = 'GITRAIL_REDACTION_KEY_FILE';
 const MIN_KEY_BYTES = 16;
@@ -39,7 +40,7 @@ export function readRedactionKey({ path, where }: NamedKeyFile): Uint8Array {
 /** The named key file (it must exist), else `<data>/keys/redaction.key`, created (random, mode 0600) on first use. */
 export function loadRedactionKey(dataDir: string, options: { file?: NamedKeyFile | null } = {}): Uint8Array {
   if (options.file) return readRedactionKey(options.file);
-  const path = join(dataDir, 'keys', 'redaction.key');
+  const path = dataFolder(dataDir).redactionKey;
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(path, randomBytes(32), { mode: 0o600, flag: 'wx' });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ViewerConfig } from './viewer.ts';
 import { readOrCreateToken } from './intake-tokens.ts';
 import type { Config } from './schema.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export const VIEW_TOKEN_ENV = 'GITRAIL_VIEW_TOKEN';
 
@@ -22,6 +23,6 @@ export function viewerEnvironment(
   env: NodeJS.ProcessEnv,
 ): { env: NodeJS.ProcessEnv; installationTokenFile: string | null } {
   if (hasViewerAuth(config.viewer, env)) return { env, installationTokenFile: null };
-  const file = join(config.data, 'keys', 'view-token');
+  const file = dataFolder(config.data).viewToken;
   return { env: { ...env, [VIEW_TOKEN_ENV]: readOrCreateToken(file) }, installationTokenFile: file };
 }

@@ -14,6 +14,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import { escapeSegment } from '../normalise/paths.ts';
 import type { Source, SourceContext } from '../sources/source.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export interface SourceContextDeps {
   readonly log: Logger;
@@ -30,7 +31,10 @@ export interface SourceContextDeps {
 
 /** `<data>/sources/<id>/`, each segment of the id escaped like a repository path segment. */
 export function sourceStateDir(dataDir: string, id: string): string {
-  return join(dataDir, 'sources', ...id.split('/').map((segment) => escapeSegment(segment, 'source id segment')));
+  return join(
+    dataFolder(dataDir).sources,
+    ...id.split('/').map((segment) => escapeSegment(segment, 'source id segment')),
+  );
 }
 
 export function createSourceContext(source: Source, deps: SourceContextDeps): SourceContext {

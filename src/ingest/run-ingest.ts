@@ -15,6 +15,7 @@ import { isRecordFailure } from '../ledger/record-guard.ts';
 import { listInputFiles, type InputFile } from './files.ts';
 import { checkInputDigests, type DigestKeys } from './log-file-digests.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 /** Young-generation size of the render worker's heap (V8's default grows to ~190 MB). */
 const WORKER_YOUNG_GENERATION_MB = 16;
@@ -188,7 +189,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
         dataDir: options.dataDir,
         ledger,
         tagger: writer?.committer ?? DEFAULT_COMMITTER,
-        journalSeq: () => readCommittedSeq(join(options.dataDir, 'journal')),
+        journalSeq: () => readCommittedSeq(dataFolder(options.dataDir).journal),
         ...(writer ? { retention: writer.retention } : {}),
         ...(options.log ? { log: options.log } : {}),
         ...(options.now ? { now: options.now } : {}),

@@ -11,6 +11,7 @@ import { catchUpIndex } from '../index/reindex.ts';
 import { runGit } from '../ledger/git-cli.ts';
 import { ruleOfLineRef } from '../ledger/periods.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export interface DataSource {
   readonly gitdir: string;
@@ -36,8 +37,8 @@ export interface SourceOptions {
 const isDir = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
 
 function openDataFolder(dir: string): DataSource {
-  const gitdir = join(dir, 'repo.git');
-  const indexPath = join(dir, 'index.db');
+  const gitdir = dataFolder(dir).repo;
+  const indexPath = dataFolder(dir).index;
   if (!isDir(gitdir) || !existsSync(indexPath)) {
     throw new NotFoundError(
       `no gitrail data folder at ${dir} (it needs repo.git and index.db): pass --data DIR, or --repo DIR for a clone`,
@@ -48,7 +49,7 @@ function openDataFolder(dir: string): DataSource {
     gitdir,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
-    ...readPeople(join(dir, 'mailmap')),
+    ...readPeople(dataFolder(dir).mailmap),
     close: () => index.close(),
   };
 }

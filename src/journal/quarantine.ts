@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { NotFoundError } from '../domain/errors.ts';
 import { writeFileDurably } from '../ledger/durable-file.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export type QuarantineKind = 'change' | 'facts' | 'batch';
 
@@ -56,7 +57,7 @@ export class Quarantine {
   readonly dir: string;
 
   constructor(dataDir: string) {
-    this.dir = join(dataDir, 'quarantine');
+    this.dir = dataFolder(dataDir).quarantine;
   }
 
   /** Stores an entry durably (before the journal checkpoint passes its record); replaces one with the same id. */

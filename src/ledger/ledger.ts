@@ -30,6 +30,7 @@ import { ActivityPeriods, type ActivityLine } from './activity-periods.ts';
 import { lineName, type PeriodUnit } from './periods.ts';
 import { loadSigning, type KeyFile, type Signing } from '../signing/key-store.ts';
 import { signSsh } from '../signing/sshsig.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'untracked';
 
@@ -142,9 +143,9 @@ export class Ledger {
 
   static async open(options: LedgerOptions): Promise<Ledger> {
     mkdirSync(options.dataDir, { recursive: true });
-    const lock = acquireWriterLock(join(options.dataDir, 'writer.lock'));
+    const lock = acquireWriterLock(dataFolder(options.dataDir).writerLock);
     try {
-      const gitdir = join(options.dataDir, 'repo.git');
+      const gitdir = dataFolder(options.dataDir).repo;
       const committer = options.committer ?? DEFAULT_COMMITTER;
       const signing =
         options.signing === null
@@ -159,7 +160,7 @@ export class Ledger {
       const leftovers = removeCrashLeftovers(gitdir, Date.now());
       if (leftovers.length > 0)
         options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');
-      const index = new IndexDb(join(options.dataDir, 'index.db'));
+      const index = new IndexDb(dataFolder(options.dataDir).index);
       const store = new ObjectStore(gitdir);
       const lines = options.activityLines ?? [];
       const names = [...BRANCHES, ...lines.map((line) => lineName(line.rule))];

@@ -7,14 +7,15 @@ import { join, resolve } from 'node:path';
 import { formatMailmap, type IdentitiesConfig } from '../identities/mailmap.ts';
 import { writeFileDurably } from './durable-file.ts';
 import { runGit } from './git-cli.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export function mailmapPath(dataDir: string): string {
-  return resolve(join(dataDir, 'mailmap'));
+  return resolve(dataFolder(dataDir).mailmap);
 }
 
 /** Resolves with the mailmap's path, or null when no identities are configured. */
 export async function installMailmap(dataDir: string, identities: IdentitiesConfig): Promise<string | null> {
-  const gitdir = join(dataDir, 'repo.git');
+  const gitdir = dataFolder(dataDir).repo;
   const path = mailmapPath(dataDir);
   const text = formatMailmap(identities);
   if (text === '') {

@@ -16,6 +16,7 @@ import { ensureGitHubRepository } from './github-repo.ts';
 import { createMirrorMetrics } from './metrics.ts';
 import { Mirror } from './mirror.ts';
 import { type TransportName, usableGitVersion } from './push.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export interface MirrorsOptions {
   readonly dataDir: string;
@@ -87,7 +88,7 @@ export function startMirrors(options: MirrorsOptions): Mirrors {
       url: mirrorUrl(config),
       config,
       transport,
-      gitdir: join(options.dataDir, 'repo.git'),
+      gitdir: dataFolder(options.dataDir).repo,
       token,
       log,
       now,

@@ -19,6 +19,7 @@ import { OutboxDb } from './outbox/outbox-db.ts';
 import { Sender } from './outbox/sender.ts';
 import { createNotifier } from './registry.ts';
 import type { TemplateSet } from './template.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export interface NotificationsOptions {
   readonly dataDir: string;
@@ -79,7 +80,7 @@ export function startNotifications(options: NotificationsOptions): Notifications
       }),
     );
   }
-  const db = new OutboxDb(join(options.dataDir, 'outbox.db'));
+  const db = new OutboxDb(dataFolder(options.dataDir).outbox);
   const metrics = new NotifyMetrics();
   const recovered = db.recoverInterrupted(now());
   if (recovered > 0)

@@ -9,6 +9,7 @@ import { ConfigError } from '../domain/errors.ts';
 import { writeFileDurably, writeSynced, fsyncDirectory } from '../ledger/durable-file.ts';
 import { formatAllowedSigner, parseAllowedSigners, type AllowedSigner } from './allowed-signers.ts';
 import { decodePrivateKey, encodePrivateKey, generateSigningKey, type SigningKey } from './ssh-key.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export interface KeyFile {
   readonly path: string;
@@ -39,11 +40,11 @@ const HEADER = [
 ];
 
 export function defaultKeyPath(dataDir: string): string {
-  return join(dataDir, 'keys', 'signing.key');
+  return dataFolder(dataDir).signingKey;
 }
 
 export function allowedSignersPath(dataDir: string): string {
-  return join(dataDir, 'keys', 'allowed_signers');
+  return dataFolder(dataDir).allowedSigners;
 }
 
 function createKeyFile(path: string, comment: string): void {

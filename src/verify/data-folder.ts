@@ -13,6 +13,7 @@ import { committedEntries, readCommittedSeq } from '../journal/read-committed.ts
 import { recordKey } from '../ledger/ledger.ts';
 import type { History } from './history.ts';
 import type { Problem } from './report.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export function checkDataFolder(
   dataDir: string,
@@ -22,7 +23,7 @@ export function checkDataFolder(
   notes: string[],
 ): void {
   checkRecordedCheckpoint(dataDir, chain, problems);
-  const indexPath = join(dataDir, 'index.db');
+  const indexPath = dataFolder(dataDir).index;
   if (!existsSync(indexPath)) {
     notes.push('no index.db: the index is rebuilt from the repository at the next start');
     return;
@@ -30,7 +31,7 @@ export function checkDataFolder(
   const index = new IndexAudit(indexPath);
   try {
     checkIndex(index, history, problems, notes);
-    checkJournal(join(dataDir, 'journal'), index, chain, problems);
+    checkJournal(dataFolder(dataDir).journal, index, chain, problems);
   } finally {
     index.close();
   }

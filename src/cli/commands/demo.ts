@@ -6,6 +6,7 @@ import { runIngest } from '../../ingest/run-ingest.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 import { formatSummary } from './ingest.ts';
+import { dataFolder } from '../../domain/data-folder.ts';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 
@@ -40,7 +41,7 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
     cluster: 'demo',
     genericSource: 'flags',
   });
-  const repo = join(dataDir, 'repo.git');
+  const repo = dataFolder(dataDir).repo;
   io.stdout.write(
     [
       `ingested the bundled sample into ${repo}`,

@@ -10,6 +10,7 @@ import { OutboxDb } from '../../notify/outbox/outbox-db.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
+import { dataFolder } from '../../domain/data-folder.ts';
 
 export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data DIR] [--state STATE] [--channel NAME]
                              [--policy NAME] [--limit N] [--json]
@@ -25,7 +26,7 @@ export const NOTIFICATIONS_HELP = `usage: gitrail notifications [list] [--data D
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
 function openOutbox(dataDir: string, readOnly: boolean): OutboxDb {
-  const path = join(dataDir, 'outbox.db');
+  const path = dataFolder(dataDir).outbox;
   if (!existsSync(path))
     throw new NotFoundError(`no outbox in ${dataDir} (${path} does not exist: notifications have not run there)`);
   return new OutboxDb(path, { readOnly });

@@ -15,6 +15,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseInstant } from '../../investigate/time-spec.ts';
+import { dataFolder } from '../../domain/data-folder.ts';
 
 export const POLICY_HELP = `usage: gitrail policy test [--data DIR] [--policies DIR] [--since T] [--until T]
                            [--policy NAME] [--branch main|activity] [--json]
@@ -82,13 +83,13 @@ export async function policyCommand(args: readonly string[], io: CommandIo): Pro
   const policies =
     wanted.length > 0 ? loaded.policies.filter((policy) => wanted.includes(policy.name)) : loaded.policies;
 
-  const indexPath = join(values.data, 'index.db');
+  const indexPath = dataFolder(values.data).index;
   if (!existsSync(indexPath))
     throw new NotFoundError(`no recorded history in ${values.data} (${indexPath} does not exist)`);
   const index = new IndexDb(indexPath, { readOnly: true });
   try {
     const queries = new IndexQueries(index.db);
-    const load = createDocumentLoader(new RepositoryReader(join(values.data, 'repo.git')));
+    const load = createDocumentLoader(new RepositoryReader(dataFolder(values.data).repo));
     const commits: CommitRow[] = [];
     let cursor: string | null = null;
     do {

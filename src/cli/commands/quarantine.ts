@@ -7,6 +7,7 @@ import { Quarantine, type QuarantineEntry } from '../../journal/quarantine.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
+import { dataFolder } from '../../domain/data-folder.ts';
 
 export const QUARANTINE_HELP = `usage: gitrail quarantine [list] [--data DIR] [--json]
        gitrail quarantine retry [--data DIR] (ID… | --all)
@@ -48,7 +49,7 @@ export async function quarantineCommand(args: readonly string[], io: CommandIo):
       else
         io.stdout.write(
           entries.length === 0
-            ? `no record is quarantined in ${join(values.data, 'quarantine')}\n`
+            ? `no record is quarantined in ${dataFolder(values.data).quarantine}\n`
             : `${entries.map(formatEntry).join('\n')}\n`,
         );
       if (!values.json && entries.length > 0)

@@ -9,6 +9,7 @@ import { verifyRepository } from '../../verify/verify.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
+import { dataFolder } from '../../domain/data-folder.ts';
 
 export const VERIFY_HELP =
   `usage: gitrail verify [--data DIR | --repo CLONE] [--allowed-signers FILE] ` +
@@ -60,7 +61,7 @@ export const verifyCommand: Command = async (args, io) => {
     if (!values['allowed-signers']) throw new UsageError('--repo needs --allowed-signers FILE (the keys to trust)');
   } else {
     dataDir = loadConfigValues({ file: values.config, env: io.env, overrides: { data: values.data } }).config.data;
-    gitdir = join(dataDir, 'repo.git');
+    gitdir = dataFolder(dataDir).repo;
   }
   if (!existsSync(join(gitdir, 'HEAD'))) throw new UsageError(`${gitdir} is not a git repository`);
   const signersFile = values['allowed-signers'] ?? allowedSignersPath(dataDir as string);

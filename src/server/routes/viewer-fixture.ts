@@ -11,6 +11,7 @@ import { RepositoryReader } from '../../ledger/reader.ts';
 import type { SourceStatus } from '../../sources/source.ts';
 import { ViewerConfig } from '../../config/viewer.ts';
 import { createViewerRoutes, type ViewerApp, type ViewerDeps } from './viewer.ts';
+import { dataFolder } from '../../domain/data-folder.ts';
 
 export const TOKEN = 'fixture-token-0123456789';
 export const APP_PATH = 'kubernetes/prod/namespaces/shop/core/configmaps/app.yaml';
@@ -143,8 +144,8 @@ export async function buildFixture(
     if (result.sha) shas.set(change.eventId, result.sha);
   }
   await ledger.close();
-  const index = new IndexDb(join(dir, 'index.db'), { readOnly: true });
-  const gitdir = join(dir, 'repo.git');
+  const index = new IndexDb(dataFolder(dir).index, { readOnly: true });
+  const gitdir = dataFolder(dir).repo;
   const deps: ViewerDeps = {
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
