@@ -66,7 +66,7 @@ export interface WitnessedCheckpoints {
   /** Why this shard gets no checkpoints (its remote lost the last one this cluster pushed), or null. */
   readonly problem: string | null;
   /** After a successful push: records the newest checkpoint in the KV once the remote is seen to hold it. */
-  pushed(): void;
+  pushed(): Promise<void>;
 }
 
 export interface WitnessOptions {
@@ -82,12 +82,13 @@ export async function startWitnessedCheckpoints(
 ): Promise<WitnessedCheckpoints> {
   const { shard, kv, remote } = witness;
   const { log } = options;
-  if (!remote) return { checkpoints: await startShardCheckpoints(options), problem: null, pushed: () => undefined };
+  if (!remote)
+    return { checkpoints: await startShardCheckpoints(options), problem: null, pushed: async () => undefined };
   const gitdir = options.ledger.gitdir;
   const problem = await missingCheckpoint(gitdir, shard, remote.url, await readPushedCheckpoint(kv, shard));
   if (problem) {
     log.error({ shard, remote: remote.url }, problem);
-    return { checkpoints: null, problem, pushed: () => undefined };
+    return { checkpoints: null, problem, pushed: async () => undefined };
   }
   const checkpoints = await startShardCheckpoints(options);
   let recorded = -1;
@@ -107,7 +108,8 @@ export async function startWitnessedCheckpoints(
     recording = recording
       .then(record)
       .catch((error: unknown) => log.warn({ err: error, shard }, 'cannot record the pushed checkpoint in NATS'));
+    return recording;
   };
-  pushed();
+  void pushed();
   return { checkpoints, problem: null, pushed };
 }

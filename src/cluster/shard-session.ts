@@ -166,7 +166,7 @@ export class ShardSession {
               now: this.#options.now,
               reflected: (seq) => this.#purgeUpTo(seq),
               rejected: (reason) => this.#end(reason),
-              pushed: () => witnessed?.pushed(),
+              pushed: () => void witnessed?.pushed(),
             })
           : null;
       if (mirror) ledger.onCommitted((commits) => mirror.committed(commits));
