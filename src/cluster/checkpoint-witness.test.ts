@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import pino from 'pino';
@@ -21,14 +21,14 @@ import { Ledger } from '../ledger/ledger.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { readSigners } from '../signing/key-store.ts';
 import { verifyRepository } from '../verify/verify.ts';
-import { readPushedCheckpoint } from './checkpoint-witness.ts';
+import { acceptCheckpointLoss, readPushedCheckpoint } from './checkpoint-witness.ts';
 import { restoreShard } from './restore.ts';
 import { startWitnessedCheckpoints } from './shard-checkpoints.ts';
 
 const log = pino({ level: 'silent' });
 const SHARD = 'kubernetes/prod';
 
-test('a remote that lost the last pushed checkpoint gets no checkpoint until the tag is back', async (t) => {
+async function rig(t: TestContext) {
   const dir = tempDir(t);
   const nats = await NatsCluster.start(dir, { nodes: 1 });
   t.after(() => nats.close());
@@ -78,6 +78,12 @@ test('a remote that lost the last pushed checkpoint gets no checkpoint until the
   };
   const tags = (gitdir: string) => git(gitdir, 'tag', '-l', 'checkpoints/*').trim().split('\n').filter(Boolean);
 
+  const verify = () => verifyRepository({ gitdir: remote, signers: readSigners(signers) });
+  return { kv, remote, session, tags, verify };
+}
+
+test('a remote that lost the last pushed checkpoint gets no checkpoint until the tag is back', async (t) => {
+  const { kv, remote, session, tags, verify } = await rig(t);
   // A writes and pushes checkpoints #1 and #2; the cluster records #2.
   const a = await session('a', 2);
   const [first, second] = tags(remote) as [string, string];
@@ -101,7 +107,30 @@ test('a remote that lost the last pushed checkpoint gets no checkpoint until the
   assert.equal(chain.length, 3);
   assert.match(git(remote, 'cat-file', 'tag', chain[2] as string), /^Checkpoint: 3$/m);
   assert.equal((await readPushedCheckpoint(kv, SHARD))?.number, 3);
-  const report = await verifyRepository({ gitdir: remote, signers: readSigners(signers) });
+  const report = await verify();
   assert.deepEqual(report.problems, []);
   assert.equal(report.checkpoints, 3);
+});
+
+test('an accepted loss lets the next writer continue from the remote, saying so in Chain-Reset:', async (t) => {
+  const { kv, remote, session, tags, verify } = await rig(t);
+  const a = await session('a', 2);
+  const [first, second] = tags(remote) as [string, string];
+  const lost = git(a.gitdir, 'rev-parse', `refs/tags/${second}`).trim();
+  git(remote, 'tag', '-d', second);
+  assert.match((await session('b', 1)).problem ?? '', /lacks checkpoint #2/);
+  await acceptCheckpointLoss(kv, SHARD, Date.UTC(2026, 11, 4, 8));
+  assert.equal((await session('b', 1)).problem, null);
+  const chain = tags(remote);
+  assert.equal(chain.length, 2);
+  assert.equal(chain[0], first);
+  const reset = git(remote, 'cat-file', 'tag', chain[1] as string);
+  assert.match(
+    reset,
+    new RegExp(`^Chain-Reset: #2 ${second} ${lost} missing on remote; loss accepted 2026-12-04T08:00`, 'm'),
+  );
+  const recorded = await readPushedCheckpoint(kv, SHARD);
+  assert.equal(recorded?.name, chain[1]);
+  assert.equal(recorded?.acceptedLoss, undefined);
+  assert.deepEqual((await verify()).problems, []);
 });

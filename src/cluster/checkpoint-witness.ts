@@ -19,6 +19,8 @@ export interface PushedCheckpoint {
   readonly oid: string;
   readonly signatureSha256: string;
   readonly pushedAt: number;
+  /** Set by `gitrail cluster accept-checkpoint-loss`: the next writer continues from the remote's tip. */
+  readonly acceptedLoss?: { readonly at: number };
 }
 
 function parse(value: Uint8Array): PushedCheckpoint | null {
@@ -52,7 +54,7 @@ export async function recordPushedCheckpoint(kv: KV, shard: string, record: Push
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const entry = await kv.get(shard);
     const current = entry && entry.operation === 'PUT' ? parse(entry.value) : null;
-    if (current && current.number >= record.number) return;
+    if (current && !current.acceptedLoss && current.number >= record.number) return;
     try {
       if (entry) await kv.update(shard, JSON.stringify(record), entry.revision);
       else await kv.create(shard, JSON.stringify(record));
@@ -63,36 +65,56 @@ export async function recordPushedCheckpoint(kv: KV, shard: string, record: Push
   }
 }
 
-/** Drops the record: the operator accepted that the remote lost the checkpoints after its chain tip. */
-export async function forgetPushedCheckpoint(kv: KV, shard: string): Promise<void> {
-  await kv.delete(shard);
+/**
+ * The operator accepts that the shard's remote lost its checkpoints after its chain tip: the next
+ * writer continues from the remote's tip and its first checkpoint says so (`Chain-Reset:`).
+ * Returns the record accepted; throws when nothing is recorded for the shard.
+ */
+export async function acceptCheckpointLoss(kv: KV, shard: string, now: number): Promise<PushedCheckpoint> {
+  const entry = await kv.get(shard);
+  const current = entry && entry.operation === 'PUT' ? parse(entry.value) : null;
+  if (!entry || !current) throw new Error(`shard ${shard}: no pushed checkpoint is recorded; nothing to accept`);
+  await kv.update(shard, JSON.stringify({ ...current, acceptedLoss: { at: now } }), entry.revision);
+  return current;
 }
 
-/**
- * After restore fetched the remote's checkpoint tags: null when they hold the recorded checkpoint
- * (or nothing is recorded), else why the chain must not be continued.
- */
-export async function missingCheckpoint(
+export interface RemoteCheck {
+  /** Why the chain must not be continued, or null. */
+  readonly problem: string | null;
+  /** For the next checkpoint's `Chain-Reset:` when an operator accepted the loss, or null. */
+  readonly chainReset: string | null;
+}
+
+/** After restore fetched the remote's checkpoint tags: whether they hold the checkpoint recorded as pushed. */
+export async function checkRemoteChain(
   gitdir: string,
   shard: string,
   remoteUrl: string,
   recorded: PushedCheckpoint | null,
-): Promise<string | null> {
-  if (!recorded) return null;
+): Promise<RemoteCheck> {
+  const fine = { problem: null, chainReset: null };
+  if (!recorded) return fine;
   const oid = readRef(gitdir, `refs/tags/${recorded.name}`);
-  if (oid === recorded.oid) return null;
+  if (oid === recorded.oid) return fine;
   // The same tag object under another name would still be the checkpoint (never happens with gitrail's names).
   if (oid === null) {
     const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(objectname)', 'refs/tags/checkpoints/']);
-    if (stdout.toString('utf8').split('\n').includes(recorded.oid)) return null;
+    if (stdout.toString('utf8').split('\n').includes(recorded.oid)) return fine;
   }
-  const what = oid === null ? 'lacks' : `holds another object as`;
-  return (
+  if (recorded.acceptedLoss) {
+    const at = new Date(recorded.acceptedLoss.at).toISOString();
+    return {
+      problem: null,
+      chainReset: `#${recorded.number} ${recorded.name} ${recorded.oid} missing on remote; loss accepted ${at}`,
+    };
+  }
+  const what = oid === null ? 'lacks' : 'holds another object as';
+  const problem =
     `shard ${shard}: the remote ${remoteUrl} ${what} checkpoint #${recorded.number} ` +
     `(refs/tags/${recorded.name}, tag ${recorded.oid}) that this cluster pushed; its checkpoints were ` +
     'deleted or rewound — refusing to continue the chain. Push the missing checkpoint tags back from any ' +
-    'clone, or accept the loss (gitrail cluster accept-checkpoint-loss), then hand the shard over'
-  );
+    `clone, or accept the loss (gitrail cluster accept-checkpoint-loss ${shard}), then restart the writer holding it`;
+  return { problem, chainReset: null };
 }
 
 /** Whether the remote holds `name` as the tag object `oid` (before recording it as pushed). */

@@ -13,7 +13,7 @@ import type { Config } from '../config/schema.ts';
 import { startCheckpoints, type CheckpointInstruments, type Checkpoints } from '../daemon/checkpoints.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
-import { missingCheckpoint, readPushedCheckpoint, recordPushedCheckpoint, remoteHolds } from './checkpoint-witness.ts';
+import { checkRemoteChain, readPushedCheckpoint, recordPushedCheckpoint, remoteHolds } from './checkpoint-witness.ts';
 import type { RemoteAccess } from './remote-git.ts';
 
 /** What every shard's checkpoints share: gitrail.yaml's checkpoint section, the tagger, one set of metrics. */
@@ -37,6 +37,8 @@ export interface ShardCheckpointOptions {
   readonly now: () => number;
   /** After each checkpoint: the shard's remote witnesses it at once. */
   readonly onCheckpoint: () => void;
+  /** `Chain-Reset:` of the first checkpoint written (an operator accepted that the remote lost some). */
+  readonly chainReset?: string;
 }
 
 export async function startShardCheckpoints(options: ShardCheckpointOptions): Promise<Checkpoints> {
@@ -58,6 +60,7 @@ export async function startShardCheckpoints(options: ShardCheckpointOptions): Pr
     log: options.log.child({ component: 'checkpoint' }),
     now: options.now,
     onCheckpoint: options.onCheckpoint,
+    ...(options.chainReset ? { chainReset: options.chainReset } : {}),
   });
 }
 
@@ -85,15 +88,31 @@ export async function startWitnessedCheckpoints(
   if (!remote)
     return { checkpoints: await startShardCheckpoints(options), problem: null, pushed: async () => undefined };
   const gitdir = options.ledger.gitdir;
-  const problem = await missingCheckpoint(gitdir, shard, remote.url, await readPushedCheckpoint(kv, shard));
+  const { problem, chainReset } = await checkRemoteChain(
+    gitdir,
+    shard,
+    remote.url,
+    await readPushedCheckpoint(kv, shard),
+  );
   if (problem) {
     log.error({ shard, remote: remote.url }, problem);
     return { checkpoints: null, problem, pushed: async () => undefined };
   }
-  const checkpoints = await startShardCheckpoints(options);
+  if (chainReset) log.warn({ shard, chainReset }, 'the loss of checkpoints was accepted; the chain continues');
+  // After an accepted loss the record keeps saying so until the checkpoint that records the reset is pushed.
+  let mayRecord = chainReset === null;
+  const checkpoints = await startShardCheckpoints({
+    ...options,
+    ...(chainReset ? { chainReset } : {}),
+    onCheckpoint: () => {
+      mayRecord = true;
+      options.onCheckpoint();
+    },
+  });
   let recorded = -1;
   let recording: Promise<void> = Promise.resolve();
   const record = async () => {
+    if (!mayRecord) return;
     const last = checkpoints.last();
     if (last && last.number <= recorded) return;
     // The remote's own tip (fetched at restore) or the newest written since, once the remote holds it.
