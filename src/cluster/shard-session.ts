@@ -3,8 +3,8 @@
 // of its heads), open the ledger, create this epoch's durable pull consumer from there, drain
 // it (acknowledging after each durable flush), push to the remote, and purge from the stream
 // what the remote reflects (everything committed, without a remote). Reports to the registry.
-// Writes the shard's signed checkpoints while it holds the lease (shard-checkpoints.ts) and
-// gives its repository the identities' mailmap, as the single-machine daemon does.
+// Writes the shard's signed checkpoints while it holds the lease (shard-checkpoints.ts; none when
+// its remote lost the last one pushed: checkpointProblem) and gives its repository the mailmap.
 import { join } from 'node:path';
 import type { MsgRequest } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
