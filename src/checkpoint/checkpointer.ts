@@ -82,11 +82,16 @@ export class Checkpointer {
    * Writes a checkpoint of the heads as they are once the pending commits are flushed; null when
    * the repository holds nothing yet. `nextKey`: a key rotation, announced under the current key.
    */
-  create(reason: CheckpointReason, options: { nextKey?: PublicKey } = {}): Promise<Checkpoint | null> {
-    return this.#options.ledger.exclusive(() => this.#create(reason, options.nextKey ?? null));
+  create(
+    reason: CheckpointReason,
+    options: { nextKey?: PublicKey; chainReset?: string } = {},
+  ): Promise<Checkpoint | null> {
+    return this.#options.ledger.exclusive(() =>
+      this.#create(reason, options.nextKey ?? null, options.chainReset ?? null),
+    );
   }
 
-  async #create(reason: CheckpointReason, nextKey: PublicKey | null): Promise<Checkpoint | null> {
+  async #create(reason: CheckpointReason, nextKey: PublicKey | null, chainReset: string | null) {
     const { ledger, retention } = this.#options;
     const signing = ledger.signing;
     if (!signing) throw new LedgerError('checkpoints need a signing key');
@@ -130,6 +135,7 @@ export class Checkpointer {
       previous: this.#last
         ? { name: this.#last.name, oid: this.#last.oid, signatureSha256: this.#last.signatureSha256 }
         : null,
+      ...(chainReset ? { chainReset } : {}),
     };
     const name = uniqueName(gitdir, checkpointTagName(time));
     const content = serializeSignedTag(

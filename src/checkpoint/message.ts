@@ -29,6 +29,8 @@ export interface CheckpointFacts {
   /** On a key rotation: the key that signs from this checkpoint on (`ssh-ed25519 AAAA…`). */
   readonly nextSigningKey: string | null;
   readonly previous: { readonly name: string; readonly oid: string; readonly signatureSha256: string } | null;
+  /** The checkpoints after `previous` that were lost (deleted on the remote) and an operator accepted so. */
+  readonly chainReset?: string | null;
 }
 
 export interface LineHead {
@@ -61,6 +63,7 @@ export function formatCheckpointMessage(facts: CheckpointFacts): string {
     ...(facts.nextSigningKey ? [`Next-Signing-Key: ${facts.nextSigningKey}`] : []),
     `Previous: ${facts.previous ? `${facts.previous.name} ${facts.previous.oid}` : 'none'}`,
     ...(facts.previous ? [`Previous-Signature: sha256:${facts.previous.signatureSha256}`] : []),
+    ...(facts.chainReset ? [`Chain-Reset: ${facts.chainReset}`] : []),
   ];
   return `gitrail checkpoint ${new Date(facts.time).toISOString().replace(/\.\d{3}Z$/, 'Z')}\n\n${lines.join('\n')}\n`;
 }
@@ -116,6 +119,7 @@ export function parseCheckpointMessage(message: string, time: number): Checkpoin
     commits: Number(one('Commits')),
     signingKey: one('Signing-Key'),
     nextSigningKey: values.get('Next-Signing-Key')?.[0] ?? null,
+    chainReset: values.get('Chain-Reset')?.[0] ?? null,
     previous:
       previous === 'none'
         ? null

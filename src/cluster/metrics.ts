@@ -9,6 +9,8 @@ export interface ShardGauge {
   readonly writingHere: boolean;
   readonly lagMessages: number | null;
   readonly lagSeconds: number | null;
+  /** Why the shard is failing in part (no checkpoints: its remote lost some), or null. */
+  readonly problem: string | null;
 }
 
 export interface ClusterGaugeSource {
@@ -49,6 +51,11 @@ export function createClusterMetrics(registry: Registry) {
     'gitrail_cluster_shard_lag_seconds',
     'age of the oldest batch not yet committed, per shard',
     (s) => s.lagSeconds,
+  );
+  perShard(
+    'gitrail_cluster_shard_checkpoints_refused',
+    'whether the shard writes no checkpoints because its remote lacks one this cluster pushed (1) or not (0)',
+    (s) => (s.problem ? 1 : 0),
   );
   perShard('gitrail_cluster_shard_writing', 'whether this replica writes the shard (1) or not (0)', (s) =>
     s.writingHere ? 1 : 0,

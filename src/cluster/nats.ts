@@ -32,6 +32,8 @@ export interface ClusterResources {
   readonly leases: KV;
   /** Shard registry and status: one key per shard, written by intake (first use) and by its writer. */
   readonly shards: KV;
+  /** Each shard's last checkpoint pushed to its remote (checkpoint-witness.ts): one key per shard. */
+  readonly checkpoints: KV;
   /** The largest message the servers accept. */
   readonly maxPayload: number;
 }
@@ -169,12 +171,14 @@ export class NatsLink {
       replicas: stream.replicas,
     });
     const shards = await kvm.create(`${stream.name}-shards`, { history: 1, replicas: stream.replicas });
+    const checkpoints = await kvm.create(`${stream.name}-checkpoints`, { history: 1, replicas: stream.replicas });
     return {
       nc,
       js: jetstream(nc, { timeout: stream.publishTimeout }),
       jsm,
       leases,
       shards,
+      checkpoints,
       maxPayload: nc.info?.max_payload ?? 1024 * 1024,
     };
   }

@@ -21,7 +21,11 @@ export interface ClusterReadinessState {
 function problemsOf(role: ClusterRole, state: ClusterReadinessState): string[] {
   if (!state.roles.includes(role)) return [`this replica does not serve the ${role} role (cluster.roles)`];
   if (role === 'intake') return [...state.intakeProblems];
-  if (role === 'writer') return state.connected ? [] : ['not connected to NATS: cannot hold shard leases'];
+  if (role === 'writer')
+    return [
+      ...(state.connected ? [] : ['not connected to NATS: cannot hold shard leases']),
+      ...state.shards.flatMap((shard) => (shard.writingHere && shard.problem ? [shard.problem] : [])),
+    ];
   return (state.reader ?? [])
     .filter((shard) => shard.lastError !== null)
     .map((shard) => `shard ${shard.shard}: ${shard.lastError}`);

@@ -113,3 +113,11 @@ export async function remoteHeads(remote: RemoteAccess): Promise<Map<string, str
   }
   return heads;
 }
+
+/** The object the remote's tag `name` (`checkpoints/…`) points at, or null when it has none. */
+export async function remoteTag(remote: RemoteAccess, name: string): Promise<string | null> {
+  const result = await runGitWith(['ls-remote', '--tags', remote.url, `refs/tags/${name}`], remoteEnv(remote));
+  if (result.code !== 0) throw failure('listing', remote, result.stderr, result.code);
+  const line = result.stdout.split('\n').find((entry) => entry.endsWith(`\trefs/tags/${name}`));
+  return line?.split('\t')[0] ?? null;
+}

@@ -19,6 +19,8 @@ export interface ShardMirrorOptions {
   /** The stream's messages up to this sequence are on the remote. */
   readonly reflected: (seq: number) => void;
   readonly rejected: (reason: string) => void;
+  /** After an attempt that got every ref (checkpoints included) to the remote. */
+  readonly pushed?: () => void;
 }
 
 export function startShardMirror(options: ShardMirrorOptions): Mirror {
@@ -48,6 +50,7 @@ export function startShardMirror(options: ShardMirrorOptions): Mirror {
       // The remote moved on without us (another writer pushed): restore and resume from it.
       const refused = report.results.find((result) => result.kind === 'rejected');
       if (refused) options.rejected(`push of ${shortRef(refused.ref)} rejected: ${refused.message}`);
+      if (report.outcome === 'ok') options.pushed?.();
     },
   });
 }

@@ -27,6 +27,8 @@ export interface ShardStatus {
   readonly lagMessages?: number;
   /** Age of the oldest batch not yet committed, in seconds (0 when none). */
   readonly lagSeconds?: number;
+  /** Why the writer refuses part of its work (its remote lost checkpoints: none are written). */
+  readonly problem?: string;
   readonly updatedAt?: number;
 }
 

@@ -3,8 +3,8 @@
 // of its heads), open the ledger, create this epoch's durable pull consumer from there, drain
 // it (acknowledging after each durable flush), push to the remote, and purge from the stream
 // what the remote reflects (everything committed, without a remote). Reports to the registry.
-// Writes the shard's signed checkpoints while it holds the lease (shard-checkpoints.ts) and
-// gives its repository the identities' mailmap, as the single-machine daemon does.
+// Writes the shard's signed checkpoints while it holds the lease (shard-checkpoints.ts; none when
+// its remote lost the last one pushed: checkpointProblem) and gives its repository the mailmap.
 import { join } from 'node:path';
 import type { MsgRequest } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
@@ -24,7 +24,11 @@ import { PushTracker } from './push-tracker.ts';
 import type { RemoteAccess } from './remote-git.ts';
 import { restoreShard } from './restore.ts';
 import { createShardConsumer } from './shard-consumer.ts';
-import { startShardCheckpoints, type ShardCheckpointSettings } from './shard-checkpoints.ts';
+import {
+  type ShardCheckpointSettings,
+  startWitnessedCheckpoints,
+  type WitnessedCheckpoints,
+} from './shard-checkpoints.ts';
 import { startShardMirror } from './shard-mirror.ts';
 import type { ShardRegistry, ShardStatus } from './shard-registry.ts';
 import { StreamJournal } from './stream-journal.ts';
@@ -76,6 +80,8 @@ export class ShardSession {
   readonly ended: Promise<string>;
   lagMessages: number | null = null;
   lagSeconds: number | null = null;
+  /** Why the shard gets no checkpoints (its remote lost the last one this cluster pushed), or null. */
+  checkpointProblem: string | null = null;
   /** Resolves with when the first batch of this session was committed and acknowledged (failover time). */
   readonly firstCommit: Promise<number>;
   readonly #options: ShardSessionOptions;
@@ -148,6 +154,7 @@ export class ShardSession {
         },
         now: this.#options.now,
       });
+      let witnessed: WitnessedCheckpoints | null = null;
       const mirror =
         remote && tracker
           ? startShardMirror({
@@ -159,6 +166,7 @@ export class ShardSession {
               now: this.#options.now,
               reflected: (seq) => this.#purgeUpTo(seq),
               rejected: (reason) => this.#end(reason),
+              pushed: () => void witnessed?.pushed(),
             })
           : null;
       if (mirror) ledger.onCommitted((commits) => mirror.committed(commits));
@@ -174,19 +182,24 @@ export class ShardSession {
         now: this.#options.now,
       });
       const settings = this.#options.checkpoints;
-      const checkpoints = settings
-        ? await startShardCheckpoints({
-            settings,
-            dir,
-            ledger,
-            committedSeq: () => journal.checkpointed,
-            holdsLease: this.#options.holdsLease,
-            metrics: this.#options.metrics,
-            log,
-            now: this.#options.now,
-            onCheckpoint: () => mirror?.checkpointed(),
-          })
+      witnessed = settings
+        ? await startWitnessedCheckpoints(
+            {
+              settings,
+              dir,
+              ledger,
+              committedSeq: () => journal.checkpointed,
+              holdsLease: this.#options.holdsLease,
+              metrics: this.#options.metrics,
+              log,
+              now: this.#options.now,
+              onCheckpoint: () => mirror?.checkpointed(),
+            },
+            { shard: this.shard, kv: this.#options.resources.checkpoints, remote },
+          )
         : null;
+      const checkpoints = witnessed?.checkpoints ?? null;
+      this.checkpointProblem = witnessed?.problem ?? null;
       const drained = drainer.run();
       drained.catch((error: unknown) => this.#end(`the drainer failed: ${String(error)}`));
       this.#running = { ledger, journal, drainer, drained, mirror, tracker, checkpoints };
@@ -249,6 +262,7 @@ export class ShardSession {
           : { main: running.ledger.head('main'), activity: running.ledger.head('activity') },
         lagMessages: this.lagMessages,
         lagSeconds: this.lagSeconds,
+        ...(this.checkpointProblem ? { problem: this.checkpointProblem } : {}),
         updatedAt: now(),
       };
       await registry.report(status);

@@ -27,6 +27,7 @@ export function shardStatuses() {
           state: null,
           lagMessages: report.lagMessages ?? null,
           lagSeconds: report.lagSeconds ?? null,
+          problem: report.problem ?? null,
         });
     return [...byShard.values()].sort((a, b) => (a.shard < b.shard ? -1 : 1));
   };
@@ -48,6 +49,7 @@ export function shardStatuses() {
           writingHere: status.writingHere,
           lagMessages: status.lagMessages ?? report?.lagMessages ?? null,
           lagSeconds: status.lagSeconds ?? report?.lagSeconds ?? null,
+          problem: status.problem,
         };
       });
     },
@@ -59,15 +61,16 @@ export function shardStatuses() {
         const lag = status.lagSeconds ?? undefined;
         return {
           id: `shard/${status.shard}${status.holder ? ` (${status.holder})` : ''}`,
-          state: read?.lastError
-            ? 'failing'
-            : status.holder === null
-              ? 'starting'
-              : lag !== undefined && lag > 60
-                ? 'lagging'
-                : 'up',
+          state:
+            read?.lastError || status.problem
+              ? 'failing'
+              : status.holder === null
+                ? 'starting'
+                : lag !== undefined && lag > 60
+                  ? 'lagging'
+                  : 'up',
           ...(read?.lastRefreshAt ? { lastSuccessAt: read.lastRefreshAt } : {}),
-          ...(read?.lastError ? { lastError: read.lastError } : {}),
+          ...(status.problem ? { lastError: status.problem } : read?.lastError ? { lastError: read.lastError } : {}),
           ...(lag !== undefined ? { lagSeconds: Math.round(lag) } : {}),
         };
       });

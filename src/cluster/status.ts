@@ -106,5 +106,6 @@ export function formatClusterStatus(status: ClusterStatus, now: number): string 
       .join('  ')
       .trimEnd(),
   );
-  return `${[...header, ...lines].join('\n')}\n`;
+  const problems = status.shards.flatMap((shard) => (shard.problem ? ['', shard.problem] : []));
+  return `${[...header, ...lines, ...problems].join('\n')}\n`;
 }

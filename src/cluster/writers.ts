@@ -43,6 +43,8 @@ export interface WriterShardStatus {
   readonly state: ShardSession['state'] | null;
   readonly lagMessages: number | null;
   readonly lagSeconds: number | null;
+  /** Why the shard is failing in part (its remote lost checkpoints this cluster pushed), or null. */
+  readonly problem: string | null;
 }
 
 interface Held {
@@ -126,6 +128,7 @@ export class ShardWriters {
         state: session?.state ?? null,
         lagMessages: session?.lagMessages ?? null,
         lagSeconds: session?.lagSeconds ?? null,
+        problem: session?.checkpointProblem ?? null,
       };
     });
   }

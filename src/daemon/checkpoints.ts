@@ -45,6 +45,8 @@ export interface CheckpointDeps {
   readonly now: () => number;
   /** After each checkpoint is written and time-stamped (the mirrors push it). */
   readonly onCheckpoint?: () => void;
+  /** Recorded as `Chain-Reset:` in the next checkpoint written (a loss of checkpoints an operator accepted). */
+  readonly chainReset?: string;
 }
 
 /** The webhook a checkpoint is announced on, checked before anything starts. */
@@ -160,10 +162,12 @@ export async function startCheckpoints(deps: CheckpointDeps): Promise<Checkpoint
       }
     }
   };
+  let chainReset = deps.chainReset;
   const create = async (reason: CheckpointReason) => {
     if (deps.mayWrite && !deps.mayWrite()) return null;
-    const checkpoint = await checkpointer.create(reason);
+    const checkpoint = await checkpointer.create(reason, chainReset ? { chainReset } : {});
     if (checkpoint) {
+      chainReset = undefined;
       await after(checkpoint);
       deps.onCheckpoint?.();
     }

@@ -1,15 +1,21 @@
 // `gitrail cluster status [--config FILE] [--json]`: the cluster as NATS sees it (stream, live
 // writers, and per shard its lease holder, committed and pushed sequence, lag). Reads only.
+// `gitrail cluster accept-checkpoint-loss SHARD`: accepts that a shard's remote lost checkpoints.
 import { loadConfigValues } from '../../config/load.ts';
 import { ConfigError } from '../../domain/errors.ts';
+import { acceptShardCheckpointLoss } from '../../cluster/accept-loss.ts';
 import { formatClusterStatus, readClusterStatus } from '../../cluster/status.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const CLUSTER_HELP = `usage: gitrail cluster status [--config FILE] [--json]
-  Shows the replicated stream, the live writers and every shard: who holds its lease, the last
+       gitrail cluster accept-checkpoint-loss SHARD [--config FILE]
+  status: the replicated stream, the live writers and every shard: who holds its lease, the last
   stream sequence committed and pushed, and how many batches (and how old the oldest) wait.
+  accept-checkpoint-loss: the shard's remote lost checkpoints this cluster pushed and its writer
+  refuses to continue the chain; accept the loss: the next writer continues from the remote's last
+  checkpoint and records the reset (Chain-Reset:) in its first one. Restart the writer holding it.
   --config FILE   gitrail.yaml with a cluster: section (default: GITRAIL_CONFIG, else ./gitrail.yaml)
   --json          print JSON instead of a table`;
 
@@ -23,10 +29,23 @@ export async function clusterCommand(args: readonly string[], io: CommandIo): Pr
     io.stdout.write(`${CLUSTER_HELP}\n`);
     return 0;
   }
-  if (positionals[0] !== 'status' || positionals.length > 1)
-    throw new UsageError(`expected 'status', got ${JSON.stringify(positionals.join(' '))}\n${CLUSTER_HELP}`);
+  const accept = positionals[0] === 'accept-checkpoint-loss' && positionals.length === 2;
+  if (!accept && (positionals[0] !== 'status' || positionals.length > 1))
+    throw new UsageError(
+      `expected 'status' or 'accept-checkpoint-loss SHARD', got ${JSON.stringify(positionals.join(' '))}\n` +
+        CLUSTER_HELP,
+    );
   const { config, file } = loadConfigValues({ file: values.config, env: io.env });
   if (!config.cluster) throw new ConfigError([`${file ?? 'built-in defaults'}: has no cluster: section`]);
+  if (accept) {
+    const shard = positionals[1] as string;
+    const lost = await acceptShardCheckpointLoss(config.cluster, io.env, shard, Date.now());
+    io.stdout.write(
+      `shard ${shard}: checkpoints up to #${lost.number} (${lost.name}) that the remote lacks are accepted as ` +
+        'lost; the next writer records that as Chain-Reset: in its first checkpoint\n',
+    );
+    return 0;
+  }
   const status = await readClusterStatus(config.cluster, io.env);
   io.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatClusterStatus(status, Date.now()));
   return 0;
