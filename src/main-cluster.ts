@@ -35,6 +35,7 @@ import { ShardRegistry } from './cluster/shard-registry.ts';
 import { shardStatuses, watchShards } from './cluster/shard-watch.ts';
 import { Spill } from './cluster/spill.ts';
 import { ShardWriters } from './cluster/writers.ts';
+import { dataFolder } from './domain/data-folder.ts';
 
 export interface ClusterParts {
   readonly config: Config & { readonly cluster: ClusterConfig };
@@ -89,7 +90,7 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
     });
     spill = cluster.spill.enabled
       ? new Spill({
-          dir: join(config.data, 'spill'),
+          dir: dataFolder(config.data).spill,
           maxBytes: cluster.spill.maxBytes,
           forward: async (batch) => {
             await publisher.publish(batch);
@@ -116,7 +117,7 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
         shardMap,
         config: cluster,
         replica,
-        dir: join(config.data, 'shards'),
+        dir: dataFolder(config.data).shards,
         remoteFor,
         committer: config.committer,
         signing: ledgerSettings(config).signing,
@@ -271,7 +272,7 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
   };
   return {
     url: server.url,
-    gitdir: view?.gitdir ?? join(config.data, 'repo.git'),
+    gitdir: view?.gitdir ?? dataFolder(config.data).repo,
     tokens: parts.tokens,
     viewerTokenFile: viewer.installationTokenFile,
     metrics,

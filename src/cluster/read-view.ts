@@ -15,6 +15,7 @@ import { readRef } from '../ledger/refs.ts';
 import { initRepository } from '../ledger/repository.ts';
 import { fetchBranches, type RemoteAccess } from './remote-git.ts';
 import { UnionTree } from './union-tree.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 const BRANCHES: readonly Branch[] = ['main', 'activity'];
 const MAINTAIN_EVERY_COMMITS = 5_000;
@@ -56,10 +57,10 @@ export class ReadView {
   }
 
   static async open(options: ReadViewOptions): Promise<ReadView> {
-    const gitdir = join(options.dataDir, 'repo.git');
+    const gitdir = dataFolder(options.dataDir).repo;
     mkdirSync(options.dataDir, { recursive: true });
     await initRepository(gitdir);
-    return new ReadView(options, gitdir, new IndexDb(join(options.dataDir, 'index.db')));
+    return new ReadView(options, gitdir, new IndexDb(dataFolder(options.dataDir).index));
   }
 
   status(): ShardViewStatus[] {
@@ -188,7 +189,7 @@ export class ReadView {
 
   /** The copy of a shard this replica writes, when it has no remote. */
   static localSource(dataDir: string, shard: string): ShardSource | null {
-    const path = join(dataDir, 'shards', shard, 'repo.git');
+    const path = dataFolder(join(dataFolder(dataDir).shards, shard)).repo;
     return existsSync(join(path, 'HEAD')) ? { local: path } : null;
   }
 

@@ -32,6 +32,7 @@ import {
 import { startShardMirror } from './shard-mirror.ts';
 import type { ShardRegistry, ShardStatus } from './shard-registry.ts';
 import { StreamJournal } from './stream-journal.ts';
+import { dataFolder } from '../domain/data-folder.ts';
 
 export interface ShardSessionOptions {
   readonly shard: string;
@@ -122,8 +123,8 @@ export class ShardSession {
 
   async #start(): Promise<void> {
     const { dir, remote, log } = this.#options;
-    const gitdir = join(dir, 'repo.git');
-    const restored = await restoreShard({ gitdir, indexPath: join(dir, 'index.db'), remote, log });
+    const gitdir = dataFolder(dir).repo;
+    const restored = await restoreShard({ gitdir, indexPath: dataFolder(dir).index, remote, log });
     if (this.#stopping) return;
     const ledger = await Ledger.open({
       dataDir: dir,
