@@ -107,8 +107,16 @@ function mostChangedPath(gitdir: string): string | null {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-function runOurs(data: string, workload: Workload): ProcessRun {
+/** Where every run keeps its redaction key (Secrets hash the same way only under the same key). */
+const REDACTION_KEY = ['keys', 'redaction.key'] as const;
+
+/** One run of ours on a fresh data folder; a later run reuses the first run's redaction key (`key`). */
+function runOurs(data: string, workload: Workload, key?: Buffer): ProcessRun {
   rmSync(data, { recursive: true, force: true });
+  if (key) {
+    mkdirSync(join(data, REDACTION_KEY[0]), { recursive: true, mode: 0o700 });
+    writeFileSync(join(data, ...REDACTION_KEY), key, { mode: 0o600 });
+  }
   return timeProcess(process.execPath, [
     GITRAIL,
     'ingest',
@@ -159,10 +167,12 @@ export function measureWorkload(work: string, workload: Workload, runs: number, 
   const stream = join(work, `${workload.name}.fast-export`);
   const ourRuns: ProcessRun[] = [];
   const referenceRuns: ReferenceRun[] = [];
+  let key: Buffer | undefined;
   for (let run = 0; run < runs; run += 1) {
     // Alternate which side goes first, so a change of load hits both alike.
     const ours = () => {
-      ourRuns.push(runOurs(data, workload));
+      ourRuns.push(runOurs(data, workload, key));
+      key ??= readFileSync(join(data, ...REDACTION_KEY));
       if (run === 0)
         execFileSync('sh', ['-c', `git --git-dir '${gitdir}' fast-export --all --signed-tags=strip > '${stream}'`]);
     };
