@@ -132,5 +132,13 @@ test('an accepted loss lets the next writer continue from the remote, saying so 
   const recorded = await readPushedCheckpoint(kv, SHARD);
   assert.equal(recorded?.name, chain[1]);
   assert.equal(recorded?.acceptedLoss, undefined);
-  assert.deepEqual((await verify()).problems, []);
+  const report = await verify();
+  assert.deepEqual(report.problems, []);
+  assert.deepEqual(
+    report.notes.filter((note) => note.includes('Chain-Reset')),
+    [
+      `checkpoint ${chain[1]}: the chain was reset; Chain-Reset: #2 ${second} ${lost} missing on remote; loss accepted ` +
+        '2026-12-04T08:00:00.000Z',
+    ],
+  );
 });

@@ -56,6 +56,9 @@ export async function verifyRepository(options: VerifyOptions): Promise<VerifyRe
   checkNothingBefore(history, chain, problems);
   if (options.dataDir !== undefined) checkDataFolder(options.dataDir, history, chain, problems, notes);
   checkCoverage(history, chain, problems);
+  // A loss of checkpoints an operator accepted (cluster mode) is signed, not hidden: say so.
+  for (const { name, facts } of chain)
+    if (facts.chainReset) notes.push(`checkpoint ${name}: the chain was reset; Chain-Reset: ${facts.chainReset}`);
   const stamped = await checkTimestamps(options.gitdir, refs, problems);
   if (stamped) notes.push(stamped);
   const digests = history.logFileDigests;
