@@ -52,26 +52,29 @@ function failure(what: string, remote: RemoteAccess, stderr: string, code: numbe
   return new ShardError(`${what} ${remote.url} failed: ${detail || `git exited with ${code}`}`);
 }
 
-/** Fetches every branch of the remote into `refs/<into>/<branch>` (forced: a tracking copy). */
-export async function fetchBranches(gitdir: string, remote: RemoteAccess, into: string): Promise<void> {
+/** `git fetch` of `refspecs` from the remote, objects kept as a pack, no tags unless named, no FETCH_HEAD. */
+async function fetchRefs(
+  gitdir: string,
+  remote: RemoteAccess,
+  refspecs: readonly string[],
+  what: string,
+  prune = false,
+): Promise<void> {
   const result = await runGitWith(
     [
-      '--git-dir',
-      gitdir,
-      '-c',
-      'fetch.unpackLimit=1',
-      '-c',
-      'transfer.unpackLimit=1',
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      '--no-write-fetch-head',
+      ...['--git-dir', gitdir, '-c', 'fetch.unpackLimit=1', '-c', 'transfer.unpackLimit=1'],
+      ...['fetch', '--quiet', '--no-tags', ...(prune ? ['--prune'] : []), '--no-write-fetch-head'],
       remote.url,
-      `+refs/heads/*:refs/${into}/*`,
+      ...refspecs,
     ],
     remoteEnv(remote),
   );
-  if (result.code !== 0) throw failure('fetching from', remote, result.stderr, result.code);
+  if (result.code !== 0) throw failure(what, remote, result.stderr, result.code);
+}
+
+/** Fetches every branch of the remote into `refs/<into>/<branch>` (forced: a tracking copy). */
+export async function fetchBranches(gitdir: string, remote: RemoteAccess, into: string): Promise<void> {
+  await fetchRefs(gitdir, remote, [`+refs/heads/*:refs/${into}/*`], 'fetching from');
 }
 
 /**
@@ -80,26 +83,13 @@ export async function fetchBranches(gitdir: string, remote: RemoteAccess, into: 
  * may have continued the chain since, so it is dropped (pruned) rather than continued from.
  */
 export async function fetchCheckpointTags(gitdir: string, remote: RemoteAccess): Promise<void> {
-  const result = await runGitWith(
-    [
-      '--git-dir',
-      gitdir,
-      '-c',
-      'fetch.unpackLimit=1',
-      '-c',
-      'transfer.unpackLimit=1',
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      '--prune',
-      '--no-write-fetch-head',
-      remote.url,
-      '+refs/tags/checkpoints/*:refs/tags/checkpoints/*',
-      '+refs/tags/timestamps/*:refs/tags/timestamps/*',
-    ],
-    remoteEnv(remote),
+  await fetchRefs(
+    gitdir,
+    remote,
+    ['+refs/tags/checkpoints/*:refs/tags/checkpoints/*', '+refs/tags/timestamps/*:refs/tags/timestamps/*'],
+    'fetching checkpoints from',
+    true,
   );
-  if (result.code !== 0) throw failure('fetching checkpoints from', remote, result.stderr, result.code);
 }
 
 /** The remote's branch heads, by branch name. */
