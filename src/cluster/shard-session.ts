@@ -5,8 +5,6 @@
 // what the remote reflects (everything committed, without a remote). Reports to the registry.
 // Writes the shard's signed checkpoints while it holds the lease (shard-checkpoints.ts; none when
 // its remote lost the last one pushed: checkpointProblem) and gives its repository the mailmap.
-import { join } from 'node:path';
-import type { MsgRequest } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Actor } from '../domain/change.ts';
@@ -29,9 +27,11 @@ import {
   startWitnessedCheckpoints,
   type WitnessedCheckpoints,
 } from './shard-checkpoints.ts';
+import { measureShardLag } from './shard-lag.ts';
 import { startShardMirror } from './shard-mirror.ts';
 import type { ShardRegistry, ShardStatus } from './shard-registry.ts';
 import { StreamJournal } from './stream-journal.ts';
+import { StreamPurger } from './stream-purger.ts';
 import { dataFolder } from '../domain/data-folder.ts';
 
 export interface ShardSessionOptions {
@@ -89,8 +89,7 @@ export class ShardSession {
   #end: (reason: string) => void = () => undefined;
   #firstCommitted: ((at: number) => void) | null = null;
   #running: Running | null = null;
-  #purged = 0;
-  #purging: Promise<void> = Promise.resolve();
+  readonly #purger: StreamPurger;
   #reporter: NodeJS.Timeout | undefined;
   #stopping = false;
   #starting: Promise<void> | null = null;
@@ -99,6 +98,7 @@ export class ShardSession {
     this.#options = options;
     this.shard = options.shard;
     this.epoch = options.epoch;
+    this.#purger = new StreamPurger(options.resources, options.config.stream.name, this.#subject, options.log);
     this.ended = new Promise((resolve) => {
       this.#end = resolve;
     });
@@ -151,7 +151,7 @@ export class ShardSession {
           this.#firstCommitted?.(this.#options.now());
           this.#firstCommitted = null;
           const heads = { main: ledger.head('main'), activity: ledger.head('activity') };
-          this.#purgeUpTo(tracker ? tracker.flushed(seq, heads) : seq);
+          this.#purger.upTo(tracker ? tracker.flushed(seq, heads) : seq);
         },
         now: this.#options.now,
       });
@@ -165,7 +165,7 @@ export class ShardSession {
               tracker,
               log,
               now: this.#options.now,
-              reflected: (seq) => this.#purgeUpTo(seq),
+              reflected: (seq) => this.#purger.upTo(seq),
               rejected: (reason) => this.#end(reason),
               pushed: () => void witnessed?.pushed(),
             })
@@ -218,40 +218,19 @@ export class ShardSession {
     }
   }
 
-  /** Drops from the stream the shard's messages up to `seq`: the repository (pushed, if remote) reflects them. */
-  #purgeUpTo(seq: number): void {
-    if (seq <= this.#purged) return;
-    this.#purged = seq;
-    const { resources, config, log } = this.#options;
-    this.#purging = this.#purging.then(async () => {
-      try {
-        const { purged } = await resources.jsm.streams.purge(config.stream.name, {
-          filter: this.#subject,
-          seq: seq + 1,
-        });
-        log.debug({ upTo: seq, purged }, 'purged batches the repository reflects from the stream');
-      } catch (error) {
-        // The next purge covers these too.
-        log.warn({ err: error, seq }, 'purging pushed batches from the stream failed');
-      }
-    });
-  }
-
   async #report(): Promise<void> {
     const running = this.#running;
     if (!running) return;
     const { resources, config, registry, log, now } = this.#options;
     try {
-      const info = await resources.jsm.consumers.info(config.stream.name, `${this.shard}-w${this.epoch}`);
-      this.lagMessages = info.num_pending + info.num_ack_pending;
-      let oldest = running.journal.oldestUncommittedAt;
-      if (oldest === null && info.num_pending > 0) {
-        // STREAM.MSG.GET answers next_by_subj (server ≥ 2.9); the client types it for direct gets only.
-        const request = { seq: running.journal.checkpointed + 1, next_by_subj: this.#subject };
-        const next = await resources.jsm.streams.getMessage(config.stream.name, request as unknown as MsgRequest);
-        oldest = next ? next.time.getTime() : null;
-      }
-      this.lagSeconds = oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000);
+      const lag = await measureShardLag(
+        resources,
+        { stream: config.stream.name, consumer: `${this.shard}-w${this.epoch}`, subject: this.#subject },
+        running.journal,
+        now,
+      );
+      this.lagMessages = lag.messages;
+      this.lagSeconds = lag.seconds;
       const status: ShardStatus = {
         shard: this.shard,
         registeredAt: 0,
@@ -301,7 +280,7 @@ export class ShardSession {
       if (options.handover && !failed) await running.mirror?.flush();
       await running.mirror?.stop();
       this.#options.log.info('shard session stopping: pushed');
-      await this.#purging;
+      await this.#purger.settled();
       if (options.handover && !failed) {
         this.#running = running;
         await this.#report();
