@@ -3,7 +3,7 @@
 import type { NormaliseResult } from '../domain/change.ts';
 import { normaliseAtEdge } from '../edge/edge.ts';
 import type { EdgeLimits } from '../edge/limits.ts';
-import type { PreparedChange } from '../ledger/ledger.ts';
+import type { PreparedChange } from '../ledger/ledger-types.ts';
 import { renderBlob } from '../ledger/render.ts';
 import { normaliseInput, type NormaliseContext } from './normalise-input.ts';
 import type { RecordFormat } from './records.ts';

@@ -27,55 +27,17 @@ import { readRef, updateRef } from './refs.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
 import { ActivityPeriods, type ActivityLine } from './activity-periods.ts';
-import { lineName, type PeriodUnit } from './periods.ts';
+import { lineName } from './periods.ts';
+import {
+  type ApplyResult,
+  DEFAULT_COMMITTER,
+  type LedgerOptions,
+  type PreparedChange,
+  recordKey,
+} from './ledger-types.ts';
 import { loadSigning, type KeyFile, type Signing } from '../signing/key-store.ts';
 import { signSsh } from '../signing/sshsig.ts';
 import { dataFolder } from '../domain/data-folder.ts';
-
-export type Outcome = 'committed' | 'activity' | 'unchanged' | 'duplicate' | 'late' | 'untracked';
-
-export interface ApplyResult {
-  readonly outcome: Outcome;
-  readonly sha?: string;
-}
-
-/** A change record with its `put` document already rendered (possibly by a worker thread). */
-export interface PreparedChange {
-  readonly record: ChangeRecord;
-  readonly rendered?: RenderedBlob;
-}
-
-export interface LedgerOptions {
-  readonly dataDir: string;
-  readonly committer?: Actor;
-  readonly now?: () => number;
-  /** Commits per pack flush. */
-  readonly flushEvery?: number;
-  /** Run maintenance once the repository holds this many packs. */
-  readonly maxPacks?: number;
-  /**
-   * Only roll packs together (geometric repack), also at close(): no full repack in this run. For
-   * bulk ingest: the render worker needs the second core, and a full repack of a fresh backfill
-   * only copies the writer's deltas (issue 12, 100k resources: 63 s and 700 MB RSS for a pack no
-   * smaller than the geometric roll-up's, which took 5 s). The daemon repacks fully when due.
-   */
-  readonly deferFullRepack?: boolean;
-  /** People and their author e-mails, written as the repository's mailmap (absent: left as it is). */
-  readonly identities?: IdentitiesConfig;
-  /** Writes activity in periods of this length (retention, issue 11); null or absent: one chain. */
-  readonly activityPeriod?: PeriodUnit | null;
-  /** Per-source retention rules: activity they match goes to `activity-<rule>`, in its own periods. */
-  readonly activityLines?: readonly ActivityLine[];
-  /** Memory for remembering current documents (to describe what the next change changes). */
-  readonly docCacheBytes?: number;
-  /**
-   * The key every commit is signed with (issue 11), loaded once the writer lock is held: the
-   * file named (signing.keyFile), else `<data>/keys/signing.key`, created on first use; its
-   * principal defaults to the committer's email. Null writes unsigned commits (benchmarks only).
-   */
-  readonly signing?: { readonly file?: KeyFile | null; readonly principal?: string } | null;
-  readonly log?: Logger;
-}
 
 interface BranchState {
   head: string | null;
@@ -85,19 +47,6 @@ interface BranchState {
   readonly periods: ActivityPeriods | null;
 }
 
-/**
- * A record's idempotency key, from the trailers its commit will carry, as the index reads them
- * (also after a rebuild). A record without `Event-ID:` has no key the index can keep: its own
- * fields key it, which dedupes only until the next flush.
- */
-export function recordKey(record: ChangeRecord): string {
-  return (
-    commitEventKey(writtenTrailers(record.trailers), record.path) ??
-    eventKey(record.source, record.eventId, record.path)
-  );
-}
-
-export const DEFAULT_COMMITTER: Actor = { name: 'gitrail', email: 'gitrail@localhost' };
 const BRANCHES: readonly Branch[] = ['main', 'activity'];
 
 export class Ledger {

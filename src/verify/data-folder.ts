@@ -10,7 +10,7 @@ import { readCheckpointState } from '../checkpoint/state.ts';
 import { IndexAudit } from '../index/audit-rows.ts';
 import { commitEventKey } from '../index/index-db.ts';
 import { committedEntries, readCommittedSeq } from '../journal/read-committed.ts';
-import { recordKey } from '../ledger/ledger.ts';
+import { recordKey } from '../ledger/ledger-types.ts';
 import type { History } from './history.ts';
 import type { Problem } from './report.ts';
 import { dataFolder } from '../domain/data-folder.ts';

@@ -8,7 +8,8 @@ import pino from 'pino';
 import type { ChangeBatch } from '../../src/domain/batch.ts';
 import type { AttributionFact } from '../../src/domain/change.ts';
 import type { IndexedCommit } from '../../src/index/index-db.ts';
-import { Ledger, type Outcome } from '../../src/ledger/ledger.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
+import type { Outcome } from '../../src/ledger/ledger-types.ts';
 import type { Source, SourceContext } from '../../src/sources/source.ts';
 import { tempDir } from './tmp.ts';
 
