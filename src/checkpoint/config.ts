@@ -105,7 +105,8 @@ export const RetentionConfig = z
         });
       })
       .describe(
-        'per-source retention: activity a rule matches goes to its own branch activity-<name>, in its own periods, kept for its own time (e.g. Kubernetes Events for 30d)',
+        'per-source retention: activity a rule matches goes to its own branch activity-<name>, in its own ' +
+          'periods, kept for its own time (e.g. Kubernetes Events for 30d)',
       ),
   })
   .strict()

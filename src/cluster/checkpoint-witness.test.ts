@@ -137,7 +137,8 @@ test('an accepted loss lets the next writer continue from the remote, saying so 
   assert.deepEqual(
     report.notes.filter((note) => note.includes('Chain-Reset')),
     [
-      `checkpoint ${chain[1]}: the chain was reset; Chain-Reset: #2 ${second} ${lost} missing on remote; loss accepted ` +
+      `checkpoint ${chain[1]}: the chain was reset; ` +
+        `Chain-Reset: #2 ${second} ${lost} missing on remote; loss accepted ` +
         '2026-12-04T08:00:00.000Z',
     ],
   );

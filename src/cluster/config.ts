@@ -73,7 +73,8 @@ export const ShardsConfig = z
   .array(ShardConfig)
   .default([])
   .describe(
-    'cluster mode: which repository each change goes to; unmatched changes go to kubernetes-<cluster>, aws-<account> or generic',
+    'cluster mode: which repository each change goes to; unmatched changes go to kubernetes-<cluster>, ' +
+      'aws-<account> or generic',
   );
 
 export const ClusterConfig = z

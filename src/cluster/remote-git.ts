@@ -23,7 +23,10 @@ function remoteEnv(remote: RemoteAccess): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs git with its own environment (credentials, GIT_INDEX_FILE) and optional input; never rejects on an exit code. */
+/**
+ * Runs git with its own environment (credentials, GIT_INDEX_FILE) and optional input; never rejects
+ * on an exit code.
+ */
 export function runGitWith(
   args: readonly string[],
   env: NodeJS.ProcessEnv,

@@ -170,7 +170,8 @@ export class ShardWriters {
         if (!this.#unwritable.has(shard))
           this.#options.log.error(
             { shard },
-            'this shard has no remote and no pinned writer, so no replica writes it: set cluster.remote or list it in shards: with writers:',
+            'this shard has no remote and no pinned writer, so no replica writes it: set cluster.remote or list ' +
+              'it in shards: with writers:',
           );
         this.#unwritable.add(shard);
         continue;

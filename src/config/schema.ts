@@ -207,7 +207,8 @@ export const Config = z
       .strict()
       .prefault({})
       .describe(
-        'what every input record must keep to (issue 10): times from 1970 to now + futureSkew; the fixed limits are in the README',
+        'what every input record must keep to (issue 10): times from 1970 to now + futureSkew; the fixed ' +
+          'limits are in the README',
       ),
     journal: z
       .object({

@@ -23,7 +23,8 @@ function timeProblem(time: number, ctx: EdgeContext): string | null {
   const latest = ctx.now() + ctx.limits.futureSkewMs;
   if (Number.isFinite(time) && time >= 0 && time <= latest) return null;
   const shown = Number.isFinite(time) && Math.abs(time) <= PRINTABLE_MS ? new Date(time).toISOString() : String(time);
-  return `time ${shown} is not between 1970-01-01T00:00:00Z and ${new Date(latest).toISOString()} (now + limits.futureSkew)`;
+  const until = new Date(latest).toISOString();
+  return `time ${shown} is not between 1970-01-01T00:00:00Z and ${until} (now + limits.futureSkew)`;
 }
 
 function checkActor(actor: Actor, limits: EdgeLimits): Checked<Actor> {

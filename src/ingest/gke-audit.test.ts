@@ -17,25 +17,30 @@ const context = {
   now: () => 0,
 };
 
-test('gcloud logging read --format=json output: k8s.io entries commit with principalEmail, others are GCP audit', () => {
-  const other = { protoPayload: { serviceName: 'compute.googleapis.com', methodName: 'v1.compute.instances.insert' } };
-  const records = [...classify([entry, other], 1)];
-  assert.deepEqual(
-    records.map((record) => ('format' in record ? record.format : record.error)),
-    ['gke-audit', 'gcp-audit'],
-  );
-  const results = records.map((record) =>
-    'format' in record ? normaliseInput(record.format, record.value, context) : undefined,
-  );
-  assert.equal(results[0]?.kind, 'changes');
-  assert.equal(results[0]?.kind === 'changes' && results[0].changes[0]?.author.name, 'alice@example.com');
-  assert.equal(
-    results[0]?.kind === 'changes' && results[0].changes[0]?.path,
-    'kubernetes/prod/namespaces/shop/apps/deployments/web.yaml',
-  );
-  // Recorded by the GCP normaliser (src/ingest/gcp-audit.test.ts); this one names no project.
-  assert.equal(results[1]?.kind, 'rejected');
-});
+test(
+  'gcloud logging read --format=json output: k8s.io entries commit with principalEmail, ' + 'others are GCP audit',
+  () => {
+    const other = {
+      protoPayload: { serviceName: 'compute.googleapis.com', methodName: 'v1.compute.instances.insert' },
+    };
+    const records = [...classify([entry, other], 1)];
+    assert.deepEqual(
+      records.map((record) => ('format' in record ? record.format : record.error)),
+      ['gke-audit', 'gcp-audit'],
+    );
+    const results = records.map((record) =>
+      'format' in record ? normaliseInput(record.format, record.value, context) : undefined,
+    );
+    assert.equal(results[0]?.kind, 'changes');
+    assert.equal(results[0]?.kind === 'changes' && results[0].changes[0]?.author.name, 'alice@example.com');
+    assert.equal(
+      results[0]?.kind === 'changes' && results[0].changes[0]?.path,
+      'kubernetes/prod/namespaces/shop/apps/deployments/web.yaml',
+    );
+    // Recorded by the GCP normaliser (src/ingest/gcp-audit.test.ts); this one names no project.
+    assert.equal(results[1]?.kind, 'rejected');
+  },
+);
 
 test('a k8s.io entry without methodName is rejected with the reason', () => {
   const broken = { ...entry, protoPayload: { ...entry.protoPayload, methodName: undefined } };

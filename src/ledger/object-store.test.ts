@@ -12,42 +12,45 @@ import { buildPack, storePack } from './pack-writer.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
 
-test('a folder changed 120 times before a flush reads back whole at every version, before and after the pack', async (t) => {
-  const gitdir = join(tempDir(t), 'repo.git');
-  await initRepository(gitdir);
-  const store = new ObjectStore(gitdir);
-  const tree = new TreeState(null, (oid) => store.readTree(oid));
-  const versions: Array<{ root: string; blob: string }> = [];
-  for (let i = 0; i < 40; i += 1) {
-    const blob = makeObject('blob', new TextEncoder().encode(`file ${i}\n`));
-    store.stage(blob);
-    await tree.setFile(`ns/apps/file-${i}.yaml`, blob.oid);
-  }
-  for (let version = 0; version < 120; version += 1) {
-    const blob = makeObject('blob', new TextEncoder().encode(`version ${version}\n`));
-    store.stage(blob);
-    await tree.setFile('ns/apps/file-7.yaml', blob.oid);
-    const written = await tree.write();
-    for (const object of written.objects) store.stage(object);
-    versions.push({ root: written.oid, blob: blob.oid });
-  }
-  const subtree = async (root: string) => {
-    const ns = (await store.readTree(root)).find((entry) => entry.name === 'ns')?.oid as string;
-    const apps = (await store.readTree(ns)).find((entry) => entry.name === 'apps')?.oid as string;
-    return store.readTree(apps);
-  };
-  for (const { root, blob } of [versions[0], versions[55], versions[119]] as Array<{ root: string; blob: string }>) {
-    const entries = await subtree(root);
-    assert.equal(entries.length, 40);
-    assert.equal(entries.find((entry) => entry.name === 'file-7.yaml')?.oid, blob);
-  }
-  const objects = store.drain();
-  assert.ok(objects.some((object) => object.type === 'tree' && object.content.length === 0 && object.delta));
-  storePack(join(gitdir, 'objects', 'pack'), buildPack(objects));
-  // The first version, either side of the depth cap (a whole copy starts a new chain), the last.
-  for (const { root, blob } of [0, 50, 51, 119].map((i) => versions[i] as { root: string; blob: string })) {
-    assert.equal(git(gitdir, 'rev-parse', `${root}:ns/apps/file-7.yaml`).trim(), blob);
-    assert.equal(git(gitdir, 'ls-tree', `${root}:ns/apps`).trim().split('\n').length, 40);
-  }
-  fsckStrict(gitdir);
-});
+test(
+  'a folder changed 120 times before a flush reads back whole at every version, ' + 'before and after the pack',
+  async (t) => {
+    const gitdir = join(tempDir(t), 'repo.git');
+    await initRepository(gitdir);
+    const store = new ObjectStore(gitdir);
+    const tree = new TreeState(null, (oid) => store.readTree(oid));
+    const versions: Array<{ root: string; blob: string }> = [];
+    for (let i = 0; i < 40; i += 1) {
+      const blob = makeObject('blob', new TextEncoder().encode(`file ${i}\n`));
+      store.stage(blob);
+      await tree.setFile(`ns/apps/file-${i}.yaml`, blob.oid);
+    }
+    for (let version = 0; version < 120; version += 1) {
+      const blob = makeObject('blob', new TextEncoder().encode(`version ${version}\n`));
+      store.stage(blob);
+      await tree.setFile('ns/apps/file-7.yaml', blob.oid);
+      const written = await tree.write();
+      for (const object of written.objects) store.stage(object);
+      versions.push({ root: written.oid, blob: blob.oid });
+    }
+    const subtree = async (root: string) => {
+      const ns = (await store.readTree(root)).find((entry) => entry.name === 'ns')?.oid as string;
+      const apps = (await store.readTree(ns)).find((entry) => entry.name === 'apps')?.oid as string;
+      return store.readTree(apps);
+    };
+    for (const { root, blob } of [versions[0], versions[55], versions[119]] as Array<{ root: string; blob: string }>) {
+      const entries = await subtree(root);
+      assert.equal(entries.length, 40);
+      assert.equal(entries.find((entry) => entry.name === 'file-7.yaml')?.oid, blob);
+    }
+    const objects = store.drain();
+    assert.ok(objects.some((object) => object.type === 'tree' && object.content.length === 0 && object.delta));
+    storePack(join(gitdir, 'objects', 'pack'), buildPack(objects));
+    // The first version, either side of the depth cap (a whole copy starts a new chain), the last.
+    for (const { root, blob } of [0, 50, 51, 119].map((i) => versions[i] as { root: string; blob: string })) {
+      assert.equal(git(gitdir, 'rev-parse', `${root}:ns/apps/file-7.yaml`).trim(), blob);
+      assert.equal(git(gitdir, 'ls-tree', `${root}:ns/apps`).trim().split('\n').length, 40);
+    }
+    fsckStrict(gitdir);
+  },
+);

@@ -43,7 +43,10 @@ function parseRefs(text: string, separator: string): Map<string, string> {
   return refs;
 }
 
-/** `<period> <head>` of every period a checkpoint records as removed by retention (`<rule>/<period>` on a rule's line). */
+/**
+ * `<period> <head>` of every period a checkpoint records as removed by retention (`<rule>/<period>`
+ * on a rule's line).
+ */
 async function removedByRetention(gitdir: string): Promise<Set<string>> {
   const run = await runGit(['--git-dir', gitdir, 'for-each-ref', '--format=%(contents)', 'refs/tags/checkpoints/'], {
     ...process.env,

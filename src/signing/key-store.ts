@@ -101,7 +101,8 @@ export function loadSigning(dataDir: string, options: SigningOptions): Signing {
     return { key, validAfter: last.validAfter, signers, allowedSignersFile: path };
   if (signers.some((signer) => signer.publicKey.raw.equals(key.publicKey.raw)))
     throw new ConfigError([
-      `${file.where}: ${file.path} holds ${key.publicKey.fingerprint}, a key whose period is closed in ${path}; use a new key`,
+      `${file.where}: ${file.path} holds ${key.publicKey.fingerprint}, a key whose period is closed in ` +
+        `${path}; use a new key`,
     ]);
   const at = last ? toSecond(options.now()) : null;
   const next: AllowedSigner[] = [

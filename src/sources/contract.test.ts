@@ -97,12 +97,15 @@ for (const format of new Set(INPUT_FORMATS.map((entry) => entry.name))) {
   });
 }
 
-test('every live source kind has its folder, its gitrail.yaml section, and builds nothing when unconfigured', async () => {
-  const empty = LiveSourcesConfig.parse({});
-  for (const kind of LIVE_SOURCE_KINDS) {
-    assert.ok(existsSync(join(import.meta.dirname, kind.folder, 'live.ts')), `${kind.folder}/live.ts`);
-    assert.deepEqual((empty as Record<string, unknown>)[kind.key], [], `${kind.key} defaults to an empty list`);
-    assert.ok(kind.description.length > 0, `${kind.key} is described for the JSON schema`);
-  }
-  assert.deepEqual(await buildLiveSources(empty, { redact: context.redact }), []);
-});
+test(
+  'every live source kind has its folder, its gitrail.yaml section, and builds nothing ' + 'when unconfigured',
+  async () => {
+    const empty = LiveSourcesConfig.parse({});
+    for (const kind of LIVE_SOURCE_KINDS) {
+      assert.ok(existsSync(join(import.meta.dirname, kind.folder, 'live.ts')), `${kind.folder}/live.ts`);
+      assert.deepEqual((empty as Record<string, unknown>)[kind.key], [], `${kind.key} defaults to an empty list`);
+      assert.ok(kind.description.length > 0, `${kind.key} is described for the JSON schema`);
+    }
+    assert.deepEqual(await buildLiveSources(empty, { redact: context.redact }), []);
+  },
+);

@@ -54,48 +54,51 @@ const seen = (records: readonly ExportRecord[]) =>
       : `${at} ${parsed.kind}`;
   });
 
-test('reads the records appended since the checkpoint, whole lines only, in hour order, one cluster only', async (t) => {
-  const url = await startAzurite(t);
-  const service = new BlobServiceClient(url, new StorageSharedKeyCredential(ACCOUNT, KEY));
-  const container = service.getContainerClient('insights-logs-kube-audit');
-  await container.create();
-  const hour = (h: string) => `${prefix}y=2026/m=12/d=04/h=${h}/m=00/PT1H.json`;
-  const staging = clusterPrefix(RESOURCE.replace(/prod$/, 'staging'));
-  await appendBlob(
-    container,
-    `${staging}y=2026/m=12/d=04/h=02/m=00/PT1H.json`,
-    `${record('s', 'sam@contoso.com', 0)}\n`,
-  );
-  const third = record('c', 'carol@contoso.com', 3);
-  await appendBlob(container, hour('03'), `${record('b', 'bob@contoso.com', 2)}\n`, third.slice(0, 100));
-  await appendBlob(container, hour('02'), `${record('a', 'alice@contoso.com', 1)}\n`);
+test(
+  'reads the records appended since the checkpoint, whole lines only, in hour order, ' + 'one cluster only',
+  async (t) => {
+    const url = await startAzurite(t);
+    const service = new BlobServiceClient(url, new StorageSharedKeyCredential(ACCOUNT, KEY));
+    const container = service.getContainerClient('insights-logs-kube-audit');
+    await container.create();
+    const hour = (h: string) => `${prefix}y=2026/m=12/d=04/h=${h}/m=00/PT1H.json`;
+    const staging = clusterPrefix(RESOURCE.replace(/prod$/, 'staging'));
+    await appendBlob(
+      container,
+      `${staging}y=2026/m=12/d=04/h=02/m=00/PT1H.json`,
+      `${record('s', 'sam@contoso.com', 0)}\n`,
+    );
+    const third = record('c', 'carol@contoso.com', 3);
+    await appendBlob(container, hour('03'), `${record('b', 'bob@contoso.com', 2)}\n`, third.slice(0, 100));
+    await appendBlob(container, hour('02'), `${record('a', 'alice@contoso.com', 1)}\n`);
 
-  // A byte budget stops before the next blob; that blob is read by the next call.
-  const limited = await readNewRecords(container, { prefix, checkpoint: {}, maxBytes: 1 });
-  assert.deepEqual(seen(limited.records), ['02:1 alice@contoso.com']);
-  const rest = await readNewRecords(container, { prefix, checkpoint: limited.checkpoint });
-  assert.deepEqual(seen(rest.records), ['03:1 bob@contoso.com']);
+    // A byte budget stops before the next blob; that blob is read by the next call.
+    const limited = await readNewRecords(container, { prefix, checkpoint: {}, maxBytes: 1 });
+    assert.deepEqual(seen(limited.records), ['02:1 alice@contoso.com']);
+    const rest = await readNewRecords(container, { prefix, checkpoint: limited.checkpoint });
+    assert.deepEqual(seen(rest.records), ['03:1 bob@contoso.com']);
 
-  const first = await readNewRecords(container, { prefix, checkpoint: {} });
-  assert.deepEqual(seen(first.records), ['02:1 alice@contoso.com', '03:1 bob@contoso.com']);
-  const state = join(tempDir(t), 'aks-export.json');
-  saveJsonState(state, first.checkpoint);
+    const first = await readNewRecords(container, { prefix, checkpoint: {} });
+    assert.deepEqual(seen(first.records), ['02:1 alice@contoso.com', '03:1 bob@contoso.com']);
+    const state = join(tempDir(t), 'aks-export.json');
+    saveJsonState(state, first.checkpoint);
 
-  const other = JSON.stringify({ ...JSON.parse(third), category: 'kube-apiserver', properties: { log: 'I1204 …' } });
-  const appended = `${third.slice(100)}\n${other}\nnot json\n${record('d', '6f1c2a7e-0000-4000-8000-00000000000d', 4)}`;
-  await appendBlob(container, hour('03'), appended);
-  const checkpoint = loadJsonState(state, ExportCheckpoint, 'AKS export checkpoint') ?? {};
-  const second = await readNewRecords(container, { prefix, checkpoint });
-  assert.deepEqual(seen(second.records), [
-    '03:2 carol@contoso.com',
-    '03:3 skipped',
-    `03:4 invalid JSON: Unexpected token 'o', "not json" is not valid JSON`,
-    '03:5 6f1c2a7e-0000-4000-8000-00000000000d',
-  ]);
-  // Only the unread bytes travel: the cut line again, then what was appended.
-  assert.equal(second.bytes, 100 + Buffer.byteLength(appended));
+    const other = JSON.stringify({ ...JSON.parse(third), category: 'kube-apiserver', properties: { log: 'I1204 …' } });
+    const appended = `${third.slice(100)}\n${other}\nnot json\n${record('d', '6f1c2a7e-0000-4000-8000-00000000000d', 4)}`;
+    await appendBlob(container, hour('03'), appended);
+    const checkpoint = loadJsonState(state, ExportCheckpoint, 'AKS export checkpoint') ?? {};
+    const second = await readNewRecords(container, { prefix, checkpoint });
+    assert.deepEqual(seen(second.records), [
+      '03:2 carol@contoso.com',
+      '03:3 skipped',
+      `03:4 invalid JSON: Unexpected token 'o', "not json" is not valid JSON`,
+      '03:5 6f1c2a7e-0000-4000-8000-00000000000d',
+    ]);
+    // Only the unread bytes travel: the cut line again, then what was appended.
+    assert.equal(second.bytes, 100 + Buffer.byteLength(appended));
 
-  const again = await readNewRecords(container, { prefix, checkpoint: second.checkpoint });
-  assert.deepEqual([again.records.length, again.bytes], [0, 0]);
-  assert.deepEqual(Object.keys(again.checkpoint), [hour('02'), hour('03')]);
-});
+    const again = await readNewRecords(container, { prefix, checkpoint: second.checkpoint });
+    assert.deepEqual([again.records.length, again.bytes], [0, 0]);
+    assert.deepEqual(Object.keys(again.checkpoint), [hour('02'), hour('03')]);
+  },
+);

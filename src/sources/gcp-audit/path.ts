@@ -15,7 +15,10 @@ export function shortServiceName(serviceName: string): string {
   return serviceName.endsWith('.googleapis.com') ? serviceName.slice(0, -'.googleapis.com'.length) : serviceName;
 }
 
-/** The segments of a resource name (a full `//service.googleapis.com/…` name loses its host); undefined if one is empty. */
+/**
+ * The segments of a resource name (a full `//service.googleapis.com/…` name loses its host);
+ * undefined if one is empty.
+ */
 export function resourceSegments(resourceName: string): string[] | undefined {
   const relative = resourceName.replace(/^\/\/[^/]+\//, '');
   const parts = relative.split('/');

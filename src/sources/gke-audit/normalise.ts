@@ -15,7 +15,9 @@ export function normaliseGkeEntry(input: unknown, options: KubernetesNormaliseOp
   if (parsed.cluster !== options.cluster)
     return {
       kind: 'rejected',
-      reason: `resource.labels.cluster_name ${parsed.cluster} is not the cluster named in paths (${options.cluster}); ${hint}`,
+      reason:
+        `resource.labels.cluster_name ${parsed.cluster} is not the cluster named in paths ` +
+        `(${options.cluster}); ${hint}`,
     };
   return normaliseAuditEvent(parsed.event, options);
 }
