@@ -42,7 +42,7 @@ test('policy test replays history through the shipped policies, oldest first, se
   );
   assert.match(
     run.stderr,
-    /^policy test: 28 commits replayed, 3 would notify \(kubernetes-rbac 2, pod-exec 1\); nothing was sent\n$/,
+    /^policy test: 34 commits replayed, 3 would notify \(kubernetes-rbac 2, pod-exec 1\); nothing was sent\n$/,
   );
 
   const json = gitrail([
