@@ -3,8 +3,8 @@
 // the next writer names the missing checkpoint and writes none (the chain is not forked with a
 // reused number); once the tag is pushed back, the next writer continues the chain after it.
 import assert from 'node:assert/strict';
+import { sharedSigningKey } from '../../test/helpers/signing-key.ts';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { Kvm } from '@nats-io/kv';
@@ -37,10 +37,7 @@ async function rig(t: TestContext) {
   const kv = await new Kvm(nc).create('gitrail-checkpoints', { history: 1 });
   const remote = join(dir, 'remote.git');
   execFileSync('git', ['init', '--quiet', '--bare', remote]);
-  const keyFile = join(dir, 'signing.key');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gitrail', '-f', keyFile]);
-  const signers = join(dir, 'allowed_signers');
-  writeFileSync(signers, `gitrail@localhost namespaces="git" ${execFileSync('ssh-keygen', ['-y', '-f', keyFile])}`);
+  const { keyFile, signers } = sharedSigningKey(dir);
   let clock = Date.UTC(2026, 11, 4, 7);
   const now = () => clock;
   const metrics = createMetrics({ now });

@@ -3,8 +3,8 @@
 // never pushed (another writer continued the chain meanwhile) continues the remote's chain
 // instead of forking it, and the remote verifies as one chain.
 import assert from 'node:assert/strict';
+import { sharedSigningKey } from '../../test/helpers/signing-key.ts';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
@@ -24,10 +24,7 @@ test('a writer back with an unpushed checkpoint continues the remote chain, neve
   const dir = tempDir(t);
   const remote = join(dir, 'remote.git');
   execFileSync('git', ['init', '--quiet', '--bare', remote]);
-  const keyFile = join(dir, 'signing.key');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gitrail', '-f', keyFile]);
-  const signers = join(dir, 'allowed_signers');
-  writeFileSync(signers, `gitrail@localhost namespaces="git" ${execFileSync('ssh-keygen', ['-y', '-f', keyFile])}`);
+  const { keyFile, signers } = sharedSigningKey(dir);
   let clock = Date.UTC(2026, 4, 1, 10);
   const now = () => clock;
 

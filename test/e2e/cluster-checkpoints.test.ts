@@ -4,8 +4,9 @@
 // tags, and a clone of the shard's remote verifies with `gitrail verify --repo` (no gap, no
 // fork) while a deleted checkpoint is caught. The shard repositories show one author per person.
 import assert from 'node:assert/strict';
+import { sharedSigningKey } from '../helpers/signing-key.ts';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gitrail } from '../helpers/cli.ts';
@@ -68,10 +69,7 @@ test('cluster checkpoints: one chain across a killed writer and a handover; a cl
   timeout: 600_000,
 }, async (t) => {
   const keys = tempDir(t);
-  const keyFile = join(keys, 'signing.key');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gitrail', '-f', keyFile]);
-  const signers = join(keys, 'allowed_signers');
-  writeFileSync(signers, `gitrail@localhost namespaces="git" ${execFileSync('ssh-keygen', ['-y', '-f', keyFile])}`);
+  const { keyFile, signers } = sharedSigningKey(keys);
   const rig = await ClusterRig.start(t, {
     natsNodes: 1,
     replicas: 2,
