@@ -83,7 +83,9 @@ export function formatClusterStatus(status: ClusterStatus, now: number): string 
   const { stream } = status;
   const peers = stream.peers.map((peer) => `${peer.name} ${peer.current ? 'current' : `behind by ${peer.lag}`}`);
   const header = [
-    `stream ${stream.name}: ${stream.messages} batches (${(stream.bytes / 1024 / 1024).toFixed(1)} MiB) not yet pushed or purged, R${stream.replicas}, leader ${stream.leader ?? 'none'}${peers.length > 0 ? `; ${peers.join(', ')}` : ''}`,
+    `stream ${stream.name}: ${stream.messages} batches (${(stream.bytes / 1024 / 1024).toFixed(1)} MiB) ` +
+      `not yet pushed or purged, R${stream.replicas}, leader ${stream.leader ?? 'none'}` +
+      (peers.length > 0 ? `; ${peers.join(', ')}` : ''),
     `writers: ${status.writers.length > 0 ? status.writers.join(', ') : 'none alive'}`,
     '',
   ];

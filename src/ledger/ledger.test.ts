@@ -214,7 +214,10 @@ test('deleting a resource that was never recorded is kept on activity, not lost'
   );
   assert.match(
     git(gitdir, 'log', '-1', '--format=%B', 'activity'),
-    /Untracked: true\nResource-Path: kubernetes\/prod\/namespaces\/default\/core\/configmaps\/app.yaml\nAttribution: exact/,
+    new RegExp(
+      String.raw`Untracked: true\nResource-Path: kubernetes/prod/namespaces/default/core/configmaps/app\.yaml\n` +
+        'Attribution: exact',
+    ),
   );
   assert.equal(
     git(gitdir, 'for-each-ref', '--format=%(refname)').trim(),

@@ -140,7 +140,8 @@ test('bad sections get errors naming the key and the reason', () => {
     'cloudtrail.0.account: an AWS account id has 12 digits',
     'cloudtrail.0.regions.0: not an AWS region name (e.g. eu-west-1)',
     'cloudtrail.1.maxAge: "a week" is not a duration (use e.g. 30s, 5m, 4h, 7d)',
-    'eksAudit.0.cluster: set cluster (the name used in paths), or a logGroupName of the form /aws/eks/<cluster>/cluster',
+    'eksAudit.0.cluster: set cluster (the name used in paths), or a logGroupName of the form ' +
+      '/aws/eks/<cluster>/cluster',
     'eksAudit.1.region: Invalid input: expected string, received undefined',
     'eksAudit.1.pollInterval: pollInterval must be at least 1s',
     'aksAudit.0.resourceId: set resourceId of the managed cluster, or subscription, resourceGroup and name',

@@ -69,7 +69,8 @@ test('poison records are refused with a reason naming the record', () => {
     `${NAME}: properties.log is not an audit.k8s.io Event (no auditID)`,
     `${NAME}: properties.log is missing`,
     `${NAME}: AKS dropped this audit event as too big to export (log is "skipped-too-big-size-object")`,
-    `${NAME}: resourceId /SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.WEB/SITES/X is not an AKS managed cluster`,
+    `${NAME}: resourceId /SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.WEB/SITES/X ` +
+      'is not an AKS managed cluster',
     'a diagnostic record must be a JSON object',
   ]);
 });

@@ -1,7 +1,8 @@
 // Reads what AKS diagnostic settings appended to a storage account since the last read: container
-// `insights-logs-kube-audit[-admin]`, one append blob per hour at `resourceId=/SUBSCRIPTIONS/…/MANAGEDCLUSTERS/<NAME>/
-// y=…/m=…/d=…/h=…/m=00/PT1H.json`, one diagnostic record per line. The checkpoint holds, per blob, the bytes
-// already consumed (whole lines only: a line Azure Monitor is still appending is read next time).
+// `insights-logs-kube-audit[-admin]`, one append blob per hour at
+// `resourceId=/SUBSCRIPTIONS/…/MANAGEDCLUSTERS/<NAME>/y=…/m=…/d=…/h=…/m=00/PT1H.json`, one diagnostic
+// record per line. The checkpoint holds, per blob, the bytes already consumed (whole lines only: a
+// line Azure Monitor is still appending is read next time).
 import type { ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 

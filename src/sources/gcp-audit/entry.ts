@@ -33,8 +33,9 @@ const AUDIT_LOG = /\/logs\/cloudaudit\.googleapis\.com(?:%2F|\/)([a-z_]+)$/;
 const PROJECT_LOG = /^projects\/([^/]+)\/logs\//;
 
 /** Method names (their last dot-separated part) that only read: `get`, `GetIamPolicy`, `aggregatedList`, … */
-const READ_METHOD =
-  /^(?:get|list|aggregatedList|search|batchGet|lookup|query|testIamPermissions|check|validate|watch|read|fetch)(?=[A-Z]|$)/;
+const READ_VERBS =
+  'get|list|aggregatedList|search|batchGet|lookup|query|testIamPermissions|check|validate|watch|read|fetch';
+const READ_METHOD = new RegExp(`^(?:${READ_VERBS})(?=[A-Z]|$)`);
 
 export interface AuditEntry {
   readonly raw: Record<string, unknown>;
