@@ -6,6 +6,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
+import { SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
@@ -35,64 +36,11 @@ export interface SeenEvent {
   readonly outcome: string;
 }
 
-const SCHEMA = `
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS heads (branch TEXT PRIMARY KEY, sha TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS commits (
-  seq INTEGER PRIMARY KEY,
-  sha TEXT NOT NULL UNIQUE,
-  branch TEXT NOT NULL,
-  parent TEXT,
-  time INTEGER NOT NULL,
-  author_name TEXT NOT NULL,
-  author_email TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  body TEXT NOT NULL,
-  source TEXT NOT NULL,
-  event_id TEXT,
-  trailers TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS commits_branch_time ON commits(branch, time, seq);
-CREATE TABLE IF NOT EXISTS changes (
-  path TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  op TEXT NOT NULL,
-  blob TEXT,
-  PRIMARY KEY (path, seq)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS changes_seq ON changes(seq);
-CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, outcome TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS resources (path TEXT PRIMARY KEY, last_time INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS facts (
-  id INTEGER PRIMARY KEY,
-  cluster TEXT NOT NULL,
-  path TEXT NOT NULL,
-  uid TEXT,
-  resource_version TEXT,
-  time INTEGER NOT NULL,
-  actor_name TEXT NOT NULL,
-  actor_email TEXT NOT NULL,
-  verb TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  trailers TEXT NOT NULL,
-  UNIQUE (event_id, path)
-);
-CREATE INDEX IF NOT EXISTS facts_uid_rv ON facts(uid, resource_version);
-CREATE INDEX IF NOT EXISTS facts_path_time ON facts(path, time);
-CREATE INDEX IF NOT EXISTS facts_time ON facts(time);
-`;
-
-export const SCHEMA_VERSION = '2';
-
 /**
  * Facts this much older than the newest one recorded are forgotten: a watch sees a change
  * seconds after its audit event, a resync after an outage finds a deletion days later at most.
  */
 export const FACT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-
-const TABLES = ['meta', 'heads', 'commits', 'changes', 'events', 'resources', 'facts'] as const;
 
 /**
  * The idempotency key of one change: the same event changing the same path, as 128 bits of its

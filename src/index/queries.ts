@@ -12,6 +12,8 @@ import {
   type FolderStatements,
 } from './folder-at.ts';
 
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
 export type { FolderEntryAt } from './folder-at.ts';
 export type { CommitRow } from '../domain/recorded-commit.ts';
 
@@ -67,15 +69,6 @@ function escapeLike(text: string): string {
 
 /** Up to this many changes under a path filter, listCommits starts from the path's changes. */
 const NARROW_PATH_CHANGES = 5000;
-
-export function encodeCursor(time: number, seq: number): string {
-  return Buffer.from(`${time}:${seq}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { time: number; seq: number } | null {
-  const [time, seq] = Buffer.from(cursor, 'base64url').toString('utf8').split(':').map(Number);
-  return Number.isFinite(time) && Number.isFinite(seq) ? { time: time as number, seq: seq as number } : null;
-}
 
 export class IndexQueries {
   readonly #db: DatabaseSync;

@@ -2,7 +2,7 @@
 // becomes an InvalidParameterError naming the parameter (mapped to 400 by the viewer routes).
 import { z } from 'zod';
 import { GitrailError } from '../../domain/errors.ts';
-import { decodeCursor } from '../../index/queries.ts';
+import { decodeCursor } from '../../index/cursor.ts';
 
 /** A query or path parameter the viewer cannot use; `parameter` names it. */
 export class InvalidParameterError extends GitrailError {
