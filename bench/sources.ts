@@ -229,7 +229,8 @@ async function main(): Promise<void> {
     `  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ` +
       `${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ` +
       `${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ` +
-      `${watchMemory['heapAfterRestartMb']}); the watching source itself holds ${watchMemory['sourceHeapMb']} MB of heap`,
+      `${watchMemory['heapAfterRestartMb']}); the watching source itself holds ` +
+      `${watchMemory['sourceHeapMb']} MB of heap`,
   );
   const poll = await cloudtrail(work);
   console.log(
