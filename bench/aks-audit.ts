@@ -7,7 +7,7 @@ import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-bl
 import { createRedactor } from '../src/normalise/redact.ts';
 import { AksAuditConfig } from '../src/sources/aks-audit/config.ts';
 import { AksAuditPollSource } from '../src/sources/aks-audit/poll-source.ts';
-import { clusterPrefix } from '../src/sources/aks-audit/storage-export.ts';
+import { hourBlob } from '../test/helpers/aks-fixtures.ts';
 import { ACCOUNT, KEY, startAzurite } from '../test/helpers/azurite.ts';
 import { openTemporaryBench, timeFirstPoll, timePoll } from './source-bench.ts';
 
@@ -48,11 +48,7 @@ const container = new BlobServiceClient(url, new StorageSharedKeyCredential(ACCO
   'insights-logs-kube-audit',
 );
 await container.create();
-const now = new Date();
-const two = (n: number) => String(n).padStart(2, '0');
-const day = `y=${now.getUTCFullYear()}/m=${two(now.getUTCMonth() + 1)}/d=${two(now.getUTCDate())}`;
-const hour = `${day}/h=${two(now.getUTCHours())}`;
-const blob = container.getAppendBlobClient(`${clusterPrefix(RESOURCE)}${hour}/m=00/PT1H.json`);
+const blob = container.getAppendBlobClient(hourBlob(0, RESOURCE));
 await blob.create();
 const append = async (from: number, to: number) => {
   const lines: string[] = [];
