@@ -7,8 +7,8 @@
 // fails the poll, and the next poll reads again from the checkpoint (the ledger refuses repeats).
 import type { AttributionFact, ChangeRecord } from '../../domain/change.ts';
 import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
-import { type ClusterAuditDeps, ClusterAuditPoller } from '../runtime/cluster-poller.ts';
-import type { SourceContext } from '../source.ts';
+import { type ClusterAuditDeps, ClusterAuditPoller, type PollFailure } from '../runtime/cluster-poller.ts';
+import type { Source, SourceContext } from '../source.ts';
 import { type Checkpoint, checkpointFile } from './checkpoint.ts';
 import { aksTarget, type AksAuditConfig } from './config.ts';
 import { parseDiagnosticRecord } from './diagnostic-record.ts';
@@ -37,7 +37,7 @@ const AKS = {
   checkpoint: checkpointFile,
 } as const;
 
-export class AksAuditPollSource extends ClusterAuditPoller<Checkpoint> {
+export class AksAuditPollSource extends ClusterAuditPoller<Checkpoint> implements Source {
   readonly #config: AksAuditConfig;
   readonly #deps: AksAuditPollDeps;
   readonly #resourceId: string;
@@ -52,10 +52,7 @@ export class AksAuditPollSource extends ClusterAuditPoller<Checkpoint> {
   }
 
   /** The reason in words (what to check), never the secret; logged without the SDK's request details. */
-  protected override explain(
-    error: unknown,
-    ctx: SourceContext,
-  ): { readonly error: unknown; readonly logged: unknown } {
+  protected override explain(error: unknown, ctx: SourceContext): PollFailure {
     const reason = explainFailure(error, `aksAudit ${this.cluster}`, this.#storage, ctx.now());
     return { error: new Error(reason), logged: { message: reason } };
   }

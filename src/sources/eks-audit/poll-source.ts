@@ -13,7 +13,7 @@ import {
 import { type ClusterAuditDeps, ClusterAuditPoller } from '../runtime/cluster-poller.ts';
 import { submitInBatches } from '../runtime/submit-batches.ts';
 import { TokenBucket } from '../runtime/token-bucket.ts';
-import type { SourceContext } from '../source.ts';
+import type { Source, SourceContext } from '../source.ts';
 import { AuditSlice } from './audit-slice.ts';
 import { advanceCheckpoint, type Checkpoint, checkpointFile } from './checkpoint.ts';
 import { eksTarget, type EksAuditConfig } from './config.ts';
@@ -40,7 +40,7 @@ const EKS = {
   checkpoint: checkpointFile,
 } as const;
 
-export class EksAuditPollSource extends ClusterAuditPoller<Checkpoint> {
+export class EksAuditPollSource extends ClusterAuditPoller<Checkpoint> implements Source {
   readonly #config: EksAuditConfig;
   readonly #deps: EksAuditPollDeps;
   readonly #logGroupName: string;

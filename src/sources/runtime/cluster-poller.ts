@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { type KubernetesNormaliseOptions, kubernetesOptions } from '../../formats/kubernetes-audit/normalise.ts';
 import type { NoiseRules } from '../../normalise/noise.ts';
 import type { Redact } from '../../normalise/redact.ts';
-import type { Source, SourceContext, SourceStatus } from '../source.ts';
+import type { SourceContext, SourceStatus } from '../source.ts';
 import { HealthBoard } from './health.ts';
 import { joinedRun, type JoinedRun, runEvery } from './joined-run.ts';
 import { loadJsonState, saveJsonState } from './json-state.ts';
@@ -44,6 +44,12 @@ export function checkpointStore<C>(schema: z.ZodType<C>, what: string): Checkpoi
   };
 }
 
+/** A failed poll's error as the status shows it, and what its log line gives as `err`. */
+export interface PollFailure {
+  readonly error: unknown;
+  readonly logged: unknown;
+}
+
 export interface ClusterPollerSetup<C> {
   /** `eks-audit`: the source id is `<kind>/<cluster>`. */
   readonly kind: string;
@@ -58,7 +64,8 @@ export interface ClusterPollerSetup<C> {
   readonly checkpoint: CheckpointStore<C>;
 }
 
-export abstract class ClusterAuditPoller<C> implements Source {
+/** What a cluster audit source is made of; each cloud's subclass is the Source (and says so). */
+export abstract class ClusterAuditPoller<C> {
   readonly id: string;
   protected readonly cluster: string;
   /** The shared Kubernetes audit normaliser's options (redaction, noise rules) for this cluster. */
@@ -121,8 +128,8 @@ export abstract class ClusterAuditPoller<C> implements Source {
   /** Closes it when the source stops. */
   protected close(): void {}
 
-  /** A failed poll's error as the status shows it and as the log line's `err` (default: the error itself). */
-  protected explain(error: unknown, _ctx: SourceContext): { readonly error: unknown; readonly logged: unknown } {
+  /** How a failed poll is shown and logged (default: the error itself). */
+  protected explain(error: unknown, _ctx: SourceContext): PollFailure {
     return { error, logged: error };
   }
 
