@@ -3,18 +3,13 @@
 // append blob in azurite (the Azure Storage emulator, a child process on 127.0.0.1), 10% ConfigMap
 // updates and 90% reads (as a cluster's kube-audit category is): records per second, then the time of
 // a poll that finds 1,000 records appended.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import pino from 'pino';
-import { Ledger } from '../src/ledger/ledger.ts';
 import { createRedactor } from '../src/normalise/redact.ts';
 import { AksAuditConfig } from '../src/sources/aks-audit/config.ts';
 import { AksAuditPollSource } from '../src/sources/aks-audit/poll-source.ts';
-import { clusterPrefix } from '../src/sources/aks-audit/storage-export.ts';
-import type { SourceContext } from '../src/sources/source.ts';
+import { hourBlob } from '../test/helpers/aks-fixtures.ts';
 import { ACCOUNT, KEY, startAzurite } from '../test/helpers/azurite.ts';
+import { openTemporaryBench, timeFirstPoll, timePoll } from './source-bench.ts';
 
 const RECORDS = Number(process.env['BENCH_AKS_RECORDS'] ?? 20_000);
 const RESOURCE = '/subscriptions/0/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/bench';
@@ -53,11 +48,7 @@ const container = new BlobServiceClient(url, new StorageSharedKeyCredential(ACCO
   'insights-logs-kube-audit',
 );
 await container.create();
-const now = new Date();
-const two = (n: number) => String(n).padStart(2, '0');
-const day = `y=${now.getUTCFullYear()}/m=${two(now.getUTCMonth() + 1)}/d=${two(now.getUTCDate())}`;
-const hour = `${day}/h=${two(now.getUTCHours())}`;
-const blob = container.getAppendBlobClient(`${clusterPrefix(RESOURCE)}${hour}/m=00/PT1H.json`);
+const blob = container.getAppendBlobClient(hourBlob(0, RESOURCE));
 await blob.create();
 const append = async (from: number, to: number) => {
   const lines: string[] = [];
@@ -70,27 +61,8 @@ const append = async (from: number, to: number) => {
 };
 await append(0, RECORDS);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'gitrail-bench-aks-'));
-const ledger = await Ledger.open({ dataDir, flushEvery: 2000 });
-let commits = 0;
-ledger.onCommitted((flushed) => {
-  commits += flushed.length;
-});
-const controller = new AbortController();
-const ctx: SourceContext = {
-  log: pino({ level: 'silent' }),
-  signal: controller.signal,
-  index: ledger.index,
-  stateDir: dataDir,
-  now: Date.now,
-  async submit(batch) {
-    ledger.index.recordFacts(batch.facts);
-    for (const change of batch.changes) await ledger.apply({ record: change });
-  },
-  async committed() {
-    await ledger.flush();
-  },
-};
+// The ledger flushes every 2000 changes and when the poller waits for its commits (no drainer).
+const bench = await openTemporaryBench('gitrail-bench-aks-', { flushEvery: 2000, drainer: false });
 const config = AksAuditConfig.parse({
   resourceId: RESOURCE,
   accountUrl: url,
@@ -98,20 +70,13 @@ const config = AksAuditConfig.parse({
   pollInterval: '1h',
 });
 const source = new AksAuditPollSource(config, { redact: createRedactor(Buffer.alloc(32, 5)), env: { K: KEY } });
-let started = performance.now();
-const running = source.run(ctx);
-await source.poll();
-const seconds = (performance.now() - started) / 1000;
+const { seconds, stop: stopSource } = await timeFirstPoll(bench, source);
 console.log(
   `first poll: ${RECORDS} records (${RECORDS / 10} writes) in ${seconds.toFixed(1)} s: ` +
-    `${Math.round(RECORDS / seconds)} records/s, ${commits} commits`,
+    `${Math.round(RECORDS / seconds)} records/s, ${bench.commits()} commits`,
 );
 await append(RECORDS, RECORDS + 1000);
-started = performance.now();
-await source.poll();
-console.log(`a poll finding 1000 appended records: ${((performance.now() - started) / 1000).toFixed(2)} s`);
-controller.abort();
-await running;
-await ledger.close();
-rmSync(dataDir, { recursive: true, force: true });
+console.log(`a poll finding 1000 appended records: ${(await timePoll(source)).toFixed(2)} s`);
+await stopSource();
+await bench.close();
 for (const stop of stops) await stop();

@@ -183,12 +183,14 @@ for (const shards of values.shards.split(',').map(Number))
     results.push(result);
     if (!values.json)
       console.log(
-        `replicas ${replicas}  shards ${shards}  events ${events}  acked/s ${result.ackedPerSecond}  committed/s ${result.committedPerSecond}  ack p50 ${result.ackP50Ms} ms  p99 ${result.ackP99Ms} ms`,
+        `replicas ${replicas}  shards ${shards}  events ${events}  acked/s ${result.ackedPerSecond}  ` +
+          `committed/s ${result.committedPerSecond}  ack p50 ${result.ackP50Ms} ms  p99 ${result.ackP99Ms} ms`,
       );
   }
 const takeover = await failover();
 if (values.json) console.log(JSON.stringify({ results, failover: takeover }, null, 2));
 else
   console.log(
-    `failover (leaseTtl ${takeover.expiryMs} ms): lease taken ${takeover.acquiredAfterKillMs} ms after the kill, first commit ${takeover.firstCommitAfterAcquireMs} ms after taking it`,
+    `failover (leaseTtl ${takeover.expiryMs} ms): lease taken ${takeover.acquiredAfterKillMs} ms after the kill, ` +
+      `first commit ${takeover.firstCommitAfterAcquireMs} ms after taking it`,
   );

@@ -6,17 +6,12 @@
 //     in it); the lag from an event's timestamp to its commit (p50, p95, max); then the same with
 //     a filterPattern that leaves the reads at AWS. BENCH_EKS_LIVE=all|filtered runs one of them.
 // The fake CloudWatch Logs endpoint runs in this process (its CPU is counted against the poller).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { Ledger } from '../src/ledger/ledger.ts';
 import { createRedactor } from '../src/normalise/redact.ts';
 import { eksEvent } from '../src/sources/eks-audit/__fixtures__/eks-event.ts';
 import { EksAuditConfig } from '../src/sources/eks-audit/config.ts';
 import { EksAuditPollSource } from '../src/sources/eks-audit/poll-source.ts';
-import type { SourceContext } from '../src/sources/source.ts';
 import { FakeCloudWatchLogs } from '../test/fakes/cloudwatch-logs.ts';
+import { openTemporaryBench, timeFirstPoll } from './source-bench.ts';
 
 const EVENTS = Number(process.env['BENCH_EKS_EVENTS'] ?? 20_000);
 const RATE = Number(process.env['BENCH_EKS_RATE'] ?? 1000);
@@ -35,33 +30,11 @@ function message(i: number, time: number): string {
 }
 
 async function open(fake: FakeCloudWatchLogs, config: Record<string, unknown>) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gitrail-bench-eks-'));
-  const ledger = await Ledger.open({ dataDir, flushEvery: 2000 });
+  const bench = await openTemporaryBench('gitrail-bench-eks-', { flushEvery: 2000 });
   const committedAt = new Map<string, number>();
-  ledger.onCommitted((commits) => {
+  bench.ledger.onCommitted((commits) => {
     for (const commit of commits) committedAt.set(commit.trailers['Event-ID'] ?? '', Date.now());
   });
-  let timer: NodeJS.Timeout | undefined;
-  const controller = new AbortController();
-  const ctx: SourceContext = {
-    log: pino({ level: 'silent' }),
-    signal: controller.signal,
-    index: ledger.index,
-    stateDir: dataDir,
-    now: Date.now,
-    async submit(batch) {
-      ledger.index.recordFacts(batch.facts);
-      for (const record of batch.changes) await ledger.apply({ record });
-      // Like the daemon's drainer: flushed every 2000 changes or 200 ms.
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        void ledger.flush();
-      }, 200);
-    },
-    async committed() {
-      await ledger.flush();
-    },
-  };
   const source = new EksAuditPollSource(
     EksAuditConfig.parse({ cluster: 'bench', region: 'eu-west-1', requestsPerSecond: 5, ...config }),
     {
@@ -69,18 +42,7 @@ async function open(fake: FakeCloudWatchLogs, config: Record<string, unknown>) {
       clientConfig: { endpoint: fake.url, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'x' } },
     },
   );
-  return {
-    source,
-    committedAt,
-    start: () => source.run(ctx),
-    async close(running: Promise<void>) {
-      controller.abort();
-      await running;
-      clearTimeout(timer);
-      await ledger.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { bench, source, committedAt };
 }
 
 async function backfill(): Promise<void> {
@@ -90,12 +52,10 @@ async function backfill(): Promise<void> {
     const time = now - 30 * 60_000 + Math.floor((i * 30 * 60_000) / EVENTS);
     fake.putLogEvent(GROUP, STREAMS[i % 2] as string, time, message(i, time));
   }
-  const bench = await open(fake, { maxAge: '1h', pollInterval: '1h' });
-  const started = performance.now();
-  const running = bench.start();
-  await bench.source.poll();
-  const seconds = (performance.now() - started) / 1000;
-  await bench.close(running);
+  const { bench, source } = await open(fake, { maxAge: '1h', pollInterval: '1h' });
+  const { seconds, stop } = await timeFirstPoll(bench, source);
+  await stop();
+  await bench.close();
   await fake.close();
   console.log(
     `backfill: ${EVENTS} log events (${EVENTS / 10} writes) in ${seconds.toFixed(1)} s: ` +
@@ -109,8 +69,12 @@ const WRITES_ONLY = '{ $.verb != "get" && $.verb != "list" && $.verb != "watch" 
 async function live(filterPattern?: string): Promise<void> {
   const fake = await FakeCloudWatchLogs.start();
   fake.createLogGroup(GROUP);
-  const bench = await open(fake, { maxAge: '1m', pollInterval: '1s', ...(filterPattern ? { filterPattern } : {}) });
-  const running = bench.start();
+  const { bench, source, committedAt } = await open(fake, {
+    maxAge: '1m',
+    pollInterval: '1s',
+    ...(filterPattern ? { filterPattern } : {}),
+  });
+  const stop = bench.start(source);
   const times = new Map<string, number>();
   const begun = Date.now();
   let i = 0;
@@ -124,16 +88,18 @@ async function live(filterPattern?: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const deadline = Date.now() + 30_000;
-  while (bench.committedAt.size < times.size && Date.now() < deadline)
+  while (committedAt.size < times.size && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 100));
-  const lags = [...times].map(([id, time]) => (bench.committedAt.get(id) ?? Number.NaN) - time).sort((a, b) => a - b);
+  const lags = [...times].map(([id, time]) => (committedAt.get(id) ?? Number.NaN) - time).sort((a, b) => a - b);
   const at = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] as number;
   console.log(
-    `live${filterPattern ? ' (filterPattern: writes only)' : ''}: ${i} log events at ${RATE}/s for ${SECONDS} s (${times.size} writes, ${bench.committedAt.size} committed), ` +
+    `live${filterPattern ? ' (filterPattern: writes only)' : ''}: ${i} log events at ${RATE}/s for ${SECONDS} s ` +
+      `(${times.size} writes, ${committedAt.size} committed), ` +
       `pollInterval 1s: lag event → commit p50 ${(at(0.5) / 1000).toFixed(1)} s, ` +
       `p95 ${(at(0.95) / 1000).toFixed(1)} s, max ${((lags.at(-1) ?? Number.NaN) / 1000).toFixed(1)} s`,
   );
-  await bench.close(running);
+  await stop();
+  await bench.close();
   await fake.close();
 }
 

@@ -109,7 +109,8 @@ async function measure(route: Route): Promise<string> {
     while (committed < EVENTS) await new Promise<void>((resolve) => (wake = resolve));
     const perSecond = (ms: number) => Math.round(EVENTS / (ms / 1000));
     return (
-      `${route.name.padEnd(34)} ${route.requests.length} requests, acknowledged ${perSecond(acked - started)} events/s, ` +
+      `${route.name.padEnd(34)} ${route.requests.length} requests, ` +
+      `acknowledged ${perSecond(acked - started)} events/s, ` +
       `committed ${perSecond(lastCommit - started)} events/s`
     );
   } finally {

@@ -116,6 +116,7 @@ console.log(`mirror push of main, ${files}-file repository, to git http-backend 
 console.log('transport        first push ms  first push KB  10 commits ms  10 commits KB');
 for (const [name, row] of Object.entries(figures))
   console.log(
-    `${name.padEnd(16)} ${String(row.initialPushMs).padStart(13)} ${String(row.initialPushKB).padStart(14)} ${String(row.tenCommitsMs).padStart(14)} ${String(row.tenCommitsKB).padStart(14)}`,
+    `${name.padEnd(16)} ${String(row.initialPushMs).padStart(13)} ${String(row.initialPushKB).padStart(14)} ` +
+      `${String(row.tenCommitsMs).padStart(14)} ${String(row.tenCommitsKB).padStart(14)}`,
   );
 console.log(JSON.stringify({ files, rounds, ...figures }));

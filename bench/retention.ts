@@ -63,7 +63,8 @@ for (const [name, rules] of [
   figures[name] = { mb: Number(sizeMb(gitdir).toFixed(1)), commits, refs, seconds: Math.round(seconds) };
   console.log(
     `  ${name.padEnd(16)} ${(figures[name] as { mb: number }).mb.toFixed(1).padStart(7)} MB after git gc, ` +
-      `${commits} commits kept on ${refs} branches and archives, ${checkpoints} checkpoints, written in ${seconds.toFixed(0)} s`,
+      `${commits} commits kept on ${refs} branches and archives, ${checkpoints} checkpoints, ` +
+      `written in ${seconds.toFixed(0)} s`,
   );
 }
 console.log(JSON.stringify(figures));

@@ -10,18 +10,16 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pino from 'pino';
-import { Ledger } from '../src/ledger/ledger.ts';
 import { createRedactor } from '../src/normalise/redact.ts';
 import { CloudTrailPollConfig } from '../src/sources/cloudtrail-poll/config.ts';
 import { CloudTrailPollSource } from '../src/sources/cloudtrail-poll/poll-source.ts';
 import { KubernetesWatchConfig } from '../src/sources/kubernetes-watch/config.ts';
 import { KubernetesWatchSource } from '../src/sources/kubernetes-watch/watch-source.ts';
-import type { Source, SourceContext } from '../src/sources/source.ts';
 import { FakeCloudTrail } from '../test/fakes/cloudtrail.ts';
 import { FakeKubeApiServer, type KubeObject } from '../test/fakes/kube-apiserver.ts';
 import { fakeKubeConfig, TEST_TOKEN } from '../test/helpers/kube-fixtures.ts';
 import { record } from '../test/helpers/cloudtrail-fixtures.ts';
+import { openBench } from './source-bench.ts';
 
 const OBJECTS = Number(process.env['BENCH_WATCH_OBJECTS'] ?? 50_000);
 const CHANGES = Number(process.env['BENCH_LATENCY_CHANGES'] ?? 200);
@@ -57,71 +55,6 @@ async function startFakeChild(count: number): Promise<{ url: string; stop: () =>
     child.once('exit', (code) => reject(new Error(`fake API server exited with ${code}`)));
   });
   return { url, stop: () => child.kill('SIGTERM') };
-}
-
-interface Bench {
-  readonly ledger: Ledger;
-  readonly commits: () => number;
-  /** Resolves once at least `count` commits have been flushed. */
-  waitForCommits(count: number): Promise<void>;
-  start(source: Source): () => Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * A SourceContext over a real Ledger (what the daemon does, minus the journal): with
- * `flushEvery`, changes are flushed like the daemon's drainer does (every 2000 changes or
- * 200 ms); without, every submit is flushed at once (the source's own latency).
- */
-async function openBench(dataDir: string, flushEvery?: number): Promise<Bench> {
-  const ledger = await Ledger.open({ dataDir, ...(flushEvery ? { flushEvery } : {}) });
-  let timer: NodeJS.Timeout | undefined;
-  let commits = 0;
-  const waiters: Array<{ count: number; resolve: () => void }> = [];
-  ledger.onCommitted((flushed) => {
-    commits += flushed.length;
-    for (const waiter of waiters.splice(0)) commits >= waiter.count ? waiter.resolve() : waiters.push(waiter);
-  });
-  const stateDir = join(dataDir, 'sources');
-  mkdirSync(stateDir, { recursive: true });
-  const base = (signal: AbortSignal): SourceContext => ({
-    log: pino({ level: 'silent' }),
-    signal,
-    index: ledger.index,
-    stateDir,
-    now: Date.now,
-    async submit(batch) {
-      ledger.index.recordFacts(batch.facts);
-      for (const change of batch.changes) await ledger.apply({ record: change });
-      if (!flushEvery) await ledger.flush();
-      else
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          void ledger.flush();
-        }, 200);
-    },
-    async committed() {
-      await ledger.flush();
-    },
-  });
-  return {
-    ledger,
-    commits: () => commits,
-    waitForCommits: (count) =>
-      commits >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
-    start(source) {
-      const controller = new AbortController();
-      const running = source.run(base(controller.signal));
-      return async () => {
-        controller.abort();
-        await running;
-      };
-    },
-    close: () => {
-      clearTimeout(timer);
-      return ledger.close();
-    },
-  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -179,7 +112,7 @@ async function latency(work: string): Promise<Record<string, number>> {
 
 async function memory(work: string): Promise<Record<string, number>> {
   const fake = await startFakeChild(OBJECTS);
-  const bench = await openBench(join(work, 'memory'), 2000);
+  const bench = await openBench(join(work, 'memory'), { flushEvery: 2000 });
   const baseline = settleMemory();
   let source = watchSource(fake.url);
   let stop = bench.start(source);
@@ -240,7 +173,7 @@ async function cloudtrail(work: string): Promise<Record<string, number>> {
       }),
     );
   }
-  const bench = await openBench(join(work, 'cloudtrail'), 2000);
+  const bench = await openBench(join(work, 'cloudtrail'), { flushEvery: 2000 });
   const config = CloudTrailPollConfig.parse({ account: '111122223333', maxAge: '2h', requestsPerSecond: 2 });
   const source = new CloudTrailPollSource(
     config,
@@ -296,7 +229,8 @@ async function main(): Promise<void> {
     `  RSS MB: baseline ${watchMemory['baselineRssMb']}, after import ${watchMemory['rssAfterImportMb']} (heap ` +
       `${watchMemory['heapAfterImportMb']}), after resync ${watchMemory['rssAfterResyncMb']} (heap ` +
       `${watchMemory['heapAfterResyncMb']}), after restart ${watchMemory['rssAfterRestartMb']} (heap ` +
-      `${watchMemory['heapAfterRestartMb']}); the watching source itself holds ${watchMemory['sourceHeapMb']} MB of heap`,
+      `${watchMemory['heapAfterRestartMb']}); the watching source itself holds ` +
+      `${watchMemory['sourceHeapMb']} MB of heap`,
   );
   const poll = await cloudtrail(work);
   console.log(

@@ -141,7 +141,8 @@ async function main(): Promise<void> {
     [
       'timeline ?author=&path= (rare combination)',
       () =>
-        `/api/commits?author=user-${Math.floor(rand() * 200)}&path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}/`,
+        `/api/commits?author=user-${Math.floor(rand() * 200)}` +
+        `&path=kubernetes/bench/namespaces/ns-${Math.floor(rand() * 100)}/`,
     ],
     [
       'file at a time',

@@ -149,7 +149,9 @@ export async function writeAuditWorkload(
         level: 'RequestResponse',
         auditID: `bench-${seed}-${n}`,
         stage: 'ResponseComplete',
-        requestURI: `/${group ? `apis/${group}/v1` : 'api/v1'}/namespaces/${namespace}/${kind}${version === 1 ? '' : `/${name}`}`,
+        requestURI:
+          `/${group ? `apis/${group}/v1` : 'api/v1'}/namespaces/${namespace}/` +
+          `${kind}${version === 1 ? '' : `/${name}`}`,
         verb: version === 1 ? 'create' : 'update',
         user: { username: ACTORS[Math.floor(rand() * ACTORS.length)], groups: ['system:authenticated'] },
         sourceIPs: ['10.0.0.1'],

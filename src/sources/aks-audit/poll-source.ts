@@ -6,28 +6,16 @@
 // that is not a record is refused, reported in the status and skipped for good; a storage error
 // fails the poll, and the next poll reads again from the checkpoint (the ledger refuses repeats).
 import type { AttributionFact, ChangeRecord } from '../../domain/change.ts';
-import {
-  type KubernetesNormaliseOptions,
-  kubernetesOptions,
-  normaliseAuditEvent,
-} from '../../formats/kubernetes-audit/normalise.ts';
-import type { NoiseRules } from '../../normalise/noise.ts';
-import type { Redact } from '../../normalise/redact.ts';
-import { HealthBoard } from '../runtime/health.ts';
-import { joinedRun, type JoinedRun, runEvery } from '../runtime/joined-run.ts';
-import { submitInBatches } from '../runtime/submit-batches.ts';
-import type { Source, SourceContext, SourceStatus } from '../source.ts';
-import { checkpointPath, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { normaliseAuditEvent } from '../../formats/kubernetes-audit/normalise.ts';
+import { type ClusterAuditDeps, ClusterAuditPoller, type PollFailure } from '../runtime/cluster-poller.ts';
+import type { Source, SourceContext } from '../source.ts';
+import { type Checkpoint, checkpointFile } from './checkpoint.ts';
 import { aksTarget, type AksAuditConfig } from './config.ts';
 import { parseDiagnosticRecord } from './diagnostic-record.ts';
 import { connectStorage, explainFailure, type StorageConnection } from './storage-auth.ts';
 import { clusterPrefix, type ExportRecord, readNewRecords } from './storage-export.ts';
 
-export interface AksAuditPollDeps {
-  readonly redact: Redact;
-  readonly sensitiveKeys?: ReadonlySet<string>;
-  /** Noise rules per `<group>/<resource>`, as for the webhook. */
-  readonly noiseRules?: (groupResource: string) => NoiseRules;
+export interface AksAuditPollDeps extends ClusterAuditDeps {
   /** Where secret references are resolved (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -40,69 +28,39 @@ interface Normalised {
   refusals: string[];
 }
 
-export class AksAuditPollSource implements Source {
-  readonly id: string;
+/** How the source and its log lines are named, what it refuses, and its checkpoint. */
+const AKS = {
+  kind: 'aks-audit',
+  name: 'AKS audit',
+  item: 'record',
+  retry: 'the next poll retries from the checkpoint',
+  checkpoint: checkpointFile,
+} as const;
+
+export class AksAuditPollSource extends ClusterAuditPoller<Checkpoint> implements Source {
   readonly #config: AksAuditConfig;
   readonly #deps: AksAuditPollDeps;
-  readonly #target: { readonly cluster: string; readonly resourceId: string };
-  readonly #health: HealthBoard;
-  readonly #normalise: KubernetesNormaliseOptions;
-  #now: () => number = Date.now;
+  readonly #resourceId: string;
   #storage: StorageConnection | undefined;
-  /** When the last complete poll started (everything written before it has been read). */
-  #until: number | undefined;
-  #polls: JoinedRun | undefined;
 
   constructor(config: AksAuditConfig, deps: AksAuditPollDeps) {
-    this.#target = aksTarget(config);
-    this.id = `aks-audit/${this.#target.cluster}`;
+    const { cluster, resourceId } = aksTarget(config);
+    super({ ...AKS, cluster, config }, deps);
+    this.#resourceId = resourceId;
     this.#config = config;
     this.#deps = deps;
-    this.#health = new HealthBoard(this.id, () => this.#now());
-    this.#normalise = kubernetesOptions(this.#target.cluster, deps);
   }
 
-  status(): SourceStatus {
-    return this.#health.pollStatus(this.#now(), this.#until, this.#config.maxLag);
+  /** The reason in words (what to check), never the secret; logged without the SDK's request details. */
+  protected override explain(error: unknown, ctx: SourceContext): PollFailure {
+    const reason = explainFailure(error, `aksAudit ${this.cluster}`, this.#storage, ctx.now());
+    return { error: new Error(reason), logged: { message: reason } };
   }
 
-  onStatusChange(listener: (status: SourceStatus) => void): () => void {
-    return this.#health.onChange(listener);
-  }
-
-  async run(ctx: SourceContext): Promise<void> {
-    this.#now = () => ctx.now();
-    this.#health.begin('poll');
-    const polls = joinedRun(() => this.#pollOnce(ctx), {
-      signal: ctx.signal,
-      failed: (error) => {
-        const reason = explainFailure(error, `aksAudit ${this.#target.cluster}`, this.#storage, ctx.now());
-        this.#health.fail('poll', new Error(reason));
-        ctx.log.error(
-          { err: { message: reason }, cluster: this.#target.cluster },
-          'AKS audit poll failed; the next poll retries from the checkpoint',
-        );
-      },
-    });
-    this.#polls = polls;
-    try {
-      await runEvery(polls, this.#config.pollInterval, ctx.signal);
-    } finally {
-      this.#health.stop();
-    }
-  }
-
-  /** One complete poll (the loop calls this); a poll already running is joined, not repeated. */
-  poll(): Promise<void> {
-    return this.#polls?.() ?? Promise.resolve();
-  }
-
-  async #pollOnce(ctx: SourceContext): Promise<void> {
-    const path = checkpointPath(ctx.stateDir);
-    // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
-    let checkpoint = loadCheckpoint(path);
+  protected async pollOnce(ctx: SourceContext): Promise<void> {
+    let checkpoint = this.loadCheckpoint(ctx);
     // The secret is read each poll: a rotated SAS or key file is used from the next poll on, without a restart.
-    const where = `aksAudit ${this.#target.cluster}`;
+    const where = `aksAudit ${this.cluster}`;
     const storage = await connectStorage(this.#config, where, this.#deps.env, this.#storage);
     this.#storage = storage;
     const started = ctx.now();
@@ -111,7 +69,7 @@ export class AksAuditPollSource implements Source {
     // Rounds of at most maxBytesPerRead, each committed and checkpointed, until nothing is left.
     for (let more = true; more; ) {
       const read = await readNewRecords(storage.container, {
-        prefix: clusterPrefix(this.#target.resourceId),
+        prefix: clusterPrefix(this.#resourceId),
         checkpoint: checkpoint?.blobs ?? {},
         maxBytes: this.#config.maxBytesPerRead,
         abortSignal: ctx.signal,
@@ -119,18 +77,15 @@ export class AksAuditPollSource implements Source {
       });
       if (ctx.signal.aborted) return;
       const batch = this.#normaliseAll(read.records);
-      await submitInBatches(ctx, this.id, batch);
-      await ctx.committed();
       checkpoint = { version: 1, blobs: read.checkpoint };
-      saveCheckpoint(path, checkpoint);
-      this.#report(ctx, batch.refusals);
+      await this.commitRound(ctx, batch, checkpoint, batch.refusals);
       records += read.records.length;
       bytes += read.bytes;
       more = read.bytes >= this.#config.maxBytesPerRead;
     }
-    this.#until = started;
-    this.#health.ok('poll');
-    ctx.log.info({ cluster: this.#target.cluster, records, bytes }, 'AKS audit poll complete');
+    // Everything written before this poll started has been read.
+    this.readUntil(started);
+    this.completed(ctx, { records, bytes });
   }
 
   /** The records in blob and line order, as `gitrail ingest` of the same files takes them. */
@@ -148,23 +103,17 @@ export class AksAuditPollSource implements Source {
 
   /** Adds what one record yields; returns the reason when it is refused. */
   #normaliseOne(value: unknown, out: Normalised): string | undefined {
-    const parsed = parseDiagnosticRecord(value, { cluster: this.#target.cluster });
+    const parsed = parseDiagnosticRecord(value, { cluster: this.cluster });
     if (parsed.kind === 'refused') return parsed.reason;
     if (parsed.kind === 'skipped') {
       out.ignored += 1;
       return undefined;
     }
-    const result = normaliseAuditEvent(parsed.event, this.#normalise);
+    const result = normaliseAuditEvent(parsed.event, this.normalise);
     if (result.kind === 'rejected') return result.reason;
     out.facts.push(...(result.facts ?? []));
     if (result.kind === 'changes') out.changes.push(...result.changes);
     else out.ignored += 1;
     return undefined;
-  }
-
-  #report(ctx: SourceContext, refusals: readonly string[]): void {
-    for (const reason of refusals) ctx.log.warn({ reason }, 'AKS audit record refused and skipped');
-    // Shown as the source's last error while the source stays up: the line is skipped for good.
-    this.#health.refused('refused record', refusals);
   }
 }

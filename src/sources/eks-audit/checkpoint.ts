@@ -2,9 +2,8 @@
 // last complete slice ended and the audit events recorded in the overlap the next poll re-reads,
 // so none is recorded twice. Written durably (temp file, fsync, rename) only after the slice is
 // committed; a crash before that re-reads the slice, and the ledger refuses what it already has.
-import { join } from 'node:path';
 import { z } from 'zod';
-import { loadJsonState, saveJsonState } from '../runtime/json-state.ts';
+import { checkpointStore } from '../runtime/cluster-poller.ts';
 import { pruneSeen } from '../runtime/seen.ts';
 
 /**
@@ -23,18 +22,11 @@ const CheckpointFile = z.object({
 });
 export type Checkpoint = z.infer<typeof CheckpointFile>;
 
-export function checkpointPath(stateDir: string): string {
-  return join(stateDir, 'checkpoint.json');
-}
+export { checkpointPath } from '../runtime/cluster-poller.ts';
 
+export const checkpointFile = checkpointStore(CheckpointFile, 'EKS audit checkpoint');
 /** The checkpoint, or null before the first complete slice; a corrupt file is an error naming it. */
-export function loadCheckpoint(path: string): Checkpoint | null {
-  return loadJsonState(path, CheckpointFile, 'EKS audit checkpoint');
-}
-
-export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
-  saveJsonState(path, checkpoint);
-}
+export const loadCheckpoint = checkpointFile.load;
 
 /** The checkpoint after a slice ending at `until`: ids older than `until - overlap` cannot come back. */
 export function advanceCheckpoint(

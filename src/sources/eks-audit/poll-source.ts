@@ -10,24 +10,16 @@ import {
   type CloudWatchLogsClientConfig,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { type KubernetesNormaliseOptions, kubernetesOptions } from '../../formats/kubernetes-audit/normalise.ts';
-import type { NoiseRules } from '../../normalise/noise.ts';
-import type { Redact } from '../../normalise/redact.ts';
-import { HealthBoard } from '../runtime/health.ts';
-import { joinedRun, type JoinedRun, runEvery } from '../runtime/joined-run.ts';
+import { type ClusterAuditDeps, ClusterAuditPoller } from '../runtime/cluster-poller.ts';
 import { submitInBatches } from '../runtime/submit-batches.ts';
 import { TokenBucket } from '../runtime/token-bucket.ts';
-import type { Source, SourceContext, SourceStatus } from '../source.ts';
+import type { Source, SourceContext } from '../source.ts';
 import { AuditSlice } from './audit-slice.ts';
-import { advanceCheckpoint, checkpointPath, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { advanceCheckpoint, type Checkpoint, checkpointFile } from './checkpoint.ts';
 import { eksTarget, type EksAuditConfig } from './config.ts';
 import { filterWindow, type FilterRetry } from './filter-window.ts';
 
-export interface EksAuditPollDeps {
-  readonly redact: Redact;
-  readonly sensitiveKeys?: ReadonlySet<string>;
-  /** Noise rules per `<group>/<resource>`, as for the webhook. */
-  readonly noiseRules?: (groupResource: string) => NoiseRules;
+export interface EksAuditPollDeps extends ClusterAuditDeps {
   /** Extra SDK client settings (tests: the fake's endpoint and explicit credentials). */
   readonly clientConfig?: Partial<CloudWatchLogsClientConfig>;
   /** Attempts per page and their backoff (default DEFAULT_FILTER_RETRY; tests make it short). */
@@ -39,42 +31,33 @@ export interface EksAuditPollDeps {
 const DEFAULT_SLICE_MS = 5 * 60_000;
 /** Changes held before a slice hands them on (they are sorted by time within each hand-over). */
 const FLUSH_AT = 5000;
+/** How the source and its log lines are named, what it refuses, and its checkpoint. */
+const EKS = {
+  kind: 'eks-audit',
+  name: 'EKS audit',
+  item: 'log event',
+  retry: 'the next poll retries',
+  checkpoint: checkpointFile,
+} as const;
 
-export class EksAuditPollSource implements Source {
-  readonly id: string;
+export class EksAuditPollSource extends ClusterAuditPoller<Checkpoint> implements Source {
   readonly #config: EksAuditConfig;
   readonly #deps: EksAuditPollDeps;
-  readonly #target: { readonly cluster: string; readonly logGroupName: string };
-  readonly #health: HealthBoard;
-  readonly #normalise: KubernetesNormaliseOptions;
-  #now: () => number = Date.now;
+  readonly #logGroupName: string;
   #client: CloudWatchLogsClient | undefined;
   #rate: TokenBucket | undefined;
-  #until: number | undefined;
   /** eventIds handled by checkpointed slices, within the overlap (not persisted: a restart re-parses it once). */
   readonly #read = new Map<string, number>();
-  #polls: JoinedRun | undefined;
 
   constructor(config: EksAuditConfig, deps: EksAuditPollDeps) {
-    this.#target = eksTarget(config);
-    this.id = `eks-audit/${this.#target.cluster}`;
+    const { cluster, logGroupName } = eksTarget(config);
+    super({ ...EKS, cluster, config }, deps);
+    this.#logGroupName = logGroupName;
     this.#config = config;
     this.#deps = deps;
-    this.#health = new HealthBoard(this.id, () => this.#now());
-    this.#normalise = kubernetesOptions(this.#target.cluster, deps);
   }
 
-  status(): SourceStatus {
-    return this.#health.pollStatus(this.#now(), this.#until, this.#config.maxLag);
-  }
-
-  onStatusChange(listener: (status: SourceStatus) => void): () => void {
-    return this.#health.onChange(listener);
-  }
-
-  async run(ctx: SourceContext): Promise<void> {
-    this.#now = () => ctx.now();
-    this.#health.begin('poll');
+  protected override open(): void {
     this.#client = new CloudWatchLogsClient({
       region: this.#config.region,
       // A request that hangs must fail (and be retried) rather than stall the source.
@@ -86,46 +69,29 @@ export class EksAuditPollSource implements Source {
       maxAttempts: 1,
     });
     this.#rate = new TokenBucket(this.#config.requestsPerSecond, { burst: Math.ceil(this.#config.requestsPerSecond) });
-    const polls = joinedRun(() => this.#pollOnce(ctx), {
-      signal: ctx.signal,
-      failed: (error) => {
-        this.#health.fail('poll', error);
-        ctx.log.error({ err: error, cluster: this.#target.cluster }, 'EKS audit poll failed; the next poll retries');
-      },
-    });
-    this.#polls = polls;
-    try {
-      await runEvery(polls, this.#config.pollInterval, ctx.signal);
-    } finally {
-      this.#client.destroy();
-      this.#health.stop();
-    }
   }
 
-  /** One complete poll (the loop calls this); a poll already running is joined, not repeated. */
-  poll(): Promise<void> {
-    return this.#polls?.() ?? Promise.resolve();
+  protected override close(): void {
+    this.#client?.destroy();
   }
 
-  async #pollOnce(ctx: SourceContext): Promise<void> {
-    const path = checkpointPath(ctx.stateDir);
-    // A corrupt file fails every poll the same way (and says so) until the operator fixes or removes it.
-    let checkpoint = loadCheckpoint(path);
-    this.#until = checkpoint?.until;
+  protected async pollOnce(ctx: SourceContext): Promise<void> {
+    let checkpoint = this.loadCheckpoint(ctx);
+    this.readUntil(checkpoint?.until);
     const now = ctx.now();
     const start = checkpoint ? Math.max(0, checkpoint.until - this.#config.overlap) : now - this.#config.maxAge;
     const sliceMs = this.#deps.sliceMs ?? DEFAULT_SLICE_MS;
     let read = 0;
     for (let from = start; from < now; ) {
       const to = Math.min(now, from + sliceMs);
-      const slice = new AuditSlice(this.#normalise, checkpoint?.seen, this.#read);
+      const slice = new AuditSlice(this.normalise, checkpoint?.seen, this.#read);
       const onPage = async (events: readonly FilteredLogEvent[]): Promise<void> => {
         read += events.length;
         slice.add(events);
         if (slice.pendingChanges >= FLUSH_AT) await submitInBatches(ctx, this.id, slice.take());
       };
       const filter = this.#config.filterPattern ? { filterPattern: this.#config.filterPattern } : {};
-      const window = { logGroupName: this.#target.logGroupName, start: from, end: to, ...filter };
+      const window = { logGroupName: this.#logGroupName, start: from, end: to, ...filter };
       const options = { signal: ctx.signal, log: ctx.log, ...(this.#deps.retry ? { retry: this.#deps.retry } : {}) };
       // Throws when a page cannot be read: the poll fails and the checkpoint stays before this slice.
       const complete = await filterWindow(
@@ -136,29 +102,13 @@ export class EksAuditPollSource implements Source {
         options,
       );
       if (!complete || ctx.signal.aborted) return;
-      await submitInBatches(ctx, this.id, slice.take());
-      await ctx.committed();
-      checkpoint = this.#advance(ctx, checkpoint, to, slice);
+      checkpoint = advanceCheckpoint(checkpoint, to, this.#config.overlap, slice.seen);
+      await this.commitRound(ctx, slice.take(), checkpoint, slice.refusals);
+      this.readUntil(to);
+      for (const [id, time] of slice.read) this.#read.set(id, time);
+      for (const [id, time] of this.#read) if (time < to - this.#config.overlap) this.#read.delete(id);
       from = to;
     }
-    this.#health.ok('poll');
-    ctx.log.info(
-      { cluster: this.#target.cluster, logEvents: read, until: new Date(now).toISOString() },
-      'EKS audit poll complete',
-    );
-  }
-
-  /** Persists the slice's end and what it recorded; reports its refused log events. */
-  #advance(ctx: SourceContext, previous: Checkpoint | null, until: number, slice: AuditSlice): Checkpoint {
-    const path = checkpointPath(ctx.stateDir);
-    const checkpoint = advanceCheckpoint(previous, until, this.#config.overlap, slice.seen);
-    saveCheckpoint(path, checkpoint);
-    this.#until = until;
-    for (const [id, time] of slice.read) this.#read.set(id, time);
-    for (const [id, time] of this.#read) if (time < until - this.#config.overlap) this.#read.delete(id);
-    for (const reason of slice.refusals) ctx.log.warn({ reason }, 'EKS audit log event refused and skipped');
-    // Shown as the source's last error while the source stays up: the event is skipped for good.
-    this.#health.refused('refused log event', slice.refusals);
-    return checkpoint;
+    this.completed(ctx, { logEvents: read, until: new Date(now).toISOString() });
   }
 }
