@@ -1,7 +1,8 @@
 // The push of one shard session to the shard's remote: a Mirror of the shard's repository
-// whose every attempt tells the push tracker what the remote now reflects (the stream is
+// whose every attempt tells the push tracker what the remote now reflects, retention lines too (the stream is
 // purged up to it), and whose rejected push (another writer pushed first) ends the session.
 import type { Logger } from 'pino';
+import { ruleOfLineRef } from '../ledger/periods.ts';
 import { MirrorConfig } from '../mirror/config.ts';
 import { Mirror } from '../mirror/mirror.ts';
 import { shortRef } from '../mirror/plan.ts';
@@ -47,6 +48,10 @@ export function startShardMirror(options: ShardMirrorOptions): Mirror {
     transport: settings.transport,
     onAttempt: (report) => {
       for (const [branch, head] of report.level) options.reflected(tracker.pushed(branch, head));
+      // Retention rules' lines are pushed with activity; each one the remote took is level at `to`.
+      for (const result of report.results)
+        if (result.kind === 'pushed' && ruleOfLineRef(result.ref) !== null)
+          options.reflected(tracker.pushed(result.ref.slice('refs/heads/'.length), result.to));
       // The remote moved on without us (another writer pushed): restore and resume from it.
       const refused = report.results.find((result) => result.kind === 'rejected');
       if (refused) options.rejected(`push of ${shortRef(refused.ref)} rejected: ${refused.message}`);

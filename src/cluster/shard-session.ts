@@ -10,7 +10,10 @@ import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Actor } from '../domain/change.ts';
 import { Drainer } from '../journal/drainer.ts';
 import { Quarantine } from '../journal/quarantine.ts';
+import type { ActivityLine } from '../ledger/activity-periods.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { lineName, type PeriodUnit } from '../ledger/periods.ts';
+import { readRef } from '../ledger/refs.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { IdentitiesConfig } from '../identities/mailmap.ts';
 import type { Mirror } from '../mirror/mirror.ts';
@@ -44,6 +47,8 @@ export interface ShardSessionOptions {
   readonly signing?: LedgerSettings['signing'];
   /** People and their author e-mails: the shard's repository gets the same mailmap as a single machine's. */
   readonly identities?: IdentitiesConfig;
+  /** retention.activity's period and retention.rules' lines, as the ledger of a single machine writes them. */
+  readonly activity?: ShardActivity;
   /** Signed checkpoints of the shard while this session holds its lease; null writes none. */
   readonly checkpoints: ShardCheckpointSettings | null;
   /** False once the lease is lost (fenced): no checkpoint is written after. */
@@ -53,6 +58,11 @@ export interface ShardSessionOptions {
   readonly registry: ShardRegistry;
   readonly log: Logger;
   readonly now: () => number;
+}
+
+export interface ShardActivity {
+  readonly period: PeriodUnit | null;
+  readonly lines: readonly ActivityLine[];
 }
 
 export type SessionState = 'restoring' | 'writing' | 'stopping' | 'stopped';
@@ -123,11 +133,15 @@ export class ShardSession {
   async #start(): Promise<void> {
     const { dir, remote, log } = this.#options;
     const gitdir = dataFolder(dir).repo;
-    const restored = await restoreShard({ gitdir, indexPath: dataFolder(dir).index, remote, log });
+    const activity = this.#options.activity;
+    const lines = (activity?.lines ?? []).map((line) => lineName(line.rule));
+    const restored = await restoreShard({ gitdir, indexPath: dataFolder(dir).index, remote, lines, log });
     if (this.#stopping) return;
     const ledger = await Ledger.open({
       dataDir: dir,
       committer: this.#options.committer,
+      // Retention as on one machine: activity in periods, each rule's records on its own line.
+      ...(activity ? { activityPeriod: activity.period, activityLines: activity.lines } : {}),
       ...(this.#options.signing ? { signing: this.#options.signing } : {}),
       ...(this.#options.identities ? { identities: this.#options.identities } : {}),
       flushEvery: this.#options.drain.maxChangesPerFlush,
@@ -140,7 +154,7 @@ export class ShardSession {
         subject: this.#subject,
         resumeAfter: restored.resumeAfter,
       });
-      const tracker = remote ? new PushTracker(restored.resumeAfter, restored.heads, restored.remoteHeads) : null;
+      const tracker = remote ? new PushTracker(restored.resumeAfter, restored.branches, restored.remoteBranches) : null;
       const journal = new StreamJournal({
         consumer,
         startAfter: restored.resumeAfter,
@@ -149,8 +163,13 @@ export class ShardSession {
         onCheckpoint: (seq) => {
           this.#firstCommitted?.(this.#options.now());
           this.#firstCommitted = null;
-          const heads = { main: ledger.head('main'), activity: ledger.head('activity') };
-          this.#purger.upTo(tracker ? tracker.flushed(seq, heads) : seq);
+          if (!tracker) return this.#purger.upTo(seq);
+          const heads = new Map([
+            ['main', ledger.head('main')],
+            ['activity', ledger.head('activity')],
+            ...lines.map((line) => [line, readRef(gitdir, `refs/heads/${line}`)] as const),
+          ]);
+          this.#purger.upTo(tracker.flushed(seq, heads));
         },
         now: this.#options.now,
       });
