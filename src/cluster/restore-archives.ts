@@ -25,8 +25,10 @@ export async function dropRemovedArchives(gitdir: string, log: Logger): Promise<
   }
 }
 
-/** Whether an archived period holds the commit (its head, or one before it). */
+/** Whether an archived period holds the commit (its head, or one before it); false for an unknown commit. */
 export async function isArchived(gitdir: string, commit: string): Promise<boolean> {
-  const { stdout } = await runGit(gitdir, ['for-each-ref', '--contains', commit, '--count=1', ARCHIVES]);
-  return stdout.toString('utf8').trim() !== '';
+  const { stdout, code } = await runGit(gitdir, ['for-each-ref', '--contains', commit, '--count=1', ARCHIVES], {
+    okCodes: [0, 1, 128, 129],
+  });
+  return code === 0 && stdout.toString('utf8').trim() !== '';
 }

@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import { ruleOfLineRef } from '../ledger/periods.ts';
 import { MirrorConfig } from '../mirror/config.ts';
 import { Mirror } from '../mirror/mirror.ts';
-import { shortRef } from '../mirror/plan.ts';
+import { type RefResult, shortRef } from '../mirror/plan.ts';
 import type { ShardRemoteConfig } from './config.ts';
 import type { PushTracker } from './push-tracker.ts';
-import type { RemoteAccess } from './remote-git.ts';
+import { type RemoteAccess, remoteHeads } from './remote-git.ts';
+import { isArchived } from './restore-archives.ts';
 
 export interface ShardMirrorOptions {
   readonly shard: string;
@@ -53,9 +54,32 @@ export function startShardMirror(options: ShardMirrorOptions): Mirror {
         if (result.kind === 'pushed' && ruleOfLineRef(result.ref) !== null)
           options.reflected(tracker.pushed(result.ref.slice('refs/heads/'.length), result.to));
       // The remote moved on without us (another writer pushed): restore and resume from it.
-      const refused = report.results.find((result) => result.kind === 'rejected');
-      if (refused) options.rejected(`push of ${shortRef(refused.ref)} rejected: ${refused.message}`);
+      const refused = report.results.filter((result) => result.kind === 'rejected');
+      if (refused.length > 0) void judgeRefusals(options, refused);
       if (report.outcome === 'ok') options.pushed?.();
     },
   });
+}
+
+/**
+ * Ends the session for a refused ref, unless it is an activity line that began a new period
+ * while the attempt ran (the remote's head is one of this repository's archived periods): the
+ * retry pushes the archive, deletes the remote's line and creates it again.
+ */
+async function judgeRefusals(options: ShardMirrorOptions, refused: readonly RefResult[]): Promise<void> {
+  let heads: Map<string, string> | null = null;
+  for (const result of refused) {
+    const line = result.ref === 'refs/heads/activity' || ruleOfLineRef(result.ref) !== null;
+    if (line) {
+      try {
+        heads ??= await remoteHeads(options.remote);
+        const theirs = heads.get(shortRef(result.ref));
+        if (theirs === undefined || (await isArchived(options.gitdir, theirs))) continue;
+      } catch (error) {
+        options.log.debug({ err: error, ref: result.ref }, 'cannot tell a new period from another writer');
+      }
+    }
+    const message = result.kind === 'rejected' ? result.message : '';
+    return options.rejected(`push of ${shortRef(result.ref)} rejected: ${message}`);
+  }
 }

@@ -70,6 +70,8 @@ async function rig(t: TestContext) {
   });
 
   let epoch = 0;
+  /** Why each session ended: 'stopped' unless it ended on its own (a push refused as if another writer pushed). */
+  const ended: string[] = [];
   /** A writer session of the shard in its own folder (another replica). */
   const session = async (name: string) => {
     epoch += 1;
@@ -93,6 +95,7 @@ async function rig(t: TestContext) {
       now,
     });
     await shard.start();
+    void shard.ended.then((reason) => ended.push(reason));
     return shard;
   };
   let n = 0;
@@ -131,14 +134,15 @@ async function rig(t: TestContext) {
         return true;
       }
     });
-  return { session, publish, refs, remoteHas, messages, advance, verify, forced };
+  return { session, publish, refs, remoteHas, messages, advance, verify, forced, ended };
 }
 
 test('a shard writes its periods and rule lines, pushes archives and deletes the ones retention removed', {
   timeout: 180_000,
 }, async (t) => {
-  const { session, publish, refs, remoteHas, messages, advance, verify, forced } = await rig(t);
+  const { session, publish, refs, remoteHas, messages, advance, verify, forced, ended } = await rig(t);
   const a = await session('a');
+  t.after(() => a.stop({ handover: false }));
   await publish();
   await until(
     () => remoteHas('refs/heads/activity') && remoteHas('refs/heads/activity-events') && remoteHas('refs/heads/main'),
@@ -151,8 +155,8 @@ test('a shard writes its periods and rule lines, pushes archives and deletes the
     () => remoteHas('refs/archive/activity/2026-12-01') && remoteHas('refs/archive/activity-events/2026-12-01'),
     "the first day's periods archived on the remote",
   );
-  await until(() => /^Activity-Line: events [0-9a-f]{40}$/m.test(messages()), 'a checkpoint naming the events line');
-  assert.match(messages(), /^Archived: events\/2026-12-01 [0-9a-f]{40}$/m);
+  await until(() => /^Archived: events\/2026-12-01 [0-9a-f]{40}$/m.test(messages()), 'a checkpoint naming the archive');
+  assert.match(messages(), /^Activity-Line: events [0-9a-f]{40}$/m);
   // Three days on, the events period of 1 December is past its 1 day: removed, recorded, deleted on the remote.
   advance(2 * DAY);
   await until(() => !remoteHas('refs/archive/activity-events/2026-12-01'), 'the expired events archive deleted');
@@ -175,6 +179,7 @@ test('a shard writes its periods and rule lines, pushes archives and deletes the
   assert.deepEqual(refs('refs/archive/'), ['refs/archive/activity/2026-12-01', 'refs/archive/activity/2026-12-02']);
   const removals = [...messages().matchAll(/^Removed: (\S+) /gm)].map((match) => match[1]);
   assert.deepEqual(removals.sort(), ['events/2026-12-01', 'events/2026-12-02'], 'each removal recorded once');
+  assert.deepEqual(ended, ['stopped', 'stopped'], 'a new period is not mistaken for another writer');
   assert.deepEqual(forced(), [], 'new periods replace a line by deleting it first: nothing is forced');
   const report = await verify();
   assert.deepEqual(report.problems, []);
