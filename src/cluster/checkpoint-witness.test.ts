@@ -184,7 +184,7 @@ test('a refused writer resumes on its interval once the missing tag is pushed ba
   assert.deepEqual((await verify()).problems, []);
 });
 
-test('a refused writer resumes as soon as the loss is accepted (the KV record changed), without a restart', async (t) => {
+test('a refused writer resumes once the loss is accepted (the KV record changed), without a restart', async (t) => {
   const { kv, remote, take, session, tags, verify } = await rig(t);
   await session('a', 3);
   const [first, second, third] = tags(remote) as [string, string, string];

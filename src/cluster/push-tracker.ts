@@ -27,7 +27,7 @@ export class PushTracker {
   readonly #pushed = new Map<string, string | null>();
   #reflected: number;
 
-  /** Starts from a restored repository: `seq` is what its heads reflect; a branch the remote holds as here is pushed. */
+  /** Starts from a restored repository: `seq` is what its heads reflect; a branch level with the remote is pushed. */
   constructor(seq: number, heads: Heads, remoteHeads: Heads | null) {
     this.#branches = [...heads.keys()];
     this.#flushes.push({ seq, heads });

@@ -18,6 +18,7 @@ import { readRef } from '../ledger/refs.ts';
 import { initRepository } from '../ledger/repository.ts';
 import { fetchArchives, fetchBranches, fetchCheckpointTags, type RemoteAccess } from './remote-git.ts';
 import { dropRemovedArchives, isArchived } from './restore-archives.ts';
+import { readHeads } from './shard-activity.ts';
 import type { BranchHeads } from './shard-registry.ts';
 
 /** The trailer each commit of a shard carries: the stream sequence of the batch it came from. */
@@ -121,7 +122,7 @@ export async function restoreShard(options: RestoreOptions): Promise<Restored> {
     for (const suffix of ['', '-wal', '-shm'])
       if (existsSync(options.indexPath + suffix)) rmSync(options.indexPath + suffix, { force: true });
   }
-  const branches = new Map(names.map((name) => [name, readRef(gitdir, `refs/heads/${name}`)] as const));
+  const branches = readHeads(gitdir, names);
   const remoteBranches = remote
     ? new Map(names.map((name) => [name, readRef(gitdir, `refs/remotes/origin/${name}`)] as const))
     : null;

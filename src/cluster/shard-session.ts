@@ -10,10 +10,7 @@ import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Actor } from '../domain/change.ts';
 import { Drainer } from '../journal/drainer.ts';
 import { Quarantine } from '../journal/quarantine.ts';
-import type { ActivityLine } from '../ledger/activity-periods.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { lineName, type PeriodUnit } from '../ledger/periods.ts';
-import { readRef } from '../ledger/refs.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
 import type { IdentitiesConfig } from '../identities/mailmap.ts';
 import type { Mirror } from '../mirror/mirror.ts';
@@ -23,6 +20,7 @@ import type { ClusterResources } from './nats.ts';
 import { PushTracker } from './push-tracker.ts';
 import type { RemoteAccess } from './remote-git.ts';
 import { restoreShard } from './restore.ts';
+import { activityOptions, lineBranches, readHeads, type ShardActivity } from './shard-activity.ts';
 import { createShardConsumer } from './shard-consumer.ts';
 import type { ShardCheckpointSettings } from './shard-checkpoints.ts';
 import { measureShardLag } from './shard-lag.ts';
@@ -58,11 +56,6 @@ export interface ShardSessionOptions {
   readonly registry: ShardRegistry;
   readonly log: Logger;
   readonly now: () => number;
-}
-
-export interface ShardActivity {
-  readonly period: PeriodUnit | null;
-  readonly lines: readonly ActivityLine[];
 }
 
 export type SessionState = 'restoring' | 'writing' | 'stopping' | 'stopped';
@@ -133,15 +126,13 @@ export class ShardSession {
   async #start(): Promise<void> {
     const { dir, remote, log } = this.#options;
     const gitdir = dataFolder(dir).repo;
-    const activity = this.#options.activity;
-    const lines = (activity?.lines ?? []).map((line) => lineName(line.rule));
+    const lines = lineBranches(this.#options.activity);
     const restored = await restoreShard({ gitdir, indexPath: dataFolder(dir).index, remote, lines, log });
     if (this.#stopping) return;
     const ledger = await Ledger.open({
       dataDir: dir,
       committer: this.#options.committer,
-      // Retention as on one machine: activity in periods, each rule's records on its own line.
-      ...(activity ? { activityPeriod: activity.period, activityLines: activity.lines } : {}),
+      ...activityOptions(this.#options.activity),
       ...(this.#options.signing ? { signing: this.#options.signing } : {}),
       ...(this.#options.identities ? { identities: this.#options.identities } : {}),
       flushEvery: this.#options.drain.maxChangesPerFlush,
@@ -163,13 +154,8 @@ export class ShardSession {
         onCheckpoint: (seq) => {
           this.#firstCommitted?.(this.#options.now());
           this.#firstCommitted = null;
-          if (!tracker) return this.#purger.upTo(seq);
-          const heads = new Map([
-            ['main', ledger.head('main')],
-            ['activity', ledger.head('activity')],
-            ...lines.map((line) => [line, readRef(gitdir, `refs/heads/${line}`)] as const),
-          ]);
-          this.#purger.upTo(tracker.flushed(seq, heads));
+          const heads = () => readHeads(gitdir, ['main', 'activity', ...lines]);
+          this.#purger.upTo(tracker ? tracker.flushed(seq, heads()) : seq);
         },
         now: this.#options.now,
       });
