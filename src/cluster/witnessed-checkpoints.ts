@@ -132,6 +132,8 @@ class Witnessed implements WitnessedCheckpoints {
       .then(async (watcher) => {
         if (this.#closed || this.checkpoints) return watcher.stop();
         this.#watcher = watcher;
+        // A change made between the first check and the watch would otherwise wait for the interval.
+        void this.recheck();
         for await (const _entry of watcher) void this.recheck();
       })
       .catch((error: unknown) => this.#options.log.warn({ err: error, shard }, 'cannot watch the checkpoint record'));
