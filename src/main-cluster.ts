@@ -122,6 +122,7 @@ export async function startClusterDaemon(parts: ClusterParts): Promise<ClusterDa
         committer: config.committer,
         signing: ledgerSettings(config).signing,
         identities: config.identities,
+        activity: { period: ledgerSettings(config).activityPeriod, lines: ledgerSettings(config).activityLines },
         checkpoints: {
           config,
           writer: ledgerSettings(config),

@@ -22,6 +22,7 @@ import { signSsh } from '../signing/sshsig.ts';
 import { findChainTip } from './chain-tip.ts';
 import { listRefs } from './git-refs.ts';
 import {
+  type ChainReset,
   checkpointTagName,
   formatCheckpointMessage,
   type CheckpointFacts,
@@ -81,17 +82,18 @@ export class Checkpointer {
   /**
    * Writes a checkpoint of the heads as they are once the pending commits are flushed; null when
    * the repository holds nothing yet. `nextKey`: a key rotation, announced under the current key.
+   * `chainReset`: checkpoints after the last one here were lost; this one is numbered after them.
    */
   create(
     reason: CheckpointReason,
-    options: { nextKey?: PublicKey; chainReset?: string } = {},
+    options: { nextKey?: PublicKey; chainReset?: ChainReset } = {},
   ): Promise<Checkpoint | null> {
     return this.#options.ledger.exclusive(() =>
       this.#create(reason, options.nextKey ?? null, options.chainReset ?? null),
     );
   }
 
-  async #create(reason: CheckpointReason, nextKey: PublicKey | null, chainReset: string | null) {
+  async #create(reason: CheckpointReason, nextKey: PublicKey | null, chainReset: ChainReset | null) {
     const { ledger, retention } = this.#options;
     const signing = ledger.signing;
     if (!signing) throw new LedgerError('checkpoints need a signing key');
@@ -120,7 +122,7 @@ export class Checkpointer {
       ...archived.map((archive) => archive.head),
     ].filter((head): head is string => !!head);
     const facts: CheckpointFacts = {
-      number: (this.#last?.number ?? 0) + 1,
+      number: Math.max(this.#last?.number ?? 0, chainReset?.lost ?? 0) + 1,
       time,
       reason,
       main,
@@ -135,7 +137,7 @@ export class Checkpointer {
       previous: this.#last
         ? { name: this.#last.name, oid: this.#last.oid, signatureSha256: this.#last.signatureSha256 }
         : null,
-      ...(chainReset ? { chainReset } : {}),
+      ...(chainReset ? { chainReset: chainReset.note } : {}),
     };
     const name = uniqueName(gitdir, checkpointTagName(time));
     const content = serializeSignedTag(

@@ -33,6 +33,22 @@ export interface CheckpointFacts {
   readonly chainReset?: string | null;
 }
 
+/**
+ * A loss of checkpoints an operator accepted: `note` is the `Chain-Reset:` value, which starts
+ * with `#<lost>`, the newest checkpoint number lost; the next checkpoint is numbered after it, so
+ * no number is ever given to two checkpoints, and the gap it leaves is the one the line names.
+ */
+export interface ChainReset {
+  readonly note: string;
+  readonly lost: number;
+}
+
+/** The newest checkpoint number a `Chain-Reset:` value says was lost (`#<n> …`), or null. */
+export function lostByChainReset(note: string | null | undefined): number | null {
+  const match = /^#(\d+)\b/.exec(note ?? '');
+  return match ? Number(match[1]) : null;
+}
+
 export interface LineHead {
   readonly rule: string;
   readonly head: string;

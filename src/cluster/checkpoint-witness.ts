@@ -3,10 +3,12 @@
 // it, and a writer taking the shard checks the remote's tags against the record. Were the newest
 // tags deleted on the remote (or the remote rewound), the chain would otherwise continue from an
 // older tag, reuse the deleted numbers and show no gap; instead the shard's checkpoints stop with
-// an error naming what is missing, until the tags are pushed back or an operator accepts the loss.
+// an error naming what is missing, until the tags are pushed back or an operator accepts the loss;
+// then the chain continues numbered after the lost checkpoints (`Chain-Reset:` names them).
 // A remote ahead of the record (pushed, then the KV write failed) is fine: the record is raised.
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
+import type { ChainReset } from '../checkpoint/message.ts';
 import { runGit } from '../ledger/git-cli.ts';
 import { readRef } from '../ledger/refs.ts';
 import { type RemoteAccess, remoteTag } from './remote-git.ts';
@@ -81,8 +83,8 @@ export async function acceptCheckpointLoss(kv: KV, shard: string, now: number): 
 export interface RemoteCheck {
   /** Why the chain must not be continued, or null. */
   readonly problem: string | null;
-  /** For the next checkpoint's `Chain-Reset:` when an operator accepted the loss, or null. */
-  readonly chainReset: string | null;
+  /** For the next checkpoint's `Chain-Reset:` and number when an operator accepted the loss, or null. */
+  readonly chainReset: ChainReset | null;
 }
 
 /** After restore fetched the remote's checkpoint tags: whether they hold the checkpoint recorded as pushed. */
@@ -103,17 +105,15 @@ export async function checkRemoteChain(
   }
   if (recorded.acceptedLoss) {
     const at = new Date(recorded.acceptedLoss.at).toISOString();
-    return {
-      problem: null,
-      chainReset: `#${recorded.number} ${recorded.name} ${recorded.oid} missing on remote; loss accepted ${at}`,
-    };
+    const note = `#${recorded.number} ${recorded.name} ${recorded.oid} missing on remote; loss accepted ${at}`;
+    return { problem: null, chainReset: { note, lost: recorded.number } };
   }
   const what = oid === null ? 'lacks' : 'holds another object as';
   const problem =
     `shard ${shard}: the remote ${remoteUrl} ${what} checkpoint #${recorded.number} ` +
     `(refs/tags/${recorded.name}, tag ${recorded.oid}) that this cluster pushed; its checkpoints were ` +
     'deleted or rewound — refusing to continue the chain. Push the missing checkpoint tags back from any ' +
-    `clone, or accept the loss (gitrail cluster accept-checkpoint-loss ${shard}), then restart the writer holding it`;
+    `clone, or accept the loss (gitrail cluster accept-checkpoint-loss ${shard}); the writer holding it checks again`;
   return { problem, chainReset: null };
 }
 

@@ -1,29 +1,40 @@
 // Which stream messages a shard's remote already reflects, so the stream may drop them. After
 // each flush the writer notes (sequence, branch heads); a push reports, per branch, the head the
 // remote now holds. A branch at head H reflects every message up to the last flush that left it
-// at H; the remote reflects the lowest of that over the branches. Branches are pushed one by
-// one, so each is judged alone. Pure: no I/O.
-import type { Branch } from '../domain/change.ts';
+// at H; the remote reflects the lowest of that over the branches (main, activity and each
+// retention rule's line). Branches are pushed one by one, so each is judged alone. Pure: no I/O.
 import type { BranchHeads } from './shard-registry.ts';
+
+/** Heads by branch name: `main`, `activity`, `activity-<rule>`; null for a branch without commits. */
+export type Heads = ReadonlyMap<string, string | null>;
 
 interface Flushed {
   readonly seq: number;
-  readonly heads: BranchHeads;
+  readonly heads: Heads;
 }
 
-const BRANCHES: readonly Branch[] = ['main', 'activity'];
+/** `{ main, activity }` as a map of heads (a shard without retention lines). */
+export function headsOf(heads: BranchHeads): Heads {
+  return new Map([
+    ['main', heads.main],
+    ['activity', heads.activity],
+  ]);
+}
 
 export class PushTracker {
+  readonly #branches: readonly string[];
   readonly #flushes: Flushed[] = [];
-  readonly #pushed = new Map<Branch, string | null>();
+  readonly #pushed = new Map<string, string | null>();
   #reflected: number;
 
-  /** Starts from a restored repository: `seq` is what its heads reflect. */
-  constructor(seq: number, heads: BranchHeads, remoteHeads: BranchHeads | null) {
+  /** Starts from a restored repository: `seq` is what its heads reflect; a branch level with the remote is pushed. */
+  constructor(seq: number, heads: Heads, remoteHeads: Heads | null) {
+    this.#branches = [...heads.keys()];
     this.#flushes.push({ seq, heads });
-    this.#reflected =
-      remoteHeads && remoteHeads.main === heads.main && remoteHeads.activity === heads.activity ? seq : 0;
-    if (remoteHeads && this.#reflected === seq) for (const branch of BRANCHES) this.#pushed.set(branch, heads[branch]);
+    if (remoteHeads)
+      for (const [branch, head] of heads)
+        if ((remoteHeads.get(branch) ?? null) === head) this.#pushed.set(branch, head);
+    this.#reflected = this.#pushed.size === this.#branches.length ? seq : 0;
   }
 
   /** The highest sequence the remote reflects (0 until known). */
@@ -31,19 +42,19 @@ export class PushTracker {
     return this.#reflected;
   }
 
-  /** The remote's heads as last reported (null for a branch not pushed yet or without commits). */
+  /** The remote's heads of main and activity as last reported (null: not pushed yet or without commits). */
   pushedHeads(): BranchHeads {
     return { main: this.#pushed.get('main') ?? null, activity: this.#pushed.get('activity') ?? null };
   }
 
   /** A flush made the branches `heads` once everything up to `seq` was applied. */
-  flushed(seq: number, heads: BranchHeads): number {
+  flushed(seq: number, heads: Heads): number {
     this.#flushes.push({ seq, heads });
     return this.#update();
   }
 
   /** The remote now holds `head` on `branch` (null: the branch has no commits to push). */
-  pushed(branch: Branch, head: string | null): number {
+  pushed(branch: string, head: string | null): number {
     this.#pushed.set(branch, head);
     return this.#update();
   }
@@ -51,10 +62,10 @@ export class PushTracker {
   /** Recomputes what the remote reflects; returns it. */
   #update(): number {
     let lowest = Number.POSITIVE_INFINITY;
-    for (const branch of BRANCHES) {
+    for (const branch of this.#branches) {
       if (!this.#pushed.has(branch)) return this.#reflected;
       const head = this.#pushed.get(branch) ?? null;
-      const matching = this.#flushes.filter((flush) => flush.heads[branch] === head);
+      const matching = this.#flushes.filter((flush) => (flush.heads.get(branch) ?? null) === head);
       if (matching.length === 0) return this.#reflected;
       lowest = Math.min(lowest, Math.max(...matching.map((flush) => flush.seq)));
     }

@@ -95,6 +95,15 @@ export async function fetchCheckpointTags(gitdir: string, remote: RemoteAccess):
   );
 }
 
+/**
+ * Before writing (restore only): makes the archived activity periods those of the remote. One the
+ * remote lacks was never pushed (archives are pushed before the branch that moved on), and another
+ * writer may have written that period since; its commits come back from the stream.
+ */
+export async function fetchArchives(gitdir: string, remote: RemoteAccess): Promise<void> {
+  await fetchRefs(gitdir, remote, ['+refs/archive/*:refs/archive/*'], 'fetching archived periods from', true);
+}
+
 /** The remote's branch heads, by branch name. */
 export async function remoteHeads(remote: RemoteAccess): Promise<Map<string, string>> {
   const result = await runGitWith(['ls-remote', '--heads', remote.url], remoteEnv(remote));

@@ -1,13 +1,15 @@
 // The push of one shard session to the shard's remote: a Mirror of the shard's repository
-// whose every attempt tells the push tracker what the remote now reflects (the stream is
+// whose every attempt tells the push tracker what the remote now reflects, retention lines too (the stream is
 // purged up to it), and whose rejected push (another writer pushed first) ends the session.
 import type { Logger } from 'pino';
+import { ruleOfLineRef } from '../ledger/periods.ts';
 import { MirrorConfig } from '../mirror/config.ts';
 import { Mirror } from '../mirror/mirror.ts';
-import { shortRef } from '../mirror/plan.ts';
+import { type RefResult, shortRef } from '../mirror/plan.ts';
 import type { ShardRemoteConfig } from './config.ts';
 import type { PushTracker } from './push-tracker.ts';
-import type { RemoteAccess } from './remote-git.ts';
+import { type RemoteAccess, remoteHeads } from './remote-git.ts';
+import { isArchived } from './restore-archives.ts';
 
 export interface ShardMirrorOptions {
   readonly shard: string;
@@ -47,10 +49,37 @@ export function startShardMirror(options: ShardMirrorOptions): Mirror {
     transport: settings.transport,
     onAttempt: (report) => {
       for (const [branch, head] of report.level) options.reflected(tracker.pushed(branch, head));
+      // Retention rules' lines are pushed with activity; each one the remote took is level at `to`.
+      for (const result of report.results)
+        if (result.kind === 'pushed' && ruleOfLineRef(result.ref) !== null)
+          options.reflected(tracker.pushed(result.ref.slice('refs/heads/'.length), result.to));
       // The remote moved on without us (another writer pushed): restore and resume from it.
-      const refused = report.results.find((result) => result.kind === 'rejected');
-      if (refused) options.rejected(`push of ${shortRef(refused.ref)} rejected: ${refused.message}`);
+      const refused = report.results.filter((result) => result.kind === 'rejected');
+      if (refused.length > 0) void judgeRefusals(options, refused);
       if (report.outcome === 'ok') options.pushed?.();
     },
   });
+}
+
+/**
+ * Ends the session for a refused ref, unless it is an activity line that began a new period
+ * while the attempt ran (the remote's head is one of this repository's archived periods): the
+ * retry pushes the archive, deletes the remote's line and creates it again.
+ */
+async function judgeRefusals(options: ShardMirrorOptions, refused: readonly RefResult[]): Promise<void> {
+  let heads: Map<string, string> | null = null;
+  for (const result of refused) {
+    const line = result.ref === 'refs/heads/activity' || ruleOfLineRef(result.ref) !== null;
+    if (line) {
+      try {
+        heads ??= await remoteHeads(options.remote);
+        const theirs = heads.get(shortRef(result.ref));
+        if (theirs === undefined || (await isArchived(options.gitdir, theirs))) continue;
+      } catch (error) {
+        options.log.debug({ err: error, ref: result.ref }, 'cannot tell a new period from another writer');
+      }
+    }
+    const message = result.kind === 'rejected' ? result.message : '';
+    return options.rejected(`push of ${shortRef(result.ref)} rejected: ${message}`);
+  }
 }

@@ -3,8 +3,8 @@
 // of its heads), open the ledger, create this epoch's durable pull consumer from there, drain
 // it (acknowledging after each durable flush), push to the remote, and purge from the stream
 // what the remote reflects (everything committed, without a remote). Reports to the registry.
-// Writes the shard's signed checkpoints while it holds the lease (shard-checkpoints.ts; none when
-// its remote lost the last one pushed: checkpointProblem) and gives its repository the mailmap.
+// Writes the shard's signed checkpoints while it holds the lease (witnessed-checkpoints.ts; none
+// while its remote lacks the last one pushed: checkpointProblem) and gives its repository the mailmap.
 import type { Logger } from 'pino';
 import type { LedgerSettings } from '../config/ledger-settings.ts';
 import type { Actor } from '../domain/change.ts';
@@ -12,7 +12,6 @@ import { Drainer } from '../journal/drainer.ts';
 import { Quarantine } from '../journal/quarantine.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
-import type { Checkpoints } from '../daemon/checkpoints.ts';
 import type { IdentitiesConfig } from '../identities/mailmap.ts';
 import type { Mirror } from '../mirror/mirror.ts';
 import type { ClusterConfig, ShardRemoteConfig } from './config.ts';
@@ -21,17 +20,15 @@ import type { ClusterResources } from './nats.ts';
 import { PushTracker } from './push-tracker.ts';
 import type { RemoteAccess } from './remote-git.ts';
 import { restoreShard } from './restore.ts';
+import { activityOptions, lineBranches, readHeads, type ShardActivity } from './shard-activity.ts';
 import { createShardConsumer } from './shard-consumer.ts';
-import {
-  type ShardCheckpointSettings,
-  startWitnessedCheckpoints,
-  type WitnessedCheckpoints,
-} from './shard-checkpoints.ts';
+import type { ShardCheckpointSettings } from './shard-checkpoints.ts';
 import { measureShardLag } from './shard-lag.ts';
 import { startShardMirror } from './shard-mirror.ts';
 import type { ShardRegistry, ShardStatus } from './shard-registry.ts';
 import { StreamJournal } from './stream-journal.ts';
 import { StreamPurger } from './stream-purger.ts';
+import { startWitnessedCheckpoints, type WitnessedCheckpoints } from './witnessed-checkpoints.ts';
 import { dataFolder } from '../domain/data-folder.ts';
 
 export interface ShardSessionOptions {
@@ -48,6 +45,8 @@ export interface ShardSessionOptions {
   readonly signing?: LedgerSettings['signing'];
   /** People and their author e-mails: the shard's repository gets the same mailmap as a single machine's. */
   readonly identities?: IdentitiesConfig;
+  /** retention.activity's period and retention.rules' lines, as the ledger of a single machine writes them. */
+  readonly activity?: ShardActivity;
   /** Signed checkpoints of the shard while this session holds its lease; null writes none. */
   readonly checkpoints: ShardCheckpointSettings | null;
   /** False once the lease is lost (fenced): no checkpoint is written after. */
@@ -70,7 +69,7 @@ interface Running {
   readonly drained: Promise<void>;
   readonly mirror: Mirror | null;
   readonly tracker: PushTracker | null;
-  readonly checkpoints: Checkpoints | null;
+  readonly checkpoints: WitnessedCheckpoints | null;
 }
 
 export class ShardSession {
@@ -81,8 +80,6 @@ export class ShardSession {
   readonly ended: Promise<string>;
   lagMessages: number | null = null;
   lagSeconds: number | null = null;
-  /** Why the shard gets no checkpoints (its remote lost the last one this cluster pushed), or null. */
-  checkpointProblem: string | null = null;
   /** Resolves with when the first batch of this session was committed and acknowledged (failover time). */
   readonly firstCommit: Promise<number>;
   readonly #options: ShardSessionOptions;
@@ -111,6 +108,11 @@ export class ShardSession {
     return shardSubject(this.#options.config.stream.subject, this.shard);
   }
 
+  /** Why the shard gets no checkpoints (its remote lost the last one this cluster pushed), or null. */
+  get checkpointProblem(): string | null {
+    return this.#running?.checkpoints?.problem ?? null;
+  }
+
   get committedSeq(): number | null {
     return this.#running?.journal.checkpointed ?? null;
   }
@@ -124,11 +126,13 @@ export class ShardSession {
   async #start(): Promise<void> {
     const { dir, remote, log } = this.#options;
     const gitdir = dataFolder(dir).repo;
-    const restored = await restoreShard({ gitdir, indexPath: dataFolder(dir).index, remote, log });
+    const lines = lineBranches(this.#options.activity);
+    const restored = await restoreShard({ gitdir, indexPath: dataFolder(dir).index, remote, lines, log });
     if (this.#stopping) return;
     const ledger = await Ledger.open({
       dataDir: dir,
       committer: this.#options.committer,
+      ...activityOptions(this.#options.activity),
       ...(this.#options.signing ? { signing: this.#options.signing } : {}),
       ...(this.#options.identities ? { identities: this.#options.identities } : {}),
       flushEvery: this.#options.drain.maxChangesPerFlush,
@@ -141,7 +145,7 @@ export class ShardSession {
         subject: this.#subject,
         resumeAfter: restored.resumeAfter,
       });
-      const tracker = remote ? new PushTracker(restored.resumeAfter, restored.heads, restored.remoteHeads) : null;
+      const tracker = remote ? new PushTracker(restored.resumeAfter, restored.branches, restored.remoteBranches) : null;
       const journal = new StreamJournal({
         consumer,
         startAfter: restored.resumeAfter,
@@ -150,8 +154,8 @@ export class ShardSession {
         onCheckpoint: (seq) => {
           this.#firstCommitted?.(this.#options.now());
           this.#firstCommitted = null;
-          const heads = { main: ledger.head('main'), activity: ledger.head('activity') };
-          this.#purger.upTo(tracker ? tracker.flushed(seq, heads) : seq);
+          const heads = () => readHeads(gitdir, ['main', 'activity', ...lines]);
+          this.#purger.upTo(tracker ? tracker.flushed(seq, heads()) : seq);
         },
         now: this.#options.now,
       });
@@ -199,11 +203,9 @@ export class ShardSession {
             { shard: this.shard, kv: this.#options.resources.checkpoints, remote },
           )
         : null;
-      const checkpoints = witnessed?.checkpoints ?? null;
-      this.checkpointProblem = witnessed?.problem ?? null;
       const drained = drainer.run();
       drained.catch((error: unknown) => this.#end(`the drainer failed: ${String(error)}`));
-      this.#running = { ledger, journal, drainer, drained, mirror, tracker, checkpoints };
+      this.#running = { ledger, journal, drainer, drained, mirror, tracker, checkpoints: witnessed };
       journal.start();
       mirror?.start();
       this.state = 'writing';

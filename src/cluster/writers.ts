@@ -28,6 +28,7 @@ export interface WritersOptions {
   readonly committer: Actor;
   readonly signing?: ShardSessionOptions['signing'];
   readonly identities?: ShardSessionOptions['identities'];
+  readonly activity?: ShardSessionOptions['activity'];
   readonly checkpoints: ShardSessionOptions['checkpoints'];
   readonly drain: ShardSessionOptions['drain'];
   readonly metrics: GitrailMetrics;
@@ -216,6 +217,7 @@ export class ShardWriters {
       committer: this.#options.committer,
       ...(this.#options.signing ? { signing: this.#options.signing } : {}),
       ...(this.#options.identities ? { identities: this.#options.identities } : {}),
+      ...(this.#options.activity ? { activity: this.#options.activity } : {}),
       checkpoints: this.#options.checkpoints,
       holdsLease: () => lease.lost === null,
       drain: this.#options.drain,

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Checkpointer, type Checkpoint } from '../checkpoint/checkpointer.ts';
 import type { CheckpointRecord } from '../checkpoint/state.ts';
-import type { CheckpointReason } from '../checkpoint/message.ts';
+import type { ChainReset, CheckpointReason } from '../checkpoint/message.ts';
 import { requestTimestamp } from '../checkpoint/timestamp.ts';
 import { storeTimestamp } from '../checkpoint/timestamp-ref.ts';
 import type { LedgerSettings } from '../config/ledger-settings.ts';
@@ -46,7 +46,7 @@ export interface CheckpointDeps {
   /** After each checkpoint is written and time-stamped (the mirrors push it). */
   readonly onCheckpoint?: () => void;
   /** Recorded as `Chain-Reset:` in the next checkpoint written (a loss of checkpoints an operator accepted). */
-  readonly chainReset?: string;
+  readonly chainReset?: ChainReset;
 }
 
 /** The webhook a checkpoint is announced on, checked before anything starts. */

@@ -1,8 +1,9 @@
 // The checkpoint tags as a chain: each one signed by a key allowed at its time, tagging the
 // commit it names, and naming its predecessor by tag id, number and signature hash, from one
 // first checkpoint to one newest, without forks or gaps (a deleted or replaced tag breaks the
-// link of the checkpoint after it).
-import { CHECKPOINT_TAG_PREFIX } from '../checkpoint/message.ts';
+// link of the checkpoint after it). The one gap accepted is the one a `Chain-Reset:` names: an
+// operator accepted that the checkpoints up to `#<n>` were lost, and the next one is n + 1.
+import { CHECKPOINT_TAG_PREFIX, lostByChainReset } from '../checkpoint/message.ts';
 import { readCheckpoint, type ReadCheckpoint } from '../checkpoint/read-checkpoint.ts';
 import { readRawObjectMap } from '../ledger/raw-objects.ts';
 import { parsePublicKeyLine } from '../signing/ssh-key.ts';
@@ -52,6 +53,11 @@ export async function readCheckpointChain(
   return linkChain(checkpoints, problems);
 }
 
+/** `#3 is missing`, `#3-#5 are missing`. */
+function missing(from: number, to: number): string {
+  return from === to ? `#${from} is missing` : `#${from}-#${to} are missing`;
+}
+
 function signerOf(armour: string | null): string | null {
   try {
     return armour ? parseSshSignature(armour).publicKey.fingerprint : null;
@@ -83,10 +89,18 @@ function linkChain(checkpoints: readonly ReadCheckpoint[], problems: Problem[]):
       });
       continue;
     }
-    if (before.name !== previous.name || before.facts.number !== checkpoint.facts.number - 1)
+    const gap = checkpoint.facts.number - before.facts.number - 1;
+    if (before.name !== previous.name || gap < 0)
       problems.push({
         object: where,
         reason: `names ${previous.name} as previous, found ${before.name} (number ${before.facts.number})`,
+      });
+    else if (gap > 0 && lostByChainReset(checkpoint.facts.chainReset) !== checkpoint.facts.number - 1)
+      problems.push({
+        object: where,
+        reason:
+          `is number ${checkpoint.facts.number} after ${before.name} (number ${before.facts.number}): ` +
+          `${missing(before.facts.number + 1, checkpoint.facts.number - 1)} and no Chain-Reset: names the loss`,
       });
     if (before.signatureSha256 !== previous.signatureSha256)
       problems.push({

@@ -3,6 +3,8 @@
 // a writer killed mid-run is followed by one that continues the same chain from the remote's
 // tags, and a clone of the shard's remote verifies with `gitrail verify --repo` (no gap, no
 // fork) while a deleted checkpoint is caught. The shard repositories show one author per person.
+// With a retention rule, denied requests go to the shard's own `activity-denied` line, which the
+// remote receives and every checkpoint names (`Activity-Line: denied`), across the failover too.
 import assert from 'node:assert/strict';
 import { sharedSigningKey } from '../helpers/signing-key.ts';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import { test } from 'node:test';
 import { gitrail } from '../helpers/cli.ts';
 import { ClusterRig } from '../helpers/cluster-rig.ts';
 import { auditBody, eventIdCounts, postUntilAcknowledged, writersByReplica } from '../helpers/cluster-checks.ts';
+import { auditEvent } from '../helpers/intake-fixtures.ts';
 import { logLine } from '../helpers/daemon-process.ts';
 import { git } from '../helpers/git.ts';
 import { until } from '../helpers/nats-cluster.ts';
@@ -61,6 +64,26 @@ async function holderOf(rig: ClusterRig): Promise<number> {
   return holder;
 }
 
+/** Requests the API server refused (403): activity `denied`. */
+function deniedBody(first: number, count: number): string {
+  const items = Array.from({ length: count }, (_, n) => ({
+    ...auditEvent(first + n),
+    annotations: { 'authorization.k8s.io/decision': 'forbid' },
+    responseStatus: { metadata: {}, code: 403 },
+  }));
+  return JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items });
+}
+
+/** Whether `gitdir` has the branch and every checkpoint from the `from`-th on names it as a retention line. */
+function lineNamed(gitdir: string, rule: string, from = 0): boolean {
+  const branch = git(gitdir, 'for-each-ref', `refs/heads/activity-${rule}`).trim() !== '';
+  const tags = checkpoints(gitdir).slice(from);
+  const named = tags.every((tag) =>
+    new RegExp(`^Activity-Line: ${rule} [0-9a-f]{40}$`, 'm').test(git(gitdir, 'cat-file', 'tag', tag.name)),
+  );
+  return branch && tags.length > 0 && named;
+}
+
 function verify(clone: string, signers: string) {
   return gitrail(['verify', '--repo', clone, '--allowed-signers', signers]);
 }
@@ -74,16 +97,25 @@ test('cluster checkpoints: one chain across a killed writer and a handover; a cl
     natsNodes: 1,
     replicas: 2,
     shards: [SHARD],
-    config: { checkpoint: { interval: '2s' }, signing: { keyFile }, identities: [PERSON] },
+    config: {
+      checkpoint: { interval: '2s' },
+      signing: { keyFile },
+      identities: [PERSON],
+      retention: { activity: '400d', rules: [{ name: 'denied', match: { activity: 'denied' }, keep: '30d' }] },
+    },
   });
   const remote = rig.remote(SHARD);
 
   await post(rig, [0, 1, 2, 3], 0);
+  await postUntilAcknowledged(rig, '/ingest/kubernetes/prod/audit', deniedBody(100_000, 5), 0);
   await until(
     () => eventIdCounts(remote).size >= 4 * BATCH && checkpoints(remote).length >= 2,
     'events and two checkpoints on the remote',
     120_000,
   );
+  await until(() => eventIdCounts(remote, 'activity-denied').size === 5, 'the denied requests on their line', 60_000);
+  const lineFrom = checkpoints(remote).length;
+  await until(() => lineNamed(remote, 'denied', lineFrom), 'a checkpoint naming the denied line', 60_000);
   const first = await holderOf(rig);
   // Killed mid-run: the other writer takes the lease and continues the chain from the remote's last tag.
   const sending = post(rig, [4, 5, 6, 7], 1 - first);
@@ -130,6 +162,10 @@ test('cluster checkpoints: one chain across a killed writer and a handover; a cl
     assert.ok(tag.journalSeq >= (chain[index - 1]?.journalSeq ?? 0), `${tag.name}: Journal-Seq does not go back`);
   });
   assert.ok(chain.filter((tag) => tag.reason === 'shutdown').length >= 2, 'a checkpoint at each graceful handover');
+
+  // The line stayed with the shard through the failover and the handovers: every later checkpoint names it.
+  assert.ok(lineNamed(remote, 'denied', lineFrom), 'each checkpoint after the first denied request names its line');
+  assert.equal(eventIdCounts(remote, 'activity-denied').size, 5);
 
   const clone = join(tempDir(t), 'shard.git');
   execFileSync('git', ['clone', '--quiet', '--mirror', remote, clone]);

@@ -14,8 +14,8 @@ export const CLUSTER_HELP = `usage: gitrail cluster status [--config FILE] [--js
   status: the replicated stream, the live writers and every shard: who holds its lease, the last
   stream sequence committed and pushed, and how many batches (and how old the oldest) wait.
   accept-checkpoint-loss: the shard's remote lost checkpoints this cluster pushed and its writer
-  refuses to continue the chain; accept the loss: the next writer continues from the remote's last
-  checkpoint and records the reset (Chain-Reset:) in its first one. Restart the writer holding it.
+  refuses to continue the chain; accept the loss: the writer holding it continues at once from the
+  remote's last checkpoint, numbered after the lost ones, and records the reset (Chain-Reset:).
   --config FILE   gitrail.yaml with a cluster: section (default: GITRAIL_CONFIG, else ./gitrail.yaml)
   --json          print JSON instead of a table`;
 
@@ -42,7 +42,7 @@ export async function clusterCommand(args: readonly string[], io: CommandIo): Pr
     const lost = await acceptShardCheckpointLoss(config.cluster, io.env, shard, Date.now());
     io.stdout.write(
       `shard ${shard}: checkpoints up to #${lost.number} (${lost.name}) that the remote lacks are accepted as ` +
-        'lost; the next writer records that as Chain-Reset: in its first checkpoint\n',
+        `lost; the shard's next checkpoint is #${lost.number + 1} and records that as Chain-Reset:\n`,
     );
     return 0;
   }
