@@ -2,6 +2,7 @@
 // the index mirrors git, so a removed activity period's commits leave the viewer and the API.
 // The events they recorded stay known, so a late replay of one is still a duplicate.
 import type { DatabaseSync } from 'node:sqlite';
+import { packId } from './index-schema.ts';
 import { inTransaction } from './transaction.ts';
 
 /** Returns how many of `shas` the index held. */
@@ -12,7 +13,7 @@ export function forgetCommits(db: DatabaseSync, shas: readonly string[]): number
   return inTransaction(db, () => {
     let forgotten = 0;
     for (const sha of shas) {
-      const row = find.get(sha) as { seq: number } | undefined;
+      const row = find.get(packId(sha)) as { seq: number } | undefined;
       if (!row) continue;
       dropChanges.run(row.seq);
       dropCommit.run(row.seq);

@@ -6,7 +6,8 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
-import { SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
+import { branchCode, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
+import { MessageCodec } from './message-codec.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
@@ -61,42 +62,65 @@ export function commitEventKey(trailers: Readonly<Record<string, string>>, path:
   return eventId ? eventKey(trailers['Source'] ?? '', eventId, path) : null;
 }
 
+/** Commits a connection records before its close compacts the database (see close). */
+const COMPACT_AFTER = 10_000;
+
 export class IndexDb {
   readonly db: DatabaseSync;
+  /** Compresses (and reads back) commit messages; see message-codec.ts. */
+  readonly messages: MessageCodec;
   readonly #hasEvent: StatementSync;
   readonly #lastTime: StatementSync;
   readonly #insertCommit: StatementSync;
   readonly #insertChange: StatementSync;
   readonly #insertEvent: StatementSync;
-  readonly #upsertResource: StatementSync;
+  readonly #pathId: StatementSync;
+  readonly #insertPath: StatementSync;
+  readonly #touchPath: StatementSync;
+  readonly #personId: StatementSync;
+  readonly #insertPerson: StatementSync;
+  readonly #sourceId: StatementSync;
+  readonly #insertSource: StatementSync;
   readonly #setHead: StatementSync;
   readonly #insertFact: StatementSync;
   readonly #factByVersion: StatementSync;
   readonly #factNear: StatementSync;
   readonly #pruneFacts: StatementSync;
+  /** Small dictionaries, cached by text (paths are looked up in SQL: there may be millions). */
+  readonly #people = new Map<string, number>();
+  readonly #sources = new Map<string, number>();
+  /** Commits this connection recorded: a backfill's are compacted when it closes. */
+  #recorded = 0;
 
   constructor(path: string, options: { readOnly?: boolean } = {}) {
     this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false, timeout: 5000 });
     if (!options.readOnly) {
       // The index is derived: one of another layout is dropped and rebuilt from the repository.
-      if (this.#schemaVersion() !== SCHEMA_VERSION)
+      const version = this.#schemaVersion();
+      if (version !== SCHEMA_VERSION) {
         for (const table of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+        // The dropped layout's pages are given back, not kept as a larger file.
+        if (version !== null) this.db.exec('VACUUM');
+      }
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     }
+    this.messages = new MessageCodec(this.db);
     this.#hasEvent = this.db.prepare('SELECT 1 AS found FROM events WHERE key = ?');
-    this.#lastTime = this.db.prepare('SELECT last_time FROM resources WHERE path = ?');
+    this.#lastTime = this.db.prepare('SELECT last_time FROM paths WHERE path = ?');
     this.#insertCommit = this.db.prepare(
-      `INSERT OR IGNORE INTO commits(sha, branch, parent, time, author_name, author_email, subject, body, source,
-         event_id, trailers)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO commits(sha, branch, parent, time, author, source, dictionary, message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#insertChange = this.db.prepare('INSERT OR REPLACE INTO changes(path, seq, op, blob) VALUES (?, ?, ?, ?)');
-    this.#insertEvent = this.db.prepare('INSERT OR IGNORE INTO events(key, outcome) VALUES (?, ?)');
-    this.#upsertResource = this.db.prepare(
-      `INSERT INTO resources(path, last_time) VALUES (?, ?)
-       ON CONFLICT(path) DO UPDATE SET last_time = max(last_time, excluded.last_time)`,
-    );
+    this.#insertEvent = this.db.prepare('INSERT OR IGNORE INTO events(key) VALUES (?)');
+    this.#pathId = this.db.prepare('SELECT id FROM paths WHERE path = ?');
+    this.#insertPath = this.db.prepare('INSERT INTO paths(path) VALUES (?)');
+    this.#touchPath = this.db.prepare('UPDATE paths SET last_time = max(coalesce(last_time, ?), ?) WHERE id = ?');
+    this.#personId = this.db.prepare('SELECT id FROM people WHERE name = ? AND email = ?');
+    this.#insertPerson = this.db.prepare('INSERT INTO people(name, email) VALUES (?, ?)');
+    this.#sourceId = this.db.prepare('SELECT id FROM sources WHERE name = ?');
+    this.#insertSource = this.db.prepare('INSERT INTO sources(name) VALUES (?)');
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
     this.#insertFact = this.db.prepare(
       `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id,
@@ -120,12 +144,12 @@ export class IndexDb {
   }
 
   hasEvent(key: string): boolean {
-    return this.#hasEvent.get(key) !== undefined;
+    return this.#hasEvent.get(packEventKey(key)) !== undefined;
   }
 
-  /** The author time of the last recorded change of `path` (also after its deletion). */
+  /** The author time of the last recorded change of `path` on main (also after its deletion). */
   lastTime(path: string): number | null {
-    const row = this.#lastTime.get(path) as { last_time: number } | undefined;
+    const row = this.#lastTime.get(path) as { last_time: number | null } | undefined;
     return row ? row.last_time : null;
   }
 
@@ -153,37 +177,71 @@ export class IndexDb {
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
     inTransaction(this.db, () => {
       for (const commit of commits) this.#recordCommit(commit);
-      for (const event of seen) this.#insertEvent.run(event.key, event.outcome);
+      for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
       for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
     });
   }
 
+  #intern(
+    cache: Map<string, number>,
+    key: string,
+    find: () => unknown,
+    insert: () => { lastInsertRowid: number | bigint },
+  ): number {
+    let id = cache.get(key);
+    if (id === undefined) {
+      const row = find() as { id: number } | undefined;
+      id = row ? row.id : Number(insert().lastInsertRowid);
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(key, id);
+    }
+    return id;
+  }
+
+  #pathIdOf(path: string): number {
+    const row = this.#pathId.get(path) as { id: number } | undefined;
+    return row ? row.id : Number(this.#insertPath.run(path).lastInsertRowid);
+  }
+
   #recordCommit(commit: IndexedCommit): void {
     const { trailers } = commit;
+    const author = this.#intern(
+      this.#people,
+      `${commit.authorName}\u0000${commit.authorEmail}`,
+      () => this.#personId.get(commit.authorName, commit.authorEmail),
+      () => this.#insertPerson.run(commit.authorName, commit.authorEmail),
+    );
+    const sourceName = trailers['Source'] ?? '';
+    const source = this.#intern(
+      this.#sources,
+      sourceName,
+      () => this.#sourceId.get(sourceName),
+      () => this.#insertSource.run(sourceName),
+    );
+    const message = this.messages.encode(commit);
     const result = this.#insertCommit.run(
-      commit.sha,
-      commit.branch,
-      commit.parent,
+      packId(commit.sha),
+      branchCode(commit.branch),
+      commit.parent === null ? null : packId(commit.parent),
       commit.time,
-      commit.authorName,
-      commit.authorEmail,
-      commit.subject,
-      commit.body,
-      trailers['Source'] ?? '',
-      trailers['Event-ID'] ?? null,
-      JSON.stringify(trailers),
+      author,
+      source,
+      message.dictionary,
+      message.bytes,
     );
     if (result.changes === 0) return;
+    this.#recorded += 1;
     const seq = Number(result.lastInsertRowid);
     // A detour to activity (ledger/detour.ts) also stands for the change of the resource it names.
     const detoured = trailers['Resource-Path'];
     const detouredKey = detoured ? commitEventKey(trailers, detoured) : null;
     for (const change of commit.changes) {
-      this.#insertChange.run(change.path, seq, change.op, change.blob);
+      const path = this.#pathIdOf(change.path);
+      this.#insertChange.run(path, seq, change.op, change.blob === null ? null : packId(change.blob));
       const key = commitEventKey(trailers, change.path);
-      if (key) this.#insertEvent.run(key, 'committed');
-      if (commit.branch === 'main') this.#upsertResource.run(change.path, commit.time);
-      if (detouredKey) this.#insertEvent.run(detouredKey, 'detoured');
+      if (key) this.#insertEvent.run(packEventKey(key));
+      if (commit.branch === 'main') this.#touchPath.run(commit.time, commit.time, path);
+      if (detouredKey) this.#insertEvent.run(packEventKey(detouredKey));
     }
   }
 
@@ -258,7 +316,18 @@ export class IndexDb {
     return near ? toFact(near, 'window') : null;
   }
 
+  /**
+   * Closes the database; after a backfill (this connection recorded most of its commits) it is
+   * rewritten first, so the file keeps no half-empty pages of indexes filled in random order.
+   */
   close(): void {
+    if (this.#recorded >= COMPACT_AFTER && this.#recorded * 2 >= this.commitCount()) {
+      try {
+        this.db.exec('VACUUM');
+      } catch {
+        // A reader holds the database: it stays as it is, correct, only larger.
+      }
+    }
     this.db.close();
   }
 }
