@@ -3,7 +3,7 @@
 // Read-only; the writer may be running.
 import { DatabaseSync } from 'node:sqlite';
 import { packEventKey, unpackId } from './index-schema.ts';
-import { MessageCodec } from './message-codec.ts';
+import { MessageBlocks } from './message-codec.ts';
 
 export interface IndexedEvent {
   readonly sha: string;
@@ -13,21 +13,19 @@ export interface IndexedEvent {
 
 export class IndexAudit {
   readonly #db: DatabaseSync;
-  readonly #messages: MessageCodec;
+  readonly #messages: MessageBlocks;
 
   constructor(path: string) {
     this.#db = new DatabaseSync(path, { readOnly: true, timeout: 5000 });
-    this.#messages = new MessageCodec(this.#db);
+    this.#messages = new MessageBlocks(this.#db);
   }
 
   *commits(): Iterable<IndexedEvent> {
     const rows = this.#db
-      .prepare(
-        'SELECT c.sha, s.name AS source, c.dictionary, c.message FROM commits c JOIN sources s ON s.id = c.source',
-      )
-      .iterate() as Iterable<{ sha: Uint8Array; source: string; dictionary: number | null; message: Uint8Array }>;
+      .prepare('SELECT c.seq, c.sha, s.name AS source FROM commits c JOIN sources s ON s.id = c.source')
+      .iterate() as Iterable<{ seq: number; sha: Uint8Array; source: string }>;
     for (const row of rows) {
-      const eventId = this.#messages.decode(row.dictionary, row.message).trailers['Event-ID'];
+      const eventId = this.#messages.decode(row.seq).trailers['Event-ID'];
       yield { sha: unpackId(row.sha), source: row.source, eventId: eventId ?? null };
     }
   }

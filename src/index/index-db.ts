@@ -7,7 +7,7 @@ import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
 import { branchCode, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
-import { MessageCodec } from './message-codec.ts';
+import { MessageBlocks } from './message-codec.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
@@ -67,13 +67,14 @@ const COMPACT_AFTER = 10_000;
 
 export class IndexDb {
   readonly db: DatabaseSync;
-  /** Compresses (and reads back) commit messages; see message-codec.ts. */
-  readonly messages: MessageCodec;
+  /** Commit messages, deflated in blocks; see message-codec.ts. */
+  readonly messages: MessageBlocks;
   readonly #hasEvent: StatementSync;
   readonly #lastTime: StatementSync;
   readonly #insertCommit: StatementSync;
   readonly #insertChange: StatementSync;
   readonly #insertEvent: StatementSync;
+  readonly #seqOf: StatementSync;
   readonly #pathId: StatementSync;
   readonly #insertPath: StatementSync;
   readonly #touchPath: StatementSync;
@@ -105,15 +106,15 @@ export class IndexDb {
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
     }
-    this.messages = new MessageCodec(this.db);
+    this.messages = new MessageBlocks(this.db);
     this.#hasEvent = this.db.prepare('SELECT 1 AS found FROM events WHERE key = ?');
     this.#lastTime = this.db.prepare('SELECT last_time FROM paths WHERE path = ?');
     this.#insertCommit = this.db.prepare(
-      `INSERT OR IGNORE INTO commits(sha, branch, parent, time, author, source, dictionary, message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      'INSERT OR IGNORE INTO commits(sha, branch, parent, time, author, source) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#insertChange = this.db.prepare('INSERT OR REPLACE INTO changes(path, seq, op, blob) VALUES (?, ?, ?, ?)');
     this.#insertEvent = this.db.prepare('INSERT OR IGNORE INTO events(key) VALUES (?)');
+    this.#seqOf = this.db.prepare('SELECT seq FROM commits WHERE sha = ?');
     this.#pathId = this.db.prepare('SELECT id FROM paths WHERE path = ?');
     this.#insertPath = this.db.prepare('INSERT INTO paths(path) VALUES (?)');
     this.#touchPath = this.db.prepare('UPDATE paths SET last_time = max(coalesce(last_time, ?), ?) WHERE id = ?');
@@ -175,11 +176,17 @@ export class IndexDb {
 
   /** Records a flushed batch atomically: commits, their changes, seen events and the new heads. */
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
-    inTransaction(this.db, () => {
-      for (const commit of commits) this.#recordCommit(commit);
-      for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
-      for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
-    });
+    try {
+      inTransaction(this.db, () => {
+        for (const commit of commits) this.#recordCommit(commit);
+        this.messages.flush();
+        for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
+        for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
+      });
+    } catch (error) {
+      this.messages.discard();
+      throw error;
+    }
   }
 
   #intern(
@@ -203,6 +210,14 @@ export class IndexDb {
     return row ? row.id : Number(this.#insertPath.run(path).lastInsertRowid);
   }
 
+  /** A parent the index holds is named by its seq (3 bytes, not 20); see PARENT_SHA in queries.ts. */
+  #parentRef(parent: string | null): bigint | Uint8Array | string | null {
+    if (parent === null) return null;
+    const id = packId(parent);
+    const row = this.#seqOf.get(id) as { seq: number } | undefined;
+    return row ? BigInt(row.seq) : id;
+  }
+
   #recordCommit(commit: IndexedCommit): void {
     const { trailers } = commit;
     const author = this.#intern(
@@ -218,20 +233,18 @@ export class IndexDb {
       () => this.#sourceId.get(sourceName),
       () => this.#insertSource.run(sourceName),
     );
-    const message = this.messages.encode(commit);
     const result = this.#insertCommit.run(
       packId(commit.sha),
       branchCode(commit.branch),
-      commit.parent === null ? null : packId(commit.parent),
+      this.#parentRef(commit.parent),
       commit.time,
       author,
       source,
-      message.dictionary,
-      message.bytes,
     );
     if (result.changes === 0) return;
     this.#recorded += 1;
     const seq = Number(result.lastInsertRowid);
+    this.messages.add(seq, commit);
     // A detour to activity (ledger/detour.ts) also stands for the change of the resource it names.
     const detoured = trailers['Resource-Path'];
     const detouredKey = detoured ? commitEventKey(trailers, detoured) : null;

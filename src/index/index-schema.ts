@@ -1,7 +1,7 @@
 // The index's SQLite schema: its tables, their indexes and the version a database must carry
 // (a different one is rebuilt from git). Kept small (issue 12): object ids are 20-byte BLOBs,
-// paths, people and sources are integer ids into dictionaries, and a commit's subject, body and
-// trailers are one deflated message (message-codec.ts); only what a query filters on is a column.
+// paths, people and sources are integer ids into dictionaries, and commits' subjects, bodies and
+// trailers are deflated 32 at a time (message-codec.ts); only what a query filters on is a column.
 
 export const SCHEMA = `
 PRAGMA journal_mode = WAL;
@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS people (
   UNIQUE (name, email)
 );
 CREATE TABLE IF NOT EXISTS sources (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS dictionaries (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (block INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS commits (
   seq INTEGER PRIMARY KEY,
   sha BLOB NOT NULL UNIQUE,
@@ -28,9 +28,7 @@ CREATE TABLE IF NOT EXISTS commits (
   parent BLOB,
   time INTEGER NOT NULL,
   author INTEGER NOT NULL,
-  source INTEGER NOT NULL,
-  dictionary INTEGER,
-  message BLOB NOT NULL
+  source INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS commits_branch_time ON commits(branch, time);
 CREATE TABLE IF NOT EXISTS changes (
@@ -75,8 +73,15 @@ export const TABLES = [
   'paths',
   'people',
   'sources',
-  'dictionaries',
+  'messages',
 ] as const;
+
+/**
+ * SQL for the parent id of commit `c`: its parent column holds the parent's seq when the index
+ * held the parent (as it almost always does), else the parent's id.
+ */
+export const PARENT_SHA =
+  "CASE typeof(c.parent) WHEN 'integer' THEN (SELECT p.sha FROM commits p WHERE p.seq = c.parent) ELSE c.parent END";
 
 /** Branches as the commits table stores them. */
 const BRANCH_CODES = { main: 0, activity: 1 } as const;

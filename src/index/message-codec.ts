@@ -1,7 +1,7 @@
-// A commit's subject, body and trailers as the index keeps them: one deflated BLOB (issue 12).
-// Messages of one repository are alike (trailer names, subjects, field paths), so each is
-// compressed against a preset dictionary sampled from messages the writer recorded before;
-// dictionaries live in the index, and a commit names the one it used (none for the first few).
+// A commit's subject, body and trailers as the index keeps them (issue 12): messages of 32
+// consecutive commits (by seq) are deflated together into one block, so a message costs about
+// 50 bytes instead of 450, and a full-text scan inflates one block per 32 commits. A block is
+// rewritten when a later batch fills more of its slots.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
@@ -11,104 +11,103 @@ export interface CommitMessage {
   readonly trailers: Readonly<Record<string, string>>;
 }
 
-/** The first dictionary is sampled after this many messages, each next one after four times as many. */
-const FIRST_SAMPLE_AT = 256;
-/** Messages kept as samples (a uniform sample of all seen since the writer opened). */
-const SAMPLES = 64;
-/** Bytes of one dictionary: more compresses a little better but slows every message down. */
-const DICTIONARY_BYTES = 8 * 1024;
+/** log2 of the messages per block: the block of commit `seq` is `seq >> BLOCK_BITS`. */
+export const BLOCK_BITS = 5;
+const SLOT_MASK = (1 << BLOCK_BITS) - 1;
 
-export class MessageCodec {
-  readonly #dictionaries = new Map<number, Buffer>();
-  readonly #load: StatementSync;
+/** One slot: subject, body and the trailers as JSON text (the form the text filter searches). */
+type Slot = readonly [subject: string, body: string, trailers: string] | null;
+
+type Entry = readonly [subject: string, body: string, trailers: Readonly<Record<string, string>>];
+
+/** Decoded blocks kept by a reader (each about 15 kB decoded). */
+const CACHED_BLOCKS = 64;
+
+export class MessageBlocks {
   readonly #db: DatabaseSync;
-  #insert: StatementSync | null = null;
-  #current: { id: number; bytes: Buffer } | null = null;
-  readonly #samples: string[] = [];
-  #seen = 0;
-  #nextSample = FIRST_SAMPLE_AT;
-  /** The last message decoded, as the text filter reads three parts of each row in turn. */
-  #last: { message: Uint8Array; parts: [string, string, string] } | null = null;
+  readonly #load: StatementSync;
+  #store: StatementSync | null = null;
+  /** Decoded blocks by id, with the bytes they were decoded from (a block may have been rewritten since). */
+  readonly #cache = new Map<number, { bytes: Uint8Array; slots: Slot[] }>();
+  /** The last block the text filter inflated. */
+  #last: { bytes: Uint8Array; slots: Slot[] } | null = null;
+  /** Blocks the writer's open transaction fills, as stored: trailers as an object. */
+  readonly #pending = new Map<number, Array<Entry | null>>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#load = db.prepare('SELECT bytes FROM dictionaries WHERE id = ?');
+    this.#load = db.prepare('SELECT bytes FROM messages WHERE block = ?');
   }
 
-  #dictionary(id: number): Buffer {
-    let bytes = this.#dictionaries.get(id);
-    if (!bytes) {
-      const row = this.#load.get(id) as { bytes: Uint8Array } | undefined;
-      if (!row) throw new Error(`index.db: commit message dictionary ${id} is missing`);
-      bytes = Buffer.from(row.bytes);
-      this.#dictionaries.set(id, bytes);
+  #slotsOf(bytes: Uint8Array): Slot[] {
+    const entries = JSON.parse(inflateRawSync(bytes).toString('utf8')) as Array<
+      [string, string, Record<string, string>] | null
+    >;
+    return entries.map((entry) => (entry ? [entry[0], entry[1], JSON.stringify(entry[2])] : null));
+  }
+
+  #block(block: number): Slot[] | null {
+    const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
+    if (!row) return null;
+    const cached = this.#cache.get(block);
+    if (cached && Buffer.compare(cached.bytes, row.bytes) === 0) {
+      this.#cache.delete(block);
+      this.#cache.set(block, cached);
+      return cached.slots;
     }
-    return bytes;
+    const slots = this.#slotsOf(row.bytes);
+    this.#cache.set(block, { bytes: row.bytes, slots });
+    if (this.#cache.size > CACHED_BLOCKS) this.#cache.delete(this.#cache.keys().next().value as number);
+    return slots;
   }
 
-  /** Compresses a message (the writer's side; it may store a new dictionary first). */
-  encode(message: CommitMessage): { dictionary: number | null; bytes: Buffer } {
-    const text = JSON.stringify([message.subject, message.body, message.trailers]);
-    this.#sample(text);
-    const current = this.#current;
-    const bytes = current ? deflateRawSync(text, { dictionary: current.bytes }) : deflateRawSync(text);
-    return { dictionary: current?.id ?? null, bytes };
+  /** The message of commit `seq`: its subject, body and trailers as JSON text. */
+  parts(seq: number): readonly [string, string, string] {
+    const slot = this.#block(seq >> BLOCK_BITS)?.[seq & SLOT_MASK];
+    if (!slot) throw new Error(`index.db: the message of commit ${seq} is missing`);
+    return slot;
   }
 
-  #sample(text: string): void {
-    this.#seen += 1;
-    if (this.#samples.length < SAMPLES) this.#samples.push(text);
-    else {
-      const slot = Math.floor(Math.random() * this.#seen);
-      if (slot < SAMPLES) this.#samples[slot] = text;
-    }
-    if (this.#seen < this.#nextSample) return;
-    this.#nextSample *= 4;
-    // Deflate finds matches nearest the end of a dictionary cheapest: later samples go last.
-    const chosen: string[] = [];
-    let size = 0;
-    for (let i = this.#samples.length - 1; i >= 0 && size < DICTIONARY_BYTES; i -= 1) {
-      const sample = this.#samples[i] as string;
-      chosen.unshift(sample);
-      size += Buffer.byteLength(sample);
-    }
-    const bytes = Buffer.from(chosen.join('\n')).subarray(-DICTIONARY_BYTES);
-    this.#insert ??= this.#db.prepare('INSERT INTO dictionaries(bytes) VALUES (?)');
-    const id = Number(this.#insert.run(bytes).lastInsertRowid);
-    this.#dictionaries.set(id, bytes);
-    this.#current = { id, bytes };
-  }
-
-  /** The subject, body and trailers (as JSON text, the form the text filter searches). */
-  parts(dictionary: number | null, message: Uint8Array): [string, string, string] {
-    const last = this.#last;
-    if (last && Buffer.compare(last.message, message) === 0) return last.parts;
-    const text = (
-      dictionary === null
-        ? inflateRawSync(message)
-        : inflateRawSync(message, { dictionary: this.#dictionary(dictionary) })
-    ).toString('utf8');
-    const [subject, body, trailers] = JSON.parse(text) as [string, string, Record<string, string>];
-    const parts: [string, string, string] = [subject, body, JSON.stringify(trailers)];
-    this.#last = { message, parts };
-    return parts;
-  }
-
-  decode(dictionary: number | null, message: Uint8Array): CommitMessage {
-    const [subject, body, trailers] = this.parts(dictionary, message);
+  decode(seq: number): CommitMessage {
+    const [subject, body, trailers] = this.parts(seq);
     return { subject, body, trailers: JSON.parse(trailers) as Record<string, string> };
   }
 
+  /** Adds the message of a commit the writer just inserted; `flush` stores it. */
+  add(seq: number, message: CommitMessage): void {
+    const block = seq >> BLOCK_BITS;
+    let entries = this.#pending.get(block);
+    if (!entries) {
+      const stored = this.#block(block) ?? [];
+      entries = stored.map((slot) => (slot ? [slot[0], slot[1], JSON.parse(slot[2]) as Record<string, string>] : null));
+      this.#pending.set(block, entries);
+    }
+    while (entries.length <= (seq & SLOT_MASK)) entries.push(null);
+    entries[seq & SLOT_MASK] = [message.subject, message.body, message.trailers];
+  }
+
+  /** Writes the blocks `add` filled (in the writer's transaction). */
+  flush(): void {
+    this.#store ??= this.#db.prepare('INSERT OR REPLACE INTO messages(block, bytes) VALUES (?, ?)');
+    for (const [block, entries] of this.#pending) this.#store.run(block, deflateRawSync(JSON.stringify(entries)));
+    this.#pending.clear();
+  }
+
+  /** Forgets what `add` gathered (the writer's transaction rolled back). */
+  discard(): void {
+    this.#pending.clear();
+  }
+
   /**
-   * Registers `gitrail_message(dictionary, message, part)` on the connection: part 0 is the
-   * subject, 1 the body, 2 the trailers as JSON text (what the free-text filter matches).
+   * Registers `gitrail_message(bytes, seq, part)` on the connection: for the block `bytes` of
+   * commit `seq`, part 0 is the subject, 1 the body, 2 the trailers as JSON text.
    */
   register(): void {
-    this.#db.function(
-      'gitrail_message',
-      { deterministic: true },
-      (dictionary, message, part) =>
-        this.parts(dictionary === null ? null : Number(dictionary), message as Uint8Array)[Number(part)] as string,
-    );
+    this.#db.function('gitrail_message', { deterministic: true }, (bytes, seq, part) => {
+      const block = bytes as Uint8Array;
+      if (!this.#last || Buffer.compare(this.#last.bytes, block) !== 0)
+        this.#last = { bytes: block, slots: this.#slotsOf(block) };
+      return this.#last.slots[Number(seq) & SLOT_MASK]?.[Number(part)] ?? null;
+    });
   }
 }

@@ -13,8 +13,8 @@ import {
 } from './folder-at.ts';
 
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { branchCode, branchName, packId, unpackId, unpackNullableId } from './index-schema.ts';
-import { MessageCodec } from './message-codec.ts';
+import { branchCode, branchName, PARENT_SHA, packId, unpackId, unpackNullableId } from './index-schema.ts';
+import { BLOCK_BITS, MessageBlocks } from './message-codec.ts';
 
 export type { FolderEntryAt } from './folder-at.ts';
 export type { CommitRow } from '../domain/recorded-commit.ts';
@@ -60,13 +60,14 @@ interface Row {
   time: number;
   author_name: string;
   author_email: string;
-  dictionary: number | null;
-  message: Uint8Array;
 }
 
 /** The columns of a Row, from `commits c` joined with `people a`. */
-const ROW = `c.seq, c.sha, ${branchName('c.branch')} AS branch, c.parent, c.time, a.name AS author_name,
-  a.email AS author_email, c.dictionary, c.message`;
+const ROW = `c.seq, c.sha, ${branchName('c.branch')} AS branch, ${PARENT_SHA} AS parent, c.time, a.name AS author_name,
+  a.email AS author_email`;
+
+/** The block of messages commit `c` is in (message-codec.ts), for the free-text filter. */
+const MESSAGE_BLOCK = `JOIN messages m ON m.block = c.seq >> ${BLOCK_BITS}`;
 
 /** The id of a path in the paths dictionary, as a subquery (a path never recorded matches nothing). */
 const PATH_ID = '(SELECT id FROM paths WHERE path = ?)';
@@ -83,11 +84,11 @@ export class IndexQueries {
   /** Run once per file of a folder listing: prepared once, like the listing's own steps. */
   readonly #fileAt: StatementSync;
   readonly #folder: FolderStatements;
-  readonly #messages: MessageCodec;
+  readonly #messages: MessageBlocks;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#messages = new MessageCodec(db);
+    this.#messages = new MessageBlocks(db);
     this.#messages.register();
     this.#fileAt = db.prepare(
       `SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ${PATH_ID} ` +
@@ -116,7 +117,7 @@ export class IndexQueries {
   #toCommits(rows: readonly Row[]): CommitRow[] {
     const changes = this.#changes(rows.map((row) => row.seq));
     return rows.map((row) => {
-      const message = this.#messages.decode(row.dictionary, row.message);
+      const message = this.#messages.decode(row.seq);
       return {
         sha: unpackId(row.sha),
         branch: row.branch,
@@ -182,9 +183,9 @@ export class IndexQueries {
     }
     if (filter.text) {
       where.push(
-        `(gitrail_message(c.dictionary, c.message, 0) LIKE ? ESCAPE '\\' OR ` +
-          `gitrail_message(c.dictionary, c.message, 1) LIKE ? ESCAPE '\\' OR ` +
-          `gitrail_message(c.dictionary, c.message, 2) LIKE ? ESCAPE '\\')`,
+        `(gitrail_message(m.bytes, c.seq, 0) LIKE ? ESCAPE '\\' OR ` +
+          `gitrail_message(m.bytes, c.seq, 1) LIKE ? ESCAPE '\\' OR ` +
+          `gitrail_message(m.bytes, c.seq, 2) LIKE ? ESCAPE '\\')`,
       );
       const like = `%${escapeLike(filter.text)}%`;
       params.push(like, like, like);
@@ -196,7 +197,7 @@ export class IndexQueries {
     }
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const sql =
-      `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
+      `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${filter.text ? MESSAGE_BLOCK : ''} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
       `DESC, c.seq DESC LIMIT ?`;
     const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
@@ -297,8 +298,8 @@ export class IndexQueries {
     const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? packId(upTo.sha) : upTo.time];
     const rows = this.#db
       .prepare(
-        `SELECT c.sha, c.time, a.name AS author_name, a.email AS author_email, c.dictionary, c.message, p.op, ` +
-          `p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq JOIN people a ON a.id = c.author ` +
+        `SELECT c.sha, c.time, a.name AS author_name, a.email AS author_email, c.seq, p.op, p.blob ` +
+          `FROM changes p CROSS JOIN commits c ON c.seq = p.seq JOIN people a ON a.id = c.author ` +
           `WHERE p.path = ${PATH_ID} AND c.branch = ? ${bound} ORDER BY c.seq`,
       )
       .all(path, branchCode(branch), ...params) as Array<{
@@ -306,8 +307,7 @@ export class IndexQueries {
       time: number;
       author_name: string;
       author_email: string;
-      dictionary: number | null;
-      message: Uint8Array;
+      seq: number;
       op: ChangeOp;
       blob: Uint8Array | null;
     }>;
@@ -320,7 +320,7 @@ export class IndexQueries {
         author: { name: row.author_name, email: row.author_email },
         // Blame shows the subject of the commits its lines still come from: read only those.
         get subject(): string {
-          subject ??= messages.parts(row.dictionary, row.message)[0];
+          subject ??= messages.parts(row.seq)[0];
           return subject;
         },
         op: row.op,

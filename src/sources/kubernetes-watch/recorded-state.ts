@@ -22,7 +22,6 @@ export class RecordedState {
   readonly #latest: StatementSync;
   readonly #under: StatementSync;
   readonly #lastSeq: StatementSync;
-  readonly #lastChange: StatementSync;
 
   constructor(index: IndexDb) {
     this.#index = index;
@@ -37,10 +36,6 @@ export class RecordedState {
         'f.path < ? AND f.path GLOB ? GROUP BY f.path',
     );
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
-    this.#lastChange = index.db.prepare(
-      'SELECT c.op, m.dictionary, m.message FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ' +
-        `${pathId} ORDER BY c.seq DESC LIMIT 1`,
-    );
   }
 
   /** How far the repository has been recorded: the sequence number of the newest commit in the index. */
@@ -64,11 +59,9 @@ export class RecordedState {
    * otherwise.
    */
   lastDeletion(path: string): { readonly uid: string | null } | null {
-    const row = this.#lastChange.get(path) as
-      | { op: string; dictionary: number | null; message: Uint8Array }
-      | undefined;
+    const row = this.latest(path);
     if (row?.op !== 'D') return null;
-    const uid = this.#index.messages.decode(row.dictionary, row.message).trailers['UID'];
+    const uid = this.#index.messages.decode(row.seq).trailers['UID'];
     return { uid: uid ?? null };
   }
 
