@@ -6,7 +6,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
-import { branchCode, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
+import { branchCode, PAGE_SIZE, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
 import { MessageBlocks } from './message-codec.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
@@ -100,8 +100,7 @@ export class IndexDb {
       const version = this.#schemaVersion();
       if (version !== SCHEMA_VERSION) {
         for (const table of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
-        // The dropped layout's pages are given back, not kept as a larger file.
-        if (version !== null) this.db.exec('VACUUM');
+        if (version !== null) this.#compactEmpty();
       }
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
@@ -135,6 +134,18 @@ export class IndexDb {
       'SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1',
     );
     this.#pruneFacts = this.db.prepare('DELETE FROM facts WHERE time < ?');
+  }
+
+  /**
+   * Gives the dropped layout's pages back and sets the page size (WAL keeps the one it has). With
+   * another connection open it cannot: the file then stays as it is, correct, only larger.
+   */
+  #compactEmpty(): void {
+    try {
+      this.db.exec(`PRAGMA journal_mode = DELETE; PRAGMA page_size = ${PAGE_SIZE}; VACUUM`);
+    } catch {
+      // Kept as it is.
+    }
   }
 
   #schemaVersion(): string | null {

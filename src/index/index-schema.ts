@@ -3,7 +3,14 @@
 // paths, people and sources are integer ids into dictionaries, and commits' subjects, bodies and
 // trailers are deflated 32 at a time (message-codec.ts); only what a query filters on is a column.
 
+/**
+ * 8 kB pages: a block of messages (about 1.7 kB) wastes a quarter of a 4 kB page, a tenth of
+ * these (the index measured 8.8 MB with 4 kB pages, 8.1 MB with 8 kB, at 10k resources).
+ */
+export const PAGE_SIZE = 8192;
+
 export const SCHEMA = `
+PRAGMA page_size = ${PAGE_SIZE};
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
