@@ -29,8 +29,8 @@ export class MessageBlocks {
   #store: StatementSync | null = null;
   /** Decoded blocks by id, with the bytes they were decoded from (a block may have been rewritten since). */
   readonly #cache = new Map<number, { bytes: Uint8Array; slots: Slot[] }>();
-  /** The last block the text filter inflated. */
-  #last: { bytes: Uint8Array; slots: Slot[] } | null = null;
+  /** The block the running text filter read last. */
+  #scan: { block: number; slots: Slot[] } | null = null;
   /** Blocks the writer's open transaction fills, as stored: trailers as an object. */
   readonly #pending = new Map<number, Array<Entry | null>>();
 
@@ -99,15 +99,23 @@ export class MessageBlocks {
   }
 
   /**
-   * Registers `gitrail_message(bytes, seq, part)` on the connection: for the block `bytes` of
-   * commit `seq`, part 0 is the subject, 1 the body, 2 the trailers as JSON text.
+   * Registers `gitrail_message(seq, part)` on the connection: for commit `seq`, part 0 is the
+   * subject, 1 the body, 2 the trailers as JSON text. One statement reads one snapshot, so a scan
+   * keeps the block it read last without comparing bytes: call `startScan` before each statement.
    */
   register(): void {
-    this.#db.function('gitrail_message', { deterministic: true }, (bytes, seq, part) => {
-      const block = bytes as Uint8Array;
-      if (!this.#last || Buffer.compare(this.#last.bytes, block) !== 0)
-        this.#last = { bytes: block, slots: this.#slotsOf(block) };
-      return this.#last.slots[Number(seq) & SLOT_MASK]?.[Number(part)] ?? null;
+    this.#db.function('gitrail_message', { deterministic: true }, (seq, part) => {
+      const block = Number(seq) >> BLOCK_BITS;
+      if (this.#scan?.block !== block) {
+        const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
+        this.#scan = { block, slots: row ? this.#slotsOf(row.bytes) : [] };
+      }
+      return this.#scan.slots[Number(seq) & SLOT_MASK]?.[Number(part)] ?? null;
     });
+  }
+
+  /** Forgets the block the last statement using `gitrail_message` read. */
+  startScan(): void {
+    this.#scan = null;
   }
 }

@@ -14,7 +14,7 @@ import {
 
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { branchCode, branchName, PARENT_SHA, packId, unpackId, unpackNullableId } from './index-schema.ts';
-import { BLOCK_BITS, MessageBlocks } from './message-codec.ts';
+import { MessageBlocks } from './message-codec.ts';
 
 export type { FolderEntryAt } from './folder-at.ts';
 export type { CommitRow } from '../domain/recorded-commit.ts';
@@ -65,9 +65,6 @@ interface Row {
 /** The columns of a Row, from `commits c` joined with `people a`. */
 const ROW = `c.seq, c.sha, ${branchName('c.branch')} AS branch, ${PARENT_SHA} AS parent, c.time, a.name AS author_name,
   a.email AS author_email`;
-
-/** The block of messages commit `c` is in (message-codec.ts), for the free-text filter. */
-const MESSAGE_BLOCK = `JOIN messages m ON m.block = c.seq >> ${BLOCK_BITS}`;
 
 /** The id of a path in the paths dictionary, as a subquery (a path never recorded matches nothing). */
 const PATH_ID = '(SELECT id FROM paths WHERE path = ?)';
@@ -183,9 +180,8 @@ export class IndexQueries {
     }
     if (filter.text) {
       where.push(
-        `(gitrail_message(m.bytes, c.seq, 0) LIKE ? ESCAPE '\\' OR ` +
-          `gitrail_message(m.bytes, c.seq, 1) LIKE ? ESCAPE '\\' OR ` +
-          `gitrail_message(m.bytes, c.seq, 2) LIKE ? ESCAPE '\\')`,
+        `(gitrail_message(c.seq, 0) LIKE ? ESCAPE '\\' OR gitrail_message(c.seq, 1) LIKE ? ESCAPE '\\' OR ` +
+          `gitrail_message(c.seq, 2) LIKE ? ESCAPE '\\')`,
       );
       const like = `%${escapeLike(filter.text)}%`;
       params.push(like, like, like);
@@ -197,8 +193,9 @@ export class IndexQueries {
     }
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const sql =
-      `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${filter.text ? MESSAGE_BLOCK : ''} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
+      `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
       `DESC, c.seq DESC LIMIT ?`;
+    this.#messages.startScan();
     const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
