@@ -104,6 +104,15 @@ export class IndexDb {
       }
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
+    } else {
+      const version = this.#schemaVersion();
+      if (version !== SCHEMA_VERSION) {
+        this.db.close();
+        throw new Error(
+          `${path}: the index has another layout (schema ${version ?? 'unknown'}); gitrail rebuilds it from the ` +
+            'repository when it next starts',
+        );
+      }
     }
     this.messages = new MessageBlocks(this.db);
     this.#hasEvent = this.db.prepare('SELECT 1 AS found FROM events WHERE key = ?');

@@ -138,6 +138,11 @@ test('an index of the layout before (schema 2) is dropped and rebuilt from the r
   old.exec('COMMIT');
   old.close();
   const oldSize = statSync(file).size;
+  assert.throws(
+    () => new IndexDb(file, { readOnly: true }),
+    /index\.db: the index has another layout \(schema 2\); gitrail rebuilds it/,
+    'a reader says so instead of failing on a missing table',
+  );
 
   ledger = await Ledger.open({ dataDir: data });
   assert.deepEqual(new IndexQueries(ledger.index.db).listCommits({}), expected, 'the same answers, read from git');
