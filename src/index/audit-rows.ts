@@ -2,6 +2,8 @@
 // event it records, the heads the index has caught up to, and whether an event key is known.
 // Read-only; the writer may be running.
 import { DatabaseSync } from 'node:sqlite';
+import { packEventKey, unpackId } from './index-schema.ts';
+import { MessageBlocks } from './message-codec.ts';
 
 export interface IndexedEvent {
   readonly sha: string;
@@ -11,18 +13,21 @@ export interface IndexedEvent {
 
 export class IndexAudit {
   readonly #db: DatabaseSync;
+  readonly #messages: MessageBlocks;
 
   constructor(path: string) {
     this.#db = new DatabaseSync(path, { readOnly: true, timeout: 5000 });
+    this.#messages = new MessageBlocks(this.#db);
   }
 
   *commits(): Iterable<IndexedEvent> {
-    const rows = this.#db.prepare('SELECT sha, source, event_id FROM commits').iterate() as Iterable<{
-      sha: string;
-      source: string;
-      event_id: string | null;
-    }>;
-    for (const row of rows) yield { sha: row.sha, source: row.source, eventId: row.event_id };
+    const rows = this.#db
+      .prepare('SELECT c.seq, c.sha, s.name AS source FROM commits c JOIN sources s ON s.id = c.source')
+      .iterate() as Iterable<{ seq: number; sha: Uint8Array; source: string }>;
+    for (const row of rows) {
+      const eventId = this.#messages.decode(row.seq).trailers['Event-ID'];
+      yield { sha: unpackId(row.sha), source: row.source, eventId: eventId ?? null };
+    }
   }
 
   heads(): Map<string, string> {
@@ -31,7 +36,7 @@ export class IndexAudit {
   }
 
   hasEvent(key: string): boolean {
-    return this.#db.prepare('SELECT 1 AS found FROM events WHERE key = ?').get(key) !== undefined;
+    return this.#db.prepare('SELECT 1 AS found FROM events WHERE key = ?').get(packEventKey(key)) !== undefined;
   }
 
   close(): void {

@@ -23,8 +23,8 @@ export interface FolderStatements {
 /** Prepared once per database by its reader (IndexQueries), not per listing. */
 export function prepareFolderStatements(db: DatabaseSync): FolderStatements {
   return {
-    first: db.prepare('SELECT path FROM changes WHERE path >= ? AND path < ? ORDER BY path LIMIT 1'),
-    after: db.prepare('SELECT path FROM changes WHERE path > ? AND path < ? ORDER BY path LIMIT 1'),
+    first: db.prepare('SELECT path FROM paths WHERE path >= ? AND path < ? ORDER BY path LIMIT 1'),
+    after: db.prepare('SELECT path FROM paths WHERE path > ? AND path < ? ORDER BY path LIMIT 1'),
   };
 }
 

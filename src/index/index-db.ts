@@ -6,7 +6,8 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
-import { SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
+import { branchCode, PAGE_SIZE, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
+import { MessageBlocks } from './message-codec.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
@@ -61,42 +62,74 @@ export function commitEventKey(trailers: Readonly<Record<string, string>>, path:
   return eventId ? eventKey(trailers['Source'] ?? '', eventId, path) : null;
 }
 
+/** Commits a connection records before its close compacts the database (see close). */
+const COMPACT_AFTER = 10_000;
+
 export class IndexDb {
   readonly db: DatabaseSync;
+  /** Commit messages, deflated in blocks; see message-codec.ts. */
+  readonly messages: MessageBlocks;
   readonly #hasEvent: StatementSync;
   readonly #lastTime: StatementSync;
   readonly #insertCommit: StatementSync;
   readonly #insertChange: StatementSync;
   readonly #insertEvent: StatementSync;
-  readonly #upsertResource: StatementSync;
+  readonly #seqOf: StatementSync;
+  readonly #pathId: StatementSync;
+  readonly #insertPath: StatementSync;
+  readonly #touchPath: StatementSync;
+  readonly #personId: StatementSync;
+  readonly #insertPerson: StatementSync;
+  readonly #sourceId: StatementSync;
+  readonly #insertSource: StatementSync;
   readonly #setHead: StatementSync;
   readonly #insertFact: StatementSync;
   readonly #factByVersion: StatementSync;
   readonly #factNear: StatementSync;
   readonly #pruneFacts: StatementSync;
+  /** Small dictionaries, cached by text (paths are looked up in SQL: there may be millions). */
+  readonly #people = new Map<string, number>();
+  readonly #sources = new Map<string, number>();
+  /** Commits this connection recorded: a backfill's are compacted when it closes. */
+  #recorded = 0;
 
   constructor(path: string, options: { readOnly?: boolean } = {}) {
     this.db = new DatabaseSync(path, { readOnly: options.readOnly ?? false, timeout: 5000 });
     if (!options.readOnly) {
       // The index is derived: one of another layout is dropped and rebuilt from the repository.
-      if (this.#schemaVersion() !== SCHEMA_VERSION)
+      const version = this.#schemaVersion();
+      if (version !== SCHEMA_VERSION) {
         for (const table of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+        if (version !== null) this.#compactEmpty();
+      }
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
+    } else {
+      const version = this.#schemaVersion();
+      if (version !== SCHEMA_VERSION) {
+        this.db.close();
+        throw new Error(
+          `${path}: the index has another layout (schema ${version ?? 'unknown'}); gitrail rebuilds it from the ` +
+            'repository when it next starts',
+        );
+      }
     }
+    this.messages = new MessageBlocks(this.db);
     this.#hasEvent = this.db.prepare('SELECT 1 AS found FROM events WHERE key = ?');
-    this.#lastTime = this.db.prepare('SELECT last_time FROM resources WHERE path = ?');
+    this.#lastTime = this.db.prepare('SELECT last_time FROM paths WHERE path = ?');
     this.#insertCommit = this.db.prepare(
-      `INSERT OR IGNORE INTO commits(sha, branch, parent, time, author_name, author_email, subject, body, source,
-         event_id, trailers)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      'INSERT OR IGNORE INTO commits(sha, branch, parent, time, author, source) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#insertChange = this.db.prepare('INSERT OR REPLACE INTO changes(path, seq, op, blob) VALUES (?, ?, ?, ?)');
-    this.#insertEvent = this.db.prepare('INSERT OR IGNORE INTO events(key, outcome) VALUES (?, ?)');
-    this.#upsertResource = this.db.prepare(
-      `INSERT INTO resources(path, last_time) VALUES (?, ?)
-       ON CONFLICT(path) DO UPDATE SET last_time = max(last_time, excluded.last_time)`,
-    );
+    this.#insertEvent = this.db.prepare('INSERT OR IGNORE INTO events(key) VALUES (?)');
+    this.#seqOf = this.db.prepare('SELECT seq FROM commits WHERE sha = ?');
+    this.#pathId = this.db.prepare('SELECT id FROM paths WHERE path = ?');
+    this.#insertPath = this.db.prepare('INSERT INTO paths(path) VALUES (?)');
+    this.#touchPath = this.db.prepare('UPDATE paths SET last_time = max(coalesce(last_time, ?), ?) WHERE id = ?');
+    this.#personId = this.db.prepare('SELECT id FROM people WHERE name = ? AND email = ?');
+    this.#insertPerson = this.db.prepare('INSERT INTO people(name, email) VALUES (?, ?)');
+    this.#sourceId = this.db.prepare('SELECT id FROM sources WHERE name = ?');
+    this.#insertSource = this.db.prepare('INSERT INTO sources(name) VALUES (?)');
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
     this.#insertFact = this.db.prepare(
       `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id,
@@ -112,6 +145,18 @@ export class IndexDb {
     this.#pruneFacts = this.db.prepare('DELETE FROM facts WHERE time < ?');
   }
 
+  /**
+   * Gives the dropped layout's pages back and sets the page size (WAL keeps the one it has). With
+   * another connection open it cannot: the file then stays as it is, correct, only larger.
+   */
+  #compactEmpty(): void {
+    try {
+      this.db.exec(`PRAGMA journal_mode = DELETE; PRAGMA page_size = ${PAGE_SIZE}; VACUUM`);
+    } catch {
+      // Kept as it is.
+    }
+  }
+
   #schemaVersion(): string | null {
     const table = this.db.prepare(`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get();
     if (!table) return null;
@@ -120,12 +165,12 @@ export class IndexDb {
   }
 
   hasEvent(key: string): boolean {
-    return this.#hasEvent.get(key) !== undefined;
+    return this.#hasEvent.get(packEventKey(key)) !== undefined;
   }
 
-  /** The author time of the last recorded change of `path` (also after its deletion). */
+  /** The author time of the last recorded change of `path` on main (also after its deletion). */
   lastTime(path: string): number | null {
-    const row = this.#lastTime.get(path) as { last_time: number } | undefined;
+    const row = this.#lastTime.get(path) as { last_time: number | null } | undefined;
     return row ? row.last_time : null;
   }
 
@@ -151,39 +196,85 @@ export class IndexDb {
 
   /** Records a flushed batch atomically: commits, their changes, seen events and the new heads. */
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
-    inTransaction(this.db, () => {
-      for (const commit of commits) this.#recordCommit(commit);
-      for (const event of seen) this.#insertEvent.run(event.key, event.outcome);
-      for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
-    });
+    try {
+      inTransaction(this.db, () => {
+        for (const commit of commits) this.#recordCommit(commit);
+        this.messages.flush();
+        for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
+        for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
+      });
+    } catch (error) {
+      this.messages.discard();
+      throw error;
+    }
+  }
+
+  #intern(
+    cache: Map<string, number>,
+    key: string,
+    find: () => unknown,
+    insert: () => { lastInsertRowid: number | bigint },
+  ): number {
+    let id = cache.get(key);
+    if (id === undefined) {
+      const row = find() as { id: number } | undefined;
+      id = row ? row.id : Number(insert().lastInsertRowid);
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(key, id);
+    }
+    return id;
+  }
+
+  #pathIdOf(path: string): number {
+    const row = this.#pathId.get(path) as { id: number } | undefined;
+    return row ? row.id : Number(this.#insertPath.run(path).lastInsertRowid);
+  }
+
+  /** A parent the index holds is named by its seq (3 bytes, not 20); see PARENT_SHA in queries.ts. */
+  #parentRef(parent: string | null): bigint | Uint8Array | string | null {
+    if (parent === null) return null;
+    const id = packId(parent);
+    const row = this.#seqOf.get(id) as { seq: number } | undefined;
+    return row ? BigInt(row.seq) : id;
   }
 
   #recordCommit(commit: IndexedCommit): void {
     const { trailers } = commit;
+    const author = this.#intern(
+      this.#people,
+      `${commit.authorName}\u0000${commit.authorEmail}`,
+      () => this.#personId.get(commit.authorName, commit.authorEmail),
+      () => this.#insertPerson.run(commit.authorName, commit.authorEmail),
+    );
+    const sourceName = trailers['Source'] ?? '';
+    const source = this.#intern(
+      this.#sources,
+      sourceName,
+      () => this.#sourceId.get(sourceName),
+      () => this.#insertSource.run(sourceName),
+    );
     const result = this.#insertCommit.run(
-      commit.sha,
-      commit.branch,
-      commit.parent,
+      packId(commit.sha),
+      branchCode(commit.branch),
+      this.#parentRef(commit.parent),
       commit.time,
-      commit.authorName,
-      commit.authorEmail,
-      commit.subject,
-      commit.body,
-      trailers['Source'] ?? '',
-      trailers['Event-ID'] ?? null,
-      JSON.stringify(trailers),
+      author,
+      source,
     );
     if (result.changes === 0) return;
+    this.#recorded += 1;
     const seq = Number(result.lastInsertRowid);
+    this.messages.add(seq, commit);
     // A detour to activity (ledger/detour.ts) also stands for the change of the resource it names.
     const detoured = trailers['Resource-Path'];
     const detouredKey = detoured ? commitEventKey(trailers, detoured) : null;
     for (const change of commit.changes) {
-      this.#insertChange.run(change.path, seq, change.op, change.blob);
+      const path = this.#pathIdOf(change.path);
+      this.#insertChange.run(path, seq, change.op, change.blob === null ? null : packId(change.blob));
       const key = commitEventKey(trailers, change.path);
-      if (key) this.#insertEvent.run(key, 'committed');
-      if (commit.branch === 'main') this.#upsertResource.run(change.path, commit.time);
-      if (detouredKey) this.#insertEvent.run(detouredKey, 'detoured');
+      if (key) this.#insertEvent.run(packEventKey(key));
+      if (commit.branch === 'main') this.#touchPath.run(commit.time, commit.time, path);
+      if (detouredKey) this.#insertEvent.run(packEventKey(detouredKey));
     }
   }
 
@@ -258,7 +349,18 @@ export class IndexDb {
     return near ? toFact(near, 'window') : null;
   }
 
+  /**
+   * Closes the database; after a backfill (this connection recorded most of its commits) it is
+   * rewritten first, so the file keeps no half-empty pages of indexes filled in random order.
+   */
   close(): void {
+    if (this.#recorded >= COMPACT_AFTER && this.#recorded * 2 >= this.commitCount()) {
+      try {
+        this.db.exec('VACUUM');
+      } catch {
+        // A reader holds the database: it stays as it is, correct, only larger.
+      }
+    }
     this.db.close();
   }
 }

@@ -13,6 +13,8 @@ import {
 } from './folder-at.ts';
 
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { branchCode, branchName, PARENT_SHA, packId, unpackId, unpackNullableId } from './index-schema.ts';
+import { MessageBlocks } from './message-codec.ts';
 
 export type { FolderEntryAt } from './folder-at.ts';
 export type { CommitRow } from '../domain/recorded-commit.ts';
@@ -52,16 +54,20 @@ export interface CommitPage {
 
 interface Row {
   seq: number;
-  sha: string;
+  sha: Uint8Array;
   branch: Branch;
-  parent: string | null;
+  parent: Uint8Array | null;
   time: number;
   author_name: string;
   author_email: string;
-  subject: string;
-  body: string;
-  trailers: string;
 }
+
+/** The columns of a Row, from `commits c` joined with `people a`. */
+const ROW = `c.seq, c.sha, ${branchName('c.branch')} AS branch, ${PARENT_SHA} AS parent, c.time, a.name AS author_name,
+  a.email AS author_email`;
+
+/** The id of a path in the paths dictionary, as a subquery (a path never recorded matches nothing). */
+const PATH_ID = '(SELECT id FROM paths WHERE path = ?)';
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -75,12 +81,15 @@ export class IndexQueries {
   /** Run once per file of a folder listing: prepared once, like the listing's own steps. */
   readonly #fileAt: StatementSync;
   readonly #folder: FolderStatements;
+  readonly #messages: MessageBlocks;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#messages = new MessageBlocks(db);
+    this.#messages.register();
     this.#fileAt = db.prepare(
-      'SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ? AND ' +
-        'c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
+      `SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ${PATH_ID} ` +
+        'AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
     );
     this.#folder = prepareFolderStatements(db);
   }
@@ -89,11 +98,14 @@ export class IndexQueries {
     const out = new Map<number, Array<CommitRow['changes'][number]>>();
     if (seqs.length === 0) return out;
     const rows = this.#db
-      .prepare(`SELECT seq, path, op, blob FROM changes WHERE seq IN (${seqs.map(() => '?').join(',')}) ORDER BY path`)
-      .all(...seqs) as Array<{ seq: number; path: string; op: ChangeOp; blob: string | null }>;
+      .prepare(
+        `SELECT p.seq, f.path, p.op, p.blob FROM changes p JOIN paths f ON f.id = p.path WHERE p.seq IN ` +
+          `(${seqs.map(() => '?').join(',')}) ORDER BY f.path`,
+      )
+      .all(...seqs) as Array<{ seq: number; path: string; op: ChangeOp; blob: Uint8Array | null }>;
     for (const row of rows) {
       const list = out.get(row.seq) ?? [];
-      list.push({ path: row.path, op: row.op, blob: row.blob });
+      list.push({ path: row.path, op: row.op, blob: unpackNullableId(row.blob) });
       out.set(row.seq, list);
     }
     return out;
@@ -101,17 +113,20 @@ export class IndexQueries {
 
   #toCommits(rows: readonly Row[]): CommitRow[] {
     const changes = this.#changes(rows.map((row) => row.seq));
-    return rows.map((row) => ({
-      sha: row.sha,
-      branch: row.branch,
-      parent: row.parent,
-      time: row.time,
-      author: { name: row.author_name, email: row.author_email },
-      subject: row.subject,
-      body: row.body,
-      trailers: JSON.parse(row.trailers) as Record<string, string>,
-      changes: changes.get(row.seq) ?? [],
-    }));
+    return rows.map((row) => {
+      const message = this.#messages.decode(row.seq);
+      return {
+        sha: unpackId(row.sha),
+        branch: row.branch,
+        parent: unpackNullableId(row.parent),
+        time: row.time,
+        author: { name: row.author_name, email: row.author_email },
+        subject: message.subject,
+        body: message.body,
+        trailers: message.trailers,
+        changes: changes.get(row.seq) ?? [],
+      };
+    });
   }
 
   /** Commits newest first (by author time), filtered, one page at a time. */
@@ -120,7 +135,7 @@ export class IndexQueries {
     const params: SQLInputValue[] = [];
     if (filter.branch) {
       where.push('c.branch = ?');
-      params.push(filter.branch);
+      params.push(branchCode(filter.branch));
     }
     let from = 'commits c';
     const fromParams: SQLInputValue[] = [];
@@ -130,27 +145,28 @@ export class IndexQueries {
       if (this.#isNarrowPath(pathParams)) {
         // Few changes under the path: start from them instead of scanning every commit by time.
         from =
-          '(SELECT DISTINCT seq FROM changes WHERE path = ? OR (path >= ? AND path < ?)) s CROSS JOIN commits c ' +
-          'ON c.seq = s.seq';
+          '(SELECT DISTINCT p.seq FROM paths f CROSS JOIN changes p ON p.path = f.id WHERE f.path = ? OR ' +
+          '(f.path >= ? AND f.path < ?)) s CROSS JOIN commits c ON c.seq = s.seq';
         fromParams.push(...pathParams);
       } else {
         where.push(
-          'EXISTS (SELECT 1 FROM changes p WHERE p.seq = c.seq AND (p.path = ? OR (p.path >= ? AND p.path < ?)))',
+          'EXISTS (SELECT 1 FROM changes p JOIN paths f ON f.id = p.path WHERE p.seq = c.seq AND (f.path = ? OR ' +
+            '(f.path >= ? AND f.path < ?)))',
         );
         params.push(...pathParams);
       }
     }
     if (filter.author) {
-      where.push(`(c.author_name LIKE ? ESCAPE '\\' OR c.author_email LIKE ? ESCAPE '\\')`);
+      where.push(`c.author IN (SELECT id FROM people WHERE name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')`);
       const like = `%${escapeLike(filter.author)}%`;
       params.push(like, like);
     }
     if (filter.source) {
       if (filter.source.endsWith('*')) {
-        where.push(`c.source LIKE ? ESCAPE '\\'`);
+        where.push(`c.source IN (SELECT id FROM sources WHERE name LIKE ? ESCAPE '\\')`);
         params.push(`${escapeLike(filter.source.slice(0, -1))}%`);
       } else {
-        where.push('c.source = ?');
+        where.push('c.source IN (SELECT id FROM sources WHERE name = ?)');
         params.push(filter.source);
       }
     }
@@ -163,7 +179,10 @@ export class IndexQueries {
       params.push(filter.until);
     }
     if (filter.text) {
-      where.push(`(c.subject LIKE ? ESCAPE '\\' OR c.body LIKE ? ESCAPE '\\' OR c.trailers LIKE ? ESCAPE '\\')`);
+      where.push(
+        `(gitrail_message(c.seq, 0) LIKE ? ESCAPE '\\' OR gitrail_message(c.seq, 1) LIKE ? ESCAPE '\\' OR ` +
+          `gitrail_message(c.seq, 2) LIKE ? ESCAPE '\\')`,
+      );
       const like = `%${escapeLike(filter.text)}%`;
       params.push(like, like, like);
     }
@@ -174,8 +193,9 @@ export class IndexQueries {
     }
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const sql =
-      `SELECT c.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
+      `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
       `DESC, c.seq DESC LIMIT ?`;
+    this.#messages.startScan();
     const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -189,19 +209,22 @@ export class IndexQueries {
   #isNarrowPath(pathParams: readonly SQLInputValue[]): boolean {
     const row = this.#db
       .prepare(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM changes WHERE path = ? OR (path >= ? AND path < ?) LIMIT ` +
-          `${NARROW_PATH_CHANGES + 1})`,
+        'SELECT count(*) AS n FROM (SELECT 1 FROM paths f CROSS JOIN changes p ON p.path = f.id WHERE f.path = ? OR ' +
+          `(f.path >= ? AND f.path < ?) LIMIT ${NARROW_PATH_CHANGES + 1})`,
       )
       .get(...pathParams) as { n: number };
     return row.n <= NARROW_PATH_CHANGES;
   }
 
+  /** The commit a full id or an unambiguous prefix of one (lower-case hex) names. */
   getCommit(sha: string): CommitRow | null {
+    if (!/^[0-9a-f]{0,40}$/.test(sha)) return null;
+    const select = `SELECT ${ROW} FROM commits c JOIN people a ON a.id = c.author`;
     const rows = (sha.length === 40
-      ? this.#db.prepare('SELECT * FROM commits WHERE sha = ?').all(sha)
+      ? this.#db.prepare(`${select} WHERE c.sha = ?`).all(packId(sha))
       : this.#db
-          .prepare(`SELECT * FROM commits WHERE sha >= ? AND sha < ? LIMIT 2`)
-          .all(sha, prefixEnd(sha))) as unknown as Row[];
+          .prepare(`${select} WHERE c.sha BETWEEN ? AND ? LIMIT 2`)
+          .all(Buffer.from(sha.padEnd(40, '0'), 'hex'), Buffer.from(sha.padEnd(40, 'f'), 'hex'))) as unknown as Row[];
     return rows.length === 1 ? (this.#toCommits(rows)[0] as CommitRow) : null;
   }
 
@@ -212,19 +235,26 @@ export class IndexQueries {
   ): { sha: string; time: number; author: { name: string; email: string } } | null {
     const row = this.#db
       .prepare(
-        'SELECT c.sha, c.time, c.author_name, c.author_email FROM changes p CROSS JOIN commits c ON c.seq = ' +
-          'p.seq WHERE p.path = ? AND c.branch = ? ORDER BY c.seq LIMIT 1',
+        'SELECT c.sha, c.time, a.name AS author_name, a.email AS author_email FROM changes p CROSS JOIN commits c ' +
+          `ON c.seq = p.seq JOIN people a ON a.id = c.author WHERE p.path = ${PATH_ID} AND c.branch = ? ORDER BY ` +
+          'c.seq LIMIT 1',
       )
-      .get(path, branch) as { sha: string; time: number; author_name: string; author_email: string } | undefined;
-    return row ? { sha: row.sha, time: row.time, author: { name: row.author_name, email: row.author_email } } : null;
+      .get(path, branchCode(branch)) as
+      | { sha: Uint8Array; time: number; author_name: string; author_email: string }
+      | undefined;
+    return row
+      ? { sha: unpackId(row.sha), time: row.time, author: { name: row.author_name, email: row.author_email } }
+      : null;
   }
 
   /** The file's last change at or before `at` (epoch ms): its blob, or null when it did not exist. */
   fileAt(path: string, at: number, branch: Branch = 'main'): { blob: string | null; sha: string; time: number } | null {
-    const row = this.#fileAt.get(path, branch, at) as
-      | { blob: string | null; op: ChangeOp; sha: string; time: number }
+    const row = this.#fileAt.get(path, branchCode(branch), at) as
+      | { blob: Uint8Array | null; op: ChangeOp; sha: Uint8Array; time: number }
       | undefined;
-    return row ? { blob: row.op === 'D' ? null : row.blob, sha: row.sha, time: row.time } : null;
+    return row
+      ? { blob: row.op === 'D' ? null : unpackNullableId(row.blob), sha: unpackId(row.sha), time: row.time }
+      : null;
   }
 
   /** The files under `prefix` as they were at `at`: each one's last change not after that instant. */
@@ -233,16 +263,22 @@ export class IndexQueries {
     at: number,
     branch: Branch = 'main',
   ): Array<{ path: string; blob: string; sha: string; time: number }> {
-    return this.#db
+    const rows = this.#db
       .prepare(
         `SELECT path, blob, sha, time FROM (
-           SELECT p.path, p.blob, p.op, c.sha, c.time,
+           SELECT f.path, p.blob, p.op, c.sha, c.time,
                   ROW_NUMBER() OVER (PARTITION BY p.path ORDER BY c.time DESC, c.seq DESC) AS rn
-           FROM changes p JOIN commits c ON c.seq = p.seq
-           WHERE p.path >= ? AND p.path < ? AND c.branch = ? AND c.time <= ?)
+           FROM paths f JOIN changes p ON p.path = f.id JOIN commits c ON c.seq = p.seq
+           WHERE f.path >= ? AND f.path < ? AND c.branch = ? AND c.time <= ?)
          WHERE rn = 1 AND op != 'D' AND blob IS NOT NULL ORDER BY path`,
       )
-      .all(prefix, prefixEnd(prefix), branch, at) as Array<{ path: string; blob: string; sha: string; time: number }>;
+      .all(prefix, prefixEnd(prefix), branchCode(branch), at) as Array<{
+      path: string;
+      blob: Uint8Array;
+      sha: Uint8Array;
+      time: number;
+    }>;
+    return rows.map((row) => ({ path: row.path, blob: unpackId(row.blob), sha: unpackId(row.sha), time: row.time }));
   }
 
   /**
@@ -256,29 +292,38 @@ export class IndexQueries {
   ): FileChange[] {
     const bound =
       upTo === null ? '' : 'sha' in upTo ? 'AND c.seq <= (SELECT seq FROM commits WHERE sha = ?)' : 'AND c.time <= ?';
-    const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? upTo.sha : upTo.time];
+    const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? packId(upTo.sha) : upTo.time];
     const rows = this.#db
       .prepare(
-        `SELECT c.sha, c.time, c.author_name, c.author_email, c.subject, p.op, p.blob FROM changes p CROSS JOIN ` +
-          `commits c ON c.seq = p.seq WHERE p.path = ? AND c.branch = ? ${bound} ORDER BY c.seq`,
+        `SELECT c.sha, c.time, a.name AS author_name, a.email AS author_email, c.seq, p.op, p.blob ` +
+          `FROM changes p CROSS JOIN commits c ON c.seq = p.seq JOIN people a ON a.id = c.author ` +
+          `WHERE p.path = ${PATH_ID} AND c.branch = ? ${bound} ORDER BY c.seq`,
       )
-      .all(path, branch, ...params) as Array<{
-      sha: string;
+      .all(path, branchCode(branch), ...params) as Array<{
+      sha: Uint8Array;
       time: number;
       author_name: string;
       author_email: string;
-      subject: string;
+      seq: number;
       op: ChangeOp;
-      blob: string | null;
+      blob: Uint8Array | null;
     }>;
-    return rows.map((row) => ({
-      sha: row.sha,
-      time: row.time,
-      author: { name: row.author_name, email: row.author_email },
-      subject: row.subject,
-      op: row.op,
-      blob: row.op === 'D' ? null : row.blob,
-    }));
+    const messages = this.#messages;
+    return rows.map((row) => {
+      let subject: string | undefined;
+      return {
+        sha: unpackId(row.sha),
+        time: row.time,
+        author: { name: row.author_name, email: row.author_email },
+        // Blame shows the subject of the commits its lines still come from: read only those.
+        get subject(): string {
+          subject ??= messages.parts(row.seq)[0];
+          return subject;
+        },
+        op: row.op,
+        blob: row.op === 'D' ? null : unpackNullableId(row.blob),
+      };
+    });
   }
 
   /** The entries of one folder as they were at `at` (epoch ms); see folder-at.ts. */
@@ -293,14 +338,16 @@ export class IndexQueries {
    */
   findPaths(glob: string, limit = 1000): string[] {
     const rows = this.#db
-      .prepare('SELECT path FROM resources WHERE path GLOB ? ORDER BY path LIMIT ?')
+      .prepare('SELECT path FROM paths WHERE path GLOB ? AND last_time IS NOT NULL ORDER BY path LIMIT ?')
       .all(glob, limit) as Array<{ path: string }>;
     return rows.map((row) => row.path);
   }
 
   /** How many commits the index holds, per branch. */
   counts(): Record<string, number> {
-    const rows = this.#db.prepare('SELECT branch, count(*) AS n FROM commits GROUP BY branch').all() as Array<{
+    const rows = this.#db
+      .prepare(`SELECT ${branchName('branch')} AS branch, count(*) AS n FROM commits GROUP BY branch`)
+      .all() as Array<{
       branch: string;
       n: number;
     }>;

@@ -361,7 +361,9 @@ test('an index of another layout (or a deleted one) is rebuilt from the reposito
     if (how === 'deleted') assert.equal(existsSync(join(data, 'index.db')), false);
     ledger = await Ledger.open({ dataDir: data });
     assert.equal(ledger.index.commitCount(), 2, how);
-    const rows = ledger.index.db.prepare('SELECT blob FROM changes ORDER BY seq').all() as Array<{ blob: string }>;
+    const rows = ledger.index.db.prepare('SELECT lower(hex(blob)) AS blob FROM changes ORDER BY seq').all() as Array<{
+      blob: string;
+    }>;
     assert.deepEqual(
       rows.map((row) => row.blob),
       [

@@ -12,8 +12,13 @@ function indexWith(
   changes: ReadonlyArray<readonly [path: string, seq: number, op: 'A' | 'M' | 'D', blob: string | null]>,
 ): IndexDb {
   const index = new IndexDb(':memory:');
+  const pathId = index.db.prepare(
+    'INSERT INTO paths(path) VALUES (?) ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id',
+  );
   const insert = index.db.prepare('INSERT INTO changes(path, seq, op, blob) VALUES (?, ?, ?, ?)');
-  for (const change of changes) insert.run(...change);
+  for (const [path, seq, op, blob] of changes) {
+    insert.run((pathId.get(path) as { id: number }).id, seq, op, blob);
+  }
   return index;
 }
 

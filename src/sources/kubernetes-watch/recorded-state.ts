@@ -3,6 +3,7 @@
 // whose rendering equals the recorded blob is not submitted again, whoever recorded it.
 import type { StatementSync } from 'node:sqlite';
 import type { ChangeOp, IndexDb } from '../../index/index-db.ts';
+import { unpackNullableId } from '../../index/index-schema.ts';
 
 /** The last recorded change of a file. */
 export interface RecordedChange {
@@ -21,20 +22,20 @@ export class RecordedState {
   readonly #latest: StatementSync;
   readonly #under: StatementSync;
   readonly #lastSeq: StatementSync;
-  readonly #lastChange: StatementSync;
 
   constructor(index: IndexDb) {
     this.#index = index;
     // The changes table holds every version of a path; the highest seq is the current one.
-    this.#latest = index.db.prepare('SELECT op, blob, seq FROM changes WHERE path = ? ORDER BY seq DESC LIMIT 1');
+    // Paths are ids into the paths table, object ids 20-byte BLOBs (index/index-schema.ts).
+    const pathId = '(SELECT id FROM paths WHERE path = ?)';
+    this.#latest = index.db.prepare(
+      `SELECT op, blob, seq FROM changes WHERE path = ${pathId} ORDER BY seq DESC LIMIT 1`,
+    );
     this.#under = index.db.prepare(
-      'SELECT path, op, max(seq) AS seq FROM changes WHERE path >= ? AND path < ? AND path GLOB ? GROUP BY path',
+      'SELECT f.path, p.op, max(p.seq) AS seq FROM paths f JOIN changes p ON p.path = f.id WHERE f.path >= ? AND ' +
+        'f.path < ? AND f.path GLOB ? GROUP BY f.path',
     );
     this.#lastSeq = index.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM commits');
-    this.#lastChange = index.db.prepare(
-      'SELECT c.op, m.trailers FROM changes c JOIN commits m ON m.seq = c.seq WHERE c.path = ? ORDER BY c.seq ' +
-        'DESC LIMIT 1',
-    );
   }
 
   /** How far the repository has been recorded: the sequence number of the newest commit in the index. */
@@ -44,7 +45,8 @@ export class RecordedState {
 
   /** The file's last recorded change (also a deletion), null when it was never recorded. */
   latest(path: string): RecordedChange | null {
-    return (this.#latest.get(path) as RecordedChange | undefined) ?? null;
+    const row = this.#latest.get(path) as { op: ChangeOp; blob: unknown; seq: number } | undefined;
+    return row ? { op: row.op, blob: unpackNullableId(row.blob), seq: row.seq } : null;
   }
 
   /** The blob the file has now, or null when it does not exist (never written, or deleted). */
@@ -57,9 +59,9 @@ export class RecordedState {
    * otherwise.
    */
   lastDeletion(path: string): { readonly uid: string | null } | null {
-    const row = this.#lastChange.get(path) as { op: string; trailers: string } | undefined;
+    const row = this.latest(path);
     if (row?.op !== 'D') return null;
-    const uid = (JSON.parse(row.trailers) as Record<string, string>)['UID'];
+    const uid = this.#index.messages.decode(row.seq).trailers['UID'];
     return { uid: uid ?? null };
   }
 

@@ -1,0 +1,121 @@
+// A commit's subject, body and trailers as the index keeps them (issue 12): messages of 32
+// consecutive commits (by seq) are deflated together into one block, so a message costs about
+// 50 bytes instead of 450, and a full-text scan inflates one block per 32 commits. A block is
+// rewritten when a later batch fills more of its slots.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
+export interface CommitMessage {
+  readonly subject: string;
+  readonly body: string;
+  readonly trailers: Readonly<Record<string, string>>;
+}
+
+/** log2 of the messages per block: the block of commit `seq` is `seq >> BLOCK_BITS`. */
+export const BLOCK_BITS = 5;
+const SLOT_MASK = (1 << BLOCK_BITS) - 1;
+
+/** One slot: subject, body and the trailers as JSON text (the form the text filter searches). */
+type Slot = readonly [subject: string, body: string, trailers: string] | null;
+
+type Entry = readonly [subject: string, body: string, trailers: Readonly<Record<string, string>>];
+
+/** Decoded blocks kept by a reader (each about 15 kB decoded). */
+const CACHED_BLOCKS = 64;
+
+export class MessageBlocks {
+  readonly #db: DatabaseSync;
+  readonly #load: StatementSync;
+  #store: StatementSync | null = null;
+  /** Decoded blocks by id, with the bytes they were decoded from (a block may have been rewritten since). */
+  readonly #cache = new Map<number, { bytes: Uint8Array; slots: Slot[] }>();
+  /** The block the running text filter read last. */
+  #scan: { block: number; slots: Slot[] } | null = null;
+  /** Blocks the writer's open transaction fills, as stored: trailers as an object. */
+  readonly #pending = new Map<number, Array<Entry | null>>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#load = db.prepare('SELECT bytes FROM messages WHERE block = ?');
+  }
+
+  #slotsOf(bytes: Uint8Array): Slot[] {
+    const entries = JSON.parse(inflateRawSync(bytes).toString('utf8')) as Array<
+      [string, string, Record<string, string>] | null
+    >;
+    return entries.map((entry) => (entry ? [entry[0], entry[1], JSON.stringify(entry[2])] : null));
+  }
+
+  #block(block: number): Slot[] | null {
+    const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
+    if (!row) return null;
+    const cached = this.#cache.get(block);
+    if (cached && Buffer.compare(cached.bytes, row.bytes) === 0) {
+      this.#cache.delete(block);
+      this.#cache.set(block, cached);
+      return cached.slots;
+    }
+    const slots = this.#slotsOf(row.bytes);
+    this.#cache.set(block, { bytes: row.bytes, slots });
+    if (this.#cache.size > CACHED_BLOCKS) this.#cache.delete(this.#cache.keys().next().value as number);
+    return slots;
+  }
+
+  /** The message of commit `seq`: its subject, body and trailers as JSON text. */
+  parts(seq: number): readonly [string, string, string] {
+    const slot = this.#block(seq >> BLOCK_BITS)?.[seq & SLOT_MASK];
+    if (!slot) throw new Error(`index.db: the message of commit ${seq} is missing`);
+    return slot;
+  }
+
+  decode(seq: number): CommitMessage {
+    const [subject, body, trailers] = this.parts(seq);
+    return { subject, body, trailers: JSON.parse(trailers) as Record<string, string> };
+  }
+
+  /** Adds the message of a commit the writer just inserted; `flush` stores it. */
+  add(seq: number, message: CommitMessage): void {
+    const block = seq >> BLOCK_BITS;
+    let entries = this.#pending.get(block);
+    if (!entries) {
+      const stored = this.#block(block) ?? [];
+      entries = stored.map((slot) => (slot ? [slot[0], slot[1], JSON.parse(slot[2]) as Record<string, string>] : null));
+      this.#pending.set(block, entries);
+    }
+    while (entries.length <= (seq & SLOT_MASK)) entries.push(null);
+    entries[seq & SLOT_MASK] = [message.subject, message.body, message.trailers];
+  }
+
+  /** Writes the blocks `add` filled (in the writer's transaction). */
+  flush(): void {
+    this.#store ??= this.#db.prepare('INSERT OR REPLACE INTO messages(block, bytes) VALUES (?, ?)');
+    for (const [block, entries] of this.#pending) this.#store.run(block, deflateRawSync(JSON.stringify(entries)));
+    this.#pending.clear();
+  }
+
+  /** Forgets what `add` gathered (the writer's transaction rolled back). */
+  discard(): void {
+    this.#pending.clear();
+  }
+
+  /**
+   * Registers `gitrail_message(seq, part)` on the connection: for commit `seq`, part 0 is the
+   * subject, 1 the body, 2 the trailers as JSON text. One statement reads one snapshot, so a scan
+   * keeps the block it read last without comparing bytes: call `startScan` before each statement.
+   */
+  register(): void {
+    this.#db.function('gitrail_message', { deterministic: true }, (seq, part) => {
+      const block = Number(seq) >> BLOCK_BITS;
+      if (this.#scan?.block !== block) {
+        const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
+        this.#scan = { block, slots: row ? this.#slotsOf(row.bytes) : [] };
+      }
+      return this.#scan.slots[Number(seq) & SLOT_MASK]?.[Number(part)] ?? null;
+    });
+  }
+
+  /** Forgets the block the last statement using `gitrail_message` read. */
+  startScan(): void {
+    this.#scan = null;
+  }
+}
