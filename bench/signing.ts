@@ -22,6 +22,7 @@ const CLI = join(import.meta.dirname, '..', 'bin', 'gitrail.js');
 interface IngestFigures {
   readonly eventsPerSecond: number;
   readonly cpuSeconds: number;
+  readonly writerCpuSeconds: number;
   readonly summary: { readonly committed: number };
   /** Spawn to exit, measured here: start-up, committing, the closing checkpoint and maintenance. */
   readonly wallSeconds: number;
@@ -47,7 +48,12 @@ const workload = await writeAuditWorkload(join(work, 'input'), events / 2, event
 const runs = { signed: [] as IngestFigures[], unsigned: [] as IngestFigures[] };
 for (let round = 0; round < rounds; round += 1) {
   for (const kind of round % 2 === 0 ? (['unsigned', 'signed'] as const) : (['signed', 'unsigned'] as const)) {
-    runs[kind].push(ingest(join(work, kind), workload.file, kind === 'signed'));
+    const run = ingest(join(work, kind), workload.file, kind === 'signed');
+    runs[kind].push(run);
+    console.log(
+      `  round ${round + 1} ${kind.padEnd(8)} wall ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, ` +
+        `writer thread CPU ${run.writerCpuSeconds.toFixed(1)} s`,
+    );
   }
 }
 const of = (kind: keyof typeof runs, figure: (run: IngestFigures) => number) => median(runs[kind].map(figure));
@@ -55,6 +61,8 @@ const wall = { unsigned: of('unsigned', (run) => run.wallSeconds), signed: of('s
 const commits = of('signed', (run) => run.summary.committed);
 const cpuUnsigned = of('unsigned', (run) => run.cpuSeconds);
 const cpuSigned = of('signed', (run) => run.cpuSeconds);
+const writerUnsigned = of('unsigned', (run) => run.writerCpuSeconds);
+const writerSigned = of('signed', (run) => run.writerCpuSeconds);
 const unsigned = of('unsigned', (run) => run.eventsPerSecond);
 const signed = of('signed', (run) => run.eventsPerSecond);
 const percent = (more: number, less: number) => `${(100 * (more / less - 1)).toFixed(1)}%`;
@@ -69,6 +77,10 @@ console.log(
 console.log(
   `  CPU (all threads): unsigned ${cpuUnsigned.toFixed(1)} s, signed ${cpuSigned.toFixed(1)} s: ` +
     `signing costs ${percent(cpuSigned, cpuUnsigned)} more CPU`,
+);
+console.log(
+  `  writer thread CPU: unsigned ${writerUnsigned.toFixed(1)} s, signed ${writerSigned.toFixed(1)} s: ` +
+    `signing costs the pace setter ${percent(writerSigned, writerUnsigned)} more`,
 );
 console.log(
   `  committing phase only: unsigned ${unsigned.toFixed(0)} events/s, signed ${signed.toFixed(0)} events/s: ` +
@@ -143,6 +155,8 @@ console.log(
     signed,
     cpuUnsigned,
     cpuSigned,
+    writerUnsigned,
+    writerSigned,
     signMicros,
     firstCheckpointMs: firstMs,
     checkpointMs: median(again),
