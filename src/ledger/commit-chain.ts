@@ -1,18 +1,21 @@
-// The commits of the writer's branches as they are made: each commit's id covers its signature
-// and names its parent's id, so they come one after the other, but the last one may still be
-// being signed on the signing thread (commit-signer.ts) while the writer builds the next one's
-// blob and tree. Whatever needs that commit's id (its child, a branch head, a flush) settles it
-// first, so the commits, their ids and their order are those of signing in line.
+// The commits of the writer's branches as they are made. Each commit's id covers its signature
+// and its child names that id; in bulk, the signing thread (commit-signer.ts) makes that chain
+// while the writer goes on building blobs and trees, and the writer lands the signed commits in
+// order (staged, recorded for the index, its branch's head moved) as they come back. Whatever
+// needs an id first (a branch head, a period's roll-over, a flush, a caller reading a commit's
+// id) settles what is outstanding: the commits, their ids and their order are those of signing
+// each in line.
 import type { IndexedCommit } from '../index/index-db.ts';
 import type { SigningKey } from '../signing/ssh-key.ts';
 import { signSsh } from '../signing/sshsig.ts';
 import { CommitSigner } from './commit-signer.ts';
 import { type CommitFields, type GitObject, makeObject, serializeCommit } from './objects.ts';
+import { SLOTS } from './signer-ring.ts';
 
 /** What the index records of a commit, but its id. */
 export type CommitFacts = Omit<IndexedCommit, 'sha'>;
 
-/** A branch as the chain sees it: its head moves when one of its commits is settled. */
+/** A branch as the chain sees it: its head moves when one of its commits lands. */
 export interface ChainBranch {
   head: string | null;
 }
@@ -22,9 +25,9 @@ export interface Written {
   readonly oid: string;
 }
 
-interface InFlight {
+interface Outstanding {
   readonly branch: ChainBranch;
-  readonly facts: CommitFacts;
+  readonly facts: Omit<CommitFacts, 'parent'>;
   oid: string | null;
 }
 
@@ -40,7 +43,10 @@ export class CommitChain {
   readonly #threadAfter: number;
   #signer: CommitSigner | null = null;
   #written = 0;
-  #inFlight: InFlight | null = null;
+  /** Commits posted to the thread and not landed yet, oldest first. */
+  readonly #outstanding: Outstanding[] = [];
+  /** Per branch: its number in the ring, and how many of its commits are outstanding. */
+  readonly #branches = new Map<ChainBranch, { readonly id: number; outstanding: number }>();
 
   /** `land`: takes each commit once signed (stages it, records it for the index), in order. */
   constructor(
@@ -53,62 +59,64 @@ export class CommitChain {
     this.#threadAfter = threadAfter;
   }
 
-  /** Whether a commit is still being signed. */
-  get busy(): boolean {
-    return this.#inFlight !== null;
+  /** Commits written and not landed yet. */
+  get outstanding(): number {
+    return this.#outstanding.length;
   }
 
-  /** The branch's head, once a commit of it being signed is settled. */
+  /** Commits the thread signed (the rest were signed in line). */
+  get signedOnThread(): number {
+    return this.#signer?.counts.thread ?? 0;
+  }
+
+  /** The branch's head, once its outstanding commits landed. */
   headOf(branch: ChainBranch): string | null {
-    if (this.#inFlight?.branch === branch) this.settle();
+    if (this.writing(branch)) this.settle();
     return branch.head;
   }
 
-  /** Whether `branch` has a commit being signed (its head is about to be one). */
+  /** Whether `branch` has commits outstanding (its head is about to move). */
   writing(branch: ChainBranch): boolean {
-    return this.#inFlight?.branch === branch;
+    return (this.#branches.get(branch)?.outstanding ?? 0) > 0;
   }
 
   /**
-   * Writes a commit on `branch`, the child of its head (settled first); signed, it lands in
-   * order. The answer's id is known once the commit is signed.
+   * Writes a commit on `branch`, the child of its last commit; signed, it lands in order. The
+   * answer's id is known once the commit is signed.
    */
   write(branch: ChainBranch, fields: Omit<CommitFields, 'parent'>, facts: Omit<CommitFacts, 'parent'>): Written {
-    this.settle();
-    const parent = branch.head;
     const signer = this.#signerFor();
-    if (!signer) {
-      const key = this.#key;
-      const sign = key ? (payload: Uint8Array) => signSsh(key, payload) : undefined;
-      const commit = makeObject('commit', serializeCommit({ ...fields, parent }, sign));
-      this.#settled(branch, commit, { ...facts, parent });
-      return { oid: commit.oid };
+    if (signer) {
+      this.#landSigned(false);
+      if (signer.pending === SLOTS) this.#landOne(signer, true);
+      const state = this.#stateOf(branch);
+      const parent = state.outstanding > 0 ? 'follow' : branch.head;
+      if (signer.post(serializeCommit({ ...fields, parent: null }), state.id, parent)) {
+        const outstanding: Outstanding = { branch, facts, oid: null };
+        this.#outstanding.push(outstanding);
+        state.outstanding += 1;
+        const settle = () => this.settle();
+        return {
+          get oid() {
+            if (outstanding.oid === null) settle();
+            return outstanding.oid as string;
+          },
+        };
+      }
     }
-    signer.start(serializeCommit({ ...fields, parent }));
-    const inFlight: InFlight = { branch, facts: { ...facts, parent }, oid: null };
-    this.#inFlight = inFlight;
-    const settle = () => this.settle();
-    return {
-      get oid() {
-        if (inFlight.oid === null) settle();
-        return inFlight.oid as unknown as string;
-      },
-    };
+    this.settle();
+    const key = this.#key;
+    const parent = branch.head;
+    const sign = key ? (payload: Uint8Array) => signSsh(key, payload) : undefined;
+    const commit = makeObject('commit', serializeCommit({ ...fields, parent }, sign));
+    branch.head = commit.oid;
+    this.#land(commit, { ...facts, parent });
+    return { oid: commit.oid };
   }
 
-  /** Lands the commit being signed, waiting for its signature if need be. */
+  /** Lands every outstanding commit, waiting for the signatures still being made. */
   settle(): void {
-    const inFlight = this.#inFlight;
-    if (!inFlight) return;
-    this.#inFlight = null;
-    const commit = (this.#signer as CommitSigner).finish();
-    inFlight.oid = commit.oid;
-    this.#settled(inFlight.branch, commit, inFlight.facts);
-  }
-
-  /** Commits signed on the thread and by the writer (after the first ones, always by the writer). */
-  get signedOnThread(): number {
-    return this.#signer?.counts.thread ?? 0;
+    this.#landSigned(true);
   }
 
   close(): void {
@@ -116,9 +124,28 @@ export class CommitChain {
     this.#signer = null;
   }
 
-  #settled(branch: ChainBranch, commit: GitObject, facts: CommitFacts): void {
+  #landSigned(wait: boolean): void {
+    const signer = this.#signer;
+    while (signer && this.#outstanding.length > 0 && this.#landOne(signer, wait));
+  }
+
+  #landOne(signer: CommitSigner, wait: boolean): boolean {
+    const commit = signer.next(wait);
+    if (!commit) return false;
+    const outstanding = this.#outstanding.shift() as Outstanding;
+    const { branch, facts } = outstanding;
+    (this.#branches.get(branch) as { outstanding: number }).outstanding -= 1;
+    const parent = branch.head;
+    outstanding.oid = commit.oid;
     branch.head = commit.oid;
-    this.#land(commit, facts);
+    this.#land(commit, { ...facts, parent });
+    return true;
+  }
+
+  #stateOf(branch: ChainBranch): { readonly id: number; outstanding: number } {
+    let state = this.#branches.get(branch);
+    if (!state) this.#branches.set(branch, (state = { id: this.#branches.size, outstanding: 0 }));
+    return state;
   }
 
   #signerFor(): CommitSigner | null {

@@ -1,6 +1,7 @@
 // The ledger: the single writer of `<data>/repo.git`. One commit per change, author = actor
 // at the event's time; objects kept in memory and flushed as one pack (+ idx) per batch, then
-// the refs moved atomically and the index updated (ledger-performance.md §8).
+// the refs moved atomically and the index updated (ledger-performance.md §8). Commits are
+// signed in order; in bulk on a thread of their own, beside the writer (commit-chain.ts).
 import { join } from 'node:path';
 import type { Branch, ChangeRecord, Doc } from '../domain/change.ts';
 import { IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
@@ -40,7 +41,7 @@ export class Ledger {
   readonly #lock: WriterLock;
   readonly #options: LedgerOptions;
   readonly signing: Signing | null;
-  /** Commits as they are made: the last one may still be being signed. */
+  /** Commits as they are made: the last few may still be being signed. */
   readonly #chain: CommitChain;
   readonly #pendingCommits: IndexedCommit[] = [];
   readonly #pendingKeys = new Set<string>();
@@ -156,7 +157,7 @@ export class Ledger {
   }
 
   /**
-   * Writes one commit and returns its id; null when the file would not change, 'untracked'
+   * Writes one commit (its id may still be being signed); null when the file would not change, 'untracked'
    * when the update needs a resource that was never recorded (a delete, a field update).
    */
   async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<Written | null | 'untracked'> {
@@ -206,7 +207,7 @@ export class Ledger {
     );
     if (record.branch === 'main')
       this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
-    const unflushed = this.#pendingCommits.length + (this.#chain.busy ? 1 : 0);
+    const unflushed = this.#pendingCommits.length + this.#chain.outstanding;
     if (unflushed >= (this.#options.flushEvery ?? 500)) await this.#flush();
     return written;
   }

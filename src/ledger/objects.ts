@@ -135,3 +135,11 @@ export function withSignature(unsigned: Uint8Array, armour: string): Uint8Array 
   bytes.copy(out, at, end);
   return out;
 }
+
+/** A commit's content given without its parent line (`serializeCommit` with no parent), with `parent`. */
+export function withParent(orphan: Uint8Array, parent: string | null): Uint8Array {
+  if (parent === null) return orphan;
+  const bytes = Buffer.from(orphan.buffer, orphan.byteOffset, orphan.byteLength);
+  const treeLine = bytes.indexOf(0x0a) + 1;
+  return Buffer.concat([bytes.subarray(0, treeLine), Buffer.from(`parent ${parent}\n`), bytes.subarray(treeLine)]);
+}
