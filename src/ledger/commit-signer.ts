@@ -11,8 +11,6 @@ import { signSsh } from '../signing/sshsig.ts';
 import { type GitObject, makeObject, withParent, withSignature } from './objects.ts';
 import { type ParentOf, SignerRing, SLOTS, TEMPLATE_BYTES } from './signer-ring.ts';
 
-/** The thread is woken once this many commits wait (fewer wake-ups; a flush wakes it anyway). */
-const WAKE_EVERY = 8;
 /** A thread that answers nothing for this long while commits wait is given up: the writer signs. */
 const STUCK_MS = 2000;
 const WAIT_SLICE_MS = 20;
@@ -59,7 +57,7 @@ export class CommitSigner {
     if (this.pending === SLOTS) throw new Error('the signing ring is full');
     const seq = this.#posted;
     this.#posted += 1;
-    this.#ring.post(seq, orphan, branch, parent, seq + 1 - this.#ring.done >= WAKE_EVERY);
+    this.#ring.post(seq, orphan, branch, parent);
     return true;
   }
 
