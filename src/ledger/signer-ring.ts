@@ -11,9 +11,9 @@
 // after IDLE_POLLS empty looks does it sleep until woken.
 import { hashObject, withParent, withSignature } from './objects.ts';
 
-export const SLOTS = 32;
+export const SLOTS = 128;
 /** The largest commit (without signature) the ring carries; a bigger one is signed by the writer. */
-export const TEMPLATE_BYTES = 16 * 1024;
+export const TEMPLATE_BYTES = 8 * 1024;
 /** Room for the signature header (an Ed25519 SSHSIG armour is ~300 bytes). */
 const ANSWER_BYTES = TEMPLATE_BYTES + 4096;
 const SLOT_BYTES = TEMPLATE_BYTES + ANSWER_BYTES;
