@@ -55,14 +55,15 @@ export class ActivityPeriods {
     this.#current = periodOf(committerTimeOf(headCommitText), this.#unit);
   }
 
-  /** Whether a commit written at `time` closes the current period (whose head is `head`). */
-  roll(time: number, head: string | null): boolean {
+  /** Whether a commit written at `time` closes the current period (whose head `head()` answers). */
+  roll(time: number, head: () => string | null): boolean {
     const period = periodOf(time, this.#unit);
     // Periods only move forward: a clock set back keeps writing into the current one.
     if (this.#current !== null && period <= this.#current) return false;
-    const closes = this.#current !== null && head !== null;
+    const last = this.#current === null ? null : head();
+    const closes = last !== null;
     if (closes) {
-      this.#previous = { period: this.#current as string, head: head as string };
+      this.#previous = { period: this.#current as string, head: last };
       this.#unstored.push(this.#previous);
     }
     this.#current = period;

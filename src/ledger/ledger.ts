@@ -1,53 +1,36 @@
 // The ledger: the single writer of `<data>/repo.git`. One commit per change, author = actor
 // at the event's time; objects kept in memory and flushed as one pack (+ idx) per batch, then
-// the refs moved atomically and the index updated (ledger-performance.md §8).
-import type { IdentitiesConfig } from '../identities/mailmap.ts';
-import { installMailmap } from './mailmap-file.ts';
-import { mkdirSync } from 'node:fs';
+// the refs moved atomically and the index updated (ledger-performance.md §8). Commits are
+// signed in order; in bulk on a thread of their own, beside the writer (commit-chain.ts).
 import { join } from 'node:path';
-import type { Logger } from 'pino';
-import type { Actor, Branch, ChangeRecord, Doc } from '../domain/change.ts';
-import { commitEventKey, eventKey, IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
-import { catchUpIndex } from '../index/reindex.ts';
+import type { Branch, ChangeRecord, Doc } from '../domain/change.ts';
+import { IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
 import { applyUpdate } from '../normalise/apply-update.ts';
 import { parseCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { summariseChange } from '../normalise/summary.ts';
+import type { Signing } from '../signing/key-store.ts';
+import { CommitChain, type Written } from './commit-chain.ts';
 import { formatCommitMessage, writtenTrailers } from './commit-message.ts';
-import { removeCrashLeftovers } from './crash-leftovers.ts';
 import { detourRecord } from './detour.ts';
-import { assertDocumentSize, assertWritable } from './record-guard.ts';
-import { acquireWriterLock, type WriterLock } from './lock.ts';
-import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
-import { ObjectStore } from './object-store.ts';
-import { makeObject, serializeCommit, type GitObject, type SignPayload } from './objects.ts';
-import { buildPack, storePack } from './pack-writer.ts';
 import { DocCache } from './doc-cache.ts';
-import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
-import { readRef, updateRef } from './refs.ts';
-import { initRepository } from './repository.ts';
-import { TreeState } from './tree-state.ts';
-import { ActivityPeriods, type ActivityLine } from './activity-periods.ts';
-import { lineName } from './periods.ts';
 import {
   type ApplyResult,
   DEFAULT_COMMITTER,
   type LedgerOptions,
+  type Outcome,
   type PreparedChange,
   recordKey,
 } from './ledger-types.ts';
-import { loadSigning, type KeyFile, type Signing } from '../signing/key-store.ts';
-import { signSsh } from '../signing/sshsig.ts';
-import { dataFolder } from '../domain/data-folder.ts';
-
-interface BranchState {
-  head: string | null;
-  flushed: string | null;
-  tree: TreeState;
-  /** The periods of an activity line written in periods; null: one chain (and always for main). */
-  readonly periods: ActivityPeriods | null;
-}
-
-const BRANCHES: readonly Branch[] = ['main', 'activity'];
+import { type BranchState, type OpenedLedger, openLedger } from './ledger-open.ts';
+import type { WriterLock } from './lock.ts';
+import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
+import type { ObjectStore } from './object-store.ts';
+import { buildPack, storePack } from './pack-writer.ts';
+import { lineName } from './periods.ts';
+import { assertDocumentSize, assertWritable } from './record-guard.ts';
+import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
+import { updateRef } from './refs.ts';
+import { TreeState } from './tree-state.ts';
 
 export class Ledger {
   readonly gitdir: string;
@@ -58,7 +41,8 @@ export class Ledger {
   readonly #lock: WriterLock;
   readonly #options: LedgerOptions;
   readonly signing: Signing | null;
-  readonly #sign: SignPayload | undefined;
+  /** Commits as they are made: the last few may still be being signed. */
+  readonly #chain: CommitChain;
   readonly #pendingCommits: IndexedCommit[] = [];
   readonly #pendingKeys = new Set<string>();
   readonly #pendingSeen: SeenEvent[] = [];
@@ -70,67 +54,23 @@ export class Ledger {
   #flushesSinceMaintenance = 0;
   #maintenance: Promise<void> | null = null;
 
-  private constructor(
-    gitdir: string,
-    index: IndexDb,
-    store: ObjectStore,
-    branches: Map<string, BranchState>,
-    lock: WriterLock,
-    options: LedgerOptions,
-    signing: Signing | null,
-  ) {
-    this.gitdir = gitdir;
-    this.signing = signing;
-    this.#sign = signing ? (payload) => signSsh(signing.key, payload) : undefined;
-    this.index = index;
-    this.#store = store;
-    this.#branches = branches;
-    this.#lock = lock;
+  private constructor(opened: OpenedLedger, options: LedgerOptions) {
+    this.gitdir = opened.gitdir;
+    this.signing = opened.signing;
+    this.index = opened.index;
+    this.#store = opened.store;
+    this.#branches = opened.branches;
+    this.#lock = opened.lock;
     this.#options = options;
     this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
+    this.#chain = new CommitChain(opened.signing?.key ?? null, (commit, facts) => {
+      this.#store.stageAgainst(commit, facts.parent);
+      this.#pendingCommits.push({ sha: commit.oid, ...facts });
+    });
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
-    mkdirSync(options.dataDir, { recursive: true });
-    const lock = acquireWriterLock(dataFolder(options.dataDir).writerLock);
-    try {
-      const gitdir = dataFolder(options.dataDir).repo;
-      const committer = options.committer ?? DEFAULT_COMMITTER;
-      const signing =
-        options.signing === null
-          ? null
-          : loadSigning(options.dataDir, {
-              file: options.signing?.file ?? null,
-              principal: options.signing?.principal ?? committer.email,
-              now: options.now ?? Date.now,
-            });
-      await initRepository(gitdir);
-      if (options.identities) await installMailmap(options.dataDir, options.identities);
-      const leftovers = removeCrashLeftovers(gitdir, Date.now());
-      if (leftovers.length > 0)
-        options.log?.warn({ files: leftovers }, 'removed what an interrupted writer left behind');
-      const index = new IndexDb(dataFolder(options.dataDir).index);
-      const store = new ObjectStore(gitdir);
-      const lines = options.activityLines ?? [];
-      const names = [...BRANCHES, ...lines.map((line) => lineName(line.rule))];
-      const heads = new Map(names.map((branch) => [branch, readRef(gitdir, `refs/heads/${branch}`)] as const));
-      const added = await catchUpIndex(index, gitdir, heads);
-      if (added > 0) options.log?.info({ commits: added }, 'indexed commits missing from the index');
-      const branches = new Map<string, BranchState>();
-      for (const [branch, head] of heads) {
-        const root = head ? await store.commitTree(head) : null;
-        const line = lines.find((candidate) => lineName(candidate.rule) === branch);
-        const unit = line ? line.period : branch === 'activity' ? options.activityPeriod : null;
-        const periods = unit ? new ActivityPeriods(unit, line?.rule ?? null) : null;
-        if (head) periods?.opened(await store.readText(head));
-        const tree = new TreeState(root, (oid) => store.readTree(oid));
-        branches.set(branch, { head, flushed: head, tree, periods });
-      }
-      return new Ledger(gitdir, index, store, branches, lock, options, signing);
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
+    return new Ledger(await openLedger(options), options);
   }
 
   /** Called after each flush with the commits that became visible. */
@@ -139,7 +79,7 @@ export class Ledger {
   }
 
   head(branch: Branch): string | null {
-    return (this.#branches.get(branch) as BranchState).head;
+    return this.#chain.headOf(this.#branches.get(branch) as BranchState);
   }
 
   apply(change: PreparedChange): Promise<ApplyResult> {
@@ -171,6 +111,7 @@ export class Ledger {
         if (this.#flushesSinceMaintenance > 0) await this.#maintain(!this.#options.deferFullRepack);
       });
     } finally {
+      this.#chain.close();
       this.index.close();
       this.#lock.release();
     }
@@ -205,21 +146,21 @@ export class Ledger {
       // The detour commit's `Resource-Path:` trailer records this key in the index (index-db.ts);
       // only a detour that changed nothing leaves it to be recorded here. (On activity, #write
       // never answers 'untracked'.)
-      if (typeof detour !== 'string') this.#pendingSeen.push({ key, outcome: written });
-      return { outcome: written, ...(typeof detour === 'string' ? { sha: detour } : {}) };
+      if (typeof detour !== 'object' || detour === null) this.#pendingSeen.push({ key, outcome: written });
+      return typeof detour === 'object' && detour !== null ? result(written, detour) : { outcome: written };
     }
     if (written === null) {
       this.#pendingSeen.push({ key, outcome: 'unchanged' });
       return { outcome: 'unchanged' };
     }
-    return { outcome: record.branch === 'main' ? 'committed' : 'activity', sha: written };
+    return result(record.branch === 'main' ? 'committed' : 'activity', written);
   }
 
   /**
-   * Writes one commit and returns its id; null when the file would not change, 'untracked'
+   * Writes one commit (its id may still be being signed); null when the file would not change, 'untracked'
    * when the update needs a resource that was never recorded (a delete, a field update).
    */
-  async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<string | null | 'untracked'> {
+  async #write(record: ChangeRecord, rendered: RenderedBlob | undefined): Promise<Written | null | 'untracked'> {
     const branch = this.#branches.get(this.#lineOf(record)) as BranchState;
     const committerTime = this.#committerTime();
     const previousPeriod = record.branch === 'activity' ? this.#rollPeriod(branch, committerTime) : null;
@@ -243,37 +184,32 @@ export class Ledger {
     const tree = await branch.tree.write();
     for (const object of tree.objects) this.#store.stage(object);
     const committer = this.#options.committer ?? DEFAULT_COMMITTER;
-    const commit: GitObject = makeObject(
-      'commit',
-      serializeCommit(
-        {
-          tree: tree.oid,
-          parent: branch.head,
-          author: { ...record.author, time: record.time },
-          committer: { ...committer, time: committerTime },
-          message,
-        },
-        this.#sign,
-      ),
+    const written = this.#chain.write(
+      branch,
+      {
+        tree: tree.oid,
+        author: { ...record.author, time: record.time },
+        committer: { ...committer, time: committerTime },
+        message,
+      },
+      {
+        branch: record.branch,
+        time: record.time,
+        authorName: record.author.name,
+        authorEmail: record.author.email,
+        subject: record.subject,
+        body,
+        trailers: writtenTrailers(trailers),
+        changes: [
+          { path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null },
+        ],
+      },
     );
-    this.#store.stageAgainst(commit, branch.head);
-    this.#pendingCommits.push({
-      sha: commit.oid,
-      branch: record.branch,
-      parent: branch.head,
-      time: record.time,
-      authorName: record.author.name,
-      authorEmail: record.author.email,
-      subject: record.subject,
-      body,
-      trailers: writtenTrailers(trailers),
-      changes: [{ path: record.path, op: prevOid === null ? 'A' : blob === null ? 'D' : 'M', blob: blob?.oid ?? null }],
-    });
-    branch.head = commit.oid;
     if (record.branch === 'main')
       this.#lastTimes.set(record.path, Math.max(record.time, this.#lastTime(record.path) ?? record.time));
-    if (this.#pendingCommits.length >= (this.#options.flushEvery ?? 500)) await this.#flush();
-    return commit.oid;
+    const unflushed = this.#pendingCommits.length + this.#chain.outstanding;
+    if (unflushed >= (this.#options.flushEvery ?? 500)) await this.#flush();
+    return written;
   }
 
   /** The branch a record is written to: an activity record matched by a retention rule goes to that rule's line. */
@@ -294,11 +230,11 @@ export class Ledger {
    */
   #rollPeriod(branch: BranchState, time: number): readonly [string, string] | null {
     if (!branch.periods) return null;
-    if (branch.periods.roll(time, branch.head)) {
+    if (branch.periods.roll(time, () => this.#chain.headOf(branch))) {
       branch.head = null;
       branch.tree = new TreeState(null, (oid) => this.#store.readTree(oid));
     }
-    return branch.head === null ? branch.periods.rootTrailer() : null;
+    return branch.head === null && !this.#chain.writing(branch) ? branch.periods.rootTrailer() : null;
   }
 
   #lastTime(path: string): number | null {
@@ -318,6 +254,7 @@ export class Ledger {
   }
 
   async #flush(): Promise<number> {
+    this.#chain.settle();
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
     const objects = this.#store.drain();
@@ -364,4 +301,14 @@ export class Ledger {
       this.#options.log?.warn({ err: error }, 'repository maintenance failed');
     }
   }
+}
+
+/** An outcome with the id of the commit written, which may still be being signed (read it when needed). */
+function result(outcome: Outcome, written: Written): ApplyResult {
+  return {
+    outcome,
+    get sha() {
+      return written.oid;
+    },
+  };
 }

@@ -110,15 +110,36 @@ export type SignPayload = (payload: Uint8Array) => string;
 
 /**
  * The commit object's content. With `sign`, the signature of the unsigned content goes into a
- * `gpgsig` header after `committer`, each continuation line starting with a space: what git
- * writes for `commit -S` and strips again before `verify-commit` checks the signature.
+ * `gpgsig` header after `committer` (see withSignature): what git writes for `commit -S`.
  */
 export function serializeCommit(commit: CommitFields, sign?: SignPayload): Uint8Array {
   const head = [`tree ${commit.tree}`];
   if (commit.parent) head.push(`parent ${commit.parent}`);
   head.push(`author ${formatSignature(commit.author)}`, `committer ${formatSignature(commit.committer)}`);
   const unsigned = Buffer.from(`${head.join('\n')}\n\n${commit.message}`);
-  if (!sign) return unsigned;
-  const signature = sign(unsigned).replace(/\n$/, '').replaceAll('\n', '\n ');
-  return Buffer.from(`${head.join('\n')}\ngpgsig ${signature}\n\n${commit.message}`);
+  return sign ? withSignature(unsigned, sign(unsigned)) : unsigned;
+}
+
+/**
+ * An unsigned commit's content with `armour`, its signature, as a `gpgsig` header after the
+ * header lines, each continuation line starting with a space; git strips it again before
+ * `verify-commit` checks the signature.
+ */
+export function withSignature(unsigned: Uint8Array, armour: string): Uint8Array {
+  const bytes = Buffer.from(unsigned.buffer, unsigned.byteOffset, unsigned.byteLength);
+  const end = bytes.indexOf('\n\n');
+  const header = `\ngpgsig ${armour.replace(/\n$/, '').replaceAll('\n', '\n ')}`;
+  const out = Buffer.allocUnsafe(unsigned.byteLength + Buffer.byteLength(header));
+  bytes.copy(out, 0, 0, end);
+  const at = end + out.write(header, end);
+  bytes.copy(out, at, end);
+  return out;
+}
+
+/** A commit's content given without its parent line (`serializeCommit` with no parent), with `parent`. */
+export function withParent(orphan: Uint8Array, parent: string | null): Uint8Array {
+  if (parent === null) return orphan;
+  const bytes = Buffer.from(orphan.buffer, orphan.byteOffset, orphan.byteLength);
+  const treeLine = bytes.indexOf(0x0a) + 1;
+  return Buffer.concat([bytes.subarray(0, treeLine), Buffer.from(`parent ${parent}\n`), bytes.subarray(treeLine)]);
 }
