@@ -19,6 +19,11 @@ import { checkInputDigests, type DigestKeys } from './log-file-digests.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
 import { dataFolder } from '../domain/data-folder.ts';
 
+/**
+ * The writer's memory of current documents: 100k resources take ~35 MB, so a backfill of up to
+ * ~130k resources never misses; past that, memory stays flat and a miss reads the file's blob.
+ */
+const INGEST_DOC_CACHE_BYTES = 64 * 1024 * 1024;
 /** Young-generation size of the render worker's heap (V8's default grows to ~190 MB). */
 const WORKER_YOUNG_GENERATION_MB = 16;
 /** About the same for the writer's thread (see capYoungGeneration). */
@@ -126,6 +131,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     dataDir: options.dataDir,
     deferFullRepack: true,
     flushEvery: 2000,
+    docCacheBytes: INGEST_DOC_CACHE_BYTES,
     ...(writer
       ? {
           committer: writer.committer,
