@@ -130,10 +130,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const ledger = await Ledger.open({
     dataDir: options.dataDir,
     deferFullRepack: true,
-    // A flush's staged objects (blobs, deltas, every 50th version of each tree whole) are held
-    // until its pack is written: 1,000 commits instead of 2,000 took 75 MB off a 10k-resource
-    // ingest's peak (issue 12).
-    flushEvery: 1000,
+    flushEvery: 2000,
     docCacheBytes: INGEST_DOC_CACHE_BYTES,
     ...(writer
       ? {
