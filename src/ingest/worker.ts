@@ -46,6 +46,51 @@ function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult
     return { kind: 'rejected', reason: error instanceof Error ? error.message : String(error) };
   }
 }
+/**
+ * The batch with the bytes of its rendered blobs (content, deflated, packed document) copied into
+ * one buffer, which is then moved to the writer instead of copied. Posted as they are, each array
+ * became an allocation of its own on the writer's thread, and the writer's C heap, where short-
+ * and long-lived ones interleave, grew to three times what it held (issue 12). One buffer per
+ * batch is freed whole once the writer has written the pack of its objects.
+ */
+function inOneBuffer(items: readonly WorkItem[]): { items: WorkItem[]; buffer: ArrayBuffer } {
+  let size = 0;
+  for (const { result } of items)
+    if (result.kind === 'changes')
+      for (const { rendered } of result.changes)
+        if (rendered)
+          size += rendered.object.content.length + (rendered.object.deflated?.length ?? 0) + rendered.packedDoc.length;
+  const buffer = new ArrayBuffer(size);
+  let at = 0;
+  const moved = (bytes: Uint8Array): Uint8Array => {
+    const view = new Uint8Array(buffer, at, bytes.length);
+    view.set(bytes);
+    at += bytes.length;
+    return view;
+  };
+  const movedItems = items.map((item): WorkItem => {
+    const { result } = item;
+    if (result.kind !== 'changes') return item;
+    const changes = result.changes.map((change) => {
+      const { rendered } = change;
+      if (!rendered) return change;
+      const { object } = rendered;
+      const content = moved(object.content);
+      const deflated = object.deflated ? moved(object.deflated) : undefined;
+      return {
+        ...change,
+        rendered: {
+          ...rendered,
+          object: { ...object, content, ...(deflated ? { deflated } : {}) },
+          packedDoc: moved(rendered.packedDoc),
+        },
+      };
+    });
+    return { ...item, result: { kind: 'changes', changes } };
+  });
+  return { items: movedItems, buffer };
+}
+
 /** Batches posted and not yet taken by the writer: enough to keep it busy, each one held in memory. */
 const AHEAD = 4;
 
@@ -102,7 +147,10 @@ async function main(): Promise<void> {
     wake = null;
   });
   const send = async (message: WorkerMessage): Promise<void> => {
-    port.postMessage(message);
+    if (message.type === 'batch') {
+      const packed = inOneBuffer(message.items);
+      port.postMessage({ ...message, items: packed.items }, [packed.buffer]);
+    } else port.postMessage(message);
     if (message.type !== 'batch') return;
     inFlight += 1;
     while (inFlight >= AHEAD) await new Promise<void>((resolve) => (wake = resolve));
