@@ -4,6 +4,7 @@
 // rewritten when a later batch fills more of its slots.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { blockMayMatch, type Needle, partMatches, prepareNeedle } from './text-match.ts';
 
 export interface CommitMessage {
   readonly subject: string;
@@ -31,6 +32,8 @@ export class MessageBlocks {
   readonly #cache = new Map<number, { bytes: Uint8Array; slots: Slot[] }>();
   /** The block the running text filter read last. */
   #scan: { block: number; slots: Slot[] } | null = null;
+  /** The running text filter's needle and, by block, which of its slots match (bit = slot). */
+  #match: { needle: Needle; masks: Map<number, number> } | null = null;
   /** Blocks the writer's open transaction fills, as stored: trailers as an object. */
   readonly #pending = new Map<number, Array<Entry | null>>();
 
@@ -40,9 +43,11 @@ export class MessageBlocks {
   }
 
   #slotsOf(bytes: Uint8Array): Slot[] {
-    const entries = JSON.parse(inflateRawSync(bytes).toString('utf8')) as Array<
-      [string, string, Record<string, string>] | null
-    >;
+    return this.#slotsOfJson(inflateRawSync(bytes));
+  }
+
+  #slotsOfJson(json: Buffer): Slot[] {
+    const entries = JSON.parse(json.toString('utf8')) as Array<[string, string, Record<string, string>] | null>;
     return entries.map((entry) => (entry ? [entry[0], entry[1], JSON.stringify(entry[2])] : null));
   }
 
@@ -114,8 +119,40 @@ export class MessageBlocks {
     });
   }
 
-  /** Forgets the block the last statement using `gitrail_message` read. */
+  /**
+   * Registers `gitrail_text_match(seq, needle)`: 1 when the subject, the body or the trailers (as
+   * JSON text) of commit `seq` contain `needle` as `LIKE '%needle%'` finds it (see text-match.ts),
+   * else 0. Each block is read once per statement and needle, and parsed only when its inflated
+   * text shows the needle somewhere; `startScan` before each statement, as for `gitrail_message`.
+   */
+  registerTextMatch(): void {
+    this.#db.function('gitrail_text_match', { deterministic: true }, (seq, text) => {
+      if (this.#match?.needle.text !== text) this.#match = { needle: prepareNeedle(String(text)), masks: new Map() };
+      const block = Number(seq) >> BLOCK_BITS;
+      let mask = this.#match.masks.get(block);
+      if (mask === undefined) {
+        mask = this.#blockMask(block, this.#match.needle);
+        this.#match.masks.set(block, mask);
+      }
+      return (mask >>> (Number(seq) & SLOT_MASK)) & 1;
+    });
+  }
+
+  #blockMask(block: number, needle: Needle): number {
+    const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
+    if (!row) return 0;
+    const json = inflateRawSync(row.bytes);
+    if (!blockMayMatch(json, needle)) return 0;
+    let mask = 0;
+    this.#slotsOfJson(json).forEach((slot, index) => {
+      if (slot?.some((part) => partMatches(part, needle))) mask |= 1 << index;
+    });
+    return mask;
+  }
+
+  /** Forgets what the last statement using `gitrail_message` or `gitrail_text_match` read. */
   startScan(): void {
     this.#scan = null;
+    this.#match = null;
   }
 }

@@ -87,6 +87,7 @@ export class IndexQueries {
     this.#db = db;
     this.#messages = new MessageBlocks(db);
     this.#messages.register();
+    this.#messages.registerTextMatch();
     this.#fileAt = db.prepare(
       `SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ${PATH_ID} ` +
         'AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
@@ -179,12 +180,9 @@ export class IndexQueries {
       params.push(filter.until);
     }
     if (filter.text) {
-      where.push(
-        `(gitrail_message(c.seq, 0) LIKE ? ESCAPE '\\' OR gitrail_message(c.seq, 1) LIKE ? ESCAPE '\\' OR ` +
-          `gitrail_message(c.seq, 2) LIKE ? ESCAPE '\\')`,
-      );
-      const like = `%${escapeLike(filter.text)}%`;
-      params.push(like, like, like);
+      // As `LIKE '%text%'` on the subject, the body and the trailers' JSON text (message-codec.ts).
+      where.push('gitrail_text_match(c.seq, ?) = 1');
+      params.push(filter.text);
     }
     const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
     if (cursor) {
