@@ -4,7 +4,7 @@
 // rewritten when a later batch fills more of its slots.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { blockMayMatch, type Needle, partMatches, prepareNeedle } from './text-match.ts';
+import { type Needle, partMatches, prepareNeedle, searchText } from './text-match.ts';
 
 export interface CommitMessage {
   readonly subject: string;
@@ -24,6 +24,13 @@ type Entry = readonly [subject: string, body: string, trailers: Readonly<Record<
 /** Decoded blocks kept by a reader (each about 15 kB decoded). */
 const CACHED_BLOCKS = 64;
 
+/**
+ * Characters of blocks' search texts a reader keeps (about 4 kB a block, one byte a character):
+ * the blocks a text filter read first, until full, so that a scan of more blocks still finds
+ * these (an LRU would keep none of them).
+ */
+const SEARCH_TEXT_CHARS = 16 * 1024 * 1024;
+
 export class MessageBlocks {
   readonly #db: DatabaseSync;
   readonly #load: StatementSync;
@@ -34,6 +41,9 @@ export class MessageBlocks {
   #scan: { block: number; slots: Slot[] } | null = null;
   /** The running text filter's needle and, by block, which of its slots match (bit = slot). */
   #match: { needle: Needle; masks: Map<number, number> } | null = null;
+  /** Search texts of blocks (text-match.ts), with the bytes they were made from, and their total length. */
+  readonly #texts = new Map<number, { bytes: Uint8Array; text: string }>();
+  #textChars = 0;
   /** Blocks the writer's open transaction fills, as stored: trailers as an object. */
   readonly #pending = new Map<number, Array<Entry | null>>();
 
@@ -141,13 +151,32 @@ export class MessageBlocks {
   #blockMask(block: number, needle: Needle): number {
     const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
     if (!row) return 0;
-    const json = inflateRawSync(row.bytes);
-    if (!blockMayMatch(json, needle)) return 0;
+    let json: Buffer | null = null;
+    if (needle.probe !== null) {
+      const cached = this.#texts.get(block);
+      let text = cached?.text;
+      if (!cached || Buffer.compare(cached.bytes, row.bytes) !== 0) {
+        json = inflateRawSync(row.bytes);
+        text = searchText(json);
+        this.#keepText(block, row.bytes, text);
+      }
+      if (!text?.includes(needle.probe)) return 0;
+    }
     let mask = 0;
-    this.#slotsOfJson(json).forEach((slot, index) => {
+    this.#slotsOfJson(json ?? inflateRawSync(row.bytes)).forEach((slot, index) => {
       if (slot?.some((part) => partMatches(part, needle))) mask |= 1 << index;
     });
     return mask;
+  }
+
+  #keepText(block: number, bytes: Uint8Array, text: string): void {
+    const chars = this.#textChars - (this.#texts.get(block)?.text.length ?? 0) + text.length;
+    if (chars > SEARCH_TEXT_CHARS) {
+      if (this.#texts.delete(block)) this.#textChars = chars - text.length;
+      return;
+    }
+    this.#texts.set(block, { bytes, text });
+    this.#textChars = chars;
   }
 
   /** Forgets what the last statement using `gitrail_message` or `gitrail_text_match` read. */

@@ -42,12 +42,13 @@ export function prepareNeedle(text: string): Needle {
 }
 
 /**
- * False when no slot of a block can match: `json` is the block's inflated JSON text, where
- * subjects and bodies appear JSON-escaped and the trailers as the very JSON text searched.
- * Lower-casing latin1 maps each byte on its own, so a byte-wise match survives it.
+ * A block's text to look for `Needle.probe` in: its inflated JSON as latin1, lower-cased.
+ * Subjects and bodies appear there JSON-escaped, the trailers as the very JSON text searched;
+ * lower-casing latin1 maps each byte on its own, so a byte-wise match survives it. No probe
+ * in it: no slot of the block matches.
  */
-export function blockMayMatch(json: Buffer, needle: Needle): boolean {
-  return needle.probe === null || json.toString('latin1').toLowerCase().includes(needle.probe);
+export function searchText(json: Buffer): string {
+  return json.toString('latin1').toLowerCase();
 }
 
 /** True when `part` LIKE '%needle%' (see the top of this file). */
