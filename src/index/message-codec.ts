@@ -115,7 +115,8 @@ export class MessageBlocks {
 
   /**
    * Registers `gitrail_message(seq, part)` on the connection: for commit `seq`, part 0 is the
-   * subject, 1 the body, 2 the trailers as JSON text. One statement reads one snapshot, so a scan
+   * subject, 1 the body, 2 the trailers as JSON text: for ad-hoc SQL, and the reference the text
+   * filter's test holds `gitrail_text_match` to. One statement reads one snapshot, so a scan
    * keeps the block it read last without comparing bytes: call `startScan` before each statement.
    */
   register(): void {

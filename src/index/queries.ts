@@ -64,7 +64,6 @@ export class IndexQueries {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#messages = new MessageBlocks(db);
-    this.#messages.register();
     this.#messages.registerTextMatch();
     this.#fileAt = db.prepare(
       `SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ${PATH_ID} ` +
