@@ -12,10 +12,12 @@ import {
   type FolderStatements,
 } from './folder-at.ts';
 
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { type CommitFilter, filterSql, NARROW_PATH_CHANGES } from './commit-filter.ts';
+import { encodeCursor } from './cursor.ts';
 import { branchCode, branchName, PARENT_SHA, packId, unpackId, unpackNullableId } from './index-schema.ts';
 import { MessageBlocks } from './message-codec.ts';
 
+export type { CommitFilter } from './commit-filter.ts';
 export type { FolderEntryAt } from './folder-at.ts';
 export type { CommitRow } from '../domain/recorded-commit.ts';
 
@@ -28,23 +30,6 @@ export interface FileChange {
   readonly op: ChangeOp;
   /** The file's blob after the change; null when it deleted the file. */
   readonly blob: string | null;
-}
-
-export interface CommitFilter {
-  readonly branch?: Branch;
-  /** A path prefix (a folder) or an exact file path. */
-  readonly path?: string;
-  /** Case-insensitive substring of the author's name or email. */
-  readonly author?: string;
-  /** Exact `Source:` value, or a prefix when it ends in `*` (`generic/*`). */
-  readonly source?: string;
-  readonly since?: number;
-  readonly until?: number;
-  /** Free text: subject, body or trailers contain it (case-insensitive). */
-  readonly text?: string;
-  readonly limit?: number;
-  /** Opaque cursor from a previous page. */
-  readonly cursor?: string | null;
 }
 
 export interface CommitPage {
@@ -69,13 +54,6 @@ const ROW = `c.seq, c.sha, ${branchName('c.branch')} AS branch, ${PARENT_SHA} AS
 /** The id of a path in the paths dictionary, as a subquery (a path never recorded matches nothing). */
 const PATH_ID = '(SELECT id FROM paths WHERE path = ?)';
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
-/** Up to this many changes under a path filter, listCommits starts from the path's changes. */
-const NARROW_PATH_CHANGES = 5000;
-
 export class IndexQueries {
   readonly #db: DatabaseSync;
   /** Run once per file of a folder listing: prepared once, like the listing's own steps. */
@@ -86,7 +64,7 @@ export class IndexQueries {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#messages = new MessageBlocks(db);
-    this.#messages.register();
+    this.#messages.registerTextMatch();
     this.#fileAt = db.prepare(
       `SELECT p.blob, p.op, c.sha, c.time FROM changes p JOIN commits c ON c.seq = p.seq WHERE p.path = ${PATH_ID} ` +
         'AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
@@ -131,66 +109,7 @@ export class IndexQueries {
 
   /** Commits newest first (by author time), filtered, one page at a time. */
   listCommits(filter: CommitFilter = {}): CommitPage {
-    const where: string[] = [];
-    const params: SQLInputValue[] = [];
-    if (filter.branch) {
-      where.push('c.branch = ?');
-      params.push(branchCode(filter.branch));
-    }
-    let from = 'commits c';
-    const fromParams: SQLInputValue[] = [];
-    if (filter.path) {
-      const folder = filter.path.endsWith('/') ? filter.path : `${filter.path}/`;
-      const pathParams = [filter.path, folder, prefixEnd(folder)];
-      if (this.#isNarrowPath(pathParams)) {
-        // Few changes under the path: start from them instead of scanning every commit by time.
-        from =
-          '(SELECT DISTINCT p.seq FROM paths f CROSS JOIN changes p ON p.path = f.id WHERE f.path = ? OR ' +
-          '(f.path >= ? AND f.path < ?)) s CROSS JOIN commits c ON c.seq = s.seq';
-        fromParams.push(...pathParams);
-      } else {
-        where.push(
-          'EXISTS (SELECT 1 FROM changes p JOIN paths f ON f.id = p.path WHERE p.seq = c.seq AND (f.path = ? OR ' +
-            '(f.path >= ? AND f.path < ?)))',
-        );
-        params.push(...pathParams);
-      }
-    }
-    if (filter.author) {
-      where.push(`c.author IN (SELECT id FROM people WHERE name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')`);
-      const like = `%${escapeLike(filter.author)}%`;
-      params.push(like, like);
-    }
-    if (filter.source) {
-      if (filter.source.endsWith('*')) {
-        where.push(`c.source IN (SELECT id FROM sources WHERE name LIKE ? ESCAPE '\\')`);
-        params.push(`${escapeLike(filter.source.slice(0, -1))}%`);
-      } else {
-        where.push('c.source IN (SELECT id FROM sources WHERE name = ?)');
-        params.push(filter.source);
-      }
-    }
-    if (filter.since !== undefined) {
-      where.push('c.time >= ?');
-      params.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      where.push('c.time <= ?');
-      params.push(filter.until);
-    }
-    if (filter.text) {
-      where.push(
-        `(gitrail_message(c.seq, 0) LIKE ? ESCAPE '\\' OR gitrail_message(c.seq, 1) LIKE ? ESCAPE '\\' OR ` +
-          `gitrail_message(c.seq, 2) LIKE ? ESCAPE '\\')`,
-      );
-      const like = `%${escapeLike(filter.text)}%`;
-      params.push(like, like, like);
-    }
-    const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
-    if (cursor) {
-      where.push('(c.time < ? OR (c.time = ? AND c.seq < ?))');
-      params.push(cursor.time, cursor.time, cursor.seq);
-    }
+    const { from, fromParams, where, params } = filterSql(filter, (pathParams) => this.#isNarrowPath(pathParams));
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
     const sql =
       `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
