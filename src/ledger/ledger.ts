@@ -4,7 +4,6 @@
 import type { IdentitiesConfig } from '../identities/mailmap.ts';
 import { installMailmap } from './mailmap-file.ts';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Actor, Branch, ChangeRecord, Doc } from '../domain/change.ts';
 import { commitEventKey, eventKey, IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
@@ -20,7 +19,6 @@ import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import { ObjectStore } from './object-store.ts';
 import { makeObject, serializeCommit, type GitObject, type SignPayload } from './objects.ts';
-import { buildPack, storePack } from './pack-writer.ts';
 import { DocCache } from './doc-cache.ts';
 import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
 import { readRef, updateRef } from './refs.ts';
@@ -320,8 +318,7 @@ export class Ledger {
   async #flush(): Promise<number> {
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
-    const objects = this.#store.drain();
-    if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
+    await this.#store.writePack();
     for (const branch of this.#branches.values()) branch.periods?.storeArchives(this.gitdir);
     const heads = new Map<string, string>();
     for (const [name, branch] of this.#branches) {
