@@ -2,7 +2,6 @@
 // at the event's time; objects kept in memory and flushed as one pack (+ idx) per batch, then
 // the refs moved atomically and the index updated (ledger-performance.md §8). Commits are
 // signed in order; in bulk on a thread of their own, beside the writer (commit-chain.ts).
-import { join } from 'node:path';
 import type { Branch, ChangeRecord, Doc } from '../domain/change.ts';
 import { IndexDb, type IndexedCommit, type SeenEvent } from '../index/index-db.ts';
 import { applyUpdate } from '../normalise/apply-update.ts';
@@ -25,7 +24,6 @@ import { type BranchState, type OpenedLedger, openLedger } from './ledger-open.t
 import type { WriterLock } from './lock.ts';
 import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
 import type { ObjectStore } from './object-store.ts';
-import { buildPack, storePack } from './pack-writer.ts';
 import { lineName } from './periods.ts';
 import { assertDocumentSize, assertWritable } from './record-guard.ts';
 import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
@@ -257,8 +255,7 @@ export class Ledger {
     this.#chain.settle();
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
-    const objects = this.#store.drain();
-    if (objects.length > 0) storePack(join(this.gitdir, 'objects', 'pack'), buildPack(objects));
+    await this.#store.writePack();
     for (const branch of this.#branches.values()) branch.periods?.storeArchives(this.gitdir);
     const heads = new Map<string, string>();
     for (const [name, branch] of this.#branches) {

@@ -2,13 +2,14 @@
 // every staged version whole, and git reads the pack they go into, chains past git's depth cap
 // included.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { ObjectStore } from './object-store.ts';
 import { makeObject } from './objects.ts';
-import { buildPack, storePack } from './pack-writer.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
 
@@ -43,9 +44,9 @@ test(
       assert.equal(entries.length, 40);
       assert.equal(entries.find((entry) => entry.name === 'file-7.yaml')?.oid, blob);
     }
-    const objects = store.drain();
+    const objects = store.staged();
     assert.ok(objects.some((object) => object.type === 'tree' && object.content.length === 0 && object.delta));
-    storePack(join(gitdir, 'objects', 'pack'), buildPack(objects));
+    await store.writePack();
     // The first version, either side of the depth cap (a whole copy starts a new chain), the last.
     for (const { root, blob } of [0, 50, 51, 119].map((i) => versions[i] as { root: string; blob: string })) {
       assert.equal(git(gitdir, 'rev-parse', `${root}:ns/apps/file-7.yaml`).trim(), blob);
@@ -54,3 +55,38 @@ test(
     fsckStrict(gitdir);
   },
 );
+
+test('a pack that cannot be written keeps its objects staged, and the next flush writes them all', async (t) => {
+  const gitdir = join(tempDir(t), 'repo.git');
+  await initRepository(gitdir);
+  const store = new ObjectStore(gitdir);
+  // Larger than the pack worker's batches and segments, incompressible, and a delta of it.
+  const big = makeObject('blob', randomBytes(3 * 1024 * 1024));
+  const edited = Buffer.concat([Buffer.from(big.content), Buffer.from('one more line\n')]);
+  const small = Array.from({ length: 3000 }, (_, i) => makeObject('blob', Buffer.from(`small ${i}\n`)));
+  store.stage(big);
+  for (const object of small) store.stage(object);
+  const next = makeObject('blob', edited);
+  store.stageAgainst(next, big.oid);
+  const packDir = join(gitdir, 'objects', 'pack');
+  renameSync(packDir, `${packDir}.away`);
+  await assert.rejects(store.writePack(), /cannot write the staged objects/);
+  renameSync(`${packDir}.away`, packDir);
+  assert.equal((await store.read(next.oid)).content.length, edited.length, 'still readable from memory');
+  await store.writePack();
+  assert.equal(readdirSync(packDir).filter((name) => name.endsWith('.pack')).length, 1);
+  assert.equal(git(gitdir, 'cat-file', '-s', next.oid).trim(), String(edited.length));
+  assert.equal(git(gitdir, 'cat-file', 'blob', small[2999]?.oid as string), 'small 2999\n');
+  assert.match(
+    git(
+      gitdir,
+      'verify-pack',
+      '-v',
+      ...readdirSync(packDir)
+        .filter((name) => name.endsWith('.idx'))
+        .map((name) => join(packDir, name)),
+    ),
+    new RegExp(`^${next.oid} blob .* ${big.oid}$`, 'm'),
+  );
+  fsckStrict(gitdir);
+});

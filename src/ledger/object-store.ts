@@ -4,10 +4,12 @@
 // the current version of every folder itself, and at 100k resources the whole versions of the
 // trees on each commit's path were 28 MB of every 2,000-commit pack (issue 12).
 import * as fs from 'node:fs';
+import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { LedgerError } from '../domain/errors.ts';
 import { applyDelta, encodeLineDelta } from './delta.ts';
 import { parseTree, type GitObject, type ObjectType, type TreeEntry } from './objects.ts';
+import { PackStream } from './pack-stream.ts';
 import { MAX_DELTA_DEPTH, type PackObject } from './pack-writer.ts';
 
 const NO_CONTENT = new Uint8Array(0);
@@ -16,6 +18,10 @@ interface Staged {
   readonly object: PackObject;
   /** Length of its delta chain in the pack being staged (0: stored whole), as buildPack counts it. */
   readonly depth: number;
+  /** The index of its delta base in the pack (-1: stored whole). */
+  readonly base: number;
+  /** Its own index in the pack. */
+  readonly index: number;
 }
 
 export interface StoredObject {
@@ -26,6 +32,8 @@ export interface StoredObject {
 export class ObjectStore {
   readonly gitdir: string;
   readonly #pending = new Map<string, Staged>();
+  /** The staged objects, streamed to the pack worker as they are staged. */
+  #stream = new PackStream();
   #cache: object = {};
 
   constructor(gitdir: string) {
@@ -37,13 +45,29 @@ export class ObjectStore {
     if (this.#pending.has(object.oid)) return false;
     const base = object.delta ? this.#pending.get(object.delta.base) : undefined;
     // buildPack writes the delta exactly when its base comes earlier in the pack below the depth cap.
+    const index = this.#pending.size;
     if (!base || base.depth >= MAX_DELTA_DEPTH) {
-      this.#pending.set(object.oid, { object, depth: 0 });
+      this.#add({ object, depth: 0, base: -1, index });
       return true;
     }
     const kept = object.type === 'tree' ? { ...object, content: NO_CONTENT, contentDropped: true } : object;
-    this.#pending.set(object.oid, { object: kept, depth: base.depth + 1 });
+    this.#add({ object: kept, depth: base.depth + 1, base: base.index, index });
     return true;
+  }
+
+  #add(staged: Staged): void {
+    this.#pending.set(staged.object.oid, staged);
+    this.#send(staged);
+  }
+
+  #send({ object, base }: Staged): void {
+    if (base >= 0) {
+      const delta = object.delta as { data: Uint8Array };
+      this.#stream.add(object.type, object.oid, base, delta.data.length, delta.data, false);
+    } else {
+      const data = object.deflated ?? object.content;
+      this.#stream.add(object.type, object.oid, -1, object.content.length, data, object.deflated !== undefined);
+    }
   }
 
   /**
@@ -60,11 +84,26 @@ export class ObjectStore {
     return this.stage(data.length < whole ? { ...object, delta: { base: base.oid, data } } : object);
   }
 
-  /** Takes the staged objects out, for writing into a pack. */
-  drain(): PackObject[] {
-    const objects = [...this.#pending.values()].map((staged) => staged.object);
+  /** The staged objects, in pack order, as kept until the pack is written. */
+  staged(): PackObject[] {
+    return [...this.#pending.values()].map((staged) => staged.object);
+  }
+
+  /**
+   * Writes the staged objects as one pack, durably (the pack worker assembled it meanwhile);
+   * from then on they are read from it. On failure they stay staged, for a later flush.
+   */
+  async writePack(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    try {
+      await this.#stream.store(join(this.gitdir, 'objects', 'pack'));
+    } catch (cause) {
+      this.#stream.discard();
+      this.#stream = new PackStream();
+      for (const staged of this.#pending.values()) this.#send(staged);
+      throw new LedgerError(`cannot write the staged objects into ${this.gitdir}`, { cause });
+    }
     this.#pending.clear();
-    return objects;
   }
 
   /** A staged object's content, rebuilt from its base when only its delta was kept. */

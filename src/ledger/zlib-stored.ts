@@ -22,22 +22,33 @@ export function adler32(data: Uint8Array): number {
   return ((b << 16) | a) >>> 0;
 }
 
+/** The length of `zlibStored` of `length` bytes. */
+export function zlibStoredLength(length: number): number {
+  return 2 + Math.max(1, Math.ceil(length / MAX_BLOCK)) * 5 + length + 4;
+}
+
 export function zlibStored(data: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(zlibStoredLength(data.length));
+  writeZlibStored(data, out, 0);
+  return out;
+}
+
+/** Writes `zlibStored(data)` into `out` at `start` (room for `zlibStoredLength` bytes); returns where it ends. */
+export function writeZlibStored(data: Uint8Array, out: Buffer, start: number): number {
   const blocks = Math.max(1, Math.ceil(data.length / MAX_BLOCK));
-  const out = Buffer.allocUnsafe(2 + blocks * 5 + data.length + 4);
-  out[0] = 0x78; // deflate, 32K window
-  out[1] = 0x01; // no preset dictionary, fastest; (0x78 << 8 | 0x01) % 31 === 0
-  let at = 2;
+  out[start] = 0x78; // deflate, 32K window
+  out[start + 1] = 0x01; // no preset dictionary, fastest; (0x78 << 8 | 0x01) % 31 === 0
+  let at = start + 2;
   for (let block = 0; block < blocks; block += 1) {
-    const start = block * MAX_BLOCK;
-    const length = Math.min(MAX_BLOCK, data.length - start);
+    const from = block * MAX_BLOCK;
+    const length = Math.min(MAX_BLOCK, data.length - from);
     out[at] = block === blocks - 1 ? 1 : 0; // BFINAL, BTYPE = 00 (stored)
     out.writeUInt16LE(length, at + 1);
     out.writeUInt16LE(~length & 0xffff, at + 3);
     at += 5;
-    out.set(data.subarray(start, start + length), at);
+    out.set(data.subarray(from, from + length), at);
     at += length;
   }
   out.writeUInt32BE(adler32(data), at);
-  return out;
+  return at + 4;
 }
