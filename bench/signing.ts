@@ -3,7 +3,8 @@
 // medians of the whole process's wall time, commits/s and CPU seconds), what one
 // signed checkpoint costs (the first over every commit of the workload, then with nothing new),
 // and `gitrail verify --data` over a repository of BENCH_VERIFY_COMMITS commits (goal ≤ 30 s).
-// Runs on its own: `node bench/signing.ts` (BENCH_DIR, BENCH_SIGNING_EVENTS, BENCH_ROUNDS, BENCH_VERIFY_COMMITS: 0 skips verify).
+// Runs on its own: `node bench/signing.ts` (BENCH_DIR, BENCH_SIGNING_EVENTS, BENCH_ROUNDS,
+// BENCH_VERIFY_COMMITS: 0 skips verify).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,7 +54,8 @@ for (let round = 0; round < rounds; round += 1) {
     const run = ingest(join(work, kind), workload.file, kind === 'signed');
     runs[kind].push(run);
     console.log(
-      `  round ${round + 1} ${kind.padEnd(8)} wall ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, ` +
+      `  round ${round + 1} ${kind.padEnd(8)} wall ${run.wallSeconds.toFixed(1)} s, ` +
+        `CPU ${run.cpuSeconds.toFixed(1)} s, ` +
         `writer thread CPU ${run.writerCpuSeconds.toFixed(1)} s`,
     );
   }
@@ -153,7 +155,8 @@ const share = Object.fromEntries(
   modes.map((mode) => [mode, median(Array.from({ length: 3 }, () => writerShare(mode, 4000)))] as const),
 ) as Record<(typeof modes)[number], number>;
 console.log(
-  `  the writer's CPU per commit (commit chain alone, median of 3 × 4000): unsigned ${share.unsigned.toFixed(1)} µs, ` +
+  "  the writer's CPU per commit (commit chain alone, median of 3 × 4000): " +
+    `unsigned ${share.unsigned.toFixed(1)} µs, ` +
     `signed in line ${share['in line'].toFixed(1)} µs, signed on the signing thread ${share.thread.toFixed(1)} µs`,
 );
 

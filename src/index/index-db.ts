@@ -3,11 +3,12 @@
 // history, blame and filtered lists. It can always be rebuilt from the repository.
 import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { AttributionFact, Branch, Trailers } from '../domain/change.ts';
+import type { AttributionFact, Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
 import { inTransaction } from './transaction.ts';
 import { branchCode, PAGE_SIZE, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
 import { MessageBlocks } from './message-codec.ts';
+import { type FactQuery, FactStore } from './fact-store.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
@@ -37,11 +38,7 @@ export interface SeenEvent {
   readonly outcome: string;
 }
 
-/**
- * Facts this much older than the newest one recorded are forgotten: a watch sees a change
- * seconds after its audit event, a resync after an outage finds a deletion days later at most.
- */
-export const FACT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+export { FACT_RETENTION_MS } from './fact-store.ts';
 
 /**
  * The idempotency key of one change: the same event changing the same path, as 128 bits of its
@@ -83,10 +80,7 @@ export class IndexDb {
   readonly #sourceId: StatementSync;
   readonly #insertSource: StatementSync;
   readonly #setHead: StatementSync;
-  readonly #insertFact: StatementSync;
-  readonly #factByVersion: StatementSync;
-  readonly #factNear: StatementSync;
-  readonly #pruneFacts: StatementSync;
+  readonly #facts: FactStore;
   /** Small dictionaries, cached by text (paths are looked up in SQL: there may be millions). */
   readonly #people = new Map<string, number>();
   readonly #sources = new Map<string, number>();
@@ -131,18 +125,7 @@ export class IndexDb {
     this.#sourceId = this.db.prepare('SELECT id FROM sources WHERE name = ?');
     this.#insertSource = this.db.prepare('INSERT INTO sources(name) VALUES (?)');
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
-    this.#insertFact = this.db.prepare(
-      `INSERT OR IGNORE INTO facts(cluster, path, uid, resource_version, time, actor_name, actor_email, verb, event_id,
-         trailers)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#factByVersion = this.db.prepare(
-      'SELECT * FROM facts WHERE uid = ? AND resource_version = ? ORDER BY time DESC LIMIT 1',
-    );
-    this.#factNear = this.db.prepare(
-      'SELECT * FROM facts WHERE path = ? AND time <= ? AND time >= ? ORDER BY time DESC LIMIT 1',
-    );
-    this.#pruneFacts = this.db.prepare('DELETE FROM facts WHERE time < ?');
+    this.#facts = new FactStore(this.db);
   }
 
   /**
@@ -278,75 +261,14 @@ export class IndexDb {
     }
   }
 
-  /**
-   * Stores who touched which object (from audit events without state, admission reviews), and
-   * forgets facts FACT_RETENTION_MS older than the newest of them (never counting from a time
-   * past the clock): they can no longer explain a change.
-   */
+  /** Stores who touched which object (see FactStore.record). */
   recordFacts(facts: readonly AttributionFact[]): void {
-    if (facts.length === 0) return;
-    let newest = Number.NEGATIVE_INFINITY;
-    inTransaction(this.db, () => {
-      for (const fact of facts) {
-        this.#insertFact.run(
-          fact.cluster,
-          fact.path,
-          fact.uid ?? null,
-          fact.resourceVersion ?? null,
-          fact.time,
-          fact.actor.name,
-          fact.actor.email,
-          fact.verb,
-          fact.eventId,
-          JSON.stringify(fact.trailers),
-        );
-        newest = Math.max(newest, fact.time);
-      }
-      if (Number.isFinite(newest)) this.#pruneFacts.run(Math.min(newest, Date.now()) - FACT_RETENTION_MS);
-    });
+    this.#facts.record(facts);
   }
 
-  /**
-   * The fact that explains a change seen by a watch or scrape: the same object uid and
-   * resourceVersion, else the newest fact for the same path within `windowMs` before `time`.
-   */
-  findFact(query: {
-    path: string;
-    uid?: string;
-    resourceVersion?: string;
-    time: number;
-    windowMs: number;
-  }): (AttributionFact & { match: 'uid' | 'window' }) | null {
-    type FactRow = {
-      cluster: string;
-      path: string;
-      uid: string | null;
-      resource_version: string | null;
-      time: number;
-      actor_name: string;
-      actor_email: string;
-      verb: string;
-      event_id: string;
-      trailers: string;
-    };
-    const toFact = (row: FactRow, match: 'uid' | 'window') => ({
-      cluster: row.cluster,
-      path: row.path,
-      ...(row.uid ? { uid: row.uid } : {}),
-      ...(row.resource_version ? { resourceVersion: row.resource_version } : {}),
-      time: row.time,
-      actor: { name: row.actor_name, email: row.actor_email },
-      verb: row.verb,
-      eventId: row.event_id,
-      trailers: JSON.parse(row.trailers) as Trailers,
-      match,
-    });
-    if (query.uid && query.resourceVersion) {
-      const exact = this.#factByVersion.get(query.uid, query.resourceVersion) as FactRow | undefined;
-      if (exact) return toFact(exact, 'uid');
-    }
-    const near = this.#factNear.get(query.path, query.time, query.time - query.windowMs) as FactRow | undefined;
-    return near ? toFact(near, 'window') : null;
+  /** The fact that explains a change seen by a watch or scrape (see FactStore.find). */
+  findFact(query: FactQuery): (AttributionFact & { match: 'uid' | 'window' }) | null {
+    return this.#facts.find(query);
   }
 
   /**

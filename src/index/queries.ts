@@ -111,9 +111,10 @@ export class IndexQueries {
   listCommits(filter: CommitFilter = {}): CommitPage {
     const { from, fromParams, where, params } = filterSql(filter, (pathParams) => this.#isNarrowPath(pathParams));
     const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const sql =
-      `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.time ` +
-      `DESC, c.seq DESC LIMIT ?`;
+      `SELECT ${ROW} FROM ${from} JOIN people a ON a.id = c.author ${whereSql} ` +
+      'ORDER BY c.time DESC, c.seq DESC LIMIT ?';
     this.#messages.startScan();
     const rows = this.#db.prepare(sql).all(...fromParams, ...params, limit + 1) as unknown as Row[];
     const page = rows.slice(0, limit);
