@@ -7,14 +7,19 @@ import { periodKeyOfRef } from '../ledger/periods.ts';
 
 const ARCHIVES = 'refs/archive/';
 
-/** Deletes each local archived period some checkpoint records as removed by retention (same head). */
-export async function dropRemovedArchives(gitdir: string, log: Logger): Promise<void> {
+/** The periods the local checkpoints record as removed by retention, as `<period key> <head>`. */
+async function removedPeriods(gitdir: string): Promise<Set<string>> {
   const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(contents)', 'refs/tags/checkpoints/']);
-  const removed = new Set(
+  return new Set(
     [...stdout.toString('utf8').matchAll(/^Removed: (\S+) ([0-9a-f]{40,64}) retention /gm)].map(
       (match) => `${match[1]} ${match[2]}`,
     ),
   );
+}
+
+/** Deletes each local archived period some checkpoint records as removed by retention (same head). */
+export async function dropRemovedArchives(gitdir: string, log: Logger): Promise<void> {
+  const removed = await removedPeriods(gitdir);
   if (removed.size === 0) return;
   const listed = await runGit(gitdir, ['for-each-ref', '--format=%(objectname) %(refname)', ARCHIVES]);
   for (const line of listed.stdout.toString('utf8').split('\n')) {
@@ -31,4 +36,20 @@ export async function isArchived(gitdir: string, commit: string): Promise<boolea
     okCodes: [0, 1, 128, 129],
   });
   return code === 0 && stdout.toString('utf8').trim() !== '';
+}
+
+/**
+ * Whether a period closed here holds the commit: an archived one, or one a checkpoint records as
+ * removed by retention (a checkpoint names the removal before the archive ref is deleted, so a
+ * line whose period closed and expired between two pushes is still known as ours).
+ */
+export async function isClosedPeriod(gitdir: string, commit: string): Promise<boolean> {
+  if (await isArchived(gitdir, commit)) return true;
+  const heads = [...(await removedPeriods(gitdir))].map((entry) => entry.slice(entry.indexOf(' ') + 1));
+  if (heads.includes(commit)) return true;
+  for (const head of heads) {
+    const { code } = await runGit(gitdir, ['merge-base', '--is-ancestor', commit, head], { okCodes: [0, 1, 128] });
+    if (code === 0) return true;
+  }
+  return false;
 }

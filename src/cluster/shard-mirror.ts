@@ -9,7 +9,7 @@ import { type RefResult, shortRef } from '../mirror/plan.ts';
 import type { ShardRemoteConfig } from './config.ts';
 import type { PushTracker } from './push-tracker.ts';
 import { type RemoteAccess, remoteHeads } from './remote-git.ts';
-import { isArchived } from './restore-archives.ts';
+import { isClosedPeriod } from './restore-archives.ts';
 
 export interface ShardMirrorOptions {
   readonly shard: string;
@@ -63,8 +63,9 @@ export function startShardMirror(options: ShardMirrorOptions): Mirror {
 
 /**
  * Ends the session for a refused ref, unless it is an activity line that began a new period
- * while the attempt ran (the remote's head is one of this repository's archived periods): the
- * retry pushes the archive, deletes the remote's line and creates it again.
+ * while the attempt ran (the remote's head is in one of this repository's closed periods, archived
+ * or already removed by retention): the retry pushes the archive, deletes the remote's line and
+ * creates it again.
  */
 async function judgeRefusals(options: ShardMirrorOptions, refused: readonly RefResult[]): Promise<void> {
   let heads: Map<string, string> | null = null;
@@ -74,7 +75,7 @@ async function judgeRefusals(options: ShardMirrorOptions, refused: readonly RefR
       try {
         heads ??= await remoteHeads(options.remote);
         const theirs = heads.get(shortRef(result.ref));
-        if (theirs === undefined || (await isArchived(options.gitdir, theirs))) continue;
+        if (theirs === undefined || (await isClosedPeriod(options.gitdir, theirs))) continue;
       } catch (error) {
         options.log.debug({ err: error, ref: result.ref }, 'cannot tell a new period from another writer');
       }
