@@ -19,7 +19,8 @@ export interface FactQuery {
   readonly windowMs: number;
 }
 
-type FactRow = {
+/** A row of the facts table as SQLite returns it. */
+export type FactRow = {
   cluster: string;
   path: string;
   uid: string | null;
@@ -34,7 +35,8 @@ type FactRow = {
 
 type FoundFact = AttributionFact & { match: 'uid' | 'window' };
 
-function toFact(row: FactRow, match: 'uid' | 'window'): FoundFact {
+/** The fact a row of the facts table holds. */
+export function factFromRow(row: FactRow): AttributionFact {
   return {
     cluster: row.cluster,
     path: row.path,
@@ -45,8 +47,11 @@ function toFact(row: FactRow, match: 'uid' | 'window'): FoundFact {
     verb: row.verb,
     eventId: row.event_id,
     trailers: JSON.parse(row.trailers) as Trailers,
-    match,
   };
+}
+
+function toFact(row: FactRow, match: 'uid' | 'window'): FoundFact {
+  return { ...factFromRow(row), match };
 }
 
 export class FactStore {

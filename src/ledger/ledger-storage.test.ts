@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { configMap, path, record } from './__fixtures__/records.ts';
+import { configMap, outcomeOf, path, record } from './__fixtures__/records.ts';
 import { Ledger } from './ledger.ts';
 
 test('a writer killed mid-flush leaves nothing that blocks the next one', async (t) => {
@@ -21,16 +21,12 @@ test('a writer killed mid-flush leaves nothing that blocks the next one', async 
   utimesSync(lock, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
   ledger = await Ledger.open({ dataDir: data });
   assert.equal(
-    (
-      await ledger.apply({
-        record: record({
-          eventId: 'e2',
-          path,
-          time: Date.parse('2024-06-01T13:00:00Z'),
-          update: { kind: 'put', doc: configMap('two') },
-        }),
-      })
-    ).outcome,
+    await outcomeOf(ledger, {
+      eventId: 'e2',
+      path,
+      time: Date.parse('2024-06-01T13:00:00Z'),
+      update: { kind: 'put', doc: configMap('two') },
+    }),
     'committed',
   );
   await ledger.close();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { alice, bob, configMap, path, record } from './__fixtures__/records.ts';
+import { alice, bob, configMap, outcomeOf, path, record } from './__fixtures__/records.ts';
 import { Ledger } from './ledger.ts';
 
 test('commits one change per event with the actor as author, and git agrees', async (t) => {
@@ -15,30 +15,22 @@ test('commits one change per event with the actor as author, and git agrees', as
     'committed',
   );
   assert.equal(
-    (
-      await ledger.apply({
-        record: record({
-          eventId: 'e2',
-          path,
-          author: bob,
-          time: Date.parse('2024-06-01T12:05:00Z'),
-          update: { kind: 'put', doc: configMap('two') },
-        }),
-      })
-    ).outcome,
+    await outcomeOf(ledger, {
+      eventId: 'e2',
+      path,
+      author: bob,
+      time: Date.parse('2024-06-01T12:05:00Z'),
+      update: { kind: 'put', doc: configMap('two') },
+    }),
     'committed',
   );
   assert.equal(
-    (
-      await ledger.apply({
-        record: record({
-          eventId: 'e3',
-          path,
-          time: Date.parse('2024-06-01T12:06:00Z'),
-          update: { kind: 'put', doc: configMap('two') },
-        }),
-      })
-    ).outcome,
+    await outcomeOf(ledger, {
+      eventId: 'e3',
+      path,
+      time: Date.parse('2024-06-01T12:06:00Z'),
+      update: { kind: 'put', doc: configMap('two') },
+    }),
     'unchanged',
   );
   assert.equal(
@@ -78,30 +70,22 @@ test('re-opening continues the history and still refuses duplicates', async (t) 
   );
   const other = 'kubernetes/prod/namespaces/other/core/configmaps/app.yaml';
   assert.equal(
-    (
-      await ledger.apply({
-        record: record({
-          eventId: 'e2',
-          path: other,
-          time: Date.parse('2024-06-01T13:00:00Z'),
-          update: { kind: 'put', doc: configMap('x') },
-        }),
-      })
-    ).outcome,
+    await outcomeOf(ledger, {
+      eventId: 'e2',
+      path: other,
+      time: Date.parse('2024-06-01T13:00:00Z'),
+      update: { kind: 'put', doc: configMap('x') },
+    }),
     'committed',
   );
   assert.equal(
-    (
-      await ledger.apply({
-        record: record({
-          eventId: 'e3',
-          path,
-          author: bob,
-          time: Date.parse('2024-06-01T14:00:00Z'),
-          update: { kind: 'delete' },
-        }),
-      })
-    ).outcome,
+    await outcomeOf(ledger, {
+      eventId: 'e3',
+      path,
+      author: bob,
+      time: Date.parse('2024-06-01T14:00:00Z'),
+      update: { kind: 'delete' },
+    }),
     'committed',
   );
   await ledger.close();
@@ -144,16 +128,12 @@ test('an event older than the last change of its file goes to activity and never
   // The detour commit alone records the event as seen: replayed after a restart, it is a duplicate.
   const reopened = await Ledger.open({ dataDir: data });
   assert.equal(
-    (
-      await reopened.apply({
-        record: record({
-          eventId: 'old',
-          path,
-          time: Date.parse('2024-06-01T11:00:00Z'),
-          update: { kind: 'put', doc: configMap('old') },
-        }),
-      })
-    ).outcome,
+    await outcomeOf(reopened, {
+      eventId: 'old',
+      path,
+      time: Date.parse('2024-06-01T11:00:00Z'),
+      update: { kind: 'put', doc: configMap('old') },
+    }),
     'duplicate',
   );
   await reopened.close();
@@ -256,16 +236,12 @@ test('an index of another layout (or a deleted one) is rebuilt from the reposito
       how,
     );
     assert.equal(
-      (
-        await ledger.apply({
-          record: record({
-            eventId: 'e0',
-            path,
-            time: Date.parse('2024-06-01T11:00:00Z'),
-            update: { kind: 'put', doc: configMap('zero') },
-          }),
-        })
-      ).outcome,
+      await outcomeOf(ledger, {
+        eventId: 'e0',
+        path,
+        time: Date.parse('2024-06-01T11:00:00Z'),
+        update: { kind: 'put', doc: configMap('zero') },
+      }),
       'late',
       how,
     );

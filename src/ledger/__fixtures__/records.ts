@@ -1,5 +1,7 @@
 // Change records the ledger tests write: a ConfigMap changed by alice, one event per record.
 import type { ChangeRecord } from '../../domain/change.ts';
+import type { Ledger } from '../ledger.ts';
+import type { Outcome } from '../ledger-types.ts';
 
 export const alice = { name: 'alice@example.com', email: 'alice@example.com' };
 export const bob = { name: 'bob', email: 'bob@kubernetes.invalid' };
@@ -27,3 +29,11 @@ export const configMap = (value: string) => ({
   data: { value },
 });
 export const path = 'kubernetes/prod/namespaces/default/core/configmaps/app.yaml';
+
+/** Applies the record `record(over)` builds and gives its outcome. */
+export async function outcomeOf(
+  ledger: Ledger,
+  over: Partial<ChangeRecord> & Pick<ChangeRecord, 'eventId' | 'path' | 'update'>,
+): Promise<Outcome> {
+  return (await ledger.apply({ record: record(over) })).outcome;
+}

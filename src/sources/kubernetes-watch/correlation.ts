@@ -4,6 +4,7 @@
 // Anything else is `ambiguous`: the change stays unresolved and names the candidates.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AttributionFact, Trailers } from '../../domain/change.ts';
+import { type FactRow, factFromRow } from '../../index/fact-store.ts';
 
 /** Audit timestamps, watch arrival and managedFields come from different clocks; this far apart still counts. */
 export const CLOCK_SKEW_MS = 2000;
@@ -33,33 +34,6 @@ export interface CorrelationQuery {
   readonly lastWrite: number | null;
 }
 
-interface FactRow {
-  cluster: string;
-  path: string;
-  uid: string | null;
-  resource_version: string | null;
-  time: number;
-  actor_name: string;
-  actor_email: string;
-  verb: string;
-  event_id: string;
-  trailers: string;
-}
-
-function toFact(row: FactRow): AttributionFact {
-  return {
-    cluster: row.cluster,
-    path: row.path,
-    ...(row.uid ? { uid: row.uid } : {}),
-    ...(row.resource_version ? { resourceVersion: row.resource_version } : {}),
-    time: row.time,
-    actor: { name: row.actor_name, email: row.actor_email },
-    verb: row.verb,
-    eventId: row.event_id,
-    trailers: JSON.parse(row.trailers) as Trailers,
-  };
-}
-
 /** Reads the index's facts table (written by IndexDb.recordFacts). */
 export class FactLookup {
   readonly #byVersion: StatementSync;
@@ -76,7 +50,7 @@ export class FactLookup {
     const fits = (fact: AttributionFact): boolean => DELETE_VERBS.has(fact.verb) === query.forDelete;
     if (query.uid && query.resourceVersion) {
       const rows = this.#byVersion.all(query.uid, query.resourceVersion) as unknown as FactRow[];
-      const exact = rows.map(toFact).find(fits);
+      const exact = rows.map(factFromRow).find(fits);
       if (exact) return { kind: 'correlated', fact: exact };
     }
     const rows = this.#near.all(
@@ -86,7 +60,7 @@ export class FactLookup {
       MAX_CANDIDATES,
     ) as unknown as FactRow[];
     const candidates = rows
-      .map(toFact)
+      .map(factFromRow)
       .filter(fits)
       // A fact about another object under the same name, or another version of this one.
       .filter((fact) => !(fact.uid && query.uid && fact.uid !== query.uid))
