@@ -3,11 +3,9 @@
 // The shard's KV record is marked; the next writer continues from the remote's tip and writes
 // `Chain-Reset: #<n> <tag> <oid> missing on remote; loss accepted <time>` in its first checkpoint.
 import { Kvm } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
 import { acceptCheckpointLoss, type PushedCheckpoint } from './checkpoint-witness.ts';
 import type { ClusterConfig } from './config.ts';
-import { ClusterUnavailableError } from './errors.ts';
-import { natsConnectOptions } from './nats.ts';
+import { connectOnce } from './nats.ts';
 
 export async function acceptShardCheckpointLoss(
   config: ClusterConfig,
@@ -15,12 +13,7 @@ export async function acceptShardCheckpointLoss(
   shard: string,
   now: number,
 ): Promise<PushedCheckpoint> {
-  let nc: Awaited<ReturnType<typeof connect>>;
-  try {
-    nc = await connect({ ...natsConnectOptions(config, env, 'gitrail cluster accept'), maxReconnectAttempts: 0 });
-  } catch (error) {
-    throw new ClusterUnavailableError(`cannot connect to NATS (${config.nats.servers.join(', ')})`, { cause: error });
-  }
+  const nc = await connectOnce(config, env, 'gitrail cluster accept');
   try {
     const kv = await new Kvm(nc).open(`${config.stream.name}-checkpoints`);
     return await acceptCheckpointLoss(kv, shard, now);

@@ -65,6 +65,19 @@ export function natsConnectOptions(config: ClusterConfig, env: NodeJS.ProcessEnv
   };
 }
 
+/** A one-shot connection for a CLI command: no reconnecting; a refusal names the servers. */
+export async function connectOnce(
+  config: ClusterConfig,
+  env: NodeJS.ProcessEnv,
+  name: string,
+): Promise<NatsConnection> {
+  try {
+    return await connect({ ...natsConnectOptions(config, env, name), maxReconnectAttempts: 0 });
+  } catch (error) {
+    throw new ClusterUnavailableError(`cannot connect to NATS (${config.nats.servers.join(', ')})`, { cause: error });
+  }
+}
+
 /** Creates the stream, or brings its replicas, size and duplicate window to the configuration. */
 async function ensureStream(jsm: JetStreamManager, config: ClusterConfig): Promise<void> {
   const { stream } = config;

@@ -4,12 +4,10 @@
 // long ago.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
 import type { ClusterConfig } from './config.ts';
-import { ClusterUnavailableError } from './errors.ts';
 import { listKeys } from './kv-keys.ts';
 import { readLease } from './lease.ts';
-import { natsConnectOptions } from './nats.ts';
+import { connectOnce } from './nats.ts';
 import type { ShardStatus } from './shard-registry.ts';
 
 export interface ClusterStatus {
@@ -30,12 +28,7 @@ function parse(value: Uint8Array): Record<string, unknown> {
 }
 
 export async function readClusterStatus(config: ClusterConfig, env: NodeJS.ProcessEnv): Promise<ClusterStatus> {
-  let nc: Awaited<ReturnType<typeof connect>>;
-  try {
-    nc = await connect({ ...natsConnectOptions(config, env, 'gitrail cluster status'), maxReconnectAttempts: 0 });
-  } catch (error) {
-    throw new ClusterUnavailableError(`cannot connect to NATS (${config.nats.servers.join(', ')})`, { cause: error });
-  }
+  const nc = await connectOnce(config, env, 'gitrail cluster status');
   try {
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });
     const info = await jsm.streams.info(config.stream.name);

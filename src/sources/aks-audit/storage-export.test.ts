@@ -83,7 +83,11 @@ test(
     const state = join(tempDir(t), 'aks-export.json');
     saveJsonState(state, first.checkpoint);
 
-    const other = JSON.stringify({ ...JSON.parse(third), category: 'kube-apiserver', properties: { log: 'I1204 …' } });
+    const other = JSON.stringify({
+      ...JSON.parse(third),
+      category: 'kube-apiserver',
+      properties: { log: 'I1204 …' },
+    });
     const fourth = record('d', '6f1c2a7e-0000-4000-8000-00000000000d', 4);
     const appended = `${third.slice(100)}\n${other}\nnot json\n${fourth}`;
     await appendBlob(container, hour('03'), appended);
