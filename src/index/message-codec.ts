@@ -37,8 +37,6 @@ export class MessageBlocks {
   #store: StatementSync | null = null;
   /** Decoded blocks by id, with the bytes they were decoded from (a block may have been rewritten since). */
   readonly #cache = new Map<number, { bytes: Uint8Array; slots: Slot[] }>();
-  /** The block the running text filter read last. */
-  #scan: { block: number; slots: Slot[] } | null = null;
   /** The running text filter's needle and, by block, which of its slots match (bit = slot). */
   #match: { needle: Needle; masks: Map<number, number> } | null = null;
   /** Search texts of blocks (text-match.ts), with the bytes they were made from, and their total length. */
@@ -114,27 +112,10 @@ export class MessageBlocks {
   }
 
   /**
-   * Registers `gitrail_message(seq, part)` on the connection: for commit `seq`, part 0 is the
-   * subject, 1 the body, 2 the trailers as JSON text: for ad-hoc SQL, and the reference the text
-   * filter's test holds `gitrail_text_match` to. One statement reads one snapshot, so a scan
-   * keeps the block it read last without comparing bytes: call `startScan` before each statement.
-   */
-  register(): void {
-    this.#db.function('gitrail_message', { deterministic: true }, (seq, part) => {
-      const block = Number(seq) >> BLOCK_BITS;
-      if (this.#scan?.block !== block) {
-        const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
-        this.#scan = { block, slots: row ? this.#slotsOf(row.bytes) : [] };
-      }
-      return this.#scan.slots[Number(seq) & SLOT_MASK]?.[Number(part)] ?? null;
-    });
-  }
-
-  /**
    * Registers `gitrail_text_match(seq, needle)`: 1 when the subject, the body or the trailers (as
    * JSON text) of commit `seq` contain `needle` as `LIKE '%needle%'` finds it (see text-match.ts),
    * else 0. Each block is read once per statement and needle, and parsed only when its inflated
-   * text shows the needle somewhere; `startScan` before each statement, as for `gitrail_message`.
+   * text shows the needle somewhere; call `startScan` before each statement.
    */
   registerTextMatch(): void {
     this.#db.function('gitrail_text_match', { deterministic: true }, (seq, text) => {
@@ -180,9 +161,8 @@ export class MessageBlocks {
     this.#textChars = chars;
   }
 
-  /** Forgets what the last statement using `gitrail_message` or `gitrail_text_match` read. */
+  /** Forgets what the last statement using `gitrail_text_match` read. */
   startScan(): void {
-    this.#scan = null;
     this.#match = null;
   }
 }

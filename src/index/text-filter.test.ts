@@ -123,7 +123,12 @@ test('the text filter matches as LIKE did: same commits, same order, same pages'
   // The filter as it was: three LIKEs over gitrail_message, on a connection of its own.
   const before = new DatabaseSync(file, { readOnly: true });
   t.after(() => before.close());
-  new MessageBlocks(before).register();
+  const blocks = new MessageBlocks(before);
+  before.function(
+    'gitrail_message',
+    { deterministic: true },
+    (seq, part) => blocks.parts(Number(seq))[Number(part)] ?? null,
+  );
   const like = before.prepare(
     `SELECT c.sha FROM commits c WHERE gitrail_message(c.seq, 0) LIKE ?1 ESCAPE '\\' OR ` +
       `gitrail_message(c.seq, 1) LIKE ?1 ESCAPE '\\' OR gitrail_message(c.seq, 2) LIKE ?1 ESCAPE '\\' ` +
