@@ -9,6 +9,7 @@ import { tempDir } from '../../test/helpers/tmp.ts';
 import { type IndexedCommit, IndexDb } from './index-db.ts';
 import { MessageBlocks } from './message-codec.ts';
 import { IndexQueries } from './queries.ts';
+import { escapeLike } from './commit-filter.ts';
 
 const sha = (n: number) => n.toString(16).padStart(40, '0');
 
@@ -134,7 +135,6 @@ test('the text filter matches as LIKE did: same commits, same order, same pages'
       `gitrail_message(c.seq, 1) LIKE ?1 ESCAPE '\\' OR gitrail_message(c.seq, 2) LIKE ?1 ESCAPE '\\' ` +
       'ORDER BY c.time DESC, c.seq DESC',
   );
-  const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
   let matched = 0;
   for (const needle of NEEDLES) {
