@@ -3,19 +3,8 @@
 // follows; restore drops it here too, so the next checkpoint neither lists it nor removes it twice.
 import type { Logger } from 'pino';
 import { runGit } from '../ledger/git-cli.ts';
+import { ARCHIVES, isArchived, removedPeriods } from '../ledger/closed-periods.ts';
 import { periodKeyOfRef } from '../ledger/periods.ts';
-
-const ARCHIVES = 'refs/archive/';
-
-/** The periods the local checkpoints record as removed by retention, as `<period key> <head>`. */
-async function removedPeriods(gitdir: string): Promise<Set<string>> {
-  const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(contents)', 'refs/tags/checkpoints/']);
-  return new Set(
-    [...stdout.toString('utf8').matchAll(/^Removed: (\S+) ([0-9a-f]{40,64}) retention /gm)].map(
-      (match) => `${match[1]} ${match[2]}`,
-    ),
-  );
-}
 
 /** Deletes each local archived period some checkpoint records as removed by retention (same head). */
 export async function dropRemovedArchives(gitdir: string, log: Logger): Promise<void> {
@@ -28,14 +17,6 @@ export async function dropRemovedArchives(gitdir: string, log: Logger): Promise<
     await runGit(gitdir, ['update-ref', '-d', ref, oid]);
     log.info({ ref, head: oid }, 'archived period removed by retention (its removal is not on the remote yet)');
   }
-}
-
-/** Whether an archived period holds the commit (its head, or one before it); false for an unknown commit. */
-export async function isArchived(gitdir: string, commit: string): Promise<boolean> {
-  const { stdout, code } = await runGit(gitdir, ['for-each-ref', '--contains', commit, '--count=1', ARCHIVES], {
-    okCodes: [0, 1, 128, 129],
-  });
-  return code === 0 && stdout.toString('utf8').trim() !== '';
 }
 
 /**

@@ -17,7 +17,8 @@ import { runGit } from '../ledger/git-cli.ts';
 import { readRef } from '../ledger/refs.ts';
 import { initRepository } from '../ledger/repository.ts';
 import { fetchArchives, fetchBranches, fetchCheckpointTags, type RemoteAccess } from './remote-git.ts';
-import { dropRemovedArchives, isArchived } from './restore-archives.ts';
+import { isArchived } from '../ledger/closed-periods.ts';
+import { dropRemovedArchives } from './restore-archives.ts';
 import { readHeads } from './shard-activity.ts';
 import type { BranchHeads } from './shard-registry.ts';
 

@@ -5,11 +5,11 @@
 // period that a signed checkpoint says retention removed, and the remote's `activity` once a new
 // period started, when its head is kept as an archived period or was removed by retention. The
 // same holds for each retention rule's line, `activity-<rule>`, and its archived periods.
+import { ARCHIVES, isArchived, removedPeriods } from '../ledger/closed-periods.ts';
 import { periodKeyOfRef, ruleOfLineRef } from '../ledger/periods.ts';
 import { remoteEnv, remoteLines, runGit } from './git-remote.ts';
 
 const PROOF_PREFIXES = ['refs/tags/checkpoints/', 'refs/tags/timestamps/', 'refs/archive/'] as const;
-const ARCHIVES = 'refs/archive/';
 const LINES = ['refs/heads/activity', 'refs/heads/activity-*'] as const;
 
 /** `refs/heads/activity` or a retention rule's `refs/heads/activity-<rule>`. */
@@ -41,29 +41,6 @@ function parseRefs(text: string, separator: string): Map<string, string> {
     if (oid && ref && (isProof(ref) || isLine(ref))) refs.set(ref, oid);
   }
   return refs;
-}
-
-/**
- * `<period> <head>` of every period a checkpoint records as removed by retention (`<rule>/<period>`
- * on a rule's line).
- */
-async function removedByRetention(gitdir: string): Promise<Set<string>> {
-  const run = await runGit(['--git-dir', gitdir, 'for-each-ref', '--format=%(contents)', 'refs/tags/checkpoints/'], {
-    ...process.env,
-    LC_ALL: 'C',
-  });
-  return new Set(
-    [...run.stdout.matchAll(/^Removed: (\S+) ([0-9a-f]{40,64}) retention /gm)].map((m) => `${m[1]} ${m[2]}`),
-  );
-}
-
-/** Whether an archived period holds the commit (its head, or one before it). */
-async function isArchived(gitdir: string, oid: string): Promise<boolean> {
-  const run = await runGit(['--git-dir', gitdir, 'for-each-ref', '--contains', oid, '--count=1', ARCHIVES], {
-    ...process.env,
-    LC_ALL: 'C',
-  });
-  return run.code === 0 && run.stdout.trim() !== '';
 }
 
 function failure(request: ProofRequest, stderr: string, code: number | null): ProofOutcome {
@@ -128,7 +105,7 @@ export async function pushProof(request: ProofRequest): Promise<ProofOutcome> {
   const created = await push(request, create);
   if (created) return created;
 
-  const removed = await removedByRetention(request.gitdir);
+  const removed = await removedPeriods(request.gitdir);
   const removedHeads = new Set([...removed].map((entry) => entry.split(' ')[1]));
   const remove: string[] = [];
   for (const [ref, oid] of remote)
