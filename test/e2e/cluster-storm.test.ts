@@ -81,7 +81,9 @@ test('SIGKILL of a replica and a NATS node mid-storm: every acknowledged event c
   await rig.startReplica(victim);
   await Promise.all([inFlight, afterKill]);
   const postedMs = Date.now() - started;
-  await rig.nats.waitHealthy();
+  // The restarted NATS node catching up is NATS's business (on a loaded CI machine nats-server 2.9 took
+  // over 90 s once); what follows checks gitrail's promise, which must hold either way.
+  await rig.nats.waitHealthy().catch((error: Error) => t.diagnostic(`NATS not healthy yet: ${error.message}`));
   t.diagnostic(`${acked.length} batches acknowledged in ${postedMs} ms (${failures.length} attempts failed over)`);
 
   // Every acknowledged event reaches its shard's remote, exactly once.

@@ -2,7 +2,7 @@
 // with free ports, its own store folder and log file. Nodes can be SIGKILLed and restarted
 // with the same store; readiness is the server's own /healthz (JetStream current).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -15,6 +15,10 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+function logTail(path: string, lines = 25): string {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n') : '(no log)';
 }
 
 interface Node {
@@ -108,26 +112,43 @@ export class NatsCluster {
     child.once('exit', () => process.off('exit', orphan));
   }
 
-  async #healthy(index: number): Promise<boolean> {
+  /** Null when the node is healthy (or not running), else what its /healthz said. */
+  async #unhealthy(index: number): Promise<string | null> {
     const node = this.#nodes[index] as Node;
-    if (!node.child) return true;
+    if (!node.child) return null;
     try {
       const response = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz`);
-      await response.arrayBuffer();
-      return response.status === 200;
+      const body = await response.text();
+      return response.status === 200 ? null : `${node.name}: ${response.status} ${body.trim()}`;
     } catch (error) {
-      if (error instanceof TypeError) return false;
+      if (error instanceof TypeError) return `${node.name}: monitor port not answering`;
       throw error;
     }
   }
 
-  /** Resolves once every running node reports JetStream healthy (a meta leader, streams current). */
-  async waitHealthy(timeoutMs = 90_000): Promise<void> {
-    await until(
-      async () => (await Promise.all(this.#nodes.map((_, index) => this.#healthy(index)))).every(Boolean),
-      'the NATS nodes to be healthy',
-      timeoutMs,
-    );
+  /**
+   * Resolves once every running node reports JetStream healthy (a meta leader, streams current).
+   * A timeout names what each unhealthy node last said and the tail of its log.
+   */
+  async waitHealthy(timeoutMs = 180_000): Promise<void> {
+    let last: string[] = [];
+    try {
+      await until(
+        async () => {
+          last = (await Promise.all(this.#nodes.map((_, index) => this.#unhealthy(index)))).filter(
+            (said): said is string => said !== null,
+          );
+          return last.length === 0;
+        },
+        'the NATS nodes to be healthy',
+        timeoutMs,
+      );
+    } catch (error) {
+      const logs = this.#nodes
+        .filter((node) => last.some((said) => said.startsWith(`${node.name}:`)))
+        .map((node) => `--- ${node.name} log tail\n${logTail(node.log)}`);
+      throw new Error(`${(error as Error).message}\n${last.join('\n')}\n${logs.join('\n')}`);
+    }
   }
 
   /** SIGKILLs a node and waits for it to exit. */
