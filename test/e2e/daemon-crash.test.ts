@@ -6,7 +6,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { auditEvent, auditId } from '../helpers/intake-fixtures.ts';
-import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.ts';
+import { CrashingDaemon } from '../helpers/crashing-daemon.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { random } from '../helpers/random.ts';
@@ -29,46 +29,15 @@ test('SIGKILL at random moments loses no acknowledged event and commits none twi
   const dataDir = join(dir, 'data');
   // The backlog left when the posting ends is drained before a graceful exit (minutes on a loaded CI machine).
   writeFileSync(join(dir, 'gitrail.yaml'), 'shutdownTimeoutMs: 240000\n');
-  const listening = () =>
-    startDaemonProcess({
-      dataDir,
-      args: ['--config', join(dir, 'gitrail.yaml')],
-      env: { GITRAIL_INGEST_TOKEN: TOKEN },
-    });
-
-  let daemon: DaemonProcess = await listening();
-  t.after(() => daemon.child.kill('SIGKILL'));
-  let generation = 0;
-  let nextGeneration: () => void = () => undefined;
-  let restarted = new Promise<void>((resolve) => (nextGeneration = resolve));
-  let kills = 0;
-  let acksSinceStart = 0;
-  const nextKillAt = () => 5 + Math.floor(rand() * 35);
-  let killAt = nextKillAt();
-  let killing = false;
+  const crashing = await CrashingDaemon.start(t, {
+    dataDir,
+    args: ['--config', join(dir, 'gitrail.yaml')],
+    env: { GITRAIL_INGEST_TOKEN: TOKEN },
+    killsWhilePosting: KILLS_WHILE_POSTING,
+    acksBeforeKill: () => 5 + Math.floor(rand() * 35),
+    killDelayMs: () => Math.floor(rand() * 40),
+  });
   const serverErrors: number[] = [];
-  // A restart that fails ends the test instead of leaving the clients waiting for it.
-  let fail: (error: unknown) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-
-  const crash = async () => {
-    await daemon.kill();
-    kills += 1;
-    daemon = await listening();
-    generation += 1;
-    acksSinceStart = 0;
-    killAt = nextKillAt();
-    killing = false;
-    const wake = nextGeneration;
-    restarted = new Promise<void>((resolve) => (nextGeneration = resolve));
-    wake();
-  };
-  const onAck = () => {
-    acksSinceStart += 1;
-    if (killing || kills >= KILLS_WHILE_POSTING || acksSinceStart < killAt) return;
-    killing = true;
-    setTimeout(() => crash().catch(fail), Math.floor(rand() * 40));
-  };
 
   const pending = Array.from({ length: EVENTS / BATCH }, (_, batch) => batch);
   const acked = new Set<number>();
@@ -83,42 +52,27 @@ test('SIGKILL at random moments loses no acknowledged event and commits none twi
     for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
       const body = bodyOf(batch);
       for (;;) {
-        const seen = generation;
-        const waitForRestart = restarted;
-        try {
-          const response = await fetch(`${daemon.url}/ingest/kubernetes/prod/audit`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-            body,
-          });
-          await response.arrayBuffer();
-          if (response.status >= 200 && response.status <= 206) {
-            acked.add(batch);
-            onAck();
-            break;
-          }
-          if (response.status >= 500) serverErrors.push(response.status);
-          continue;
-        } catch (error) {
-          if (!(error instanceof TypeError)) throw error;
-        }
-        // The connection failed: the daemon was killed. Re-post to the next one.
-        if (generation === seen) await waitForRestart;
+        const response = await crashing.post('/ingest/kubernetes/prod/audit', TOKEN, body);
+        await response.arrayBuffer();
+        if (response.status >= 200 && response.status <= 206) break;
+        if (response.status >= 500) serverErrors.push(response.status);
       }
+      acked.add(batch);
+      crashing.acknowledged();
     }
   };
-  await Promise.race([Promise.all(Array.from({ length: CLIENTS }, worker)), failed]);
-  while (killing) await restarted;
-  assert.equal(kills, KILLS_WHILE_POSTING, 'the daemon was killed while the clients posted');
+  await Promise.race([Promise.all(Array.from({ length: CLIENTS }, worker)), crashing.failed]);
+  await crashing.settled();
+  assert.equal(crashing.kills, KILLS_WHILE_POSTING, 'the daemon was killed while the clients posted');
   for (let round = 0; round < KILLS_WHILE_DRAINING; round += 1) {
     // A moment into draining the backlog: mid-apply, mid-flush or mid-maintenance.
     await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(rand() * 2500)));
-    await crash();
+    await crashing.crash();
   }
   assert.equal(acked.size, EVENTS / BATCH);
   assert.deepEqual(serverErrors, []);
-  const code = await daemon.stop();
-  const errors = daemon.logs.filter((line) => Number(line['level']) >= 40);
+  const code = await crashing.daemon.stop();
+  const errors = crashing.daemon.logs.filter((line) => Number(line['level']) >= 40);
   assert.equal(code, 0, `the last daemon exited ${code}:\n${errors.map((line) => JSON.stringify(line)).join('\n')}`);
 
   const gitdir = join(dataDir, 'repo.git');

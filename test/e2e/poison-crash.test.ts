@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.ts';
+import { CrashingDaemon } from '../helpers/crashing-daemon.ts';
 import { fsckStrict, git } from '../helpers/git.ts';
 import { random } from '../helpers/random.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -80,36 +80,14 @@ test('SIGKILL during a flood of valid and poison events: valid ones committed on
   const dir = tempDir(t);
   const dataDir = join(dir, 'data');
   writeFileSync(join(dir, 'gitrail.yaml'), 'shutdownTimeoutMs: 200000\n');
-  const listening = () =>
-    startDaemonProcess({
-      dataDir,
-      args: ['--config', join(dir, 'gitrail.yaml')],
-      env: { GITRAIL_INGEST_TOKEN: TOKEN },
-    });
-
-  let daemon: DaemonProcess = await listening();
-  t.after(() => daemon.child.kill('SIGKILL'));
-  let generation = 0;
-  let nextGeneration: () => void = () => undefined;
-  let restarted = new Promise<void>((resolve) => (nextGeneration = resolve));
-  let kills = 0;
-  let killing = false;
-  let acksSinceStart = 0;
-  let killAt = 3 + Math.floor(rand() * 8);
-  let fail: (error: unknown) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-  const crash = async () => {
-    await daemon.kill();
-    kills += 1;
-    daemon = await listening();
-    generation += 1;
-    acksSinceStart = 0;
-    killAt = 3 + Math.floor(rand() * 8);
-    killing = false;
-    const wake = nextGeneration;
-    restarted = new Promise<void>((resolve) => (nextGeneration = resolve));
-    wake();
-  };
+  const crashing = await CrashingDaemon.start(t, {
+    dataDir,
+    args: ['--config', join(dir, 'gitrail.yaml')],
+    env: { GITRAIL_INGEST_TOKEN: TOKEN },
+    killsWhilePosting: KILLS_WHILE_POSTING,
+    acksBeforeKill: () => 3 + Math.floor(rand() * 8),
+    killDelayMs: () => Math.floor(rand() * 30),
+  });
 
   const bodies = Array.from({ length: BODIES }, (_, batch) => body(batch, rand));
   const pending = bodies.map((_, batch) => batch);
@@ -119,49 +97,33 @@ test('SIGKILL during a flood of valid and poison events: valid ones committed on
     for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
       const { text, refused } = bodies[batch] as ReturnType<typeof body>;
       for (;;) {
-        const seen = generation;
-        const waitForRestart = restarted;
-        try {
-          const response = await fetch(`${daemon.url}/ingest/events/flood`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-            body: text,
-          });
-          const answer = (await response.json()) as { problems?: Array<{ index: number; reason: string }> };
-          if (response.status === 202) {
-            const indexes = (answer.problems ?? []).map((problem) => problem.index);
-            if (JSON.stringify(indexes) !== JSON.stringify([...refused.keys()]))
-              fail(
-                new Error(
-                  `body ${batch}: refused ${JSON.stringify(indexes)}, not ${JSON.stringify([...refused.keys()])}`,
-                ),
-              );
-            acked.add(batch);
-            acksSinceStart += 1;
-            if (!killing && kills < KILLS_WHILE_POSTING && acksSinceStart >= killAt) {
-              killing = true;
-              setTimeout(() => crash().catch(fail), Math.floor(rand() * 30));
-            }
-            break;
-          }
-          if (response.status >= 500) serverErrors.push(`${response.status} ${JSON.stringify(answer)}`);
-          else fail(new Error(`body ${batch}: ${response.status} ${JSON.stringify(answer).slice(0, 200)}`));
-          continue;
-        } catch (error) {
-          if (!(error instanceof TypeError)) throw error;
+        const response = await crashing.post('/ingest/events/flood', TOKEN, text);
+        const answer = (await response.json()) as { problems?: Array<{ index: number; reason: string }> };
+        if (response.status === 202) {
+          const indexes = (answer.problems ?? []).map((problem) => problem.index);
+          if (JSON.stringify(indexes) !== JSON.stringify([...refused.keys()]))
+            crashing.fail(
+              new Error(
+                `body ${batch}: refused ${JSON.stringify(indexes)}, not ${JSON.stringify([...refused.keys()])}`,
+              ),
+            );
+          break;
         }
-        if (generation === seen) await waitForRestart;
+        if (response.status >= 500) serverErrors.push(`${response.status} ${JSON.stringify(answer)}`);
+        else crashing.fail(new Error(`body ${batch}: ${response.status} ${JSON.stringify(answer).slice(0, 200)}`));
       }
+      acked.add(batch);
+      crashing.acknowledged();
     }
   };
-  await Promise.race([Promise.all(Array.from({ length: CLIENTS }, worker)), failed]);
-  while (killing) await restarted;
+  await Promise.race([Promise.all(Array.from({ length: CLIENTS }, worker)), crashing.failed]);
+  await crashing.settled();
   // Once more while it drains the backlog.
   await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(rand() * 1500)));
-  await crash();
+  await crashing.crash();
   assert.equal(acked.size, BODIES);
   assert.deepEqual(serverErrors, []);
-  assert.equal(await daemon.stop(), 0);
+  assert.equal(await crashing.daemon.stop(), 0);
 
   const gitdir = join(dataDir, 'repo.git');
   fsckStrict(gitdir);
@@ -188,7 +150,9 @@ test('SIGKILL during a flood of valid and poison events: valid ones committed on
     'each growing change is quarantined once',
   );
   const refusedCount = bodies.reduce((sum, entry) => sum + entry.refused.size, 0);
-  t.diagnostic(`kills: ${kills}, valid: ${valid.length}, refused: ${refusedCount}, quarantined: ${held.length}`);
+  t.diagnostic(
+    `kills: ${crashing.kills}, valid: ${valid.length}, refused: ${refusedCount}, quarantined: ${held.length}`,
+  );
   assert.ok(refusedCount > 0);
   assert.doesNotMatch(git(gitdir, 'log', '--format=%an%n%s', 'main'), /[\u0000-\u0008\u000b-\u001f\u202e]/);
 });
