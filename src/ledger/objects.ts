@@ -102,9 +102,21 @@ export interface Signature {
 
 /** `Name <email> <seconds> +0000`, as in `author`, `committer` and `tagger` lines. */
 export function formatSignature(who: Signature): string {
-  const name = cleanHeaderText(who.name).replace(/[<>]/g, '');
-  const email = cleanHeaderText(who.email).replace(/[<>]/g, '');
-  return `${name} <${email}> ${Math.floor(who.time / 1000)} +0000`;
+  return `${identity(who.name, who.email)} ${Math.floor(who.time / 1000)} +0000`;
+}
+
+/** `Name <email>` by name and email: a backfill has few actors and writes them on every commit. */
+const identities = new Map<string, string>();
+
+function identity(name: string, email: string): string {
+  const key = `${name.length}:${name}${email}`;
+  let known = identities.get(key);
+  if (known === undefined) {
+    known = `${cleanHeaderText(name).replace(/[<>]/g, '')} <${cleanHeaderText(email).replace(/[<>]/g, '')}>`;
+    if (identities.size >= 4096) identities.clear();
+    identities.set(key, known);
+  }
+  return known;
 }
 
 export interface CommitFields {
