@@ -4,7 +4,7 @@
 import type { Doc } from '../domain/change.ts';
 import { toCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { hashObject, makeObject, type GitObject } from './objects.ts';
-import { deflateFast, inflateTransient } from './zlib-engine.ts';
+import { deflateFast, deflateTextFast, inflateTransient } from './zlib-engine.ts';
 
 const ENCODER = new TextEncoder();
 
@@ -18,7 +18,7 @@ export interface RenderedBlob {
 
 /** An exact-size array of its own (kept by the cache, or posted to another thread). */
 export function packDoc(doc: Doc): Uint8Array {
-  return deflateFast(Buffer.from(JSON.stringify(doc)));
+  return deflateTextFast(JSON.stringify(doc));
 }
 
 export function unpackDoc(packed: Uint8Array): Doc {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { deflateBound, deflateFast, deflateInto, inflateTransient } from './zlib-engine.ts';
+import { deflateBound, deflateFast, deflateInto, deflateTextFast, inflateTransient } from './zlib-engine.ts';
 
 function sample(size: number, seed: number): Buffer {
   const data = Buffer.alloc(size);
@@ -35,4 +35,9 @@ test('inflating gives back the input, also past the reused buffer, and a corrupt
   assert.throws(() => inflateTransient(deflateSync(sample(1000, 4)).subarray(0, 100)));
   assert.deepEqual(Buffer.from(inflateTransient(deflateSync('after an error'))).toString(), 'after an error');
   assert.deepEqual(inflateSync(deflateFast(Buffer.from('x'))).toString(), 'x');
+});
+
+test('text deflates as its UTF-8 bytes, short or long', () => {
+  for (const text of ['', 'plain', 'ünïcode ✓ 🚀'.repeat(3), 'x'.repeat(200_000)])
+    assert.equal(inflateSync(deflateTextFast(text)).toString('utf8'), text);
 });

@@ -104,6 +104,14 @@ export function deflateFast(input: Uint8Array): Uint8Array {
   return new Uint8Array(scratch.subarray(0, end));
 }
 
+const textBytes = Buffer.allocUnsafeSlow(256 * 1024);
+
+/** deflateFast of the UTF-8 bytes of `text`, without an array of their own unless the text is large. */
+export function deflateTextFast(text: string): Uint8Array {
+  if (text.length * 3 > textBytes.length) return deflateFast(Buffer.from(text));
+  return deflateFast(textBytes.subarray(0, textBytes.write(text, 'utf8')));
+}
+
 /** inflateSync(input), as a view into a buffer reused by the next call: read or copy it before then. */
 export function inflateTransient(input: Uint8Array): Buffer {
   for (;;) {
