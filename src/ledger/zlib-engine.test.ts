@@ -34,6 +34,8 @@ test('inflating gives back the input, also past the reused buffer, and a corrupt
   assert.throws(() => inflateTransient(broken));
   assert.throws(() => inflateTransient(deflateSync(sample(1000, 4)).subarray(0, 100)));
   assert.deepEqual(Buffer.from(inflateTransient(deflateSync('after an error'))).toString(), 'after an error');
+  const trailing = Buffer.concat([deflateSync('stream'), Buffer.from('garbage')]);
+  assert.equal(Buffer.from(inflateTransient(trailing)).toString(), inflateSync(trailing).toString());
   assert.deepEqual(inflateSync(deflateFast(Buffer.from('x'))).toString(), 'x');
 });
 

@@ -68,10 +68,10 @@ class Engine {
       throw failure;
     }
     const availOut = state[0] as number;
-    const availIn = state[1] as number;
     handle.reset();
     // All output fitted only if room was left over (with none left, more may have been pending).
-    return availOut > 0 && availIn === 0 ? at + room - availOut : -1;
+    // Input left over with room to spare is past the end of the stream: ignored, as inflateSync does.
+    return availOut > 0 ? at + room - availOut : -1;
   }
 }
 
