@@ -6,13 +6,16 @@
 
 const MAX_COPY = 0xffffff;
 
+/** Where deltas are built (one at a time: the encoders are synchronous); each result is copied out. */
+const SCRATCH = new Uint8Array(64 * 1024);
+
 /** The instructions being written: a byte array that grows as needed. */
 class Output {
   bytes: Uint8Array;
   length = 0;
 
   constructor(capacity: number) {
-    this.bytes = new Uint8Array(Math.max(64, capacity));
+    this.bytes = capacity <= SCRATCH.length ? SCRATCH : new Uint8Array(capacity);
   }
 
   reserve(count: number): void {

@@ -1,5 +1,5 @@
 // Git object encoding: hashing, tree and commit serialisation. Pure apart from hashing.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { cleanHeaderText } from '../domain/text.ts';
 
 export type ObjectType = 'blob' | 'tree' | 'commit';
@@ -17,8 +17,18 @@ export interface GitObject {
 
 export const EMPTY_TREE_OID = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
+/**
+ * Header and content side by side, for one-shot hashing: for the writer's objects (trees of a
+ * few hundred bytes, blobs of a few KB) a Hash object per call cost more than the hashing.
+ */
+const scratch = Buffer.allocUnsafeSlow(256 * 1024);
+
 export function hashObject(type: ObjectType, content: Uint8Array): string {
-  return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+  if (content.length + 32 > scratch.length)
+    return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+  const at = scratch.write(`${type} ${content.length}\0`, 0, 'latin1');
+  scratch.set(content, at);
+  return hash('sha1', scratch.subarray(0, at + content.length), 'hex');
 }
 
 export function makeObject(type: ObjectType, content: Uint8Array): GitObject {
@@ -92,9 +102,21 @@ export interface Signature {
 
 /** `Name <email> <seconds> +0000`, as in `author`, `committer` and `tagger` lines. */
 export function formatSignature(who: Signature): string {
-  const name = cleanHeaderText(who.name).replace(/[<>]/g, '');
-  const email = cleanHeaderText(who.email).replace(/[<>]/g, '');
-  return `${name} <${email}> ${Math.floor(who.time / 1000)} +0000`;
+  return `${identity(who.name, who.email)} ${Math.floor(who.time / 1000)} +0000`;
+}
+
+/** `Name <email>` by name and email: a backfill has few actors and writes them on every commit. */
+const identities = new Map<string, string>();
+
+function identity(name: string, email: string): string {
+  const key = `${name.length}:${name}${email}`;
+  let known = identities.get(key);
+  if (known === undefined) {
+    known = `${cleanHeaderText(name).replace(/[<>]/g, '')} <${cleanHeaderText(email).replace(/[<>]/g, '')}>`;
+    if (identities.size >= 4096) identities.clear();
+    identities.set(key, known);
+  }
+  return known;
 }
 
 export interface CommitFields {

@@ -3,7 +3,8 @@
 // finishing the pack only hashes the segments and writes the index. Runs in the pack worker
 // (pack-worker.ts) beside the writer, and in buildPack.
 import { createHash } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import { deflateBound, deflateInto } from './zlib-engine.ts';
 import { writeZlibStored, zlibStoredLength } from './zlib-stored.ts';
 import type { ObjectType } from './objects.ts';
 
@@ -51,18 +52,19 @@ export class PackAssembler {
    * those bytes, or with `deflated` already their zlib stream.
    */
   add(type: ObjectType, oid: Uint8Array, base: number, size: number, data: Uint8Array, deflated: boolean): void {
-    const zlib = deflated || data.length < DEFLATE_FROM ? null : deflateSync(data, { level: 1 });
-    const dataLength = deflated ? data.length : zlib ? zlib.length : zlibStoredLength(data.length);
-    this.#reserve(MAX_PREFIX + dataLength);
+    const compress = !deflated && data.length >= DEFLATE_FROM;
+    const room = deflated ? data.length : compress ? deflateBound(data.length) : zlibStoredLength(data.length);
+    this.#reserve(MAX_PREFIX + room);
     const offset = this.#segmentOffset + this.#used;
     const segment = this.#segment;
     const start = this.#used;
     let at = writeEntryHeader(segment, start, base >= 0 ? TYPE_CODES['ofs-delta'] : TYPE_CODES[type], size);
     if (base >= 0) at = writeOffset(segment, at, offset - (this.#offsets[base] as number));
-    if (deflated) segment.set(data, at);
-    else if (zlib) segment.set(zlib, at);
-    else writeZlibStored(data, segment, at);
-    at += dataLength;
+    if (deflated) {
+      segment.set(data, at);
+      at += data.length;
+    } else if (compress) at = deflateInto(data, segment, at);
+    else at = writeZlibStored(data, segment, at);
     this.#used = at;
     const index = this.#offsets.length;
     if ((index + 1) * 20 > this.#oids.length) {
@@ -102,7 +104,13 @@ export class PackAssembler {
     const count = this.count;
     const oids = this.#oids;
     const order = Array.from({ length: count }, (_, index) => index);
-    order.sort((a, b) => oids.compare(oids, b * 20, b * 20 + 20, a * 20, a * 20 + 20));
+    // The first 6 bytes of each id as a number decide almost every comparison without a call into C++.
+    const keys = new Float64Array(count);
+    for (let index = 0; index < count; index += 1) keys[index] = oids.readUIntBE(index * 20, 6);
+    order.sort(
+      (a, b) =>
+        (keys[a] as number) - (keys[b] as number) || oids.compare(oids, b * 20, b * 20 + 20, a * 20, a * 20 + 20),
+    );
     const fanout = Buffer.alloc(256 * 4);
     let below = 0;
     for (let first = 0; first < 256; first += 1) {

@@ -1,10 +1,10 @@
 // A document rendered to its canonical YAML blob, deflated for the pack, with a compact copy of
 // the document (deflated JSON) that the writer keeps to describe the next change against. Pure
 // CPU work, so ingest runs it on a worker thread: the writer then only builds trees and commits.
-import { deflateSync, inflateSync } from 'node:zlib';
 import type { Doc } from '../domain/change.ts';
 import { toCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { hashObject, makeObject, type GitObject } from './objects.ts';
+import { deflateFast, deflateTextFast, inflateTransient } from './zlib-engine.ts';
 
 const ENCODER = new TextEncoder();
 
@@ -16,20 +16,13 @@ export interface RenderedBlob {
   readonly packedDoc: Uint8Array;
 }
 
-/**
- * zlib's sync calls return a view into a 64 KiB buffer: kept (the cache) or posted to another
- * thread (which copies the whole buffer), it would cost 64 KiB each. This copies the bytes out.
- */
-function exact(view: Uint8Array): Uint8Array {
-  return new Uint8Array(view);
-}
-
+/** An exact-size array of its own (kept by the cache, or posted to another thread). */
 export function packDoc(doc: Doc): Uint8Array {
-  return exact(deflateSync(JSON.stringify(doc), { level: 1 }));
+  return deflateTextFast(JSON.stringify(doc));
 }
 
 export function unpackDoc(packed: Uint8Array): Doc {
-  return JSON.parse(inflateSync(packed).toString('utf8')) as Doc;
+  return JSON.parse(inflateTransient(packed).toString('utf8')) as Doc;
 }
 
 /**
@@ -49,7 +42,7 @@ export function renderBlob(doc: Doc): RenderedBlob {
   return {
     doc,
     oid: object.oid,
-    object: { ...object, deflated: exact(deflateSync(content, { level: 1 })) },
+    object: { ...object, deflated: deflateFast(content) },
     packedDoc: packDoc(doc),
   };
 }

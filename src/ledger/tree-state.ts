@@ -6,6 +6,7 @@ import { encodeDelta, encodePatchDelta } from './delta.ts';
 import {
   compareTreeEntries,
   EMPTY_TREE_OID,
+  hashObject,
   makeObject,
   serializeTree,
   treeEntryHead,
@@ -200,9 +201,12 @@ export class TreeState {
     if (previous && !directory.reshaped) {
       // Same names: copy the last tree and overwrite the ids that changed.
       const bytes = ownCopy(previous.bytes);
-      const offsets = [...directory.changed].map((name) => previous.oidAt.get(name) as number);
-      for (const name of directory.changed)
-        bytes.write((directory.entries.get(name) as TreeEntry).oid, previous.oidAt.get(name) as number, 20, 'hex');
+      const offsets: number[] = [];
+      for (const name of directory.changed) {
+        const offset = previous.oidAt.get(name) as number;
+        offsets.push(offset);
+        bytes.write((directory.entries.get(name) as TreeEntry).oid, offset, 20, 'hex');
+      }
       layout = { bytes, oidAt: previous.oidAt };
       delta = encodePatchDelta(previous.bytes, bytes, offsets, 20);
     } else {
@@ -211,13 +215,13 @@ export class TreeState {
     }
     directory.changed.clear();
     directory.reshaped = false;
-    const object = makeObject('tree', layout.bytes);
-    directory.layout = { ...layout, oid: object.oid };
+    const oid = hashObject('tree', layout.bytes);
+    directory.layout = { bytes: layout.bytes, oidAt: layout.oidAt, oid };
     objects.push(
-      previous && delta && previous.oid !== object.oid
-        ? { ...object, delta: { base: previous.oid, data: delta } }
-        : object,
+      previous && delta && previous.oid !== oid
+        ? { type: 'tree', oid, content: layout.bytes, delta: { base: previous.oid, data: delta } }
+        : { type: 'tree', oid, content: layout.bytes },
     );
-    return object.oid;
+    return oid;
   }
 }
