@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { applyDelta, encodeDelta, encodeLineDelta, encodePatchDelta } from './delta.ts';
+import { applyDelta, encodeDelta, encodeLineDelta, encodePatchDelta, encodeTreeDelta } from './delta.ts';
+import { compareTreeEntries, serializeTree } from './objects.ts';
 
 test('deltas reproduce the target, and stay small when one entry changes', () => {
   const base = Buffer.alloc(80_000);
@@ -90,4 +92,21 @@ test('line deltas reproduce edited text, and copy the lines that stayed', () => 
   flipped[2500] = (flipped[2500] as number) ^ 1;
   const delta = encodeLineDelta(binary, flipped);
   assert.deepEqual(Buffer.from(applyDelta(binary, delta)), flipped);
+});
+
+test('a tree delta spans dozens of changed, added and removed entries, and stays small', () => {
+  const id = (n: number) => createHash('sha1').update(String(n)).digest('hex');
+  const entries = Array.from({ length: 300 }, (_, i) => ({ mode: '40000' as const, name: `team-${i}`, oid: id(i) }));
+  const sorted = (list: typeof entries) => serializeTree([...list].sort(compareTreeEntries));
+  const base = sorted(entries);
+  const later = entries
+    .filter((_, i) => i % 97 !== 5)
+    .map((entry, i) => (i % 7 === 0 ? { ...entry, oid: id(1000 + i) } : entry));
+  // An id holding a NUL byte must not be taken for the end of a name.
+  later.push({ mode: '40000', name: 'team-new', oid: `00${id(7).slice(2)}` });
+  const target = sorted(later);
+  const delta = encodeTreeDelta(base, target);
+  assert.deepEqual(Buffer.from(applyDelta(base, delta)), Buffer.from(target));
+  assert.ok(delta.length < target.length / 4, `delta of ${delta.length} bytes for a tree of ${target.length}`);
+  assert.deepEqual(Buffer.from(applyDelta(target, encodeTreeDelta(target, base))), Buffer.from(base));
 });

@@ -112,6 +112,12 @@ function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, lengt
   return true;
 }
 
+/** Where a tree entry (`<mode> <name>\0` and a 20-byte id) that starts at `at` ends. */
+function entryEnd(data: Uint8Array, at: number): number {
+  const nul = data.indexOf(0, at);
+  return nul < 0 ? data.length : Math.min(data.length, nul + 21);
+}
+
 /**
  * A delta turning `base` into `target` for text that changes by lines (YAML documents, commits):
  * each target line is looked up where the last copy ended, else by its content among the base's
@@ -119,6 +125,22 @@ function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, lengt
  * Linear in the sizes (one map of the base's lines).
  */
 export function encodeLineDelta(base: Uint8Array, target: Uint8Array): Uint8Array {
+  return encodeUnitDelta(base, target, lineEnd);
+}
+
+/**
+ * The same for two versions of a tree any number of changes apart, entry by entry: a folder's
+ * version against one from dozens of commits before (object-store.ts, at the depth cap).
+ */
+export function encodeTreeDelta(base: Uint8Array, target: Uint8Array): Uint8Array {
+  return encodeUnitDelta(base, target, entryEnd);
+}
+
+function encodeUnitDelta(
+  base: Uint8Array,
+  target: Uint8Array,
+  lineEnd: (data: Uint8Array, at: number) => number,
+): Uint8Array {
   const baseText = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
   const targetText = Buffer.from(target.buffer, target.byteOffset, target.byteLength);
   const lines = new Map<string, number>();
@@ -135,6 +157,7 @@ export function encodeLineDelta(base: Uint8Array, target: Uint8Array): Uint8Arra
   let expected = 0;
   let at = 0;
   while (at < target.length) {
+    const start = at;
     const end = lineEnd(target, at);
     const from = sameBytes(base, expected, target, at, end - at)
       ? expected
@@ -154,10 +177,14 @@ export function encodeLineDelta(base: Uint8Array, target: Uint8Array): Uint8Arra
     at += length;
     literal = at;
     expected = from + length;
-    if (at < target.length && target[at - 1] !== 10) {
+    let unitEnd = start;
+    while (unitEnd < at) unitEnd = lineEnd(target, unitEnd);
+    if (unitEnd !== at) {
       // The match ended inside a line: the rest of it is literal, and so is the base's.
-      at = lineEnd(target, at);
-      expected = expected < base.length ? lineEnd(base, expected) : expected;
+      at = unitEnd;
+      let baseEnd = from;
+      while (baseEnd < expected) baseEnd = lineEnd(base, baseEnd);
+      expected = baseEnd;
     }
   }
   insert(target, literal, target.length, out);

@@ -1,6 +1,6 @@
 // Trees staged as deltas keep only the delta until the flush (issue 12): the writer still reads
 // every staged version whole, and git reads the pack they go into, chains past git's depth cap
-// included.
+// (continued against the start of their run instead of a whole copy) included.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, renameSync } from 'node:fs';
@@ -12,6 +12,11 @@ import { ObjectStore } from './object-store.ts';
 import { makeObject } from './objects.ts';
 import { initRepository } from './repository.ts';
 import { TreeState } from './tree-state.ts';
+
+function packIndex(gitdir: string): string {
+  const packDir = join(gitdir, 'objects', 'pack');
+  return join(packDir, readdirSync(packDir).find((name) => name.endsWith('.idx')) as string);
+}
 
 test(
   'a folder changed 120 times before a flush reads back whole at every version, ' + 'before and after the pack',
@@ -47,7 +52,18 @@ test(
     const objects = store.staged();
     assert.ok(objects.some((object) => object.type === 'tree' && object.content.length === 0 && object.delta));
     await store.writePack();
-    // The first version, either side of the depth cap (a whole copy starts a new chain), the last.
+    // Past git's depth cap a version of the 40-entry folder is a delta against the start of its
+    // run, not a whole copy (the one-entry folders above it stay whole: smaller than any delta),
+    // and no chain is longer than git's 50.
+    const verified = git(gitdir, 'verify-pack', '-v', packIndex(gitdir)).split('\n');
+    const wholeTrees = verified.map((line) => /^[0-9a-f]{40} tree +(\d+) \d+ \d+$/.exec(line)).filter((m) => m);
+    assert.deepEqual(
+      wholeTrees.filter((match) => Number(match?.[1]) > 1000).length,
+      1,
+      'only the first version of the folder is whole',
+    );
+    assert.ok(!verified.some((line) => /^chain length = (5[1-9]|[6-9]\d|\d{3,}):/.test(line)));
+    // The first version, either side of the depth cap, the last.
     for (const { root, blob } of [0, 50, 51, 119].map((i) => versions[i] as { root: string; blob: string })) {
       assert.equal(git(gitdir, 'rev-parse', `${root}:ns/apps/file-7.yaml`).trim(), blob);
       assert.equal(git(gitdir, 'ls-tree', `${root}:ns/apps`).trim().split('\n').length, 40);
