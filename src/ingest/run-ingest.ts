@@ -126,6 +126,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   // The worker's live data is a few batches; V8 would otherwise let its young generation grow
   // to 3 × 64 MB (issue 12: ~170 MB of a 10k-resource ingest's peak RSS).
   const young = capYoungGeneration(MAIN_YOUNG_GENERATION_MB);
+  // Now, before the first batch: checked only after one, V8 had sometimes grown it to 32 MB already.
+  young.check();
   const worker = new Worker(new URL('./worker.ts', import.meta.url), {
     workerData: input,
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
