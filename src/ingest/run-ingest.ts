@@ -19,11 +19,12 @@ import type { WorkerInput, WorkerMessage } from './worker.ts';
 import { dataFolder } from '../domain/data-folder.ts';
 
 /**
- * The writer's memory of current documents: 100k resources take ~35 MB and the cache keeps live
- * ones within 3/4 of its slabs (36 MB), so a backfill of up to ~100k resources hardly misses; past
- * that, memory stays flat and a miss reads the file's blob. (64 MB held ~16 MB more at 100k.)
+ * The writer's memory of current documents: 100k resources take ~35 MB, so a backfill of up to
+ * ~130k resources never misses; past that, memory stays flat and a miss reads the file's blob.
+ * Not less: a miss reads the blob through isomorphic-git, whose pack cache then holds whole packs
+ * (issue 12: at 48 MB, 100k resources missed near the end and the writer's heap grew by ~500 MB).
  */
-const INGEST_DOC_CACHE_BYTES = 48 * 1024 * 1024;
+const INGEST_DOC_CACHE_BYTES = 64 * 1024 * 1024;
 /** Young-generation size of the render worker's heap (V8's default grows to ~190 MB). */
 const WORKER_YOUNG_GENERATION_MB = 16;
 /** About the same for the writer's thread (see capYoungGeneration). */
