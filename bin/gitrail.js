@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The `gitrail` executable: Node ≥ 24 runs the TypeScript sources directly.
-import { runCli } from '../src/cli/main.ts';
+import { restartWithFewArenas } from '../src/ingest/malloc-arenas.ts';
+
+// `gitrail ingest` runs with fewer malloc arenas (peak memory, issue 12): a restart, before the CLI is loaded.
+restartWithFewArenas(process.argv.slice(2));
+const { runCli } = await import('../src/cli/main.ts');
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -1,8 +1,6 @@
 // `gitrail ingest`: input files → worker (edge + normalise + render) → ledger, in input order.
 // Counts every record; a malformed or refused one is reported as `file:line: reason` and skipped.
 import { on } from 'node:events';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
@@ -15,6 +13,7 @@ import { Ledger } from '../ledger/ledger.ts';
 import { DEFAULT_COMMITTER, type Outcome } from '../ledger/ledger-types.ts';
 import { isRecordFailure } from '../ledger/record-guard.ts';
 import { listInputFiles, type InputFile } from './files.ts';
+import { capYoungGeneration, collector } from './heap.ts';
 import { checkInputDigests, type DigestKeys } from './log-file-digests.ts';
 import type { WorkerInput, WorkerMessage } from './worker.ts';
 import { dataFolder } from '../domain/data-folder.ts';
@@ -22,50 +21,14 @@ import { dataFolder } from '../domain/data-folder.ts';
 /**
  * The writer's memory of current documents: 100k resources take ~35 MB, so a backfill of up to
  * ~130k resources never misses; past that, memory stays flat and a miss reads the file's blob.
+ * Not less: a miss reads the blob through isomorphic-git, whose pack cache then holds whole packs
+ * (issue 12: at 48 MB, 100k resources missed near the end and the writer's heap grew by ~500 MB).
  */
 const INGEST_DOC_CACHE_BYTES = 64 * 1024 * 1024;
 /** Young-generation size of the render worker's heap (V8's default grows to ~190 MB). */
 const WORKER_YOUNG_GENERATION_MB = 16;
 /** About the same for the writer's thread (see capYoungGeneration). */
 const MAIN_YOUNG_GENERATION_MB = 16;
-
-/**
- * Stops the young generation of this thread's heap from growing past about `mb` MB. V8 grows it
- * to 3 × 64 MB under the writer's allocation rate (issue 12: 134 MB of new space holding 5 MB of
- * live objects, and the ArrayBuffers they point at freed only when it is scavenged). The flag is
- * read whenever the space would grow; it is set back when ingest ends.
- */
-function capYoungGeneration(mb: number): { check: () => void; release: () => void } {
-  let capped = false;
-  const cap = () => {
-    setFlagsFromString('--semi-space-growth-factor=1');
-    capped = true;
-  };
-  return {
-    check: () => {
-      if (capped) return;
-      const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-      if (space && space.space_size >= mb * 1e6) cap();
-    },
-    release: () => {
-      if (capped) setFlagsFromString('--semi-space-growth-factor=2');
-    },
-  };
-}
-
-/**
- * A full garbage collection, run once a flush has written the staged objects to a pack. Until
- * then those objects (a flush's blobs, deltas and whole trees: ~50 MB per 2,000 commits) have
- * lived long enough to be in the old generation, and V8 would leave two or three flushes of
- * them, with the C memory behind them, uncollected (issue 12: 130 MB of dead ArrayBuffers at
- * the peak). One collection of a ~40 MB heap takes ~20 ms, once per flush.
- */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  setFlagsFromString('--no-expose-gc');
-  return gc;
-}
 
 export interface IngestSummary {
   read: number;
@@ -164,6 +127,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   // The worker's live data is a few batches; V8 would otherwise let its young generation grow
   // to 3 × 64 MB (issue 12: ~170 MB of a 10k-resource ingest's peak RSS).
   const young = capYoungGeneration(MAIN_YOUNG_GENERATION_MB);
+  // Now, before the first batch: checked only after one, V8 had sometimes grown it to 32 MB already.
+  young.check();
   const worker = new Worker(new URL('./worker.ts', import.meta.url), {
     workerData: input,
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
