@@ -11,6 +11,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { Outcome } from '../ledger/ledger-types.ts';
 import { isRecordFailure } from '../ledger/record-guard.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
+import type { IntakeActivity } from './intake-activity.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { changeQuarantineId, describeError, type Quarantine } from './quarantine.ts';
 
@@ -28,6 +29,8 @@ export interface DrainerOptions {
   readonly flushIntervalMs: number;
   /** Where records that fail go; without one, a failing record stops the drainer. */
   readonly quarantine?: Quarantine;
+  /** Intake requests in flight: between slices the drainer gives way to them (bounded by PAUSE_MS). */
+  readonly intake?: Pick<IntakeActivity, 'idle'>;
   readonly now?: () => number;
 }
 
@@ -37,6 +40,8 @@ const READ_ENTRIES = 16;
 const READ_BYTES = 256 * 1024;
 /** Longest stretch of applying changes before the HTTP server gets a turn of the event loop. */
 const SLICE_MS = 8;
+/** Longest pause between two slices while intake requests are in flight. */
+const PAUSE_MS = 20;
 
 function timer(ms: number): { promise: Promise<void>; cancel: () => void } {
   let handle: NodeJS.Timeout | undefined;
@@ -212,12 +217,13 @@ export class Drainer {
 
   async #yieldNow(): Promise<void> {
     await nextTurn();
+    await this.#options.intake?.idle(PAUSE_MS);
     this.#sliceStart = performance.now();
   }
 
   async #flush(seq: number, received: readonly number[]): Promise<void> {
     const { journal, ledger, metrics, log } = this.#options;
-    const commits = await ledger.flush();
+    const commits = await ledger.flush(() => this.#yieldNow());
     await journal.checkpoint(seq);
     const now = this.#now();
     for (const at of received) metrics.commitLatency.observe(Math.max(0, now - at) / 1000);
