@@ -34,14 +34,17 @@ export interface DrainerOptions {
   readonly now?: () => number;
 }
 
-// Entries are parsed as they are read, in one stretch of the event loop: read about one webhook
-// batch at a time, so the stretch stays short.
+// A round of reading (after which the flush interval is looked at) is up to ROUND_ENTRIES or
+// ROUND_BYTES; entries are parsed as they are read, in one stretch of the event loop, so a round
+// is read about one webhook batch (READ_BYTES) at a time.
+const ROUND_ENTRIES = 256;
+const ROUND_BYTES = 4 * 1024 * 1024;
 const READ_ENTRIES = 16;
 const READ_BYTES = 256 * 1024;
 /** Longest stretch of applying changes before the HTTP server gets a turn of the event loop. */
 const SLICE_MS = 8;
 /** Longest pause between two slices while intake requests are in flight. */
-const PAUSE_MS = 20;
+const PAUSE_MS = 10;
 
 function timer(ms: number): { promise: Promise<void>; cancel: () => void } {
   let handle: NodeJS.Timeout | undefined;
@@ -109,6 +112,7 @@ export class Drainer {
     let changes = 0;
     let lastFlush = Number.NEGATIVE_INFINITY;
     const received: number[] = [];
+    let round = { entries: 0, bytes: 0 };
     for (;;) {
       await this.#yieldWhenBusy();
       const entries = journal.readNext(READ_ENTRIES, READ_BYTES);
@@ -117,11 +121,16 @@ export class Drainer {
         applied = entry.seq;
         changes += entry.batch.changes.length;
         received.push(entry.receivedAt);
+        round = { entries: round.entries + 1, bytes: round.bytes + entry.bytes };
       }
       const idle = entries.length === 0;
+      const roundDone = idle || round.entries >= ROUND_ENTRIES || round.bytes >= ROUND_BYTES;
+      if (roundDone) round = { entries: 0, bytes: 0 };
       if (
         applied !== null &&
-        (changes >= maxChangesPerFlush || this.#now() - lastFlush >= flushIntervalMs || (idle && this.#stopping))
+        (changes >= maxChangesPerFlush ||
+          (roundDone && this.#now() - lastFlush >= flushIntervalMs) ||
+          (idle && this.#stopping))
       ) {
         // The flush's synchronous part (refs, index) starts on a fresh turn, after waiting I/O.
         await this.#yieldNow();
