@@ -27,7 +27,7 @@ import type { ObjectStore } from './object-store.ts';
 import { lineName } from './periods.ts';
 import { assertDocumentSize, assertWritable } from './record-guard.ts';
 import { packDoc, renderBlob, type RenderedBlob } from './render.ts';
-import { moveRef } from './refs.ts';
+import { updateRef } from './refs.ts';
 import { TreeState } from './tree-state.ts';
 
 export class Ledger {
@@ -262,7 +262,7 @@ export class Ledger {
     const heads = new Map<string, string>();
     for (const [name, branch] of this.#branches) {
       if (branch.head === branch.flushed || branch.head === null) continue;
-      await moveRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);
+      updateRef(this.gitdir, `refs/heads/${name}`, branch.head, branch.flushed);
       branch.flushed = branch.head;
       heads.set(name, branch.head);
     }

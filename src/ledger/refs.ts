@@ -1,7 +1,6 @@
 // Branch refs, read and moved the way git does: a `<ref>.lock` file created exclusively
 // (so a concurrent `git` command cannot interleave), written, fsynced and renamed over the ref.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LedgerError } from '../domain/errors.ts';
 import { fsyncDirectory } from './durable-file.ts';
@@ -55,47 +54,6 @@ export function updateRef(gitdir: string, ref: string, value: string, expected: 
   } catch (error) {
     if (fd !== null) closeSync(fd);
     rmSync(lock, { force: true });
-    throw error;
-  }
-}
-
-/**
- * updateRef with its fsyncs on libuv's pool instead of the event loop (the daemon's writer moves
- * refs at every flush while intake requests wait for their turn). Same lock, checks and order.
- */
-export async function moveRef(gitdir: string, ref: string, value: string, expected: string | null): Promise<void> {
-  const path = join(gitdir, ref);
-  const lock = `${path}.lock`;
-  let file: FileHandle | null;
-  try {
-    file = await open(lock, 'wx', 0o644);
-  } catch (cause) {
-    throw new LedgerError(`cannot lock ${ref}: ${lock} exists (another git process is writing)`, {
-      cause,
-      retryable: true,
-    });
-  }
-  try {
-    const current = readRef(gitdir, ref);
-    if (current !== expected) {
-      throw new LedgerError(
-        `${ref} moved under the ledger: expected ${expected ?? 'none'}, found ${current ?? 'none'}`,
-      );
-    }
-    await file.writeFile(`${value}\n`);
-    await file.sync();
-    await file.close();
-    file = null;
-    await rename(lock, path);
-    const folder = await open(dirname(path), 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
-  } catch (error) {
-    await file?.close();
-    await rm(lock, { force: true });
     throw error;
   }
 }
