@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
@@ -41,6 +42,8 @@ export interface PhaseResult {
   readonly committedPerSecond: number;
   readonly ackMs: Percentiles;
   readonly ackToCommitMs: Percentiles;
+  /** How late the daemon's event loop ran timers during the phase: what a request waits for its turn. */
+  readonly loopDelayMs: Percentiles;
 }
 
 export interface IntakeBenchResult {
@@ -101,6 +104,8 @@ async function runPhase(
   const ackMs: number[] = [];
   const started = now();
   let lastAck = started;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { url, first, events, clients: rate > 0 ? 8 : 4, rate } satisfies ClientInput,
   });
@@ -115,6 +120,7 @@ async function runPhase(
     worker.on('error', reject);
   });
   await worker.terminate();
+  loop.disable();
   const ids = Array.from({ length: events }, (_, n) => auditId(first + n));
   await waitCommitted(ids);
   const ackToCommit = ids.map((id, n) => (commits.get(id) as number) - (ackedAt.get(Math.floor(n / BATCH)) as number));
@@ -126,6 +132,11 @@ async function runPhase(
     committedPerSecond: Math.round(events / ((lastCommit - started) / 1000)),
     ackMs: percentiles(ackMs),
     ackToCommitMs: percentiles(ackToCommit),
+    loopDelayMs: {
+      p50: round(loop.percentile(50) / 1e6),
+      p99: round(loop.percentile(99) / 1e6),
+      max: round(loop.max / 1e6),
+    },
   };
 }
 
@@ -183,6 +194,8 @@ export function formatIntakeBench(result: IntakeBenchResult): string {
       `  ack latency per batch of ${BATCH}: p50 ${phase.ackMs.p50} ms, p99 ${phase.ackMs.p99} ms`,
       `  ack-to-commit: p50 ${phase.ackToCommitMs.p50} ms, p99 ${phase.ackToCommitMs.p99} ms, max ` +
         `${phase.ackToCommitMs.max} ms`,
+      `  event-loop delay while posting: p50 ${phase.loopDelayMs.p50} ms, p99 ${phase.loopDelayMs.p99} ms, max ` +
+        `${phase.loopDelayMs.max} ms`,
     ].join('\n');
   return (
     `intake (audit webhook, HTTP on ` +

@@ -12,6 +12,7 @@ import { ConfigError } from './domain/errors.ts';
 import { edgeLimits } from './edge/limits.ts';
 import { IndexQueries } from './index/queries.ts';
 import { Drainer } from './journal/drainer.ts';
+import { IntakeActivity } from './journal/intake-activity.ts';
 import { Journal } from './journal/journal.ts';
 import { Quarantine } from './journal/quarantine.ts';
 import { Ledger } from './ledger/ledger.ts';
@@ -137,6 +138,8 @@ async function run(parts: Parts): Promise<Daemon> {
   let subscribers: CommitSubscribers | null = null;
   const quarantine = new Quarantine(config.data);
   metrics.observeQuarantine(() => quarantine.count());
+  // Intake requests in flight: the drainer gives way to them between its slices (issue 12).
+  const intakeActivity = new IntakeActivity();
   const drainer = new Drainer({
     journal,
     ledger,
@@ -144,6 +147,7 @@ async function run(parts: Parts): Promise<Daemon> {
     log: log.child({ component: 'drainer' }),
     ...config.drain,
     quarantine,
+    intake: intakeActivity,
     now,
   });
   const limits = edgeLimits(config.limits.futureSkew);
@@ -177,6 +181,7 @@ async function run(parts: Parts): Promise<Daemon> {
       metrics,
       now,
       limits,
+      activity: intakeActivity,
     },
     health: { readiness, metrics },
     viewer: createViewerRoutes({

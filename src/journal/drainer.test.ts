@@ -12,6 +12,7 @@ import { auditEvent } from '../../test/helpers/intake-fixtures.ts';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { Drainer } from './drainer.ts';
+import { IntakeActivity } from './intake-activity.ts';
 import { Journal } from './journal.ts';
 
 const redact = createRedactor(Buffer.alloc(32, 1));
@@ -30,11 +31,19 @@ function batchOf(indexes: readonly number[], options: { metadataOnly?: boolean }
   return { source: 'kubernetes-audit/prod', receivedAt: Date.now(), changes, facts, ignored: 0, rejected: 0 };
 }
 
-async function openPipeline(dataDir: string, segmentBytes = 64 * 1024) {
+async function openPipeline(dataDir: string, segmentBytes = 64 * 1024, intake?: IntakeActivity) {
   const ledger = await Ledger.open({ dataDir, log });
   const journal = Journal.open({ dir: join(dataDir, 'journal'), segmentBytes, maxBytes: 1 << 30 });
   const metrics = createMetrics({ defaultMetrics: false });
-  const drainer = new Drainer({ journal, ledger, metrics, log, maxChangesPerFlush: 50, flushIntervalMs: 0 });
+  const drainer = new Drainer({
+    journal,
+    ledger,
+    metrics,
+    log,
+    maxChangesPerFlush: 50,
+    flushIntervalMs: 0,
+    ...(intake ? { intake } : {}),
+  });
   const running = drainer.run();
   const close = async () => {
     await journal.close();
@@ -126,4 +135,20 @@ test('stop() commits what is durable before run() returns', async (t) => {
   assert.equal(journal.checkpointed, second, 'the batch held back by the flush interval is committed on stop');
   await ledger.close();
   assert.equal(git(join(dataDir, 'repo.git'), 'rev-list', '--count', 'main').trim(), '2');
+});
+
+test('a drainer giving way to intake requests still drains while a request never ends', async (t) => {
+  const dataDir = tempDir(t);
+  const intake = new IntakeActivity();
+  const { journal, drainer, ledger, close } = await openPipeline(dataDir, 64 * 1024, intake);
+  intake.enter();
+  let seq = 0;
+  for (let start = 0; start < 200; start += 40)
+    seq = await journal.append(batchOf(Array.from({ length: 40 }, (_, n) => start + n)));
+  await drainer.whenCommitted(seq);
+  intake.leave();
+  const more = await journal.append(batchOf([200]));
+  await drainer.whenCommitted(more);
+  assert.equal(git(ledger.gitdir, 'rev-list', '--count', 'main').trim(), '201');
+  await close();
 });

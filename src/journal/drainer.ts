@@ -11,6 +11,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { Outcome } from '../ledger/ledger-types.ts';
 import { isRecordFailure } from '../ledger/record-guard.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
+import type { IntakeActivity } from './intake-activity.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { changeQuarantineId, describeError, type Quarantine } from './quarantine.ts';
 
@@ -28,13 +29,22 @@ export interface DrainerOptions {
   readonly flushIntervalMs: number;
   /** Where records that fail go; without one, a failing record stops the drainer. */
   readonly quarantine?: Quarantine;
+  /** Intake requests in flight: between slices the drainer gives way to them (bounded by PAUSE_MS). */
+  readonly intake?: Pick<IntakeActivity, 'idle'>;
   readonly now?: () => number;
 }
 
-const READ_ENTRIES = 256;
-const READ_BYTES = 4 * 1024 * 1024;
+// A round of reading (after which the flush interval is looked at) is up to ROUND_ENTRIES or
+// ROUND_BYTES; entries are parsed as they are read, in one stretch of the event loop, so a round
+// is read about one webhook batch (READ_BYTES) at a time.
+const ROUND_ENTRIES = 256;
+const ROUND_BYTES = 4 * 1024 * 1024;
+const READ_ENTRIES = 16;
+const READ_BYTES = 256 * 1024;
 /** Longest stretch of applying changes before the HTTP server gets a turn of the event loop. */
 const SLICE_MS = 8;
+/** Longest pause between two slices while intake requests are in flight. */
+const PAUSE_MS = 10;
 
 function timer(ms: number): { promise: Promise<void>; cancel: () => void } {
   let handle: NodeJS.Timeout | undefined;
@@ -102,19 +112,28 @@ export class Drainer {
     let changes = 0;
     let lastFlush = Number.NEGATIVE_INFINITY;
     const received: number[] = [];
+    let round = { entries: 0, bytes: 0 };
     for (;;) {
+      await this.#yieldWhenBusy();
       const entries = journal.readNext(READ_ENTRIES, READ_BYTES);
       for (const entry of entries) {
         await this.#apply(entry);
         applied = entry.seq;
         changes += entry.batch.changes.length;
         received.push(entry.receivedAt);
+        round = { entries: round.entries + 1, bytes: round.bytes + entry.bytes };
       }
       const idle = entries.length === 0;
+      const roundDone = idle || round.entries >= ROUND_ENTRIES || round.bytes >= ROUND_BYTES;
+      if (roundDone) round = { entries: 0, bytes: 0 };
       if (
         applied !== null &&
-        (changes >= maxChangesPerFlush || this.#now() - lastFlush >= flushIntervalMs || (idle && this.#stopping))
+        (changes >= maxChangesPerFlush ||
+          (roundDone && this.#now() - lastFlush >= flushIntervalMs) ||
+          (idle && this.#stopping))
       ) {
+        // The flush's synchronous part (refs, index) starts on a fresh turn, after waiting I/O.
+        await this.#yieldNow();
         await this.#flush(applied, received.splice(0));
         applied = null;
         changes = 0;
@@ -202,13 +221,18 @@ export class Drainer {
   /** Applying is CPU work chained by microtasks: without a real yield, intake requests would wait for a whole drain. */
   async #yieldWhenBusy(): Promise<void> {
     if (performance.now() - this.#sliceStart < SLICE_MS) return;
+    await this.#yieldNow();
+  }
+
+  async #yieldNow(): Promise<void> {
     await nextTurn();
+    await this.#options.intake?.idle(PAUSE_MS);
     this.#sliceStart = performance.now();
   }
 
   async #flush(seq: number, received: readonly number[]): Promise<void> {
     const { journal, ledger, metrics, log } = this.#options;
-    const commits = await ledger.flush();
+    const commits = await ledger.flush(() => this.#yieldNow());
     await journal.checkpoint(seq);
     const now = this.#now();
     for (const at of received) metrics.commitLatency.observe(Math.max(0, now - at) / 1000);

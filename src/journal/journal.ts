@@ -63,6 +63,7 @@ export class Journal {
   #failed: Error | null = null;
   #closed = false;
   #waiters: Array<() => void> = [];
+  #checkpointing: Promise<void> = Promise.resolve();
 
   private constructor(options: JournalOptions, checkpoint: number, recovered: ReturnType<typeof recoverSegments>) {
     this.dir = options.dir;
@@ -265,9 +266,16 @@ export class Journal {
   }
 
   /** Records that every entry up to `seq` is committed, durably; deletes segments wholly before it. */
-  async checkpoint(seq: number): Promise<void> {
+  checkpoint(seq: number): Promise<void> {
+    // One checkpoint write at a time: they share the file's temp name.
+    const run = this.#checkpointing.then(() => this.#writeCheckpoint(seq));
+    this.#checkpointing = run.catch(() => undefined);
+    return run;
+  }
+
+  async #writeCheckpoint(seq: number): Promise<void> {
     if (seq <= this.#checkpoint) return;
-    writeCheckpoint(this.dir, seq);
+    await writeCheckpoint(this.dir, seq);
     this.#checkpoint = seq;
     while (this.#pending.length > 0 && (this.#pending[0] as PendingMeta).seq <= seq)
       this.#pendingBytes -= (this.#pending.shift() as PendingMeta).bytes;

@@ -84,8 +84,9 @@ export class Ledger {
     return this.#serialise(() => this.#apply(change));
   }
 
-  flush(): Promise<number> {
-    return this.#serialise(() => this.#flush());
+  /** `giveWay`: awaited once the pack is stored, before the refs and index (the daemon's intake goes first). */
+  flush(giveWay?: () => Promise<void>): Promise<number> {
+    return this.#serialise(() => this.#flush(giveWay));
   }
 
   /** Flushes, then runs `task` before any other change is applied: checkpoints read settled refs. */
@@ -251,11 +252,12 @@ export class Ledger {
     return doc;
   }
 
-  async #flush(): Promise<number> {
+  async #flush(giveWay?: () => Promise<void>): Promise<number> {
     this.#chain.settle();
     if (this.#pendingCommits.length === 0 && this.#pendingSeen.length === 0) return 0;
     const commits = this.#pendingCommits.splice(0);
     await this.#store.writePack();
+    await giveWay?.();
     for (const branch of this.#branches.values()) branch.periods?.storeArchives(this.gitdir);
     const heads = new Map<string, string>();
     for (const [name, branch] of this.#branches) {

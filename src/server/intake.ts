@@ -39,6 +39,8 @@ export interface IntakeDeps {
   readonly now: () => number;
   /** What the edge stage accepts (times, depth, sizes, names); DEFAULT_EDGE_LIMITS when absent. */
   readonly limits?: EdgeLimits;
+  /** Told when an authenticated request starts and ends (the drainer gives way meanwhile). */
+  readonly activity?: { enter(): void; leave(): void };
 }
 
 export type AppEnv = { Variables: { requestId: string; log: Logger; scopes: readonly string[] } };
@@ -110,7 +112,12 @@ export function guard(route: IntakeRoute, label: string, deps: IntakeDeps): Midd
   const limit = limitBody(deps.config[route].maxBodyBytes, `intake.${route}.maxBodyBytes`);
   return async (c, next) => {
     await auth(c, async () => {
-      await limit(c, next);
+      deps.activity?.enter();
+      try {
+        await limit(c, next);
+      } finally {
+        deps.activity?.leave();
+      }
     });
   };
 }
