@@ -2,8 +2,8 @@
 // written durably; a missing file means nothing is committed yet. Written off the event loop
 // (its two fsyncs run on libuv's pool), so intake requests are not held up by them.
 import { readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileDurablyAsync } from '../ledger/durable-file.ts';
 import { JournalError } from './errors.ts';
 
 const CHECKPOINT = 'checkpoint';
@@ -21,21 +21,6 @@ export function readCheckpoint(dir: string): number {
 }
 
 /** Replaces the checkpoint with `seq`: after a crash the file holds the old or the new one, whole. */
-export async function writeCheckpoint(dir: string, seq: number): Promise<void> {
-  const path = join(dir, CHECKPOINT);
-  const temp = `${path}.tmp`;
-  const file = await open(temp, 'w', 0o600);
-  try {
-    await file.writeFile(`${JSON.stringify({ seq })}\n`);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(temp, path);
-  const folder = await open(dir, 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
+export function writeCheckpoint(dir: string, seq: number): Promise<void> {
+  return writeFileDurablyAsync(join(dir, CHECKPOINT), `${JSON.stringify({ seq })}\n`);
 }

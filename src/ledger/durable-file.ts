@@ -2,6 +2,7 @@
 // the old one, then the directory fsynced so the rename itself survives a power cut. For the
 // journal's checkpoint and the sources' state files; refs and packs fsync their directory too.
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export function fsyncDirectory(path: string): void {
@@ -31,4 +32,27 @@ export function writeFileDurably(path: string, data: string | Uint8Array): void 
   writeSynced(temp, typeof data === 'string' ? Buffer.from(data) : data, { flag: 'w', mode: 0o600 });
   renameSync(temp, path);
   fsyncDirectory(dirname(path));
+}
+
+/**
+ * writeFileDurably with its writes and fsyncs on libuv's pool instead of the event loop (the
+ * journal checkpoint, written while intake requests wait for turns). One writer per path at a
+ * time: concurrent calls would share the temp name.
+ */
+export async function writeFileDurablyAsync(path: string, data: string): Promise<void> {
+  const temp = `${path}.tmp`;
+  const file = await open(temp, 'w', 0o600);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temp, path);
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }
