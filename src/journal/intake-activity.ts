@@ -18,10 +18,6 @@ export class IntakeActivity {
     if (this.#inFlight === 0) for (const wake of this.#waiters.splice(0)) wake();
   }
 
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
   /** Resolves once no request is in flight, or after `maxMs`. */
   idle(maxMs: number): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();
