@@ -281,16 +281,17 @@ export class Ledger {
   }
 
   /**
-   * Repacks while the writer goes on: `git repack -d` removes only packs that existed when it
-   * started, and every object reachable then is in its new pack (this writer's packs hold new
-   * objects only, and deltas never cross packs), so commits flushed meanwhile stay intact.
+   * Repacks while the writer goes on: the roll-up (pack-rollup.ts), as `git repack -d`, removes
+   * only packs that existed when it started, and every object in them is in its new pack (this
+   * writer's packs hold new objects only, and deltas never cross packs), so commits flushed
+   * meanwhile stay intact.
    */
   async #maintain(fullAllowed: boolean): Promise<void> {
     const flushes = this.#flushesSinceMaintenance;
     try {
       const commits = this.index.commitCount();
       const full = fullAllowed && isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
-      const report = await maintainRepository(this.gitdir, full);
+      const report = await maintainRepository(this.gitdir, full, this.#options.log);
       if (full) this.index.setMeta('commits_at_full_repack', String(commits));
       this.#store.resetCache();
       this.#flushesSinceMaintenance -= flushes;
