@@ -2,7 +2,7 @@
 // (pack-rollup.ts): object ids sorted, a CRC32 and an offset per entry, offsets of 2 GiB and
 // more in a 64-bit table, then the pack's checksum and the index's own.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { LedgerError } from '../domain/errors.ts';
 
 const IDX_MAGIC = Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]);
@@ -83,4 +83,31 @@ export function packIndexChunks(names: Buffer, crcs: Buffer, offsets: Float64Arr
   for (const chunk of chunks) hash.update(chunk);
   chunks.push(hash.digest());
   return chunks;
+}
+
+/** Whether the `.idx` at `path` lists `oid`: its fanout, then a binary search of that range only. */
+export async function indexHolds(path: string, oid: Buffer): Promise<boolean> {
+  const file = await open(path, 'r');
+  try {
+    const fanout = Buffer.alloc(8);
+    const first = oid[0] as number;
+    await file.read(fanout, 0, 8, 8 + (first - 1) * 4);
+    const low = first === 0 ? 0 : fanout.readUInt32BE(0);
+    const high = fanout.readUInt32BE(4);
+    if (high <= low) return false;
+    const names = Buffer.alloc((high - low) * 20);
+    await file.read(names, 0, names.length, FANOUT_END + low * 20);
+    let bottom = 0;
+    let top = high - low - 1;
+    while (bottom <= top) {
+      const middle = (bottom + top) >>> 1;
+      const order = names.compare(oid, 0, 20, middle * 20, middle * 20 + 20);
+      if (order === 0) return true;
+      if (order < 0) bottom = middle + 1;
+      else top = middle - 1;
+    }
+    return false;
+  } finally {
+    await file.close();
+  }
 }

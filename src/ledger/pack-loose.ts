@@ -19,9 +19,15 @@ export interface LooseObjects {
   readonly crcs: Buffer;
 }
 
-export async function readLooseObjects(gitdir: string): Promise<LooseObjects> {
+export interface LooseFile {
+  readonly oid: string;
+  readonly path: string;
+}
+
+/** The repository's loose objects, sorted by id. */
+export async function listLooseObjects(gitdir: string): Promise<LooseFile[]> {
   const objects = join(gitdir, 'objects');
-  const found: Array<{ readonly oid: string; readonly path: string }> = [];
+  const found: LooseFile[] = [];
   for (const folder of await readdir(objects)) {
     if (!/^[0-9a-f]{2}$/.test(folder)) continue;
     let names: string[];
@@ -35,7 +41,11 @@ export async function readLooseObjects(gitdir: string): Promise<LooseObjects> {
       if (/^[0-9a-f]{38}$/.test(name)) found.push({ oid: folder + name, path: join(objects, folder, name) });
     }
   }
-  found.sort((a, b) => (a.oid < b.oid ? -1 : 1));
+  return found.sort((a, b) => (a.oid < b.oid ? -1 : 1));
+}
+
+/** `found` (sorted by id) read as pack entries. */
+export async function readLooseObjects(found: readonly LooseFile[]): Promise<LooseObjects> {
   const entries = await Promise.all(found.map(({ oid, path }) => looseEntry(oid, path)));
   const crcs = Buffer.allocUnsafe(entries.length * 4);
   entries.forEach((entry, index) => crcs.writeUInt32BE(crc32(entry) >>> 0, index * 4));

@@ -2,7 +2,7 @@
 // place of the merged ones, `git fsck --strict` and `git verify-pack` clean (verify-pack rebuilds
 // the `.idx` and fails unless ours is byte for byte what `git index-pack` writes).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { writeLooseObject } from './loose-object.ts';
 import { maintainRepository } from './maintenance.ts';
 import { makeObject } from './objects.ts';
 import { blobVersion, initBare, storeObjects, writeHistory } from './pack-rollup-history.ts';
-import { rollUpPacks } from './pack-rollup.ts';
+import { type RollupStep, rollUpPacks } from './pack-rollup.ts';
 
 const listing = (gitdir: string) => git(gitdir, 'cat-file', '--batch-all-objects', '--batch-check');
 const packNames = (gitdir: string) =>
@@ -26,8 +26,8 @@ function assertWhole(gitdir: string, before: string): void {
   assert.equal(listing(gitdir), before, 'the same objects, of the same types and sizes');
   fsckStrict(gitdir);
   const packDir = join(gitdir, 'objects', 'pack');
-  for (const name of packNames(gitdir)) {
-    git(gitdir, 'verify-pack', join(packDir, name.replace(/\.pack$/, '.idx')));
+  for (const name of readdirSync(packDir).filter((file) => file.endsWith('.idx'))) {
+    git(gitdir, 'verify-pack', join(packDir, name));
   }
 }
 
@@ -134,6 +134,29 @@ test('a roll-up stopped after its pack is in place leaves both copies; the next 
   assert.equal(packCount(gitdir), 1);
   assert.ok(merged.includes(`pack-${report?.pack}.pack`), 'the same bytes, so the same name');
   assertWhole(gitdir, before);
+});
+
+test('a roll-up killed at any step leaves every object readable; the next one finishes it', async (t) => {
+  const original = join(tempDir(t), 'repo.git');
+  initBare(original);
+  writeHistory(original, [4, 3, 3, 2]);
+  writeLooseObject(original, 'blob', Buffer.from('loose\n'));
+  const before = listing(original);
+  const steps: RollupStep[] = ['written', 'pack-in-place', 'index-in-place', 'old-index-removed', 'old-packs-removed'];
+  for (const step of steps) {
+    const gitdir = join(tempDir(t), 'repo.git');
+    cpSync(original, gitdir, { recursive: true });
+    const killed = spawnSync(process.execPath, [
+      join(import.meta.dirname, '__fixtures__/rollup-killed.ts'),
+      gitdir,
+      step,
+    ]);
+    assert.equal(killed.signal, 'SIGKILL', `killed at ${step}: ${killed.stderr}`);
+    assertWhole(gitdir, before);
+    await rollUpPacks(gitdir);
+    assert.equal(packCount(gitdir), 1, `after a kill at ${step}`);
+    assertWhole(gitdir, before);
+  }
 });
 
 test('a pack written while the roll-up runs stays, and so does a pack marked .keep', async (t) => {

@@ -13,8 +13,8 @@ import { LedgerError } from '../domain/errors.ts';
 import { fsyncDirectory } from './durable-file.ts';
 import { type CopiedEntries, copyPackEntries, PackOutput } from './pack-copy.ts';
 import { hasMultiPackIndex, listPacks, type PackOnDisk, selectGeometric } from './pack-geometry.ts';
-import { type PackIndex, packIndexChunks, readPackIndex } from './pack-index-file.ts';
-import { readLooseObjects, type LooseObjects } from './pack-loose.ts';
+import { indexHolds, type PackIndex, packIndexChunks, readPackIndex } from './pack-index-file.ts';
+import { type LooseFile, type LooseObjects, listLooseObjects, readLooseObjects } from './pack-loose.ts';
 import { type MergeOrder, mergeOrder } from './pack-merge-order.ts';
 import { TEMP_PREFIX } from './pack-writer.ts';
 
@@ -46,30 +46,43 @@ export interface RollupReport {
 export async function rollUpPacks(gitdir: string, options: RollupOptions = {}): Promise<RollupReport | null> {
   const packDir = join(gitdir, 'objects', 'pack');
   if (hasMultiPackIndex(packDir)) throw new LedgerError(`${packDir} has a multi-pack-index`);
+  const packs = await listPacks(packDir);
   const chosen = selectGeometric(
-    (await listPacks(packDir)).filter((pack) => !pack.keep),
+    packs.filter((pack) => !pack.keep),
     options.factor ?? 2,
   ).sort((a, b) => b.objects - a.objects);
   const foreign = chosen.find((pack) => pack.foreign);
   if (foreign) throw new LedgerError(`${foreign.base}.pack is a promisor or cruft pack`);
-  const loose = await readLooseObjects(gitdir);
-  if (loose.paths.length === 0 && chosen.length < 2) return null;
+  // As git's prune-packed: a loose object some pack staying holds is only removed.
+  const { packed, unpacked } = await splitLoose(
+    await listLooseObjects(gitdir),
+    packs.filter((pack) => !chosen.includes(pack)),
+  );
+  if (unpacked.length === 0 && chosen.length < 2) {
+    await removeLoose(packed);
+    return null;
+  }
+  const loose = await readLooseObjects(unpacked);
   // Largest first: a copy is dropped from the later packs, which are then re-headed.
   const indexes = await Promise.all(chosen.map((pack) => readPackIndex(`${pack.base}.idx`)));
   const order = mergeOrder([...indexes.map((index) => index.names), loose.names]);
+  // git takes any `*.idx` beside a `.pack` for a pack: the index is not named so until it is whole.
   const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
   let name: string;
   try {
     name = await writeMerged(temp, chosen, indexes, loose, order);
   } catch (error) {
-    await Promise.all([unlink(`${temp}.pack`).catch(() => undefined), unlink(`${temp}.idx`).catch(() => undefined)]);
+    await Promise.all([
+      unlink(`${temp}.pack`).catch(() => undefined),
+      unlink(`${temp}.idx-tmp`).catch(() => undefined),
+    ]);
     throw error;
   }
   options.onStep?.('written');
   const target = join(packDir, `pack-${name}`);
   await rename(`${temp}.pack`, `${target}.pack`);
   options.onStep?.('pack-in-place');
-  await rename(`${temp}.idx`, `${target}.idx`);
+  await rename(`${temp}.idx-tmp`, `${target}.idx`);
   fsyncDirectory(packDir);
   options.onStep?.('index-in-place');
   // A merge that dropped every other pack's copies is byte for byte one of the old packs: kept.
@@ -80,10 +93,10 @@ export async function rollUpPacks(gitdir: string, options: RollupOptions = {}): 
   }
   fsyncDirectory(packDir);
   options.onStep?.('old-packs-removed');
-  for (const path of loose.paths) await removeQuietly(path);
+  await removeLoose([...packed, ...unpacked]);
   return {
     packs: chosen.length,
-    loose: loose.paths.length,
+    loose: unpacked.length,
     objects: order.source.length,
     duplicates: order.droppedCount,
     pack: name,
@@ -159,7 +172,7 @@ async function writeMerged(
       offsets[at] = moved.offsets[entry] as number;
     }
   }
-  await writeSyncedChunks(`${temp}.idx`, packIndexChunks(names, crcs, offsets, checksum));
+  await writeSyncedChunks(`${temp}.idx-tmp`, packIndexChunks(names, crcs, offsets, checksum));
   return checksum.toString('hex');
 }
 
@@ -187,6 +200,25 @@ function has(names: Buffer, oid: Buffer): boolean {
     else high = middle - 1;
   }
   return false;
+}
+
+async function splitLoose(
+  loose: readonly LooseFile[],
+  staying: readonly PackOnDisk[],
+): Promise<{ readonly packed: LooseFile[]; readonly unpacked: LooseFile[] }> {
+  const packed: LooseFile[] = [];
+  const unpacked: LooseFile[] = [];
+  for (const file of loose) {
+    const oid = Buffer.from(file.oid, 'hex');
+    let isPacked = false;
+    for (const pack of staying) if (!isPacked) isPacked = await indexHolds(`${pack.base}.idx`, oid);
+    (isPacked ? packed : unpacked).push(file);
+  }
+  return { packed, unpacked };
+}
+
+async function removeLoose(files: readonly LooseFile[]): Promise<void> {
+  for (const { path } of files) await removeQuietly(path);
 }
 
 async function removeQuietly(path: string): Promise<void> {
