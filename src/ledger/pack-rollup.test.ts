@@ -188,3 +188,15 @@ test('maintenance falls back to git repack for a pack it did not make, and loses
   assert.equal(listing(gitdir), before);
   fsckStrict(gitdir);
 });
+
+test('maintenance rolls packs up beside the commit-graph write, which git verifies', async (t) => {
+  const gitdir = join(tempDir(t), 'repo.git');
+  initBare(gitdir);
+  writeHistory(gitdir, [40, 30, 30, 20, 20, 20, 10, 10]);
+  const before = listing(gitdir);
+  const report = await maintainRepository(gitdir, false);
+  assert.deepEqual([report.rollup, report.packsBefore, report.packsAfter], ['js', 8, 1]);
+  git(gitdir, 'commit-graph', 'verify', '--no-progress');
+  assert.equal(git(gitdir, 'rev-list', '--count', 'main', '--', 'f.txt').trim(), '180');
+  assertWhole(gitdir, before);
+});
