@@ -3,7 +3,7 @@
 // the `.idx` and fails unless ours is byte for byte what `git index-pack` writes).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fsckStrict, git } from '../../test/helpers/git.ts';
@@ -185,6 +185,7 @@ test('maintenance falls back to git repack for a pack it did not make, and loses
   assert.equal(packCount(gitdir), 3, 'nothing removed');
   const report = await maintainRepository(gitdir, false);
   assert.equal(report.rollup, 'git');
+  assert.ok(existsSync(join(gitdir, 'objects', 'info', 'packs')), 'git repack wrote the pack list for dumb HTTP');
   assert.equal(listing(gitdir), before);
   fsckStrict(gitdir);
 });
@@ -194,8 +195,11 @@ test('maintenance rolls packs up beside the commit-graph write, which git verifi
   initBare(gitdir);
   writeHistory(gitdir, [40, 30, 30, 20, 20, 20, 10, 10]);
   const before = listing(gitdir);
+  git(gitdir, 'update-server-info');
   const report = await maintainRepository(gitdir, false);
   assert.deepEqual([report.rollup, report.packsBefore, report.packsAfter], ['js', 8, 1]);
+  const packList = readFileSync(join(gitdir, 'objects', 'info', 'packs'), 'utf8');
+  assert.equal(packList, `P ${packNames(gitdir)[0]}\n\n`, 'the pack list names the new pack only');
   git(gitdir, 'commit-graph', 'verify', '--no-progress');
   assert.equal(git(gitdir, 'rev-list', '--count', 'main', '--', 'f.txt').trim(), '180');
   assertWhole(gitdir, before);

@@ -8,9 +8,10 @@
 // leaves every object readable and packs written meanwhile untouched.
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { LedgerError } from '../domain/errors.ts';
-import { fsyncDirectory } from './durable-file.ts';
+import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { type CopiedEntries, copyPackEntries, PackOutput } from './pack-copy.ts';
 import { hasMultiPackIndex, listPacks, type PackOnDisk, selectGeometric } from './pack-geometry.ts';
 import { indexHolds, type PackIndex, packIndexChunks, readPackIndex } from './pack-index-file.ts';
@@ -94,6 +95,7 @@ export async function rollUpPacks(gitdir: string, options: RollupOptions = {}): 
   fsyncDirectory(packDir);
   options.onStep?.('old-packs-removed');
   await removeLoose([...packed, ...unpacked]);
+  await refreshPackList(gitdir);
   return {
     packs: chosen.length,
     loose: unpacked.length,
@@ -215,6 +217,14 @@ async function splitLoose(
     (isPacked ? packed : unpacked).push(file);
   }
   return { packed, unpacked };
+}
+
+/** `objects/info/packs` (for dumb HTTP), which git's repack rewrites, when an earlier repack left one. */
+async function refreshPackList(gitdir: string): Promise<void> {
+  const path = join(gitdir, 'objects', 'info', 'packs');
+  if (!existsSync(path)) return;
+  const packs = await listPacks(join(gitdir, 'objects', 'pack'));
+  writeFileDurably(path, `${packs.map((pack) => `P ${basename(pack.base)}.pack\n`).join('')}\n`);
 }
 
 async function removeLoose(files: readonly LooseFile[]): Promise<void> {
