@@ -2,11 +2,13 @@
 // packs into bigger ones with deltas, and keeps git's commit-graph with changed-path Bloom
 // filters current so users' `git log -- <path>` and `git blame` stay fast. Run by the single
 // writer between flushes, never concurrently with one, so no pack is dropped before its ref moves.
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { runGit } from './git-cli.ts';
-import { rollUpPacks } from './pack-rollup.ts';
 
 export function countPacks(gitdir: string): number {
   return readdirSync(join(gitdir, 'objects', 'pack')).filter((name) => name.endsWith('.idx')).length;
@@ -81,8 +83,8 @@ export async function maintainRepository(gitdir: string, full: boolean, log?: Lo
     repackMillis = graphStarted - started;
     commitGraphMillis = await commitGraph();
   } else {
-    // Side by side: the roll-up copies packs on this thread, git reads commits and trees (its
-    // Bloom filters) on another core; git finds objects in the new pack once the old ones go.
+    // Side by side: the roll-up copies packs while git reads commits and trees (its Bloom
+    // filters) on the other core; git finds objects in the new pack once the old ones go.
     [[rollup, repackMillis], commitGraphMillis] = await Promise.all([rollUp(gitdir, log, started), commitGraph()]);
   }
   return {
@@ -96,14 +98,18 @@ export async function maintainRepository(gitdir: string, full: boolean, log?: Lo
   };
 }
 
+const run = promisify(execFile);
+/** The roll-up runs in a process of its own, as git's repack did (pack-rollup-process.ts). */
+const ROLLUP_SCRIPT = fileURLToPath(new URL('./pack-rollup-process.ts', import.meta.url));
+
 async function rollUp(
   gitdir: string,
   log: Logger | undefined,
   started: number,
 ): Promise<[MaintenanceReport['rollup'], number]> {
   try {
-    const report = await rollUpPacks(gitdir);
-    return [report ? 'js' : 'none', performance.now() - started];
+    const { stdout } = await run(process.execPath, [ROLLUP_SCRIPT, gitdir], { encoding: 'utf8' });
+    return [JSON.parse(stdout) === null ? 'none' : 'js', performance.now() - started];
   } catch (error) {
     // Every pack is still in place (at worst beside a merged copy): git's repack picks them up.
     log?.warn({ err: error }, 'pack roll-up failed: rolling packs up with git repack');
