@@ -52,9 +52,10 @@ export interface MaintenanceReport {
  * twice as long and made a bigger pack (issue 12: 12.2 s / 44.7 MB vs 6.0 s / 40.1 MB for 30k
  * commits). Its cost grows with the history, so the ledger runs it only when the history grew
  * by half since the last one. Otherwise small packs are merely rolled together, as `git repack
- * --geometric=2` would pick them, by concatenating them (pack-rollup.ts: 0.3 s instead of 2-3 s
- * for 30k commits, and no delta search: a pack about as big as fast-import's); git's repack
- * only when that cannot be done (a pack gitrail did not make, damage: logged).
+ * --geometric=2` would pick them, by concatenating them (pack-rollup.ts; issue 12, 30k commits:
+ * 0.8 s of CPU instead of 5.5 s, and without git's delta search for the first version of each
+ * file in each pack a pack 13% bigger than git's, as big as fast-import's); git's repack only
+ * when that cannot be done (a pack gitrail did not make, damage: logged).
  * Both refresh the commit-graph.
  */
 export async function maintainRepository(gitdir: string, full: boolean, log?: Logger): Promise<MaintenanceReport> {
