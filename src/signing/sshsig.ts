@@ -88,6 +88,47 @@ export function signSsh(key: SigningKey, message: Uint8Array, namespace = GIT_NA
   return armourBase64(LABEL, signer.base64Head + signer.tail.toString('base64'));
 }
 
+const LINE = 70;
+
+/**
+ * The armour `signSsh` writes for one key and namespace, cut around its only variable part, the
+ * base64 of the blob's last bytes (`blobTail`, then the 64-byte signature): whoever signs
+ * SHA-512(`signedDataHead` || digest) can write the armour without building it, as the signing
+ * thread writes commits (signer-ring.ts). `breaks`: where line breaks (`\n`) fall in the variable part.
+ */
+export interface ArmourLayout {
+  /** The signed data without the message's SHA-512 (64 bytes follow). */
+  readonly signedDataHead: Buffer;
+  /** The constant blob bytes before the signature that the variable base64 covers. */
+  readonly blobTail: Buffer;
+  readonly head: string;
+  /** The length of the variable part's base64. */
+  readonly variable: number;
+  readonly breaks: readonly number[];
+  readonly end: string;
+}
+
+export function armourLayout(key: SigningKey, namespace = GIT_NAMESPACE): ArmourLayout {
+  const signer = signerFor(key, namespace);
+  const at = signer.base64Head.length;
+  const variable = signer.tail.toString('base64').length;
+  const wrapped = armourBase64(LABEL, `${signer.base64Head}${'A'.repeat(variable)}`);
+  const breaks: number[] = [];
+  for (let line = LINE; line < at + variable; line += LINE) if (line > at) breaks.push(line - at);
+  // The head: `-----BEGIN SSH SIGNATURE-----\n`, then the base64 up to the variable part with its line breaks.
+  const headEnd = `-----BEGIN ${LABEL}-----\n`.length + at + Math.floor(at / LINE);
+  const head = wrapped.slice(0, headEnd);
+  const end = wrapped.slice(headEnd + variable + breaks.length);
+  return {
+    signedDataHead: Buffer.from(signer.data.subarray(0, signer.dataHead)),
+    blobTail: Buffer.from(signer.tail.subarray(0, signer.tailHead)),
+    head,
+    variable,
+    breaks,
+    end,
+  };
+}
+
 /**
  * Parses an SSH signature armour; throws an Error saying what is wrong with it. `keys` caches
  * public keys by blob, for callers that check many signatures by few keys.
