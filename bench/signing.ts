@@ -27,6 +27,9 @@ interface IngestFigures {
   readonly cpuSeconds: number;
   readonly writerCpuSeconds: number;
   readonly summary: { readonly committed: number };
+  /** The committing phase, and the closing one (maintenance), in seconds. */
+  readonly seconds: number;
+  readonly maintenanceSeconds: number;
   /** Spawn to exit, measured here: start-up, committing, the closing checkpoint and maintenance. */
   readonly wallSeconds: number;
   /** CPU seconds per thread (read from /proc while the ingest runs), see `threadGroups`. */
@@ -117,7 +120,8 @@ for (let round = 0; round < rounds; round += 1) {
     runs[kind].push(run);
     const threads = Object.entries(run.threads).map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`);
     console.log(
-      `  round ${round + 1} ${kind.padEnd(8)} wall ${run.wallSeconds.toFixed(1)} s, ` +
+      `  round ${round + 1} ${kind.padEnd(8)} wall ${run.wallSeconds.toFixed(1)} s ` +
+        `(committing ${run.seconds.toFixed(1)} s, closing ${run.maintenanceSeconds.toFixed(1)} s), ` +
         `CPU ${run.cpuSeconds.toFixed(1)} s, ` +
         `writer thread CPU ${run.writerCpuSeconds.toFixed(1)} s; per thread: ${threads.join(', ')}`,
     );
