@@ -5,8 +5,8 @@
 // and `gitrail verify --data` over a repository of BENCH_VERIFY_COMMITS commits (goal ≤ 30 s).
 // Runs on its own: `node bench/signing.ts` (BENCH_DIR, BENCH_SIGNING_EVENTS, BENCH_ROUNDS,
 // BENCH_VERIFY_COMMITS: 0 skips verify).
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Checkpointer } from '../src/checkpoint/checkpointer.ts';
 import { CommitChain } from '../src/ledger/commit-chain.ts';
@@ -27,21 +27,86 @@ interface IngestFigures {
   readonly cpuSeconds: number;
   readonly writerCpuSeconds: number;
   readonly summary: { readonly committed: number };
+  /** The committing phase, and the closing one (maintenance), in seconds. */
+  readonly seconds: number;
+  readonly maintenanceSeconds: number;
   /** Spawn to exit, measured here: start-up, committing, the closing checkpoint and maintenance. */
   readonly wallSeconds: number;
+  /** CPU seconds per thread (read from /proc while the ingest runs), see `threadGroups`. */
+  readonly threads: Record<string, number>;
 }
 
-function ingest(data: string, input: string, signed: boolean): IngestFigures {
+const TICKS_PER_SECOND = 100;
+
+/** The CPU ticks of each thread of process `pid` now, by thread id, with its name. */
+function sampleThreads(pid: number, into: Map<number, { name: string; ticks: number }>): void {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      into.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The thread ended between the listing and the read: its last sample stands.
+    }
+  }
+}
+
+/**
+ * Threads grouped as an ingest has them: the writer (MainThread), the worker threads in the
+ * order they started (the signing thread is named `signer`, or is the third worker thread on a
+ * build that names none), V8's helper threads (GC) and the rest (libuv's pool, the platform's).
+ */
+function threadGroups(samples: Map<number, { name: string; ticks: number }>): Record<string, number> {
+  const groups: Record<string, number> = {};
+  const add = (group: string, ticks: number) => {
+    groups[group] = (groups[group] ?? 0) + ticks / TICKS_PER_SECOND;
+  };
+  const workers = [...samples].filter(([, thread]) => thread.name === 'WorkerThread').sort(([a], [b]) => a - b);
+  const named = [...samples.values()].some((thread) => thread.name === 'signer');
+  for (const [, thread] of samples) {
+    if (thread.name === 'MainThread') add('writer', thread.ticks);
+    else if (thread.name === 'signer') add('signer', thread.ticks);
+    else if (thread.name === 'V8Worker') add('v8 helpers', thread.ticks);
+    else if (thread.name !== 'WorkerThread') add('other', thread.ticks);
+  }
+  workers.forEach(([, thread], index) => {
+    add(index < 2 ? `worker ${index + 1}` : named ? 'other workers' : 'signer', thread.ticks);
+  });
+  return groups;
+}
+
+const ingestScript = process.env['BENCH_INGEST_ONE'] ?? join(import.meta.dirname, 'ingest-one.ts');
+
+async function ingest(data: string, input: string, signed: boolean): Promise<IngestFigures> {
   rmSync(data, { recursive: true, force: true });
   const started = performance.now();
-  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'ingest-one.ts'), data, input], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+  const child = spawn(process.execPath, [ingestScript, data, input], {
     env: { ...process.env, BENCH_UNSIGNED: signed ? '0' : '1' },
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const samples = new Map<number, { name: string; ticks: number }>();
+  const timer = setInterval(() => sampleThreads(child.pid as number, samples), 50);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(timer);
   const wallSeconds = (performance.now() - started) / 1000;
-  if (child.status !== 0) throw new Error(`ingest failed: ${child.stderr}`);
-  return { ...(JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as IngestFigures), wallSeconds };
+  if (status !== 0) throw new Error(`ingest failed: ${stderr}`);
+  const figures = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Omit<IngestFigures, 'wallSeconds'>;
+  return { ...figures, wallSeconds, threads: threadGroups(samples) };
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -51,12 +116,14 @@ const workload = await writeAuditWorkload(join(work, 'input'), events / 2, event
 const runs = { signed: [] as IngestFigures[], unsigned: [] as IngestFigures[] };
 for (let round = 0; round < rounds; round += 1) {
   for (const kind of round % 2 === 0 ? (['unsigned', 'signed'] as const) : (['signed', 'unsigned'] as const)) {
-    const run = ingest(join(work, kind), workload.file, kind === 'signed');
+    const run = await ingest(join(work, kind), workload.file, kind === 'signed');
     runs[kind].push(run);
+    const threads = Object.entries(run.threads).map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`);
     console.log(
-      `  round ${round + 1} ${kind.padEnd(8)} wall ${run.wallSeconds.toFixed(1)} s, ` +
+      `  round ${round + 1} ${kind.padEnd(8)} wall ${run.wallSeconds.toFixed(1)} s ` +
+        `(committing ${run.seconds.toFixed(1)} s, closing ${run.maintenanceSeconds.toFixed(1)} s), ` +
         `CPU ${run.cpuSeconds.toFixed(1)} s, ` +
-        `writer thread CPU ${run.writerCpuSeconds.toFixed(1)} s`,
+        `writer thread CPU ${run.writerCpuSeconds.toFixed(1)} s; per thread: ${threads.join(', ')}`,
     );
   }
 }
@@ -89,6 +156,23 @@ console.log(
 console.log(
   `  committing phase only: unsigned ${unsigned.toFixed(0)} events/s, signed ${signed.toFixed(0)} events/s: ` +
     `signing costs ${(100 * (1 - signed / unsigned)).toFixed(1)}% of throughput`,
+);
+
+const groups = [...new Set([...runs.signed, ...runs.unsigned].flatMap((run) => Object.keys(run.threads)))];
+const threadMedians = Object.fromEntries(
+  groups.map((group) => [
+    group,
+    {
+      unsigned: of('unsigned', (run) => run.threads[group] ?? 0),
+      signed: of('signed', (run) => run.threads[group] ?? 0),
+    },
+  ]),
+);
+console.log(
+  '  CPU per thread (s, unsigned → signed): ' +
+    Object.entries(threadMedians)
+      .map(([group, { unsigned, signed }]) => `${group} ${unsigned.toFixed(2)} → ${signed.toFixed(2)}`)
+      .join(', '),
 );
 
 // The signature alone, in-process, in CPU time (steadier than whole ingests on a shared machine):
@@ -190,7 +274,7 @@ let verifySeconds: number | null = null;
 if (verifyCommits > 0) {
   const big = await writeAuditWorkload(join(work, 'input'), verifyCommits / 2, verifyCommits / 2, 7);
   const bigData = join(work, 'verify');
-  const bigIngest = ingest(bigData, big.file, true);
+  const bigIngest = await ingest(bigData, big.file, true);
   rmSync(big.file);
   started = performance.now();
   const verify = spawnSync(process.execPath, [CLI, 'verify', '--data', bigData], { encoding: 'utf8' });
@@ -212,6 +296,7 @@ console.log(
     cpuSigned,
     writerUnsigned,
     writerSigned,
+    threadMedians,
     signMicros,
     writerMicrosPerCommit: share,
     firstCheckpointMs: firstMs,

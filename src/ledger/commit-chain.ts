@@ -35,7 +35,7 @@ interface Outstanding {
  * Bulk writing hands signatures to the thread once this many commits were written: a writer that
  * commits a few changes at a time (tests, the CLI, a quiet daemon) never starts it.
  */
-export const SIGN_ON_THREAD_AFTER = 256;
+export const SIGN_ON_THREAD_AFTER = 64;
 
 export class CommitChain {
   readonly #key: SigningKey | null;

@@ -26,27 +26,40 @@ function signedData(namespace: string, hash: 'sha256' | 'sha512', message: Uint8
 }
 
 /**
- * What signing with one key for one namespace needs besides the message's hash and the
- * signature: the signed data's constant head (in a buffer reused by every call, the hash is
- * written after it) and the blob's constant head, the part of it whole base64 triplets cover
- * already encoded. A commit signature is then one SHA-512, one Ed25519 signature, a
- * 67-byte base64 tail and the armour's few string joins.
+ * The armour `signSsh` writes for one key and namespace, cut around its only variable part, the
+ * base64 of the blob's last bytes (`blobTail`, then the 64-byte signature): whoever signs
+ * SHA-512(`signedDataHead` || digest) can write the armour without building it, as the signing
+ * thread writes commits (signer-ring.ts). `breaks`: where line breaks (`\n`) fall in the variable part.
+ */
+export interface ArmourLayout {
+  /** The signed data without the message's SHA-512 (64 bytes follow). */
+  readonly signedDataHead: Buffer;
+  /** The constant blob bytes before the signature that the variable base64 covers. */
+  readonly blobTail: Buffer;
+  readonly head: string;
+  /** The length of the variable part's base64. */
+  readonly variable: number;
+  readonly breaks: readonly number[];
+  readonly end: string;
+}
+
+/**
+ * What signing with one key for one namespace needs: the layout, and buffers reused by every call
+ * for the signed data (the message's hash is written after its head) and the variable part.
+ * A signature is then one SHA-512, one Ed25519 signature, a 88-character base64 and a few joins.
  */
 interface Signer {
+  readonly layout: ArmourLayout;
   readonly data: Buffer;
-  readonly dataHead: number;
-  /** The blob bytes after the base64-encoded head, then room for the signature. */
   readonly tail: Buffer;
-  readonly tailHead: number;
-  readonly base64Head: string;
 }
 
 const SHA512_BYTES = 64;
 const ED25519_SIGNATURE_BYTES = 64;
+const LINE = 70;
 const signers = new WeakMap<SigningKey, Map<string, Signer>>();
 
-function makeSigner(key: SigningKey, namespace: string): Signer {
-  const dataHead = Buffer.concat([MAGIC, sshStrings(namespace, '', 'sha512'), uint32(SHA512_BYTES)]);
+function makeLayout(key: SigningKey, namespace: string): ArmourLayout {
   const signatureHead = Buffer.concat([sshStrings(ED25519), uint32(ED25519_SIGNATURE_BYTES)]);
   const blobHead = Buffer.concat([
     MAGIC,
@@ -56,17 +69,32 @@ function makeSigner(key: SigningKey, namespace: string): Signer {
     signatureHead,
   ]);
   const whole = blobHead.length - (blobHead.length % 3);
-  const tail = Buffer.alloc(blobHead.length - whole + ED25519_SIGNATURE_BYTES);
-  blobHead.copy(tail, 0, whole);
-  const data = Buffer.alloc(dataHead.length + SHA512_BYTES);
-  dataHead.copy(data);
+  const base64Head = blobHead.toString('base64', 0, whole);
+  const at = base64Head.length;
+  // Padded base64: 4 characters per 3 bytes begun.
+  const variable = 4 * Math.ceil((blobHead.length - whole + ED25519_SIGNATURE_BYTES) / 3);
+  const wrapped = armourBase64(LABEL, `${base64Head}${'A'.repeat(variable)}`);
+  const breaks: number[] = [];
+  for (let line = LINE; line < at + variable; line += LINE) if (line > at) breaks.push(line - at);
+  // The head: `-----BEGIN SSH SIGNATURE-----\n`, then the base64 up to the variable part with its line breaks.
+  const headEnd = `-----BEGIN ${LABEL}-----\n`.length + at + Math.floor(at / LINE);
   return {
-    data,
-    dataHead: dataHead.length,
-    tail,
-    tailHead: blobHead.length - whole,
-    base64Head: blobHead.toString('base64', 0, whole),
+    signedDataHead: Buffer.concat([MAGIC, sshStrings(namespace, '', 'sha512'), uint32(SHA512_BYTES)]),
+    blobTail: blobHead.subarray(whole),
+    head: wrapped.slice(0, headEnd),
+    variable,
+    breaks,
+    end: wrapped.slice(headEnd + variable + breaks.length),
   };
+}
+
+function makeSigner(key: SigningKey, namespace: string): Signer {
+  const layout = makeLayout(key, namespace);
+  const data = Buffer.alloc(layout.signedDataHead.length + SHA512_BYTES);
+  layout.signedDataHead.copy(data);
+  const tail = Buffer.alloc(layout.blobTail.length + ED25519_SIGNATURE_BYTES);
+  layout.blobTail.copy(tail);
+  return { layout, data, tail };
 }
 
 function signerFor(key: SigningKey, namespace: string): Signer {
@@ -77,15 +105,27 @@ function signerFor(key: SigningKey, namespace: string): Signer {
   return signer;
 }
 
+/** The armour of every signature by `key` for `namespace`, cut around its variable part. */
+export function armourLayout(key: SigningKey, namespace = GIT_NAMESPACE): ArmourLayout {
+  return signerFor(key, namespace).layout;
+}
+
 /**
  * Signs `message` for `namespace` with SHA-512, as `ssh-keygen -Y sign` does; returns the armour
  * (ends in `\n`). The constant parts are built once per key and namespace (every commit is signed).
  */
 export function signSsh(key: SigningKey, message: Uint8Array, namespace = GIT_NAMESPACE): string {
-  const signer = signerFor(key, namespace);
-  hash('sha512', message, 'buffer').copy(signer.data, signer.dataHead);
-  sign(null, signer.data, key.privateKey).copy(signer.tail, signer.tailHead);
-  return armourBase64(LABEL, signer.base64Head + signer.tail.toString('base64'));
+  const { layout, data, tail } = signerFor(key, namespace);
+  hash('sha512', message, 'buffer').copy(data, layout.signedDataHead.length);
+  sign(null, data, key.privateKey).copy(tail, layout.blobTail.length);
+  const variable = tail.toString('base64');
+  let armour = layout.head;
+  let from = 0;
+  for (const at of layout.breaks) {
+    armour += `${variable.slice(from, at)}\n`;
+    from = at;
+  }
+  return `${armour}${variable.slice(from)}${layout.end}`;
 }
 
 /**
