@@ -1,18 +1,25 @@
 // What a killed writer can leave behind, cleaned up by the next one once it holds the writer
-// lock: half-written packs under temporary names and stale ref lock files. Neither is ever
-// visible to git (a pack counts only once its .idx exists; a ref only once renamed).
-import { readdirSync, rmSync, statSync } from 'node:fs';
+// lock: half-written packs under temporary names, stale ref lock files, and a `.pack` whose `.idx`
+// a killed pack roll-up already removed (it removes `.idx` before `.pack`). None is visible to
+// git as objects (a pack counts only once its .idx exists; a ref only once renamed).
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEMP_PREFIX } from './pack-writer.ts';
 
-/** A ref lock this old cannot belong to a live git command updating a ref. */
+/** A ref lock or index-less pack this old cannot belong to a live git command. */
 const STALE_LOCK_MS = 60_000;
 
 export function removeCrashLeftovers(gitdir: string, now: number): string[] {
   const removed: string[] = [];
   const packDir = join(gitdir, 'objects', 'pack');
   for (const name of readdirSync(packDir)) {
-    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const path = join(packDir, name);
+    // An index-less pack younger than this may be one git itself is finishing (it renames .pack before .idx).
+    const orphan =
+      /^pack-[0-9a-f]{40}\.pack$/.test(name) &&
+      !existsSync(path.replace(/\.pack$/, '.idx')) &&
+      now - statSync(path).mtimeMs >= STALE_LOCK_MS;
+    if (!name.startsWith(TEMP_PREFIX) && !orphan) continue;
     rmSync(join(packDir, name), { force: true });
     removed.push(join(packDir, name));
   }
