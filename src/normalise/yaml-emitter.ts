@@ -31,6 +31,8 @@ const INVISIBLES = /[\t\x7F-\xA0\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 const WHITESPACE_ONLY = /^\s+$/;
 /** Strings that need no check beyond their characters: letters first, not a YAML 1.1 word. */
 const SIMPLE = /^[A-Za-z][A-Za-z0-9_./-]{5,}$/;
+/** Multi-line text js-yaml writes as a literal block with no check beyond its characters. */
+const PRINTABLE_ASCII_LINES = /^[\x20-\x7E\n]*\n[\x20-\x7E\n]*$/;
 const STR_TAG = DUMP_SCHEMA.defaultScalarTag.tagName;
 
 /** How js-yaml writes a one-line string in a block context: plain, single-quoted, or null (double-quoted). */
@@ -154,6 +156,9 @@ export class CanonicalEmitter {
       const quick = quickScalar(value, false);
       if (quick !== null) return quick;
     }
+    if (PRINTABLE_ASCII_LINES.test(value) && !WHITESPACE_ONLY.test(value) && !value.endsWith('\n\n')) {
+      return literalBlock(value, level);
+    }
     const text = this.#delegate(value);
     if (text.startsWith('"')) return text;
     // A literal block, written for depth 1: its lines move to the depth of this value.
@@ -162,6 +167,19 @@ export class CanonicalEmitter {
     const indent = '  '.repeat(level);
     return text.replaceAll(/\n {2}/g, `\n${indent}`);
   }
+}
+
+/**
+ * A multi-line string as js-yaml's literal block at `level`: lines indented by two spaces a
+ * level (empty ones not), an indentation digit when the text starts with a space, `-` when it
+ * does not end with a line break (one at most: more would need `+` and an open-ended document).
+ */
+function literalBlock(value: string, level: number): string {
+  const indent = '  '.repeat(level);
+  const clipped = value.endsWith('\n');
+  const header = `|${/^\n* /.test(value) ? '2' : ''}${clipped ? '' : '-'}\n`;
+  const lines = (clipped ? value.slice(0, -1) : value).split('\n');
+  return header + lines.map((line) => (line === '' ? '' : indent + line)).join('\n');
 }
 
 function compareCodePoints(a: string, b: string): number {
