@@ -48,7 +48,7 @@ function prepareSafely(...args: Parameters<typeof prepareInput>): PreparedResult
   }
 }
 /**
- * The batch with the bytes of its rendered blobs (content, deflated, packed document) copied into
+ * The batch with the bytes of its rendered blobs (content, packed document) copied into
  * one buffer, which is then moved to the writer instead of copied. Posted as they are, each array
  * became an allocation of its own on the writer's thread, and the writer's C heap, where short-
  * and long-lived ones interleave, grew to three times what it held (issue 12). One buffer per
@@ -59,8 +59,7 @@ function inOneBuffer(items: readonly WorkItem[]): { items: WorkItem[]; buffer: A
   for (const { result } of items)
     if (result.kind === 'changes')
       for (const { rendered } of result.changes)
-        if (rendered)
-          size += rendered.object.content.length + (rendered.object.deflated?.length ?? 0) + rendered.packedDoc.length;
+        if (rendered) size += rendered.object.content.length + rendered.packedDoc.length;
   const buffer = new ArrayBuffer(size);
   let at = 0;
   const moved = (bytes: Uint8Array): Uint8Array => {
@@ -76,13 +75,11 @@ function inOneBuffer(items: readonly WorkItem[]): { items: WorkItem[]; buffer: A
       const { rendered } = change;
       if (!rendered) return change;
       const { object } = rendered;
-      const content = moved(object.content);
-      const deflated = object.deflated ? moved(object.deflated) : undefined;
       return {
         ...change,
         rendered: {
           ...rendered,
-          object: { ...object, content, ...(deflated ? { deflated } : {}) },
+          object: { ...object, content: moved(object.content) },
           packedDoc: moved(rendered.packedDoc),
         },
       };

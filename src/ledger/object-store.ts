@@ -106,7 +106,8 @@ export class ObjectStore {
   /**
    * Stages `object` as a delta against `baseOid` (its previous version: the file's last blob, the
    * parent commit) when that is staged for the same pack and the delta is smaller than the object
-   * compressed; otherwise whole. The pack writer caps the chains.
+   * (compressed, when it comes compressed: rendered blobs do not, the pack worker deflates them);
+   * otherwise whole. The pack writer caps the chains.
    */
   stageAgainst(object: GitObject, baseOid: string | null): boolean {
     if (this.#pending.has(object.oid)) return false;

@@ -1,10 +1,12 @@
-// A document rendered to its canonical YAML blob, deflated for the pack, with a compact copy of
-// the document (deflated JSON) that the writer keeps to describe the next change against. Pure
-// CPU work, so ingest runs it on a worker thread: the writer then only builds trees and commits.
+// A document rendered to its canonical YAML blob, with a compact copy of the document (deflated
+// JSON) that the writer keeps to describe the next change against. Pure CPU work, so ingest runs
+// it on a worker thread: the writer then only builds trees and commits. The blob is not deflated
+// here: most are stored as deltas against their previous version, and the pack worker deflates
+// the ones stored whole (issue 12: deflating every blob was ~12% of the render worker's CPU).
 import type { Doc } from '../domain/change.ts';
 import { toCanonicalYaml } from '../normalise/canonical-yaml.ts';
 import { hashObject, makeObject, type GitObject } from './objects.ts';
-import { deflateFast, deflateTextFast, inflateTransient } from './zlib-engine.ts';
+import { deflateTextFast, inflateTransient } from './zlib-engine.ts';
 
 const ENCODER = new TextEncoder();
 
@@ -34,15 +36,9 @@ export function blobOid(doc: Doc): string {
 
 /**
  * Renders a document to its blob (an exact-size array: it may be posted to another thread),
- * deflated for the pack, with the compact copy of the document the writer keeps.
+ * with the compact copy of the document the writer keeps.
  */
 export function renderBlob(doc: Doc): RenderedBlob {
-  const content = ENCODER.encode(toCanonicalYaml(doc));
-  const object = makeObject('blob', content);
-  return {
-    doc,
-    oid: object.oid,
-    object: { ...object, deflated: deflateFast(content) },
-    packedDoc: packDoc(doc),
-  };
+  const object = makeObject('blob', ENCODER.encode(toCanonicalYaml(doc)));
+  return { doc, oid: object.oid, object, packedDoc: packDoc(doc) };
 }

@@ -5,6 +5,7 @@
 import * as yaml from 'js-yaml';
 import type { Doc } from '../domain/change.ts';
 import { setOwn } from '../domain/json.ts';
+import { CanonicalEmitter } from './yaml-emitter.ts';
 
 const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'] as const;
 const LAST_KEYS = ['status'] as const;
@@ -51,14 +52,23 @@ export function orderDocument(value: unknown, isTop = true): unknown {
   return ordered;
 }
 
+const DUMP_OPTIONS = { lineWidth: -1, noRefs: true, indent: 2, scalarStyleRules: SCALAR_STYLE_RULES };
+
+/** One scalar as js-yaml writes it as the value of a key at depth 1 (without `k: ` and the newline). */
+function dumpScalar(value: string | number): string {
+  return yaml.dump({ k: value }, DUMP_OPTIONS).slice('k: '.length, -1);
+}
+
+const emitter = new CanonicalEmitter(dumpScalar);
+
+/** The document rendered by js-yaml, as toCanonicalYaml did before yaml-emitter.ts (tests compare the two). */
+export function toCanonicalYamlWithJsYaml(doc: Doc): string {
+  return yaml.dump(orderDocument(doc), DUMP_OPTIONS);
+}
+
 /** Renders a document as canonical YAML text (always ends with a newline). */
 export function toCanonicalYaml(doc: Doc): string {
-  return yaml.dump(orderDocument(doc), {
-    lineWidth: -1,
-    noRefs: true,
-    indent: 2,
-    scalarStyleRules: SCALAR_STYLE_RULES,
-  });
+  return emitter.emit(doc) ?? toCanonicalYamlWithJsYaml(doc);
 }
 
 /**
