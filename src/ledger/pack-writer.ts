@@ -60,8 +60,9 @@ function writeChunksSynced(path: string, chunks: readonly Uint8Array[]): void {
 export function storePack(packDir: string, built: BuiltPack): void {
   const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
   writeChunksSynced(`${temp}.pack`, built.pack);
-  writeChunksSynced(`${temp}.idx`, [built.idx]);
+  // Not `.idx`: git takes any `*.idx` beside its `.pack` for a pack, even one still being written.
+  writeChunksSynced(`${temp}.idx-tmp`, [built.idx]);
   renameSync(`${temp}.pack`, join(packDir, `pack-${built.name}.pack`));
-  renameSync(`${temp}.idx`, join(packDir, `pack-${built.name}.idx`));
+  renameSync(`${temp}.idx-tmp`, join(packDir, `pack-${built.name}.idx`));
   fsyncDirectory(packDir);
 }
