@@ -71,11 +71,12 @@ for (const kind of ['remote', 'local'] as const) {
     const shardGit = dataFolder(shardDir).repo;
     const source: ShardSource =
       kind === 'remote' ? { remote: { url: shardGit, username: '', token: null } } : { local: shardGit };
+    const errors: string[] = [];
     const open = async (name: string) => {
       const view = await ReadView.open({
         dataDir: join(dir, name),
         sourceOf: () => source,
-        log: pino({ level: 'silent' }),
+        log: pino({ level: 'error' }, { write: (line: string) => errors.push(line) }),
         now: Date.now,
       });
       t.after(() => view.close());
@@ -143,6 +144,20 @@ for (const kind of ['remote', 'local'] as const) {
 
     // Retention removes the rule's closed period on the shard: it leaves both indexes alike.
     const head = git(shardGit, 'rev-parse', 'refs/archive/activity-events/2026-12-01').trim();
+    // The remote shard's checkpoint records the removal; the local one's does not, and the view says so.
+    if (kind === 'remote')
+      git(
+        shardGit,
+        '-c',
+        'user.name=gitrail',
+        '-c',
+        'user.email=gitrail@localhost',
+        'tag',
+        '-a',
+        'checkpoints/1',
+        '-m',
+        `checkpoint #1\n\nRemoved: events/2026-12-01 ${head} retention 1d\n`,
+      );
     await removePeriods(shardGit, single, [{ period: 'events/2026-12-01', head, retention: '1d' }]);
     await view.refresh([SHARD]);
     await late.refresh([SHARD]);
@@ -151,6 +166,12 @@ for (const kind of ['remote', 'local'] as const) {
       `refs/shards/${SHARD}/archive/activity/2026-12-01`,
     );
     assert.deepEqual(listed(viewQueries, EVENT(1)), []);
+    assert.deepEqual(
+      errors.map((line) => (JSON.parse(line) as { msg: string }).msg),
+      kind === 'remote'
+        ? []
+        : Array(2).fill('an archived period left the shard without a checkpoint recording its removal'),
+    );
     for (const path of [undefined, EVENT(2), AUDIT(1)]) {
       assert.deepEqual(listed(viewQueries, path), listed(shardQueries, path), `view, ${path ?? 'all'}`);
       assert.deepEqual(listed(lateQueries, path), listed(shardQueries, path), `late view, ${path ?? 'all'}`);

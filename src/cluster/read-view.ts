@@ -11,7 +11,7 @@ import { IndexDb } from '../index/index-db.ts';
 import { readCommits } from '../index/reindex.ts';
 import { runGit } from '../ledger/git-cli.ts';
 import { initRepository } from '../ledger/repository.ts';
-import { fetchShardRefs, type RemoteAccess } from './remote-git.ts';
+import { fetchCheckpointsInto, fetchShardRefs, type RemoteAccess } from './remote-git.ts';
 import { UnionTree } from './union-tree.ts';
 import {
   copyLocalRefs,
@@ -19,6 +19,7 @@ import {
   indexedArchives,
   isArchivedIn,
   recordArchive,
+  recordedRemovals,
   type ShardRefs,
   shardRefs,
 } from './view-lines.ts';
@@ -141,7 +142,7 @@ export class ReadView {
       return 0;
     }
     const refs = await shardRefs(this.gitdir, shard);
-    let added = await this.#indexArchives(shard, refs);
+    let added = await this.#indexArchives(shard, refs, source);
     const heads: Record<string, string | null> = { main: null, activity: null };
     for (const [branch, head] of refs.branches) {
       heads[branch] = head;
@@ -167,7 +168,7 @@ export class ReadView {
    * line's current period: only what the view had not seen is read) and forgets those
    * retention removed. Returns how many commits were added.
    */
-  async #indexArchives(shard: string, refs: ShardRefs): Promise<number> {
+  async #indexArchives(shard: string, refs: ShardRefs, source: ShardSource): Promise<number> {
     const db = this.index.db;
     const known = indexedArchives(db, shard);
     let added = 0;
@@ -180,13 +181,33 @@ export class ReadView {
       recordArchive(db, shard, archive, head);
       added += commits.length;
     }
+    let recorded: Set<string> | null = null;
     for (const [archive, head] of known) {
       if (refs.archives.has(archive)) continue;
+      recorded ??= await this.#recordedRemovals(shard, source);
+      // The view mirrors the shard either way; a removal no checkpoint records is the shard's to explain.
       const commits = await forgetPeriod(this.gitdir, db, head);
       recordArchive(db, shard, archive, null);
-      this.#options.log.info({ shard, archive, head, commits }, 'read view: a period removed by retention');
+      if (recorded.has(`${archive} ${head}`))
+        this.#options.log.info({ shard, archive, head, commits }, 'read view: a period removed by retention');
+      else
+        this.#options.log.error(
+          { shard, archive, head, commits },
+          'an archived period left the shard without a checkpoint recording its removal',
+        );
     }
     return added;
+  }
+
+  async #recordedRemovals(shard: string, source: ShardSource): Promise<Set<string>> {
+    try {
+      if ('local' in source) return await recordedRemovals(source.local, 'refs/tags/checkpoints/');
+      await fetchCheckpointsInto(this.gitdir, source.remote, `shards/${shard}/tags`);
+      return await recordedRemovals(this.gitdir, `refs/shards/${shard}/tags/checkpoints/`);
+    } catch (error) {
+      this.#options.log.warn({ shard, err: error }, "cannot read the shard's checkpoints for the read view");
+      return new Set();
+    }
   }
 
   async #isAncestor(ancestor: string, of: string): Promise<boolean> {

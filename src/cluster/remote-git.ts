@@ -95,6 +95,11 @@ export async function fetchShardRefs(gitdir: string, remote: RemoteAccess, into:
   );
 }
 
+/** The remote's checkpoint tags into `refs/<into>/checkpoints/*` (the read view, when an archive vanished). */
+export async function fetchCheckpointsInto(gitdir: string, remote: RemoteAccess, into: string): Promise<void> {
+  await fetchRefs(gitdir, remote, [`+refs/tags/checkpoints/*:refs/${into}/checkpoints/*`], 'fetching checkpoints from');
+}
+
 /**
  * Makes the local checkpoint and time-stamp tags those of the remote (the shard's witness): a
  * tag here that the remote lacks or holds as another object was never pushed, and another writer

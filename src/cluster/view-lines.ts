@@ -7,8 +7,11 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { forgetCommits } from '../index/forget-commits.ts';
 import { runGit } from '../ledger/git-cli.ts';
+import { archiveRef } from '../ledger/periods.ts';
 
 const ARCHIVE = 'archive/';
+/** The shard's checkpoint tags, fetched when an archive vanished, to find the removal recorded. */
+const TAGS = 'tags/';
 
 export interface ShardRefs {
   /** Branch name (`main`, `activity`, `activity-<rule>`) → head. */
@@ -34,7 +37,7 @@ export async function shardRefs(gitdir: string, shard: string): Promise<ShardRef
   const archives = new Map<string, string>();
   for (const [name, head] of all) {
     if (name.startsWith(ARCHIVE)) archives.set(name.slice(ARCHIVE.length), head);
-    else branches.set(name, head);
+    else if (!name.startsWith(TAGS)) branches.set(name, head);
   }
   return { branches, archives };
 }
@@ -80,6 +83,19 @@ export async function forgetPeriod(gitdir: string, db: DatabaseSync, head: strin
   const { stdout, code } = await runGit(gitdir, ['rev-list', head], { okCodes: [0, 128] });
   if (code !== 0) return 0;
   return forgetCommits(db, stdout.toString('utf8').split('\n').filter(Boolean));
+}
+
+/**
+ * The removals the checkpoint tags under `prefix` record, as `<archive> <head>` (`activity/<period>`,
+ * `activity-<rule>/<period>`), read as closed-periods.ts's removedPeriods reads `refs/tags/checkpoints/`.
+ */
+export async function recordedRemovals(gitdir: string, prefix: string): Promise<Set<string>> {
+  const { stdout } = await runGit(gitdir, ['for-each-ref', '--format=%(contents)', prefix]);
+  const removed = new Set<string>();
+  for (const match of stdout.toString('utf8').matchAll(/^Removed: (\S+) ([0-9a-f]{40,64}) retention /gm)) {
+    removed.add(`${archiveRef(match[1] as string).slice('refs/archive/'.length)} ${match[2]}`);
+  }
+  return removed;
 }
 
 /** Whether one of the shard's archived periods holds the commit. */
