@@ -2,6 +2,7 @@
 // rule's line and the archived periods are fetched, indexed as the shard's own index holds them
 // and served with the shard's name; a period retention removes leaves the view too.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
@@ -99,6 +100,13 @@ for (const kind of ['remote', 'local'] as const) {
       ].join('\n'),
     );
     assert.equal(git(view.gitdir, 'ls-tree', '-r', '--name-only', 'activity-events').trim(), EVENT(2));
+    // Nothing new on the shard: a refresh brings no objects (no pack) and indexes nothing.
+    const packs = () => readdirSync(join(view.gitdir, 'objects', 'pack')).filter((name) => name.endsWith('.pack'));
+    const before = packs();
+    const commits = new IndexQueries(view.index.db).listCommits({ limit: 100 }).commits.length;
+    await view.refresh([SHARD]);
+    assert.deepEqual(packs(), before);
+    assert.equal(new IndexQueries(view.index.db).listCommits({ limit: 100 }).commits.length, commits);
     // A reader started afresh, after the periods closed, finds them through the archives.
     const late = await open('late');
     await late.refresh([SHARD]);
