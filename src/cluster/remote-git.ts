@@ -81,6 +81,26 @@ export async function fetchBranches(gitdir: string, remote: RemoteAccess, into: 
 }
 
 /**
+ * The read view's copy of a shard: its branches into `refs/<into>/<branch>` and its archived
+ * periods into `refs/<into>/archive/<line>/<period>`; an archive retention removed on the remote
+ * (or a branch gone) is pruned here too. Incremental: only new objects travel.
+ */
+export async function fetchShardRefs(gitdir: string, remote: RemoteAccess, into: string): Promise<void> {
+  await fetchRefs(
+    gitdir,
+    remote,
+    [`+refs/heads/*:refs/${into}/*`, `+refs/archive/*:refs/${into}/archive/*`],
+    'fetching from',
+    true,
+  );
+}
+
+/** The remote's checkpoint tags into `refs/<into>/checkpoints/*` (the read view, when an archive vanished). */
+export async function fetchCheckpointsInto(gitdir: string, remote: RemoteAccess, into: string): Promise<void> {
+  await fetchRefs(gitdir, remote, [`+refs/tags/checkpoints/*:refs/${into}/checkpoints/*`], 'fetching checkpoints from');
+}
+
+/**
  * Makes the local checkpoint and time-stamp tags those of the remote (the shard's witness): a
  * tag here that the remote lacks or holds as another object was never pushed, and another writer
  * may have continued the chain since, so it is dropped (pruned) rather than continued from.

@@ -5,7 +5,6 @@
 // with each shard's diff since the last update.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Branch } from '../domain/change.ts';
 import { ShardError } from './errors.ts';
 import { runGitWith } from './remote-git.ts';
 
@@ -13,11 +12,11 @@ const ZERO = '0'.repeat(40);
 
 export class UnionTree {
   readonly #gitdir: string;
-  readonly #branch: Branch;
+  readonly #branch: string;
   readonly #indexFile: string;
   readonly #applied = new Map<string, string>();
 
-  constructor(gitdir: string, branch: Branch) {
+  constructor(gitdir: string, branch: string) {
     this.#gitdir = gitdir;
     this.#branch = branch;
     this.#indexFile = join(gitdir, `gitrail-view-${branch}.index`);
