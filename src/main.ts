@@ -37,7 +37,7 @@ import type { Source } from './sources/source.ts';
 import { registerSourceMetrics } from './sources/status-metrics.ts';
 import { ledgerSettings, type LedgerSettings } from './config/ledger-settings.ts';
 import { startCheckpoints, type Checkpoints } from './daemon/checkpoints.ts';
-import { wireIntake } from './daemon/intake-wiring.ts';
+import { wireIntake } from './server/intake-wiring.ts';
 import { allowedSignersPath } from './signing/key-store.ts';
 import { CommitTrust } from './verify/commit-trust.ts';
 import { dataFolder } from './domain/data-folder.ts';

@@ -8,8 +8,8 @@ import type { EdgeLimits } from '../edge/limits.ts';
 import type { IntakeActivity } from '../journal/intake-activity.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { GitrailMetrics } from '../metrics/metrics.ts';
-import type { IntakeDeps, NormaliseSettings } from '../server/intake.ts';
-import { startIntakeOffload, type IntakeOffload } from '../server/intake-offload.ts';
+import type { IntakeDeps, NormaliseSettings } from './intake.ts';
+import { startIntakeOffload, type IntakeOffload } from './intake-offload.ts';
 
 /** Two workers at most: one batch can be prepared while another is, and the event loop keeps a core. */
 const MAX_INTAKE_WORKERS = 2;
