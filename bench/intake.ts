@@ -1,8 +1,9 @@
 // Intake benchmark: audit EventLists of 400 posted over HTTP to the real daemon by a worker-thread
 // load generator, at saturation (intake and drain rates) and at a sustained rate below it
-// (ack and ack-to-commit latency). `node bench/intake.ts [--events N] [--rate R] [--json]`.
+// (ack and ack-to-commit latency). `node bench/intake.ts [--events N] [--rate R] [--seconds S] [--json]`
+// (`--events 0`: the sustained phase only).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -44,10 +45,15 @@ export interface PhaseResult {
   readonly ackToCommitMs: Percentiles;
   /** How late the daemon's event loop ran timers during the phase: what a request waits for its turn. */
   readonly loopDelayMs: Percentiles;
+  /** CPU time of the daemon's event-loop thread (intake and drainer) per batch posted, while posting. */
+  readonly loopCpuMsPerBatch: number;
+  /** One-minute load average of the machine at the start and the end of the phase. */
+  readonly load: readonly [number, number];
 }
 
 export interface IntakeBenchResult {
-  readonly saturation: PhaseResult;
+  /** Null when asked for none (`--events 0`). */
+  readonly saturation: PhaseResult | null;
   readonly sustained: PhaseResult;
 }
 
@@ -106,6 +112,8 @@ async function runPhase(
   let lastAck = started;
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const load = round(loadavg()[0] as number);
+  const cpu = process.threadCpuUsage();
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { url, first, events, clients: rate > 0 ? 8 : 4, rate } satisfies ClientInput,
   });
@@ -119,6 +127,7 @@ async function runPhase(
     });
     worker.on('error', reject);
   });
+  const cpuUsed = process.threadCpuUsage(cpu);
   await worker.terminate();
   loop.disable();
   const ids = Array.from({ length: events }, (_, n) => auditId(first + n));
@@ -137,12 +146,22 @@ async function runPhase(
       p99: round(loop.percentile(99) / 1e6),
       max: round(loop.max / 1e6),
     },
+    loopCpuMsPerBatch: round((cpuUsed.user + cpuUsed.system) / 1000 / Math.ceil(events / BATCH)),
+    load: [load, round(loadavg()[0] as number)],
   };
 }
 
-export async function runIntakeBench(
-  options: { events?: number; rate?: number; flushIntervalMs?: number } = {},
-): Promise<IntakeBenchResult> {
+export interface IntakeBenchOptions {
+  /** Events of the saturation phase (0: none); the sustained phase has at most as many. Default 20,000. */
+  readonly events?: number;
+  /** The sustained rate; default a quarter of the saturation's commit rate. */
+  readonly rate?: number;
+  /** How long the sustained phase lasts (default 20 s, at most `events` then). */
+  readonly seconds?: number;
+  readonly flushIntervalMs?: number;
+}
+
+export async function runIntakeBench(options: IntakeBenchOptions = {}): Promise<IntakeBenchResult> {
   const parent = process.env['BENCH_DIR'] ?? tmpdir();
   mkdirSync(parent, { recursive: true });
   const dataDir = mkdtempSync(join(parent, 'gitrail-bench-intake-'));
@@ -176,9 +195,11 @@ export async function runIntakeBench(
   try {
     const url = `${daemon.url}/ingest/kubernetes/bench/audit`;
     const events = options.events ?? 20_000;
-    const saturation = await runPhase(url, 0, events, 0, commits, waitCommitted);
-    const rate = options.rate ?? Math.max(100, Math.round(saturation.committedPerSecond * 0.25));
-    const sustained = await runPhase(url, 1_000_000, Math.min(events, rate * 20), rate, commits, waitCommitted);
+    const saturation = events > 0 ? await runPhase(url, 0, events, 0, commits, waitCommitted) : null;
+    const rate = options.rate ?? Math.max(100, Math.round((saturation?.committedPerSecond ?? 400) * 0.25));
+    const sustainedEvents =
+      options.seconds === undefined ? Math.min(events || Infinity, rate * 20) : Math.round(rate * options.seconds);
+    const sustained = await runPhase(url, 1_000_000, sustainedEvents, rate, commits, waitCommitted);
     return { saturation, sustained };
   } finally {
     await daemon.stop('benchmark done');
@@ -196,10 +217,12 @@ export function formatIntakeBench(result: IntakeBenchResult): string {
         `${phase.ackToCommitMs.max} ms`,
       `  event-loop delay while posting: p50 ${phase.loopDelayMs.p50} ms, p99 ${phase.loopDelayMs.p99} ms, max ` +
         `${phase.loopDelayMs.max} ms`,
+      `  event-loop thread CPU per batch: ${phase.loopCpuMsPerBatch} ms; load average ${phase.load.join(' -> ')}`,
     ].join('\n');
   return (
     `intake (audit webhook, HTTP on ` +
-    `loopback)\n${line('saturation', result.saturation)}\n${line('sustained', result.sustained)}\n`
+    `loopback)\n${result.saturation ? `${line('saturation', result.saturation)}\n` : ''}` +
+    `${line('sustained', result.sustained)}\n`
   );
 }
 
@@ -209,12 +232,14 @@ else if (import.meta.main) {
     options: {
       events: { type: 'string' },
       rate: { type: 'string' },
+      seconds: { type: 'string' },
       'flush-interval': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   const result = await runIntakeBench({
     ...(values.events ? { events: Number(values.events) } : {}),
+    ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
     ...(values.rate ? { rate: Number(values.rate) } : {}),
     ...(values['flush-interval'] ? { flushIntervalMs: Number(values['flush-interval']) } : {}),
   });

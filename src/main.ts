@@ -37,6 +37,7 @@ import type { Source } from './sources/source.ts';
 import { registerSourceMetrics } from './sources/status-metrics.ts';
 import { ledgerSettings, type LedgerSettings } from './config/ledger-settings.ts';
 import { startCheckpoints, type Checkpoints } from './daemon/checkpoints.ts';
+import { wireIntake } from './server/intake-wiring.ts';
 import { allowedSignersPath } from './signing/key-store.ts';
 import { CommitTrust } from './verify/commit-trust.ts';
 import { dataFolder } from './domain/data-folder.ts';
@@ -89,7 +90,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log: log.child({ component: 'journal' }),
     });
     const tokens = resolveIntakeTokens(config, env);
-    const redact = createRedactor(loadRedactionKey(config.data, { file: namedKeyFile(config, env) }));
+    const redactionKey = loadRedactionKey(config.data, { file: namedKeyFile(config, env) });
     if (options.onCommitted) ledger.onCommitted(options.onCommitted);
     return await run({
       writer,
@@ -101,7 +102,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       ledger,
       journal,
       tokens,
-      redact,
+      redactionKey,
       address,
       extraSources: options.sources ?? [],
       notify: options.notify,
@@ -123,7 +124,7 @@ interface Parts {
   readonly ledger: Ledger;
   readonly journal: Journal;
   readonly tokens: IntakeTokens;
-  readonly redact: ReturnType<typeof createRedactor>;
+  readonly redactionKey: Uint8Array;
   readonly address: { host: string; port: number };
   readonly extraSources: readonly Source[];
   readonly notify: NotifySetup | undefined;
@@ -151,7 +152,7 @@ async function run(parts: Parts): Promise<Daemon> {
     now,
   });
   const limits = edgeLimits(config.limits.futureSkew);
-  const normalise = normaliseSettings(config, parts.redact);
+  const normalise = normaliseSettings(config, createRedactor(parts.redactionKey));
   // Live sources (issue 4): Kubernetes list/watch, CloudTrail polling and CloudTrail files in S3.
   const sources = [...(await buildLiveSources(config, normalise)), ...parts.extraSources];
   registerSourceMetrics(metrics.registry, () => sources);
@@ -170,19 +171,10 @@ async function run(parts: Parts): Promise<Daemon> {
     });
   const viewer = viewerEnvironment(config, env);
   let checkpoints: Checkpoints | null = null;
+  const intake = wireIntake({ ...parts, normalise, limits, activity: intakeActivity, log });
   const app = createApp({
     log,
-    intake: {
-      config: config.intake,
-      tokens: parts.tokens.byRoute,
-      grants: parts.tokens.grants,
-      normalise,
-      record: (batch) => journal.append(batch),
-      metrics,
-      now,
-      limits,
-      activity: intakeActivity,
-    },
+    intake: intake.deps,
     health: { readiness, metrics },
     viewer: createViewerRoutes({
       queries: new IndexQueries(ledger.index.db),
@@ -227,6 +219,7 @@ async function run(parts: Parts): Promise<Daemon> {
     });
   } catch (error) {
     await started.stop();
+    await intake.workers.close();
     throw error;
   }
   const scheduled = checkpoints;
@@ -237,6 +230,7 @@ async function run(parts: Parts): Promise<Daemon> {
     server = await listen(app, { ...parts.address, tls: config.tls });
   } catch (error) {
     drainer.stop();
+    await intake.workers.close();
     await journal.close();
     await drained;
     await scheduled.stop();
@@ -269,6 +263,7 @@ async function run(parts: Parts): Promise<Daemon> {
     abort.abort();
     await Promise.all(running);
     await server.close();
+    await intake.workers.close();
     await retries.stop();
     await journal.close();
     drainer.stop();

@@ -12,12 +12,12 @@ export interface EncodedMeta {
   readonly receivedAt: number;
 }
 
-export function encodeEntry(meta: EncodedMeta, payload: Buffer): Buffer {
+export function encodeEntry(meta: EncodedMeta, payload: Uint8Array): Buffer {
   const entry = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   entry.writeUInt32BE(payload.length, 0);
   entry.writeBigUInt64BE(BigInt(meta.seq), 8);
   entry.writeDoubleBE(meta.receivedAt, 16);
-  payload.copy(entry, HEADER_BYTES);
+  entry.set(payload, HEADER_BYTES);
   entry.writeUInt32BE(crc32(entry.subarray(8)), 4);
   return entry;
 }

@@ -116,6 +116,11 @@ export class Journal {
 
   /** Appends a batch; resolves with its seq once it is on disk (fdatasync). */
   append(batch: ChangeBatch): Promise<number> {
+    return this.appendJson(batch.receivedAt, Buffer.from(JSON.stringify(batch)));
+  }
+
+  /** Appends a batch already serialised (`JSON.stringify` of a ChangeBatch received at `receivedAt`), as append. */
+  appendJson(receivedAt: number, json: Uint8Array): Promise<number> {
     if (this.#closed) return Promise.reject(new JournalClosedError());
     if (this.#failed)
       return Promise.reject(
@@ -132,9 +137,9 @@ export class Journal {
         ),
       );
     }
-    const meta = { seq: this.#nextSeq, receivedAt: batch.receivedAt, bytes: 0 };
+    const meta = { seq: this.#nextSeq, receivedAt, bytes: 0 };
     this.#nextSeq += 1;
-    const entry = encodeEntry(meta, Buffer.from(JSON.stringify(batch)));
+    const entry = encodeEntry(meta, json);
     return new Promise((resolve, reject) => {
       this.#queue.push({ meta: { ...meta, bytes: entry.length }, entry, resolve, reject });
       this.#startWriting();

@@ -18,6 +18,7 @@ import { NAME_PATTERN } from '../config/schema.ts';
 import { scopeAllows, scopeReaches, type Grant, type ScopeKind } from '../config/scopes.ts';
 import { requireBearerToken } from './auth.ts';
 import { ForbiddenError, PayloadTooLargeError } from './errors.ts';
+import type { AuditOffload, AuditOutcome } from './offload-protocol.ts';
 
 export interface NormaliseSettings {
   readonly redact: Redact;
@@ -41,6 +42,11 @@ export interface IntakeDeps {
   readonly limits?: EdgeLimits;
   /** Told when an authenticated request starts and ends (the drainer gives way meanwhile). */
   readonly activity?: { enter(): void; leave(): void };
+  /**
+   * Audit bodies prepared in worker threads (issue 12), and the journal append of a prepared batch's
+   * bytes (durable when it resolves); the routes prepare them on the event loop when absent.
+   */
+  readonly offload?: AuditOffload & { readonly record: (receivedAt: number, payload: Uint8Array) => Promise<number> };
 }
 
 export type AppEnv = { Variables: { requestId: string; log: Logger; scopes: readonly string[] } };
@@ -165,7 +171,7 @@ export function addResult(
   input: unknown,
   normalise: (input: unknown) => NormaliseResult,
   deps: Pick<IntakeDeps, 'limits' | 'now'>,
-  log: Logger,
+  log: { warn(context: { err: unknown; index: number }, message: string): void },
 ): void {
   const edge = { limits: deps.limits ?? DEFAULT_EDGE_LIMITS, now: deps.now };
   const result = normaliseAtEdge(input, normalise, edge, (error) =>
@@ -215,6 +221,38 @@ export async function recordDraft(
     ignored: draft.ignored,
     rejected: draft.rejected.length,
     problems: draft.rejected.slice(0, LISTED_REJECTIONS),
+  };
+}
+
+/** Journals a batch a worker prepared (see recordDraft); a body that is no EventList is a 400. */
+export async function recordPrepared(
+  c: Context<AppEnv>,
+  deps: IntakeDeps,
+  offload: NonNullable<IntakeDeps['offload']>,
+  source: string,
+  outcome: AuditOutcome,
+  receivedAt: number,
+  metricSource: string,
+): Promise<IntakeSummary> {
+  if (outcome.kind === 'invalid') throw new InvalidInputError(outcome.reason);
+  if (outcome.kind === 'failed') throw new Error(outcome.reason);
+  const log = c.get('log');
+  for (const warning of outcome.warnings)
+    log.warn({ err: { message: warning.message }, index: warning.index }, 'normaliser failed on a record');
+  const { received, ignored, rejected, changes, facts } = outcome;
+  deps.metrics.countRecords(metricSource, { received, ignored, rejected: rejected.length });
+  if (outcome.payload) {
+    const seq = await offload.record(receivedAt, outcome.payload);
+    log.debug({ source, seq, changes, facts }, 'batch journaled');
+  }
+  return {
+    received,
+    recorded: received - rejected.length - ignored,
+    changes,
+    facts,
+    ignored,
+    rejected: rejected.length,
+    problems: rejected.slice(0, LISTED_REJECTIONS),
   };
 }
 

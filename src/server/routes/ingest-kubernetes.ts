@@ -19,6 +19,7 @@ import {
   parseJson,
   metricLabel,
   recordDraft,
+  recordPrepared,
   type AppEnv,
   type IntakeDeps,
 } from '../intake.ts';
@@ -56,6 +57,14 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
         const cluster = nameParam(c, 'cluster', config.kubernetesAudit.clusters, 'intake.kubernetesAudit.clusters');
         requireScope(c, 'kubernetes', cluster);
         const receivedAt = deps.now();
+        const source = `kubernetes-audit/${cluster}`;
+        const label = metricLabel('kubernetes-audit', cluster, config.kubernetesAudit.clusters);
+        if (deps.offload) {
+          // Issue 12: parsed, normalised and serialised in a worker; only the journal append is done here.
+          const body = new Uint8Array(await c.req.arrayBuffer());
+          const outcome = await deps.offload.prepareAudit({ cluster, source, body, receivedAt });
+          return c.json(await recordPrepared(c, deps, deps.offload, source, outcome, receivedAt, label), 202);
+        }
         const items = eventListItems(parseJson(await c.req.text(), 'an audit EventList'));
         const draft = emptyDraft(items.length);
         const options = {
@@ -67,15 +76,7 @@ export function kubernetesIntakeRoutes(deps: IntakeDeps): Hono<AppEnv> {
         items.forEach((item, index) =>
           addResult(draft, index, item, (input) => normaliseAuditEvent(input, options), deps, c.get('log')),
         );
-        const summary = await recordDraft(
-          c,
-          deps,
-          `kubernetes-audit/${cluster}`,
-          draft,
-          receivedAt,
-          metricLabel('kubernetes-audit', cluster, config.kubernetesAudit.clusters),
-        );
-        return c.json(summary, 202);
+        return c.json(await recordDraft(c, deps, source, draft, receivedAt, label), 202);
       },
     );
   }
