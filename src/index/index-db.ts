@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
-import { inTransaction } from './transaction.ts';
+import { GroupCommit } from './group-commit.ts';
 import { branchCode, PAGE_SIZE, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
 import { MessageBlocks } from './message-codec.ts';
 import { type FactQuery, FactStore } from './fact-store.ts';
@@ -62,6 +62,13 @@ export function commitEventKey(trailers: Readonly<Record<string, string>>, path:
 /** Commits a connection records before its close compacts the database (see close). */
 const COMPACT_AFTER = 10_000;
 
+/**
+ * The writer's page cache, KiB (SQLite's default is 2 MB): a group's dirty pages of the random
+ * B-trees (event keys, object ids, paths) fit in it, so none is spilled to the WAL and written
+ * again. It is a bound, not an allocation: a small index uses as much as it has.
+ */
+const WRITER_CACHE_KIB = 16 * 1024;
+
 export class IndexDb {
   readonly db: DatabaseSync;
   /** Commit messages, deflated in blocks; see message-codec.ts. */
@@ -81,6 +88,7 @@ export class IndexDb {
   readonly #insertSource: StatementSync;
   readonly #setHead: StatementSync;
   readonly #facts: FactStore;
+  readonly #group: GroupCommit;
   /** Small dictionaries, cached by text (paths are looked up in SQL: there may be millions). */
   readonly #people = new Map<string, number>();
   readonly #sources = new Map<string, number>();
@@ -98,6 +106,7 @@ export class IndexDb {
       }
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
+      this.db.exec(`PRAGMA cache_size = -${WRITER_CACHE_KIB}`);
     } else {
       const version = this.#schemaVersion();
       if (version !== SCHEMA_VERSION) {
@@ -126,6 +135,7 @@ export class IndexDb {
     this.#insertSource = this.db.prepare('INSERT INTO sources(name) VALUES (?)');
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
     this.#facts = new FactStore(this.db);
+    this.#group = new GroupCommit(this.db);
   }
 
   /**
@@ -148,11 +158,13 @@ export class IndexDb {
   }
 
   hasEvent(key: string): boolean {
+    this.#group.check();
     return this.#hasEvent.get(packEventKey(key)) !== undefined;
   }
 
   /** The author time of the last recorded change of `path` on main (also after its deletion). */
   lastTime(path: string): number | null {
+    this.#group.check();
     const row = this.#lastTime.get(path) as { last_time: number | null } | undefined;
     return row ? row.last_time : null;
   }
@@ -163,6 +175,7 @@ export class IndexDb {
   }
 
   setMeta(key: string, value: string): void {
+    this.#group.settle();
     this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, value);
   }
 
@@ -177,10 +190,14 @@ export class IndexDb {
     return new Map(rows.map((row) => [row.branch, row.sha]));
   }
 
-  /** Records a flushed batch atomically: commits, their changes, seen events and the new heads. */
+  /**
+   * Records a flushed batch atomically: commits, their changes, seen events and the new heads.
+   * A large batch may be committed with the next ones (group-commit.ts): this connection (and
+   * its `db`) sees it at once, others within a second; `sync` commits it now.
+   */
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
     try {
-      inTransaction(this.db, () => {
+      this.#group.run(commits.length, () => {
         for (const commit of commits) this.#recordCommit(commit);
         this.messages.flush();
         for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
@@ -271,11 +288,22 @@ export class IndexDb {
     return this.#facts.find(query);
   }
 
+  /** Commits the batches recorded so far (close does too). */
+  sync(): void {
+    this.#group.settle();
+  }
+
   /**
    * Closes the database; after a backfill (this connection recorded most of its commits) it is
    * rewritten first, so the file keeps no half-empty pages of indexes filled in random order.
    */
   close(): void {
+    try {
+      this.sync();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     if (this.#recorded >= COMPACT_AFTER && this.#recorded * 2 >= this.commitCount()) {
       try {
         this.db.exec('VACUUM');
