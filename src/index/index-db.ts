@@ -82,6 +82,8 @@ export class IndexDb {
   readonly #pathId: StatementSync;
   readonly #insertPath: StatementSync;
   readonly #touchPath: StatementSync;
+  /** Seqs of the commits the current batch recorded, by id: their children name them without a lookup. */
+  readonly #batchSeqs = new Map<string, number>();
   readonly #personId: StatementSync;
   readonly #insertPerson: StatementSync;
   readonly #sourceId: StatementSync;
@@ -158,13 +160,13 @@ export class IndexDb {
   }
 
   hasEvent(key: string): boolean {
-    this.#group.check();
+    this.#group.read();
     return this.#hasEvent.get(packEventKey(key)) !== undefined;
   }
 
   /** The author time of the last recorded change of `path` on main (also after its deletion). */
   lastTime(path: string): number | null {
-    this.#group.check();
+    this.#group.read();
     const row = this.#lastTime.get(path) as { last_time: number | null } | undefined;
     return row ? row.last_time : null;
   }
@@ -198,7 +200,11 @@ export class IndexDb {
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
     try {
       this.#group.run(commits.length, () => {
-        for (const commit of commits) this.#recordCommit(commit);
+        try {
+          for (const commit of commits) this.#recordCommit(commit);
+        } finally {
+          this.#batchSeqs.clear();
+        }
         this.messages.flush();
         for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
         for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
@@ -233,6 +239,8 @@ export class IndexDb {
   /** A parent the index holds is named by its seq (3 bytes, not 20); see PARENT_SHA in queries.ts. */
   #parentRef(parent: string | null): bigint | Uint8Array | string | null {
     if (parent === null) return null;
+    const seq = this.#batchSeqs.get(parent);
+    if (seq !== undefined) return BigInt(seq);
     const id = packId(parent);
     const row = this.#seqOf.get(id) as { seq: number } | undefined;
     return row ? BigInt(row.seq) : id;
@@ -264,6 +272,7 @@ export class IndexDb {
     if (result.changes === 0) return;
     this.#recorded += 1;
     const seq = Number(result.lastInsertRowid);
+    this.#batchSeqs.set(commit.sha, seq);
     this.messages.add(seq, commit);
     // A detour to activity (ledger/detour.ts) also stands for the change of the resource it names.
     const detoured = trailers['Resource-Path'];
