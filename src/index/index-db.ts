@@ -1,7 +1,6 @@
 // The derived index (DESIGN §1): commits, the paths they change and the source events already
 // seen, in SQLite (node:sqlite). The ledger writes it after each flush; readers use it for
 // history, blame and filtered lists. It can always be rebuilt from the repository.
-import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
@@ -9,6 +8,7 @@ import { GroupCommit } from './group-commit.ts';
 import { branchCode, PAGE_SIZE, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
 import { MessageBlocks } from './message-codec.ts';
 import { type FactQuery, FactStore } from './fact-store.ts';
+import { commitEventKey } from './event-key.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
@@ -40,24 +40,7 @@ export interface SeenEvent {
 
 export { FACT_RETENTION_MS } from './fact-store.ts';
 
-/**
- * The idempotency key of one change: the same event changing the same path, as 128 bits of its
- * SHA-256 (the events table holds one per commit; short keys keep its B-tree small).
- */
-export function eventKey(source: string, eventId: string, path: string): string {
-  return createHash('sha256').update(`${source}\u0000${eventId}\u0000${path}`).digest('base64url').slice(0, 22);
-}
-
-/**
- * The idempotency key of a change to `path` made by a commit with these trailers: its event is
- * named by `Source:` and `Event-ID:` (null without one). The index keys the commits it records
- * (also when rebuilt from the repository) and the writer keys the records it applies through
- * this one function, so a replay is a duplicate whichever side saw the event first.
- */
-export function commitEventKey(trailers: Readonly<Record<string, string>>, path: string): string | null {
-  const eventId = trailers['Event-ID'];
-  return eventId ? eventKey(trailers['Source'] ?? '', eventId, path) : null;
-}
+export { commitEventKey, eventKey } from './event-key.ts';
 
 /** Commits a connection records before its close compacts the database (see close). */
 const COMPACT_AFTER = 10_000;
