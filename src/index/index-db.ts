@@ -1,14 +1,14 @@
 // The derived index (DESIGN §1): commits, the paths they change and the source events already
 // seen, in SQLite (node:sqlite). The ledger writes it after each flush; readers use it for
 // history, blame and filtered lists. It can always be rebuilt from the repository.
-import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AttributionFact, Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
-import { inTransaction } from './transaction.ts';
+import { GroupCommit } from './group-commit.ts';
 import { branchCode, PAGE_SIZE, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
 import { MessageBlocks } from './message-codec.ts';
 import { type FactQuery, FactStore } from './fact-store.ts';
+import { commitEventKey } from './event-key.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
@@ -40,27 +40,17 @@ export interface SeenEvent {
 
 export { FACT_RETENTION_MS } from './fact-store.ts';
 
-/**
- * The idempotency key of one change: the same event changing the same path, as 128 bits of its
- * SHA-256 (the events table holds one per commit; short keys keep its B-tree small).
- */
-export function eventKey(source: string, eventId: string, path: string): string {
-  return createHash('sha256').update(`${source}\u0000${eventId}\u0000${path}`).digest('base64url').slice(0, 22);
-}
-
-/**
- * The idempotency key of a change to `path` made by a commit with these trailers: its event is
- * named by `Source:` and `Event-ID:` (null without one). The index keys the commits it records
- * (also when rebuilt from the repository) and the writer keys the records it applies through
- * this one function, so a replay is a duplicate whichever side saw the event first.
- */
-export function commitEventKey(trailers: Readonly<Record<string, string>>, path: string): string | null {
-  const eventId = trailers['Event-ID'];
-  return eventId ? eventKey(trailers['Source'] ?? '', eventId, path) : null;
-}
+export { commitEventKey, eventKey } from './event-key.ts';
 
 /** Commits a connection records before its close compacts the database (see close). */
 const COMPACT_AFTER = 10_000;
+
+/**
+ * The writer's page cache, KiB (SQLite's default is 2 MB): a group's dirty pages of the random
+ * B-trees (event keys, object ids, paths) fit in it, so none is spilled to the WAL and written
+ * again. It is a bound, not an allocation: a small index uses as much as it has.
+ */
+const WRITER_CACHE_KIB = 16 * 1024;
 
 export class IndexDb {
   readonly db: DatabaseSync;
@@ -75,12 +65,15 @@ export class IndexDb {
   readonly #pathId: StatementSync;
   readonly #insertPath: StatementSync;
   readonly #touchPath: StatementSync;
+  /** Seqs of the commits the current batch recorded, by id: their children name them without a lookup. */
+  readonly #batchSeqs = new Map<string, number>();
   readonly #personId: StatementSync;
   readonly #insertPerson: StatementSync;
   readonly #sourceId: StatementSync;
   readonly #insertSource: StatementSync;
   readonly #setHead: StatementSync;
   readonly #facts: FactStore;
+  readonly #group: GroupCommit;
   /** Small dictionaries, cached by text (paths are looked up in SQL: there may be millions). */
   readonly #people = new Map<string, number>();
   readonly #sources = new Map<string, number>();
@@ -98,6 +91,7 @@ export class IndexDb {
       }
       this.db.exec(SCHEMA);
       this.db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
+      this.db.exec(`PRAGMA cache_size = -${WRITER_CACHE_KIB}`);
     } else {
       const version = this.#schemaVersion();
       if (version !== SCHEMA_VERSION) {
@@ -126,6 +120,7 @@ export class IndexDb {
     this.#insertSource = this.db.prepare('INSERT INTO sources(name) VALUES (?)');
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
     this.#facts = new FactStore(this.db);
+    this.#group = new GroupCommit(this.db);
   }
 
   /**
@@ -148,11 +143,13 @@ export class IndexDb {
   }
 
   hasEvent(key: string): boolean {
+    this.#group.read();
     return this.#hasEvent.get(packEventKey(key)) !== undefined;
   }
 
   /** The author time of the last recorded change of `path` on main (also after its deletion). */
   lastTime(path: string): number | null {
+    this.#group.read();
     const row = this.#lastTime.get(path) as { last_time: number | null } | undefined;
     return row ? row.last_time : null;
   }
@@ -163,6 +160,7 @@ export class IndexDb {
   }
 
   setMeta(key: string, value: string): void {
+    this.#group.settle();
     this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, value);
   }
 
@@ -177,11 +175,19 @@ export class IndexDb {
     return new Map(rows.map((row) => [row.branch, row.sha]));
   }
 
-  /** Records a flushed batch atomically: commits, their changes, seen events and the new heads. */
+  /**
+   * Records a flushed batch atomically: commits, their changes, seen events and the new heads.
+   * A large batch may be committed with the next ones (group-commit.ts): this connection (and
+   * its `db`) sees it at once, others within a second; `sync` commits it now.
+   */
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
     try {
-      inTransaction(this.db, () => {
-        for (const commit of commits) this.#recordCommit(commit);
+      this.#group.run(commits.length, () => {
+        try {
+          for (const commit of commits) this.#recordCommit(commit);
+        } finally {
+          this.#batchSeqs.clear();
+        }
         this.messages.flush();
         for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
         for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
@@ -216,6 +222,8 @@ export class IndexDb {
   /** A parent the index holds is named by its seq (3 bytes, not 20); see PARENT_SHA in queries.ts. */
   #parentRef(parent: string | null): bigint | Uint8Array | string | null {
     if (parent === null) return null;
+    const seq = this.#batchSeqs.get(parent);
+    if (seq !== undefined) return BigInt(seq);
     const id = packId(parent);
     const row = this.#seqOf.get(id) as { seq: number } | undefined;
     return row ? BigInt(row.seq) : id;
@@ -247,6 +255,7 @@ export class IndexDb {
     if (result.changes === 0) return;
     this.#recorded += 1;
     const seq = Number(result.lastInsertRowid);
+    this.#batchSeqs.set(commit.sha, seq);
     this.messages.add(seq, commit);
     // A detour to activity (ledger/detour.ts) also stands for the change of the resource it names.
     const detoured = trailers['Resource-Path'];
@@ -271,11 +280,22 @@ export class IndexDb {
     return this.#facts.find(query);
   }
 
+  /** Commits the batches recorded so far (close does too). */
+  sync(): void {
+    this.#group.settle();
+  }
+
   /**
    * Closes the database; after a backfill (this connection recorded most of its commits) it is
    * rewritten first, so the file keeps no half-empty pages of indexes filled in random order.
    */
   close(): void {
+    try {
+      this.sync();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     if (this.#recorded >= COMPACT_AFTER && this.#recorded * 2 >= this.commitCount()) {
       try {
         this.db.exec('VACUUM');
