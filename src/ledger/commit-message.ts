@@ -2,23 +2,36 @@
 // what changed, a blank line, then git trailers. A public contract, pinned by golden tests.
 // No control or format character reaches a message (a NUL fails `git fsck --strict`).
 import type { Trailers } from '../domain/change.ts';
-import { cleanHeaderText } from '../domain/text.ts';
+import { cleanHeaderText, hasInvisible } from '../domain/text.ts';
 
-function oneLine(value: string): string {
-  return cleanHeaderText(value).trim();
+/** cleanHeaderText, without its copies when there is nothing to clean (nearly always). */
+function clean(value: string): string {
+  return hasInvisible(value) ? cleanHeaderText(value) : value;
 }
 
+function oneLine(value: string): string {
+  return clean(value).trim();
+}
+
+/** By trailers array: a record's are read three times per commit (its key, its message, the index). */
+const writtenOf = new WeakMap<Trailers, ReadonlyArray<readonly [string, string]>>();
+
 /** The trailers as the message holds them: values on one line, empty ones left out. */
-function written(trailers: Trailers): Array<readonly [string, string]> {
-  return trailers
-    .map(([key, value]) => [oneLine(key), oneLine(value)] as const)
-    .filter(([key, value]) => key !== '' && value !== '');
+function written(trailers: Trailers): ReadonlyArray<readonly [string, string]> {
+  let known = writtenOf.get(trailers);
+  if (known === undefined) {
+    known = trailers
+      .map(([key, value]) => [oneLine(key), oneLine(value)] as const)
+      .filter(([key, value]) => key !== '' && value !== '');
+    writtenOf.set(trailers, known);
+  }
+  return known;
 }
 
 /** Trailer values are single lines; keys are `Word-Word`. */
 export function formatCommitMessage(subject: string, body: string, trailers: Trailers): string {
   const parts = [oneLine(subject) || '(no subject)'];
-  const text = body.split('\n').map(cleanHeaderText).join('\n').trim();
+  const text = body.split('\n').map(clean).join('\n').trim();
   if (text) parts.push(text);
   const lines = written(trailers).map(([key, value]) => `${key}: ${value}`);
   if (lines.length > 0) parts.push(lines.join('\n'));

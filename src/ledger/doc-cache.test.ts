@@ -1,35 +1,38 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { DocCache } from './doc-cache.ts';
 import { packDoc } from './render.ts';
 
+/** A blob id, as the cache is given. */
+const oid = (name: string) => createHash('sha1').update(name).digest('hex');
 const doc = (i: number) => ({ kind: 'ConfigMap', metadata: { name: `app-${i}` }, data: { value: 'x'.repeat(i % 50) } });
 
 test('the cache answers the version it holds of a file, and not another version', () => {
   const cache = new DocCache(1024 * 1024);
-  cache.set('a.yaml', 'oid-1', packDoc(doc(1)));
-  cache.set('a.yaml', 'oid-2', packDoc(doc(2)));
-  assert.deepEqual(cache.get('a.yaml', 'oid-2'), doc(2));
-  assert.equal(cache.get('a.yaml', 'oid-1'), null);
-  assert.equal(cache.get('b.yaml', 'oid-2'), null);
+  cache.set('a.yaml', oid('oid-1'), packDoc(doc(1)));
+  cache.set('a.yaml', oid('oid-2'), packDoc(doc(2)));
+  assert.deepEqual(cache.get('a.yaml', oid('oid-2')), doc(2));
+  assert.equal(cache.get('a.yaml', oid('oid-1')), null);
+  assert.equal(cache.get('b.yaml', oid('oid-2')), null);
 });
 
 test('the cache stays within its byte budget and keeps the files written last', () => {
   const budget = 64 * 1024;
   const cache = new DocCache(budget);
   for (let i = 0; i < 20_000; i += 1) {
-    cache.set(`f-${i % 5000}.yaml`, `oid-${i}`, packDoc(doc(i)));
+    cache.set(`f-${i % 5000}.yaml`, oid(`oid-${i}`), packDoc(doc(i)));
     assert.ok(cache.bytes <= budget, `${cache.bytes} bytes held after ${i + 1} writes`);
   }
-  assert.deepEqual(cache.get('f-4999.yaml', 'oid-19999'), doc(19_999));
-  assert.deepEqual(cache.get('f-4990.yaml', 'oid-19990'), doc(19_990));
-  assert.equal(cache.get('f-0.yaml', 'oid-15000'), null);
+  assert.deepEqual(cache.get('f-4999.yaml', oid('oid-19999')), doc(19_999));
+  assert.deepEqual(cache.get('f-4990.yaml', oid('oid-19990')), doc(19_990));
+  assert.equal(cache.get('f-0.yaml', oid('oid-15000')), null);
 });
 
 test('a cached document does not depend on the array it was given', () => {
   const cache = new DocCache(1024 * 1024);
   const packed = packDoc(doc(7));
-  cache.set('a.yaml', 'oid', packed);
+  cache.set('a.yaml', oid('oid'), packed);
   packed.fill(0);
-  assert.deepEqual(cache.get('a.yaml', 'oid'), doc(7));
+  assert.deepEqual(cache.get('a.yaml', oid('oid')), doc(7));
 });

@@ -14,12 +14,14 @@ import { unpackDoc } from './render.ts';
 /** Slab size: large enough to be few, small enough that one slab is a small part of a budget. */
 const MAX_SLAB_BYTES = 1024 * 1024;
 
+/** A file's version: at `at` in its slab, its 20-byte id, then `length` bytes of deflated JSON. */
 interface Entry {
-  readonly oid: string;
   readonly slab: Slab;
   readonly at: number;
   readonly length: number;
 }
+
+const OID_BYTES = 20;
 
 interface Slab {
   readonly bytes: Uint8Array;
@@ -44,15 +46,18 @@ export class DocCache {
   /** The document of `path` if the cache holds exactly version `oid`. */
   get(path: string, oid: string): Doc | null {
     const entry = this.#entries.get(path);
-    if (entry?.oid !== oid) return null;
-    return unpackDoc(entry.slab.bytes.subarray(entry.at, entry.at + entry.length));
+    if (!entry) return null;
+    const { bytes } = entry.slab;
+    const data = entry.at + OID_BYTES;
+    if (Buffer.from(bytes.buffer, bytes.byteOffset + entry.at, OID_BYTES).toString('hex') !== oid) return null;
+    return unpackDoc(bytes.subarray(data, data + entry.length));
   }
 
-  /** Remembers `packed` (copied: the caller's array is not kept) as the version `oid` of `path`. */
+  /** Remembers `packed` (copied: the caller's array is not kept) as the version `oid` (hex) of `path`. */
   set(path: string, oid: string, packed: Uint8Array): void {
     this.#forget(path);
-    if (packed.length > this.#slabBytes) return;
-    this.#append(path, oid, packed);
+    if (packed.length + OID_BYTES > this.#slabBytes) return;
+    this.#append(path, Buffer.from(oid, 'hex'), packed);
     while (this.#slabs.length * this.#slabBytes > this.#budget && this.#slabs.length > 1) this.#clean();
   }
 
@@ -65,20 +70,21 @@ export class DocCache {
     const old = this.#entries.get(path);
     if (!old) return;
     this.#entries.delete(path);
-    this.#liveBytes -= old.length;
+    this.#liveBytes -= OID_BYTES + old.length;
   }
 
-  #append(path: string, oid: string, packed: Uint8Array): void {
+  #append(path: string, oid: Uint8Array, packed: Uint8Array): void {
     let head = this.#slabs.at(-1);
-    if (!head || head.used + packed.length > head.bytes.length) {
+    if (!head || head.used + OID_BYTES + packed.length > head.bytes.length) {
       head = { bytes: new Uint8Array(this.#slabBytes), used: 0, paths: [] };
       this.#slabs.push(head);
     }
-    head.bytes.set(packed, head.used);
-    this.#entries.set(path, { oid, slab: head, at: head.used, length: packed.length });
-    head.used += packed.length;
+    head.bytes.set(oid, head.used);
+    head.bytes.set(packed, head.used + OID_BYTES);
+    this.#entries.set(path, { slab: head, at: head.used, length: packed.length });
+    head.used += OID_BYTES + packed.length;
     head.paths.push(path);
-    this.#liveBytes += packed.length;
+    this.#liveBytes += OID_BYTES + packed.length;
   }
 
   /** Frees the oldest slab, moving its live entries forward while the live ones stay within 3/4 of the budget. */
@@ -88,8 +94,9 @@ export class DocCache {
       const entry = this.#entries.get(path);
       if (entry?.slab !== oldest) continue;
       this.#forget(path);
-      if (this.#liveBytes + entry.length <= (this.#budget * 3) / 4)
-        this.#append(path, entry.oid, oldest.bytes.subarray(entry.at, entry.at + entry.length));
+      const data = entry.at + OID_BYTES;
+      if (this.#liveBytes + OID_BYTES + entry.length <= (this.#budget * 3) / 4)
+        this.#append(path, oldest.bytes.subarray(entry.at, data), oldest.bytes.subarray(data, data + entry.length));
     }
   }
 }

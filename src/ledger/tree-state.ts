@@ -1,82 +1,108 @@
 // The current tree of one branch, in memory and loaded lazily per directory. Setting a file
-// marks only the directories on its path dirty; writing serialises just those, bottom-up, each
-// by patching its last serialised form when only entry ids changed, and offers a delta against
-// that last version (a 2,000-entry folder is an 80 KB tree; its delta is a few dozen bytes).
+// marks only the directories on its path dirty; writing serialises just those, bottom-up, and
+// offers a delta against the directory's last version (a 2,000-entry folder is an 80 KB tree;
+// its delta is a few dozen bytes).
+//
+// A directory is held as its serialised tree itself, with its entries' sort keys and the offset
+// of each entry's 20-byte id, not as an object per entry (issue 12: at 100k resources the
+// per-entry objects, their hex ids and a full re-sort and re-serialisation on each new file
+// were most of the writer's garbage). A change rewrites ids in a copy; a new or removed entry
+// is spliced in at its place (found by binary search) between copied runs of the old bytes.
 import { encodeDelta, encodePatchDelta } from './delta.ts';
-import {
-  compareTreeEntries,
-  EMPTY_TREE_OID,
-  hashObject,
-  makeObject,
-  serializeTree,
-  treeEntryHead,
-  type GitObject,
-  type TreeEntry,
-} from './objects.ts';
+import { EMPTY_TREE_OID, hashObject, makeObject, type GitObject, type TreeEntry } from './objects.ts';
 
 export type ReadTree = (oid: string) => Promise<readonly TreeEntry[]>;
 
-/** A directory's last serialised tree: patched in place when only entry ids change. */
-interface Layout {
-  readonly bytes: Buffer;
-  readonly oid: string;
-  /** Byte offset of each entry's 20-byte id in `bytes`. */
-  readonly oidAt: ReadonlyMap<string, number>;
-}
-
 interface Directory {
-  /** Entries by name; a subdirectory's id is stale while it is dirty. */
-  readonly entries: Map<string, TreeEntry>;
+  /** Entries' sort keys in tree order: the name, and for a subdirectory `name/`. */
+  keys: string[];
+  /** Byte offset of each entry's 20-byte id in `bytes` (a dirty subdirectory's is stale). */
+  offsets: number[];
+  /** The serialised tree. Never changed in place: a written version may still be staged. */
+  bytes: Buffer;
+  /** The id of `bytes` when this writer wrote them (the next version's delta base); null if not. */
+  base: string | null;
+  /** A key holds a code unit of a surrogate or above: compare as UTF-8 bytes, not UTF-16. */
+  wide: boolean;
   readonly children: Map<string, Directory>;
   readonly dirtyChildren: Set<string>;
-  /** Entries whose id changed since `layout` was written, with the same names present. */
-  readonly changed: Set<string>;
-  /** Entries were added or removed since `layout`: serialise from scratch. */
-  reshaped: boolean;
-  layout: Layout | null;
+  /** Files set since `bytes` (null: removed), by name. */
+  readonly pending: Map<string, string | null>;
   dirty: boolean;
 }
 
+const EMPTY = Buffer.alloc(0);
+const TREE_MODE = 0x34; // '4' of `40000`; a file's mode starts with '1'
+const WIDE = /[\ud800-\uffff]/;
+
 function emptyDirectory(): Directory {
   return {
-    entries: new Map(),
+    keys: [],
+    offsets: [],
+    bytes: EMPTY,
+    base: null,
+    wide: false,
     children: new Map(),
     dirtyChildren: new Set(),
-    changed: new Set(),
-    reshaped: true,
-    layout: null,
+    pending: new Map(),
     dirty: true,
   };
 }
 
-/**
- * A copy in its own memory. Node hands out small Buffers as slices of a shared 64 KiB pool, so a
- * kept one (a directory's layout, live until the directory changes) would pin a whole pool slab:
- * at 100k resources that made the tree cache hundreds of MB instead of a few dozen.
- */
-function ownCopy(bytes: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafeSlow(bytes.length);
-  copy.set(bytes);
-  return copy;
+/** git's tree order: byte order of the keys' UTF-8 (the same as string order unless `wide`). */
+function compareKeys(x: string, y: string, wide: boolean): number {
+  if (!wide) return x < y ? -1 : x > y ? 1 : 0;
+  return Buffer.compare(Buffer.from(x), Buffer.from(y));
 }
 
-function serializeLayout(entries: Iterable<TreeEntry>): { bytes: Buffer; oidAt: Map<string, number> } {
-  const sorted = [...entries].sort(compareTreeEntries);
-  const heads = sorted.map(treeEntryHead);
-  const oidAt = new Map<string, number>();
+/** The index of `key` in `keys`, or -(insertion point) - 1. */
+function search(keys: readonly string[], key: string, wide: boolean): number {
+  let low = 0;
+  let high = keys.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const order = compareKeys(keys[middle] as string, key, wide);
+    if (order < 0) low = middle + 1;
+    else if (order > 0) high = middle - 1;
+    else return middle;
+  }
+  return -low - 1;
+}
+
+/** Where entry `index` starts in `bytes`. */
+function entryStart(directory: Directory, index: number): number {
+  return index === 0 ? 0 : (directory.offsets[index - 1] as number) + 20;
+}
+
+function fromEntries(directory: Directory, entries: readonly TreeEntry[]): void {
+  let size = 0;
+  for (const entry of entries) size += entry.mode.length + Buffer.byteLength(entry.name) + 22;
+  const bytes = Buffer.allocUnsafeSlow(size);
   let at = 0;
-  sorted.forEach((entry, index) => {
-    at += (heads[index] as Buffer).length;
-    oidAt.set(entry.name, at);
-    at += 20;
-  });
-  return { bytes: ownCopy(serializeTree(sorted, heads)), oidAt };
+  for (const entry of entries) {
+    at += bytes.write(`${entry.mode} ${entry.name}\0`, at);
+    directory.offsets.push(at);
+    at += bytes.write(entry.oid, at, 20, 'hex');
+    const key = entry.mode === '40000' ? `${entry.name}/` : entry.name;
+    directory.keys.push(key);
+    if (WIDE.test(key)) directory.wide = true;
+  }
+  directory.bytes = bytes;
+}
+
+interface Update {
+  readonly key: string;
+  readonly name: string;
+  readonly tree: boolean;
+  /** Hex id, or null: the entry goes. */
+  readonly oid: string | null;
 }
 
 export class TreeState {
   #root: Directory;
   #rootOid: string;
   readonly #readTree: ReadTree;
+  #loaded: boolean;
 
   constructor(rootOid: string | null, readTree: ReadTree) {
     this.#readTree = readTree;
@@ -86,31 +112,46 @@ export class TreeState {
     this.#loaded = rootOid === null;
   }
 
-  #loaded: boolean;
-
-  async #load(directory: Directory, oid: string): Promise<void> {
-    for (const entry of await this.#readTree(oid)) directory.entries.set(entry.name, entry);
-  }
-
   async #rootDirectory(): Promise<Directory> {
     if (!this.#loaded) {
-      await this.#load(this.#root, this.#rootOid);
+      fromEntries(this.#root, await this.#readTree(this.#rootOid));
       this.#root.dirty = false;
       this.#loaded = true;
     }
     return this.#root;
   }
 
+  /** What `name` is in `directory` now: a subdirectory, a file (its id), or nothing. */
+  #entry(directory: Directory, name: string): { tree: true; oid: string } | { tree: false; oid: string } | null {
+    const child = directory.children.get(name);
+    if (child) return { tree: true, oid: '' };
+    const pending = directory.pending.get(name);
+    if (pending !== undefined) return pending === null ? null : { tree: false, oid: pending };
+    const wide = directory.wide || WIDE.test(name);
+    const file = search(directory.keys, name, wide);
+    if (file >= 0) {
+      const at = directory.offsets[file] as number;
+      return { tree: false, oid: directory.bytes.toString('hex', at, at + 20) };
+    }
+    const tree = search(directory.keys, `${name}/`, wide);
+    if (tree < 0) return null;
+    const at = directory.offsets[tree] as number;
+    return { tree: true, oid: directory.bytes.toString('hex', at, at + 20) };
+  }
+
   async #child(parent: Directory, name: string, create: boolean): Promise<Directory | null> {
     const cached = parent.children.get(name);
     if (cached) return cached;
-    const entry = parent.entries.get(name);
-    if (entry && entry.mode !== '40000') return null;
+    const entry = this.#entry(parent, name);
+    if (entry && !entry.tree) return null;
     if (!entry && !create) return null;
     const child = emptyDirectory();
     if (entry) {
-      await this.#load(child, entry.oid);
+      fromEntries(child, await this.#readTree(entry.oid));
       child.dirty = false;
+      // Another call may have loaded it meanwhile.
+      const raced = parent.children.get(name);
+      if (raced) return raced;
     }
     parent.children.set(name, child);
     return child;
@@ -125,8 +166,8 @@ export class TreeState {
       directory = await this.#child(directory, part, false);
       if (!directory) return null;
     }
-    const entry = directory.entries.get(file);
-    return entry && entry.mode !== '40000' ? entry.oid : null;
+    const entry = this.#entry(directory, file);
+    return entry && !entry.tree ? entry.oid : null;
   }
 
   /** Sets (or with null removes) the file at `path`; returns whether the tree changed. */
@@ -141,26 +182,14 @@ export class TreeState {
       chain.push([directory, part]);
       directory = child;
     }
-    const existing = directory.entries.get(file);
-    if (oid === null) {
-      if (!existing) return false;
-      directory.entries.delete(file);
-      directory.reshaped = true;
-    } else {
-      if (existing?.oid === oid) return false;
-      if (existing?.mode === '40000') return false;
-      directory.entries.set(file, { name: file, mode: '100644', oid });
-      if (existing) directory.changed.add(file);
-      else directory.reshaped = true;
-    }
+    const existing = this.#entry(directory, file);
+    if (existing?.tree) return false;
+    if (oid === null ? !existing : existing?.oid === oid) return false;
+    directory.pending.set(file, oid);
     directory.dirty = true;
     for (const [parent, name] of chain) {
       parent.dirty = true;
       parent.dirtyChildren.add(name);
-      if (!parent.entries.has(name)) {
-        parent.entries.set(name, { name, mode: '40000', oid: EMPTY_TREE_OID });
-        parent.reshaped = true;
-      }
     }
     return true;
   }
@@ -178,50 +207,105 @@ export class TreeState {
 
   /** Serialises a dirty directory; returns its oid, or null when it is empty (and must disappear). */
   #writeDirectory(directory: Directory, objects: GitObject[]): string | null {
+    const updates: Update[] = [];
+    for (const [name, oid] of directory.pending) updates.push({ key: name, name, tree: false, oid });
     for (const name of directory.dirtyChildren) {
       const oid = this.#writeDirectory(directory.children.get(name) as Directory, objects);
-      if (oid === null) {
-        directory.entries.delete(name);
-        directory.children.delete(name);
-        directory.reshaped = true;
-      } else {
-        directory.entries.set(name, { name, mode: '40000', oid });
-        directory.changed.add(name);
-      }
+      if (oid === null) directory.children.delete(name);
+      updates.push({ key: `${name}/`, name, tree: true, oid });
     }
+    directory.pending.clear();
     directory.dirtyChildren.clear();
     directory.dirty = false;
-    const previous = directory.layout;
-    if (directory.entries.size === 0) {
-      directory.layout = null;
+    const previous = directory.bytes;
+    const base = directory.base;
+    const changed: Array<[number, string]> = [];
+    const removed = new Set<number>();
+    const added: Update[] = [];
+    for (const update of updates) {
+      if (WIDE.test(update.key)) directory.wide = true;
+      const index = search(directory.keys, update.key, directory.wide);
+      if (index < 0) {
+        if (update.oid !== null) added.push(update);
+      } else if (update.oid === null) removed.add(index);
+      else changed.push([index, update.oid]);
+    }
+    let delta: Uint8Array | null = null;
+    if (added.length === 0 && removed.size === 0) {
+      // Same names: copy the last tree and overwrite the ids that changed.
+      const bytes = Buffer.allocUnsafeSlow(previous.length);
+      previous.copy(bytes);
+      const offsets = changed.map(([index, oid]) => {
+        const offset = directory.offsets[index] as number;
+        bytes.write(oid, offset, 20, 'hex');
+        return offset;
+      });
+      directory.bytes = bytes;
+      if (base) delta = encodePatchDelta(previous, bytes, offsets, 20);
+    } else {
+      this.#splice(directory, changed, removed, added);
+      if (base) delta = encodeDelta(previous, directory.bytes);
+    }
+    if (directory.keys.length === 0) {
+      directory.base = null;
       return null;
     }
-    let layout: { bytes: Buffer; oidAt: ReadonlyMap<string, number> };
-    let delta: Uint8Array | null = null;
-    if (previous && !directory.reshaped) {
-      // Same names: copy the last tree and overwrite the ids that changed.
-      const bytes = ownCopy(previous.bytes);
-      const offsets: number[] = [];
-      for (const name of directory.changed) {
-        const offset = previous.oidAt.get(name) as number;
-        offsets.push(offset);
-        bytes.write((directory.entries.get(name) as TreeEntry).oid, offset, 20, 'hex');
-      }
-      layout = { bytes, oidAt: previous.oidAt };
-      delta = encodePatchDelta(previous.bytes, bytes, offsets, 20);
-    } else {
-      layout = serializeLayout(directory.entries.values());
-      if (previous) delta = encodeDelta(previous.bytes, layout.bytes);
-    }
-    directory.changed.clear();
-    directory.reshaped = false;
-    const oid = hashObject('tree', layout.bytes);
-    directory.layout = { bytes: layout.bytes, oidAt: layout.oidAt, oid };
+    const content = directory.bytes;
+    const oid = hashObject('tree', content);
+    directory.base = oid;
     objects.push(
-      previous && delta && previous.oid !== oid
-        ? { type: 'tree', oid, content: layout.bytes, delta: { base: previous.oid, data: delta } }
-        : { type: 'tree', oid, content: layout.bytes },
+      base && delta && base !== oid
+        ? { type: 'tree', oid, content, delta: { base, data: delta } }
+        : { type: 'tree', oid, content },
     );
     return oid;
+  }
+
+  /** Rebuilds `directory` with entries added and removed: copied runs of the old bytes, new entries between. */
+  #splice(directory: Directory, changed: Array<[number, string]>, removed: Set<number>, added: Update[]): void {
+    const { wide } = directory;
+    added.sort((a, b) => compareKeys(a.key, b.key, wide));
+    const old = directory.bytes;
+    const oldKeys = directory.keys;
+    const oldOffsets = directory.offsets;
+    const heads = added.map((update) => `${update.tree ? '40000' : '100644'} ${update.name}\0`);
+    let size = old.length;
+    for (const index of removed) size -= (oldOffsets[index] as number) + 20 - entryStart(directory, index);
+    for (const head of heads) size += Buffer.byteLength(head) + 20;
+    const bytes = Buffer.allocUnsafeSlow(size);
+    const keys: string[] = [];
+    const offsets: number[] = [];
+    let at = 0;
+    let next = 0;
+    const insertBefore = (key: string | null) => {
+      while (next < added.length && (key === null || compareKeys((added[next] as Update).key, key, wide) < 0)) {
+        const update = added[next] as Update;
+        at += bytes.write(heads[next] as string, at);
+        offsets.push(at);
+        at += bytes.write(update.oid as string, at, 20, 'hex');
+        keys.push(update.key);
+        next += 1;
+      }
+    };
+    for (let index = 0; index < oldKeys.length; index += 1) {
+      const key = oldKeys[index] as string;
+      const start = entryStart(directory, index);
+      const end = (oldOffsets[index] as number) + 20;
+      insertBefore(key);
+      if (removed.has(index)) continue;
+      offsets.push((oldOffsets[index] as number) + at - start);
+      at += old.copy(bytes, at, start, end);
+      keys.push(key);
+    }
+    insertBefore(null);
+    for (const [index, oid] of changed) {
+      // Its new place: old offset plus the bytes inserted and removed before it.
+      const key = oldKeys[index] as string;
+      const place = search(keys, key, wide);
+      bytes.write(oid, offsets[place] as number, 20, 'hex');
+    }
+    directory.bytes = bytes;
+    directory.keys = keys;
+    directory.offsets = offsets;
   }
 }
