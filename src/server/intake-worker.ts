@@ -3,13 +3,12 @@
 // What it hands back is already redacted (the same normalise stage as the in-thread route); the
 // main thread only appends those bytes to the journal. Started by intake-offload.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ChangeBatch } from '../domain/batch.ts';
 import { GitrailError } from '../domain/errors.ts';
 import { normaliseAuditEvent } from '../formats/kubernetes-audit/normalise.ts';
 import { normaliseSettings } from '../config/normalise-settings.ts';
 import type { Config } from '../config/schema.ts';
 import { createRedactor } from '../normalise/redact.ts';
-import { addResult, emptyDraft, parseJson } from './intake.ts';
+import { addResult, batchOfDraft, emptyDraft, parseJson } from './intake.ts';
 import type { AuditJob, AuditOutcome, OffloadSettings, WorkerWarning } from './offload-protocol.ts';
 import { eventListItems } from './routes/ingest-kubernetes.ts';
 
@@ -34,14 +33,7 @@ export function auditPreparer(settings: OffloadSettings): (job: AuditJob) => Aud
       items.forEach((item, index) =>
         addResult(draft, index, item, (input) => normaliseAuditEvent(input, options), deps, log),
       );
-      const batch: ChangeBatch = {
-        source,
-        receivedAt,
-        changes: draft.changes,
-        facts: draft.facts,
-        ignored: draft.ignored,
-        rejected: draft.rejected.length,
-      };
+      const batch = batchOfDraft(draft, source, receivedAt);
       const keep = draft.changes.length > 0 || draft.facts.length > 0;
       return {
         kind: 'prepared',

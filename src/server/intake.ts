@@ -161,6 +161,12 @@ export function emptyDraft(received: number): Draft {
   return { received, changes: [], facts: [], ignored: 0, rejected: [] };
 }
 
+/** What a draft journals: its changes and facts, with the counts of what it ignored and rejected. */
+export function batchOfDraft(draft: Draft, source: string, receivedAt: number): ChangeBatch {
+  const { changes, facts, ignored } = draft;
+  return { source, receivedAt, changes, facts, ignored, rejected: draft.rejected.length };
+}
+
 /**
  * Adds one input record to the draft, normalised and checked at the edge (src/edge/edge.ts):
  * a record it refuses, or whose normaliser throws, is rejected alone.
@@ -202,14 +208,7 @@ export async function recordDraft(
     rejected: draft.rejected.length,
   });
   if (draft.changes.length > 0 || draft.facts.length > 0) {
-    const batch: ChangeBatch = {
-      source,
-      receivedAt,
-      changes: draft.changes,
-      facts: draft.facts,
-      ignored: draft.ignored,
-      rejected: draft.rejected.length,
-    };
+    const batch = batchOfDraft(draft, source, receivedAt);
     const seq = await deps.record(batch);
     c.get('log').debug({ source, seq, changes: draft.changes.length, facts: draft.facts.length }, 'batch journaled');
   }
