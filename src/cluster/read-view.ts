@@ -1,8 +1,9 @@
 // Reads across shards (issue 14 item 4): `<data>/repo.git` on every reader replica fetches
 // each shard's branches and archived periods (from its remote, or from this replica's own copy
-// when it has none) into `refs/shards/<shard>/*` (view-lines.ts), `<data>/index.db` indexes every shard's commits (the index is
-// derived: shards' paths never overlap, so one index answers for all), and `main`, `activity`
-// and each rule's `activity-<rule>` are union commits (union-tree.ts). The viewer, API and CLI read it like one repository.
+// when it has none) into `refs/shards/<shard>/*` (view-lines.ts), `<data>/index.db` indexes
+// every shard's commits (the index is derived: shards' paths never overlap, so one index
+// answers for all), and `main`, `activity` and each rule's `activity-<rule>` are union commits
+// (union-tree.ts). The viewer, API and CLI read it like one repository.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -17,7 +17,8 @@ import { headerLayout, type ParentOf, RING, SignerRing, SLOTS, serveRing, TEMPLA
 
 const PROGRAM = `'use strict';
 const { workerData } = require('node:worker_threads');
-(${serveRing.toString()})(workerData.buffer, workerData.ring, workerData.layout, workerData.privateKey, require('node:crypto'));
+const { buffer, ring, layout, privateKey } = workerData;
+(${serveRing.toString()})(buffer, ring, layout, privateKey, require('node:crypto'));
 `;
 
 /** A thread that answers nothing for this long while commits wait is given up: the writer signs. */
