@@ -4,6 +4,7 @@
 // (pack-worker.ts) beside the writer, and in buildPack.
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { packIndexChunks } from './pack-index-file.ts';
 import { deflateBound, deflateInto } from './zlib-engine.ts';
 import { writeZlibStored, zlibStoredLength } from './zlib-stored.ts';
 import type { ObjectType } from './objects.ts';
@@ -111,34 +112,15 @@ export class PackAssembler {
       (a, b) =>
         (keys[a] as number) - (keys[b] as number) || oids.compare(oids, b * 20, b * 20 + 20, a * 20, a * 20 + 20),
     );
-    const fanout = Buffer.alloc(256 * 4);
-    let below = 0;
-    for (let first = 0; first < 256; first += 1) {
-      while (below < count && oids[(order[below] as number) * 20] === first) below += 1;
-      fanout.writeUInt32BE(below, first * 4);
-    }
     const names = Buffer.allocUnsafe(count * 20);
     const crcs = Buffer.allocUnsafe(count * 4);
-    const offsets = Buffer.allocUnsafe(count * 4);
-    const large: number[] = [];
+    const offsets = new Float64Array(count);
     order.forEach((entry, index) => {
       oids.copy(names, index * 20, entry * 20, entry * 20 + 20);
       crcs.writeUInt32BE(this.#crcs[entry] as number, index * 4);
-      const offset = this.#offsets[entry] as number;
-      if (offset < 0x80000000) offsets.writeUInt32BE(offset, index * 4);
-      else {
-        offsets.writeUInt32BE((0x80000000 | large.length) >>> 0, index * 4);
-        large.push(offset);
-      }
+      offsets[index] = this.#offsets[entry] as number;
     });
-    const largeOffsets = Buffer.alloc(large.length * 8);
-    large.forEach((offset, index) => largeOffsets.writeBigUInt64BE(BigInt(offset), index * 8));
-    const idxHead = Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]);
-    const body = [idxHead, fanout, names, crcs, offsets, largeOffsets, packSum];
-    const idxHash = createHash('sha1');
-    for (const chunk of body) idxHash.update(chunk);
-    body.push(idxHash.digest());
-    return Buffer.concat(body);
+    return Buffer.concat(packIndexChunks(names, crcs, offsets, packSum));
   }
 }
 
