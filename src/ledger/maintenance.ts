@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { runGit } from './git-cli.ts';
+import { removeOrphanHints } from './pack-hints.ts';
 
 export function countPacks(gitdir: string): number {
   return readdirSync(join(gitdir, 'objects', 'pack')).filter((name) => name.endsWith('.idx')).length;
@@ -88,6 +89,8 @@ export async function maintainRepository(gitdir: string, full: boolean, log?: Lo
     // filters) on the other core; git finds objects in the new pack once the old ones go.
     [[rollup, repackMillis], commitGraphMillis] = await Promise.all([rollUp(gitdir, log, started), commitGraph()]);
   }
+  // git's repack leaves the delta hints of the packs it replaced (pack-hints.ts).
+  if (rollup === 'git') removeOrphanHints(gitdir);
   return {
     full,
     rollup,

@@ -10,6 +10,7 @@ import { LedgerError } from '../domain/errors.ts';
 import { applyDelta, encodeLineDelta, encodeTreeDelta } from './delta.ts';
 import { parseTree, type GitObject, type ObjectType, type TreeEntry } from './objects.ts';
 import { PackStream } from './pack-stream.ts';
+import { type DeltaHint, writeHints } from './pack-hints.ts';
 import { MAX_DELTA_DEPTH, type PackObject } from './pack-writer.ts';
 
 const NO_CONTENT = new Uint8Array(0);
@@ -40,6 +41,11 @@ export class ObjectStore {
   /** The staged objects, streamed to the pack worker as they are staged. */
   #stream = new PackStream();
   #cache: object = {};
+  /** Deltas of staged trees whose base is in an earlier pack, for the roll-up (pack-hints.ts). */
+  #hints: DeltaHint[] = [];
+  /** The chain depth of the trees of the last two packs written, as counted when staged. */
+  #written = new Map<string, number>();
+  #writtenBefore = new Map<string, number>();
 
   constructor(gitdir: string) {
     this.gitdir = gitdir;
@@ -52,7 +58,7 @@ export class ObjectStore {
     // buildPack writes the delta exactly when its base comes earlier in the pack below the depth cap.
     const index = this.#pending.size;
     if (!base) {
-      this.#add({ object, depth: 0, base: -1, index, anchor: null });
+      this.#add({ object, depth: this.#hintDepth(object), base: -1, index, anchor: null });
       return true;
     }
     if (base.depth >= MAX_DELTA_DEPTH) return this.#stageAtCap(object, base, index);
@@ -86,6 +92,20 @@ export class ObjectStore {
     }
     this.#add({ object, depth: 0, base: -1, index, anchor: null });
     return true;
+  }
+
+  /**
+   * 0 for an object stored whole; for a tree whose delta base is in one of the last two packs,
+   * the depth it will have once the roll-up stores it as that delta (its hint is kept), so that
+   * the versions after it in this pack stay within git's depth cap then.
+   */
+  #hintDepth(object: GitObject): number {
+    const { delta } = object;
+    if (object.type !== 'tree' || !delta || delta.data.length >= object.content.length) return 0;
+    const baseDepth = this.#written.get(delta.base) ?? this.#writtenBefore.get(delta.base);
+    if (baseDepth === undefined || baseDepth + 1 >= MAX_DELTA_DEPTH) return 0;
+    this.#hints.push({ oid: Buffer.from(object.oid, 'hex'), base: Buffer.from(delta.base, 'hex'), data: delta.data });
+    return baseDepth + 1;
   }
 
   #add(staged: Staged): void {
@@ -129,14 +149,25 @@ export class ObjectStore {
    */
   async writePack(): Promise<void> {
     if (this.#pending.size === 0) return;
+    let name: string;
     try {
-      await this.#stream.store(join(this.gitdir, 'objects', 'pack'));
+      name = await this.#stream.store(join(this.gitdir, 'objects', 'pack'));
     } catch (cause) {
       this.#stream.discard();
       this.#stream = new PackStream();
       for (const staged of this.#pending.values()) this.#send(staged);
       throw new LedgerError(`cannot write the staged objects into ${this.gitdir}`, { cause });
     }
+    try {
+      writeHints(this.gitdir, name, this.#hints);
+    } catch {
+      // Only a smaller pack after the roll-up is lost.
+    }
+    this.#hints = [];
+    this.#writtenBefore = this.#written;
+    this.#written = new Map();
+    for (const staged of this.#pending.values())
+      if (staged.object.type === 'tree') this.#written.set(staged.object.oid, staged.depth);
     this.#pending.clear();
   }
 

@@ -125,7 +125,7 @@ export class PackAssembler {
 }
 
 /** An entry's type and size: 4 bits of size in the first byte, 7 more in each continuation. */
-function writeEntryHeader(out: Buffer, at: number, typeCode: number, size: number): number {
+export function writeEntryHeader(out: Buffer, at: number, typeCode: number, size: number): number {
   let byte = (typeCode << 4) | (size & 0x0f);
   let rest = Math.floor(size / 16);
   let next = at;

@@ -2,7 +2,8 @@
 // entries are copied unchanged and in order, so an OFS_DELTA's distance back to its base stays
 // right; the old pack's checksum is verified on the way. When entries are dropped (objects the
 // merged pack holds already), the entries after them are re-headed: a delta whose base was
-// dropped becomes a REF_DELTA naming the base, whose kept copy is in the merged pack.
+// dropped becomes a REF_DELTA naming the base, whose kept copy is in the merged pack. A whole
+// entry may be replaced by a delta the writer kept for it (pack-hints.ts), re-heading those after.
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
@@ -120,6 +121,8 @@ export interface SourcePack {
   /** 1 for each entry (in `.idx` order) not to copy. */
   readonly dropped: Uint8Array;
   readonly droppedCount: number;
+  /** Whole entries (by `.idx` position) to write as these entries instead: deltas (pack-hints.ts). */
+  readonly replace?: ReadonlyMap<number, Buffer>;
 }
 
 /**
@@ -143,7 +146,7 @@ export async function copyPackEntries(
   reader.position = 12;
   const sorted = new Float64Array(index.offsets).sort();
   const copied =
-    source.droppedCount === 0
+    source.droppedCount === 0 && !source.replace?.size
       ? await copyWhole(reader, sorted, size - 20, out, source, file, hasObject)
       : await copyDropping(reader, sorted, size - 20, out, source);
   const trailer = Buffer.alloc(20);
@@ -222,6 +225,13 @@ async function copyDropping(
       continue;
     }
     offsets[entry] = out.position;
+    const replacement = type >= 1 && type <= 4 ? source.replace?.get(entry) : undefined;
+    if (replacement) {
+      await out.write(replacement);
+      crcs.writeUInt32BE(crc32(replacement) >>> 0, entry * 4);
+      await reader.take(length, () => undefined);
+      continue;
+    }
     let header: Buffer | null = null;
     if (base >= 0 && dropped[base]) {
       header = Buffer.concat([head.subarray(0, sizeBytes), index.names.subarray(base * 20, base * 20 + 20)]);

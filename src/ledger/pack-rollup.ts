@@ -17,6 +17,8 @@ import { hasMultiPackIndex, listPacks, type PackOnDisk, selectGeometric } from '
 import { indexHolds, type PackIndex, packIndexChunks, readPackIndex } from './pack-index-file.ts';
 import { type LooseFile, type LooseObjects, listLooseObjects, readLooseObjects } from './pack-loose.ts';
 import { type MergeOrder, mergeOrder } from './pack-merge-order.ts';
+import { removeOrphanHints, writeHints } from './pack-hints.ts';
+import { findName, type HintPlan, planHints } from './pack-rollup-hints.ts';
 import { TEMP_PREFIX } from './pack-writer.ts';
 
 /** Points a test can stop at (as a kill would) to see that the repository stays whole. */
@@ -66,12 +68,19 @@ export async function rollUpPacks(gitdir: string, options: RollupOptions = {}): 
   const loose = await readLooseObjects(unpacked);
   // Largest first: a copy is dropped from the later packs, which are then re-headed.
   const indexes = await Promise.all(chosen.map((pack) => readPackIndex(`${pack.base}.idx`)));
-  const order = mergeOrder([...indexes.map((index) => index.names), loose.names]);
+  const lists = [...indexes.map((index) => index.names), loose.names];
+  const order = mergeOrder(lists);
+  const hints = planHints(
+    gitdir,
+    chosen.map((pack) => pack.base),
+    lists,
+    order,
+  );
   // git takes any `*.idx` beside a `.pack` for a pack: the index is not named so until it is whole.
   const temp = join(packDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
   let name: string;
   try {
-    name = await writeMerged(temp, chosen, indexes, loose, order);
+    name = await writeMerged(temp, chosen, indexes, loose, order, hints);
   } catch (error) {
     await Promise.all([
       unlink(`${temp}.pack`).catch(() => undefined),
@@ -86,6 +95,11 @@ export async function rollUpPacks(gitdir: string, options: RollupOptions = {}): 
   await rename(`${temp}.idx-tmp`, `${target}.idx`);
   fsyncDirectory(packDir);
   options.onStep?.('index-in-place');
+  try {
+    writeHints(gitdir, name, hints.carried);
+  } catch {
+    // Only a smaller pack after a later roll-up is lost.
+  }
   // A merge that dropped every other pack's copies is byte for byte one of the old packs: kept.
   for (const pack of chosen.filter((old) => old.checksum !== name)) {
     await removeQuietly(`${pack.base}.idx`);
@@ -95,6 +109,7 @@ export async function rollUpPacks(gitdir: string, options: RollupOptions = {}): 
   fsyncDirectory(packDir);
   options.onStep?.('old-packs-removed');
   await removeLoose([...packed, ...unpacked]);
+  removeOrphanHints(gitdir);
   await refreshPackList(gitdir);
   return {
     packs: chosen.length,
@@ -112,9 +127,10 @@ async function writeMerged(
   indexes: readonly PackIndex[],
   loose: LooseObjects,
   order: MergeOrder,
+  hints: HintPlan,
 ): Promise<string> {
   const hasObject = (oid: Buffer) =>
-    [...indexes.map((index) => index.names), loose.names].some((names) => has(names, oid));
+    [...indexes.map((index) => index.names), loose.names].some((names) => findName(names, oid) >= 0);
   const file = await open(`${temp}.pack`, 'wx', 0o444);
   let copied: CopiedEntries[];
   let looseOffsets: Float64Array;
@@ -131,9 +147,9 @@ async function writeMerged(
         const dropped = order.dropped[at] as Uint8Array;
         const droppedCount = dropped.reduce((sum, flag) => sum + flag, 0);
         const index = indexes[at] as PackIndex;
-        copied.push(
-          await copyPackEntries({ path: `${pack.base}.pack`, index, dropped, droppedCount }, source, out, hasObject),
-        );
+        const replace = hints.replace[at];
+        const from = { path: `${pack.base}.pack`, index, dropped, droppedCount, ...(replace ? { replace } : {}) };
+        copied.push(await copyPackEntries(from, source, out, hasObject));
       } finally {
         await source.close();
       }
@@ -189,19 +205,6 @@ async function writeSyncedChunks(path: string, chunks: readonly Uint8Array[]): P
   } finally {
     await file.close();
   }
-}
-
-function has(names: Buffer, oid: Buffer): boolean {
-  let low = 0;
-  let high = names.length / 20 - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const order = names.compare(oid, 0, 20, middle * 20, middle * 20 + 20);
-    if (order === 0) return true;
-    if (order < 0) low = middle + 1;
-    else high = middle - 1;
-  }
-  return false;
 }
 
 async function splitLoose(
