@@ -1,9 +1,11 @@
 // What a killed writer can leave behind, cleaned up by the next one once it holds the writer
-// lock: half-written packs under temporary names, stale ref lock files, and a `.pack` whose `.idx`
-// a killed pack roll-up already removed (it removes `.idx` before `.pack`). None is visible to
+// lock: half-written packs under temporary names, stale ref lock files, a `.pack` whose `.idx`
+// a killed pack roll-up already removed (it removes `.idx` before `.pack`), and the delta hints
+// (pack-hints.ts) of packs that are gone or half-written. None is visible to
 // git as objects (a pack counts only once its .idx exists; a ref only once renamed).
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { hintsFolder } from './pack-hints.ts';
 import { TEMP_PREFIX } from './pack-writer.ts';
 
 /** A ref lock or index-less pack this old cannot belong to a live git command. */
@@ -23,10 +25,28 @@ export function removeCrashLeftovers(gitdir: string, now: number): string[] {
     rmSync(join(packDir, name), { force: true });
     removed.push(join(packDir, name));
   }
+  removed.push(...removeStaleHints(gitdir, now));
   const heads = join(gitdir, 'refs', 'heads');
   for (const name of readdirSync(heads)) {
     const path = join(heads, name);
     if (!name.endsWith('.lock') || now - statSync(path).mtimeMs < STALE_LOCK_MS) continue;
+    rmSync(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
+/** Hints files of packs no longer there, and half-written ones (`.tmp`) old enough to be a killed writer's. */
+function removeStaleHints(gitdir: string, now: number): string[] {
+  const folder = hintsFolder(gitdir);
+  if (!existsSync(folder)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    const stale = name.endsWith('.tmp')
+      ? now - statSync(path).mtimeMs >= STALE_LOCK_MS
+      : !existsSync(join(gitdir, 'objects', 'pack', name.replace(/\.deltas$/, '.idx')));
+    if (!stale) continue;
     rmSync(path, { force: true });
     removed.push(path);
   }
