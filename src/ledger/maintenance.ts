@@ -2,13 +2,12 @@
 // packs into bigger ones with deltas, and keeps git's commit-graph with changed-path Bloom
 // filters current so users' `git log -- <path>` and `git blame` stay fast. Run by the single
 // writer between flushes, never concurrently with one, so no pack is dropped before its ref moves.
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { runGit } from './git-cli.ts';
+import { runCommand } from './spawner.ts';
 import { removeOrphanHints } from './pack-hints.ts';
 
 export function countPacks(gitdir: string): number {
@@ -102,7 +101,6 @@ export async function maintainRepository(gitdir: string, full: boolean, log?: Lo
   };
 }
 
-const run = promisify(execFile);
 /** The roll-up runs in a process of its own, as git's repack did (pack-rollup-process.ts). */
 const ROLLUP_SCRIPT = fileURLToPath(new URL('./pack-rollup-process.ts', import.meta.url));
 
@@ -112,8 +110,9 @@ async function rollUp(
   started: number,
 ): Promise<[MaintenanceReport['rollup'], number]> {
   try {
-    const { stdout } = await run(process.execPath, [ROLLUP_SCRIPT, gitdir], { encoding: 'utf8' });
-    return [JSON.parse(stdout) === null ? 'none' : 'js', performance.now() - started];
+    const { stdout, stderr, code } = await runCommand(process.execPath, [ROLLUP_SCRIPT, gitdir]);
+    if (code !== 0) throw new Error(`the pack roll-up failed (exit ${code}): ${stderr.toString('utf8').trim()}`);
+    return [JSON.parse(stdout.toString('utf8')) === null ? 'none' : 'js', performance.now() - started];
   } catch (error) {
     // Every pack is still in place (at worst beside a merged copy): git's repack picks them up.
     log?.warn({ err: error }, 'pack roll-up failed: rolling packs up with git repack');
