@@ -43,9 +43,17 @@ export function formatCommitMessage(subject: string, body: string, trailers: Tra
  * formatCommitMessage writes (a repeated key keeps the last value): what the writer indexes, so
  * an index rebuilt from the repository holds the same values, dedupe keys included.
  */
-export function writtenTrailers(trailers: Trailers): Record<string, string> {
-  return Object.fromEntries(written(trailers));
+export function writtenTrailers(trailers: Trailers): Readonly<Record<string, string>> {
+  let known = recordOf.get(trailers);
+  if (known === undefined) {
+    known = Object.freeze(Object.fromEntries(written(trailers)));
+    recordOf.set(trailers, known);
+  }
+  return known;
 }
+
+/** By trailers array: the record's key and its index entry read the same object. */
+const recordOf = new WeakMap<Trailers, Readonly<Record<string, string>>>();
 
 export interface ParsedMessage {
   readonly subject: string;

@@ -4,6 +4,8 @@
 // the whole tree (a folder of 2,000 resources has an 80 KB tree); and a blob or a commit against
 // the previous version of the same file or the parent commit, which differ by a few lines.
 
+import { findUnit, indexUnits } from './unit-index.ts';
+
 const MAX_COPY = 0xffffff;
 
 /** Where deltas are built (one at a time: the encoders are synchronous); each result is copied out. */
@@ -122,7 +124,7 @@ function entryEnd(data: Uint8Array, at: number): number {
  * A delta turning `base` into `target` for text that changes by lines (YAML documents, commits):
  * each target line is looked up where the last copy ended, else by its content among the base's
  * lines, and a match is extended as far as the bytes agree; unmatched bytes are inserted.
- * Linear in the sizes (one map of the base's lines).
+ * Linear in the sizes (one table of the base's lines, unit-index.ts).
  */
 export function encodeLineDelta(base: Uint8Array, target: Uint8Array): Uint8Array {
   return encodeUnitDelta(base, target, lineEnd);
@@ -141,15 +143,7 @@ function encodeUnitDelta(
   target: Uint8Array,
   lineEnd: (data: Uint8Array, at: number) => number,
 ): Uint8Array {
-  const baseText = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
-  const targetText = Buffer.from(target.buffer, target.byteOffset, target.byteLength);
-  const lines = new Map<string, number>();
-  for (let at = 0; at < base.length; ) {
-    const end = lineEnd(base, at);
-    const key = baseText.toString('latin1', at, end);
-    if (!lines.has(key)) lines.set(key, at);
-    at = end;
-  }
+  indexUnits(base, lineEnd);
   const out = new Output(64 + (target.length >> 2));
   varint(base.length, out);
   varint(target.length, out);
@@ -159,9 +153,7 @@ function encodeUnitDelta(
   while (at < target.length) {
     const start = at;
     const end = lineEnd(target, at);
-    const from = sameBytes(base, expected, target, at, end - at)
-      ? expected
-      : (lines.get(targetText.toString('latin1', at, end)) ?? -1);
+    const from = sameBytes(base, expected, target, at, end - at) ? expected : findUnit(target, at, end);
     let length = 0;
     if (from >= 0)
       while (at + length < target.length && from + length < base.length && base[from + length] === target[at + length])

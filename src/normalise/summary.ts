@@ -37,10 +37,10 @@ function collect(before: unknown, after: unknown, path: string, out: FieldDelta[
   if (isObject(before) && isObject(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     for (const key of [...keys].sort()) {
-      const next = joinPath(path, key);
-      if (!(key in before)) out.push({ path: next, kind: 'added', after: after[key] });
-      else if (!(key in after)) out.push({ path: next, kind: 'removed', before: before[key] });
-      else collect(before[key], after[key], next, out);
+      if (!(key in before)) out.push({ path: joinPath(path, key), kind: 'added', after: after[key] });
+      else if (!(key in after)) out.push({ path: joinPath(path, key), kind: 'removed', before: before[key] });
+      // Equal fields (nearly all) cost no path.
+      else if (before[key] !== after[key]) collect(before[key], after[key], joinPath(path, key), out);
     }
     return;
   }
@@ -56,7 +56,13 @@ function collect(before: unknown, after: unknown, path: string, out: FieldDelta[
       if (!b.has(label)) out.push({ path: `${path}[${label}]`, kind: 'removed', before: item });
     return;
   }
-  if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ path, kind: 'changed', before, after });
+  // Two different scalars always differ as JSON too.
+  if (!isStructure(before) && !isStructure(after)) out.push({ path, kind: 'changed', before, after });
+  else if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ path, kind: 'changed', before, after });
+}
+
+function isStructure(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
 }
 
 /** Every changed leaf (or added/removed subtree) between two documents, in key order. */
