@@ -20,9 +20,9 @@ import { dataFolder } from '../domain/data-folder.ts';
 
 /**
  * The writer's memory of current documents: 100k resources take ~35 MB, so a backfill of up to
- * ~130k resources never misses; past that, memory stays flat and a miss reads the file's blob.
- * Not less: a miss reads the blob through isomorphic-git, whose pack cache then holds whole packs
- * (issue 12: at 48 MB, 100k resources missed near the end and the writer's heap grew by ~500 MB).
+ * ~130k resources never misses; past that, memory stays flat and a miss reads the file's blob
+ * (one object through `git cat-file --batch`, no pack kept in memory). Not less: a miss also parses
+ * the blob's YAML on the writer's thread, the ingest's critical path (issue 12).
  */
 const INGEST_DOC_CACHE_BYTES = 64 * 1024 * 1024;
 /**

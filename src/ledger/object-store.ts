@@ -1,12 +1,11 @@
 // Reads git objects for the writer: objects not yet flushed come from memory, the rest from
-// the repository through isomorphic-git (with a shared pack cache, reset after maintenance).
+// the repository through one long-lived `git cat-file --batch` (restarted after maintenance).
 // A staged tree that the pack will hold as a delta keeps only that delta: the tree state keeps
 // the current version of every folder itself, and at 100k resources the whole versions of the
 // trees on each commit's path were 28 MB of every 2,000-commit pack (issue 12).
-import * as fs from 'node:fs';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
 import { LedgerError } from '../domain/errors.ts';
+import { CatFileBatch } from './cat-file-batch.ts';
 import { applyDelta, encodeLineDelta, encodeTreeDelta } from './delta.ts';
 import { parseTree, type GitObject, type ObjectType, type TreeEntry } from './objects.ts';
 import { PackStream } from './pack-stream.ts';
@@ -40,15 +39,17 @@ export class ObjectStore {
   readonly #pending = new Map<string, Staged>();
   /** The staged objects, streamed to the pack worker as they are staged. */
   #stream = new PackStream();
-  #cache: object = {};
   /** Deltas of staged trees whose base is in an earlier pack, for the roll-up (pack-hints.ts). */
   #hints: DeltaHint[] = [];
   /** The chain depth of the trees of the last two packs written, as counted when staged. */
   #written = new Map<string, number>();
   #writtenBefore = new Map<string, number>();
+  /** Reads of flushed objects: one object at a time, no pack held in this heap (issue 12). */
+  readonly #packed: CatFileBatch;
 
   constructor(gitdir: string) {
     this.gitdir = gitdir;
+    this.#packed = new CatFileBatch(gitdir);
   }
 
   /** Keeps an object in memory until the next flush; returns false when it was already there. */
@@ -178,9 +179,9 @@ export class ObjectStore {
     return applyDelta(this.#stagedContent((this.#pending.get(delta.base) as Staged).object), delta.data);
   }
 
-  /** Forgets cached pack data, after packs were rewritten by maintenance. */
+  /** Lets go of the packs the reader has open, after packs were rewritten by maintenance. */
   resetCache(): void {
-    this.#cache = {};
+    this.#packed.close();
   }
 
   async read(oid: string): Promise<StoredObject> {
@@ -189,7 +190,7 @@ export class ObjectStore {
     try {
       return await this.#readPacked(oid);
     } catch {
-      // A repack beside the writer may have replaced the pack the cache points at: look again.
+      // A repack beside the writer may have replaced the packs the reader had open: look again.
       this.resetCache();
     }
     try {
@@ -200,8 +201,7 @@ export class ObjectStore {
   }
 
   async #readPacked(oid: string): Promise<StoredObject> {
-    const result = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'content', cache: this.#cache });
-    return { type: result.type as ObjectType, content: result.object as Uint8Array };
+    return await this.#packed.read(oid);
   }
 
   async readTree(oid: string): Promise<TreeEntry[]> {
