@@ -25,13 +25,6 @@ import { dataFolder } from '../domain/data-folder.ts';
  * the blob's YAML on the writer's thread, the ingest's critical path (issue 12).
  */
 const INGEST_DOC_CACHE_BYTES = 64 * 1024 * 1024;
-/**
- * Packs a backfill leaves before rolling them up: maintenance mid-ingest (a roll-up and a
- * commit-graph layer every 16 packs) competed with the writer for the two cores and copied the
- * same objects several times (issue 12, 100k resources on a quiet machine: 62.4 s with 16,
- * 50.6 s with 100, where the close rolls the 75 packs up once and writes one commit-graph).
- */
-const INGEST_MAX_PACKS = 100;
 /** Young-generation size of the render worker's heap (V8's default grows to ~190 MB). */
 const WORKER_YOUNG_GENERATION_MB = 16;
 /** About the same for the writer's thread (see capYoungGeneration). */
@@ -101,7 +94,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     dataDir: options.dataDir,
     deferFullRepack: true,
     flushEvery: 2000,
-    maxPacks: INGEST_MAX_PACKS,
     docCacheBytes: INGEST_DOC_CACHE_BYTES,
     ...(writer
       ? {
