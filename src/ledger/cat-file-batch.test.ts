@@ -3,19 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LedgerError } from '../domain/errors.ts';
+import { bareRepository } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { CatFileBatch } from './cat-file-batch.ts';
 
-function repository(dir: string): { gitdir: string; hash: (text: string) => string } {
-  const gitdir = join(dir, 'repo.git');
-  execFileSync('git', ['init', '--quiet', '--bare', gitdir]);
-  const hash = (text: string) =>
-    execFileSync('git', ['--git-dir', gitdir, 'hash-object', '-w', '--stdin'], {
-      input: text,
-      encoding: 'utf8',
-    }).trim();
-  return { gitdir, hash };
-}
+const repository = bareRepository;
 
 test('reads many objects in order through one git process, a large one and objects written after it started', async (t) => {
   const { gitdir, hash } = repository(tempDir(t));

@@ -3,19 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LedgerError } from '../domain/errors.ts';
-import { git } from '../../test/helpers/git.ts';
+import { bareRepository, git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { readTexts } from './cat-file.ts';
 import { RepositoryReader } from './reader.ts';
 
 function repository(dir: string): { gitdir: string; commit: string; blob: string } {
-  const gitdir = join(dir, 'repo.git');
-  execFileSync('git', ['init', '--quiet', '--bare', gitdir]);
-  const hash = (text: string) =>
-    execFileSync('git', ['--git-dir', gitdir, 'hash-object', '-w', '--stdin'], {
-      input: text,
-      encoding: 'utf8',
-    }).trim();
+  const { gitdir, hash } = bareRepository(dir);
   const blob = hash('héllo\nworld\n');
   const empty = hash('');
   const sub = execFileSync('git', ['--git-dir', gitdir, 'mktree'], {

@@ -97,17 +97,22 @@ export async function indexHolds(path: string, oid: Buffer): Promise<boolean> {
     if (high <= low) return false;
     const names = Buffer.alloc((high - low) * 20);
     await file.read(names, 0, names.length, FANOUT_END + low * 20);
-    let bottom = 0;
-    let top = high - low - 1;
-    while (bottom <= top) {
-      const middle = (bottom + top) >>> 1;
-      const order = names.compare(oid, 0, 20, middle * 20, middle * 20 + 20);
-      if (order === 0) return true;
-      if (order < 0) bottom = middle + 1;
-      else top = middle - 1;
-    }
-    return false;
+    return findName(names, oid) >= 0;
   } finally {
     await file.close();
   }
+}
+
+/** The position of `oid` in a sorted table of 20-byte ids, or -1. */
+export function findName(names: Buffer, oid: Buffer): number {
+  let low = 0;
+  let high = names.length / 20 - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const order = names.compare(oid, 0, 20, middle * 20, middle * 20 + 20);
+    if (order === 0) return middle;
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }

@@ -4,6 +4,7 @@
 // that more than one merged pack holds is left alone (the copy kept may be another one, whose
 // chain could lead back to the object).
 import { writeEntryHeader } from './pack-assembler.ts';
+import { findName } from './pack-index-file.ts';
 import { type DeltaHint, hintsFileOf, readHints } from './pack-hints.ts';
 import type { MergeOrder } from './pack-merge-order.ts';
 import { deflateFast } from './zlib-engine.ts';
@@ -62,18 +63,4 @@ function refDeltaEntry(hint: DeltaHint): Buffer {
   const head = Buffer.allocUnsafe(16);
   const length = writeEntryHeader(head, 0, OBJ_REF_DELTA, hint.data.length);
   return Buffer.concat([head.subarray(0, length), hint.base, deflateFast(hint.data)]);
-}
-
-/** The position of `oid` in a sorted table of 20-byte ids, or -1. */
-export function findName(names: Buffer, oid: Buffer): number {
-  let low = 0;
-  let high = names.length / 20 - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const order = names.compare(oid, 0, 20, middle * 20, middle * 20 + 20);
-    if (order === 0) return middle;
-    if (order < 0) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
 }

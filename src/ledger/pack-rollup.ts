@@ -14,11 +14,11 @@ import { LedgerError } from '../domain/errors.ts';
 import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { type CopiedEntries, copyPackEntries, PackOutput } from './pack-copy.ts';
 import { hasMultiPackIndex, listPacks, type PackOnDisk, selectGeometric } from './pack-geometry.ts';
-import { indexHolds, type PackIndex, packIndexChunks, readPackIndex } from './pack-index-file.ts';
+import { findName, indexHolds, type PackIndex, packIndexChunks, readPackIndex } from './pack-index-file.ts';
 import { type LooseFile, type LooseObjects, listLooseObjects, readLooseObjects } from './pack-loose.ts';
 import { type MergeOrder, mergeOrder } from './pack-merge-order.ts';
 import { removeOrphanHints, writeHints } from './pack-hints.ts';
-import { findName, type HintPlan, planHints } from './pack-rollup-hints.ts';
+import { type HintPlan, planHints } from './pack-rollup-hints.ts';
 import { TEMP_PREFIX } from './pack-writer.ts';
 
 /** Points a test can stop at (as a kill would) to see that the repository stays whole. */

@@ -1,5 +1,6 @@
 // The real git CLI, used by tests to verify what the ledger wrote.
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 export function git(gitdir: string, ...args: string[]): string {
   return execFileSync('git', ['--git-dir', gitdir, ...args], {
@@ -27,4 +28,16 @@ export function allObjectsText(gitdir: string): string {
     input: list.join('\n') + '\n',
     maxBuffer: 1024 * 1024 * 1024,
   }).toString('latin1');
+}
+
+/** A new bare repository `repo.git` in `dir`, and a function writing a blob into it (its id). */
+export function bareRepository(dir: string): { gitdir: string; hash: (text: string) => string } {
+  const gitdir = join(dir, 'repo.git');
+  execFileSync('git', ['init', '--quiet', '--bare', gitdir]);
+  const hash = (text: string) =>
+    execFileSync('git', ['--git-dir', gitdir, 'hash-object', '-w', '--stdin'], {
+      input: text,
+      encoding: 'utf8',
+    }).trim();
+  return { gitdir, hash };
 }
