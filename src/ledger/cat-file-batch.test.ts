@@ -9,7 +9,7 @@ import { CatFileBatch } from './cat-file-batch.ts';
 
 const repository = bareRepository;
 
-test('reads many objects in order through one git process, a large one and objects written after it started', async (t) => {
+test('reads objects in order through one git process: a large one, and ones written after it started', async (t) => {
   const { gitdir, hash } = repository(tempDir(t));
   const large = 'x'.repeat(300_000);
   const small = hash('héllo\n');
