@@ -5,7 +5,7 @@
 // git as objects (a pack counts only once its .idx exists; a ref only once renamed).
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { hintsFolder } from './pack-hints.ts';
+import { removeOrphanHints } from './pack-hints.ts';
 import { TEMP_PREFIX } from './pack-writer.ts';
 
 /** A ref lock or index-less pack this old cannot belong to a live git command. */
@@ -25,28 +25,11 @@ export function removeCrashLeftovers(gitdir: string, now: number): string[] {
     rmSync(join(packDir, name), { force: true });
     removed.push(join(packDir, name));
   }
-  removed.push(...removeStaleHints(gitdir, now));
+  removed.push(...removeOrphanHints(gitdir, now - STALE_LOCK_MS));
   const heads = join(gitdir, 'refs', 'heads');
   for (const name of readdirSync(heads)) {
     const path = join(heads, name);
     if (!name.endsWith('.lock') || now - statSync(path).mtimeMs < STALE_LOCK_MS) continue;
-    rmSync(path, { force: true });
-    removed.push(path);
-  }
-  return removed;
-}
-
-/** Hints files of packs no longer there, and half-written ones (`.tmp`) old enough to be a killed writer's. */
-function removeStaleHints(gitdir: string, now: number): string[] {
-  const folder = hintsFolder(gitdir);
-  if (!existsSync(folder)) return [];
-  const removed: string[] = [];
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    const stale = name.endsWith('.tmp')
-      ? now - statSync(path).mtimeMs >= STALE_LOCK_MS
-      : !existsSync(join(gitdir, 'objects', 'pack', name.replace(/\.deltas$/, '.idx')));
-    if (!stale) continue;
     rmSync(path, { force: true });
     removed.push(path);
   }

@@ -8,7 +8,7 @@
 //
 // Format: `GRDH`, a 4-byte version (1), then per delta: the object's 20-byte id, its base's, a
 // 4-byte length and the delta (git's format, uncompressed). A short last record is ignored.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const MAGIC = 'GRDH';
@@ -72,15 +72,24 @@ export function readHints(path: string): DeltaHint[] {
   return hints;
 }
 
-/** Removes the hints files of packs no longer in `packDir` (merged away, or never put in place). */
-export function removeOrphanHints(gitdir: string): void {
+/**
+ * Removes the hints files of packs no longer in the pack folder (merged away, or never put in
+ * place), and half-written ones last changed at or before `staleTempsBefore` (a killed writer's: without
+ * it none, as one may be being written beside the roll-up). Returns the paths removed.
+ */
+export function removeOrphanHints(gitdir: string, staleTempsBefore = Number.NEGATIVE_INFINITY): string[] {
   const folder = hintsFolder(gitdir);
-  if (!existsSync(folder)) return;
+  if (!existsSync(folder)) return [];
   const packDir = join(gitdir, 'objects', 'pack');
+  const removed: string[] = [];
   for (const name of readdirSync(folder)) {
-    // A `.tmp` may be one the writer is writing now (the roll-up runs beside it).
-    if (!name.endsWith('.deltas')) continue;
-    if (!existsSync(join(packDir, `${name.slice(0, -'.deltas'.length)}.idx`)))
-      rmSync(join(folder, name), { force: true });
+    const path = join(folder, name);
+    const orphan = name.endsWith('.tmp')
+      ? statSync(path).mtimeMs <= staleTempsBefore
+      : !existsSync(join(packDir, name.replace(/\.deltas$/, '.idx')));
+    if (!orphan) continue;
+    rmSync(path, { force: true });
+    removed.push(path);
   }
+  return removed;
 }

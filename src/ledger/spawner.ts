@@ -67,7 +67,7 @@ function startHelper(): ChildProcess {
     // What it was running is started again from here: every command gitrail runs may run twice.
     const orphans = [...waiting.values()];
     waiting.clear();
-    for (const entry of orphans) runHere(entry.request).then(entry.resolve, entry.reject);
+    for (const entry of orphans) startCommand(entry.request).then(entry.resolve, entry.reject);
   };
   child.on('exit', lost);
   child.on('error', lost);
@@ -111,13 +111,13 @@ export function runCommand(
       helper.send(request);
     } catch {
       waiting.delete(request.id);
-      runHere(request).then(resolve, reject);
+      startCommand(request).then(resolve, reject);
     }
   });
 }
 
-/** The same, started from this process. */
-function runHere(request: SpawnRequest): Promise<SpawnResult> {
+/** Starts `request`'s command from this process (the helper's, or the caller's when it is gone). */
+export function startCommand(request: SpawnRequest): Promise<SpawnResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(request.command, request.args, { stdio: ['pipe', 'pipe', 'pipe'], env: request.env });
     const out: Buffer[] = [];
@@ -126,6 +126,7 @@ function runHere(request: SpawnRequest): Promise<SpawnResult> {
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => reject(new SpawnError(error.message, error.code ?? '')));
     child.on('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), code }));
+    // A command may exit before reading its input (or read none); its exit code reports that.
     child.stdin.on('error', () => undefined);
     child.stdin.end(request.input);
   });
