@@ -6,6 +6,8 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { LedgerError } from '../domain/errors.ts';
+import { parseBatchHeader } from './cat-file.ts';
+import { gitEnvironment } from './git-cli.ts';
 import type { ObjectType } from './objects.ts';
 
 /** Git's cache of delta bases in this process (its default is 96 MB). */
@@ -58,7 +60,7 @@ export class CatFileBatch {
     const args = ['-c', `core.deltaBaseCacheLimit=${DELTA_BASE_CACHE}`, '--git-dir', this.#gitdir];
     const child = spawn('git', [...args, 'cat-file', '--batch'], {
       stdio: ['pipe', 'pipe', 'ignore'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      env: gitEnvironment(),
     });
     this.#child = child;
     this.#chunks = [];
@@ -89,15 +91,15 @@ export class CatFileBatch {
       const newline = data.indexOf(0x0a);
       if (newline === -1) return;
       const line = data.toString('latin1', 0, newline);
-      const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(line);
+      const header = parseBatchHeader(line);
       const waiter = this.#waiting[0] as Waiter;
       let used = newline + 1;
       if (header) {
-        used += Number(header[2]) + 1;
+        used += header.size + 1;
         if (data.length < used) return;
         // A copy: the chunk it came in may hold other objects and would be kept alive by a view.
         const content = Uint8Array.prototype.slice.call(data, newline + 1, used - 1);
-        waiter.resolve({ type: header[1] as ObjectType, content });
+        waiter.resolve({ type: header.type as ObjectType, content });
       } else {
         waiter.reject(new LedgerError(`git cat-file --batch in ${this.#gitdir} has no object ${waiter.oid}: ${line}`));
       }

@@ -26,15 +26,21 @@ export async function readTexts(gitdir: string, names: readonly string[]): Promi
     if (newline === -1)
       throw new LedgerError(`git cat-file --batch in ${gitdir} answered fewer names than it was asked`);
     // `<oid> <type> <size>` then the content and a newline; `<name> missing` (or `ambiguous`) alone.
-    const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(stdout.toString('utf8', at, newline));
+    const header = parseBatchHeader(stdout.toString('utf8', at, newline));
     at = newline + 1;
     if (!header) {
       out.push(null);
       continue;
     }
-    const size = Number(header[2]);
-    out.push(header[1] === 'blob' ? stdout.toString('utf8', at, at + size) : null);
+    const { size } = header;
+    out.push(header.type === 'blob' ? stdout.toString('utf8', at, at + size) : null);
     at += size + 1;
   }
   return out;
+}
+
+/** `<oid> <type> <size>`, the line `git cat-file --batch` puts before an object; null for `<name> missing` etc. */
+export function parseBatchHeader(line: string): { readonly type: string; readonly size: number } | null {
+  const header = /^[0-9a-f]{40,64} ([a-z]+) (\d+)$/.exec(line);
+  return header ? { type: header[1] as string, size: Number(header[2]) } : null;
 }

@@ -17,12 +17,17 @@ export interface GitOptions {
   readonly okCodes?: readonly number[];
 }
 
+/** The environment git runs in: never prompting, messages in English. */
+export function gitEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+}
+
 export async function runGit(gitdir: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
   let result: SpawnResult;
   try {
     result = await runCommand('git', ['--literal-pathspecs', '--git-dir', gitdir, ...args], {
       input: options.input ?? '',
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      env: gitEnvironment(),
     });
   } catch (cause) {
     throw new LedgerError(`cannot run git ${args[0] ?? ''}: is git installed?`, { cause });

@@ -188,20 +188,16 @@ export class ObjectStore {
     const pending = this.#pending.get(oid)?.object;
     if (pending) return { type: pending.type, content: this.#stagedContent(pending) };
     try {
-      return await this.#readPacked(oid);
+      return await this.#packed.read(oid);
     } catch {
       // A repack beside the writer may have replaced the packs the reader had open: look again.
       this.resetCache();
     }
     try {
-      return await this.#readPacked(oid);
+      return await this.#packed.read(oid);
     } catch (cause) {
       throw new LedgerError(`cannot read object ${oid} from ${this.gitdir}`, { cause });
     }
-  }
-
-  async #readPacked(oid: string): Promise<StoredObject> {
-    return await this.#packed.read(oid);
   }
 
   async readTree(oid: string): Promise<TreeEntry[]> {
