@@ -22,7 +22,7 @@ import {
 } from './ledger-types.ts';
 import { type BranchState, type OpenedLedger, openLedger } from './ledger-open.ts';
 import type { WriterLock } from './lock.ts';
-import { countPacks, isFullRepackDue, maintainRepository } from './maintenance.ts';
+import { MaintenanceSchedule } from './maintenance-schedule.ts';
 import type { ObjectStore } from './object-store.ts';
 import { lineName } from './periods.ts';
 import { assertDocumentSize, assertWritable } from './record-guard.ts';
@@ -48,9 +48,7 @@ export class Ledger {
   readonly #docCache: DocCache;
   readonly #listeners: Array<(commits: readonly IndexedCommit[]) => void> = [];
   #queue: Promise<unknown> = Promise.resolve();
-  /** Flushes since the repository was last maintained; maintenance runs beside the writer. */
-  #flushesSinceMaintenance = 0;
-  #maintenance: Promise<void> | null = null;
+  readonly #maintenance: MaintenanceSchedule;
 
   private constructor(opened: OpenedLedger, options: LedgerOptions) {
     this.gitdir = opened.gitdir;
@@ -61,6 +59,7 @@ export class Ledger {
     this.#lock = opened.lock;
     this.#options = options;
     this.#docCache = new DocCache(options.docCacheBytes ?? 256 * 1024 * 1024);
+    this.#maintenance = new MaintenanceSchedule(opened.gitdir, opened.index, opened.store, options);
     this.#chain = new CommitChain(opened.signing?.key ?? null, (commit, facts) => {
       this.#store.stageAgainst(commit, facts.parent);
       this.#pendingCommits.push({ sha: commit.oid, ...facts });
@@ -106,8 +105,7 @@ export class Ledger {
     try {
       await this.#serialise(async () => {
         await this.#flush();
-        await this.#maintenance;
-        if (this.#flushesSinceMaintenance > 0) await this.#maintain(!this.#options.deferFullRepack);
+        await this.#maintenance.finish();
       });
     } finally {
       this.#chain.close();
@@ -269,37 +267,10 @@ export class Ledger {
     this.index.record(commits, this.#pendingSeen.splice(0), heads);
     this.#pendingKeys.clear();
     if (commits.length > 0) {
-      this.#flushesSinceMaintenance += 1;
       for (const listener of this.#listeners) listener(commits);
-      if (!this.#maintenance && countPacks(this.gitdir) >= (this.#options.maxPacks ?? 16)) {
-        this.#maintenance = this.#maintain(!this.#options.deferFullRepack).finally(() => {
-          this.#maintenance = null;
-        });
-      }
+      this.#maintenance.flushed();
     }
     return commits.length;
-  }
-
-  /**
-   * Repacks while the writer goes on: the roll-up (pack-rollup.ts), as `git repack -d`, removes
-   * only packs that existed when it started, and every object in them is in its new pack (this
-   * writer's packs hold new objects only, and deltas never cross packs), so commits flushed
-   * meanwhile stay intact.
-   */
-  async #maintain(fullAllowed: boolean): Promise<void> {
-    const flushes = this.#flushesSinceMaintenance;
-    try {
-      const commits = this.index.commitCount();
-      const full = fullAllowed && isFullRepackDue(commits, Number(this.index.getMeta('commits_at_full_repack') ?? 0));
-      const report = await maintainRepository(this.gitdir, full, this.#options.log);
-      if (full) this.index.setMeta('commits_at_full_repack', String(commits));
-      this.#store.resetCache();
-      this.#flushesSinceMaintenance -= flushes;
-      this.#options.log?.info(report, 'repository maintained');
-    } catch (error) {
-      // A failed repack leaves the packs as they were: the repository stays valid, only slower.
-      this.#options.log?.warn({ err: error }, 'repository maintenance failed');
-    }
   }
 }
 
