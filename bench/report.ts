@@ -5,32 +5,39 @@ import type { IngestFigures } from './ingest.ts';
 const fmt = (value: number | null | undefined, digits = 1): string =>
   value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
 
-export function formatIngest(row: IngestFigures): string {
-  const { ours, reference } = row;
+/** One line of the table: a label, then ours and the reference's, right-aligned. */
+const row = (label: string, ours: string, reference: string): string =>
+  `  ${label.padEnd(30)} ${ours.padStart(16)} ${reference.padStart(16)}`;
+
+export function formatIngest(figures: IngestFigures): string {
+  const { ours, reference } = figures;
+  const load = `${fmt(figures.loadAverage.before)} → ${fmt(figures.loadAverage.after)}`;
+  const samples = (values: readonly number[]) => values.map((s) => fmt(s, 1)).join('/');
+  const ratio = figures.ratio;
   const lines = [
-    `${row.workload}: ${row.events} events, ${row.commits} commits; load average ${fmt(row.loadAverage.before)} → ${fmt(row.loadAverage.after)}`,
-    `  ${''.padEnd(30)} ${'gitrail ingest'.padStart(16)} ${'fast-import+cg'.padStart(16)}`,
-    `  ${'whole process, s (median)'.padEnd(30)} ${fmt(ours.seconds, 2).padStart(16)} ${fmt(reference.seconds, 2).padStart(16)}`,
-    `  ${'runs, s'.padEnd(30)} ${ours.samples
-      .map((s) => fmt(s, 1))
-      .join('/')
-      .padStart(16)} ${reference.samples
-      .map((s) => fmt(s, 1))
-      .join('/')
-      .padStart(16)}`,
-    `  ${'peak RSS, MB'.padEnd(30)} ${fmt(ours.peakRssMb, 0).padStart(16)} ${fmt(reference.peakRssMb, 0).padStart(16)}`,
-    `  ${'repository, MB (packs)'.padEnd(30)} ${`${fmt(ours.repoMb)} (${ours.packs})`.padStart(16)} ${`${fmt(reference.repoMb)} (${reference.packs})`.padStart(16)}`,
-    `  ${'index.db, MB (bytes/commit)'.padEnd(30)} ${`${fmt(ours.indexMb)} (${fmt(ours.indexBytesPerCommit, 0)})`.padStart(16)} ${'-'.padStart(16)}`,
-    `  ${'git log -- <hot path>, ms'.padEnd(30)} ${fmt(ours.gitLogMs).padStart(16)} ${fmt(reference.gitLogMs).padStart(16)}`,
-    `  ${'git blame <hot path>, ms'.padEnd(30)} ${fmt(ours.gitBlameMs).padStart(16)} ${fmt(reference.gitBlameMs).padStart(16)}`,
+    `${figures.workload}: ${figures.events} events, ${figures.commits} commits; load average ${load}`,
+    row('', 'gitrail ingest', 'fast-import+cg'),
+    row('whole process, s (median)', fmt(ours.seconds, 2), fmt(reference.seconds, 2)),
+    row('runs, s', samples(ours.samples), samples(reference.samples)),
+    row('peak RSS, MB', fmt(ours.peakRssMb, 0), fmt(reference.peakRssMb, 0)),
+    row(
+      'repository, MB (packs)',
+      `${fmt(ours.repoMb)} (${ours.packs})`,
+      `${fmt(reference.repoMb)} (${reference.packs})`,
+    ),
+    row('index.db, MB (bytes/commit)', `${fmt(ours.indexMb)} (${fmt(ours.indexBytesPerCommit, 0)})`, '-'),
+    row('git log -- <hot path>, ms', fmt(ours.gitLogMs), fmt(reference.gitLogMs)),
+    row('git blame <hot path>, ms', fmt(ours.gitBlameMs), fmt(reference.gitBlameMs)),
     `  phases (ours): committing ${fmt(ours.phases.committing, 2)} s, closing ${fmt(ours.phases.closing, 2)} s; ` +
       `fsck --strict ${ours.fsckClean === null ? 'not run' : ours.fsckClean ? 'clean' : 'FAILED'}; ` +
       `commit-graph Bloom filters ${ours.commitGraphBloom ? 'yes' : 'NO'}`,
-    `  phases (reference): fast-import ${fmt(reference.phases.fastImport, 2)} s, commit-graph ${fmt(reference.phases.commitGraph, 2)} s`,
-    row.ratio === null
-      ? `  ratio: none — the two did not write the same commits (${row.mismatch})`
-      : `  ratio (fast-import+cg / ours, ≥ 1.00 is the goal): ${fmt(row.ratio, 2)}; ` +
-        `repository ${fmt(ours.repoMb / reference.repoMb, 2)}× the reference; index ${fmt((100 * ours.indexMb) / ours.repoMb, 0)}% of the repository`,
+    `  phases (reference): fast-import ${fmt(reference.phases.fastImport, 2)} s, ` +
+      `commit-graph ${fmt(reference.phases.commitGraph, 2)} s`,
+    ratio === null
+      ? `  ratio: none — the two did not write the same commits (${figures.mismatch})`
+      : `  ratio (fast-import+cg / ours, ≥ 1.00 is the goal): ${fmt(ratio, 2)}; ` +
+        `repository ${fmt(ours.repoMb / reference.repoMb, 2)}× the reference; ` +
+        `index ${fmt((100 * ours.indexMb) / ours.repoMb, 0)}% of the repository`,
   ];
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 // `npm run bench [-- --compare FILE]`: every benchmark of the project, one after the other.
-// Environment: BENCH_ONLY=ingest,intake,viewer,investigate,mirror,sources,eks-audit,aks-audit,signing,retention,managed (default: all);
+// Environment: BENCH_ONLY=ingest,intake,viewer,investigate,mirror,sources,eks-audit,aks-audit,signing,
+// retention,managed (default: all);
 // BENCH_SIZES=10000,100000 (audit workload resources; 1000000 is opt-in); BENCH_WORKLOADS=audit,cloudtrail;
 // BENCH_RUNS=1 (repetitions of each whole-process measurement; medians are reported);
 // BENCH_FSCK=0 skips `git fsck --strict`; BENCH_DIR is the work folder (default bench-output/).

@@ -43,14 +43,17 @@ try {
 }
 rmSync(dir, { recursive: true, force: true });
 const width = Math.max(...lines.map((line) => line.property.length), 8);
-process.stdout.write(
-  `\nfuzzing: ${lines.reduce((sum, line) => sum + line.cases, 0)} cases in ${((Date.now() - started) / 60_000).toFixed(1)} min\n`,
-);
+const cases = lines.reduce((sum, line) => sum + line.cases, 0);
+process.stdout.write(`\nfuzzing: ${cases} cases in ${((Date.now() - started) / 60_000).toFixed(1)} min\n`);
 process.stdout.write(
   `${'property'.padEnd(width)}  ${'cases'.padStart(9)}  ${'minutes'.padStart(7)}  result  outcomes\n`,
 );
-for (const line of lines.sort((a, b) => (a.property < b.property ? -1 : 1)))
+for (const line of lines.sort((a, b) => (a.property < b.property ? -1 : 1))) {
+  const minutes = (line.ms / 60_000).toFixed(1).padStart(7);
+  const result = line.failed ? 'FAILED' : 'ok    ';
   process.stdout.write(
-    `${line.property.padEnd(width)}  ${String(line.cases).padStart(9)}  ${(line.ms / 60_000).toFixed(1).padStart(7)}  ${line.failed ? 'FAILED' : 'ok    '}  ${JSON.stringify(line.outcomes)}\n`,
+    `${line.property.padEnd(width)}  ${String(line.cases).padStart(9)}  ${minutes}  ${result}  ` +
+      `${JSON.stringify(line.outcomes)}\n`,
   );
+}
 process.exit(code);
