@@ -6,7 +6,8 @@
 // Runs on its own: `node bench/signing.ts` (BENCH_DIR, BENCH_SIGNING_EVENTS, BENCH_ROUNDS,
 // BENCH_VERIFY_COMMITS: 0 skips verify).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Checkpointer } from '../src/checkpoint/checkpointer.ts';
 import { CommitChain } from '../src/ledger/commit-chain.ts';
@@ -14,6 +15,7 @@ import { Ledger } from '../src/ledger/ledger.ts';
 import { EMPTY_TREE_OID } from '../src/ledger/objects.ts';
 import { generateSigningKey } from '../src/signing/ssh-key.ts';
 import { signSsh } from '../src/signing/sshsig.ts';
+import { sampleThreads, threadGroups } from './thread-cpu.ts';
 import { writeAuditWorkload } from './workload.ts';
 
 const work = process.env['BENCH_DIR'] ?? join(import.meta.dirname, '..', 'bench-output', 'signing');
@@ -34,53 +36,6 @@ interface IngestFigures {
   readonly wallSeconds: number;
   /** CPU seconds per thread (read from /proc while the ingest runs), see `threadGroups`. */
   readonly threads: Record<string, number>;
-}
-
-const TICKS_PER_SECOND = 100;
-
-/** The CPU ticks of each thread of process `pid` now, by thread id, with its name. */
-function sampleThreads(pid: number, into: Map<number, { name: string; ticks: number }>): void {
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return;
-  }
-  for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-      const close = stat.lastIndexOf(')');
-      const name = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      into.set(Number(tid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The thread ended between the listing and the read: its last sample stands.
-    }
-  }
-}
-
-/**
- * Threads grouped as an ingest has them: the writer (MainThread), the worker threads in the
- * order they started (the signing thread is named `signer`, or is the third worker thread on a
- * build that names none), V8's helper threads (GC) and the rest (libuv's pool, the platform's).
- */
-function threadGroups(samples: Map<number, { name: string; ticks: number }>): Record<string, number> {
-  const groups: Record<string, number> = {};
-  const add = (group: string, ticks: number) => {
-    groups[group] = (groups[group] ?? 0) + ticks / TICKS_PER_SECOND;
-  };
-  const workers = [...samples].filter(([, thread]) => thread.name === 'WorkerThread').sort(([a], [b]) => a - b);
-  const named = [...samples.values()].some((thread) => thread.name === 'signer');
-  for (const [, thread] of samples) {
-    if (thread.name === 'MainThread') add('writer', thread.ticks);
-    else if (thread.name === 'signer') add('signer', thread.ticks);
-    else if (thread.name === 'V8Worker') add('v8 helpers', thread.ticks);
-    else if (thread.name !== 'WorkerThread') add('other', thread.ticks);
-  }
-  workers.forEach(([, thread], index) => {
-    add(index < 2 ? `worker ${index + 1}` : named ? 'other workers' : 'signer', thread.ticks);
-  });
-  return groups;
 }
 
 const ingestScript = process.env['BENCH_INGEST_ONE'] ?? join(import.meta.dirname, 'ingest-one.ts');
@@ -114,6 +69,7 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 mkdirSync(work, { recursive: true });
 const workload = await writeAuditWorkload(join(work, 'input'), events / 2, events / 2);
 const runs = { signed: [] as IngestFigures[], unsigned: [] as IngestFigures[] };
+const loadBefore = loadavg()[0] as number;
 for (let round = 0; round < rounds; round += 1) {
   for (const kind of round % 2 === 0 ? (['unsigned', 'signed'] as const) : (['signed', 'unsigned'] as const)) {
     const run = await ingest(join(work, kind), workload.file, kind === 'signed');
@@ -137,13 +93,22 @@ const writerSigned = of('signed', (run) => run.writerCpuSeconds);
 const unsigned = of('unsigned', (run) => run.eventsPerSecond);
 const signed = of('signed', (run) => run.eventsPerSecond);
 const percent = (more: number, less: number) => `${(100 * (more / less - 1)).toFixed(1)}%`;
+// Each round's signed run against its unsigned neighbour: the machine's load drifts less within a round.
+const paired = median(
+  runs.signed.map((run, round) => run.wallSeconds / (runs.unsigned[round] as IngestFigures).wallSeconds),
+);
+// CPU an unsigned ingest leaves idle on this machine's cores: signing fits there without costing wall time.
+const cores = availableParallelism();
+const spareUnsigned = of('unsigned', (run) => cores * run.wallSeconds - run.cpuSeconds);
 console.log(
   `ingest of ${workload.events} audit events, ${commits} commits, medians of ${rounds} alternated runs each:`,
 );
 console.log(
   `  whole process: unsigned ${wall.unsigned.toFixed(1)} s (${(commits / wall.unsigned).toFixed(0)} commits/s), ` +
     `signed ${wall.signed.toFixed(1)} s (${(commits / wall.signed).toFixed(0)} commits/s): ` +
-    `signing costs ${percent(wall.signed, wall.unsigned)} of wall time (goal ≤ 5%)`,
+    `signing costs ${percent(wall.signed, wall.unsigned)} of wall time (goal ≤ 5%); ` +
+    `paired by round ${(100 * (paired - 1)).toFixed(1)}%; load average ${loadBefore.toFixed(2)} → ` +
+    `${(loadavg()[0] as number).toFixed(2)}`,
 );
 console.log(
   `  CPU (all threads): unsigned ${cpuUnsigned.toFixed(1)} s, signed ${cpuSigned.toFixed(1)} s: ` +
@@ -172,7 +137,8 @@ console.log(
   '  CPU per thread (s, unsigned → signed): ' +
     Object.entries(threadMedians)
       .map(([group, { unsigned, signed }]) => `${group} ${unsigned.toFixed(2)} → ${signed.toFixed(2)}`)
-      .join(', '),
+      .join(', ') +
+    `; an unsigned run leaves ${spareUnsigned.toFixed(1)} s of ${cores} cores' CPU idle`,
 );
 
 // The signature alone, in-process, in CPU time (steadier than whole ingests on a shared machine):
@@ -190,7 +156,9 @@ const signMicros = median(
 );
 console.log(
   `  one SSH signature: ${signMicros.toFixed(1)} µs CPU (median of 5 × 5000), ` +
-    `${((100 * signMicros * commits) / (cpuUnsigned * 1e6)).toFixed(1)}% of an unsigned commit's CPU`,
+    `${((100 * signMicros * commits) / (cpuUnsigned * 1e6)).toFixed(1)}% of an unsigned commit's CPU ` +
+    `(the least signing costs in CPU: ${commits} × ${signMicros.toFixed(1)} µs = ` +
+    `${((signMicros * commits) / 1e6).toFixed(2)} s of ${cpuUnsigned.toFixed(1)} s)`,
 );
 
 // What signing leaves on the writer's thread, in its CPU time (steady on a shared machine): commits
@@ -297,6 +265,8 @@ console.log(
     writerUnsigned,
     writerSigned,
     threadMedians,
+    pairedWallRatio: paired,
+    spareCpuUnsigned: spareUnsigned,
     signMicros,
     writerMicrosPerCommit: share,
     firstCheckpointMs: firstMs,

@@ -6,14 +6,16 @@
 // Ed25519 signatures are deterministic, so a commit signed here instead (the thread not started
 // yet, gone, or stuck) has the same bytes and id.
 //
-// The thread's program is `serveRing`'s source, which is plain JavaScript once Node has stripped
-// its types: a thread started from a .ts file pays ~0.1–0.3 s of CPU to set up the type stripper
-// (a WebAssembly module) before it signs anything, ~20% of what signing a 20,000-commit ingest costs.
+// The thread's program is `serveRing`'s source (signer-thread.ts), which is plain JavaScript once
+// Node has stripped its types: a thread started from a .ts file pays ~0.1–0.3 s of CPU to set up
+// the type stripper (a WebAssembly module) before it signs anything, ~20% of what signing a
+// 20,000-commit ingest costs.
 import { Worker } from 'node:worker_threads';
 import type { SigningKey } from '../signing/ssh-key.ts';
 import { armourLayout, signSsh } from '../signing/sshsig.ts';
 import { type GitObject, makeObject, withParent, withSignature } from './objects.ts';
-import { headerLayout, type ParentOf, RING, SignerRing, SLOTS, serveRing, TEMPLATE_BYTES } from './signer-ring.ts';
+import { headerLayout, type ParentOf, RING, SignerRing, SLOTS, TEMPLATE_BYTES } from './signer-ring.ts';
+import { serveRing } from './signer-thread.ts';
 
 const PROGRAM = `'use strict';
 const { workerData } = require('node:worker_threads');
