@@ -6,6 +6,7 @@
 import { LedgerError } from '../domain/errors.ts';
 import type { FileChange } from './queries.ts';
 import type { BlameLine, RepositoryReader } from '../ledger/reader.ts';
+import { type BlameStore, CHECKPOINT } from './blame-store.ts';
 
 interface Line {
   readonly text: string;
@@ -45,15 +46,18 @@ export function applyPatch(lines: readonly Line[], patch: string, origin: FileCh
 
 /**
  * Blames already computed, by path and commit (a blame at a commit never changes), so the next
- * blame of a busy file only replays its newer commits. One per viewer; least recently used go.
+ * blame of a busy file only replays its newer commits: recently used ones in memory, and, with a
+ * store, on disk for the next process too (blame-store.ts). Least recently used go first.
  */
 export class BlameCache {
   readonly #entries = new Map<string, readonly Line[]>();
   readonly #maxLines: number;
+  readonly store: BlameStore | null;
   #lines = 0;
 
-  constructor(maxLines = 500_000) {
-    this.#maxLines = maxLines;
+  constructor(options: { readonly maxLines?: number; readonly store?: BlameStore | null } = {}) {
+    this.#maxLines = options.maxLines ?? 500_000;
+    this.store = options.store ?? null;
   }
 
   get(path: string, sha: string): readonly Line[] | undefined {
@@ -79,6 +83,35 @@ export class BlameCache {
   }
 }
 
+const toStored = (lines: readonly Line[]) => lines.map((line) => ({ text: line.text, sha: line.origin.sha }));
+
+/**
+ * The newest version in `changes[start..]` the cache knows, as lines and the index after it;
+ * a stored blame's commits are the file's own changes, so they are read back from `changes`.
+ */
+function cachedVersion(
+  changes: readonly FileChange[],
+  start: number,
+  path: string,
+  cache: BlameCache,
+): { lines: readonly Line[]; next: number } | null {
+  let stored: Set<string> | null = null;
+  for (let i = changes.length - 1; i >= start; i -= 1) {
+    const sha = (changes[i] as FileChange).sha;
+    const known = cache.get(path, sha);
+    if (known) return { lines: known, next: i + 1 };
+    stored ??= cache.store?.versions(path) ?? new Set();
+    if (!stored.has(sha)) continue;
+    const bySha = new Map(changes.slice(start, i + 1).map((change) => [change.sha, change]));
+    const lines = cache.store?.get(path, sha)?.map((line) => ({ text: line.text, origin: bySha.get(line.sha) }));
+    if (lines?.every((line): line is Line => line.origin !== undefined)) {
+      cache.set(path, sha, lines);
+      return { lines, next: i + 1 };
+    }
+  }
+  return null;
+}
+
 /** Blame of the file as its changes leave it; null when the last change deleted it (or there is none). */
 export async function blameChanges(
   reader: RepositoryReader,
@@ -90,26 +123,23 @@ export async function blameChanges(
   if (!last || last.blob === null) return null;
   let start = changes.length - 1;
   while (start > 0 && (changes[start - 1] as FileChange).blob !== null) start -= 1;
-  let lines: readonly Line[] = [];
-  for (let i = changes.length - 1; cache && i >= start; i -= 1) {
-    const known = cache.get(path, (changes[i] as FileChange).sha);
-    if (known) {
-      lines = known;
-      start = i + 1;
-      break;
-    }
-  }
-  const live = changes.slice(start);
+  const cached = cache ? cachedVersion(changes, start, path, cache) : null;
+  let lines: readonly Line[] = cached?.lines ?? [];
+  const first = cached?.next ?? start;
+  const live = changes.slice(first);
   const patches = await reader.filePatches(
     live.map((change) => change.sha),
     path,
   );
-  for (const change of live) {
+  live.forEach((change, at) => {
     const patch = patches.get(change.sha);
     if (patch === undefined)
       throw new LedgerError(`commit ${change.sha} is in the index but git shows no change of ${path} in it`);
     lines = applyPatch(lines, patch, change);
-  }
+    // Every CHECKPOINT-th version is kept, so a later blame at any time replays few commits.
+    const checkpoint = (first + at + 1) % CHECKPOINT === 0;
+    if (cache?.store && (checkpoint || change === last)) cache.store.put(path, change.sha, toStored(lines), checkpoint);
+  });
   cache?.set(path, last.sha, lines);
   return {
     sha: last.sha,

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NotFoundError } from '../domain/errors.ts';
-import { type Author, parseMailmap } from '../identities/mailmap.ts';
+import { type Author, parseMailmap } from '../identities/mailmap-read.ts';
+import { BlameStore } from '../index/blame-store.ts';
 import { IndexDb } from '../index/index-db.ts';
 import { IndexQueries } from '../index/queries.ts';
 import { catchUpIndex } from '../index/reindex.ts';
@@ -19,6 +20,8 @@ export interface DataSource {
   readonly reader: RepositoryReader;
   /** Authors as the repository's mailmap names them (`<data>/mailmap`, a clone's `.mailmap`); absent without one. */
   readonly people?: (author: Author) => Author;
+  /** Blames kept between runs (`<data>/blame-cache.db`, a clone's `.git/gitrail-blame-cache.db`). */
+  readonly blameStore: BlameStore;
   close(): void;
 }
 
@@ -45,12 +48,17 @@ function openDataFolder(dir: string): DataSource {
     );
   }
   const index = new IndexDb(indexPath, { readOnly: true });
+  const blameStore = new BlameStore(dataFolder(dir).blameCache);
   return {
     gitdir,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
     ...readPeople(dataFolder(dir).mailmap),
-    close: () => index.close(),
+    blameStore,
+    close: () => {
+      blameStore.close();
+      index.close();
+    },
   };
 }
 
@@ -107,13 +115,18 @@ async function openClone(dir: string): Promise<DataSource> {
     index.close();
     throw error;
   }
+  const blameStore = new BlameStore(join(gitdir, 'gitrail-blame-cache.db'));
   return {
     gitdir,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
     // A clone's work tree `.mailmap` (e.g. the data folder's mailmap copied there).
     ...readPeople(join(dir, '.mailmap')),
-    close: () => index.close(),
+    blameStore,
+    close: () => {
+      blameStore.close();
+      index.close();
+    },
   };
 }
 
