@@ -60,6 +60,7 @@ export class IndexQueries {
   readonly #fileAt: StatementSync;
   readonly #folder: FolderStatements;
   readonly #messages: MessageBlocks;
+  #blobBefore: StatementSync | null = null;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -237,13 +238,26 @@ export class IndexQueries {
         author: { name: row.author_name, email: row.author_email },
         // Blame shows the subject of the commits its lines still come from: read only those.
         get subject(): string {
-          subject ??= messages.parts(row.seq)[0];
+          subject ??= messages.subject(row.seq);
           return subject;
         },
         op: row.op,
         blob: row.op === 'D' ? null : unpackNullableId(row.blob),
       };
     });
+  }
+
+  /**
+   * The file's blob just before commit `sha` changed it, from its previous change in the index:
+   * null when that change deleted it, undefined when the index holds no earlier change.
+   */
+  blobBefore(path: string, sha: string): string | null | undefined {
+    this.#blobBefore ??= this.#db.prepare(
+      `SELECT op, blob FROM changes WHERE path = ${PATH_ID} AND seq < (SELECT seq FROM commits WHERE sha = ?) ` +
+        'ORDER BY seq DESC LIMIT 1',
+    );
+    const row = this.#blobBefore.get(path, packId(sha)) as { op: ChangeOp; blob: Uint8Array | null } | undefined;
+    return row ? (row.op === 'D' ? null : unpackNullableId(row.blob)) : undefined;
   }
 
   /** The entries of one folder as they were at `at` (epoch ms); see folder-at.ts. */
