@@ -6,7 +6,7 @@ import { Ledger } from '../ledger/ledger.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
 import { git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { BlameCache, blameChanges } from './blame.ts';
+import { BlameCache, blameFile } from './blame.ts';
 import { BlameStore, CHECKPOINT } from './blame-store.ts';
 import { IndexDb } from './index-db.ts';
 import { IndexQueries } from './queries.ts';
@@ -49,7 +49,8 @@ test('blames kept on disk answer a new process as git blame does, and a new comm
   const data = tempDir(t);
   const gitdir = join(data, 'repo.git');
   const storePath = join(data, 'blame-cache.db');
-  const versions = 2 * CHECKPOINT + 5;
+  // More versions than blameFile reads first (2 × CHECKPOINT): a kept version is found among the newest.
+  const versions = 3 * CHECKPOINT + 5;
   await append(data, 0, versions);
   const gitBlame = (rev: string) =>
     git(gitdir, 'blame', '--porcelain', rev, '--', PATH)
@@ -62,8 +63,8 @@ test('blames kept on disk answer a new process as git blame does, and a new comm
     const store = new BlameStore(storePath);
     const reader = new CountingReader(gitdir);
     try {
-      const changes = new IndexQueries(index.db).fileChanges(PATH, upTo);
-      const found = await blameChanges(reader, changes, PATH, new BlameCache({ store }));
+      const file = { path: PATH, branch: 'main' as const, upTo };
+      const found = await blameFile(new IndexQueries(index.db), reader, file, new BlameCache({ store }));
       return { shas: found?.lines.map((line) => line.sha), diffed: reader.diffed };
     } finally {
       store.close();
@@ -80,10 +81,16 @@ test('blames kept on disk answer a new process as git blame does, and a new comm
 
   // A blame at an earlier version replays from the checkpoint before it, not from the start.
   const history = git(gitdir, 'log', '--format=%H', 'main', '--', PATH).trim().split('\n').reverse();
-  const earlier = history[CHECKPOINT + 3] as string;
-  const then = await blame({ sha: earlier });
-  assert.deepEqual(then.shas, gitBlame(earlier));
-  assert.equal(then.diffed, 4);
+  for (const [at, diffed] of [
+    [CHECKPOINT + 3, 4],
+    [2 * CHECKPOINT + 1, 2],
+    [2 * CHECKPOINT - 1, 0],
+  ] as const) {
+    const earlier = history[at] as string;
+    const then = await blame({ sha: earlier });
+    assert.deepEqual(then.shas, gitBlame(earlier), `version ${at}`);
+    assert.equal(then.diffed, diffed, `version ${at}`);
+  }
 
   // A new commit of the file: the next blame is git's at the new head, from the version kept.
   await append(data, versions, versions + 1);
