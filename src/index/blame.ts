@@ -1,5 +1,5 @@
 // Blame from the index (DESIGN §1: never walk history per request). The index lists the few
-// commits that changed one file; git diffs just those commits (one `log --no-walk`, zero
+// commits that changed one file; git diffs just those commits (reader.filePatches, zero
 // context) and the hunks are replayed oldest first, each line keeping the commit that added it.
 // Each step uses the same pairwise diff `git blame` uses, so on a branch, where a file only
 // moves forward, the answer is git's, in time proportional to the file's own history.
