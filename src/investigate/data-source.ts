@@ -8,7 +8,6 @@ import { type Author, parseMailmap } from '../identities/mailmap-read.ts';
 import { BlameStore } from '../index/blame-store.ts';
 import { IndexDb } from '../index/index-db.ts';
 import { IndexQueries } from '../index/queries.ts';
-import { catchUpIndex } from '../index/reindex.ts';
 import { runGit } from '../ledger/git-cli.ts';
 import { ruleOfLineRef } from '../ledger/periods.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
@@ -107,6 +106,8 @@ async function openClone(dir: string): Promise<DataSource> {
     throw new NotFoundError(`${dir} holds no gitrail history: it has neither a main nor an origin/main branch`);
   const index = new IndexDb(join(gitdir, 'gitrail-index.db'));
   try {
+    // Loaded only for a clone: a data folder's index is the daemon's.
+    const { catchUpIndex } = await import('../index/reindex.ts');
     const added = await catchUpIndex(index, gitdir, refs);
     // A clone has no changed-path commit-graph; blame and `git log -- path` need one to stay fast.
     if (added > 0)

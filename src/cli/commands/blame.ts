@@ -11,7 +11,6 @@ import {
   withSession,
 } from '../../investigate/options.ts';
 import { renderBlame } from '../../investigate/render-blame.ts';
-import { blameJson } from '../../investigate/render-json.ts';
 import { parseCommandArgs, requireFormat } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -56,6 +55,8 @@ export function createBlameCommand(deps: { readonly now: () => number }): Comman
       );
       const lines = replayed?.lines ?? (await source.reader.blame(resource.path, version.commit));
       if (format === 'json') {
+        // Loaded only here: it brings the YAML parser, which the text output does not need.
+        const { blameJson } = await import('../../investigate/render-json.ts');
         await output.write(blameJson({ key: resource.key, path: resource.path, commit: version.commit }, lines));
         return 0;
       }
