@@ -81,9 +81,11 @@ export class FileChanges {
 
   /** The blob before commit `sha` changed `path`: null after a deletion, undefined when no change came before. */
   blobBefore(path: string, sha: string): string | null | undefined {
+    // On the commit's own branch: a path's late changes may be recorded on activity too.
     this.#blobBefore ??= this.#db.prepare(
-      'SELECT op, blob FROM changes WHERE path = (SELECT id FROM paths WHERE path = ?) AND seq < (SELECT seq ' +
-        'FROM commits WHERE sha = ?) ORDER BY seq DESC LIMIT 1',
+      'SELECT p.op, p.blob FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = (SELECT id FROM ' +
+        'paths WHERE path = ?1) AND p.seq < (SELECT seq FROM commits WHERE sha = ?2) AND c.branch = (SELECT branch ' +
+        'FROM commits WHERE sha = ?2) ORDER BY p.seq DESC LIMIT 1',
     );
     const row = this.#blobBefore.get(path, packId(sha)) as { op: ChangeOp; blob: Uint8Array | null } | undefined;
     return row ? (row.op === 'D' ? null : unpackNullableId(row.blob)) : undefined;
