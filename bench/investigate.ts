@@ -154,9 +154,9 @@ async function build(end: number): Promise<void> {
   console.log(`built ${COMMITS} commits in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function time(args: readonly string[]): { ms: number; bytes: number } {
+function time(args: readonly string[], script = GITRAIL): { ms: number; bytes: number } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [GITRAIL, ...args], {
+  const result = spawnSync(process.execPath, script ? [script, ...args] : args, {
     maxBuffer: 1 << 30,
     env: { ...process.env, NO_COLOR: '1' },
   });
@@ -171,8 +171,8 @@ function median(samples: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function measure(label: string, args: readonly string[]): void {
-  const runs = Array.from({ length: RUNS }, () => time(args));
+function measure(label: string, args: readonly string[], script = GITRAIL): void {
+  const runs = Array.from({ length: RUNS }, () => time(args, script));
   console.log(
     `${label.padEnd(52)} median ${median(runs.map((run) => run.ms))
       .toFixed(0)
@@ -215,6 +215,9 @@ console.log(
 );
 
 const data = ['--data', DATA, '--no-pager'];
+// What every run pays before it reads anything (phases of the figures below, not extra).
+measure("start-up: Node alone (node -e '')", ['-e', ''], '');
+measure('start-up: gitrail --help (Node and the CLI)', ['--help']);
 measure('startup baseline: changes --limit 1', ['changes', '--limit', '1', ...data]);
 measure(`changes --since ${lastDay === '1d' ? '1d' : '<end-1d>'} (table)`, ['changes', '--since', lastDay, ...data]);
 measure('changes --since 1d -o json', ['changes', '--since', lastDay, '-o', 'json', ...data]);
@@ -237,6 +240,10 @@ measure('changes --around <end-6h> --window 30m', [
   '30m',
   ...data,
 ]);
+// Blames are kept in <data>/blame-cache.db: the first blame of the file replays its whole history.
+for (const suffix of ['', '-wal', '-shm']) rmSync(join(DATA, `blame-cache.db${suffix}`), { force: true });
+const first = time(['blame', hotKey, ...data]);
+console.log(`${'blame (hot file), first ever (no kept blame)'.padEnd(52)} once  ${first.ms.toFixed(0).padStart(5)} ms`);
 measure(`blame ${hotKey} (hot file)`, ['blame', hotKey, ...data]);
 measure(`blame ${hotKey} --at <end-180d>`, [
   'blame',

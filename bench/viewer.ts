@@ -1,10 +1,12 @@
 // Viewer latency on a large history: builds (or reuses) a repository of 100k commits over ~10k
 // resources with the ledger, then measures p50/p99 of the history, blame, filtered timeline
-// and tree API calls, in process through the viewer's routes. `node bench/viewer.ts [--commits N]`.
+// and tree API calls, in process through the viewer's routes.
+// `node bench/viewer.ts [--commits N] [--data DIR] [--only blame,history]`.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChangeRecord } from '../src/domain/change.ts';
+import { BlameStore } from '../src/index/blame-store.ts';
 import { IndexDb } from '../src/index/index-db.ts';
 import { IndexQueries } from '../src/index/queries.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
@@ -18,6 +20,8 @@ const { values } = parseArgs({
     commits: { type: 'string', default: '100000' },
     resources: { type: 'string', default: '10000' },
     samples: { type: 'string', default: '200' },
+    /** Only the calls whose name starts with one of these words (comma-separated), e.g. `blame,history`. */
+    only: { type: 'string', default: '' },
     data: { type: 'string', default: join(import.meta.dirname, '..', 'bench-output', 'viewer') },
   },
 });
@@ -98,7 +102,12 @@ async function main(): Promise<void> {
   const dataDir = values.data;
   await buildRepository(dataDir);
   const index = new IndexDb(join(dataDir, 'index.db'), { readOnly: true });
+  // Blames kept on disk start empty on every run: the warm-up calls fill them.
+  const storePath = join(dataDir, 'blame-cache.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${storePath}${suffix}`, { force: true });
+  const blameStore = new BlameStore(storePath);
   const deps = {
+    blameStore,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(join(dataDir, 'repo.git')),
     config: ViewerConfig.parse({}),
@@ -110,15 +119,26 @@ async function main(): Promise<void> {
   const rand = random(7);
   const file = () => resourcePath(Math.floor(rand() * RESOURCES));
   const instant = () => new Date(START + Math.floor(rand() * COMMITS) * 1000).toISOString();
-  // `cold`: a new viewer (empty blame cache) for every sample.
-  const calls: Array<[string, () => string, 'cold'?]> = [
+  // `cold`: a new viewer (empty memory cache; blames kept on disk stay) for every sample;
+  // `empty`: a new viewer and an empty store too (the first blame of a file ever).
+  const calls: Array<[string, () => string, ('cold' | 'empty')?]> = [
     ['history (file, first page)', () => `/api/history?path=${file()}`],
     ['history (hot file, ~1% of commits)', () => `/api/history?path=${resourcePath(Math.floor(rand() * HOT))}`],
     ['blame (file, now)', () => `/api/blame?path=${file()}`],
-    ['blame (file, now, cold cache)', () => `/api/blame?path=${file()}`, 'cold'],
+    ['blame (file, now, new viewer)', () => `/api/blame?path=${file()}`, 'cold'],
     [
-      'blame (hot file, ~1000 versions, cold cache)',
+      'blame (hot file, ~1000 versions, new viewer)',
       () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`,
+      'cold',
+    ],
+    [
+      'blame (hot file, never blamed: empty store)',
+      () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`,
+      'empty',
+    ],
+    [
+      'blame (hot file at a time, new viewer)',
+      () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}&at=${instant()}`,
       'cold',
     ],
     ['blame (hot file, ~1000 versions, warm cache)', () => `/api/blame?path=${resourcePath(Math.floor(rand() * HOT))}`],
@@ -159,12 +179,18 @@ async function main(): Promise<void> {
     ],
   ];
   console.log(`\n${COMMITS} commits, ${RESOURCES} resources; ${SAMPLES} samples per call, in process (app.request)\n`);
+  // Every hot file was blamed once before (by an earlier viewer): its blame is kept on disk.
+  for (let n = 0; n < HOT; n += 1) await app.request(`/api/blame?path=${resourcePath(n)}`, { headers });
   console.log('call'.padEnd(46), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8));
+  const only = values.only.split(',').filter(Boolean);
   for (const [name, url, cache] of calls) {
+    if (only.length > 0 && !only.some((word) => name.startsWith(word))) continue;
     for (let i = 0; i < 5; i += 1) await app.request(url(), { headers });
     const times: number[] = [];
-    for (let i = 0; i < SAMPLES; i += 1) {
+    // The first blame of a busy file replays ~1,000 commits: fewer samples.
+    for (let i = 0; i < (cache === 'empty' ? Math.min(SAMPLES, 50) : SAMPLES); i += 1) {
       if (cache === 'cold') app = createViewerRoutes(deps);
+      if (cache === 'empty') app = createViewerRoutes({ ...deps, blameStore: new BlameStore(':memory:') });
       const target = url();
       const started = performance.now();
       const res = await app.request(target, { headers });
@@ -180,6 +206,7 @@ async function main(): Promise<void> {
       (times.at(-1) as number).toFixed(1).padStart(8),
     );
   }
+  blameStore.close();
   index.close();
 }
 

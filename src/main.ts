@@ -10,6 +10,7 @@ import { parseListen } from './config/rules.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError } from './domain/errors.ts';
 import { edgeLimits } from './edge/limits.ts';
+import { BlameStore } from './index/blame-store.ts';
 import { IndexQueries } from './index/queries.ts';
 import { Drainer } from './journal/drainer.ts';
 import { IntakeActivity } from './journal/intake-activity.ts';
@@ -179,6 +180,7 @@ async function run(parts: Parts): Promise<Daemon> {
     viewer: createViewerRoutes({
       queries: new IndexQueries(ledger.index.db),
       reader: new RepositoryReader(ledger.gitdir),
+      blameStore: new BlameStore(dataFolder(config.data).blameCache),
       config: servedViewerConfig(config.viewer, config.tls !== undefined),
       status: statuses,
       env: viewer.env,

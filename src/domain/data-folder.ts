@@ -8,6 +8,8 @@ export interface DataFolder {
   readonly repo: string;
   /** The SQLite index of commits, event ids and attribution facts (rebuildable from git). */
   readonly index: string;
+  /** Blames already computed (derived from the repository and the index; disposable). */
+  readonly blameCache: string;
   /** Accepted batches not yet committed (the write-ahead journal). */
   readonly journal: string;
   /** Records refused by the ledger, kept for `gitrail quarantine`. */
@@ -38,6 +40,7 @@ export function dataFolder(dir: string): DataFolder {
     dir,
     repo: join(dir, 'repo.git'),
     index: join(dir, 'index.db'),
+    blameCache: join(dir, 'blame-cache.db'),
     journal: join(dir, 'journal'),
     quarantine: join(dir, 'quarantine'),
     outbox: join(dir, 'outbox.db'),

@@ -5,6 +5,8 @@
 // `git log`, `git shortlog`, `git blame` and `git log --author`. Pure: the format and the mapping.
 import { z } from 'zod';
 
+export { type Author, parseMailmap } from './mailmap-read.ts';
+
 const IDENTITY_TEXT = /^[^<>\n\r\0]+$/;
 const EMAIL = /^[^\s<>@]+@[^\s<>@]+$/;
 
@@ -47,11 +49,6 @@ export const IdentitiesConfig = z
   .describe('people and the author e-mails the sources give them, written as a git mailmap');
 export type IdentitiesConfig = z.infer<typeof IdentitiesConfig>;
 
-export interface Author {
-  readonly name: string;
-  readonly email: string;
-}
-
 export const MAILMAP_HEADER = '# Written by gitrail from `identities:` in gitrail.yaml; edits here are replaced.\n';
 
 /** git's mailmap format: `Name <email>` for the person's own address, `Name <email> <alias>` per alias. */
@@ -63,35 +60,4 @@ export function formatMailmap(identities: IdentitiesConfig): string {
       .map((alias) => `${name} <${email}> <${alias}>`),
   ]);
   return lines.length === 0 ? '' : `${MAILMAP_HEADER}${lines.join('\n')}\n`;
-}
-
-const MAILMAP_LINE = /^([^<#]*)<([^>]*)>\s*(?:([^<#]*)<([^>]*)>)?\s*(?:#.*)?$/;
-
-/**
- * The mapping a mailmap file gives, as git reads it: `Name <commit-email>`, `<proper> <commit>`,
- * `Name <proper> <commit>` and `Name <proper> Commit Name <commit>`; other lines are skipped.
- */
-export function parseMailmap(text: string): (author: Author) => Author {
-  const rules: Array<{ email: string; name?: string; to: { name?: string; email?: string } }> = [];
-  for (const line of text.split('\n')) {
-    const match = MAILMAP_LINE.exec(line.trim());
-    if (!match) continue;
-    const [, first = '', firstEmail = '', second = '', secondEmail] = match;
-    const properName = first.trim() || undefined;
-    if (secondEmail === undefined)
-      rules.push({ email: firstEmail.toLowerCase(), to: properName ? { name: properName } : {} });
-    else
-      rules.push({
-        email: secondEmail.toLowerCase(),
-        ...(second.trim() ? { name: second.trim() } : {}),
-        to: { ...(properName ? { name: properName } : {}), ...(firstEmail ? { email: firstEmail } : {}) },
-      });
-  }
-  return (author) => {
-    const email = author.email.toLowerCase();
-    // git prefers an entry naming the commit's name too over one naming only its e-mail.
-    const rule =
-      rules.find((r) => r.email === email && r.name === author.name) ?? rules.find((r) => r.email === email && !r.name);
-    return rule ? { name: rule.to.name ?? author.name, email: rule.to.email ?? author.email } : author;
-  };
 }

@@ -1,11 +1,13 @@
 // Blame from the index (DESIGN §1: never walk history per request). The index lists the few
-// commits that changed one file; git diffs just those commits (one `log --no-walk`, zero
+// commits that changed one file; git diffs just those commits (reader.filePatches, zero
 // context) and the hunks are replayed oldest first, each line keeping the commit that added it.
 // Each step uses the same pairwise diff `git blame` uses, so on a branch, where a file only
 // moves forward, the answer is git's, in time proportional to the file's own history.
 import { LedgerError } from '../domain/errors.ts';
-import type { FileChange } from './queries.ts';
+import type { Branch } from '../domain/change.ts';
+import type { ChangeBound, FileChange, IndexQueries } from './queries.ts';
 import type { BlameLine, RepositoryReader } from '../ledger/reader.ts';
+import { type BlameStore, CHECKPOINT } from './blame-store.ts';
 
 interface Line {
   readonly text: string;
@@ -45,15 +47,18 @@ export function applyPatch(lines: readonly Line[], patch: string, origin: FileCh
 
 /**
  * Blames already computed, by path and commit (a blame at a commit never changes), so the next
- * blame of a busy file only replays its newer commits. One per viewer; least recently used go.
+ * blame of a busy file only replays its newer commits: recently used ones in memory, and, with a
+ * store, on disk for the next process too (blame-store.ts). Least recently used go first.
  */
 export class BlameCache {
   readonly #entries = new Map<string, readonly Line[]>();
   readonly #maxLines: number;
+  readonly store: BlameStore | null;
   #lines = 0;
 
-  constructor(maxLines = 500_000) {
-    this.#maxLines = maxLines;
+  constructor(options: { readonly maxLines?: number; readonly store?: BlameStore | null } = {}) {
+    this.#maxLines = options.maxLines ?? 500_000;
+    this.store = options.store ?? null;
   }
 
   get(path: string, sha: string): readonly Line[] | undefined {
@@ -79,6 +84,49 @@ export class BlameCache {
   }
 }
 
+const toStored = (lines: readonly Line[]) => lines.map((line) => ({ text: line.text, sha: line.origin.sha }));
+
+/** The newest part of a file's history, and how to read what came before it. */
+export interface OlderChanges {
+  /** How many changes came before the part. */
+  count(): number;
+  /** The changes some older commits made to the file. */
+  of(shas: readonly string[]): FileChange[];
+}
+
+/**
+ * The newest version in `changes[start..]` the cache knows, as lines and the index after it;
+ * a stored blame's commits are the file's own changes, so they are read back from `changes`
+ * (or, for an older one, from `older`).
+ */
+function cachedVersion(
+  changes: readonly FileChange[],
+  start: number,
+  path: string,
+  cache: BlameCache,
+  older: OlderChanges | undefined,
+): { lines: readonly Line[]; next: number } | null {
+  let stored: Set<string> | null = null;
+  for (let i = changes.length - 1; i >= start; i -= 1) {
+    const sha = (changes[i] as FileChange).sha;
+    const known = cache.get(path, sha);
+    if (known) return { lines: known, next: i + 1 };
+    stored ??= cache.store?.versions(path) ?? new Set();
+    if (!stored.has(sha)) continue;
+    const kept = cache.store?.get(path, sha);
+    if (!kept) continue;
+    const bySha = new Map(changes.slice(start, i + 1).map((change) => [change.sha, change]));
+    const missing = [...new Set(kept.map((line) => line.sha))].filter((origin) => !bySha.has(origin));
+    if (missing.length > 0 && older) for (const change of older.of(missing)) bySha.set(change.sha, change);
+    const lines = kept.map((line) => ({ text: line.text, origin: bySha.get(line.sha) }));
+    if (lines.every((line): line is Line => line.origin !== undefined)) {
+      cache.set(path, sha, lines);
+      return { lines, next: i + 1 };
+    }
+  }
+  return null;
+}
+
 /** Blame of the file as its changes leave it; null when the last change deleted it (or there is none). */
 export async function blameChanges(
   reader: RepositoryReader,
@@ -86,30 +134,75 @@ export async function blameChanges(
   path: string,
   cache?: BlameCache,
 ): Promise<{ sha: string; lines: BlameLine[] } | null> {
+  return (await replay(reader, changes, path, cache, undefined)) ?? null;
+}
+
+/** Changes read first, newest first: enough to reach a kept version (every CHECKPOINT-th is kept). */
+const RECENT = 2 * CHECKPOINT;
+
+/**
+ * Blame of a file up to a commit or an instant (null when it did not exist then), reading from
+ * the index only the newest changes when the cache knows a version among them.
+ */
+export async function blameFile(
+  queries: IndexQueries,
+  reader: RepositoryReader,
+  file: { readonly path: string; readonly branch: Branch; readonly upTo: ChangeBound },
+  cache?: BlameCache,
+): Promise<{ sha: string; lines: BlameLine[] } | null> {
+  const { path, branch, upTo } = file;
+  if (cache) {
+    const recent = queries.fileChanges(path, upTo, branch, RECENT);
+    const first = recent[0];
+    const older: OlderChanges | undefined =
+      recent.length < RECENT || !first
+        ? undefined
+        : {
+            count: () => queries.countFileChanges(path, branch, first.sha),
+            of: (shas) => queries.fileChangesOf(path, shas, branch),
+          };
+    const found = await replay(reader, recent, path, cache, older);
+    if (found !== undefined) return found;
+  }
+  return blameChanges(reader, queries.fileChanges(path, upTo, branch), path, cache);
+}
+
+/**
+ * `blameChanges`; with `older`, `changes` is only the newest part of the history, and the answer
+ * is undefined when it holds neither a deletion nor a version the cache knows to start from.
+ */
+async function replay(
+  reader: RepositoryReader,
+  changes: readonly FileChange[],
+  path: string,
+  cache: BlameCache | undefined,
+  older: OlderChanges | undefined,
+): Promise<{ sha: string; lines: BlameLine[] } | null | undefined> {
   const last = changes.at(-1);
   if (!last || last.blob === null) return null;
   let start = changes.length - 1;
   while (start > 0 && (changes[start - 1] as FileChange).blob !== null) start -= 1;
-  let lines: readonly Line[] = [];
-  for (let i = changes.length - 1; cache && i >= start; i -= 1) {
-    const known = cache.get(path, (changes[i] as FileChange).sha);
-    if (known) {
-      lines = known;
-      start = i + 1;
-      break;
-    }
-  }
-  const live = changes.slice(start);
+  const cached = cache ? cachedVersion(changes, start, path, cache, older) : null;
+  // The history's beginning is not in `changes`: only a known version can start the replay.
+  if (!cached && older && start === 0 && changes[0]?.op !== 'A') return undefined;
+  let lines: readonly Line[] = cached?.lines ?? [];
+  const first = cached?.next ?? start;
+  const live = changes.slice(first);
   const patches = await reader.filePatches(
     live.map((change) => change.sha),
     path,
   );
-  for (const change of live) {
+  // Checkpoints are counted in the file's whole history.
+  const offset = live.length > 0 && older ? older.count() : 0;
+  live.forEach((change, at) => {
     const patch = patches.get(change.sha);
     if (patch === undefined)
       throw new LedgerError(`commit ${change.sha} is in the index but git shows no change of ${path} in it`);
     lines = applyPatch(lines, patch, change);
-  }
+    // Every CHECKPOINT-th version is kept, so a later blame at any time replays few commits.
+    const checkpoint = (offset + first + at + 1) % CHECKPOINT === 0;
+    if (cache?.store && (checkpoint || change === last)) cache.store.put(path, change.sha, toStored(lines), checkpoint);
+  });
   cache?.set(path, last.sha, lines);
   return {
     sha: last.sha,

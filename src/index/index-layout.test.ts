@@ -67,6 +67,14 @@ test('messages written in many batches (blocks rewritten across them) read back 
     [3, 13, 23, 33, 43, 53, 73, 83, 93].map((m) => `update configmaps default/cm-${m}`),
     'main only: 63 is on activity',
   );
+  assert.deepEqual(
+    queries.fileChanges('kubernetes/prod/cm-3.yaml', { sha: sha(83) }, 'main', 2).map((change) => change.sha),
+    [sha(73), sha(83)],
+    'the newest two, oldest first',
+  );
+  assert.equal(queries.countFileChanges('kubernetes/prod/cm-3.yaml', 'main', sha(73)), 6);
+  assert.equal(queries.blobBefore('kubernetes/prod/cm-3.yaml', sha(73)), sha(1053), "main's 53, not activity's 63");
+  assert.equal(queries.blobBefore('kubernetes/prod/cm-3.yaml', sha(3)), undefined, 'the first change');
   const audit = new IndexAudit(file);
   t.after(() => audit.close());
   const events = [...audit.commits()];

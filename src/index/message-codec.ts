@@ -35,8 +35,11 @@ export class MessageBlocks {
   readonly #db: DatabaseSync;
   readonly #load: StatementSync;
   #store: StatementSync | null = null;
-  /** Decoded blocks by id, with the bytes they were decoded from (a block may have been rewritten since). */
-  readonly #cache = new Map<number, { bytes: Uint8Array; slots: Slot[] }>();
+  /**
+   * Decoded blocks by id, with the bytes they were decoded from (a block may have been rewritten
+   * since); trailers stay parsed: a page of one file's commits reads one message per block.
+   */
+  readonly #cache = new Map<number, { bytes: Uint8Array; entries: Array<Entry | null> }>();
   /** The running text filter's needle and, by block, which of its slots match (bit = slot). */
   #match: { needle: Needle; masks: Map<number, number> } | null = null;
   /** Search texts of blocks (text-match.ts), with the bytes they were made from, and their total length. */
@@ -50,40 +53,47 @@ export class MessageBlocks {
     this.#load = db.prepare('SELECT bytes FROM messages WHERE block = ?');
   }
 
-  #slotsOf(bytes: Uint8Array): Slot[] {
-    return this.#slotsOfJson(inflateRawSync(bytes));
-  }
-
   #slotsOfJson(json: Buffer): Slot[] {
     const entries = JSON.parse(json.toString('utf8')) as Array<[string, string, Record<string, string>] | null>;
     return entries.map((entry) => (entry ? [entry[0], entry[1], JSON.stringify(entry[2])] : null));
   }
 
-  #block(block: number): Slot[] | null {
+  #block(block: number): Array<Entry | null> | null {
     const row = this.#load.get(block) as { bytes: Uint8Array } | undefined;
     if (!row) return null;
     const cached = this.#cache.get(block);
     if (cached && Buffer.compare(cached.bytes, row.bytes) === 0) {
       this.#cache.delete(block);
       this.#cache.set(block, cached);
-      return cached.slots;
+      return cached.entries;
     }
-    const slots = this.#slotsOf(row.bytes);
-    this.#cache.set(block, { bytes: row.bytes, slots });
+    const entries = JSON.parse(inflateRawSync(row.bytes).toString('utf8')) as Array<Entry | null>;
+    this.#cache.set(block, { bytes: row.bytes, entries });
     if (this.#cache.size > CACHED_BLOCKS) this.#cache.delete(this.#cache.keys().next().value as number);
-    return slots;
+    return entries;
   }
 
-  /** The message of commit `seq`: its subject, body and trailers as JSON text. */
+  #entry(seq: number): Entry {
+    const entry = this.#block(seq >> BLOCK_BITS)?.[seq & SLOT_MASK];
+    if (!entry) throw new Error(`index.db: the message of commit ${seq} is missing`);
+    return entry;
+  }
+
+  /** The message of commit `seq`: its subject, body and trailers as JSON text (as the text filter reads them). */
   parts(seq: number): readonly [string, string, string] {
-    const slot = this.#block(seq >> BLOCK_BITS)?.[seq & SLOT_MASK];
-    if (!slot) throw new Error(`index.db: the message of commit ${seq} is missing`);
-    return slot;
+    const [subject, body, trailers] = this.#entry(seq);
+    return [subject, body, JSON.stringify(trailers)];
+  }
+
+  /** The subject of commit `seq`. */
+  subject(seq: number): string {
+    return this.#entry(seq)[0];
   }
 
   decode(seq: number): CommitMessage {
-    const [subject, body, trailers] = this.parts(seq);
-    return { subject, body, trailers: JSON.parse(trailers) as Record<string, string> };
+    const [subject, body, trailers] = this.#entry(seq);
+    // A copy: the decoded block is kept and shared.
+    return { subject, body, trailers: { ...trailers } };
   }
 
   /** Adds the message of a commit the writer just inserted; `flush` stores it. */
@@ -91,8 +101,7 @@ export class MessageBlocks {
     const block = seq >> BLOCK_BITS;
     let entries = this.#pending.get(block);
     if (!entries) {
-      const stored = this.#block(block) ?? [];
-      entries = stored.map((slot) => (slot ? [slot[0], slot[1], JSON.parse(slot[2]) as Record<string, string>] : null));
+      entries = [...(this.#block(block) ?? [])];
       this.#pending.set(block, entries);
     }
     while (entries.length <= (seq & SLOT_MASK)) entries.push(null);

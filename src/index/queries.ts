@@ -15,22 +15,13 @@ import {
 import { type CommitFilter, filterSql, NARROW_PATH_CHANGES } from './commit-filter.ts';
 import { encodeCursor } from './cursor.ts';
 import { branchCode, branchName, PARENT_SHA, packId, unpackId, unpackNullableId } from './index-schema.ts';
+import { type ChangeBound, type FileChange, FileChanges } from './file-changes.ts';
 import { MessageBlocks } from './message-codec.ts';
 
 export type { CommitFilter } from './commit-filter.ts';
 export type { FolderEntryAt } from './folder-at.ts';
 export type { CommitRow } from '../domain/recorded-commit.ts';
-
-/** One change of one file, as blame replays it. */
-export interface FileChange {
-  readonly sha: string;
-  readonly time: number;
-  readonly author: { readonly name: string; readonly email: string };
-  readonly subject: string;
-  readonly op: ChangeOp;
-  /** The file's blob after the change; null when it deleted the file. */
-  readonly blob: string | null;
-}
+export type { ChangeBound, FileChange } from './file-changes.ts';
 
 export interface CommitPage {
   readonly commits: CommitRow[];
@@ -60,6 +51,7 @@ export class IndexQueries {
   readonly #fileAt: StatementSync;
   readonly #folder: FolderStatements;
   readonly #messages: MessageBlocks;
+  readonly #files: FileChanges;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -70,6 +62,7 @@ export class IndexQueries {
         'AND c.branch = ? AND c.time <= ? ORDER BY c.time DESC, c.seq DESC LIMIT 1',
     );
     this.#folder = prepareFolderStatements(db);
+    this.#files = new FileChanges(db, this.#messages);
   }
 
   #changes(seqs: readonly number[]): Map<number, CommitRow['changes']> {
@@ -203,47 +196,28 @@ export class IndexQueries {
 
   /**
    * Every change of one file up to a commit (inclusive) or an instant, oldest first: what an
-   * index-driven blame replays. On a branch, a file's changes only move forward in time.
+   * index-driven blame replays; with `last`, only the newest `last` of them (file-changes.ts).
    */
-  fileChanges(
-    path: string,
-    upTo: { readonly sha: string } | { readonly time: number } | null,
-    branch: Branch = 'main',
-  ): FileChange[] {
-    const bound =
-      upTo === null ? '' : 'sha' in upTo ? 'AND c.seq <= (SELECT seq FROM commits WHERE sha = ?)' : 'AND c.time <= ?';
-    const params: SQLInputValue[] = upTo === null ? [] : ['sha' in upTo ? packId(upTo.sha) : upTo.time];
-    const rows = this.#db
-      .prepare(
-        `SELECT c.sha, c.time, a.name AS author_name, a.email AS author_email, c.seq, p.op, p.blob ` +
-          `FROM changes p CROSS JOIN commits c ON c.seq = p.seq JOIN people a ON a.id = c.author ` +
-          `WHERE p.path = ${PATH_ID} AND c.branch = ? ${bound} ORDER BY c.seq`,
-      )
-      .all(path, branchCode(branch), ...params) as Array<{
-      sha: Uint8Array;
-      time: number;
-      author_name: string;
-      author_email: string;
-      seq: number;
-      op: ChangeOp;
-      blob: Uint8Array | null;
-    }>;
-    const messages = this.#messages;
-    return rows.map((row) => {
-      let subject: string | undefined;
-      return {
-        sha: unpackId(row.sha),
-        time: row.time,
-        author: { name: row.author_name, email: row.author_email },
-        // Blame shows the subject of the commits its lines still come from: read only those.
-        get subject(): string {
-          subject ??= messages.parts(row.seq)[0];
-          return subject;
-        },
-        op: row.op,
-        blob: row.op === 'D' ? null : unpackNullableId(row.blob),
-      };
-    });
+  fileChanges(path: string, upTo: ChangeBound, branch: Branch = 'main', last?: number): FileChange[] {
+    return this.#files.list(path, upTo, branch, last);
+  }
+
+  /** How many changes of one file came before commit `sha`'s. */
+  countFileChanges(path: string, branch: Branch, sha: string): number {
+    return this.#files.countBefore(path, sha, branch);
+  }
+
+  /** The changes of one file that the commits `shas` made (in no order). */
+  fileChangesOf(path: string, shas: readonly string[], branch: Branch = 'main'): FileChange[] {
+    return this.#files.of(path, shas, branch);
+  }
+
+  /**
+   * The file's blob just before commit `sha` changed it, from its previous change in the index:
+   * null when that change deleted it, undefined when the index holds no earlier change.
+   */
+  blobBefore(path: string, sha: string): string | null | undefined {
+    return this.#files.blobBefore(path, sha);
   }
 
   /** The entries of one folder as they were at `at` (epoch ms); see folder-at.ts. */

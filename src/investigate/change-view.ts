@@ -44,15 +44,27 @@ export function entryOperation(entry: ChangeEntry): string {
   return subject.split(' ')[0] || OP_NAMES[entry.op];
 }
 
+/**
+ * Texts parsed lately: in a file's history each text is the one after a change and the one
+ * before the next, so `log` would parse each twice. Documents are only read, never changed.
+ */
+const parsed = new Map<string, Doc>();
+const PARSED_KEPT = 512;
+
 /** A text as a document; a text that is not a YAML mapping stands as `{ text }`. */
 function toDoc(text: string | null): Doc | null {
   if (text === null) return null;
+  let doc = parsed.get(text);
+  if (doc) return doc;
   try {
-    return parseCanonicalYaml(text);
+    doc = parseCanonicalYaml(text);
   } catch (error) {
-    if (error instanceof Error && (error.name === 'YAMLException' || error instanceof TypeError)) return { text };
-    throw error;
+    if (error instanceof Error && (error.name === 'YAMLException' || error instanceof TypeError)) doc = { text };
+    else throw error;
   }
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(text, doc);
+  return doc;
 }
 
 export interface ChangeView {

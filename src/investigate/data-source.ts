@@ -4,10 +4,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NotFoundError } from '../domain/errors.ts';
-import { type Author, parseMailmap } from '../identities/mailmap.ts';
+import { type Author, parseMailmap } from '../identities/mailmap-read.ts';
+import { BlameStore } from '../index/blame-store.ts';
 import { IndexDb } from '../index/index-db.ts';
 import { IndexQueries } from '../index/queries.ts';
-import { catchUpIndex } from '../index/reindex.ts';
 import { runGit } from '../ledger/git-cli.ts';
 import { ruleOfLineRef } from '../ledger/periods.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
@@ -19,6 +19,8 @@ export interface DataSource {
   readonly reader: RepositoryReader;
   /** Authors as the repository's mailmap names them (`<data>/mailmap`, a clone's `.mailmap`); absent without one. */
   readonly people?: (author: Author) => Author;
+  /** Blames kept between runs (`<data>/blame-cache.db`, a clone's `.git/gitrail-blame-cache.db`). */
+  readonly blameStore: BlameStore;
   close(): void;
 }
 
@@ -45,12 +47,17 @@ function openDataFolder(dir: string): DataSource {
     );
   }
   const index = new IndexDb(indexPath, { readOnly: true });
+  const blameStore = new BlameStore(dataFolder(dir).blameCache);
   return {
     gitdir,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
     ...readPeople(dataFolder(dir).mailmap),
-    close: () => index.close(),
+    blameStore,
+    close: () => {
+      blameStore.close();
+      index.close();
+    },
   };
 }
 
@@ -99,6 +106,8 @@ async function openClone(dir: string): Promise<DataSource> {
     throw new NotFoundError(`${dir} holds no gitrail history: it has neither a main nor an origin/main branch`);
   const index = new IndexDb(join(gitdir, 'gitrail-index.db'));
   try {
+    // Loaded only for a clone: a data folder's index is the daemon's.
+    const { catchUpIndex } = await import('../index/reindex.ts');
     const added = await catchUpIndex(index, gitdir, refs);
     // A clone has no changed-path commit-graph; blame and `git log -- path` need one to stay fast.
     if (added > 0)
@@ -107,13 +116,18 @@ async function openClone(dir: string): Promise<DataSource> {
     index.close();
     throw error;
   }
+  const blameStore = new BlameStore(join(gitdir, 'gitrail-blame-cache.db'));
   return {
     gitdir,
     queries: new IndexQueries(index.db),
     reader: new RepositoryReader(gitdir),
     // A clone's work tree `.mailmap` (e.g. the data folder's mailmap copied there).
     ...readPeople(join(dir, '.mailmap')),
-    close: () => index.close(),
+    blameStore,
+    close: () => {
+      blameStore.close();
+      index.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 // mean the same (`-n/--namespace`, `--cluster`/`--context`, `-o`), and the session they open:
 // a data source and an output (pager, colour, width), closed together.
 import { InvalidInputError } from '../domain/errors.ts';
+import { startCommandsHere } from '../ledger/spawner.ts';
 import { openDataSource, type DataSource } from './data-source.ts';
 import { openOutput, type Output, type OutputStreams } from './output.ts';
 import { parseColourMode } from './terminal.ts';
@@ -77,6 +78,8 @@ export async function withSession<T>(
 ): Promise<T> {
   const colour = parseColourMode(values.color ?? 'auto');
   if (colour === null) throw new InvalidInputError(`bad --color '${values.color}': expected auto, always or never`);
+  // A CLI run is short and small: git starts from it, not from a helper process (spawner.ts).
+  startCommandsHere();
   const source = await openDataSource({ data: values.data, repo: values.repo });
   try {
     const output = openOutput(io, { pager: !values['no-pager'], colour });

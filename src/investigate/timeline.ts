@@ -47,6 +47,15 @@ export interface TimelineQuery {
   readonly reads?: EntryReads | undefined;
 }
 
+/**
+ * How to name the file's text before a change: its previous blob, from the index (a blob by id
+ * is read without walking trees), else `<parent>:<path>`; '' when a deletion came before.
+ */
+function beforeName(source: DataSource, commit: CommitRow, path: string): string {
+  const previous = source.queries.blobBefore(path, commit.sha);
+  return previous === undefined ? `${commit.parent}:${path}` : (previous ?? '');
+}
+
 /** Loads what `reads` asks for around each (commit, path) change: one git run for each kind. */
 export async function loadEntries(
   source: DataSource,
@@ -54,16 +63,14 @@ export async function loadEntries(
   reads: EntryReads = TEXTS_ONLY,
 ): Promise<ChangeEntry[]> {
   const names: string[] = [];
-  for (const { commit, path, blob } of changes) {
+  for (const { commit, path, op, blob } of changes) {
     const texts = reads.texts && commit.branch !== 'activity';
-    names.push(texts && commit.parent ? `${commit.parent}:${path}` : '', texts ? (blob ?? '') : '');
+    names.push(texts && commit.parent && op !== 'A' ? beforeName(source, commit, path) : '', texts ? (blob ?? '') : '');
   }
-  const wanted = names.map((name, index) => ({ name, index })).filter(({ name }) => name !== '');
+  // A file's history names each blob twice (after one change, before the next): read once.
+  const wanted = [...new Set(names)].filter((name) => name !== '');
   const [texts, patches] = await Promise.all([
-    readTexts(
-      source.gitdir,
-      wanted.map(({ name }) => name),
-    ),
+    readTexts(source.gitdir, wanted),
     reads.patches
       ? readPatches(
           source.gitdir,
@@ -71,13 +78,13 @@ export async function loadEntries(
         )
       : Promise.resolve(new Map<string, string>()),
   ]);
-  const byIndex = new Map(wanted.map(({ index }, at) => [index, texts[at] ?? null]));
+  const byName = new Map(wanted.map((name, at) => [name, texts[at] ?? null]));
   return changes.map(({ commit, path, op }, i) => ({
     commit,
     path,
     op,
-    before: byIndex.get(2 * i) ?? null,
-    after: op === 'D' ? null : (byIndex.get(2 * i + 1) ?? null),
+    before: byName.get(names[2 * i] as string) ?? null,
+    after: op === 'D' ? null : (byName.get(names[2 * i + 1] as string) ?? null),
     patch: patches.get(`${commit.sha}\0${path}`) ?? null,
   }));
 }

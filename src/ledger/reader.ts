@@ -5,6 +5,7 @@
 import type { Branch } from '../domain/change.ts';
 import { LedgerError } from '../domain/errors.ts';
 import { readTexts } from './cat-file.ts';
+import { DiffTreeBatch } from './diff-tree-batch.ts';
 import { runGit } from './git-cli.ts';
 
 export interface BlameLine {
@@ -27,6 +28,7 @@ export interface TreeEntry {
 
 export class RepositoryReader {
   readonly gitdir: string;
+  #diffTree: DiffTreeBatch | null = null;
 
   constructor(gitdir: string) {
     this.gitdir = gitdir;
@@ -70,13 +72,34 @@ export class RepositoryReader {
   }
 
   /**
-   * The zero-context patch each listed commit made to one file, by commit, in one `git log
-   * --no-walk` (no history walk: only those commits are diffed against their parents).
+   * The zero-context patch each listed commit made to one file, by commit: from a long-lived
+   * `git diff-tree --stdin` (no process per request), else one `git log --no-walk`. Neither
+   * walks history: only those commits are diffed against their parents.
    */
   async filePatches(shas: readonly string[], path: string): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
     const valid = shas.filter((sha) => /^[0-9a-f]{40,64}$/.test(sha));
-    if (valid.length === 0 || /[\n\r\0]/.test(path)) return out;
+    if (valid.length === 0 || /[\n\r\0]/.test(path)) return new Map();
+    try {
+      this.#diffTree ??= new DiffTreeBatch(this.gitdir);
+      const patches = await this.#diffTree.patches(valid);
+      const out = new Map<string, string>();
+      const missing: string[] = [];
+      for (const sha of valid) {
+        const patch = patches.get(`${sha}\0${path}`);
+        if (patch !== undefined) out.set(sha, patch);
+        else missing.push(sha);
+      }
+      // git shows no such change (or knows no such commit): asked once more, with the path.
+      if (missing.length > 0) for (const [sha, patch] of await this.#logPatches(missing, path)) out.set(sha, patch);
+      return out;
+    } catch {
+      // The process ended (or a commit is unknown to it): once more in a process of its own.
+      return this.#logPatches(valid, path);
+    }
+  }
+
+  async #logPatches(valid: readonly string[], path: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
     const { stdout } = await runGit(
       this.gitdir,
       [

@@ -46,6 +46,15 @@ interface Waiting {
 let helper: ChildProcess | null = null;
 const waiting = new Map<number, Waiting>();
 let nextId = 1;
+let inProcess = false;
+
+/**
+ * Commands start from this process from now on, without the helper: for a short-lived CLI run,
+ * whose heap is small, starting the helper (a Node process) costs more than it saves.
+ */
+export function startCommandsHere(): void {
+  inProcess = true;
+}
 
 function startHelper(): ChildProcess {
   const child = fork(HELPER, [], {
@@ -103,6 +112,7 @@ export function runCommand(
     input: options.input ?? '',
     env: options.env ?? process.env,
   };
+  if (inProcess) return startCommand(request);
   return new Promise((resolve, reject) => {
     try {
       helper ??= startHelper();

@@ -1,6 +1,6 @@
 // `gitrail blame <ref>`: a resource's canonical YAML with who last changed each line, when.
 import { isClaimed } from '../../domain/recorded-commit.ts';
-import { blameChanges } from '../../index/blame.ts';
+import { BlameCache, blameFile } from '../../index/blame.ts';
 import { findResource, findVersion } from '../../investigate/lookup.ts';
 import {
   COMMON_HELP,
@@ -11,7 +11,6 @@ import {
   withSession,
 } from '../../investigate/options.ts';
 import { renderBlame } from '../../investigate/render-blame.ts';
-import { blameJson } from '../../investigate/render-json.ts';
 import { parseCommandArgs, requireFormat } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -47,10 +46,17 @@ export function createBlameCommand(deps: { readonly now: () => number }): Comman
       const version = await findVersion(source, resource, values.at, deps.now());
       // The index names the few commits that changed the file; git blame (which walks history)
       // only answers for a commit the index does not know.
-      const changes = source.queries.fileChanges(resource.path, { sha: version.commit }, resource.branch);
-      const replayed = await blameChanges(source.reader, changes, resource.path);
+      const file = { path: resource.path, branch: resource.branch, upTo: { sha: version.commit } };
+      const replayed = await blameFile(
+        source.queries,
+        source.reader,
+        file,
+        new BlameCache({ store: source.blameStore }),
+      );
       const lines = replayed?.lines ?? (await source.reader.blame(resource.path, version.commit));
       if (format === 'json') {
+        // Loaded only here: it brings the YAML parser, which the text output does not need.
+        const { blameJson } = await import('../../investigate/render-json.ts');
         await output.write(blameJson({ key: resource.key, path: resource.path, commit: version.commit }, lines));
         return 0;
       }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Branch } from '../../domain/change.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { blameChanges, type BlameCache } from '../../index/blame.ts';
+import { blameFile, type BlameCache } from '../../index/blame.ts';
 import type { CommitPage, IndexQueries } from '../../index/queries.ts';
 import type { BlameLine, RepositoryReader } from '../../ledger/reader.ts';
 import { branchOfPath } from '../../normalise/paths.ts';
@@ -77,7 +77,7 @@ export async function blameAt(
     if (!commit || commit.branch !== branch) return null;
     upTo = { sha: commit.sha };
   }
-  return blameChanges(deps.reader, deps.queries.fileChanges(path, upTo, branch), path, cache);
+  return blameFile(deps.queries, deps.reader, { path, branch, upTo }, cache);
 }
 
 /** The entries of a folder at `at`, folders first; null when the folder does not exist then. */

@@ -2,6 +2,7 @@
 // the clock, and the Hono app type the routes register on. Routes import this, never viewer.ts.
 import type { Hono } from 'hono';
 import type { BlameCache } from '../../index/blame.ts';
+import type { BlameStore } from '../../index/blame-store.ts';
 import type { CommitRow, IndexQueries } from '../../index/queries.ts';
 import type { QuarantineEntry } from '../../journal/quarantine.ts';
 import type { RepositoryReader } from '../../ledger/reader.ts';
@@ -40,6 +41,8 @@ export interface ViewerDeps {
   readonly quarantine?: () => readonly QuarantineEntry[];
   /** Signature badges per commit and the last checkpoint (issue 11). */
   readonly trust?: ViewerTrust;
+  /** Blames kept on disk, so a restarted viewer replays no busy file's whole history again. */
+  readonly blameStore?: BlameStore;
   /** Injected clock for session expiry (default Date.now). */
   readonly now?: () => number;
 }

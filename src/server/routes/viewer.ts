@@ -39,7 +39,7 @@ export function createViewerRoutes(deps: ViewerDeps): ViewerApp {
     deps,
     auth: ViewerAuth.fromConfig(deps.config, deps.env),
     now: deps.now ?? Date.now,
-    blameCache: new BlameCache(),
+    blameCache: new BlameCache({ store: deps.blameStore ?? null }),
   };
   const app: ViewerApp = new Hono<ViewerEnv>();
   for (const path of [...PAGES, '/api/*', '/login', '/logout', '/assets/*']) app.use(path, securityHeaders);
