@@ -110,7 +110,8 @@ test('facts from events without objects reach the index; batches appended while 
     });
   assert.equal(factOf(7)?.actor.name, 'user-2@example.com');
   // A webhook-sized batch: its facts are recorded a slice at a time, every one of them.
-  const many = await journal.append(batchOf(Array.from({ length: 150 }, (_, n) => 10 + n), { metadataOnly: true }));
+  const indexes = Array.from({ length: 150 }, (_, n) => 10 + n);
+  const many = await journal.append(batchOf(indexes, { metadataOnly: true }));
   await drainer.whenCommitted(many);
   for (const index of [10, 73, 74, 159]) assert.equal(factOf(index)?.actor.name, `user-${index % 5}@example.com`);
   assert.equal(ledger.head('main'), null, 'a fact is no commit');
