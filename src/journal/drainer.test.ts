@@ -102,12 +102,18 @@ test('facts from events without objects reach the index; batches appended while 
   const { journal, drainer, ledger, close } = await openPipeline(dataDir);
   const seq = await journal.append(batchOf([7], { metadataOnly: true }));
   await drainer.whenCommitted(seq);
-  const fact = ledger.index.findFact({
-    path: 'kubernetes/prod/namespaces/ns-7/core/configmaps/cm-7.yaml',
-    time: Date.parse('2026-03-02T10:00:01Z'),
-    windowMs: 60_000,
-  });
-  assert.equal(fact?.actor.name, 'user-2@example.com');
+  const factOf = (index: number) =>
+    ledger.index.findFact({
+      path: `kubernetes/prod/namespaces/ns-${index}/core/configmaps/cm-${index}.yaml`,
+      time: Date.parse('2026-03-02T10:00:01Z'),
+      windowMs: 60_000,
+    });
+  assert.equal(factOf(7)?.actor.name, 'user-2@example.com');
+  // A webhook-sized batch: its facts are recorded a slice at a time, every one of them.
+  const indexes = Array.from({ length: 150 }, (_, n) => 10 + n);
+  const many = await journal.append(batchOf(indexes, { metadataOnly: true }));
+  await drainer.whenCommitted(many);
+  for (const index of [10, 73, 74, 159]) assert.equal(factOf(index)?.actor.name, `user-${index % 5}@example.com`);
   assert.equal(ledger.head('main'), null, 'a fact is no commit');
   await close();
 });
