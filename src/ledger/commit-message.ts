@@ -13,19 +13,32 @@ function oneLine(value: string): string {
   return clean(value).trim();
 }
 
-/** By trailers array: a record's are read three times per commit (its key, its message, the index). */
-const writtenOf = new WeakMap<Trailers, ReadonlyArray<readonly [string, string]>>();
+/**
+ * The last few trailers arrays seen, by identity: a record's are read three times within one apply
+ * (its key, its message, the index). Not WeakMaps: one entry per commit in two ephemeron tables
+ * cost the writer's garbage collector more than the lookups saved (issue 12).
+ */
+const RECENT = 8;
+const recentTrailers: Array<Trailers | null> = new Array(RECENT).fill(null);
+const recentWritten: Array<ReadonlyArray<readonly [string, string]>> = new Array(RECENT).fill([]);
+const recentRecords: Array<Readonly<Record<string, string>> | null> = new Array(RECENT).fill(null);
+let nextSlot = 0;
+
+function slotOf(trailers: Trailers): number {
+  for (let slot = 0; slot < RECENT; slot++) if (recentTrailers[slot] === trailers) return slot;
+  const slot = nextSlot;
+  nextSlot = (nextSlot + 1) % RECENT;
+  recentTrailers[slot] = trailers;
+  recentWritten[slot] = trailers
+    .map(([key, value]) => [oneLine(key), oneLine(value)] as const)
+    .filter(([key, value]) => key !== '' && value !== '');
+  recentRecords[slot] = null;
+  return slot;
+}
 
 /** The trailers as the message holds them: values on one line, empty ones left out. */
 function written(trailers: Trailers): ReadonlyArray<readonly [string, string]> {
-  let known = writtenOf.get(trailers);
-  if (known === undefined) {
-    known = trailers
-      .map(([key, value]) => [oneLine(key), oneLine(value)] as const)
-      .filter(([key, value]) => key !== '' && value !== '');
-    writtenOf.set(trailers, known);
-  }
-  return known;
+  return recentWritten[slotOf(trailers)] as ReadonlyArray<readonly [string, string]>;
 }
 
 /** Trailer values are single lines; keys are `Word-Word`. */
@@ -44,16 +57,14 @@ export function formatCommitMessage(subject: string, body: string, trailers: Tra
  * an index rebuilt from the repository holds the same values, dedupe keys included.
  */
 export function writtenTrailers(trailers: Trailers): Readonly<Record<string, string>> {
-  let known = recordOf.get(trailers);
-  if (known === undefined) {
-    known = Object.freeze(Object.fromEntries(written(trailers)));
-    recordOf.set(trailers, known);
+  const slot = slotOf(trailers);
+  let known = recentRecords[slot];
+  if (known == null) {
+    known = Object.freeze(Object.fromEntries(recentWritten[slot] as ReadonlyArray<readonly [string, string]>));
+    recentRecords[slot] = known;
   }
   return known;
 }
-
-/** By trailers array: the record's key and its index entry read the same object. */
-const recordOf = new WeakMap<Trailers, Readonly<Record<string, string>>>();
 
 export interface ParsedMessage {
   readonly subject: string;

@@ -1,6 +1,6 @@
 // One folder of a TreeState (tree-state.ts): its serialised tree, the entries' sort keys and
 // the offsets of their ids, and the edits that rebuild it (pure; no I/O).
-import type { TreeEntry } from './objects.ts';
+import { type TreeEntry, writeOid } from './objects.ts';
 
 export interface Directory {
   /** Entries' sort keys in tree order: the name, and for a subdirectory `name/`. */
@@ -113,27 +113,40 @@ export function spliceDirectory(
       const update = added[next] as Update;
       at += bytes.write(heads[next] as string, at);
       offsets.push(at);
-      at += bytes.write(update.oid as string, at, 20, 'hex');
+      writeOid(bytes, at, update.oid as string);
+      at += 20;
       keys.push(update.key);
       next += 1;
     }
   };
+  // Kept entries are copied in runs (old bytes [runStart, runEnd)), not one copy per entry.
+  let runStart = 0;
+  let runEnd = 0;
   for (let index = 0; index < oldKeys.length; index += 1) {
     const key = oldKeys[index] as string;
-    const start = entryStart(directory, index);
     const end = (oldOffsets[index] as number) + 20;
-    insertBefore(key);
-    if (removed.has(index)) continue;
-    offsets.push((oldOffsets[index] as number) + at - start);
-    at += old.copy(bytes, at, start, end);
+    if (next < added.length && compareKeys((added[next] as Update).key, key, wide) < 0) {
+      at += old.copy(bytes, at, runStart, runEnd);
+      runStart = runEnd;
+      insertBefore(key);
+    }
+    if (removed.has(index)) {
+      at += old.copy(bytes, at, runStart, runEnd);
+      runStart = end;
+      runEnd = end;
+      continue;
+    }
+    offsets.push((oldOffsets[index] as number) + at - runStart);
+    runEnd = end;
     keys.push(key);
   }
+  at += old.copy(bytes, at, runStart, runEnd);
   insertBefore(null);
   for (const [index, oid] of changed) {
     // Its new place: old offset plus the bytes inserted and removed before it.
     const key = oldKeys[index] as string;
     const place = search(keys, key, wide);
-    bytes.write(oid, offsets[place] as number, 20, 'hex');
+    writeOid(bytes, offsets[place] as number, oid);
   }
   directory.bytes = bytes;
   directory.keys = keys;

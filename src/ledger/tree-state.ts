@@ -9,7 +9,7 @@
 // were most of the writer's garbage). A change rewrites ids in a copy; a new or removed entry
 // is spliced in at its place (found by binary search) between copied runs of the old bytes.
 import { encodeDelta, encodePatchDelta } from './delta.ts';
-import { EMPTY_TREE_OID, hashObject, makeObject, type GitObject, type TreeEntry } from './objects.ts';
+import { EMPTY_TREE_OID, hashObject, makeObject, type GitObject, type TreeEntry, writeOid } from './objects.ts';
 import {
   type Directory,
   emptyDirectory,
@@ -162,7 +162,7 @@ export class TreeState {
       previous.copy(bytes);
       const offsets = changed.map(([index, oid]) => {
         const offset = directory.offsets[index] as number;
-        bytes.write(oid, offset, 20, 'hex');
+        writeOid(bytes, offset, oid);
         return offset;
       });
       directory.bytes = bytes;

@@ -35,8 +35,12 @@ function joinPath(base: string, key: string): string {
 function collect(before: unknown, after: unknown, path: string, out: FieldDelta[]): void {
   if (before === after) return;
   if (isObject(before) && isObject(after)) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const key of [...keys].sort()) {
+    // Only the keys that differ are sorted: equal fields (nearly all) would add nothing but garbage.
+    const keys: string[] = [];
+    for (const key of Object.keys(before)) if (differs(before, after, key)) keys.push(key);
+    for (const key of Object.keys(after))
+      if (!Object.hasOwn(before, key) && differs(before, after, key)) keys.push(key);
+    for (const key of keys.sort()) {
       if (!(key in before)) out.push({ path: joinPath(path, key), kind: 'added', after: after[key] });
       else if (!(key in after)) out.push({ path: joinPath(path, key), kind: 'removed', before: before[key] });
       // Equal fields (nearly all) cost no path.
@@ -59,6 +63,11 @@ function collect(before: unknown, after: unknown, path: string, out: FieldDelta[
   // Two different scalars always differ as JSON too.
   if (!isStructure(before) && !isStructure(after)) out.push({ path, kind: 'changed', before, after });
   else if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ path, kind: 'changed', before, after });
+}
+
+/** Whether `key` adds a line below: it is in one of the two only, or its values differ. */
+function differs(before: Record<string, unknown>, after: Record<string, unknown>, key: string): boolean {
+  return !(key in before) || !(key in after) || before[key] !== after[key];
 }
 
 function isStructure(value: unknown): boolean {
