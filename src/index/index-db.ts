@@ -2,41 +2,16 @@
 // seen, in SQLite (node:sqlite). The ledger writes it after each flush; readers use it for
 // history, blame and filtered lists. It can always be rebuilt from the repository.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { AttributionFact, Branch } from '../domain/change.ts';
-import type { ChangeOp } from '../domain/recorded-commit.ts';
+import type { AttributionFact } from '../domain/change.ts';
+import { CommitRecorder, type IndexedCommit, type SeenEvent } from './commit-recorder.ts';
 import { GroupCommit } from './group-commit.ts';
-import { branchCode, PAGE_SIZE, packEventKey, packId, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
+import { PAGE_SIZE, packEventKey, SCHEMA, SCHEMA_VERSION, TABLES } from './index-schema.ts';
 import { MessageBlocks } from './message-codec.ts';
 import { type FactQuery, FactStore } from './fact-store.ts';
-import { commitEventKey } from './event-key.ts';
 
 export type { ChangeOp } from '../domain/recorded-commit.ts';
 
-export interface IndexedChange {
-  readonly path: string;
-  readonly op: ChangeOp;
-  /** The blob after the change; null for a deletion. */
-  readonly blob: string | null;
-}
-
-export interface IndexedCommit {
-  readonly sha: string;
-  readonly branch: Branch;
-  readonly parent: string | null;
-  /** Author time, epoch ms. */
-  readonly time: number;
-  readonly authorName: string;
-  readonly authorEmail: string;
-  readonly subject: string;
-  readonly body: string;
-  readonly trailers: Readonly<Record<string, string>>;
-  readonly changes: readonly IndexedChange[];
-}
-
-export interface SeenEvent {
-  readonly key: string;
-  readonly outcome: string;
-}
+export type { IndexedChange, IndexedCommit, SeenEvent } from './commit-recorder.ts';
 
 export { FACT_RETENTION_MS } from './fact-store.ts';
 
@@ -59,25 +34,10 @@ export class IndexDb {
   readonly messages: MessageBlocks;
   readonly #hasEvent: StatementSync;
   readonly #lastTime: StatementSync;
-  readonly #insertCommit: StatementSync;
-  readonly #insertChange: StatementSync;
-  readonly #insertEvent: StatementSync;
-  readonly #seqOf: StatementSync;
-  readonly #pathId: StatementSync;
-  readonly #insertPath: StatementSync;
-  readonly #touchPath: StatementSync;
-  /** Seqs of the commits the current batch recorded, by id: their children name them without a lookup. */
-  readonly #batchSeqs = new Map<string, number>();
-  readonly #personId: StatementSync;
-  readonly #insertPerson: StatementSync;
-  readonly #sourceId: StatementSync;
-  readonly #insertSource: StatementSync;
   readonly #setHead: StatementSync;
+  readonly #recorder: CommitRecorder;
   readonly #facts: FactStore;
   readonly #group: GroupCommit;
-  /** Small dictionaries, cached by text (paths are looked up in SQL: there may be millions). */
-  readonly #people = new Map<string, number>();
-  readonly #sources = new Map<string, number>();
   /** Commits this connection recorded: a backfill's are compacted when it closes. */
   #recorded = 0;
 
@@ -106,22 +66,10 @@ export class IndexDb {
     this.messages = new MessageBlocks(this.db);
     this.#hasEvent = this.db.prepare('SELECT 1 AS found FROM events WHERE key = ?');
     this.#lastTime = this.db.prepare('SELECT last_time FROM paths WHERE path = ?');
-    this.#insertCommit = this.db.prepare(
-      'INSERT OR IGNORE INTO commits(sha, branch, parent, time, author, source) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.#insertChange = this.db.prepare('INSERT OR REPLACE INTO changes(path, seq, op, blob) VALUES (?, ?, ?, ?)');
-    this.#insertEvent = this.db.prepare('INSERT OR IGNORE INTO events(key) VALUES (?)');
-    this.#seqOf = this.db.prepare('SELECT seq FROM commits WHERE sha = ?');
-    this.#pathId = this.db.prepare('SELECT id FROM paths WHERE path = ?');
-    this.#insertPath = this.db.prepare('INSERT INTO paths(path) VALUES (?)');
-    this.#touchPath = this.db.prepare('UPDATE paths SET last_time = max(coalesce(last_time, ?), ?) WHERE id = ?');
-    this.#personId = this.db.prepare('SELECT id FROM people WHERE name = ? AND email = ?');
-    this.#insertPerson = this.db.prepare('INSERT INTO people(name, email) VALUES (?, ?)');
-    this.#sourceId = this.db.prepare('SELECT id FROM sources WHERE name = ?');
-    this.#insertSource = this.db.prepare('INSERT INTO sources(name) VALUES (?)');
     this.#setHead = this.db.prepare('INSERT OR REPLACE INTO heads(branch, sha) VALUES (?, ?)');
     this.#facts = new FactStore(this.db);
     this.#group = new GroupCommit(this.db);
+    this.#recorder = new CommitRecorder(this.db, this.messages);
   }
 
   /**
@@ -184,90 +132,14 @@ export class IndexDb {
   record(commits: readonly IndexedCommit[], seen: readonly SeenEvent[], heads: ReadonlyMap<string, string>): void {
     try {
       this.#group.run(commits.length, () => {
-        try {
-          for (const commit of commits) this.#recordCommit(commit);
-        } finally {
-          this.#batchSeqs.clear();
-        }
+        this.#recorded += this.#recorder.recordBatch(commits);
         this.messages.flush();
-        for (const event of seen) this.#insertEvent.run(packEventKey(event.key));
+        for (const event of seen) this.#recorder.recordEvent(event.key);
         for (const [branch, sha] of heads) this.#setHead.run(branch, sha);
       });
     } catch (error) {
       this.messages.discard();
       throw error;
-    }
-  }
-
-  #intern(
-    cache: Map<string, number>,
-    key: string,
-    find: () => unknown,
-    insert: () => { lastInsertRowid: number | bigint },
-  ): number {
-    let id = cache.get(key);
-    if (id === undefined) {
-      const row = find() as { id: number } | undefined;
-      id = row ? row.id : Number(insert().lastInsertRowid);
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(key, id);
-    }
-    return id;
-  }
-
-  #pathIdOf(path: string): number {
-    const row = this.#pathId.get(path) as { id: number } | undefined;
-    return row ? row.id : Number(this.#insertPath.run(path).lastInsertRowid);
-  }
-
-  /** A parent the index holds is named by its seq (3 bytes, not 20); see PARENT_SHA in queries.ts. */
-  #parentRef(parent: string | null): bigint | Uint8Array | string | null {
-    if (parent === null) return null;
-    const seq = this.#batchSeqs.get(parent);
-    if (seq !== undefined) return BigInt(seq);
-    const id = packId(parent);
-    const row = this.#seqOf.get(id) as { seq: number } | undefined;
-    return row ? BigInt(row.seq) : id;
-  }
-
-  #recordCommit(commit: IndexedCommit): void {
-    const { trailers } = commit;
-    const author = this.#intern(
-      this.#people,
-      `${commit.authorName}\u0000${commit.authorEmail}`,
-      () => this.#personId.get(commit.authorName, commit.authorEmail),
-      () => this.#insertPerson.run(commit.authorName, commit.authorEmail),
-    );
-    const sourceName = trailers['Source'] ?? '';
-    const source = this.#intern(
-      this.#sources,
-      sourceName,
-      () => this.#sourceId.get(sourceName),
-      () => this.#insertSource.run(sourceName),
-    );
-    const result = this.#insertCommit.run(
-      packId(commit.sha),
-      branchCode(commit.branch),
-      this.#parentRef(commit.parent),
-      commit.time,
-      author,
-      source,
-    );
-    if (result.changes === 0) return;
-    this.#recorded += 1;
-    const seq = Number(result.lastInsertRowid);
-    this.#batchSeqs.set(commit.sha, seq);
-    this.messages.add(seq, commit);
-    // A detour to activity (ledger/detour.ts) also stands for the change of the resource it names.
-    const detoured = trailers['Resource-Path'];
-    const detouredKey = detoured ? commitEventKey(trailers, detoured) : null;
-    for (const change of commit.changes) {
-      const path = this.#pathIdOf(change.path);
-      this.#insertChange.run(path, seq, change.op, change.blob === null ? null : packId(change.blob));
-      const key = commitEventKey(trailers, change.path);
-      if (key) this.#insertEvent.run(packEventKey(key));
-      if (commit.branch === 'main') this.#touchPath.run(commit.time, commit.time, path);
-      if (detouredKey) this.#insertEvent.run(packEventKey(detouredKey));
     }
   }
 
