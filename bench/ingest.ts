@@ -5,11 +5,12 @@
 // fast-import stream is `git fast-export` of our repository, made beforehand and not timed.
 // A ratio is printed only when both wrote the same commits (count and every head's tree).
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   databaseMb,
   gitOut,
+  hasBloom,
   loadAverage,
   median,
   medianMs,
@@ -235,28 +236,6 @@ export function measureWorkload(work: string, workload: Workload, runs: number, 
   };
   rmSync(target, { recursive: true, force: true });
   return figures;
-}
-
-/** Whether every commit-graph layer carries changed-path Bloom filters (chunks BIDX and BDAT). */
-function hasBloom(gitdir: string): boolean {
-  const info = join(gitdir, 'objects', 'info');
-  const chain = join(info, 'commit-graphs', 'commit-graph-chain');
-  const files = existsSync(chain)
-    ? readFileSync(chain, 'utf8')
-        .trim()
-        .split('\n')
-        .map((hash) => join(info, 'commit-graphs', `graph-${hash}.graph`))
-    : [join(info, 'commit-graph')];
-  return files.every((file) => {
-    if (!existsSync(file)) return false;
-    // The chunk table follows the 8-byte header: 12 bytes per chunk, the first 4 its id.
-    const head = Buffer.alloc(8 + 12 * 16);
-    const fd = openSync(file, 'r');
-    readSync(fd, head, 0, head.length, 0);
-    closeSync(fd);
-    const table = head.toString('latin1');
-    return table.includes('BIDX') && table.includes('BDAT');
-  });
 }
 
 export type WorkloadName = 'audit' | 'cloudtrail';

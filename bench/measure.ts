@@ -1,7 +1,17 @@
 // Measuring whole processes as a user waits for them: wall time from spawn to exit and peak
 // RSS (GNU time's maximum resident set size, worker threads included), plus sizes on disk.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -84,4 +94,26 @@ export function medianMs(run: () => void, times = 5): number {
 /** The load average while the benchmark ran: the machine may be shared. */
 export function loadAverage(): number {
   return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}
+
+/** Whether every commit-graph layer carries changed-path Bloom filters (chunks BIDX and BDAT). */
+export function hasBloom(gitdir: string): boolean {
+  const info = join(gitdir, 'objects', 'info');
+  const chain = join(info, 'commit-graphs', 'commit-graph-chain');
+  const files = existsSync(chain)
+    ? readFileSync(chain, 'utf8')
+        .trim()
+        .split('\n')
+        .map((hash) => join(info, 'commit-graphs', `graph-${hash}.graph`))
+    : [join(info, 'commit-graph')];
+  return files.every((file) => {
+    if (!existsSync(file)) return false;
+    // The chunk table follows the 8-byte header: 12 bytes per chunk, the first 4 its id.
+    const head = Buffer.alloc(8 + 12 * 16);
+    const fd = openSync(file, 'r');
+    readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    const table = head.toString('latin1');
+    return table.includes('BIDX') && table.includes('BDAT');
+  });
 }
