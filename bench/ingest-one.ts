@@ -2,7 +2,11 @@
 // `node bench/ingest-one.ts <data-dir> <input>…` prints one JSON line of figures.
 // BENCH_UNSIGNED=1 writes unsigned commits and no checkpoint (what signing costs, bench/signing.ts).
 import { execFileSync } from 'node:child_process';
-import { runIngest } from '../src/ingest/run-ingest.ts';
+import { restartProcessWithFewArenas } from '../src/ingest/malloc-arenas.ts';
+
+// With glibc's arenas limited as `gitrail ingest` runs (bin/gitrail.js), or peak RSS would over-report.
+restartProcessWithFewArenas();
+const { runIngest } = await import('../src/ingest/run-ingest.ts');
 
 const [data, ...inputs] = process.argv.slice(2);
 if (!data || inputs.length === 0) throw new Error('usage: node bench/ingest-one.ts <data-dir> <input>…');

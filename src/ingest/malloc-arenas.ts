@@ -14,7 +14,12 @@ const ARENAS = '2';
  * with glibc's arenas limited, unless the user set the limit. Returns when nothing is to be done.
  */
 export function restartWithFewArenas(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  if (argv[0] !== 'ingest' || process.platform !== 'linux' || env[ARENA_MAX] !== undefined) return;
+  if (argv[0] === 'ingest') restartProcessWithFewArenas(env);
+}
+
+/** The same restart for any process that runs an ingest (bench/ingest-one.ts measures what `gitrail ingest` does). */
+export function restartProcessWithFewArenas(env: NodeJS.ProcessEnv = process.env): void {
+  if (process.platform !== 'linux' || env[ARENA_MAX] !== undefined) return;
   if (typeof process.execve !== 'function') return;
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     ...env,

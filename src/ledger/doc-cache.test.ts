@@ -36,3 +36,22 @@ test('a cached document does not depend on the array it was given', () => {
   packed.fill(0);
   assert.deepEqual(cache.get('a.yaml', oid('oid')), doc(7));
 });
+
+test('files rewritten again and again take about the memory of their last versions, all still answered', () => {
+  const cache = new DocCache(1024 * 1024);
+  const versions = new Map<string, { oid: string; doc: object; bytes: number }>();
+  for (let i = 0; i < 12_000; i += 1) {
+    const path = `f-${i % 1000}.yaml`;
+    const next = { kind: 'ConfigMap', data: { value: createHash('sha256').update(`v-${i}`).digest('hex') } };
+    const packed = packDoc(next);
+    cache.set(path, oid(`oid-${i}`), packed);
+    versions.set(path, { oid: oid(`oid-${i}`), doc: next, bytes: packed.length + 20 });
+  }
+  let live = 0;
+  for (const [path, version] of versions) {
+    assert.deepEqual(cache.get(path, version.oid), version.doc);
+    live += version.bytes;
+  }
+  // Twelve versions of each file were written; the slabs (128 KB each) keep little more than the last.
+  assert.ok(cache.bytes <= live * 1.25 + 3 * 128 * 1024, `${cache.bytes} bytes held for ${live} live`);
+});
