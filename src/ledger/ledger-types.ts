@@ -29,6 +29,8 @@ export interface LedgerOptions {
   readonly now?: () => number;
   /** Commits per pack flush. */
   readonly flushEvery?: number;
+  /** Paths whose last change time the writer keeps in memory past a flush (default 100k); the index holds all. */
+  readonly lastTimesKept?: number;
   /** Run maintenance once the repository holds this many packs. */
   readonly maxPacks?: number;
   /**

@@ -96,6 +96,21 @@ test('re-opening continues the history and still refuses duplicates', async (t) 
   assert.equal(git(gitdir, 'log', '-1', '--format=%an', '--', path).trim(), 'bob');
 });
 
+test("a late event is found late from the index once the writer no longer keeps the file's last time", async (t) => {
+  const data = tempDir(t);
+  // Each change flushed at once, and no last time kept in memory past a flush.
+  const ledger = await Ledger.open({ dataDir: data, flushEvery: 1, lastTimesKept: 0 });
+  const at = (eventId: string, iso: string, value: string) =>
+    ledger.apply({
+      record: record({ eventId, path, time: Date.parse(iso), update: { kind: 'put', doc: configMap(value) } }),
+    });
+  assert.equal((await at('new', '2024-06-01T12:00:00Z', 'new')).outcome, 'committed');
+  assert.equal((await at('other', '2024-06-01T12:30:00Z', 'newer')).outcome, 'committed');
+  assert.equal((await at('old', '2024-06-01T12:10:00Z', 'old')).outcome, 'late');
+  await ledger.close();
+  assert.match(git(join(data, 'repo.git'), 'show', `main:${path}`), /value: newer/);
+});
+
 test('an event older than the last change of its file goes to activity and never rolls it back', async (t) => {
   const data = tempDir(t);
   const ledger = await Ledger.open({ dataDir: data });
