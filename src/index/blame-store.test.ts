@@ -6,19 +6,11 @@ import { Ledger } from '../ledger/ledger.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
 import { git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
+import { CountingReader } from '../../test/helpers/counting-reader.ts';
 import { BlameCache, blameFile } from './blame.ts';
 import { BlameStore, CHECKPOINT } from './blame-store.ts';
 import { IndexDb } from './index-db.ts';
 import { IndexQueries } from './queries.ts';
-
-/** Counts the commits git is asked to diff. */
-class CountingReader extends RepositoryReader {
-  diffed = 0;
-  override async filePatches(shas: readonly string[], path: string): Promise<Map<string, string>> {
-    this.diffed += shas.length;
-    return super.filePatches(shas, path);
-  }
-}
 
 const PATH = 'custom/bench/config.yaml';
 const START = Date.parse('2026-03-02T00:00:00Z');

@@ -8,16 +8,8 @@ import { Ledger } from '../ledger/ledger.ts';
 import { RepositoryReader } from '../ledger/reader.ts';
 import { git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
+import { CountingReader } from '../../test/helpers/counting-reader.ts';
 import { BlameCache, blameChanges } from './blame.ts';
-
-/** Counts the commits git is asked to diff. */
-class CountingReader extends RepositoryReader {
-  diffed = 0;
-  override async filePatches(shas: readonly string[], path: string): Promise<Map<string, string>> {
-    this.diffed += shas.length;
-    return super.filePatches(shas, path);
-  }
-}
 
 const PATH = 'custom/bench/config.yaml';
 const OTHER = 'custom/bench/other.yaml';

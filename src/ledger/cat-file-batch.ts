@@ -3,11 +3,9 @@
 // packs in the writer's heap (issue 12). Git's own delta-base cache is kept small, since this
 // process's memory adds to the ingest's. The child is referenced only while a read is waiting,
 // so it never keeps Node running; it ends when its input closes.
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import { LedgerError } from '../domain/errors.ts';
 import { parseBatchHeader } from './cat-file.ts';
-import { gitEnvironment } from './git-cli.ts';
+import { type GitChild, holdChild, startGitChild } from './git-child.ts';
 import type { ObjectType } from './objects.ts';
 
 /**
@@ -30,7 +28,7 @@ interface Waiter {
 
 export class CatFileBatch {
   readonly #gitdir: string;
-  #child: ChildProcessByStdio<Writable, Readable, null> | null = null;
+  #child: GitChild | null = null;
   readonly #waiting: Waiter[] = [];
   #chunks: Buffer[] = [];
   #buffered = 0;
@@ -44,7 +42,7 @@ export class CatFileBatch {
     if (!/^[0-9a-f]{40,64}$/.test(oid)) return Promise.reject(new LedgerError(`not an object id: ${oid}`));
     const child = this.#start();
     return new Promise((resolve, reject) => {
-      if (this.#waiting.length === 0) this.#hold(child, true);
+      if (this.#waiting.length === 0) holdChild(child, true);
       this.#waiting.push({ oid, resolve, reject });
       child.stdin.write(`${oid}\n`);
     });
@@ -59,36 +57,27 @@ export class CatFileBatch {
     this.#fail(child, new LedgerError(`git cat-file --batch in ${this.#gitdir} was closed`));
   }
 
-  #start(): ChildProcessByStdio<Writable, Readable, null> {
+  #start(): GitChild {
     if (this.#child) return this.#child;
-    const args = [...BOUNDED.flatMap((setting) => ['-c', setting]), '--git-dir', this.#gitdir];
-    const child = spawn('git', [...args, 'cat-file', '--batch'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-      env: gitEnvironment(),
+    const child = startGitChild(this.#gitdir, BOUNDED, ['cat-file', '--batch'], (cause) => {
+      if (this.#child !== child) return;
+      this.#child = null;
+      this.#fail(child, new LedgerError(`git cat-file --batch in ${this.#gitdir} ended`, { cause }));
     });
     this.#child = child;
     this.#chunks = [];
     this.#buffered = 0;
-    const gone = (cause?: Error): void => {
-      if (this.#child !== child) return;
-      this.#child = null;
-      this.#fail(child, new LedgerError(`git cat-file --batch in ${this.#gitdir} ended`, { cause }));
-    };
-    child.on('error', gone);
-    child.on('exit', () => gone());
-    child.stdin.on('error', () => {});
     child.stdout.on('data', (chunk: Buffer) => {
       if (this.#child !== child) return;
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
       this.#answer(child);
     });
-    this.#hold(child, false);
     return child;
   }
 
   /** Settles the waiting reads whose answers have fully arrived. */
-  #answer(child: ChildProcessByStdio<Writable, Readable, null>): void {
+  #answer(child: GitChild): void {
     while (this.#waiting.length > 0 && this.#buffered > 0) {
       const data = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
       this.#chunks = [data];
@@ -111,23 +100,11 @@ export class CatFileBatch {
       this.#chunks = used === data.length ? [] : [data.subarray(used)];
       this.#buffered = data.length - used;
     }
-    if (this.#waiting.length === 0) this.#hold(child, false);
+    if (this.#waiting.length === 0) holdChild(child, false);
   }
 
-  #fail(child: ChildProcessByStdio<Writable, Readable, null>, error: Error): void {
+  #fail(child: GitChild, error: Error): void {
     for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
-    this.#hold(child, false);
-  }
-
-  /** Lets the child keep Node's event loop alive only while a read waits for it. */
-  #hold(child: ChildProcessByStdio<Writable, Readable, null>, held: boolean): void {
-    const streams = [child.stdin, child.stdout] as unknown as Array<{ ref?: () => void; unref?: () => void }>;
-    if (held) {
-      child.ref();
-      for (const stream of streams) stream.ref?.();
-    } else {
-      child.unref();
-      for (const stream of streams) stream.unref?.();
-    }
+    holdChild(child, false);
   }
 }

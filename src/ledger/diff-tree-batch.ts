@@ -5,10 +5,8 @@
 // long-lived process could not take one per request); each commit's patch is cut per file. The
 // child is referenced only while a request waits, is replaced after MAX_AGE_MS (packs rewritten
 // since stay open in it), and ends when its input closes.
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import { LedgerError } from '../domain/errors.ts';
-import { gitEnvironment } from './git-cli.ts';
+import { type GitChild, holdChild, startGitChild } from './git-child.ts';
 
 /** Git's cache of delta bases in this process (its default is 96 MB). */
 const DELTA_BASE_CACHE = '8m';
@@ -22,11 +20,9 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
-type Child = ChildProcessByStdio<Writable, Readable, null>;
-
 export class DiffTreeBatch {
   readonly #gitdir: string;
-  #child: Child | null = null;
+  #child: GitChild | null = null;
   #started = 0;
   readonly #waiting: Waiter[] = [];
   #output = '';
@@ -43,7 +39,7 @@ export class DiffTreeBatch {
     if (shas.some((sha) => !/^[0-9a-f]{40,64}$/.test(sha))) throw new LedgerError('not a list of commit ids');
     const child = this.#start();
     const output = await new Promise<string>((resolve, reject) => {
-      if (this.#waiting.length === 0) hold(child, true);
+      if (this.#waiting.length === 0) holdChild(child, true);
       this.#waiting.push({ resolve, reject });
       child.stdin.write(`${shas.join('\n')}\n${END}\n`);
     });
@@ -58,37 +54,29 @@ export class DiffTreeBatch {
     this.#fail(child, new LedgerError(`git diff-tree --stdin in ${this.#gitdir} was closed`));
   }
 
-  #start(): Child {
+  #start(): GitChild {
     if (this.#child && this.#waiting.length === 0 && Date.now() - this.#started > MAX_AGE_MS) this.close();
     if (this.#child) return this.#child;
-    const args = ['-c', `core.deltaBaseCacheLimit=${DELTA_BASE_CACHE}`, '-c', 'core.quotePath=false'];
+    const config = [`core.deltaBaseCacheLimit=${DELTA_BASE_CACHE}`, 'core.quotePath=false'];
     const diff = ['--stdin', '--root', '--patch', '--unified=0', '--no-color', '--no-renames', '--no-ext-diff'];
-    const child = spawn('git', [...args, '--git-dir', this.#gitdir, 'diff-tree', ...diff], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-      env: gitEnvironment(),
+    const child = startGitChild(this.#gitdir, config, ['diff-tree', ...diff], (cause) => {
+      if (this.#child !== child) return;
+      this.#child = null;
+      this.#fail(child, new LedgerError(`git diff-tree --stdin in ${this.#gitdir} ended`, { cause }));
     });
     this.#child = child;
     this.#started = Date.now();
     this.#output = '';
-    const gone = (cause?: Error): void => {
-      if (this.#child !== child) return;
-      this.#child = null;
-      this.#fail(child, new LedgerError(`git diff-tree --stdin in ${this.#gitdir} ended`, { cause }));
-    };
-    child.on('error', gone);
-    child.on('exit', () => gone());
-    child.stdin.on('error', () => {});
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       if (this.#child !== child) return;
       this.#output += chunk;
       this.#answer(child);
     });
-    hold(child, false);
     return child;
   }
 
-  #answer(child: Child): void {
+  #answer(child: GitChild): void {
     for (;;) {
       const end = this.#output.startsWith(`${END}\n`) ? 0 : this.#output.indexOf(`\n${END}\n`);
       const waiter = this.#waiting[0];
@@ -97,12 +85,12 @@ export class DiffTreeBatch {
       this.#output = this.#output.slice(end === 0 ? END.length + 1 : end + END.length + 2);
       this.#waiting.shift();
     }
-    if (this.#waiting.length === 0) hold(child, false);
+    if (this.#waiting.length === 0) holdChild(child, false);
   }
 
-  #fail(child: Child, error: Error): void {
+  #fail(child: GitChild, error: Error): void {
     for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
-    hold(child, false);
+    holdChild(child, false);
   }
 }
 
@@ -139,16 +127,4 @@ function splitPatches(output: string): Map<string, string> {
   }
   keep(output.length);
   return patches;
-}
-
-/** Lets the child keep Node's event loop alive only while a request waits for it. */
-function hold(child: Child, held: boolean): void {
-  const streams = [child.stdin, child.stdout] as unknown as Array<{ ref?: () => void; unref?: () => void }>;
-  if (held) {
-    child.ref();
-    for (const stream of streams) stream.ref?.();
-  } else {
-    child.unref();
-    for (const stream of streams) stream.unref?.();
-  }
 }
