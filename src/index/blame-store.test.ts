@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ChangeRecord } from '../domain/change.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { RepositoryReader } from '../ledger/reader.ts';
 import { git } from '../../test/helpers/git.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { CountingReader } from '../../test/helpers/counting-reader.ts';
