@@ -14,31 +14,34 @@ function oneLine(value: string): string {
 }
 
 /**
+ * A trailers array as the message holds it (values on one line, empty ones left out), and as a
+ * record once asked for.
+ */
+interface Written {
+  readonly trailers: Trailers;
+  readonly lines: ReadonlyArray<readonly [string, string]>;
+  record: Readonly<Record<string, string>> | null;
+}
+
+/**
  * The last few trailers arrays seen, by identity: a record's are read three times within one apply
  * (its key, its message, the index). Not WeakMaps: one entry per commit in two ephemeron tables
  * cost the writer's garbage collector more than the lookups saved (issue 12).
  */
+const recent: Written[] = [];
 const RECENT = 8;
-const recentTrailers: Array<Trailers | null> = new Array(RECENT).fill(null);
-const recentWritten: Array<ReadonlyArray<readonly [string, string]>> = new Array(RECENT).fill([]);
-const recentRecords: Array<Readonly<Record<string, string>> | null> = new Array(RECENT).fill(null);
 let nextSlot = 0;
 
-function slotOf(trailers: Trailers): number {
-  for (let slot = 0; slot < RECENT; slot++) if (recentTrailers[slot] === trailers) return slot;
-  const slot = nextSlot;
-  nextSlot = (nextSlot + 1) % RECENT;
-  recentTrailers[slot] = trailers;
-  recentWritten[slot] = trailers
+function writtenOf(trailers: Trailers): Written {
+  const known = recent.find((entry) => entry.trailers === trailers);
+  if (known) return known;
+  const lines = trailers
     .map(([key, value]) => [oneLine(key), oneLine(value)] as const)
     .filter(([key, value]) => key !== '' && value !== '');
-  recentRecords[slot] = null;
-  return slot;
-}
-
-/** The trailers as the message holds them: values on one line, empty ones left out. */
-function written(trailers: Trailers): ReadonlyArray<readonly [string, string]> {
-  return recentWritten[slotOf(trailers)] as ReadonlyArray<readonly [string, string]>;
+  const entry: Written = { trailers, lines, record: null };
+  recent[nextSlot] = entry;
+  nextSlot = (nextSlot + 1) % RECENT;
+  return entry;
 }
 
 /** Trailer values are single lines; keys are `Word-Word`. */
@@ -46,7 +49,7 @@ export function formatCommitMessage(subject: string, body: string, trailers: Tra
   const parts = [oneLine(subject) || '(no subject)'];
   const text = body.split('\n').map(clean).join('\n').trim();
   if (text) parts.push(text);
-  const lines = written(trailers).map(([key, value]) => `${key}: ${value}`);
+  const lines = writtenOf(trailers).lines.map(([key, value]) => `${key}: ${value}`);
   if (lines.length > 0) parts.push(lines.join('\n'));
   return `${parts.join('\n\n')}\n`;
 }
@@ -57,13 +60,9 @@ export function formatCommitMessage(subject: string, body: string, trailers: Tra
  * an index rebuilt from the repository holds the same values, dedupe keys included.
  */
 export function writtenTrailers(trailers: Trailers): Readonly<Record<string, string>> {
-  const slot = slotOf(trailers);
-  let known = recentRecords[slot];
-  if (known == null) {
-    known = Object.freeze(Object.fromEntries(recentWritten[slot] as ReadonlyArray<readonly [string, string]>));
-    recentRecords[slot] = known;
-  }
-  return known;
+  const entry = writtenOf(trailers);
+  entry.record ??= Object.freeze(Object.fromEntries(entry.lines));
+  return entry.record;
 }
 
 export interface ParsedMessage {
