@@ -3,7 +3,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Branch } from '../domain/change.ts';
 import type { ChangeOp } from '../domain/recorded-commit.ts';
-import { branchCode, packId, unpackId, unpackNullableId } from './index-schema.ts';
+import { branchCode, PATH_ID, packId, unpackId, unpackNullableId } from './index-schema.ts';
 import type { MessageBlocks } from './message-codec.ts';
 
 /** One change of one file, as blame replays it. */
@@ -33,7 +33,7 @@ interface Row {
 const SELECT =
   'SELECT c.sha, c.time, a.name AS author_name, a.email AS author_email, c.seq, p.op, p.blob ' +
   'FROM changes p CROSS JOIN commits c ON c.seq = p.seq JOIN people a ON a.id = c.author ' +
-  'WHERE p.path = (SELECT id FROM paths WHERE path = ?) AND c.branch = ?';
+  `WHERE p.path = ${PATH_ID} AND c.branch = ?`;
 
 export class FileChanges {
   readonly #db: DatabaseSync;
@@ -72,8 +72,8 @@ export class FileChanges {
   countBefore(path: string, sha: string, branch: Branch): number {
     const row = this.#db
       .prepare(
-        'SELECT count(*) AS n FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = (SELECT id FROM ' +
-          'paths WHERE path = ?) AND c.branch = ? AND p.seq < (SELECT seq FROM commits WHERE sha = ?)',
+        `SELECT count(*) AS n FROM changes p CROSS JOIN commits c ON c.seq = p.seq WHERE p.path = ${PATH_ID} ` +
+          'AND c.branch = ? AND p.seq < (SELECT seq FROM commits WHERE sha = ?)',
       )
       .get(path, branchCode(branch), packId(sha)) as { n: number };
     return row.n;

@@ -87,6 +87,9 @@ export const TABLES = [
  * SQL for the parent id of commit `c`: its parent column holds the parent's seq when the index
  * held the parent (as it almost always does), else the parent's id.
  */
+/** The id of a path in the paths dictionary, as a subquery (a path never recorded matches nothing). */
+export const PATH_ID = '(SELECT id FROM paths WHERE path = ?)';
+
 export const PARENT_SHA =
   "CASE typeof(c.parent) WHEN 'integer' THEN (SELECT p.sha FROM commits p WHERE p.seq = c.parent) ELSE c.parent END";
 

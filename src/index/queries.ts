@@ -14,7 +14,7 @@ import {
 
 import { type CommitFilter, filterSql, NARROW_PATH_CHANGES } from './commit-filter.ts';
 import { encodeCursor } from './cursor.ts';
-import { branchCode, branchName, PARENT_SHA, packId, unpackId, unpackNullableId } from './index-schema.ts';
+import { branchCode, branchName, PARENT_SHA, PATH_ID, packId, unpackId, unpackNullableId } from './index-schema.ts';
 import { type ChangeBound, type FileChange, FileChanges } from './file-changes.ts';
 import { MessageBlocks } from './message-codec.ts';
 
@@ -41,9 +41,6 @@ interface Row {
 /** The columns of a Row, from `commits c` joined with `people a`. */
 const ROW = `c.seq, c.sha, ${branchName('c.branch')} AS branch, ${PARENT_SHA} AS parent, c.time, a.name AS author_name,
   a.email AS author_email`;
-
-/** The id of a path in the paths dictionary, as a subquery (a path never recorded matches nothing). */
-const PATH_ID = '(SELECT id FROM paths WHERE path = ?)';
 
 export class IndexQueries {
   readonly #db: DatabaseSync;
