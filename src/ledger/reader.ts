@@ -79,23 +79,24 @@ export class RepositoryReader {
   async filePatches(shas: readonly string[], path: string): Promise<Map<string, string>> {
     const valid = shas.filter((sha) => /^[0-9a-f]{40,64}$/.test(sha));
     if (valid.length === 0 || /[\n\r\0]/.test(path)) return new Map();
+    let patches: Map<string, string>;
     try {
       this.#diffTree ??= new DiffTreeBatch(this.gitdir);
-      const patches = await this.#diffTree.patches(valid);
-      const out = new Map<string, string>();
-      const missing: string[] = [];
-      for (const sha of valid) {
-        const patch = patches.get(`${sha}\0${path}`);
-        if (patch !== undefined) out.set(sha, patch);
-        else missing.push(sha);
-      }
-      // git shows no such change (or knows no such commit): asked once more, with the path.
-      if (missing.length > 0) for (const [sha, patch] of await this.#logPatches(missing, path)) out.set(sha, patch);
-      return out;
+      patches = await this.#diffTree.patches(valid);
     } catch {
       // The process ended (or a commit is unknown to it): once more in a process of its own.
       return this.#logPatches(valid, path);
     }
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const sha of valid) {
+      const patch = patches.get(`${sha}\0${path}`);
+      if (patch !== undefined) out.set(sha, patch);
+      else missing.push(sha);
+    }
+    // git shows no such change (or knows no such commit): asked once more, with the path.
+    if (missing.length > 0) for (const [sha, patch] of await this.#logPatches(missing, path)) out.set(sha, patch);
+    return out;
   }
 
   async #logPatches(valid: readonly string[], path: string): Promise<Map<string, string>> {
