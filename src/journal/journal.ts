@@ -7,9 +7,10 @@ import type { Logger } from 'pino';
 import type { ChangeBatch } from '../domain/batch.ts';
 import { fsyncDirectory } from '../ledger/durable-file.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
-import { decodeEntry, encodeEntry } from './codec.ts';
+import { encodeEntry } from './codec.ts';
 import { JournalClosedError, JournalError, JournalFullError } from './errors.ts';
-import { readAt, recoverSegments, segmentPath, type PendingMeta, type Segment } from './segments.ts';
+import { type JournalEntry, readEntries } from './segment-reader.ts';
+import { recoverSegments, segmentPath, type PendingMeta, type Segment } from './segments.ts';
 
 export interface JournalOptions {
   readonly dir: string;
@@ -19,12 +20,7 @@ export interface JournalOptions {
   readonly log?: Logger;
 }
 
-export interface JournalEntry {
-  readonly seq: number;
-  readonly receivedAt: number;
-  readonly bytes: number;
-  readonly batch: ChangeBatch;
-}
+export type { JournalEntry } from './segment-reader.ts';
 
 export interface JournalDepth {
   readonly entries: number;
@@ -38,14 +34,6 @@ interface Queued {
   readonly entry: Buffer;
   readonly resolve: (seq: number) => void;
   readonly reject: (error: unknown) => void;
-}
-
-function parseBatch(payload: Buffer, path: string): ChangeBatch {
-  try {
-    return JSON.parse(payload.toString('utf8')) as ChangeBatch;
-  } catch (error) {
-    throw new JournalError(`${path}: an entry holds no valid JSON`, { cause: error });
-  }
 }
 
 export class Journal {
@@ -237,35 +225,10 @@ export class Journal {
         continue;
       }
       cursor.fd ??= openSync(cursor.segment.path, 'r');
-      const want = Math.min(cursor.segment.size - cursor.offset, Math.max(maxBytes - bytes, 64 * 1024));
-      let buffer = readAt(cursor.fd, cursor.offset, want);
-      let at = 0;
-      while (out.length < maxEntries && bytes < maxBytes && at < buffer.length) {
-        const decoded = decodeEntry(buffer, at);
-        if (
-          decoded.kind === 'incomplete' &&
-          at === 0 &&
-          decoded.size !== null &&
-          decoded.size <= cursor.segment.size - cursor.offset
-        ) {
-          buffer = readAt(cursor.fd, cursor.offset, decoded.size);
-          continue;
-        }
-        if (decoded.kind === 'incomplete' && at > 0) break;
-        if (decoded.kind !== 'entry') {
-          const reason = decoded.kind === 'corrupt' ? decoded.reason : 'entry cut short';
-          throw new JournalError(`${cursor.segment.path}: ${reason} at byte ${cursor.offset + at}`);
-        }
-        out.push({
-          seq: decoded.seq,
-          receivedAt: decoded.receivedAt,
-          bytes: decoded.size,
-          batch: parseBatch(decoded.payload, cursor.segment.path),
-        });
-        at += decoded.size;
-        bytes += decoded.size;
-      }
-      cursor.offset += at;
+      const read = readEntries(cursor.fd, cursor.segment, cursor.offset, maxEntries - out.length, maxBytes - bytes);
+      out.push(...read.entries);
+      bytes += read.bytes;
+      cursor.offset += read.bytes;
     }
     return out;
   }
